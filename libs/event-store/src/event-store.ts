@@ -1,0 +1,148 @@
+/**
+ * The EventStore port. Its semantics follow EventStoreDB so that the PostgreSQL adapter (the default,
+ * system of record on one node) and the EventStoreDB adapter (clustered deployments) are interchangeable.
+ */
+
+/** Where an append may go: any state, a new stream, an existing stream, or exactly this revision. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+/**
+ * A position in the global log. `commit` orders transactions by commit safety (the writing transaction id
+ * in PostgreSQL, the commit position in EventStoreDB); `prepare` is the event's unique global position.
+ * Positions compare lexicographically (commit, then prepare); `prepare` alone identifies an event.
+ */
+export interface Position {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export const START: Position = Object.freeze({ commit: -1n, prepare: -1n });
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** An event to append. `id` is a UUID chosen by the caller so that retried appends are idempotent. */
+export interface EventData<TType extends string = string, TData extends JsonObject = JsonObject> {
+  readonly id: string;
+  readonly type: TType;
+  readonly data: TData;
+  readonly metadata?: JsonObject;
+}
+
+export interface RecordedEvent<TType extends string = string, TData extends JsonObject = JsonObject> {
+  readonly id: string;
+  readonly streamId: string;
+  readonly type: TType;
+  /** 0-based revision of the event within its stream. */
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly data: TData;
+  readonly metadata: JsonObject;
+  /** Server time the event was stored (UTC). */
+  readonly recordedAt: Date;
+  /** SHA-256 (hex) chained to the previous event of the same stream. */
+  readonly hash: string;
+}
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream (pass it as expectedRevision for the next append). */
+  readonly nextExpectedRevision: bigint;
+  /** Position of the last event appended (or, for an idempotent repeat, of the last event already stored). */
+  readonly position: Position;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive start revision; 'start' / 'end' by default depending on direction. */
+  readonly fromRevision?: bigint | 'start' | 'end';
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Defaults to START. */
+  readonly after?: Position;
+  readonly maxCount?: number;
+  readonly filter?: EventFilter;
+}
+
+/** Server-side filter; categories are the part of a stream name before the first dash. */
+export interface EventFilter {
+  readonly streamCategories?: readonly string[];
+  readonly eventTypes?: readonly string[];
+}
+
+export interface SubscribeToAllOptions {
+  /** Exclusive: deliver events strictly after this position. Defaults to START (replay everything). */
+  readonly after?: Position;
+  readonly filter?: EventFilter;
+  /** Upper bound of events fetched per round trip during catch-up. */
+  readonly batchSize?: number;
+}
+
+/**
+ * A catch-up subscription: replays history, then follows live appends. Iterate it with `for await`;
+ * `close()` ends the iteration. Events arrive in exactly `readAll` order, each exactly once.
+ */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface VerifyOptions {
+  /** Verify one stream; all streams when omitted. */
+  readonly streamId?: string;
+}
+
+export interface VerifyFailure {
+  readonly streamId: string;
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly eventId: string;
+  readonly reason: 'hash_mismatch' | 'chain_broken' | 'revision_gap';
+  readonly expectedHash: string;
+  readonly storedHash: string;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly eventsChecked: number;
+  readonly streamsChecked: number;
+  readonly firstFailure?: VerifyFailure;
+}
+
+export interface EventStore {
+  appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult>;
+  /** Events of one stream; an empty array when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events of all streams in global order, strictly after `after`; only events safe to hand out (no gaps later). */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeToAllOptions): Subscription;
+  /** Walks hash chains and reports the first event whose stored content no longer matches its hash. */
+  verify(options?: VerifyOptions): Promise<VerifyResult>;
+  close(): Promise<void>;
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+/** `commit.prepare` — the text form of a position used in checkpoints, logs and the API. */
+export function formatPosition(p: Position): string {
+  return `${p.commit}.${p.prepare}`;
+}
+
+export function parsePosition(text: string): Position {
+  const m = /^(-?\d+)\.(-?\d+)$/.exec(text);
+  if (!m) throw new TypeError(`not a position: ${text}`);
+  return { commit: BigInt(m[1]!), prepare: BigInt(m[2]!) };
+}
+
+export function streamCategory(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash < 0 ? streamId : streamId.slice(0, dash);
+}

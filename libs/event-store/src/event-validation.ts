@@ -1,0 +1,72 @@
+import type { EventData } from './event-store.js';
+import { InvalidEventError } from './event-store.errors.js';
+
+/** Limits chosen so one event fits comfortably in a PostgreSQL row and an EventStoreDB record. */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+export const MAX_EVENTS_PER_APPEND = 10_000;
+
+/** `<category>-<id>`: a lower-case category without dashes, then an id (UUIDs, DICOM UIDs with dots). */
+const STREAM_ID = /^[a-z][a-z0-9]{0,62}-[A-Za-z0-9][A-Za-z0-9._:-]{0,190}$/;
+const EVENT_TYPE = /^[A-Z][A-Za-z0-9]{0,99}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function validateStreamId(streamId: unknown, field = 'streamId'): asserts streamId is string {
+  if (typeof streamId !== 'string' || !STREAM_ID.test(streamId)) {
+    throw new InvalidEventError(field, `invalid stream name ${JSON.stringify(streamId)}: expected <category>-<id>, category lower-case letters and digits`);
+  }
+}
+
+/**
+ * Rejects anything that would not survive a JSON round trip unchanged (NaN, Infinity, undefined, bigint,
+ * class instances), because the stored event must be exactly what the caller meant.
+ */
+function assertJson(value: unknown, field: string, depth = 0): void {
+  if (depth > 64) throw new InvalidEventError(field, `${field} is nested too deeply`);
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new InvalidEventError(field, `${field} is not a finite number`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) assertJson(value[i], `${field}[${i}]`, depth + 1);
+    return;
+  }
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new InvalidEventError(field, `${field} is not a plain JSON object`);
+    for (const [k, v] of Object.entries(value)) assertJson(v, `${field}.${k}`, depth + 1);
+    return;
+  }
+  throw new InvalidEventError(field, `${field} has a value of type ${typeof value}, which JSON cannot hold`);
+}
+
+function assertObject(value: unknown, field: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidEventError(field, `${field} must be a JSON object`);
+  }
+  assertJson(value, field);
+}
+
+/** Validates a whole append before anything is written; returns the serialised size of each event. */
+export function validateAppend(streamId: unknown, events: readonly EventData[]): void {
+  validateStreamId(streamId);
+  if (!Array.isArray(events) || events.length === 0) throw new InvalidEventError('events', 'an append needs at least one event');
+  if (events.length > MAX_EVENTS_PER_APPEND) {
+    throw new InvalidEventError('events', `at most ${MAX_EVENTS_PER_APPEND} events per append, got ${events.length}`);
+  }
+  const ids = new Set<string>();
+  events.forEach((e, i) => {
+    const f = `events[${i}]`;
+    if (typeof e !== 'object' || e === null) throw new InvalidEventError(f, `${f} must be an object`);
+    if (typeof e.id !== 'string' || !UUID.test(e.id)) throw new InvalidEventError(`${f}.id`, `${f}.id must be a lower-case UUID`);
+    if (ids.has(e.id)) throw new InvalidEventError(`${f}.id`, `${f}.id ${e.id} appears twice in one append`);
+    ids.add(e.id);
+    if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) {
+      throw new InvalidEventError(`${f}.type`, `${f}.type ${JSON.stringify(e.type)} must be PascalCase letters and digits`);
+    }
+    assertObject(e.data, `${f}.data`);
+    if (e.metadata !== undefined) assertObject(e.metadata, `${f}.metadata`);
+    const size = Buffer.byteLength(JSON.stringify(e.data)) + (e.metadata ? Buffer.byteLength(JSON.stringify(e.metadata)) : 0);
+    if (size > MAX_EVENT_BYTES) throw new InvalidEventError(f, `${f} is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
+  });
+}
