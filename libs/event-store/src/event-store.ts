@@ -101,7 +101,7 @@ export interface VerifyFailure {
   readonly revision: bigint;
   readonly position: Position;
   readonly eventId: string;
-  readonly reason: 'hash_mismatch' | 'chain_broken' | 'revision_gap';
+  readonly reason: 'hash_mismatch' | 'revision_gap';
   readonly expectedHash: string;
   readonly storedHash: string;
 }

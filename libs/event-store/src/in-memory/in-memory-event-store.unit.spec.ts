@@ -1,0 +1,7 @@
+import { runEventStoreContract } from '../testing/event-store.contract.js';
+import { InMemoryEventStore } from './in-memory-event-store.js';
+
+runEventStoreContract('in-memory', async () => {
+  const store = new InMemoryEventStore();
+  return { store, cleanup: () => store.close() };
+});

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { comparePositions, type RecordedEvent } from '../event-store.js';
+import { event, runEventStoreContract, uniqueCategory } from '../testing/event-store.contract.js';
+import { PostgresEventStore } from './postgres-event-store.js';
+
+runEventStoreContract('postgres', async () => {
+  const db = await createTestDatabase();
+  const store = new PostgresEventStore({ connectionString: db.url, pollIntervalMs: 50 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await db.drop();
+    },
+  };
+});
+
+describe('PostgresEventStore in the database itself', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let owner: pg.Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore({ connectionString: db.url, poolSize: 20, pollIntervalMs: 20 });
+    owner = new pg.Client({ connectionString: db.url });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    await owner.end();
+    await store.close();
+    await db.drop();
+  });
+
+  describe('immutability', () => {
+    it.each([
+      ['UPDATE', `UPDATE event_store.events SET data = '{"v": 2}'`],
+      ['DELETE', `DELETE FROM event_store.events`],
+      ['TRUNCATE', `TRUNCATE event_store.events`],
+    ])('rejects %s on event_store.events, even for the table owner', async (op, sql) => {
+      const s = `imm-${randomUUID()}`;
+      await store.appendToStream(s, [event('A', { v: 1 })], { expectedRevision: 'no_stream' });
+      await expect(owner.query(sql)).rejects.toThrow(new RegExp(`append-only: ${op} is not allowed`));
+      const [stored] = await store.readStream(s);
+      expect(stored!.data).toEqual({ v: 1 });
+    });
+
+    it('grants the application role only SELECT and INSERT on the events table', async () => {
+      const { rows } = await owner.query<{ privilege_type: string }>(
+        `SELECT privilege_type FROM information_schema.role_table_grants
+          WHERE grantee = 'registry_app' AND table_schema = 'event_store' AND table_name = 'events' ORDER BY 1`,
+      );
+      expect(rows.map((r) => r.privilege_type)).toEqual(['INSERT', 'SELECT']);
+    });
+  });
+
+  describe('tamper evidence', () => {
+    it('reports the first event whose stored content no longer matches its hash', async () => {
+      const s = `tamper-${randomUUID()}`;
+      await store.appendToStream(s, [event('A', { v: 0 }), event('B', { v: 1 }), event('C', { v: 2 })], { expectedRevision: 'no_stream' });
+      await expect(store.verify({ streamId: s })).resolves.toMatchObject({ ok: true, eventsChecked: 3 });
+
+      // An attacker with owner rights disables the guard and rewrites one value.
+      await owner.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
+      await owner.query(`UPDATE event_store.events SET data = '{"v": 99}' WHERE stream_id = $1 AND stream_revision = 1`, [s]);
+      await owner.query('ALTER TABLE event_store.events ENABLE TRIGGER events_append_only');
+
+      const result = await store.verify({ streamId: s });
+      expect(result.ok).toBe(false);
+      expect(result.firstFailure).toMatchObject({ streamId: s, revision: 1n, reason: 'hash_mismatch' });
+      expect(result.eventsChecked).toBe(2);
+      const whole = await store.verify();
+      expect(whole.ok).toBe(false);
+      expect(whole.firstFailure?.streamId).toBe(s);
+    });
+
+    it('detects a deleted event as a gap in the chain', async () => {
+      const s = `gap-${randomUUID()}`;
+      await store.appendToStream(s, [event('A'), event('B'), event('C')], { expectedRevision: 'no_stream' });
+      await owner.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
+      await owner.query(`DELETE FROM event_store.events WHERE stream_id = $1 AND stream_revision = 1`, [s]);
+      await owner.query('ALTER TABLE event_store.events ENABLE TRIGGER events_append_only');
+      await expect(store.verify({ streamId: s })).resolves.toMatchObject({ ok: false, firstFailure: { revision: 2n, reason: 'revision_gap' } });
+    });
+  });
+
+  describe('gap-safe global order', () => {
+    it('never lets a subscriber skip or reorder events when transactions commit out of order', async () => {
+      const cat = uniqueCategory();
+      const writers = 16;
+      const appendsPerWriter = 12;
+      const total = writers * appendsPerWriter * 2;
+      const received: RecordedEvent[] = [];
+      const sub = store.subscribeToAll({ filter: { streamCategories: [cat] }, batchSize: 7 });
+      const consuming = (async () => {
+        for await (const e of sub) {
+          received.push(e);
+          if (received.length === total) break;
+        }
+      })();
+
+      // Each writer opens a transaction, appends (taking a sequence value), then sleeps a random time before
+      // committing, so sequence order and commit order disagree all the time.
+      const writer = async (w: number): Promise<void> => {
+        for (let i = 0; i < appendsPerWriter; i++) {
+          const client = await store.pool.connect();
+          try {
+            await client.query('BEGIN');
+            await client.query(
+              `SELECT * FROM event_store.append($1, -1, $2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[])`,
+              [`${cat}-${w % 5}`, [randomUUID(), randomUUID()], ['Tick', 'Tock'], [JSON.stringify({ w, i }), JSON.stringify({ w, i })], ['{}', '{}'], ['d', 'd']],
+            );
+            await new Promise((r) => setTimeout(r, Math.random() * 15));
+            await client.query('COMMIT');
+          } finally {
+            client.release();
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
+      await Promise.race([consuming, new Promise((_, rej) => setTimeout(() => rej(new Error(`received ${received.length}/${total}`)), 20_000))]);
+      await sub.close();
+
+      const all = await store.readAll({ filter: { streamCategories: [cat] }, maxCount: total + 10 });
+      expect(all).toHaveLength(total);
+      expect(received.map((e) => e.id)).toEqual(all.map((e) => e.id));
+      expect(new Set(received.map((e) => e.id)).size).toBe(total);
+      for (let i = 1; i < received.length; i++) expect(comparePositions(received[i - 1]!.position, received[i]!.position)).toBeLessThan(0);
+      // The sequence alone would have ordered them differently: commit order really was shuffled.
+      const bySequence = [...all].sort((a, b) => (a.position.prepare < b.position.prepare ? -1 : 1)).map((e) => e.id);
+      expect(bySequence).not.toEqual(all.map((e) => e.id));
+    });
+
+    it('holds back events of a committed transaction while an older one is still open', async () => {
+      const cat = uniqueCategory();
+      const slow = await store.pool.connect();
+      try {
+        await slow.query('BEGIN');
+        await slow.query(`SELECT * FROM event_store.append($1, -1, $2::uuid[], '{Slow}', '{"{}"}', '{"{}"}', '{d}')`, [`${cat}-slow`, [randomUUID()]]);
+        await store.appendToStream(`${cat}-fast`, [event('Fast')], { expectedRevision: 'any' });
+        expect(await store.readAll({ filter: { streamCategories: [cat] } })).toEqual([]);
+        await slow.query('COMMIT');
+      } finally {
+        slow.release();
+      }
+      expect((await store.readAll({ filter: { streamCategories: [cat] } })).map((e) => e.type)).toEqual(['Slow', 'Fast']);
+    });
+  });
+
+  describe('concurrent appends to one stream', () => {
+    it('lets exactly one of two writers at the same expected revision win', async () => {
+      const s = `race-${randomUUID()}`;
+      await store.appendToStream(s, [event()], { expectedRevision: 'no_stream' });
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, () => store.appendToStream(s, [event()], { expectedRevision: 0n })),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+
+    it('serialises "any" appends without losing one', async () => {
+      const s = `any-${randomUUID()}`;
+      await Promise.all(Array.from({ length: 20 }, () => store.appendToStream(s, [event()], { expectedRevision: 'any' })));
+      const read = await store.readStream(s);
+      expect(read.map((e) => e.revision)).toEqual(Array.from({ length: 20 }, (_, i) => BigInt(i)));
+      await expect(store.verify({ streamId: s })).resolves.toMatchObject({ ok: true, eventsChecked: 20 });
+    });
+  });
+});

@@ -1,0 +1,282 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import {
+  START,
+  type AppendOptions,
+  type AppendResult,
+  type EventData,
+  type EventFilter,
+  type EventStore,
+  type ExpectedRevision,
+  type JsonObject,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+  type Subscription,
+  type VerifyOptions,
+  type VerifyResult,
+} from '../event-store.js';
+import { IdempotencyConflictError, InvalidEventError, WrongExpectedVersionError } from '../event-store.errors.js';
+import { validateAppend, validateStreamId } from '../event-validation.js';
+import { contentDigest } from '../hash-chain.js';
+import { createChainVerifier } from '../verify-chains.js';
+
+const NOTIFY_CHANNEL = 'event_store_appended';
+const COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_revision, event_type, data, metadata, hash, recorded_at`;
+
+export interface PostgresEventStoreOptions {
+  /** Used when no pool is given. */
+  readonly connectionString?: string;
+  readonly pool?: pg.Pool;
+  readonly poolSize?: number;
+  /** Subscribers re-read this often when no notification arrives (LISTEN/NOTIFY fallback), in ms. */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_revision: string;
+  event_type: string;
+  data: JsonObject;
+  metadata: JsonObject;
+  hash: string;
+  recorded_at: Date;
+}
+
+function toEvent(r: EventRow): RecordedEvent {
+  return {
+    id: r.event_id,
+    streamId: r.stream_id,
+    type: r.event_type,
+    revision: BigInt(r.stream_revision),
+    position: { commit: BigInt(r.transaction_id), prepare: BigInt(r.global_position) },
+    data: r.data,
+    metadata: r.metadata,
+    recordedAt: r.recorded_at,
+    hash: r.hash,
+  };
+}
+
+function expectedCode(e: ExpectedRevision): bigint {
+  if (e === 'any') return -1n;
+  if (e === 'no_stream') return -2n;
+  if (e === 'stream_exists') return -3n;
+  if (typeof e !== 'bigint' || e < 0n) throw new InvalidEventError('expectedRevision', `invalid expected revision ${String(e)}`);
+  return e;
+}
+
+/**
+ * The default event store and system of record on one node. Global order is (transaction id, position):
+ * only rows of transactions older than every still-running one are handed out, so a reader never skips an
+ * event whose transaction commits late (architecture.md §4).
+ */
+export class PostgresEventStore implements EventStore {
+  readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly pollIntervalMs: number;
+  private readonly wakeups = new EventEmitter();
+  private listener: pg.Client | undefined;
+  private listening: Promise<void> | undefined;
+  private closed = false;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.wakeups.setMaxListeners(0);
+  }
+
+  async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
+    validateAppend(streamId, events);
+    const expected = expectedCode(options.expectedRevision);
+    try {
+      const { rows } = await this.pool.query<{ next_revision: string; commit_position: string; prepare_position: string }>({
+        name: 'event_store_append',
+        text: 'SELECT * FROM event_store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[])',
+        values: [
+          streamId,
+          expected.toString(),
+          events.map((e) => e.id),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata ?? {})),
+          events.map((e) => contentDigest(e)),
+        ],
+      });
+      const row = rows[0]!;
+      return {
+        nextExpectedRevision: BigInt(row.next_revision),
+        position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+      };
+    } catch (err) {
+      throw this.mapError(err, streamId, options.expectedRevision);
+    }
+  }
+
+  private mapError(err: unknown, streamId: string, expected: ExpectedRevision): unknown {
+    const e = err as { code?: string; detail?: string; constraint?: string };
+    if (e.code === 'ES001') {
+      const actual = BigInt(e.detail ?? '-1');
+      return new WrongExpectedVersionError(streamId, expected, actual < 0n ? 'no_stream' : actual);
+    }
+    if (e.code === 'ES002') return new IdempotencyConflictError(streamId, e.detail ?? '');
+    // Only reachable if the advisory lock were bypassed; the unique constraint still refuses a lost update.
+    if (e.code === '23505' && e.constraint === 'events_stream_revision_unique') {
+      return new WrongExpectedVersionError(streamId, expected, 'no_stream');
+    }
+    if (e.code === '23505' && e.constraint === 'events_event_id_unique') return new IdempotencyConflictError(streamId, '');
+    return err;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    validateStreamId(streamId);
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? 'end' : 'start');
+    const limit = options.maxCount ?? null;
+    let sql: string;
+    let values: unknown[];
+    if (backwards) {
+      const bound = from === 'end' ? null : from === 'start' ? 0n : from;
+      sql = `SELECT ${COLUMNS} FROM event_store.events WHERE stream_id = $1 AND ($2::bigint IS NULL OR stream_revision <= $2)
+             ORDER BY stream_revision DESC LIMIT $3`;
+      values = [streamId, bound?.toString() ?? null, limit];
+    } else {
+      if (from === 'end') return [];
+      const bound = from === 'start' ? 0n : from;
+      sql = `SELECT ${COLUMNS} FROM event_store.events WHERE stream_id = $1 AND stream_revision >= $2
+             ORDER BY stream_revision LIMIT $3`;
+      values = [streamId, bound.toString(), limit];
+    }
+    const { rows } = await this.pool.query<EventRow>({ name: backwards ? 'es_read_back' : 'es_read_fwd', text: sql, values });
+    return rows.map(toEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.readAllWith(this.pool, options.after ?? START, options.maxCount ?? 1000, options.filter);
+  }
+
+  private async readAllWith(client: pg.Pool | pg.Client, after: Position, maxCount: number, filter?: EventFilter): Promise<RecordedEvent[]> {
+    const { rows } = await client.query<EventRow>({
+      name: 'es_read_all',
+      text: `SELECT ${COLUMNS} FROM event_store.events
+             WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+               AND ($4::text[] IS NULL OR category = ANY ($4))
+               AND ($5::text[] IS NULL OR event_type = ANY ($5))
+             ORDER BY transaction_id, global_position
+             LIMIT $3`,
+      values: [
+        after.commit < 0n ? '0' : after.commit.toString(),
+        after.prepare.toString(),
+        maxCount,
+        filter?.streamCategories ?? null,
+        filter?.eventTypes ?? null,
+      ],
+    });
+    return rows.map(toEvent);
+  }
+
+  private async ensureListener(): Promise<void> {
+    this.listening ??= (async () => {
+      // A dedicated connection outside the pool: LISTEN must stay on one session for the store's lifetime.
+      const client = new pg.Client((this.pool as unknown as { options: pg.ClientConfig }).options);
+      client.on('notification', () => this.wakeups.emit('append'));
+      client.on('error', () => {
+        // Polling keeps subscribers going; the next subscription re-establishes LISTEN.
+        this.listener = undefined;
+        this.listening = undefined;
+      });
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      this.listener = client;
+    })().catch((err: unknown) => {
+      this.listening = undefined;
+      throw err;
+    });
+    return this.listening;
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    let position = options.after ?? START;
+    const batchSize = options.batchSize ?? 1000;
+    let closed = false;
+    let wake: (() => void) | undefined;
+    const onAppend = (): void => wake?.();
+    this.wakeups.on('append', onAppend);
+    const waitForAppend = (): Promise<void> =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollIntervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    const ensureListener = (): Promise<void> => this.ensureListener();
+    const readBatch = (after: Position): Promise<RecordedEvent[]> => this.readAll({ after, maxCount: batchSize, filter: options.filter });
+    const subscription: Subscription = {
+      close: async () => {
+        closed = true;
+        this.wakeups.off('append', onAppend);
+        this.subscriptions.delete(subscription);
+        wake?.();
+      },
+      [Symbol.asyncIterator]: async function* (this: void) {
+        await ensureListener().catch(() => undefined);
+        while (!closed) {
+          const batch = await readBatch(position);
+          for (const e of batch) {
+            if (closed) return;
+            position = e.position;
+            yield e;
+          }
+          if (batch.length < batchSize && !closed) await waitForAppend();
+        }
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+    if (options.streamId !== undefined) validateStreamId(options.streamId);
+    const verifier = createChainVerifier();
+    let afterStream = '';
+    let afterRevision = -1n;
+    for (;;) {
+      const { rows } = await this.pool.query<EventRow>({
+        text: `SELECT ${COLUMNS} FROM event_store.events
+               WHERE ($1::text IS NULL OR stream_id = $1) AND (stream_id, stream_revision) > ($2, $3::bigint)
+               ORDER BY stream_id, stream_revision LIMIT 5000`,
+        values: [options.streamId ?? null, afterStream, afterRevision.toString()],
+      });
+      for (const row of rows) if (verifier.check(toEvent(row))) return verifier.result();
+      if (rows.length < 5000) return verifier.result();
+      const last = rows.at(-1)!;
+      afterStream = last.stream_id;
+      afterRevision = BigInt(last.stream_revision);
+    }
+  }
+
+  /** The last global position written and the number of events (for status pages). */
+  async stats(): Promise<{ events: bigint; lastPosition: bigint | null }> {
+    const { rows } = await this.pool.query<{ n: string; last: string | null }>(
+      `SELECT count(*) AS n, max(global_position) AS last FROM event_store.events`,
+    );
+    return { events: BigInt(rows[0]!.n), lastPosition: rows[0]!.last === null ? null : BigInt(rows[0]!.last) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.listening?.catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+    if (this.ownsPool) await this.pool.end();
+  }
+}

@@ -1,0 +1,234 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { comparePositions, type EventData, type EventStore, type RecordedEvent } from '../event-store.js';
+import { IdempotencyConflictError, InvalidEventError, WrongExpectedVersionError } from '../event-store.errors.js';
+
+export interface ContractFixture {
+  readonly store: EventStore;
+  cleanup(): Promise<void>;
+}
+
+/** A category no other test (or earlier run against a shared server) has used. */
+export function uniqueCategory(): string {
+  return `c${randomBytes(6).toString('hex').replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)]!)}`;
+}
+
+export function event(type = 'SomethingHappened', data: Record<string, unknown> = { n: 1 }, metadata?: Record<string, unknown>): EventData {
+  return { id: randomUUID(), type, data: data as EventData['data'], ...(metadata ? { metadata: metadata as EventData['metadata'] } : {}) };
+}
+
+async function take(iterable: AsyncIterable<RecordedEvent>, n: number, timeoutMs = 10_000): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  const iterator = iterable[Symbol.asyncIterator]();
+  const deadline = Date.now() + timeoutMs;
+  while (out.length < n) {
+    const next = await Promise.race([
+      iterator.next(),
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`timed out after ${out.length}/${n} events`)), Math.max(1, deadline - Date.now()))),
+    ]);
+    if (next.done) break;
+    out.push(next.value);
+  }
+  return out;
+}
+
+/**
+ * The semantics every EventStore adapter must share (EventStoreDB's). Adapters run it from their own spec:
+ * in-memory (unit tier), PostgreSQL (integration tier) and EventStoreDB (`npm run test:eventstoredb`).
+ * Stream names are unique per run so the suite also runs against a long-lived shared server.
+ */
+export function runEventStoreContract(adapterName: string, factory: () => Promise<ContractFixture>): void {
+  describe(`EventStore contract: ${adapterName}`, () => {
+    let fixture: ContractFixture;
+    let store: EventStore;
+    let cat: string;
+    const stream = (): string => `${cat}-${randomUUID()}`;
+
+    beforeAll(async () => {
+      fixture = await factory();
+      store = fixture.store;
+      cat = uniqueCategory();
+    });
+    afterAll(async () => fixture.cleanup());
+
+    describe('appendToStream', () => {
+      it('creates a stream at revision 0 and returns the next expected revision and a position', async () => {
+        const s = stream();
+        const r = await store.appendToStream(s, [event()], { expectedRevision: 'no_stream' });
+        expect(r.nextExpectedRevision).toBe(0n);
+        const [stored] = await store.readStream(s);
+        expect(stored!.position).toEqual(r.position);
+      });
+
+      it('appends several events atomically with consecutive revisions', async () => {
+        const s = stream();
+        const r = await store.appendToStream(s, [event('A'), event('B'), event('C')], { expectedRevision: 'no_stream' });
+        expect(r.nextExpectedRevision).toBe(2n);
+        const read = await store.readStream(s);
+        expect(read.map((e) => [e.type, e.revision])).toEqual([['A', 0n], ['B', 1n], ['C', 2n]]);
+        expect(comparePositions(read[0]!.position, read[1]!.position)).toBeLessThan(0);
+        expect(read[2]!.position).toEqual(r.position);
+      });
+
+      it('accepts the exact expected revision and rejects a stale one with the actual revision', async () => {
+        const s = stream();
+        await store.appendToStream(s, [event(), event()], { expectedRevision: 'no_stream' });
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 1n })).resolves.toMatchObject({ nextExpectedRevision: 2n });
+        const err = await store.appendToStream(s, [event()], { expectedRevision: 1n }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(WrongExpectedVersionError);
+        expect((err as WrongExpectedVersionError).actualRevision).toBe(2n);
+        expect((err as WrongExpectedVersionError).code).toBe('WRONG_EXPECTED_VERSION');
+        expect(await store.readStream(s)).toHaveLength(3);
+      });
+
+      it('no_stream fails on an existing stream; stream_exists fails on a missing one; any always appends', async () => {
+        const s = stream();
+        await store.appendToStream(s, [event()], { expectedRevision: 'no_stream' });
+        const e1 = await store.appendToStream(s, [event()], { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
+        expect((e1 as WrongExpectedVersionError).actualRevision).toBe(0n);
+        const missing = stream();
+        const e2 = await store.appendToStream(missing, [event()], { expectedRevision: 'stream_exists' }).catch((e: unknown) => e);
+        expect(e2).toBeInstanceOf(WrongExpectedVersionError);
+        expect((e2 as WrongExpectedVersionError).actualRevision).toBe('no_stream');
+        expect(await store.readStream(missing)).toEqual([]);
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 'stream_exists' })).resolves.toMatchObject({ nextExpectedRevision: 1n });
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 'any' })).resolves.toMatchObject({ nextExpectedRevision: 2n });
+        await expect(store.appendToStream(stream(), [event()], { expectedRevision: 'any' })).resolves.toMatchObject({ nextExpectedRevision: 0n });
+      });
+
+      it('is idempotent: the same event ids at the same expected revision write nothing new', async () => {
+        const s = stream();
+        const batch = [event('A', { v: 1 }), event('B', { v: 2 })];
+        const first = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
+        const again = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
+        expect(again).toEqual(first);
+        expect(await store.readStream(s)).toHaveLength(2);
+      });
+
+      it('rejects the same event id with different content', async () => {
+        const s = stream();
+        const e = event('A', { v: 1 });
+        await store.appendToStream(s, [e], { expectedRevision: 'no_stream' });
+        const err = await store.appendToStream(s, [{ ...e, data: { v: 2 } }], { expectedRevision: 'no_stream' }).catch((x: unknown) => x);
+        expect(err).toBeInstanceOf(IdempotencyConflictError);
+        expect(await store.readStream(s)).toHaveLength(1);
+      });
+
+      it('keeps data and metadata exactly, including unicode and nesting', async () => {
+        const s = stream();
+        const data = { text: 'Ødem — “lésion” 肺', nested: { list: [1, 2.5, -3e-7, null, true], empty: {} }, zero: 0 };
+        await store.appendToStream(s, [event('Measured', data, { actorId: 'u1', reason: 'why' })], { expectedRevision: 'any' });
+        const [stored] = await store.readStream(s);
+        expect(stored!.data).toEqual(data);
+        expect(stored!.metadata).toEqual({ actorId: 'u1', reason: 'why' });
+        expect(stored!.recordedAt).toBeInstanceOf(Date);
+        expect(stored!.hash).toMatch(/^[0-9a-f]{64}$/);
+      });
+
+      it.each([
+        ['a stream name without a category', 'nocategory', [event()], 'streamId'],
+        ['an upper-case category', 'Trial-1', [event()], 'streamId'],
+        ['a category with a dash', '-x', [event()], 'streamId'],
+        ['an empty append', 'ok-1', [], 'events'],
+        ['a malformed event type', 'ok-1', [event('not pascal')], 'events[0].type'],
+        ['a non-UUID event id', 'ok-1', [{ id: 'x', type: 'A', data: {} }], 'events[0].id'],
+        ['a NaN inside the data', 'ok-1', [event('A', { v: Number.NaN })], 'events[0].data.v'],
+        ['an infinite number', 'ok-1', [event('A', { v: [Infinity] })], 'events[0].data.v[0]'],
+        ['data that is an array', 'ok-1', [{ id: randomUUID(), type: 'A', data: [] as never }], 'events[0].data'],
+        ['an oversized event', 'ok-1', [event('A', { blob: 'x'.repeat(1024 * 1024 + 1) })], 'events[0]'],
+        ['a duplicated id within one append', 'ok-1', (() => { const e = event(); return [e, e]; })(), 'events[1].id'],
+      ])('rejects %s before writing anything', async (_label, name, events, field) => {
+        const s = name === 'ok-1' ? stream() : name;
+        const err = await store.appendToStream(s, events as EventData[], { expectedRevision: 'any' }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(InvalidEventError);
+        expect((err as InvalidEventError).field).toBe(field);
+        if (name === 'ok-1') expect(await store.readStream(s)).toEqual([]);
+      });
+
+      it('writes nothing of a batch when one event in it is invalid', async () => {
+        const s = stream();
+        const err = await store.appendToStream(s, [event('A'), event('B', { bad: Number.NaN })], { expectedRevision: 'any' }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(InvalidEventError);
+        expect(await store.readStream(s)).toEqual([]);
+      });
+    });
+
+    describe('readStream', () => {
+      let s: string;
+      beforeAll(async () => {
+        s = stream();
+        await store.appendToStream(s, ['E0', 'E1', 'E2', 'E3', 'E4'].map((t) => event(t)), { expectedRevision: 'no_stream' });
+      });
+
+      it('reads forwards from a revision with a max count', async () => {
+        expect((await store.readStream(s, { fromRevision: 1n, maxCount: 2 })).map((e) => e.type)).toEqual(['E1', 'E2']);
+      });
+      it('reads backwards from the end and from a revision', async () => {
+        expect((await store.readStream(s, { direction: 'backwards', maxCount: 2 })).map((e) => e.type)).toEqual(['E4', 'E3']);
+        expect((await store.readStream(s, { direction: 'backwards', fromRevision: 1n })).map((e) => e.type)).toEqual(['E1', 'E0']);
+      });
+      it('returns an empty list for a stream that does not exist', async () => {
+        expect(await store.readStream(stream())).toEqual([]);
+      });
+    });
+
+    describe('readAll and subscribeToAll', () => {
+      it('reads all events after a position in global order, filtered by category and event type', async () => {
+        const own = uniqueCategory();
+        const before = await store.appendToStream(`${own}-a`, [event('First')], { expectedRevision: 'any' });
+        await store.appendToStream(`${own}-b`, [event('Second'), event('Third')], { expectedRevision: 'any' });
+        await store.appendToStream(`${uniqueCategory()}-x`, [event('Elsewhere')], { expectedRevision: 'any' });
+        const after = await store.readAll({ after: before.position, filter: { streamCategories: [own] }, maxCount: 100 });
+        expect(after.map((e) => e.type)).toEqual(['Second', 'Third']);
+        const typed = await store.readAll({ filter: { streamCategories: [own], eventTypes: ['Third', 'First'] }, maxCount: 100 });
+        expect(typed.map((e) => e.type)).toEqual(['First', 'Third']);
+        for (let i = 1; i < typed.length; i++) expect(comparePositions(typed[i - 1]!.position, typed[i]!.position)).toBeLessThan(0);
+      });
+
+      it('replays history then follows live appends, in order, exactly once', async () => {
+        const own = uniqueCategory();
+        await store.appendToStream(`${own}-1`, [event('H1'), event('H2')], { expectedRevision: 'any' });
+        const sub = store.subscribeToAll({ filter: { streamCategories: [own] } });
+        const received = take(sub, 5);
+        await new Promise((r) => setTimeout(r, 50));
+        await store.appendToStream(`${own}-2`, [event('L1')], { expectedRevision: 'any' });
+        await store.appendToStream(`${own}-1`, [event('L2'), event('L3')], { expectedRevision: 'any' });
+        const events = await received;
+        await sub.close();
+        expect(events.map((e) => e.type)).toEqual(['H1', 'H2', 'L1', 'L2', 'L3']);
+        const all = await store.readAll({ filter: { streamCategories: [own] } });
+        expect(events.map((e) => e.id)).toEqual(all.map((e) => e.id));
+      });
+
+      it('starts a subscription after a given position', async () => {
+        const own = uniqueCategory();
+        const first = await store.appendToStream(`${own}-1`, [event('Skip')], { expectedRevision: 'any' });
+        await store.appendToStream(`${own}-1`, [event('Keep')], { expectedRevision: 'any' });
+        const sub = store.subscribeToAll({ after: first.position, filter: { streamCategories: [own] } });
+        const [e] = await take(sub, 1);
+        await sub.close();
+        expect(e!.type).toBe('Keep');
+      });
+    });
+
+    describe('verify', () => {
+      it('reports an intact stream with the number of events checked', async () => {
+        const s = stream();
+        await store.appendToStream(s, [event(), event(), event()], { expectedRevision: 'no_stream' });
+        await store.appendToStream(s, [event()], { expectedRevision: 2n });
+        await expect(store.verify({ streamId: s })).resolves.toEqual({ ok: true, eventsChecked: 4, streamsChecked: 1 });
+      });
+
+      it('chains each hash to the previous event of the same stream', async () => {
+        const a = stream();
+        const b = stream();
+        const same = event('Same', { v: 1 });
+        await store.appendToStream(a, [event('X'), same], { expectedRevision: 'no_stream' });
+        await store.appendToStream(b, [{ ...same, id: randomUUID() }], { expectedRevision: 'no_stream' });
+        const [, second] = await store.readStream(a);
+        const [onlyB] = await store.readStream(b);
+        expect(second!.hash).not.toBe(onlyB!.hash);
+      });
+    });
+  });
+}

@@ -1,0 +1,115 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The event store: an append-only table guarded by triggers, a gap-safe global order
+ * (transaction id + sequence, see architecture.md §4) and a per-stream SHA-256 hash chain built by the
+ * append function in the same round trip as the insert.
+ */
+export class EventStore1764230000000 implements MigrationInterface {
+  name = 'EventStore1764230000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE SCHEMA IF NOT EXISTS event_store`);
+    await q.query(`
+      CREATE TABLE event_store.events (
+        global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+        event_id        uuid        NOT NULL,
+        stream_id       text        NOT NULL,
+        stream_revision bigint      NOT NULL,
+        category        text        NOT NULL,
+        event_type      text        NOT NULL,
+        data            jsonb       NOT NULL,
+        metadata        jsonb       NOT NULL,
+        hash            char(64)    NOT NULL,
+        recorded_at     timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, stream_revision),
+        CONSTRAINT events_event_id_unique UNIQUE (event_id),
+        CONSTRAINT events_revision_non_negative CHECK (stream_revision >= 0)
+      )`);
+    // Readers walk this index in (transaction, position) order, which is the order commits become safe to read.
+    await q.query(`CREATE INDEX events_commit_order ON event_store.events (transaction_id, global_position)`);
+
+    await q.query(`
+      CREATE FUNCTION event_store.reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'event_store.events is append-only: % is not allowed', TG_OP USING ERRCODE = 'ES003';
+      END $$`);
+    await q.query(`CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON event_store.events
+                   FOR EACH ROW EXECUTE FUNCTION event_store.reject_change()`);
+    await q.query(`CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON event_store.events
+                   FOR EACH STATEMENT EXECUTE FUNCTION event_store.reject_change()`);
+
+    // One round trip per append: lock the stream, detect an idempotent repeat, check the expected revision,
+    // chain the hashes, insert, notify. Expected revision: -1 any, -2 no_stream, -3 stream_exists, n >= 0 exact.
+    await q.query(`
+      CREATE FUNCTION event_store.append(
+        p_stream_id text, p_expected bigint,
+        p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_digests text[])
+      RETURNS TABLE (next_revision bigint, commit_position text, prepare_position bigint)
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_n int := cardinality(p_ids);
+        v_last bigint;
+        v_prev text;
+        v_hashes text[] := '{}';
+        v_gp bigint;
+        v_tx text;
+        i int;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtextextended(p_stream_id, 7));
+
+        SELECT e.stream_revision, e.global_position, e.transaction_id::text INTO v_last, v_gp, v_tx
+          FROM event_store.events e WHERE e.event_id = p_ids[1];
+        IF FOUND THEN
+          IF (SELECT count(*) FROM unnest(p_ids, p_types, p_data) AS x(id, typ, dat)
+                JOIN event_store.events e ON e.event_id = x.id AND e.stream_id = p_stream_id
+                 AND e.event_type = x.typ AND e.data = x.dat) <> v_n THEN
+            RAISE EXCEPTION 'event % was appended before with different content', p_ids[1]
+              USING ERRCODE = 'ES002', DETAIL = p_ids[1]::text;
+          END IF;
+          RETURN QUERY SELECT e.stream_revision, e.transaction_id::text, e.global_position
+            FROM event_store.events e WHERE e.event_id = ANY (p_ids) ORDER BY e.stream_revision DESC LIMIT 1;
+          RETURN;
+        END IF;
+
+        SELECT e.stream_revision, e.hash INTO v_last, v_prev
+          FROM event_store.events e WHERE e.stream_id = p_stream_id ORDER BY e.stream_revision DESC LIMIT 1;
+        IF NOT FOUND THEN
+          v_last := -1;
+          v_prev := repeat('0', 64);
+        END IF;
+        IF (p_expected = -2 AND v_last <> -1) OR (p_expected = -3 AND v_last = -1) OR (p_expected >= 0 AND p_expected <> v_last) THEN
+          RAISE EXCEPTION 'stream %: expected revision %, actual %', p_stream_id, p_expected, v_last
+            USING ERRCODE = 'ES001', DETAIL = v_last::text;
+        END IF;
+
+        FOR i IN 1 .. v_n LOOP
+          v_prev := encode(sha256(convert_to(v_prev || ':' || p_stream_id || ':' || (v_last + i) || ':' || p_digests[i], 'UTF8')), 'hex');
+          v_hashes[i] := v_prev;
+        END LOOP;
+
+        WITH inserted AS (
+          INSERT INTO event_store.events (event_id, stream_id, stream_revision, category, event_type, data, metadata, hash)
+          SELECT x.id, p_stream_id, v_last + x.ord, split_part(p_stream_id, '-', 1), x.typ, x.dat, x.meta, v_hashes[x.ord]
+            FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS x(id, typ, dat, meta, ord)
+          RETURNING global_position)
+        SELECT max(global_position) INTO v_gp FROM inserted;
+
+        PERFORM pg_notify('event_store_appended', '');
+        RETURN QUERY SELECT v_last + v_n, pg_current_xact_id()::text, v_gp;
+      END $$`);
+
+    // The application role may only read and append (architecture.md §4); deployments log in as a member of it.
+    await q.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'registry_app') THEN CREATE ROLE registry_app NOLOGIN; END IF;
+    END $$`);
+    await q.query(`GRANT USAGE ON SCHEMA event_store TO registry_app`);
+    await q.query(`GRANT SELECT, INSERT ON event_store.events TO registry_app`);
+    await q.query(`GRANT EXECUTE ON FUNCTION event_store.append(text, bigint, uuid[], text[], jsonb[], jsonb[], text[]) TO registry_app`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP SCHEMA event_store CASCADE`);
+  }
+}
