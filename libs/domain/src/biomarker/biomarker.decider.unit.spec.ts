@@ -1,0 +1,134 @@
+import { describe, expect, it } from '@jest/globals';
+import { fold } from '../decider.js';
+import { DomainError } from '../domain.errors.js';
+import type { BiomarkerCommand, DefineBiomarker } from './biomarker.commands.js';
+import { biomarkerCodeStreamId, biomarkerDecider, biomarkerFacts } from './biomarker.decider.js';
+import type { BiomarkerDefined, BiomarkerEvent } from './biomarker.events.js';
+import { convertUnit, isValidUcumUnit } from './biomarker.units.js';
+
+const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'coordinator' }, now: new Date('2025-06-01T10:00:00Z') };
+const run = (given: BiomarkerEvent[], command: BiomarkerCommand) => biomarkerDecider.decide(command, fold(biomarkerDecider, given), ctx);
+function rejection(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error('expected a DomainError');
+}
+
+const define: DefineBiomarker = {
+  type: 'DefineBiomarker',
+  biomarkerId: 'sma-l3',
+  code: 'SMA_L3',
+  name: 'Skeletal muscle area at L3',
+  modality: 'CT',
+  bodySite: 'L3 vertebra',
+  valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 20, max: 400 } },
+  repeatabilityWcv: 0.02,
+};
+const defined: BiomarkerDefined = {
+  type: 'BiomarkerDefined',
+  data: {
+    biomarkerId: 'sma-l3',
+    code: 'SMA_L3',
+    version: 1,
+    name: 'Skeletal muscle area at L3',
+    description: null,
+    modality: 'CT',
+    bodySite: 'L3 vertebra',
+    valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 20, max: 400 } },
+    repeatabilityWcv: 0.02,
+    definedAt: '2025-06-01T10:00:00.000Z',
+  },
+};
+
+describe('biomarker decider', () => {
+  it('defines a biomarker as plain JSON with nulls for absent fields', () => {
+    const events = run([], define);
+    expect(events).toStrictEqual([defined]);
+    expect(JSON.parse(JSON.stringify(events))).toStrictEqual(events);
+  });
+
+  it('rejects a second definition on the same stream', () => {
+    expect(rejection(() => run([defined], define))).toMatchObject({ code: 'BIOMARKER_ALREADY_DEFINED', field: 'biomarkerId' });
+  });
+
+  it.each([
+    ['MM', 'valueType.unit'],
+    ['square centimetres', 'valueType.unit'],
+    ['CM2', 'valueType.unit'],
+  ])('rejects the unit %s, which is not a case-sensitive UCUM code', (unit, field) => {
+    const cmd = { ...define, valueType: { kind: 'quantitative' as const, unit, plausibleRange: { min: 1, max: 2 } } };
+    expect(rejection(() => run([], cmd))).toMatchObject({ code: 'INVALID_UCUM_UNIT', field });
+  });
+
+  it('rejects an inverted or non-finite plausible range', () => {
+    const inverted = { ...define, valueType: { kind: 'quantitative' as const, unit: 'mm', plausibleRange: { min: 5, max: 5 } } };
+    expect(rejection(() => run([], inverted))).toMatchObject({ code: 'INVALID_PLAUSIBLE_RANGE', field: 'valueType.plausibleRange' });
+    const nan = { ...define, valueType: { kind: 'quantitative' as const, unit: 'mm', plausibleRange: { min: Number.NaN, max: 5 } } };
+    expect(rejection(() => run([], nan))).toMatchObject({ code: 'NOT_FINITE', field: 'valueType.plausibleRange.min' });
+  });
+
+  it('rejects duplicate categories of a categorical biomarker', () => {
+    const cmd = { ...define, valueType: { kind: 'categorical' as const, categories: ['LR-3', 'LR-4A', 'LR-3'] } };
+    expect(rejection(() => run([], cmd))).toMatchObject({ code: 'DUPLICATE_CATEGORY', field: 'valueType.categories.2' });
+  });
+
+  it('rejects empty, oversized and malformed strings', () => {
+    expect(rejection(() => run([], { ...define, name: '   ' }))).toMatchObject({ code: 'FIELD_REQUIRED', field: 'name' });
+    expect(rejection(() => run([], { ...define, name: 'x'.repeat(201) }))).toMatchObject({ code: 'FIELD_TOO_LONG', field: 'name' });
+    expect(rejection(() => run([], { ...define, code: 'sma l3' }))).toMatchObject({ code: 'INVALID_BIOMARKER_CODE', field: 'code' });
+    expect(rejection(() => run([], { ...define, biomarkerId: 'a/b' }))).toMatchObject({ code: 'INVALID_ID', field: 'biomarkerId' });
+    expect(rejection(() => run([], { ...define, repeatabilityWcv: 5 }))).toMatchObject({ code: 'OUT_OF_RANGE', field: 'repeatabilityWcv' });
+  });
+
+  it('revises to the next version and keeps the earlier one in the facts', () => {
+    const revise = { ...define, type: 'ReviseBiomarker' as const, version: 2, reason: 'Range widened for sarcopenic cohorts', valueType: { kind: 'quantitative' as const, unit: 'cm2', plausibleRange: { min: 10, max: 400 } } };
+    const events = run([defined], revise);
+    expect(events).toMatchObject([{ type: 'BiomarkerRevised', data: { version: 2, reason: 'Range widened for sarcopenic cohorts' } }]);
+    const facts = biomarkerFacts(fold(biomarkerDecider, [defined, ...events]));
+    expect(facts?.currentVersion).toBe(2);
+    expect(facts?.versions[1]?.valueType).toEqual(defined.data.valueType);
+    expect(facts?.versions[2]?.valueType).toEqual(revise.valueType);
+  });
+
+  it('rejects a revision that skips or repeats a version number, or has no reason', () => {
+    const revise = { ...define, type: 'ReviseBiomarker' as const, version: 3, reason: 'x' };
+    expect(rejection(() => run([defined], revise))).toMatchObject({ code: 'INVALID_VERSION_NUMBER', field: 'version' });
+    expect(rejection(() => run([defined], { ...revise, version: 2, reason: '' }))).toMatchObject({ code: 'REASON_REQUIRED', field: 'reason' });
+    expect(rejection(() => run([], { ...revise, version: 2 }))).toMatchObject({ code: 'BIOMARKER_NOT_FOUND' });
+  });
+
+  it('retires once, and a retired biomarker cannot be revised', () => {
+    const retired = run([defined], { type: 'RetireBiomarker', biomarkerId: 'sma-l3', reason: 'Superseded by SMI' });
+    expect(retired).toStrictEqual([{ type: 'BiomarkerRetired', data: { biomarkerId: 'sma-l3', reason: 'Superseded by SMI', retiredAt: '2025-06-01T10:00:00.000Z' } }]);
+    expect(rejection(() => run([defined, ...retired], { type: 'RetireBiomarker', biomarkerId: 'sma-l3', reason: 'again' }))).toMatchObject({ code: 'BIOMARKER_RETIRED' });
+    expect(rejection(() => run([defined, ...retired], { ...define, type: 'ReviseBiomarker', version: 2, reason: 'x' }))).toMatchObject({ code: 'BIOMARKER_RETIRED' });
+    expect(biomarkerFacts(fold(biomarkerDecider, [defined, ...retired]))?.status).toBe('retired');
+  });
+
+  it('normalises codes into a reservation stream id', () => {
+    expect(biomarkerCodeStreamId(' sma_l3 ')).toBe('biomarkercode-SMA_L3');
+  });
+});
+
+describe('UCUM units', () => {
+  it.each([['mm'], ['mm2'], ['mm3'], ['cm2'], ['cm3'], ["[hnsf'U]"], ['{SUVbw}g/mL'], ['1']])('accepts %s', (unit) => {
+    expect(isValidUcumUnit(unit)).toBe(true);
+  });
+
+  it('converts by dimension through the library', () => {
+    expect(convertUnit(1.5, 'cm2', 'mm2')).toEqual({ ok: true, value: 150 });
+    expect(convertUnit(2, 'mL', 'mm3')).toEqual({ ok: true, value: 2000 });
+    expect(convertUnit(50, '%', '1')).toEqual({ ok: true, value: 0.5 });
+    expect(convertUnit(4.2, '{SUVbw}g/mL', '{SUVbw}g/mL')).toEqual({ ok: true, value: 4.2 });
+  });
+
+  it('refuses conversions that UCUM would allow but that change meaning', () => {
+    expect(convertUnit(1, 'mm', 'mm2').ok).toBe(false);
+    expect(convertUnit(1, '{SUVlbm}g/mL', '{SUVbw}g/mL').ok).toBe(false);
+    expect(convertUnit(40, "[hnsf'U]", '%').ok).toBe(false);
+  });
+});
