@@ -7,3 +7,8 @@ export * from './biomarker/biomarker.events.js';
 export * from './biomarker/biomarker.commands.js';
 export * from './biomarker/biomarker.decider.js';
 export * from './study/imaging.vocabulary.js';
+export * from './study/dicom-uid.js';
+export * from './study/study.errors.js';
+export * from './study/study.events.js';
+export * from './study/study.commands.js';
+export * from './study/study.decider.js';

@@ -7,7 +7,7 @@ import type { BiomarkerDefined, BiomarkerEvent } from './biomarker.events.js';
 import { convertUnit, isValidUcumUnit } from './biomarker.units.js';
 
 const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'coordinator' }, now: new Date('2025-06-01T10:00:00Z') };
-const run = (given: BiomarkerEvent[], command: BiomarkerCommand) => biomarkerDecider.decide(command, fold(biomarkerDecider, given), ctx);
+const run = (given: readonly BiomarkerEvent[], command: BiomarkerCommand) => biomarkerDecider.decide(command, fold(biomarkerDecider, given), ctx);
 function rejection(fn: () => unknown): DomainError {
   try {
     fn();

@@ -1,0 +1,24 @@
+import type { DomainEvent } from '../decider.js';
+import type { ImagingModality } from './imaging.vocabulary.js';
+
+export const CONTRAST_OPTIONS = ['none', 'iv', 'oral', 'iv_and_oral', 'other'] as const;
+export type Contrast = (typeof CONTRAST_OPTIONS)[number];
+
+export type ImagingStudyRegistered = DomainEvent<
+  'ImagingStudyRegistered',
+  {
+    readonly studyInstanceUid: string;
+    /** The subject the study belongs to, when known at registration: measurements check it. */
+    readonly subjectId: string | null;
+    readonly modality: ImagingModality;
+    /** When the images were acquired: the clinical time of every measurement taken on this study. */
+    readonly occurredAt: string;
+    readonly siteId: string;
+    readonly scanner: { readonly manufacturer: string; readonly model: string };
+    readonly sliceThicknessMm: number | null;
+    readonly kvp: number | null;
+    readonly contrast: Contrast | null;
+  }
+>;
+
+export type StudyEvent = ImagingStudyRegistered;
