@@ -12,3 +12,7 @@ export * from './study/study.errors.js';
 export * from './study/study.events.js';
 export * from './study/study.commands.js';
 export * from './study/study.decider.js';
+export * from './algorithm/algorithm.errors.js';
+export * from './algorithm/algorithm.events.js';
+export * from './algorithm/algorithm.commands.js';
+export * from './algorithm/algorithm.decider.js';

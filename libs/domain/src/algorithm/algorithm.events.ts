@@ -1,0 +1,36 @@
+import type { DomainEvent } from '../decider.js';
+
+export const REGULATORY_STATUSES = ['ce_marked', 'fda_cleared', 'ce_marked_and_fda_cleared', 'investigational', 'research_use_only'] as const;
+export type RegulatoryStatusKind = (typeof REGULATORY_STATUSES)[number];
+/** MDR Annex VIII classes (software under Rule 11 is at least IIa, but class I exists for legacy registrations). */
+export const CE_CLASSES = ['I', 'IIa', 'IIb', 'III'] as const;
+export type CeClass = (typeof CE_CLASSES)[number];
+
+export interface RegulatoryStatus {
+  readonly status: RegulatoryStatusKind;
+  readonly ceClass: CeClass | null;
+  /** UDI device identifier (GS1 GTIN, HIBCC or ICCBBA), kept as given. */
+  readonly udiDi: string | null;
+  /** e.g. an FDA 510(k) number. */
+  readonly clearanceNumber: string | null;
+}
+
+export type AlgorithmVersionRegistered = DomainEvent<
+  'AlgorithmVersionRegistered',
+  {
+    readonly algorithmVersionId: string;
+    readonly manufacturer: string;
+    readonly name: string;
+    readonly version: string;
+    readonly intendedUse: string;
+    readonly regulatory: RegulatoryStatus;
+    readonly biomarkerIds: readonly string[];
+    readonly predecessorVersionId: string | null;
+    readonly registeredAt: string;
+  }
+>;
+export type AlgorithmVersionSuspended = DomainEvent<'AlgorithmVersionSuspended', { readonly algorithmVersionId: string; readonly reason: string; readonly suspendedAt: string }>;
+export type AlgorithmVersionReinstated = DomainEvent<'AlgorithmVersionReinstated', { readonly algorithmVersionId: string; readonly reason: string; readonly reinstatedAt: string }>;
+export type AlgorithmVersionWithdrawn = DomainEvent<'AlgorithmVersionWithdrawn', { readonly algorithmVersionId: string; readonly reason: string; readonly withdrawnAt: string }>;
+
+export type AlgorithmEvent = AlgorithmVersionRegistered | AlgorithmVersionSuspended | AlgorithmVersionReinstated | AlgorithmVersionWithdrawn;
