@@ -6,3 +6,4 @@ export * from './verify-chains.js';
 export * from './in-memory/in-memory-event-store.js';
 export * from './postgres/postgres-event-store.js';
 export * from './handle-command.js';
+export * from './eventstoredb/eventstoredb-event-store.js';
