@@ -3,14 +3,18 @@
 // transform and module mapping, runs only *.esdb-spec.ts files, and has no global setup: it needs no
 // embedded PostgreSQL. Kept out of `npm test` because no EventStoreDB server can be installed on the
 // development and CI machines.
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import root from '../../../../jest.config.js';
 
-const rootDir = fileURLToPath(new URL('../../../../', import.meta.url));
-const { displayName: _unused, testMatch: _unusedToo, ...shared } = root.projects[0];
+const rootDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const { extensionsToTreatAsEsm, transform, moduleNameMapper, testEnvironment } = root.projects[0];
 
 export default {
-  ...shared,
+  extensionsToTreatAsEsm,
+  transform,
+  moduleNameMapper,
+  testEnvironment,
   rootDir,
   displayName: 'eventstoredb',
   testMatch: ['<rootDir>/libs/**/*.esdb-spec.ts'],
