@@ -1,0 +1,157 @@
+import { BiostatError } from './biostat.errors.js';
+import { zFor } from './distributions.js';
+import { assertLevel } from './input-checks.js';
+import { assertSurvivalData, orderByTime, type SurvivalData } from './survival-input.js';
+
+/**
+ * Kaplan–Meier estimate, one entry per distinct observed time (event or censoring), as R's
+ * `summary(survfit(..., conf.type = "log-log"), censored = TRUE)`.
+ * `null` marks what R reports as NA: the interval where S = 1 (no event yet) or S = 0, a median the
+ * curve never reaches.
+ */
+export interface KaplanMeierResult {
+  readonly n: number;
+  readonly events: number;
+  readonly time: number[];
+  readonly atRisk: number[];
+  readonly nEvent: number[];
+  readonly nCensor: number[];
+  readonly survival: number[];
+  /** Greenwood standard error of the cumulative hazard −log S (R's `std.err` of survfit). */
+  readonly stdErr: (number | null)[];
+  readonly lower: (number | null)[];
+  readonly upper: (number | null)[];
+  readonly median: number | null;
+  readonly medianLower: number | null;
+  readonly medianUpper: number | null;
+  readonly level: number;
+}
+
+export interface KaplanMeierOptions {
+  /** Confidence level of the pointwise log-log intervals; default 0.95. */
+  readonly level?: number;
+}
+
+export function kaplanMeier(data: SurvivalData, options: KaplanMeierOptions = {}): KaplanMeierResult {
+  assertSurvivalData(data);
+  const level = options.level ?? 0.95;
+  assertLevel(level);
+  const z = zFor(level);
+  const order = orderByTime(data.time);
+  const n = order.length;
+
+  const time: number[] = [];
+  const atRisk: number[] = [];
+  const nEvent: number[] = [];
+  const nCensor: number[] = [];
+  const survival: number[] = [];
+  const stdErr: (number | null)[] = [];
+  const lower: (number | null)[] = [];
+  const upper: (number | null)[] = [];
+
+  let s = 1;
+  let varH = 0;
+  let events = 0;
+  for (let i = 0; i < n; ) {
+    const t = data.time[order[i] as number] as number;
+    let d = 0;
+    let c = 0;
+    let j = i;
+    while (j < n && data.time[order[j] as number] === t) {
+      if (data.event[order[j] as number] === 1) d++;
+      else c++;
+      j++;
+    }
+    const r = n - i;
+    if (d > 0) {
+      s *= 1 - d / r;
+      // Greenwood: the term is infinite when everyone at risk dies, after which S = 0 and no interval exists.
+      varH = r > d ? varH + d / (r * (r - d)) : Number.POSITIVE_INFINITY;
+    }
+    events += d;
+    time.push(t);
+    atRisk.push(r);
+    nEvent.push(d);
+    nCensor.push(c);
+    survival.push(s);
+    stdErr.push(Number.isFinite(varH) ? Math.sqrt(varH) : null);
+    const ci = logLogInterval(s, varH, z);
+    lower.push(ci?.lower ?? null);
+    upper.push(ci?.upper ?? null);
+    i = j;
+  }
+
+  const xmax = time[time.length - 1] as number;
+  return {
+    n,
+    events,
+    time,
+    atRisk,
+    nEvent,
+    nCensor,
+    survival,
+    stdErr,
+    lower,
+    upper,
+    median: survivalQuantile(time, survival, 0.5, xmax),
+    // The lower confidence curve reaches one half first, so it gives the lower limit of the median.
+    medianLower: survivalQuantile(time, lower, 0.5, xmax),
+    medianUpper: survivalQuantile(time, upper, 0.5, xmax),
+    level,
+  };
+}
+
+/** R's conf.type = "log-log": a symmetric interval for log(−log S). */
+function logLogInterval(s: number, varH: number, z: number): { lower: number; upper: number } | null {
+  if (!(s > 0 && s < 1) || !Number.isFinite(varH)) return null;
+  const h = -Math.log(s);
+  const half = (z * Math.sqrt(varH)) / h;
+  return { lower: Math.exp(-Math.exp(Math.log(h) + half)), upper: Math.exp(-Math.exp(Math.log(h) - half)) };
+}
+
+const TOLERANCE = Math.sqrt(Number.EPSILON);
+
+/**
+ * The time at which a survival curve first falls to 1 − p, as survival's `findq`: where the curve is flat at
+ * exactly 1 − p the quantile is the midpoint of that flat stretch (or of the stretch to the last follow-up).
+ */
+export function survivalQuantile(time: readonly number[], surv: readonly (number | null)[], p: number, xmax: number): number | null {
+  if (!(p > 0 && p < 1)) throw new BiostatError('INVALID_ARGUMENT', `quantile probability must lie in (0, 1), got ${p}`);
+  const xs: number[] = [0];
+  const ys: (number | null)[] = [0];
+  for (let i = 0; i < time.length; i++) {
+    const v = surv[i];
+    xs.push(time[i] as number);
+    ys.push(v === null || v === undefined ? null : 1 - v);
+  }
+  let max = Number.NEGATIVE_INFINITY;
+  for (const y of ys) if (y !== null && y > max) max = y;
+  if (max < p) return null;
+
+  // Keep the first time each cumulative-probability level is reached (R: y[!duplicated(y)]).
+  const seen = new Set<number | null>();
+  const kx: number[] = [];
+  const ky: (number | null)[] = [];
+  for (let i = 0; i < ys.length; i++) {
+    const y = ys[i] as number | null;
+    if (seen.has(y)) continue;
+    seen.add(y);
+    kx.push(xs[i] as number);
+    ky.push(y);
+  }
+  const firstAtLeast = (threshold: number): number | null => {
+    for (let i = 0; i < ky.length; i++) {
+      const y = ky[i];
+      if (y !== null && y !== undefined && y >= threshold) return i;
+    }
+    return null;
+  };
+  const i1 = firstAtLeast(p - TOLERANCE);
+  const i2 = firstAtLeast(p + TOLERANCE);
+  const last = ky[ky.length - 1];
+  if (i1 !== null && last !== null && last !== undefined && Math.abs(p - last) < TOLERANCE) {
+    return ((kx[i1] as number) + xmax) / 2;
+  }
+  if (i1 === null || i2 === null) return null;
+  return ((kx[i1] as number) + (kx[i2] as number)) / 2;
+}
