@@ -16,3 +16,7 @@ export * from './algorithm/algorithm.errors.js';
 export * from './algorithm/algorithm.events.js';
 export * from './algorithm/algorithm.commands.js';
 export * from './algorithm/algorithm.decider.js';
+export * from './trial/trial.errors.js';
+export * from './trial/trial.events.js';
+export * from './trial/trial.commands.js';
+export * from './trial/trial.decider.js';

@@ -1,0 +1,150 @@
+import { describe, expect, it } from '@jest/globals';
+import { fold } from '../decider.js';
+import { DomainError } from '../domain.errors.js';
+import type { RegisterTrial, TrialCommand } from './trial.commands.js';
+import { normaliseTrialIdentifier, requireWritableTrial, trialDecider, trialFacts, trialIdentifierStreamId } from './trial.decider.js';
+import type { TrialEvent } from './trial.events.js';
+
+const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'coordinator' }, now: new Date('2025-06-01T10:00:00Z') };
+const run = (given: readonly TrialEvent[], command: TrialCommand) => trialDecider.decide(command, fold(trialDecider, given), ctx);
+/** Applies commands one after another, as the handler would, and returns the whole history. */
+function history(...commands: TrialCommand[]): TrialEvent[] {
+  return commands.reduce<TrialEvent[]>((events, c) => [...events, ...run(events, c)], []);
+}
+function rejection(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error('expected a DomainError');
+}
+
+const T = 'onco-01';
+const register: RegisterTrial = {
+  type: 'RegisterTrial',
+  trialId: T,
+  identifiers: [
+    { system: 'NCT', value: 'nct01234567' },
+    { system: 'EU_CT', value: '2022-500014-26-00' },
+  ],
+  title: 'Body composition and outcome under immunotherapy',
+  phase: 'III',
+  sponsor: 'University Hospital',
+  primaryEndpoint: 'Overall survival',
+};
+const addArm = (armCode: string): TrialCommand => ({ type: 'AddTrialArm', trialId: T, armCode, name: `Arm ${armCode}`, armType: 'experimental', plannedSize: 120 });
+const site: TrialCommand = { type: 'ActivateTrialSite', trialId: T, siteId: 'site-1', name: 'Leiden', country: 'NL' };
+const open: TrialCommand = { type: 'OpenEnrolment', trialId: T };
+const lock: TrialCommand = { type: 'LockTrial', trialId: T, reason: 'Database lock for primary analysis' };
+
+describe('trial decider', () => {
+  it('registers a trial with normalised identifiers', () => {
+    expect(run([], register)).toStrictEqual([
+      {
+        type: 'TrialRegistered',
+        data: {
+          trialId: T,
+          identifiers: [
+            { system: 'NCT', value: 'NCT01234567' },
+            { system: 'EU_CT', value: '2022-500014-26-00' },
+          ],
+          title: register.title,
+          phase: 'III',
+          sponsor: 'University Hospital',
+          primaryEndpoint: 'Overall survival',
+          registeredAt: '2025-06-01T10:00:00.000Z',
+        },
+      },
+    ]);
+  });
+
+  it('rejects malformed and repeated identifiers, and a second registration', () => {
+    expect(rejection(() => run([], { ...register, identifiers: [{ system: 'NCT', value: 'NCT123' }] }))).toMatchObject({ code: 'INVALID_TRIAL_IDENTIFIER', field: 'identifiers.0.value' });
+    expect(rejection(() => run([], { ...register, identifiers: [{ system: 'NCT', value: 'NCT01234567' }, { system: 'NCT', value: 'nct 0123 4567' }] }))).toMatchObject({ code: 'DUPLICATE_TRIAL_IDENTIFIER', field: 'identifiers.1' });
+    expect(rejection(() => run(history(register), register))).toMatchObject({ code: 'TRIAL_ALREADY_REGISTERED' });
+  });
+
+  it('derives one reservation stream per identifier, whatever its spelling', () => {
+    expect(trialIdentifierStreamId('NCT01234567')).toBe('trialidentifier-NCT.NCT01234567');
+    expect(trialIdentifierStreamId(' nct0123 4567')).toBe(trialIdentifierStreamId('NCT01234567'));
+    expect(trialIdentifierStreamId('2022-500014-26-00')).toBe('trialidentifier-EU_CT.2022-500014-26-00');
+    expect(normaliseTrialIdentifier('2004-000123-45').system).toBe('EUDRACT');
+  });
+
+  it('adds arms with unique codes', () => {
+    const events = history(register, addArm('A'));
+    expect(events.at(-1)).toStrictEqual({ type: 'TrialArmAdded', data: { trialId: T, armCode: 'A', name: 'Arm A', armType: 'experimental', plannedSize: 120 } });
+    expect(rejection(() => run(events, addArm('A')))).toMatchObject({ code: 'DUPLICATE_ARM_CODE', field: 'armCode' });
+    expect(run(events, addArm('constructor'))).toHaveLength(1);
+    expect(rejection(() => run(events, { ...addArm('B'), plannedSize: 1.5 } as TrialCommand))).toMatchObject({ code: 'NOT_AN_INTEGER', field: 'plannedSize' });
+    expect(rejection(() => run(events, { ...addArm('B'), armType: 'sham' } as unknown as TrialCommand))).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'armType' });
+  });
+
+  it('opens enrolment only with an arm and an active site, and only once', () => {
+    expect(rejection(() => run(history(register, site), open))).toMatchObject({ code: 'TRIAL_HAS_NO_ARMS' });
+    expect(rejection(() => run(history(register, addArm('A')), open))).toMatchObject({ code: 'NO_ACTIVE_SITE' });
+    const opened = history(register, addArm('A'), site, open);
+    expect(trialFacts(fold(trialDecider, opened))).toStrictEqual({ trialId: T, locked: false, enrolmentOpen: true, activeSiteIds: ['site-1'], armCodes: ['A'], timePointCodes: null });
+    expect(rejection(() => run(opened, open))).toMatchObject({ code: 'ENROLMENT_ALREADY_OPEN' });
+    const closed = [...opened, ...run(opened, { type: 'CloseEnrolment', trialId: T })];
+    expect(trialFacts(fold(trialDecider, closed))?.enrolmentOpen).toBe(false);
+    expect(rejection(() => run(closed, { type: 'CloseEnrolment', trialId: T }))).toMatchObject({ code: 'ENROLMENT_NOT_OPEN' });
+  });
+
+  it('activates and closes sites', () => {
+    const events = history(register, site);
+    expect(rejection(() => run(events, site))).toMatchObject({ code: 'SITE_ALREADY_ACTIVE', field: 'siteId' });
+    const closed = [...events, ...run(events, { type: 'CloseTrialSite', trialId: T, siteId: 'site-1', reason: 'PI left' })];
+    expect(trialFacts(fold(trialDecider, closed))?.activeSiteIds).toEqual([]);
+    expect(rejection(() => run(closed, { type: 'CloseTrialSite', trialId: T, siteId: 'site-1' }))).toMatchObject({ code: 'SITE_NOT_ACTIVE' });
+  });
+
+  it('defines a visit schedule with unique codes; a redefinition is a new version with a reason', () => {
+    const schedule: TrialCommand = {
+      type: 'DefineVisitSchedule',
+      trialId: T,
+      timePoints: [
+        { code: 'BASELINE', label: 'Baseline', targetDay: -14, windowBeforeDays: 14, windowAfterDays: 0 },
+        { code: 'W8', label: 'Week 8', targetDay: 56, windowBeforeDays: 7, windowAfterDays: 7 },
+      ],
+    };
+    const events = history(register, schedule);
+    expect(events.at(-1)).toMatchObject({ type: 'VisitScheduleDefined', data: { scheduleVersion: 1, reason: null } });
+    expect(trialFacts(fold(trialDecider, events))?.timePointCodes).toEqual(['BASELINE', 'W8']);
+    expect(rejection(() => run(events, schedule))).toMatchObject({ code: 'REASON_REQUIRED' });
+    expect(run(events, { ...schedule, reason: 'Protocol amendment 2' })).toMatchObject([{ data: { scheduleVersion: 2 } }]);
+    const dup = { ...schedule, timePoints: [schedule.timePoints[0]!, schedule.timePoints[0]!] };
+    expect(rejection(() => run(history(register), dup))).toMatchObject({ code: 'DUPLICATE_TIME_POINT', field: 'timePoints.1.code' });
+    const badWindow = { ...schedule, timePoints: [{ ...schedule.timePoints[0]!, windowAfterDays: -1 }] };
+    expect(rejection(() => run(history(register), badWindow))).toMatchObject({ code: 'OUT_OF_RANGE', field: 'timePoints.0.windowAfterDays' });
+  });
+
+  it('records unblinding with a reason; subject scope names the subject', () => {
+    const events = history(register);
+    const unblind: TrialCommand = { type: 'RecordUnblinding', trialId: T, scope: 'subject', subjectId: 'subj-7', reason: 'SAE management', occurredAt: '2025-05-30' };
+    expect(run(events, unblind)).toStrictEqual([{ type: 'UnblindingRecorded', data: { trialId: T, scope: 'subject', subjectId: 'subj-7', reason: 'SAE management', occurredAt: '2025-05-30' } }]);
+    expect(rejection(() => run(events, { ...unblind, subjectId: null }))).toMatchObject({ code: 'SUBJECT_REQUIRED_FOR_SUBJECT_UNBLINDING' });
+    expect(rejection(() => run(events, { ...unblind, reason: '' }))).toMatchObject({ code: 'REASON_REQUIRED' });
+    expect(rejection(() => run(events, { ...unblind, occurredAt: '2025-07-01' }))).toMatchObject({ code: 'DATE_IN_FUTURE', field: 'occurredAt' });
+  });
+
+  it('rejects every write after a lock until an unlock with a reason', () => {
+    const locked = history(register, addArm('A'), site, lock);
+    for (const command of [addArm('B'), site, open, lock, { type: 'CloseTrialSite', trialId: T, siteId: 'site-1' } as TrialCommand]) {
+      expect(rejection(() => run(locked, command))).toMatchObject({ code: 'TRIAL_LOCKED', field: 'trialId' });
+    }
+    expect(rejection(() => requireWritableTrial(trialFacts(fold(trialDecider, locked)), T))).toMatchObject({ code: 'TRIAL_LOCKED' });
+    expect(rejection(() => run(locked, { type: 'UnlockTrial', trialId: T, reason: '' }))).toMatchObject({ code: 'REASON_REQUIRED' });
+    const unlocked = [...locked, ...run(locked, { type: 'UnlockTrial', trialId: T, reason: 'Query on 3 CRFs' })];
+    expect(run(unlocked, addArm('B'))).toHaveLength(1);
+    expect(rejection(() => run(unlocked, { type: 'UnlockTrial', trialId: T, reason: 'x' }))).toMatchObject({ code: 'TRIAL_NOT_LOCKED' });
+    expect(rejection(() => run(history(register), { ...lock, reason: ' ' }))).toMatchObject({ code: 'REASON_REQUIRED' });
+  });
+
+  it('rejects commands on a trial that does not exist', () => {
+    expect(rejection(() => run([], addArm('A')))).toMatchObject({ code: 'TRIAL_NOT_FOUND', field: 'trialId' });
+    expect(rejection(() => requireWritableTrial(undefined, T))).toMatchObject({ code: 'TRIAL_NOT_FOUND' });
+  });
+});
