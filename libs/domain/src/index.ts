@@ -20,3 +20,7 @@ export * from './trial/trial.errors.js';
 export * from './trial/trial.events.js';
 export * from './trial/trial.commands.js';
 export * from './trial/trial.decider.js';
+export * from './programme/programme.errors.js';
+export * from './programme/programme.events.js';
+export * from './programme/programme.commands.js';
+export * from './programme/programme.decider.js';
