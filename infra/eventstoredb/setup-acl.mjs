@@ -7,7 +7,9 @@
 //   3. lets the registry read $all (catch-up subscriptions) through the $all stream's metadata ($$$all).
 // Not run on the development machines (no server there); see infra/README.md.
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
+/* global fetch */
 
 const env = (name) => {
   const value = process.env[name];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { runMigrations } from '../../migrations/data-source.js';
+import { migrations } from '../../migrations/index.js';
 
 export interface TestDatabase {
   readonly url: string;
@@ -34,16 +35,18 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
  * for it); every file then clones it, which takes milliseconds.
  */
 async function ensureTemplate(c: pg.Client): Promise<void> {
+  // The newest migration's name marks the template as current, so an external server's template is migrated again after a new migration lands.
+  const marker = migrations.at(-1)!.name;
   await c.query('SELECT pg_advisory_lock(424242)');
   try {
     const { rows } = await c.query<{ description: string | null }>(
       `SELECT shobj_description(oid, 'pg_database') AS description FROM pg_database WHERE datname = $1`,
       [TEMPLATE],
     );
-    if (rows[0]?.description === 'migrated') return;
+    if (rows[0]?.description === marker) return;
     if (rows.length === 0) await c.query(`CREATE DATABASE ${TEMPLATE}`);
     await runMigrations(adminUrl(TEMPLATE));
-    await c.query(`COMMENT ON DATABASE ${TEMPLATE} IS 'migrated'`);
+    await c.query(`COMMENT ON DATABASE ${TEMPLATE} IS '${marker}'`);
   } finally {
     await c.query('SELECT pg_advisory_unlock(424242)');
   }

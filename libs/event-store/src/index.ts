@@ -7,3 +7,4 @@ export * from './in-memory/in-memory-event-store.js';
 export * from './postgres/postgres-event-store.js';
 export * from './handle-command.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
+export * from './nest/event-store.module.js';

@@ -89,6 +89,9 @@ export class PostgresEventStore implements EventStore {
     this.ownsPool = !options.pool;
     this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    // An idle pooled connection can die (server restart, failover); pg emits that on the pool and an
+    // unhandled 'error' would crash the process. The next query simply gets a fresh connection.
+    if (this.ownsPool) this.pool.on('error', () => undefined);
     this.wakeups.setMaxListeners(0);
   }
 

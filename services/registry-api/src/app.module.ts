@@ -1,0 +1,40 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventStoreModule } from '#event-store';
+import { LoggerModule } from 'nestjs-pino';
+import { dataSourceOptions } from '../../../migrations/data-source.js';
+import { ProjectorModule } from '../../registry-projector/src/projector.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { GraphqlApiModule } from './graphql/graphql-api.module.js';
+import { StatusModule } from './status/status.module.js';
+
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  readonly databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            // Requests are logged by the GraphQL layer with their operation; keep the HTTP log to errors.
+            autoLogging: false,
+            genReqId: (req) => (req.headers['x-correlation-id'] as string | undefined) ?? crypto.randomUUID(),
+          },
+        }),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE } })),
+        EventStoreModule.forRoot({ adapter: 'postgres', connectionString: databaseUrl, poolSize: config.DB_POOL_SIZE }),
+        CqrsModule.forRoot(),
+        GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),
+        StatusModule,
+        ...(config.PROJECTOR === 'embedded' ? [ProjectorModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('gives working defaults for the embedded development setup', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 4000, DATA_DIR: './.data', EVENT_STORE: 'postgres', PROJECTOR: 'embedded', graphqlIntrospection: true });
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it('turns introspection off in production unless asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['EVENT_STORE', { EVENT_STORE: 'kafka' }],
+    ['EVENTSTORE_CONNECTION_STRING', { EVENT_STORE: 'eventstoredb' }],
+    ['GRAPHQL_INTROSPECTION', { GRAPHQL_INTROSPECTION: 'maybe' }],
+  ])('names %s when its value is bad', (variable, env) => {
+    const err = (() => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variable).toBe(variable);
+    expect((err as ConfigError).message).toMatch(new RegExp(`^${variable}: `));
+  });
+});

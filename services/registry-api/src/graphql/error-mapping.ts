@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { IdempotencyConflictError, InvalidEventError, WrongExpectedVersionError } from '#event-store';
+import { DomainError } from '#domain';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+
+/** Error codes the API promises to clients (stable; documented in graphql/schema.graphql). */
+export type ApiErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'CONCURRENCY_CONFLICT'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'INVALID_EVENT'
+  | 'PROJECTION_LAG_TIMEOUT'
+  | 'INTERNAL_SERVER_ERROR'
+  | string;
+
+/** An expected failure raised outside a decider (e.g. a query that waited too long for the projector). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function jsonSafe(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!details) return undefined;
+  return JSON.parse(JSON.stringify(details, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown>;
+}
+
+/**
+ * The one place where errors become GraphQL errors. Expected errors keep their stable code and the offending
+ * field; anything else is logged with a correlation id and masked, so internals never reach a client.
+ */
+export function formatGraphqlError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof DomainError) {
+      return { ...base, message: original.message, extensions: { code: original.code, field: original.field, ...(original.details ? { details: jsonSafe(original.details) } : {}) } };
+    }
+    if (original instanceof ApiError) {
+      return { ...base, message: original.message, extensions: { code: original.code, field: original.field, ...(original.details ? { details: jsonSafe(original.details) } : {}) } };
+    }
+    if (original instanceof WrongExpectedVersionError) {
+      return {
+        ...base,
+        message: `${original.streamId} changed since you read it: expected version ${String(original.expectedRevision)}, current ${String(original.actualRevision)}`,
+        extensions: { code: 'CONCURRENCY_CONFLICT', field: 'expectedVersion', currentVersion: original.actualRevision === 'no_stream' ? null : original.actualRevision.toString() },
+      };
+    }
+    if (original instanceof IdempotencyConflictError) {
+      return { ...base, message: 'this commandId was already used for a different command', extensions: { code: 'IDEMPOTENCY_CONFLICT', field: 'commandId' } };
+    }
+    if (original instanceof InvalidEventError) {
+      return { ...base, message: original.message, extensions: { code: 'INVALID_EVENT', field: original.field } };
+    }
+    // GraphQL's own parse/validation/coercion errors are the client's and safe to show.
+    const code = formatted.extensions?.['code'];
+    if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' || code === 'PERSISTED_QUERY_NOT_FOUND') {
+      return { ...base, extensions: { code } };
+    }
+    if (original instanceof GraphQLError && original.extensions?.['code'] === 'BAD_USER_INPUT') {
+      return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    const correlationId = randomUUID();
+    logger.error({ err: original, correlationId, path: formatted.path }, 'unexpected error in a GraphQL operation');
+    return { message: `Internal error; quote correlation id ${correlationId}`, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId } };
+  };
+}

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import pino from 'pino';
+import { projectRoot } from '../config/project-root.js';
+import { formatGraphqlError } from './error-mapping.js';
+import { buildContext } from './graphql-context.js';
+import { DateTimeScalar, GlobalPositionScalar } from './scalars.js';
+
+export interface GraphqlApiOptions {
+  readonly introspection: boolean;
+  readonly logLevel: string;
+}
+
+@Module({})
+export class GraphqlApiModule {
+  static forRoot(options: GraphqlApiOptions): DynamicModule {
+    const logger = pino({ level: options.logLevel, name: 'graphql' });
+    return {
+      module: GraphqlApiModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          // Schema-first: graphql/*.graphql is the contract; resolvers bind to it by name.
+          typePaths: [join(projectRoot(), 'graphql', '**', '*.graphql')],
+          resolvers: { GlobalPosition: GlobalPositionScalar, DateTime: DateTimeScalar },
+          path: '/graphql',
+          introspection: options.introspection,
+          graphiql: options.introspection,
+          // Field-level guards must run on @ResolveField too (architecture.md §9).
+          fieldResolverEnhancers: ['guards', 'interceptors', 'filters'],
+          context: buildContext,
+          formatError: formatGraphqlError(logger),
+          includeStacktraceInErrorResponses: false,
+        }),
+      ],
+    };
+  }
+}

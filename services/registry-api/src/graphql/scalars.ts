@@ -1,0 +1,31 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+
+/** 64-bit positions travel as decimal strings: GraphQL's Int is 32-bit and JSON numbers lose precision. */
+export const GlobalPositionScalar = new GraphQLScalarType({
+  name: 'GlobalPosition',
+  serialize: (v) => (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string' ? String(v) : null),
+  parseValue: (v) => parsePosition(v),
+  parseLiteral: (ast) => parsePosition(ast.kind === Kind.STRING || ast.kind === Kind.INT ? ast.value : undefined),
+});
+
+function parsePosition(v: unknown): bigint {
+  if ((typeof v === 'string' && /^\d{1,19}$/.test(v)) || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) return BigInt(v);
+  throw new GraphQLError('GlobalPosition must be a non-negative integer as a decimal string', { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  serialize: (v) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? new Date(v).toISOString() : null),
+  parseValue: (v) => parseDate(v),
+  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+function parseDate(v: unknown): Date {
+  const d = typeof v === 'string' && ISO.test(v) ? new Date(v) : undefined;
+  if (!d || Number.isNaN(d.getTime())) {
+    throw new GraphQLError('DateTime must be an ISO-8601 date or date-time, e.g. 2026-11-27T10:00:00Z', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return d;
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { GetRegistryStatusHandler } from './get-registry-status.query.js';
+import { StatusResolver } from './status.resolver.js';
+import { VerifyAuditTrailHandler } from './verify-audit-trail.query.js';
+
+@Module({ providers: [StatusResolver, GetRegistryStatusHandler, VerifyAuditTrailHandler] })
+export class StatusModule {}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '../../registry-api/src/config/app-config.js';
+import { ProjectorAppModule } from './projector-app.module.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) {
+    throw new ConfigError('DATABASE_URL', 'the standalone projector needs a database; `npm start` runs API and projector together on the embedded one');
+  }
+  const app = await NestFactory.createApplicationContext(
+    ProjectorAppModule.forRoot({ databaseUrl: config.DATABASE_URL, logLevel: config.LOG_LEVEL, poolSize: config.DB_POOL_SIZE }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  await app.init();
+  const stop = (): void => {
+    app.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`registry-projector did not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
