@@ -21,6 +21,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
+    // Tests read untyped GraphQL JSON responses.
+    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     // The domain stays pure: no framework, database, transport or clock-owning infrastructure.
     files: ['libs/domain/**/*.ts'],
     rules: {
