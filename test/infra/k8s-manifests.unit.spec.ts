@@ -9,8 +9,7 @@ import { parseAllDocuments } from 'yaml';
  * express (it accepts unknown fields and knows nothing about how our objects refer to each other).
  */
 const dir = join(process.cwd(), 'infra', 'k8s');
-// Parsed YAML is untyped; the schema validation below is what types it.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// Parsed YAML is untyped: the schema validation below is what checks its shape.
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; [k: string]: any };
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
