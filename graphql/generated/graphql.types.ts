@@ -16,6 +16,24 @@ export type Scalars = {
   GlobalPosition: { input: string; output: string; }
 };
 
+/** What every command returns. */
+export type CommandReceipt = {
+  __typename?: 'CommandReceipt';
+  /** Further ids the command created, e.g. the measurement id of a recorded measurement. */
+  createdIds: Array<Scalars['ID']['output']>;
+  /** Types of the events the command appended. */
+  events: Array<Scalars['String']['output']>;
+  /** Global position of the command's last event: pass it as consistentWith to read your own write. */
+  globalPosition?: Maybe<Scalars['GlobalPosition']['output']>;
+  /** Id of the record the command created or changed (trial id, subject id, measurement id, …). */
+  id: Scalars['ID']['output'];
+  /** True when this commandId had been handled before: nothing was appended this time. */
+  replayed: Scalars['Boolean']['output'];
+  streamId: Scalars['String']['output'];
+  /** Stream version after the command: pass it as expectedVersion to guard your next change. */
+  version: Scalars['Int']['output'];
+};
+
 export type ProjectionState =
   | 'CATCHING_UP'
   | 'FAILED'

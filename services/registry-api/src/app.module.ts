@@ -7,6 +7,7 @@ import { dataSourceOptions } from '../../../migrations/data-source.js';
 import { ProjectorModule } from '../../registry-projector/src/projector.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
+import { CommandsModule } from './commands/commands.module.js';
 import { StatusModule } from './status/status.module.js';
 
 export interface AppModuleOptions {
@@ -32,6 +33,7 @@ export class AppModule {
         EventStoreModule.forRoot({ adapter: 'postgres', connectionString: databaseUrl, poolSize: config.DB_POOL_SIZE }),
         CqrsModule.forRoot(),
         GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),
+        CommandsModule,
         StatusModule,
         ...(config.PROJECTOR === 'embedded' ? [ProjectorModule] : []),
       ],

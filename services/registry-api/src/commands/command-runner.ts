@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, handleCommand, type DeciderLike, type EventStore } from '#event-store';
+import type { CommandMeta } from '#domain';
+
+/** Who sent a command and in which conversation; built by resolvers from the GraphQL context. */
+export interface CommandOrigin {
+  readonly commandId: string;
+  readonly actorId: string;
+  readonly actorRole: string;
+  readonly correlationId: string;
+  /** The command, event or request that caused this one; defaults to the command itself. */
+  readonly causationId?: string;
+  readonly reason?: string;
+  /** The stream version the client last read; a mismatch returns CONCURRENCY_CONFLICT instead of retrying. */
+  readonly expectedVersion?: number;
+}
+
+/** What every mutation returns (graphql/commands.graphql `CommandReceipt`). */
+export interface CommandReceipt {
+  readonly streamId: string;
+  /** Stream revision after the command (the version to pass as expectedVersion next time). */
+  readonly version: number;
+  /** Global position of the command's last event: pass it as `consistentWith` to read your own write. */
+  readonly globalPosition: string | null;
+  readonly events: readonly string[];
+  /** True when this commandId had been handled before: the first result is returned, nothing is appended. */
+  readonly replayed: boolean;
+}
+
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => Date;
+
+export interface RunCommand<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta> {
+  readonly streamId: string;
+  readonly decider: DeciderLike<TCommand, TEvent, TState, TContext>;
+  readonly command: TCommand;
+  readonly origin: CommandOrigin;
+  /** Facts from other streams, read fresh on every attempt; `meta` is merged in. */
+  readonly context?: (meta: CommandMeta) => Promise<TContext> | TContext;
+}
+
+/**
+ * The one write path: metadata from the caller, the server clock, then load → decide → append
+ * (libs/event-store handleCommand) with bounded retries for unpinned commands.
+ */
+@Injectable()
+export class CommandRunner {
+  constructor(
+    @Inject(EVENT_STORE) readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  now(): Date {
+    return this.clock();
+  }
+
+  async run<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta>(
+    input: RunCommand<TCommand, TEvent, TState, TContext>,
+  ): Promise<CommandReceipt & { state: TState }> {
+    const { origin } = input;
+    const recordedAt = this.clock();
+    const meta: CommandMeta = { commandId: origin.commandId, actor: { id: origin.actorId, role: origin.actorRole }, now: recordedAt };
+    const result = await handleCommand({
+      store: this.store,
+      streamId: input.streamId,
+      decider: input.decider,
+      command: input.command,
+      context: async () => (input.context ? await input.context(meta) : (meta as TContext)),
+      metadata: {
+        commandId: origin.commandId,
+        actorId: origin.actorId,
+        actorRole: origin.actorRole,
+        correlationId: origin.correlationId,
+        causationId: origin.causationId ?? origin.commandId,
+        reason: origin.reason,
+        recordedAt,
+      },
+      expectedRevision: origin.expectedVersion === undefined ? undefined : BigInt(origin.expectedVersion),
+    });
+    return {
+      streamId: result.streamId,
+      version: Number(result.revision),
+      globalPosition: result.position ? result.position.prepare.toString() : null,
+      events: result.eventTypes,
+      replayed: result.replayed,
+      state: result.state,
+    };
+  }
+
+  /** Folds another stream with its decider: how handlers gather facts for a decision context. */
+  async load<TEvent extends { type: string; data: unknown }, TState>(
+    streamId: string,
+    decider: Pick<DeciderLike<unknown, TEvent, TState, never>, 'initialState' | 'evolve'>,
+  ): Promise<TState> {
+    const events = await this.store.readStream(streamId);
+    let state = decider.initialState;
+    for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data } as TEvent);
+    return state;
+  }
+}
