@@ -1,0 +1,18 @@
+/** RECIST 1.1 response assessment and its SDTM (TR/RS) rows; pure, no framework or database imports. */
+export {
+  RECIST_LIMITS,
+  assessRecist,
+  type LesionRole,
+  type NewLesionRecord,
+  type NonTargetResponse,
+  type NonTargetStatus,
+  type OverallResponse,
+  type RecistInput,
+  type RecistLesion,
+  type RecistOptions,
+  type RecistResult,
+  type RecistTimePoint,
+  type RecistTimePointResult,
+  type TargetResponse,
+} from './recist.engine.js';
+export { toSdtm, type RsRow, type SdtmOptions, type TrRow } from './recist.sdtm.js';
