@@ -65,7 +65,8 @@ export function convertUnit(value: number, from: string, to: string): UnitConver
   }
   if (f.core === t.core) return { ok: true, value };
   const result = utils.convertUnitTo(f.core, value, t.core);
-  if (result.status !== 'succeeded' || result.toVal === null || !Number.isFinite(result.toVal)) {
+  // A finite value can overflow in conversion (1e308 cm → mm); that is reported as NOT_FINITE by toCanonical.
+  if (result.status !== 'succeeded' || result.toVal === null || Number.isNaN(result.toVal)) {
     return { ok: false, message: `${from} cannot be converted to ${to}` };
   }
   const special = (u: { class_: string | null; isArbitrary_: boolean } | undefined) => !!u && (u.isArbitrary_ || u.class_ === 'clinical');

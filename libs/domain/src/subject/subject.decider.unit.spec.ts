@@ -325,6 +325,7 @@ describe('subject decider — measurements', () => {
     [{ value: Number.NaN, unit: 'mm' }, 'NOT_FINITE', 'value.value'],
     [{ value: Number.POSITIVE_INFINITY, unit: 'mm' }, 'NOT_FINITE', 'value.value'],
     [{ value: '12', unit: 'mm' }, 'INVALID_TYPE', 'value.value'],
+    [{ value: 1e308, unit: 'km' }, 'NOT_FINITE', 'value.value'],
     [{ category: '4A' }, 'VALUE_TYPE_MISMATCH', 'value'],
   ])('refuses the value %j', (value, code, field) => {
     expect(rejection(() => run(enrolled, { ...measure, value } as unknown as RecordMeasurement))).toMatchObject({ code, field });
