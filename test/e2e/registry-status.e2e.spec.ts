@@ -4,10 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresEventStore } from '#event-store';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { ConfigError, loadConfig } from '../../services/registry-api/src/config/app-config.js';
+import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
+// Operations need a real token (services/registry-api/src/auth/README.md); an admin may run both status queries.
+let token: string | undefined;
+
 async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  token ??= await issueLocalToken(loadConfig({}), { sub: 'status-e2e', role: 'admin' });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
   return (await res.json()) as { data?: any; errors?: any[] };
 }
 

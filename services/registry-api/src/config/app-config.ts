@@ -24,9 +24,17 @@ const schema = z.object({
   GRAPHQL_INTROSPECTION: bool.optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  // Authentication (services/registry-api/src/auth/README.md): `local` signs development tokens with a key under
+  // DATA_DIR; `oidc` verifies an identity provider's tokens. Unset: oidc when OIDC_ISSUER is set or in production.
+  AUTH_MODE: z.enum(['local', 'oidc']).optional(),
+  OIDC_ISSUER: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AUTH_PUBLIC_KEY: z.string().min(1).optional(),
+  AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
 });
 
-export type AppConfig = z.infer<typeof schema> & { graphqlIntrospection: boolean };
+export type AppConfig = z.infer<typeof schema> & { graphqlIntrospection: boolean; authMode: 'local' | 'oidc' };
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -46,7 +54,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (c.EVENT_STORE === 'eventstoredb' && !c.EVENTSTORE_CONNECTION_STRING) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'is required when EVENT_STORE=eventstoredb');
   }
-  return { ...c, graphqlIntrospection: c.GRAPHQL_INTROSPECTION ?? c.NODE_ENV !== 'production' };
+  const authMode = c.AUTH_MODE ?? (c.OIDC_ISSUER || c.NODE_ENV === 'production' ? 'oidc' : 'local');
+  if (authMode === 'local' && c.NODE_ENV === 'production') {
+    throw new ConfigError('AUTH_MODE', 'local development tokens are refused in production; set OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL or AUTH_PUBLIC_KEY');
+  }
+  if (authMode === 'oidc') {
+    if (!c.OIDC_ISSUER) throw new ConfigError('OIDC_ISSUER', 'is required to verify tokens (AUTH_MODE=oidc, the default in production)');
+    if (!c.OIDC_AUDIENCE) throw new ConfigError('OIDC_AUDIENCE', 'is required with OIDC_ISSUER: tokens minted for another audience must be refused');
+    if (!c.OIDC_JWKS_URL && !c.AUTH_PUBLIC_KEY) throw new ConfigError('OIDC_JWKS_URL', 'or AUTH_PUBLIC_KEY is required with OIDC_ISSUER');
+  }
+  return { ...c, graphqlIntrospection: c.GRAPHQL_INTROSPECTION ?? c.NODE_ENV !== 'production', authMode };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

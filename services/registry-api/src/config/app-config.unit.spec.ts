@@ -9,8 +9,10 @@ describe('loadConfig', () => {
   });
 
   it('turns introspection off in production unless asked for', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).graphqlIntrospection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
+    // Production refuses to start without an issuer (auth/token-verifier.unit.spec.ts), so give it one.
+    const oidc = { OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'registry', OIDC_JWKS_URL: 'https://idp.example/jwks' };
+    expect(loadConfig({ NODE_ENV: 'production', ...oidc }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', ...oidc }).graphqlIntrospection).toBe(true);
   });
 
   it.each([

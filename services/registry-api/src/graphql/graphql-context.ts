@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { type Actor } from '../auth/actor.js';
+import { actorOf } from '../auth/authentication.middleware.js';
 
-export interface RequestActor {
-  readonly id: string;
-  readonly role: string;
-  /** True while no authentication is configured and the actor came from headers or the development default. */
-  readonly unauthenticated: boolean;
-}
+/** Who is calling: proven by the bearer token (auth/authentication.middleware.ts), or ANONYMOUS without one. */
+export type RequestActor = Actor;
 
 export interface GraphqlContext {
   readonly req: Request;
@@ -14,9 +12,6 @@ export interface GraphqlContext {
   readonly correlationId: string;
   readonly actor: RequestActor;
 }
-
-/** Until authentication lands (issue 5) the actor is taken from headers, defaulting to a marked development actor. */
-export const ANONYMOUS_DEVELOPER: RequestActor = Object.freeze({ id: 'anonymous-developer', role: 'development', unauthenticated: true });
 
 const HEADER_VALUE = /^[A-Za-z0-9._@:-]{1,128}$/;
 
@@ -27,7 +22,6 @@ export function buildContext({ req, res }: { req: Request; res: Response }): Gra
   };
   const correlationId = header('x-correlation-id') ?? randomUUID();
   res.setHeader('x-correlation-id', correlationId);
-  const actorId = header('x-actor-id');
-  const actor = actorId ? { id: actorId, role: header('x-actor-role') ?? 'unknown', unauthenticated: true } : ANONYMOUS_DEVELOPER;
-  return { req, res, correlationId, actor };
+  // Never from client-supplied headers: event metadata's actor and role come from the verified token only.
+  return { req, res, correlationId, actor: actorOf(req) };
 }
