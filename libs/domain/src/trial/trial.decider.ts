@@ -92,7 +92,8 @@ const IDENTIFIER_PATTERNS: Record<TrialIdentifierSystem, RegExp> = {
   EU_CT: /^\d{4}-\d{6}-\d{2}-\d{2}$/,
   EUDRACT: /^\d{4}-\d{6}-\d{2}$/,
   ISRCTN: /^ISRCTN\d{8}$/,
-  OTHER: /^[A-Z0-9][A-Z0-9._/-]{1,63}$/,
+  // No "/" or spaces: the value becomes part of a stream name (see trialIdentifierStreamId).
+  OTHER: /^[A-Z0-9][A-Z0-9._-]{1,63}$/,
 };
 
 function normaliseIdentifierValue(value: string): string {

@@ -71,6 +71,9 @@ describe('trial decider', () => {
     expect(trialIdentifierStreamId(' nct0123 4567')).toBe(trialIdentifierStreamId('NCT01234567'));
     expect(trialIdentifierStreamId('2022-500014-26-00')).toBe('trialidentifier-EU_CT.2022-500014-26-00');
     expect(normaliseTrialIdentifier('2004-000123-45').system).toBe('EUDRACT');
+    // Every reservation stream id must be accepted by the event store's `<category>-<id>` rule.
+    expect(trialIdentifierStreamId({ system: 'OTHER', value: 'sponsor-prot.001' })).toMatch(/^[a-z][a-z0-9]*-[A-Za-z0-9][A-Za-z0-9._:-]*$/);
+    expect(() => normaliseTrialIdentifier({ system: 'OTHER', value: 'PROT/2021/7' })).toThrow(DomainError);
   });
 
   it('adds arms with unique codes', () => {
