@@ -3,7 +3,7 @@ import type {
   AssessmentOutcome,
   HumanReadingResult,
   IntervalCancerSource,
-  LesionRole,
+  MeasurementLesionRole,
   MeasurementMethod,
   OutcomeSource,
   OutcomeType,
@@ -103,7 +103,7 @@ export interface RecordMeasurement extends SubjectCommandBase {
   readonly studyInstanceUid: string;
   readonly seriesInstanceUid?: string | null;
   readonly timePoint: string;
-  readonly lesion?: { readonly trackingUid: string; readonly label: string; readonly findingSite?: string | null; readonly role: LesionRole } | null;
+  readonly lesion?: { readonly trackingUid: string; readonly label: string; readonly findingSite?: string | null; readonly role: MeasurementLesionRole } | null;
   readonly method: MeasurementMethod;
   /** Required for `ai`; optional for `semi_automatic` (the tool's version). */
   readonly algorithmVersionId?: string | null;

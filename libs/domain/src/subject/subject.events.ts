@@ -4,7 +4,7 @@ import type { ImagingModality } from '../study/imaging.vocabulary.js';
 export const MEASUREMENT_METHODS = ['manual', 'semi_automatic', 'ai'] as const;
 export type MeasurementMethod = (typeof MEASUREMENT_METHODS)[number];
 export const LESION_ROLES = ['target', 'non_target', 'new'] as const;
-export type LesionRole = (typeof LESION_ROLES)[number];
+export type MeasurementLesionRole = (typeof LESION_ROLES)[number];
 export const OUTCOME_TYPES = ['death', 'progression', 'recurrence', 'response_assessment', 'cancer_diagnosis', 'last_known_alive'] as const;
 export type OutcomeType = (typeof OUTCOME_TYPES)[number];
 export const OUTCOME_SOURCES = ['investigator', 'central_review', 'medical_record', 'cancer_registry_linkage', 'death_registry', 'self_report', 'other'] as const;
@@ -82,7 +82,7 @@ export interface Lesion {
   /** Tracking Identifier (112039), e.g. "Nodule 1". */
   readonly label: string;
   readonly findingSite: string | null;
-  readonly role: LesionRole;
+  readonly role: MeasurementLesionRole;
 }
 
 export type MeasurementRecorded = DomainEvent<
