@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../../../migrations/data-source.js';
 import { ProjectorModule } from '../../registry-projector/src/projector.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import type { AppConfig } from './config/app-config.js';
+import { eventStoreOptions, type AppConfig } from './config/app-config.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { StatusModule } from './status/status.module.js';
@@ -31,7 +31,7 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE } })),
-        EventStoreModule.forRoot({ adapter: 'postgres', connectionString: databaseUrl, poolSize: config.DB_POOL_SIZE }),
+        EventStoreModule.forRoot(eventStoreOptions(config, databaseUrl)),
         CqrsModule.forRoot(),
         AuthModule.forRoot(config),
         GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),

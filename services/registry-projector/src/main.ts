@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '../../registry-api/src/config/app-config.js';
+import { ConfigError, eventStoreOptions, loadConfig } from '../../registry-api/src/config/app-config.js';
 import { ProjectorAppModule } from './projector-app.module.js';
 
 async function main(): Promise<void> {
@@ -10,7 +10,12 @@ async function main(): Promise<void> {
     throw new ConfigError('DATABASE_URL', 'the standalone projector needs a database; `npm start` runs API and projector together on the embedded one');
   }
   const app = await NestFactory.createApplicationContext(
-    ProjectorAppModule.forRoot({ databaseUrl: config.DATABASE_URL, logLevel: config.LOG_LEVEL, poolSize: config.DB_POOL_SIZE }),
+    ProjectorAppModule.forRoot({
+      databaseUrl: config.DATABASE_URL,
+      logLevel: config.LOG_LEVEL,
+      poolSize: config.DB_POOL_SIZE,
+      eventStore: eventStoreOptions(config, config.DATABASE_URL),
+    }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));

@@ -1,3 +1,4 @@
+import type { EventStoreModuleOptions } from '#event-store';
 import { z } from 'zod';
 
 const bool = z
@@ -67,3 +68,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** EVENT_STORE picks the adapter behind the port, in one place for the API and the standalone projector. */
+export function eventStoreOptions(config: AppConfig, databaseUrl: string): EventStoreModuleOptions {
+  return config.EVENT_STORE === 'eventstoredb'
+    ? { adapter: 'eventstoredb', connectionString: config.EVENTSTORE_CONNECTION_STRING! }
+    : { adapter: 'postgres', connectionString: databaseUrl, poolSize: config.DB_POOL_SIZE };
+}
