@@ -31,3 +31,4 @@ export * from './subject/subject.state.js';
 export * from './subject/subject.pseudonym.js';
 export * from './subject/subject.measurement.rules.js';
 export * from './subject/subject.decider.js';
+export * from './recist/index.js';

@@ -31,8 +31,11 @@ export interface HandleCommandInput<TCommand, TEvent extends { type: string; dat
   readonly streamId: string;
   readonly decider: DeciderLike<TCommand, TEvent, TState, TContext>;
   readonly command: TCommand;
-  /** Built per attempt, so facts read from other streams are fresh on every retry. */
-  readonly context: TContext | (() => Promise<TContext> | TContext);
+  /**
+   * Built per attempt from the freshly folded state, so facts read from other streams are fresh on every
+   * retry and can depend on what the stream already holds (e.g. the biomarker of the measurement being corrected).
+   */
+  readonly context: TContext | ((state: TState) => Promise<TContext> | TContext);
   readonly metadata: CommandMetadata;
   /** The revision the client last read; when given, a conflict is returned instead of retried. */
   readonly expectedRevision?: bigint;
@@ -78,7 +81,8 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
       throw new WrongExpectedVersionError(streamId, input.expectedRevision, actual < 0n ? 'no_stream' : actual);
     }
 
-    const context = typeof input.context === 'function' ? await (input.context as () => Promise<TContext> | TContext)() : input.context;
+    const context =
+      typeof input.context === 'function' ? await (input.context as (state: TState) => Promise<TContext> | TContext)(state) : input.context;
     const events = decider.decide(input.command, state, context);
     if (events.length === 0) return { streamId, revision: actual, position: history.at(-1)?.position, eventTypes: [], replayed: false, state };
 

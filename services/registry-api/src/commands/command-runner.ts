@@ -35,8 +35,8 @@ export interface RunCommand<TCommand, TEvent extends { type: string; data: unkno
   readonly decider: DeciderLike<TCommand, TEvent, TState, TContext>;
   readonly command: TCommand;
   readonly origin: CommandOrigin;
-  /** Facts from other streams, read fresh on every attempt; `meta` is merged in. */
-  readonly context?: (meta: CommandMeta) => Promise<TContext> | TContext;
+  /** Facts from other streams, read fresh on every attempt from the current state of this stream. */
+  readonly context?: (meta: CommandMeta, state: TState) => Promise<TContext> | TContext;
 }
 
 /**
@@ -65,7 +65,7 @@ export class CommandRunner {
       streamId: input.streamId,
       decider: input.decider,
       command: input.command,
-      context: async () => (input.context ? await input.context(meta) : (meta as TContext)),
+      context: async (state: TState) => (input.context ? await input.context(meta, state) : (meta as TContext)),
       metadata: {
         commandId: origin.commandId,
         actorId: origin.actorId,
