@@ -5,6 +5,7 @@ import { EventStoreModule } from '#event-store';
 import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../../../migrations/data-source.js';
 import { ProjectorModule } from '../../registry-projector/src/projector.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { eventStoreOptions, type AppConfig } from './config/app-config.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         EventStoreModule.forRoot(eventStoreOptions(config, databaseUrl)),
         CqrsModule.forRoot(),
         AuthModule.forRoot(config),
+        AuditModule,
         GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),
         CommandsModule,
         StatusModule,

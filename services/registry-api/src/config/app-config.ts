@@ -38,6 +38,8 @@ const schema = z.object({
 export type AppConfig = z.infer<typeof schema> & { graphqlIntrospection: boolean; authMode: 'local' | 'oidc' };
 
 export class ConfigError extends Error {
+  // Seals of the audit trail (services/registry-api/src/audit): a Merkle root over new events every N seconds; 0 = off.
+  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(3_600),
   constructor(readonly variable: string, message: string) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';

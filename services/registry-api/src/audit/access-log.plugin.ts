@@ -1,0 +1,37 @@
+import { Plugin } from '@nestjs/apollo';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { Kind } from 'graphql';
+import { DataSource } from 'typeorm';
+import type { GraphqlContext } from '../graphql/graphql-context.js';
+import { recordAccess, scopeIdsOf } from './access-log.writer.js';
+
+/**
+ * Records every GraphQL operation in audit.access_log once it is parsed and validated, before it executes:
+ * who (from the verified token), which operation and root fields, which trials/programmes it names, when,
+ * and a hash of its variables. If the row cannot be written the operation fails rather than run unlogged.
+ */
+@Plugin()
+export class AccessLogPlugin implements ApolloServerPlugin<GraphqlContext> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async requestDidStart(): Promise<GraphQLRequestListener<GraphqlContext>> {
+    const query = (sql: string, params?: unknown[]) => this.dataSource.query(sql, params);
+    return {
+      async didResolveOperation({ contextValue, operation, operationName, document, request }) {
+        if (!operation) return;
+        const rootFields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+        await recordAccess(query, {
+          actorId: contextValue.actor.id,
+          actorRole: contextValue.actor.role,
+          channel: 'graphql',
+          operationType: operation.operation,
+          operationName: operationName ?? null,
+          rootFields,
+          ...scopeIdsOf(document, request.variables),
+          variables: request.variables,
+          correlationId: contextValue.correlationId,
+        });
+      },
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, type JsonValue } from '#event-store';
+import { Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
+
+export type Query = (sql: string, params?: unknown[]) => Promise<unknown>;
+
+export interface AccessRecord {
+  readonly actorId: string;
+  readonly actorRole: string;
+  readonly channel: 'graphql' | 'http-export' | 'cli-export';
+  readonly operationType: string;
+  readonly operationName: string | null;
+  readonly rootFields: readonly string[];
+  readonly trialIds: readonly string[];
+  readonly programmeIds: readonly string[];
+  readonly variables: unknown;
+  readonly correlationId: string | null;
+}
+
+export function variablesHash(variables: unknown): string {
+  return createHash('sha256').update(canonicalJson((variables ?? {}) as JsonValue)).digest('hex');
+}
+
+/** One row in audit.access_log; awaited by callers so that an operation whose access cannot be logged does not run. */
+export async function recordAccess(query: Query, r: AccessRecord): Promise<void> {
+  await query(
+    `INSERT INTO audit.access_log (actor_id, actor_role, channel, operation_type, operation_name, root_fields, trial_ids, programme_ids, variables_hash, correlation_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [r.actorId, r.actorRole, r.channel, r.operationType, r.operationName?.slice(0, 200) ?? null, r.rootFields.slice(0, 50), r.trialIds.slice(0, 100), r.programmeIds.slice(0, 100), variablesHash(r.variables), r.correlationId],
+  );
+}
+
+const TRIAL_KEYS = new Set(['trialId', 'trialIds']);
+const PROGRAMME_KEYS = new Set(['programmeId', 'programmeIds']);
+
+/** The trials and programmes an operation names: in its variables, its literal arguments, or as a `trial-…`/`programme-…` stream id. */
+export function scopeIdsOf(document: DocumentNode | undefined, variables: unknown): { trialIds: string[]; programmeIds: string[] } {
+  const trials = new Set<string>();
+  const programmes = new Set<string>();
+  const add = (key: string, value: unknown): void => {
+    const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').slice(0, 100);
+    for (const v of values) {
+      if (TRIAL_KEYS.has(key)) trials.add(v);
+      else if (PROGRAMME_KEYS.has(key)) programmes.add(v);
+      else if (key === 'streamId' && v.startsWith('trial-')) trials.add(v.slice(6));
+      else if (key === 'streamId' && v.startsWith('programme-')) programmes.add(v.slice(10));
+    }
+  };
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 8 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) return value.slice(0, 1000).forEach((v) => walk(v, depth + 1));
+    for (const [k, v] of Object.entries(value)) {
+      add(k, v);
+      walk(v, depth + 1);
+    }
+  };
+  walk(variables, 0);
+  const literal = (v: ValueNode): unknown => (v.kind === Kind.STRING ? v.value : v.kind === Kind.LIST ? v.values.map(literal) : undefined);
+  if (document) {
+    visit(document, {
+      Argument: (n) => add(n.name.value, literal(n.value)),
+      ObjectField: (n) => add(n.name.value, literal(n.value)),
+    });
+  }
+  return { trialIds: [...trials], programmeIds: [...programmes] };
+}

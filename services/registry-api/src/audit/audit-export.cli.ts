@@ -1,0 +1,98 @@
+import { createWriteStream } from 'node:fs';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { PostgresEventStore } from '#event-store';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../../../migrations/data-source.js';
+import { ConfigError, loadConfig } from '../config/app-config.js';
+import { prepareDatabase } from '../config/database.js';
+import { recordAccess } from './access-log.writer.js';
+import { AuditQueries } from './audit.queries.js';
+
+const USAGE = `Usage: npm run -s audit:export -- [--trial id] [--programme id] [--actor id] [--role r] [--type EventType]… [--stream id]
+                       [--from ISO] [--to ISO] [--out file.ndjson]
+Writes the audit trail as JSON lines (one event per line with hash and previousHash; see services/registry-api/src/audit/README.md).
+Uses DATABASE_URL, else the embedded database of a running \`npm start\`, else starts it. The export is recorded in the access log.`;
+
+/** DATABASE_URL, or the embedded server `npm start` is running, or the embedded server started here. */
+async function connect(): Promise<{ url: string; stop(): Promise<void> }> {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) {
+    const url = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/registry`;
+    const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    const running = await probe.connect().then(() => true, () => false);
+    await probe.end().catch(() => undefined);
+    if (running) return { url, stop: async () => undefined };
+  }
+  return prepareDatabase(config, (msg) => console.error(msg));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      trial: { type: 'string' },
+      programme: { type: 'string' },
+      actor: { type: 'string' },
+      role: { type: 'string' },
+      type: { type: 'string', multiple: true },
+      stream: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return console.log(USAGE);
+  const date = (name: string, v: string | undefined): Date | undefined => {
+    if (v === undefined) return undefined;
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw new ConfigError(`--${name}`, 'must be an ISO-8601 date-time');
+    return d;
+  };
+  const filter = {
+    trialId: values.trial,
+    programmeId: values.programme,
+    actorId: values.actor,
+    actorRole: values.role,
+    eventTypes: values.type,
+    streamId: values.stream,
+    from: date('from', values.from),
+    to: date('to', values.to),
+  };
+  const db = await connect();
+  const ds = await new DataSource(dataSourceOptions(db.url, { extra: { max: 2 } })).initialize();
+  const store = new PostgresEventStore({ connectionString: db.url, poolSize: 2 });
+  try {
+    await recordAccess((sql, params) => ds.query(sql, params), {
+      actorId: `os:${userInfo().username}`,
+      actorRole: 'operator',
+      channel: 'cli-export',
+      operationType: 'export',
+      operationName: 'audit:export',
+      rootFields: ['auditExport'],
+      trialIds: values.trial ? [values.trial] : [],
+      programmeIds: values.programme ? [values.programme] : [],
+      variables: values,
+      correlationId: null,
+    });
+    const out: NodeJS.WritableStream = values.out ? createWriteStream(values.out) : process.stdout;
+    let n = 0;
+    for await (const line of new AuditQueries(ds, store).exportLines(filter)) {
+      if (!out.write(`${JSON.stringify(line)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      n++;
+    }
+    if (out !== process.stdout) await new Promise<void>((r) => out.end(() => r()));
+    console.error(`exported ${n} events${values.out ? ` to ${values.out}` : ''}`);
+  } finally {
+    await store.close();
+    await ds.destroy();
+    await db.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
