@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EVENT_STORE, handleCommand, type DeciderLike, type EventStore } from '#event-store';
 import type { CommandMeta } from '#domain';
+import { COMMAND_OBSERVER, commandLabel, resultLabel, type CommandObserver } from '../metrics/command-metrics.js';
 
 /** Who sent a command and in which conversation; built by resolvers from the GraphQL context. */
 export interface CommandOrigin {
@@ -48,6 +49,7 @@ export class CommandRunner {
   constructor(
     @Inject(EVENT_STORE) readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(COMMAND_OBSERVER) private readonly observer?: CommandObserver,
   ) {}
 
   now(): Date {
@@ -55,6 +57,24 @@ export class CommandRunner {
   }
 
   async run<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta>(
+    input: RunCommand<TCommand, TEvent, TState, TContext>,
+  ): Promise<CommandReceipt & { state: TState }> {
+    if (!this.observer) return this.execute(input);
+    // Outcomes for /metrics (services/registry-api/src/metrics): accepted, no_change, replayed or the error code.
+    const started = performance.now();
+    const command = commandLabel(input.command);
+    try {
+      const receipt = await this.execute(input);
+      const result = receipt.replayed ? 'replayed' : receipt.events.length === 0 ? 'no_change' : 'accepted';
+      this.observer.observe(command, result, (performance.now() - started) / 1000, receipt.events);
+      return receipt;
+    } catch (err) {
+      this.observer.observe(command, resultLabel(err), (performance.now() - started) / 1000, []);
+      throw err;
+    }
+  }
+
+  private async execute<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta>(
     input: RunCommand<TCommand, TEvent, TState, TContext>,
   ): Promise<CommandReceipt & { state: TState }> {
     const { origin } = input;
@@ -85,6 +105,26 @@ export class CommandRunner {
       replayed: result.replayed,
       state: result.state,
     };
+  }
+
+  /**
+   * The events `input` would append now, without appending: lets a handler validate a command before side effects
+   * on other streams (e.g. claiming a reservation). Throws the decider's DomainError exactly as `run` would.
+   */
+  async preview<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta>(
+    input: RunCommand<TCommand, TEvent, TState, TContext>,
+  ): Promise<readonly TEvent[]> {
+    const { origin } = input;
+    const meta: CommandMeta = { commandId: origin.commandId, actor: { id: origin.actorId, role: origin.actorRole }, now: this.clock() };
+    const state = await this.load(input.streamId, input.decider);
+    const context = input.context ? await input.context(meta, state) : (meta as TContext);
+    return input.decider.decide(input.command, state, context);
+  }
+
+  /** True when `commandId` already appended to `streamId` (running it again would be a replay). */
+  async hasHandled(streamId: string, commandId: string): Promise<boolean> {
+    const events = await this.store.readStream(streamId);
+    return events.some((e) => e.metadata['commandId'] === commandId);
   }
 
   /** Folds another stream with its decider: how handlers gather facts for a decision context. */

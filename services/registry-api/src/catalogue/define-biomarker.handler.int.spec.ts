@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { biomarkerCodeStreamId, DomainError, type DefineBiomarker } from '#domain';
+import { WrongExpectedVersionError } from '#event-store';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { createCommandContext, type CommandContext } from '../commands/command-context.js';
+import { inProcessActor, originFor } from '../commands/command-origin.js';
+import { CatalogueCommandsModule } from './catalogue-commands.module.js';
+import { ChangeBiomarkerCommand } from './change-biomarker.handler.js';
+import { DefineBiomarkerCommand, DUPLICATE_BIOMARKER_CODE } from './define-biomarker.handler.js';
+
+const admin = inProcessActor('admin-1', 'admin');
+const origin = (commandId = randomUUID(), extra: { expectedVersion?: number; reason?: string } = {}) =>
+  originFor(admin, { commandId, expectedVersion: extra.expectedVersion }, 'corr-1', extra.reason);
+
+const sma = (biomarkerId: string, code = 'SMA_L3'): DefineBiomarker => ({
+  type: 'DefineBiomarker',
+  biomarkerId,
+  code,
+  name: 'Skeletal muscle area at L3',
+  modality: 'CT',
+  bodySite: 'L3 vertebral level',
+  valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 20, max: 400 } },
+  repeatabilityWcv: 0.02,
+});
+
+async function codeOf(err: Promise<unknown>): Promise<string> {
+  try {
+    await err;
+  } catch (e) {
+    if (e instanceof DomainError) return e.code;
+    if (e instanceof WrongExpectedVersionError) return 'CONCURRENCY_CONFLICT';
+    throw e;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('biomarker catalogue handlers (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let ctx: CommandContext;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ctx = await createCommandContext({ databaseUrl: db.url, modules: [CatalogueCommandsModule] });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await db?.drop();
+  });
+
+  const countAll = async () => (await ctx.store.readAll()).length;
+
+  it('defines a biomarker, claims its code and records the actor and correlation in the metadata', async () => {
+    const id = randomUUID();
+    const receipt = await ctx.bus.execute(new DefineBiomarkerCommand(sma(id), origin(), admin));
+    expect(receipt).toMatchObject({ id, createdIds: [], streamId: `biomarker-${id}`, version: 0, events: ['BiomarkerDefined'], replayed: false });
+    expect(receipt.globalPosition).toMatch(/^\d+$/);
+    const [event] = await ctx.store.readStream(`biomarker-${id}`);
+    expect(event!.data).toMatchObject({ biomarkerId: id, code: 'SMA_L3', version: 1, valueType: { unit: 'cm2' } });
+    expect(event!.metadata).toMatchObject({ actorId: 'admin-1', actorRole: 'admin', correlationId: 'corr-1' });
+    const reservation = await ctx.store.readStream(biomarkerCodeStreamId('SMA_L3'));
+    expect(reservation.map((e) => [e.type, e.data['ownerId']])).toEqual([['ReservationClaimed', id]]);
+  });
+
+  it('refuses a second biomarker with the same code (DUPLICATE_BIOMARKER_CODE) and writes nothing', async () => {
+    const before = await countAll();
+    expect(await codeOf(ctx.bus.execute(new DefineBiomarkerCommand(sma(randomUUID()), origin(), admin)))).toBe(DUPLICATE_BIOMARKER_CODE);
+    expect(await countAll()).toBe(before);
+  });
+
+  it('lets only one of two concurrent definitions of one code win', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const results = await Promise.allSettled([
+      ctx.bus.execute(new DefineBiomarkerCommand(sma(a, 'VFA'), origin(), admin)),
+      ctx.bus.execute(new DefineBiomarkerCommand(sma(b, 'VFA'), origin(), admin)),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((rejected.reason as DomainError).code).toBe(DUPLICATE_BIOMARKER_CODE);
+    const defined = (await Promise.all([a, b].map((id) => ctx.store.readStream(`biomarker-${id}`)))).filter((s) => s.length > 0);
+    expect(defined).toHaveLength(1);
+  });
+
+  it('replays a repeated commandId: first result, nothing appended', async () => {
+    const id = randomUUID();
+    const commandId = randomUUID();
+    const first = await ctx.bus.execute(new DefineBiomarkerCommand(sma(id, 'LESION_LD'), origin(commandId), admin));
+    const before = await countAll();
+    const again = await ctx.bus.execute(new DefineBiomarkerCommand(sma(id, 'LESION_LD'), origin(commandId), admin));
+    expect(again).toMatchObject({ id, version: first.version, globalPosition: first.globalPosition, events: ['BiomarkerDefined'], replayed: true });
+    expect(await countAll()).toBe(before);
+  });
+
+  it('validates before claiming: an invalid definition leaves the code free', async () => {
+    const before = await countAll();
+    const bad = { ...sma(randomUUID(), 'NODULE_VOL'), valueType: { kind: 'quantitative' as const, unit: 'furlongs', plausibleRange: { min: 0, max: 1 } } };
+    expect(await codeOf(ctx.bus.execute(new DefineBiomarkerCommand(bad, origin(), admin)))).toBe('INVALID_UCUM_UNIT');
+    expect(await countAll()).toBe(before);
+    const ok = await ctx.bus.execute(new DefineBiomarkerCommand(sma(randomUUID(), 'NODULE_VOL'), origin(), admin));
+    expect(ok.replayed).toBe(false);
+  });
+
+  it('revises and retires with a reason; two concurrent revisions to the same version: one wins, one is refused', async () => {
+    const id = randomUUID();
+    await ctx.bus.execute(new DefineBiomarkerCommand(sma(id, 'SUVMAX'), origin(), admin));
+    const revise = (reason: string) => {
+      const { type: _type, code: _code, ...rest } = sma(id, 'SUVMAX');
+      return new ChangeBiomarkerCommand({ ...rest, type: 'ReviseBiomarker', version: 2, reason }, origin(undefined, { reason }), admin);
+    };
+    const results = await Promise.allSettled([ctx.bus.execute(revise('new range A')), ctx.bus.execute(revise('new range B'))]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    // The loser is retried on the new state and then refused by the decider: no lost update, no silent overwrite.
+    expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as DomainError).code).toBe('INVALID_VERSION_NUMBER');
+    const stream = await ctx.store.readStream(`biomarker-${id}`);
+    expect(stream.map((e) => e.type)).toEqual(['BiomarkerDefined', 'BiomarkerRevised']);
+    expect(stream[1]!.metadata['reason']).toMatch(/^new range [AB]$/);
+
+    expect(await codeOf(ctx.bus.execute(new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: ' ' }, origin(), admin)))).toBe('REASON_REQUIRED');
+    const retired = await ctx.bus.execute(new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: 'superseded' }, origin(undefined, { expectedVersion: 1 }), admin));
+    expect(retired).toMatchObject({ version: 2, events: ['BiomarkerRetired'] });
+  });
+
+  it('answers a stale expectedVersion with a conflict carrying the current version', async () => {
+    const id = randomUUID();
+    await ctx.bus.execute(new DefineBiomarkerCommand(sma(id, 'HU_MEAN'), origin(), admin));
+    const stale = ctx.bus.execute(new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: 'x' }, origin(undefined, { expectedVersion: 5 }), admin));
+    await expect(stale).rejects.toMatchObject({ name: 'WrongExpectedVersionError', actualRevision: 0n });
+  });
+});
