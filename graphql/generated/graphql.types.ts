@@ -16,6 +16,19 @@ export type Scalars = {
   GlobalPosition: { input: string; output: string; }
 };
 
+export type AcceptMeasurementReadingInput = {
+  /** Defaults to the caller. */
+  adjudicatorId?: InputMaybe<Scalars['ID']['input']>;
+  /** The competing readings it was chosen over. */
+  alternativeMeasurementIds: Array<Scalars['ID']['input']>;
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** The accepted reading. */
+  measurementId: Scalars['ID']['input'];
+  rationale?: InputMaybe<Scalars['String']['input']>;
+  subjectId: Scalars['ID']['input'];
+};
+
 export type AccessLogEntry = {
   __typename?: 'AccessLogEntry';
   actorId: Scalars['String']['output'];
@@ -46,6 +59,36 @@ export type AccessLogPage = {
   __typename?: 'AccessLogPage';
   entries: Array<AccessLogEntry>;
   nextCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type ActivateTrialSiteInput = {
+  commandId: Scalars['ID']['input'];
+  country?: InputMaybe<Scalars['String']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  name: Scalars['String']['input'];
+  siteId: Scalars['ID']['input'];
+  trialId: Scalars['ID']['input'];
+};
+
+export type AddTrialArmInput = {
+  armCode: Scalars['String']['input'];
+  armType: TrialArmType;
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  name: Scalars['String']['input'];
+  plannedSize: Scalars['Int']['input'];
+  trialId: Scalars['ID']['input'];
+};
+
+export type AgeRangeInput = {
+  max: Scalars['Int']['input'];
+  min: Scalars['Int']['input'];
+};
+
+export type AiReadingInput = {
+  aiPositive: Scalars['Boolean']['input'];
+  algorithmVersionId: Scalars['ID']['input'];
+  score: Scalars['Float']['input'];
 };
 
 export type AuditEvent = {
@@ -115,6 +158,60 @@ export type AuditSeal = {
   upToPosition: Scalars['GlobalPosition']['output'];
 };
 
+export type BiomarkerValueKind =
+  | 'CATEGORICAL'
+  | 'QUANTITATIVE';
+
+/**
+ * How values of the biomarker are expressed. QUANTITATIVE needs `unit` (a case-sensitive UCUM code: mm, cm2, mm3,
+ * [hnsf'U], {SUVbw}g/mL, 1) and `plausibleRange` (min < max, in that unit); CATEGORICAL needs `categories` (2–100, unique).
+ */
+export type BiomarkerValueTypeInput = {
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  kind: BiomarkerValueKind;
+  plausibleRange?: InputMaybe<PlausibleRangeInput>;
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CancerType =
+  | 'BREAST'
+  | 'CERVICAL'
+  | 'COLORECTAL'
+  | 'LUNG'
+  | 'OTHER'
+  | 'PROSTATE';
+
+/** MDR device class. */
+export type CeClass =
+  | 'I'
+  | 'IIA'
+  | 'IIB'
+  | 'III';
+
+export type CloseEnrolmentInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  trialId: Scalars['ID']['input'];
+};
+
+export type CloseScreeningRoundInput = {
+  /** YYYY-MM-DD, not before the round opened. */
+  closesOn: Scalars['String']['input'];
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  programmeId: Scalars['ID']['input'];
+  roundId: Scalars['ID']['input'];
+};
+
+export type CloseTrialSiteInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  siteId: Scalars['ID']['input'];
+  trialId: Scalars['ID']['input'];
+};
+
 /** What every command returns. */
 export type CommandReceipt = {
   __typename?: 'CommandReceipt';
@@ -133,6 +230,89 @@ export type CommandReceipt = {
   version: Scalars['Int']['output'];
 };
 
+export type ContrastAgent =
+  | 'IV'
+  | 'IV_AND_ORAL'
+  | 'NONE'
+  | 'ORAL'
+  | 'OTHER';
+
+export type CorrectMeasurementInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  measurementId: Scalars['ID']['input'];
+  plausibilityOverrideReason?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+  subjectId: Scalars['ID']['input'];
+  value: MeasurementValueInput;
+};
+
+/** Fields left out keep their value; the outcome type cannot change. */
+export type CorrectOutcomeInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  occurredAt?: InputMaybe<Scalars['String']['input']>;
+  outcomeId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  recistResponse?: InputMaybe<Scalars['String']['input']>;
+  source?: InputMaybe<Scalars['String']['input']>;
+  stage?: InputMaybe<Scalars['String']['input']>;
+  subjectId: Scalars['ID']['input'];
+};
+
+export type DefineBiomarkerInput = {
+  /** Optional; derived from commandId when omitted (the receipt's `id`). */
+  biomarkerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Body site, e.g. an SNOMED CT term ("L3 vertebral level"). */
+  bodySite?: InputMaybe<Scalars['String']['input']>;
+  /** Stable short code, unique across the catalogue: upper case letters, digits and _ (e.g. SMA_L3, LESION_LD). */
+  code: Scalars['String']['input'];
+  commandId: Scalars['ID']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  modality: ImagingModality;
+  name: Scalars['String']['input'];
+  /** Within-subject coefficient of variation as a fraction (0.05 = 5 %), where known from test–retest data. */
+  repeatabilityWcv?: InputMaybe<Scalars['Float']['input']>;
+  valueType: BiomarkerValueTypeInput;
+};
+
+export type DefineScreeningProgrammeInput = {
+  ageRange: AgeRangeInput;
+  cancerType: CancerType;
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  intervalMonths: Scalars['Int']['input'];
+  kpiTargets: Array<KpiTargetInput>;
+  name: Scalars['String']['input'];
+  /** Optional; derived from commandId when omitted (the receipt's `id`). A confined manager must pass an id it is granted. */
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  targetPopulation: Scalars['String']['input'];
+};
+
+export type DefineVisitScheduleInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Required when replacing a schedule. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  timePoints: Array<TimePointInput>;
+  trialId: Scalars['ID']['input'];
+};
+
+export type EnrolSubjectInput = {
+  commandId: Scalars['ID']['input'];
+  /** YYYY-MM-DD */
+  consentDate: Scalars['String']['input'];
+  consentVersion: Scalars['String']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Pseudonym issued by the site (e.g. ONC-0001): never a name, e-mail or national id. */
+  pseudonym: Scalars['String']['input'];
+  siteId: Scalars['ID']['input'];
+  /** Optional: derived from commandId when absent (so a repeated command maps to the same subject). */
+  subjectId?: InputMaybe<Scalars['ID']['input']>;
+  trialId: Scalars['ID']['input'];
+};
+
 export type FieldChange = {
   __typename?: 'FieldChange';
   field: Scalars['String']['output'];
@@ -142,10 +322,354 @@ export type FieldChange = {
   previous?: Maybe<Scalars['String']['output']>;
 };
 
+export type HumanReadingInput = {
+  readerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** negative | positive */
+  result: Scalars['String']['input'];
+};
+
+/** Imaging modalities as users name them (PET rather than DICOM's PT). */
+export type ImagingModality =
+  | 'CR'
+  | 'CT'
+  | 'DBT'
+  | 'DX'
+  | 'MG'
+  | 'MR'
+  | 'NM'
+  | 'OT'
+  | 'PET'
+  | 'SPECT'
+  | 'US'
+  | 'XA';
+
+export type InviteParticipantInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** YYYY-MM-DD */
+  invitedOn: Scalars['String']['input'];
+  programmeId: Scalars['ID']['input'];
+  /** Programme pseudonym (e.g. BCS-000123): never a name, e-mail or national id. */
+  pseudonym: Scalars['String']['input'];
+  roundId: Scalars['ID']['input'];
+  /** Optional for a first invitation (derived from commandId); required to invite a known participant again. */
+  subjectId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Whether a higher value is better (AT_LEAST, e.g. participation) or worse (AT_MOST, e.g. recall rate). */
+export type KpiDirection =
+  | 'AT_LEAST'
+  | 'AT_MOST';
+
+export type KpiScope =
+  | 'ALL_ROUNDS'
+  | 'FIRST_ROUND'
+  | 'SUBSEQUENT_ROUNDS';
+
+export type KpiTargetInput = {
+  /** A fraction (0.7 = 70 %) for rates; per 1000 for detection and interval cancer rates. */
+  acceptable: Scalars['Float']['input'];
+  /** The stricter level. */
+  desirable: Scalars['Float']['input'];
+  direction: KpiDirection;
+  kpi: ScreeningKpi;
+  scope: KpiScope;
+};
+
+export type LesionInput = {
+  findingSite?: InputMaybe<Scalars['String']['input']>;
+  /** Tracking Identifier (112039), e.g. Nodule 1. */
+  label: Scalars['String']['input'];
+  /** target | non_target | new */
+  role: Scalars['String']['input'];
+  /** DICOM Tracking Unique Identifier (112040). */
+  trackingUid: Scalars['String']['input'];
+};
+
+export type LockTrialInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+  trialId: Scalars['ID']['input'];
+};
+
+/** Either `value` and `unit` (quantitative biomarkers; UCUM unit, converted to the biomarker's unit) or `category`. */
+export type MeasurementValueInput = {
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** UCUM, case-sensitive: mm, cm2, mm3, [hnsf'U], {SUVbw}g/mL, 1 … */
+  unit?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['Float']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** After adjudication: which of several readings of the same biomarker, study and lesion is accepted (coordinator, screening manager). */
+  acceptMeasurementReading: CommandReceipt;
+  activateTrialSite: CommandReceipt;
+  addTrialArm: CommandReceipt;
+  closeEnrolment: CommandReceipt;
+  closeScreeningRound: CommandReceipt;
+  closeTrialSite: CommandReceipt;
+  /** Corrects the value of a measurement, keeping the previous one. Readers may correct only measurements they recorded. */
+  correctMeasurement: CommandReceipt;
+  /** Corrects an outcome's date, source, RECIST category or stage, keeping the previous values. */
+  correctOutcome: CommandReceipt;
+  /** Defines a biomarker (version 1). Duplicate codes are refused with DUPLICATE_BIOMARKER_CODE. */
+  defineBiomarker: CommandReceipt;
+  defineScreeningProgramme: CommandReceipt;
+  /** Defining again replaces the schedule with a new version (reason required). */
+  defineVisitSchedule: CommandReceipt;
+  /** Enrols a subject in a trial at an active site while enrolment is open (coordinator of that trial and site). */
+  enrolSubject: CommandReceipt;
+  /** Invites a participant to an open round. A first invitation creates the participant (`createdIds`). */
+  inviteParticipant: CommandReceipt;
+  /** Database lock: every later write to the trial and its subjects is refused until unlockTrial. */
+  lockTrial: CommandReceipt;
+  /** Needs at least one arm and one active site. */
+  openEnrolment: CommandReceipt;
+  openScreeningRound: CommandReceipt;
+  /** Randomises an enrolled, not withdrawn subject to an arm of its trial, once (coordinator). */
+  randomiseSubject: CommandReceipt;
+  /** Records the outcome of the assessment after a recall (benign, or cancer with diagnosis date and stage). */
+  recordAssessmentOutcome: CommandReceipt;
+  /**
+   * Records an imaging measurement: a reader for the studies of its sites (as itself), a coordinator for its trial and
+   * site, a screening manager for its programme. AI results are recorded on behalf of the algorithm: method `ai` and
+   * `algorithmVersionId` (a suspended or withdrawn version is refused). `createdIds` holds the measurement id.
+   */
+  recordMeasurement: CommandReceipt;
+  /** Records that the participant opted out of the programme. */
+  recordOptOut: CommandReceipt;
+  /** Records an outcome (death, progression, response assessment, …) of a subject. `createdIds` holds the outcome id. */
+  recordOutcome: CommandReceipt;
+  /** Recalls the participant for assessment after a screening. */
+  recordRecall: CommandReceipt;
+  /** Records a screening in a round the participant was invited to, with the human reading and optionally the AI reading. */
+  recordScreening: CommandReceipt;
+  recordUnblinding: CommandReceipt;
+  registerAlgorithmVersion: CommandReceipt;
+  /** Registers a study; the receipt's `id` is the Study Instance UID. */
+  registerImagingStudy: CommandReceipt;
+  registerTrial: CommandReceipt;
+  reinstateAlgorithmVersion: CommandReceipt;
+  /** Reports a cancer diagnosed after a negative screening, before the next one (e.g. from cancer registry linkage). */
+  reportIntervalCancer: CommandReceipt;
+  /** A retired biomarker takes no new measurements; existing ones stay. */
+  retireBiomarker: CommandReceipt;
+  /** Retracts a measurement (it stays in the history). Readers may retract only measurements they recorded. */
+  retractMeasurement: CommandReceipt;
+  reviseBiomarker: CommandReceipt;
   /** Seals the log now up to its newest safely readable event (the registry also seals periodically). Null when nothing new. */
   sealAuditTrail?: Maybe<AuditSeal>;
+  /** A suspended version records no measurements or readings until reinstated. */
+  suspendAlgorithmVersion: CommandReceipt;
+  unlockTrial: CommandReceipt;
+  /** Final: a withdrawn version never measures again. */
+  withdrawAlgorithmVersion: CommandReceipt;
+  /** Withdraws a subject from its trial (coordinator); the reason is kept in the event and its metadata. */
+  withdrawSubject: CommandReceipt;
+};
+
+
+export type MutationAcceptMeasurementReadingArgs = {
+  input: AcceptMeasurementReadingInput;
+};
+
+
+export type MutationActivateTrialSiteArgs = {
+  input: ActivateTrialSiteInput;
+};
+
+
+export type MutationAddTrialArmArgs = {
+  input: AddTrialArmInput;
+};
+
+
+export type MutationCloseEnrolmentArgs = {
+  input: CloseEnrolmentInput;
+};
+
+
+export type MutationCloseScreeningRoundArgs = {
+  input: CloseScreeningRoundInput;
+};
+
+
+export type MutationCloseTrialSiteArgs = {
+  input: CloseTrialSiteInput;
+};
+
+
+export type MutationCorrectMeasurementArgs = {
+  input: CorrectMeasurementInput;
+};
+
+
+export type MutationCorrectOutcomeArgs = {
+  input: CorrectOutcomeInput;
+};
+
+
+export type MutationDefineBiomarkerArgs = {
+  input: DefineBiomarkerInput;
+};
+
+
+export type MutationDefineScreeningProgrammeArgs = {
+  input: DefineScreeningProgrammeInput;
+};
+
+
+export type MutationDefineVisitScheduleArgs = {
+  input: DefineVisitScheduleInput;
+};
+
+
+export type MutationEnrolSubjectArgs = {
+  input: EnrolSubjectInput;
+};
+
+
+export type MutationInviteParticipantArgs = {
+  input: InviteParticipantInput;
+};
+
+
+export type MutationLockTrialArgs = {
+  input: LockTrialInput;
+};
+
+
+export type MutationOpenEnrolmentArgs = {
+  input: OpenEnrolmentInput;
+};
+
+
+export type MutationOpenScreeningRoundArgs = {
+  input: OpenScreeningRoundInput;
+};
+
+
+export type MutationRandomiseSubjectArgs = {
+  input: RandomiseSubjectInput;
+};
+
+
+export type MutationRecordAssessmentOutcomeArgs = {
+  input: RecordAssessmentOutcomeInput;
+};
+
+
+export type MutationRecordMeasurementArgs = {
+  input: RecordMeasurementInput;
+};
+
+
+export type MutationRecordOptOutArgs = {
+  input: RecordOptOutInput;
+};
+
+
+export type MutationRecordOutcomeArgs = {
+  input: RecordOutcomeInput;
+};
+
+
+export type MutationRecordRecallArgs = {
+  input: RecordRecallInput;
+};
+
+
+export type MutationRecordScreeningArgs = {
+  input: RecordScreeningInput;
+};
+
+
+export type MutationRecordUnblindingArgs = {
+  input: RecordUnblindingInput;
+};
+
+
+export type MutationRegisterAlgorithmVersionArgs = {
+  input: RegisterAlgorithmVersionInput;
+};
+
+
+export type MutationRegisterImagingStudyArgs = {
+  input: RegisterImagingStudyInput;
+};
+
+
+export type MutationRegisterTrialArgs = {
+  input: RegisterTrialInput;
+};
+
+
+export type MutationReinstateAlgorithmVersionArgs = {
+  input: ReinstateAlgorithmVersionInput;
+};
+
+
+export type MutationReportIntervalCancerArgs = {
+  input: ReportIntervalCancerInput;
+};
+
+
+export type MutationRetireBiomarkerArgs = {
+  input: RetireBiomarkerInput;
+};
+
+
+export type MutationRetractMeasurementArgs = {
+  input: RetractMeasurementInput;
+};
+
+
+export type MutationReviseBiomarkerArgs = {
+  input: ReviseBiomarkerInput;
+};
+
+
+export type MutationSuspendAlgorithmVersionArgs = {
+  input: SuspendAlgorithmVersionInput;
+};
+
+
+export type MutationUnlockTrialArgs = {
+  input: UnlockTrialInput;
+};
+
+
+export type MutationWithdrawAlgorithmVersionArgs = {
+  input: WithdrawAlgorithmVersionInput;
+};
+
+
+export type MutationWithdrawSubjectArgs = {
+  input: WithdrawSubjectInput;
+};
+
+export type OpenEnrolmentInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  trialId: Scalars['ID']['input'];
+};
+
+export type OpenScreeningRoundInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  name: Scalars['String']['input'];
+  /** YYYY-MM-DD; may lie in the future. */
+  opensOn: Scalars['String']['input'];
+  programmeId: Scalars['ID']['input'];
+  /** Optional; derived from commandId when omitted (returned in the receipt's createdIds). */
+  roundId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type PlausibleRangeInput = {
+  max: Scalars['Float']['input'];
+  min: Scalars['Float']['input'];
 };
 
 export type ProjectionState =
@@ -231,6 +755,168 @@ export type QueryVerifyAuditTrailArgs = {
   streamId?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type RandomiseSubjectInput = {
+  armCode: Scalars['String']['input'];
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** YYYY-MM-DD or date-time; defaults to the time the command is received. */
+  randomisedAt?: InputMaybe<Scalars['String']['input']>;
+  stratum: Scalars['String']['input'];
+  subjectId: Scalars['ID']['input'];
+};
+
+export type RecordAssessmentOutcomeInput = {
+  /** YYYY-MM-DD */
+  assessedOn: Scalars['String']['input'];
+  commandId: Scalars['ID']['input'];
+  /** Required for cancer. */
+  diagnosisDate?: InputMaybe<Scalars['String']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** benign | cancer */
+  outcome: Scalars['String']['input'];
+  screeningId: Scalars['ID']['input'];
+  /** Required for cancer (UNKNOWN if not yet staged). */
+  stage?: InputMaybe<Scalars['String']['input']>;
+  subjectId: Scalars['ID']['input'];
+};
+
+export type RecordMeasurementInput = {
+  /** Required for method ai. */
+  algorithmVersionId?: InputMaybe<Scalars['ID']['input']>;
+  biomarkerId: Scalars['ID']['input'];
+  biomarkerVersion: Scalars['Int']['input'];
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  lesion?: InputMaybe<LesionInput>;
+  /** Optional: derived from commandId when absent. */
+  measurementId?: InputMaybe<Scalars['ID']['input']>;
+  /** manual | semi_automatic | ai */
+  method: Scalars['String']['input'];
+  /** Keeps a value outside the biomarker's plausible range, saying why. */
+  plausibilityOverrideReason?: InputMaybe<Scalars['String']['input']>;
+  /** Who read the images. Required for manual and semi_automatic; a reader's own id by default when a reader records. */
+  readerId?: InputMaybe<Scalars['ID']['input']>;
+  seriesInstanceUid?: InputMaybe<Scalars['String']['input']>;
+  studyInstanceUid: Scalars['String']['input'];
+  subjectId: Scalars['ID']['input'];
+  /** A time point code of the trial's visit schedule (or UNSCHEDULED); any code for screening participants. */
+  timePoint: Scalars['String']['input'];
+  value: MeasurementValueInput;
+};
+
+export type RecordOptOutInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** YYYY-MM-DD */
+  optedOutOn: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  subjectId: Scalars['ID']['input'];
+};
+
+export type RecordOutcomeInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** When it happened: YYYY-MM-DD or date-time. */
+  occurredAt: Scalars['String']['input'];
+  /** Optional: derived from commandId when absent. */
+  outcomeId?: InputMaybe<Scalars['ID']['input']>;
+  /** death | progression | recurrence | response_assessment | cancer_diagnosis | last_known_alive */
+  outcomeType: Scalars['String']['input'];
+  /** RECIST 1.1 category (CR, PR, SD, PD, NE, NON_CR_NON_PD): required for response_assessment, refused otherwise. */
+  recistResponse?: InputMaybe<Scalars['String']['input']>;
+  /** investigator | central_review | medical_record | cancer_registry_linkage | death_registry | self_report | other */
+  source: Scalars['String']['input'];
+  /** Stage group (0, IA … IV, UNKNOWN). */
+  stage?: InputMaybe<Scalars['String']['input']>;
+  subjectId: Scalars['ID']['input'];
+  timePoint?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RecordRecallInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** YYYY-MM-DD */
+  recalledOn: Scalars['String']['input'];
+  screeningId: Scalars['ID']['input'];
+  subjectId: Scalars['ID']['input'];
+};
+
+export type RecordScreeningInput = {
+  aiReading?: InputMaybe<AiReadingInput>;
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  humanReading: HumanReadingInput;
+  /** CT, MR, PT, MG, US, CR, DX, … */
+  modality: Scalars['String']['input'];
+  roundId: Scalars['ID']['input'];
+  /** YYYY-MM-DD or date-time. */
+  screenedOn: Scalars['String']['input'];
+  /** Optional: derived from commandId when absent. */
+  screeningId?: InputMaybe<Scalars['ID']['input']>;
+  siteId: Scalars['ID']['input'];
+  subjectId: Scalars['ID']['input'];
+};
+
+export type RecordUnblindingInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** When it happened: YYYY-MM-DD or an ISO-8601 date-time with offset; not in the future. */
+  occurredAt: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  scope: UnblindingScope;
+  /** Required for SUBJECT (emergency unblinding of one subject). */
+  subjectId?: InputMaybe<Scalars['ID']['input']>;
+  trialId: Scalars['ID']['input'];
+};
+
+export type RegisterAlgorithmVersionInput = {
+  /** Optional; derived from commandId when omitted (the receipt's `id`). */
+  algorithmVersionId?: InputMaybe<Scalars['ID']['input']>;
+  /** The biomarkers this version produces (each must be defined in the catalogue). */
+  biomarkerIds: Array<Scalars['ID']['input']>;
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  intendedUse: Scalars['String']['input'];
+  manufacturer: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  /** The version this one succeeds: same manufacturer and product name. */
+  predecessorVersionId?: InputMaybe<Scalars['ID']['input']>;
+  regulatory: RegulatoryStatusInput;
+  version: Scalars['String']['input'];
+};
+
+export type RegisterImagingStudyInput = {
+  /** YYYY-MM-DD or an ISO-8601 date-time with offset; not in the future. */
+  acquisitionDateTime: Scalars['String']['input'];
+  commandId: Scalars['ID']['input'];
+  contrast?: InputMaybe<ContrastAgent>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  kvp?: InputMaybe<Scalars['Float']['input']>;
+  modality: ImagingModality;
+  scanner: ScannerInput;
+  siteId: Scalars['ID']['input'];
+  sliceThicknessMm?: InputMaybe<Scalars['Float']['input']>;
+  /** DICOM Study Instance UID (≤ 64 characters of digits and dots, no leading zeros); registered once (DUPLICATE_STUDY_UID). */
+  studyInstanceUid: Scalars['String']['input'];
+  /** The subject the study belongs to, when known: its trial or programme then bounds who may register. */
+  subjectId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type RegisterTrialInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Registry identifiers; each may belong to one trial only (DUPLICATE_TRIAL_IDENTIFIER). */
+  identifiers: Array<TrialIdentifierInput>;
+  phase: TrialPhase;
+  primaryEndpoint: Scalars['String']['input'];
+  sponsor: Scalars['String']['input'];
+  title: Scalars['String']['input'];
+  /** Optional; derived from commandId when omitted (the receipt's `id`). A confined coordinator must pass an id it is granted. */
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type RegistryStatus = {
   __typename?: 'RegistryStatus';
   /** Number of events in the store. */
@@ -239,6 +925,88 @@ export type RegistryStatus = {
   lastPosition?: Maybe<Scalars['GlobalPosition']['output']>;
   projections: Array<ProjectionStatus>;
 };
+
+export type RegulatoryStatus =
+  | 'CE_MARKED'
+  | 'CE_MARKED_AND_FDA_CLEARED'
+  | 'FDA_CLEARED'
+  | 'INVESTIGATIONAL'
+  | 'RESEARCH_USE_ONLY';
+
+export type RegulatoryStatusInput = {
+  /** Required when CE-marked. */
+  ceClass?: InputMaybe<CeClass>;
+  /** e.g. an FDA 510(k) number. */
+  clearanceNumber?: InputMaybe<Scalars['String']['input']>;
+  status: RegulatoryStatus;
+  /** UDI-DI of the device version. */
+  udiDi?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReinstateAlgorithmVersionInput = {
+  algorithmVersionId: Scalars['ID']['input'];
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+export type ReportIntervalCancerInput = {
+  commandId: Scalars['ID']['input'];
+  /** YYYY-MM-DD */
+  diagnosisDate: Scalars['String']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Optional: derived from commandId when absent. */
+  reportId?: InputMaybe<Scalars['ID']['input']>;
+  /** cancer_registry_linkage | hospital_record | pathology_report | self_report | other */
+  source: Scalars['String']['input'];
+  stage?: InputMaybe<Scalars['String']['input']>;
+  subjectId: Scalars['ID']['input'];
+};
+
+export type RetireBiomarkerInput = {
+  biomarkerId: Scalars['ID']['input'];
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+export type RetractMeasurementInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  measurementId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  subjectId: Scalars['ID']['input'];
+};
+
+/** A new version of the definition; measurements keep the version they were taken under. */
+export type ReviseBiomarkerInput = {
+  biomarkerId: Scalars['ID']['input'];
+  bodySite?: InputMaybe<Scalars['String']['input']>;
+  commandId: Scalars['ID']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  modality: ImagingModality;
+  name: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  repeatabilityWcv?: InputMaybe<Scalars['Float']['input']>;
+  valueType: BiomarkerValueTypeInput;
+  /** Exactly the current version + 1. */
+  version: Scalars['Int']['input'];
+};
+
+export type ScannerInput = {
+  manufacturer: Scalars['String']['input'];
+  model: Scalars['String']['input'];
+};
+
+/** KPIs of the EU breast screening guidelines, configurable per programme. */
+export type ScreeningKpi =
+  | 'CANCER_DETECTION_RATE'
+  | 'INTERVAL_CANCER_RATE'
+  | 'PARTICIPATION_RATE'
+  | 'PPV_OF_RECALL'
+  | 'PROGRAMME_SENSITIVITY'
+  | 'RECALL_RATE';
 
 export type SealFailure = {
   __typename?: 'SealFailure';
@@ -254,6 +1022,63 @@ export type SealVerificationReport = {
   firstFailure?: Maybe<SealFailure>;
   ok: Scalars['Boolean']['output'];
   sealsChecked: Scalars['Int']['output'];
+};
+
+export type SuspendAlgorithmVersionInput = {
+  algorithmVersionId: Scalars['ID']['input'];
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+export type TimePointInput = {
+  /** Stable code measurements refer to (BASELINE, W8, EOT). */
+  code: Scalars['String']['input'];
+  label: Scalars['String']['input'];
+  /** Study day relative to randomisation (day 1); negative for screening visits. */
+  targetDay: Scalars['Int']['input'];
+  windowAfterDays: Scalars['Int']['input'];
+  windowBeforeDays: Scalars['Int']['input'];
+};
+
+export type TrialArmType =
+  | 'ACTIVE_COMPARATOR'
+  | 'EXPERIMENTAL'
+  | 'NO_INTERVENTION'
+  | 'PLACEBO';
+
+export type TrialIdentifierInput = {
+  /** Detected from the value when omitted (NCT01234567, 2024-512345-12-00, …). */
+  system?: InputMaybe<TrialIdentifierSystem>;
+  value: Scalars['String']['input'];
+};
+
+export type TrialIdentifierSystem =
+  | 'EUDRACT'
+  | 'EU_CT'
+  | 'ISRCTN'
+  | 'NCT'
+  | 'OTHER';
+
+export type TrialPhase =
+  | 'NOT_APPLICABLE'
+  | 'PHASE_0'
+  | 'PHASE_I'
+  | 'PHASE_II'
+  | 'PHASE_III'
+  | 'PHASE_II_III'
+  | 'PHASE_IV'
+  | 'PHASE_I_II';
+
+export type UnblindingScope =
+  | 'SUBJECT'
+  | 'TRIAL';
+
+export type UnlockTrialInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+  trialId: Scalars['ID']['input'];
 };
 
 export type VerificationFailure = {
@@ -273,4 +1098,20 @@ export type VerificationReport = {
   firstFailure?: Maybe<VerificationFailure>;
   ok: Scalars['Boolean']['output'];
   streamsChecked: Scalars['Int']['output'];
+};
+
+export type WithdrawAlgorithmVersionInput = {
+  algorithmVersionId: Scalars['ID']['input'];
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+export type WithdrawSubjectInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+  subjectId: Scalars['ID']['input'];
+  /** YYYY-MM-DD */
+  withdrawalDate: Scalars['String']['input'];
 };

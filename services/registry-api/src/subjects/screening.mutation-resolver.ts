@@ -1,0 +1,105 @@
+import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { CommandBus } from '@nestjs/cqrs';
+import type { SubjectCommand } from '#domain';
+import type {
+  InviteParticipantInput,
+  RecordAssessmentOutcomeInput,
+  RecordOptOutInput,
+  RecordRecallInput,
+  RecordScreeningInput,
+  ReportIntervalCancerInput,
+} from '../../../../graphql/generated/graphql.types.js';
+import { Authorize } from '../auth/authorize.decorator.js';
+import type { MutationReceipt } from '../commands/command-message.js';
+import { commandOrigin, verifiedActor, type CommandInputBase } from '../commands/command-origin.js';
+import { recordId } from '../commands/record-id.js';
+import type { GraphqlContext } from '../graphql/graphql-context.js';
+import { rolesFor, SubjectCommandMessage } from './subject-command.handler.js';
+import { vocab } from './subjects.mutation-resolver.js';
+
+const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+
+/** Screening participants (subject streams bound to a programme): thin mapping to the subject commands. */
+@Resolver()
+export class ScreeningMutationResolver {
+  constructor(private readonly commands: CommandBus) {}
+
+  private send(ctx: GraphqlContext, input: CommandInputBase, build: (commandId: string) => SubjectCommand): Promise<MutationReceipt> {
+    const origin = commandOrigin(ctx, input);
+    return this.commands.execute(new SubjectCommandMessage(build(origin.commandId), origin, verifiedActor(ctx)));
+  }
+
+  @Mutation('inviteParticipant')
+  @Authorize({ roles: rolesFor('InviteParticipant'), scope: { programme: (a) => a.input.programmeId } })
+  inviteParticipant(@Args('input') input: InviteParticipantInput, @Context() ctx: GraphqlContext) {
+    return this.send(ctx, input, (commandId) => ({
+      type: 'InviteParticipant',
+      subjectId: input.subjectId ?? recordId(commandId, 'subject'),
+      programmeId: input.programmeId,
+      roundId: input.roundId,
+      pseudonym: input.pseudonym,
+      invitedOn: input.invitedOn,
+    }));
+  }
+
+  @Mutation('recordScreening')
+  @Authorize({ roles: rolesFor('RecordScreening'), scope: { inHandler: true } })
+  recordScreening(@Args('input') input: RecordScreeningInput, @Context() ctx: GraphqlContext) {
+    return this.send(ctx, input, (commandId) => ({
+      type: 'RecordScreening',
+      subjectId: input.subjectId,
+      screeningId: input.screeningId ?? recordId(commandId, 'screening'),
+      roundId: input.roundId,
+      screenedOn: input.screenedOn,
+      siteId: input.siteId,
+      modality: vocab(input.modality),
+      humanReading: { result: vocab(input.humanReading.result), readerIds: opt(input.humanReading.readerIds) },
+      aiReading: input.aiReading ? { ...input.aiReading } : undefined,
+    }));
+  }
+
+  @Mutation('recordRecall')
+  @Authorize({ roles: rolesFor('RecordRecall'), scope: { inHandler: true } })
+  recordRecall(@Args('input') input: RecordRecallInput, @Context() ctx: GraphqlContext) {
+    return this.send(ctx, input, () => ({
+      type: 'RecordRecall',
+      subjectId: input.subjectId,
+      screeningId: input.screeningId,
+      recalledOn: input.recalledOn,
+      reason: opt(input.reason),
+    }));
+  }
+
+  @Mutation('recordAssessmentOutcome')
+  @Authorize({ roles: rolesFor('RecordAssessmentOutcome'), scope: { inHandler: true } })
+  recordAssessmentOutcome(@Args('input') input: RecordAssessmentOutcomeInput, @Context() ctx: GraphqlContext) {
+    return this.send(ctx, input, () => ({
+      type: 'RecordAssessmentOutcome',
+      subjectId: input.subjectId,
+      screeningId: input.screeningId,
+      outcome: vocab(input.outcome),
+      assessedOn: input.assessedOn,
+      diagnosisDate: opt(input.diagnosisDate),
+      stage: opt(input.stage),
+    }));
+  }
+
+  @Mutation('reportIntervalCancer')
+  @Authorize({ roles: rolesFor('ReportIntervalCancer'), scope: { inHandler: true } })
+  reportIntervalCancer(@Args('input') input: ReportIntervalCancerInput, @Context() ctx: GraphqlContext) {
+    return this.send(ctx, input, (commandId) => ({
+      type: 'ReportIntervalCancer',
+      subjectId: input.subjectId,
+      reportId: input.reportId ?? recordId(commandId, 'interval-cancer'),
+      diagnosisDate: input.diagnosisDate,
+      source: vocab(input.source),
+      stage: opt(input.stage),
+    }));
+  }
+
+  @Mutation('recordOptOut')
+  @Authorize({ roles: rolesFor('RecordOptOut'), scope: { inHandler: true } })
+  recordOptOut(@Args('input') input: RecordOptOutInput, @Context() ctx: GraphqlContext) {
+    return this.send(ctx, input, () => ({ type: 'RecordOptOut', subjectId: input.subjectId, optedOutOn: input.optedOutOn, reason: opt(input.reason) }));
+  }
+}

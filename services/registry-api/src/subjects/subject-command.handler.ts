@@ -1,0 +1,219 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { RecordedEvent } from '#event-store';
+import {
+  algorithmDecider,
+  algorithmFacts,
+  algorithmStreamId,
+  biomarkerDecider,
+  biomarkerFacts,
+  biomarkerStreamId,
+  lookup,
+  programmeDecider,
+  programmeFacts,
+  programmeStreamId,
+  requireId,
+  studyDecider,
+  studyFacts,
+  studyStreamId,
+  subjectContextNeeds,
+  subjectDecider,
+  subjectStreamId,
+  trialDecider,
+  trialFacts,
+  trialStreamId,
+  type CommandMeta,
+  type SubjectCommand,
+  type SubjectContextNeeds,
+  type SubjectDecisionContext,
+  type SubjectState,
+} from '#domain';
+import type { Role, ScopeDimension, VerifiedActor } from '../auth/actor.js';
+import { forbidden } from '../auth/auth.errors.js';
+import { assertInScope, requireInScope } from '../auth/scope.js';
+import { DomainCommandMessage, mutationReceipt, type MutationReceipt } from '../commands/command-message.js';
+import { CommandRunner } from '../commands/command-runner.js';
+
+/** Every subject mutation (trial side, screening side, measurements, outcomes) travels as this one message. */
+export class SubjectCommandMessage extends DomainCommandMessage<SubjectCommand> {}
+
+type Side = 'trial' | 'screening';
+
+/**
+ * Who may send which command, and on which side. Scope (trial/site for coordinators, site for readers, programme
+ * for screening managers) is checked against the subject as stored, before anything is decided or appended.
+ * Readers record measurements as themselves and may correct or retract only what they recorded; adjudication and
+ * outcomes belong to the coordinator (trial) or screening manager (programme).
+ */
+export const SUBJECT_COMMAND_ROLES: Readonly<Record<SubjectCommand['type'], Readonly<Partial<Record<Role, readonly Side[]>>>>> = {
+  EnrolSubject: { coordinator: ['trial'] },
+  RandomiseSubject: { coordinator: ['trial'] },
+  WithdrawSubject: { coordinator: ['trial'] },
+  InviteParticipant: { screening_manager: ['screening'] },
+  RecordScreening: { screening_manager: ['screening'] },
+  RecordRecall: { screening_manager: ['screening'] },
+  RecordAssessmentOutcome: { screening_manager: ['screening'] },
+  ReportIntervalCancer: { screening_manager: ['screening'] },
+  RecordOptOut: { screening_manager: ['screening'] },
+  RecordMeasurement: { coordinator: ['trial'], screening_manager: ['screening'], reader: ['trial', 'screening'] },
+  CorrectMeasurement: { coordinator: ['trial'], screening_manager: ['screening'], reader: ['trial', 'screening'] },
+  RetractMeasurement: { coordinator: ['trial'], screening_manager: ['screening'], reader: ['trial', 'screening'] },
+  AcceptMeasurementReading: { coordinator: ['trial'], screening_manager: ['screening'] },
+  RecordOutcome: { coordinator: ['trial'], screening_manager: ['screening'] },
+  CorrectOutcome: { coordinator: ['trial'], screening_manager: ['screening'] },
+};
+
+/** Roles listed on a mutation's @Authorize: everyone the table above lets send that command. */
+export function rolesFor(type: SubjectCommand['type']): Role[] {
+  return Object.keys(SUBJECT_COMMAND_ROLES[type]) as Role[];
+}
+
+// Ids that cannot name a stream are left out of the facts; the decider then refuses them with INVALID_ID and the field.
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const safe = (id: string | undefined): id is string => typeof id === 'string' && SAFE_ID.test(id);
+
+type Facts = Omit<SubjectDecisionContext, keyof CommandMeta>;
+
+@CommandHandler(SubjectCommandMessage)
+export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMessage, MutationReceipt> {
+  constructor(private readonly runner: CommandRunner) {}
+
+  async execute({ command, origin, actor }: SubjectCommandMessage): Promise<MutationReceipt> {
+    const subjectId = requireId(command.subjectId, 'subjectId');
+    const streamId = subjectStreamId(subjectId);
+    let isNewSubject = false;
+    const receipt = await this.runner.run({
+      streamId,
+      decider: subjectDecider,
+      command,
+      origin,
+      context: async (meta, state): Promise<SubjectDecisionContext> => {
+        const facts = await this.facts(subjectContextNeeds(command, state));
+        await this.authorize(actor, command, state, facts, streamId);
+        isNewSubject = state.kind === 'none';
+        return { ...meta, ...facts };
+      },
+    });
+    if (!receipt.replayed) return mutationReceipt(receipt, subjectId, receipt.events.length > 0 ? createdIds(command, subjectId, isNewSubject) : []);
+    // A replay returns the first result without deciding: the caller must still be allowed to see it, and the ids
+    // are those the first command created (read back from its events, not from this request's input).
+    await this.authorize(actor, command, receipt.state, await this.facts(subjectContextNeeds(command, receipt.state)), streamId);
+    const history = await this.runner.store.readStream(streamId);
+    return mutationReceipt(receipt, subjectId, createdIdsOf(history, origin.commandId, subjectId));
+  }
+
+  /** Folds exactly the other streams the decision needs, in parallel. */
+  private async facts(needs: SubjectContextNeeds): Promise<Facts> {
+    const [trial, programme, biomarker, algorithm, study] = await Promise.all([
+      safe(needs.trialId) ? this.runner.load(trialStreamId(needs.trialId), trialDecider).then(trialFacts) : undefined,
+      safe(needs.programmeId) ? this.runner.load(programmeStreamId(needs.programmeId), programmeDecider).then(programmeFacts) : undefined,
+      safe(needs.biomarkerId) ? this.runner.load(biomarkerStreamId(needs.biomarkerId), biomarkerDecider).then(biomarkerFacts) : undefined,
+      safe(needs.algorithmVersionId) ? this.runner.load(algorithmStreamId(needs.algorithmVersionId), algorithmDecider).then(algorithmFacts) : undefined,
+      safe(needs.studyInstanceUid) ? this.runner.load(studyStreamId(needs.studyInstanceUid), studyDecider).then(studyFacts) : undefined,
+    ]);
+    return {
+      ...(trial ? { trial } : {}),
+      ...(programme ? { programme } : {}),
+      ...(biomarker ? { biomarker } : {}),
+      ...(algorithm ? { algorithm } : {}),
+      ...(study ? { study } : {}),
+    };
+  }
+
+  /**
+   * FORBIDDEN unless the actor's role may send this command on this side and the subject lies in its grants.
+   * Every denial is the same error, whether the subject exists or not (auth/README.md "Denials reveal nothing").
+   */
+  private async authorize(actor: VerifiedActor, command: SubjectCommand, state: SubjectState, facts: Facts, streamId: string): Promise<void> {
+    const sides = SUBJECT_COMMAND_ROLES[command.type][actor.role];
+    if (!sides) throw forbidden();
+    if (state.kind === 'none') {
+      // Creating commands carry their scope; the guard checked it already, repeated here so a handler is safe on its own.
+      if (command.type === 'EnrolSubject') return inScope(actor, { trial: str(command.trialId), site: str(command.siteId) });
+      if (command.type === 'InviteParticipant') return inScope(actor, { programme: str(command.programmeId) });
+      // Unknown subject: a confined actor learns nothing; an actor granted everything gets SUBJECT_NOT_FOUND from the decider.
+      requireInScope(actor, undefined, () => ({}), ['trial', 'programme', 'site']);
+      return;
+    }
+    if (!sides.includes(state.kind)) throw forbidden();
+    if (state.kind === 'trial') {
+      inScope(actor, { trial: state.trialId, site: state.siteId });
+    } else {
+      inScope(actor, { programme: state.programmeId });
+      // A participant has no site of its own: a reader is confined by the site that acquired the measured study.
+      if (actor.role === 'reader') inScope(actor, { site: await this.measuredStudySite(command, state, facts) });
+    }
+    if (actor.role === 'reader' && (command.type === 'CorrectMeasurement' || command.type === 'RetractMeasurement')) {
+      await this.requireOwnMeasurement(actor, streamId, command.measurementId);
+    }
+  }
+
+  private async measuredStudySite(command: SubjectCommand, state: SubjectState, facts: Facts): Promise<string | null> {
+    if (command.type === 'RecordMeasurement') return facts.study?.siteId ?? null;
+    if ((command.type === 'CorrectMeasurement' || command.type === 'RetractMeasurement') && state.kind !== 'none' && typeof command.measurementId === 'string') {
+      const m = lookup(state.measurements, command.measurementId);
+      if (!m) return null;
+      return studyFacts(await this.runner.load(studyStreamId(m.studyInstanceUid), studyDecider))?.siteId ?? null;
+    }
+    return null;
+  }
+
+  /** Readers correct and retract only their own readings (the recording actor is in the event's metadata). */
+  private async requireOwnMeasurement(actor: VerifiedActor, streamId: string, measurementId: unknown): Promise<void> {
+    const events = await this.runner.store.readStream(streamId);
+    const recorded = events.find((e) => e.type === 'MeasurementRecorded' && (e.data as { measurementId?: unknown }).measurementId === measurementId);
+    // A missing measurement is the decider's MEASUREMENT_NOT_FOUND: the reader may see this subject.
+    if (recorded && recorded.metadata['actorId'] !== actor.id) throw forbidden();
+  }
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** assertInScope that fails closed: an unknown id (null) is in scope only for an actor granted everything. */
+function inScope(actor: VerifiedActor, scope: Partial<Record<ScopeDimension, string | null>>): void {
+  for (const [dimension, id] of Object.entries(scope) as [ScopeDimension, string | null][]) {
+    if (id === null) requireInScope(actor, undefined, () => ({}), [dimension]);
+    else assertInScope(actor, { [dimension]: id });
+  }
+}
+
+/** New records a command creates: the subject itself on enrolment or first invitation, else the new child record. */
+function createdIds(command: SubjectCommand, subjectId: string, isNewSubject: boolean): string[] {
+  switch (command.type) {
+    case 'EnrolSubject':
+      return [subjectId];
+    case 'InviteParticipant':
+      return isNewSubject ? [subjectId] : [];
+    case 'RecordScreening':
+      return [command.screeningId];
+    case 'ReportIntervalCancer':
+      return [command.reportId];
+    case 'RecordMeasurement':
+      return [command.measurementId];
+    case 'RecordOutcome':
+      return [command.outcomeId];
+    default:
+      return [];
+  }
+}
+
+const CREATING_EVENTS: Readonly<Record<string, 'measurementId' | 'screeningId' | 'outcomeId' | 'reportId' | 'subject'>> = {
+  SubjectEnrolled: 'subject',
+  ParticipantInvited: 'subject',
+  ScreeningRecorded: 'screeningId',
+  IntervalCancerReported: 'reportId',
+  MeasurementRecorded: 'measurementId',
+  OutcomeRecorded: 'outcomeId',
+};
+
+/** The ids the first handling of `commandId` created, from its stored events. */
+function createdIdsOf(history: readonly RecordedEvent[], commandId: string, subjectId: string): string[] {
+  return history.flatMap((e, index) => {
+    if (e.metadata['commandId'] !== commandId) return [];
+    const key = CREATING_EVENTS[e.type];
+    if (key === undefined) return [];
+    // A later invitation adds a round to a participant the stream's first event created.
+    if (key === 'subject') return index === 0 ? [subjectId] : [];
+    const id = (e.data as Record<string, unknown>)[key];
+    return typeof id === 'string' ? [id] : [];
+  });
+}
