@@ -33,7 +33,8 @@ export function commandOrigin(ctx: Pick<GraphqlContext, 'actor' | 'correlationId
 
 /** The same for in-process callers (seed, benchmarks, jobs) that hold an actor but no GraphQL context. */
 export function originFor(actor: Pick<VerifiedActor, 'id' | 'role'>, input: CommandInputBase, correlationId: string, reason?: string | null): CommandOrigin {
-  const commandId = typeof input.commandId === 'string' ? input.commandId.trim() : '';
+  // Not trimmed: authorization selectors derive ids from the raw commandId, and the handler must derive the same.
+  const commandId = typeof input.commandId === 'string' ? input.commandId : '';
   if (!COMMAND_ID.test(commandId)) reject('INVALID_COMMAND_ID', 'commandId', 'commandId must be 1–128 letters, digits or . _ : - (a UUID is recommended)');
   const expectedVersion = input.expectedVersion ?? undefined;
   if (expectedVersion !== undefined && (!Number.isInteger(expectedVersion) || expectedVersion < -1)) {

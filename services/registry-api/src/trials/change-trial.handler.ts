@@ -1,0 +1,21 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { requireId, trialDecider, trialStreamId, type RegisterTrial, type TrialCommand } from '#domain';
+import { DomainCommandMessage, mutationReceipt, type MutationReceipt } from '../commands/command-message.js';
+import { CommandRunner } from '../commands/command-runner.js';
+
+/** Every trial command after registration: arms, sites, schedule, enrolment, unblinding, lock and unlock. */
+export class ChangeTrialCommand extends DomainCommandMessage<Exclude<TrialCommand, RegisterTrial>> {}
+
+/**
+ * One stream, no facts from elsewhere: the trial decider guards the order of things (no enrolment without an arm
+ * and an active site) and refuses everything but an unlock while the trial is locked.
+ */
+@CommandHandler(ChangeTrialCommand)
+export class ChangeTrialHandler implements ICommandHandler<ChangeTrialCommand, MutationReceipt> {
+  constructor(private readonly runner: CommandRunner) {}
+
+  async execute({ command, origin }: ChangeTrialCommand): Promise<MutationReceipt> {
+    const trialId = requireId(command.trialId, 'trialId');
+    return mutationReceipt(await this.runner.run({ streamId: trialStreamId(trialId), decider: trialDecider, command, origin }), trialId);
+  }
+}
