@@ -1,10 +1,20 @@
 import { Module } from '@nestjs/common';
+import { CatalogueProjection } from './projections/catalogue.projection.js';
 import { EventTypeCountsProjection } from './projections/event-type-counts.projection.js';
 import { PROJECTIONS, type Projection } from './projections/projection.js';
+import { ScreeningProjection } from './projections/screening.projection.js';
+import { SubjectsProjection } from './projections/subjects.projection.js';
+import { TrialsProjection } from './projections/trials.projection.js';
 import { ProjectorService } from './projector.service.js';
 
 /** Every projection the projector runs. */
-export const projections = (): Projection[] => [new EventTypeCountsProjection()];
+export const projections = (): Projection[] => [
+  new EventTypeCountsProjection(),
+  new CatalogueProjection(),
+  new TrialsProjection(),
+  new SubjectsProjection(),
+  new ScreeningProjection(),
+];
 
 @Module({
   providers: [{ provide: PROJECTIONS, useFactory: projections }, ProjectorService],

@@ -1,19 +1,38 @@
 import type { EventFilter, RecordedEvent } from '#event-store';
 import type { EntityManager } from 'typeorm';
 
+/** Where a projection writes: `read_model` for the live version, `read_model_rebuild` while a new one is built. */
+export interface ProjectionTarget {
+  readonly schema: string;
+}
+
+export const LIVE_SCHEMA = 'read_model';
+export const REBUILD_SCHEMA = 'read_model_rebuild';
+
 /**
  * A read model fed by the event log. `apply` runs inside the transaction that also moves the projection's
- * checkpoint, so it sees each event exactly once; it must be deterministic so a rebuild equals the live model.
+ * checkpoint, so it sees each event exactly once; it must be deterministic (no clock, no random, no reads of
+ * other projections' tables) so that a rebuild equals the live model row for row.
  */
 export interface Projection {
   readonly name: string;
   /** Bump when the projection's logic or tables change: the new version is rebuilt beside the old one. */
   readonly version: number;
-  /** Server-side filter; events outside it still move the checkpoint implicitly. */
+  /** The events it reads; others only move its checkpoint. Applied in the projector, so the checkpoint passes every event. */
   readonly filter?: EventFilter;
-  apply(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
-  /** Empties the projection's tables (before a rebuild from the first event). */
-  reset?(manager: EntityManager): Promise<void>;
+  /** The tables it owns in schema read_model: a rebuild creates them in read_model_rebuild and swaps them in. */
+  readonly tables: readonly string[];
+  apply(events: readonly RecordedEvent[], manager: EntityManager, target: ProjectionTarget): Promise<void>;
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
+
+export function matchesFilter(filter: EventFilter | undefined, e: RecordedEvent): boolean {
+  if (!filter) return true;
+  if (filter.streamCategories) {
+    const dash = e.streamId.indexOf('-');
+    const category = dash < 0 ? e.streamId : e.streamId.slice(0, dash);
+    if (!filter.streamCategories.includes(category)) return false;
+  }
+  return !filter.eventTypes || filter.eventTypes.includes(e.type);
+}

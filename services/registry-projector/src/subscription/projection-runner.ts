@@ -1,29 +1,60 @@
 import { START, type EventStore, type Position, type RecordedEvent } from '#event-store';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Projection } from '../projections/projection.js';
+import { LIVE_SCHEMA, matchesFilter, type Projection } from '../projections/projection.js';
+import { ProjectionRebuilder } from '../rebuild/projection-rebuilder.js';
+import { eventLogFor, type EventLog } from './event-log.js';
+import { lockLiveCheckpoint, positionParams, replaceLiveCheckpoint, samePosition, toPosition } from './checkpoints.js';
 
 export interface RunnerLogger {
   log(message: string, context?: Record<string, unknown>): void;
   error(message: string, context?: Record<string, unknown>): void;
 }
 
+export interface RunnerOptions {
+  readonly maxBatch?: number;
+  /** How often a failed or superseded runner looks at its checkpoint again, in ms. */
+  readonly idlePollMs?: number;
+}
+
+/** The live checkpoint moved under this runner (a rebuild was swapped in, or a second instance wrote): start over from it. */
+class SupersededError extends Error {}
+
+/** Connection loss, shutdown, serialization failure or deadlock: retry, do not blame the event. */
+function isTransient(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return /Connection terminated|ECONNRESET|ECONNREFUSED|Connection is not established/.test(String(err));
+  return code.startsWith('08') || code.startsWith('57') || code === '40001' || code === '40P01';
+}
+
 /**
- * Runs one projection: a catch-up subscription from its checkpoint; each batch of events and the new
- * checkpoint commit in one transaction. A failing event stops this projection only and is recorded.
+ * Runs one projection: a catch-up read of the log from its live checkpoint, then follows appends; each batch of events and the new
+ * checkpoint commit in one transaction that first locks the checkpoint row. A failing event stops this
+ * projection only and is recorded; a projection whose code version differs from its live checkpoint is rebuilt
+ * beside the live tables and swapped in, while queries keep reading the old version.
  */
 export class ProjectionRunner {
   private stopping = false;
   private done: Promise<void> | undefined;
-  private closeSubscription: (() => Promise<void>) | undefined;
+  private wakeIdle: (() => void) | undefined;
   private lastApplied: Position = START;
+  private readonly maxBatch: number;
+  private readonly idlePollMs: number;
+  private readonly log: EventLog;
+  private readonly ownsLog: boolean;
 
   constructor(
     private readonly projection: Projection,
-    private readonly store: EventStore,
+    source: EventStore | EventLog,
     private readonly dataSource: DataSource,
     private readonly logger: RunnerLogger,
-    private readonly maxBatch = 1000,
-  ) {}
+    options: RunnerOptions = {},
+  ) {
+    // Given a store, the runner reads through its own EventLog (one LISTEN connection) and closes it on stop.
+    this.ownsLog = !('readPage' in source);
+    this.log = 'readPage' in source ? source : eventLogFor(source);
+    this.maxBatch = options.maxBatch ?? 2000;
+    this.idlePollMs = options.idlePollMs ?? 1000;
+  }
 
   get position(): Position {
     return this.lastApplied;
@@ -37,68 +68,98 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.closeSubscription?.();
+    this.wakeIdle?.();
     await this.done;
+    if (this.ownsLog) await this.log.close();
   }
 
-  private async loadCheckpoint(): Promise<{ position: Position; failed: boolean }> {
-    const { name, version } = this.projection;
-    await this.dataSource.query(
-      `INSERT INTO read_model.projection_checkpoints (name, version) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [name, version],
-    );
-    const rows: { commit_position: string | null; prepare_position: string | null; state: string }[] = await this.dataSource.query(
-      `SELECT commit_position, prepare_position, state FROM read_model.projection_checkpoints WHERE name = $1 AND version = $2`,
-      [name, version],
-    );
-    const row = rows[0]!;
-    const position = row.prepare_position === null ? START : { commit: BigInt(row.commit_position!), prepare: BigInt(row.prepare_position) };
-    return { position, failed: row.state === 'failed' };
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wakeIdle = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  /** The live checkpoint, created (with empty tables) on first start. */
+  private async loadCheckpoint(): Promise<{ version: number; position: Position; failed: boolean }> {
+    const { name, version, tables } = this.projection;
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('projection:' || $1, 0))`, [name]);
+      let row = await lockLiveCheckpoint(m, name);
+      if (!row) {
+        // No live version yet: whatever the tables hold belongs to no checkpoint, so start them empty.
+        for (const t of tables) await m.query(`TRUNCATE ${LIVE_SCHEMA}.${t}`);
+        await replaceLiveCheckpoint(m, name, version, START);
+        row = { version, commit_position: null, prepare_position: null, state: 'running' };
+      }
+      return { version: row.version, position: toPosition(row), failed: row.state === 'failed' };
+    });
   }
 
   private async run(): Promise<void> {
-    const checkpoint = await this.loadCheckpoint();
-    this.lastApplied = checkpoint.position;
-    if (checkpoint.failed) {
-      this.logger.error(`projection ${this.projection.name} is marked failed; fix and rebuild it to resume`);
-      return;
+    while (!this.stopping) {
+      try {
+        const checkpoint = await this.loadCheckpoint();
+        this.lastApplied = checkpoint.position;
+        if (checkpoint.version !== this.projection.version) {
+          this.logger.log(`projection ${this.projection.name}: live version ${checkpoint.version}, code version ${this.projection.version}: rebuilding beside it`);
+          await new ProjectionRebuilder(this.log, this.dataSource).rebuild([this.projection], { resume: true, shouldStop: () => this.stopping });
+          continue;
+        }
+        if (checkpoint.failed) {
+          // Stays stopped until a rebuild (or an operator) puts the checkpoint back to running.
+          await this.idle(this.idlePollMs);
+          continue;
+        }
+        await this.follow(checkpoint.position);
+      } catch (err) {
+        if (this.stopping) return;
+        if (!(err instanceof SupersededError)) this.logger.error(`projection ${this.projection.name}: ${String(err)}; retrying`);
+        await this.idle(err instanceof SupersededError ? 0 : this.idlePollMs);
+      }
     }
-    const subscription = this.store.subscribeToAll({ after: checkpoint.position, filter: this.projection.filter, batchSize: this.maxBatch });
-    this.closeSubscription = () => subscription.close();
-    if (this.stopping) await subscription.close();
-    const iterator = subscription[Symbol.asyncIterator]();
-    let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
-    for (;;) {
-      const first = await (pending ?? iterator.next());
-      pending = undefined;
-      if (first.done) return;
-      const batch = [first.value];
-      // Take what the subscription already holds in memory; stop at the first event that needs a round trip,
-      // so batches follow the subscription's own pages and a quiet log is applied without delay.
-      while (batch.length < this.maxBatch) {
-        pending = iterator.next();
-        const next = await Promise.race([pending, new Promise<'later'>((r) => setImmediate(() => r('later')))]);
-        if (next === 'later') break;
-        pending = undefined;
-        if (next.done) break;
-        batch.push(next.value);
+  }
+
+  /** Applies events from `after` until stopped, failed (returns) or superseded (throws). */
+  private async follow(after: Position): Promise<void> {
+    let position = after;
+    let next: Promise<RecordedEvent[]> | undefined;
+    try {
+      while (!this.stopping) {
+        const seen = this.log.notifications;
+        const page = await (next ?? this.log.readPage(position, this.maxBatch));
+        next = undefined;
+        if (page.length === 0) {
+          await this.log.waitForAppend(250, seen);
+          continue;
+        }
+        position = page.at(-1)!.position;
+        // While catching up, read the next page while this one is applied.
+        if (page.length === this.maxBatch) next = this.log.readPage(position, this.maxBatch);
+        if (!(await this.applyBatch(page))) return;
       }
-      if (!(await this.applyBatch(batch))) {
-        await subscription.close();
-        return;
-      }
+    } finally {
+      await next?.catch(() => undefined);
     }
   }
 
   private async commit(events: readonly RecordedEvent[]): Promise<void> {
     const last = events.at(-1)!.position;
     await this.dataSource.transaction(async (manager: EntityManager) => {
-      await this.projection.apply(events, manager);
+      const row = await lockLiveCheckpoint(manager, this.projection.name);
+      if (!row || row.version !== this.projection.version || row.state === 'failed' || !samePosition(toPosition(row), this.lastApplied)) {
+        throw new SupersededError();
+      }
+      const relevant = events.filter((e) => matchesFilter(this.projection.filter, e));
+      if (relevant.length > 0) await this.projection.apply(relevant, manager, { schema: LIVE_SCHEMA });
       await manager.query(
         `UPDATE read_model.projection_checkpoints
             SET commit_position = $3, prepare_position = $4, state = 'running', updated_at = now()
           WHERE name = $1 AND version = $2`,
-        [this.projection.name, this.projection.version, last.commit.toString(), last.prepare.toString()],
+        [this.projection.name, this.projection.version, ...positionParams(last)],
       );
     });
     this.lastApplied = last;
@@ -109,12 +170,14 @@ export class ProjectionRunner {
     try {
       await this.commit(batch);
       return true;
-    } catch {
+    } catch (err) {
+      if (err instanceof SupersededError || isTransient(err)) throw err;
       for (const e of batch) {
         try {
           await this.commit([e]);
-        } catch (err) {
-          await this.markFailed(e, err);
+        } catch (single) {
+          if (single instanceof SupersededError || isTransient(single)) throw single;
+          await this.markFailed(e, single);
           return false;
         }
       }
@@ -127,8 +190,8 @@ export class ProjectionRunner {
     this.logger.error(`projection ${this.projection.name} failed on event ${e.id} (${e.type} at ${e.position.prepare})`, { error: message });
     await this.dataSource.query(
       `UPDATE read_model.projection_checkpoints SET state = 'failed', failed_position = $3, error = $4, updated_at = now()
-        WHERE name = $1 AND version = $2`,
-      [this.projection.name, this.projection.version, e.position.prepare.toString(), `${e.type} ${e.id}: ${message}`],
+        WHERE name = $1 AND version = $2 AND live`,
+      [this.projection.name, this.projection.version, e.position.prepare.toString(), `${e.type} ${e.id}: ${message}`.slice(0, 2000)],
     );
   }
 }

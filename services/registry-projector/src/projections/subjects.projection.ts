@@ -1,0 +1,316 @@
+import type { RecordedEvent } from '#event-store';
+import type { ImagingStudyRegistered, MeasurementResult, OutcomeDetails, SubjectEvent } from '#domain';
+import type { EntityManager } from 'typeorm';
+import type { Projection, ProjectionTarget } from './projection.js';
+import { isoTime, loadRows, upsertRows } from './sql.js';
+
+type Row = Record<string, unknown>;
+
+interface SubjectRecord extends Row {
+  subject_id: string;
+  last_revision: string;
+}
+
+/** A row version of a measurement or an outcome; the previous version is closed by `superseded_at`. */
+interface VersionedRecord extends Row {
+  version: number;
+  superseded_at: string | Date | null;
+}
+
+export const SUBJECT_COLUMNS = [
+  'subject_id', 'kind', 'trial_id', 'programme_id', 'pseudonym', 'site_id', 'arm_code', 'stratum', 'status', 'consent_version',
+  'consent_date', 'enrolled_at', 'enrolled_recorded_at', 'randomised_at', 'randomised_recorded_at', 'withdrawn_at',
+  'withdrawn_recorded_at', 'withdrawal_reason', 'first_invited_at', 'opted_out_at', 'position', 'last_revision', 'updated_at',
+];
+export const MEASUREMENT_COLUMNS = [
+  'measurement_id', 'version', 'position', 'subject_id', 'trial_id', 'programme_id', 'biomarker_id', 'biomarker_version', 'value_kind',
+  'value', 'unit', 'category', 'original_value', 'original_unit', 'study_instance_uid', 'series_instance_uid', 'time_point',
+  'lesion_tracking_uid', 'lesion_label', 'lesion_finding_site', 'lesion_role', 'method', 'algorithm_version_id', 'reader_id',
+  'plausibility_override_reason', 'occurred_at', 'recorded_at', 'version_recorded_at', 'superseded_at', 'correction_count',
+  'retracted', 'change_reason', 'adjudication',
+];
+export const OUTCOME_COLUMNS = [
+  'outcome_id', 'version', 'position', 'subject_id', 'trial_id', 'programme_id', 'outcome_type', 'occurred_at', 'source',
+  'recist_response', 'stage', 'time_point', 'notes', 'recorded_at', 'version_recorded_at', 'superseded_at', 'correction_count', 'change_reason',
+];
+const STUDY_COLUMNS = [
+  'study_instance_uid', 'subject_id', 'modality', 'occurred_at', 'site_id', 'scanner_manufacturer', 'scanner_model',
+  'slice_thickness_mm', 'kvp', 'contrast', 'position', 'recorded_at',
+];
+const SCREENING_COLUMNS = [
+  'screening_id', 'subject_id', 'programme_id', 'round_id', 'site_id', 'modality', 'human_result', 'reader_ids', 'ai_algorithm_version_id',
+  'ai_score', 'ai_positive', 'occurred_at', 'recorded_at', 'position', 'recalled_at', 'recall_reason', 'recall_recorded_at',
+  'assessment_outcome', 'diagnosis_date', 'stage', 'assessment_recorded_at',
+];
+const MILESTONE_COLUMNS = ['position', 'subject_id', 'kind', 'occurred_at', 'recorded_at', 'details'];
+
+function resultColumns(r: MeasurementResult): Row {
+  return r.kind === 'quantitative'
+    ? { value_kind: r.kind, value: r.value, unit: r.unit, category: null, original_value: r.originalValue, original_unit: r.originalUnit }
+    : { value_kind: r.kind, value: null, unit: null, category: r.category, original_value: null, original_unit: null };
+}
+
+function outcomeDetails(d: OutcomeDetails): Row {
+  return { occurred_at: isoTime(d.occurredAt), source: d.source, recist_response: d.recistResponse, stage: d.stage };
+}
+
+/** Tracks row versions of one versioned table during a batch: what to insert and which stored rows to close. */
+class VersionLog<T extends VersionedRecord> {
+  readonly current = new Map<string, T>();
+  readonly inserts: T[] = [];
+  readonly closeStored: { id: string; version: number; superseded_at: string }[] = [];
+  private readonly stored = new Set<T>();
+
+  constructor(private readonly idColumn: string) {}
+
+  load(rows: readonly T[]): void {
+    for (const r of rows) {
+      this.current.set(r[this.idColumn] as string, r);
+      this.stored.add(r);
+    }
+  }
+
+  add(row: T): void {
+    this.current.set(row[this.idColumn] as string, row);
+    this.inserts.push(row);
+  }
+
+  /** Closes the current version at `at` and adds the next one with `changes`. */
+  change(id: string, at: string, changes: Row): void {
+    const cur = this.current.get(id);
+    if (!cur) return;
+    cur.superseded_at = at;
+    if (this.stored.has(cur)) this.closeStored.push({ id, version: cur.version, superseded_at: at });
+    this.add({ ...cur, ...changes, version: cur.version + 1, version_recorded_at: at, superseded_at: null });
+  }
+
+  async write(manager: EntityManager, table: string, columns: readonly string[]): Promise<void> {
+    if (this.closeStored.length > 0) {
+      await manager.query(
+        `UPDATE ${table} t SET superseded_at = v.superseded_at
+           FROM json_to_recordset($1) AS v(id text, version int, superseded_at timestamptz)
+          WHERE t.${this.idColumn} = v.id AND t.version = v.version`,
+        [JSON.stringify(this.closeStored)],
+      );
+    }
+    await upsertRows(manager, table, this.inserts, [this.idColumn, 'version'], columns, 'nothing');
+  }
+}
+
+/**
+ * Subjects (trial subjects and screening participants) with everything their timeline shows: imaging studies,
+ * measurement versions (the long analysis table), outcome versions, screenings and milestones.
+ * Set-based: each batch loads the rows it touches in a few statements, folds the events in memory, writes back
+ * one statement per table. Idempotent by stream revision (`subjects.last_revision`).
+ */
+export class SubjectsProjection implements Projection {
+  readonly name = 'subjects';
+  readonly version = 1;
+  readonly filter = { streamCategories: ['subject', 'study'] };
+  readonly tables = ['subjects', 'imaging_studies', 'measurements', 'outcomes', 'screenings', 'subject_milestones'];
+
+  async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema }: ProjectionTarget): Promise<void> {
+    const subjectEvents: RecordedEvent[] = [];
+    const studies: Row[] = [];
+    for (const e of events) {
+      if (e.streamId.startsWith('subject-')) subjectEvents.push(e);
+      else if (e.type === 'ImagingStudyRegistered' && e.streamId.startsWith('study-')) {
+        const d = e.data as unknown as ImagingStudyRegistered['data'];
+        studies.push({
+          study_instance_uid: d.studyInstanceUid, subject_id: d.subjectId, modality: d.modality, occurred_at: isoTime(d.occurredAt),
+          site_id: d.siteId, scanner_manufacturer: d.scanner.manufacturer, scanner_model: d.scanner.model,
+          slice_thickness_mm: d.sliceThicknessMm, kvp: d.kvp, contrast: d.contrast, position: e.position.prepare.toString(),
+          recorded_at: isoTime(e.recordedAt),
+        });
+      }
+    }
+    await upsertRows(manager, `${schema}.imaging_studies`, studies, ['study_instance_uid'], STUDY_COLUMNS, 'nothing');
+    if (subjectEvents.length === 0) return;
+
+    // What the batch touches beyond its own new rows: one statement per table.
+    const subjectIds = new Set<string>();
+    const recordedMeasurements = new Set<string>();
+    const measurementIds = new Set<string>();
+    const recordedOutcomes = new Set<string>();
+    const outcomeIds = new Set<string>();
+    const recordedScreenings = new Set<string>();
+    const screeningIds = new Set<string>();
+    for (const e of subjectEvents) {
+      const d = e.data as Record<string, unknown>;
+      subjectIds.add(d['subjectId'] as string);
+      if (e.type === 'MeasurementRecorded') recordedMeasurements.add(d['measurementId'] as string);
+      else if (e.type === 'MeasurementCorrected' || e.type === 'MeasurementRetracted') measurementIds.add(d['measurementId'] as string);
+      else if (e.type === 'MeasurementReadingAccepted') {
+        measurementIds.add(d['measurementId'] as string);
+        for (const id of d['alternativeMeasurementIds'] as string[]) measurementIds.add(id);
+      } else if (e.type === 'OutcomeRecorded') recordedOutcomes.add(d['outcomeId'] as string);
+      else if (e.type === 'OutcomeCorrected') outcomeIds.add(d['outcomeId'] as string);
+      else if (e.type === 'ScreeningRecorded') recordedScreenings.add(d['screeningId'] as string);
+      else if (e.type === 'RecallRecorded' || e.type === 'AssessmentOutcomeRecorded') screeningIds.add(d['screeningId'] as string);
+    }
+    const notIn = (ids: Set<string>, own: Set<string>): string[] => [...ids].filter((id) => !own.has(id));
+    // Sequential on purpose: they share the transaction's one connection.
+    const subjectRows = await loadRows<SubjectRecord>(manager, `${schema}.subjects`, 'subject_id', [...subjectIds]);
+    const measurementRows = await loadRows<VersionedRecord>(manager, `${schema}.measurements`, 'measurement_id', notIn(measurementIds, recordedMeasurements), 'AND superseded_at IS NULL');
+    const outcomeRows = await loadRows<VersionedRecord>(manager, `${schema}.outcomes`, 'outcome_id', notIn(outcomeIds, recordedOutcomes), 'AND superseded_at IS NULL');
+    const screeningRows = await loadRows<Row>(manager, `${schema}.screenings`, 'screening_id', notIn(screeningIds, recordedScreenings));
+    const subjects = new Map(subjectRows.map((r) => [r.subject_id, r]));
+    const measurements = new VersionLog<VersionedRecord>('measurement_id');
+    measurements.load(measurementRows);
+    const outcomes = new VersionLog<VersionedRecord>('outcome_id');
+    outcomes.load(outcomeRows);
+    const screenings = new Map(screeningRows.map((r) => [r['screening_id'] as string, r]));
+    const changedSubjects = new Map<string, SubjectRecord>();
+    const changedScreenings = new Map<string, Row>();
+    const milestones: Row[] = [];
+    const studyOwners = new Map<string, string>();
+
+    for (const e of subjectEvents) {
+      const ev = { type: e.type, data: e.data } as unknown as SubjectEvent;
+      const id = ev.data.subjectId;
+      let subject = subjects.get(id);
+      if (subject && BigInt(subject.last_revision) >= e.revision) continue;
+      const at = isoTime(e.recordedAt);
+      const position = e.position.prepare.toString();
+      const milestone = (kind: string, occurredAt: string, details: Row): void => {
+        milestones.push({ position, subject_id: id, kind, occurred_at: isoTime(occurredAt), recorded_at: at, details });
+      };
+      switch (ev.type) {
+        case 'SubjectEnrolled': {
+          const d = ev.data;
+          subject = {
+            subject_id: id, kind: 'trial', trial_id: d.trialId, programme_id: null, pseudonym: d.pseudonym, site_id: d.siteId, arm_code: null,
+            stratum: null, status: 'enrolled', consent_version: d.consentVersion, consent_date: d.consentDate, enrolled_at: isoTime(d.occurredAt),
+            enrolled_recorded_at: at, randomised_at: null, randomised_recorded_at: null, withdrawn_at: null, withdrawn_recorded_at: null,
+            withdrawal_reason: null, first_invited_at: null, opted_out_at: null, position, last_revision: '', updated_at: at,
+          };
+          milestone('enrolled', d.occurredAt, { trialId: d.trialId, siteId: d.siteId, consentVersion: d.consentVersion });
+          break;
+        }
+        case 'ParticipantInvited': {
+          const d = ev.data;
+          subject = subject
+            ? { ...subject, status: 'invited' }
+            : {
+                subject_id: id, kind: 'screening', trial_id: null, programme_id: d.programmeId, pseudonym: d.pseudonym, site_id: null,
+                arm_code: null, stratum: null, status: 'invited', consent_version: null, consent_date: null, enrolled_at: null,
+                enrolled_recorded_at: null, randomised_at: null, randomised_recorded_at: null, withdrawn_at: null, withdrawn_recorded_at: null,
+                withdrawal_reason: null, first_invited_at: isoTime(d.occurredAt), opted_out_at: null, position, last_revision: '', updated_at: at,
+              };
+          milestone('invited', d.occurredAt, { programmeId: d.programmeId, roundId: d.roundId });
+          break;
+        }
+        default:
+          break;
+      }
+      if (!subject) continue;
+      switch (ev.type) {
+        case 'SubjectRandomised':
+          subject = { ...subject, arm_code: ev.data.armCode, stratum: ev.data.stratum, status: 'randomised', randomised_at: isoTime(ev.data.occurredAt), randomised_recorded_at: at };
+          milestone('randomised', ev.data.occurredAt, { armCode: ev.data.armCode, stratum: ev.data.stratum });
+          break;
+        case 'SubjectWithdrawn':
+          subject = { ...subject, status: 'withdrawn', withdrawn_at: isoTime(ev.data.occurredAt), withdrawn_recorded_at: at, withdrawal_reason: ev.data.reason };
+          milestone('withdrawn', ev.data.occurredAt, { reason: ev.data.reason });
+          break;
+        case 'ScreeningRecorded': {
+          const d = ev.data;
+          subject = { ...subject, status: 'screened', site_id: d.siteId };
+          const row: Row = {
+            screening_id: d.screeningId, subject_id: id, programme_id: d.programmeId, round_id: d.roundId, site_id: d.siteId, modality: d.modality,
+            human_result: d.humanReading.result, reader_ids: [...d.humanReading.readerIds], ai_algorithm_version_id: d.aiReading?.algorithmVersionId ?? null,
+            ai_score: d.aiReading?.score ?? null, ai_positive: d.aiReading?.aiPositive ?? null, occurred_at: isoTime(d.occurredAt), recorded_at: at,
+            position, recalled_at: null, recall_reason: null, recall_recorded_at: null, assessment_outcome: null, diagnosis_date: null, stage: null,
+            assessment_recorded_at: null,
+          };
+          screenings.set(d.screeningId, row);
+          changedScreenings.set(d.screeningId, row);
+          break;
+        }
+        case 'RecallRecorded': {
+          subject = { ...subject, status: 'recalled' };
+          const row = screenings.get(ev.data.screeningId);
+          if (row) changedScreenings.set(ev.data.screeningId, Object.assign(row, { recalled_at: isoTime(ev.data.occurredAt), recall_reason: ev.data.reason, recall_recorded_at: at }));
+          break;
+        }
+        case 'AssessmentOutcomeRecorded': {
+          subject = { ...subject, status: 'assessed' };
+          const d = ev.data;
+          const row = screenings.get(d.screeningId);
+          if (row) changedScreenings.set(d.screeningId, Object.assign(row, { assessment_outcome: d.outcome, diagnosis_date: d.diagnosisDate, stage: d.stage, assessment_recorded_at: at }));
+          break;
+        }
+        case 'IntervalCancerReported':
+          milestone('interval_cancer', ev.data.occurredAt, { programmeId: ev.data.programmeId, reportId: ev.data.reportId, precedingRoundId: ev.data.precedingRoundId, source: ev.data.source, stage: ev.data.stage });
+          break;
+        case 'ParticipantOptedOut':
+          subject = { ...subject, status: 'opted_out', opted_out_at: isoTime(ev.data.occurredAt) };
+          milestone('opted_out', ev.data.occurredAt, { reason: ev.data.reason });
+          break;
+        case 'MeasurementRecorded': {
+          const d = ev.data;
+          measurements.add({
+            measurement_id: d.measurementId, version: 0, position, subject_id: id, trial_id: d.trialId, programme_id: d.programmeId,
+            biomarker_id: d.biomarkerId, biomarker_version: d.biomarkerVersion, ...resultColumns(d.result), study_instance_uid: d.studyInstanceUid,
+            series_instance_uid: d.seriesInstanceUid, time_point: d.timePoint, lesion_tracking_uid: d.lesion?.trackingUid ?? null,
+            lesion_label: d.lesion?.label ?? null, lesion_finding_site: d.lesion?.findingSite ?? null, lesion_role: d.lesion?.role ?? null,
+            method: d.method, algorithm_version_id: d.algorithmVersionId, reader_id: d.readerId, plausibility_override_reason: d.plausibilityOverrideReason,
+            occurred_at: isoTime(d.occurredAt), recorded_at: at, version_recorded_at: at, superseded_at: null, correction_count: 0, retracted: false,
+            change_reason: null, adjudication: null,
+          });
+          if (!studyOwners.has(d.studyInstanceUid)) studyOwners.set(d.studyInstanceUid, id);
+          break;
+        }
+        case 'MeasurementCorrected': {
+          const d = ev.data;
+          const count = (measurements.current.get(d.measurementId)?.['correction_count'] as number | undefined) ?? 0;
+          measurements.change(d.measurementId, at, { ...resultColumns(d.result), correction_count: count + 1, change_reason: d.reason, plausibility_override_reason: d.plausibilityOverrideReason });
+          break;
+        }
+        case 'MeasurementRetracted':
+          measurements.change(ev.data.measurementId, at, { retracted: true, change_reason: ev.data.reason });
+          break;
+        case 'MeasurementReadingAccepted':
+          measurements.change(ev.data.measurementId, at, { adjudication: 'accepted', change_reason: ev.data.rationale });
+          for (const alt of ev.data.alternativeMeasurementIds) measurements.change(alt, at, { adjudication: 'not_accepted', change_reason: ev.data.rationale });
+          milestone('reading_accepted', ev.data.acceptedAt, { measurementId: ev.data.measurementId, alternativeMeasurementIds: [...ev.data.alternativeMeasurementIds], adjudicatorId: ev.data.adjudicatorId });
+          break;
+        case 'OutcomeRecorded': {
+          const d = ev.data;
+          outcomes.add({
+            outcome_id: d.outcomeId, version: 0, position, subject_id: id, trial_id: d.trialId, programme_id: d.programmeId, outcome_type: d.outcomeType,
+            ...outcomeDetails(d), time_point: d.timePoint, notes: d.notes, recorded_at: at, version_recorded_at: at, superseded_at: null,
+            correction_count: 0, change_reason: null,
+          });
+          break;
+        }
+        case 'OutcomeCorrected': {
+          const d = ev.data;
+          const count = (outcomes.current.get(d.outcomeId)?.['correction_count'] as number | undefined) ?? 0;
+          outcomes.change(d.outcomeId, at, { ...outcomeDetails(d), outcome_type: d.outcomeType, correction_count: count + 1, change_reason: d.reason });
+          break;
+        }
+        default:
+          break;
+      }
+      subject = { ...subject, last_revision: e.revision.toString(), updated_at: at };
+      subjects.set(id, subject);
+      changedSubjects.set(id, subject);
+    }
+
+    await upsertRows(manager, `${schema}.subjects`, [...changedSubjects.values()], ['subject_id'], SUBJECT_COLUMNS);
+    await measurements.write(manager, `${schema}.measurements`, MEASUREMENT_COLUMNS);
+    await outcomes.write(manager, `${schema}.outcomes`, OUTCOME_COLUMNS);
+    await upsertRows(manager, `${schema}.screenings`, [...changedScreenings.values()], ['screening_id'], SCREENING_COLUMNS);
+    await upsertRows(manager, `${schema}.subject_milestones`, milestones, ['position'], MILESTONE_COLUMNS, 'nothing');
+    if (studyOwners.size > 0) {
+      // A study registered without its subject belongs to the subject of its first measurement.
+      await manager.query(
+        `UPDATE ${schema}.imaging_studies s SET subject_id = v.subject_id
+           FROM json_to_recordset($1) AS v(uid text, subject_id text)
+          WHERE s.study_instance_uid = v.uid AND s.subject_id IS NULL`,
+        [JSON.stringify([...studyOwners].map(([uid, subject_id]) => ({ uid, subject_id })))],
+      );
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { START, comparePositions, type Position, type RecordedEvent } from '#event-store';
+import type { DataSource, EntityManager } from 'typeorm';
+import { LIVE_SCHEMA, REBUILD_SCHEMA, matchesFilter, type Projection } from '../projections/projection.js';
+import type { EventLog } from '../subscription/event-log.js';
+import { lockLiveCheckpoint, positionParams, replaceLiveCheckpoint, toPosition } from '../subscription/checkpoints.js';
+
+export interface RebuildProgress {
+  /** Events read so far in this run. */
+  readonly done: number;
+  /** Events to read when the run started (null when the store cannot say). */
+  readonly total: number | null;
+}
+
+export interface RebuildOptions {
+  /** Continue a rebuild of the same version that a crash interrupted, instead of starting over. */
+  readonly resume?: boolean;
+  readonly batchSize?: number;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  readonly shouldStop?: () => boolean;
+  /** Called after the catch-up, right before the swap (tests use it to prove queries still answer). */
+  readonly beforeSwap?: (projection: Projection) => Promise<void>;
+}
+
+interface Target {
+  readonly projection: Projection;
+  position: Position;
+}
+
+/** `CREATE INDEX name ON …` without the name: what makes two indexes of the same table the same index. */
+const indexShape = (def: string): string => def.replace(/^(CREATE (?:UNIQUE )?INDEX )\S+ ON /, '$1ON ');
+
+/**
+ * Rebuilds projections from the first event into schema read_model_rebuild (beside the live tables, which keep
+ * answering queries), reading the log once for all of them; each page and the rebuild checkpoints commit in one
+ * transaction. When caught up, each projection is swapped in atomically: under its live checkpoint's row lock,
+ * apply the last events, replace the live tables by the new ones (keeping the index names the migrations gave),
+ * and make the new version's checkpoint the live one.
+ */
+export class ProjectionRebuilder {
+  constructor(
+    private readonly log: EventLog,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async rebuild(projections: readonly Projection[], options: RebuildOptions = {}): Promise<{ events: number }> {
+    const batchSize = options.batchSize ?? 5000;
+    const targets: Target[] = [];
+    for (const p of projections) targets.push({ projection: p, position: await this.prepare(p, options.resume ?? false) });
+    const from = targets.map((t) => t.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b), targets[0]?.position ?? START);
+    const total = await this.countAfter(from);
+    let done = 0;
+    options.onProgress?.({ done, total });
+
+    let after = from;
+    let next: Promise<RecordedEvent[]> | undefined = this.log.readPage(after, batchSize);
+    while (next && !options.shouldStop?.()) {
+      const page: RecordedEvent[] = await next;
+      if (page.length === 0) break;
+      after = page.at(-1)!.position;
+      // Read the next page while this one is applied: reading and writing overlap.
+      next = page.length < batchSize ? undefined : this.log.readPage(after, batchSize);
+      await this.dataSource.transaction(async (m) => {
+        for (const t of targets) await this.applyToShadow(m, t, page);
+      });
+      done += page.length;
+      options.onProgress?.({ done, total });
+    }
+    if (next) await next.catch(() => undefined);
+    if (options.shouldStop?.()) return { events: done };
+    for (const t of targets) {
+      await options.beforeSwap?.(t.projection);
+      done += await this.swap(t, batchSize);
+    }
+    options.onProgress?.({ done, total: total === null ? null : Math.max(total, done) });
+    return { events: done };
+  }
+
+  /** Creates (or, resuming, keeps) the new version's empty tables and its rebuild checkpoint. */
+  private async prepare(p: Projection, resume: boolean): Promise<Position> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('projection:' || $1, 0))`, [p.name]);
+      const rows = (await m.query(`SELECT version, commit_position::text, prepare_position::text FROM read_model.projection_rebuilds WHERE name = $1`, [p.name])) as {
+        version: number;
+        commit_position: string | null;
+        prepare_position: string | null;
+      }[];
+      const existing = (await m.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1 AND tablename = ANY ($2::text[])`, [REBUILD_SCHEMA, p.tables])) as { n: number }[];
+      if (resume && rows[0]?.version === p.version && existing[0]!.n === p.tables.length) return toPosition(rows[0]);
+      for (const t of p.tables) {
+        await m.query(`DROP TABLE IF EXISTS ${REBUILD_SCHEMA}.${t}`);
+        await m.query(`CREATE TABLE ${REBUILD_SCHEMA}.${t} (LIKE ${LIVE_SCHEMA}.${t} INCLUDING ALL)`);
+      }
+      await m.query(`DELETE FROM read_model.projection_rebuilds WHERE name = $1`, [p.name]);
+      await m.query(`INSERT INTO read_model.projection_rebuilds (name, version) VALUES ($1, $2)`, [p.name, p.version]);
+      return START;
+    });
+  }
+
+  private async applyToShadow(m: EntityManager, t: Target, page: readonly RecordedEvent[]): Promise<void> {
+    const last = page.at(-1)!.position;
+    if (comparePositions(last, t.position) <= 0) return;
+    const fresh = page.filter((e) => comparePositions(e.position, t.position) > 0 && matchesFilter(t.projection.filter, e));
+    if (fresh.length > 0) await t.projection.apply(fresh, m, { schema: REBUILD_SCHEMA });
+    await m.query(`UPDATE read_model.projection_rebuilds SET commit_position = $2, prepare_position = $3, updated_at = now() WHERE name = $1`, [
+      t.projection.name,
+      ...positionParams(last),
+    ]);
+    t.position = last;
+  }
+
+  /** Applies the last events and swaps the new version in, in one transaction; returns the events applied here. */
+  private async swap(t: Target, batchSize: number): Promise<number> {
+    const { projection } = t;
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('projection:' || $1, 0))`, [projection.name]);
+      // The live runner locks this row first in each of its transactions: holding it, nothing else writes the live tables.
+      await lockLiveCheckpoint(m, projection.name);
+      let applied = 0;
+      for (;;) {
+        const page = await this.log.readPage(t.position, batchSize);
+        if (page.length === 0) break;
+        await this.applyToShadow(m, t, page);
+        applied += page.length;
+        if (page.length < batchSize) break;
+      }
+      for (const table of projection.tables) await this.swapTable(m, table);
+      await replaceLiveCheckpoint(m, projection.name, projection.version, t.position);
+      await m.query(`DELETE FROM read_model.projection_rebuilds WHERE name = $1`, [projection.name]);
+      return applied;
+    });
+  }
+
+  private async swapTable(m: EntityManager, table: string): Promise<void> {
+    const indexes = async (): Promise<{ name: string; def: string }[]> =>
+      (await m.query(
+        `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+          WHERE i.indrelid = $1::regclass`,
+        [`${LIVE_SCHEMA}.${table}`],
+      )) as { name: string; def: string }[];
+    const liveNames = new Map((await indexes()).map((i) => [indexShape(i.def), i.name]));
+    await m.query(`DROP TABLE ${LIVE_SCHEMA}.${table}`);
+    await m.query(`ALTER TABLE ${REBUILD_SCHEMA}.${table} SET SCHEMA ${LIVE_SCHEMA}`);
+    for (const i of await indexes()) {
+      const name = liveNames.get(indexShape(i.def));
+      // Renaming a constraint's index renames the constraint too, so primary keys keep their migration names.
+      if (name && name !== i.name) await m.query(`ALTER INDEX ${LIVE_SCHEMA}."${i.name}" RENAME TO "${name}"`);
+    }
+    await m.query(`DO $$ BEGIN
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'registry_app') THEN
+        GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ${LIVE_SCHEMA}.${table} TO registry_app;
+      END IF; END $$`);
+  }
+
+  private async countAfter(from: Position): Promise<number | null> {
+    try {
+      const rows = (await this.dataSource.query(
+        `SELECT count(*)::bigint::text AS n FROM event_store.events WHERE $1::text IS NULL OR (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
+        positionParams(from),
+      )) as { n: string }[];
+      return Number(rows[0]!.n);
+    } catch {
+      return null;
+    }
+  }
+}
