@@ -4,6 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import pino from 'pino';
 import { projectRoot } from '../config/project-root.js';
+import { graphqlProtection } from '../hardening/graphql-limits.js';
 import { formatGraphqlError } from './error-mapping.js';
 import { buildContext } from './graphql-context.js';
 import { DateTimeScalar, GlobalPositionScalar } from './scalars.js';
@@ -17,6 +18,8 @@ export interface GraphqlApiOptions {
 export class GraphqlApiModule {
   static forRoot(options: GraphqlApiOptions): DynamicModule {
     const logger = pino({ level: options.logLevel, name: 'graphql' });
+    // Depth, cost, alias, directive and token limits + no field suggestions (hardening/graphql-limits.ts).
+    const protection = graphqlProtection();
     return {
       module: GraphqlApiModule,
       imports: [
@@ -33,6 +36,9 @@ export class GraphqlApiModule {
           context: buildContext,
           formatError: formatGraphqlError(logger),
           includeStacktraceInErrorResponses: false,
+          plugins: protection.plugins,
+          validationRules: protection.validationRules,
+          allowBatchedHttpRequests: false,
         }),
       ],
     };

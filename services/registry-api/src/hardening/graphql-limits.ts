@@ -1,0 +1,31 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { ValidationRule } from 'graphql';
+
+/**
+ * Static limits checked before execution (GraphQL Armor): an operation over any of them is refused with
+ * GRAPHQL_VALIDATION_FAILED and never reaches a resolver. Sized for the registry's real queries (a subject
+ * timeline with measurements and lesions is depth ~7); raise one here, with the query that needs it.
+ */
+export const GRAPHQL_LIMITS = Object.freeze({
+  maxDepth: 12,
+  maxAliases: 15,
+  maxDirectives: 20,
+  maxTokens: 3_000,
+  maxCost: 5_000,
+});
+
+export function graphqlProtection(): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
+  const armor = new ApolloArmor({
+    maxDepth: { n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
+    maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
+    maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
+    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
+    // "Did you mean …" suggestions reveal the schema even with introspection off.
+    blockFieldSuggestion: { enabled: true },
+  });
+  const { plugins, validationRules } = armor.protect();
+  // Armor's typings point at @apollo/server's CommonJS types, ours at its ES module types: same objects at run time.
+  return { plugins: plugins as unknown as ApolloServerPlugin[], validationRules };
+}
