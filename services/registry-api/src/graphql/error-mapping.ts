@@ -61,7 +61,7 @@ export function formatGraphqlError(logger: Logger) {
     }
     // GraphQL's own parse/validation/coercion errors are the client's and safe to show.
     const code = formatted.extensions?.['code'];
-    if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' || code === 'PERSISTED_QUERY_NOT_FOUND') {
+    if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND') {
       return { ...base, extensions: { code } };
     }
     if (original instanceof GraphQLError && original.extensions?.['code'] === 'BAD_USER_INPUT') {
