@@ -5,6 +5,10 @@ import { EventStoreModule } from '#event-store';
 import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../../../migrations/data-source.js';
 import { ProjectorModule } from '../../registry-projector/src/projector.module.js';
+import { LeadershipModule } from '../../registry-projector/src/leadership/leadership.module.js';
+import { ProjectorHealthModule } from '../../registry-projector/src/health/projector-health.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HardeningModule } from './hardening/hardening.module.js';
@@ -32,6 +36,8 @@ export class AppModule {
             genReqId: (req) => (req.headers['x-correlation-id'] as string | undefined) ?? crypto.randomUUID(),
           },
         }),
+        MetricsModule.forRoot({ service: 'registry-api' }),
+        HealthModule.forRoot(),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE } })),
         EventStoreModule.forRoot(eventStoreOptions(config, databaseUrl)),
         CqrsModule.forRoot(),
@@ -41,7 +47,13 @@ export class AppModule {
         GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),
         CommandsModule,
         StatusModule,
-        ...(config.PROJECTOR === 'embedded' ? [ProjectorModule] : []),
+        ...(config.PROJECTOR === 'embedded'
+          ? [
+              ProjectorModule,
+              LeadershipModule.forRoot({ connectionString: databaseUrl, pollIntervalMs: config.PROJECTOR_LOCK_POLL_MS }),
+              ProjectorHealthModule.forRoot({ adapter: config.EVENT_STORE }),
+            ]
+          : []),
       ],
     };
   }

@@ -9,17 +9,20 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL) {
     throw new ConfigError('DATABASE_URL', 'the standalone projector needs a database; `npm start` runs API and projector together on the embedded one');
   }
-  const app = await NestFactory.createApplicationContext(
+  const app = await NestFactory.create(
     ProjectorAppModule.forRoot({
       databaseUrl: config.DATABASE_URL,
       logLevel: config.LOG_LEVEL,
       poolSize: config.DB_POOL_SIZE,
       eventStore: eventStoreOptions(config, config.DATABASE_URL),
+      lockPollMs: config.PROJECTOR_LOCK_POLL_MS,
     }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  await app.init();
+  // HTTP only for /health and /metrics (infra/k8s probes and scrapes); the projections run without requests.
+  await app.listen(config.projectorPort, config.HOST);
+  app.get(Logger).log(`registry-projector: /health and /metrics on http://${config.HOST}:${config.projectorPort}`);
   const stop = (): void => {
     app.close().then(() => process.exit(0), () => process.exit(1));
   };

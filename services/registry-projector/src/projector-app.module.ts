@@ -3,12 +3,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventStoreModule, type EventStoreModuleOptions } from '#event-store';
 import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../../../migrations/data-source.js';
+import { HealthModule } from '../../registry-api/src/health/health.module.js';
+import { MetricsModule } from '../../registry-api/src/metrics/metrics.module.js';
+import { ProjectorHealthModule } from './health/projector-health.module.js';
+import { LeadershipModule } from './leadership/leadership.module.js';
 import { ProjectorModule } from './projector.module.js';
 
-/** The projector as its own deployable: no HTTP, just subscriptions writing read models. */
+/** The projector as its own deployable: subscriptions writing read models, plus /health and /metrics over HTTP. */
 @Module({})
 export class ProjectorAppModule {
-  static forRoot(options: { databaseUrl: string; logLevel: string; poolSize: number; eventStore?: EventStoreModuleOptions }): DynamicModule {
+  static forRoot(options: { databaseUrl: string; logLevel: string; poolSize: number; eventStore?: EventStoreModuleOptions; lockPollMs?: number }): DynamicModule {
     return {
       module: ProjectorAppModule,
       imports: [
@@ -16,6 +20,10 @@ export class ProjectorAppModule {
         TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl, { extra: { max: options.poolSize } })),
         EventStoreModule.forRoot(options.eventStore ?? { adapter: 'postgres', connectionString: options.databaseUrl, poolSize: options.poolSize }),
         ProjectorModule,
+        MetricsModule.forRoot({ service: 'registry-projector' }),
+        HealthModule.forRoot(),
+        LeadershipModule.forRoot({ connectionString: options.databaseUrl, pollIntervalMs: options.lockPollMs ?? 2_000 }),
+        ProjectorHealthModule.forRoot({ adapter: options.eventStore?.adapter ?? 'postgres' }),
       ],
     };
   }

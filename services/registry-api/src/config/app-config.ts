@@ -25,6 +25,11 @@ const schema = z.object({
   GRAPHQL_INTROSPECTION: bool.optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  // The standalone projector serves /health and /metrics here; unset, it uses PORT when that is set (as in
+  // infra/), else 4001, so API and projector can run side by side on one machine.
+  PROJECTOR_PORT: port.optional(),
+  // How often a standby projector retries the advisory lock of a projection (the failover delay).
+  PROJECTOR_LOCK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   // Authentication (services/registry-api/src/auth/README.md): `local` signs development tokens with a key under
   // DATA_DIR; `oidc` verifies an identity provider's tokens. Unset: oidc when OIDC_ISSUER is set or in production.
   AUTH_MODE: z.enum(['local', 'oidc']).optional(),
@@ -35,7 +40,7 @@ const schema = z.object({
   AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
 });
 
-export type AppConfig = z.infer<typeof schema> & { graphqlIntrospection: boolean; authMode: 'local' | 'oidc' };
+export type AppConfig = z.infer<typeof schema> & { graphqlIntrospection: boolean; authMode: 'local' | 'oidc'; projectorPort: number };
 
 export class ConfigError extends Error {
   // Seals of the audit trail (services/registry-api/src/audit): a Merkle root over new events every N seconds; 0 = off.
@@ -69,7 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!c.OIDC_AUDIENCE) throw new ConfigError('OIDC_AUDIENCE', 'is required with OIDC_ISSUER: tokens minted for another audience must be refused');
     if (!c.OIDC_JWKS_URL && !c.AUTH_PUBLIC_KEY) throw new ConfigError('OIDC_JWKS_URL', 'or AUTH_PUBLIC_KEY is required with OIDC_ISSUER');
   }
-  return { ...c, graphqlIntrospection: c.GRAPHQL_INTROSPECTION ?? c.NODE_ENV !== 'production', authMode };
+  const projectorPort = c.PROJECTOR_PORT ?? (env['PORT'] ? c.PORT : 4001);
+  return { ...c, graphqlIntrospection: c.GRAPHQL_INTROSPECTION ?? c.NODE_ENV !== 'production', authMode, projectorPort };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

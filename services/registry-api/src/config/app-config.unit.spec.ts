@@ -8,6 +8,14 @@ describe('loadConfig', () => {
     expect(c.DATABASE_URL).toBeUndefined();
   });
 
+  it('gives the standalone projector its own port: PROJECTOR_PORT, else an explicit PORT (infra/), else 4001', () => {
+    expect(loadConfig({}).projectorPort).toBe(4001);
+    expect(loadConfig({ PORT: '4100' }).projectorPort).toBe(4100);
+    expect(loadConfig({ PORT: '4100', PROJECTOR_PORT: '4200' }).projectorPort).toBe(4200);
+    expect(() => loadConfig({ PROJECTOR_PORT: 'x' })).toThrow(/^PROJECTOR_PORT: /);
+    expect(() => loadConfig({ PROJECTOR_LOCK_POLL_MS: '1' })).toThrow(/^PROJECTOR_LOCK_POLL_MS: /);
+  });
+
   it('turns introspection off in production unless asked for', () => {
     // Production refuses to start without an issuer (auth/token-verifier.unit.spec.ts), so give it one.
     const oidc = { OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'registry', OIDC_JWKS_URL: 'https://idp.example/jwks' };

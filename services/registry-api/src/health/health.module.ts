@@ -1,0 +1,74 @@
+import { Controller, Get, Inject, Module, Optional, type DynamicModule } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/authorize.decorator.js';
+
+/** Further readiness checks a deployable adds (the projector: leadership and lag), as terminus indicator functions. */
+export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
+export const EXTRA_READINESS_CHECKS = Symbol('EXTRA_READINESS_CHECKS');
+
+const TIMEOUT_MS = 3_000;
+
+/**
+ * `/health/live`: the process answers (no dependency checks, so a database outage never restarts pods).
+ * `/health/ready`: PostgreSQL answers, every migration this build knows is applied, the event store answers,
+ * plus the deployable's own checks. 503 with the failing indicator when not ready.
+ */
+@Controller('health')
+class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly typeorm: TypeOrmHealthIndicator,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(EXTRA_READINESS_CHECKS) private readonly extra: ReadinessCheck[] = [],
+  ) {}
+
+  @Public()
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Public()
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.typeorm.pingCheck('database', { timeout: TIMEOUT_MS }),
+      () => this.migrations(),
+      () =>
+        this.indicators
+          .check('event_store')
+          .attempt(async () => {
+            // The cheapest call every adapter has: one event (or none) from the start of the log.
+            await this.store.readAll({ maxCount: 1 });
+          })
+          .withTimeout(TIMEOUT_MS),
+      ...this.extra,
+    ]);
+  }
+
+  private async migrations(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('migrations');
+    try {
+      const rows = (await this.dataSource.query(`SELECT name FROM migrations`)) as { name: string }[];
+      const applied = new Set(rows.map((r) => r.name));
+      const pending = this.dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
+      return pending.length === 0 ? check.up({ applied: applied.size }) : check.down({ pending });
+    } catch (err) {
+      return check.down({ message: (err as Error).message });
+    }
+  }
+}
+
+@Module({})
+export class HealthModule {
+  static forRoot(): DynamicModule {
+    return { module: HealthModule, imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })], controllers: [HealthController] };
+  }
+}
