@@ -91,6 +91,62 @@ export type AiReadingInput = {
   score: Scalars['Float']['input'];
 };
 
+export type AlgorithmVersion = {
+  __typename?: 'AlgorithmVersion';
+  biomarkerIds: Array<Scalars['ID']['output']>;
+  ceClass?: Maybe<Scalars['String']['output']>;
+  clearanceNumber?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  intendedUse: Scalars['String']['output'];
+  /** The chain of versions this one descends from, the first registered version first and this one last. */
+  lineage: Array<AlgorithmVersion>;
+  manufacturer: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  predecessorId?: Maybe<Scalars['ID']['output']>;
+  registeredAt: Scalars['DateTime']['output'];
+  regulatoryStatus: Scalars['String']['output'];
+  /** active, suspended or withdrawn */
+  status: Scalars['String']['output'];
+  statusReason?: Maybe<Scalars['String']['output']>;
+  udiDi?: Maybe<Scalars['String']['output']>;
+  version: Scalars['String']['output'];
+};
+
+export type AlgorithmVersionConnection = {
+  __typename?: 'AlgorithmVersionConnection';
+  edges: Array<AlgorithmVersionEdge>;
+  nodes: Array<AlgorithmVersion>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AlgorithmVersionEdge = {
+  __typename?: 'AlgorithmVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: AlgorithmVersion;
+};
+
+export type AlgorithmVersionFilter = {
+  /** Versions that produce this biomarker. */
+  biomarkerId?: InputMaybe<Scalars['ID']['input']>;
+  manufacturer?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** active, suspended or withdrawn */
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ArmSiteCount = {
+  __typename?: 'ArmSiteCount';
+  armCode?: Maybe<Scalars['String']['output']>;
+  siteId: Scalars['String']['output'];
+  subjects: Scalars['Int']['output'];
+  withdrawn: Scalars['Int']['output'];
+};
+
+export type AssessmentOutcome =
+  | 'BENIGN'
+  | 'CANCER';
+
 export type AuditEvent = {
   __typename?: 'AuditEvent';
   actorId?: Maybe<Scalars['String']['output']>;
@@ -156,6 +212,55 @@ export type AuditSeal = {
   sequence: Scalars['Int']['output'];
   /** Global position of the last event the seal covers. */
   upToPosition: Scalars['GlobalPosition']['output'];
+};
+
+export type Biomarker = {
+  __typename?: 'Biomarker';
+  bodySite?: Maybe<Scalars['String']['output']>;
+  categories?: Maybe<Array<Scalars['String']['output']>>;
+  code: Scalars['String']['output'];
+  definedAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  modality: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  plausibleMax?: Maybe<Scalars['Float']['output']>;
+  plausibleMin?: Maybe<Scalars['Float']['output']>;
+  repeatabilityWcv?: Maybe<Scalars['Float']['output']>;
+  retiredReason?: Maybe<Scalars['String']['output']>;
+  /** active or retired */
+  status: Scalars['String']['output'];
+  /** Canonical UCUM unit of quantitative biomarkers. */
+  unit?: Maybe<Scalars['String']['output']>;
+  /** quantitative or categorical */
+  valueKind: Scalars['String']['output'];
+  /** Current definition version. */
+  version: Scalars['Int']['output'];
+  /** Every definition version, oldest first. */
+  versions: Array<BiomarkerDefinitionVersion>;
+};
+
+export type BiomarkerConnection = {
+  __typename?: 'BiomarkerConnection';
+  edges: Array<BiomarkerEdge>;
+  nodes: Array<Biomarker>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type BiomarkerDefinitionVersion = {
+  __typename?: 'BiomarkerDefinitionVersion';
+  name: Scalars['String']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  recordedAt: Scalars['DateTime']['output'];
+  unit?: Maybe<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type BiomarkerEdge = {
+  __typename?: 'BiomarkerEdge';
+  cursor: Scalars['String']['output'];
+  node: Biomarker;
 };
 
 export type BiomarkerValueKind =
@@ -254,8 +359,8 @@ export type CorrectOutcomeInput = {
   occurredAt?: InputMaybe<Scalars['String']['input']>;
   outcomeId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
-  recistResponse?: InputMaybe<Scalars['String']['input']>;
-  source?: InputMaybe<Scalars['String']['input']>;
+  recistResponse?: InputMaybe<RecistResponse>;
+  source?: InputMaybe<OutcomeSource>;
   stage?: InputMaybe<Scalars['String']['input']>;
   subjectId: Scalars['ID']['input'];
 };
@@ -324,8 +429,7 @@ export type FieldChange = {
 
 export type HumanReadingInput = {
   readerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** negative | positive */
-  result: Scalars['String']['input'];
+  result: ScreeningReadingResult;
 };
 
 /** Imaging modalities as users name them (PET rather than DICOM's PT). */
@@ -342,6 +446,27 @@ export type ImagingModality =
   | 'SPECT'
   | 'US'
   | 'XA';
+
+export type ImagingStudy = {
+  __typename?: 'ImagingStudy';
+  acquiredAt: Scalars['DateTime']['output'];
+  contrast?: Maybe<Scalars['String']['output']>;
+  kvp?: Maybe<Scalars['Float']['output']>;
+  modality: Scalars['String']['output'];
+  recordedAt: Scalars['DateTime']['output'];
+  scannerManufacturer?: Maybe<Scalars['String']['output']>;
+  scannerModel?: Maybe<Scalars['String']['output']>;
+  siteId: Scalars['String']['output'];
+  sliceThicknessMm?: Maybe<Scalars['Float']['output']>;
+  studyInstanceUid: Scalars['String']['output'];
+};
+
+export type IntervalCancerSource =
+  | 'CANCER_REGISTRY_LINKAGE'
+  | 'HOSPITAL_RECORD'
+  | 'OTHER'
+  | 'PATHOLOGY_REPORT'
+  | 'SELF_REPORT';
 
 export type InviteParticipantInput = {
   commandId: Scalars['ID']['input'];
@@ -380,11 +505,16 @@ export type LesionInput = {
   findingSite?: InputMaybe<Scalars['String']['input']>;
   /** Tracking Identifier (112039), e.g. Nodule 1. */
   label: Scalars['String']['input'];
-  /** target | non_target | new */
-  role: Scalars['String']['input'];
+  role: LesionRole;
   /** DICOM Tracking Unique Identifier (112040). */
   trackingUid: Scalars['String']['input'];
 };
+
+/** RECIST role of a lesion. */
+export type LesionRole =
+  | 'NEW'
+  | 'NON_TARGET'
+  | 'TARGET';
 
 export type LockTrialInput = {
   commandId: Scalars['ID']['input'];
@@ -393,12 +523,108 @@ export type LockTrialInput = {
   trialId: Scalars['ID']['input'];
 };
 
+export type MeasuredLesion = {
+  __typename?: 'MeasuredLesion';
+  findingSite?: Maybe<Scalars['String']['output']>;
+  label: Scalars['String']['output'];
+  role: Scalars['String']['output'];
+  trackingUid: Scalars['String']['output'];
+};
+
+export type Measurement = {
+  __typename?: 'Measurement';
+  /** accepted / not_accepted after adjudication. */
+  adjudication?: Maybe<Scalars['String']['output']>;
+  algorithmVersionId?: Maybe<Scalars['ID']['output']>;
+  /** The subject's arm and site (current, or as known at asOf). */
+  armCode?: Maybe<Scalars['String']['output']>;
+  biomarkerId: Scalars['ID']['output'];
+  biomarkerVersion: Scalars['Int']['output'];
+  category?: Maybe<Scalars['String']['output']>;
+  /** Reason of the last correction, retraction or adjudication. */
+  changeReason?: Maybe<Scalars['String']['output']>;
+  correctionCount: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  lesion?: Maybe<MeasuredLesion>;
+  method: MeasurementMethod;
+  /** When the measured state existed (the study's acquisition time). */
+  occurredAt: Scalars['DateTime']['output'];
+  originalUnit?: Maybe<Scalars['String']['output']>;
+  originalValue?: Maybe<Scalars['Float']['output']>;
+  position: Scalars['GlobalPosition']['output'];
+  programmeId?: Maybe<Scalars['ID']['output']>;
+  readerId?: Maybe<Scalars['String']['output']>;
+  /** When the measurement was first recorded. */
+  recordedAt: Scalars['DateTime']['output'];
+  retracted: Scalars['Boolean']['output'];
+  seriesInstanceUid?: Maybe<Scalars['String']['output']>;
+  siteId?: Maybe<Scalars['String']['output']>;
+  studyInstanceUid: Scalars['String']['output'];
+  subjectId: Scalars['ID']['output'];
+  timePoint: Scalars['String']['output'];
+  trialId?: Maybe<Scalars['ID']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['Float']['output']>;
+  /** QUANTITATIVE values carry value/unit (canonical UCUM) and the original; CATEGORICAL ones a category. */
+  valueKind: Scalars['String']['output'];
+  /** 0 for the value first recorded; each correction, retraction or adjudication adds one. */
+  version: Scalars['Int']['output'];
+  /** When this value was recorded. */
+  versionRecordedAt: Scalars['DateTime']['output'];
+};
+
+export type MeasurementConnection = {
+  __typename?: 'MeasurementConnection';
+  edges: Array<MeasurementEdge>;
+  nodes: Array<Measurement>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type MeasurementEdge = {
+  __typename?: 'MeasurementEdge';
+  cursor: Scalars['String']['output'];
+  node: Measurement;
+};
+
+export type MeasurementFilter = {
+  algorithmVersionId?: InputMaybe<Scalars['ID']['input']>;
+  armCode?: InputMaybe<Scalars['String']['input']>;
+  biomarkerId?: InputMaybe<Scalars['ID']['input']>;
+  biomarkerVersion?: InputMaybe<Scalars['Int']['input']>;
+  lesionTrackingUid?: InputMaybe<Scalars['String']['input']>;
+  method?: InputMaybe<MeasurementMethod>;
+  occurredBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  occurredFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  readerId?: InputMaybe<Scalars['String']['input']>;
+  recordedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  recordedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  siteId?: InputMaybe<Scalars['String']['input']>;
+  studyInstanceUid?: InputMaybe<Scalars['String']['input']>;
+  subjectId?: InputMaybe<Scalars['ID']['input']>;
+  timePoint?: InputMaybe<Scalars['String']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type MeasurementMethod =
+  | 'AI'
+  | 'MANUAL'
+  | 'SEMI_AUTOMATIC';
+
 /** Either `value` and `unit` (quantitative biomarkers; UCUM unit, converted to the biomarker's unit) or `category`. */
 export type MeasurementValueInput = {
   category?: InputMaybe<Scalars['String']['input']>;
   /** UCUM, case-sensitive: mm, cm2, mm3, [hnsf'U], {SUVbw}g/mL, 1 … */
   unit?: InputMaybe<Scalars['String']['input']>;
   value?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type Milestone = {
+  __typename?: 'Milestone';
+  detailsJson: Scalars['String']['output'];
+  /** enrolled, randomised, withdrawn, invited, opted_out, interval_cancer, reading_accepted */
+  type: Scalars['String']['output'];
 };
 
 export type Mutation = {
@@ -667,6 +893,49 @@ export type OpenScreeningRoundInput = {
   roundId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type Outcome = {
+  __typename?: 'Outcome';
+  /** Reason of the last correction. */
+  changeReason?: Maybe<Scalars['String']['output']>;
+  correctionCount: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  notes?: Maybe<Scalars['String']['output']>;
+  occurredAt: Scalars['DateTime']['output'];
+  recistResponse?: Maybe<RecistResponse>;
+  recordedAt: Scalars['DateTime']['output'];
+  source: Scalars['String']['output'];
+  stage?: Maybe<Scalars['String']['output']>;
+  timePoint?: Maybe<Scalars['String']['output']>;
+  type: OutcomeType;
+  /** When the current value was recorded (the last correction, or the first record). */
+  versionRecordedAt: Scalars['DateTime']['output'];
+};
+
+export type OutcomeSource =
+  | 'CANCER_REGISTRY_LINKAGE'
+  | 'CENTRAL_REVIEW'
+  | 'DEATH_REGISTRY'
+  | 'INVESTIGATOR'
+  | 'MEDICAL_RECORD'
+  | 'OTHER'
+  | 'SELF_REPORT';
+
+export type OutcomeType =
+  | 'CANCER_DIAGNOSIS'
+  | 'DEATH'
+  /** Censoring: the subject was known to be alive on this date. */
+  | 'LAST_KNOWN_ALIVE'
+  | 'PROGRESSION'
+  | 'RECURRENCE'
+  | 'RESPONSE_ASSESSMENT';
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last item of this page; pass it as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type PlausibleRangeInput = {
   max: Scalars['Float']['input'];
   min: Scalars['Float']['input'];
@@ -697,6 +966,8 @@ export type Query = {
   __typename?: 'Query';
   /** Who ran which operation on which trial or programme, when (newest first). Kept at least 366 days. */
   accessLog: AccessLogPage;
+  /** Registered AI algorithm versions with their lineage, in the order they were registered. */
+  algorithmVersions: AlgorithmVersionConnection;
   /**
    * Where to download the same selection as JSON lines (one event per line, with its hash and the previous hash
    * of its stream so each line verifies offline). GET it with the same bearer token; the download is logged.
@@ -706,14 +977,32 @@ export type Query = {
   auditLog: AuditLogPage;
   /** Seals of the event log (Merkle roots over all events up to a position), newest first. */
   auditSeals: Array<AuditSeal>;
+  /** The biomarker catalogue, in the order biomarkers were defined. */
+  biomarkers: BiomarkerConnection;
   /**
    * Every event of one stream (e.g. `subject-…`, `trial-…`), oldest first, with who, in which role, why, when it
    * was recorded and when it happened. Corrections show the previous and the new values side by side. With
    * `entityId`, only the events of that stream that concern it (e.g. one measurement of a subject).
    */
   history: Array<AuditEvent>;
+  /**
+   * The long analysis table: one row per measurement (its current value, or the value known at `asOf`), in the
+   * order the measurements were recorded. Retracted measurements are left out unless includeRetracted.
+   */
+  measurements: MeasurementConnection;
   /** Health of the registry: the event log and every projection's progress. */
   registryStatus: RegistryStatus;
+  /** A screening programme with its rounds and per-round counts; null when it does not exist. */
+  screeningProgramme?: Maybe<ScreeningProgramme>;
+  screeningProgrammes: ScreeningProgrammeConnection;
+  /** One subject (trial subject or screening participant) with its timeline; null when it does not exist. */
+  subject?: Maybe<Subject>;
+  /** Subjects in the order they were enrolled or first invited. */
+  subjects: SubjectConnection;
+  /** One trial; null when it does not exist. With asOf: the trial as known at that moment. */
+  trial?: Maybe<Trial>;
+  /** Trials in the order they were registered. */
+  trials: TrialConnection;
   /** Recomputes every seal from the stored events: detects a stream rewritten together with its hash chain. */
   verifyAuditSeals: SealVerificationReport;
   /** Walks the event store's hash chains (one stream, or all) and reports the first event whose content no longer matches. */
@@ -724,6 +1013,14 @@ export type Query = {
 export type QueryAccessLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AccessLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAlgorithmVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  filter?: InputMaybe<AlgorithmVersionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -745,9 +1042,70 @@ export type QueryAuditSealsArgs = {
 };
 
 
+export type QueryBiomarkersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
 export type QueryHistoryArgs = {
   entityId?: InputMaybe<Scalars['String']['input']>;
   streamId: Scalars['String']['input'];
+};
+
+
+export type QueryMeasurementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryScreeningProgrammeArgs = {
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryScreeningProgrammesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySubjectArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySubjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  filter?: InputMaybe<SubjectFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTrialArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTrialsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  filter?: InputMaybe<TrialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -765,6 +1123,15 @@ export type RandomiseSubjectInput = {
   subjectId: Scalars['ID']['input'];
 };
 
+/** RECIST 1.1 overall response (NON_CR_NON_PD for non-target-only disease). */
+export type RecistResponse =
+  | 'CR'
+  | 'NE'
+  | 'NON_CR_NON_PD'
+  | 'PD'
+  | 'PR'
+  | 'SD';
+
 export type RecordAssessmentOutcomeInput = {
   /** YYYY-MM-DD */
   assessedOn: Scalars['String']['input'];
@@ -772,8 +1139,7 @@ export type RecordAssessmentOutcomeInput = {
   /** Required for cancer. */
   diagnosisDate?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
-  /** benign | cancer */
-  outcome: Scalars['String']['input'];
+  outcome: AssessmentOutcome;
   screeningId: Scalars['ID']['input'];
   /** Required for cancer (UNKNOWN if not yet staged). */
   stage?: InputMaybe<Scalars['String']['input']>;
@@ -790,8 +1156,7 @@ export type RecordMeasurementInput = {
   lesion?: InputMaybe<LesionInput>;
   /** Optional: derived from commandId when absent. */
   measurementId?: InputMaybe<Scalars['ID']['input']>;
-  /** manual | semi_automatic | ai */
-  method: Scalars['String']['input'];
+  method: MeasurementMethod;
   /** Keeps a value outside the biomarker's plausible range, saying why. */
   plausibilityOverrideReason?: InputMaybe<Scalars['String']['input']>;
   /** Who read the images. Required for manual and semi_automatic; a reader's own id by default when a reader records. */
@@ -821,12 +1186,10 @@ export type RecordOutcomeInput = {
   occurredAt: Scalars['String']['input'];
   /** Optional: derived from commandId when absent. */
   outcomeId?: InputMaybe<Scalars['ID']['input']>;
-  /** death | progression | recurrence | response_assessment | cancer_diagnosis | last_known_alive */
-  outcomeType: Scalars['String']['input'];
-  /** RECIST 1.1 category (CR, PR, SD, PD, NE, NON_CR_NON_PD): required for response_assessment, refused otherwise. */
-  recistResponse?: InputMaybe<Scalars['String']['input']>;
-  /** investigator | central_review | medical_record | cancer_registry_linkage | death_registry | self_report | other */
-  source: Scalars['String']['input'];
+  outcomeType: OutcomeType;
+  /** Required for RESPONSE_ASSESSMENT, refused otherwise. */
+  recistResponse?: InputMaybe<RecistResponse>;
+  source: OutcomeSource;
   /** Stage group (0, IA … IV, UNKNOWN). */
   stage?: InputMaybe<Scalars['String']['input']>;
   subjectId: Scalars['ID']['input'];
@@ -848,8 +1211,7 @@ export type RecordScreeningInput = {
   commandId: Scalars['ID']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   humanReading: HumanReadingInput;
-  /** CT, MR, PT, MG, US, CR, DX, … */
-  modality: Scalars['String']['input'];
+  modality: ImagingModality;
   roundId: Scalars['ID']['input'];
   /** YYYY-MM-DD or date-time. */
   screenedOn: Scalars['String']['input'];
@@ -957,8 +1319,7 @@ export type ReportIntervalCancerInput = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   /** Optional: derived from commandId when absent. */
   reportId?: InputMaybe<Scalars['ID']['input']>;
-  /** cancer_registry_linkage | hospital_record | pathology_report | self_report | other */
-  source: Scalars['String']['input'];
+  source: IntervalCancerSource;
   stage?: InputMaybe<Scalars['String']['input']>;
   subjectId: Scalars['ID']['input'];
 };
@@ -999,6 +1360,26 @@ export type ScannerInput = {
   model: Scalars['String']['input'];
 };
 
+export type Screening = {
+  __typename?: 'Screening';
+  aiAlgorithmVersionId?: Maybe<Scalars['ID']['output']>;
+  aiPositive?: Maybe<Scalars['Boolean']['output']>;
+  aiScore?: Maybe<Scalars['Float']['output']>;
+  assessmentOutcome?: Maybe<Scalars['String']['output']>;
+  diagnosisDate?: Maybe<Scalars['String']['output']>;
+  humanResult: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  modality: Scalars['String']['output'];
+  programmeId: Scalars['ID']['output'];
+  readerIds: Array<Scalars['String']['output']>;
+  recallReason?: Maybe<Scalars['String']['output']>;
+  recalledAt?: Maybe<Scalars['DateTime']['output']>;
+  roundId: Scalars['ID']['output'];
+  screenedAt: Scalars['DateTime']['output'];
+  siteId: Scalars['String']['output'];
+  stage?: Maybe<Scalars['String']['output']>;
+};
+
 /** KPIs of the EU breast screening guidelines, configurable per programme. */
 export type ScreeningKpi =
   | 'CANCER_DETECTION_RATE'
@@ -1007,6 +1388,65 @@ export type ScreeningKpi =
   | 'PPV_OF_RECALL'
   | 'PROGRAMME_SENSITIVITY'
   | 'RECALL_RATE';
+
+export type ScreeningKpiTarget = {
+  __typename?: 'ScreeningKpiTarget';
+  acceptable: Scalars['Float']['output'];
+  desirable: Scalars['Float']['output'];
+  direction: Scalars['String']['output'];
+  kpi: Scalars['String']['output'];
+  scope: Scalars['String']['output'];
+};
+
+export type ScreeningProgramme = {
+  __typename?: 'ScreeningProgramme';
+  ageMax: Scalars['Int']['output'];
+  ageMin: Scalars['Int']['output'];
+  cancerType: Scalars['String']['output'];
+  definedAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  intervalMonths: Scalars['Int']['output'];
+  kpiTargets: Array<ScreeningKpiTarget>;
+  name: Scalars['String']['output'];
+  /** Rounds by number. */
+  rounds: Array<ScreeningRound>;
+  targetPopulation: Scalars['String']['output'];
+};
+
+export type ScreeningProgrammeConnection = {
+  __typename?: 'ScreeningProgrammeConnection';
+  edges: Array<ScreeningProgrammeEdge>;
+  nodes: Array<ScreeningProgramme>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ScreeningProgrammeEdge = {
+  __typename?: 'ScreeningProgrammeEdge';
+  cursor: Scalars['String']['output'];
+  node: ScreeningProgramme;
+};
+
+export type ScreeningReadingResult =
+  | 'NEGATIVE'
+  | 'POSITIVE';
+
+export type ScreeningRound = {
+  __typename?: 'ScreeningRound';
+  closesOn?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Interval cancers after a negative screen in this round. */
+  intervalCancers: Scalars['Int']['output'];
+  invited: Scalars['Int']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  number?: Maybe<Scalars['Int']['output']>;
+  opensOn?: Maybe<Scalars['String']['output']>;
+  recalled: Scalars['Int']['output'];
+  screenDetectedCancers: Scalars['Int']['output'];
+  screened: Scalars['Int']['output'];
+  /** open or closed */
+  status: Scalars['String']['output'];
+};
 
 export type SealFailure = {
   __typename?: 'SealFailure';
@@ -1023,6 +1463,60 @@ export type SealVerificationReport = {
   ok: Scalars['Boolean']['output'];
   sealsChecked: Scalars['Int']['output'];
 };
+
+export type Subject = {
+  __typename?: 'Subject';
+  armCode?: Maybe<Scalars['String']['output']>;
+  consentDate?: Maybe<Scalars['String']['output']>;
+  consentVersion?: Maybe<Scalars['String']['output']>;
+  enrolledAt?: Maybe<Scalars['DateTime']['output']>;
+  firstInvitedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  kind: SubjectKind;
+  programmeId?: Maybe<Scalars['ID']['output']>;
+  /** Keyed pseudonym; the registry keeps no direct identifiers. */
+  pseudonym: Scalars['String']['output'];
+  randomisedAt?: Maybe<Scalars['DateTime']['output']>;
+  siteId?: Maybe<Scalars['String']['output']>;
+  /** enrolled, randomised, withdrawn, invited, screened, recalled, assessed, opted_out */
+  status: Scalars['String']['output'];
+  stratum?: Maybe<Scalars['String']['output']>;
+  /** Everything that happened to the subject, in the order it happened (then in the order it was recorded). */
+  timeline: Array<TimelineEntry>;
+  trialId?: Maybe<Scalars['ID']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  /** Stream version (pass it as expectedVersion to guard a change). */
+  version: Scalars['Int']['output'];
+  withdrawalReason?: Maybe<Scalars['String']['output']>;
+  withdrawnAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type SubjectConnection = {
+  __typename?: 'SubjectConnection';
+  edges: Array<SubjectEdge>;
+  nodes: Array<Subject>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SubjectEdge = {
+  __typename?: 'SubjectEdge';
+  cursor: Scalars['String']['output'];
+  node: Subject;
+};
+
+export type SubjectFilter = {
+  armCode?: InputMaybe<Scalars['String']['input']>;
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  siteId?: InputMaybe<Scalars['String']['input']>;
+  /** enrolled, randomised, withdrawn, invited, screened, recalled, assessed, opted_out */
+  status?: InputMaybe<Scalars['String']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type SubjectKind =
+  | 'SCREENING'
+  | 'TRIAL';
 
 export type SuspendAlgorithmVersionInput = {
   algorithmVersionId: Scalars['ID']['input'];
@@ -1041,11 +1535,106 @@ export type TimePointInput = {
   windowBeforeDays: Scalars['Int']['input'];
 };
 
+/** One entry of a subject's timeline: exactly one of the detail fields is set, as `kind` says. */
+export type TimelineEntry = {
+  __typename?: 'TimelineEntry';
+  imagingStudy?: Maybe<ImagingStudy>;
+  kind: TimelineEntryKind;
+  measurement?: Maybe<Measurement>;
+  milestone?: Maybe<Milestone>;
+  /** When it happened (scan date, outcome date, …). */
+  occurredAt: Scalars['DateTime']['output'];
+  outcome?: Maybe<Outcome>;
+  /** Global position of the event that created the entry. */
+  position: Scalars['GlobalPosition']['output'];
+  /** When the registry learnt it (for a corrected measurement: when it was first recorded). */
+  recordedAt: Scalars['DateTime']['output'];
+  screening?: Maybe<Screening>;
+};
+
+export type TimelineEntryKind =
+  | 'IMAGING_STUDY'
+  | 'MEASUREMENT'
+  | 'MILESTONE'
+  | 'OUTCOME'
+  | 'SCREENING';
+
+export type Trial = {
+  __typename?: 'Trial';
+  arms: Array<TrialArm>;
+  enrolment: TrialEnrolment;
+  id: Scalars['ID']['output'];
+  identifiers: Array<TrialRegistryIdentifier>;
+  /** Reason of the last lock or unlock. */
+  lockReason?: Maybe<Scalars['String']['output']>;
+  locked: Scalars['Boolean']['output'];
+  lockedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** As registered: 0, I, I/II, II, II/III, III, IV or NOT_APPLICABLE. */
+  phase: Scalars['String']['output'];
+  primaryEndpoint: Scalars['String']['output'];
+  registeredAt: Scalars['DateTime']['output'];
+  schedule: Array<VisitTimePoint>;
+  scheduleVersion?: Maybe<Scalars['Int']['output']>;
+  sites: Array<TrialSite>;
+  sponsor: Scalars['String']['output'];
+  status: TrialStatus;
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** Stream version (pass it as expectedVersion to guard a change). */
+  version: Scalars['Int']['output'];
+};
+
+export type TrialArm = {
+  __typename?: 'TrialArm';
+  /** Subjects randomised to the arm (withdrawn ones included). */
+  actualSize: Scalars['Int']['output'];
+  code: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  plannedSize: Scalars['Int']['output'];
+  type: TrialArmType;
+  withdrawn: Scalars['Int']['output'];
+};
+
 export type TrialArmType =
   | 'ACTIVE_COMPARATOR'
   | 'EXPERIMENTAL'
   | 'NO_INTERVENTION'
   | 'PLACEBO';
+
+export type TrialConnection = {
+  __typename?: 'TrialConnection';
+  edges: Array<TrialEdge>;
+  nodes: Array<Trial>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type TrialEdge = {
+  __typename?: 'TrialEdge';
+  cursor: Scalars['String']['output'];
+  node: Trial;
+};
+
+export type TrialEnrolment = {
+  __typename?: 'TrialEnrolment';
+  /** Subjects per arm (null: not randomised yet) and site. */
+  byArmAndSite: Array<ArmSiteCount>;
+  enrolled: Scalars['Int']['output'];
+  randomised: Scalars['Int']['output'];
+  withdrawn: Scalars['Int']['output'];
+};
+
+export type TrialFilter = {
+  /** A registry identifier value, e.g. NCT01234567. */
+  identifier?: InputMaybe<Scalars['String']['input']>;
+  locked?: InputMaybe<Scalars['Boolean']['input']>;
+  /** As registered, e.g. III or I/II. */
+  phase?: InputMaybe<Scalars['String']['input']>;
+  sponsor?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<TrialStatus>;
+  /** Case-insensitive part of the title. */
+  titleContains?: InputMaybe<Scalars['String']['input']>;
+};
 
 export type TrialIdentifierInput = {
   /** Detected from the value when omitted (NCT01234567, 2024-512345-12-00, …). */
@@ -1069,6 +1658,34 @@ export type TrialPhase =
   | 'PHASE_II_III'
   | 'PHASE_IV'
   | 'PHASE_I_II';
+
+export type TrialRegistryIdentifier = {
+  __typename?: 'TrialRegistryIdentifier';
+  system: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type TrialSite = {
+  __typename?: 'TrialSite';
+  activatedAt: Scalars['DateTime']['output'];
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  country?: Maybe<Scalars['String']['output']>;
+  /** Subjects enrolled at the site (withdrawn ones included). */
+  enrolled: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  status: TrialSiteStatus;
+  withdrawn: Scalars['Int']['output'];
+};
+
+export type TrialSiteStatus =
+  | 'ACTIVE'
+  | 'CLOSED';
+
+export type TrialStatus =
+  | 'ENROLMENT_CLOSED'
+  | 'ENROLMENT_OPEN'
+  | 'REGISTERED';
 
 export type UnblindingScope =
   | 'SUBJECT'
@@ -1098,6 +1715,15 @@ export type VerificationReport = {
   firstFailure?: Maybe<VerificationFailure>;
   ok: Scalars['Boolean']['output'];
   streamsChecked: Scalars['Int']['output'];
+};
+
+export type VisitTimePoint = {
+  __typename?: 'VisitTimePoint';
+  code: Scalars['String']['output'];
+  label: Scalars['String']['output'];
+  targetDay: Scalars['Int']['output'];
+  windowAfterDays: Scalars['Int']['output'];
+  windowBeforeDays: Scalars['Int']['output'];
 };
 
 export type WithdrawAlgorithmVersionInput = {

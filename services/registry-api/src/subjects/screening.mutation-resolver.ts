@@ -15,7 +15,7 @@ import { commandOrigin, verifiedActor, type CommandInputBase } from '../commands
 import { recordId } from '../commands/record-id.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { rolesFor, SubjectCommandMessage } from './subject-command.handler.js';
-import { vocab } from './subjects.mutation-resolver.js';
+import { lower } from './subjects.mutation-resolver.js';
 
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
@@ -52,8 +52,8 @@ export class ScreeningMutationResolver {
       roundId: input.roundId,
       screenedOn: input.screenedOn,
       siteId: input.siteId,
-      modality: vocab(input.modality),
-      humanReading: { result: vocab(input.humanReading.result), readerIds: opt(input.humanReading.readerIds) },
+      modality: input.modality,
+      humanReading: { result: lower(input.humanReading.result), readerIds: opt(input.humanReading.readerIds) },
       aiReading: input.aiReading ? { ...input.aiReading } : undefined,
     }));
   }
@@ -77,7 +77,7 @@ export class ScreeningMutationResolver {
       type: 'RecordAssessmentOutcome',
       subjectId: input.subjectId,
       screeningId: input.screeningId,
-      outcome: vocab(input.outcome),
+      outcome: lower(input.outcome),
       assessedOn: input.assessedOn,
       diagnosisDate: opt(input.diagnosisDate),
       stage: opt(input.stage),
@@ -92,7 +92,7 @@ export class ScreeningMutationResolver {
       subjectId: input.subjectId,
       reportId: input.reportId ?? recordId(commandId, 'interval-cancer'),
       diagnosisDate: input.diagnosisDate,
-      source: vocab(input.source),
+      source: lower(input.source),
       stage: opt(input.stage),
     }));
   }

@@ -24,11 +24,11 @@ import { rolesFor, SubjectCommandMessage } from './subject-command.handler.js';
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
 /**
- * A vocabulary value from a GraphQL String, passed on as the domain's union type: the decider checks it at run time
- * (INVALID_ENUM_VALUE with the field), which is why the SDL keeps these as strings.
+ * GraphQL enum value → the domain's lower-case vocabulary (MANUAL → manual, SEMI_AUTOMATIC → semi_automatic).
+ * GraphQL has already refused values outside the enum; the decider checks again at run time.
  */
-export const vocab = <T extends string>(v: string): T => v as T;
-export const optVocab = <T extends string>(v: string | null | undefined): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+export const lower = <T extends string>(v: string): T => v.toLowerCase() as T;
+export const optLower = <T extends string>(v: string | null | undefined): T | undefined => (v === null || v === undefined ? undefined : lower<T>(v));
 
 /** Only the keys the client sent, so the decider can tell a quantity from a category. */
 export function measurementValue(v: MeasurementValueInput): DomainValueInput {
@@ -94,7 +94,7 @@ export class SubjectsMutationResolver {
     if (actor.role === 'reader') {
       // A reader records its own readings: the reader id is the caller, never someone else.
       if (readerId !== undefined && readerId !== actor.id) reject('READER_NOT_CALLER', 'readerId', 'A reader records measurements under its own id');
-      if (input.method !== 'ai') readerId = actor.id;
+      if (input.method !== 'AI') readerId = actor.id;
     }
     return this.send(ctx, input, (commandId) => ({
       type: 'RecordMeasurement',
@@ -107,9 +107,9 @@ export class SubjectsMutationResolver {
       seriesInstanceUid: opt(input.seriesInstanceUid),
       timePoint: input.timePoint,
       lesion: input.lesion
-        ? { trackingUid: input.lesion.trackingUid, label: input.lesion.label, findingSite: opt(input.lesion.findingSite), role: vocab(input.lesion.role) }
+        ? { trackingUid: input.lesion.trackingUid, label: input.lesion.label, findingSite: opt(input.lesion.findingSite), role: lower(input.lesion.role) }
         : undefined,
-      method: vocab(input.method),
+      method: lower(input.method),
       algorithmVersionId: opt(input.algorithmVersionId),
       readerId,
       plausibilityOverrideReason: opt(input.plausibilityOverrideReason),
@@ -165,10 +165,10 @@ export class SubjectsMutationResolver {
       type: 'RecordOutcome',
       subjectId: input.subjectId,
       outcomeId: input.outcomeId ?? recordId(commandId, 'outcome'),
-      outcomeType: vocab(input.outcomeType),
+      outcomeType: lower(input.outcomeType),
       occurredAt: input.occurredAt,
-      source: vocab(input.source),
-      recistResponse: optVocab(input.recistResponse),
+      source: lower(input.source),
+      recistResponse: opt(input.recistResponse),
       stage: opt(input.stage),
       timePoint: opt(input.timePoint),
       notes: opt(input.notes),
@@ -186,8 +186,8 @@ export class SubjectsMutationResolver {
         subjectId: input.subjectId,
         outcomeId: input.outcomeId,
         occurredAt: opt(input.occurredAt),
-        source: optVocab(input.source),
-        recistResponse: optVocab(input.recistResponse),
+        source: optLower(input.source),
+        recistResponse: opt(input.recistResponse),
         stage: opt(input.stage),
         reason: input.reason,
       }),

@@ -1,0 +1,111 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { iso } from '../read-your-writes/connection.queries.js';
+import { toMeasurementView, type MeasurementRecord } from '../measurements/measurements.queries.js';
+
+export interface TimelineEntry {
+  kind: 'MILESTONE' | 'IMAGING_STUDY' | 'MEASUREMENT' | 'OUTCOME' | 'SCREENING';
+  occurredAt: string;
+  recordedAt: string;
+  position: string;
+  milestone: { type: string; detailsJson: string } | null;
+  imagingStudy: Record<string, unknown> | null;
+  measurement: ReturnType<typeof toMeasurementView> | null;
+  outcome: Record<string, unknown> | null;
+  screening: Record<string, unknown> | null;
+}
+
+type Row = Record<string, unknown> & { subject_id: string; position: string; occurred_at: Date; recorded_at: Date };
+
+const empty = { milestone: null, imagingStudy: null, measurement: null, outcome: null, screening: null };
+const KIND_ORDER: Record<TimelineEntry['kind'], number> = { MILESTONE: 0, IMAGING_STUDY: 1, MEASUREMENT: 2, OUTCOME: 3, SCREENING: 4 };
+
+/**
+ * Timelines of many subjects in five statements, whatever the number of subjects (one per kind of entry):
+ * a page of subjects with their timelines costs the same number of round trips as one subject.
+ * With `asOf`, each table answers what was recorded by then (versioned rows for measurements and outcomes).
+ */
+export async function loadTimelines(ds: DataSource, subjectIds: readonly string[], asOf: Date | null): Promise<TimelineEntry[][]> {
+  const ids = [...subjectIds];
+  const at = asOf?.toISOString() ?? null;
+  const recordedBy = (col: string): string => (at ? `AND ${col} <= $2::timestamptz` : '');
+  const versionAt = at ? `AND m.version_recorded_at <= $2::timestamptz AND (m.superseded_at IS NULL OR m.superseded_at > $2::timestamptz)` : 'AND m.superseded_at IS NULL';
+  const params = at ? [ids, at] : [ids];
+  const milestones = (await ds.query(`SELECT * FROM read_model.subject_milestones WHERE subject_id = ANY ($1::text[]) ${recordedBy('recorded_at')}`, params)) as Row[];
+  const studies = (await ds.query(`SELECT * FROM read_model.imaging_studies WHERE subject_id = ANY ($1::text[]) ${recordedBy('recorded_at')}`, params)) as Row[];
+  const measurements = (await ds.query(
+    `SELECT m.*, ${at ? 'CASE WHEN s.randomised_recorded_at <= $2::timestamptz THEN s.arm_code END AS arm_code' : 's.arm_code'}, s.site_id AS subject_site_id
+       FROM read_model.measurements m JOIN read_model.subjects s ON s.subject_id = m.subject_id
+      WHERE m.subject_id = ANY ($1::text[]) ${versionAt}`,
+    params,
+  )) as (Row & MeasurementRecord)[];
+  const outcomes = (await ds.query(
+    `SELECT * FROM read_model.outcomes m WHERE subject_id = ANY ($1::text[]) ${versionAt}`,
+    params,
+  )) as Row[];
+  const screenings = (await ds.query(`SELECT * FROM read_model.screenings WHERE subject_id = ANY ($1::text[]) ${recordedBy('recorded_at')}`, params)) as Row[];
+
+  const bySubject = new Map<string, TimelineEntry[]>(ids.map((id) => [id, []]));
+  const push = (r: Row, entry: Omit<TimelineEntry, 'occurredAt' | 'recordedAt' | 'position'>): void => {
+    bySubject.get(r.subject_id)?.push({ occurredAt: iso(r.occurred_at)!, recordedAt: iso(r.recorded_at)!, position: r.position, ...entry });
+  };
+  for (const r of milestones) push(r, { ...empty, kind: 'MILESTONE', milestone: { type: r['kind'] as string, detailsJson: JSON.stringify(r['details']) } });
+  for (const r of studies) {
+    push(r, {
+      ...empty,
+      kind: 'IMAGING_STUDY',
+      imagingStudy: {
+        studyInstanceUid: r['study_instance_uid'], modality: r['modality'], siteId: r['site_id'], scannerManufacturer: r['scanner_manufacturer'],
+        scannerModel: r['scanner_model'], sliceThicknessMm: r['slice_thickness_mm'], kvp: r['kvp'], contrast: r['contrast'],
+        acquiredAt: iso(r.occurred_at), recordedAt: iso(r.recorded_at),
+      },
+    });
+  }
+  for (const r of measurements) push(r, { ...empty, kind: 'MEASUREMENT', measurement: toMeasurementView(r) });
+  for (const r of outcomes) {
+    push(r, {
+      ...empty,
+      kind: 'OUTCOME',
+      outcome: {
+        id: r['outcome_id'], type: (r['outcome_type'] as string).toUpperCase(), occurredAt: iso(r.occurred_at), source: r['source'],
+        recistResponse: r['recist_response'], stage: r['stage'], timePoint: r['time_point'], notes: r['notes'], correctionCount: r['correction_count'],
+        changeReason: r['change_reason'], recordedAt: iso(r.recorded_at), versionRecordedAt: iso(r['version_recorded_at'] as Date),
+      },
+    });
+  }
+  for (const r of screenings) {
+    const recallKnown = !at || (r['recall_recorded_at'] !== null && (r['recall_recorded_at'] as Date).toISOString() <= at);
+    const assessmentKnown = !at || (r['assessment_recorded_at'] !== null && (r['assessment_recorded_at'] as Date).toISOString() <= at);
+    push(r, {
+      ...empty,
+      kind: 'SCREENING',
+      screening: {
+        id: r['screening_id'], programmeId: r['programme_id'], roundId: r['round_id'], siteId: r['site_id'], modality: r['modality'],
+        humanResult: r['human_result'], readerIds: r['reader_ids'], aiAlgorithmVersionId: r['ai_algorithm_version_id'], aiScore: r['ai_score'],
+        aiPositive: r['ai_positive'], screenedAt: iso(r.occurred_at), recalledAt: recallKnown ? iso(r['recalled_at'] as Date | null) : null,
+        recallReason: recallKnown ? r['recall_reason'] : null, assessmentOutcome: assessmentKnown ? r['assessment_outcome'] : null,
+        diagnosisDate: assessmentKnown ? r['diagnosis_date'] : null, stage: assessmentKnown ? r['stage'] : null,
+      },
+    });
+  }
+  const out = ids.map((id) => bySubject.get(id)!);
+  for (const list of out) {
+    // In the order things happened; same instant: the order they were recorded, then a fixed kind order.
+    list.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0) || Number(BigInt(a.position) - BigInt(b.position)) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  }
+  return out;
+}
+
+/** One timeline loader per request and asOf moment. */
+export class TimelineLoaders {
+  private readonly loaders = new Map<string, DataLoader<string, TimelineEntry[]>>();
+
+  constructor(private readonly ds: DataSource) {}
+
+  for(asOf: Date | null): DataLoader<string, TimelineEntry[]> {
+    const key = asOf?.toISOString() ?? 'now';
+    let loader = this.loaders.get(key);
+    if (!loader) this.loaders.set(key, (loader = new DataLoader((ids) => loadTimelines(this.ds, ids, asOf), { maxBatchSize: 1000 })));
+    return loader;
+  }
+}

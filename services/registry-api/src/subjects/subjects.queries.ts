@@ -1,0 +1,226 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { DataSource } from 'typeorm';
+import { ROLE_SCOPE_DIMENSIONS, outOfScope, scopeFilter, type VerifiedActor } from '../auth/actor.js';
+import { forbidden } from '../auth/auth.errors.js';
+import { pageSize, toConnection, decodeCursor, iso, Where, type Connection } from '../read-your-writes/connection.queries.js';
+import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
+
+export interface SubjectView {
+  readonly id: string;
+  readonly kind: 'TRIAL' | 'SCREENING';
+  readonly trialId: string | null;
+  readonly programmeId: string | null;
+  readonly pseudonym: string;
+  readonly siteId: string | null;
+  readonly armCode: string | null;
+  readonly stratum: string | null;
+  readonly status: string;
+  readonly consentVersion: string | null;
+  readonly consentDate: string | null;
+  readonly enrolledAt: string | null;
+  readonly randomisedAt: string | null;
+  readonly withdrawnAt: string | null;
+  readonly withdrawalReason: string | null;
+  readonly firstInvitedAt: string | null;
+  readonly version: number;
+  readonly updatedAt: string;
+  /** Not in the schema: the timeline resolver reads it. */
+  readonly asOf: Date | null;
+}
+
+export interface SubjectRecord {
+  subject_id: string;
+  kind: string;
+  trial_id: string | null;
+  programme_id: string | null;
+  pseudonym: string;
+  site_id: string | null;
+  arm_code: string | null;
+  stratum: string | null;
+  status: string;
+  consent_version: string | null;
+  consent_date: string | null;
+  enrolled_at: Date | null;
+  enrolled_recorded_at: Date | null;
+  randomised_at: Date | null;
+  randomised_recorded_at: Date | null;
+  withdrawn_at: Date | null;
+  withdrawn_recorded_at: Date | null;
+  withdrawal_reason: string | null;
+  first_invited_at: Date | null;
+  opted_out_at: Date | null;
+  position: string;
+  last_revision: string;
+  updated_at: Date;
+}
+
+export function toSubjectView(r: SubjectRecord, asOf: Date | null = null): SubjectView {
+  return {
+    id: r.subject_id,
+    kind: r.kind === 'trial' ? 'TRIAL' : 'SCREENING',
+    trialId: r.trial_id,
+    programmeId: r.programme_id,
+    pseudonym: r.pseudonym,
+    siteId: r.site_id,
+    armCode: r.arm_code,
+    stratum: r.stratum,
+    status: r.status,
+    consentVersion: r.consent_version,
+    consentDate: r.consent_date,
+    enrolledAt: iso(r.enrolled_at),
+    randomisedAt: iso(r.randomised_at),
+    withdrawnAt: iso(r.withdrawn_at),
+    withdrawalReason: r.withdrawal_reason,
+    firstInvitedAt: iso(r.first_invited_at),
+    version: Number(r.last_revision),
+    updatedAt: iso(r.updated_at)!,
+    asOf,
+  };
+}
+
+/**
+ * Which subjects an actor may see, as SQL on the subjects table (alias `s`): a role confined to trials sees trial
+ * subjects of its trials, one confined to programmes participants of its programmes (a biostatistician both),
+ * one confined to sites only subjects of its sites.
+ */
+export function subjectScopeSql(actor: VerifiedActor, w: Where, alias = 's'): void {
+  const dims = ROLE_SCOPE_DIMENSIONS[actor.role];
+  const parts: string[] = [];
+  for (const [dimension, column] of [['trial', 'trial_id'], ['programme', 'programme_id']] as const) {
+    if (!dims.includes(dimension)) continue;
+    const ids = scopeFilter(actor, dimension);
+    parts.push(ids === 'all' ? `${alias}.${column} IS NOT NULL` : `${alias}.${column} = ANY (${w.param([...ids])}::text[])`);
+  }
+  if (parts.length > 0) w.raw(`(${parts.join(' OR ')})`);
+  if (dims.includes('site')) {
+    const sites = scopeFilter(actor, 'site');
+    if (sites !== 'all') w.raw(`${alias}.site_id = ANY (${w.param([...sites])}::text[])`);
+  }
+}
+
+/** The same rule for one loaded subject. */
+export function subjectVisible(actor: VerifiedActor, s: { trial_id: string | null; programme_id: string | null; site_id: string | null }): boolean {
+  const dims = ROLE_SCOPE_DIMENSIONS[actor.role];
+  const byTrial = dims.includes('trial') && s.trial_id !== null && !outOfScope(actor, 'trial', s.trial_id);
+  const byProgramme = dims.includes('programme') && s.programme_id !== null && !outOfScope(actor, 'programme', s.programme_id);
+  if ((dims.includes('trial') || dims.includes('programme')) && !byTrial && !byProgramme) return false;
+  return !dims.includes('site') || (s.site_id !== null && !outOfScope(actor, 'site', s.site_id));
+}
+
+export function isConfined(actor: VerifiedActor): boolean {
+  return ROLE_SCOPE_DIMENSIONS[actor.role].length > 0;
+}
+
+export class GetSubjectQuery extends Query<SubjectView | null> {
+  constructor(
+    readonly actor: VerifiedActor,
+    readonly id: string,
+    readonly consistentWith: bigint | null,
+    readonly asOf: Date | null,
+  ) {
+    super();
+  }
+}
+
+export class ListSubjectsQuery extends Query<Connection<SubjectView>> {
+  constructor(
+    readonly actor: VerifiedActor,
+    readonly filter: { trialId?: string | null; programmeId?: string | null; siteId?: string | null; armCode?: string | null; status?: string | null },
+    readonly first: number | null,
+    readonly after: string | null,
+    readonly consistentWith: bigint | null,
+  ) {
+    super();
+  }
+}
+
+/** Folds a subject's events recorded up to `asOf` into the fields the read model keeps (what was known then). */
+function subjectAsOf(current: SubjectRecord, events: readonly { type: string; data: Record<string, unknown>; recordedAt: Date }[], asOf: Date): SubjectRecord | null {
+  const known = events.filter((e) => e.recordedAt <= asOf);
+  if (known.length === 0) return null;
+  const r: SubjectRecord = {
+    ...current, site_id: current.kind === 'trial' ? current.site_id : null, arm_code: null, stratum: null, randomised_at: null, withdrawn_at: null,
+    withdrawal_reason: null, opted_out_at: null, status: current.kind === 'trial' ? 'enrolled' : 'invited', last_revision: String(known.length - 1),
+    updated_at: known.at(-1)!.recordedAt,
+  };
+  for (const e of known) {
+    const d = e.data;
+    switch (e.type) {
+      case 'SubjectRandomised':
+        Object.assign(r, { arm_code: d['armCode'], stratum: d['stratum'], status: 'randomised', randomised_at: new Date(d['occurredAt'] as string) });
+        break;
+      case 'SubjectWithdrawn':
+        Object.assign(r, { status: 'withdrawn', withdrawn_at: new Date(d['occurredAt'] as string), withdrawal_reason: d['reason'] });
+        break;
+      case 'ParticipantInvited':
+        r.status = 'invited';
+        break;
+      case 'ScreeningRecorded':
+        Object.assign(r, { status: 'screened', site_id: d['siteId'] });
+        break;
+      case 'RecallRecorded':
+        r.status = 'recalled';
+        break;
+      case 'AssessmentOutcomeRecorded':
+        r.status = 'assessed';
+        break;
+      case 'ParticipantOptedOut':
+        Object.assign(r, { status: 'opted_out', opted_out_at: new Date(d['occurredAt'] as string) });
+        break;
+      default:
+        break;
+    }
+  }
+  return r;
+}
+
+@QueryHandler(GetSubjectQuery)
+export class GetSubjectHandler implements IQueryHandler<GetSubjectQuery, SubjectView | null> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ryw: ReadYourWrites,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute({ actor, id, consistentWith, asOf }: GetSubjectQuery): Promise<SubjectView | null> {
+    await this.ryw.waitFor(consistentWith, READS.subjects);
+    const [row] = (await this.dataSource.query(`SELECT * FROM read_model.subjects WHERE subject_id = $1`, [id])) as SubjectRecord[];
+    // Missing and out of scope look the same to a confined actor.
+    if (!row) {
+      if (isConfined(actor)) throw forbidden();
+      return null;
+    }
+    if (!subjectVisible(actor, row)) throw forbidden();
+    if (!asOf) return toSubjectView(row);
+    const events = await this.store.readStream(`subject-${id}`);
+    const then = subjectAsOf(row, events as never, asOf);
+    return then ? toSubjectView(then, asOf) : null;
+  }
+}
+
+@QueryHandler(ListSubjectsQuery)
+export class ListSubjectsHandler implements IQueryHandler<ListSubjectsQuery, Connection<SubjectView>> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ryw: ReadYourWrites,
+  ) {}
+
+  async execute(q: ListSubjectsQuery): Promise<Connection<SubjectView>> {
+    await this.ryw.waitFor(q.consistentWith, READS.subjects);
+    const first = pageSize(q.first, 50);
+    const w = new Where()
+      .add('s.trial_id = $?', q.filter.trialId)
+      .add('s.programme_id = $?', q.filter.programmeId)
+      .add('s.site_id = $?', q.filter.siteId)
+      .add('s.arm_code = $?', q.filter.armCode)
+      .add('s.status = $?', q.filter.status);
+    subjectScopeSql(q.actor, w);
+    const countSql = `SELECT count(*)::int AS n FROM read_model.subjects s ${w.sql}`;
+    const countParams = [...w.params];
+    w.add('s.position > $?::bigint', decodeCursor(q.after));
+    const rows = (await this.dataSource.query(`SELECT * FROM read_model.subjects s ${w.sql} ORDER BY s.position LIMIT ${first + 1}`, w.params)) as SubjectRecord[];
+    return toConnection(rows, first, (r) => toSubjectView(r), async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
+  }
+}
