@@ -9,13 +9,15 @@ import { RegisterTrialCommand } from './register-trial.handler.js';
 import { TrialsCommandsModule } from './trials-commands.module.js';
 
 const coordinator = inProcessActor('coord-1', 'coordinator');
-const origin = (commandId = randomUUID(), extra: { reason?: string; expectedVersion?: number } = {}) =>
+const origin = (commandId: string = randomUUID(), extra: { reason?: string; expectedVersion?: number } = {}) =>
   originFor(coordinator, { commandId, expectedVersion: extra.expectedVersion }, 'corr', extra.reason);
 
-const trial = (trialId: string, identifiers: RegisterTrial['identifiers']): RegisterTrial => ({
+// The system may be left out (the decider detects it), as GraphQL clients do.
+type IdentifierInput = { readonly system?: RegisterTrial['identifiers'][number]['system']; readonly value: string };
+const trial = (trialId: string, identifiers: readonly IdentifierInput[]): RegisterTrial => ({
   type: 'RegisterTrial',
   trialId,
-  identifiers,
+  identifiers: identifiers as RegisterTrial['identifiers'],
   title: 'Sarcopenia and survival under immunotherapy',
   phase: 'III',
   sponsor: 'Registry Oncology Group',
