@@ -31,4 +31,7 @@ export * from './subject/subject.state.js';
 export * from './subject/subject.pseudonym.js';
 export * from './subject/subject.measurement.rules.js';
 export * from './subject/subject.decider.js';
+export * from './subject/subject.personal.js';
+export * from './subject/subject.privacy.decider.js';
+export * from './subject/pseudonym-linkage.decider.js';
 export * from './recist/index.js';

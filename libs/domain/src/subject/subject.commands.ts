@@ -9,6 +9,7 @@ import type {
   OutcomeType,
   RecistResponse,
 } from './subject.events.js';
+import type { PersonalDataEnvelope } from './subject.personal.js';
 
 interface SubjectCommandBase {
   readonly subjectId: string;
@@ -23,6 +24,8 @@ export interface EnrolSubject extends SubjectCommandBase {
   readonly consentVersion: string;
   /** YYYY-MM-DD */
   readonly consentDate: string;
+  /** Sealed by the API with the subject's key before deciding (PersonalDataVault). */
+  readonly personal?: PersonalDataEnvelope | null;
 }
 
 export interface RandomiseSubject extends SubjectCommandBase {
@@ -46,6 +49,8 @@ export interface InviteParticipant extends SubjectCommandBase {
   readonly roundId: string;
   readonly pseudonym: string;
   readonly invitedOn: string;
+  /** Sealed by the API with the subject's key before deciding (PersonalDataVault). */
+  readonly personal?: PersonalDataEnvelope | null;
 }
 
 export interface RecordScreening extends SubjectCommandBase {
@@ -167,3 +172,17 @@ export type ScreeningSubjectCommand = InviteParticipant | RecordScreening | Reco
 export type MeasurementCommand = RecordMeasurement | CorrectMeasurement | RetractMeasurement | AcceptMeasurementReading;
 export type OutcomeCommand = RecordOutcome | CorrectOutcome;
 export type SubjectCommand = TrialSubjectCommand | ScreeningSubjectCommand | MeasurementCommand | OutcomeCommand;
+
+// ---- privacy (subject.privacy.decider.ts; not part of SubjectCommand, so the subject handler's tables stay as they are)
+export interface RecordPersonalData extends SubjectCommandBase {
+  readonly type: 'RecordPersonalData';
+  readonly personal: PersonalDataEnvelope;
+}
+
+/** Crypto-shredding: the API destroys the subject's key; this records the fact (admin, with a reason). */
+export interface EraseSubject extends SubjectCommandBase {
+  readonly type: 'EraseSubject';
+  readonly reason: string;
+}
+
+export type SubjectPrivacyCommand = RecordPersonalData | EraseSubject;

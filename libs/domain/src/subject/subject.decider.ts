@@ -66,6 +66,7 @@ import {
   type SubjectEvent,
 } from './subject.events.js';
 import { evaluateValue, optionalStage } from './subject.measurement.rules.js';
+import { optionalPersonalEnvelope } from './subject.personal.js';
 import { requirePseudonym } from './subject.pseudonym.js';
 import {
   evolveSubject,
@@ -193,7 +194,13 @@ function enrol(c: EnrolSubject, state: SubjectState, ctx: SubjectDecisionContext
   const trial = requireWritableTrial(ctx.trial, trialId);
   if (!trial.enrolmentOpen) reject(TrialErrors.ENROLMENT_NOT_OPEN, 'trialId', `Enrolment in ${trialId} is not open`);
   if (!trial.activeSiteIds.includes(siteId)) reject(TrialErrors.SITE_NOT_ACTIVE, 'siteId', `Site ${siteId} is not active in ${trialId}`);
-  return [{ type: 'SubjectEnrolled', data: { subjectId, trialId, pseudonym, siteId, consentVersion, consentDate: consentDate.iso, occurredAt: consentDate.iso } }];
+  const personal = optionalPersonalEnvelope(c.personal, subjectId);
+  return [
+    {
+      type: 'SubjectEnrolled',
+      data: { subjectId, trialId, pseudonym, siteId, consentVersion, consentDate: consentDate.iso, occurredAt: consentDate.iso, ...(personal ? { personal } : {}) },
+    },
+  ];
 }
 
 function randomise(c: RandomiseSubject, state: SubjectState, ctx: SubjectDecisionContext, subjectId: string): SubjectEvent[] {
@@ -232,6 +239,7 @@ function invite(c: InviteParticipant, state: SubjectState, ctx: SubjectDecisionC
   const roundId = requireId(c.roundId, 'roundId');
   const pseudonym = requirePseudonym(c.pseudonym);
   const invitedOn = requireNotInFuture(parseClinicalDate(c.invitedOn, 'invitedOn'), ctx.now, 'invitedOn');
+  const personal = optionalPersonalEnvelope(c.personal, subjectId);
   if (state.kind === 'trial') reject(SubjectErrors.SUBJECT_NOT_IN_PROGRAMME, 'subjectId', 'A trial subject cannot be invited to screening under the same id');
   if (state.kind === 'screening') {
     if (state.programmeId !== programmeId) reject(SubjectErrors.SUBJECT_IN_OTHER_PROGRAMME, 'programmeId', `The participant belongs to programme ${state.programmeId}`);
@@ -239,6 +247,7 @@ function invite(c: InviteParticipant, state: SubjectState, ctx: SubjectDecisionC
     if (state.optedOutOn !== null) reject(SubjectErrors.PARTICIPANT_OPTED_OUT, 'subjectId', `The participant opted out on ${state.optedOutOn}`);
     if (lookup(state.invitations, roundId)) reject(SubjectErrors.ALREADY_INVITED_IN_ROUND, 'roundId', `Already invited in round ${roundId}`);
     if (state.deathDate !== null) reject(SubjectErrors.DATE_AFTER_DEATH, 'invitedOn', 'The participant has died');
+    if (personal && state.erasedAt !== undefined) reject(SubjectErrors.SUBJECT_ERASED, 'personal', 'The participant’s personal data was erased; none is recorded again');
   }
   const programme = ctx.programme;
   if (!programme) reject(ProgrammeErrors.PROGRAMME_NOT_FOUND, 'programmeId', `Programme ${programmeId} is not defined`);
@@ -247,7 +256,7 @@ function invite(c: InviteParticipant, state: SubjectState, ctx: SubjectDecisionC
   if (!round) reject(ProgrammeErrors.ROUND_NOT_FOUND, 'roundId', `Programme ${programmeId} has no round ${roundId}`);
   if (round.status !== 'open') reject(ProgrammeErrors.ROUND_NOT_OPEN, 'roundId', `Round ${roundId} is closed`);
   if (isBeforeDay(invitedOn, storedDate(round.opensOn))) reject(SubjectErrors.INVITATION_BEFORE_ROUND_OPENS, 'invitedOn', `Round ${roundId} opens on ${round.opensOn}`);
-  return [{ type: 'ParticipantInvited', data: { subjectId, programmeId, roundId, pseudonym, occurredAt: invitedOn.iso } }];
+  return [{ type: 'ParticipantInvited', data: { subjectId, programmeId, roundId, pseudonym, occurredAt: invitedOn.iso, ...(personal ? { personal } : {}) } }];
 }
 
 function recordScreening(c: RecordScreening, state: SubjectState, ctx: SubjectDecisionContext, subjectId: string): SubjectEvent[] {

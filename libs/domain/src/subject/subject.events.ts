@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../decider.js';
 import type { ImagingModality } from '../study/imaging.vocabulary.js';
+import type { PersonalDataEnvelope } from './subject.personal.js';
 
 export const MEASUREMENT_METHODS = ['manual', 'semi_automatic', 'ai'] as const;
 export type MeasurementMethod = (typeof MEASUREMENT_METHODS)[number];
@@ -24,13 +25,25 @@ type SubjectData<T> = { readonly subjectId: string } & T;
 // ---- trial side ------------------------------------------------------------------------------------------------
 export type SubjectEnrolled = DomainEvent<
   'SubjectEnrolled',
-  SubjectData<{ trialId: string; pseudonym: string; siteId: string; consentVersion: string; consentDate: string; occurredAt: string }>
+  SubjectData<{
+    trialId: string;
+    pseudonym: string;
+    siteId: string;
+    consentVersion: string;
+    consentDate: string;
+    occurredAt: string;
+    /** Year of birth, sex, comment: sealed with the subject's key (subject.personal.ts); absent when none given. */
+    personal?: PersonalDataEnvelope;
+  }>
 >;
 export type SubjectRandomised = DomainEvent<'SubjectRandomised', SubjectData<{ trialId: string; armCode: string; stratum: string; occurredAt: string }>>;
 export type SubjectWithdrawn = DomainEvent<'SubjectWithdrawn', SubjectData<{ trialId: string; reason: string; occurredAt: string }>>;
 
 // ---- screening side --------------------------------------------------------------------------------------------
-export type ParticipantInvited = DomainEvent<'ParticipantInvited', SubjectData<{ programmeId: string; roundId: string; pseudonym: string; occurredAt: string }>>;
+export type ParticipantInvited = DomainEvent<
+  'ParticipantInvited',
+  SubjectData<{ programmeId: string; roundId: string; pseudonym: string; occurredAt: string; personal?: PersonalDataEnvelope }>
+>;
 export interface AiReading {
   readonly algorithmVersionId: string;
   readonly score: number;
@@ -133,6 +146,15 @@ export type OutcomeCorrected = DomainEvent<
   SubjectData<OutcomeDetails & { outcomeId: string; outcomeType: OutcomeType; previous: OutcomeDetails; reason: string; correctedAt: string }>
 >;
 
+// ---- privacy (both sides) --------------------------------------------------------------------------------------
+/** Personal fields recorded (or re-recorded: the latest envelope wins) after enrolment or invitation. */
+export type PersonalDataRecorded = DomainEvent<'PersonalDataRecorded', SubjectData<{ personal: PersonalDataEnvelope; recordedAt: string }>>;
+/**
+ * The subject's data key was destroyed: every personal envelope of this subject is unreadable from now on. Carries no
+ * personal data; the reason is the erasure's justification (e.g. the request reference), never the person's details.
+ */
+export type SubjectErased = DomainEvent<'SubjectErased', SubjectData<{ reason: string; erasedAt: string }>>;
+
 export type SubjectEvent =
   | SubjectEnrolled
   | SubjectRandomised
@@ -148,4 +170,6 @@ export type SubjectEvent =
   | MeasurementRetracted
   | MeasurementReadingAccepted
   | OutcomeRecorded
-  | OutcomeCorrected;
+  | OutcomeCorrected
+  | PersonalDataRecorded
+  | SubjectErased;

@@ -35,6 +35,8 @@ interface SubjectCommon {
   readonly outcomes: Readonly<Record<string, OutcomeInfo>>;
   /** Date of the recorded death outcome (as corrected), if any. */
   readonly deathDate: string | null;
+  /** Set by SubjectErased: the subject's personal data key is gone; no new personal data is accepted. */
+  readonly erasedAt?: string;
 }
 
 export interface TrialSubjectState extends SubjectCommon {
@@ -159,6 +161,8 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
     }
     case 'MeasurementReadingAccepted':
       return state;
+    case 'SubjectErased':
+      return { ...state, erasedAt: event.data.erasedAt };
     case 'OutcomeRecorded':
     case 'OutcomeCorrected': {
       const { outcomeId, outcomeType, occurredAt, source, recistResponse, stage } = event.data;
