@@ -16,6 +16,7 @@ import { eventStoreOptions, type AppConfig } from './config/app-config.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { StatusModule } from './status/status.module.js';
+import { ReadModelQueriesModule } from './read-your-writes/read-model-queries.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -47,6 +48,7 @@ export class AppModule {
         GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),
         CommandsModule,
         StatusModule,
+        ReadModelQueriesModule.forRoot({ timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
         ...(config.PROJECTOR === 'embedded'
           ? [
               ProjectorModule,

@@ -1,0 +1,171 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import type { VerifiedActor } from '../auth/actor.js';
+import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-your-writes/connection.queries.js';
+import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
+import { subjectScopeSql } from '../subjects/subjects.queries.js';
+
+export interface MeasurementFilter {
+  subjectId?: string | null;
+  trialId?: string | null;
+  programmeId?: string | null;
+  armCode?: string | null;
+  siteId?: string | null;
+  timePoint?: string | null;
+  biomarkerId?: string | null;
+  biomarkerVersion?: number | null;
+  method?: string | null;
+  algorithmVersionId?: string | null;
+  readerId?: string | null;
+  lesionTrackingUid?: string | null;
+  studyInstanceUid?: string | null;
+  occurredFrom?: Date | null;
+  occurredBefore?: Date | null;
+  recordedFrom?: Date | null;
+  recordedBefore?: Date | null;
+}
+
+/** A measurements row joined with its subject's arm and site. */
+export interface MeasurementRecord {
+  measurement_id: string;
+  version: number;
+  position: string;
+  subject_id: string;
+  trial_id: string | null;
+  programme_id: string | null;
+  biomarker_id: string;
+  biomarker_version: number;
+  value_kind: string;
+  value: number | null;
+  unit: string | null;
+  category: string | null;
+  original_value: number | null;
+  original_unit: string | null;
+  study_instance_uid: string;
+  series_instance_uid: string | null;
+  time_point: string;
+  lesion_tracking_uid: string | null;
+  lesion_label: string | null;
+  lesion_finding_site: string | null;
+  lesion_role: string | null;
+  method: string;
+  algorithm_version_id: string | null;
+  reader_id: string | null;
+  occurred_at: Date;
+  recorded_at: Date;
+  version_recorded_at: Date;
+  correction_count: number;
+  retracted: boolean;
+  change_reason: string | null;
+  adjudication: string | null;
+  arm_code: string | null;
+  subject_site_id: string | null;
+}
+
+/** The measurement version that was current at `asOf` (or now), as SQL on alias `m`. */
+export function versionAt(asOf: Date | null, w: Where): string {
+  if (!asOf) return 'm.superseded_at IS NULL';
+  const p = w.param(asOf.toISOString());
+  return `m.version_recorded_at <= ${p}::timestamptz AND (m.superseded_at IS NULL OR m.superseded_at > ${p}::timestamptz)`;
+}
+
+/** Subject columns as known at `asOf`: the arm only once the randomisation was recorded. */
+export function subjectColumns(asOf: Date | null, w: Where): string {
+  if (!asOf) return 's.arm_code, s.site_id AS subject_site_id';
+  return `CASE WHEN s.randomised_recorded_at <= ${w.param(asOf.toISOString())}::timestamptz THEN s.arm_code END AS arm_code, s.site_id AS subject_site_id`;
+}
+
+export function toMeasurementView(r: MeasurementRecord) {
+  return {
+    id: r.measurement_id,
+    version: r.version,
+    subjectId: r.subject_id,
+    trialId: r.trial_id,
+    programmeId: r.programme_id,
+    armCode: r.arm_code,
+    siteId: r.subject_site_id,
+    timePoint: r.time_point,
+    biomarkerId: r.biomarker_id,
+    biomarkerVersion: r.biomarker_version,
+    valueKind: r.value_kind.toUpperCase(),
+    value: r.value,
+    unit: r.unit,
+    category: r.category,
+    originalValue: r.original_value,
+    originalUnit: r.original_unit,
+    correctionCount: r.correction_count,
+    retracted: r.retracted,
+    changeReason: r.change_reason,
+    adjudication: r.adjudication,
+    method: r.method.toUpperCase(),
+    algorithmVersionId: r.algorithm_version_id,
+    readerId: r.reader_id,
+    lesion: r.lesion_tracking_uid
+      ? { trackingUid: r.lesion_tracking_uid, label: r.lesion_label ?? '', findingSite: r.lesion_finding_site, role: r.lesion_role ?? '' }
+      : null,
+    studyInstanceUid: r.study_instance_uid,
+    seriesInstanceUid: r.series_instance_uid,
+    occurredAt: iso(r.occurred_at)!,
+    recordedAt: iso(r.recorded_at)!,
+    versionRecordedAt: iso(r.version_recorded_at)!,
+    position: r.position,
+  };
+}
+
+export type MeasurementView = ReturnType<typeof toMeasurementView>;
+
+export class ListMeasurementsQuery extends Query<Connection<MeasurementView>> {
+  constructor(
+    readonly actor: VerifiedActor,
+    readonly filter: MeasurementFilter,
+    readonly first: number | null,
+    readonly after: string | null,
+    readonly includeRetracted: boolean,
+    readonly consistentWith: bigint | null,
+    readonly asOf: Date | null,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ListMeasurementsQuery)
+export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQuery, Connection<MeasurementView>> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ryw: ReadYourWrites,
+  ) {}
+
+  async execute(q: ListMeasurementsQuery): Promise<Connection<MeasurementView>> {
+    await this.ryw.waitFor(q.consistentWith, READS.measurements);
+    const first = pageSize(q.first, 100);
+    const f = q.filter;
+    const w = new Where();
+    w.raw(versionAt(q.asOf, w));
+    if (!q.includeRetracted) w.raw('NOT m.retracted');
+    w.add('m.subject_id = $?', f.subjectId)
+      .add('m.trial_id = $?', f.trialId)
+      .add('m.programme_id = $?', f.programmeId)
+      .add('s.arm_code = $?', f.armCode)
+      .add('s.site_id = $?', f.siteId)
+      .add('m.time_point = $?', f.timePoint)
+      .add('m.biomarker_id = $?', f.biomarkerId)
+      .add('m.biomarker_version = $?', f.biomarkerVersion)
+      .add('m.method = $?', f.method?.toLowerCase())
+      .add('m.algorithm_version_id = $?', f.algorithmVersionId)
+      .add('m.reader_id = $?', f.readerId)
+      .add('m.lesion_tracking_uid = $?', f.lesionTrackingUid)
+      .add('m.study_instance_uid = $?', f.studyInstanceUid)
+      .add('m.occurred_at >= $?', f.occurredFrom?.toISOString())
+      .add('m.occurred_at < $?', f.occurredBefore?.toISOString())
+      .add('m.recorded_at >= $?', f.recordedFrom?.toISOString())
+      .add('m.recorded_at < $?', f.recordedBefore?.toISOString());
+    subjectScopeSql(q.actor, w);
+    const from = 'FROM read_model.measurements m JOIN read_model.subjects s ON s.subject_id = m.subject_id';
+    const countSql = `SELECT count(*)::int AS n ${from} ${w.sql}`;
+    const countParams = [...w.params];
+    const columns = subjectColumns(q.asOf, w);
+    w.add('m.position > $?::bigint', decodeCursor(q.after));
+    const rows = (await this.dataSource.query(`SELECT m.*, ${columns} ${from} ${w.sql} ORDER BY m.position LIMIT ${first + 1}`, w.params)) as MeasurementRecord[];
+    return toConnection(rows, first, toMeasurementView, async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
+  }
+}
