@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { comparePositions, type RecordedEvent } from '../event-store.js';
+import { START, comparePositions, type RecordedEvent } from '../event-store.js';
 import { event, runEventStoreContract, uniqueCategory } from '../testing/event-store.contract.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
@@ -132,6 +132,28 @@ describe('PostgresEventStore in the database itself', () => {
       // The sequence alone would have ordered them differently: commit order really was shuffled.
       const bySequence = [...all].sort((a, b) => (a.position.prepare < b.position.prepare ? -1 : 1)).map((e) => e.id);
       expect(bySequence).not.toEqual(all.map((e) => e.id));
+    });
+
+    it('keeps numeric order when transaction ids cross a power of ten (no text ordering of xid8)', async () => {
+      const cat = uniqueCategory();
+      const current = BigInt((await owner.query<{ x: string }>(`SELECT pg_current_xact_id()::text AS x`)).rows[0]!.x);
+      let nextPower = 10n;
+      while (nextPower <= current + 5n) nextPower *= 10n;
+      // Stop a few transactions short of the boundary so the appends below straddle it.
+      await owner.query(`CREATE OR REPLACE PROCEDURE pg_temp.burn_xids(n bigint) LANGUAGE plpgsql AS $$
+        BEGIN FOR i IN 1..n LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$`);
+      await owner.query(`CALL pg_temp.burn_xids($1)`, [(nextPower - current - 4n).toString()]);
+      for (let i = 0; i < 10; i++) await store.appendToStream(`${cat}-${i % 3}`, [event(`E${i}`)], { expectedRevision: 'any' });
+      const ids = (await store.readAll({ filter: { streamCategories: [cat] } })).map((e) => e.position.commit);
+      expect(ids.some((x) => x < nextPower) && ids.some((x) => x >= nextPower)).toBe(true);
+      // Page the way a subscription does: small batches, each after the last position seen.
+      const paged: string[] = [];
+      for (let after = START, page = await store.readAll({ filter: { streamCategories: [cat] }, maxCount: 3 }); page.length > 0; ) {
+        paged.push(...page.map((e) => e.type));
+        after = page.at(-1)!.position;
+        page = await store.readAll({ after, filter: { streamCategories: [cat] }, maxCount: 3 });
+      }
+      expect(paged).toEqual(Array.from({ length: 10 }, (_, i) => `E${i}`));
     });
 
     it('holds back events of a committed transaction while an older one is still open', async () => {

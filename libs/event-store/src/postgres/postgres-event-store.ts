@@ -24,7 +24,9 @@ import { contentDigest } from '../hash-chain.js';
 import { createChainVerifier } from '../verify-chains.js';
 
 const NOTIFY_CHANNEL = 'event_store_appended';
-const COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_revision, event_type, data, metadata, hash, recorded_at`;
+// The commit position gets its own output name: an alias equal to the column would make `ORDER BY transaction_id`
+// sort by the text form ('10000' < '9163'), skipping events whenever transaction ids cross a power of ten.
+const COLUMNS = `global_position, transaction_id::text AS commit_position, event_id, stream_id, stream_revision, event_type, data, metadata, hash, recorded_at`;
 
 export interface PostgresEventStoreOptions {
   /** Used when no pool is given. */
@@ -37,7 +39,7 @@ export interface PostgresEventStoreOptions {
 
 interface EventRow {
   global_position: string;
-  transaction_id: string;
+  commit_position: string;
   event_id: string;
   stream_id: string;
   stream_revision: string;
@@ -54,7 +56,7 @@ function toEvent(r: EventRow): RecordedEvent {
     streamId: r.stream_id,
     type: r.event_type,
     revision: BigInt(r.stream_revision),
-    position: { commit: BigInt(r.transaction_id), prepare: BigInt(r.global_position) },
+    position: { commit: BigInt(r.commit_position), prepare: BigInt(r.global_position) },
     data: r.data,
     metadata: r.metadata,
     recordedAt: r.recorded_at,
@@ -113,6 +115,7 @@ export class PostgresEventStore implements EventStore {
         ],
       });
       const row = rows[0]!;
+      this.announceAppend();
       return {
         nextExpectedRevision: BigInt(row.next_revision),
         position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
@@ -172,7 +175,7 @@ export class PostgresEventStore implements EventStore {
                AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
                AND ($4::text[] IS NULL OR category = ANY ($4))
                AND ($5::text[] IS NULL OR event_type = ANY ($5))
-             ORDER BY transaction_id, global_position
+             ORDER BY events.transaction_id, events.global_position
              LIMIT $3`,
       values: [
         after.commit < 0n ? '0' : after.commit.toString(),
@@ -183,6 +186,26 @@ export class PostgresEventStore implements EventStore {
       ],
     });
     return rows.map(toEvent);
+  }
+
+  private notifyScheduled = false;
+
+  /**
+   * Wakes subscribers after an append has committed: in-process ones directly, other processes with one
+   * NOTIFY per burst of appends, sent outside any append transaction (inside one, NOTIFY's commit lock would
+   * serialise concurrent commits). Notifications are hints only; subscribers also poll.
+   */
+  private announceAppend(): void {
+    this.wakeups.emit('append');
+    if (this.notifyScheduled || this.closed) return;
+    this.notifyScheduled = true;
+    setImmediate(() => {
+      this.notifyScheduled = false;
+      if (this.closed) return;
+      this.ensureListener()
+        .then(() => this.listener?.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`))
+        .catch(() => undefined);
+    });
   }
 
   private async ensureListener(): Promise<void> {
@@ -196,6 +219,8 @@ export class PostgresEventStore implements EventStore {
         this.listening = undefined;
       });
       await client.connect();
+      // This session only sends and receives wake-up hints: no need to wait for their commit to reach disk.
+      await client.query(`SET synchronous_commit = off`);
       await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
       this.listener = client;
     })().catch((err: unknown) => {
