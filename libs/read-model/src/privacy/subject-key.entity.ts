@@ -29,3 +29,13 @@ export class PseudonymKey {
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;
 }
+
+/** Tombstone of an erased subject (migrations/1764270000000-privacy-erasure.ts): no key is ever created for it again. */
+@Entity({ schema: 'privacy', name: 'erased_subjects' })
+export class ErasedSubject {
+  @PrimaryColumn('text', { name: 'subject_id' })
+  subjectId!: string;
+
+  @Column('timestamptz', { name: 'erased_at', default: () => 'now()' })
+  erasedAt!: Date;
+}

@@ -1,0 +1,65 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../config/app-config.js';
+import { KEY_BYTES } from './privacy-crypto.js';
+
+export const PRIVACY_MASTER_KEY = Symbol('PRIVACY_MASTER_KEY');
+
+export interface MasterKey {
+  readonly key: Buffer;
+  /** First 16 hex digits of SHA-256(key): names the key in logs without revealing it. */
+  readonly fingerprint: string;
+  readonly source: 'environment' | 'file';
+}
+
+const fingerprint = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 16);
+
+/** 32 bytes as 64 hex digits or base64 / base64url (`openssl rand -base64 32`). */
+export function parseMasterKey(value: string, variable = 'PRIVACY_MASTER_KEY'): Buffer {
+  const v = value.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : /^[A-Za-z0-9+/_-]{43}={0,1}$/.test(v) ? Buffer.from(v, 'base64') : undefined;
+  if (!key || key.length !== KEY_BYTES) throw new ConfigError(variable, 'must be 32 random bytes, as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)');
+  return key;
+}
+
+/**
+ * Boot-time check (called from loadConfig): a malformed key stops the process, and production refuses to start
+ * without one, since a key file next to the database would be destroyed or copied together with it.
+ */
+export function checkPrivacyMasterKey(env: NodeJS.ProcessEnv, nodeEnv: string): void {
+  const value = env['PRIVACY_MASTER_KEY'];
+  if (value !== undefined && value !== '') parseMasterKey(value);
+  else if (nodeEnv === 'production') throw new ConfigError('PRIVACY_MASTER_KEY', 'is required in production: it wraps every subject and study key (32 random bytes, base64 or hex)');
+}
+
+/**
+ * The key-encryption key: PRIVACY_MASTER_KEY, or in development a key created on first use at
+ * DATA_DIR/privacy/master-key (mode 0600, atomic like the local signing key, kept across restarts).
+ */
+export async function loadMasterKey(options: { readonly NODE_ENV: string; readonly DATA_DIR: string }, env: NodeJS.ProcessEnv = process.env): Promise<MasterKey> {
+  checkPrivacyMasterKey(env, options.NODE_ENV);
+  const value = env['PRIVACY_MASTER_KEY'];
+  if (value !== undefined && value !== '') {
+    const key = parseMasterKey(value);
+    return { key, fingerprint: fingerprint(key), source: 'environment' };
+  }
+  const dir = resolve(join(options.DATA_DIR, 'privacy'));
+  const path = join(dir, 'master-key');
+  let text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(aside, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      await link(aside, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      await unlink(aside);
+    }
+    text = await readFile(path, 'utf8');
+  }
+  const key = parseMasterKey(text, path);
+  return { key, fingerprint: fingerprint(key), source: 'file' };
+}

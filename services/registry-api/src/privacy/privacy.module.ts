@@ -1,0 +1,33 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { loadMasterKey, PRIVACY_MASTER_KEY } from './master-key.js';
+import { PersonalDataVault } from './personal-data-vault.js';
+import { PrivacyResolver } from './privacy.resolver.js';
+import { PrivacyService } from './privacy.service.js';
+import { PseudonymService } from './pseudonym.service.js';
+
+export interface PrivacyModuleOptions {
+  readonly NODE_ENV: string;
+  readonly DATA_DIR: string;
+}
+
+/**
+ * Keyed pseudonyms and crypto-shredding (README.md). Needs the TypeORM DataSource and the CommandRunner; exports
+ * PersonalDataVault and PrivacyService so the subject write side can seal personal fields before deciding.
+ */
+@Module({})
+export class PrivacyModule {
+  static forRoot(options: PrivacyModuleOptions, env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    return {
+      module: PrivacyModule,
+      global: true,
+      providers: [
+        { provide: PRIVACY_MASTER_KEY, useFactory: () => loadMasterKey(options, env) },
+        PersonalDataVault,
+        PseudonymService,
+        PrivacyService,
+        PrivacyResolver,
+      ],
+      exports: [PersonalDataVault, PrivacyService],
+    };
+  }
+}
