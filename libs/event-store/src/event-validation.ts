@@ -47,15 +47,21 @@ function assertObject(value: unknown, field: string): void {
   assertJson(value, field);
 }
 
-/** Validates a whole append before anything is written; returns the serialised size of each event. */
-export function validateAppend(streamId: unknown, events: readonly EventData[]): void {
+/** The JSON text of an event's data and metadata, produced once by validation and reused to send it. */
+export interface SerialisedEvent {
+  readonly data: string;
+  readonly metadata: string;
+}
+
+/** Validates a whole append before anything is written; returns each event's serialised data and metadata. */
+export function validateAppend(streamId: unknown, events: readonly EventData[]): SerialisedEvent[] {
   validateStreamId(streamId);
   if (!Array.isArray(events) || events.length === 0) throw new InvalidEventError('events', 'an append needs at least one event');
   if (events.length > MAX_EVENTS_PER_APPEND) {
     throw new InvalidEventError('events', `at most ${MAX_EVENTS_PER_APPEND} events per append, got ${events.length}`);
   }
   const ids = new Set<string>();
-  events.forEach((e, i) => {
+  return events.map((e, i) => {
     const f = `events[${i}]`;
     if (typeof e !== 'object' || e === null) throw new InvalidEventError(f, `${f} must be an object`);
     if (typeof e.id !== 'string' || !UUID.test(e.id)) throw new InvalidEventError(`${f}.id`, `${f}.id must be a lower-case UUID`);
@@ -66,7 +72,10 @@ export function validateAppend(streamId: unknown, events: readonly EventData[]):
     }
     assertObject(e.data, `${f}.data`);
     if (e.metadata !== undefined) assertObject(e.metadata, `${f}.metadata`);
-    const size = Buffer.byteLength(JSON.stringify(e.data)) + (e.metadata ? Buffer.byteLength(JSON.stringify(e.metadata)) : 0);
+    const data = JSON.stringify(e.data);
+    const metadata = e.metadata ? JSON.stringify(e.metadata) : '{}';
+    const size = Buffer.byteLength(data) + Buffer.byteLength(metadata);
     if (size > MAX_EVENT_BYTES) throw new InvalidEventError(f, `${f} is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
+    return { data, metadata };
   });
 }

@@ -98,7 +98,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
-    validateAppend(streamId, events);
+    const serialised = validateAppend(streamId, events);
     const expected = expectedCode(options.expectedRevision);
     try {
       const { rows } = await this.pool.query<{ next_revision: string; commit_position: string; prepare_position: string }>({
@@ -109,8 +109,8 @@ export class PostgresEventStore implements EventStore {
           expected.toString(),
           events.map((e) => e.id),
           events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata ?? {})),
+          serialised.map((e) => e.data),
+          serialised.map((e) => e.metadata),
           events.map((e) => contentDigest(e)),
         ],
       });
