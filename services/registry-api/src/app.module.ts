@@ -16,6 +16,12 @@ import { eventStoreOptions, type AppConfig } from './config/app-config.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { StatusModule } from './status/status.module.js';
+import { SubjectsCommandsModule } from './subjects/subjects-commands.module.js';
+import { CatalogueCommandsModule } from './catalogue/catalogue-commands.module.js';
+import { AlgorithmsCommandsModule } from './algorithms/algorithms-commands.module.js';
+import { TrialsCommandsModule } from './trials/trials-commands.module.js';
+import { ProgrammesCommandsModule } from './programmes/programmes-commands.module.js';
+import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
 import { ReadModelQueriesModule } from './read-your-writes/read-model-queries.module.js';
 
 export interface AppModuleOptions {
@@ -48,6 +54,12 @@ export class AppModule {
         GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),
         CommandsModule,
         StatusModule,
+        SubjectsCommandsModule,
+        CatalogueCommandsModule,
+        AlgorithmsCommandsModule,
+        TrialsCommandsModule,
+        ProgrammesCommandsModule,
+        ImagingCommandsModule,
         ReadModelQueriesModule.forRoot({ timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
         ...(config.PROJECTOR === 'embedded'
           ? [
