@@ -317,6 +317,9 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
       const missing = await rejected(() => send(otherCoordinator, measure('subj-does-not-exist')));
       expect([code(existing), existing.message]).toEqual([code(missing), missing.message]);
       expect(code(existing)).toBe('FORBIDDEN');
+      // Enrolling under an id taken in a trial the caller cannot see must not reveal that the id is taken.
+      const taken = await rejected(() => send(otherCoordinator, enrol(s, { trialId: 'onco-02' })));
+      expect([code(taken), taken.message]).toEqual([code(missing), missing.message]);
     });
 
     it('tells an actor granted everything that the subject does not exist', async () => {
