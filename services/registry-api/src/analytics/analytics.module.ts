@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AgreementService } from './agreement.service.js';
+import { AgreementResolver, RecistResolver, ScreeningKpiResolver, SurveillanceResolver, ValidationStudyResolver } from './analytics.resolver.js';
+import { RecistService } from './recist.service.js';
+import { ScreeningKpiService } from './screening-kpis.service.js';
+import { SurveillanceService } from './surveillance.service.js';
+import { ValidationStudyService } from './validation-study.service.js';
+
+const SERVICES = [ValidationStudyService, AgreementService, SurveillanceService, ScreeningKpiService, RecistService];
+
+/** Statistics served over GraphQL (graphql/analytics.graphql); the services are shared with the plot endpoint. */
+@Module({
+  providers: [...SERVICES, ValidationStudyResolver, AgreementResolver, SurveillanceResolver, ScreeningKpiResolver, RecistResolver],
+  exports: SERVICES,
+})
+export class AnalyticsModule {}

@@ -1,0 +1,208 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { KaplanMeierResult } from '#biostat';
+import { Authorize } from '../auth/authorize.decorator.js';
+import type { GraphqlContext } from '../graphql/graphql-context.js';
+import { AgreementService, blandAltmanSection, iccSection, type AgreementInput, type AgreementPair } from './agreement.service.js';
+import { plotUrl } from './analytics.plots.js';
+import { RecistService } from './recist.service.js';
+import { kpiGroups, ScreeningKpiService, type ScreeningKpiInput } from './screening-kpis.service.js';
+import { compareVersions, surveillanceReport, SurveillanceService, type SurveillanceInput } from './surveillance.service.js';
+import { rates, rollUp } from './surveillance.statistics.js';
+import { ValidationStudyService, type ValidationStudyDataset, type ValidationStudyInput } from './validation-study.service.js';
+import { coxSection, performanceSection, proportion, rocSection, survivalSection, type StudyOptions } from './validation-study.statistics.js';
+
+const STUDY_ROLES = ['biostatistician', 'regulator'] as const;
+const SCREENING_ROLES = ['biostatistician', 'screening_manager', 'regulator'] as const;
+
+const options = (input: ValidationStudyInput): StudyOptions => ({ higherIsPositive: input.higherIsPositive ?? true, threshold: input.threshold ?? null, strata: input.strata ?? null });
+const hasBinary = (input: ValidationStudyInput) => input.endpoint.horizonDays !== undefined && input.endpoint.horizonDays !== null;
+const hasSurvival = (input: ValidationStudyInput) => input.endpoint.kind === 'TIME_TO_EVENT';
+
+function kmSteps(km: KaplanMeierResult) {
+  return km.time.map((time, i) => ({
+    time,
+    atRisk: km.atRisk[i],
+    events: km.nEvent[i],
+    censored: km.nCensor[i],
+    survival: km.survival[i],
+    lower: km.lower[i],
+    upper: km.upper[i],
+  }));
+}
+
+/** Thin: builds the input, asks a service for the dataset, leaves each statistic to its own field. */
+@Resolver('ValidationStudy')
+export class ValidationStudyResolver {
+  constructor(private readonly studies: ValidationStudyService) {}
+
+  @Query('validationStudy')
+  @Authorize({ roles: [...STUDY_ROLES], scope: { inHandler: true } })
+  async validationStudy(@Args('input') input: ValidationStudyInput, @Context() ctx: GraphqlContext) {
+    const dataset = await this.studies.dataset(ctx.actor, input);
+    return {
+      dataset,
+      computedAtPosition: dataset.computedAtPosition,
+      subjectCount: dataset.rows.length,
+      includedCount: dataset.rows.filter((r) => r.included).length,
+      rows: dataset.rows.map((r) => ({ ...r, lastKnownAliveAt: r.lastKnownAt })),
+      fetchMs: dataset.fetchMs,
+      plotUrl: plotUrl('roc', input),
+      kaplanMeierPlotUrl: plotUrl('kaplan-meier', input),
+    };
+  }
+
+  @ResolveField('roc')
+  roc(@Parent() parent: { dataset: ValidationStudyDataset }) {
+    const { input, rows } = parent.dataset;
+    return hasBinary(input) ? rocSection(rows, options(input)) : null;
+  }
+
+  @ResolveField('performance')
+  performance(@Parent() parent: { dataset: ValidationStudyDataset }) {
+    const { input, rows } = parent.dataset;
+    if (!hasBinary(input)) return null;
+    const p = performanceSection(rows, options(input));
+    return { ...p, sensitivity: proportion(p.sensitivity), specificity: proportion(p.specificity), ppv: proportion(p.ppv), npv: proportion(p.npv) };
+  }
+
+  @ResolveField('kaplanMeier')
+  kaplanMeier(@Parent() parent: { dataset: ValidationStudyDataset }) {
+    const { input, rows } = parent.dataset;
+    if (!hasSurvival(input)) return null;
+    const s = survivalSection(rows, options(input));
+    return {
+      logRank: s.logRank ? { chisq: s.logRank.chisq, df: s.logRank.df, p: s.logRank.p } : null,
+      strata: s.strata.map((st) => ({
+        label: st.label,
+        lower: st.lower,
+        upper: st.upper,
+        n: st.km.n,
+        events: st.km.events,
+        median: st.km.median,
+        medianLower: st.km.medianLower,
+        medianUpper: st.km.medianUpper,
+        steps: kmSteps(st.km),
+      })),
+    };
+  }
+
+  @ResolveField('cox')
+  cox(@Parent() parent: { dataset: ValidationStudyDataset }) {
+    const { input, rows } = parent.dataset;
+    return hasSurvival(input) ? coxSection(rows, options(input)) : null;
+  }
+}
+
+@Resolver('Agreement')
+export class AgreementResolver {
+  constructor(private readonly agreement: AgreementService) {}
+
+  @Query('agreement')
+  @Authorize({ roles: [...STUDY_ROLES], scope: { inHandler: true } })
+  async agreementQuery(@Args('input') input: AgreementInput, @Context() ctx: GraphqlContext) {
+    const { pairs, fetchMs } = await this.agreement.pairs(ctx.actor, input);
+    return { pairs, pairCount: pairs.length, fetchMs, plotUrl: plotUrl('bland-altman', input) };
+  }
+
+  @ResolveField('blandAltman')
+  blandAltman(@Parent() parent: { pairs: AgreementPair[] }) {
+    return blandAltmanSection(parent.pairs);
+  }
+
+  @ResolveField('icc')
+  icc(@Parent() parent: { pairs: AgreementPair[] }) {
+    return iccSection(parent.pairs);
+  }
+}
+
+@Resolver('AlgorithmSurveillance')
+export class SurveillanceResolver {
+  constructor(private readonly surveillance: SurveillanceService) {}
+
+  @Query('algorithmSurveillance')
+  @Authorize({ roles: [...SCREENING_ROLES], scope: { inHandler: true } })
+  async algorithmSurveillance(@Args('input') input: SurveillanceInput, @Context() ctx: GraphqlContext) {
+    const data = await this.surveillance.data(ctx.actor, input);
+    const report = surveillanceReport(data, input);
+    let comparison = null;
+    if (input.compareWithPredecessor) {
+      const predecessorVersionId = await this.surveillance.predecessorOf(input.algorithmVersionId);
+      if (predecessorVersionId) {
+        const previous = rates(rollUp((await this.surveillance.data(ctx.actor, input, predecessorVersionId)).cells).total);
+        comparison = { predecessorVersionId, predecessor: previous, ...compareVersions(report.total, previous) };
+      }
+    }
+    return {
+      algorithmVersionId: input.algorithmVersionId,
+      computedAtPosition: data.computedAtPosition,
+      cells: report.cells,
+      monthly: report.monthly,
+      total: report.total,
+      // One series per site: a failing one becomes a null item with its error, the others still resolve.
+      cusum: report.cusumInputs.map(({ siteId }) => {
+        try {
+          const series = report.cusum(siteId);
+          return { ...series, plotUrl: plotUrl('cusum', input, siteId === null ? {} : { siteId }) };
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      }),
+      comparison,
+      fetchMs: data.fetchMs,
+      plotUrl: plotUrl('cusum', input),
+    };
+  }
+
+  @Query('surveillanceAlarms')
+  @Authorize({ roles: [...SCREENING_ROLES], scope: 'global' })
+  surveillanceAlarms(@Args('algorithmVersionId') algorithmVersionId: string) {
+    // Alarms concern an algorithm version (a product on the market), not a trial or programme: global scope.
+    return this.surveillance.alarms(algorithmVersionId);
+  }
+
+  @Mutation('raiseSurveillanceAlarms')
+  @Authorize({ roles: ['screening_manager', 'admin'], scope: { inHandler: true } })
+  async raiseSurveillanceAlarms(@Args('commandId') commandId: string, @Args('input') input: SurveillanceInput, @Context() ctx: GraphqlContext) {
+    const data = await this.surveillance.data(ctx.actor, input);
+    const report = surveillanceReport(data, input);
+    const alarms = report.cusumInputs.flatMap(({ siteId }) => {
+      try {
+        return report.cusum(siteId).alarms;
+      } catch {
+        return [];
+      }
+    });
+    const receipt = await this.surveillance.raise(ctx.actor, ctx.correlationId, commandId, input.algorithmVersionId, alarms, data.computedAtPosition);
+    return { ...receipt, alarms };
+  }
+}
+
+@Resolver('ScreeningKpis')
+export class ScreeningKpiResolver {
+  constructor(private readonly kpis: ScreeningKpiService) {}
+
+  @Query('screeningKpis')
+  @Authorize({ roles: [...SCREENING_ROLES], scope: { programme: (args) => args.input.programmeId } })
+  async screeningKpis(@Args('input') input: ScreeningKpiInput, @Context() ctx: GraphqlContext) {
+    const data = await this.kpis.data(ctx.actor, input);
+    return {
+      programmeId: data.programme.programmeId,
+      programmeName: data.programme.name,
+      computedAtPosition: data.computedAtPosition,
+      groups: kpiGroups(data, input.bySite ?? false),
+      fetchMs: data.fetchMs,
+      plotUrl: plotUrl('kpi-trend', input),
+    };
+  }
+}
+
+@Resolver('RecistAssessment')
+export class RecistResolver {
+  constructor(private readonly recist: RecistService) {}
+
+  @Query('recist')
+  @Authorize({ roles: ['coordinator', 'biostatistician', 'regulator'], scope: { inHandler: true } })
+  recistQuery(@Args('subjectId') subjectId: string, @Args('studyId') studyId: string | undefined, @Context() ctx: GraphqlContext) {
+    return this.recist.assess(ctx.actor, subjectId, studyId);
+  }
+}

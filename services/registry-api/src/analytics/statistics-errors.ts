@@ -1,0 +1,40 @@
+import { BiostatError } from '#biostat';
+import { ApiError } from '../graphql/error-mapping.js';
+
+/**
+ * Runs one statistic for a response field. A `BiostatError` (too little data, no variation, no convergence…)
+ * becomes an ApiError with the same stable code and the field it was computing, so the one error mapper reports
+ * it as `extensions.code` / `extensions.field` and the sibling statistics still resolve. A non-finite number that
+ * slipped through is refused the same way: NaN never reaches a response.
+ */
+export function statistic<T>(field: string, compute: () => T): T {
+  let result: T;
+  try {
+    result = compute();
+  } catch (err) {
+    if (err instanceof BiostatError) throw new ApiError(err.code, `${field}: ${err.message}`, field, err.details ? { ...err.details } : undefined);
+    throw err;
+  }
+  assertFinite(result, field);
+  return result;
+}
+
+/** Walks a result and throws NON_FINITE_RESULT at the first NaN or ±Infinity, naming its path. */
+export function assertFinite(value: unknown, path: string): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ApiError('NON_FINITE_RESULT', `${path} is not a finite number`, path);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => assertFinite(v, `${path}[${i}]`));
+    return;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [k, v] of Object.entries(value)) assertFinite(v, `${path}.${k}`);
+  }
+}
+
+/** ±Infinity thresholds (the ends of an ROC curve) are not representable in JSON/GraphQL: they become null. */
+export function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}

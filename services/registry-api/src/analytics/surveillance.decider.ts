@@ -1,0 +1,46 @@
+import type { CommandMeta, Decider, DomainEvent } from '#domain';
+import type { SurveillanceAlarm } from './surveillance.statistics.js';
+
+/**
+ * Post-market surveillance alarms (EU AI Act Art. 72, MDR Art. 88) are events in `surveillance-<algorithmVersionId>`,
+ * so they sit in the audited log with who raised them and when. An alarm is identified by metric, site, month,
+ * direction and the CUSUM settings: raising the same alarm again appends nothing.
+ */
+export type SurveillanceAlarmRaised = DomainEvent<
+  'SurveillanceAlarmRaised',
+  SurveillanceAlarm & { readonly algorithmVersionId: string; readonly computedAtPosition: string | null; readonly raisedAt: string }
+>;
+export type SurveillanceEvent = SurveillanceAlarmRaised;
+
+export interface RaiseSurveillanceAlarms {
+  readonly type: 'RaiseSurveillanceAlarms';
+  readonly algorithmVersionId: string;
+  readonly alarms: readonly SurveillanceAlarm[];
+  readonly computedAtPosition: string | null;
+}
+
+export interface SurveillanceState {
+  readonly raised: ReadonlySet<string>;
+}
+
+export const surveillanceStreamId = (algorithmVersionId: string): string => `surveillance-${algorithmVersionId}`;
+
+export const surveillanceDecider: Decider<RaiseSurveillanceAlarms, SurveillanceEvent, SurveillanceState, CommandMeta> = {
+  initialState: { raised: new Set() },
+  evolve(state, event) {
+    return { raised: new Set([...state.raised, event.data.alarmId]) };
+  },
+  decide(command, state, meta) {
+    const seen = new Set(state.raised);
+    const events: SurveillanceEvent[] = [];
+    for (const alarm of command.alarms) {
+      if (seen.has(alarm.alarmId)) continue;
+      seen.add(alarm.alarmId);
+      events.push({
+        type: 'SurveillanceAlarmRaised',
+        data: { ...alarm, algorithmVersionId: command.algorithmVersionId, computedAtPosition: command.computedAtPosition, raisedAt: meta.now.toISOString() },
+      });
+    }
+    return events;
+  },
+};

@@ -1,0 +1,183 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor.js';
+import { CommandRunner } from '../commands/command-runner.js';
+import { ApiError } from '../graphql/error-mapping.js';
+import { visibilityFor, visibilitySql } from './analytics.scope.js';
+import { surveillanceDecider, surveillanceStreamId, type SurveillanceAlarmRaised } from './surveillance.decider.js';
+import {
+  cusumSeries,
+  proportionDifference,
+  rates,
+  rollUp,
+  SURVEILLANCE_METRICS,
+  type CusumSettings,
+  type SurveillanceAlarm,
+  type SurveillanceCounts,
+} from './surveillance.statistics.js';
+
+export interface SurveillanceInput {
+  readonly algorithmVersionId: string;
+  readonly programmeIds?: readonly string[] | null;
+  readonly siteIds?: readonly string[] | null;
+  readonly from?: string | null;
+  readonly to?: string | null;
+  readonly cusum?: Partial<CusumSettings> | null;
+  readonly compareWithPredecessor?: boolean | null;
+}
+
+export interface SurveillanceData {
+  readonly cells: SurveillanceCounts[];
+  readonly computedAtPosition: string | null;
+  readonly fetchMs: number;
+}
+
+const CELLS_SQL = `
+WITH ic AS (
+  SELECT DISTINCT subject_id, details->>'precedingRoundId' AS round_id
+    FROM read_model.subject_milestones WHERE kind = 'interval_cancer'
+), s AS (
+  SELECT sc.site_id, to_char(date_trunc('month', sc.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, sc.ai_positive,
+         sc.human_result = 'positive' AS human_positive,
+         (coalesce(sc.assessment_outcome = 'cancer', false) OR ic.subject_id IS NOT NULL) AS cancer
+    FROM read_model.screenings sc
+    LEFT JOIN ic ON ic.subject_id = sc.subject_id AND ic.round_id = sc.round_id
+   WHERE sc.ai_algorithm_version_id = $1
+     AND ($2::text[] IS NULL OR sc.programme_id = ANY($2::text[]))
+     AND ($3::text[] IS NULL OR sc.programme_id = ANY($3::text[]))
+     AND ($4::text[] IS NULL OR sc.site_id = ANY($4::text[]))
+     AND ($5::timestamptz IS NULL OR sc.occurred_at >= $5) AND ($6::timestamptz IS NULL OR sc.occurred_at < $6)
+)
+SELECT site_id, month, count(*)::int AS readings,
+       count(*) FILTER (WHERE ai_positive)::int AS ai_positive,
+       count(*) FILTER (WHERE cancer)::int AS cancers,
+       count(*) FILTER (WHERE cancer AND ai_positive)::int AS true_positive,
+       count(*) FILTER (WHERE NOT cancer AND NOT ai_positive)::int AS true_negative,
+       count(*) FILTER (WHERE ai_positive = human_positive)::int AS reader_agreement
+  FROM s GROUP BY site_id, month`;
+
+const CORRECTIONS_SQL = (visibility: string) => `
+SELECT coalesce(s.site_id, 'unknown') AS site_id, to_char(date_trunc('month', m.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+       count(*)::int AS ai_measurements, count(*) FILTER (WHERE m.correction_count > 0 OR m.retracted)::int AS corrected
+  FROM read_model.measurements m JOIN read_model.subjects s USING (subject_id)
+ WHERE m.algorithm_version_id = $1 AND m.superseded_at IS NULL AND ${visibility}
+   AND ($2::text[] IS NULL OR m.programme_id = ANY($2::text[]))
+   AND ($3::text[] IS NULL OR s.site_id = ANY($3::text[]))
+   AND ($4::timestamptz IS NULL OR m.occurred_at >= $4) AND ($5::timestamptz IS NULL OR m.occurred_at < $5)
+ GROUP BY 1, 2`;
+
+/** Per algorithm version × site × month counts from the read models, alarms in the event store. */
+@Injectable()
+export class SurveillanceService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly commands: CommandRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async data(actor: Actor, input: SurveillanceInput, algorithmVersionId = input.algorithmVersionId): Promise<SurveillanceData> {
+    const visibility = visibilityFor(actor, { programmeIds: input.programmeIds, siteIds: input.siteIds });
+    const granted = visibility.programmes === 'all' ? null : visibility.programmes === 'none' ? [] : [...visibility.programmes];
+    const params = [algorithmVersionId, granted, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null];
+    // AI measurements of trial subjects count too, for whoever may read those trials.
+    const measurementVisibility = visibilitySql('m', visibility, 6);
+    const started = performance.now();
+    const { screening, corrections, position } = await this.db.transaction('REPEATABLE READ', async (m) => {
+      const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
+      const screening = (await m.query(CELLS_SQL, params)) as Record<string, string | number>[];
+      const corrections = (await m.query(CORRECTIONS_SQL(measurementVisibility.sql), [algorithmVersionId, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null, ...measurementVisibility.params])) as Record<string, string | number>[];
+      return { screening, corrections, position: checkpoint[0]?.p ?? null };
+    });
+    const cells = new Map<string, SurveillanceCounts>();
+    const key = (site: string, month: string) => `${site}\u0000${month}`;
+    for (const r of screening) {
+      const site = r['site_id'] as string;
+      const month = r['month'] as string;
+      cells.set(key(site, month), {
+        siteId: site,
+        month,
+        readings: r['readings'] as number,
+        aiPositive: r['ai_positive'] as number,
+        cancers: r['cancers'] as number,
+        truePositive: r['true_positive'] as number,
+        trueNegative: r['true_negative'] as number,
+        readerAgreement: r['reader_agreement'] as number,
+        aiMeasurements: 0,
+        correctedMeasurements: 0,
+      });
+    }
+    for (const r of corrections) {
+      const site = r['site_id'] as string;
+      const month = r['month'] as string;
+      const cur = cells.get(key(site, month));
+      const base = cur ?? { siteId: site, month, readings: 0, aiPositive: 0, cancers: 0, truePositive: 0, trueNegative: 0, readerAgreement: 0, aiMeasurements: 0, correctedMeasurements: 0 };
+      cells.set(key(site, month), { ...base, aiMeasurements: r['ai_measurements'] as number, correctedMeasurements: r['corrected'] as number });
+    }
+    const sorted = [...cells.values()].sort((a, b) => (a.siteId ?? '').localeCompare(b.siteId ?? '') || a.month.localeCompare(b.month));
+    return { cells: sorted, computedAtPosition: position, fetchMs: performance.now() - started };
+  }
+
+  async predecessorOf(algorithmVersionId: string): Promise<string | null> {
+    const rows = (await this.db.query(`SELECT predecessor_id FROM read_model.algorithm_versions WHERE algorithm_version_id = $1`, [algorithmVersionId])) as { predecessor_id: string | null }[];
+    return rows[0]?.predecessor_id ?? null;
+  }
+
+  async alarms(algorithmVersionId: string) {
+    const events = await this.store.readStream(surveillanceStreamId(algorithmVersionId));
+    return events
+      .filter((e) => e.type === 'SurveillanceAlarmRaised')
+      .map((e) => {
+        const d = e.data as unknown as SurveillanceAlarmRaised['data'];
+        const meta = (e.metadata ?? {}) as Record<string, unknown>;
+        return { ...d, raisedBy: (meta['actorId'] as string | undefined) ?? null, globalPosition: e.position.prepare.toString(), revision: Number(e.revision) };
+      });
+  }
+
+  async raise(actor: Actor, correlationId: string, commandId: string, algorithmVersionId: string, alarms: readonly SurveillanceAlarm[], computedAtPosition: string | null) {
+    if (actor.unauthenticated) throw new ApiError('UNAUTHENTICATED', 'Authentication required');
+    const receipt = await this.commands.run({
+      streamId: surveillanceStreamId(algorithmVersionId),
+      decider: surveillanceDecider,
+      command: { type: 'RaiseSurveillanceAlarms', algorithmVersionId, alarms, computedAtPosition },
+      origin: { commandId, actorId: actor.id, actorRole: actor.role, correlationId, reason: 'CUSUM decision interval exceeded' },
+    });
+    return { streamId: receipt.streamId, version: receipt.version, globalPosition: receipt.globalPosition, replayed: receipt.replayed, raisedCount: receipt.events.length };
+  }
+}
+
+/** Everything the query returns, computed from the counts (pure, so the plot endpoint reuses it). */
+export function surveillanceReport(data: SurveillanceData, input: SurveillanceInput) {
+  const settings: CusumSettings = {
+    metric: input.cusum?.metric ?? 'AI_POSITIVE_RATE',
+    k: input.cusum?.k ?? 0.5,
+    h: input.cusum?.h ?? 4,
+    expectedRate: input.cusum?.expectedRate ?? null,
+    baselineMonths: input.cusum?.baselineMonths ?? 3,
+  };
+  if (!SURVEILLANCE_METRICS.includes(settings.metric)) throw new ApiError('BAD_USER_INPUT', `unknown metric ${settings.metric}`, 'cusum.metric');
+  const { monthly, total } = rollUp(data.cells);
+  const sites = [...new Set(data.cells.map((c) => c.siteId))];
+  return {
+    settings,
+    cells: data.cells.map(rates),
+    monthly: monthly.map(rates),
+    total: rates(total),
+    // Each series is computed lazily by the resolver so that one site's INSUFFICIENT_DATA does not hide the others.
+    cusumInputs: [
+      { siteId: null as string | null, monthly },
+      ...sites.map((siteId) => ({ siteId, monthly: data.cells.filter((c) => c.siteId === siteId) })),
+    ],
+    cusum: (siteId: string | null) => cusumSeries(siteId === null ? monthly : data.cells.filter((c) => c.siteId === siteId), settings, siteId),
+  };
+}
+
+export function compareVersions(current: ReturnType<typeof rates>, predecessor: ReturnType<typeof rates>) {
+  return {
+    aiPositiveRate: proportionDifference(current.aiPositiveRate, predecessor.aiPositiveRate),
+    sensitivity: proportionDifference(current.sensitivity, predecessor.sensitivity),
+    specificity: proportionDifference(current.specificity, predecessor.specificity),
+    readerAgreementRate: proportionDifference(current.readerAgreementRate, predecessor.readerAgreementRate),
+    correctionRate: proportionDifference(current.correctionRate, predecessor.correctionRate),
+  };
+}

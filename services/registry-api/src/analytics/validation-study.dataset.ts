@@ -1,0 +1,68 @@
+import type { StudyRow } from './validation-study.statistics.js';
+
+export type EndpointKind = 'BINARY' | 'TIME_TO_EVENT';
+
+export interface EndpointInput {
+  readonly kind: EndpointKind;
+  /** Outcome types that count as the event (e.g. death; progression and death for PFS). */
+  readonly outcomeTypes: readonly string[];
+  /** Binary endpoint: event within this many days of the index scan. Time to event: also gives an ROC at the horizon. */
+  readonly horizonDays?: number | null;
+}
+
+/** One subject as read from the read models. */
+export interface SourceRow {
+  readonly subjectId: string;
+  readonly trialId: string | null;
+  readonly programmeId: string | null;
+  readonly armCode: string | null;
+  readonly siteId: string | null;
+  readonly measurementId: string;
+  readonly value: number;
+  readonly unit: string | null;
+  /** The index date: acquisition time of the measured study. */
+  readonly measuredAt: Date;
+  /** First qualifying outcome after the index date. */
+  readonly eventAt: Date | null;
+  /** Latest date the subject is known alive and followed: last outcome of any type or the index date. */
+  readonly lastKnownAt: Date | null;
+  readonly position: string;
+}
+
+export interface DatasetRow extends SourceRow, StudyRow {
+  readonly included: boolean;
+  readonly exclusionReason: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Derives time, event and label per subject. Time to event: days to the first qualifying outcome, else censored at
+ * last known alive. Binary: 1 if the event falls within the horizon, 0 if the subject is known event-free through
+ * it, otherwise not evaluable (too short follow-up) and excluded from the binary statistics.
+ */
+export function buildDataset(rows: readonly SourceRow[], endpoint: EndpointInput): DatasetRow[] {
+  const horizon = endpoint.horizonDays ?? null;
+  return rows.map((r) => {
+    const index = r.measuredAt.getTime();
+    const eventDays = r.eventAt ? (r.eventAt.getTime() - index) / DAY_MS : null;
+    const lastDays = Math.max(0, ((r.lastKnownAt ?? r.measuredAt).getTime() - index) / DAY_MS);
+    const time = eventDays ?? lastDays;
+    const event: 0 | 1 = eventDays !== null ? 1 : 0;
+    let label: 0 | 1 | null = null;
+    if (horizon !== null) {
+      if (eventDays !== null && eventDays <= horizon) label = 1;
+      else if ((eventDays ?? lastDays) >= horizon) label = 0;
+    }
+    const survival = endpoint.kind === 'TIME_TO_EVENT';
+    const included = survival || label !== null;
+    return {
+      ...r,
+      time: survival ? time : null,
+      event: survival ? event : null,
+      label,
+      included,
+      exclusionReason: included ? null : `follow-up of ${lastDays.toFixed(0)} days is shorter than the ${horizon} day horizon and no event was recorded`,
+    };
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * `npm run bench:analytics` (issue 6 item 6): a validation study (ROC + KM + Cox + C-index) over 100,000 subjects and
+ * a post-market surveillance query over 1,000,000 AI readings, each timed as "fetch the dataset from the read models"
+ * next to "compute the statistics", end to end through the same services the API uses (no HTTP/GraphQL layer).
+ *
+ * The read-model tables are filled directly with SQL (test/bench/analytics/analytics-fill.ts): event-sourcing a
+ * million screenings through the write side and the projector would take much longer than what is measured here.
+ *
+ * DATABASE_URL (role with CREATEDB) selects a server, otherwise an embedded PostgreSQL starts in a temp dir.
+ * BENCH_SUBJECTS / BENCH_READINGS / BENCH_REPEATS override the sizes. Prints a table and one JSON line last.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../../../migrations/data-source.js';
+import { ensureDatabase, startEmbeddedDatabase } from '../../../migrations/embedded-database.js';
+import type { VerifiedActor } from '../../../services/registry-api/src/auth/actor.js';
+import { surveillanceReport, SurveillanceService } from '../../../services/registry-api/src/analytics/surveillance.service.js';
+import { ValidationStudyService, type ValidationStudyInput } from '../../../services/registry-api/src/analytics/validation-study.service.js';
+import { coxSection, performanceSection, rocSection, survivalSection } from '../../../services/registry-api/src/analytics/validation-study.statistics.js';
+import { fillAnalytics } from './analytics-fill.js';
+
+const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 100_000);
+const READINGS = Number(process.env.BENCH_READINGS ?? 1_000_000);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+const regulator: VerifiedActor = { id: 'bench', role: 'regulator', scopes: { trials: [], programmes: [], sites: [] }, issuer: 'bench', unauthenticated: false };
+
+async function openServer(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'registry-bench-analytics-'));
+  chmodSync(dir, 0o777);
+  const db = await startEmbeddedDatabase({ dataDir: join(dir, 'data'), persistent: false });
+  return {
+    adminUrl: db.url,
+    stop: async () => {
+      await db.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+async function main(): Promise<void> {
+  const server = await openServer();
+  const name = `bench_analytics_${Date.now()}`;
+  const url = await ensureDatabase(server.adminUrl, name);
+  let ds: DataSource | undefined;
+  try {
+    await runMigrations(url);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const fillStart = performance.now();
+    const ids = await fillAnalytics((sql, params) => client.query(sql, params as unknown[]), { prefix: 'B', subjects: SUBJECTS, readings: READINGS, checkpoint: true });
+    await client.end();
+    log(`filled ${SUBJECTS} subjects and ${READINGS} screenings with SQL in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
+
+    ds = new DataSource(dataSourceOptions(url, { extra: { max: 4 } }));
+    await ds.initialize();
+    const studies = new ValidationStudyService(ds);
+    // The surveillance service's write side (alarms) is not exercised here.
+    const surveillance = new SurveillanceService(ds, undefined as never, undefined as never);
+    const study: ValidationStudyInput = {
+      biomarkerId: ids.biomarkerId,
+      timePoint: 'baseline',
+      population: { trialIds: [ids.trialId] },
+      endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'], horizonDays: 730 },
+      higherIsPositive: false,
+      strata: { quantiles: 4 },
+    };
+    const pms = { algorithmVersionId: ids.algorithmV2, cusum: { k: 0.5, h: 5 } };
+
+    const runs: { study: { fetch: number; stats: number; total: number }; pms: { fetch: number; stats: number; total: number } }[] = [];
+    let summary: Record<string, unknown> = {};
+    for (let i = 0; i < REPEATS + 1; i++) {
+      const t0 = performance.now();
+      const dataset = await studies.dataset(regulator, study);
+      const t1 = performance.now();
+      const opts = { higherIsPositive: false, strata: study.strata };
+      const r = rocSection(dataset.rows, opts);
+      const perf = performanceSection(dataset.rows, opts);
+      const km = survivalSection(dataset.rows, opts);
+      const cox = coxSection(dataset.rows, opts);
+      const t2 = performance.now();
+
+      const data = await surveillance.data(regulator, pms);
+      const t3 = performance.now();
+      const report = surveillanceReport(data, pms);
+      // As the resolver: a site without readings for the metric has no series (INSUFFICIENT_DATA), the others do.
+      const series = report.cusumInputs.flatMap(({ siteId }) => {
+        try {
+          return [report.cusum(siteId)];
+        } catch {
+          return [];
+        }
+      });
+      const t4 = performance.now();
+      if (i > 0) runs.push({ study: { fetch: t1 - t0, stats: t2 - t1, total: t2 - t0 }, pms: { fetch: t3 - t2, stats: t4 - t3, total: t4 - t2 } });
+      summary = {
+        subjects: dataset.rows.length,
+        auc: r.auc,
+        aucCi: [r.lower, r.upper],
+        youdenThreshold: perf.threshold,
+        kmStrata: km.strata.map((s) => ({ label: s.label, n: s.km.n, median: s.km.median })),
+        logRank: km.logRank?.chisq,
+        hrPerSd: cox.perSd.hr,
+        cIndex: cox.concordance,
+        readings: report.total.readings,
+        cells: report.cells.length,
+        alarms: series.flatMap((s) => s.alarms.map((a) => `${a.siteId ?? 'all'} ${a.month} ${a.direction}`)),
+      };
+    }
+    const m = (f: (r: (typeof runs)[number]) => number) => Math.round(median(runs.map(f)));
+    const result = {
+      bench: 'analytics',
+      repeats: REPEATS,
+      validationStudy: { subjects: SUBJECTS, fetchMs: m((r) => r.study.fetch), statsMs: m((r) => r.study.stats), totalMs: m((r) => r.study.total) },
+      surveillance: { readings: READINGS, fetchMs: m((r) => r.pms.fetch), statsMs: m((r) => r.pms.stats), totalMs: m((r) => r.pms.total) },
+      summary,
+    };
+    log('');
+    log(`query                      rows       fetch ms   stats ms   total ms   (median of ${REPEATS}, after 1 warm-up)`);
+    log(`validation study (ROC+KM+Cox) ${String(SUBJECTS).padStart(8)} ${String(result.validationStudy.fetchMs).padStart(10)} ${String(result.validationStudy.statsMs).padStart(10)} ${String(result.validationStudy.totalMs).padStart(10)}`);
+    log(`PMS (site × month + CUSUM)    ${String(READINGS).padStart(8)} ${String(result.surveillance.fetchMs).padStart(10)} ${String(result.surveillance.statsMs).padStart(10)} ${String(result.surveillance.totalMs).padStart(10)}`);
+    log('');
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await ds?.destroy();
+    const admin = new pg.Client({ connectionString: server.adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
