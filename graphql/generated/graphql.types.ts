@@ -85,10 +85,57 @@ export type AgeRangeInput = {
   min: Scalars['Int']['input'];
 };
 
+export type Agreement = {
+  __typename?: 'Agreement';
+  blandAltman?: Maybe<BlandAltman>;
+  fetchMs: Scalars['Float']['output'];
+  icc?: Maybe<Icc>;
+  pairCount: Scalars['Int']['output'];
+  pairs: Array<AgreementPair>;
+  plotUrl: Scalars['String']['output'];
+};
+
+export type AgreementInput = {
+  biomarkerId: Scalars['ID']['input'];
+  population?: InputMaybe<PopulationInput>;
+  raterA: RaterInput;
+  raterB: RaterInput;
+  timePoint?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AgreementPair = {
+  __typename?: 'AgreementPair';
+  a: Scalars['Float']['output'];
+  b: Scalars['Float']['output'];
+  lesionTrackingUid?: Maybe<Scalars['String']['output']>;
+  studyInstanceUid: Scalars['String']['output'];
+  subjectId: Scalars['ID']['output'];
+};
+
 export type AiReadingInput = {
   aiPositive: Scalars['Boolean']['input'];
   algorithmVersionId: Scalars['ID']['input'];
   score: Scalars['Float']['input'];
+};
+
+export type AlarmDirection =
+  | 'DECREASE'
+  | 'INCREASE';
+
+export type AlgorithmSurveillance = {
+  __typename?: 'AlgorithmSurveillance';
+  algorithmVersionId: Scalars['ID']['output'];
+  /** Per site and month. */
+  cells: Array<SurveillanceCell>;
+  comparison?: Maybe<VersionComparison>;
+  computedAtPosition?: Maybe<Scalars['GlobalPosition']['output']>;
+  /** CUSUM over all sites first, then per site; a series that cannot be computed is null with an error. */
+  cusum: Array<Maybe<CusumSeries>>;
+  fetchMs: Scalars['Float']['output'];
+  /** All sites, per month. */
+  monthly: Array<SurveillanceCell>;
+  plotUrl: Scalars['String']['output'];
+  total: SurveillanceCell;
 };
 
 export type AlgorithmVersion = {
@@ -278,6 +325,20 @@ export type BiomarkerValueTypeInput = {
   unit?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type BlandAltman = {
+  __typename?: 'BlandAltman';
+  /** Mean of A − B. */
+  bias: Scalars['Float']['output'];
+  biasCi: Interval;
+  /** Limits of agreement, bias ± 1.96 SD, each with a 95 % CI. */
+  lower: Scalars['Float']['output'];
+  lowerCi: Interval;
+  n: Scalars['Int']['output'];
+  sd: Scalars['Float']['output'];
+  upper: Scalars['Float']['output'];
+  upperCi: Interval;
+};
+
 export type CancerType =
   | 'BREAST'
   | 'CERVICAL'
@@ -365,6 +426,45 @@ export type CorrectOutcomeInput = {
   subjectId: Scalars['ID']['input'];
 };
 
+export type CoxBiomarker = {
+  __typename?: 'CoxBiomarker';
+  comparablePairs: Scalars['Int']['output'];
+  /** Harrell's C of the biomarker (direction from higherIsPositive). */
+  concordance: Scalars['Float']['output'];
+  events: Scalars['Int']['output'];
+  n: Scalars['Int']['output'];
+  perSd: HazardRatio;
+  perUnit: HazardRatio;
+  /** SD of the biomarker, the unit of perSd. */
+  sd: Scalars['Float']['output'];
+};
+
+export type CusumInput = {
+  baselineMonths?: InputMaybe<Scalars['Int']['input']>;
+  /** In-control rate; default: the rate over the first baselineMonths months. */
+  expectedRate?: InputMaybe<Scalars['Float']['input']>;
+  /** Decision interval in SDs (default 4). */
+  h?: InputMaybe<Scalars['Float']['input']>;
+  /** Reference value in SDs (default 0.5). */
+  k?: InputMaybe<Scalars['Float']['input']>;
+  metric?: InputMaybe<SurveillanceMetric>;
+};
+
+export type CusumSeries = {
+  __typename?: 'CusumSeries';
+  alarms: Array<SurveillanceAlarm>;
+  expectedRate: Scalars['Float']['output'];
+  h: Scalars['Float']['output'];
+  k: Scalars['Float']['output'];
+  lower: Array<Scalars['Float']['output']>;
+  metric: SurveillanceMetric;
+  months: Array<Scalars['String']['output']>;
+  observedRates: Array<Scalars['Float']['output']>;
+  plotUrl: Scalars['String']['output'];
+  siteId?: Maybe<Scalars['ID']['output']>;
+  upper: Array<Scalars['Float']['output']>;
+};
+
 export type DefineBiomarkerInput = {
   /** Optional; derived from commandId when omitted (the receipt's `id`). */
   biomarkerId?: InputMaybe<Scalars['ID']['input']>;
@@ -404,6 +504,35 @@ export type DefineVisitScheduleInput = {
   trialId: Scalars['ID']['input'];
 };
 
+export type DiagnosticPerformance = {
+  __typename?: 'DiagnosticPerformance';
+  falseNegative: Scalars['Int']['output'];
+  falsePositive: Scalars['Int']['output'];
+  npv?: Maybe<Proportion>;
+  ppv?: Maybe<Proportion>;
+  sensitivity?: Maybe<Proportion>;
+  specificity?: Maybe<Proportion>;
+  threshold: Scalars['Float']['output'];
+  thresholdSource: ThresholdSource;
+  trueNegative: Scalars['Int']['output'];
+  truePositive: Scalars['Int']['output'];
+  youden?: Maybe<Scalars['Float']['output']>;
+};
+
+export type EndpointInput = {
+  /** Required for BINARY; for TIME_TO_EVENT it adds an ROC at this horizon. */
+  horizonDays?: InputMaybe<Scalars['Int']['input']>;
+  kind: EndpointKind;
+  /** Outcome types that count as the event, e.g. ["death"] or ["progression", "death"]. */
+  outcomeTypes: Array<Scalars['String']['input']>;
+};
+
+export type EndpointKind =
+  /** Event within `horizonDays` of the index scan (1), event-free through it (0); shorter follow-up is excluded. */
+  | 'BINARY'
+  /** Days to the first qualifying outcome, censored at the last known alive date (latest outcome of any type). */
+  | 'TIME_TO_EVENT';
+
 export type EnrolSubjectInput = {
   commandId: Scalars['ID']['input'];
   /** YYYY-MM-DD */
@@ -427,9 +556,37 @@ export type FieldChange = {
   previous?: Maybe<Scalars['String']['output']>;
 };
 
+export type HazardRatio = {
+  __typename?: 'HazardRatio';
+  coef: Scalars['Float']['output'];
+  hr: Scalars['Float']['output'];
+  lower: Scalars['Float']['output'];
+  p: Scalars['Float']['output'];
+  se: Scalars['Float']['output'];
+  upper: Scalars['Float']['output'];
+};
+
 export type HumanReadingInput = {
   readerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   result: ScreeningReadingResult;
+};
+
+export type Icc = {
+  __typename?: 'Icc';
+  forms: Array<IccForm>;
+  raters: Scalars['Int']['output'];
+  subjects: Scalars['Int']['output'];
+};
+
+export type IccForm = {
+  __typename?: 'IccForm';
+  f?: Maybe<Scalars['Float']['output']>;
+  /** ICC1, ICC2, ICC3 (single rater) and ICC1k, ICC2k, ICC3k (mean of k), Shrout & Fleiss 1979. */
+  form: Scalars['String']['output'];
+  icc: Scalars['Float']['output'];
+  lower?: Maybe<Scalars['Float']['output']>;
+  p: Scalars['Float']['output'];
+  upper?: Maybe<Scalars['Float']['output']>;
 };
 
 /** Imaging modalities as users name them (PET rather than DICOM's PT). */
@@ -461,6 +618,12 @@ export type ImagingStudy = {
   studyInstanceUid: Scalars['String']['output'];
 };
 
+export type Interval = {
+  __typename?: 'Interval';
+  lower: Scalars['Float']['output'];
+  upper: Scalars['Float']['output'];
+};
+
 export type IntervalCancerSource =
   | 'CANCER_REGISTRY_LINKAGE'
   | 'HOSPITAL_RECORD'
@@ -481,10 +644,81 @@ export type InviteParticipantInput = {
   subjectId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type KaplanMeierStrata = {
+  __typename?: 'KaplanMeierStrata';
+  logRank?: Maybe<LogRankTest>;
+  strata: Array<KmStratum>;
+};
+
+export type KmStep = {
+  __typename?: 'KmStep';
+  atRisk: Scalars['Int']['output'];
+  censored: Scalars['Int']['output'];
+  events: Scalars['Int']['output'];
+  /** Log-log 95 % CI; null where undefined (S = 1 or 0). */
+  lower?: Maybe<Scalars['Float']['output']>;
+  survival: Scalars['Float']['output'];
+  time: Scalars['Float']['output'];
+  upper?: Maybe<Scalars['Float']['output']>;
+};
+
+export type KmStratum = {
+  __typename?: 'KmStratum';
+  events: Scalars['Int']['output'];
+  label: Scalars['String']['output'];
+  /** Biomarker range of the stratum (null = open). */
+  lower?: Maybe<Scalars['Float']['output']>;
+  median?: Maybe<Scalars['Float']['output']>;
+  medianLower?: Maybe<Scalars['Float']['output']>;
+  medianUpper?: Maybe<Scalars['Float']['output']>;
+  n: Scalars['Int']['output'];
+  steps: Array<KmStep>;
+  upper?: Maybe<Scalars['Float']['output']>;
+};
+
+export type KpiCounts = {
+  __typename?: 'KpiCounts';
+  interval0to11: Scalars['Int']['output'];
+  interval12to23: Scalars['Int']['output'];
+  invited?: Maybe<Scalars['Int']['output']>;
+  recalled: Scalars['Int']['output'];
+  screenDetected: Scalars['Int']['output'];
+  screened: Scalars['Int']['output'];
+};
+
 /** Whether a higher value is better (AT_LEAST, e.g. participation) or worse (AT_MOST, e.g. recall rate). */
 export type KpiDirection =
   | 'AT_LEAST'
   | 'AT_MOST';
+
+export type KpiFlag =
+  | 'ACCEPTABLE'
+  | 'DESIRABLE'
+  | 'NOT_ACCEPTABLE'
+  | 'NO_DATA'
+  | 'NO_TARGET';
+
+export type KpiGroup = {
+  __typename?: 'KpiGroup';
+  counts: KpiCounts;
+  kpis: Array<KpiValue>;
+  /** null on roll-ups over a round type. */
+  roundId?: Maybe<Scalars['ID']['output']>;
+  roundName?: Maybe<Scalars['String']['output']>;
+  roundNumber?: Maybe<Scalars['Int']['output']>;
+  roundType: RoundType;
+  /** null = all sites. */
+  siteId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type KpiName =
+  | 'CANCER_DETECTION_RATE'
+  | 'INTERVAL_CANCER_RATE_0_11'
+  | 'INTERVAL_CANCER_RATE_12_23'
+  | 'PARTICIPATION_RATE'
+  | 'PPV_OF_RECALL'
+  | 'PROGRAMME_SENSITIVITY'
+  | 'RECALL_RATE';
 
 export type KpiScope =
   | 'ALL_ROUNDS'
@@ -499,6 +733,25 @@ export type KpiTargetInput = {
   direction: KpiDirection;
   kpi: ScreeningKpi;
   scope: KpiScope;
+};
+
+export type KpiValue = {
+  __typename?: 'KpiValue';
+  acceptable?: Maybe<Scalars['Float']['output']>;
+  denominator?: Maybe<Scalars['Int']['output']>;
+  desirable?: Maybe<Scalars['Float']['output']>;
+  /** at_least or at_most. */
+  direction?: Maybe<Scalars['String']['output']>;
+  /** Fraction, or per 1000 when scale is 1000 (detection and interval cancer rates). */
+  estimate?: Maybe<Scalars['Float']['output']>;
+  flag: KpiFlag;
+  kpi: KpiName;
+  /** Wilson 95 % CI, on the same scale. */
+  lower?: Maybe<Scalars['Float']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  numerator?: Maybe<Scalars['Int']['output']>;
+  scale: Scalars['Int']['output'];
+  upper?: Maybe<Scalars['Float']['output']>;
 };
 
 export type LesionInput = {
@@ -521,6 +774,13 @@ export type LockTrialInput = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   reason: Scalars['String']['input'];
   trialId: Scalars['ID']['input'];
+};
+
+export type LogRankTest = {
+  __typename?: 'LogRankTest';
+  chisq: Scalars['Float']['output'];
+  df: Scalars['Int']['output'];
+  p: Scalars['Float']['output'];
 };
 
 export type MeasuredLesion = {
@@ -612,6 +872,11 @@ export type MeasurementMethod =
   | 'MANUAL'
   | 'SEMI_AUTOMATIC';
 
+export type MeasurementMethodInput =
+  | 'ai'
+  | 'manual'
+  | 'semi_automatic';
+
 /** Either `value` and `unit` (quantitative biomarkers; UCUM unit, converted to the biomarker's unit) or `category`. */
 export type MeasurementValueInput = {
   category?: InputMaybe<Scalars['String']['input']>;
@@ -654,6 +919,11 @@ export type Mutation = {
   /** Needs at least one arm and one active site. */
   openEnrolment: CommandReceipt;
   openScreeningRound: CommandReceipt;
+  /**
+   * Computes the surveillance of `input` and appends a SurveillanceAlarmRaised event to stream
+   * surveillance-<algorithmVersionId> for each CUSUM alarm not raised before (idempotent per alarm and per commandId).
+   */
+  raiseSurveillanceAlarms: SurveillanceAlarmReceipt;
   /** Randomises an enrolled, not withdrawn subject to an arm of its trial, once (coordinator). */
   randomiseSubject: CommandReceipt;
   /** Records the outcome of the assessment after a recall (benign, or cancer with diagnosis date and stage). */
@@ -774,6 +1044,12 @@ export type MutationOpenEnrolmentArgs = {
 
 export type MutationOpenScreeningRoundArgs = {
   input: OpenScreeningRoundInput;
+};
+
+
+export type MutationRaiseSurveillanceAlarmsArgs = {
+  commandId: Scalars['ID']['input'];
+  input: SurveillanceInput;
 };
 
 
@@ -941,6 +1217,18 @@ export type PlausibleRangeInput = {
   min: Scalars['Float']['input'];
 };
 
+/** Who is in the analysis. Ids must be within the caller's grants; omitted = everything the caller may read. */
+export type PopulationInput = {
+  armCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Index scans acquired at or after this time. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  programmeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Index scans acquired before this time. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  trialIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
 export type ProjectionState =
   | 'CATCHING_UP'
   | 'FAILED'
@@ -962,10 +1250,32 @@ export type ProjectionStatus = {
   version: Scalars['Int']['output'];
 };
 
+export type Proportion = {
+  __typename?: 'Proportion';
+  estimate: Scalars['Float']['output'];
+  /** Wilson 95 % confidence limits. */
+  lower: Scalars['Float']['output'];
+  n: Scalars['Int']['output'];
+  upper: Scalars['Float']['output'];
+  x: Scalars['Int']['output'];
+};
+
+export type ProportionDifference = {
+  __typename?: 'ProportionDifference';
+  estimate: Scalars['Float']['output'];
+  /** Newcombe hybrid score 95 % CI. */
+  lower: Scalars['Float']['output'];
+  upper: Scalars['Float']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Who ran which operation on which trial or programme, when (newest first). Kept at least 366 days. */
   accessLog: AccessLogPage;
+  /** Agreement of two raters (AI vs reader, reader vs reader) measuring the same studies. */
+  agreement: Agreement;
+  /** Post-market surveillance of one AI algorithm version per site and month, with CUSUM alarms. */
+  algorithmSurveillance: AlgorithmSurveillance;
   /** Registered AI algorithm versions with their lineage, in the order they were registered. */
   algorithmVersions: AlgorithmVersionConnection;
   /**
@@ -990,8 +1300,12 @@ export type Query = {
    * order the measurements were recorded. Retracted measurements are left out unless includeRetracted.
    */
   measurements: MeasurementConnection;
+  /** RECIST 1.1 assessment of a subject from its lesion measurements, with SDTM TR/RS rows. */
+  recist?: Maybe<RecistAssessment>;
   /** Health of the registry: the event log and every projection's progress. */
   registryStatus: RegistryStatus;
+  /** EU-guideline KPIs of a screening programme per round (first vs subsequent) and site, against the programme's targets. */
+  screeningKpis: ScreeningKpis;
   /** A screening programme with its rounds and per-round counts; null when it does not exist. */
   screeningProgramme?: Maybe<ScreeningProgramme>;
   screeningProgrammes: ScreeningProgrammeConnection;
@@ -999,10 +1313,14 @@ export type Query = {
   subject?: Maybe<Subject>;
   /** Subjects in the order they were enrolled or first invited. */
   subjects: SubjectConnection;
+  /** Alarms raised (and audited) for an algorithm version, oldest first. */
+  surveillanceAlarms: Array<RaisedSurveillanceAlarm>;
   /** One trial; null when it does not exist. With asOf: the trial as known at that moment. */
   trial?: Maybe<Trial>;
   /** Trials in the order they were registered. */
   trials: TrialConnection;
+  /** Does a biomarker predict an outcome? The analysis dataset (one row per subject) and its statistics. */
+  validationStudy: ValidationStudy;
   /** Recomputes every seal from the stored events: detects a stream rewritten together with its hash chain. */
   verifyAuditSeals: SealVerificationReport;
   /** Walks the event store's hash chains (one stream, or all) and reports the first event whose content no longer matches. */
@@ -1014,6 +1332,16 @@ export type QueryAccessLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AccessLogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAgreementArgs = {
+  input: AgreementInput;
+};
+
+
+export type QueryAlgorithmSurveillanceArgs = {
+  input: SurveillanceInput;
 };
 
 
@@ -1066,6 +1394,17 @@ export type QueryMeasurementsArgs = {
 };
 
 
+export type QueryRecistArgs = {
+  studyId?: InputMaybe<Scalars['String']['input']>;
+  subjectId: Scalars['ID']['input'];
+};
+
+
+export type QueryScreeningKpisArgs = {
+  input: ScreeningKpiInput;
+};
+
+
 export type QueryScreeningProgrammeArgs = {
   consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
   id: Scalars['ID']['input'];
@@ -1094,6 +1433,11 @@ export type QuerySubjectsArgs = {
 };
 
 
+export type QuerySurveillanceAlarmsArgs = {
+  algorithmVersionId: Scalars['ID']['input'];
+};
+
+
 export type QueryTrialArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
@@ -1109,8 +1453,32 @@ export type QueryTrialsArgs = {
 };
 
 
+export type QueryValidationStudyArgs = {
+  input: ValidationStudyInput;
+};
+
+
 export type QueryVerifyAuditTrailArgs = {
   streamId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RaisedSurveillanceAlarm = {
+  __typename?: 'RaisedSurveillanceAlarm';
+  alarmId: Scalars['ID']['output'];
+  algorithmVersionId: Scalars['ID']['output'];
+  computedAtPosition?: Maybe<Scalars['GlobalPosition']['output']>;
+  direction: AlarmDirection;
+  expectedRate: Scalars['Float']['output'];
+  globalPosition: Scalars['GlobalPosition']['output'];
+  h: Scalars['Float']['output'];
+  k: Scalars['Float']['output'];
+  metric: SurveillanceMetric;
+  month: Scalars['String']['output'];
+  observedRate: Scalars['Float']['output'];
+  raisedAt: Scalars['DateTime']['output'];
+  raisedBy?: Maybe<Scalars['String']['output']>;
+  siteId?: Maybe<Scalars['ID']['output']>;
+  statistic: Scalars['Float']['output'];
 };
 
 export type RandomiseSubjectInput = {
@@ -1123,6 +1491,32 @@ export type RandomiseSubjectInput = {
   subjectId: Scalars['ID']['input'];
 };
 
+/** A rater: an algorithm version, a reader, or any measurement made with a method (at least one). */
+export type RaterInput = {
+  algorithmVersionId?: InputMaybe<Scalars['ID']['input']>;
+  method?: InputMaybe<MeasurementMethodInput>;
+  readerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type RecistAssessment = {
+  __typename?: 'RecistAssessment';
+  bestOverallResponse: Scalars['String']['output'];
+  lesions: Array<RecistLesion>;
+  rs: Array<SdtmRsRow>;
+  subjectId: Scalars['ID']['output'];
+  timePoints: Array<RecistTimePointResult>;
+  tr: Array<SdtmTrRow>;
+};
+
+export type RecistLesion = {
+  __typename?: 'RecistLesion';
+  id: Scalars['ID']['output'];
+  nodal: Scalars['Boolean']['output'];
+  organ: Scalars['String']['output'];
+  /** TARGET or NON_TARGET (from the lesion's role at baseline). */
+  role: Scalars['String']['output'];
+};
+
 /** RECIST 1.1 overall response (NON_CR_NON_PD for non-target-only disease). */
 export type RecistResponse =
   | 'CR'
@@ -1131,6 +1525,25 @@ export type RecistResponse =
   | 'PD'
   | 'PR'
   | 'SD';
+
+export type RecistTimePointResult = {
+  __typename?: 'RecistTimePointResult';
+  baselineSum?: Maybe<Scalars['Float']['output']>;
+  changeFromBaselinePct?: Maybe<Scalars['Float']['output']>;
+  changeFromNadirMm?: Maybe<Scalars['Float']['output']>;
+  changeFromNadirPct?: Maybe<Scalars['Float']['output']>;
+  date: Scalars['String']['output'];
+  day: Scalars['Int']['output'];
+  equivocalNewLesion: Scalars['Boolean']['output'];
+  isBaseline: Scalars['Boolean']['output'];
+  nadir?: Maybe<Scalars['Float']['output']>;
+  newLesion: Scalars['Boolean']['output'];
+  nonTargetResponse?: Maybe<Scalars['String']['output']>;
+  overallResponse?: Maybe<Scalars['String']['output']>;
+  sumOfDiameters?: Maybe<Scalars['Float']['output']>;
+  targetResponse?: Maybe<Scalars['String']['output']>;
+  visit: Scalars['String']['output'];
+};
 
 export type RecordAssessmentOutcomeInput = {
   /** YYYY-MM-DD */
@@ -1355,6 +1768,31 @@ export type ReviseBiomarkerInput = {
   version: Scalars['Int']['input'];
 };
 
+export type RocPoint = {
+  __typename?: 'RocPoint';
+  sensitivity: Scalars['Float']['output'];
+  specificity: Scalars['Float']['output'];
+  /** null at the ends of the curve (±infinity). */
+  threshold?: Maybe<Scalars['Float']['output']>;
+};
+
+export type RocResult = {
+  __typename?: 'RocResult';
+  auc: Scalars['Float']['output'];
+  curve: Array<RocPoint>;
+  /** DeLong 95 % CI. */
+  lower: Scalars['Float']['output'];
+  nNegative: Scalars['Int']['output'];
+  nPositive: Scalars['Int']['output'];
+  se: Scalars['Float']['output'];
+  upper: Scalars['Float']['output'];
+};
+
+export type RoundType =
+  | 'ALL'
+  | 'FIRST'
+  | 'SUBSEQUENT';
+
 export type ScannerInput = {
   manufacturer: Scalars['String']['input'];
   model: Scalars['String']['input'];
@@ -1389,6 +1827,13 @@ export type ScreeningKpi =
   | 'PROGRAMME_SENSITIVITY'
   | 'RECALL_RATE';
 
+export type ScreeningKpiInput = {
+  /** Also report every round and round type per site (participation is per round only: invitations have no site). */
+  bySite?: InputMaybe<Scalars['Boolean']['input']>;
+  programmeId: Scalars['ID']['input'];
+  siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
 export type ScreeningKpiTarget = {
   __typename?: 'ScreeningKpiTarget';
   acceptable: Scalars['Float']['output'];
@@ -1396,6 +1841,17 @@ export type ScreeningKpiTarget = {
   direction: Scalars['String']['output'];
   kpi: Scalars['String']['output'];
   scope: Scalars['String']['output'];
+};
+
+export type ScreeningKpis = {
+  __typename?: 'ScreeningKpis';
+  computedAtPosition?: Maybe<Scalars['GlobalPosition']['output']>;
+  fetchMs: Scalars['Float']['output'];
+  groups: Array<KpiGroup>;
+  /** Trend of one KPI per round: add &kpi=<KpiName> (default RECALL_RATE). */
+  plotUrl: Scalars['String']['output'];
+  programmeId: Scalars['ID']['output'];
+  programmeName: Scalars['String']['output'];
 };
 
 export type ScreeningProgramme = {
@@ -1448,6 +1904,44 @@ export type ScreeningRound = {
   status: Scalars['String']['output'];
 };
 
+/** SDTM RS row. */
+export type SdtmRsRow = {
+  __typename?: 'SdtmRsRow';
+  DOMAIN: Scalars['String']['output'];
+  RSCAT: Scalars['String']['output'];
+  RSDTC?: Maybe<Scalars['String']['output']>;
+  RSEVAL?: Maybe<Scalars['String']['output']>;
+  RSORRES: Scalars['String']['output'];
+  RSSEQ: Scalars['Int']['output'];
+  RSSTRESC: Scalars['String']['output'];
+  RSTEST: Scalars['String']['output'];
+  RSTESTCD: Scalars['String']['output'];
+  STUDYID: Scalars['String']['output'];
+  USUBJID: Scalars['String']['output'];
+  VISIT?: Maybe<Scalars['String']['output']>;
+};
+
+/** SDTM TR row (field names as in SDTMIG). */
+export type SdtmTrRow = {
+  __typename?: 'SdtmTrRow';
+  DOMAIN: Scalars['String']['output'];
+  STUDYID: Scalars['String']['output'];
+  TRDTC: Scalars['String']['output'];
+  TREVAL?: Maybe<Scalars['String']['output']>;
+  TRLNKID?: Maybe<Scalars['String']['output']>;
+  TRORRES: Scalars['String']['output'];
+  TRORRESU?: Maybe<Scalars['String']['output']>;
+  TRSEQ: Scalars['Int']['output'];
+  TRSTAT?: Maybe<Scalars['String']['output']>;
+  TRSTRESC: Scalars['String']['output'];
+  TRSTRESN?: Maybe<Scalars['Float']['output']>;
+  TRSTRESU?: Maybe<Scalars['String']['output']>;
+  TRTEST: Scalars['String']['output'];
+  TRTESTCD: Scalars['String']['output'];
+  USUBJID: Scalars['String']['output'];
+  VISIT: Scalars['String']['output'];
+};
+
 export type SealFailure = {
   __typename?: 'SealFailure';
   expected: Scalars['String']['output'];
@@ -1462,6 +1956,12 @@ export type SealVerificationReport = {
   firstFailure?: Maybe<SealFailure>;
   ok: Scalars['Boolean']['output'];
   sealsChecked: Scalars['Int']['output'];
+};
+
+/** Kaplan–Meier strata of the biomarker: a threshold (below / at or above) or quantile groups; default: median split. */
+export type StrataInput = {
+  quantiles?: InputMaybe<Scalars['Int']['input']>;
+  threshold?: InputMaybe<Scalars['Float']['input']>;
 };
 
 export type Subject = {
@@ -1518,12 +2018,77 @@ export type SubjectKind =
   | 'SCREENING'
   | 'TRIAL';
 
+export type SurveillanceAlarm = {
+  __typename?: 'SurveillanceAlarm';
+  alarmId: Scalars['ID']['output'];
+  direction: AlarmDirection;
+  expectedRate: Scalars['Float']['output'];
+  h: Scalars['Float']['output'];
+  k: Scalars['Float']['output'];
+  metric: SurveillanceMetric;
+  month: Scalars['String']['output'];
+  observedRate: Scalars['Float']['output'];
+  siteId?: Maybe<Scalars['ID']['output']>;
+  statistic: Scalars['Float']['output'];
+};
+
+export type SurveillanceAlarmReceipt = {
+  __typename?: 'SurveillanceAlarmReceipt';
+  alarms: Array<SurveillanceAlarm>;
+  globalPosition?: Maybe<Scalars['GlobalPosition']['output']>;
+  /** Alarms appended by this command (already raised ones are not repeated). */
+  raisedCount: Scalars['Int']['output'];
+  replayed: Scalars['Boolean']['output'];
+  streamId: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type SurveillanceCell = {
+  __typename?: 'SurveillanceCell';
+  aiMeasurements: Scalars['Int']['output'];
+  aiPositive: Scalars['Int']['output'];
+  aiPositiveRate?: Maybe<Proportion>;
+  cancers: Scalars['Int']['output'];
+  /** Share of AI measurements later corrected or retracted. */
+  correctionRate?: Maybe<Proportion>;
+  /** YYYY-MM (UTC); "all" on the total. */
+  month: Scalars['String']['output'];
+  /** Share of readings where the AI call equals the human reading. */
+  readerAgreementRate?: Maybe<Proportion>;
+  readings: Scalars['Int']['output'];
+  /** Against confirmed cancers (screen-detected, or interval cancers after the screening). */
+  sensitivity?: Maybe<Proportion>;
+  /** null on rows that sum all sites. */
+  siteId?: Maybe<Scalars['ID']['output']>;
+  specificity?: Maybe<Proportion>;
+};
+
+export type SurveillanceInput = {
+  algorithmVersionId: Scalars['ID']['input'];
+  compareWithPredecessor?: InputMaybe<Scalars['Boolean']['input']>;
+  cusum?: InputMaybe<CusumInput>;
+  /** Readings acquired at or after / before. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  programmeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type SurveillanceMetric =
+  | 'AI_POSITIVE_RATE'
+  | 'FALSE_NEGATIVE_RATE'
+  | 'READER_DISAGREEMENT_RATE';
+
 export type SuspendAlgorithmVersionInput = {
   algorithmVersionId: Scalars['ID']['input'];
   commandId: Scalars['ID']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   reason: Scalars['String']['input'];
 };
+
+export type ThresholdSource =
+  | 'GIVEN'
+  | 'YOUDEN';
 
 export type TimePointInput = {
   /** Stable code measurements refer to (BASELINE, W8, EOT). */
@@ -1698,6 +2263,62 @@ export type UnlockTrialInput = {
   trialId: Scalars['ID']['input'];
 };
 
+export type ValidationStudy = {
+  __typename?: 'ValidationStudy';
+  /** Global event position of the subjects projection the dataset was read at (provenance; rerun to compare). */
+  computedAtPosition?: Maybe<Scalars['GlobalPosition']['output']>;
+  cox?: Maybe<CoxBiomarker>;
+  /** Milliseconds spent reading the dataset from the read models. */
+  fetchMs: Scalars['Float']['output'];
+  /** Subjects in the statistics (binary: with an evaluable label). */
+  includedCount: Scalars['Int']['output'];
+  kaplanMeier?: Maybe<KaplanMeierStrata>;
+  /** KM plot by strata (the ROC plot is plotUrl). */
+  kaplanMeierPlotUrl: Scalars['String']['output'];
+  performance?: Maybe<DiagnosticPerformance>;
+  plotUrl: Scalars['String']['output'];
+  roc?: Maybe<RocResult>;
+  rows: Array<ValidationStudyRow>;
+  subjectCount: Scalars['Int']['output'];
+};
+
+export type ValidationStudyInput = {
+  biomarkerId: Scalars['ID']['input'];
+  biomarkerVersion?: InputMaybe<Scalars['Int']['input']>;
+  endpoint: EndpointInput;
+  /** Whether a higher value means positive / higher risk (fixed in advance, never chosen from the data). Default true. */
+  higherIsPositive?: InputMaybe<Scalars['Boolean']['input']>;
+  population?: InputMaybe<PopulationInput>;
+  strata?: InputMaybe<StrataInput>;
+  /** Threshold for sensitivity/specificity; default: the Youden-optimal one. */
+  threshold?: InputMaybe<Scalars['Float']['input']>;
+  /** Time point of the index measurement, e.g. "baseline". */
+  timePoint: Scalars['String']['input'];
+};
+
+export type ValidationStudyRow = {
+  __typename?: 'ValidationStudyRow';
+  armCode?: Maybe<Scalars['String']['output']>;
+  event?: Maybe<Scalars['Int']['output']>;
+  eventAt?: Maybe<Scalars['DateTime']['output']>;
+  exclusionReason?: Maybe<Scalars['String']['output']>;
+  included: Scalars['Boolean']['output'];
+  label?: Maybe<Scalars['Int']['output']>;
+  lastKnownAliveAt?: Maybe<Scalars['DateTime']['output']>;
+  measuredAt: Scalars['DateTime']['output'];
+  measurementId: Scalars['ID']['output'];
+  /** Global position of the measurement version used. */
+  position: Scalars['GlobalPosition']['output'];
+  programmeId?: Maybe<Scalars['ID']['output']>;
+  siteId?: Maybe<Scalars['ID']['output']>;
+  subjectId: Scalars['ID']['output'];
+  /** Days from the index scan to the event or censoring. */
+  time?: Maybe<Scalars['Float']['output']>;
+  trialId?: Maybe<Scalars['ID']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+  value: Scalars['Float']['output'];
+};
+
 export type VerificationFailure = {
   __typename?: 'VerificationFailure';
   eventId: Scalars['ID']['output'];
@@ -1715,6 +2336,18 @@ export type VerificationReport = {
   firstFailure?: Maybe<VerificationFailure>;
   ok: Scalars['Boolean']['output'];
   streamsChecked: Scalars['Int']['output'];
+};
+
+export type VersionComparison = {
+  __typename?: 'VersionComparison';
+  /** This version minus its predecessor. */
+  aiPositiveRate?: Maybe<ProportionDifference>;
+  correctionRate?: Maybe<ProportionDifference>;
+  predecessor: SurveillanceCell;
+  predecessorVersionId: Scalars['ID']['output'];
+  readerAgreementRate?: Maybe<ProportionDifference>;
+  sensitivity?: Maybe<ProportionDifference>;
+  specificity?: Maybe<ProportionDifference>;
 };
 
 export type VisitTimePoint = {

@@ -16,6 +16,8 @@ import { eventStoreOptions, type AppConfig } from './config/app-config.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { StatusModule } from './status/status.module.js';
+import { AnalyticsModule } from './analytics/analytics.module.js';
+import { PlotsModule } from './plots/plots.module.js';
 import { SubjectsCommandsModule } from './subjects/subjects-commands.module.js';
 import { CatalogueCommandsModule } from './catalogue/catalogue-commands.module.js';
 import { AlgorithmsCommandsModule } from './algorithms/algorithms-commands.module.js';
@@ -54,6 +56,8 @@ export class AppModule {
         GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),
         CommandsModule,
         StatusModule,
+        AnalyticsModule,
+        PlotsModule,
         SubjectsCommandsModule,
         CatalogueCommandsModule,
         AlgorithmsCommandsModule,
