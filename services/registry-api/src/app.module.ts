@@ -16,6 +16,7 @@ import { eventStoreOptions, type AppConfig } from './config/app-config.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { StatusModule } from './status/status.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { PlotsModule } from './plots/plots.module.js';
 import { SubjectsCommandsModule } from './subjects/subjects-commands.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),
         CommandsModule,
         StatusModule,
+        PrivacyModule.forRoot(config),
         AnalyticsModule,
         PlotsModule,
         SubjectsCommandsModule,

@@ -38,6 +38,12 @@ const schema = z.object({
   OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   AUTH_PUBLIC_KEY: z.string().min(1).optional(),
   AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  // Wraps every per-subject and per-study key (services/registry-api/src/privacy/README.md). Unset: a key file under
+  // DATA_DIR in development; production refuses to start without it (privacy/master-key.ts, at boot).
+  PRIVACY_MASTER_KEY: z
+    .string()
+    .regex(/^\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/, 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)')
+    .optional(),
 });
 
 export type AppConfig = z.infer<typeof schema> & { graphqlIntrospection: boolean; authMode: 'local' | 'oidc'; projectorPort: number };

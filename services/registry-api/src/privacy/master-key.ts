@@ -23,23 +23,29 @@ export function parseMasterKey(value: string, variable = 'PRIVACY_MASTER_KEY'): 
   return key;
 }
 
+export interface MasterKeyOptions {
+  readonly NODE_ENV: string;
+  readonly DATA_DIR: string;
+  /** From the environment, format-checked by loadConfig (config/app-config.ts). */
+  readonly PRIVACY_MASTER_KEY?: string | undefined;
+}
+
 /**
- * Boot-time check (called from loadConfig): a malformed key stops the process, and production refuses to start
- * without one, since a key file next to the database would be destroyed or copied together with it.
+ * A malformed key stops the process, and production refuses to start without one: a key file next to the database
+ * would be copied, backed up and restored together with it, which defeats wrapping.
  */
-export function checkPrivacyMasterKey(env: NodeJS.ProcessEnv, nodeEnv: string): void {
-  const value = env['PRIVACY_MASTER_KEY'];
+export function checkPrivacyMasterKey(value: string | undefined, nodeEnv: string): void {
   if (value !== undefined && value !== '') parseMasterKey(value);
   else if (nodeEnv === 'production') throw new ConfigError('PRIVACY_MASTER_KEY', 'is required in production: it wraps every subject and study key (32 random bytes, base64 or hex)');
 }
 
 /**
- * The key-encryption key: PRIVACY_MASTER_KEY, or in development a key created on first use at
+ * The key-encryption key: PRIVACY_MASTER_KEY, or outside production a key created on first use at
  * DATA_DIR/privacy/master-key (mode 0600, atomic like the local signing key, kept across restarts).
  */
-export async function loadMasterKey(options: { readonly NODE_ENV: string; readonly DATA_DIR: string }, env: NodeJS.ProcessEnv = process.env): Promise<MasterKey> {
-  checkPrivacyMasterKey(env, options.NODE_ENV);
-  const value = env['PRIVACY_MASTER_KEY'];
+export async function loadMasterKey(options: MasterKeyOptions): Promise<MasterKey> {
+  const value = options.PRIVACY_MASTER_KEY;
+  checkPrivacyMasterKey(value, options.NODE_ENV);
   if (value !== undefined && value !== '') {
     const key = parseMasterKey(value);
     return { key, fingerprint: fingerprint(key), source: 'environment' };

@@ -83,22 +83,25 @@ describe('master key', () => {
   });
 
   it('is required in production, optional elsewhere', () => {
-    expect(() => checkPrivacyMasterKey({}, 'production')).toThrow(/PRIVACY_MASTER_KEY: is required in production/);
-    expect(() => checkPrivacyMasterKey({ PRIVACY_MASTER_KEY: 'nope' }, 'development')).toThrow(/PRIVACY_MASTER_KEY/);
-    expect(() => checkPrivacyMasterKey({}, 'development')).not.toThrow();
-    expect(() => checkPrivacyMasterKey({ PRIVACY_MASTER_KEY: randomBytes(32).toString('base64') }, 'production')).not.toThrow();
+    expect(() => checkPrivacyMasterKey(undefined, 'production')).toThrow(/PRIVACY_MASTER_KEY: is required in production/);
+    expect(() => checkPrivacyMasterKey('', 'production')).toThrow(/PRIVACY_MASTER_KEY/);
+    expect(() => checkPrivacyMasterKey('nope', 'development')).toThrow(/PRIVACY_MASTER_KEY/);
+    expect(() => checkPrivacyMasterKey(undefined, 'development')).not.toThrow();
+    expect(() => checkPrivacyMasterKey(randomBytes(32).toString('base64'), 'production')).not.toThrow();
   });
 
   it('in development is created once under DATA_DIR with mode 0600 and kept', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'privacy-key-'));
     try {
-      const [a, b] = await Promise.all([loadMasterKey({ NODE_ENV: 'development', DATA_DIR: dir }, {}), loadMasterKey({ NODE_ENV: 'development', DATA_DIR: dir }, {})]);
+      const [a, b] = await Promise.all([loadMasterKey({ NODE_ENV: 'development', DATA_DIR: dir }), loadMasterKey({ NODE_ENV: 'test', DATA_DIR: dir })]);
       expect(a.key.equals(b.key)).toBe(true);
       expect(a.source).toBe('file');
       const path = join(dir, 'privacy', 'master-key');
       expect((await stat(path)).mode & 0o777).toBe(0o600);
       expect(parseMasterKey(await readFile(path, 'utf8')).equals(a.key)).toBe(true);
-      await expect(loadMasterKey({ NODE_ENV: 'production', DATA_DIR: dir }, {})).rejects.toThrow(ConfigError);
+      await expect(loadMasterKey({ NODE_ENV: 'production', DATA_DIR: dir })).rejects.toThrow(ConfigError);
+      const given = randomBytes(32);
+      expect((await loadMasterKey({ NODE_ENV: 'production', DATA_DIR: dir, PRIVACY_MASTER_KEY: given.toString('hex') })).key.equals(given)).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

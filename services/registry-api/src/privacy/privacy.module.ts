@@ -1,14 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { loadMasterKey, PRIVACY_MASTER_KEY } from './master-key.js';
+import { loadMasterKey, PRIVACY_MASTER_KEY, type MasterKeyOptions } from './master-key.js';
 import { PersonalDataVault } from './personal-data-vault.js';
 import { PrivacyResolver } from './privacy.resolver.js';
 import { PrivacyService } from './privacy.service.js';
 import { PseudonymService } from './pseudonym.service.js';
-
-export interface PrivacyModuleOptions {
-  readonly NODE_ENV: string;
-  readonly DATA_DIR: string;
-}
 
 /**
  * Keyed pseudonyms and crypto-shredding (README.md). Needs the TypeORM DataSource and the CommandRunner; exports
@@ -16,12 +11,12 @@ export interface PrivacyModuleOptions {
  */
 @Module({})
 export class PrivacyModule {
-  static forRoot(options: PrivacyModuleOptions, env: NodeJS.ProcessEnv = process.env): DynamicModule {
+  static forRoot(options: MasterKeyOptions): DynamicModule {
     return {
       module: PrivacyModule,
       global: true,
       providers: [
-        { provide: PRIVACY_MASTER_KEY, useFactory: () => loadMasterKey(options, env) },
+        { provide: PRIVACY_MASTER_KEY, useFactory: () => loadMasterKey(options) },
         PersonalDataVault,
         PseudonymService,
         PrivacyService,
