@@ -504,6 +504,21 @@ export type DefineVisitScheduleInput = {
   trialId: Scalars['ID']['input'];
 };
 
+export type DerivePseudonymInput = {
+  /** The person's identifier at the site or in the programme (e.g. a hospital number). Never stored. */
+  localIdentifier: Scalars['String']['input'];
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type DerivedPseudonym = {
+  __typename?: 'DerivedPseudonym';
+  /** P1-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX: pass it as `pseudonym` to enrolSubject or inviteParticipant. */
+  pseudonym: Scalars['String']['output'];
+  /** trial:<id> or programme:<id> */
+  scope: Scalars['String']['output'];
+};
+
 export type DiagnosticPerformance = {
   __typename?: 'DiagnosticPerformance';
   falseNegative: Scalars['Int']['output'];
@@ -545,6 +560,14 @@ export type EnrolSubjectInput = {
   /** Optional: derived from commandId when absent (so a repeated command maps to the same subject). */
   subjectId?: InputMaybe<Scalars['ID']['input']>;
   trialId: Scalars['ID']['input'];
+};
+
+export type EraseSubjectInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Why (e.g. the erasure request's reference). Kept in the event: never the person's details. */
+  reason: Scalars['String']['input'];
+  subjectId: Scalars['ID']['input'];
 };
 
 export type FieldChange = {
@@ -769,6 +792,19 @@ export type LesionRole =
   | 'NON_TARGET'
   | 'TARGET';
 
+export type LinkedPseudonym = {
+  __typename?: 'LinkedPseudonym';
+  pseudonym: Scalars['String']['output'];
+  scope: Scalars['String']['output'];
+};
+
+export type LinkedPseudonymInput = {
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Omit when the linkage's localIdentifier is given. */
+  pseudonym?: InputMaybe<Scalars['String']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type LockTrialInput = {
   commandId: Scalars['ID']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -910,8 +946,21 @@ export type Mutation = {
   defineScreeningProgramme: CommandReceipt;
   /** Defining again replaces the schedule with a new version (reason required). */
   defineVisitSchedule: CommandReceipt;
+  /**
+   * The keyed pseudonym of a person in one trial or programme: HMAC-SHA-256 of the site's local identifier under that
+   * study's own key (created on first use). The same identifier gives unrelated pseudonyms in different studies.
+   * The local identifier is used in memory only; it is never stored (the access log keeps a hash of the variables).
+   * Coordinators of the trial, screening managers of the programme. Give exactly one of trialId, programmeId.
+   */
+  derivePseudonym: DerivedPseudonym;
   /** Enrols a subject in a trial at an active site while enrolment is open (coordinator of that trial and site). */
   enrolSubject: CommandReceipt;
+  /**
+   * Crypto-shredding (admin, reason required): destroys the subject's key, so its personal fields become unreadable in
+   * events, read models and exports, and appends SubjectErased (no personal data; the audit trail keeps the fact and
+   * the reason). The pseudonymised clinical record stays.
+   */
+  eraseSubject: CommandReceipt;
   /** Invites a participant to an open round. A first invitation creates the participant (`createdIds`). */
   inviteParticipant: CommandReceipt;
   /** Database lock: every later write to the trial and its subjects is refused until unlockTrial. */
@@ -938,6 +987,17 @@ export type Mutation = {
   recordOptOut: CommandReceipt;
   /** Records an outcome (death, progression, response assessment, …) of a subject. `createdIds` holds the outcome id. */
   recordOutcome: CommandReceipt;
+  /**
+   * Records a subject's personal fields, sealed with the subject's own key before they reach the event
+   * (PersonalDataRecorded; the latest recording wins). Coordinator of the subject's trial and site, screening manager
+   * of its programme. Refused with SUBJECT_ERASED after erasure and with TRIAL_LOCKED while the trial is locked.
+   */
+  recordPersonalData: CommandReceipt;
+  /**
+   * Records that pseudonyms of different studies belong to one person (admin, reason required). Give each member's
+   * pseudonym, or give `localIdentifier` and the registry derives the members' pseudonyms (and forgets the identifier).
+   */
+  recordPseudonymLinkage: CommandReceipt;
   /** Recalls the participant for assessment after a screening. */
   recordRecall: CommandReceipt;
   /** Records a screening in a round the participant was invited to, with the human reading and optionally the AI reading. */
@@ -1022,8 +1082,18 @@ export type MutationDefineVisitScheduleArgs = {
 };
 
 
+export type MutationDerivePseudonymArgs = {
+  input: DerivePseudonymInput;
+};
+
+
 export type MutationEnrolSubjectArgs = {
   input: EnrolSubjectInput;
+};
+
+
+export type MutationEraseSubjectArgs = {
+  input: EraseSubjectInput;
 };
 
 
@@ -1075,6 +1145,16 @@ export type MutationRecordOptOutArgs = {
 
 export type MutationRecordOutcomeArgs = {
   input: RecordOutcomeInput;
+};
+
+
+export type MutationRecordPersonalDataArgs = {
+  input: RecordPersonalDataInput;
+};
+
+
+export type MutationRecordPseudonymLinkageArgs = {
+  input: RecordPseudonymLinkageInput;
 };
 
 
@@ -1212,6 +1292,15 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Personal fields the registry may keep. At least one; a year of birth, never a date of birth. */
+export type PersonalDataInput = {
+  /** Free text, at most 2000 characters. Never a name, address or other direct identifier. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  sex?: InputMaybe<Sex>;
+  /** 1880 … current year. */
+  yearOfBirth?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type PlausibleRangeInput = {
   max: Scalars['Float']['input'];
   min: Scalars['Float']['input'];
@@ -1268,6 +1357,15 @@ export type ProportionDifference = {
   upper: Scalars['Float']['output'];
 };
 
+export type PseudonymLinkage = {
+  __typename?: 'PseudonymLinkage';
+  actorId?: Maybe<Scalars['String']['output']>;
+  linkageId: Scalars['ID']['output'];
+  members: Array<LinkedPseudonym>;
+  reason: Scalars['String']['output'];
+  recordedAt: Scalars['DateTime']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Who ran which operation on which trial or programme, when (newest first). Kept at least 366 days. */
@@ -1300,6 +1398,8 @@ export type Query = {
    * order the measurements were recorded. Retracted measurements are left out unless includeRetracted.
    */
   measurements: MeasurementConnection;
+  /** Recorded linkages that name this pseudonym (admin, regulator). */
+  pseudonymLinkages: Array<PseudonymLinkage>;
   /** RECIST 1.1 assessment of a subject from its lesion measurements, with SDTM TR/RS rows. */
   recist?: Maybe<RecistAssessment>;
   /** Health of the registry: the event log and every projection's progress. */
@@ -1311,6 +1411,11 @@ export type Query = {
   screeningProgrammes: ScreeningProgrammeConnection;
   /** One subject (trial subject or screening participant) with its timeline; null when it does not exist. */
   subject?: Maybe<Subject>;
+  /**
+   * A subject's personal fields, decrypted for this request only (coordinator of its trial and site, screening manager
+   * of its programme, regulator, admin). After `eraseSubject` every field is null and `erased` is true.
+   */
+  subjectPersonalData: SubjectPersonalData;
   /** Subjects in the order they were enrolled or first invited. */
   subjects: SubjectConnection;
   /** Alarms raised (and audited) for an algorithm version, oldest first. */
@@ -1394,6 +1499,11 @@ export type QueryMeasurementsArgs = {
 };
 
 
+export type QueryPseudonymLinkagesArgs = {
+  pseudonym: Scalars['String']['input'];
+};
+
+
 export type QueryRecistArgs = {
   studyId?: InputMaybe<Scalars['String']['input']>;
   subjectId: Scalars['ID']['input'];
@@ -1422,6 +1532,11 @@ export type QuerySubjectArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type QuerySubjectPersonalDataArgs = {
+  subjectId: Scalars['ID']['input'];
 };
 
 
@@ -1607,6 +1722,23 @@ export type RecordOutcomeInput = {
   stage?: InputMaybe<Scalars['String']['input']>;
   subjectId: Scalars['ID']['input'];
   timePoint?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RecordPersonalDataInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  personal: PersonalDataInput;
+  subjectId: Scalars['ID']['input'];
+};
+
+export type RecordPseudonymLinkageInput = {
+  commandId: Scalars['ID']['input'];
+  /** Optional: derived from commandId when absent. */
+  linkageId?: InputMaybe<Scalars['ID']['input']>;
+  localIdentifier?: InputMaybe<Scalars['String']['input']>;
+  /** 2–10 members, at most one per trial or programme. */
+  members: Array<LinkedPseudonymInput>;
+  reason: Scalars['String']['input'];
 };
 
 export type RecordRecallInput = {
@@ -1958,6 +2090,12 @@ export type SealVerificationReport = {
   sealsChecked: Scalars['Int']['output'];
 };
 
+export type Sex =
+  | 'FEMALE'
+  | 'MALE'
+  | 'OTHER'
+  | 'UNKNOWN';
+
 /** Kaplan–Meier strata of the biomarker: a threshold (below / at or above) or quantile groups; default: median split. */
 export type StrataInput = {
   quantiles?: InputMaybe<Scalars['Int']['input']>;
@@ -2017,6 +2155,18 @@ export type SubjectFilter = {
 export type SubjectKind =
   | 'SCREENING'
   | 'TRIAL';
+
+export type SubjectPersonalData = {
+  __typename?: 'SubjectPersonalData';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** True once the subject was erased: its key is gone and nothing below can be read. */
+  erased: Scalars['Boolean']['output'];
+  /** When the fields shown were recorded (the latest recording wins). */
+  recordedAt?: Maybe<Scalars['DateTime']['output']>;
+  sex?: Maybe<Sex>;
+  subjectId: Scalars['ID']['output'];
+  yearOfBirth?: Maybe<Scalars['Int']['output']>;
+};
 
 export type SurveillanceAlarm = {
   __typename?: 'SurveillanceAlarm';
