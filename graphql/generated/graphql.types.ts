@@ -554,6 +554,8 @@ export type EnrolSubjectInput = {
   consentDate: Scalars['String']['input'];
   consentVersion: Scalars['String']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Optional personal fields: sealed with the subject's own key before anything is stored (erasable by crypto-shredding). */
+  personal?: InputMaybe<PersonalDataInput>;
   /** Pseudonym issued by the site (e.g. ONC-0001): never a name, e-mail or national id. */
   pseudonym: Scalars['String']['input'];
   siteId: Scalars['ID']['input'];
@@ -659,6 +661,8 @@ export type InviteParticipantInput = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   /** YYYY-MM-DD */
   invitedOn: Scalars['String']['input'];
+  /** Optional personal fields: sealed with the participant's own key before anything is stored (erasable by crypto-shredding). */
+  personal?: InputMaybe<PersonalDataInput>;
   programmeId: Scalars['ID']['input'];
   /** Programme pseudonym (e.g. BCS-000123): never a name, e-mail or national id. */
   pseudonym: Scalars['String']['input'];

@@ -188,7 +188,7 @@ const CASES: readonly Case[] = [
     mutation: 'enrolSubject',
     who: 'coordinator',
     input: { subjectId: 'bi-subj-new', trialId: T, siteId: SITE, pseudonym: 'ONC-0099', consentVersion: 'v1', consentDate: '2025-02-01' },
-    fields: { subjectId: 'id', pseudonym: 'text', consentVersion: 'text', consentDate: 'clinicalDate' },
+    fields: { subjectId: 'id', pseudonym: 'text', consentVersion: 'text', consentDate: 'clinicalDate', 'personal.comment': 'optText', 'personal.yearOfBirth': 'int', 'personal.sex': 'enum' },
   },
   { mutation: 'randomiseSubject', who: 'coordinator', input: { subjectId: S, armCode: 'A', stratum: 'S1' }, fields: { subjectId: 'ref', armCode: 'text', stratum: 'text', randomisedAt: 'clinicalDate' } },
   { mutation: 'withdrawSubject', who: 'coordinator', input: { subjectId: S, withdrawalDate: '2025-04-01', reason: 'Consent withdrawn' }, fields: { subjectId: 'ref', withdrawalDate: 'clinicalDate', reason: 'reason' } },

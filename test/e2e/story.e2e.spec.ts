@@ -18,6 +18,7 @@ const SITE = 'site-ams';
 const P = 'story-bcs';
 const STUDY = { baseline: '1.2.826.0.1.3680043.8.498.71001', followUp: '1.2.826.0.1.3680043.8.498.71002' };
 const LESION = '1.2.826.0.1.3680043.8.498.79001';
+const COMMENT = 'Prefers appointments before noon';
 
 interface Receipt {
   id: string;
@@ -136,7 +137,8 @@ describe('the whole story over HTTP, then the raw events', () => {
 
   it('enrols and randomises two subjects; ids are derived from the command when the client gives none', async () => {
     for (const [i, arm] of [[1, 'A'], [2, 'B']] as const) {
-      const enrolled = await mutate('coordinator', 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: `ONC-000${i}`, consentVersion: 'v3.0', consentDate: '2025-01-10' });
+      const personal = i === 1 ? { personal: { yearOfBirth: 1961, sex: 'FEMALE', comment: COMMENT } } : {};
+      const enrolled = await mutate('coordinator', 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: `ONC-000${i}`, consentVersion: 'v3.0', consentDate: '2025-01-10', ...personal });
       expect(enrolled.createdIds).toEqual([enrolled.id]);
       subjects.push(enrolled.id);
       const randomised = await mutate('coordinator', 'randomiseSubject', { subjectId: enrolled.id, armCode: arm, stratum: 'ECOG 0-1', randomisedAt: '2025-01-12' });
@@ -309,6 +311,15 @@ describe('the whole story over HTTP, then the raw events', () => {
         precedingRoundId: 'r1',
         source: 'cancer_registry_linkage',
       });
+    });
+
+    it('keeps personal fields only as an envelope sealed with the subject own key, never in clear', () => {
+      const [withPersonal, without] = all.filter((e) => e.type === 'SubjectEnrolled');
+      expect(withPersonal!.data['personal']).toMatchObject({ $enc: 'v1', kid: `sk1:${subjects[0]}` });
+      expect(without!.data['personal']).toBeUndefined();
+      const log = JSON.stringify(all.map((e) => [e.data, e.metadata]));
+      expect(log).not.toContain(COMMENT);
+      expect(log).not.toContain('1961');
     });
 
     it('reads each subject stream back in order with a verifiable hash chain', async () => {

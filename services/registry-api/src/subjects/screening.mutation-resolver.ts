@@ -8,6 +8,7 @@ import type {
   RecordRecallInput,
   RecordScreeningInput,
   ReportIntervalCancerInput,
+  PersonalDataInput,
 } from '../../../../graphql/generated/graphql.types.js';
 import { Authorize } from '../auth/authorize.decorator.js';
 import type { MutationReceipt } from '../commands/command-message.js';
@@ -24,9 +25,9 @@ const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefin
 export class ScreeningMutationResolver {
   constructor(private readonly commands: CommandBus) {}
 
-  private send(ctx: GraphqlContext, input: CommandInputBase, build: (commandId: string) => SubjectCommand): Promise<MutationReceipt> {
+  private send(ctx: GraphqlContext, input: CommandInputBase & { personal?: PersonalDataInput | null }, build: (commandId: string) => SubjectCommand): Promise<MutationReceipt> {
     const origin = commandOrigin(ctx, input);
-    return this.commands.execute(new SubjectCommandMessage(build(origin.commandId), origin, verifiedActor(ctx)));
+    return this.commands.execute(new SubjectCommandMessage(build(origin.commandId), origin, verifiedActor(ctx), input.personal));
   }
 
   @Mutation('inviteParticipant')

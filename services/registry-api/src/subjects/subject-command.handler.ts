@@ -22,19 +22,36 @@ import {
   trialFacts,
   trialStreamId,
   type CommandMeta,
+  type PersonalDataEnvelope,
   type SubjectCommand,
   type SubjectContextNeeds,
   type SubjectDecisionContext,
   type SubjectState,
 } from '#domain';
+import { Optional } from '@nestjs/common';
 import type { Role, ScopeDimension, VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
 import { assertInScope, requireInScope } from '../auth/scope.js';
 import { DomainCommandMessage, mutationReceipt, type MutationReceipt } from '../commands/command-message.js';
-import { CommandRunner } from '../commands/command-runner.js';
+import { CommandRunner, type CommandOrigin } from '../commands/command-runner.js';
+import type { PersonalDataInput } from '../privacy/personal-data.js';
+import { PrivacyService } from '../privacy/privacy.service.js';
 
-/** Every subject mutation (trial side, screening side, measurements, outcomes) travels as this one message. */
-export class SubjectCommandMessage extends DomainCommandMessage<SubjectCommand> {}
+/**
+ * Every subject mutation (trial side, screening side, measurements, outcomes) travels as this one message.
+ * `personal` (enrolment, invitation) is the clear input; the handler seals it with the subject's own key after the
+ * scope check and before deciding, so it never reaches the event store in clear.
+ */
+export class SubjectCommandMessage extends DomainCommandMessage<SubjectCommand> {
+  constructor(
+    command: SubjectCommand,
+    origin: CommandOrigin,
+    actor: VerifiedActor,
+    readonly personal?: PersonalDataInput | null,
+  ) {
+    super(command, origin, actor);
+  }
+}
 
 type Side = 'trial' | 'screening';
 
@@ -75,11 +92,18 @@ type Facts = Omit<SubjectDecisionContext, keyof CommandMeta>;
 
 @CommandHandler(SubjectCommandMessage)
 export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMessage, MutationReceipt> {
-  constructor(private readonly runner: CommandRunner) {}
+  constructor(
+    private readonly runner: CommandRunner,
+    @Optional() private readonly privacy?: PrivacyService,
+  ) {}
 
-  async execute({ command, origin, actor }: SubjectCommandMessage): Promise<MutationReceipt> {
-    const subjectId = requireId(command.subjectId, 'subjectId');
+  async execute({ command: input, origin, actor, personal }: SubjectCommandMessage): Promise<MutationReceipt> {
+    const subjectId = requireId(input.subjectId, 'subjectId');
     const streamId = subjectStreamId(subjectId);
+    const sealsPersonalData = personal !== undefined && personal !== null && (input.type === 'EnrolSubject' || input.type === 'InviteParticipant');
+    // A copy the context factory may complete with the sealed envelope: sealing waits for the scope check (a denied
+    // caller must not even create a key) and is skipped on replays (the context factory does not run for them).
+    const command: SubjectCommand = sealsPersonalData ? { ...input } : input;
     let isNewSubject = false;
     const receipt = await this.runner.run({
       streamId,
@@ -90,6 +114,10 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
         const facts = await this.facts(subjectContextNeeds(command, state));
         await this.authorize(actor, command, state, facts, streamId);
         isNewSubject = state.kind === 'none';
+        if (sealsPersonalData && !('personal' in command && command.personal)) {
+          if (!this.privacy) throw new Error('PrivacyModule is not loaded: personal data cannot be sealed');
+          (command as { personal?: PersonalDataEnvelope }).personal = await this.privacy.sealPersonalData(subjectId, personal, meta.now);
+        }
         return { ...meta, ...facts };
       },
     });

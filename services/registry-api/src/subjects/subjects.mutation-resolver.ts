@@ -12,6 +12,7 @@ import type {
   RecordOutcomeInput,
   RetractMeasurementInput,
   WithdrawSubjectInput,
+  PersonalDataInput,
 } from '../../../../graphql/generated/graphql.types.js';
 import { Authorize } from '../auth/authorize.decorator.js';
 import type { MutationReceipt } from '../commands/command-message.js';
@@ -44,9 +45,14 @@ export function measurementValue(v: MeasurementValueInput): DomainValueInput {
 export class SubjectsMutationResolver {
   constructor(private readonly commands: CommandBus) {}
 
-  private send(ctx: GraphqlContext, input: CommandInputBase, build: (commandId: string) => SubjectCommand, reason?: string | null): Promise<MutationReceipt> {
+  private send(
+    ctx: GraphqlContext,
+    input: CommandInputBase & { personal?: PersonalDataInput | null },
+    build: (commandId: string) => SubjectCommand,
+    reason?: string | null,
+  ): Promise<MutationReceipt> {
     const origin = commandOrigin(ctx, input, reason);
-    return this.commands.execute(new SubjectCommandMessage(build(origin.commandId), origin, verifiedActor(ctx)));
+    return this.commands.execute(new SubjectCommandMessage(build(origin.commandId), origin, verifiedActor(ctx), input.personal));
   }
 
   @Mutation('enrolSubject')
