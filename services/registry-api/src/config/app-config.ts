@@ -44,16 +44,14 @@ const schema = z.object({
     .string()
     .regex(/^\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/, 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)')
     .optional(),
+  // Seals of the audit trail (services/registry-api/src/audit): a Merkle root over new events every N seconds; 0 = off.
+  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(3_600),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export type AppConfig = z.infer<typeof schema> & { graphqlIntrospection: boolean; authMode: 'local' | 'oidc'; projectorPort: number };
 
 export class ConfigError extends Error {
-  // Seals of the audit trail (services/registry-api/src/audit): a Merkle root over new events every N seconds; 0 = off.
-  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(3_600),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  // Seals of the audit trail (services/registry-api/src/audit): a Merkle root over new events every N seconds; 0 = off.
-  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(3_600),
   constructor(readonly variable: string, message: string) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
