@@ -1,5 +1,6 @@
-import type { EventData } from './event-store.js';
+import type { EventData, JsonObject } from './event-store.js';
 import { InvalidEventError } from './event-store.errors.js';
+import { canonicalJson, canonicalContentDigest } from './hash-chain.js';
 
 /** Limits chosen so one event fits comfortably in a PostgreSQL row and an EventStoreDB record. */
 export const MAX_EVENT_BYTES = 1024 * 1024;
@@ -33,24 +34,29 @@ function assertJson(value: unknown, field: string, depth = 0): void {
   }
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw new InvalidEventError(field, `${field} is not a plain JSON object`);
+    if (proto !== null && Object.getPrototypeOf(proto) !== null) throw new InvalidEventError(field, `${field} is not a plain JSON object`);
     for (const [k, v] of Object.entries(value)) assertJson(v, `${field}.${k}`, depth + 1);
     return;
   }
   throw new InvalidEventError(field, `${field} has a value of type ${typeof value}, which JSON cannot hold`);
 }
 
-function assertObject(value: unknown, field: string): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidEventError(field, `${field} must be a JSON object`);
-  }
-  assertJson(value, field);
-}
-
-/** The JSON text of an event's data and metadata, produced once by validation and reused to send it. */
+/** An event's data and metadata in canonical JSON and its content digest, produced once by validation. */
 export interface SerialisedEvent {
   readonly data: string;
   readonly metadata: string;
+  readonly digest: string;
+}
+
+/** Canonical JSON of a field; on failure, the slower walk names the exact offending path. */
+function serialise(value: unknown, field: string): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidEventError(field, `${field} must be a JSON object`);
+  try {
+    return canonicalJson(value as JsonObject);
+  } catch {
+    assertJson(value, field);
+    throw new InvalidEventError(field, `${field} is not valid JSON`);
+  }
 }
 
 /** Validates a whole append before anything is written; returns each event's serialised data and metadata. */
@@ -70,12 +76,10 @@ export function validateAppend(streamId: unknown, events: readonly EventData[]):
     if (typeof e.type !== 'string' || !EVENT_TYPE.test(e.type)) {
       throw new InvalidEventError(`${f}.type`, `${f}.type ${JSON.stringify(e.type)} must be PascalCase letters and digits`);
     }
-    assertObject(e.data, `${f}.data`);
-    if (e.metadata !== undefined) assertObject(e.metadata, `${f}.metadata`);
-    const data = JSON.stringify(e.data);
-    const metadata = e.metadata ? JSON.stringify(e.metadata) : '{}';
+    const data = serialise(e.data, `${f}.data`);
+    const metadata = e.metadata === undefined ? '{}' : serialise(e.metadata, `${f}.metadata`);
     const size = Buffer.byteLength(data) + Buffer.byteLength(metadata);
     if (size > MAX_EVENT_BYTES) throw new InvalidEventError(f, `${f} is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
-    return { data, metadata };
+    return { data, metadata, digest: canonicalContentDigest(e.id, e.type, data, metadata) };
   });
 }

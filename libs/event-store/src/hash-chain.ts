@@ -4,15 +4,54 @@ import type { JsonValue } from './event-store.js';
 /** The hash of "no previous event": the chain of every stream starts here. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with object keys sorted, so equal content always has one text form whatever the key order. */
-export function canonicalJson(value: JsonValue | undefined): string {
-  if (value === undefined || value === null) return 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
-  if (typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+/** Thrown by `canonicalJson` for values JSON cannot hold exactly; validation reports the precise field instead. */
+export class NotJsonError extends TypeError {}
+
+function canonical(value: unknown, depth: number): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new NotJsonError('not a finite number');
+      return JSON.stringify(value);
+    case 'object': {
+      if (depth > 64) throw new NotJsonError('nested too deeply');
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonical(value[i], depth + 1);
+        return out + ']';
+      }
+      const proto = Object.getPrototypeOf(value);
+      // Realm-independent: a plain object's prototype is some realm's Object.prototype, whose own prototype is null.
+      if (proto !== null && Object.getPrototypeOf(proto) !== null) throw new NotJsonError('not a plain object');
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      // Most events are built with their keys already in order; sorting only when needed halves the cost.
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1]! > keys[i]!) {
+          keys.sort();
+          break;
+        }
+      }
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) out += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + canonical(record[keys[i]!], depth + 1);
+      return out + '}';
+    }
+    default:
+      throw new NotJsonError(`a ${typeof value} is not JSON`);
   }
-  return JSON.stringify(value);
+}
+
+/**
+ * JSON with object keys sorted, so equal content always has one text form whatever the key order (and whatever
+ * order jsonb hands keys back in). It is also the text the PostgreSQL adapter sends, so each event is
+ * serialised once. Throws NotJsonError for NaN, Infinity, bigint, functions and class instances.
+ */
+export function canonicalJson(value: JsonValue | undefined): string {
+  return canonical(value, 0);
 }
 
 /**
@@ -20,9 +59,12 @@ export function canonicalJson(value: JsonValue | undefined): string {
  * (`chainHash`) then binds it to its stream, revision and predecessor.
  */
 export function contentDigest(e: { id: string; type: string; data: JsonValue; metadata?: JsonValue }): string {
-  return createHash('sha256')
-    .update(`${e.id}\n${e.type}\n${canonicalJson(e.data)}\n${canonicalJson(e.metadata ?? {})}`)
-    .digest('hex');
+  return canonicalContentDigest(e.id, e.type, canonicalJson(e.data), canonicalJson(e.metadata ?? {}));
+}
+
+/** `contentDigest` from data and metadata already in canonical form (see `canonicalJson`). */
+export function canonicalContentDigest(id: string, type: string, canonicalData: string, canonicalMetadata: string): string {
+  return createHash('sha256').update(`${id}\n${type}\n${canonicalData}\n${canonicalMetadata}`).digest('hex');
 }
 
 /**

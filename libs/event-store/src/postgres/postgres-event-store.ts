@@ -20,7 +20,6 @@ import {
 } from '../event-store.js';
 import { IdempotencyConflictError, InvalidEventError, WrongExpectedVersionError } from '../event-store.errors.js';
 import { validateAppend, validateStreamId } from '../event-validation.js';
-import { contentDigest } from '../hash-chain.js';
 import { createChainVerifier } from '../verify-chains.js';
 
 const NOTIFY_CHANNEL = 'event_store_appended';
@@ -111,7 +110,7 @@ export class PostgresEventStore implements EventStore {
           events.map((e) => e.type),
           serialised.map((e) => e.data),
           serialised.map((e) => e.metadata),
-          events.map((e) => contentDigest(e)),
+          serialised.map((e) => e.digest),
         ],
       });
       const row = rows[0]!;
