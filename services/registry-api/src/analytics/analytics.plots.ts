@@ -1,6 +1,6 @@
 import type { BlandAltmanPlotInput } from '../plots/bland-altman.plot.js';
 import type { CusumPlotInput } from '../plots/cusum.plot.js';
-import type { KmPlotInput } from '../plots/kaplan-meier.plot.js';
+import { thinIndices, type KmPlotInput } from '../plots/kaplan-meier.plot.js';
 import type { KpiTrendPlotInput } from '../plots/kpi-trend.plot.js';
 import type { RocPlotInput } from '../plots/roc.plot.js';
 import type { blandAltmanSection } from './agreement.service.js';
@@ -19,9 +19,11 @@ export function plotUrl(kind: string, input: unknown, extra: Record<string, stri
 }
 
 export function rocPlotInput(title: string, r: ReturnType<typeof rocSection>, perf: PerformanceSection | null): RocPlotInput {
+  // A curve of 100,000 thresholds is thinned for drawing (the ends are kept, so it still runs from (0,0) to (1,1)).
+  const points = thinIndices(r.curve.length).map((i) => r.curve[i] as (typeof r.curve)[number]);
   return {
     title,
-    curves: [{ label: 'biomarker', points: r.curve, auc: r.auc, lower: r.lower, upper: r.upper }],
+    curves: [{ label: 'biomarker', points, auc: r.auc, lower: r.lower, upper: r.upper }],
     operatingPoint: perf && perf.sensitivity && perf.specificity ? { sensitivity: perf.sensitivity.estimate, specificity: perf.specificity.estimate, threshold: perf.threshold } : null,
   };
 }

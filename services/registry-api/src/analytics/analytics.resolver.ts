@@ -44,11 +44,16 @@ export class ValidationStudyResolver {
       computedAtPosition: dataset.computedAtPosition,
       subjectCount: dataset.rows.length,
       includedCount: dataset.rows.filter((r) => r.included).length,
-      rows: dataset.rows.map((r) => ({ ...r, lastKnownAliveAt: r.lastKnownAt })),
       fetchMs: dataset.fetchMs,
       plotUrl: plotUrl('roc', input),
       kaplanMeierPlotUrl: plotUrl('kaplan-meier', input),
     };
+  }
+
+  @ResolveField('rows')
+  rows(@Parent() parent: { dataset: ValidationStudyDataset }) {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return parent.dataset.rows.map((r) => ({ ...r, measuredAt: iso(r.measuredMs), eventAt: iso(r.eventMs), lastKnownAliveAt: iso(r.lastKnownMs) }));
   }
 
   @ResolveField('roc')

@@ -9,7 +9,7 @@ import { surveillanceDecider } from './surveillance.decider.js';
 import { cusumSeries, proportionDifference, rates, rollUp, type SurveillanceCounts } from './surveillance.statistics.js';
 import { buildDataset, type SourceRow } from './validation-study.dataset.js';
 import { coxSection, performanceSection, rocSection, stratify, survivalSection, type StudyRow } from './validation-study.statistics.js';
-import { wilsonInterval } from '#biostat';
+import { concordanceIndex, wilsonInterval, youdenThreshold } from '#biostat';
 
 const amlRows: StudyRow[] = aml.time.map((t, i) => ({ subjectId: `s${i}`, value: aml.group[i]!, time: t, event: aml.event[i] as 0 | 1, label: null }));
 const opts = { higherIsPositive: true };
@@ -24,6 +24,11 @@ describe('validation study statistics (oracles from domain-reference §6)', () =
     expect(c.perSd.coef).toBeCloseTo(c.perUnit.coef * c.sd, 10);
     expect(Math.log(c.perSd.upper / c.perSd.hr) / c.perSd.se).toBeCloseTo(1.96, 2);
     expect(c.perSd.p).toBe(c.perUnit.p);
+    // C from the fit equals Harrell's C of the biomarker computed directly, in either direction.
+    const data = { time: amlRows.map((r) => r.time!), event: amlRows.map((r) => r.event!) };
+    const values = amlRows.map((r) => r.value);
+    expect(c.concordance).toBeCloseTo(concordanceIndex(data, values, { higherIsRisk: true }).concordance, 12);
+    expect(coxSection(amlRows, { higherIsPositive: false }).concordance).toBeCloseTo(concordanceIndex(data, values, { higherIsRisk: false }).concordance, 12);
   });
 
   it('lung by sex: Cox HR 0.588 (0.4237–0.816), KM medians 270/426 and log-rank 10.33 via a threshold stratum', () => {
@@ -48,6 +53,8 @@ describe('validation study statistics (oracles from domain-reference §6)', () =
     const p = performanceSection(rows, opts);
     expect(p.thresholdSource).toBe('YOUDEN');
     expect(p.threshold).toBeCloseTo(0.205, 3);
+    // Read off the cached curve, it is exactly the library's Youden threshold.
+    expect(p.threshold).toBe(youdenThreshold({ score: [...aSAH.s100b], label: [...aSAH.label] }).threshold);
     expect(p.sensitivity?.x).toBe(p.truePositive);
     const given = performanceSection(rows, { ...opts, threshold: 0.5 });
     expect(given).toMatchObject({ thresholdSource: 'GIVEN', threshold: 0.5, youden: null });
@@ -87,7 +94,7 @@ describe('analysis dataset', () => {
   const day = (d: number) => new Date(Date.UTC(2026, 0, 1) + d * 86_400_000);
   const row = (id: string, eventDay: number | null, lastDay: number | null): SourceRow => ({
     subjectId: id, trialId: 'T', programmeId: null, armCode: 'A', siteId: 'S', measurementId: `m-${id}`, value: 1, unit: 'cm2',
-    measuredAt: day(0), eventAt: eventDay === null ? null : day(eventDay), lastKnownAt: lastDay === null ? null : day(lastDay), position: '1',
+    measuredMs: day(0).getTime(), eventMs: eventDay === null ? null : day(eventDay).getTime(), lastKnownMs: lastDay === null ? null : day(lastDay).getTime(), position: '1',
   });
 
   it('time to event: event time when there is one, else censored at last known alive', () => {

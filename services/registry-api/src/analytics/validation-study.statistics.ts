@@ -6,11 +6,11 @@ import {
   logRank,
   performanceAtThreshold,
   roc,
-  youdenThreshold,
   type DiagnosticPerformance,
   type KaplanMeierResult,
   type LogRankResult,
   type Proportion,
+  type RocResult,
 } from '#biostat';
 import { finiteOrNull, statistic } from './statistics-errors.js';
 
@@ -39,10 +39,33 @@ export interface StudyOptions {
 const binaryRows = (rows: readonly StudyRow[]) => rows.filter((r): r is StudyRow & { label: 0 | 1 } => r.label !== null);
 const survivalRows = (rows: readonly StudyRow[]) => rows.filter((r): r is StudyRow & { time: number; event: 0 | 1 } => r.time !== null && r.event !== null);
 
+// The ROC of a dataset is needed by both the roc and performance fields (and the plot): compute it once per rows array.
+const rocCache = new WeakMap<readonly StudyRow[], { higher: boolean; result: RocResult }>();
+
+function rocOf(rows: readonly StudyRow[], higherIsPositive: boolean): RocResult {
+  const hit = rocCache.get(rows);
+  if (hit && hit.higher === higherIsPositive) return hit.result;
+  const data = binaryRows(rows);
+  const result = roc({ score: data.map((d) => d.value), label: data.map((d) => d.label) }, { higherIsPositive });
+  rocCache.set(rows, { higher: higherIsPositive, result });
+  return result;
+}
+
+/** As #biostat youdenThreshold (first maximum in the curve's threshold order), read off an already computed curve. */
+function youdenOf(r: RocResult): { threshold: number; youden: number } {
+  let best: { threshold: number; youden: number } | null = null;
+  for (const p of r.curve) {
+    if (!Number.isFinite(p.threshold)) continue;
+    const youden = p.sensitivity + p.specificity - 1;
+    if (best === null || youden > best.youden + 1e-12) best = { threshold: p.threshold, youden };
+  }
+  if (best === null) throw new BiostatError('NO_VARIATION', 'all scores are equal: no threshold separates the classes');
+  return best;
+}
+
 export function rocSection(rows: readonly StudyRow[], options: StudyOptions) {
   return statistic('roc', () => {
-    const data = binaryRows(rows);
-    const r = roc({ score: data.map((d) => d.value), label: data.map((d) => d.label) }, { higherIsPositive: options.higherIsPositive });
+    const r = rocOf(rows, options.higherIsPositive);
     return {
       auc: r.auc,
       lower: r.lower,
@@ -70,7 +93,7 @@ export function performanceSection(rows: readonly StudyRow[], options: StudyOpti
     let youden: number | null = null;
     if (options.threshold !== undefined && options.threshold !== null) threshold = options.threshold;
     else {
-      const best = youdenThreshold(input, { higherIsPositive });
+      const best = youdenOf(rocOf(rows, higherIsPositive));
       threshold = best.threshold;
       youden = best.youden;
     }
@@ -182,8 +205,12 @@ export function coxSection(rows: readonly StudyRow[], options: StudyOptions) {
     const seSd = term.se * sd;
     const perSd: HazardRatio = { coef: coefSd, hr: Math.exp(coefSd), se: seSd, lower: Math.exp(coefSd - z * seSd), upper: Math.exp(coefSd + z * seSd), p: term.p };
     const perUnit: HazardRatio = { coef: term.coef, hr: term.hr, se: term.se, lower: term.lower, upper: term.upper, p: term.p };
-    const c = concordanceIndex({ time: data.map((d) => d.time), event: data.map((d) => d.event) }, values, { higherIsRisk: options.higherIsPositive });
-    return { n: fit.n, events: fit.events, sd, perUnit, perSd, concordance: c.concordance, comparablePairs: c.comparable };
+    // With one covariate the fit's C (of β·x) is the biomarker's C in the direction of β; reversing the direction
+    // swaps concordant and discordant pairs (tied ones count ½ either way), so C becomes 1 − C.
+    let concordance: number;
+    if (term.coef !== 0 && fit.concordance !== null) concordance = term.coef > 0 === options.higherIsPositive ? fit.concordance : 1 - fit.concordance;
+    else concordance = concordanceIndex({ time: data.map((d) => d.time), event: data.map((d) => d.event) }, values, { higherIsRisk: options.higherIsPositive }).concordance;
+    return { n: fit.n, events: fit.events, sd, perUnit, perSd, concordance };
   });
 }
 

@@ -24,6 +24,16 @@ export function atRiskAt(km: KmCurveData, t: number): number {
   return i < 0 ? 0 : (km.atRisk[i] as number);
 }
 
+/** Indices to draw when a curve has more steps than a picture can show (100,000 subjects): every k-th and the last. */
+export function thinIndices(length: number, max = 1500): number[] {
+  if (length <= max) return Array.from({ length }, (_, i) => i);
+  const step = Math.ceil(length / max);
+  const idx: number[] = [];
+  for (let i = 0; i < length; i += step) idx.push(i);
+  if (idx[idx.length - 1] !== length - 1) idx.push(length - 1);
+  return idx;
+}
+
 /** Right-continuous step function through (0, 1) and every (time, value) change. */
 function steps(time: readonly number[], values: readonly number[], xEnd: number): [number, number][] {
   const pts: [number, number][] = [[0, 1]];
@@ -57,7 +67,12 @@ export function kaplanMeierPlot(input: KmPlotInput): string {
   const parts: string[] = [axes(plot, x, y, { label: input.timeLabel, ticks: xTicks }, { label: 'Survival probability', ticks: [0, 0.2, 0.4, 0.6, 0.8, 1] })];
 
   input.curves.forEach((curve, g) => {
-    const { km } = curve;
+    // The numbers at risk come from the full curve; only what is drawn is thinned.
+    const keep = thinIndices(curve.km.time.length);
+    const full = curve.km;
+    const pick = <T>(xs: readonly T[]): T[] => keep.map((i) => xs[i] as T);
+    const thinned = keep.length < full.time.length;
+    const km = { ...full, time: pick(full.time), survival: pick(full.survival), lower: pick(full.lower), upper: pick(full.upper), nCensor: thinned ? keep.map(() => 0) : pick(full.nCensor) };
     const c = colour(g);
     const end = km.time.length > 0 ? (km.time[km.time.length - 1] as number) : 0;
     const upper = km.upper.map((u, i) => u ?? (km.survival[i] as number));

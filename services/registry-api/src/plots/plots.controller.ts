@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { DomainError } from '#domain';
 import type { Request, Response } from 'express';
 import { actorOf } from '../auth/authentication.middleware.js';
+import { ApiErrorHttpFilter } from '../auth/api-error.http-filter.js';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { AgreementService, blandAltmanSection, type AgreementInput } from '../analytics/agreement.service.js';
 import { blandAltmanPlotInput, cusumPlotInput, kmPlotInput, kpiTrendPlotInput, rocPlotInput } from '../analytics/analytics.plots.js';
@@ -32,7 +33,9 @@ function decode<T>(q: string | undefined): T {
  * GET /plots/<kind>?q=… → image/svg+xml. `q` is the GraphQL query's input (each result's `plotUrl`), so the picture
  * is computed from the same data with the same access checks: the bearer token's actor and the services' scope.
  */
+// Denials by the guard (401/403) come out as the same JSON error body the handler writes.
 @Controller('plots')
+@UseFilters(ApiErrorHttpFilter)
 export class PlotsController {
   constructor(
     private readonly studies: ValidationStudyService,

@@ -5,7 +5,7 @@ import { aml, aSAH } from '../../../../libs/biostat/src/testing/r-datasets.js';
 import { pefr } from '../../../../libs/biostat/src/testing/published-datasets.js';
 import { blandAltmanPlot } from './bland-altman.plot.js';
 import { cusumPlot } from './cusum.plot.js';
-import { atRiskAt, kaplanMeierPlot } from './kaplan-meier.plot.js';
+import { atRiskAt, kaplanMeierPlot, thinIndices } from './kaplan-meier.plot.js';
 import { kpiTrendPlot } from './kpi-trend.plot.js';
 import { rocPlot } from './roc.plot.js';
 import { niceTicks, num } from './svg.js';
@@ -79,6 +79,24 @@ describe('Kaplan–Meier plot', () => {
     expect(atRiskAt(maintained, 1000)).toBe(0);
     expect(atRiskAt(maintained, 13)).toBe(10);
     expect(atRiskAt(maintained, 14)).toBe(8);
+  });
+});
+
+describe('thinning large curves', () => {
+  it('keeps the first and last index and at most about max points, and draws the at-risk table from the full curve', () => {
+    expect(thinIndices(5, 10)).toEqual([0, 1, 2, 3, 4]);
+    const idx = thinIndices(100_000, 1500);
+    expect(idx[0]).toBe(0);
+    expect(idx.at(-1)).toBe(99_999);
+    expect(idx.length).toBeLessThanOrEqual(1502);
+    const n = 20_000;
+    const time = Array.from({ length: n }, (_, i) => i + 1);
+    const km = kaplanMeier({ time, event: time.map((t) => (t % 3 === 0 ? 0 : 1)) });
+    const svg = kaplanMeierPlot({ title: 'big', timeLabel: 'days', curves: [{ label: 'all', km }] });
+    const doc = parse(svg);
+    const counts = byClass(doc, 'at-risk-count');
+    for (const c of counts) expect(Number(c.textContent)).toBe(atRiskAt(km, Number(c.getAttribute('data-time'))));
+    expect(svg.length).toBeLessThan(200_000);
   });
 });
 
