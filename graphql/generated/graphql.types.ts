@@ -428,7 +428,6 @@ export type CorrectOutcomeInput = {
 
 export type CoxBiomarker = {
   __typename?: 'CoxBiomarker';
-  comparablePairs: Scalars['Int']['output'];
   /** Harrell's C of the biomarker (direction from higherIsPositive). */
   concordance: Scalars['Float']['output'];
   events: Scalars['Int']['output'];
