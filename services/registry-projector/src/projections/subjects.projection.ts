@@ -107,7 +107,8 @@ export class SubjectsProjection implements Projection {
   readonly name = 'subjects';
   readonly version = 1;
   readonly filter = { streamCategories: ['subject', 'study'] };
-  readonly tables = ['subjects', 'imaging_studies', 'measurements', 'outcomes', 'screenings', 'subject_milestones'];
+  // In the order queries take their locks (measurements m JOIN subjects s): the swap locks them in this order.
+  readonly tables = ['measurements', 'subjects', 'imaging_studies', 'outcomes', 'screenings', 'subject_milestones'];
 
   async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema }: ProjectionTarget): Promise<void> {
     const subjectEvents: RecordedEvent[] = [];

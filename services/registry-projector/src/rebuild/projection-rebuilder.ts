@@ -123,6 +123,11 @@ export class ProjectionRebuilder {
         applied += page.length;
         if (page.length < batchSize) break;
       }
+      // All at once, in the projection's table order (the order queries lock them in), so a query joining two of
+      // them waits for the swap instead of deadlocking with it.
+      if (projection.tables.length > 0) {
+        await m.query(`LOCK TABLE ${projection.tables.map((t) => `${LIVE_SCHEMA}.${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      }
       for (const table of projection.tables) await this.swapTable(m, table);
       await replaceLiveCheckpoint(m, projection.name, projection.version, t.position);
       await m.query(`DELETE FROM read_model.projection_rebuilds WHERE name = $1`, [projection.name]);

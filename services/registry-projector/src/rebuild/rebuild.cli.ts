@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import cliProgress from 'cli-progress';
+import { PostgresEventStore } from '#event-store';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../../../migrations/data-source.js';
+import { loadConfig } from '../../../registry-api/src/config/app-config.js';
+import { prepareDatabase, redact } from '../../../registry-api/src/config/database.js';
+import { projections } from '../projector.module.js';
+import { PostgresEventLog } from '../subscription/event-log.js';
+import { ProjectionRebuilder, type RebuildProgress } from './projection-rebuilder.js';
+
+/**
+ * `npm run projections:rebuild [name…]`: rebuilds one, several or all projections from the first event into
+ * read_model_rebuild while the live tables keep answering queries, then swaps each in atomically.
+ * Uses DATABASE_URL, or the embedded database under DATA_DIR (stop `npm start` first: one server per data dir).
+ */
+async function main(argv: readonly string[]): Promise<void> {
+  const all = projections();
+  const wanted = argv.filter((a) => !a.startsWith('-'));
+  const unknown = wanted.filter((n) => !all.some((p) => p.name === n));
+  if (unknown.length > 0) throw new Error(`unknown projection(s) ${unknown.join(', ')}; known: ${all.map((p) => p.name).join(', ')}`);
+  const chosen = wanted.length > 0 ? all.filter((p) => wanted.includes(p.name)) : all;
+
+  const config = loadConfig();
+  const database = await prepareDatabase(config, (msg) => process.stderr.write(`${msg}\n`));
+  const ds = await new DataSource(dataSourceOptions(database.url)).initialize();
+  const store = new PostgresEventStore({ connectionString: database.url });
+  const log = new PostgresEventLog(store.pool);
+  const bar = new cliProgress.SingleBar(
+    { format: 'rebuild {bar} {percentage}% | {value}/{total} events | {rate} events/s | {eta_formatted} left', etaBuffer: 50, fps: 5 },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = performance.now();
+  let began = false;
+  const onProgress = ({ done, total }: RebuildProgress): void => {
+    const rate = Math.round(done / Math.max(1e-3, (performance.now() - started) / 1000));
+    if (!began) {
+      bar.start(total ?? done, done, { rate });
+      began = true;
+    } else {
+      if (total !== null && total !== bar.getTotal()) bar.setTotal(total);
+      bar.update(done, { rate });
+    }
+  };
+  process.stderr.write(`rebuilding ${chosen.map((p) => `${p.name} v${p.version}`).join(', ')} on ${redact(database.url)}\n`);
+  try {
+    const { events } = await new ProjectionRebuilder(log, ds).rebuild(chosen, { onProgress });
+    bar.stop();
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`rebuilt ${chosen.map((p) => p.name).join(', ')}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); swapped in\n`);
+  } finally {
+    bar.stop();
+    await log.close();
+    await store.close();
+    await ds.destroy();
+    await database.stop();
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`projections:rebuild failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
