@@ -5,7 +5,7 @@ import type { Projection, ProjectionTarget } from './projection.js';
 /** Counts events per type; the status page shows them and tests use it to see the projector move. */
 export class EventTypeCountsProjection implements Projection {
   readonly name = 'event-type-counts';
-  readonly version = 1;
+  readonly version: number = 1;
   readonly tables = ['event_type_counts'];
 
   async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema }: ProjectionTarget): Promise<void> {
