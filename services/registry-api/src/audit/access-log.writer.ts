@@ -17,8 +17,18 @@ export interface AccessRecord {
   readonly correlationId: string | null;
 }
 
+/**
+ * Hash of the request's variables as the client sent them. Hostile input (1e999 parses to Infinity) is not JSON
+ * that canonicalJson accepts, yet its access must still be logged, so such values fall back to JSON.stringify.
+ */
 export function variablesHash(variables: unknown): string {
-  return createHash('sha256').update(canonicalJson((variables ?? {}) as JsonValue)).digest('hex');
+  let text: string;
+  try {
+    text = canonicalJson((variables ?? {}) as JsonValue);
+  } catch {
+    text = JSON.stringify(variables ?? {}) ?? '';
+  }
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** One row in audit.access_log; awaited by callers so that an operation whose access cannot be logged does not run. */
