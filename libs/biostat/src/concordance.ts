@@ -1,5 +1,6 @@
 import { BiostatError } from './biostat.errors.js';
 import { assertFiniteArray } from './input-checks.js';
+import { stableOrder } from './sort-order.js';
 import { assertSurvivalData, orderByTime, type SurvivalData } from './survival-input.js';
 
 /**
@@ -23,15 +24,32 @@ export interface ConcordanceOptions {
 export function concordanceIndex(data: SurvivalData, score: readonly number[], options: ConcordanceOptions = {}): ConcordanceResult {
   assertSurvivalData(data, { score: score.length });
   assertFiniteArray(score, 'score');
-  const higherIsRisk = options.higherIsRisk ?? true;
+  const result = concordanceCounts(data, score, orderByTime(data.time), options.higherIsRisk ?? true);
+  if (result === null) {
+    throw new BiostatError('INSUFFICIENT_DATA', 'no comparable pairs: concordance needs an event followed by a longer follow-up');
+  }
+  return result;
+}
 
+/**
+ * The pair counts behind `concordanceIndex` for validated input and its ascending time order (stable);
+ * null when no pair is comparable. Shared with the Cox fit, which has both at hand already.
+ */
+export function concordanceCounts(data: SurvivalData, score: ArrayLike<number>, timeOrder: Uint32Array, higherIsRisk: boolean): ConcordanceResult | null {
   // Rank-compress the scores so a Fenwick tree counts, among subjects still at risk, how many score lower,
   // equal or higher than an event: O(n log n) rather than all pairs.
-  const distinct = [...new Set(score)].sort((a, b) => a - b);
-  const rank = new Map(distinct.map((v, i) => [v, i + 1]));
-  const tree = new Float64Array(distinct.length + 1);
+  const n = timeOrder.length;
+  const byScore = stableOrder(score);
+  const rank = new Uint32Array(n);
+  let distinct = 0;
+  for (let k = 0; k < n; k++) {
+    const s = byScore[k] as number;
+    if (k === 0 || score[s] !== score[byScore[k - 1] as number]) distinct++;
+    rank[s] = distinct;
+  }
+  const tree = new Float64Array(distinct + 1);
   const add = (r: number): void => {
-    for (let i = r; i < tree.length; i += i & -i) tree[i] = (tree[i] as number) + 1;
+    for (let i = r; i <= distinct; i += i & -i) tree[i] = (tree[i] as number) + 1;
   };
   const below = (r: number): number => {
     let s = 0;
@@ -39,26 +57,27 @@ export function concordanceIndex(data: SurvivalData, score: readonly number[], o
     return s;
   };
 
-  const order = orderByTime(data.time);
+  const { time, event } = data;
   let inserted = 0;
   let concordant = 0;
   let discordant = 0;
   let tied = 0;
-  for (let end = order.length; end > 0; ) {
-    const t = data.time[order[end - 1] as number];
+  for (let end = n; end > 0; ) {
+    const t = time[timeOrder[end - 1] as number];
     let start = end - 1;
-    while (start > 0 && data.time[order[start - 1] as number] === t) start--;
-    const group = order.slice(start, end);
+    while (start > 0 && time[timeOrder[start - 1] as number] === t) start--;
     // Censored subjects tied with an event outlived it; tied events are not comparable with each other.
-    for (const s of group) {
-      if (data.event[s] === 0) {
-        add(rank.get(score[s] as number) as number);
+    for (let k = start; k < end; k++) {
+      const s = timeOrder[k] as number;
+      if (event[s] === 0) {
+        add(rank[s] as number);
         inserted++;
       }
     }
-    for (const s of group) {
-      if (data.event[s] !== 1) continue;
-      const r = rank.get(score[s] as number) as number;
+    for (let k = start; k < end; k++) {
+      const s = timeOrder[k] as number;
+      if (event[s] !== 1) continue;
+      const r = rank[s] as number;
       const lower = below(r - 1);
       const equal = below(r) - lower;
       const higher = inserted - lower - equal;
@@ -67,17 +86,16 @@ export function concordanceIndex(data: SurvivalData, score: readonly number[], o
       discordant += higherIsRisk ? higher : lower;
       tied += equal;
     }
-    for (const s of group) {
-      if (data.event[s] === 1) {
-        add(rank.get(score[s] as number) as number);
+    for (let k = start; k < end; k++) {
+      const s = timeOrder[k] as number;
+      if (event[s] === 1) {
+        add(rank[s] as number);
         inserted++;
       }
     }
     end = start;
   }
   const comparable = concordant + discordant + tied;
-  if (comparable === 0) {
-    throw new BiostatError('INSUFFICIENT_DATA', 'no comparable pairs: concordance needs an event followed by a longer follow-up');
-  }
+  if (comparable === 0) return null;
   return { concordance: (concordant + tied / 2) / comparable, concordant, discordant, tiedRisk: tied, comparable };
 }

@@ -43,6 +43,16 @@ describe("Harrell's C", () => {
     }
   });
 
+  it('agrees with the pairwise definition at a size that takes the radix-sort path (ties, negative and continuous scores)', () => {
+    const rnd = seededRandom(5);
+    const n = 1500;
+    const time = Array.from({ length: n }, () => Math.floor(rnd() * 300) / 3);
+    const event = Array.from({ length: n }, () => (rnd() < 0.5 ? 1 : 0));
+    const score = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? Math.floor(rnd() * 9) - 4 : rnd() * 10 - 5));
+    const r = concordanceIndex({ time, event }, score);
+    expect({ concordant: r.concordant, discordant: r.discordant, tiedRisk: r.tiedRisk }).toEqual(bruteForce(time, event, score));
+  });
+
   it('a perfect predictor gives 1 and its negation 0; reversing the direction swaps them', () => {
     const data = { time: [1, 2, 3, 4, 5], event: [1, 1, 1, 1, 0] };
     expect(concordanceIndex(data, [5, 4, 3, 2, 1]).concordance).toBe(1);

@@ -1,8 +1,9 @@
 import { BiostatError } from './biostat.errors.js';
-import { concordanceIndex } from './concordance.js';
+import { concordanceCounts } from './concordance.js';
 import { chiSquareUpperP, normalTwoSidedP, zFor } from './distributions.js';
 import { assertFiniteArray, assertLevel } from './input-checks.js';
 import { cholesky, choleskyInverse, choleskySolve, type Matrix } from './linear-algebra.js';
+import { runStarts, stableOrder } from './sort-order.js';
 import { assertSurvivalData, type SurvivalData } from './survival-input.js';
 
 export interface CoxInput extends SurvivalData {
@@ -79,8 +80,8 @@ export function coxRegression(input: CoxInput, options: CoxOptions = {}): CoxRes
     }
     return Float64Array.from(values, (v) => v - mean);
   });
-  const order = input.time.map((_, i) => i).sort((a, b) => (input.time[b] as number) - (input.time[a] as number) || a - b);
-  const likelihood = (beta: readonly number[]): Likelihood => partialLikelihood(input, x, order, beta, ties);
+  const sorted = sortForRiskSets(input, x);
+  const likelihood = (beta: readonly number[]): Likelihood => partialLikelihood(sorted, beta, ties);
 
   let beta = new Array<number>(p).fill(0);
   const start = likelihood(beta);
@@ -140,13 +141,15 @@ export function coxRegression(input: CoxInput, options: CoxOptions = {}): CoxRes
     const se = Math.sqrt((variance[i] as number[])[i] as number);
     return { name, coef: b, hr: Math.exp(b), se, z: b / se, lower: Math.exp(b - z * se), upper: Math.exp(b + z * se), p: normalTwoSidedP(b / se) };
   });
-  const linearPredictor = Array.from({ length: n }, (_, s) => x.reduce((a, col, i) => a + (coef[i] as number) * (col[s] as number), 0));
-  let concordance: number | null = null;
-  try {
-    concordance = concordanceIndex(input, linearPredictor).concordance;
-  } catch (error) {
-    if (!(error instanceof BiostatError && error.code === 'INSUFFICIENT_DATA')) throw error;
+  const linearPredictor = new Float64Array(n);
+  for (let s = 0; s < n; s++) {
+    let v = 0;
+    for (let i = 0; i < p; i++) v += (coef[i] as number) * ((x[i] as Float64Array)[s] as number);
+    linearPredictor[s] = v;
   }
+  // The input was validated above and is already in time order: count the pairs without checking or sorting again.
+  const pairs = concordanceCounts(input, linearPredictor, sorted.timeOrder, true);
+  const concordance = pairs === null ? null : pairs.concordance;
   const lrt = Math.max(0, 2 * (fitted.logLik - logLikNull));
   return {
     terms,
@@ -169,16 +172,48 @@ interface Likelihood {
   readonly information: Matrix;
 }
 
+/**
+ * The data once in risk-set order (latest time first, ties by index, as the sort R's coxph uses), so each
+ * Newton–Raphson iteration is one sequential pass over typed arrays instead of indexed lookups and a fresh sort.
+ */
+interface RiskSetData {
+  readonly n: number;
+  /** Covariates (centred) by risk-set position. */
+  readonly x: readonly Float64Array[];
+  readonly event: Uint8Array;
+  /** Tied-time groups: group g spans positions [groupStart[g], groupStart[g + 1]). */
+  readonly groupStart: Uint32Array;
+  /** Ascending time order of the original indices (for the concordance). */
+  readonly timeOrder: Uint32Array;
+}
+
+function sortForRiskSets(input: SurvivalData, x: readonly Float64Array[]): RiskSetData {
+  const n = input.time.length;
+  const ascending = stableOrder(input.time);
+  const runs = runStarts(input.time, ascending);
+  const groups = runs.length - 1;
+  const position = new Uint32Array(n);
+  const groupStart = new Uint32Array(groups + 1);
+  let k = 0;
+  for (let g = groups - 1; g >= 0; g--) {
+    groupStart[groups - 1 - g] = k;
+    for (let a = runs[g] as number; a < (runs[g + 1] as number); a++) position[k++] = ascending[a] as number;
+  }
+  groupStart[groups] = n;
+  const event = new Uint8Array(n);
+  for (let k2 = 0; k2 < n; k2++) event[k2] = input.event[position[k2] as number] === 1 ? 1 : 0;
+  const xs = x.map((col) => {
+    const out = new Float64Array(n);
+    for (let k2 = 0; k2 < n; k2++) out[k2] = col[position[k2] as number] as number;
+    return out;
+  });
+  return { n, x: xs, event, groupStart, timeOrder: ascending };
+}
+
 /** Partial log-likelihood, score and information in one pass over the risk sets, latest time first. */
-function partialLikelihood(
-  input: SurvivalData,
-  x: readonly Float64Array[],
-  order: readonly number[],
-  beta: readonly number[],
-  ties: 'efron' | 'breslow',
-): Likelihood {
+function partialLikelihood(data: RiskSetData, beta: readonly number[], ties: 'efron' | 'breslow'): Likelihood {
+  const { n, x, event, groupStart } = data;
   const p = x.length;
-  const n = order.length;
   const eta = new Float64Array(n);
   let maxEta = Number.NEGATIVE_INFINITY;
   for (let s = 0; s < n; s++) {
@@ -188,7 +223,8 @@ function partialLikelihood(
     if (v > maxEta) maxEta = v;
   }
   // Shifting η by a constant leaves the partial likelihood unchanged and keeps exp() finite.
-  const risk = Float64Array.from(eta, (v) => Math.exp(v - maxEta));
+  const risk = new Float64Array(n);
+  for (let s = 0; s < n; s++) risk[s] = Math.exp((eta[s] as number) - maxEta);
 
   let logLik = 0;
   const score = new Array<number>(p).fill(0);
@@ -200,16 +236,15 @@ function partialLikelihood(
   const d2 = new Float64Array(p * p);
   const a1 = new Float64Array(p);
 
-  for (let end = 0; end < n; ) {
-    const t = input.time[order[end] as number];
-    let stop = end;
-    while (stop < n && input.time[order[stop] as number] === t) stop++;
+  const groups = groupStart.length - 1;
+  for (let g = 0; g < groups; g++) {
+    const end = groupStart[g] as number;
+    const stop = groupStart[g + 1] as number;
     let deaths = 0;
     let d0 = 0;
     d1.fill(0);
     d2.fill(0);
-    for (let k = end; k < stop; k++) {
-      const s = order[k] as number;
+    for (let s = end; s < stop; s++) {
       const r = risk[s] as number;
       s0 += r;
       for (let i = 0; i < p; i++) {
@@ -217,7 +252,7 @@ function partialLikelihood(
         s1[i] = (s1[i] as number) + r * xi;
         for (let j = 0; j <= i; j++) s2[i * p + j] = (s2[i * p + j] as number) + r * xi * ((x[j] as Float64Array)[s] as number);
       }
-      if (input.event[s] === 1) {
+      if (event[s] === 1) {
         deaths++;
         d0 += r;
         logLik += (eta[s] as number) - maxEta;
@@ -245,7 +280,6 @@ function partialLikelihood(
         }
       }
     }
-    end = stop;
   }
   for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) (information[j] as number[])[i] = (information[i] as number[])[j] as number;
   return { logLik, score, information };

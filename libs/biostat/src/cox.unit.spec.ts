@@ -44,6 +44,17 @@ describe('Cox regression against R coxph', () => {
     expectMatchesR(coxRegression({ time: lung.time, event: lung.event, covariates: { sex: lung.sex } }, { ties: 'breslow' }), lungCoxBreslowSex);
   });
 
+  it('lung replicated 4× (the large-n path) with Breslow ties: same coefficient as R, standard error halved', () => {
+    const rep = <T>(xs: readonly T[]) => [...xs, ...xs, ...xs, ...xs];
+    const fit = coxRegression({ time: rep(lung.time), event: rep(lung.event), covariates: { sex: rep(lung.sex) } }, { ties: 'breslow' });
+    const t = fit.terms[0]!;
+    const r = lungCoxBreslowSex.terms[0]!;
+    expectClose(t.coef, r.coef, 1e-8);
+    expectClose(t.se, r.se / 2, 1e-8);
+    // Each comparable pair appears 16 times and copies of one subject are not comparable (same time and status): C is R's.
+    expectClose(fit.concordance, lungCoxBreslowSex.concordance, 1e-12);
+  });
+
   it('lung ~ age + sex + ph.ecog (complete cases): three covariates at once', () => {
     const keep = lung.phEcog.map((v) => v !== null);
     const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => keep[i]);

@@ -1,4 +1,5 @@
 import { BiostatError } from './biostat.errors.js';
+import { stableOrder } from './sort-order.js';
 import { assertBinary, assertFiniteArray, assertNonNegative, assertSameLength } from './input-checks.js';
 
 /** Right-censored survival data: `event[i]` is 1 when subject i had the event at `time[i]`, 0 when censored. */
@@ -15,7 +16,7 @@ export function assertSurvivalData(data: SurvivalData, extra: Readonly<Record<st
   assertBinary(data.event, 'event');
 }
 
-/** Indices of the subjects sorted by ascending time (stable). */
-export function orderByTime(time: readonly number[]): number[] {
-  return time.map((_, i) => i).sort((a, b) => (time[a] as number) - (time[b] as number) || a - b);
+/** Indices of the subjects sorted by ascending time (stable: ties in index order). */
+export function orderByTime(time: readonly number[]): Uint32Array {
+  return stableOrder(time);
 }
