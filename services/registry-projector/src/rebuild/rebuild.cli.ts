@@ -25,7 +25,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const database = await prepareDatabase(config, (msg) => process.stderr.write(`${msg}\n`));
   const ds = await new DataSource(dataSourceOptions(database.url)).initialize();
   const store = new PostgresEventStore({ connectionString: database.url });
-  const log = new PostgresEventLog(store.pool);
+  const log = new PostgresEventLog(store.pool, { metadata: false });
   const bar = new cliProgress.SingleBar(
     { format: 'rebuild {bar} {percentage}% | {value}/{total} events | {rate} events/s | {eta_formatted} left', etaBuffer: 50, fps: 5 },
     cliProgress.Presets.shades_classic,

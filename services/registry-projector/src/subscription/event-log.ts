@@ -28,8 +28,9 @@ interface Row {
   recorded_at: Date;
 }
 
-const READ_PAGE = `
-  SELECT e.global_position, e.transaction_id::text AS tx, e.event_id, e.stream_id, e.stream_revision, e.event_type, e.data, e.metadata, e.recorded_at
+const readPage = (metadata: boolean): string => `
+  SELECT e.global_position, e.transaction_id::text AS tx, e.event_id, e.stream_id, e.stream_revision, e.event_type, e.data,
+         ${metadata ? 'e.metadata' : `'{}'::jsonb AS metadata`}, e.recorded_at
     FROM event_store.events e
    WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
      AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -42,12 +43,20 @@ export class PostgresEventLog implements EventLog {
   private readonly waiters = new Set<() => void>();
   notifications = 0;
 
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly text: string;
+
+  /** `metadata: false` leaves event metadata out of the read (projections that declare no need for it read less). */
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly options: { readonly metadata?: boolean } = {},
+  ) {
+    this.text = readPage(options.metadata ?? true);
+  }
 
   async readPage(after: Position, maxCount: number): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<Row>({
-      name: 'projector_read_page',
-      text: READ_PAGE,
+      name: `projector_read_page_${this.options.metadata ?? true}`,
+      text: this.text,
       values: [after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString(), maxCount],
     });
     return rows.map((r) => ({
@@ -122,6 +131,6 @@ export class PortEventLog implements EventLog {
   async close(): Promise<void> {}
 }
 
-export function eventLogFor(store: EventStore): EventLog {
-  return store instanceof PostgresEventStore ? new PostgresEventLog(store.pool) : new PortEventLog(store);
+export function eventLogFor(store: EventStore, options: { readonly metadata?: boolean } = {}): EventLog {
+  return store instanceof PostgresEventStore ? new PostgresEventLog(store.pool, options) : new PortEventLog(store);
 }

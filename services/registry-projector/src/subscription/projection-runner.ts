@@ -51,7 +51,7 @@ export class ProjectionRunner {
   ) {
     // Given a store, the runner reads through its own EventLog (one LISTEN connection) and closes it on stop.
     this.ownsLog = !('readPage' in source);
-    this.log = 'readPage' in source ? source : eventLogFor(source);
+    this.log = 'readPage' in source ? source : eventLogFor(source, { metadata: projection.needsMetadata ?? false });
     this.maxBatch = options.maxBatch ?? 2000;
     this.idlePollMs = options.idlePollMs ?? 1000;
   }

@@ -1,0 +1,232 @@
+/**
+ * npm run bench:read-models — issue 4's read-side numbers, each next to its baseline from the same run:
+ *  (a) rebuild of all projections over >= BENCH_EVENTS events (default 1,000,000) vs a raw keyset read of the
+ *      same events (pg, same order and columns, rows counted and dropped);
+ *  (b) p50/p99 latency and throughput of `subject(id){timeline}` and of a 100-row `measurements` page under
+ *      BENCH_CLIENTS (32) concurrent HTTP clients vs `registryStatus`, against one API process.
+ * Data: a realistic base through the real command path (`seedRegistry`, BENCH_SEED_SUBJECTS trial subjects, as
+ * `npm run seed` does), topped up to BENCH_EVENTS with schema-valid events written straight to the event store
+ * (the command path runs at ~1,000 events/s here, which would take ~17 minutes for a million events).
+ * Prints a table on stderr and, as the last stdout line, the JSON summary.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { START, PostgresEventStore, type Position } from '#event-store';
+import { DataSource, type EntityManager } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../../../migrations/data-source.js';
+import { ensureDatabase, freePort, startEmbeddedDatabase } from '../../../migrations/embedded-database.js';
+import { issueLocalToken } from '../../../services/registry-api/src/auth/local-signing-key.js';
+import { createCommandContext } from '../../../services/registry-api/src/commands/command-context.js';
+import { loadConfig } from '../../../services/registry-api/src/config/app-config.js';
+import type { Projection } from '../../../services/registry-projector/src/projections/projection.js';
+import { projections } from '../../../services/registry-projector/src/projector.module.js';
+import { ProjectionRebuilder } from '../../../services/registry-projector/src/rebuild/projection-rebuilder.js';
+import { PostgresEventLog } from '../../../services/registry-projector/src/subscription/event-log.js';
+import { writeSyntheticRegistry } from '../../../services/registry-projector/src/testing/synthetic-registry.js';
+import { formatCount, formatRatio, formatTable, measureThroughput, ratio, round, summaryLine, timeIt, type ThroughputResult } from '../bench-harness.js';
+import { seedRegistry, WRITE_SIDE_MODULES } from '../../seed/seed-registry.js';
+
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
+const SEED_SUBJECTS = Number(process.env['BENCH_SEED_SUBJECTS'] ?? 300);
+const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
+const MEASURE_MS = Number(process.env['BENCH_SECONDS'] ?? 10) * 1000;
+const WARMUP_MS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2) * 1000;
+const PAGE = 5000;
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function rawKeysetRead(store: PostgresEventStore): Promise<number> {
+  let after: Position = START;
+  let n = 0;
+  for (;;) {
+    const { rows } = await store.pool.query<{ global_position: string; tx: string }>({
+      name: 'bench_raw_keyset',
+      text: `SELECT e.global_position, e.transaction_id::text AS tx, e.event_id, e.stream_id, e.stream_revision, e.event_type, e.data, e.metadata, e.recorded_at
+               FROM event_store.events e
+              WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+              ORDER BY e.transaction_id, e.global_position LIMIT $3`,
+      values: [after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString(), PAGE],
+    });
+    n += rows.length;
+    if (rows.length < PAGE) return n;
+    const last = rows.at(-1)!;
+    after = { commit: BigInt(last.tx), prepare: BigInt(last.global_position) };
+  }
+}
+
+/** BENCH_PROFILE=1: where a rebuild spends its time, per projection, split into SQL and the rest (JS). */
+const profile = new Map<string, { total: number; sql: number }>();
+const statementTimes = new Map<string, number>();
+function profiled(list: Projection[]): Projection[] {
+  if (!process.env['BENCH_PROFILE']) return list;
+  return list.map((p) => ({
+    name: p.name, version: p.version, tables: p.tables, filter: p.filter,
+    async apply(events, manager, target) {
+      const entry = profile.get(p.name) ?? { total: 0, sql: 0 };
+      profile.set(p.name, entry);
+      const query = manager.query.bind(manager);
+      const timed = Object.create(manager) as EntityManager;
+      timed.query = (async (sql: string, params?: unknown[]) => {
+        const t = performance.now();
+        try {
+          return await query(sql, params);
+        } finally {
+          entry.sql += performance.now() - t;
+          const key = `${p.name}: ${sql.replace(/\s+/g, ' ').trim().slice(0, 60)}`;
+          statementTimes.set(key, (statementTimes.get(key) ?? 0) + performance.now() - t);
+        }
+      }) as EntityManager['query'];
+      const t0 = performance.now();
+      await p.apply(events, timed, target);
+      entry.total += performance.now() - t0;
+    },
+  }));
+}
+
+async function post(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { errors?: { message: string }[] };
+  if (body.errors) throw new Error(`GraphQL error: ${body.errors[0]!.message}`);
+}
+
+async function startApi(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+  const main = fileURLToPath(new URL('../../../services/registry-api/src/main.js', import.meta.url));
+  const proc = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = `http://127.0.0.1:${env['PORT']}/graphql`;
+  for (let i = 0; i < 300; i++) {
+    if (proc.exitCode !== null) throw new Error(`API exited: ${err}`);
+    try {
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' });
+      return { proc, url };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`API did not start: ${err}`);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'registry-bench-read-'));
+  chmodSync(dir, 0o777); // under root the server runs as an unprivileged user that must reach its data directory
+  const server = await startEmbeddedDatabase({ dataDir: join(dir, 'data'), persistent: false });
+  let api: ChildProcess | undefined;
+  try {
+    const url = await ensureDatabase(server.url, 'readbench');
+    await runMigrations(url);
+    const store = new PostgresEventStore({ connectionString: url, poolSize: 16 });
+    const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 8 } })).initialize();
+
+    log(`seeding ${SEED_SUBJECTS} trial subjects (+ ${SEED_SUBJECTS * 2} participants) through the command path…`);
+    const ctx = await createCommandContext({ databaseUrl: url, modules: WRITE_SIDE_MODULES, poolSize: 20 });
+    const seeded = await timeIt(() => seedRegistry(ctx.bus, { subjects: SEED_SUBJECTS, participants: SEED_SUBJECTS * 2, seed: 1, concurrency: 16 }));
+    await ctx.close();
+    log(`  ${seeded.value.events} events in ${seeded.seconds.toFixed(1)} s`);
+    let events = seeded.value.events;
+    const topUp = await timeIt(async () => {
+      let seed = 100;
+      while (events < EVENTS) {
+        const subjects = Math.max(200, Math.ceil((EVENTS - events) / 26));
+        const written = await writeSyntheticRegistry(store, { subjects: Math.min(subjects, 8000), seed: seed++, concurrency: 16 });
+        events += written.events;
+        log(`  ${formatCount(events)} events`);
+      }
+    });
+    log(`topped up to ${formatCount(events)} events (direct appends) in ${topUp.seconds.toFixed(1)} s`);
+    await ds.query('VACUUM ANALYZE event_store.events');
+
+    // (a) the same events, read raw, then rebuilt into every projection (twice each; the better run counts).
+    const rawRuns: number[] = [];
+    const oursRuns: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      const raw = await timeIt(() => rawKeysetRead(store));
+      rawRuns.push(raw.value / raw.seconds);
+      log(`raw keyset read: ${formatCount(raw.value)} events in ${raw.seconds.toFixed(1)} s`);
+      const rebuild = await timeIt(() => new ProjectionRebuilder(new PostgresEventLog(store.pool, { metadata: false }), ds).rebuild(profiled(projections()), { batchSize: PAGE }));
+      oursRuns.push(rebuild.value.events / rebuild.seconds);
+      log(`rebuild of all projections: ${formatCount(rebuild.value.events)} events in ${rebuild.seconds.toFixed(1)} s`);
+    }
+    for (const [name, t] of profile) log(`  ${name}: ${(t.total / 1000).toFixed(1)} s in apply, of which ${(t.sql / 1000).toFixed(1)} s in SQL`);
+    for (const [k, ms] of [...statementTimes].sort((a, b) => b[1] - a[1]).slice(0, 12)) log(`    ${(ms / 1000).toFixed(2)} s  ${k}`);
+    const rawRate = Math.max(...rawRuns);
+    const oursRate = Math.max(...oursRuns);
+    await ds.query('ANALYZE');
+
+    // (b) queries against one API process (projector off: the read models are built).
+    const port = await freePort();
+    const env = { DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'app'), PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000', NODE_ENV: 'development' };
+    const started = await startApi(env);
+    api = started.proc;
+    const token = await issueLocalToken(loadConfig(env), { sub: 'bench-biostatistician', role: 'biostatistician', trials: ['*'], programmes: ['*'] });
+    const subjectIds = ((await ds.query(`SELECT subject_id FROM read_model.subjects WHERE kind = 'trial' ORDER BY random() LIMIT 5000`)) as { subject_id: string }[]).map((r) => r.subject_id);
+    const filters = (await ds.query(`SELECT DISTINCT trial_id, biomarker_id FROM read_model.measurements WHERE trial_id IS NOT NULL`)) as { trial_id: string; biomarker_id: string }[];
+    const [bounds] = (await ds.query(`SELECT min(position)::text AS lo, max(position)::text AS hi FROM read_model.measurements`)) as { lo: string; hi: string }[];
+    const lo = Number(bounds!.lo);
+    const hi = Number(bounds!.hi);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+    const cursor = (p: number): string => Buffer.from(`p:${p}`).toString('base64url');
+
+    const TIMELINE = `query($id: ID!) { subject(id: $id) { id armCode siteId status timeline { kind occurredAt recordedAt
+      measurement { id value unit originalValue originalUnit correctionCount retracted method algorithmVersionId readerId lesion { trackingUid } }
+      outcome { type recistResponse occurredAt } imagingStudy { studyInstanceUid modality } milestone { type } screening { id } } } }`;
+    // The analysis columns a page asks for; the API's cost limit (hardening, 5,000) refuses every column of the table at once.
+    const PAGE_Q = `query($f: MeasurementFilter, $after: String) { measurements(filter: $f, first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+      nodes { id subjectId trialId armCode siteId timePoint biomarkerId biomarkerVersion value unit method algorithmVersionId readerId
+              studyInstanceUid occurredAt recordedAt } } }`;
+    const TRIVIAL = `{ registryStatus { eventCount } }`;
+    const contenders: { name: string; step: () => Promise<number> }[] = [
+      { name: 'timeline', step: () => post(started.url, token, TIMELINE, { id: pick(subjectIds) }).then(() => 1) },
+      {
+        name: 'measurements-page',
+        step: () => {
+          const f = pick(filters);
+          return post(started.url, token, PAGE_Q, { f: { trialId: f.trial_id, biomarkerId: f.biomarker_id }, after: cursor(lo + Math.floor(Math.random() * (hi - lo) * 0.9)) }).then(() => 1);
+        },
+      },
+      { name: 'trivial', step: () => post(started.url, token, TRIVIAL, {}).then(() => 1) },
+    ];
+    const results = new Map<string, ThroughputResult>();
+    for (const c of contenders) {
+      log(`${c.name}: ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up, ${MEASURE_MS / 1000} s measured…`);
+      results.set(c.name, await measureThroughput({ concurrency: CLIENTS, warmupMs: WARMUP_MS, durationMs: MEASURE_MS, step: c.step }));
+    }
+    const trivial = results.get('trivial')!;
+
+    const rows: string[][] = [
+      ['rebuild (all projections)', `${formatCount(oursRate)} events/s`, '', '', formatRatio(ratio(oursRate, rawRate)), '≥ 25,000 events/s and ≥ 0.3 × raw'],
+      ['raw keyset read', `${formatCount(rawRate)} events/s`, '', '', '1.00', ''],
+      ...contenders.map((c) => {
+        const r = results.get(c.name)!;
+        return [c.name, `${formatCount(r.itemsPerSecond)} req/s`, r.latencyMs.p50.toFixed(1), r.latencyMs.p99.toFixed(1), formatRatio(ratio(r.itemsPerSecond, trivial.itemsPerSecond)), c.name === 'trivial' ? '' : '≥ 0.5 × trivial, p99 ≤ 50 ms'];
+      }),
+    ];
+    log('');
+    log(`read models over ${formatCount(events)} events (${seeded.value.events} through the command path), ${CLIENTS} clients`);
+    log(formatTable([{ header: 'what' }, { header: 'rate', align: 'right' }, { header: 'p50 ms', align: 'right' }, { header: 'p99 ms', align: 'right' }, { header: 'vs baseline', align: 'right' }, { header: 'target' }], rows));
+    const summary = {
+      bench: 'read-models',
+      events,
+      rebuild: { ours: Math.round(oursRate), raw: Math.round(rawRate), oursVsRaw: round(oursRate / rawRate, 3) },
+      queries: contenders.map((c) => {
+        const r = results.get(c.name)!;
+        return { name: c.name, rps: round(r.itemsPerSecond, 1), p50: round(r.latencyMs.p50, 2), p99: round(r.latencyMs.p99, 2), vsTrivial: round(r.itemsPerSecond / trivial.itemsPerSecond, 3) };
+      }),
+    };
+    await store.close();
+    await ds.destroy();
+    process.stdout.write(`${summaryLine(summary)}\n`);
+  } finally {
+    api?.kill('SIGTERM');
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  log(`bench:read-models failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});
