@@ -154,6 +154,23 @@ describe('read-model queries over HTTP', () => {
     expect(timeline.data.subject.timeline.find((e: any) => e.measurement?.id === c!.measurement_id).measurement.value).toBe(c!.before_value);
   });
 
+  it('answers trial(asOf): the trial and its enrolment as recorded by then, nothing before its registration', async () => {
+    const trialId = synthetic.trialIds[0]!;
+    const events = await store.readStream(`trial-${trialId}`);
+    const opened = events.find((e) => e.type === 'EnrolmentOpened')!;
+    const q = `query($id: ID!, $asOf: DateTime) { trial(id: $id, asOf: $asOf) { status arms { code actualSize } sites { id enrolled } enrolment { enrolled } } }`;
+    const then = await gql(q, { id: trialId, asOf: opened.recordedAt.toISOString() });
+    expect(then.errors).toBeUndefined();
+    const [known] = (await ds.query(`SELECT count(*)::int AS n FROM read_model.subjects WHERE trial_id = $1 AND enrolled_recorded_at <= $2`, [trialId, opened.recordedAt])) as { n: number }[];
+    expect(then.data.trial).toMatchObject({ status: 'ENROLMENT_OPEN', enrolment: { enrolled: known!.n } });
+    expect(then.data.trial.arms.map((a: any) => a.code)).toEqual(['A', 'B']);
+    const beforeRegistration = await gql(q, { id: trialId, asOf: new Date(events[0]!.recordedAt.getTime() - 1).toISOString() });
+    expect(beforeRegistration.data.trial).toBeNull();
+    const now = await gql(q, { id: trialId, asOf: new Date(Date.now() + 1000).toISOString() });
+    const current = await gql(`query($id: ID!) { trial(id: $id) { status arms { code actualSize } sites { id enrolled } enrolment { enrolled } } }`, { id: trialId });
+    expect(now.data.trial).toEqual(current.data.trial);
+  });
+
   it('filters the measurements table on its columns, leaves retracted ones out unless asked, and pages without overlap', async () => {
     const biomarkerId = synthetic.biomarkerIds[3];
     const q = `query($f: MeasurementFilter, $after: String, $r: Boolean) { measurements(filter: $f, first: 100, after: $after, includeRetracted: $r) {

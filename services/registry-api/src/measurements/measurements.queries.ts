@@ -145,8 +145,8 @@ export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQu
     w.add('m.subject_id = $?', f.subjectId)
       .add('m.trial_id = $?', f.trialId)
       .add('m.programme_id = $?', f.programmeId)
-      .add('s.arm_code = $?', f.armCode)
-      .add('s.site_id = $?', f.siteId)
+      .add('m.subject_id IN (SELECT subject_id FROM read_model.subjects WHERE arm_code = $?)', f.armCode)
+      .add('m.subject_id IN (SELECT subject_id FROM read_model.subjects WHERE site_id = $?)', f.siteId)
       .add('m.time_point = $?', f.timePoint)
       .add('m.biomarker_id = $?', f.biomarkerId)
       .add('m.biomarker_version = $?', f.biomarkerVersion)
@@ -159,13 +159,18 @@ export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQu
       .add('m.occurred_at < $?', f.occurredBefore?.toISOString())
       .add('m.recorded_at >= $?', f.recordedFrom?.toISOString())
       .add('m.recorded_at < $?', f.recordedBefore?.toISOString());
-    subjectScopeSql(q.actor, w);
-    const from = 'FROM read_model.measurements m JOIN read_model.subjects s ON s.subject_id = m.subject_id';
-    const countSql = `SELECT count(*)::int AS n ${from} ${w.sql}`;
+    // A measurement carries its subject's trial or programme: the scope needs the subjects table only for sites.
+    subjectScopeSql(q.actor, w, 'm', (ids) => `m.subject_id IN (SELECT subject_id FROM read_model.subjects WHERE site_id = ANY (${ids}::text[]))`);
+    const countSql = `SELECT count(*)::int AS n FROM read_model.measurements m ${w.sql}`;
     const countParams = [...w.params];
-    const columns = subjectColumns(q.asOf, w);
     w.add('m.position > $?::bigint', decodeCursor(q.after));
-    const rows = (await this.dataSource.query(`SELECT m.*, ${columns} ${from} ${w.sql} ORDER BY m.position LIMIT ${first + 1}`, w.params)) as MeasurementRecord[];
+    const pageSql = `SELECT m.* FROM read_model.measurements m ${w.sql} ORDER BY m.position LIMIT ${first + 1}`;
+    const columns = subjectColumns(q.asOf, w);
+    // The page first (keyset on the measurements' own indexes), then its subjects' arm and site for those rows only.
+    const rows = (await this.dataSource.query(
+      `WITH page AS (${pageSql}) SELECT m.*, ${columns} FROM page m JOIN read_model.subjects s ON s.subject_id = m.subject_id ORDER BY m.position`,
+      w.params,
+    )) as MeasurementRecord[];
     return toConnection(rows, first, toMeasurementView, async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
   }
 }

@@ -85,7 +85,7 @@ export function toSubjectView(r: SubjectRecord, asOf: Date | null = null): Subje
  * subjects of its trials, one confined to programmes participants of its programmes (a biostatistician both),
  * one confined to sites only subjects of its sites.
  */
-export function subjectScopeSql(actor: VerifiedActor, w: Where, alias = 's'): void {
+export function subjectScopeSql(actor: VerifiedActor, w: Where, alias = 's', siteSql = (ids: string) => `${alias}.site_id = ANY (${ids}::text[])`): void {
   const dims = ROLE_SCOPE_DIMENSIONS[actor.role];
   const parts: string[] = [];
   for (const [dimension, column] of [['trial', 'trial_id'], ['programme', 'programme_id']] as const) {
@@ -96,7 +96,7 @@ export function subjectScopeSql(actor: VerifiedActor, w: Where, alias = 's'): vo
   if (parts.length > 0) w.raw(`(${parts.join(' OR ')})`);
   if (dims.includes('site')) {
     const sites = scopeFilter(actor, 'site');
-    if (sites !== 'all') w.raw(`${alias}.site_id = ANY (${w.param([...sites])}::text[])`);
+    if (sites !== 'all') w.raw(siteSql(w.param([...sites])));
   }
 }
 
