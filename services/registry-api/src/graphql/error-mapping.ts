@@ -33,6 +33,19 @@ function jsonSafe(details: Record<string, unknown> | undefined): Record<string, 
 }
 
 /**
+ * The offending input field of a variable coercion error, in the same form as a decider's `field` (a path
+ * inside the variable: `value.amount`), parsed from graphql-js's messages, which carry it only as text:
+ * `Variable "$input" got invalid value … at "input.value.amount"; …` or `…; Field "commandId" of required type …`.
+ */
+export function coercionField(message: string): string | undefined {
+  const at = /^Variable "\$[^"]+" got invalid value .*? at "([^"]+)";/s.exec(message)?.[1];
+  const inner = /; Field "([^"]+)" (?:of required type|is not defined by type)/.exec(message)?.[1];
+  const path = [at?.split('.').slice(1).join('.'), inner].filter((p): p is string => !!p).join('.');
+  if (path) return path;
+  return /^Variable "\$([^"]+)" got invalid value/.exec(message)?.[1];
+}
+
+/**
  * The one place where errors become GraphQL errors. Expected errors keep their stable code and the offending
  * field; anything else is logged with a correlation id and masked, so internals never reach a client.
  */
@@ -62,10 +75,12 @@ export function formatGraphqlError(logger: Logger) {
     // GraphQL's own parse/validation/coercion errors are the client's and safe to show.
     const code = formatted.extensions?.['code'];
     if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND') {
-      return { ...base, extensions: { code } };
+      const field = code === 'BAD_USER_INPUT' ? coercionField(formatted.message) : undefined;
+      return { ...base, extensions: { code, ...(field ? { field } : {}) } };
     }
     if (original instanceof GraphQLError && original.extensions?.['code'] === 'BAD_USER_INPUT') {
-      return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+      const field = coercionField(formatted.message);
+      return { ...base, extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } };
     }
     const correlationId = randomUUID();
     logger.error({ err: original, correlationId, path: formatted.path }, 'unexpected error in a GraphQL operation');

@@ -1,0 +1,19 @@
+import { describe, expect, it } from '@jest/globals';
+import { coercionField } from './error-mapping.js';
+
+describe('coercionField', () => {
+  it.each([
+    ['Variable "$input" got invalid value "abc" at "input.value.amount"; Float cannot represent non numeric value: "abc"', 'value.amount'],
+    ['Variable "$input" got invalid value { value: { amount: 1 } }; Field "commandId" of required type "ID!" was not provided.', 'commandId'],
+    ['Variable "$input" got invalid value { a: 1 } at "input.value"; Field "unit" of required type "String!" was not provided.', 'value.unit'],
+    ['Variable "$input" got invalid value 1099511627776 at "input.n"; Int cannot represent non 32-bit signed integer value: 1099511627776', 'n'],
+    ['Variable "$input" got invalid value { bogus: 1 }; Field "bogus" is not defined by type "I".', 'bogus'],
+    ['Variable "$id" got invalid value 5; ID cannot represent value: 5', 'id'],
+  ])('names the offending field of %s', (message, field) => {
+    expect(coercionField(message)).toBe(field);
+  });
+
+  it('gives nothing when the message names no field', () => {
+    expect(coercionField('Float cannot represent non numeric value: "abc"')).toBeUndefined();
+  });
+});
