@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { BiostatError } from './biostat.errors.js';
-import { kaplanMeier } from './kaplan-meier.js';
+import { kaplanMeier, survivalQuantile } from './kaplan-meier.js';
 import { aml, lung } from './testing/r-datasets.js';
 import { amlKm, lungKm } from './testing/r-reference.js';
-import { expectAllClose, expectClose, expectNoNaN, subset } from './testing/expect-finite.js';
+import { expectAllClose, expectClose, expectNoNaN, seededRandom, subset } from './testing/expect-finite.js';
 
 const amlGroup = (g: number) => {
   const keep = aml.group.map((x) => x === g);
@@ -67,6 +67,38 @@ describe('Kaplan–Meier edge cases', () => {
     expect(kaplanMeier({ time: [1, 7], event: [1, 0] }).median).toBe(4);
     // Never reaching one half: no median (R: NA).
     expect(kaplanMeier({ time: [1, 2, 9, 9], event: [1, 0, 0, 0] }).median).toBeNull();
+  });
+
+  it('survivalQuantile equals the literal findq (de-duplicate the levels first) on curves with repeats, nulls and flat halves', () => {
+    const TOL = Math.sqrt(Number.EPSILON);
+    const findq = (time: number[], surv: (number | null)[], p: number, xmax: number): number | null => {
+      const xs = [0, ...time];
+      const ys = [0, ...surv.map((v) => (v === null ? null : 1 - v))];
+      if (Math.max(...ys.filter((y): y is number => y !== null)) < p) return null;
+      const seen = new Set<number | null>();
+      const keep = ys.map((y) => (seen.has(y) ? false : (seen.add(y), true)));
+      const kx = xs.filter((_, i) => keep[i]);
+      const ky = ys.filter((_, i) => keep[i]);
+      const first = (t: number) => {
+        const i = ky.findIndex((y) => y !== null && y >= t);
+        return i < 0 ? null : i;
+      };
+      const i1 = first(p - TOL);
+      const i2 = first(p + TOL);
+      const last = ky[ky.length - 1];
+      if (i1 !== null && last !== null && last !== undefined && Math.abs(p - last) < TOL) return (kx[i1]! + xmax) / 2;
+      return i1 === null || i2 === null ? null : (kx[i1]! + kx[i2]!) / 2;
+    };
+    const rnd = seededRandom(11);
+    const levels = [1, 0.75, 0.5, 0.5, 0.25, 0, null];
+    for (let trial = 0; trial < 200; trial++) {
+      // Long enough for the radix path in some trials; levels drawn from a small set so they repeat out of order.
+      const n = 1 + Math.floor(rnd() * (trial % 10 === 0 ? 1500 : 30));
+      const time = Array.from({ length: n }, (_, i) => i + 1);
+      const surv = Array.from({ length: n }, () => (rnd() < 0.7 ? (levels[Math.floor(rnd() * levels.length)] as number | null) : rnd()));
+      const xmax = n + 5;
+      for (const p of [0.25, 0.5, 0.75]) expect(survivalQuantile(time, surv, p, xmax)).toBe(findq(time, surv, p, xmax));
+    }
   });
 
   it('n = 1 gives a single step', () => {

@@ -43,10 +43,13 @@ export function logRank(input: LogRankInput): LogRankResult {
   const variance: number[][] = labels.map(() => new Array<number>(k).fill(0));
   let total = order.length;
 
+  // Reused per distinct time: 100,000 distinct times would otherwise allocate 200,000 arrays.
+  const deaths = new Array<number>(k).fill(0);
+  const leaving = new Array<number>(k).fill(0);
   for (let i = 0; i < order.length; ) {
     const t = input.time[order[i] as number];
-    const deaths = new Array<number>(k).fill(0);
-    const leaving = new Array<number>(k).fill(0);
+    deaths.fill(0);
+    leaving.fill(0);
     let d = 0;
     let j = i;
     while (j < order.length && input.time[order[j] as number] === t) {

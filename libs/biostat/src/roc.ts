@@ -205,17 +205,36 @@ function placementValues(positives: readonly number[], negatives: readonly numbe
 }
 
 function rocCurve(positives: readonly number[], negatives: readonly number[], higherIsPositive: boolean): RocPoint[] {
-  const distinct = [...new Set([...positives, ...negatives])].sort((a, b) => a - b);
   const sortedNeg = Float64Array.from(negatives).sort();
   const sortedPos = Float64Array.from(positives).sort();
+  const all = new Float64Array(sortedPos.length + sortedNeg.length);
+  all.set(sortedPos);
+  all.set(sortedNeg, sortedPos.length);
+  all.sort();
+  // Cuts ascending: −∞, the midpoints between consecutive distinct scores (−0 and +0 are one score), +∞.
   const cuts = [Number.NEGATIVE_INFINITY];
-  for (let i = 1; i < distinct.length; i++) cuts.push(((distinct[i - 1] as number) + (distinct[i] as number)) / 2);
+  let previous = all[0] as number;
+  for (let i = 1; i < all.length; i++) {
+    const v = all[i] as number;
+    if (v === previous) continue;
+    cuts.push((previous + v) / 2);
+    previous = v;
+  }
   cuts.push(Number.POSITIVE_INFINITY);
-  const points = cuts.map((c) => ({
-    threshold: higherIsPositive ? c : -c,
-    sensitivity: (positives.length - lowerBound(sortedPos, c)) / positives.length,
-    specificity: lowerBound(sortedNeg, c) / negatives.length,
-  }));
+  // One walk along both sorted samples: the count of scores below each ascending cut only grows.
+  const points = new Array<RocPoint>(cuts.length);
+  let belowPos = 0;
+  let belowNeg = 0;
+  for (let k = 0; k < cuts.length; k++) {
+    const c = cuts[k] as number;
+    while (belowPos < sortedPos.length && (sortedPos[belowPos] as number) < c) belowPos++;
+    while (belowNeg < sortedNeg.length && (sortedNeg[belowNeg] as number) < c) belowNeg++;
+    points[k] = {
+      threshold: higherIsPositive ? c : -c,
+      sensitivity: (positives.length - belowPos) / positives.length,
+      specificity: belowNeg / negatives.length,
+    };
+  }
   return higherIsPositive ? points : points.reverse();
 }
 
