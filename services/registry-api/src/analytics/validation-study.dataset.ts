@@ -42,12 +42,21 @@ const DAY_MS = 86_400_000;
  * it, otherwise not evaluable (too short follow-up) and excluded from the binary statistics.
  */
 export function buildDataset(rows: readonly SourceRow[], endpoint: EndpointInput): DatasetRow[] {
-  const horizon = endpoint.horizonDays ?? null;
-  const survival = endpoint.kind === 'TIME_TO_EVENT';
+  const derive = datasetRowOf(endpoint);
   // A plain loop building each row once: this runs over 100,000 subjects per query.
   const out: DatasetRow[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as SourceRow;
+  for (let i = 0; i < rows.length; i++) out[i] = derive(rows[i] as SourceRow);
+  return out;
+}
+
+/**
+ * The derivation of `buildDataset` for one row at a time, so a caller reading rows off the wire can build each
+ * DatasetRow straight away (the source object, passed inline, need not outlive the call).
+ */
+export function datasetRowOf(endpoint: EndpointInput): (r: SourceRow) => DatasetRow {
+  const horizon = endpoint.horizonDays ?? null;
+  const survival = endpoint.kind === 'TIME_TO_EVENT';
+  return (r) => {
     const eventDays = r.eventMs === null ? null : (r.eventMs - r.measuredMs) / DAY_MS;
     const lastDays = Math.max(0, ((r.lastKnownMs ?? r.measuredMs) - r.measuredMs) / DAY_MS);
     let label: 0 | 1 | null = null;
@@ -56,7 +65,7 @@ export function buildDataset(rows: readonly SourceRow[], endpoint: EndpointInput
       else if ((eventDays ?? lastDays) >= horizon) label = 0;
     }
     const included = survival || label !== null;
-    out[i] = {
+    return {
       subjectId: r.subjectId,
       trialId: r.trialId,
       programmeId: r.programmeId,
@@ -75,6 +84,5 @@ export function buildDataset(rows: readonly SourceRow[], endpoint: EndpointInput
       included,
       exclusionReason: included ? null : `follow-up of ${lastDays.toFixed(0)} days is shorter than the ${horizon} day horizon and no event was recorded`,
     };
-  }
-  return out;
+  };
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type pg from 'pg';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { ApiError } from '../graphql/error-mapping.js';
 import { visibilityFor, visibilitySql, type PopulationInput } from './analytics.scope.js';
-import { buildDataset, type DatasetRow, type EndpointInput, type SourceRow } from './validation-study.dataset.js';
+import { datasetRowOf, type DatasetRow, type EndpointInput } from './validation-study.dataset.js';
 import type { StrataSpec } from './validation-study.statistics.js';
 
 export interface ValidationStudyInput {
@@ -65,7 +65,7 @@ SELECT i.subject_id, s.trial_id, s.programme_id, s.arm_code, s.site_id, i.measur
  GROUP BY s.subject_id, i.subject_id, i.measurement_id, i.value, i.unit, i.occurred_at, i.position
  ORDER BY i.subject_id COLLATE "C"`;
 
-/** A row of DATASET_SQL as an array (pg rowMode 'array': no object with named keys per row). int8 arrives as text. */
+/** A row of DATASET_SQL as an array (pg rowMode 'array': no object with named keys per row). */
 type DatasetSqlRow = [
   subjectId: string,
   trialId: string | null,
@@ -75,13 +75,22 @@ type DatasetSqlRow = [
   measurementId: string,
   value: number,
   unit: string | null,
-  measuredUs: string,
-  eventUs: string | null,
-  lastKnownUs: string | null,
+  measuredMs: number,
+  eventMs: number | null,
+  lastKnownMs: number | null,
   position: string,
 ];
 
-const usToMs = (us: string | null): number | null => (us === null ? null : Number(us) / 1000);
+const INT8_OID = 20;
+/**
+ * Only the three time columns are int8 (position is cast to text): parsed to epoch ms as each row arrives, so the
+ * row holds a number rather than a 16-character string until the whole result is in.
+ */
+const pgTypes = pg.types;
+const datasetTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID ? (us: string) => Number(us) / 1000 : pgTypes.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 @Injectable()
 export class ValidationStudyService {
@@ -112,14 +121,15 @@ export class ValidationStudyService {
       // The driver's own client of this transaction, for rowMode 'array' (TypeORM's query() always builds objects).
       const client = (m.queryRunner as unknown as { databaseConnection?: pg.PoolClient } | undefined)?.databaseConnection;
       if (!client) throw new Error('validation study dataset: no PostgreSQL connection in the transaction');
-      const result = await client.query<DatasetSqlRow>({ text: DATASET_SQL(visibility.sql), values: params, rowMode: 'array' });
+      const result = await client.query<DatasetSqlRow>({ text: DATASET_SQL(visibility.sql), values: params, rowMode: 'array', types: datasetTypes });
       return { rows: result.rows, position: checkpoint[0]?.p ?? null };
     });
     const fetchMs = performance.now() - started;
-    const source: SourceRow[] = new Array<SourceRow>(rows.length);
+    const derive = datasetRowOf(input.endpoint);
+    const out: DatasetRow[] = new Array<DatasetRow>(rows.length);
     for (let k = 0; k < rows.length; k++) {
       const r = rows[k] as DatasetSqlRow;
-      source[k] = {
+      out[k] = derive({
         subjectId: r[0],
         trialId: r[1],
         programmeId: r[2],
@@ -128,13 +138,13 @@ export class ValidationStudyService {
         measurementId: r[5],
         value: r[6],
         unit: r[7],
-        measuredMs: usToMs(r[8]) as number,
-        eventMs: usToMs(r[9]),
-        lastKnownMs: usToMs(r[10]),
+        measuredMs: r[8],
+        eventMs: r[9],
+        lastKnownMs: r[10],
         position: r[11],
-      };
+      });
     }
-    return { input, rows: buildDataset(source, input.endpoint), computedAtPosition: position, fetchMs };
+    return { input, rows: out, computedAtPosition: position, fetchMs };
   }
 }
 
