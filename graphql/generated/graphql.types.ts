@@ -580,6 +580,20 @@ export type FieldChange = {
   previous?: Maybe<Scalars['String']['output']>;
 };
 
+export type GrantRoleInput = {
+  /** The token subject (`sub`) of the person or service. */
+  actorId: Scalars['ID']['input'];
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  programmes?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Why: recorded with the grant. */
+  reason: Scalars['String']['input'];
+  /** coordinator, reader, screening_manager, biostatistician, regulator or admin. */
+  role: Scalars['String']['input'];
+  sites?: InputMaybe<Array<Scalars['ID']['input']>>;
+  trials?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
 export type HazardRatio = {
   __typename?: 'HazardRatio';
   coef: Scalars['Float']['output'];
@@ -964,6 +978,8 @@ export type Mutation = {
    * the reason). The pseudonymised clinical record stays.
    */
   eraseSubject: CommandReceipt;
+  /** Grants `role` to the actor within the given scopes (`*` = all). One active grant per role: revoke first to change it. Admins only. */
+  grantRole: CommandReceipt;
   /** Invites a participant to an open round. A first invitation creates the participant (`createdIds`). */
   inviteParticipant: CommandReceipt;
   /** Database lock: every later write to the trial and its subjects is refused until unlockTrial. */
@@ -1018,6 +1034,8 @@ export type Mutation = {
   /** Retracts a measurement (it stays in the history). Readers may retract only measurements they recorded. */
   retractMeasurement: CommandReceipt;
   reviseBiomarker: CommandReceipt;
+  /** Revokes the actor's active grant of `role`. Admins only. */
+  revokeRole: CommandReceipt;
   /** Seals the log now up to its newest safely readable event (the registry also seals periodically). Null when nothing new. */
   sealAuditTrail?: Maybe<AuditSeal>;
   /** A suspended version records no measurements or readings until reinstated. */
@@ -1097,6 +1115,11 @@ export type MutationEnrolSubjectArgs = {
 
 export type MutationEraseSubjectArgs = {
   input: EraseSubjectInput;
+};
+
+
+export type MutationGrantRoleArgs = {
+  input: GrantRoleInput;
 };
 
 
@@ -1213,6 +1236,11 @@ export type MutationRetractMeasurementArgs = {
 
 export type MutationReviseBiomarkerArgs = {
   input: ReviseBiomarkerInput;
+};
+
+
+export type MutationRevokeRoleArgs = {
+  input: RevokeRoleInput;
 };
 
 
@@ -1407,6 +1435,8 @@ export type Query = {
   recist?: Maybe<RecistAssessment>;
   /** Health of the registry: the event log and every projection's progress. */
   registryStatus: RegistryStatus;
+  /** The active grants of an actor (the token subject). Admins and regulators. */
+  roleGrants: Array<RoleGrant>;
   /** EU-guideline KPIs of a screening programme per round (first vs subsequent) and site, against the programme's targets. */
   screeningKpis: ScreeningKpis;
   /** A screening programme with its rounds and per-round counts; null when it does not exist. */
@@ -1510,6 +1540,11 @@ export type QueryPseudonymLinkagesArgs = {
 export type QueryRecistArgs = {
   studyId?: InputMaybe<Scalars['String']['input']>;
   subjectId: Scalars['ID']['input'];
+};
+
+
+export type QueryRoleGrantsArgs = {
+  actorId: Scalars['ID']['input'];
 };
 
 
@@ -1903,6 +1938,14 @@ export type ReviseBiomarkerInput = {
   version: Scalars['Int']['input'];
 };
 
+export type RevokeRoleInput = {
+  actorId: Scalars['ID']['input'];
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+  role: Scalars['String']['input'];
+};
+
 export type RocPoint = {
   __typename?: 'RocPoint';
   sensitivity: Scalars['Float']['output'];
@@ -1921,6 +1964,19 @@ export type RocResult = {
   nPositive: Scalars['Int']['output'];
   se: Scalars['Float']['output'];
   upper: Scalars['Float']['output'];
+};
+
+export type RoleGrant = {
+  __typename?: 'RoleGrant';
+  actorId: Scalars['ID']['output'];
+  grantedAt: Scalars['DateTime']['output'];
+  /** The admin who granted it (event metadata). */
+  grantedBy: Scalars['ID']['output'];
+  programmes: Array<Scalars['ID']['output']>;
+  reason: Scalars['String']['output'];
+  role: Scalars['String']['output'];
+  sites: Array<Scalars['ID']['output']>;
+  trials: Array<Scalars['ID']['output']>;
 };
 
 export type RoundType =

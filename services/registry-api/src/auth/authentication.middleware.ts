@@ -1,7 +1,8 @@
-import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, Optional, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { ANONYMOUS, type Actor, type VerifiedActor } from './actor.js';
-import { TokenRejectedError } from './auth.errors.js';
+import { FORBIDDEN_MESSAGE, TokenRejectedError } from './auth.errors.js';
+import { ACTOR_GRANTS, type ActorGrants } from '../access/actor-grants.service.js';
 import { TOKEN_VERIFIER, type TokenVerifier } from './token-verifier.js';
 
 const verified = new WeakMap<Request, VerifiedActor>();
@@ -20,7 +21,11 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
  */
 @Injectable()
 export class AuthenticationMiddleware implements NestMiddleware {
-  constructor(@Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier) {}
+  constructor(
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    // AUTH_GRANTS=registry (access/README.md): the token's role and scopes count only as far as an active grant records them.
+    @Optional() @Inject(ACTOR_GRANTS) private readonly grants?: ActorGrants,
+  ) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     const header = req.headers.authorization;
@@ -28,7 +33,19 @@ export class AuthenticationMiddleware implements NestMiddleware {
     const match = BEARER.exec(header.trim());
     try {
       if (!match || header.length > 16_384) throw new TokenRejectedError('malformed', 'Authorization must be "Bearer <JWT>"');
-      verified.set(req, await this.verifier.verify(match[1]!));
+      const actor = await this.verifier.verify(match[1]!);
+      const granted = this.grants
+        ? await this.grants.effectiveActor(actor).catch(() => {
+            throw new TokenRejectedError('unavailable', 'role grants unavailable');
+          })
+        : actor;
+      if (!granted) {
+        // A valid token whose role no active grant records: every operation is refused, as the guard would.
+        res.status(403);
+        res.json({ errors: [{ message: FORBIDDEN_MESSAGE, extensions: { code: 'FORBIDDEN' } }] });
+        return;
+      }
+      verified.set(req, granted);
       next();
     } catch (err) {
       const reason = err instanceof TokenRejectedError ? err : new TokenRejectedError('malformed', 'token malformed');

@@ -38,6 +38,12 @@ const schema = z.object({
   OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   AUTH_PUBLIC_KEY: z.string().min(1).optional(),
   AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  // Where roles and scopes come from (services/registry-api/src/access/README.md): `token` trusts the token's claims;
+  // `registry` accepts them only as far as an active RoleGranted event records them for the token's `sub`.
+  AUTH_GRANTS: z.enum(['token', 'registry']).default('token'),
+  AUTH_GRANTS_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  // With AUTH_GRANTS=registry: token subjects whose admin role needs no grant (to grant the first roles), comma-separated.
+  AUTH_BOOTSTRAP_ADMINS: z.string().optional(),
   // Wraps every per-subject and per-study key (services/registry-api/src/privacy/README.md). Unset: a key file under
   // DATA_DIR in development; production refuses to start without it (privacy/master-key.ts, at boot).
   PRIVACY_MASTER_KEY: z
