@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AccessModule } from './access/access.module.js';
 import { HardeningModule } from './hardening/hardening.module.js';
 import { eventStoreOptions, type AppConfig } from './config/app-config.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         EventStoreModule.forRoot(eventStoreOptions(config, databaseUrl)),
         CqrsModule.forRoot(),
         AuthModule.forRoot(config),
+        AccessModule,
         HardeningModule.forRoot({ perMinute: config.RATE_LIMIT_PER_MINUTE }),
         AuditModule,
         GraphqlApiModule.forRoot({ introspection: config.graphqlIntrospection, logLevel: config.LOG_LEVEL }),
