@@ -118,64 +118,84 @@ const TOLERANCE = Math.sqrt(Number.EPSILON);
  */
 export function survivalQuantile(time: readonly number[], surv: readonly (number | null)[], p: number, xmax: number): number | null {
   if (!(p > 0 && p < 1)) throw new BiostatError('INVALID_ARGUMENT', `quantile probability must lie in (0, 1), got ${p}`);
-  const xs: number[] = [0];
-  const ys: (number | null)[] = [0];
-  for (let i = 0; i < time.length; i++) {
-    const v = surv[i];
-    xs.push(time[i] as number);
-    ys.push(v === null || v === undefined ? null : 1 - v);
-  }
+  // The curve with a leading (0, 0): x_0 = 0, y_0 = 0, then x_i = time[i − 1], y_i = 1 − surv[i − 1] (null stays null).
+  // Read through accessors rather than copied into arrays: a copy with nulls boxes every number.
+  const n = time.length + 1;
+  const y = (i: number): number | null => {
+    if (i === 0) return 0;
+    const v = surv[i - 1];
+    return v === null || v === undefined ? null : 1 - v;
+  };
+  const x = (i: number): number => (i === 0 ? 0 : (time[i - 1] as number));
   let max = Number.NEGATIVE_INFINITY;
-  for (const y of ys) if (y !== null && y > max) max = y;
+  for (let i = 0; i < n; i++) {
+    const v = y(i);
+    if (v !== null && v > max) max = v;
+  }
   if (max < p) return null;
 
   // R keeps the first time each cumulative-probability level is reached (y[!duplicated(y)]). The first level at or
   // above a threshold is a first occurrence, so the search can run on the full curve; only the last kept level
   // needs the de-duplication.
   const firstAtLeast = (threshold: number): number | null => {
-    for (let i = 0; i < ys.length; i++) {
-      const y = ys[i];
-      if (y !== null && y !== undefined && y >= threshold) return i;
+    for (let i = 0; i < n; i++) {
+      const v = y(i);
+      if (v !== null && v >= threshold) return i;
     }
     return null;
   };
   const i1 = firstAtLeast(p - TOLERANCE);
   const i2 = firstAtLeast(p + TOLERANCE);
-  const last = ys[latestFirstOccurrence(ys)];
-  if (i1 !== null && last !== null && last !== undefined && Math.abs(p - last) < TOLERANCE) {
-    return ((xs[i1] as number) + xmax) / 2;
+  const last = y(latestFirstOccurrence(n, y));
+  if (i1 !== null && last !== null && Math.abs(p - last) < TOLERANCE) {
+    return (x(i1) + xmax) / 2;
   }
   if (i1 === null || i2 === null) return null;
-  return ((xs[i1] as number) + (xs[i2] as number)) / 2;
+  return (x(i1) + x(i2)) / 2;
 }
 
 /**
- * Index of the last element of `ys` whose value (null included) does not occur before it, i.e. the last entry of
- * R's y[!duplicated(y)]. A stable sort groups equal values with their first occurrence leading: O(n), where a Set
- * of 25,000 doubles per curve was the slowest part of a Kaplan–Meier fit.
+ * Index of the last element of y(0..n−1) whose value (null included) does not occur before it, i.e. the last entry of
+ * R's y[!duplicated(y)]. A curve's levels are usually non-decreasing (the estimate always is), and then each new level
+ * is simply where the value changes; otherwise a stable sort groups equal values with their first occurrence leading.
+ * Either way O(n), where a Set of 25,000 doubles per curve was the slowest part of a Kaplan–Meier fit.
  */
-function latestFirstOccurrence(ys: readonly (number | null)[]): number {
-  // null and NaN are single levels each (as in a Set); the sort sees only the numbers.
-  let latest = -1;
+function latestFirstOccurrence(n: number, y: (i: number) => number | null): number {
+  // null and NaN are single levels each (as in a Set); the rest are compared as numbers.
+  let firstNull = -1;
   let firstNaN = -1;
-  const index: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < ys.length; i++) {
-    const y = ys[i] as number | null;
-    if (y === null) {
-      if (latest < 0) latest = i;
-    } else if (Number.isNaN(y)) {
+  let monotone = true;
+  let previous: number | null = null;
+  let latestChange = -1;
+  for (let i = 0; i < n; i++) {
+    const v = y(i);
+    if (v === null) {
+      if (firstNull < 0) firstNull = i;
+    } else if (Number.isNaN(v)) {
       if (firstNaN < 0) firstNaN = i;
     } else {
+      if (previous !== null && v < previous) monotone = false;
+      if (previous === null || v !== previous) latestChange = i;
+      previous = v;
+    }
+  }
+  if (monotone) return Math.max(latestChange, firstNull, firstNaN);
+
+  const index: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = y(i);
+    if (v !== null && !Number.isNaN(v)) {
       index.push(i);
-      values.push(y);
+      values.push(v);
     }
   }
   const order = stableOrder(values);
+  let latest = -1;
   for (let k = 0; k < order.length; k++) {
     if (k > 0 && values[order[k] as number] === values[order[k - 1] as number]) continue;
     const i = index[order[k] as number] as number;
     if (i > latest) latest = i;
   }
-  return Math.max(latest, firstNaN);
+  return Math.max(latest, firstNull, firstNaN);
 }

@@ -73,7 +73,8 @@ export function rocSection(rows: readonly StudyRow[], options: StudyOptions) {
       se: r.se,
       nPositive: r.nPositive,
       nNegative: r.nNegative,
-      curve: r.curve.map((p) => ({ threshold: finiteOrNull(p.threshold), sensitivity: p.sensitivity, specificity: p.specificity })),
+      // Only the two ends (±∞) need a new object with a null threshold; the other points are shared with the cached curve.
+      curve: r.curve.map((p) => (Number.isFinite(p.threshold) ? p : { threshold: finiteOrNull(p.threshold), sensitivity: p.sensitivity, specificity: p.specificity })),
     };
   });
 }
