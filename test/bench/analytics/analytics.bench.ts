@@ -10,7 +10,7 @@
  * BENCH_SUBJECTS / BENCH_READINGS / BENCH_REPEATS override the sizes. Prints a table and one JSON line last.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -77,21 +77,30 @@ async function main(): Promise<void> {
     };
     const pms = { algorithmVersionId: ids.algorithmV2, cusum: { k: 0.5, h: 5 } };
 
-    const runs: { study: { fetch: number; stats: number; total: number }; pms: { fetch: number; stats: number; total: number } }[] = [];
+    // Wall time is the target; this process's CPU time (fetch: parsing rows; stats: all of it) and the load average
+    // tell a slow run on a busy machine from a slow run of ours.
+    type Phase = { fetch: number; stats: number; total: number; fetchCpu: number; statsCpu: number };
+    const runs: { study: Phase; pms: Phase }[] = [];
+    const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+    const loadBefore = loadavg()[0] as number;
     let summary: Record<string, unknown> = {};
     for (let i = 0; i < REPEATS + 1; i++) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const dataset = await studies.dataset(regulator, study);
       const t1 = performance.now();
+      const c1 = process.cpuUsage();
       const opts = { higherIsPositive: false, strata: study.strata };
       const r = rocSection(dataset.rows, opts);
       const perf = performanceSection(dataset.rows, opts);
       const km = survivalSection(dataset.rows, opts);
       const cox = coxSection(dataset.rows, opts);
       const t2 = performance.now();
+      const c2 = process.cpuUsage();
 
       const data = await surveillance.data(regulator, pms);
       const t3 = performance.now();
+      const c3 = process.cpuUsage();
       const report = surveillanceReport(data, pms);
       // As the resolver: a site without readings for the metric has no series (INSUFFICIENT_DATA), the others do.
       const series = report.cusumInputs.flatMap(({ siteId }) => {
@@ -102,7 +111,13 @@ async function main(): Promise<void> {
         }
       });
       const t4 = performance.now();
-      if (i > 0) runs.push({ study: { fetch: t1 - t0, stats: t2 - t1, total: t2 - t0 }, pms: { fetch: t3 - t2, stats: t4 - t3, total: t4 - t2 } });
+      const c4 = process.cpuUsage();
+      if (i > 0) {
+        runs.push({
+          study: { fetch: t1 - t0, stats: t2 - t1, total: t2 - t0, fetchCpu: cpuMs(c1) - cpuMs(c0), statsCpu: cpuMs(c2) - cpuMs(c1) },
+          pms: { fetch: t3 - t2, stats: t4 - t3, total: t4 - t2, fetchCpu: cpuMs(c3) - cpuMs(c2), statsCpu: cpuMs(c4) - cpuMs(c3) },
+        });
+      }
       summary = {
         subjects: dataset.rows.length,
         auc: r.auc,
@@ -118,17 +133,30 @@ async function main(): Promise<void> {
       };
     }
     const m = (f: (r: (typeof runs)[number]) => number) => Math.round(median(runs.map(f)));
+    const phase = (k: 'study' | 'pms') => ({
+      fetchMs: m((r) => r[k].fetch),
+      statsMs: m((r) => r[k].stats),
+      totalMs: m((r) => r[k].total),
+      fetchCpuMs: m((r) => r[k].fetchCpu),
+      statsCpuMs: m((r) => r[k].statsCpu),
+    });
+    const loadAverage = [loadBefore, loadavg()[0] as number].map((l) => Number(l.toFixed(2)));
     const result = {
       bench: 'analytics',
       repeats: REPEATS,
-      validationStudy: { subjects: SUBJECTS, fetchMs: m((r) => r.study.fetch), statsMs: m((r) => r.study.stats), totalMs: m((r) => r.study.total) },
-      surveillance: { readings: READINGS, fetchMs: m((r) => r.pms.fetch), statsMs: m((r) => r.pms.stats), totalMs: m((r) => r.pms.total) },
+      cpus: availableParallelism(),
+      loadAverage,
+      validationStudy: { subjects: SUBJECTS, ...phase('study') },
+      surveillance: { readings: READINGS, ...phase('pms') },
       summary,
     };
+    const row = (name: string, rows: number, p: ReturnType<typeof phase>) =>
+      `${name} ${String(rows).padStart(8)} ${String(p.fetchMs).padStart(10)} ${String(p.statsMs).padStart(10)} ${String(p.totalMs).padStart(10)}   ${String(p.fetchCpuMs).padStart(8)} ${String(p.statsCpuMs).padStart(8)}`;
     log('');
-    log(`query                      rows       fetch ms   stats ms   total ms   (median of ${REPEATS}, after 1 warm-up)`);
-    log(`validation study (ROC+KM+Cox) ${String(SUBJECTS).padStart(8)} ${String(result.validationStudy.fetchMs).padStart(10)} ${String(result.validationStudy.statsMs).padStart(10)} ${String(result.validationStudy.totalMs).padStart(10)}`);
-    log(`PMS (site × month + CUSUM)    ${String(READINGS).padStart(8)} ${String(result.surveillance.fetchMs).padStart(10)} ${String(result.surveillance.statsMs).padStart(10)} ${String(result.surveillance.totalMs).padStart(10)}`);
+    log(`query                      rows       fetch ms   stats ms   total ms   node cpu: fetch    stats   (median of ${REPEATS}, after 1 warm-up)`);
+    log(row('validation study (ROC+KM+Cox)', SUBJECTS, result.validationStudy));
+    log(row('PMS (site × month + CUSUM)   ', READINGS, result.surveillance));
+    log(`load average (1 min) before/after the timed runs: ${loadAverage.join(' / ')} on ${result.cpus} CPUs`);
     log('');
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
