@@ -35,21 +35,23 @@ export function logRank(input: LogRankInput): LogRankResult {
   const g = input.group.map((label) => index.get(label) as number);
 
   const order = orderByTime(input.time);
-  const atRisk = new Array<number>(k).fill(0);
+  // Flat typed arrays (variance is k×k, row-major) for the loop that runs once per distinct time.
+  const atRisk = new Float64Array(k);
   for (const gi of g) atRisk[gi] = (atRisk[gi] as number) + 1;
-  const size = [...atRisk];
-  const observed = new Array<number>(k).fill(0);
-  const expected = new Array<number>(k).fill(0);
-  const variance: number[][] = labels.map(() => new Array<number>(k).fill(0));
+  const size = Array.from(atRisk);
+  const observed = new Float64Array(k);
+  const expected = new Float64Array(k);
+  const variance = new Float64Array(k * k);
+  const deaths = new Float64Array(k);
+  const leaving = new Float64Array(k);
   let total = order.length;
 
-  // Reused per distinct time: 100,000 distinct times would otherwise allocate 200,000 arrays.
-  const deaths = new Array<number>(k).fill(0);
-  const leaving = new Array<number>(k).fill(0);
   for (let i = 0; i < order.length; ) {
     const t = input.time[order[i] as number];
-    deaths.fill(0);
-    leaving.fill(0);
+    for (let a = 0; a < k; a++) {
+      deaths[a] = 0;
+      leaving[a] = 0;
+    }
     let d = 0;
     let j = i;
     while (j < order.length && input.time[order[j] as number] === t) {
@@ -71,7 +73,7 @@ export function logRank(input: LogRankInput): LogRankResult {
         expected[a] = (expected[a] as number) + (d * na) / n;
         for (let b = 0; b < k; b++) {
           const nb = atRisk[b] as number;
-          (variance[a] as number[])[b] = ((variance[a] as number[])[b] as number) + (hyper * (na / n) * ((a === b ? 1 : 0) - nb / n));
+          variance[a * k + b] = (variance[a * k + b] as number) + hyper * (na / n) * ((a === b ? 1 : 0) - nb / n);
         }
       }
     }
@@ -87,7 +89,7 @@ export function logRank(input: LogRankInput): LogRankResult {
   }
   const use = kept.slice(1);
   const diff = use.map((i) => (observed[i] as number) - (expected[i] as number));
-  const v = use.map((a) => use.map((b) => (variance[a] as number[])[b] as number));
+  const v = use.map((a) => use.map((b) => variance[a * k + b] as number));
   const solved = choleskySolve(cholesky(v, 'the log-rank variance matrix'), diff);
   const chisq = Math.max(0, diff.reduce((acc, x, i) => acc + x * (solved[i] as number), 0));
   const df = kept.length - 1;
