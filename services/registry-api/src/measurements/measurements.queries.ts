@@ -164,7 +164,10 @@ export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQu
     const countSql = `SELECT count(*)::int AS n FROM read_model.measurements m ${w.sql}`;
     const countParams = [...w.params];
     w.add('m.position > $?::bigint', decodeCursor(q.after));
-    const pageSql = `SELECT m.* FROM read_model.measurements m ${w.sql} ORDER BY m.position LIMIT ${first + 1}`;
+    // Filtered on a column with an index in keyset order, order by it first (it is constant, so the order is the
+    // same): the planner then walks that index instead of the position index, whose rows may lie far apart.
+    const leading = f.subjectId ? 'm.subject_id, ' : f.trialId && f.biomarkerId ? 'm.trial_id, m.biomarker_id, ' : f.trialId ? 'm.trial_id, ' : f.biomarkerId ? 'm.biomarker_id, ' : '';
+    const pageSql = `SELECT m.* FROM read_model.measurements m ${w.sql} ORDER BY ${leading}m.position LIMIT ${first + 1}`;
     const columns = subjectColumns(q.asOf, w);
     // The page first (keyset on the measurements' own indexes), then its subjects' arm and site for those rows only.
     const rows = (await this.dataSource.query(
