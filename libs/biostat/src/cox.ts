@@ -242,8 +242,9 @@ function partialLikelihood(data: RiskSetData, beta: readonly number[], ties: 'ef
     const stop = groupStart[g + 1] as number;
     let deaths = 0;
     let d0 = 0;
-    d1.fill(0);
-    d2.fill(0);
+    // Plain loops: a builtin fill() call per tied-time group costs more than the group itself when p is 1.
+    for (let i = 0; i < p; i++) d1[i] = 0;
+    for (let i = 0; i < p * p; i++) d2[i] = 0;
     for (let s = end; s < stop; s++) {
       const r = risk[s] as number;
       s0 += r;

@@ -43,7 +43,7 @@ export interface ValidationStudyDataset {
  *   same digits whatever plan PostgreSQL picks (without ORDER BY the order followed the plan's hash tables).
  */
 const DATASET_SQL = (visibility: string) => `
-WITH i AS MATERIALIZED (
+WITH i AS (
   SELECT DISTINCT ON (m.subject_id COLLATE "C") m.subject_id, m.measurement_id, m.value, m.unit, m.occurred_at, m.position
     FROM read_model.measurements m
    WHERE m.biomarker_id = $5 AND ($6::int IS NULL OR m.biomarker_version = $6::int) AND m.time_point = $7
