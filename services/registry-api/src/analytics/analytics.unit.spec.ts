@@ -78,6 +78,9 @@ describe('validation study statistics (oracles from domain-reference §6)', () =
   it('refuses NaN and Infinity anywhere in a result, naming the path', () => {
     expect(() => statistic('x', () => ({ a: [1, { b: Number.NaN }] }))).toThrow(expect.objectContaining({ code: 'NON_FINITE_RESULT', field: 'x.a[1].b' }));
     expect(() => assertFinite({ a: null, d: new Date(0), s: 'NaN' }, 'ok')).not.toThrow();
+    // Numbers straight in an array (a curve) are checked inline, with the same path.
+    expect(() => statistic('km', () => ({ lower: [0.5, null, 0.4, Number.POSITIVE_INFINITY] }))).toThrow(expect.objectContaining({ code: 'NON_FINITE_RESULT', field: 'km.lower[3]' }));
+    expect(() => assertFinite({ curve: [0.1, null, 0.3] }, 'ok')).not.toThrow();
   });
 
   it('stratifies by quantiles (type 7) and drops groups emptied by ties', () => {

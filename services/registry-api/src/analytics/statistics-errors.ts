@@ -33,8 +33,14 @@ function nonFinitePath(value: unknown): string | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : '';
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) continue;
-      const bad = nonFinitePath(value[i]);
+      const v: unknown = value[i];
+      // Numbers and nulls inline: curves are arrays of 25,000–100,000 of them.
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) return `[${i}]`;
+        continue;
+      }
+      if (v === null || !(i in value)) continue;
+      const bad = nonFinitePath(v);
       if (bad !== null) return `[${i}]${bad}`;
     }
     return null;
