@@ -1362,7 +1362,7 @@ export type ProjectionStatus = {
   error?: Maybe<Scalars['String']['output']>;
   /** When FAILED: the event it stopped at and why. */
   failedAt?: Maybe<Scalars['GlobalPosition']['output']>;
-  /** Events in the store that this projection has not applied yet. */
+  /** Events in the store that this projection has not applied yet (counted exactly up to 1,000,000). */
   lag: Scalars['Int']['output'];
   name: Scalars['String']['output'];
   state: ProjectionState;

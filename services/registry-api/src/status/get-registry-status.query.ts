@@ -4,6 +4,9 @@ import type { ProjectionStatus, RegistryStatus } from '../../../../graphql/gener
 
 export class GetRegistryStatusQuery extends Query<RegistryStatus> {}
 
+/** Lags are counted exactly up to this many events; beyond it a status page needs no more precision. */
+const LAG_CAP = 1_000_000;
+
 interface CheckpointRow {
   name: string;
   version: number;
@@ -12,7 +15,7 @@ interface CheckpointRow {
   state: string;
   failed_position: string | null;
   error: string | null;
-  updated_at: Date;
+  updated_at: string;
   lag: string;
 }
 
@@ -21,27 +24,39 @@ export class GetRegistryStatusHandler implements IQueryHandler<GetRegistryStatus
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(): Promise<RegistryStatus> {
-    const [totals] = (await this.dataSource.query(
-      `SELECT count(*)::text AS events, max(global_position)::text AS last FROM event_store.events`,
-    )) as { events: string; last: string | null }[];
-    // Lag counts the events after each checkpoint in the same (transaction, position) order the projector reads.
+    // One statement, so the checkpoints, the event-type counts and the head are read in one snapshot. Nothing
+    // here scans the whole log: the head is an index lookup, each lag counts only the events after its
+    // checkpoint (up to LAG_CAP), and the event count is the event-type-counts projection's total plus its lag.
     const rows = (await this.dataSource.query(
-      `SELECT c.name, c.version, c.commit_position::text, c.prepare_position::text, c.state, c.failed_position::text, c.error, c.updated_at,
-              (SELECT count(*) FROM event_store.events e
-                WHERE c.prepare_position IS NULL
-                   OR (e.transaction_id, e.global_position) > (c.commit_position::text::xid8, c.prepare_position))::text AS lag
-         FROM read_model.projection_checkpoints c WHERE c.live ORDER BY c.name`,
-    )) as CheckpointRow[];
-    const projections: ProjectionStatus[] = rows.map((r) => ({
+      `WITH checkpoints AS (
+         SELECT c.name, c.version, c.commit_position::text AS commit_position, c.prepare_position::text AS prepare_position,
+                c.state, c.failed_position::text AS failed_position, c.error, c.updated_at,
+                (SELECT count(*) FROM (SELECT 1 FROM event_store.events e
+                   WHERE c.prepare_position IS NULL
+                      OR (e.transaction_id, e.global_position) > (c.commit_position::text::xid8, c.prepare_position)
+                   LIMIT $1) behind)::text AS lag
+           FROM read_model.projection_checkpoints c WHERE c.live)
+       SELECT (SELECT max(global_position) FROM event_store.events)::text AS last,
+              (SELECT coalesce(sum(count), 0) FROM read_model.event_type_counts)::text AS counted,
+              coalesce((SELECT json_agg(checkpoints ORDER BY name) FROM checkpoints), '[]'::json) AS checkpoints`,
+      [LAG_CAP],
+    )) as { last: string | null; counted: string; checkpoints: CheckpointRow[] }[];
+    const { last, counted, checkpoints } = rows[0]!;
+    const counter = checkpoints.find((c) => c.name === 'event-type-counts');
+    const eventCount =
+      counter && counter.state !== 'failed' && Number(counter.lag) < LAG_CAP
+        ? Number(counted) + Number(counter.lag)
+        : Number(((await this.dataSource.query(`SELECT count(*)::text AS n FROM event_store.events`)) as { n: string }[])[0]!.n);
+    const projections: ProjectionStatus[] = checkpoints.map((r) => ({
       name: r.name,
       version: r.version,
       state: r.state === 'failed' ? 'FAILED' : r.state === 'stopped' ? 'STOPPED' : Number(r.lag) > 0 ? 'CATCHING_UP' : 'RUNNING',
       checkpoint: r.prepare_position,
       lag: Number(r.lag),
-      updatedAt: r.updated_at.toISOString(),
+      updatedAt: new Date(r.updated_at).toISOString(),
       failedAt: r.failed_position,
       error: r.error,
     }));
-    return { eventCount: Number(totals!.events), lastPosition: totals!.last, projections };
+    return { eventCount, lastPosition: last, projections };
   }
 }
