@@ -32,14 +32,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-/** A standalone projector process (the real main.ts, TypeScript run through test/e2e/ops-ts-loader.mjs). */
+/** A standalone projector process (the real main.ts, TypeScript run through test/support/ts-loader.mjs). */
 class ProjectorProcess {
   readonly output: string[] = [];
   private readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
 
   constructor(readonly name: string, readonly port: number, databaseUrl: string) {
-    this.child = spawn(process.execPath, ['--import', './test/e2e/ops-ts-loader.mjs', 'services/registry-projector/src/main.ts'], {
+    this.child = spawn(process.execPath, ['--import', './test/support/ts-loader.mjs', 'services/registry-projector/src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl, PROJECTOR_PORT: String(port), PROJECTOR_LOCK_POLL_MS: '100', LOG_LEVEL: 'info', DB_POOL_SIZE: '10' },
       stdio: ['ignore', 'pipe', 'pipe'],

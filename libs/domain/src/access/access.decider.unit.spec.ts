@@ -1,21 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
-import { DomainError } from '../domain.errors.js';
 import type { AccessCommand } from './access.commands.js';
 import { accessDecider, actorStreamId } from './access.decider.js';
 import type { AccessEvent } from './access.events.js';
+import { rejection } from '../testing/decider-testing.js';
 
 const ctx = { commandId: 'c-1', actor: { id: 'adele', role: 'admin' }, now: new Date('2025-06-01T10:00:00Z') };
 const run = (given: readonly AccessEvent[], command: AccessCommand) => accessDecider.decide(command, fold(accessDecider, given), ctx);
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const grant: AccessCommand = { type: 'GrantRole', actorId: 'alice@example.org', role: 'coordinator', trials: ['T2', 'T1', 'T1'], sites: ['*'], reason: 'Joins the TRIAL-1 team' };
 const revoke: AccessCommand = { type: 'RevokeRole', actorId: 'alice@example.org', role: 'coordinator', reason: 'Left the team' };

@@ -1,21 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
-import { DomainError } from '../domain.errors.js';
 import type { AlgorithmCommand, RegisterAlgorithmVersion } from './algorithm.commands.js';
 import { algorithmDecider, algorithmFacts, requireUsableAlgorithm, type AlgorithmDecisionContext } from './algorithm.decider.js';
 import type { AlgorithmEvent } from './algorithm.events.js';
+import { rejection } from '../testing/decider-testing.js';
 
 const ctx: AlgorithmDecisionContext = { commandId: 'c-1', actor: { id: 'u-1', role: 'admin' }, now: new Date('2025-06-01T10:00:00Z') };
 const run = (given: readonly AlgorithmEvent[], command: AlgorithmCommand, context = ctx) => algorithmDecider.decide(command, fold(algorithmDecider, given), context);
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const register: RegisterAlgorithmVersion = {
   type: 'RegisterAlgorithmVersion',

@@ -1,22 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
-import { DomainError } from '../domain.errors.js';
 import type { BiomarkerCommand, DefineBiomarker } from './biomarker.commands.js';
 import { biomarkerCodeStreamId, biomarkerDecider, biomarkerFacts } from './biomarker.decider.js';
 import type { BiomarkerDefined, BiomarkerEvent } from './biomarker.events.js';
 import { convertUnit, isValidUcumUnit } from './biomarker.units.js';
+import { rejection } from '../testing/decider-testing.js';
 
 const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'coordinator' }, now: new Date('2025-06-01T10:00:00Z') };
 const run = (given: readonly BiomarkerEvent[], command: BiomarkerCommand) => biomarkerDecider.decide(command, fold(biomarkerDecider, given), ctx);
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const define: DefineBiomarker = {
   type: 'DefineBiomarker',

@@ -1,21 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
-import { DomainError } from '../domain.errors.js';
 import type { DefineScreeningProgramme, ProgrammeCommand } from './programme.commands.js';
 import { programmeDecider, programmeFacts } from './programme.decider.js';
 import type { ProgrammeEvent } from './programme.events.js';
+import { rejection } from '../testing/decider-testing.js';
 
 const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'programme_manager' }, now: new Date('2025-06-01T10:00:00Z') };
 const run = (given: readonly ProgrammeEvent[], command: ProgrammeCommand) => programmeDecider.decide(command, fold(programmeDecider, given), ctx);
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const define: DefineScreeningProgramme = {
   type: 'DefineScreeningProgramme',

@@ -1,22 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
-import { DomainError } from '../domain.errors.js';
 import { isValidDicomUid } from './dicom-uid.js';
 import type { RegisterImagingStudy } from './study.commands.js';
 import { studyDecider, studyFacts, studyStreamId } from './study.decider.js';
 import type { StudyEvent } from './study.events.js';
+import { rejection } from '../testing/decider-testing.js';
 
 const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'coordinator' }, now: new Date('2025-06-01T10:00:00Z') };
 const run = (given: readonly StudyEvent[], command: RegisterImagingStudy) => studyDecider.decide(command, fold(studyDecider, given), ctx);
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const UID = '1.2.826.0.1.3680043.8.498.12345';
 const register: RegisterImagingStudy = {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
-import { DomainError } from '../domain.errors.js';
 import type { AlgorithmFacts } from '../algorithm/algorithm.decider.js';
 import type { BiomarkerFacts } from '../biomarker/biomarker.decider.js';
 import type { BiomarkerSpec } from '../biomarker/biomarker.events.js';
@@ -20,6 +19,7 @@ import type {
 } from './subject.commands.js';
 import { subjectContextNeeds, subjectDecider, type SubjectDecisionContext } from './subject.decider.js';
 import type { SubjectEvent } from './subject.events.js';
+import { rejection } from '../testing/decider-testing.js';
 
 // ---- fixtures: facts as the handler would derive them from the other streams ---------------------------------
 const NOW = new Date('2025-06-01T10:00:00Z');
@@ -64,15 +64,6 @@ const run = (given: readonly SubjectEvent[], command: SubjectCommand, ctx: Subje
 /** Applies [command, context] steps one after another as the handler would, returning the whole history. */
 function history(...steps: [SubjectCommand, SubjectDecisionContext?][]): SubjectEvent[] {
   return steps.reduce<SubjectEvent[]>((events, [c, ctx]) => [...events, ...run(events, c, ctx)], []);
-}
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
 }
 const expectPlainJson = (events: readonly SubjectEvent[]) => expect(JSON.parse(JSON.stringify(events))).toStrictEqual(events);
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
-import { DomainError } from '../domain.errors.js';
 import type { ProgrammeFacts } from '../programme/programme.decider.js';
 import type { TrialFacts } from '../trial/trial.decider.js';
 import { pseudonymLinkageDecider, type RecordPseudonymLinkage } from './pseudonym-linkage.decider.js';
@@ -9,6 +8,7 @@ import { subjectDecider, type SubjectDecisionContext } from './subject.decider.j
 import type { SubjectEvent } from './subject.events.js';
 import { personalKeyId, type PersonalDataEnvelope } from './subject.personal.js';
 import { subjectPrivacyDecider, type SubjectPrivacyContext } from './subject.privacy.decider.js';
+import { rejection } from '../testing/decider-testing.js';
 
 const NOW = new Date('2025-06-01T10:00:00Z');
 const trial: TrialFacts = { trialId: 'onco-01', locked: false, enrolmentOpen: true, activeSiteIds: ['site-1'], armCodes: ['A'], timePointCodes: ['BASELINE'] };
@@ -20,15 +20,6 @@ const trialCtx: SubjectDecisionContext & SubjectPrivacyContext = { ...base, tria
 const envelope = (subjectId: string, over: Partial<Record<string, unknown>> = {}): PersonalDataEnvelope =>
   ({ $enc: 'v1', kid: personalKeyId(subjectId), iv: 'AAAAAAAAAAAAAAAA', ct: 'c2VhbGVk', tag: 'BBBBBBBBBBBBBBBBBBBBBB', ...over }) as PersonalDataEnvelope;
 
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 const subject = (given: readonly SubjectEvent[], c: SubjectCommand, ctx: SubjectDecisionContext = trialCtx) => subjectDecider.decide(c, fold(subjectDecider, given), ctx);
 const privacy = (given: readonly SubjectEvent[], c: SubjectPrivacyCommand, ctx: SubjectPrivacyContext = trialCtx) =>
   subjectPrivacyDecider.decide(c, fold(subjectPrivacyDecider, given), ctx);

@@ -4,21 +4,13 @@ import { DomainError } from '../domain.errors.js';
 import type { RegisterTrial, TrialCommand } from './trial.commands.js';
 import { normaliseTrialIdentifier, requireWritableTrial, trialDecider, trialFacts, trialIdentifierStreamId } from './trial.decider.js';
 import type { TrialEvent } from './trial.events.js';
+import { rejection } from '../testing/decider-testing.js';
 
 const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'coordinator' }, now: new Date('2025-06-01T10:00:00Z') };
 const run = (given: readonly TrialEvent[], command: TrialCommand) => trialDecider.decide(command, fold(trialDecider, given), ctx);
 /** Applies commands one after another, as the handler would, and returns the whole history. */
 function history(...commands: TrialCommand[]): TrialEvent[] {
   return commands.reduce<TrialEvent[]>((events, c) => [...events, ...run(events, c)], []);
-}
-function rejection(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
 }
 
 const T = 'onco-01';

@@ -12,7 +12,7 @@ import { writeSyntheticRegistry } from '../testing/synthetic-registry.js';
 import { PostgresEventLog } from './event-log.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const loader = fileURLToPath(new URL('../testing/ts-loader.mjs', import.meta.url));
+const loader = fileURLToPath(new URL('../../../../test/support/ts-loader.mjs', import.meta.url));
 const child = fileURLToPath(new URL('../testing/projector-child.ts', import.meta.url));
 
 function startProjector(url: string): { proc: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
