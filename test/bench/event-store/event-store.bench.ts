@@ -148,6 +148,8 @@ async function main(): Promise<void> {
 
     const rawPool = new pg.Pool({ connectionString: oursUrl, max: 8, types });
     const oursPool = new pg.Pool({ connectionString: oursUrl, max: 10, types });
+    // Idle connections die when the server stops at the end; without a listener pg would crash the process.
+    for (const pool of [rawPool, oursPool]) pool.on('error', () => undefined);
     const ours = new PostgresEventStore({ pool: oursPool });
     cleanups.unshift(async () => {
       await ours.close();

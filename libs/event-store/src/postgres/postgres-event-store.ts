@@ -188,6 +188,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private notifyScheduled = false;
+  private notifyInFlight = false;
 
   /**
    * Wakes subscribers after an append has committed: in-process ones directly, other processes with one
@@ -199,11 +200,21 @@ export class PostgresEventStore implements EventStore {
     if (this.notifyScheduled || this.closed) return;
     this.notifyScheduled = true;
     setImmediate(() => {
+      // One NOTIFY at a time on the listener session; appends during it are covered by the next one.
+      if (this.notifyInFlight) {
+        setTimeout(() => {
+          this.notifyScheduled = false;
+          this.announceAppend();
+        }, 1);
+        return;
+      }
       this.notifyScheduled = false;
       if (this.closed) return;
+      this.notifyInFlight = true;
       this.ensureListener()
         .then(() => this.listener?.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`))
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(() => (this.notifyInFlight = false));
     });
   }
 
