@@ -110,8 +110,8 @@ describe('PostgresEventStore in the database itself', () => {
           try {
             await client.query('BEGIN');
             await client.query(
-              `SELECT * FROM event_store.append($1, -1, $2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[])`,
-              [`${cat}-${w % 5}`, [randomUUID(), randomUUID()], ['Tick', 'Tock'], [JSON.stringify({ w, i }), JSON.stringify({ w, i })], ['{}', '{}'], ['d', 'd']],
+              `SELECT * FROM event_store.append($1, -1, $2::uuid[], $3::text[], $4::jsonb, $5::jsonb, $6::text[])`,
+              [`${cat}-${w % 5}`, [randomUUID(), randomUUID()], ['Tick', 'Tock'], JSON.stringify([{ w, i }, { w, i }]), '[{}, {}]', ['d', 'd']],
             );
             await new Promise((r) => setTimeout(r, Math.random() * 15));
             await client.query('COMMIT');
@@ -161,7 +161,7 @@ describe('PostgresEventStore in the database itself', () => {
       const slow = await store.pool.connect();
       try {
         await slow.query('BEGIN');
-        await slow.query(`SELECT * FROM event_store.append($1, -1, $2::uuid[], '{Slow}', '{"{}"}', '{"{}"}', '{d}')`, [`${cat}-slow`, [randomUUID()]]);
+        await slow.query(`SELECT * FROM event_store.append($1, -1, $2::uuid[], '{Slow}', '[{}]', '[{}]', '{d}')`, [`${cat}-slow`, [randomUUID()]]);
         await store.appendToStream(`${cat}-fast`, [event('Fast')], { expectedRevision: 'any' });
         expect(await store.readAll({ filter: { streamCategories: [cat] } })).toEqual([]);
         await slow.query('COMMIT');

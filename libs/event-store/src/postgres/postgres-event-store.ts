@@ -102,14 +102,15 @@ export class PostgresEventStore implements EventStore {
     try {
       const { rows } = await this.pool.query<{ next_revision: string; commit_position: string; prepare_position: string }>({
         name: 'event_store_append',
-        text: 'SELECT * FROM event_store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[])',
+        text: 'SELECT * FROM event_store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb, $6::jsonb, $7::text[])',
         values: [
           streamId,
           expected.toString(),
           events.map((e) => e.id),
           events.map((e) => e.type),
-          serialised.map((e) => e.data),
-          serialised.map((e) => e.metadata),
+          // One JSON array each: cheaper to send and parse than a jsonb[] array literal.
+          `[${serialised.map((e) => e.data).join(',')}]`,
+          `[${serialised.map((e) => e.metadata).join(',')}]`,
           serialised.map((e) => e.digest),
         ],
       });
