@@ -34,14 +34,19 @@ describe('registry over HTTP', () => {
     await db.drop();
   });
 
-  it('reports an empty registry with its projections', async () => {
-    const res = await gql(registry.url, STATUS);
-    expect(res.errors).toBeUndefined();
-    expect(res.data.registryStatus).toEqual({
-      eventCount: 0,
-      lastPosition: null,
-      projections: [{ name: 'event-type-counts', version: 1, state: 'RUNNING', checkpoint: null, lag: 0, error: null }],
-    });
+  it('reports an empty registry with every projection started and nothing to catch up', async () => {
+    // Runners register their checkpoints as they take their leadership lock, just after the app starts.
+    let status: any;
+    for (let i = 0; i < 100; i++) {
+      const res = await gql(registry.url, STATUS);
+      expect(res.errors).toBeUndefined();
+      status = res.data.registryStatus;
+      if (status.projections.some((p: any) => p.name === 'event-type-counts')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toMatchObject({ eventCount: 0, lastPosition: null });
+    expect(status.projections).toContainEqual({ name: 'event-type-counts', version: 1, state: 'RUNNING', checkpoint: null, lag: 0, error: null });
+    for (const p of status.projections) expect(p).toMatchObject({ state: 'RUNNING', lag: 0, checkpoint: null, error: null });
   });
 
   it('shows events appended, and the projector catching up to them', async () => {
@@ -54,12 +59,17 @@ describe('registry over HTTP', () => {
     let status: any;
     for (let i = 0; i < 100; i++) {
       status = (await gql(registry.url, STATUS)).data.registryStatus;
-      if (status.projections[0].lag === 0 && status.projections[0].checkpoint !== null) break;
+      const counter = status.projections.find((p: any) => p.name === 'event-type-counts');
+      if (counter?.lag === 0 && counter.checkpoint !== null) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(status.eventCount).toBe(2);
     expect(status.lastPosition).toBe(result.position.prepare.toString());
-    expect(status.projections[0]).toMatchObject({ state: 'RUNNING', lag: 0, checkpoint: result.position.prepare.toString() });
+    expect(status.projections.find((p: any) => p.name === 'event-type-counts')).toMatchObject({
+      state: 'RUNNING',
+      lag: 0,
+      checkpoint: result.position.prepare.toString(),
+    });
   });
 
   it('verifies the audit trail over GraphQL', async () => {
