@@ -65,7 +65,8 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
   input: HandleCommandInput<TCommand, TEvent, TState, TContext>,
 ): Promise<HandleCommandResult<TState>> {
   const { store, streamId, decider, metadata } = input;
-  const maxAttempts = input.expectedRevision === undefined ? (input.maxAttempts ?? 5) : 1;
+  // A writer only loses a round when another one wins it, so n concurrent writers need at most n attempts.
+  const maxAttempts = input.expectedRevision === undefined ? (input.maxAttempts ?? 10) : 1;
   for (let attempt = 1; ; attempt++) {
     const history = await store.readStream(streamId);
     const actual = history.length === 0 ? -1n : history.at(-1)!.revision;
@@ -99,7 +100,11 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
         { expectedRevision: actual < 0n ? 'no_stream' : actual },
       );
     } catch (err) {
-      if (err instanceof WrongExpectedVersionError && attempt < maxAttempts) continue;
+      if (err instanceof WrongExpectedVersionError && attempt < maxAttempts) {
+        // A little random backoff so that writers who collided do not collide again in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * attempt));
+        continue;
+      }
       throw err;
     }
     for (const e of events) state = decider.evolve(state, e);
