@@ -9,6 +9,7 @@ import { loadConfig } from '../../services/registry-api/src/config/app-config.js
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { fillAnalytics, type FillIds } from '../bench/analytics/analytics-fill.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { postGraphql } from '../support/graphql-client.js';
 
 // Issue 6 over HTTP: statistics, alarms as events, plots and access rules against a booted registry. The analysis
 // tables are filled with SQL (test/bench/analytics/analytics-fill.ts, seeded): the write side has its own e2e tests.
@@ -26,14 +27,8 @@ let db: TestDatabase;
 let ids: FillIds;
 let sql: pg.Client;
 
-async function gql(claims: Claims, query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[]; text: string }> {
-  const res = await fetch(registry.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(claims)}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await res.text();
-  return { ...(JSON.parse(text) as { data?: any; errors?: any[] }), text };
+async function gql(claims: Claims, query: string, variables?: Record<string, unknown>) {
+  return postGraphql(registry.url, await token(claims), query, variables);
 }
 
 async function plot(path: string, claims: Claims | null): Promise<Response> {

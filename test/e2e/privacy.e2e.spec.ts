@@ -11,6 +11,7 @@ import { loadConfig, type AppConfig } from '../../services/registry-api/src/conf
 import { issueLocalToken, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { PersonalDataVault } from '../../services/registry-api/src/privacy/personal-data-vault.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { postGraphql } from '../support/graphql-client.js';
 
 /**
  * Issue 5 "Privacy": keyed pseudonyms, explicit linkage, crypto-shredding. The decisive test searches every column
@@ -48,10 +49,7 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
   const manager = () => token({ sub: 'pv-manager', role: 'screening_manager', programmes: [P] });
   const reader = () => token({ sub: 'pv-reader', role: 'reader', sites: ['*'] });
 
-  const gql = async (bearer: string, query: string, variables?: Record<string, unknown>) => {
-    const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
-    return (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string; field?: string } }[] };
-  };
+  const gql = (bearer: string, query: string, variables?: Record<string, unknown>) => postGraphql(registry.url, bearer, query, variables);
   const mutate = async (bearer: string, mutation: string, input: Record<string, unknown>, fields = 'id events replayed') => {
     const inputType = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
     return gql(bearer, `mutation($input: ${inputType}!) { ${mutation}(input: $input) { ${fields} } }`, { input });

@@ -14,6 +14,7 @@ import { ProjectionRunner } from '../../services/registry-projector/src/subscrip
 import { waitForCatchUp } from '../../services/registry-projector/src/testing/read-model-snapshot.js';
 import { writeSyntheticRegistry, type SyntheticRegistry } from '../../services/registry-projector/src/testing/synthetic-registry.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { postGraphql } from '../support/graphql-client.js';
 
 type Gql = { data?: any; errors?: any[] };
 
@@ -34,12 +35,7 @@ describe('read-model queries over HTTP', () => {
 
   const token = (role: string, extra: Record<string, string[]> = {}) => issueLocalToken(config, { sub: `e2e-${role}`, role: role as never, ...extra });
   const gql = async (query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<Gql> => {
-    const res = await fetch(registry.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer ?? (await token('admin'))}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as Gql;
+    return (await postGraphql(registry.url, bearer ?? (await token('admin')), query, variables)) as Gql;
   };
 
   beforeAll(async () => {

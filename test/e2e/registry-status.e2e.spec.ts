@@ -6,14 +6,14 @@ import { startRegistry, type RunningRegistry } from '../../services/registry-api
 import { ConfigError, loadConfig } from '../../services/registry-api/src/config/app-config.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { postGraphql } from '../support/graphql-client.js';
 
 // Operations need a real token (services/registry-api/src/auth/README.md); an admin may run both status queries.
 let token: string | undefined;
 
-async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
+async function gql(url: string, query: string, variables?: Record<string, unknown>) {
   token ??= await issueLocalToken(loadConfig({}), { sub: 'status-e2e', role: 'admin' });
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: any; errors?: any[] };
+  return postGraphql(url, token, query, variables);
 }
 
 const STATUS = `{ registryStatus { eventCount lastPosition projections { name version state checkpoint lag error } } }`;

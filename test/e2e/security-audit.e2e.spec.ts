@@ -9,6 +9,7 @@ import { startRegistry, type RunningRegistry } from '../../services/registry-api
 import { loadConfig, type AppConfig } from '../../services/registry-api/src/config/app-config.js';
 import { issueLocalToken, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { postGraphql } from '../support/graphql-client.js';
 
 describe('audit trail for regulators', () => {
   let db: TestDatabase;
@@ -27,10 +28,7 @@ describe('audit trail for regulators', () => {
   };
   const regulator = () => token({ sub: 'reg-1', role: 'regulator' });
   const admin = () => token({ sub: 'admin-1', role: 'admin' });
-  const gql = async (bearer: string, query: string, variables?: Record<string, unknown>) => {
-    const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
-    return (await res.json()) as { data?: any; errors?: any[] };
-  };
+  const gql = (bearer: string, query: string, variables?: Record<string, unknown>) => postGraphql(registry.url, bearer, query, variables);
   const meta = (actorId: string, actorRole: string, extra: JsonObject = {}): JsonObject => {
     const commandId = randomUUID();
     return { actorId, actorRole, commandId, correlationId: commandId, causationId: commandId, recordedAt: new Date().toISOString(), schemaVersion: 1, ...extra };
