@@ -1,9 +1,11 @@
+import { Inject } from '@nestjs/common';
 import { Plugin } from '@nestjs/apollo';
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Kind } from 'graphql';
 import { DataSource } from 'typeorm';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
-import { recordAccess, scopeIdsOf } from './access-log.writer.js';
+import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
+import { accessLogHashKey, recordAccess, scopeIdsOf } from './access-log.writer.js';
 
 /**
  * Records every GraphQL operation in audit.access_log once it is parsed and validated, before it executes:
@@ -12,12 +14,20 @@ import { recordAccess, scopeIdsOf } from './access-log.writer.js';
  */
 @Plugin()
 export class AccessLogPlugin implements ApolloServerPlugin<GraphqlContext> {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly hashKey: Buffer;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PRIVACY_MASTER_KEY) masterKey: MasterKey,
+  ) {
+    this.hashKey = accessLogHashKey(masterKey.key);
+  }
 
   async requestDidStart(): Promise<GraphQLRequestListener<GraphqlContext>> {
     // The row is written before the operation runs (a failed write still stops it), but its commit does not wait
     // for the WAL flush: that flush doubled the latency of every mutation, whose own events are flushed anyway.
     // An OS crash can lose the last fraction of a second of access rows; a PostgreSQL crash alone cannot.
+    const hashKey = this.hashKey;
     const query = (sql: string, params?: unknown[]) =>
       this.dataSource.transaction(async (m) => {
         await m.query(`SET LOCAL synchronous_commit = off`);
@@ -37,7 +47,7 @@ export class AccessLogPlugin implements ApolloServerPlugin<GraphqlContext> {
           ...scopeIdsOf(document, request.variables),
           variables: request.variables,
           correlationId: contextValue.correlationId,
-        });
+        }, hashKey);
       },
     };
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { canonicalJson, type JsonValue } from '#event-store';
 import { Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 
@@ -18,25 +18,35 @@ export interface AccessRecord {
 }
 
 /**
- * Hash of the request's variables as the client sent them. Hostile input (1e999 parses to Infinity) is not JSON
- * that canonicalJson accepts, yet its access must still be logged, so such values fall back to JSON.stringify.
+ * The key of the access log's variable hashes, derived from the privacy master key. A plain SHA-256 would let
+ * anyone who can read the table confirm a guess of low-entropy inputs (a year of birth and sex, a hospital
+ * number) by hashing candidates; with a key only the registry can, and equal requests still hash equally.
  */
-export function variablesHash(variables: unknown): string {
+export function accessLogHashKey(masterKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'biomarker-registry access-log variables v1', 32));
+}
+
+/**
+ * Keyed hash (HMAC-SHA-256) of the request's variables as the client sent them. Hostile input (1e999 parses to
+ * Infinity) is not JSON that canonicalJson accepts, yet its access must still be logged, so such values fall back
+ * to JSON.stringify.
+ */
+export function variablesHash(variables: unknown, key: Buffer): string {
   let text: string;
   try {
     text = canonicalJson((variables ?? {}) as JsonValue);
   } catch {
     text = JSON.stringify(variables ?? {}) ?? '';
   }
-  return createHash('sha256').update(text).digest('hex');
+  return createHmac('sha256', key).update(text).digest('hex');
 }
 
 /** One row in audit.access_log; awaited by callers so that an operation whose access cannot be logged does not run. */
-export async function recordAccess(query: Query, r: AccessRecord): Promise<void> {
+export async function recordAccess(query: Query, r: AccessRecord, hashKey: Buffer): Promise<void> {
   await query(
     `INSERT INTO audit.access_log (actor_id, actor_role, channel, operation_type, operation_name, root_fields, trial_ids, programme_ids, variables_hash, correlation_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [r.actorId, r.actorRole, r.channel, r.operationType, r.operationName?.slice(0, 200) ?? null, r.rootFields.slice(0, 50), r.trialIds.slice(0, 100), r.programmeIds.slice(0, 100), variablesHash(r.variables), r.correlationId],
+    [r.actorId, r.actorRole, r.channel, r.operationType, r.operationName?.slice(0, 200) ?? null, r.rootFields.slice(0, 50), r.trialIds.slice(0, 100), r.programmeIds.slice(0, 100), variablesHash(r.variables, hashKey), r.correlationId],
   );
 }
 

@@ -7,7 +7,8 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { prepareDatabase } from '../config/database.js';
-import { recordAccess } from './access-log.writer.js';
+import { loadMasterKey } from '../privacy/master-key.js';
+import { accessLogHashKey, recordAccess } from './access-log.writer.js';
 import { AuditQueries } from './audit.queries.js';
 
 const USAGE = `Usage: npm run -s audit:export -- [--trial id] [--programme id] [--actor id] [--role r] [--type EventType]… [--stream id]
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
       programmeIds: values.programme ? [values.programme] : [],
       variables: values,
       correlationId: null,
-    });
+    }, accessLogHashKey((await loadMasterKey(loadConfig())).key));
     const out: NodeJS.WritableStream = values.out ? createWriteStream(values.out) : process.stdout;
     let n = 0;
     for await (const line of new AuditQueries(ds, store).exportLines(filter)) {

@@ -1,11 +1,12 @@
-import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { actorOf } from '../auth/authentication.middleware.js';
 import { ApiErrorHttpFilter } from '../auth/api-error.http-filter.js';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { ApiError } from '../graphql/error-mapping.js';
-import { recordAccess } from './access-log.writer.js';
+import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
+import { accessLogHashKey, recordAccess } from './access-log.writer.js';
 import { AuditQueries, type AuditLogFilter } from './audit.queries.js';
 
 export const AUDITORS = ['regulator', 'admin'] as const;
@@ -56,10 +57,15 @@ function parseFilter(query: Record<string, unknown>): AuditLogFilter {
 @Controller('audit')
 @UseFilters(ApiErrorHttpFilter)
 export class AuditExportController {
+  private readonly hashKey: Buffer;
+
   constructor(
     private readonly queries: AuditQueries,
     private readonly dataSource: DataSource,
-  ) {}
+    @Inject(PRIVACY_MASTER_KEY) masterKey: MasterKey,
+  ) {
+    this.hashKey = accessLogHashKey(masterKey.key);
+  }
 
   @Get('export')
   @Authorize({ roles: AUDITORS })
@@ -83,7 +89,7 @@ export class AuditExportController {
       programmeIds: filter.programmeId ? [filter.programmeId] : [],
       variables: query,
       correlationId: typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'] : null,
-    });
+    }, this.hashKey);
     res.status(200);
     res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="audit-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson"`);

@@ -22,7 +22,7 @@ export class PrivacyModule {
         PrivacyService,
         PrivacyResolver,
       ],
-      exports: [PersonalDataVault, PrivacyService],
+      exports: [PersonalDataVault, PrivacyService, PRIVACY_MASTER_KEY],
     };
   }
 }
