@@ -43,7 +43,7 @@ export type AccessLogEntry = {
   programmeIds: Array<Scalars['String']['output']>;
   rootFields: Array<Scalars['String']['output']>;
   trialIds: Array<Scalars['String']['output']>;
-  /** SHA-256 of the canonical JSON of the operation's variables. */
+  /** HMAC-SHA-256 of the canonical JSON of the operation's variables, keyed from the privacy master key: equal requests hash equally, guesses cannot be confirmed without the key. */
   variablesHash: Scalars['String']['output'];
 };
 
