@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { START, comparePositions, type RecordedEvent } from '../event-store.js';
+import { IdempotencyConflictError } from '../event-store.errors.js';
 import { event, runEventStoreContract, uniqueCategory } from '../testing/event-store.contract.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
@@ -169,6 +170,19 @@ describe('PostgresEventStore in the database itself', () => {
         slow.release();
       }
       expect((await store.readAll({ filter: { streamCategories: [cat] } })).map((e) => e.type)).toEqual(['Slow', 'Fast']);
+    });
+  });
+
+  describe('event ids', () => {
+    it.each([['no_stream' as const], [0n], ['any' as const]])('refuses an id already stored in another stream (expected %s), writing nothing', async (expected) => {
+      const taken = event('A');
+      await store.appendToStream(`ids-${randomUUID()}`, [taken], { expectedRevision: 'no_stream' });
+      const target = `ids-${randomUUID()}`;
+      if (expected === 0n) await store.appendToStream(target, [event('Before')], { expectedRevision: 'no_stream' });
+      const err = await store.appendToStream(target, [event('New'), taken], { expectedRevision: expected }).catch((x: unknown) => x);
+      expect(err).toBeInstanceOf(IdempotencyConflictError);
+      expect((err as IdempotencyConflictError).eventId).toBe(taken.id);
+      expect(await store.readStream(target)).toHaveLength(expected === 0n ? 1 : 0);
     });
   });
 

@@ -136,7 +136,11 @@ export class PostgresEventStore implements EventStore {
     if (e.code === '23505' && e.constraint === 'events_stream_revision_unique') {
       return new WrongExpectedVersionError(streamId, expected, 'no_stream');
     }
-    if (e.code === '23505' && e.constraint === 'events_event_id_unique') return new IdempotencyConflictError(streamId, '');
+    // An exact-revision append skips the idempotency probe (see the append function); ids already stored in
+    // another stream then meet the unique index.
+    if (e.code === '23505' && e.constraint === 'events_event_id_unique') {
+      return new IdempotencyConflictError(streamId, /\(event_id\)=\(([^)]+)\)/.exec(e.detail ?? '')?.[1] ?? '');
+    }
     return err;
   }
 
