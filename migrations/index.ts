@@ -2,11 +2,8 @@ import { EventStore1764230000000 } from './1764230000000-event-store.js';
 import { ReadModelBase1764230100000 } from './1764230100000-read-model-base.js';
 import { AuditPrivacy1764240000000 } from './1764240000000-audit-privacy.js';
 import { ReadModels1764250000000 } from './1764250000000-read-models.js';
-import { AppendWithoutNotify1764260000000 } from './1764260000000-append-without-notify.js';
 import { PrivacyErasure1764270000000 } from './1764270000000-privacy-erasure.js';
 import { MeasurementAnalysisIndex1764290000000 } from './1764290000000-measurement-analysis-index.js';
-import { AppendJsonBatches1764300000000 } from './1764300000000-append-json-batches.js';
-import { AppendProbeOnConflict1764310000000 } from './1764310000000-append-probe-on-conflict.js';
 
 /** Every migration, in order. New migrations are added here and committed; `synchronize` stays off. */
-export const migrations = [EventStore1764230000000, ReadModelBase1764230100000, AuditPrivacy1764240000000, ReadModels1764250000000, AppendWithoutNotify1764260000000, PrivacyErasure1764270000000, MeasurementAnalysisIndex1764290000000, AppendJsonBatches1764300000000, AppendProbeOnConflict1764310000000];
+export const migrations = [EventStore1764230000000, ReadModelBase1764230100000, AuditPrivacy1764240000000, ReadModels1764250000000, PrivacyErasure1764270000000, MeasurementAnalysisIndex1764290000000];
