@@ -8,19 +8,21 @@
  * `npm run seed` does), topped up to BENCH_EVENTS with schema-valid events written straight to the event store
  * (the command path runs at ~1,000 events/s here, which would take ~17 minutes for a million events).
  * Prints a table on stderr and, as the last stdout line, the JSON summary.
+ * For working on one part: BENCH_DIR=<dir> keeps the database there and reuses it (no re-seeding) on the next run;
+ * BENCH_ONLY=rebuild|queries runs one half, BENCH_QUERIES=timeline,trivial some of the queries; BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the API.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { START, PostgresEventStore, type Position } from '#event-store';
+import { SignJWT } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../../migrations/data-source.js';
 import { ensureDatabase, freePort, startEmbeddedDatabase } from '../../../migrations/embedded-database.js';
-import { issueLocalToken } from '../../../services/registry-api/src/auth/local-signing-key.js';
 import { createCommandContext } from '../../../services/registry-api/src/commands/command-context.js';
-import { loadConfig } from '../../../services/registry-api/src/config/app-config.js';
 import type { Projection } from '../../../services/registry-projector/src/projections/projection.js';
 import { projections } from '../../../services/registry-projector/src/projector.module.js';
 import { ProjectionRebuilder } from '../../../services/registry-projector/src/rebuild/projection-rebuilder.js';
@@ -35,6 +37,9 @@ const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
 const MEASURE_MS = Number(process.env['BENCH_SECONDS'] ?? 10) * 1000;
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2) * 1000;
 const PAGE = 5000;
+const KEEP_DIR = process.env['BENCH_DIR'];
+const ONLY = process.env['BENCH_ONLY'];
+const API_NODE_ARGS = (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -94,7 +99,7 @@ async function post(url: string, token: string, query: string, variables: Record
 
 async function startApi(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
   const main = fileURLToPath(new URL('../../../services/registry-api/src/main.js', import.meta.url));
-  const proc = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [...API_NODE_ARGS, main], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = `http://127.0.0.1:${env['PORT']}/graphql`;
@@ -111,9 +116,11 @@ async function startApi(env: Record<string, string>): Promise<{ proc: ChildProce
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'registry-bench-read-'));
+  const dir = KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'registry-bench-read-'));
+  mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777); // under root the server runs as an unprivileged user that must reach its data directory
-  const server = await startEmbeddedDatabase({ dataDir: join(dir, 'data'), persistent: false });
+  const reuse = KEEP_DIR !== undefined && existsSync(join(dir, 'data', 'PG_VERSION'));
+  const server = await startEmbeddedDatabase({ dataDir: join(dir, 'data'), persistent: KEEP_DIR !== undefined });
   let api: ChildProcess | undefined;
   try {
     const url = await ensureDatabase(server.url, 'readbench');
@@ -121,12 +128,21 @@ async function main(): Promise<void> {
     const store = new PostgresEventStore({ connectionString: url, poolSize: 16 });
     const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 8 } })).initialize();
 
+    let seededEvents: number;
+    let events: number;
+    if (reuse) {
+      const [row] = (await ds.query(`SELECT count(*)::int AS n FROM event_store.events`)) as { n: number }[];
+      events = row!.n;
+      seededEvents = Number(((await ds.query(`SELECT count(*)::int AS n FROM event_store.events WHERE metadata ? 'commandId'`)) as { n: number }[])[0]!.n);
+      log(`reusing ${formatCount(events)} events in ${dir}`);
+    } else {
     log(`seeding ${SEED_SUBJECTS} trial subjects (+ ${SEED_SUBJECTS * 2} participants) through the command path…`);
     const ctx = await createCommandContext({ databaseUrl: url, modules: WRITE_SIDE_MODULES, poolSize: 20 });
     const seeded = await timeIt(() => seedRegistry(ctx.bus, { subjects: SEED_SUBJECTS, participants: SEED_SUBJECTS * 2, seed: 1, concurrency: 16 }));
     await ctx.close();
     log(`  ${seeded.value.events} events in ${seeded.seconds.toFixed(1)} s`);
-    let events = seeded.value.events;
+    seededEvents = seeded.value.events;
+    events = seeded.value.events;
     const topUp = await timeIt(async () => {
       let seed = 100;
       while (events < EVENTS) {
@@ -138,11 +154,12 @@ async function main(): Promise<void> {
     });
     log(`topped up to ${formatCount(events)} events (direct appends) in ${topUp.seconds.toFixed(1)} s`);
     await ds.query('VACUUM ANALYZE event_store.events');
+    }
 
     // (a) the same events, read raw, then rebuilt into every projection (twice each; the better run counts).
     const rawRuns: number[] = [];
     const oursRuns: number[] = [];
-    for (let run = 0; run < 2; run++) {
+    for (let run = 0; run < (ONLY === 'queries' ? (reuse ? 0 : 1) : 2); run++) {
       const raw = await timeIt(() => rawKeysetRead(store));
       rawRuns.push(raw.value / raw.seconds);
       log(`raw keyset read: ${formatCount(raw.value)} events in ${raw.seconds.toFixed(1)} s`);
@@ -152,16 +169,25 @@ async function main(): Promise<void> {
     }
     for (const [name, t] of profile) log(`  ${name}: ${(t.total / 1000).toFixed(1)} s in apply, of which ${(t.sql / 1000).toFixed(1)} s in SQL`);
     for (const [k, ms] of [...statementTimes].sort((a, b) => b[1] - a[1]).slice(0, 12)) log(`    ${(ms / 1000).toFixed(2)} s  ${k}`);
-    const rawRate = Math.max(...rawRuns);
-    const oursRate = Math.max(...oursRuns);
+    const rawRate = rawRuns.length ? Math.max(...rawRuns) : NaN;
+    const oursRate = oursRuns.length ? Math.max(...oursRuns) : NaN;
     await ds.query('ANALYZE');
+    const results = new Map<string, ThroughputResult>();
 
     // (b) queries against one API process (projector off: the read models are built).
     const port = await freePort();
-    const env = { DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'app'), PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000', NODE_ENV: 'development' };
-    const started = await startApi(env);
-    api = started.proc;
-    const token = await issueLocalToken(loadConfig(env), { sub: 'bench-biostatistician', role: 'biostatistician', trials: ['*'], programmes: ['*'] });
+    // As deployed: NODE_ENV=production (graphql-js drops its development-time checks) with tokens from an identity
+    // provider, stood in for by a key pair made here.
+    const idp = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const env = {
+      DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'app'), PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000',
+      NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.bench.invalid', OIDC_AUDIENCE: 'registry-api', AUTH_PUBLIC_KEY: idp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      PRIVACY_MASTER_KEY: randomBytes(32).toString('hex'),
+    };
+    const started = ONLY === 'rebuild' ? { url: '' } : await startApi(env);
+    if ('proc' in started) api = started.proc;
+    const token = await new SignJWT({ role: 'biostatistician', trials: ['*'], programmes: ['*'] })
+      .setProtectedHeader({ alg: 'ES256' }).setSubject('bench-biostatistician').setIssuer(env.OIDC_ISSUER).setAudience(env.OIDC_AUDIENCE).setExpirationTime('2h').sign(idp.privateKey);
     const subjectIds = ((await ds.query(`SELECT subject_id FROM read_model.subjects WHERE kind = 'trial' ORDER BY random() LIMIT 5000`)) as { subject_id: string }[]).map((r) => r.subject_id);
     const filters = (await ds.query(`SELECT DISTINCT trial_id, biomarker_id FROM read_model.measurements WHERE trial_id IS NOT NULL`)) as { trial_id: string; biomarker_id: string }[];
     const [bounds] = (await ds.query(`SELECT min(position)::text AS lo, max(position)::text AS hi FROM read_model.measurements`)) as { lo: string; hi: string }[];
@@ -189,31 +215,32 @@ async function main(): Promise<void> {
       },
       { name: 'trivial', step: () => post(started.url, token, TRIVIAL, {}).then(() => 1) },
     ];
-    const results = new Map<string, ThroughputResult>();
-    for (const c of contenders) {
+    const chosen = process.env['BENCH_QUERIES']?.split(',');
+    for (const c of ONLY === 'rebuild' ? [] : contenders.filter((x) => !chosen || chosen.includes(x.name))) {
       log(`${c.name}: ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up, ${MEASURE_MS / 1000} s measured…`);
       results.set(c.name, await measureThroughput({ concurrency: CLIENTS, warmupMs: WARMUP_MS, durationMs: MEASURE_MS, step: c.step }));
     }
-    const trivial = results.get('trivial')!;
+    const trivial = results.get('trivial');
+    const measured = contenders.filter((c) => results.has(c.name));
 
     const rows: string[][] = [
       ['rebuild (all projections)', `${formatCount(oursRate)} events/s`, '', '', formatRatio(ratio(oursRate, rawRate)), '≥ 25,000 events/s and ≥ 0.3 × raw'],
       ['raw keyset read', `${formatCount(rawRate)} events/s`, '', '', '1.00', ''],
-      ...contenders.map((c) => {
+      ...measured.map((c) => {
         const r = results.get(c.name)!;
-        return [c.name, `${formatCount(r.itemsPerSecond)} req/s`, r.latencyMs.p50.toFixed(1), r.latencyMs.p99.toFixed(1), formatRatio(ratio(r.itemsPerSecond, trivial.itemsPerSecond)), c.name === 'trivial' ? '' : '≥ 0.5 × trivial, p99 ≤ 50 ms'];
+        return [c.name, `${formatCount(r.itemsPerSecond)} req/s`, r.latencyMs.p50.toFixed(1), r.latencyMs.p99.toFixed(1), formatRatio(ratio(r.itemsPerSecond, trivial?.itemsPerSecond)), c.name === 'trivial' ? '' : '≥ 0.5 × trivial, p99 ≤ 50 ms'];
       }),
     ];
     log('');
-    log(`read models over ${formatCount(events)} events (${seeded.value.events} through the command path), ${CLIENTS} clients`);
+    log(`read models over ${formatCount(events)} events (${seededEvents} through the command path), ${CLIENTS} clients`);
     log(formatTable([{ header: 'what' }, { header: 'rate', align: 'right' }, { header: 'p50 ms', align: 'right' }, { header: 'p99 ms', align: 'right' }, { header: 'vs baseline', align: 'right' }, { header: 'target' }], rows));
     const summary = {
       bench: 'read-models',
       events,
       rebuild: { ours: Math.round(oursRate), raw: Math.round(rawRate), oursVsRaw: round(oursRate / rawRate, 3) },
-      queries: contenders.map((c) => {
+      queries: measured.map((c) => {
         const r = results.get(c.name)!;
-        return { name: c.name, rps: round(r.itemsPerSecond, 1), p50: round(r.latencyMs.p50, 2), p99: round(r.latencyMs.p99, 2), vsTrivial: round(r.itemsPerSecond / trivial.itemsPerSecond, 3) };
+        return { name: c.name, rps: round(r.itemsPerSecond, 1), p50: round(r.latencyMs.p50, 2), p99: round(r.latencyMs.p99, 2), vsTrivial: trivial ? round(r.itemsPerSecond / trivial.itemsPerSecond, 3) : null };
       }),
     };
     await store.close();
@@ -222,7 +249,7 @@ async function main(): Promise<void> {
   } finally {
     api?.kill('SIGTERM');
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!KEEP_DIR) rmSync(dir, { recursive: true, force: true });
   }
 }
 

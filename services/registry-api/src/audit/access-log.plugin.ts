@@ -5,7 +5,7 @@ import { Kind } from 'graphql';
 import { DataSource } from 'typeorm';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
-import { accessLogHashKey, recordAccess, scopeIdsOf } from './access-log.writer.js';
+import { AccessLogBatcher, accessLogHashKey, scopeIdsOf } from './access-log.writer.js';
 
 /**
  * Records every GraphQL operation in audit.access_log once it is parsed and validated, before it executes:
@@ -14,30 +14,21 @@ import { accessLogHashKey, recordAccess, scopeIdsOf } from './access-log.writer.
  */
 @Plugin()
 export class AccessLogPlugin implements ApolloServerPlugin<GraphqlContext> {
-  private readonly hashKey: Buffer;
+  private readonly log: AccessLogBatcher;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(PRIVACY_MASTER_KEY) masterKey: MasterKey,
-  ) {
-    this.hashKey = accessLogHashKey(masterKey.key);
+  constructor(dataSource: DataSource, @Inject(PRIVACY_MASTER_KEY) masterKey: MasterKey) {
+    // The row is written before the operation runs (a failed write still stops it), but its commit does not wait
+    // for the WAL flush: that flush doubled the latency of every mutation, whose own events are flushed anyway.
+    this.log = new AccessLogBatcher((sql, params) => dataSource.query(sql, params), accessLogHashKey(masterKey.key));
   }
 
   async requestDidStart(): Promise<GraphQLRequestListener<GraphqlContext>> {
-    // The row is written before the operation runs (a failed write still stops it), but its commit does not wait
-    // for the WAL flush: that flush doubled the latency of every mutation, whose own events are flushed anyway.
-    // An OS crash can lose the last fraction of a second of access rows; a PostgreSQL crash alone cannot.
-    const hashKey = this.hashKey;
-    const query = (sql: string, params?: unknown[]) =>
-      this.dataSource.transaction(async (m) => {
-        await m.query(`SET LOCAL synchronous_commit = off`);
-        return m.query(sql, params);
-      });
+    const log = this.log;
     return {
       async didResolveOperation({ contextValue, operation, operationName, document, request }) {
         if (!operation) return;
         const rootFields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
-        await recordAccess(query, {
+        await log.record({
           actorId: contextValue.actor.id,
           actorRole: contextValue.actor.role,
           channel: 'graphql',
@@ -47,7 +38,7 @@ export class AccessLogPlugin implements ApolloServerPlugin<GraphqlContext> {
           ...scopeIdsOf(document, request.variables),
           variables: request.variables,
           correlationId: contextValue.correlationId,
-        }, hashKey);
+        });
       },
     };
   }

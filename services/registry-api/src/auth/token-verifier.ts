@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AppConfig } from '../config/app-config.js';
 import { isRole, type VerifiedActor } from './actor.js';
@@ -59,11 +60,24 @@ function rejection(err: unknown): TokenRejectedError {
   return new TokenRejectedError('malformed', 'token malformed');
 }
 
-export function createVerifier(key: KeyObject | JWTVerifyGetKey, issuer: string, audience: string, clockSkewSeconds: number): TokenVerifier {
+/** How long a verified token is trusted without checking its signature again (never past its expiry). */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+
+/**
+ * A client sends the same token with every request for its lifetime; checking the signature each time cost more
+ * CPU than serving a small query. So a token that verified is remembered (by its exact text, which includes the
+ * signature) until its expiry plus the clock skew, and for at most VERIFIED_TOKEN_TTL_MS, so that an identity
+ * provider's key rotation still takes effect within a minute. Refusals are never cached.
+ */
+export function createVerifier(key: KeyObject | JWTVerifyGetKey, issuer: string, audience: string, clockSkewSeconds: number, now: () => number = Date.now): TokenVerifier {
+  const verified = new LRUCache<string, { actor: VerifiedActor; until: number }>({ max: 10_000 });
   return {
     issuer,
     audience,
     async verify(token) {
+      const hit = verified.get(token);
+      if (hit && now() < hit.until) return hit.actor;
+      if (hit) verified.delete(token);
       try {
         const { payload } = await jwtVerify(token, key as KeyObject, {
           issuer,
@@ -71,8 +85,11 @@ export function createVerifier(key: KeyObject | JWTVerifyGetKey, issuer: string,
           algorithms: ACCEPTED_ALGORITHMS,
           clockTolerance: clockSkewSeconds,
           requiredClaims: ['exp', 'sub'],
+          currentDate: new Date(now()),
         });
-        return actorFromClaims(payload, issuer);
+        const actor = actorFromClaims(payload, issuer);
+        verified.set(token, { actor, until: Math.min(now() + VERIFIED_TOKEN_TTL_MS, (payload.exp! + clockSkewSeconds) * 1000) });
+        return actor;
       } catch (err) {
         throw rejection(err);
       }

@@ -7,7 +7,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config.js';
 import { TokenRejectedError } from './auth.errors.js';
 import { issueLocalToken, loadOrCreateLocalSigningKey, LOCAL_ISSUER } from './local-signing-key.js';
-import { createTokenVerifier, type TokenVerifier } from './token-verifier.js';
+import { createTokenVerifier, createVerifier, VERIFIED_TOKEN_TTL_MS, type TokenVerifier } from './token-verifier.js';
 
 async function rejection(p: Promise<unknown>): Promise<string> {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -97,6 +97,42 @@ describe('AUTH_PUBLIC_KEY (AUTH_MODE=oidc with a fixed key)', () => {
     const sign = (iss: string) => new SignJWT({ role: 'regulator' }).setProtectedHeader({ alg: 'RS256' }).setSubject('reg-1').setIssuer(iss).setAudience('registry-api').setExpirationTime('5m').sign(privateKey);
     await expect(verifier.verify(await sign('https://idp.example/realms/registry'))).resolves.toMatchObject({ id: 'reg-1', role: 'regulator' });
     expect(await rejection(verifier.verify(await sign('https://idp.example/realms/other')))).toBe('wrong_issuer');
+  });
+});
+
+describe('verified-token cache', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const sign = (expiresAtSeconds: number, sub = 'bio-1') =>
+    new SignJWT({ role: 'biostatistician' }).setProtectedHeader({ alg: 'ES256' }).setSubject(sub).setIssuer('iss').setAudience('aud').setExpirationTime(expiresAtSeconds).sign(privateKey);
+
+  it('trusts a verified token again only until its expiry (plus skew) and for at most the TTL', async () => {
+    let clock = 1_900_000_000_000;
+    const verifier = createVerifier(publicKey, 'iss', 'aud', 30, () => clock);
+    const token = await sign(clock / 1000 + 3600);
+    await expect(verifier.verify(token)).resolves.toMatchObject({ id: 'bio-1' });
+    clock += VERIFIED_TOKEN_TTL_MS - 1;
+    await expect(verifier.verify(token)).resolves.toMatchObject({ id: 'bio-1' });
+    // Past the TTL the signature is checked again: a still-valid token passes, and the cache is refreshed.
+    clock += 2;
+    await expect(verifier.verify(token)).resolves.toMatchObject({ id: 'bio-1' });
+
+    const shortLived = await sign(clock / 1000 + 5);
+    await expect(verifier.verify(shortLived)).resolves.toMatchObject({ id: 'bio-1' });
+    clock += 36_000; // past exp + 30 s skew, but inside the TTL of the cached entry
+    expect(await rejection(verifier.verify(shortLived))).toBe('expired');
+  });
+
+  it('never caches a refusal, and a token with one changed character is verified on its own', async () => {
+    const clock = 1_900_000_000_000;
+    const verifier = createVerifier(publicKey, 'iss', 'aud', 30, () => clock);
+    const token = await sign(clock / 1000 + 3600);
+    await expect(verifier.verify(token)).resolves.toMatchObject({ id: 'bio-1' });
+    const [h, p, sig] = token.split('.');
+    const otherPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), role: 'admin' })).toString('base64url');
+    expect(await rejection(verifier.verify(`${h}.${otherPayload}.${sig}`))).toBe('bad_signature');
+    const wrongAudience = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'ES256' }).setSubject('x').setIssuer('iss').setAudience('other').setExpirationTime(clock / 1000 + 60).sign(privateKey);
+    expect(await rejection(verifier.verify(wrongAudience))).toBe('wrong_audience');
+    expect(await rejection(verifier.verify(wrongAudience))).toBe('wrong_audience');
   });
 });
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -36,7 +37,9 @@ export class GraphqlApiModule {
           context: buildContext,
           formatError: formatGraphqlError(logger),
           includeStacktraceInErrorResponses: false,
-          plugins: protection.plugins,
+          // Apollo installs its cache-control plugin by default; it hooks every resolved field (a tenth of a large
+          // page's time) to compute HTTP cache hints this API never gives: registry answers are not cacheable.
+          plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled()],
           validationRules: protection.validationRules,
           allowBatchedHttpRequests: false,
         }),

@@ -13,11 +13,13 @@ function parsePosition(v: unknown): bigint {
   throw new GraphQLError('GlobalPosition must be a non-negative integer as a decimal string', { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
-  serialize: (v) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? new Date(v).toISOString() : null),
+  // Read models hand over Dates or strings already in toISOString() form: those go out as they are, without a parse.
+  serialize: (v) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? (CANONICAL.test(v) ? v : new Date(v).toISOString()) : null),
   parseValue: (v) => parseDate(v),
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });

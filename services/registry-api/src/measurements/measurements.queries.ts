@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { VerifiedActor } from '../auth/actor.js';
-import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-your-writes/connection.queries.js';
+import { decodeCursor, iso, pageSize, readModelQuery, toConnection, Where, type Connection } from '../read-your-writes/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
 import { subjectScopeSql } from '../subjects/subjects.queries.js';
 
@@ -51,9 +51,10 @@ export interface MeasurementRecord {
   method: string;
   algorithm_version_id: string | null;
   reader_id: string | null;
-  occurred_at: Date;
-  recorded_at: Date;
-  version_recorded_at: Date;
+  // Dates from TypeORM queries, ISO strings from readModelQuery.
+  occurred_at: Date | string;
+  recorded_at: Date | string;
+  version_recorded_at: Date | string;
   correction_count: number;
   retracted: boolean;
   change_reason: string | null;
@@ -170,10 +171,11 @@ export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQu
     const pageSql = `SELECT m.* FROM read_model.measurements m ${w.sql} ORDER BY ${leading}m.position LIMIT ${first + 1}`;
     const columns = subjectColumns(q.asOf, w);
     // The page first (keyset on the measurements' own indexes), then its subjects' arm and site for those rows only.
-    const rows = (await this.dataSource.query(
+    const rows = await readModelQuery<MeasurementRecord>(
+      this.dataSource,
       `WITH page AS (${pageSql}) SELECT m.*, ${columns} FROM page m JOIN read_model.subjects s ON s.subject_id = m.subject_id ORDER BY m.position`,
       w.params,
-    )) as MeasurementRecord[];
+    );
     return toConnection(rows, first, toMeasurementView, async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
   }
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { iso } from '../read-your-writes/connection.queries.js';
+import { iso, readModelQueries } from '../read-your-writes/connection.queries.js';
 import { toMeasurementView, type MeasurementRecord } from '../measurements/measurements.queries.js';
 
 export interface TimelineEntry {
@@ -15,35 +16,38 @@ export interface TimelineEntry {
   screening: Record<string, unknown> | null;
 }
 
-type Row = Record<string, unknown> & { subject_id: string; position: string; occurred_at: Date; recorded_at: Date };
+type Row = Record<string, unknown> & { subject_id: string; position: string; occurred_at: string; recorded_at: string };
 
 const empty = { milestone: null, imagingStudy: null, measurement: null, outcome: null, screening: null };
 const KIND_ORDER: Record<TimelineEntry['kind'], number> = { MILESTONE: 0, IMAGING_STUDY: 1, MEASUREMENT: 2, OUTCOME: 3, SCREENING: 4 };
 
 /**
- * Timelines of many subjects in five statements, whatever the number of subjects (one per kind of entry):
- * a page of subjects with their timelines costs the same number of round trips as one subject.
+ * Timelines of many subjects in one round trip, whatever the number of subjects: five statements (one per kind
+ * of entry) sent together. A page of subjects with their timelines costs what one subject costs.
  * With `asOf`, each table answers what was recorded by then (versioned rows for measurements and outcomes).
  */
 export async function loadTimelines(ds: DataSource, subjectIds: readonly string[], asOf: Date | null): Promise<TimelineEntry[][]> {
   const ids = [...subjectIds];
   const at = asOf?.toISOString() ?? null;
-  const recordedBy = (col: string): string => (at ? `AND ${col} <= $2::timestamptz` : '');
-  const versionAt = at ? `AND m.version_recorded_at <= $2::timestamptz AND (m.superseded_at IS NULL OR m.superseded_at > $2::timestamptz)` : 'AND m.superseded_at IS NULL';
-  const params = at ? [ids, at] : [ids];
-  const milestones = (await ds.query(`SELECT * FROM read_model.subject_milestones WHERE subject_id = ANY ($1::text[]) ${recordedBy('recorded_at')}`, params)) as Row[];
-  const studies = (await ds.query(`SELECT * FROM read_model.imaging_studies WHERE subject_id = ANY ($1::text[]) ${recordedBy('recorded_at')}`, params)) as Row[];
-  const measurements = (await ds.query(
-    `SELECT m.*, ${at ? 'CASE WHEN s.randomised_recorded_at <= $2::timestamptz THEN s.arm_code END AS arm_code' : 's.arm_code'}, s.site_id AS subject_site_id
+  // Several statements travel together only in the simple query protocol, which takes no bind parameters: the
+  // values go in as literals quoted by the driver (escapeLiteral doubles quotes and escapes backslashes).
+  // Timestamps arrive as ISO strings (readModelQueries).
+  const idList = ids.length ? `ARRAY[${ids.map((id) => pg.escapeLiteral(id)).join(', ')}]::text[]` : `'{}'::text[]`;
+  const atLit = at ? `${pg.escapeLiteral(at)}::timestamptz` : '';
+  const recordedBy = (col: string): string => (at ? `AND ${col} <= ${atLit}` : '');
+  const versionAt = at ? `AND m.version_recorded_at <= ${atLit} AND (m.superseded_at IS NULL OR m.superseded_at > ${atLit})` : 'AND m.superseded_at IS NULL';
+  const statements = [
+    `SELECT * FROM read_model.subject_milestones WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
+    `SELECT * FROM read_model.imaging_studies WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
+    `SELECT m.*, ${at ? `CASE WHEN s.randomised_recorded_at <= ${atLit} THEN s.arm_code END AS arm_code` : 's.arm_code'}, s.site_id AS subject_site_id
        FROM read_model.measurements m JOIN read_model.subjects s ON s.subject_id = m.subject_id
-      WHERE m.subject_id = ANY ($1::text[]) ${versionAt}`,
-    params,
-  )) as (Row & MeasurementRecord)[];
-  const outcomes = (await ds.query(
-    `SELECT * FROM read_model.outcomes m WHERE subject_id = ANY ($1::text[]) ${versionAt}`,
-    params,
-  )) as Row[];
-  const screenings = (await ds.query(`SELECT * FROM read_model.screenings WHERE subject_id = ANY ($1::text[]) ${recordedBy('recorded_at')}`, params)) as Row[];
+      WHERE m.subject_id = ANY (${idList}) ${versionAt}`,
+    `SELECT * FROM read_model.outcomes m WHERE subject_id = ANY (${idList}) ${versionAt}`,
+    `SELECT * FROM read_model.screenings WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
+  ];
+  // Result sets come back in statement order; each statement reads its own snapshot, as separate queries did.
+  const results = await readModelQueries(ds, statements);
+  const [milestones, studies, measurements, outcomes, screenings] = results as unknown as [Row[], Row[], (Row & MeasurementRecord)[], Row[], Row[]];
 
   const bySubject = new Map<string, TimelineEntry[]>(ids.map((id) => [id, []]));
   const push = (r: Row, entry: Omit<TimelineEntry, 'occurredAt' | 'recordedAt' | 'position'>): void => {
@@ -69,20 +73,20 @@ export async function loadTimelines(ds: DataSource, subjectIds: readonly string[
       outcome: {
         id: r['outcome_id'], type: (r['outcome_type'] as string).toUpperCase(), occurredAt: iso(r.occurred_at), source: r['source'],
         recistResponse: r['recist_response'], stage: r['stage'], timePoint: r['time_point'], notes: r['notes'], correctionCount: r['correction_count'],
-        changeReason: r['change_reason'], recordedAt: iso(r.recorded_at), versionRecordedAt: iso(r['version_recorded_at'] as Date),
+        changeReason: r['change_reason'], recordedAt: iso(r.recorded_at), versionRecordedAt: iso(r['version_recorded_at'] as string),
       },
     });
   }
   for (const r of screenings) {
-    const recallKnown = !at || (r['recall_recorded_at'] !== null && (r['recall_recorded_at'] as Date).toISOString() <= at);
-    const assessmentKnown = !at || (r['assessment_recorded_at'] !== null && (r['assessment_recorded_at'] as Date).toISOString() <= at);
+    const recallKnown = !at || (r['recall_recorded_at'] !== null && (r['recall_recorded_at'] as string) <= at);
+    const assessmentKnown = !at || (r['assessment_recorded_at'] !== null && (r['assessment_recorded_at'] as string) <= at);
     push(r, {
       ...empty,
       kind: 'SCREENING',
       screening: {
         id: r['screening_id'], programmeId: r['programme_id'], roundId: r['round_id'], siteId: r['site_id'], modality: r['modality'],
         humanResult: r['human_result'], readerIds: r['reader_ids'], aiAlgorithmVersionId: r['ai_algorithm_version_id'], aiScore: r['ai_score'],
-        aiPositive: r['ai_positive'], screenedAt: iso(r.occurred_at), recalledAt: recallKnown ? iso(r['recalled_at'] as Date | null) : null,
+        aiPositive: r['ai_positive'], screenedAt: iso(r.occurred_at), recalledAt: recallKnown ? iso(r['recalled_at'] as string | null) : null,
         recallReason: recallKnown ? r['recall_reason'] : null, assessmentOutcome: assessmentKnown ? r['assessment_outcome'] : null,
         diagnosisDate: assessmentKnown ? r['diagnosis_date'] : null, stage: assessmentKnown ? r['stage'] : null,
       },
