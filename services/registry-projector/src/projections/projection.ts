@@ -4,6 +4,11 @@ import type { EntityManager } from 'typeorm';
 /** Where a projection writes: `read_model` for the live version, `read_model_rebuild` while a new one is built. */
 export interface ProjectionTarget {
   readonly schema: string;
+  /**
+   * Set by a rebuild, whose tables start empty and whose every page commits with its checkpoint: rows that are new
+   * by construction (a version after the current one) may be loaded with COPY instead of INSERT … ON CONFLICT.
+   */
+  readonly bulk?: boolean;
 }
 
 export const LIVE_SCHEMA = 'read_model';

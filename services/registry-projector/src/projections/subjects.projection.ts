@@ -2,7 +2,7 @@ import type { RecordedEvent } from '#event-store';
 import type { ImagingStudyRegistered, MeasurementResult, OutcomeDetails, SubjectEvent } from '#domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
-import { isoTime, loadRows, upsertRows } from './sql.js';
+import { copyRows, isoTime, loadRows, upsertRows } from './sql.js';
 
 type Row = Record<string, unknown>;
 
@@ -84,7 +84,7 @@ class VersionLog<T extends VersionedRecord> {
     this.add({ ...cur, ...changes, version: cur.version + 1, version_recorded_at: at, superseded_at: null });
   }
 
-  async write(manager: EntityManager, table: string, columns: readonly string[]): Promise<void> {
+  async write(manager: EntityManager, table: string, columns: readonly string[], bulk: boolean): Promise<void> {
     if (this.closeStored.length > 0) {
       await manager.query(
         `UPDATE ${table} t SET superseded_at = v.superseded_at
@@ -93,7 +93,10 @@ class VersionLog<T extends VersionedRecord> {
         [JSON.stringify(this.closeStored)],
       );
     }
-    await upsertRows(manager, table, this.inserts, [this.idColumn, 'version'], columns, 'nothing');
+    // Each insert is a version after the current one, so it is new unless its event was applied before; the
+    // revision check prevents that, and a rebuild (bulk) starts from empty tables, so it may COPY.
+    if (bulk) await copyRows(manager, table, this.inserts, [this.idColumn, 'version'], columns);
+    else await upsertRows(manager, table, this.inserts, [this.idColumn, 'version'], columns, 'nothing');
   }
 }
 
@@ -110,7 +113,7 @@ export class SubjectsProjection implements Projection {
   // In the order queries take their locks (measurements m JOIN subjects s): the swap locks them in this order.
   readonly tables = ['measurements', 'subjects', 'imaging_studies', 'outcomes', 'screenings', 'subject_milestones'];
 
-  async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema }: ProjectionTarget): Promise<void> {
+  async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema, bulk }: ProjectionTarget): Promise<void> {
     const subjectEvents: RecordedEvent[] = [];
     const studies: Row[] = [];
     for (const e of events) {
@@ -300,10 +303,12 @@ export class SubjectsProjection implements Projection {
     }
 
     await upsertRows(manager, `${schema}.subjects`, [...changedSubjects.values()], ['subject_id'], SUBJECT_COLUMNS);
-    await measurements.write(manager, `${schema}.measurements`, MEASUREMENT_COLUMNS);
-    await outcomes.write(manager, `${schema}.outcomes`, OUTCOME_COLUMNS);
+    await measurements.write(manager, `${schema}.measurements`, MEASUREMENT_COLUMNS, bulk === true);
+    await outcomes.write(manager, `${schema}.outcomes`, OUTCOME_COLUMNS, bulk === true);
     await upsertRows(manager, `${schema}.screenings`, [...changedScreenings.values()], ['screening_id'], SCREENING_COLUMNS);
-    await upsertRows(manager, `${schema}.subject_milestones`, milestones, ['position'], MILESTONE_COLUMNS, 'nothing');
+    // One milestone per event, keyed by its position: new by construction in a rebuild.
+    if (bulk) await copyRows(manager, `${schema}.subject_milestones`, milestones, ['position'], MILESTONE_COLUMNS);
+    else await upsertRows(manager, `${schema}.subject_milestones`, milestones, ['position'], MILESTONE_COLUMNS, 'nothing');
     if (studyOwners.size > 0) {
       // A study registered without its subject belongs to the subject of its first measurement.
       await manager.query(

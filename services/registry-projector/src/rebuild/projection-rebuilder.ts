@@ -121,7 +121,7 @@ export class ProjectionRebuilder {
     const last = page.at(-1)!.position;
     if (comparePositions(last, t.position) <= 0) return;
     const fresh = page.filter((e) => comparePositions(e.position, t.position) > 0 && matchesFilter(t.projection.filter, e));
-    if (fresh.length > 0) await t.projection.apply(fresh, m, { schema: REBUILD_SCHEMA });
+    if (fresh.length > 0) await t.projection.apply(fresh, m, { schema: REBUILD_SCHEMA, bulk: true });
     await m.query(`UPDATE read_model.projection_rebuilds SET commit_position = $2, prepare_position = $3, updated_at = now() WHERE name = $1`, [
       t.projection.name,
       ...positionParams(last),

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../../../migrations/data-source.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { copyRows, upsertRows } from './sql.js';
+
+describe('copyRows (COPY for rows known to be new)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  const COLUMNS = ['id', 'version', 'label', 'details', 'value', 'flag', 'at'];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await new DataSource(dataSourceOptions(db.url)).initialize();
+    for (const t of ['copied', 'inserted']) {
+      await ds.query(`CREATE TABLE public.${t} (id text, version int, label text, details jsonb, value double precision, flag boolean, at timestamptz, PRIMARY KEY (id, version))`);
+    }
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('stores exactly what the insert path stores, delimiters and escapes included', async () => {
+    const rows = [
+      { id: 'a', version: 1, label: 'tab\there, newline\nthere, CR\r, backslash \\ and \\N', details: { note: 'line\nbreak \\ "quoted"', n: [1, 2] }, value: 1.5, flag: true, at: '2026-11-27T10:00:00.123Z' },
+      { id: 'a', version: 2, label: '\\N', details: null, value: null, flag: false, at: new Date(Date.UTC(2026, 0, 1)) },
+      { id: 'b', version: 1, label: '', details: { emoji: 'é ✓' }, value: -0.000123, flag: null, at: null },
+    ];
+    await ds.transaction(async (m) => {
+      await copyRows(m, 'public.copied', rows, ['id', 'version'], COLUMNS);
+      await upsertRows(m, 'public.inserted', rows, ['id', 'version'], COLUMNS, 'nothing');
+    });
+    const copied = await ds.query(`SELECT * FROM public.copied ORDER BY id, version`);
+    expect(copied).toEqual(await ds.query(`SELECT * FROM public.inserted ORDER BY id, version`));
+    expect(copied[1].label).toBe('\\N');
+    expect(copied[1].details).toBeNull();
+    expect(copied[0].label).toBe(rows[0]!.label);
+  });
+
+  it('refuses a row whose key exists, leaving nothing of the statement behind', async () => {
+    const err = await ds
+      .transaction((m) => copyRows(m, 'public.copied', [{ id: 'c', version: 1 }, { id: 'a', version: 1 }], ['id', 'version'], ['id', 'version']))
+      .then(() => undefined, (e: unknown) => e);
+    expect(String(err)).toMatch(/duplicate key/);
+    expect(await ds.query(`SELECT id FROM public.copied WHERE id = 'c'`)).toEqual([]);
+  });
+});
