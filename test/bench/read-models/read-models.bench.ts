@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,28 @@ function profiled(list: Projection[]): Projection[] {
       entry.total += performance.now() - t0;
     },
   }));
+}
+
+/** CPU seconds so far of the API process, all PostgreSQL processes, and this process (Linux /proc). */
+function cpuSeconds(apiPid: number | undefined): { api: number; postgres: number; client: number } {
+  const tick = 100; // USER_HZ
+  const of = (pid: string): { comm: string; cpu: number } | null => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const f = stat.slice(close + 2).split(' ');
+      return { comm: stat.slice(stat.indexOf('(') + 1, close), cpu: (Number(f[11]) + Number(f[12])) / tick };
+    } catch {
+      return null;
+    }
+  };
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const p = of(pid);
+    if (p?.comm === 'postgres') postgres += p.cpu;
+  }
+  const usage = process.cpuUsage();
+  return { api: apiPid ? (of(String(apiPid))?.cpu ?? 0) : 0, postgres, client: (usage.user + usage.system) / 1e6 };
 }
 
 async function post(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<void> {
@@ -225,7 +247,13 @@ async function main(): Promise<void> {
     const chosen = process.env['BENCH_QUERIES']?.split(',');
     for (const c of ONLY === 'rebuild' ? [] : contenders.filter((x) => !chosen || chosen.includes(x.name))) {
       log(`${c.name}: ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up, ${MEASURE_MS / 1000} s measured…`);
-      results.set(c.name, await measureThroughput({ concurrency: CLIENTS, warmupMs: WARMUP_MS, durationMs: MEASURE_MS, step: c.step }));
+      const cpu0 = cpuSeconds(api?.pid);
+      const r = await measureThroughput({ concurrency: CLIENTS, warmupMs: WARMUP_MS, durationMs: MEASURE_MS, step: c.step });
+      results.set(c.name, r);
+      const cpu1 = cpuSeconds(api?.pid);
+      const n = r.itemsPerSecond * ((MEASURE_MS + WARMUP_MS) / 1000);
+      const per = (a: number, b: number): string => `${(((b - a) * 1000) / n).toFixed(2)} ms`;
+      log(`  CPU per request (warm-up included): API ${per(cpu0.api, cpu1.api)}, PostgreSQL ${per(cpu0.postgres, cpu1.postgres)}, client ${per(cpu0.client, cpu1.client)}`);
     }
     const trivial = results.get('trivial');
     const measured = contenders.filter((c) => results.has(c.name));

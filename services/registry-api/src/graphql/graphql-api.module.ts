@@ -3,10 +3,12 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { isObjectType, type GraphQLSchema } from 'graphql';
 import pino from 'pino';
 import { projectRoot } from '../config/project-root.js';
 import { graphqlProtection } from '../hardening/graphql-limits.js';
 import { formatGraphqlError } from './error-mapping.js';
+import { jitExecutionPlugin } from './jit-execution.plugin.js';
 import { buildContext } from './graphql-context.js';
 import { DateTimeScalar, GlobalPositionScalar } from './scalars.js';
 
@@ -15,12 +17,27 @@ export interface GraphqlApiOptions {
   readonly logLevel: string;
 }
 
+/**
+ * `totalCount` of a connection is a promise the count query fills only when selected. graphql-js awaits a
+ * promise-valued property, graphql-jit (jit-execution.plugin.ts) reads properties as plain values: an explicit
+ * resolver makes both await it.
+ */
+function resolveLazyCounts(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const field = type.getFields()['totalCount'];
+    if (field && !field.resolve) field.resolve = (source: { totalCount: unknown }) => source.totalCount;
+  }
+  return schema;
+}
+
 @Module({})
 export class GraphqlApiModule {
   static forRoot(options: GraphqlApiOptions): DynamicModule {
     const logger = pino({ level: options.logLevel, name: 'graphql' });
     // Depth, cost, alias, directive and token limits + no field suggestions (hardening/graphql-limits.ts).
     const protection = graphqlProtection();
+    const formatError = formatGraphqlError(logger);
     return {
       module: GraphqlApiModule,
       imports: [
@@ -35,11 +52,12 @@ export class GraphqlApiModule {
           // Field-level guards must run on @ResolveField too (architecture.md §9).
           fieldResolverEnhancers: ['guards', 'interceptors', 'filters'],
           context: buildContext,
-          formatError: formatGraphqlError(logger),
+          formatError,
+          transformSchema: resolveLazyCounts,
           includeStacktraceInErrorResponses: false,
           // Apollo installs its cache-control plugin by default; it hooks every resolved field (a tenth of a large
           // page's time) to compute HTTP cache hints this API never gives: registry answers are not cacheable.
-          plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled()],
+          plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), jitExecutionPlugin(formatError)],
           validationRules: protection.validationRules,
           allowBatchedHttpRequests: false,
         }),

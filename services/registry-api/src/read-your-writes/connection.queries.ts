@@ -7,7 +7,8 @@ export interface Connection<T> {
   readonly edges: { cursor: string; node: T }[];
   readonly nodes: T[];
   readonly pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  readonly totalCount: () => Promise<number>;
+  /** A getter: the count runs only when the client selects it (and once however often it is read). */
+  readonly totalCount: Promise<number>;
 }
 
 export const MAX_PAGE = 1000;
@@ -39,7 +40,10 @@ export function toConnection<R extends { position: string }, T>(rows: readonly R
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount: () => (counted ??= count()),
+    // A getter rather than a method: graphql-js calls a function-valued property, graphql-jit reads it as a value.
+    get totalCount() {
+      return (counted ??= count());
+    },
   };
 }
 

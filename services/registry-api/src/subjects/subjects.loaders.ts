@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { iso, readModelQueries } from '../read-your-writes/connection.queries.js';
-import { toMeasurementView, type MeasurementRecord } from '../measurements/measurements.queries.js';
+import { SUBJECT_OF_ROW, toMeasurementView, type MeasurementRecord } from '../measurements/measurements.queries.js';
 
 export interface TimelineEntry {
   kind: 'MILESTONE' | 'IMAGING_STUDY' | 'MEASUREMENT' | 'OUTCOME' | 'SCREENING';
@@ -40,7 +40,7 @@ export async function loadTimelines(ds: DataSource, subjectIds: readonly string[
     `SELECT * FROM read_model.subject_milestones WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
     `SELECT * FROM read_model.imaging_studies WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
     `SELECT m.*, ${at ? `CASE WHEN s.randomised_recorded_at <= ${atLit} THEN s.arm_code END AS arm_code` : 's.arm_code'}, s.site_id AS subject_site_id
-       FROM read_model.measurements m JOIN read_model.subjects s ON s.subject_id = m.subject_id
+       FROM read_model.measurements m ${SUBJECT_OF_ROW}
       WHERE m.subject_id = ANY (${idList}) ${versionAt}`,
     `SELECT * FROM read_model.outcomes m WHERE subject_id = ANY (${idList}) ${versionAt}`,
     `SELECT * FROM read_model.screenings WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
