@@ -207,6 +207,25 @@ describe('read-model queries over HTTP', () => {
     for (const n of arm.data.measurements.nodes) expect(n).toEqual({ armCode: 'A', trialId: synthetic.trialIds[0] });
   });
 
+  it('reads only the columns a page selects, and answers the same through nodes, edges, fragments and aliases', async () => {
+    const ALL = `id version subjectId trialId programmeId armCode siteId timePoint biomarkerId biomarkerVersion valueKind value unit category originalValue originalUnit
+      correctionCount retracted changeReason adjudication method algorithmVersionId readerId lesion { trackingUid label findingSite role } studyInstanceUid
+      seriesInstanceUid occurredAt recordedAt versionRecordedAt position`;
+    const full = await gql(`{ measurements(first: 30, includeRetracted: true) { nodes { ${ALL} } } }`);
+    expect(full.errors).toBeUndefined();
+    statements.length = 0;
+    const narrow = await gql(`fragment F on Measurement { value unit when: occurredAt }
+      { measurements(first: 30, includeRetracted: true) { edges { node { id ...F } } nodes { ... on Measurement { armCode lesion { trackingUid } } } } }`);
+    expect(narrow.errors).toBeUndefined();
+    const page = statements.find((s) => s.includes('FROM read_model.measurements m'))!;
+    expect(page).toMatch(/SELECT m\.position, m\.subject_id, m\.measurement_id, m\.value, m\.unit, m\.occurred_at, m\.lesion_tracking_uid/);
+    expect(page).not.toContain('SELECT m.* FROM read_model.measurements');
+    full.data.measurements.nodes.forEach((n: any, i: number) => {
+      expect(narrow.data.measurements.edges[i].node).toEqual({ id: n.id, value: n.value, unit: n.unit, when: n.occurredAt });
+      expect(narrow.data.measurements.nodes[i]).toEqual({ armCode: n.armCode, lesion: n.lesion ? { trackingUid: n.lesion.trackingUid } : null });
+    });
+  });
+
   it('lists biomarkers and algorithm versions with lineage, and a screening programme with per-round counts', async () => {
     const res = await gql(`query($p: ID!) { biomarkers { totalCount nodes { code unit versions { version } } }
       algorithmVersions { nodes { id version lineage { version } } }

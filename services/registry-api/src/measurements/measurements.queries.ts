@@ -95,7 +95,8 @@ export function toMeasurementView(r: MeasurementRecord) {
     timePoint: r.time_point,
     biomarkerId: r.biomarker_id,
     biomarkerVersion: r.biomarker_version,
-    valueKind: r.value_kind.toUpperCase(),
+    // A page may have read only the columns its query selects (columnsForSelection): absent ones are undefined.
+    valueKind: r.value_kind?.toUpperCase(),
     value: r.value,
     unit: r.unit,
     category: r.category,
@@ -105,7 +106,7 @@ export function toMeasurementView(r: MeasurementRecord) {
     retracted: r.retracted,
     changeReason: r.change_reason,
     adjudication: r.adjudication,
-    method: r.method.toUpperCase(),
+    method: r.method?.toUpperCase(),
     algorithmVersionId: r.algorithm_version_id,
     readerId: r.reader_id,
     lesion: r.lesion_tracking_uid
@@ -122,6 +123,32 @@ export function toMeasurementView(r: MeasurementRecord) {
 
 export type MeasurementView = ReturnType<typeof toMeasurementView>;
 
+/** The columns behind each field of Measurement (armCode and siteId come from the subject, position always). */
+const FIELD_COLUMNS: Record<string, readonly string[]> = {
+  id: ['measurement_id'], version: ['version'], subjectId: [], trialId: ['trial_id'], programmeId: ['programme_id'], armCode: [], siteId: [],
+  timePoint: ['time_point'], biomarkerId: ['biomarker_id'], biomarkerVersion: ['biomarker_version'], valueKind: ['value_kind'], value: ['value'],
+  unit: ['unit'], category: ['category'], originalValue: ['original_value'], originalUnit: ['original_unit'], correctionCount: ['correction_count'],
+  retracted: ['retracted'], changeReason: ['change_reason'], adjudication: ['adjudication'], method: ['method'], algorithmVersionId: ['algorithm_version_id'],
+  readerId: ['reader_id'], lesion: ['lesion_tracking_uid', 'lesion_label', 'lesion_finding_site', 'lesion_role'], studyInstanceUid: ['study_instance_uid'],
+  seriesInstanceUid: ['series_instance_uid'], occurredAt: ['occurred_at'], recordedAt: ['recorded_at'], versionRecordedAt: ['version_recorded_at'],
+  position: [], __typename: [],
+};
+
+/**
+ * The measurements columns a query's selection of Measurement fields needs, or null for all of them (a field this
+ * list does not know). A 100-row page that asks for 16 fields then reads 18 of the 33 columns: less for PostgreSQL
+ * to print and send and for the driver to parse.
+ */
+export function columnsForSelection(fieldNames: Iterable<string>): string[] | null {
+  const columns = new Set(['position', 'subject_id']);
+  for (const name of fieldNames) {
+    const cols = FIELD_COLUMNS[name];
+    if (!cols) return null;
+    cols.forEach((c) => columns.add(c));
+  }
+  return [...columns];
+}
+
 export class ListMeasurementsQuery extends Query<Connection<MeasurementView>> {
   constructor(
     readonly actor: VerifiedActor,
@@ -131,6 +158,8 @@ export class ListMeasurementsQuery extends Query<Connection<MeasurementView>> {
     readonly includeRetracted: boolean,
     readonly consistentWith: bigint | null,
     readonly asOf: Date | null,
+    /** Columns to read (columnsForSelection); null = all. */
+    readonly columns: readonly string[] | null = null,
   ) {
     super();
   }
@@ -175,7 +204,8 @@ export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQu
     // Filtered on a column with an index in keyset order, order by it first (it is constant, so the order is the
     // same): the planner then walks that index instead of the position index, whose rows may lie far apart.
     const leading = f.subjectId ? 'm.subject_id, ' : f.trialId && f.biomarkerId ? 'm.trial_id, m.biomarker_id, ' : f.trialId ? 'm.trial_id, ' : f.biomarkerId ? 'm.biomarker_id, ' : '';
-    const pageSql = `SELECT m.* FROM read_model.measurements m ${w.sql} ORDER BY ${leading}m.position LIMIT ${first + 1}`;
+    const selected = q.columns ? q.columns.map((c) => `m.${c}`).join(', ') : 'm.*';
+    const pageSql = `SELECT ${selected} FROM read_model.measurements m ${w.sql} ORDER BY ${leading}m.position LIMIT ${first + 1}`;
     const columns = subjectColumns(q.asOf, w);
     // The page first (keyset on the measurements' own indexes), then its subjects' arm and site for those rows only.
     const rows = await readModelQuery<MeasurementRecord>(
