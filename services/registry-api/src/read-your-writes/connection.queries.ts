@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { ApiError } from '../graphql/error-mapping.js';
@@ -105,12 +106,28 @@ const READ_MODEL_TYPES = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMPTZ_OID && format !== 'binary' ? isoFromPg : pg.types.getTypeParser(oid, format as 'text')),
 } as pg.CustomTypesConfig;
 
-/** One statement on a connection of the DataSource's pool, timestamps as ISO strings. */
+const PREPARED_LIMIT = 256;
+const preparedNames = new Map<string, string>();
+
+/**
+ * A name for a statement text, so each connection parses and plans it once (a named prepared statement) instead of
+ * on every call. Texts vary with the filters and columns a client asks for: past PREPARED_LIMIT distinct texts, new
+ * ones run unnamed, so no client can make the server hold unbounded prepared statements.
+ */
+export function preparedName(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < PREPARED_LIMIT) {
+    preparedNames.set(text, (name = `rm_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`));
+  }
+  return name;
+}
+
+/** One statement on a connection of the DataSource's pool, prepared once per connection, timestamps as ISO strings. */
 export async function readModelQuery<T>(ds: DataSource, text: string, values: readonly unknown[] = []): Promise<T[]> {
   const runner = ds.createQueryRunner();
   try {
     const client = (await runner.connect()) as pg.PoolClient;
-    return (await client.query<T & pg.QueryResultRow>({ text, values: [...values], types: READ_MODEL_TYPES })).rows;
+    return (await client.query<T & pg.QueryResultRow>({ name: preparedName(text), text, values: [...values], types: READ_MODEL_TYPES })).rows;
   } finally {
     await runner.release();
   }

@@ -95,9 +95,14 @@ export async function loadTimelines(ds: DataSource, subjectIds: readonly string[
   const out = ids.map((id) => bySubject.get(id)!);
   for (const list of out) {
     // In the order things happened; same instant: the order they were recorded, then a fixed kind order.
-    list.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0) || Number(BigInt(a.position) - BigInt(b.position)) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    list.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0) || comparePositions(a.position, b.position) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
   }
   return out;
+}
+
+/** Positions are decimal strings without leading zeros: the shorter is smaller, else the text order is the number order. */
+function comparePositions(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** One timeline loader per request and asOf moment. */
