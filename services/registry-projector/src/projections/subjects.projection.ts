@@ -116,11 +116,13 @@ export class SubjectsProjection implements Projection {
   async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema, bulk }: ProjectionTarget): Promise<void> {
     const subjectEvents: RecordedEvent[] = [];
     const studies: Row[] = [];
+    // A study stream's first event (revision 0, unique per stream in the store) is a row no rebuild has seen yet.
+    const firstRegistrations: Row[] = [];
     for (const e of events) {
       if (e.streamId.startsWith('subject-')) subjectEvents.push(e);
       else if (e.type === 'ImagingStudyRegistered' && e.streamId.startsWith('study-')) {
         const d = e.data as unknown as ImagingStudyRegistered['data'];
-        studies.push({
+        (bulk && e.revision === 0n ? firstRegistrations : studies).push({
           study_instance_uid: d.studyInstanceUid, subject_id: d.subjectId, modality: d.modality, occurred_at: isoTime(d.occurredAt),
           site_id: d.siteId, scanner_manufacturer: d.scanner.manufacturer, scanner_model: d.scanner.model,
           slice_thickness_mm: d.sliceThicknessMm, kvp: d.kvp, contrast: d.contrast, position: e.position.prepare.toString(),
@@ -128,6 +130,7 @@ export class SubjectsProjection implements Projection {
         });
       }
     }
+    await copyRows(manager, `${schema}.imaging_studies`, firstRegistrations, ['study_instance_uid'], STUDY_COLUMNS);
     await upsertRows(manager, `${schema}.imaging_studies`, studies, ['study_instance_uid'], STUDY_COLUMNS, 'nothing');
     if (subjectEvents.length === 0) return;
 
