@@ -23,7 +23,7 @@ describe('hardened GraphQL endpoint', () => {
     } catch {
       json = undefined;
     }
-    return { status: res.status, json, text };
+    return { status: res.status, json, text, headers: res.headers };
   };
   const gql = (query: string, variables?: unknown) => send(JSON.stringify({ query, variables }));
   /** After every attack the server still answers a normal request. */
@@ -96,6 +96,12 @@ describe('hardened GraphQL endpoint', () => {
     const typo = await gql('{ registryStatu { eventCount } }');
     expect(typo.json.errors[0].message).not.toMatch(/did you mean/i);
     await stillServes();
+  });
+
+  it('sends no ETag: an answer is never revalidated, so its body is not hashed for one', async () => {
+    const res = await gql('{ registryStatus { eventCount } }');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBeNull();
   });
 
   it('masks internal errors behind a correlation id', async () => {

@@ -26,6 +26,8 @@ export async function startRegistry(config: AppConfig = loadConfig()): Promise<R
   try {
     app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl: database.url }), { bufferLogs: true });
     app.useLogger(app.get(Logger));
+    // Express hashes every response body (SHA-1) for an ETag; answers to GraphQL POSTs are never revalidated.
+    (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);
     await app.listen(config.PORT, config.HOST);
   } catch (err) {
     await app?.close().catch(() => undefined);
