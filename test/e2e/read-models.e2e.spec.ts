@@ -136,8 +136,17 @@ describe('read-model queries over HTTP', () => {
     const [corrected] = (await ds.query(`SELECT subject_id, measurement_id FROM read_model.measurements WHERE correction_count > 0 AND superseded_at IS NULL LIMIT 1`)) as {
       subject_id: string; measurement_id: string;
     }[];
+    statements.length = 0;
     const res = await gql(`query($id: ID!) { subject(id: $id) { id kind trialId armCode siteId status version timeline { ${TIMELINE} } } }`, { id: corrected!.subject_id });
     expect(res.errors).toBeUndefined();
+    // The subject and its timeline in one round trip; the same timeline as through the subjects list.
+    expect(statements.filter((q) => q.includes('read_model.'))).toHaveLength(1);
+    const listed = await gql(`query($t: ID!, $site: String) { subjects(filter: { trialId: $t, siteId: $site }, first: 100) { nodes { id timeline { ${TIMELINE} } } } }`, { t: res.data.subject.trialId, site: res.data.subject.siteId });
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data.subjects.nodes.find((n: any) => n.id === corrected!.subject_id).timeline).toEqual(res.data.subject.timeline);
+    const stranger = await gql(`query($id: ID!) { subject(id: $id) { id timeline { kind } } }`, { id: corrected!.subject_id }, await token('coordinator', { trials: ['another-trial'], sites: ['*'] }));
+    expect(stranger.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect(stranger.data?.subject ?? null).toBeNull();
     const s = res.data.subject;
     expect(s.kind).toBe('TRIAL');
     const kinds = new Set(s.timeline.map((e: any) => e.kind));

@@ -22,21 +22,19 @@ const empty = { milestone: null, imagingStudy: null, measurement: null, outcome:
 const KIND_ORDER: Record<TimelineEntry['kind'], number> = { MILESTONE: 0, IMAGING_STUDY: 1, MEASUREMENT: 2, OUTCOME: 3, SCREENING: 4 };
 
 /**
- * Timelines of many subjects in one round trip, whatever the number of subjects: five statements (one per kind
- * of entry) sent together. A page of subjects with their timelines costs what one subject costs.
- * With `asOf`, each table answers what was recorded by then (versioned rows for measurements and outcomes).
+ * The five statements (one per kind of entry) behind the timelines of `ids`, sent together in one round trip:
+ * a page of subjects with their timelines costs what one subject costs. Several statements travel together only
+ * in the simple query protocol, which takes no bind parameters: the values go in as literals quoted by the driver
+ * (escapeLiteral doubles quotes and escapes backslashes). With `asOf`, each table answers what was recorded by
+ * then (versioned rows for measurements and outcomes).
  */
-export async function loadTimelines(ds: DataSource, subjectIds: readonly string[], asOf: Date | null): Promise<TimelineEntry[][]> {
-  const ids = [...subjectIds];
+export function timelineStatements(ids: readonly string[], asOf: Date | null): string[] {
   const at = asOf?.toISOString() ?? null;
-  // Several statements travel together only in the simple query protocol, which takes no bind parameters: the
-  // values go in as literals quoted by the driver (escapeLiteral doubles quotes and escapes backslashes).
-  // Timestamps arrive as ISO strings (readModelQueries).
   const idList = ids.length ? `ARRAY[${ids.map((id) => pg.escapeLiteral(id)).join(', ')}]::text[]` : `'{}'::text[]`;
   const atLit = at ? `${pg.escapeLiteral(at)}::timestamptz` : '';
   const recordedBy = (col: string): string => (at ? `AND ${col} <= ${atLit}` : '');
   const versionAt = at ? `AND m.version_recorded_at <= ${atLit} AND (m.superseded_at IS NULL OR m.superseded_at > ${atLit})` : 'AND m.superseded_at IS NULL';
-  const statements = [
+  return [
     `SELECT * FROM read_model.subject_milestones WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
     `SELECT * FROM read_model.imaging_studies WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
     `SELECT m.*, ${at ? `CASE WHEN s.randomised_recorded_at <= ${atLit} THEN s.arm_code END AS arm_code` : 's.arm_code'}, s.site_id AS subject_site_id
@@ -45,8 +43,26 @@ export async function loadTimelines(ds: DataSource, subjectIds: readonly string[
     `SELECT * FROM read_model.outcomes m WHERE subject_id = ANY (${idList}) ${versionAt}`,
     `SELECT * FROM read_model.screenings WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
   ];
-  // Result sets come back in statement order; each statement reads its own snapshot, as separate queries did.
-  const results = await readModelQueries(ds, statements);
+}
+
+/** Timelines of many subjects in one round trip (timelineStatements). */
+export async function loadTimelines(ds: DataSource, subjectIds: readonly string[], asOf: Date | null): Promise<TimelineEntry[][]> {
+  return assembleTimelines(subjectIds, await readModelQueries(ds, timelineStatements(subjectIds, asOf)), asOf);
+}
+
+/**
+ * A subject's row and its timeline in one round trip, for `subject(id) { timeline }`: the row is only handed out
+ * after the caller's scope check, and the timeline with it.
+ */
+export async function loadSubjectWithTimeline(ds: DataSource, id: string): Promise<{ row: Record<string, unknown> | undefined; timeline: TimelineEntry[] }> {
+  const [subjects, ...timelines] = await readModelQueries(ds, [`SELECT * FROM read_model.subjects WHERE subject_id = ${pg.escapeLiteral(id)}`, ...timelineStatements([id], null)]);
+  return { row: subjects![0], timeline: assembleTimelines([id], timelines, null)[0]! };
+}
+
+/** Entries of each subject from the five result sets (timestamps as ISO strings), in the order things happened. */
+export function assembleTimelines(subjectIds: readonly string[], results: readonly Record<string, unknown>[][], asOf: Date | null): TimelineEntry[][] {
+  const ids = [...subjectIds];
+  const at = asOf?.toISOString() ?? null;
   const [milestones, studies, measurements, outcomes, screenings] = results as unknown as [Row[], Row[], (Row & MeasurementRecord)[], Row[], Row[]];
 
   const bySubject = new Map<string, TimelineEntry[]>(ids.map((id) => [id, []]));

@@ -6,6 +6,7 @@ import { ROLE_SCOPE_DIMENSIONS, outOfScope, scopeFilter, type VerifiedActor } fr
 import { forbidden } from '../auth/auth.errors.js';
 import { pageSize, toConnection, decodeCursor, iso, Where, type Connection } from '../read-your-writes/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
+import { loadSubjectWithTimeline, type TimelineEntry } from './subjects.loaders.js';
 
 export interface SubjectView {
   readonly id: string;
@@ -28,8 +29,11 @@ export interface SubjectView {
   readonly updatedAt: string;
   /** Not in the schema: the timeline resolver reads it. */
   readonly asOf: Date | null;
+  /** Loaded with the subject when the query selects it (GetSubjectQuery.withTimeline); else the resolver loads it. */
+  readonly timeline?: TimelineEntry[];
 }
 
+/** A subjects row: timestamps are Dates from TypeORM queries, ISO strings from readModelQueries. */
 export interface SubjectRecord {
   subject_id: string;
   kind: string;
@@ -42,18 +46,18 @@ export interface SubjectRecord {
   status: string;
   consent_version: string | null;
   consent_date: string | null;
-  enrolled_at: Date | null;
-  enrolled_recorded_at: Date | null;
-  randomised_at: Date | null;
-  randomised_recorded_at: Date | null;
-  withdrawn_at: Date | null;
-  withdrawn_recorded_at: Date | null;
+  enrolled_at: Date | string | null;
+  enrolled_recorded_at: Date | string | null;
+  randomised_at: Date | string | null;
+  randomised_recorded_at: Date | string | null;
+  withdrawn_at: Date | string | null;
+  withdrawn_recorded_at: Date | string | null;
   withdrawal_reason: string | null;
-  first_invited_at: Date | null;
-  opted_out_at: Date | null;
+  first_invited_at: Date | string | null;
+  opted_out_at: Date | string | null;
   position: string;
   last_revision: string;
-  updated_at: Date;
+  updated_at: Date | string;
 }
 
 export function toSubjectView(r: SubjectRecord, asOf: Date | null = null): SubjectView {
@@ -119,6 +123,8 @@ export class GetSubjectQuery extends Query<SubjectView | null> {
     readonly id: string,
     readonly consistentWith: bigint | null,
     readonly asOf: Date | null,
+    /** Read the timeline in the same round trip as the subject (the query selects it). */
+    readonly withTimeline = false,
   ) {
     super();
   }
@@ -184,16 +190,20 @@ export class GetSubjectHandler implements IQueryHandler<GetSubjectQuery, Subject
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async execute({ actor, id, consistentWith, asOf }: GetSubjectQuery): Promise<SubjectView | null> {
+  async execute({ actor, id, consistentWith, asOf, withTimeline }: GetSubjectQuery): Promise<SubjectView | null> {
     await this.ryw.waitFor(consistentWith, READS.subjects);
-    const [row] = (await this.dataSource.query(`SELECT * FROM read_model.subjects WHERE subject_id = $1`, [id])) as SubjectRecord[];
+    // With its timeline selected and no asOf, one round trip reads both (the timeline is kept only if the row is visible).
+    const prefetched = withTimeline && !asOf ? await loadSubjectWithTimeline(this.dataSource, id) : null;
+    const [row] = prefetched
+      ? (prefetched.row ? [prefetched.row as unknown as SubjectRecord] : [])
+      : ((await this.dataSource.query(`SELECT * FROM read_model.subjects WHERE subject_id = $1`, [id])) as SubjectRecord[]);
     // Missing and out of scope look the same to a confined actor.
     if (!row) {
       if (isConfined(actor)) throw forbidden();
       return null;
     }
     if (!subjectVisible(actor, row)) throw forbidden();
-    if (!asOf) return toSubjectView(row);
+    if (!asOf) return prefetched ? { ...toSubjectView(row), timeline: prefetched.timeline } : toSubjectView(row);
     const events = await this.store.readStream(`subject-${id}`);
     const then = subjectAsOf(row, events as never, asOf);
     return then ? toSubjectView(then, asOf) : null;

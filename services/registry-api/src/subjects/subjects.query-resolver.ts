@@ -1,4 +1,5 @@
-import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { QueryBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Authorize } from '../auth/authorize.decorator.js';
@@ -19,8 +20,14 @@ export class SubjectsQueryResolver {
 
   @Query('subject')
   @Authorize({ roles: SUBJECT_READERS, scope: { inHandler: true } })
-  subject(@Args('id') id: string, @Args('consistentWith') consistentWith: bigint | null, @Args('asOf') asOf: Date | null, @Context() ctx: GraphqlContext) {
-    return this.queries.execute(new GetSubjectQuery(verifiedActor(ctx), id, consistentWith ?? null, asOf ?? null));
+  subject(
+    @Args('id') id: string,
+    @Args('consistentWith') consistentWith: bigint | null,
+    @Args('asOf') asOf: Date | null,
+    @Context() ctx: GraphqlContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return this.queries.execute(new GetSubjectQuery(verifiedActor(ctx), id, consistentWith ?? null, asOf ?? null, selectsTimeline(info)));
   }
 
   @Query('subjects')
@@ -37,6 +44,16 @@ export class SubjectsQueryResolver {
 
   @ResolveField('timeline')
   timeline(@Parent() subject: SubjectView, @Context() ctx: GraphqlContext) {
+    if (subject.timeline) return subject.timeline;
     return requestScoped(ctx, 'timeline', () => new TimelineLoaders(this.dataSource)).for(subject.asOf).load(subject.id);
   }
+}
+
+/** Whether the subject's selection asks for its timeline (directly or through fragments). */
+function selectsTimeline(info: GraphQLResolveInfo): boolean {
+  const within = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((s) =>
+      s.kind === Kind.FIELD ? s.name.value === 'timeline' : s.kind === Kind.INLINE_FRAGMENT ? within(s.selectionSet) : within(info.fragments[s.name.value]?.selectionSet),
+    );
+  return info.fieldNodes.some((n) => within(n.selectionSet));
 }
