@@ -91,8 +91,14 @@ function profiled(list: Projection[]): Projection[] {
   }));
 }
 
-/** CPU seconds so far of the API process, all PostgreSQL processes, and this process (Linux /proc). */
-function cpuSeconds(apiPid: number | undefined): { api: number; postgres: number; client: number } {
+/** CPU seconds so far of the API process, of each PostgreSQL process by pid, and of this process (Linux /proc). */
+interface CpuSnapshot {
+  readonly api: number;
+  readonly postgres: Map<string, number>;
+  readonly client: number;
+}
+
+function cpuSnapshot(apiPid: number | undefined): CpuSnapshot {
   const tick = 100; // USER_HZ
   const of = (pid: string): { comm: string; cpu: number } | null => {
     try {
@@ -104,13 +110,20 @@ function cpuSeconds(apiPid: number | undefined): { api: number; postgres: number
       return null;
     }
   };
-  let postgres = 0;
+  const postgres = new Map<string, number>();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     const p = of(pid);
-    if (p?.comm === 'postgres') postgres += p.cpu;
+    if (p?.comm === 'postgres') postgres.set(pid, p.cpu);
   }
   const usage = process.cpuUsage();
   return { api: apiPid ? (of(String(apiPid))?.cpu ?? 0) : 0, postgres, client: (usage.user + usage.system) / 1e6 };
+}
+
+/** CPU used between two snapshots; a PostgreSQL process that ended in between is left out (its time is lost with it). */
+function cpuUsed(a: CpuSnapshot, b: CpuSnapshot): { api: number; postgres: number; client: number } {
+  let postgres = 0;
+  for (const [pid, cpu] of b.postgres) postgres += cpu - (a.postgres.get(pid) ?? 0);
+  return { api: b.api - a.api, postgres, client: b.client - a.client };
 }
 
 async function post(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<void> {
@@ -247,13 +260,13 @@ async function main(): Promise<void> {
     const chosen = process.env['BENCH_QUERIES']?.split(',');
     for (const c of ONLY === 'rebuild' ? [] : contenders.filter((x) => !chosen || chosen.includes(x.name))) {
       log(`${c.name}: ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up, ${MEASURE_MS / 1000} s measured…`);
-      const cpu0 = cpuSeconds(api?.pid);
+      const before = cpuSnapshot(api?.pid);
       const r = await measureThroughput({ concurrency: CLIENTS, warmupMs: WARMUP_MS, durationMs: MEASURE_MS, step: c.step });
       results.set(c.name, r);
-      const cpu1 = cpuSeconds(api?.pid);
+      const used = cpuUsed(before, cpuSnapshot(api?.pid));
       const n = r.itemsPerSecond * ((MEASURE_MS + WARMUP_MS) / 1000);
-      const per = (a: number, b: number): string => `${(((b - a) * 1000) / n).toFixed(2)} ms`;
-      log(`  CPU per request (warm-up included): API ${per(cpu0.api, cpu1.api)}, PostgreSQL ${per(cpu0.postgres, cpu1.postgres)}, client ${per(cpu0.client, cpu1.client)}`);
+      const per = (seconds: number): string => `${((seconds * 1000) / n).toFixed(2)} ms`;
+      log(`  CPU per request (warm-up included): API ${per(used.api)}, PostgreSQL ${per(used.postgres)}, client ${per(used.client)}`);
     }
     const trivial = results.get('trivial');
     const measured = contenders.filter((c) => results.has(c.name));
