@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { copyRows, upsertRows } from './sql.js';
+import { copyRows, loadRows, loadRowsTogether, upsertRows } from './sql.js';
 
 describe('copyRows (COPY for rows known to be new)', () => {
   let db: TestDatabase;
@@ -43,5 +43,45 @@ describe('copyRows (COPY for rows known to be new)', () => {
       .then(() => undefined, (e: unknown) => e);
     expect(String(err)).toMatch(/duplicate key/);
     expect(await ds.query(`SELECT id FROM public.copied WHERE id = 'c'`)).toEqual([]);
+  });
+});
+
+describe('loadRowsTogether (several key lookups in one round trip)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await new DataSource(dataSourceOptions(db.url)).initialize();
+    await ds.query(`CREATE TABLE public.a (id text PRIMARY KEY, at timestamptz, n int)`);
+    await ds.query(`CREATE TABLE public.b (id text PRIMARY KEY, gone boolean)`);
+    await ds.query(`INSERT INTO public.a VALUES ('o''brien', '2026-01-01T00:00:00Z', 1), ('x', now(), 2), ('back\\slash', now(), 3)`);
+    await ds.query(`INSERT INTO public.b VALUES ('1', false), ('2', true)`);
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('answers each lookup as loadRows would, quoting keys as data, and skips empty ones', async () => {
+    const hostile = [`o'brien`, `x'); DROP TABLE public.b; --`, `back\\slash`];
+    const [a, none, b] = await ds.transaction((m) =>
+      loadRowsTogether(m, [
+        { table: 'public.a', keyColumn: 'id', keys: hostile },
+        { table: 'public.a', keyColumn: 'id', keys: [] },
+        { table: 'public.b', keyColumn: 'id', keys: ['1', '2'], where: 'AND NOT gone' },
+      ]),
+    );
+    const expected = await ds.transaction((m) => loadRows<Record<string, unknown>>(m, 'public.a', 'id', hostile));
+    expect(a).toEqual(expected);
+    expect(a!.map((r) => r['id']).sort()).toEqual([`back\\slash`, `o'brien`]);
+    expect(a!.find((r) => r['id'] === `o'brien`)!['at']).toEqual(new Date('2026-01-01T00:00:00Z'));
+    expect(none).toEqual([]);
+    expect(b).toEqual([{ id: '1', gone: false }]);
+    expect(await ds.query(`SELECT count(*)::int AS n FROM public.b`)).toEqual([{ n: 2 }]);
+  });
+
+  it('works outside a transaction too', async () => {
+    const [a] = await loadRowsTogether(ds.manager, [{ table: 'public.a', keyColumn: 'id', keys: ['x'] }]);
+    expect(a!.map((r) => r['n'])).toEqual([2]);
   });
 });

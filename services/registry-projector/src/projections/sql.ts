@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type pg from 'pg';
+import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+
+const { escapeLiteral } = pg;
 import type { EntityManager } from 'typeorm';
 
 const columnTypes = new Map<string, Map<string, string>>();
@@ -83,6 +85,30 @@ export async function copyRows(manager: EntityManager, table: string, rows: read
   for (const r of rows) lines.push(columns.map((c, i) => copyText((r as Record<string, unknown>)[c], json[i]!)).join('\t'));
   const client = (await manager.queryRunner!.connect()) as pg.PoolClient;
   await pipeline(Readable.from([`${lines.join('\n')}\n`]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+}
+
+export interface RowsByKey {
+  readonly table: string;
+  readonly keyColumn: string;
+  readonly keys: readonly string[];
+  readonly where?: string;
+}
+
+/**
+ * Several loadRows in one round trip: the statements travel together in the simple query protocol, which takes
+ * no bind parameters, so the keys go in as literals quoted by the driver (pg.escapeLiteral). Rows are parsed by the
+ * same type parsers as loadRows'.
+ */
+export async function loadRowsTogether(manager: EntityManager, loads: readonly RowsByKey[]): Promise<Record<string, unknown>[][]> {
+  const wanted = loads.filter((l) => l.keys.length > 0);
+  if (wanted.length === 0) return loads.map(() => []);
+  const statements = wanted.map((l) => `SELECT * FROM ${l.table} WHERE ${l.keyColumn} = ANY (ARRAY[${l.keys.map((k) => escapeLiteral(k)).join(', ')}]::text[]) ${l.where ?? ''}`);
+  // Outside a transaction (no query runner of its own) the manager has no one connection to send them on.
+  if (!manager.queryRunner) return Promise.all(loads.map((l) => loadRows<Record<string, unknown>>(manager, l.table, l.keyColumn, l.keys, l.where)));
+  const client = (await manager.queryRunner.connect()) as pg.PoolClient;
+  const result = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+  const sets = (Array.isArray(result) ? result : [result]).map((r) => r.rows as Record<string, unknown>[]);
+  return loads.map((l) => (l.keys.length > 0 ? sets.shift()! : []));
 }
 
 /** Loads rows by key (one statement); `key` values are text. */

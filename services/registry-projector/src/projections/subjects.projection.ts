@@ -2,7 +2,7 @@ import type { RecordedEvent } from '#event-store';
 import type { ImagingStudyRegistered, MeasurementResult, OutcomeDetails, SubjectEvent } from '#domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
-import { copyRows, isoTime, loadRows, upsertRows } from './sql.js';
+import { copyRows, isoTime, loadRowsTogether, upsertRows } from './sql.js';
 
 type Row = Record<string, unknown>;
 
@@ -156,11 +156,13 @@ export class SubjectsProjection implements Projection {
       else if (e.type === 'RecallRecorded' || e.type === 'AssessmentOutcomeRecorded') screeningIds.add(d['screeningId'] as string);
     }
     const notIn = (ids: Set<string>, own: Set<string>): string[] => [...ids].filter((id) => !own.has(id));
-    // Sequential on purpose: they share the transaction's one connection.
-    const subjectRows = await loadRows<SubjectRecord>(manager, `${schema}.subjects`, 'subject_id', [...subjectIds]);
-    const measurementRows = await loadRows<VersionedRecord>(manager, `${schema}.measurements`, 'measurement_id', notIn(measurementIds, recordedMeasurements), 'AND superseded_at IS NULL');
-    const outcomeRows = await loadRows<VersionedRecord>(manager, `${schema}.outcomes`, 'outcome_id', notIn(outcomeIds, recordedOutcomes), 'AND superseded_at IS NULL');
-    const screeningRows = await loadRows<Row>(manager, `${schema}.screenings`, 'screening_id', notIn(screeningIds, recordedScreenings));
+    // One round trip for the four tables, on the transaction's connection.
+    const [subjectRows, measurementRows, outcomeRows, screeningRows] = (await loadRowsTogether(manager, [
+      { table: `${schema}.subjects`, keyColumn: 'subject_id', keys: [...subjectIds] },
+      { table: `${schema}.measurements`, keyColumn: 'measurement_id', keys: notIn(measurementIds, recordedMeasurements), where: 'AND superseded_at IS NULL' },
+      { table: `${schema}.outcomes`, keyColumn: 'outcome_id', keys: notIn(outcomeIds, recordedOutcomes), where: 'AND superseded_at IS NULL' },
+      { table: `${schema}.screenings`, keyColumn: 'screening_id', keys: notIn(screeningIds, recordedScreenings) },
+    ])) as [SubjectRecord[], VersionedRecord[], VersionedRecord[], Row[]];
     const subjects = new Map(subjectRows.map((r) => [r.subject_id, r]));
     const measurements = new VersionLog<VersionedRecord>('measurement_id');
     measurements.load(measurementRows);

@@ -65,7 +65,7 @@ export class ProjectionRebuilder {
       await this.dataSource.transaction(async (m) => {
         // A rebuild page lost in a crash is simply read again: no need to wait for its WAL flush.
         await m.query(`SET LOCAL synchronous_commit = off`);
-        for (const t of targets) await this.applyToShadow(m, t, page);
+        await this.applyToShadow(m, targets, page);
       });
       done += page.length;
       options.onProgress?.({ done, total });
@@ -117,17 +117,22 @@ export class ProjectionRebuilder {
     });
   }
 
-  private async applyToShadow(m: EntityManager, t: Target, page: readonly RecordedEvent[]): Promise<void> {
+  /** Applies a page to the projections that have not seen it; their rebuild checkpoints move in one statement. */
+  private async applyToShadow(m: EntityManager, targets: readonly Target[], page: readonly RecordedEvent[]): Promise<void> {
     const last = page.at(-1)!.position;
-    if (comparePositions(last, t.position) <= 0) return;
-    const fresh = page.filter((e) => comparePositions(e.position, t.position) > 0 && matchesFilter(t.projection.filter, e));
-    if (fresh.length > 0) await t.projection.apply(fresh, m, { schema: REBUILD_SCHEMA, bulk: true });
-    await m.query(`UPDATE read_model.projection_rebuilds SET commit_position = $2, prepare_position = $3, updated_at = now() WHERE name = $1`, [
-      t.projection.name,
+    const moving = targets.filter((t) => comparePositions(last, t.position) > 0);
+    if (moving.length === 0) return;
+    for (const t of moving) {
+      const fresh = page.filter((e) => comparePositions(e.position, t.position) > 0 && matchesFilter(t.projection.filter, e));
+      if (fresh.length > 0) await t.projection.apply(fresh, m, { schema: REBUILD_SCHEMA, bulk: true });
+    }
+    await m.query(`UPDATE read_model.projection_rebuilds SET commit_position = $2, prepare_position = $3, updated_at = now() WHERE name = ANY ($1::text[])`, [
+      moving.map((t) => t.projection.name),
       ...positionParams(last),
     ]);
-    t.position = last;
+    for (const t of moving) t.position = last;
   }
+
 
   /** Applies the last events and swaps the new version in, in one transaction; returns the events applied here. */
   private async swap(t: Target, batchSize: number): Promise<number> {
@@ -140,7 +145,7 @@ export class ProjectionRebuilder {
       for (;;) {
         const page = await this.log.readPage(t.position, batchSize);
         if (page.length === 0) break;
-        await this.applyToShadow(m, t, page);
+        await this.applyToShadow(m, [t], page);
         applied += page.length;
         if (page.length < batchSize) break;
       }
