@@ -212,6 +212,8 @@ export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQu
       this.dataSource,
       `WITH page AS (${pageSql}) SELECT m.*, ${columns} FROM page m ${SUBJECT_OF_ROW} ORDER BY m.position`,
       w.params,
+      // Prepared only with a named column list (readModelQuery): the outer m.* is the page's own columns then.
+      { prepare: q.columns !== null },
     );
     return toConnection(rows, first, toMeasurementView, async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
   }

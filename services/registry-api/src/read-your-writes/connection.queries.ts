@@ -122,12 +122,17 @@ export function preparedName(text: string): string | undefined {
   return name;
 }
 
-/** One statement on a connection of the DataSource's pool, prepared once per connection, timestamps as ISO strings. */
-export async function readModelQuery<T>(ds: DataSource, text: string, values: readonly unknown[] = []): Promise<T[]> {
+/**
+ * One statement on a connection of the DataSource's pool, timestamps as ISO strings. With `prepare`, each
+ * connection parses and plans it once. Only for statements that name their columns: a prepared `SELECT *` whose
+ * table gains a column under a running API fails on that connection ("cached plan must not change result type").
+ */
+export async function readModelQuery<T>(ds: DataSource, text: string, values: readonly unknown[] = [], options: { prepare?: boolean } = {}): Promise<T[]> {
   const runner = ds.createQueryRunner();
   try {
     const client = (await runner.connect()) as pg.PoolClient;
-    return (await client.query<T & pg.QueryResultRow>({ name: preparedName(text), text, values: [...values], types: READ_MODEL_TYPES })).rows;
+    const name = options.prepare ? preparedName(text) : undefined;
+    return (await client.query<T & pg.QueryResultRow>({ name, text, values: [...values], types: READ_MODEL_TYPES })).rows;
   } finally {
     await runner.release();
   }
