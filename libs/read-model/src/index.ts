@@ -43,3 +43,5 @@ export const readModelEntities: (new () => object)[] = [
   PseudonymKey,
   ErasedSubject,
 ];
+export * from './sql/multi-statement.util.js';
+export * from './sql/iso-time.util.js';

@@ -1,3 +1,4 @@
+import { isoString } from '#read-model';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 /** 64-bit positions travel as decimal strings: GraphQL's Int is 32-bit and JSON numbers lose precision. */
@@ -13,13 +14,11 @@ function parsePosition(v: unknown): bigint {
   throw new GraphQLError('GlobalPosition must be a non-negative integer as a decimal string', { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
-  // Read models hand over Dates or strings already in toISOString() form: those go out as they are, without a parse.
-  serialize: (v) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? (CANONICAL.test(v) ? v : new Date(v).toISOString()) : null),
+  serialize: (v) => (v instanceof Date || typeof v === 'string' ? isoString(v) : null),
   parseValue: (v) => parseDate(v),
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });

@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { iso, readModelQueries } from '../read-your-writes/connection.queries.js';
+import { textArrayLiteral } from '#read-model';
+import { iso } from '../read-your-writes/connection.queries.js';
+import { readModelQueries } from '../read-your-writes/read-model.sql.js';
 import { SUBJECT_OF_ROW, toMeasurementView, type MeasurementRecord } from '../measurements/measurements.queries.js';
 
 export interface TimelineEntry {
@@ -30,7 +32,7 @@ const KIND_ORDER: Record<TimelineEntry['kind'], number> = { MILESTONE: 0, IMAGIN
  */
 export function timelineStatements(ids: readonly string[], asOf: Date | null): string[] {
   const at = asOf?.toISOString() ?? null;
-  const idList = ids.length ? `ARRAY[${ids.map((id) => pg.escapeLiteral(id)).join(', ')}]::text[]` : `'{}'::text[]`;
+  const idList = textArrayLiteral(ids);
   const atLit = at ? `${pg.escapeLiteral(at)}::timestamptz` : '';
   const recordedBy = (col: string): string => (at ? `AND ${col} <= ${atLit}` : '');
   const versionAt = at ? `AND m.version_recorded_at <= ${atLit} AND (m.superseded_at IS NULL OR m.superseded_at > ${atLit})` : 'AND m.superseded_at IS NULL';

@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import { queryTogether, textArrayLiteral } from '#read-model';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-
-const { escapeLiteral } = pg;
 import type { EntityManager } from 'typeorm';
 
 const columnTypes = new Map<string, Map<string, string>>();
@@ -94,20 +93,14 @@ export interface RowsByKey {
   readonly where?: string;
 }
 
-/**
- * Several loadRows in one round trip: the statements travel together in the simple query protocol, which takes
- * no bind parameters, so the keys go in as literals quoted by the driver (pg.escapeLiteral). Rows are parsed by the
- * same type parsers as loadRows'.
- */
+/** Several loadRows in one round trip (queryTogether, keys as quoted literals), rows parsed as loadRows parses them. */
 export async function loadRowsTogether(manager: EntityManager, loads: readonly RowsByKey[]): Promise<Record<string, unknown>[][]> {
   const wanted = loads.filter((l) => l.keys.length > 0);
   if (wanted.length === 0) return loads.map(() => []);
-  const statements = wanted.map((l) => `SELECT * FROM ${l.table} WHERE ${l.keyColumn} = ANY (ARRAY[${l.keys.map((k) => escapeLiteral(k)).join(', ')}]::text[]) ${l.where ?? ''}`);
+  const statements = wanted.map((l) => `SELECT * FROM ${l.table} WHERE ${l.keyColumn} = ANY (${textArrayLiteral(l.keys)}) ${l.where ?? ''}`);
   // Outside a transaction (no query runner of its own) the manager has no one connection to send them on.
   if (!manager.queryRunner) return Promise.all(loads.map((l) => loadRows<Record<string, unknown>>(manager, l.table, l.keyColumn, l.keys, l.where)));
-  const client = (await manager.queryRunner.connect()) as pg.PoolClient;
-  const result = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
-  const sets = (Array.isArray(result) ? result : [result]).map((r) => r.rows as Record<string, unknown>[]);
+  const sets = await queryTogether((await manager.queryRunner.connect()) as pg.PoolClient, statements);
   return loads.map((l) => (l.keys.length > 0 ? sets.shift()! : []));
 }
 
@@ -117,11 +110,5 @@ export async function loadRows<T>(manager: EntityManager, table: string, keyColu
   return (await manager.query(`SELECT * FROM ${table} WHERE ${keyColumn} = ANY ($1::text[]) ${where}`, [keys])) as T[];
 }
 
-/** Dates travel as ISO strings; date-only values ('2026-01-31') are read as UTC midnight, never in the session's time zone. */
-export function isoTime(value: string | Date): string {
-  // Event payloads mostly carry toISOString()'s own form already: no need to parse and print it again.
-  if (typeof value === 'string' && CANONICAL_ISO.test(value)) return value;
-  return (value instanceof Date ? value : new Date(value)).toISOString();
-}
-
-const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Dates travel as ISO strings (isoString: canonical ones untouched, date-only values as UTC midnight). */
+export { isoString as isoTime } from '#read-model';

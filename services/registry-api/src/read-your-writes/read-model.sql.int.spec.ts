@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { readModelQuery } from './connection.queries.js';
+import { readModelQuery } from './read-model.sql.js';
 
 describe('readModelQuery on PostgreSQL', () => {
   let db: TestDatabase;

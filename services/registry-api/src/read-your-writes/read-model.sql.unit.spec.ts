@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { iso, isoFromPg, preparedName } from './connection.queries.js';
+import { iso } from './connection.queries.js';
+import { isoFromPg, preparedName } from './read-model.sql.js';
 
 describe('isoFromPg (timestamptz text → the API form)', () => {
   const viaDate = (text: string): string => (pg.types.getTypeParser(1184, 'text')(text) as Date).toISOString();
