@@ -1,5 +1,6 @@
 import { Args, Context, Info, Query, Resolver } from '@nestjs/graphql';
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { fieldsOfResolvedField, selectedFields, type SelectedField } from '../graphql/selection.util.js';
 import { QueryBus } from '@nestjs/cqrs';
 import { Authorize } from '../auth/authorize.decorator.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
@@ -29,22 +30,13 @@ export class MeasurementsQueryResolver {
   }
 }
 
-/** Names of the Measurement fields selected under `nodes` and `edges { node }`, through fragments. */
+/** Names of the Measurement fields selected under `nodes` and `edges { node }`. */
 function measurementFieldsSelected(info: GraphQLResolveInfo): Set<string> {
   const names = new Set<string>();
-  const fieldsOf = (set: SelectionSetNode | undefined, visit: (name: string, sub: SelectionSetNode | undefined) => void): void => {
-    for (const s of set?.selections ?? []) {
-      if (s.kind === Kind.FIELD) visit(s.name.value, s.selectionSet);
-      else if (s.kind === Kind.INLINE_FRAGMENT) fieldsOf(s.selectionSet, visit);
-      else fieldsOf(info.fragments[s.name.value]?.selectionSet, visit);
-    }
-  };
-  const collect = (set: SelectionSetNode | undefined): void => fieldsOf(set, (name) => names.add(name));
-  for (const node of info.fieldNodes) {
-    fieldsOf(node.selectionSet, (name, sub) => {
-      if (name === 'nodes') collect(sub);
-      else if (name === 'edges') fieldsOf(sub, (inner, nodeSet) => inner === 'node' && collect(nodeSet));
-    });
+  const add = (f: SelectedField): void => void selectedFields(info, f.selectionSet).forEach((g) => names.add(g.name));
+  for (const f of fieldsOfResolvedField(info)) {
+    if (f.name === 'nodes') add(f);
+    else if (f.name === 'edges') selectedFields(info, f.selectionSet).filter((e) => e.name === 'node').forEach(add);
   }
   return names;
 }

@@ -1,5 +1,6 @@
 import { Args, Context, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { fieldsOfResolvedField } from '../graphql/selection.util.js';
 import { QueryBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Authorize } from '../auth/authorize.decorator.js';
@@ -27,7 +28,7 @@ export class SubjectsQueryResolver {
     @Context() ctx: GraphqlContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return this.queries.execute(new GetSubjectQuery(verifiedActor(ctx), id, consistentWith ?? null, asOf ?? null, selectsTimeline(info)));
+    return this.queries.execute(new GetSubjectQuery(verifiedActor(ctx), id, consistentWith ?? null, asOf ?? null, fieldsOfResolvedField(info).some((f) => f.name === 'timeline')));
   }
 
   @Query('subjects')
@@ -47,13 +48,4 @@ export class SubjectsQueryResolver {
     if (subject.timeline) return subject.timeline;
     return requestScoped(ctx, 'timeline', () => new TimelineLoaders(this.dataSource)).for(subject.asOf).load(subject.id);
   }
-}
-
-/** Whether the subject's selection asks for its timeline (directly or through fragments). */
-function selectsTimeline(info: GraphQLResolveInfo): boolean {
-  const within = (set: SelectionSetNode | undefined): boolean =>
-    (set?.selections ?? []).some((s) =>
-      s.kind === Kind.FIELD ? s.name.value === 'timeline' : s.kind === Kind.INLINE_FRAGMENT ? within(s.selectionSet) : within(info.fragments[s.name.value]?.selectionSet),
-    );
-  return info.fieldNodes.some((n) => within(n.selectionSet));
 }
