@@ -41,23 +41,41 @@ export function variablesHash(variables: unknown, key: Buffer): string {
   return createHmac('sha256', key).update(text).digest('hex');
 }
 
-/** One row in audit.access_log; awaited by callers so that an operation whose access cannot be logged does not run. */
+/** One row in audit.access_log, committed before it returns; awaited by callers so that an access that cannot be logged does not happen. */
 export async function recordAccess(query: Query, r: AccessRecord, hashKey: Buffer): Promise<void> {
-  await query(
-    `INSERT INTO audit.access_log (actor_id, actor_role, channel, operation_type, operation_name, root_fields, trial_ids, programme_ids, variables_hash, correlation_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [r.actorId, r.actorRole, r.channel, r.operationType, r.operationName?.slice(0, 200) ?? null, r.rootFields.slice(0, 50), r.trialIds.slice(0, 100), r.programmeIds.slice(0, 100), variablesHash(r.variables, hashKey), r.correlationId],
-  );
+  await insertAccessRows(query, [accessRow(r, hashKey)], { waitForFlush: true });
+}
+
+/** The columns of one access, bounded so that a hostile request cannot make its own log row huge. */
+function accessRow(r: AccessRecord, hashKey: Buffer): Record<string, unknown> {
+  return {
+    actor_id: r.actorId, actor_role: r.actorRole, channel: r.channel, operation_type: r.operationType, operation_name: r.operationName?.slice(0, 200) ?? null,
+    root_fields: r.rootFields.slice(0, 50), trial_ids: r.trialIds.slice(0, 100), programme_ids: r.programmeIds.slice(0, 100),
+    variables_hash: variablesHash(r.variables, hashKey), correlation_id: r.correlationId,
+  };
 }
 
 const COLUMNS = 'actor_id, actor_role, channel, operation_type, operation_name, root_fields, trial_ids, programme_ids, variables_hash, correlation_id';
 
 /**
+ * Rows in one statement. Without `waitForFlush` the commit does not wait for the WAL flush (set_config(..., true)
+ * is SET LOCAL of the statement's own implicit transaction): an OS crash can lose the last fraction of a second of
+ * such rows; a PostgreSQL crash alone cannot.
+ */
+async function insertAccessRows(query: Query, rows: readonly Record<string, unknown>[], { waitForFlush }: { waitForFlush: boolean }): Promise<void> {
+  await query(
+    `INSERT INTO audit.access_log (${COLUMNS})
+     SELECT ${COLUMNS} FROM json_populate_recordset(null::audit.access_log, $1::json)
+     ${waitForFlush ? '' : `CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`}`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/**
  * Rows of many concurrent operations in one statement and one round trip (the per-request transaction used to be
- * four, and the largest cost of a small query). Every caller still waits for its own row's commit, and a failed
- * write fails every operation of the batch, so nothing runs unlogged.
- * The commit does not wait for the WAL flush (set_config(..., true) is SET LOCAL of the statement's own implicit
- * transaction): an OS crash can lose the last fraction of a second of access rows; a PostgreSQL crash alone cannot.
+ * four, and the largest cost of a small query), committed without waiting for the WAL flush (insertAccessRows).
+ * Every caller still waits for its own row's commit, and a failed write fails every operation of the batch, so
+ * nothing runs unlogged.
  */
 export class AccessLogBatcher {
   private pending: { row: Record<string, unknown>; resolve: () => void; reject: (err: unknown) => void }[] = [];
@@ -69,11 +87,7 @@ export class AccessLogBatcher {
   ) {}
 
   record(r: AccessRecord): Promise<void> {
-    const row = {
-      actor_id: r.actorId, actor_role: r.actorRole, channel: r.channel, operation_type: r.operationType, operation_name: r.operationName?.slice(0, 200) ?? null,
-      root_fields: r.rootFields.slice(0, 50), trial_ids: r.trialIds.slice(0, 100), programme_ids: r.programmeIds.slice(0, 100),
-      variables_hash: variablesHash(r.variables, this.hashKey), correlation_id: r.correlationId,
-    };
+    const row = accessRow(r, this.hashKey);
     return new Promise<void>((resolve, reject) => {
       // Operations that arrive in the same turn of the event loop share the next statement.
       if (this.pending.push({ row, resolve, reject }) === 1) setImmediate(() => void this.flush());
@@ -86,12 +100,7 @@ export class AccessLogBatcher {
     if (batch.length === 0) return;
     this.pending = [];
     try {
-      await this.query(
-        `INSERT INTO audit.access_log (${COLUMNS})
-         SELECT ${COLUMNS} FROM json_populate_recordset(null::audit.access_log, $1::json)
-          CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`,
-        [JSON.stringify(batch.map((b) => b.row))],
-      );
+      await insertAccessRows(this.query, batch.map((b) => b.row), { waitForFlush: false });
       for (const b of batch) b.resolve();
     } catch (err) {
       for (const b of batch) b.reject(err);
@@ -124,32 +133,24 @@ export function scopeIdsOf(document: DocumentNode | undefined, variables: unknow
     }
   };
   walk(variables, 0);
-  if (document) {
-    const named = literalScopeIds(document);
-    named.trials.forEach((t) => trials.add(t));
-    named.programmes.forEach((p) => programmes.add(p));
-  }
+  if (document) for (const [key, value] of literalArguments(document)) add(key, value);
   return { trialIds: [...trials], programmeIds: [...programmes] };
 }
 
 // Apollo hands over the same parsed document for every request with the same text: walk each one once.
-const literalScopes = new WeakMap<DocumentNode, { trials: string[]; programmes: string[] }>();
+const literalArgumentsOf = new WeakMap<DocumentNode, readonly (readonly [string, unknown])[]>();
 
-function literalScopeIds(document: DocumentNode): { trials: string[]; programmes: string[] } {
-  let found = literalScopes.get(document);
+/** Every argument and input field of the document written as a string literal (or a list of them), by name. */
+function literalArguments(document: DocumentNode): readonly (readonly [string, unknown])[] {
+  let found = literalArgumentsOf.get(document);
   if (!found) {
-    const { trialIds, programmeIds } = scopeIdsOfLiterals(document);
-    literalScopes.set(document, (found = { trials: trialIds, programmes: programmeIds }));
+    const literal = (v: ValueNode): unknown => (v.kind === Kind.STRING ? v.value : v.kind === Kind.LIST ? v.values.map(literal) : undefined);
+    const pairs: [string, unknown][] = [];
+    visit(document, {
+      Argument: (n) => void pairs.push([n.name.value, literal(n.value)]),
+      ObjectField: (n) => void pairs.push([n.name.value, literal(n.value)]),
+    });
+    literalArgumentsOf.set(document, (found = pairs));
   }
   return found;
-}
-
-function scopeIdsOfLiterals(document: DocumentNode): { trialIds: string[]; programmeIds: string[] } {
-  const literal = (v: ValueNode): unknown => (v.kind === Kind.STRING ? v.value : v.kind === Kind.LIST ? v.values.map(literal) : undefined);
-  const values: [string, unknown][] = [];
-  visit(document, {
-    Argument: (n) => void values.push([n.name.value, literal(n.value)]),
-    ObjectField: (n) => void values.push([n.name.value, literal(n.value)]),
-  });
-  return scopeIdsOf(undefined, values.map(([k, v]) => ({ [k]: v })));
 }

@@ -194,16 +194,16 @@ export class GetSubjectHandler implements IQueryHandler<GetSubjectQuery, Subject
     await this.ryw.waitFor(consistentWith, READS.subjects);
     // With its timeline selected and no asOf, one round trip reads both (the timeline is kept only if the row is visible).
     const prefetched = withTimeline && !asOf ? await loadSubjectWithTimeline(this.dataSource, id) : null;
-    const [row] = prefetched
-      ? (prefetched.row ? [prefetched.row as unknown as SubjectRecord] : [])
-      : ((await this.dataSource.query(`SELECT * FROM read_model.subjects WHERE subject_id = $1`, [id])) as SubjectRecord[]);
+    const row = prefetched
+      ? (prefetched.row as SubjectRecord | undefined)
+      : ((await this.dataSource.query(`SELECT * FROM read_model.subjects WHERE subject_id = $1`, [id])) as SubjectRecord[])[0];
     // Missing and out of scope look the same to a confined actor.
     if (!row) {
       if (isConfined(actor)) throw forbidden();
       return null;
     }
     if (!subjectVisible(actor, row)) throw forbidden();
-    if (!asOf) return prefetched ? { ...toSubjectView(row), timeline: prefetched.timeline } : toSubjectView(row);
+    if (!asOf) return { ...toSubjectView(row), timeline: prefetched?.timeline };
     const events = await this.store.readStream(`subject-${id}`);
     const then = subjectAsOf(row, events as never, asOf);
     return then ? toSubjectView(then, asOf) : null;
