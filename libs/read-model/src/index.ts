@@ -45,3 +45,5 @@ export const readModelEntities: (new () => object)[] = [
 ];
 export * from './sql/multi-statement.util.js';
 export * from './sql/iso-time.util.js';
+export type * from './catalogue/catalogue.records.js';
+export type * from './trials/trial.records.js';

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { iso } from '../read-your-writes/connection.queries.js';
-import { toAlgorithmView, type AlgorithmRecord, type AlgorithmView } from './catalogue.queries.js';
+import type { AlgorithmRecord } from '#read-model';
+import { toAlgorithmView, type AlgorithmView } from './catalogue.queries.js';
 
 export interface BiomarkerVersionView {
   version: number;

@@ -1,23 +1,8 @@
+import type { AlgorithmRecord, BiomarkerRecord } from '#read-model';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-your-writes/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
-
-export interface AlgorithmRecord {
-  algorithm_version_id: string;
-  manufacturer: string;
-  name: string;
-  version: string;
-  intended_use: string;
-  regulatory: { status: string; ceClass: string | null; udiDi: string | null; clearanceNumber: string | null };
-  biomarker_ids: string[];
-  predecessor_id: string | null;
-  lineage: string[];
-  status: string;
-  status_reason: string | null;
-  registered_at: Date;
-  position: string;
-}
 
 export function toAlgorithmView(r: AlgorithmRecord) {
   return {
@@ -39,26 +24,6 @@ export function toAlgorithmView(r: AlgorithmRecord) {
   };
 }
 export type AlgorithmView = ReturnType<typeof toAlgorithmView>;
-
-interface BiomarkerRecord {
-  biomarker_id: string;
-  code: string;
-  name: string;
-  description: string | null;
-  modality: string;
-  body_site: string | null;
-  value_kind: string;
-  unit: string | null;
-  plausible_min: number | null;
-  plausible_max: number | null;
-  categories: string[] | null;
-  repeatability_wcv: number | null;
-  version: number;
-  status: string;
-  retired_reason: string | null;
-  defined_at: Date;
-  position: string;
-}
 
 function toBiomarkerView(r: BiomarkerRecord) {
   return {

@@ -1,3 +1,4 @@
+import type { TrialRecord } from '#read-model';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store';
@@ -45,25 +46,6 @@ export interface TrialView {
   /** Arms and sites folded from the stream when answering asOf; loaded by DataLoader otherwise. */
   foldedArms?: TrialArmView[];
   foldedSites?: TrialSiteView[];
-}
-
-interface TrialRecord {
-  trial_id: string;
-  title: string;
-  phase: string;
-  sponsor: string;
-  primary_endpoint: string;
-  identifiers: unknown;
-  status: string;
-  locked: boolean;
-  lock_reason: string | null;
-  locked_at: Date | null;
-  schedule_version: number | null;
-  schedule: unknown;
-  registered_at: Date;
-  position: string;
-  last_revision: string;
-  updated_at: Date;
 }
 
 function toTrialView(r: TrialRecord, siteScope: 'all' | readonly string[]): TrialView {

@@ -1,48 +1,9 @@
+import type { AlgorithmRecord, BiomarkerRecord } from '#read-model';
 import type { RecordedEvent } from '#event-store';
 import type { AlgorithmEvent, BiomarkerEvent, BiomarkerSpec } from '#domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
 import { isoTime, loadRows, upsertRows } from './sql.js';
-
-interface BiomarkerRecord {
-  biomarker_id: string;
-  code: string;
-  name: string;
-  description: string | null;
-  modality: string;
-  body_site: string | null;
-  value_kind: string;
-  unit: string | null;
-  plausible_min: number | null;
-  plausible_max: number | null;
-  categories: string[] | null;
-  repeatability_wcv: number | null;
-  version: number;
-  status: string;
-  retired_reason: string | null;
-  defined_at: string;
-  position: string;
-  last_revision: string;
-  updated_at: string;
-}
-
-interface AlgorithmRecord {
-  algorithm_version_id: string;
-  manufacturer: string;
-  name: string;
-  version: string;
-  intended_use: string;
-  regulatory: unknown;
-  biomarker_ids: string[];
-  predecessor_id: string | null;
-  lineage: string[];
-  status: string;
-  status_reason: string | null;
-  registered_at: string;
-  position: string;
-  last_revision: string;
-  updated_at: string;
-}
 
 const BIOMARKER_COLUMNS = [
   'biomarker_id', 'code', 'name', 'description', 'modality', 'body_site', 'value_kind', 'unit', 'plausible_min', 'plausible_max',
@@ -93,13 +54,13 @@ export class CatalogueProjection implements Projection {
       if (e.type === 'AlgorithmVersionRegistered' && d.predecessorVersionId) algorithmIds.add(d.predecessorVersionId);
     }
     const biomarkers = new Map(
-      (await loadRows<BiomarkerRecord>(manager, `${schema}.biomarkers`, 'biomarker_id', biomarkerIds)).map((r) => [r.biomarker_id, r]),
+      (await loadRows<BiomarkerRecord<string>>(manager, `${schema}.biomarkers`, 'biomarker_id', biomarkerIds)).map((r) => [r.biomarker_id, r]),
     );
     const algorithms = new Map(
-      (await loadRows<AlgorithmRecord>(manager, `${schema}.algorithm_versions`, 'algorithm_version_id', [...algorithmIds])).map((r) => [r.algorithm_version_id, r]),
+      (await loadRows<AlgorithmRecord<string>>(manager, `${schema}.algorithm_versions`, 'algorithm_version_id', [...algorithmIds])).map((r) => [r.algorithm_version_id, r]),
     );
-    const changedBiomarkers = new Map<string, BiomarkerRecord>();
-    const changedAlgorithms = new Map<string, AlgorithmRecord>();
+    const changedBiomarkers = new Map<string, BiomarkerRecord<string>>();
+    const changedAlgorithms = new Map<string, AlgorithmRecord<string>>();
     const versions: object[] = [];
 
     for (const e of relevant) {
@@ -109,7 +70,7 @@ export class CatalogueProjection implements Projection {
         const current = biomarkers.get(id);
         if (current && BigInt(current.last_revision) >= e.revision) continue;
         const ev = { type: e.type, data: e.data } as unknown as BiomarkerEvent;
-        let next: BiomarkerRecord | undefined;
+        let next: BiomarkerRecord<string> | undefined;
         if (ev.type === 'BiomarkerDefined') {
           const d = ev.data;
           next = {
@@ -131,7 +92,7 @@ export class CatalogueProjection implements Projection {
         const current = algorithms.get(id);
         if (current && BigInt(current.last_revision) >= e.revision) continue;
         const ev = { type: e.type, data: e.data } as unknown as AlgorithmEvent;
-        let next: AlgorithmRecord | undefined;
+        let next: AlgorithmRecord<string> | undefined;
         if (ev.type === 'AlgorithmVersionRegistered') {
           const d = ev.data;
           const predecessor = d.predecessorVersionId ? algorithms.get(d.predecessorVersionId) : undefined;

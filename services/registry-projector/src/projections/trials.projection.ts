@@ -1,27 +1,9 @@
+import type { TrialRecord } from '#read-model';
 import type { RecordedEvent } from '#event-store';
 import type { TrialEvent } from '#domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
 import { isoTime, loadRows, upsertRows } from './sql.js';
-
-interface TrialRecord {
-  trial_id: string;
-  title: string;
-  phase: string;
-  sponsor: string;
-  primary_endpoint: string;
-  identifiers: unknown;
-  status: string;
-  locked: boolean;
-  lock_reason: string | null;
-  locked_at: string | null;
-  schedule_version: number | null;
-  schedule: unknown;
-  registered_at: string;
-  position: string;
-  last_revision: string;
-  updated_at: string;
-}
 
 interface SiteRecord {
   trial_id: string;
@@ -56,11 +38,11 @@ export class TrialsProjection implements Projection {
     const relevant = events.filter((e) => e.streamId.startsWith('trial-'));
     if (relevant.length === 0) return;
     const ids = [...new Set(relevant.map((e) => (e.data as { trialId: string }).trialId))];
-    const trials = new Map((await loadRows<TrialRecord>(manager, `${schema}.trials`, 'trial_id', ids)).map((r) => [r.trial_id, r]));
+    const trials = new Map((await loadRows<TrialRecord<string>>(manager, `${schema}.trials`, 'trial_id', ids)).map((r) => [r.trial_id, r]));
     const sites = new Map(
       (await loadRows<SiteRecord>(manager, `${schema}.trial_sites`, 'trial_id', ids)).map((r) => [`${r.trial_id}\u0000${r.site_id}`, r]),
     );
-    const changedTrials = new Map<string, TrialRecord>();
+    const changedTrials = new Map<string, TrialRecord<string>>();
     const changedSites = new Map<string, SiteRecord>();
     const arms: object[] = [];
 
@@ -71,7 +53,7 @@ export class TrialsProjection implements Projection {
       if (current && BigInt(current.last_revision) >= e.revision) continue;
       const at = isoTime(e.recordedAt);
       const position = e.position.prepare.toString();
-      let next: TrialRecord | undefined = current;
+      let next: TrialRecord<string> | undefined = current;
       switch (ev.type) {
         case 'TrialRegistered': {
           const d = ev.data;
