@@ -176,6 +176,32 @@ describe('read-model queries over HTTP', () => {
     expect(timeline.data.subject.timeline.find((e: any) => e.measurement?.id === c!.measurement_id).measurement.value).toBe(c!.before_value);
   });
 
+  it("shows and filters a measurement's arm only as of when the subject's randomisation was recorded", async () => {
+    // A subject randomised after the baseline scan: the baseline's rows existed before the arm did.
+    const [late] = (await ds.query(`
+      SELECT s.subject_id, s.arm_code, s.randomised_recorded_at FROM read_model.subjects s
+       WHERE EXISTS (SELECT 1 FROM read_model.measurements m WHERE m.subject_id = s.subject_id AND m.recorded_at < s.randomised_recorded_at) LIMIT 1`)) as {
+      subject_id: string; arm_code: string; randomised_recorded_at: Date;
+    }[];
+    const before = new Date(late!.randomised_recorded_at.getTime() - 1).toISOString();
+    const q = `query($f: MeasurementFilter, $asOf: DateTime) { measurements(filter: $f, asOf: $asOf, first: 100) { totalCount nodes { armCode siteId } } }`;
+    const then = await gql(q, { f: { subjectId: late!.subject_id }, asOf: before });
+    expect(then.errors).toBeUndefined();
+    expect(then.data.measurements.nodes.length).toBeGreaterThan(0);
+    for (const n of then.data.measurements.nodes) expect(n.armCode).toBeNull();
+    const filteredThen = await gql(q, { f: { subjectId: late!.subject_id, armCode: late!.arm_code }, asOf: before });
+    expect(filteredThen.data.measurements).toEqual({ totalCount: 0, nodes: [] });
+    const at = await gql(q, { f: { subjectId: late!.subject_id, armCode: late!.arm_code }, asOf: late!.randomised_recorded_at.toISOString() });
+    expect(at.data.measurements.totalCount).toBe(then.data.measurements.totalCount);
+    const now = await gql(q, { f: { subjectId: late!.subject_id, armCode: late!.arm_code } });
+    expect(now.data.measurements.totalCount).toBeGreaterThan(then.data.measurements.totalCount);
+    for (const n of now.data.measurements.nodes) expect(n.armCode).toBe(late!.arm_code);
+    const timeline = await gql(`query($id: ID!, $asOf: DateTime) { subject(id: $id, asOf: $asOf) { timeline { measurement { armCode } } } }`, { id: late!.subject_id, asOf: before });
+    const arms = timeline.data.subject.timeline.filter((e: any) => e.measurement).map((e: any) => e.measurement.armCode);
+    expect(arms.length).toBe(then.data.measurements.totalCount);
+    expect(new Set(arms)).toEqual(new Set([null]));
+  });
+
   it('answers trial(asOf): the trial and its enrolment as recorded by then, nothing before its registration', async () => {
     const trialId = synthetic.trialIds[0]!;
     const events = await store.readStream(`trial-${trialId}`);
@@ -227,7 +253,8 @@ describe('read-model queries over HTTP', () => {
       { measurements(first: 30, includeRetracted: true) { edges { node { id ...F } } nodes { ... on Measurement { armCode lesion { trackingUid } } } } }`);
     expect(narrow.errors).toBeUndefined();
     const page = statements.find((s) => s.includes('FROM read_model.measurements m'))!;
-    expect(page).toMatch(/SELECT m\.position, m\.subject_id, m\.measurement_id, m\.value, m\.unit, m\.occurred_at, m\.lesion_tracking_uid/);
+    expect(page).toMatch(/SELECT m\.position, m\.subject_id, m\.measurement_id, m\.value, m\.unit, m\.occurred_at, m\.arm_code, m\.lesion_tracking_uid/);
+    expect(page).not.toContain('read_model.subjects');
     expect(page).not.toContain('SELECT m.* FROM read_model.measurements');
     full.data.measurements.nodes.forEach((n: any, i: number) => {
       expect(narrow.data.measurements.edges[i].node).toEqual({ id: n.id, value: n.value, unit: n.unit, when: n.occurredAt });

@@ -93,10 +93,11 @@ export async function fillAnalytics(query: Query, o: FillOptions): Promise<FillI
   await query(
     `INSERT INTO read_model.measurements (measurement_id, version, position, subject_id, trial_id, programme_id, biomarker_id, biomarker_version, value_kind, value, unit,
             original_value, original_unit, study_instance_uid, time_point, method, algorithm_version_id, reader_id, occurred_at, recorded_at, version_recorded_at,
-            superseded_at, correction_count, retracted)
+            superseded_at, correction_count, retracted, arm_code, subject_site_id)
      SELECT $1 || '-M' || i, 0, $3 + i, $1 || '-S' || i, $2, NULL, $4, 1, 'quantitative', v, 'cm2', v, 'cm2', '1.2.826.0.1.' || i, 'baseline',
             CASE WHEN i % 2 = 0 THEN 'ai' ELSE 'manual' END, CASE WHEN i % 2 = 0 THEN $5 END, CASE WHEN i % 2 = 1 THEN 'reader-' || (i % 3) END,
-            index_date, index_date, index_date, NULL, CASE WHEN i % 2 = 0 AND i % 7 = 0 THEN 1 ELSE 0 END, false
+            index_date, index_date, index_date, NULL, CASE WHEN i % 2 = 0 AND i % 7 = 0 THEN 1 ELSE 0 END, false,
+            CASE WHEN i % 2 = 0 THEN 'A' ELSE 'B' END, 'SITE-' || (i % 5)
        FROM gen_subjects`,
     [p, ids.trialId, base + 10 + o.subjects, ids.biomarkerId, ids.algorithmV2],
   );

@@ -95,6 +95,10 @@ export class MeasurementRow {
   @Column('boolean') retracted!: boolean;
   @Column('text', { name: 'change_reason', nullable: true }) changeReason!: string | null;
   @Column('text', { nullable: true }) adjudication!: string | null;
+  // The subject's current arm, site and randomisation time, copied onto every row (see MeasurementSubjectColumns).
+  @Column('text', { name: 'arm_code', nullable: true }) armCode!: string | null;
+  @Column('text', { name: 'subject_site_id', nullable: true }) subjectSiteId!: string | null;
+  @Column('timestamptz', { name: 'randomised_recorded_at', nullable: true }) randomisedRecordedAt!: Date | null;
 }
 
 /** Outcomes, versioned like measurements. */

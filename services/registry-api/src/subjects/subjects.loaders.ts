@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { textArrayLiteral } from '#read-model';
 import { iso } from '../read-your-writes/connection.queries.js';
 import { readModelQueries } from '../read-your-writes/read-model.sql.js';
-import { SUBJECT_OF_ROW, toMeasurementView, type MeasurementRecord } from '../measurements/measurements.queries.js';
+import { measurementSelectList, toMeasurementView, versionAt, type MeasurementRecord } from '../measurements/measurements.queries.js';
 
 export interface TimelineEntry {
   kind: 'MILESTONE' | 'IMAGING_STUDY' | 'MEASUREMENT' | 'OUTCOME' | 'SCREENING';
@@ -35,14 +35,12 @@ export function timelineStatements(ids: readonly string[], asOf: Date | null): s
   const idList = textArrayLiteral(ids);
   const atLit = at ? `${pg.escapeLiteral(at)}::timestamptz` : '';
   const recordedBy = (col: string): string => (at ? `AND ${col} <= ${atLit}` : '');
-  const versionAt = at ? `AND m.version_recorded_at <= ${atLit} AND (m.superseded_at IS NULL OR m.superseded_at > ${atLit})` : 'AND m.superseded_at IS NULL';
+  const current = `AND ${versionAt(at ? atLit : null)}`;
   return [
     `SELECT * FROM read_model.subject_milestones WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
     `SELECT * FROM read_model.imaging_studies WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
-    `SELECT m.*, ${at ? `CASE WHEN s.randomised_recorded_at <= ${atLit} THEN s.arm_code END AS arm_code` : 's.arm_code'}, s.site_id AS subject_site_id
-       FROM read_model.measurements m ${SUBJECT_OF_ROW}
-      WHERE m.subject_id = ANY (${idList}) ${versionAt}`,
-    `SELECT * FROM read_model.outcomes m WHERE subject_id = ANY (${idList}) ${versionAt}`,
+    `SELECT ${measurementSelectList(null, at ? atLit : null)} FROM read_model.measurements m WHERE m.subject_id = ANY (${idList}) ${current}`,
+    `SELECT * FROM read_model.outcomes m WHERE subject_id = ANY (${idList}) ${current}`,
     `SELECT * FROM read_model.screenings WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
   ];
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PostgresEventStore } from '#event-store';
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore, type JsonObject } from '#event-store';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
@@ -60,6 +61,18 @@ describe('read-model projections', () => {
     expect(counts!['corrections']).toBe(counts!['corrected']);
     expect(counts!['changes']).toBeGreaterThan(0);
 
+    // Every measurement row carries its subject's arm, site and randomisation time as they are now, also the rows
+    // recorded before the subject was randomised (some subjects are randomised after their baseline scan).
+    const subjectColumnsDrift = `
+      SELECT count(*) FILTER (WHERE (m.arm_code, m.subject_site_id, m.randomised_recorded_at) IS DISTINCT FROM (s.arm_code, s.site_id, s.randomised_recorded_at))::int AS drift,
+             count(*) FILTER (WHERE m.recorded_at < s.randomised_recorded_at)::int AS before_randomisation,
+             count(*) FILTER (WHERE m.arm_code IS NOT NULL)::int AS with_arm
+        FROM read_model.measurements m JOIN read_model.subjects s USING (subject_id)`;
+    const [carried] = (await ds.query(subjectColumnsDrift)) as Record<string, number>[];
+    expect(carried!['drift']).toBe(0);
+    expect(carried!['before_randomisation']).toBeGreaterThan(0);
+    expect(carried!['with_arm']).toBe(counts!['versions']);
+
     // A corrected value keeps its original beside it as an older version, closed when the correction was recorded.
     const [corr] = (await ds.query(`
       SELECT e.data->>'measurementId' AS id, (e.data->'result'->>'value')::float AS value, e.recorded_at FROM event_store.events e
@@ -85,8 +98,57 @@ describe('read-model projections', () => {
     await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, { batchSize: 500 });
     const rebuilt = await snapshotReadModel(ds, all);
     expect(rebuilt).toEqual(live);
+    expect(((await ds.query(subjectColumnsDrift)) as Record<string, number>[])[0]!['drift']).toBe(0);
     // The swapped-in tables carry the migrations' index names: entities and schema still agree.
     const pending = await ds.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it("moves a participant's measurement rows, every version, to the site of their latest screening", async () => {
+    const subjectId = randomUUID();
+    const measurementId = randomUUID();
+    const programmeId = registry.programmeId;
+    const screening = (siteId: string, roundId: string) => ({
+      type: 'ScreeningRecorded',
+      data: {
+        subjectId, programmeId, roundId, screeningId: randomUUID(), siteId, modality: 'CT', humanReading: { result: 'negative', readerIds: ['reader-1'] },
+        aiReading: null, occurredAt: '2025-03-01T10:00:00.000Z',
+      },
+    });
+    const measurement = {
+      subjectId, measurementId, trialId: null, programmeId, biomarkerId: registry.biomarkerIds[0]!, biomarkerVersion: 1,
+      result: { kind: 'quantitative', originalValue: 40, originalUnit: 'cm2', value: 40, unit: 'cm2' }, studyInstanceUid: '1.2.3.4', seriesInstanceUid: null,
+      timePoint: 'baseline', lesion: null, method: 'ai', algorithmVersionId: null, readerId: null, plausibilityOverrideReason: null, occurredAt: '2025-03-01T10:00:00.000Z',
+    };
+    const append = async (type: string, data: Record<string, unknown>): Promise<void> => {
+      await store.appendToStream(`subject-${subjectId}`, [{ id: randomUUID(), type, data: data as JsonObject }], { expectedRevision: 'any' });
+    };
+    await append('ParticipantInvited', { subjectId, programmeId, roundId: 'R1', pseudonym: 'P-site-move', occurredAt: '2025-02-01T10:00:00.000Z' });
+    await append('MeasurementRecorded', measurement);
+    const first = screening('SCREEN-A', 'R1');
+    await append(first.type, first.data);
+    await append('MeasurementCorrected', {
+      subjectId, measurementId, result: { ...measurement.result, value: 41, originalValue: 41 }, previousResult: measurement.result, reason: 'Re-segmented',
+      plausibilityOverrideReason: null, correctedAt: '2025-03-02T10:00:00.000Z',
+    });
+    const second = screening('SCREEN-B', 'R2');
+    await append(second.type, second.data);
+
+    // One event per batch: each change meets the rows stored by the batches before it.
+    const log = new PostgresEventLog(store.pool);
+    const runners = all.map((p) => new ProjectionRunner(p, log, ds, quiet, { maxBatch: 1 }));
+    runners.forEach((r) => r.start());
+    await waitForCatchUp(ds, names);
+    await Promise.all(runners.map((r) => r.stop()));
+    await log.close();
+
+    const rows = (await ds.query(`SELECT version, value, arm_code, subject_site_id FROM read_model.measurements WHERE measurement_id = $1 ORDER BY version`, [measurementId])) as Record<string, unknown>[];
+    expect(rows).toEqual([
+      { version: 0, value: 40, arm_code: null, subject_site_id: 'SCREEN-B' },
+      { version: 1, value: 41, arm_code: null, subject_site_id: 'SCREEN-B' },
+    ]);
+    const live = await snapshotReadModel(ds, all);
+    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, { batchSize: 500 });
+    expect(await snapshotReadModel(ds, all)).toEqual(live);
   });
 });

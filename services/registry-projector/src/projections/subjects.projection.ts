@@ -27,7 +27,7 @@ export const MEASUREMENT_COLUMNS = [
   'value', 'unit', 'category', 'original_value', 'original_unit', 'study_instance_uid', 'series_instance_uid', 'time_point',
   'lesion_tracking_uid', 'lesion_label', 'lesion_finding_site', 'lesion_role', 'method', 'algorithm_version_id', 'reader_id',
   'plausibility_override_reason', 'occurred_at', 'recorded_at', 'version_recorded_at', 'superseded_at', 'correction_count',
-  'retracted', 'change_reason', 'adjudication',
+  'retracted', 'change_reason', 'adjudication', 'arm_code', 'subject_site_id', 'randomised_recorded_at',
 ];
 export const OUTCOME_COLUMNS = [
   'outcome_id', 'version', 'position', 'subject_id', 'trial_id', 'programme_id', 'outcome_type', 'occurred_at', 'source',
@@ -43,6 +43,13 @@ const SCREENING_COLUMNS = [
   'assessment_outcome', 'diagnosis_date', 'stage', 'assessment_recorded_at',
 ];
 const MILESTONE_COLUMNS = ['position', 'subject_id', 'kind', 'occurred_at', 'recorded_at', 'details'];
+
+/** The subject's columns each of its measurement rows carries (measurement column ← subject column). */
+const SUBJECT_ON_MEASUREMENTS = [['arm_code', 'arm_code'], ['subject_site_id', 'site_id'], ['randomised_recorded_at', 'randomised_recorded_at']] as const;
+
+function subjectOnMeasurement(s: Row | undefined): Row {
+  return Object.fromEntries(SUBJECT_ON_MEASUREMENTS.map(([m, c]) => [m, s?.[c] ?? null]));
+}
 
 function resultColumns(r: MeasurementResult): Row {
   return r.kind === 'quantitative'
@@ -308,6 +315,21 @@ export class SubjectsProjection implements Projection {
     }
 
     await upsertRows(manager, `${schema}.subjects`, [...changedSubjects.values()], ['subject_id'], SUBJECT_COLUMNS);
+    // Measurement rows carry their subject's arm and site as they are now: stored rows of a subject whose arm or
+    // site changed in this batch are updated, and new rows take the subject's state after the whole batch (a
+    // baseline measurement recorded before the randomisation gets the arm too).
+    const moved = subjectRows
+      .filter((before) => SUBJECT_ON_MEASUREMENTS.some(([, c]) => String(before[c] ?? '') !== String(subjects.get(before.subject_id)?.[c] ?? '')))
+      .map((before) => ({ subject_id: before.subject_id, ...subjectOnMeasurement(subjects.get(before.subject_id)) }));
+    if (moved.length > 0) {
+      await manager.query(
+        `UPDATE ${schema}.measurements m SET arm_code = v.arm_code, subject_site_id = v.subject_site_id, randomised_recorded_at = v.randomised_recorded_at
+           FROM json_to_recordset($1) AS v(subject_id text, arm_code text, subject_site_id text, randomised_recorded_at timestamptz)
+          WHERE m.subject_id = v.subject_id`,
+        [JSON.stringify(moved)],
+      );
+    }
+    for (const row of measurements.inserts) Object.assign(row, subjectOnMeasurement(subjects.get(row['subject_id'] as string)));
     await measurements.write(manager, `${schema}.measurements`, MEASUREMENT_COLUMNS, bulk === true);
     await outcomes.write(manager, `${schema}.outcomes`, OUTCOME_COLUMNS, bulk === true);
     await upsertRows(manager, `${schema}.screenings`, [...changedScreenings.values()], ['screening_id'], SCREENING_COLUMNS);

@@ -214,11 +214,14 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
     const trial = trials[s % trials.length]!;
     const site = trial.sites[Math.floor(r() * trial.sites.length)]!;
     const arm = trial.arms[Math.floor(r() * trial.arms.length)]!;
+    const randomised: SubjectRandomised = { type: 'SubjectRandomised', data: { subjectId, trialId: trial.id, armCode: arm, stratum: r() < 0.5 ? 'ECOG0' : 'ECOG1', occurredAt: day(start, 0) } };
+    // Some subjects are randomised only after their baseline scan, so their first measurements predate their arm.
+    const randomisedAfterBaseline = r() < 0.2;
     yield {
       stream,
       events: [
         { type: 'SubjectEnrolled', data: { subjectId, trialId: trial.id, pseudonym: `S-${s}`, siteId: site, consentVersion: 'v2', consentDate: day(start, -10), occurredAt: day(start, -10) } } satisfies SubjectEnrolled,
-        { type: 'SubjectRandomised', data: { subjectId, trialId: trial.id, armCode: arm, stratum: r() < 0.5 ? 'ECOG0' : 'ECOG1', occurredAt: day(start, 0) } } satisfies SubjectRandomised,
+        ...(randomisedAfterBaseline ? [] : [randomised]),
       ],
     };
     const lesion = { trackingUid: uid(r), label: 'Lesion 1', findingSite: 'Liver', role: 'target' as const };
@@ -273,6 +276,7 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
         } satisfies OutcomeRecorded);
       }
       yield { stream, events: measures, occurredAt: at };
+      if (v === 0 && randomisedAfterBaseline) yield { stream, events: [randomised] };
     }
     const fixes: Domain[] = [];
     if (r() < 0.3) {
