@@ -3,7 +3,10 @@
  *  (a) rebuild of all projections over >= BENCH_EVENTS events (default 1,000,000) vs a raw keyset read of the
  *      same events (pg, same order and columns, rows counted and dropped);
  *  (b) p50/p99 latency and throughput of `subject(id){timeline}` and of a 100-row `measurements` page under
- *      BENCH_CLIENTS (32) concurrent HTTP clients vs `registryStatus`, against one API process.
+ *      BENCH_CLIENTS (32) concurrent HTTP clients vs `registryStatus`, against one API process. BENCH_API_REPLICAS=N
+ *      starts N (the clients spread their requests over them in turn, as a balancer would); on this 2-core machine
+ *      two replicas made every query's CPU per request dearer (trivial: 0.99 against 0.56 ms) and the trivial
+ *      query 28 % slower, so the default stays one process and the ratios are not flattered by a slowed baseline.
  * Data: a realistic base through the real command path (`seedRegistry`, BENCH_SEED_SUBJECTS trial subjects, as
  * `npm run seed` does), topped up to BENCH_EVENTS with schema-valid events written straight to the event store
  * (the command path runs at ~1,000 events/s here, which would take ~17 minutes for a million events).
@@ -39,6 +42,7 @@ const WARMUP_MS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2) * 1000;
 const PAGE = 5000;
 const KEEP_DIR = process.env['BENCH_DIR'];
 const ONLY = process.env['BENCH_ONLY'];
+const API_REPLICAS = Math.max(1, Number(process.env['BENCH_API_REPLICAS'] ?? 1));
 const API_NODE_ARGS = (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -98,7 +102,7 @@ interface CpuSnapshot {
   readonly client: number;
 }
 
-function cpuSnapshot(apiPid: number | undefined): CpuSnapshot {
+function cpuSnapshot(apiPids: readonly (number | undefined)[]): CpuSnapshot {
   const tick = 100; // USER_HZ
   const of = (pid: string): { comm: string; cpu: number } | null => {
     try {
@@ -116,7 +120,8 @@ function cpuSnapshot(apiPid: number | undefined): CpuSnapshot {
     if (p?.comm === 'postgres') postgres.set(pid, p.cpu);
   }
   const usage = process.cpuUsage();
-  return { api: apiPid ? (of(String(apiPid))?.cpu ?? 0) : 0, postgres, client: (usage.user + usage.system) / 1e6 };
+  const api = apiPids.reduce<number>((sum, pid) => sum + (pid ? (of(String(pid))?.cpu ?? 0) : 0), 0);
+  return { api, postgres, client: (usage.user + usage.system) / 1e6 };
 }
 
 /** CPU used between two snapshots; a PostgreSQL process that ended in between is left out (its time is lost with it). */
@@ -158,7 +163,7 @@ async function main(): Promise<void> {
   chmodSync(dir, 0o777); // under root the server runs as an unprivileged user that must reach its data directory
   const reuse = KEEP_DIR !== undefined && existsSync(join(dir, 'data', 'PG_VERSION'));
   const server = await startEmbeddedDatabase({ dataDir: join(dir, 'data'), persistent: KEEP_DIR !== undefined });
-  let api: ChildProcess | undefined;
+  const apis: ChildProcess[] = [];
   try {
     const url = await ensureDatabase(server.url, 'readbench');
     await runMigrations(url);
@@ -211,18 +216,23 @@ async function main(): Promise<void> {
     await ds.query('ANALYZE');
     const results = new Map<string, ThroughputResult>();
 
-    // (b) queries against one API process (projector off: the read models are built).
-    const port = await freePort();
+    // (b) queries against the API replicas (projector off: the read models are built).
     // As deployed: NODE_ENV=production (graphql-js drops its development-time checks) with tokens from an identity
     // provider, stood in for by a key pair made here.
     const idp = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const env = {
-      DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'app'), PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000',
+      DATABASE_URL: url, HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'app'), PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000',
       NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.bench.invalid', OIDC_AUDIENCE: 'registry-api', AUTH_PUBLIC_KEY: idp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       PRIVACY_MASTER_KEY: randomBytes(32).toString('hex'),
     };
-    const started = ONLY === 'rebuild' ? { url: '' } : await startApi(env);
-    if ('proc' in started) api = started.proc;
+    const urls: string[] = [];
+    for (let i = 0; i < (ONLY === 'rebuild' ? 0 : API_REPLICAS); i++) {
+      const started = await startApi({ ...env, PORT: String(await freePort()) });
+      apis.push(started.proc);
+      urls.push(started.url);
+    }
+    let turn = 0;
+    const nextUrl = (): string => urls[turn++ % urls.length]!;
     const token = await new SignJWT({ role: 'biostatistician', trials: ['*'], programmes: ['*'] })
       .setProtectedHeader({ alg: 'ES256' }).setSubject('bench-biostatistician').setIssuer(env.OIDC_ISSUER).setAudience(env.OIDC_AUDIENCE).setExpirationTime('2h').sign(idp.privateKey);
     const subjectIds = ((await ds.query(`SELECT subject_id FROM read_model.subjects WHERE kind = 'trial' ORDER BY random() LIMIT 5000`)) as { subject_id: string }[]).map((r) => r.subject_id);
@@ -247,23 +257,23 @@ async function main(): Promise<void> {
               studyInstanceUid occurredAt recordedAt } } }`;
     const TRIVIAL = `{ registryStatus { eventCount } }`;
     const contenders: { name: string; step: () => Promise<number> }[] = [
-      { name: 'timeline', step: () => post(started.url, token, TIMELINE, { id: pick(subjectIds) }).then(() => 1) },
+      { name: 'timeline', step: () => post(nextUrl(), token, TIMELINE, { id: pick(subjectIds) }).then(() => 1) },
       {
         name: 'measurements-page',
         step: () => {
           const f = pick(filters);
-          return post(started.url, token, PAGE_Q, { f: { trialId: f.trial_id, biomarkerId: f.biomarker_id }, after: cursor(pick(f.cursors)) }).then(() => 1);
+          return post(nextUrl(), token, PAGE_Q, { f: { trialId: f.trial_id, biomarkerId: f.biomarker_id }, after: cursor(pick(f.cursors)) }).then(() => 1);
         },
       },
-      { name: 'trivial', step: () => post(started.url, token, TRIVIAL, {}).then(() => 1) },
+      { name: 'trivial', step: () => post(nextUrl(), token, TRIVIAL, {}).then(() => 1) },
     ];
     const chosen = process.env['BENCH_QUERIES']?.split(',');
     for (const c of ONLY === 'rebuild' ? [] : contenders.filter((x) => !chosen || chosen.includes(x.name))) {
       log(`${c.name}: ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up, ${MEASURE_MS / 1000} s measured…`);
-      const before = cpuSnapshot(api?.pid);
+      const before = cpuSnapshot(apis.map((a) => a.pid));
       const r = await measureThroughput({ concurrency: CLIENTS, warmupMs: WARMUP_MS, durationMs: MEASURE_MS, step: c.step });
       results.set(c.name, r);
-      const used = cpuUsed(before, cpuSnapshot(api?.pid));
+      const used = cpuUsed(before, cpuSnapshot(apis.map((a) => a.pid)));
       const n = r.itemsPerSecond * ((MEASURE_MS + WARMUP_MS) / 1000);
       const per = (seconds: number): string => `${((seconds * 1000) / n).toFixed(2)} ms`;
       log(`  CPU per request (warm-up included): API ${per(used.api)}, PostgreSQL ${per(used.postgres)}, client ${per(used.client)}`);
@@ -280,7 +290,7 @@ async function main(): Promise<void> {
       }),
     ];
     log('');
-    log(`read models over ${formatCount(events)} events (${Number.isNaN(seededEvents) ? 'a reused database' : `${seededEvents} through the command path`}), ${CLIENTS} clients`);
+    log(`read models over ${formatCount(events)} events (${Number.isNaN(seededEvents) ? 'a reused database' : `${seededEvents} through the command path`}), ${CLIENTS} clients, ${API_REPLICAS} API process(es)`);
     log(formatTable([{ header: 'what' }, { header: 'rate', align: 'right' }, { header: 'p50 ms', align: 'right' }, { header: 'p99 ms', align: 'right' }, { header: 'vs baseline', align: 'right' }, { header: 'target' }], rows));
     const summary = {
       bench: 'read-models',
@@ -290,12 +300,13 @@ async function main(): Promise<void> {
         const r = results.get(c.name)!;
         return { name: c.name, rps: round(r.itemsPerSecond, 1), p50: round(r.latencyMs.p50, 2), p99: round(r.latencyMs.p99, 2), vsTrivial: trivial ? round(r.itemsPerSecond / trivial.itemsPerSecond, 3) : null };
       }),
+      apiReplicas: API_REPLICAS,
     };
     await store.close();
     await ds.destroy();
     process.stdout.write(`${summaryLine(summary)}\n`);
   } finally {
-    api?.kill('SIGTERM');
+    for (const a of apis) a.kill('SIGTERM');
     await server.stop();
     if (!KEEP_DIR) rmSync(dir, { recursive: true, force: true });
   }
