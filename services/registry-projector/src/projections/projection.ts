@@ -30,6 +30,11 @@ export interface Projection {
   /** Whether `apply` reads event metadata (actor, reason, …); the log leaves it out of the read otherwise. */
   readonly needsMetadata?: boolean;
   apply(events: readonly RecordedEvent[], manager: EntityManager, target: ProjectionTarget): Promise<void>;
+  /**
+   * After a rebuild has loaded every page and before it builds the secondary indexes: set-based work that bulk
+   * pages left out because, without those indexes, it would scan a table once per page.
+   */
+  afterBulkLoad?(manager: EntityManager, schema: string): Promise<void>;
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');

@@ -44,11 +44,12 @@ const SCREENING_COLUMNS = [
 ];
 const MILESTONE_COLUMNS = ['position', 'subject_id', 'kind', 'occurred_at', 'recorded_at', 'details'];
 
-/** The subject's columns each of its measurement rows carries (measurement column ← subject column). */
-const SUBJECT_ON_MEASUREMENTS = [['arm_code', 'arm_code'], ['subject_site_id', 'site_id'], ['randomised_recorded_at', 'randomised_recorded_at']] as const;
-
-function subjectOnMeasurement(s: Row | undefined): Row {
-  return Object.fromEntries(SUBJECT_ON_MEASUREMENTS.map(([m, c]) => [m, s?.[c] ?? null]));
+/** Copies the subject's arm, site and randomisation time onto a measurement row (they are kept on every row). */
+function carrySubject(row: Row, s: Row | undefined): Row {
+  row['arm_code'] = s?.['arm_code'] ?? null;
+  row['subject_site_id'] = s?.['site_id'] ?? null;
+  row['randomised_recorded_at'] = s?.['randomised_recorded_at'] ?? null;
+  return row;
 }
 
 function resultColumns(r: MeasurementResult): Row {
@@ -120,6 +121,16 @@ export class SubjectsProjection implements Projection {
   // In the order queries take their locks (measurements m JOIN subjects s): the swap locks them in this order.
   readonly tables = ['measurements', 'subjects', 'imaging_studies', 'outcomes', 'screenings', 'subject_milestones'];
 
+  /** Stored measurement rows of subjects randomised or moved in a later page than the rows were loaded in. */
+  async afterBulkLoad(manager: EntityManager, schema: string): Promise<void> {
+    await manager.query(
+      `UPDATE ${schema}.measurements m SET arm_code = s.arm_code, subject_site_id = s.site_id, randomised_recorded_at = s.randomised_recorded_at
+         FROM ${schema}.subjects s
+        WHERE s.subject_id = m.subject_id
+          AND (m.arm_code, m.subject_site_id, m.randomised_recorded_at) IS DISTINCT FROM (s.arm_code, s.site_id, s.randomised_recorded_at)`,
+    );
+  }
+
   async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema, bulk }: ProjectionTarget): Promise<void> {
     const subjectEvents: RecordedEvent[] = [];
     const studies: Row[] = [];
@@ -180,6 +191,9 @@ export class SubjectsProjection implements Projection {
     const changedScreenings = new Map<string, Row>();
     const milestones: Row[] = [];
     const studyOwners = new Map<string, string>();
+    // Stored subjects whose arm or site changes in this batch: their stored measurement rows follow.
+    const stored = new Set(subjectRows.map((r) => r.subject_id));
+    const movedSubjects = new Set<string>();
 
     for (const e of subjectEvents) {
       const ev = { type: e.type, data: e.data } as unknown as SubjectEvent;
@@ -223,6 +237,7 @@ export class SubjectsProjection implements Projection {
       switch (ev.type) {
         case 'SubjectRandomised':
           subject = { ...subject, arm_code: ev.data.armCode, stratum: ev.data.stratum, status: 'randomised', randomised_at: isoTime(ev.data.occurredAt), randomised_recorded_at: at };
+          if (stored.has(id)) movedSubjects.add(id);
           milestone('randomised', ev.data.occurredAt, { armCode: ev.data.armCode, stratum: ev.data.stratum });
           break;
         case 'SubjectWithdrawn':
@@ -231,6 +246,7 @@ export class SubjectsProjection implements Projection {
           break;
         case 'ScreeningRecorded': {
           const d = ev.data;
+          if (stored.has(id) && subject['site_id'] !== d.siteId) movedSubjects.add(id);
           subject = { ...subject, status: 'screened', site_id: d.siteId };
           const row: Row = {
             screening_id: d.screeningId, subject_id: id, programme_id: d.programmeId, round_id: d.roundId, site_id: d.siteId, modality: d.modality,
@@ -318,10 +334,9 @@ export class SubjectsProjection implements Projection {
     // Measurement rows carry their subject's arm and site as they are now: stored rows of a subject whose arm or
     // site changed in this batch are updated, and new rows take the subject's state after the whole batch (a
     // baseline measurement recorded before the randomisation gets the arm too).
-    const moved = subjectRows
-      .filter((before) => SUBJECT_ON_MEASUREMENTS.some(([, c]) => String(before[c] ?? '') !== String(subjects.get(before.subject_id)?.[c] ?? '')))
-      .map((before) => ({ subject_id: before.subject_id, ...subjectOnMeasurement(subjects.get(before.subject_id)) }));
-    if (moved.length > 0) {
+    const moved = [...movedSubjects].map((id) => carrySubject({ subject_id: id }, subjects.get(id)));
+    // A rebuild's tables have no subject index yet: afterBulkLoad updates the stored rows once, at the end.
+    if (moved.length > 0 && !bulk) {
       await manager.query(
         `UPDATE ${schema}.measurements m SET arm_code = v.arm_code, subject_site_id = v.subject_site_id, randomised_recorded_at = v.randomised_recorded_at
            FROM json_to_recordset($1) AS v(subject_id text, arm_code text, subject_site_id text, randomised_recorded_at timestamptz)
@@ -329,7 +344,7 @@ export class SubjectsProjection implements Projection {
         [JSON.stringify(moved)],
       );
     }
-    for (const row of measurements.inserts) Object.assign(row, subjectOnMeasurement(subjects.get(row['subject_id'] as string)));
+    for (const row of measurements.inserts) carrySubject(row, subjects.get(row['subject_id'] as string));
     await measurements.write(manager, `${schema}.measurements`, MEASUREMENT_COLUMNS, bulk === true);
     await outcomes.write(manager, `${schema}.outcomes`, OUTCOME_COLUMNS, bulk === true);
     await upsertRows(manager, `${schema}.screenings`, [...changedScreenings.values()], ['screening_id'], SCREENING_COLUMNS);

@@ -72,6 +72,7 @@ export class ProjectionRebuilder {
     }
     if (next) await next.catch(() => undefined);
     if (options.shouldStop?.()) return { events: done };
+    for (const t of targets) await t.projection.afterBulkLoad?.(this.dataSource.manager, REBUILD_SCHEMA);
     // Secondary indexes are built once over the loaded tables, far cheaper than maintaining them row by row.
     for (const t of targets) {
       for (const table of t.projection.tables) {
@@ -95,10 +96,22 @@ export class ProjectionRebuilder {
         commit_position: string | null;
         prepare_position: string | null;
       }[];
-      const existing = (await m.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1 AND tablename = ANY ($2::text[])`, [REBUILD_SCHEMA, p.tables])) as { n: number }[];
-      // Resume only a rebuild started since the server last started (conservative: its pages commit asynchronously).
-      const [fresh] = (await m.query(`SELECT started_at > pg_postmaster_start_time() AS ok FROM read_model.projection_rebuilds WHERE name = $1`, [p.name])) as { ok: boolean }[];
-      if (resume && fresh?.ok && rows[0]?.version === p.version && existing[0]!.n === p.tables.length) return toPosition(rows[0]);
+      // Each new table has the columns of its live table; one that differs (a migration changed the live table since
+      // the rebuild began) would not take the projection's rows.
+      const [shapes] = (await m.query(
+        `SELECT count(DISTINCT table_name) FILTER (WHERE table_schema = $1)::int AS tables,
+                count(*) FILTER (WHERE table_schema = $1)::int AS columns,
+                count(*) FILTER (WHERE table_schema = $2)::int AS live_columns,
+                count(*) FILTER (WHERE table_schema = $1 AND NOT EXISTS (
+                  SELECT 1 FROM information_schema.columns l WHERE l.table_schema = $2 AND l.table_name = c.table_name
+                     AND l.column_name = c.column_name AND l.data_type = c.data_type))::int AS unmatched
+           FROM information_schema.columns c WHERE table_schema IN ($1, $2) AND table_name = ANY ($3::text[])`,
+        [REBUILD_SCHEMA, LIVE_SCHEMA, p.tables],
+      )) as { tables: number; columns: number; live_columns: number; unmatched: number }[];
+      const sameTables = shapes!.tables === p.tables.length && shapes!.columns === shapes!.live_columns && shapes!.unmatched === 0;
+      // Each page commits with its rebuild checkpoint, and the tables are logged: what a server crash leaves (an
+      // asynchronous commit may lose the last pages, never part of one) is a consistent prefix to go on from.
+      if (resume && rows[0]?.version === p.version && sameTables) return toPosition(rows[0]);
       for (const t of p.tables) {
         await m.query(`DROP TABLE IF EXISTS ${REBUILD_SCHEMA}.${t}`);
         // Columns, defaults and the primary key (the projections look rows up by it); other indexes come after the load.
