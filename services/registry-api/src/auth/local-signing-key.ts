@@ -27,6 +27,9 @@ export async function loadOrCreateLocalSigningKey(dataDir: string): Promise<Loca
   const path = join(dir, 'local-signing-key.pem');
   let pem = await readFile(path, 'utf8').catch(() => undefined);
   if (pem === undefined) {
+    // Only the key's own directory is private: a recursive mkdir would make DATA_DIR itself 0700 too, and under root
+    // the embedded PostgreSQL (an unprivileged user) could then not reach its directory inside it.
+    await mkdir(resolve(dir, '..'), { recursive: true });
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;

@@ -38,6 +38,20 @@ describe('bearer token verification (AUTH_MODE=local)', () => {
       const keys = await Promise.all(Array.from({ length: 8 }, () => loadOrCreateLocalSigningKey(other)));
       expect(new Set(keys.map((k) => k.kid)).size).toBe(1);
       expect((await stat(keys[0]!.path)).mode & 0o077).toBe(0);
+      expect((await stat(join(other, 'auth'))).mode & 0o077).toBe(0);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps its key directory private without closing the data directory to the embedded PostgreSQL', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'registry-auth-data-'));
+    try {
+      const data = join(other, 'data');
+      await loadOrCreateLocalSigningKey(data);
+      expect((await stat(join(data, 'auth'))).mode & 0o777).toBe(0o700);
+      // Under root the database runs as another user inside DATA_DIR: it must be able to pass through.
+      expect((await stat(data)).mode & 0o001).toBe(0o001);
     } finally {
       await rm(other, { recursive: true, force: true });
     }

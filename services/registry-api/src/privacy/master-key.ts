@@ -54,6 +54,9 @@ export async function loadMasterKey(options: MasterKeyOptions): Promise<MasterKe
   const path = join(dir, 'master-key');
   let text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) {
+    // Only the key's own directory is private: a recursive mkdir would make DATA_DIR itself 0700 too, and under root
+    // the embedded PostgreSQL (an unprivileged user) could then not reach its directory inside it.
+    await mkdir(resolve(dir, '..'), { recursive: true });
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
     await writeFile(aside, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
