@@ -12,14 +12,14 @@
  * (the command path runs at ~1,000 events/s here, which would take ~17 minutes for a million events).
  * Prints a table on stderr and, as the last stdout line, the JSON summary.
  * For working on one part: BENCH_DIR=<dir> keeps the database there and reuses it (no re-seeding) on the next run;
- * BENCH_ONLY=rebuild|queries runs one half, BENCH_QUERIES=timeline,trivial some of the queries; BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the API (through NODE_OPTIONS:
- * the API starts as infra/docker-entrypoint.sh starts it).
+ * BENCH_ONLY=rebuild|queries runs one half, BENCH_QUERIES=timeline,trivial some of the queries; BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the API (which
+ * otherwise starts with the node flags infra/docker-entrypoint.sh gives it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { START, PostgresEventStore, type Position } from '#event-store';
 import { SignJWT } from 'jose';
@@ -141,14 +141,12 @@ async function post(url: string, token: string, query: string, variables: Record
 }
 
 async function startApi(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
-  // Started as the image and `npm start` start it (node flags included); `exec` keeps the pid node's own.
+  // With the node flags the image and `npm start` give it (infra/docker-entrypoint.sh), and the bench's own.
   const root = fileURLToPath(new URL('../../../../', import.meta.url));
-  const nodeOptions = [process.env['NODE_OPTIONS'] ?? '', ...API_NODE_ARGS].join(' ').trim();
-  const proc = spawn('sh', [join(root, 'infra/docker-entrypoint.sh'), 'api'], {
-    cwd: root,
-    env: { ...process.env, ...env, NODE_OPTIONS: nodeOptions, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const line = /^\s*api\)\s+exec node ((?:--\S+ )*)(\S+)/m.exec(readFileSync(join(root, 'infra/docker-entrypoint.sh'), 'utf8'));
+  if (!line) throw new Error('no api command in infra/docker-entrypoint.sh');
+  const flags = line[1]!.split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, ...API_NODE_ARGS, join(root, line[2]!)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = `http://127.0.0.1:${env['PORT']}/graphql`;
