@@ -77,6 +77,8 @@ export class ProjectionRebuilder {
     for (const t of targets) {
       for (const table of t.projection.tables) {
         for (const index of await this.secondaryIndexDefinitions(table)) await this.dataSource.query(index);
+        // Statistics before the swap: until autovacuum came round, the planner would guess at the new tables.
+        await this.dataSource.query(`ANALYZE ${REBUILD_SCHEMA}.${table}`);
       }
     }
     for (const t of targets) {

