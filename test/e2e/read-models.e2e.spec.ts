@@ -141,6 +141,11 @@ describe('read-model queries over HTTP', () => {
     expect(res.errors).toBeUndefined();
     // The subject and its timeline in one round trip; the same timeline as through the subjects list.
     expect(statements.filter((q) => q.includes('read_model.'))).toHaveLength(1);
+    // Measurement rows with the columns the timeline selects (and the entry's times), not all of them.
+    const sent = statements.find((q) => q.includes('read_model.measurements'))!;
+    expect(sent).toMatch(/m\.value, m\.unit/);
+    expect(sent).toContain('m.recorded_at');
+    expect(sent).not.toContain('m.change_reason');
     const listed = await gql(`query($t: ID!, $site: String) { subjects(filter: { trialId: $t, siteId: $site }, first: 100) { nodes { id timeline { ${TIMELINE} } } } }`, { t: res.data.subject.trialId, site: res.data.subject.siteId });
     expect(listed.errors).toBeUndefined();
     expect(listed.data.subjects.nodes.find((n: any) => n.id === corrected!.subject_id).timeline).toEqual(res.data.subject.timeline);

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { textArrayLiteral } from '#read-model';
 import { iso } from '../read-your-writes/connection.queries.js';
 import { readModelQueries } from '../read-your-writes/read-model.sql.js';
-import { measurementSelectList, toMeasurementView, versionAt, type MeasurementRecord } from '../measurements/measurements.queries.js';
+import { columnsForSelection, measurementSelectList, toMeasurementView, versionAt, type MeasurementRecord } from '../measurements/measurements.queries.js';
 
 export interface TimelineEntry {
   kind: 'MILESTONE' | 'IMAGING_STUDY' | 'MEASUREMENT' | 'OUTCOME' | 'SCREENING';
@@ -30,7 +30,7 @@ const KIND_ORDER: Record<TimelineEntry['kind'], number> = { MILESTONE: 0, IMAGIN
  * (escapeLiteral doubles quotes and escapes backslashes). With `asOf`, each table answers what was recorded by
  * then (versioned rows for measurements and outcomes).
  */
-export function timelineStatements(ids: readonly string[], asOf: Date | null): string[] {
+export function timelineStatements(ids: readonly string[], asOf: Date | null, measurementColumns: readonly string[] | null = null): string[] {
   const at = asOf?.toISOString() ?? null;
   const idList = textArrayLiteral(ids);
   const atLit = at ? `${pg.escapeLiteral(at)}::timestamptz` : '';
@@ -39,10 +39,19 @@ export function timelineStatements(ids: readonly string[], asOf: Date | null): s
   return [
     `SELECT * FROM read_model.subject_milestones WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
     `SELECT * FROM read_model.imaging_studies WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
-    `SELECT ${measurementSelectList(null, at ? atLit : null)} FROM read_model.measurements m WHERE m.subject_id = ANY (${idList}) ${current}`,
+    `SELECT ${measurementSelectList(measurementColumns, at ? atLit : null)} FROM read_model.measurements m WHERE m.subject_id = ANY (${idList}) ${current}`,
     `SELECT * FROM read_model.outcomes m WHERE subject_id = ANY (${idList}) ${current}`,
     `SELECT * FROM read_model.screenings WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
   ];
+}
+
+/**
+ * The measurement columns a timeline needs for the Measurement fields it selects: those (columnsForSelection) and
+ * the entry's own times; null (all) for a field the list does not know.
+ */
+export function timelineMeasurementColumns(measurementFields: Iterable<string>): string[] | null {
+  const columns = columnsForSelection(measurementFields);
+  return columns && [...new Set([...columns, 'occurred_at', 'recorded_at'])];
 }
 
 /** Timelines of many subjects in one round trip (timelineStatements). */
@@ -54,8 +63,15 @@ export async function loadTimelines(ds: DataSource, subjectIds: readonly string[
  * A subject's row and its timeline in one round trip, for `subject(id) { timeline }`: the row is only handed out
  * after the caller's scope check, and the timeline with it.
  */
-export async function loadSubjectWithTimeline(ds: DataSource, id: string): Promise<{ row: Record<string, unknown> | undefined; timeline: TimelineEntry[] }> {
-  const [subjects, ...timelines] = await readModelQueries(ds, [`SELECT * FROM read_model.subjects WHERE subject_id = ${pg.escapeLiteral(id)}`, ...timelineStatements([id], null)]);
+export async function loadSubjectWithTimeline(
+  ds: DataSource,
+  id: string,
+  measurementColumns: readonly string[] | null = null,
+): Promise<{ row: Record<string, unknown> | undefined; timeline: TimelineEntry[] }> {
+  const [subjects, ...timelines] = await readModelQueries(ds, [
+    `SELECT * FROM read_model.subjects WHERE subject_id = ${pg.escapeLiteral(id)}`,
+    ...timelineStatements([id], null, measurementColumns),
+  ]);
   return { row: subjects![0], timeline: assembleTimelines([id], timelines, null)[0]! };
 }
 

@@ -125,6 +125,8 @@ export class GetSubjectQuery extends Query<SubjectView | null> {
     readonly asOf: Date | null,
     /** Read the timeline in the same round trip as the subject (the query selects it). */
     readonly withTimeline = false,
+    /** The measurement columns the timeline needs (timelineMeasurementColumns); null = all. */
+    readonly timelineMeasurementColumns: readonly string[] | null = null,
   ) {
     super();
   }
@@ -190,10 +192,10 @@ export class GetSubjectHandler implements IQueryHandler<GetSubjectQuery, Subject
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async execute({ actor, id, consistentWith, asOf, withTimeline }: GetSubjectQuery): Promise<SubjectView | null> {
+  async execute({ actor, id, consistentWith, asOf, withTimeline, timelineMeasurementColumns }: GetSubjectQuery): Promise<SubjectView | null> {
     await this.ryw.waitFor(consistentWith, READS.subjects);
     // With its timeline selected and no asOf, one round trip reads both (the timeline is kept only if the row is visible).
-    const prefetched = withTimeline && !asOf ? await loadSubjectWithTimeline(this.dataSource, id) : null;
+    const prefetched = withTimeline && !asOf ? await loadSubjectWithTimeline(this.dataSource, id, timelineMeasurementColumns) : null;
     const row = prefetched
       ? (prefetched.row as SubjectRecord | undefined)
       : ((await this.dataSource.query(`SELECT * FROM read_model.subjects WHERE subject_id = $1`, [id])) as SubjectRecord[])[0];

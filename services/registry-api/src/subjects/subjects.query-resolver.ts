@@ -1,6 +1,7 @@
 import { Args, Context, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { fieldsOfResolvedField } from '../graphql/selection.util.js';
+import { fieldsOfResolvedField, selectedFields } from '../graphql/selection.util.js';
+import { timelineMeasurementColumns } from './subjects.loaders.js';
 import { QueryBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Authorize } from '../auth/authorize.decorator.js';
@@ -28,7 +29,13 @@ export class SubjectsQueryResolver {
     @Context() ctx: GraphqlContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return this.queries.execute(new GetSubjectQuery(verifiedActor(ctx), id, consistentWith ?? null, asOf ?? null, fieldsOfResolvedField(info).some((f) => f.name === 'timeline')));
+    const timelines = fieldsOfResolvedField(info).filter((f) => f.name === 'timeline');
+    // The measurement fields the timelines select: their rows are read with those columns only.
+    const measurementFields = timelines.flatMap((t) => selectedFields(info, t.selectionSet).filter((e) => e.name === 'measurement'))
+      .flatMap((m) => selectedFields(info, m.selectionSet).map((f) => f.name));
+    return this.queries.execute(
+      new GetSubjectQuery(verifiedActor(ctx), id, consistentWith ?? null, asOf ?? null, timelines.length > 0, timelineMeasurementColumns(measurementFields)),
+    );
   }
 
   @Query('subjects')
