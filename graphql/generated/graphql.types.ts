@@ -849,7 +849,7 @@ export type Measurement = {
   /** accepted / not_accepted after adjudication. */
   adjudication?: Maybe<Scalars['String']['output']>;
   algorithmVersionId?: Maybe<Scalars['ID']['output']>;
-  /** The subject's arm and site (current, or as known at asOf). */
+  /** The subject's arm; at asOf, only if the randomisation had been recorded by then. */
   armCode?: Maybe<Scalars['String']['output']>;
   biomarkerId: Scalars['ID']['output'];
   biomarkerVersion: Scalars['Int']['output'];
@@ -871,6 +871,7 @@ export type Measurement = {
   recordedAt: Scalars['DateTime']['output'];
   retracted: Scalars['Boolean']['output'];
   seriesInstanceUid?: Maybe<Scalars['String']['output']>;
+  /** The subject's site as it is now (a screening participant's is the site of their latest screening). */
   siteId?: Maybe<Scalars['String']['output']>;
   studyInstanceUid: Scalars['String']['output'];
   subjectId: Scalars['ID']['output'];
@@ -902,6 +903,7 @@ export type MeasurementEdge = {
 
 export type MeasurementFilter = {
   algorithmVersionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Rows of subjects randomised to this arm (at asOf: randomised as recorded by then). */
   armCode?: InputMaybe<Scalars['String']['input']>;
   biomarkerId?: InputMaybe<Scalars['ID']['input']>;
   biomarkerVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -913,6 +915,7 @@ export type MeasurementFilter = {
   readerId?: InputMaybe<Scalars['String']['input']>;
   recordedBefore?: InputMaybe<Scalars['DateTime']['input']>;
   recordedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Rows of subjects whose current site this is. */
   siteId?: InputMaybe<Scalars['String']['input']>;
   studyInstanceUid?: InputMaybe<Scalars['String']['input']>;
   subjectId?: InputMaybe<Scalars['ID']['input']>;
