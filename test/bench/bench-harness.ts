@@ -22,6 +22,8 @@ export interface ThroughputResult {
   readonly itemsPerSecond: number;
   /** Latency of one operation, in milliseconds, over the operations completed inside the window. */
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** Every latency counted, ascending (for mergeThroughput). */
+  readonly samples: readonly number[];
 }
 
 /**
@@ -58,6 +60,27 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     seconds,
     itemsPerSecond: items / seconds,
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? Number.NaN },
+    samples: latencies,
+  };
+}
+
+/**
+ * One result from several measured windows of the same operation (rounds interleaved with other contenders, so
+ * that a machine that drifts faster or slower over a run weighs on every contender alike): items over the sum
+ * of the windows, percentiles over all their latencies.
+ */
+export function mergeThroughput(results: readonly ThroughputResult[]): ThroughputResult {
+  if (results.length === 0) throw new RangeError('nothing to merge');
+  const items = results.reduce((a, r) => a + r.items, 0);
+  const seconds = results.reduce((a, r) => a + r.seconds, 0);
+  const samples = results.flatMap((r) => r.samples).sort((a, b) => a - b);
+  return {
+    items,
+    operations: samples.length,
+    seconds,
+    itemsPerSecond: items / seconds,
+    latencyMs: { p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.at(-1) ?? Number.NaN },
+    samples,
   };
 }
 

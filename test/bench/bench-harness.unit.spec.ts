@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatCount, formatTable, measureThroughput, percentile, ratio, summaryLine } from './bench-harness.js';
+import { formatCount, formatTable, measureThroughput, mergeThroughput, percentile, ratio, summaryLine, type ThroughputResult } from './bench-harness.js';
 
 describe('bench harness', () => {
   it('takes nearest-rank percentiles and refuses a percentile outside 0..100', () => {
@@ -58,6 +58,17 @@ describe('bench harness', () => {
     expect(result.items).toBe(result.operations * 10);
     expect(result.itemsPerSecond).toBeCloseTo(result.items / 0.06, 6);
     expect(result.latencyMs.p50).toBeGreaterThan(0);
+  });
+
+  it('merges rounds: items over the summed windows, percentiles over every latency', () => {
+    const round = (items: number, seconds: number, samples: number[]): ThroughputResult => ({
+      items, operations: samples.length, seconds, itemsPerSecond: items / seconds, latencyMs: { p50: NaN, p99: NaN, max: NaN }, samples,
+    });
+    const merged = mergeThroughput([round(100, 2, [1, 2, 3]), round(50, 3, [10, 0.5])]);
+    expect(merged).toMatchObject({ items: 150, seconds: 5, operations: 5, itemsPerSecond: 30 });
+    expect(merged.samples).toEqual([0.5, 1, 2, 3, 10]);
+    expect(merged.latencyMs).toEqual({ p50: 2, p99: 10, max: 10 });
+    expect(() => mergeThroughput([])).toThrow(RangeError);
   });
 
   it('refuses a concurrency below one', async () => {

@@ -3,7 +3,8 @@
  *  (a) rebuild of all projections over >= BENCH_EVENTS events (default 1,000,000) vs a raw keyset read of the
  *      same events (pg, same order and columns, rows counted and dropped);
  *  (b) p50/p99 latency and throughput of `subject(id){timeline}` and of a 100-row `measurements` page under
- *      BENCH_CLIENTS (32) concurrent HTTP clients vs `registryStatus`, against one API process. BENCH_API_REPLICAS=N
+ *      BENCH_CLIENTS (32) concurrent HTTP clients vs `registryStatus`, against one API process; BENCH_SECONDS (12)
+ *      measured per query, in BENCH_ROUNDS (3) rounds interleaved across the queries. BENCH_API_REPLICAS=N
  *      starts N (the clients spread their requests over them in turn, as a balancer would); on this 2-core machine
  *      two replicas made every query's CPU per request dearer (trivial: 0.99 against 0.56 ms) and the trivial
  *      query 28 % slower, so the default stays one process and the ratios are not flattered by a slowed baseline.
@@ -32,13 +33,14 @@ import { projections } from '../../../services/registry-projector/src/projector.
 import { ProjectionRebuilder } from '../../../services/registry-projector/src/rebuild/projection-rebuilder.js';
 import { PostgresEventLog } from '../../../services/registry-projector/src/subscription/event-log.js';
 import { writeSyntheticRegistry } from '../../../services/registry-projector/src/testing/synthetic-registry.js';
-import { formatCount, formatRatio, formatTable, measureThroughput, ratio, round, summaryLine, timeIt, type ThroughputResult } from '../bench-harness.js';
+import { formatCount, formatRatio, formatTable, measureThroughput, mergeThroughput, ratio, round, summaryLine, timeIt, type ThroughputResult } from '../bench-harness.js';
 import { seedRegistry, WRITE_SIDE_MODULES } from '../../seed/seed-registry.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const SEED_SUBJECTS = Number(process.env['BENCH_SEED_SUBJECTS'] ?? 300);
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
-const MEASURE_MS = Number(process.env['BENCH_SECONDS'] ?? 10) * 1000;
+const MEASURE_MS = Number(process.env['BENCH_SECONDS'] ?? 12) * 1000;
+const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2) * 1000;
 const PAGE = 5000;
 const KEEP_DIR = process.env['BENCH_DIR'];
@@ -276,15 +278,28 @@ async function main(): Promise<void> {
       { name: 'trivial', step: () => post(nextUrl(), token, TRIVIAL, {}).then(() => 1) },
     ];
     const chosen = process.env['BENCH_QUERIES']?.split(',');
-    for (const c of ONLY === 'rebuild' ? [] : contenders.filter((x) => !chosen || chosen.includes(x.name))) {
-      log(`${c.name}: ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up, ${MEASURE_MS / 1000} s measured…`);
-      const before = cpuSnapshot(apis.map((a) => a.pid));
-      const r = await measureThroughput({ concurrency: CLIENTS, warmupMs: WARMUP_MS, durationMs: MEASURE_MS, step: c.step });
-      results.set(c.name, r);
-      const used = cpuUsed(before, cpuSnapshot(apis.map((a) => a.pid)));
-      const n = r.itemsPerSecond * ((MEASURE_MS + WARMUP_MS) / 1000);
-      const per = (seconds: number): string => `${((seconds * 1000) / n).toFixed(2)} ms`;
-      log(`  CPU per request (warm-up included): API ${per(used.api)}, PostgreSQL ${per(used.postgres)}, client ${per(used.client)}`);
+    const running = ONLY === 'rebuild' ? [] : contenders.filter((x) => !chosen || chosen.includes(x.name));
+    // Interleaved rounds (A B C A B C …): this shared machine speeds up and slows down over minutes, and a query
+    // measured in one stretch would be compared with a baseline measured in another.
+    const rounds = new Map<string, ThroughputResult[]>(running.map((c) => [c.name, []]));
+    const cpu = new Map<string, { api: number; postgres: number; client: number; requests: number }>();
+    const windowMs = MEASURE_MS / ROUNDS;
+    log(`${running.map((c) => c.name).join(', ')}: ${CLIENTS} clients, ${ROUNDS} interleaved rounds of ${WARMUP_MS / 1000} s warm-up + ${windowMs / 1000} s measured…`);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const c of running) {
+        const before = cpuSnapshot(apis.map((a) => a.pid));
+        const r = await measureThroughput({ concurrency: CLIENTS, warmupMs: WARMUP_MS, durationMs: windowMs, step: c.step });
+        rounds.get(c.name)!.push(r);
+        const used = cpuUsed(before, cpuSnapshot(apis.map((a) => a.pid)));
+        const sum = cpu.get(c.name) ?? { api: 0, postgres: 0, client: 0, requests: 0 };
+        cpu.set(c.name, { api: sum.api + used.api, postgres: sum.postgres + used.postgres, client: sum.client + used.client, requests: sum.requests + r.itemsPerSecond * ((windowMs + WARMUP_MS) / 1000) });
+      }
+    }
+    for (const c of running) {
+      results.set(c.name, mergeThroughput(rounds.get(c.name)!));
+      const used = cpu.get(c.name)!;
+      const per = (seconds: number): string => `${((seconds * 1000) / used.requests).toFixed(2)} ms`;
+      log(`  ${c.name}: rounds ${rounds.get(c.name)!.map((r) => formatCount(r.itemsPerSecond)).join(' / ')} req/s; CPU per request (warm-ups included): API ${per(used.api)}, PostgreSQL ${per(used.postgres)}, client ${per(used.client)}`);
     }
     const trivial = results.get('trivial');
     const measured = contenders.filter((c) => results.has(c.name));
