@@ -4,7 +4,8 @@
  *      same events (pg, same order and columns, rows counted and dropped);
  *  (b) p50/p99 latency and throughput of `subject(id){timeline}` and of a 100-row `measurements` page under
  *      BENCH_CLIENTS (32) concurrent HTTP clients vs `registryStatus`, against one API process; BENCH_SECONDS (12)
- *      measured per query, in BENCH_ROUNDS (3) rounds interleaved across the queries. BENCH_API_REPLICAS=N
+ *      measured per query, in BENCH_ROUNDS (3) rounds interleaved across the queries, after an unmeasured
+ *      BENCH_PRIME_SECONDS (5) pass over each. BENCH_API_REPLICAS=N
  *      starts N (the clients spread their requests over them in turn, as a balancer would); on this 2-core machine
  *      two replicas made every query's CPU per request dearer (trivial: 0.99 against 0.56 ms) and the trivial
  *      query 28 % slower, so the default stays one process and the ratios are not flattered by a slowed baseline.
@@ -41,6 +42,7 @@ const SEED_SUBJECTS = Number(process.env['BENCH_SEED_SUBJECTS'] ?? 300);
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
 const MEASURE_MS = Number(process.env['BENCH_SECONDS'] ?? 12) * 1000;
 const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
+const PRIME_MS = Number(process.env['BENCH_PRIME_SECONDS'] ?? 5) * 1000;
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2) * 1000;
 const PAGE = 5000;
 const KEEP_DIR = process.env['BENCH_DIR'];
@@ -284,7 +286,10 @@ async function main(): Promise<void> {
     const rounds = new Map<string, ThroughputResult[]>(running.map((c) => [c.name, []]));
     const cpu = new Map<string, { api: number; postgres: number; client: number; requests: number }>();
     const windowMs = MEASURE_MS / ROUNDS;
-    log(`${running.map((c) => c.name).join(', ')}: ${CLIENTS} clients, ${ROUNDS} interleaved rounds of ${WARMUP_MS / 1000} s warm-up + ${windowMs / 1000} s measured…`);
+    log(`${running.map((c) => c.name).join(', ')}: ${CLIENTS} clients, ${PRIME_MS / 1000} s unmeasured each, then ${ROUNDS} interleaved rounds of ${WARMUP_MS / 1000} s warm-up + ${windowMs / 1000} s measured…`);
+    // A first unmeasured pass over every query: the API just started (V8 compiles, graphql-jit compiles each
+    // document, each connection prepares its statements) and the read models' pages come into the cache.
+    for (const c of running) await measureThroughput({ concurrency: CLIENTS, warmupMs: 0, durationMs: PRIME_MS, step: c.step });
     for (let round = 0; round < ROUNDS; round++) {
       for (const c of running) {
         const before = cpuSnapshot(apis.map((a) => a.pid));
