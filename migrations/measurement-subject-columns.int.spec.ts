@@ -16,8 +16,9 @@ describe('migration MeasurementSubjectColumns', () => {
   });
 
   it("fills existing measurement rows with their subject's arm, site and randomisation time, and reverts cleanly", async () => {
-    expect(ds.migrations.at(-1)!.name).toBe('MeasurementSubjectColumns1764310000000');
-    await ds.undoLastMigration({ transaction: 'each' });
+    // Back to the schema before this migration (and before any that came after it).
+    const applied = async (): Promise<string[]> => ((await ds.query(`SELECT name FROM migrations`)) as { name: string }[]).map((r) => r.name);
+    while ((await applied()).includes('MeasurementSubjectColumns1764310000000')) await ds.undoLastMigration({ transaction: 'each' });
     await ds.query(`
       INSERT INTO read_model.subjects (subject_id, kind, trial_id, pseudonym, site_id, arm_code, status, randomised_recorded_at, position, last_revision, updated_at)
       VALUES ('s-randomised', 'trial', 't-1', 'P1', 'SITE-1', 'B', 'randomised', '2025-01-02T03:04:05.678Z', 1, 1, now()),
