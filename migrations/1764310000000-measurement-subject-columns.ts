@@ -4,7 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The subject's arm, site and randomisation time on each measurement row, kept by the subjects projection: the
  * long table's pages then read no other table. Looking each page row's subject up by key cost PostgreSQL about a
  * third of its time per 100-row page; the arm and site filters also become plain column tests, and the arm filter
- * now respects `asOf` (the arm only once its randomisation was recorded).
+ * now respects `asOf` (the arm only once its randomisation was recorded). The backfill gives existing rows what the
+ * projection now writes, so the projection keeps its version: no rebuild is needed after this migration.
  */
 export class MeasurementSubjectColumns1764310000000 implements MigrationInterface {
   name = 'MeasurementSubjectColumns1764310000000';
