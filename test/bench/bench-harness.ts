@@ -52,15 +52,18 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
-  const seconds = durationMs / 1000;
-  latencies.sort((a, b) => a - b);
+  return throughputOf(items, durationMs / 1000, latencies.sort((a, b) => a - b));
+}
+
+/** The result of `items` done in `seconds`, with these latencies (ascending). */
+function throughputOf(items: number, seconds: number, samples: number[]): ThroughputResult {
   return {
     items,
-    operations: latencies.length,
+    operations: samples.length,
     seconds,
     itemsPerSecond: items / seconds,
-    latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? Number.NaN },
-    samples: latencies,
+    latencyMs: { p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.at(-1) ?? Number.NaN },
+    samples,
   };
 }
 
@@ -71,17 +74,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
  */
 export function mergeThroughput(results: readonly ThroughputResult[]): ThroughputResult {
   if (results.length === 0) throw new RangeError('nothing to merge');
-  const items = results.reduce((a, r) => a + r.items, 0);
-  const seconds = results.reduce((a, r) => a + r.seconds, 0);
-  const samples = results.flatMap((r) => r.samples).sort((a, b) => a - b);
-  return {
-    items,
-    operations: samples.length,
-    seconds,
-    itemsPerSecond: items / seconds,
-    latencyMs: { p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.at(-1) ?? Number.NaN },
-    samples,
-  };
+  const sum = (f: (r: ThroughputResult) => number): number => results.reduce((a, r) => a + f(r), 0);
+  return throughputOf(sum((r) => r.items), sum((r) => r.seconds), results.flatMap((r) => r.samples).sort((a, b) => a - b));
 }
 
 /** Times one run of `fn`, in seconds. */
