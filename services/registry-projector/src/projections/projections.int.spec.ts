@@ -27,6 +27,16 @@ describe('read-model projections', () => {
     store = new PostgresEventStore({ connectionString: db.url, pollIntervalMs: 20 });
     registry = await writeSyntheticRegistry(store, { subjects: 120, seed: 7 });
   });
+  /** Runs every projection live, in batches of at most `maxBatch` events, until it has applied the whole log. */
+  const catchUp = async (maxBatch: number): Promise<void> => {
+    const log = new PostgresEventLog(store.pool);
+    const runners = all.map((p) => new ProjectionRunner(p, log, ds, quiet, { maxBatch }));
+    runners.forEach((r) => r.start());
+    await waitForCatchUp(ds, names);
+    await Promise.all(runners.map((r) => r.stop()));
+    await log.close();
+  };
+
   afterAll(async () => {
     await store.close();
     await ds.destroy();
@@ -35,12 +45,7 @@ describe('read-model projections', () => {
 
   it('project trials, subjects, measurements, catalogue and screening; a rebuild equals the live model', async () => {
     // Small batches so that corrections and the measurements they correct land in different transactions.
-    const log = new PostgresEventLog(store.pool);
-    const runners = all.map((p) => new ProjectionRunner(p, log, ds, quiet, { maxBatch: 37 }));
-    runners.forEach((r) => r.start());
-    await waitForCatchUp(ds, names);
-    await Promise.all(runners.map((r) => r.stop()));
-    await log.close();
+    await catchUp(37);
 
     const [trial] = (await ds.query(`SELECT * FROM read_model.trials WHERE trial_id = $1`, [registry.trialIds[0]])) as Record<string, unknown>[];
     expect(trial).toMatchObject({ status: 'enrolment_open', locked: false, phase: 'III' });
@@ -136,12 +141,7 @@ describe('read-model projections', () => {
     await append(second.type, second.data);
 
     // One event per batch: each change meets the rows stored by the batches before it.
-    const log = new PostgresEventLog(store.pool);
-    const runners = all.map((p) => new ProjectionRunner(p, log, ds, quiet, { maxBatch: 1 }));
-    runners.forEach((r) => r.start());
-    await waitForCatchUp(ds, names);
-    await Promise.all(runners.map((r) => r.stop()));
-    await log.close();
+    await catchUp(1);
 
     const rows = (await ds.query(`SELECT version, value, arm_code, subject_site_id FROM read_model.measurements WHERE measurement_id = $1 ORDER BY version`, [measurementId])) as Record<string, unknown>[];
     expect(rows).toEqual([
