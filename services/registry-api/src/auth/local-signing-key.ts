@@ -1,8 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 import type { AppConfig } from '../config/app-config.js';
+import { readOrCreatePrivateFile } from '../config/private-file.js';
 import type { Role } from './actor.js';
 
 /** Issuer and default audience of tokens signed by the local development key. */
@@ -19,30 +19,13 @@ export interface LocalSigningKey {
 
 /**
  * The development signing key, created on first use under DATA_DIR/auth (mode 0600) and kept across restarts,
- * so `npm run token` and `npm start` agree. Creation is atomic (write aside, then hard-link into place), so
- * parallel test workers or a CLI racing the server end up with one key.
+ * so `npm run token` and `npm start` agree (readOrCreatePrivateFile: one key however many create it at once).
  */
 export async function loadOrCreateLocalSigningKey(dataDir: string): Promise<LocalSigningKey> {
-  const dir = resolve(join(dataDir, 'auth'));
-  const path = join(dir, 'local-signing-key.pem');
-  let pem = await readFile(path, 'utf8').catch(() => undefined);
-  if (pem === undefined) {
-    // Only the key's own directory is private: a recursive mkdir would make DATA_DIR itself 0700 too, and under root
-    // the embedded PostgreSQL (an unprivileged user) could then not reach its directory inside it.
-    await mkdir(resolve(dir, '..'), { recursive: true });
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(aside, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    try {
-      await link(aside, path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    } finally {
-      await unlink(aside);
-    }
-    pem = await readFile(path, 'utf8');
-  }
+  const path = resolve(join(dataDir, 'auth', 'local-signing-key.pem'));
+  const pem = await readOrCreatePrivateFile(path, () =>
+    generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
   const privateKey = createPrivateKey(pem);
   const publicKey = createPublicKey(privateKey);
   const kid = await calculateJwkThumbprint(await exportJWK(publicKey));

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../config/app-config.js';
+import { readOrCreatePrivateFile } from '../config/private-file.js';
 import { KEY_BYTES } from './privacy-crypto.js';
 
 export const PRIVACY_MASTER_KEY = Symbol('PRIVACY_MASTER_KEY');
@@ -41,7 +41,7 @@ export function checkPrivacyMasterKey(value: string | undefined, nodeEnv: string
 
 /**
  * The key-encryption key: PRIVACY_MASTER_KEY, or outside production a key created on first use at
- * DATA_DIR/privacy/master-key (mode 0600, atomic like the local signing key, kept across restarts).
+ * DATA_DIR/privacy/master-key (readOrCreatePrivateFile: mode 0600, created once, kept across restarts).
  */
 export async function loadMasterKey(options: MasterKeyOptions): Promise<MasterKey> {
   const value = options.PRIVACY_MASTER_KEY;
@@ -50,25 +50,8 @@ export async function loadMasterKey(options: MasterKeyOptions): Promise<MasterKe
     const key = parseMasterKey(value);
     return { key, fingerprint: fingerprint(key), source: 'environment' };
   }
-  const dir = resolve(join(options.DATA_DIR, 'privacy'));
-  const path = join(dir, 'master-key');
-  let text = await readFile(path, 'utf8').catch(() => undefined);
-  if (text === undefined) {
-    // Only the key's own directory is private: a recursive mkdir would make DATA_DIR itself 0700 too, and under root
-    // the embedded PostgreSQL (an unprivileged user) could then not reach its directory inside it.
-    await mkdir(resolve(dir, '..'), { recursive: true });
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(aside, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    try {
-      await link(aside, path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    } finally {
-      await unlink(aside);
-    }
-    text = await readFile(path, 'utf8');
-  }
+  const path = resolve(join(options.DATA_DIR, 'privacy', 'master-key'));
+  const text = await readOrCreatePrivateFile(path, () => `${randomBytes(KEY_BYTES).toString('base64')}\n`);
   const key = parseMasterKey(text, path);
   return { key, fingerprint: fingerprint(key), source: 'file' };
 }
