@@ -31,15 +31,14 @@ const KIND_ORDER: Record<TimelineEntry['kind'], number> = { MILESTONE: 0, IMAGIN
  * then (versioned rows for measurements and outcomes).
  */
 export function timelineStatements(ids: readonly string[], asOf: Date | null, measurementColumns: readonly string[] | null = null): string[] {
-  const at = asOf?.toISOString() ?? null;
   const idList = textArrayLiteral(ids);
-  const atLit = at ? `${pg.escapeLiteral(at)}::timestamptz` : '';
-  const recordedBy = (col: string): string => (at ? `AND ${col} <= ${atLit}` : '');
-  const current = `AND ${versionAt(at ? atLit : null)}`;
+  const at = asOf ? `${pg.escapeLiteral(asOf.toISOString())}::timestamptz` : null;
+  const recordedBy = (col: string): string => (at ? `AND ${col} <= ${at}` : '');
+  const current = `AND ${versionAt(at)}`;
   return [
     `SELECT * FROM read_model.subject_milestones WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
     `SELECT * FROM read_model.imaging_studies WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
-    `SELECT ${measurementSelectList(measurementColumns, at ? atLit : null)} FROM read_model.measurements m WHERE m.subject_id = ANY (${idList}) ${current}`,
+    `SELECT ${measurementSelectList(measurementColumns, at)} FROM read_model.measurements m WHERE m.subject_id = ANY (${idList}) ${current}`,
     `SELECT * FROM read_model.outcomes m WHERE subject_id = ANY (${idList}) ${current}`,
     `SELECT * FROM read_model.screenings WHERE subject_id = ANY (${idList}) ${recordedBy('recorded_at')}`,
   ];
