@@ -52,6 +52,20 @@ function carrySubject(row: Row, s: Row | undefined): Row {
   return row;
 }
 
+/**
+ * Copies each subject's arm, site and randomisation time onto its stored measurement rows that differ (all
+ * subjects, or those of `subjectIds`), from the subjects table as this transaction sees it.
+ */
+async function carrySubjectOntoStoredRows(manager: EntityManager, schema: string, subjectIds: readonly string[] | null): Promise<void> {
+  await manager.query(
+    `UPDATE ${schema}.measurements m SET arm_code = s.arm_code, subject_site_id = s.site_id, randomised_recorded_at = s.randomised_recorded_at
+       FROM ${schema}.subjects s
+      WHERE s.subject_id = m.subject_id ${subjectIds ? 'AND s.subject_id = ANY ($1::text[])' : ''}
+        AND (m.arm_code, m.subject_site_id, m.randomised_recorded_at) IS DISTINCT FROM (s.arm_code, s.site_id, s.randomised_recorded_at)`,
+    subjectIds ? [subjectIds] : [],
+  );
+}
+
 function resultColumns(r: MeasurementResult): Row {
   return r.kind === 'quantitative'
     ? { value_kind: r.kind, value: r.value, unit: r.unit, category: null, original_value: r.originalValue, original_unit: r.originalUnit }
@@ -123,12 +137,7 @@ export class SubjectsProjection implements Projection {
 
   /** Stored measurement rows of subjects randomised or moved in a later page than the rows were loaded in. */
   async afterBulkLoad(manager: EntityManager, schema: string): Promise<void> {
-    await manager.query(
-      `UPDATE ${schema}.measurements m SET arm_code = s.arm_code, subject_site_id = s.site_id, randomised_recorded_at = s.randomised_recorded_at
-         FROM ${schema}.subjects s
-        WHERE s.subject_id = m.subject_id
-          AND (m.arm_code, m.subject_site_id, m.randomised_recorded_at) IS DISTINCT FROM (s.arm_code, s.site_id, s.randomised_recorded_at)`,
-    );
+    await carrySubjectOntoStoredRows(manager, schema, null);
   }
 
   async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema, bulk }: ProjectionTarget): Promise<void> {
@@ -333,17 +342,9 @@ export class SubjectsProjection implements Projection {
     await upsertRows(manager, `${schema}.subjects`, [...changedSubjects.values()], ['subject_id'], SUBJECT_COLUMNS);
     // Measurement rows carry their subject's arm and site as they are now: stored rows of a subject whose arm or
     // site changed in this batch are updated, and new rows take the subject's state after the whole batch (a
-    // baseline measurement recorded before the randomisation gets the arm too).
-    const moved = [...movedSubjects].map((id) => carrySubject({ subject_id: id }, subjects.get(id)));
-    // A rebuild's tables have no subject index yet: afterBulkLoad updates the stored rows once, at the end.
-    if (moved.length > 0 && !bulk) {
-      await manager.query(
-        `UPDATE ${schema}.measurements m SET arm_code = v.arm_code, subject_site_id = v.subject_site_id, randomised_recorded_at = v.randomised_recorded_at
-           FROM json_to_recordset($1) AS v(subject_id text, arm_code text, subject_site_id text, randomised_recorded_at timestamptz)
-          WHERE m.subject_id = v.subject_id`,
-        [JSON.stringify(moved)],
-      );
-    }
+    // baseline measurement recorded before the randomisation gets the arm too). A rebuild's tables have no subject
+    // index yet: there afterBulkLoad updates the stored rows once, at the end.
+    if (movedSubjects.size > 0 && !bulk) await carrySubjectOntoStoredRows(manager, schema, [...movedSubjects]);
     for (const row of measurements.inserts) carrySubject(row, subjects.get(row['subject_id'] as string));
     await measurements.write(manager, `${schema}.measurements`, MEASUREMENT_COLUMNS, bulk === true);
     await outcomes.write(manager, `${schema}.outcomes`, OUTCOME_COLUMNS, bulk === true);
