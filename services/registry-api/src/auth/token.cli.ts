@@ -6,6 +6,8 @@ import { issueLocalToken } from './local-signing-key.js';
 const USAGE = `Usage: npm run -s token -- --role <${ROLES.join('|')}> [--trial <id>]… [--programme <id>]… [--site <id>]… [--sub <id>] [--ttl 8h]
 Prints a bearer token signed by the local development key under DATA_DIR (AUTH_MODE=local).
 Ids may be repeated or comma-separated; "*" grants every trial, programme or site.
+--sub is the actor the audit trail records. Without it every token of a role has the same subject, dev-<role>,
+so two people given such tokens are one actor to the registry: give each person their own --sub.
 Use it as: curl -H "Authorization: Bearer $(npm run -s token -- --role regulator)" …`;
 
 function list(values: string[] | undefined): string[] {

@@ -11,6 +11,8 @@ import { formatGraphqlError } from './error-mapping.js';
 import { jitExecutionPlugin } from './jit-execution.plugin.js';
 import { buildContext } from './graphql-context.js';
 import { DateTimeScalar, GlobalPositionScalar } from './scalars.js';
+import { GraphiqlController } from './graphiql/graphiql.controller.js';
+import { graphiqlLandingPagePlugin } from './graphiql/graphiql-landing-page.plugin.js';
 
 export interface GraphqlApiOptions {
   readonly introspection: boolean;
@@ -40,6 +42,7 @@ export class GraphqlApiModule {
     const formatError = formatGraphqlError(logger);
     return {
       module: GraphqlApiModule,
+      controllers: options.introspection ? [GraphiqlController] : [],
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -48,7 +51,9 @@ export class GraphqlApiModule {
           resolvers: { GlobalPosition: GlobalPositionScalar, DateTime: DateTimeScalar },
           path: '/graphql',
           introspection: options.introspection,
-          graphiql: options.introspection,
+          // Nest's GraphiQL loads React and GraphiQL from unpkg.com (blank on an offline network): off, and ours,
+          // served from the installed packages, takes the landing page instead (graphiql/graphiql-assets.ts).
+          graphiql: false,
           // Field-level guards must run on @ResolveField too (architecture.md §9).
           fieldResolverEnhancers: ['guards', 'interceptors', 'filters'],
           context: buildContext,
@@ -57,7 +62,12 @@ export class GraphqlApiModule {
           includeStacktraceInErrorResponses: false,
           // Apollo installs its cache-control plugin by default; it hooks every resolved field (a tenth of a large
           // page's time) to compute HTTP cache hints this API never gives: registry answers are not cacheable.
-          plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), jitExecutionPlugin(formatError)],
+          plugins: [
+            ...protection.plugins,
+            ApolloServerPluginCacheControlDisabled(),
+            jitExecutionPlugin(formatError),
+            ...(options.introspection ? [graphiqlLandingPagePlugin('/graphql')] : []),
+          ],
           validationRules: protection.validationRules,
           allowBatchedHttpRequests: false,
         }),

@@ -14,7 +14,10 @@ export default {
   moduleNameMapper,
   testEnvironment,
   rootDir,
+  // The GraphiQL check boots the registry, so browser checks get the same throwaway PostgreSQL as npm test.
+  globalSetup: '<rootDir>/test/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/global-teardown.mjs',
   displayName: 'plots',
-  testMatch: ['<rootDir>/services/registry-api/src/plots/**/*.chromium-spec.ts'],
+  testMatch: ['<rootDir>/services/registry-api/src/**/*.chromium-spec.ts'],
   testTimeout: 120000,
 };
