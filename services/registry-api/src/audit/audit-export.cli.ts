@@ -1,12 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { PostgresEventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
-import { prepareDatabase } from '../config/database.js';
+import { connectForCli } from '../config/cli-database.js';
 import { loadMasterKey } from '../privacy/master-key.js';
 import { accessLogHashKey, recordAccess } from './access-log.writer.js';
 import { AuditQueries } from './audit.queries.js';
@@ -15,19 +14,6 @@ const USAGE = `Usage: npm run -s audit:export -- [--trial id] [--programme id] [
                        [--from ISO] [--to ISO] [--out file.ndjson]
 Writes the audit trail as JSON lines (one event per line with hash and previousHash; see services/registry-api/src/audit/README.md).
 Uses DATABASE_URL, else the embedded database of a running \`npm start\`, else starts it. The export is recorded in the access log.`;
-
-/** DATABASE_URL, or the embedded server `npm start` is running, or the embedded server started here. */
-async function connect(): Promise<{ url: string; stop(): Promise<void> }> {
-  const config = loadConfig();
-  if (!config.DATABASE_URL) {
-    const url = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/registry`;
-    const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-    const running = await probe.connect().then(() => true, () => false);
-    await probe.end().catch(() => undefined);
-    if (running) return { url, stop: async () => undefined };
-  }
-  return prepareDatabase(config, (msg) => console.error(msg));
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -62,7 +48,7 @@ async function main(): Promise<void> {
     from: date('from', values.from),
     to: date('to', values.to),
   };
-  const db = await connect();
+  const db = await connectForCli(loadConfig(), (msg) => console.error(msg));
   const ds = await new DataSource(dataSourceOptions(db.url, { extra: { max: 2 } })).initialize();
   const store = new PostgresEventStore({ connectionString: db.url, poolSize: 2 });
   try {
