@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     const study: ValidationStudyInput = {
       biomarkerId: ids.biomarkerId,
       timePoint: 'baseline',
+      // Every subject has an AI reading; odd subjects a reader's too (analytics-fill.ts): the AI is the index test.
+      indexTest: { algorithmVersionId: ids.algorithmV2 },
       population: { trialIds: [ids.trialId] },
       endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'], horizonDays: 730 },
       higherIsPositive: false,
