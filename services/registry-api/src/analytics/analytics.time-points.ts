@@ -21,15 +21,18 @@ export async function assertKnownTimePoint(db: Queryable, timePoint: string, bio
   const vm = visibilitySql('m', visibility, 5);
   const trials = visibility.trials === 'all' ? null : visibility.trials === 'none' ? [] : [...visibility.trials];
   const params = [biomarkerId, timePoint, p.trialIds ?? null, p.programmeIds ?? null, ...vm.params, trials];
-  const known = `
+  // The time points the caller may know of: `only` restricts both branches to the code asked for.
+  const known = (only: boolean) => `
     SELECT m.time_point AS code FROM read_model.measurements m
-     WHERE m.biomarker_id = $1 AND m.superseded_at IS NULL AND ${vm.sql} AND ${TRIAL_PROGRAMME_FILTER('m', 3, 4)} AND %M
+     WHERE m.biomarker_id = $1 AND m.superseded_at IS NULL AND ${vm.sql} AND ${TRIAL_PROGRAMME_FILTER('m', 3, 4)} AND ${only ? 'm.time_point = $2' : 'true'}
     UNION ALL
     SELECT e->>'code' FROM read_model.trials t CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(t.schedule) = 'array' THEN t.schedule ELSE '[]'::jsonb END) e
-     WHERE ($7::text[] IS NULL OR t.trial_id = ANY($7::text[])) AND (($3::text[] IS NULL AND $4::text[] IS NULL) OR t.trial_id = ANY($3::text[])) AND %T`;
-  const exists = (await db.query(`SELECT EXISTS (${known.replace('%M', 'm.time_point = $2').replace('%T', `e->>'code' = $2`)}) AS known`, params)) as { known: boolean }[];
+     WHERE ($7::text[] IS NULL OR t.trial_id = ANY($7::text[])) AND (($3::text[] IS NULL AND $4::text[] IS NULL) OR t.trial_id = ANY($3::text[]))
+       AND ${only ? `e->>'code' = $2` : 'true'}`;
+  const exists = (await db.query(`SELECT EXISTS (${known(true)}) AS known`, params)) as { known: boolean }[];
   if (exists[0]?.known) return;
-  const codes = (await db.query(`SELECT DISTINCT code FROM (${known.replace('%M', 'true').replace('%T', 'true')}) k WHERE $2::text IS NOT NULL ORDER BY code LIMIT 50`, params)) as { code: string }[];
+  // $2 is referenced once more so that PostgreSQL can type it when the list does not filter on it.
+  const codes = (await db.query(`SELECT DISTINCT code FROM (${known(false)}) k WHERE $2::text IS NOT NULL ORDER BY code LIMIT 50`, params)) as { code: string }[];
   const list = codes.map((c) => c.code);
   throw new ApiError(
     'UNKNOWN_TIME_POINT',
