@@ -138,11 +138,11 @@ export class ValidationStudyService {
     const fetchMs = performance.now() - started;
     const chosen = indexReadings(rows, selection);
     const derive = datasetRowOf(input.endpoint);
-    const out: DatasetRow[] = new Array<DatasetRow>(chosen.size);
-    let k = 0;
-    for (const c of chosen.values()) {
+    const out: DatasetRow[] = new Array<DatasetRow>(chosen.length);
+    for (let k = 0; k < chosen.length; k++) {
+      const c = chosen[k]!;
       const r = c.row;
-      out[k++] = derive({
+      out[k] = derive({
         subjectId: r[0],
         trialId: r[1],
         programmeId: r[2],
@@ -162,10 +162,17 @@ export class ValidationStudyService {
   }
 }
 
-/** One index reading per subject (rows arrive in subject order, and the map keeps it). */
+/**
+ * One index reading per subject (rows arrive in subject order). A subject with a single candidate is its own
+ * answer under every selection, so the shared resolution (with its ambiguity rule) runs only when some subject
+ * has two: the common case over 100,000 subjects allocates nothing per row.
+ */
 function indexReadings(rows: readonly DatasetSqlRow[], selection: ReadingSelection) {
-  const candidates = rows.map((row) => ({ measurementId: row[5], method: row[12], algorithmVersionId: row[13], readerId: row[14], adjudication: row[15], row }));
-  return resolveReadings(candidates, (c) => `subject ${c.row[0]}`, selection, 'indexTest');
+  const candidate = (row: DatasetSqlRow) => ({ measurementId: row[5], method: row[12], algorithmVersionId: row[13], readerId: row[14], adjudication: row[15], row });
+  let repeated = false;
+  for (let k = 1; k < rows.length && !repeated; k++) repeated = (rows[k] as DatasetSqlRow)[0] === (rows[k - 1] as DatasetSqlRow)[0];
+  if (!repeated) return rows.map(candidate);
+  return [...resolveReadings(rows.map(candidate), (c) => `subject ${c.row[0]}`, selection, 'indexTest').values()];
 }
 
 function validateInput(input: ValidationStudyInput): void {
