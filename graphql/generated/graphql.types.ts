@@ -29,6 +29,15 @@ export type AcceptMeasurementReadingInput = {
   subjectId: Scalars['ID']['input'];
 };
 
+export type AcceptedReadingPolicy =
+  /** Only readings accepted by acceptMeasurementReading; a unit whose readings were never adjudicated has no reading. */
+  | 'ACCEPTED'
+  /**
+   * The accepted reading where readings were adjudicated, else the unit's only reading (of whichever rater: see
+   * ReadingProvenance); two readings never adjudicated are AMBIGUOUS_READING. Readings not accepted never count.
+   */
+  | 'ACCEPTED_OR_ONLY';
+
 export type AccessLogEntry = {
   __typename?: 'AccessLogEntry';
   actorId: Scalars['String']['output'];
@@ -95,11 +104,17 @@ export type Agreement = {
   plotUrl: Scalars['String']['output'];
 };
 
+/**
+ * Agreement of two raters on the same studies: pairs of side A's and side B's reading of the same biomarker on the
+ * same study (and lesion). Each side resolves to at most one reading per study × lesion (else AMBIGUOUS_READING on
+ * raterA / raterB); both sides selecting the same measurement is SAME_READING_ON_BOTH_SIDES (field raterB).
+ */
 export type AgreementInput = {
   biomarkerId: Scalars['ID']['input'];
   population?: InputMaybe<PopulationInput>;
-  raterA: RaterInput;
-  raterB: RaterInput;
+  raterA: ReadingSelectionInput;
+  raterB: ReadingSelectionInput;
+  /** Optional; when given, as in ValidationStudyInput (unknown: UNKNOWN_TIME_POINT). */
   timePoint?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -108,6 +123,8 @@ export type AgreementPair = {
   a: Scalars['Float']['output'];
   b: Scalars['Float']['output'];
   lesionTrackingUid?: Maybe<Scalars['String']['output']>;
+  readingA: ReadingProvenance;
+  readingB: ReadingProvenance;
   studyInstanceUid: Scalars['String']['output'];
   subjectId: Scalars['ID']['output'];
 };
@@ -928,11 +945,6 @@ export type MeasurementMethod =
   | 'MANUAL'
   | 'SEMI_AUTOMATIC';
 
-export type MeasurementMethodInput =
-  | 'ai'
-  | 'manual'
-  | 'semi_automatic';
-
 /** Either `value` and `unit` (quantitative biomarkers; UCUM unit, converted to the biomarker's unit) or `category`. */
 export type MeasurementValueInput = {
   category?: InputMaybe<Scalars['String']['input']>;
@@ -1434,7 +1446,16 @@ export type Query = {
   measurements: MeasurementConnection;
   /** Recorded linkages that name this pseudonym (admin, regulator). */
   pseudonymLinkages: Array<PseudonymLinkage>;
-  /** RECIST 1.1 assessment of a subject from its lesion measurements, with SDTM TR/RS rows. */
+  /**
+   * RECIST 1.1 assessment of a subject from its lesion measurements, with SDTM TR/RS rows. RECIST reads only the
+   * biomarkers whose catalogue code is an SDTM TR test code of the CDISC RECIST examples: LDIAM (longest diameter of
+   * non-nodal lesions), LPERP (longest perpendicular: the short axis of lymph nodes) and TUMSTATE (categorical tumour
+   * state of non-target and new lesions: PRESENT, ABSENT, UNEQUIVOCAL_PROGRESSION, EQUIVOCAL). Diameters are converted
+   * to mm with UCUM (a biomarker in cm is read in mm); every other measurement of a lesion (volume, SUV, scores) is
+   * ignored, and a target without an LDIAM/LPERP reading at a time point is not evaluated there (target response NE;
+   * at baseline the assessment is refused with BASELINE_INCOMPLETE). Nodal = the lesion's finding site names a lymph
+   * node. `reading` chooses whose readings are assessed; `readings` lists every one used.
+   */
   recist?: Maybe<RecistAssessment>;
   /** Health of the registry: the event log and every projection's progress. */
   registryStatus: RegistryStatus;
@@ -1541,6 +1562,7 @@ export type QueryPseudonymLinkagesArgs = {
 
 
 export type QueryRecistArgs = {
+  reading: ReadingSelectionInput;
   studyId?: InputMaybe<Scalars['String']['input']>;
   subjectId: Scalars['ID']['input'];
 };
@@ -1647,10 +1669,41 @@ export type RandomiseSubjectInput = {
   subjectId: Scalars['ID']['input'];
 };
 
-/** A rater: an algorithm version, a reader, or any measurement made with a method (at least one). */
-export type RaterInput = {
+export type RaterKind =
+  /** An AI algorithm version (method ai). */
+  | 'AI'
+  /** A human reader (method manual or semi_automatic). */
+  | 'READER';
+
+export type ReadingAdjudication =
+  | 'ACCEPTED'
+  | 'NOT_ACCEPTED';
+
+/** Which reading an analysis used for a value. */
+export type ReadingProvenance = {
+  __typename?: 'ReadingProvenance';
+  /** null when the reading was never adjudicated. */
+  adjudication?: Maybe<ReadingAdjudication>;
+  /** The algorithm version (AI outputs; the assisting tool of semi-automatic readings). */
+  algorithmVersionId?: Maybe<Scalars['ID']['output']>;
+  measurementId: Scalars['ID']['output'];
+  /** manual, semi_automatic or ai. */
+  method: Scalars['String']['output'];
+  raterKind: RaterKind;
+  /** The reader (manual, semi-automatic; also the uploader of some AI outputs). */
+  readerId?: Maybe<Scalars['ID']['output']>;
+};
+
+/**
+ * Whose readings an analysis reads: exactly one of the fields (else INVALID_READING_SELECTION).
+ * - `algorithmVersionId`: that AI algorithm version's outputs (method ai). Semi-automatic readings that name the version
+ *   as the tool a reader used are the reader's, not the algorithm's. Adjudication does not remove an algorithm's outputs.
+ * - `readerId`: that reader's manual and semi-automatic readings (an AI output a reader uploaded is the algorithm's).
+ * - `accepted`: the adjudicated reading (acceptMeasurementReading), under the policy named.
+ */
+export type ReadingSelectionInput = {
+  accepted?: InputMaybe<AcceptedReadingPolicy>;
   algorithmVersionId?: InputMaybe<Scalars['ID']['input']>;
-  method?: InputMaybe<MeasurementMethodInput>;
   readerId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -1658,6 +1711,8 @@ export type RecistAssessment = {
   __typename?: 'RecistAssessment';
   bestOverallResponse: Scalars['String']['output'];
   lesions: Array<RecistLesion>;
+  /** Every reading the assessment used, by time point and lesion. */
+  readings: Array<RecistReading>;
   rs: Array<SdtmRsRow>;
   subjectId: Scalars['ID']['output'];
   timePoints: Array<RecistTimePointResult>;
@@ -1671,6 +1726,21 @@ export type RecistLesion = {
   organ: Scalars['String']['output'];
   /** TARGET or NON_TARGET (from the lesion's role at baseline). */
   role: Scalars['String']['output'];
+};
+
+/** A reading RECIST used. */
+export type RecistReading = {
+  __typename?: 'RecistReading';
+  category?: Maybe<Scalars['String']['output']>;
+  lesionId: Scalars['ID']['output'];
+  originalUnit?: Maybe<Scalars['String']['output']>;
+  originalValue?: Maybe<Scalars['Float']['output']>;
+  reading: ReadingProvenance;
+  /** LDIAM, LPERP or TUMSTATE. */
+  testCode: Scalars['String']['output'];
+  /** In mm (UCUM-converted); null for TUMSTATE or when the biomarker's unit is not a length (then not evaluated). */
+  valueMm?: Maybe<Scalars['Float']['output']>;
+  visit: Scalars['String']['output'];
 };
 
 /** RECIST 1.1 overall response (NON_CR_NON_PD for non-target-only disease). */
@@ -2275,6 +2345,11 @@ export type SurveillanceCell = {
   specificity?: Maybe<Proportion>;
 };
 
+/**
+ * Surveillance is per algorithm version and never mixes versions or human readings: screenings count by the version
+ * of their AI reading (the human reading is only the comparator of readerAgreementRate), and correctionRate counts
+ * that version's own AI outputs (method ai; not semi-automatic readings that name it as the reader's tool).
+ */
 export type SurveillanceInput = {
   algorithmVersionId: Scalars['ID']['input'];
   compareWithPredecessor?: InputMaybe<Scalars['Boolean']['input']>;
@@ -2500,11 +2575,16 @@ export type ValidationStudyInput = {
   endpoint: EndpointInput;
   /** Whether a higher value means positive / higher risk (fixed in advance, never chosen from the data). Default true. */
   higherIsPositive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Whose reading is the index test. One reading per subject, else AMBIGUOUS_READING (field indexTest). */
+  indexTest: ReadingSelectionInput;
   population?: InputMaybe<PopulationInput>;
   strata?: InputMaybe<StrataInput>;
   /** Threshold for sensitivity/specificity; default: the Youden-optimal one. */
   threshold?: InputMaybe<Scalars['Float']['input']>;
-  /** Time point of the index measurement, e.g. "baseline". */
+  /**
+   * Time point of the index measurement: a code of the trial's visit schedule (e.g. "BASELINE") or a time point the
+   * biomarker's measurements carry. Case-sensitive; a code nothing in the population knows is UNKNOWN_TIME_POINT.
+   */
   timePoint: Scalars['String']['input'];
 };
 
@@ -2522,6 +2602,8 @@ export type ValidationStudyRow = {
   /** Global position of the measurement version used. */
   position: Scalars['GlobalPosition']['output'];
   programmeId?: Maybe<Scalars['ID']['output']>;
+  /** The index reading the value comes from (measurementId, rater, reader or algorithm version). */
+  reading: ReadingProvenance;
   siteId?: Maybe<Scalars['ID']['output']>;
   subjectId: Scalars['ID']['output'];
   /** Days from the index scan to the event or censoring. */

@@ -63,7 +63,7 @@ afterAll(async () => {
 
 const STUDY = `query($input: ValidationStudyInput!) { validationStudy(input: $input) {
   computedAtPosition subjectCount includedCount fetchMs plotUrl kaplanMeierPlotUrl
-  rows { subjectId value time event label included }
+  rows { subjectId value time event label included reading { measurementId raterKind algorithmVersionId readerId } }
   roc { auc lower upper nPositive nNegative curve { threshold sensitivity specificity } }
   performance { threshold thresholdSource truePositive falseNegative sensitivity { x n estimate lower upper } specificity { estimate } }
   kaplanMeier { strata { label n events median } logRank { chisq df p } }
@@ -75,6 +75,8 @@ describe('validation study', () => {
   const input = () => ({
     biomarkerId: ids.biomarkerId,
     timePoint: 'baseline',
+    // Every subject has an AI (v2) reading, odd subjects also a reader's (analytics-fill.ts): the AI's is the index test.
+    indexTest: { algorithmVersionId: ids.algorithmV2 },
     population: { trialIds: [ids.trialId] },
     endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'], horizonDays: 365 },
     higherIsPositive: false,
@@ -88,6 +90,7 @@ describe('validation study', () => {
     const s = res.data.validationStudy;
     expect(s.subjectCount).toBe(SUBJECTS);
     expect(s.rows).toHaveLength(SUBJECTS);
+    expect(s.rows.every((r: any) => r.reading.raterKind === 'AI' && r.reading.algorithmVersionId === ids.algorithmV2 && r.reading.measurementId.startsWith('E2E-M'))).toBe(true);
     const fit = coxRegression({ time: s.rows.map((r: any) => r.time), event: s.rows.map((r: any) => r.event), covariates: { v: s.rows.map((r: any) => r.value) } });
     expect(s.cox.perUnit.hr).toBeCloseTo(fit.terms[0]!.hr, 10);
     expect(s.cox.events).toBe(s.rows.filter((r: any) => r.event === 1).length);
@@ -168,7 +171,8 @@ describe('post-market surveillance', () => {
     // AI measurements of trial subjects: a screening manager does not see them, a regulator does.
     expect(s.total.correctionRate).toBeNull();
     const reg = (await gql({ sub: 'reg', role: 'regulator' }, SURVEILLANCE, { input: input() })).data.algorithmSurveillance;
-    expect(reg.total.correctionRate).toMatchObject({ n: SUBJECTS / 2, x: Math.floor(SUBJECTS / 14) });
+    // Only the version's own AI outputs: every subject's one, none of the readers' readings of the same scans.
+    expect(reg.total.correctionRate).toMatchObject({ n: SUBJECTS, x: Math.floor(SUBJECTS / 14) });
     expect(s.comparison.predecessorVersionId).toBe(ids.algorithmV1);
     expect(s.comparison.predecessor.readings).toBeGreaterThan(0);
   });
@@ -251,7 +255,7 @@ describe('screening KPIs', () => {
 });
 
 describe('RECIST over GraphQL', () => {
-  const RECIST = `query($id: ID!) { recist(subjectId: $id, studyId: "STUDY-1") { bestOverallResponse lesions { id role nodal }
+  const RECIST = `query($id: ID!) { recist(subjectId: $id, studyId: "STUDY-1", reading: { readerId: "r1" }) { bestOverallResponse lesions { id role nodal }
     timePoints { visit sumOfDiameters nadir changeFromBaselinePct targetResponse nonTargetResponse newLesion overallResponse }
     tr { TRTESTCD TRSTRESN VISIT } rs { RSTESTCD RSORRES VISIT } } }`;
 
@@ -268,6 +272,12 @@ describe('RECIST over GraphQL', () => {
         readerId: 'r1', plausibilityOverrideReason: null, occurredAt: `${date}T10:00:00Z`,
       },
     });
+    // RECIST reads a lesion measurement by its biomarker's code (LDIAM: longest diameter).
+    await store.appendToStream(
+      'biomarker-ldiam',
+      [{ id: randomUUID(), type: 'BiomarkerDefined', data: { biomarkerId: 'ldiam', code: 'LDIAM', version: 1, name: 'Longest diameter', description: null, modality: 'CT', bodySite: null, valueType: { kind: 'quantitative', unit: 'mm', plausibleRange: { min: 0, max: 500 } }, repeatabilityWcv: null, definedAt: '2026-01-01T00:00:00Z' } }],
+      { expectedRevision: 'no_stream' },
+    );
     await store.appendToStream(
       `subject-${subjectId}`,
       [

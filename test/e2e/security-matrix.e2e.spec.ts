@@ -86,12 +86,12 @@ const population = (ids: Ids) => ({ trialIds: [ids.trial] });
 /** The expected policy of every operation: the table reviewers read. Keep it in step with the resolvers' @Authorize. */
 const POLICY: readonly Row[] = [
   // Analysis (analytics/analytics.resolver.ts)
-  { op: 'validationStudy', roles: ['biostatistician', 'regulator'], scope: ['trial'], args: (i) => ({ input: { biomarkerId: i.biomarker, timePoint: 'BASELINE', population: population(i), endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'] } } }) },
-  { op: 'agreement', roles: ['biostatistician', 'regulator'], scope: ['trial'], args: (i) => ({ input: { biomarkerId: i.biomarker, population: population(i), raterA: { method: 'manual' }, raterB: { method: 'ai' } } }) },
+  { op: 'validationStudy', roles: ['biostatistician', 'regulator'], scope: ['trial'], args: (i) => ({ input: { biomarkerId: i.biomarker, timePoint: 'BASELINE', indexTest: { readerId: 'mx-reader' }, population: population(i), endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'] } } }) },
+  { op: 'agreement', roles: ['biostatistician', 'regulator'], scope: ['trial'], args: (i) => ({ input: { biomarkerId: i.biomarker, population: population(i), raterA: { readerId: 'mx-reader' }, raterB: { algorithmVersionId: i.algorithm } } }) },
   { op: 'algorithmSurveillance', roles: ['biostatistician', 'screening_manager', 'regulator'], scope: ['programme'], args: (i) => ({ input: { algorithmVersionId: i.algorithm, programmeIds: [i.programme] } }) },
   { op: 'surveillanceAlarms', roles: ['biostatistician', 'screening_manager', 'regulator'], scope: 'global', args: (i) => ({ algorithmVersionId: i.algorithm }) },
   { op: 'screeningKpis', roles: ['biostatistician', 'screening_manager', 'regulator'], scope: ['programme'], args: (i) => ({ input: { programmeId: i.programme } }) },
-  { op: 'recist', roles: ['coordinator', 'biostatistician', 'regulator'], scope: ['trial', 'site'], args: (i) => ({ subjectId: i.subject }) },
+  { op: 'recist', roles: ['coordinator', 'biostatistician', 'regulator'], scope: ['trial', 'site'], args: (i) => ({ subjectId: i.subject, reading: { accepted: 'ACCEPTED_OR_ONLY' } }) },
   { op: 'raiseSurveillanceAlarms', roles: ['screening_manager', 'admin'], scope: ['programme'], args: (i) => ({ ...cid(), input: { algorithmVersionId: i.algorithm, programmeIds: [i.programme] } }) },
   // Audit trail (audit/audit.resolver.ts, status/status.resolver.ts)
   { op: 'history', roles: AUDITORS, scope: 'global', args: (i) => ({ streamId: `trial-${i.trial}` }) },
@@ -224,7 +224,7 @@ const POLICY: readonly Row[] = [
   { op: 'recordPseudonymLinkage', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), members: [{ trialId: i.trial, pseudonym: 'MX-A' }, { programmeId: i.programme, pseudonym: 'MX-B' }], reason: 'matrix' } }) },
   { op: 'recordPersonalData', target: 'trial subject', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, personal: { yearOfBirth: 1960 } } }) },
   { op: 'recordPersonalData', target: 'participant', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), subjectId: i.participant, personal: { yearOfBirth: 1960 } } }) },
-  { op: 'subjectPersonalData', target: 'trial subject', roles: ['coordinator', 'regulator', 'admin'], scope: ['trial', 'site'], args: (i) => ({ subjectId: i.subject }) },
+  { op: 'subjectPersonalData', target: 'trial subject', roles: ['coordinator', 'regulator', 'admin'], scope: ['trial', 'site'], args: (i) => ({ subjectId: i.subject, reading: { accepted: 'ACCEPTED_OR_ONLY' } }) },
   { op: 'subjectPersonalData', target: 'participant', roles: ['screening_manager', 'regulator', 'admin'], scope: ['programme'], args: (i) => ({ subjectId: i.participant }) },
   { op: 'eraseSubject', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), subjectId: i.subject, reason: 'matrix' } }) },
   { op: 'pseudonymLinkages', roles: ['admin', 'regulator'], scope: 'global', args: () => ({ pseudonym: 'MX-A' }) },

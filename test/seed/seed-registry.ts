@@ -91,7 +91,9 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
   const biomarkers = {
     SMA_L3: { name: 'Skeletal muscle area at L3', unit: 'cm2', min: 40, max: 350, wcv: 0.02, bodySite: 'L3 vertebral level' },
     VFA_L3: { name: 'Visceral fat area at L3', unit: 'cm2', min: 0, max: 700, wcv: 0.04, bodySite: 'L3 vertebral level' },
-    LESION_LD: { name: 'Lesion longest diameter', unit: 'mm', min: 0, max: 300, wcv: 0.08, bodySite: null },
+    // Codes LDIAM / LPERP are the SDTM TR test codes RECIST reads (analytics/recist.mapping.ts).
+    LDIAM: { name: 'Lesion longest diameter', unit: 'mm', min: 0, max: 300, wcv: 0.08, bodySite: null },
+    LPERP: { name: 'Lymph node short axis (longest perpendicular)', unit: 'mm', min: 0, max: 300, wcv: 0.08, bodySite: null },
     MAMMO_AI_SCORE: { name: 'AI malignancy score (mammography)', unit: '1', min: 0, max: 1, wcv: null, bodySite: 'breast' },
   } as const;
   const biomarkerIds: Record<string, string> = {};
@@ -141,8 +143,8 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
     );
   await registerAlgorithm(algorithms['bodyComp1']!, 'bodycomp-1.0', 'BodyComp', '1.0', ['SMA_L3', 'VFA_L3']);
   await registerAlgorithm(algorithms['bodyComp2']!, 'bodycomp-2.0', 'BodyComp', '2.0', ['SMA_L3', 'VFA_L3'], algorithms['bodyComp1']);
-  await registerAlgorithm(algorithms['lesionSeg30']!, 'lesionseg-3.0', 'LesionSeg', '3.0', ['LESION_LD']);
-  await registerAlgorithm(algorithms['lesionSeg']!, 'lesionseg-3.1', 'LesionSeg', '3.1', ['LESION_LD'], algorithms['lesionSeg30']);
+  await registerAlgorithm(algorithms['lesionSeg30']!, 'lesionseg-3.0', 'LesionSeg', '3.0', ['LDIAM', 'LPERP']);
+  await registerAlgorithm(algorithms['lesionSeg']!, 'lesionseg-3.1', 'LesionSeg', '3.1', ['LDIAM', 'LPERP'], algorithms['lesionSeg30']);
   // Post-market surveillance: 3.0 was withdrawn (field safety notice); no measurement may name it any more.
   const withdrawal = 'Field safety notice: under-segmentation of hypodense liver lesions';
   await send(ChangeAlgorithmVersionCommand, { type: 'WithdrawAlgorithmVersion', algorithmVersionId: algorithms['lesionSeg30']!, reason: withdrawal }, admin, 'algorithm:lesionseg-3.0:withdraw', withdrawal);
@@ -290,7 +292,7 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
         const ld = round1(Math.min(290, lesion.ld * (1 + rnd.normal(0, 0.03))));
         if (lesion.role === 'target') sod += ld;
         const common = {
-          biomarkerId: biomarkerIds['LESION_LD']!,
+          biomarkerId: biomarkerIds[lesion.organ === 'lymph node' ? 'LPERP' : 'LDIAM']!,
           lesion: { trackingUid: `${uidRoot}.9.${i + 1}.${lesion.l}`, label: `Lesion ${lesion.l}`, findingSite: lesion.organ, role: lesion.role },
         };
         await measure(`LD-${lesion.l}-reader`, { ...common, value: { value: ld, unit: 'mm' }, method: 'manual', readerId: reader.id }, reader);

@@ -4,7 +4,8 @@
  * and the projector would take far longer than the queries being measured. The shapes are those the projector
  * writes (migrations/1764250000000-read-models.ts); what is generated:
  *
- * - a trial cohort: one subject per row, a baseline biomarker measurement (SMI, cm²) ~ N(45, 8), and an outcome:
+ * - a trial cohort: one subject per row, a baseline biomarker measurement (SMI, cm²) ~ N(45, 8) by the AI (v2) and
+ *   for every odd subject also by a reader (the same value ± 0.5), and an outcome:
  *   death at an exponential time whose hazard falls with the biomarker (HR per SD = e^−0.5), or last known alive at
  *   a uniform censoring time;
  * - screenings of a programme over 24 months, 4 rounds, 10 sites, two AI algorithm versions (v2 succeeds v1), with
@@ -90,15 +91,20 @@ export async function fillAnalytics(query: Query, o: FillOptions): Promise<FillI
        FROM gen_subjects`,
     [p, ids.trialId, base + 10],
   );
+  // Every subject's baseline scan is read by the AI (v2, the generator's value) and every odd subject's also by a
+  // reader (the value ± 0.5): AI and human readings coexist, so an analysis must say whose it reads.
   await query(
     `INSERT INTO read_model.measurements (measurement_id, version, position, subject_id, trial_id, programme_id, biomarker_id, biomarker_version, value_kind, value, unit,
             original_value, original_unit, study_instance_uid, time_point, method, algorithm_version_id, reader_id, occurred_at, recorded_at, version_recorded_at,
             superseded_at, correction_count, retracted, arm_code, subject_site_id)
-     SELECT $1 || '-M' || i, 0, $3 + i, $1 || '-S' || i, $2, NULL, $4, 1, 'quantitative', v, 'cm2', v, 'cm2', '1.2.826.0.1.' || i, 'baseline',
-            CASE WHEN i % 2 = 0 THEN 'ai' ELSE 'manual' END, CASE WHEN i % 2 = 0 THEN $5 END, CASE WHEN i % 2 = 1 THEN 'reader-' || (i % 3) END,
-            index_date, index_date, index_date, NULL, CASE WHEN i % 2 = 0 AND i % 7 = 0 THEN 1 ELSE 0 END, false,
+     SELECT $1 || CASE WHEN human THEN '-H' ELSE '-M' END || i, 0, $3 + 2 * i + CASE WHEN human THEN 1 ELSE 0 END, $1 || '-S' || i, $2, NULL, $4, 1, 'quantitative',
+            value, 'cm2', value, 'cm2', '1.2.826.0.1.' || i, 'baseline',
+            CASE WHEN human THEN 'manual' ELSE 'ai' END, CASE WHEN NOT human THEN $5 END, CASE WHEN human THEN 'reader-' || (i % 3) END,
+            index_date, index_date, index_date, NULL, CASE WHEN NOT human AND i % 14 = 0 THEN 1 ELSE 0 END, false,
             CASE WHEN i % 2 = 0 THEN 'A' ELSE 'B' END, 'SITE-' || (i % 5)
-       FROM gen_subjects`,
+       FROM (SELECT i, v AS value, index_date, false AS human FROM gen_subjects
+             UNION ALL
+             SELECT i, v + ((i * 7919) % 11 - 5) / 10.0, index_date, true FROM gen_subjects WHERE i % 2 = 1) r`,
     [p, ids.trialId, base + 10 + o.subjects, ids.biomarkerId, ids.algorithmV2],
   );
   await query(
@@ -106,7 +112,7 @@ export async function fillAnalytics(query: Query, o: FillOptions): Promise<FillI
      SELECT $1 || '-O' || i, 0, $3 + i, $1 || '-S' || i, $2, NULL, CASE WHEN event_days <= censor_days THEN 'death' ELSE 'last_known_alive' END,
             index_date + least(event_days, censor_days) * interval '1 day', 'investigator', now(), now(), NULL, 0
        FROM gen_subjects`,
-    [p, ids.trialId, base + 10 + 2 * o.subjects],
+    [p, ids.trialId, base + 12 + 3 * o.subjects],
   );
 
   // ---- screening programme ------------------------------------------------------------------------------------
@@ -135,7 +141,7 @@ export async function fillAnalytics(query: Query, o: FillOptions): Promise<FillI
             CASE WHEN human_positive AND cancer THEN (at + interval '21 days')::date::text END,
             CASE WHEN human_positive THEN at + interval '21 days' END
        FROM gen_screenings`,
-    [p, ids.programmeId, ids.algorithmV1, ids.algorithmV2, base + 10 + 3 * o.subjects],
+    [p, ids.programmeId, ids.algorithmV1, ids.algorithmV2, base + 12 + 4 * o.subjects],
   );
   // Cancers missed at screening surface as interval cancers 1–23 months later.
   await query(
@@ -143,7 +149,7 @@ export async function fillAnalytics(query: Query, o: FillOptions): Promise<FillI
      SELECT $3 + j, $1 || '-P' || j, 'interval_cancer', at + (1 + floor(u_ic * 23)) * interval '1 month', now(),
             jsonb_build_object('programmeId', $2::text, 'reportId', $1 || '-IC' || j, 'precedingRoundId', $1 || '-R' || r, 'source', 'cancer_registry_linkage', 'stage', NULL)
        FROM gen_screenings WHERE cancer AND NOT human_positive`,
-    [p, ids.programmeId, base + 10 + 3 * o.subjects + o.readings],
+    [p, ids.programmeId, base + 12 + 4 * o.subjects + o.readings],
   );
   if (o.invitations) {
     // Invited: every screened participant plus one in four who did not attend.
@@ -152,7 +158,7 @@ export async function fillAnalytics(query: Query, o: FillOptions): Promise<FillI
        SELECT $3 + k, $1 || '-P' || k, 'invited', TIMESTAMPTZ '2024-01-01' + (k % 24) * interval '1 month', now(),
               jsonb_build_object('programmeId', $2::text, 'roundId', $1 || '-R' || (1 + k % 4))
          FROM generate_series(1, ($4::int * 5) / 4) k`,
-      [p, ids.programmeId, base + 10 + 3 * o.subjects + 2 * o.readings, o.readings],
+      [p, ids.programmeId, base + 12 + 4 * o.subjects + 2 * o.readings, o.readings],
     );
   }
   if (o.checkpoint) {
@@ -160,7 +166,7 @@ export async function fillAnalytics(query: Query, o: FillOptions): Promise<FillI
       `INSERT INTO read_model.projection_checkpoints (name, version, commit_position, prepare_position, state, live, updated_at)
        VALUES ('subjects', 1, $1, $1, 'running', true, now())
        ON CONFLICT (name, version) DO UPDATE SET prepare_position = excluded.prepare_position, commit_position = excluded.commit_position`,
-      [base + 10 + 3 * o.subjects + 4 * o.readings],
+      [base + 12 + 4 * o.subjects + 4 * o.readings],
     );
   }
   await query(`ANALYZE read_model.subjects, read_model.measurements, read_model.outcomes, read_model.screenings, read_model.subject_milestones`);

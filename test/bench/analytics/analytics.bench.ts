@@ -27,6 +27,34 @@ const READINGS = Number(process.env.BENCH_READINGS ?? 1_000_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
+/**
+ * The speed reference for the dataset fetch: the statement before issue 12 §3, which let DISTINCT ON pick each
+ * subject's reading (accepted first, then the latest, then the lowest id — so it mixed raters). Run interleaved
+ * with ours on the same data; ours also checks the time point and resolves the chosen rater's readings in Node.
+ */
+const BASELINE_SQL = `
+WITH i AS (
+  SELECT DISTINCT ON (m.subject_id COLLATE "C") m.subject_id, m.measurement_id, m.value, m.unit, m.occurred_at, m.position
+    FROM read_model.measurements m
+   WHERE m.biomarker_id = $3 AND m.time_point = $4
+     AND m.superseded_at IS NULL AND NOT m.retracted AND m.value IS NOT NULL AND m.adjudication IS DISTINCT FROM 'not_accepted'
+   ORDER BY m.subject_id COLLATE "C", (m.adjudication = 'accepted') DESC NULLS LAST, m.occurred_at DESC, m.measurement_id)
+SELECT i.subject_id, s.trial_id, s.programme_id, s.arm_code, s.site_id, i.measurement_id, i.value, i.unit,
+       (extract(epoch FROM i.occurred_at) * 1000000)::int8 AS measured_us,
+       (extract(epoch FROM min(o.occurred_at) FILTER (WHERE o.outcome_type = ANY($2::text[]) AND o.occurred_at > i.occurred_at)) * 1000000)::int8 AS event_us,
+       (extract(epoch FROM greatest(max(o.occurred_at), i.occurred_at)) * 1000000)::int8 AS last_known_us,
+       i.position::text AS position
+  FROM i
+  JOIN read_model.subjects s ON s.subject_id = i.subject_id
+  LEFT JOIN read_model.outcomes o ON o.subject_id = i.subject_id AND o.superseded_at IS NULL
+ WHERE s.trial_id = ANY($1::text[])
+ GROUP BY s.subject_id, i.subject_id, i.measurement_id, i.value, i.unit, i.occurred_at, i.position
+ ORDER BY i.subject_id COLLATE "C"`;
+const INT8_OID = 20;
+const baselineTypes = {
+  getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? (us: string) => Number(us) / 1000 : pg.types.getTypeParser(oid, format as 'text'))) as pg.CustomTypesConfig['getTypeParser'],
+};
+
 const regulator: VerifiedActor = { id: 'bench', role: 'regulator', scopes: { trials: [], programmes: [], sites: [] }, issuer: 'bench', unauthenticated: false };
 
 async function openServer(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
@@ -70,6 +98,8 @@ async function main(): Promise<void> {
     const study: ValidationStudyInput = {
       biomarkerId: ids.biomarkerId,
       timePoint: 'baseline',
+      // Every subject has an AI reading; odd subjects a reader's too (analytics-fill.ts): the AI is the index test.
+      indexTest: { algorithmVersionId: ids.algorithmV2 },
       population: { trialIds: [ids.trialId] },
       endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'], horizonDays: 730 },
       higherIsPositive: false,
@@ -80,11 +110,23 @@ async function main(): Promise<void> {
     // Wall time is the target; this process's CPU time (fetch: parsing rows; stats: all of it) and the load average
     // tell a slow run on a busy machine from a slow run of ours.
     type Phase = { fetch: number; stats: number; total: number; fetchCpu: number; statsCpu: number };
-    const runs: { study: Phase; pms: Phase }[] = [];
+    const runs: { study: Phase; pms: Phase; baselineFetch: number }[] = [];
+    const baselineClient = new pg.Client({ connectionString: url });
+    await baselineClient.connect();
+    const baselineFetch = async (): Promise<number> => {
+      const t = performance.now();
+      await baselineClient.query(`BEGIN ISOLATION LEVEL REPEATABLE READ`);
+      await baselineClient.query(`SET LOCAL work_mem = '64MB'`);
+      const res = await baselineClient.query({ text: BASELINE_SQL, values: [[ids.trialId], ['death'], ids.biomarkerId, 'baseline'], rowMode: 'array', types: baselineTypes });
+      await baselineClient.query('COMMIT');
+      if (res.rows.length !== SUBJECTS) throw new Error(`baseline returned ${res.rows.length} rows`);
+      return performance.now() - t;
+    };
     const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
     const loadBefore = loadavg()[0] as number;
     let summary: Record<string, unknown> = {};
     for (let i = 0; i < REPEATS + 1; i++) {
+      const base = await baselineFetch();
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       const dataset = await studies.dataset(regulator, study);
@@ -116,6 +158,7 @@ async function main(): Promise<void> {
         runs.push({
           study: { fetch: t1 - t0, stats: t2 - t1, total: t2 - t0, fetchCpu: cpuMs(c1) - cpuMs(c0), statsCpu: cpuMs(c2) - cpuMs(c1) },
           pms: { fetch: t3 - t2, stats: t4 - t3, total: t4 - t2, fetchCpu: cpuMs(c3) - cpuMs(c2), statsCpu: cpuMs(c4) - cpuMs(c3) },
+          baselineFetch: base,
         });
       }
       summary = {
@@ -146,7 +189,7 @@ async function main(): Promise<void> {
       repeats: REPEATS,
       cpus: availableParallelism(),
       loadAverage,
-      validationStudy: { subjects: SUBJECTS, ...phase('study') },
+      validationStudy: { subjects: SUBJECTS, ...phase('study'), baselineFetchMs: m((r) => r.baselineFetch), fetchRatio: Number((median(runs.map((r) => r.study.fetch / r.baselineFetch))).toFixed(3)) },
       surveillance: { readings: READINGS, ...phase('pms') },
       summary,
     };
@@ -156,8 +199,10 @@ async function main(): Promise<void> {
     log(`query                      rows       fetch ms   stats ms   total ms   node cpu: fetch    stats   (median of ${REPEATS}, after 1 warm-up)`);
     log(row('validation study (ROC+KM+Cox)', SUBJECTS, result.validationStudy));
     log(row('PMS (site × month + CUSUM)   ', READINGS, result.surveillance));
+    log(`dataset fetch before issue 12 §3 (DISTINCT ON, raters mixed): ${result.validationStudy.baselineFetchMs} ms; ours / baseline ${result.validationStudy.fetchRatio}`);
     log(`load average (1 min) before/after the timed runs: ${loadAverage.join(' / ')} on ${result.cpus} CPUs`);
     log('');
+    await baselineClient.end();
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await ds?.destroy();

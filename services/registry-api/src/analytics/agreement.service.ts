@@ -3,22 +3,28 @@ import { blandAltman, intraclassCorrelation, type IccEstimate } from '#biostat';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { ApiError } from '../graphql/error-mapping.js';
+import {
+  describeSelection,
+  provenanceOf,
+  readingSelection,
+  readingSql,
+  resolveReadings,
+  type ReadingCandidate,
+  type ReadingProvenance,
+  type ReadingSelection,
+  type ReadingSelectionInput,
+} from './analytics.reading-selection.js';
 import { visibilityFor, visibilitySql, type PopulationInput } from './analytics.scope.js';
+import { assertKnownTimePoint } from './analytics.time-points.js';
 import { statistic } from './statistics-errors.js';
-
-/** Who produced a measurement: an algorithm version, a reader, or any measurement made with a method. */
-export interface RaterInput {
-  readonly algorithmVersionId?: string | null;
-  readonly readerId?: string | null;
-  readonly method?: 'manual' | 'semi_automatic' | 'ai' | null;
-}
 
 export interface AgreementInput {
   readonly biomarkerId: string;
   readonly timePoint?: string | null;
   readonly population?: PopulationInput | null;
-  readonly raterA: RaterInput;
-  readonly raterB: RaterInput;
+  /** Each side is one rater, or the adjudicated reading (analytics.reading-selection.ts). */
+  readonly raterA: ReadingSelectionInput;
+  readonly raterB: ReadingSelectionInput;
 }
 
 export interface AgreementPair {
@@ -27,47 +33,87 @@ export interface AgreementPair {
   readonly subjectId: string;
   readonly a: number;
   readonly b: number;
+  readonly readingA: ReadingProvenance;
+  readonly readingB: ReadingProvenance;
 }
 
-function raterSql(alias: string, r: RaterInput, first: number): { sql: string; params: unknown[] } {
-  const given = [r.algorithmVersionId, r.readerId, r.method].filter((v) => v !== undefined && v !== null).length;
-  if (given === 0) throw new ApiError('BAD_USER_INPUT', 'name the rater: an algorithm version, a reader or a method', 'raterA');
-  return {
-    sql: `($${first}::text IS NULL OR ${alias}.algorithm_version_id = $${first}) AND ($${first + 1}::text IS NULL OR ${alias}.reader_id = $${first + 1}) AND ($${first + 2}::text IS NULL OR ${alias}.method = $${first + 2})`,
-    params: [r.algorithmVersionId ?? null, r.readerId ?? null, r.method ?? null],
-  };
+interface AgreementCandidate extends ReadingCandidate {
+  readonly studyInstanceUid: string;
+  readonly lesionTrackingUid: string | null;
+  readonly subjectId: string;
+  readonly value: number;
+  readonly sideA: boolean;
+  readonly sideB: boolean;
 }
 
-/** Pairs measurements of the same study (and lesion) by the two raters; current, unretracted versions only. */
+/** A unit of agreement: the same biomarker measured on the same study (and the same lesion) by both sides. */
+const unitOf = (c: AgreementCandidate) => `study ${c.studyInstanceUid}${c.lesionTrackingUid === null ? '' : ` lesion ${c.lesionTrackingUid}`}`;
+
+/**
+ * Pairs the readings of the two sides per study (and lesion); current, unretracted versions only. Each side resolves
+ * to at most one reading per unit or the analysis is refused (AMBIGUOUS_READING on raterA / raterB); a unit where
+ * both sides resolve to the same measurement would compare a reading with itself and is refused too.
+ */
 @Injectable()
 export class AgreementService {
   constructor(private readonly db: DataSource) {}
 
   async pairs(actor: Actor, input: AgreementInput): Promise<{ pairs: AgreementPair[]; fetchMs: number }> {
-    const visibility = visibilitySql('a', visibilityFor(actor, input.population), 3);
-    const ra = raterSql('a', input.raterA, 5);
-    const rb = raterSql('b', input.raterB, 8);
+    const sideA = readingSelection(input.raterA, 'raterA');
+    const sideB = readingSelection(input.raterB, 'raterB');
+    const granted = visibilityFor(actor, input.population);
+    const visibility = visibilitySql('m', granted, 3);
+    const ra = readingSql('m', sideA, 5);
+    const rb = readingSql('m', sideB, 6);
     const p = input.population ?? {};
     const started = performance.now();
+    if (input.timePoint !== undefined && input.timePoint !== null) await assertKnownTimePoint(this.db, input.timePoint, input.biomarkerId, granted, input.population);
     const rows = (await this.db.query(
-      `SELECT DISTINCT ON (a.measurement_id) a.study_instance_uid, a.lesion_tracking_uid, a.subject_id, a.value AS a, b.value AS b
-         FROM read_model.measurements a
-         JOIN read_model.measurements b
-           ON b.study_instance_uid = a.study_instance_uid AND b.biomarker_id = a.biomarker_id
-          AND b.lesion_tracking_uid IS NOT DISTINCT FROM a.lesion_tracking_uid AND b.measurement_id <> a.measurement_id
-          AND b.superseded_at IS NULL AND NOT b.retracted AND b.value IS NOT NULL
-        WHERE a.biomarker_id = $1 AND ($2::text IS NULL OR a.time_point = $2) AND a.superseded_at IS NULL AND NOT a.retracted AND a.value IS NOT NULL
-          AND ${visibility.sql} AND ${ra.sql} AND ${rb.sql}
-          AND (($11::text[] IS NULL AND $12::text[] IS NULL) OR a.trial_id = ANY($11::text[]) OR a.programme_id = ANY($12::text[]))
-          AND ($13::timestamptz IS NULL OR a.occurred_at >= $13) AND ($14::timestamptz IS NULL OR a.occurred_at < $14)
-        ORDER BY a.measurement_id, b.measurement_id`,
-      [input.biomarkerId, input.timePoint ?? null, ...visibility.params, ...ra.params, ...rb.params, p.trialIds ?? null, p.programmeIds ?? null, p.from ?? null, p.to ?? null],
-    )) as { study_instance_uid: string; lesion_tracking_uid: string | null; subject_id: string; a: number; b: number }[];
-    return {
-      pairs: rows.map((r) => ({ studyInstanceUid: r.study_instance_uid, lesionTrackingUid: r.lesion_tracking_uid, subjectId: r.subject_id, a: r.a, b: r.b })),
-      fetchMs: performance.now() - started,
-    };
+      `SELECT m.measurement_id, m.study_instance_uid, m.lesion_tracking_uid, m.subject_id, m.value, m.method, m.algorithm_version_id, m.reader_id, m.adjudication,
+              ${ra.sql} AS side_a, ${rb.sql} AS side_b
+         FROM read_model.measurements m
+        WHERE m.biomarker_id = $1 AND ($2::text IS NULL OR m.time_point = $2) AND m.superseded_at IS NULL AND NOT m.retracted AND m.value IS NOT NULL
+          AND ${visibility.sql} AND (${ra.sql} OR ${rb.sql})
+          AND (($7::text[] IS NULL AND $8::text[] IS NULL) OR m.trial_id = ANY($7::text[]) OR m.programme_id = ANY($8::text[]))
+          AND ($9::timestamptz IS NULL OR m.occurred_at >= $9) AND ($10::timestamptz IS NULL OR m.occurred_at < $10)
+          AND ($11::text[] IS NULL OR m.arm_code = ANY($11::text[])) AND ($12::text[] IS NULL OR m.subject_site_id = ANY($12::text[]))
+        ORDER BY m.measurement_id`,
+      [input.biomarkerId, input.timePoint ?? null, ...visibility.params, ...ra.params, ...rb.params, p.trialIds ?? null, p.programmeIds ?? null, p.from ?? null, p.to ?? null, p.armCodes ?? null, p.siteIds ?? null],
+    )) as { measurement_id: string; study_instance_uid: string; lesion_tracking_uid: string | null; subject_id: string; value: number; method: string; algorithm_version_id: string | null; reader_id: string | null; adjudication: string | null; side_a: boolean; side_b: boolean }[];
+    const candidates: AgreementCandidate[] = rows.map((r) => ({
+      measurementId: r.measurement_id,
+      studyInstanceUid: r.study_instance_uid,
+      lesionTrackingUid: r.lesion_tracking_uid,
+      subjectId: r.subject_id,
+      value: r.value,
+      method: r.method,
+      algorithmVersionId: r.algorithm_version_id,
+      readerId: r.reader_id,
+      adjudication: r.adjudication,
+      sideA: r.side_a,
+      sideB: r.side_b,
+    }));
+    return { pairs: pairReadings(candidates, sideA, sideB), fetchMs: performance.now() - started };
   }
+}
+
+/** The pairs of two resolved sides, in the order of side A's measurement ids. */
+function pairReadings(candidates: readonly AgreementCandidate[], sideA: ReadingSelection, sideB: ReadingSelection): AgreementPair[] {
+  const a = resolveReadings(candidates.filter((c) => c.sideA), unitOf, sideA, 'raterA');
+  const b = resolveReadings(candidates.filter((c) => c.sideB), unitOf, sideB, 'raterB');
+  const pairs: AgreementPair[] = [];
+  for (const [unit, ra] of a) {
+    const rb = b.get(unit);
+    if (!rb) continue;
+    if (rb.measurementId === ra.measurementId) {
+      throw new ApiError('SAME_READING_ON_BOTH_SIDES', `raterA (${describeSelection(sideA)}) and raterB (${describeSelection(sideB)}) both select ${ra.measurementId} on ${unit}: a reading cannot be compared with itself`, 'raterB', {
+        unit,
+        measurementIds: [ra.measurementId],
+      });
+    }
+    pairs.push({ studyInstanceUid: ra.studyInstanceUid, lesionTrackingUid: ra.lesionTrackingUid, subjectId: ra.subjectId, a: ra.value, b: rb.value, readingA: provenanceOf(ra), readingB: provenanceOf(rb) });
+  }
+  return pairs.sort((x, y) => (x.readingA.measurementId < y.readingA.measurementId ? -1 : x.readingA.measurementId > y.readingA.measurementId ? 1 : 0));
 }
 
 export function blandAltmanSection(pairs: readonly AgreementPair[]) {

@@ -4,6 +4,7 @@ import { Authorize } from '../auth/authorize.decorator.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { AgreementService, blandAltmanSection, iccSection, type AgreementInput, type AgreementPair } from './agreement.service.js';
 import { plotUrl } from './analytics.plots.js';
+import type { ReadingSelectionInput } from './analytics.reading-selection.js';
 import { RecistService } from './recist.service.js';
 import { kpiGroups, ScreeningKpiService, type ScreeningKpiInput } from './screening-kpis.service.js';
 import { compareVersions, surveillanceReport, SurveillanceService, type SurveillanceInput } from './surveillance.service.js';
@@ -207,7 +208,7 @@ export class RecistResolver {
 
   @Query('recist')
   @Authorize({ roles: ['coordinator', 'biostatistician', 'regulator'], scope: { inHandler: true } })
-  recistQuery(@Args('subjectId') subjectId: string, @Args('studyId') studyId: string | undefined, @Context() ctx: GraphqlContext) {
-    return this.recist.assess(ctx.actor, subjectId, studyId);
+  recistQuery(@Args('subjectId') subjectId: string, @Args('studyId') studyId: string | undefined, @Args('reading') reading: ReadingSelectionInput, @Context() ctx: GraphqlContext) {
+    return this.recist.assess(ctx.actor, subjectId, studyId, reading);
   }
 }

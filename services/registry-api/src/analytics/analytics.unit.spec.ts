@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { assessRecist, type KpiTarget, type SubjectEvent } from '#domain';
 import { aml, aSAH, lung } from '../../../../libs/biostat/src/testing/r-datasets.js';
 import { ApiError } from '../graphql/error-mapping.js';
-import { recistSource } from './recist.mapping.js';
+import { recistSource, recistTestCode } from './recist.mapping.js';
 import { flagFor, kpis, type KpiCounts } from './screening-kpis.statistics.js';
 import { assertFinite, statistic } from './statistics-errors.js';
 import { surveillanceDecider } from './surveillance.decider.js';
@@ -98,6 +98,7 @@ describe('analysis dataset', () => {
   const row = (id: string, eventDay: number | null, lastDay: number | null): SourceRow => ({
     subjectId: id, trialId: 'T', programmeId: null, armCode: 'A', siteId: 'S', measurementId: `m-${id}`, value: 1, unit: 'cm2',
     measuredMs: day(0).getTime(), eventMs: eventDay === null ? null : day(eventDay).getTime(), lastKnownMs: lastDay === null ? null : day(lastDay).getTime(), position: '1',
+    reading: { measurementId: `m-${id}`, raterKind: 'READER', method: 'manual', readerId: 'r1', algorithmVersionId: null, adjudication: null },
   });
 
   it('time to event: event time when there is one, else censored at last known alive', () => {
@@ -214,10 +215,13 @@ describe('screening KPIs', () => {
 describe('RECIST from subject events', () => {
   const lesion = (uid: string, role: 'target' | 'non_target' | 'new', site = 'liver') => ({ trackingUid: uid, label: uid, findingSite: site, role });
   let n = 0;
+  // Biomarker ids named after their RECIST test code (recist.mapping.ts reads the code, not the id).
+  const biomarkerOf = (l: ReturnType<typeof lesion>, value: number | string) => (typeof value === 'string' ? 'tumstate' : /lymph/.test(l.findingSite) ? 'lperp' : 'ldiam');
+  const mapping = { testCodeOf: (id: string) => recistTestCode(id.toUpperCase()), selection: { kind: 'reader', readerId: 'r1' } as const };
   const measure = (tp: string, date: string, l: ReturnType<typeof lesion>, value: number | string): SubjectEvent => ({
     type: 'MeasurementRecorded',
     data: {
-      subjectId: 'S1', measurementId: `m${++n}`, trialId: 'T1', programmeId: null, biomarkerId: 'ldiam', biomarkerVersion: 1,
+      subjectId: 'S1', measurementId: `m${++n}`, trialId: 'T1', programmeId: null, biomarkerId: biomarkerOf(l, value), biomarkerVersion: 1,
       result: typeof value === 'number' ? { kind: 'quantitative', originalValue: value, originalUnit: 'mm', value, unit: 'mm' } : { kind: 'categorical', category: value },
       studyInstanceUid: `1.2.${n}`, seriesInstanceUid: null, timePoint: tp, lesion: l, method: 'manual', algorithmVersionId: null, readerId: 'r1',
       plausibilityOverrideReason: null, occurredAt: `${date}T09:00:00Z`,
@@ -238,7 +242,7 @@ describe('RECIST from subject events', () => {
     events.push({ type: 'MeasurementCorrected', data: { subjectId: 'S1', measurementId: `m${n}`, result: { kind: 'quantitative', originalValue: 37, originalUnit: 'mm', value: 37, unit: 'mm' }, previousResult: { kind: 'quantitative', originalValue: 99, originalUnit: 'mm', value: 99, unit: 'mm' }, reason: 'typo', plausibilityOverrideReason: null, correctedAt: '2026-05-11T00:00:00Z' } });
     const extra = measure('week16', '2026-05-10', lesion('X9', 'new'), 12);
     events.push(extra, { type: 'MeasurementRetracted', data: { subjectId: 'S1', measurementId: (extra.data as { measurementId: string }).measurementId, reason: 'wrong subject', retractedAt: '2026-05-12T00:00:00Z' } });
-    const source = recistSource('S1', events);
+    const source = recistSource('S1', events, mapping);
     expect(source).toMatchObject({ trialId: 'T1', siteId: 'SITE' });
     expect(source.input?.lesions).toEqual([
       { id: 'L1', organ: 'liver', nodal: false, role: 'TARGET' },
@@ -253,8 +257,8 @@ describe('RECIST from subject events', () => {
 
   it('a new lesion with shrinking targets is PD; a subject without lesions has no input', () => {
     const events = [enrolled, measure('baseline', '2026-01-10', lesion('L1', 'target'), 40), measure('w8', '2026-03-01', lesion('L1', 'target'), 20), measure('w8', '2026-03-01', lesion('NEW1', 'new', 'bone'), 'PRESENT')];
-    const result = assessRecist(recistSource('S1', events).input!);
+    const result = assessRecist(recistSource('S1', events, mapping).input!);
     expect(result.timePoints[1]).toMatchObject({ targetResponse: 'PR', newLesion: true, overallResponse: 'PD' });
-    expect(recistSource('S1', [enrolled]).input).toBeNull();
+    expect(recistSource('S1', [enrolled], mapping).input).toBeNull();
   });
 });

@@ -1,18 +1,45 @@
-import type { MeasurementResult, NewLesionRecord, NonTargetStatus, RecistInput, RecistLesion, RecistTimePoint, SubjectEvent } from '#domain';
+import { convertUnit, type MeasurementResult, type NewLesionRecord, type NonTargetStatus, type RecistInput, type RecistLesion, type RecistTimePoint, type SubjectEvent } from '#domain';
+import { isCandidate, provenanceOf, resolveReadings, type ReadingCandidate, type ReadingProvenance, type ReadingSelection } from './analytics.reading-selection.js';
 
 const NON_TARGET_STATES: readonly NonTargetStatus[] = ['PRESENT', 'ABSENT', 'UNEQUIVOCAL_PROGRESSION', 'NOT_EVALUATED'];
 const NODAL = /lymph|node|nodal/i;
 
-interface LesionMeasurement {
-  readonly measurementId: string;
+/**
+ * The SDTM TR test codes RECIST reads, as the CDISC RECIST examples use them: LDIAM (longest diameter, non-nodal
+ * lesions), LPERP (longest perpendicular = the short axis of a lymph node) and TUMSTATE (qualitative tumour state of
+ * non-target and new lesions). A biomarker is one of them when its catalogue code is the test code (codes are
+ * unique in the catalogue); every other measurement of a lesion (volume, SUV, an AI score…) is not read by RECIST.
+ */
+export const RECIST_TEST_CODES = ['LDIAM', 'LPERP', 'TUMSTATE'] as const;
+export type RecistTestCode = (typeof RECIST_TEST_CODES)[number];
+
+export function recistTestCode(biomarkerCode: string | null | undefined): RecistTestCode | null {
+  return RECIST_TEST_CODES.find((c) => c === biomarkerCode) ?? null;
+}
+
+interface LesionMeasurement extends ReadingCandidate {
   readonly timePoint: string;
   readonly date: string;
   readonly trackingUid: string;
   readonly findingSite: string | null;
   readonly role: 'target' | 'non_target' | 'new';
+  readonly biomarkerId: string;
   result: MeasurementResult;
   retracted: boolean;
-  accepted: boolean | null;
+  adjudication: string | null;
+}
+
+/** A reading RECIST used: which measurement of which lesion, under which test code, and its value in mm. */
+export interface RecistReadingUsed {
+  readonly visit: string;
+  readonly lesionId: string;
+  readonly testCode: RecistTestCode;
+  /** Value in mm (UCUM-converted); null for a categorical reading or a unit that is not a length. */
+  readonly valueMm: number | null;
+  readonly category: string | null;
+  readonly originalValue: number | null;
+  readonly originalUnit: string | null;
+  readonly reading: ReadingProvenance;
 }
 
 /** A subject's trial facts and its lesion measurements (current values) as the RECIST engine wants them. */
@@ -22,16 +49,40 @@ export interface RecistSource {
   readonly siteId: string | null;
   readonly programmeId: string | null;
   readonly input: RecistInput | null;
+  readonly readings: readonly RecistReadingUsed[];
+}
+
+export interface RecistMappingOptions {
+  /** The RECIST test code of a biomarker (from its catalogue code), or null when RECIST does not read it. */
+  readonly testCodeOf: (biomarkerId: string) => RecistTestCode | null;
+  /** Whose readings are assessed (one rater, or the adjudicated reading): RECIST never mixes raters either. */
+  readonly selection: ReadingSelection;
+  /** The input field the selection came from, for AMBIGUOUS_READING. */
+  readonly field?: string;
+}
+
+/** Millimetres of a quantitative reading, through UCUM (cm → mm); null when its unit is not a length. */
+function millimetres(r: MeasurementResult): number | null {
+  if (r.kind !== 'quantitative') return null;
+  const mm = convertUnit(r.value, r.unit, 'mm');
+  return mm.ok && Number.isFinite(mm.value) ? mm.value : null;
 }
 
 /**
- * Folds a subject's events into the engine's input: lesions from their baseline role (target / non_target →
- * TARGET / NON_TARGET; `new` lesions are new-lesion records at the time point they appear), the current value of
- * each measurement (corrections applied, retracted and not-accepted readings dropped), time points in date order.
- * Non-target status comes from a categorical result (PRESENT, ABSENT, UNEQUIVOCAL_PROGRESSION) or, for a value,
- * 0 mm = ABSENT and a node under 10 mm short axis = ABSENT. A categorical "EQUIVOCAL" marks an equivocal new lesion.
+ * Folds a subject's events into the engine's input.
+ * - Current values only: corrections applied, retractions dropped, adjudication (acceptMeasurementReading) kept.
+ * - Only the selected rater's readings count (analytics.reading-selection.ts); per lesion, time point and test code
+ *   there must be at most one, else AMBIGUOUS_READING.
+ * - Time points (date order, the first is the baseline) and lesions (from their baseline role: target / non_target
+ *   → TARGET / NON_TARGET; `new` lesions are new-lesion records where they appear) come from the rater's lesion
+ *   readings of any biomarker: a lesion is identified whatever was measured on it.
+ * - Values come only from the RECIST test codes: a target's LDIAM (non-nodal) or LPERP (nodal) in mm; every other
+ *   measurement of the lesion is ignored, and a target without one at a time point is not evaluated there (NE).
+ * - Non-target status: a TUMSTATE category (PRESENT, ABSENT, UNEQUIVOCAL_PROGRESSION), else from the diameter:
+ *   0 mm = ABSENT, a node under 10 mm short axis = ABSENT; neither = not evaluated. A TUMSTATE "EQUIVOCAL" marks an
+ *   equivocal new lesion.
  */
-export function recistSource(subjectId: string, events: readonly SubjectEvent[]): RecistSource {
+export function recistSource(subjectId: string, events: readonly SubjectEvent[], options: RecistMappingOptions): RecistSource {
   let trialId: string | null = null;
   let siteId: string | null = null;
   let programmeId: string | null = null;
@@ -55,9 +106,13 @@ export function recistSource(subjectId: string, events: readonly SubjectEvent[])
           trackingUid: d.lesion.trackingUid,
           findingSite: d.lesion.findingSite,
           role: d.lesion.role,
+          biomarkerId: d.biomarkerId,
+          method: d.method,
+          algorithmVersionId: d.algorithmVersionId,
+          readerId: d.readerId,
           result: d.result,
           retracted: false,
-          accepted: null,
+          adjudication: null,
         });
         break;
       }
@@ -73,10 +128,10 @@ export function recistSource(subjectId: string, events: readonly SubjectEvent[])
       }
       case 'MeasurementReadingAccepted': {
         const m = byId.get(e.data.measurementId);
-        if (m) m.accepted = true;
+        if (m) m.adjudication = 'accepted';
         for (const alt of e.data.alternativeMeasurementIds) {
           const a = byId.get(alt);
-          if (a) a.accepted = false;
+          if (a) a.adjudication = 'not_accepted';
         }
         break;
       }
@@ -84,43 +139,81 @@ export function recistSource(subjectId: string, events: readonly SubjectEvent[])
         break;
     }
   }
-  const measurements = [...byId.values()].filter((m) => !m.retracted && m.accepted !== false);
-  if (measurements.length === 0) return { subjectId, trialId, siteId, programmeId, input: null };
+  const none = { subjectId, trialId, siteId, programmeId, input: null, readings: [] };
+  const selected = [...byId.values()].filter((m) => !m.retracted && isCandidate(options.selection, m));
+  if (selected.length === 0) return none;
+
+  // One reading per lesion × time point × test code; the rest of the lesion's measurements are not RECIST's.
+  const coded = selected.flatMap((m) => {
+    const testCode = options.testCodeOf(m.biomarkerId);
+    return testCode === null ? [] : [{ ...m, testCode }];
+  });
+  const chosen = resolveReadings(coded, (m) => `lesion ${m.trackingUid} at ${m.timePoint} (${m.testCode})`, options.selection, options.field ?? 'reading');
+  const reading = new Map<string, (typeof coded)[number]>();
+  for (const m of chosen.values()) reading.set(`${m.timePoint}\u0000${m.trackingUid}\u0000${m.testCode}`, m);
+  const readingOf = (visit: string, uid: string, code: RecistTestCode) => reading.get(`${visit}\u0000${uid}\u0000${code}`);
 
   // Time points in order of their (earliest) scan date; the first is the baseline.
   const dates = new Map<string, string>();
-  for (const m of measurements) if (!dates.has(m.timePoint) || m.date < (dates.get(m.timePoint) as string)) dates.set(m.timePoint, m.date);
+  for (const m of selected) if (!dates.has(m.timePoint) || m.date < (dates.get(m.timePoint) as string)) dates.set(m.timePoint, m.date);
   const order = [...dates.entries()].sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0]));
   const baseline = order[0]?.[0];
   const lesions = new Map<string, RecistLesion>();
-  for (const m of measurements) {
+  for (const m of selected) {
     if (m.timePoint !== baseline || m.role === 'new' || lesions.has(m.trackingUid)) continue;
     const site = m.findingSite ?? 'unspecified';
     lesions.set(m.trackingUid, { id: m.trackingUid, organ: site, nodal: NODAL.test(site), role: m.role === 'target' ? 'TARGET' : 'NON_TARGET' });
   }
+  const used: RecistReadingUsed[] = [];
+  const use = (visit: string, lesionId: string, m: (typeof coded)[number] | undefined): (typeof coded)[number] | undefined => {
+    if (!m) return undefined;
+    const r = m.result;
+    used.push({
+      visit,
+      lesionId,
+      testCode: m.testCode,
+      valueMm: millimetres(r),
+      category: r.kind === 'categorical' ? r.category : null,
+      originalValue: r.kind === 'quantitative' ? r.originalValue : null,
+      originalUnit: r.kind === 'quantitative' ? r.originalUnit : null,
+      reading: provenanceOf(m),
+    });
+    return m;
+  };
   const timePoints: RecistTimePoint[] = order.map(([visit, date]) => {
     const targets: Record<string, number | null> = {};
     const nonTargets: Record<string, NonTargetStatus> = {};
-    const newLesions: NewLesionRecord[] = [];
-    for (const m of measurements.filter((x) => x.timePoint === visit)) {
-      const lesion = lesions.get(m.trackingUid);
-      if (m.role === 'new' || !lesion) {
-        if (visit !== baseline) newLesions.push({ id: m.trackingUid, equivocal: m.result.kind === 'categorical' && m.result.category.toUpperCase() === 'EQUIVOCAL' });
+    const newLesions = new Map<string, NewLesionRecord>();
+    for (const [uid, lesion] of lesions) {
+      const diameter = use(visit, uid, readingOf(visit, uid, lesion.nodal ? 'LPERP' : 'LDIAM'));
+      if (lesion.role === 'TARGET') {
+        targets[uid] = diameter ? millimetres(diameter.result) : null;
         continue;
       }
-      if (lesion.role === 'TARGET') targets[m.trackingUid] = m.result.kind === 'quantitative' ? m.result.value : null;
-      else nonTargets[m.trackingUid] = nonTargetStatus(m.result, lesion.nodal);
+      const state = use(visit, uid, readingOf(visit, uid, 'TUMSTATE'));
+      const status = nonTargetStatus(state?.result, diameter?.result, lesion.nodal);
+      if (status !== null) nonTargets[uid] = status;
     }
-    return { visit, date, targets, nonTargets, newLesions };
+    if (visit !== baseline) {
+      for (const m of selected) {
+        if (m.timePoint !== visit || lesions.has(m.trackingUid) || newLesions.has(m.trackingUid)) continue;
+        const state = use(visit, m.trackingUid, readingOf(visit, m.trackingUid, 'TUMSTATE'));
+        const equivocal = state?.result.kind === 'categorical' && state.result.category.toUpperCase() === 'EQUIVOCAL';
+        newLesions.set(m.trackingUid, { id: m.trackingUid, equivocal });
+      }
+    }
+    return { visit, date, targets, nonTargets, newLesions: [...newLesions.values()] };
   });
-  return { subjectId, trialId, siteId, programmeId, input: { subjectId, lesions: [...lesions.values()], timePoints } };
+  return { subjectId, trialId, siteId, programmeId, input: { subjectId, lesions: [...lesions.values()], timePoints }, readings: used };
 }
 
-function nonTargetStatus(r: MeasurementResult, nodal: boolean): NonTargetStatus {
-  if (r.kind === 'categorical') {
-    const c = r.category.toUpperCase().replace(/[\s-]+/g, '_') as NonTargetStatus;
+function nonTargetStatus(state: MeasurementResult | undefined, diameter: MeasurementResult | undefined, nodal: boolean): NonTargetStatus | null {
+  if (state?.kind === 'categorical') {
+    const c = state.category.toUpperCase().replace(/[\s-]+/g, '_') as NonTargetStatus;
     return NON_TARGET_STATES.includes(c) ? c : 'NOT_EVALUATED';
   }
-  if (r.value === 0 || (nodal && r.value < 10)) return 'ABSENT';
+  const mm = diameter ? millimetres(diameter) : null;
+  if (mm === null) return null;
+  if (mm === 0 || (nodal && mm < 10)) return 'ABSENT';
   return 'PRESENT';
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { CommandRunner } from '../commands/command-runner.js';
 import { ApiError } from '../graphql/error-mapping.js';
+import { readingSql } from './analytics.reading-selection.js';
 import { visibilityFor, visibilitySql } from './analytics.scope.js';
 import { surveillanceDecider, surveillanceStreamId, type SurveillanceAlarmRaised } from './surveillance.decider.js';
 import {
@@ -34,6 +35,8 @@ export interface SurveillanceData {
 }
 
 // Grouped by the truncated timestamp and formatted after aggregation: to_char on a million rows costs more than the scan.
+// A screening holds at most one AI reading, of one version: filtering on it never mixes versions; the human reading
+// is only the comparator of readerAgreementRate, never counted as the AI's.
 const CELLS_SQL = `
 WITH ic AS (
   SELECT DISTINCT subject_id, details->>'precedingRoundId' AS round_id
@@ -59,11 +62,15 @@ SELECT site_id, to_char(month, 'YYYY-MM') AS month, readings, ai_positive, cance
                count(*) FILTER (WHERE ai_positive = human_positive)::int AS reader_agreement
           FROM s GROUP BY site_id, month) g`;
 
-const CORRECTIONS_SQL = (visibility: string) => `
+/**
+ * The version's own AI outputs on measurements: the shared reading selection (analytics.reading-selection.ts) keeps
+ * out semi-automatic readings that merely name the version as the tool a reader used, and every other version.
+ */
+const CORRECTIONS_SQL = (visibility: string, aiReadings: string) => `
 SELECT coalesce(s.site_id, 'unknown') AS site_id, to_char(date_trunc('month', m.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
        count(*)::int AS ai_measurements, count(*) FILTER (WHERE m.correction_count > 0 OR m.retracted)::int AS corrected
   FROM read_model.measurements m JOIN read_model.subjects s USING (subject_id)
- WHERE m.algorithm_version_id = $1 AND m.superseded_at IS NULL AND ${visibility}
+ WHERE ${aiReadings} AND m.superseded_at IS NULL AND ${visibility}
    AND ($2::text[] IS NULL OR m.programme_id = ANY($2::text[]))
    AND ($3::text[] IS NULL OR s.site_id = ANY($3::text[]))
    AND ($4::timestamptz IS NULL OR m.occurred_at >= $4) AND ($5::timestamptz IS NULL OR m.occurred_at < $5)
@@ -84,11 +91,12 @@ export class SurveillanceService {
     const params = [algorithmVersionId, granted, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null];
     // AI measurements of trial subjects count too, for whoever may read those trials.
     const measurementVisibility = visibilitySql('m', visibility, 6);
+    const aiReadings = readingSql('m', { kind: 'algorithm', algorithmVersionId }, 1);
     const started = performance.now();
     const { screening, corrections, position } = await this.db.transaction('REPEATABLE READ', async (m) => {
       const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
       const screening = (await m.query(CELLS_SQL, params)) as Record<string, string | number>[];
-      const corrections = (await m.query(CORRECTIONS_SQL(measurementVisibility.sql), [algorithmVersionId, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null, ...measurementVisibility.params])) as Record<string, string | number>[];
+      const corrections = (await m.query(CORRECTIONS_SQL(measurementVisibility.sql, aiReadings.sql), [...aiReadings.params, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null, ...measurementVisibility.params])) as Record<string, string | number>[];
       return { screening, corrections, position: checkpoint[0]?.p ?? null };
     });
     const cells = new Map<string, SurveillanceCounts>();

@@ -1,3 +1,4 @@
+import type { ReadingProvenance } from './analytics.reading-selection.js';
 import type { StudyRow } from './validation-study.statistics.js';
 
 export type EndpointKind = 'BINARY' | 'TIME_TO_EVENT';
@@ -27,6 +28,8 @@ export interface SourceRow {
   /** Latest time the subject is known alive and followed: last outcome of any type or the index date (epoch ms). */
   readonly lastKnownMs: number | null;
   readonly position: string;
+  /** The index reading: which measurement, rater and algorithm version the value comes from. */
+  readonly reading: ReadingProvenance;
 }
 
 export interface DatasetRow extends SourceRow, StudyRow {
@@ -78,6 +81,7 @@ export function datasetRowOf(endpoint: EndpointInput): (r: SourceRow) => Dataset
       eventMs: r.eventMs,
       lastKnownMs: r.lastKnownMs,
       position: r.position,
+      reading: r.reading,
       time: survival ? (eventDays ?? lastDays) : null,
       event: survival ? (eventDays !== null ? 1 : 0) : null,
       label,

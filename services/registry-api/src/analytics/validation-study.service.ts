@@ -3,7 +3,9 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { ApiError } from '../graphql/error-mapping.js';
+import { provenanceOf, readingSelection, readingSql, resolveReadings, type ReadingSelection, type ReadingSelectionInput } from './analytics.reading-selection.js';
 import { visibilityFor, visibilitySql, type PopulationInput } from './analytics.scope.js';
+import { assertKnownTimePoint } from './analytics.time-points.js';
 import { datasetRowOf, type DatasetRow, type EndpointInput } from './validation-study.dataset.js';
 import type { StrataSpec } from './validation-study.statistics.js';
 
@@ -11,6 +13,8 @@ export interface ValidationStudyInput {
   readonly biomarkerId: string;
   readonly biomarkerVersion?: number | null;
   readonly timePoint: string;
+  /** Whose reading is the index test (analytics.reading-selection.ts). */
+  readonly indexTest: ReadingSelectionInput;
   readonly population?: PopulationInput | null;
   readonly endpoint: EndpointInput;
   readonly threshold?: number | null;
@@ -27,13 +31,12 @@ export interface ValidationStudyDataset {
 }
 
 /**
- * The one statement behind a validation study: per subject of the population, the index measurement (accepted
- * reading first, then the latest) and its follow-up (first qualifying outcome after the index date, last outcome of
- * any type).
+ * The one statement behind a validation study: per subject of the population, the candidate index readings of the
+ * chosen rater (analytics.reading-selection.ts; one per subject or the study is refused as ambiguous) and their
+ * follow-up (first qualifying outcome after the index date, last outcome of any type).
  *
  * Shaped for 100,000 subjects (bench:analytics):
- * - DISTINCT ON sorts by subject_id COLLATE "C": byte order with abbreviated keys instead of strcoll per comparison;
- *   equality, and so which row is kept per subject, is the same under any deterministic collation.
+ * - Rows are sorted by subject_id COLLATE "C": byte order with abbreviated keys instead of strcoll per comparison.
  * - Follow-up is one hash join and one hash aggregate over the outcomes instead of an index probe per subject.
  * - Times come back as integer microseconds since the epoch (int8, text on the wire): numeric → float8 in
  *   PostgreSQL goes through a decimal string per value, and parsing timestamptz into Dates on the client costs
@@ -42,19 +45,18 @@ export interface ValidationStudyDataset {
  * - Rows come in subject order: floating-point sums depend on the order of their terms, so the same data gives the
  *   same digits whatever plan PostgreSQL picks (without ORDER BY the order followed the plan's hash tables).
  */
-const DATASET_SQL = (visibility: string) => `
+const DATASET_SQL = (visibility: string, reading: string) => `
 WITH i AS (
-  SELECT DISTINCT ON (m.subject_id COLLATE "C") m.subject_id, m.measurement_id, m.value, m.unit, m.occurred_at, m.position
+  SELECT m.subject_id, m.measurement_id, m.value, m.unit, m.occurred_at, m.position, m.method, m.algorithm_version_id, m.reader_id, m.adjudication
     FROM read_model.measurements m
    WHERE m.biomarker_id = $5 AND ($6::int IS NULL OR m.biomarker_version = $6::int) AND m.time_point = $7
-     AND m.superseded_at IS NULL AND NOT m.retracted AND m.value IS NOT NULL AND m.adjudication IS DISTINCT FROM 'not_accepted'
-     AND ($8::timestamptz IS NULL OR m.occurred_at >= $8::timestamptz) AND ($9::timestamptz IS NULL OR m.occurred_at < $9::timestamptz)
-   ORDER BY m.subject_id COLLATE "C", (m.adjudication = 'accepted') DESC NULLS LAST, m.occurred_at DESC, m.measurement_id)
+     AND m.superseded_at IS NULL AND NOT m.retracted AND m.value IS NOT NULL AND ${reading}
+     AND ($8::timestamptz IS NULL OR m.occurred_at >= $8::timestamptz) AND ($9::timestamptz IS NULL OR m.occurred_at < $9::timestamptz))
 SELECT i.subject_id, s.trial_id, s.programme_id, s.arm_code, s.site_id, i.measurement_id, i.value, i.unit,
        (extract(epoch FROM i.occurred_at) * 1000000)::int8 AS measured_us,
        (extract(epoch FROM min(o.occurred_at) FILTER (WHERE o.outcome_type = ANY($10::text[]) AND o.occurred_at > i.occurred_at)) * 1000000)::int8 AS event_us,
        (extract(epoch FROM greatest(max(o.occurred_at), i.occurred_at)) * 1000000)::int8 AS last_known_us,
-       i.position::text AS position
+       i.position::text AS position, i.method, i.algorithm_version_id, i.reader_id, i.adjudication
   FROM i
   JOIN read_model.subjects s ON s.subject_id = i.subject_id
   LEFT JOIN read_model.outcomes o ON o.subject_id = i.subject_id AND o.superseded_at IS NULL
@@ -62,8 +64,8 @@ SELECT i.subject_id, s.trial_id, s.programme_id, s.arm_code, s.site_id, i.measur
    AND (($1::text[] IS NULL AND $2::text[] IS NULL) OR s.trial_id = ANY($1::text[]) OR s.programme_id = ANY($2::text[]))
    AND ($3::text[] IS NULL OR s.arm_code = ANY($3::text[]))
    AND ($4::text[] IS NULL OR s.site_id = ANY($4::text[]))
- GROUP BY s.subject_id, i.subject_id, i.measurement_id, i.value, i.unit, i.occurred_at, i.position
- ORDER BY i.subject_id COLLATE "C"`;
+ GROUP BY s.subject_id, i.subject_id, i.measurement_id, i.value, i.unit, i.occurred_at, i.position, i.method, i.algorithm_version_id, i.reader_id, i.adjudication
+ ORDER BY i.subject_id COLLATE "C", i.measurement_id COLLATE "C"`;
 
 /** A row of DATASET_SQL as an array (pg rowMode 'array': no object with named keys per row). */
 type DatasetSqlRow = [
@@ -79,6 +81,10 @@ type DatasetSqlRow = [
   eventMs: number | null,
   lastKnownMs: number | null,
   position: string,
+  method: string,
+  algorithmVersionId: string | null,
+  readerId: string | null,
+  adjudication: string | null,
 ];
 
 const INT8_OID = 20;
@@ -98,8 +104,11 @@ export class ValidationStudyService {
 
   async dataset(actor: Actor, input: ValidationStudyInput): Promise<ValidationStudyDataset> {
     validateInput(input);
+    const selection = readingSelection(input.indexTest, 'indexTest');
     const population = input.population ?? {};
-    const visibility = visibilitySql('s', visibilityFor(actor, population), 11);
+    const granted = visibilityFor(actor, population);
+    const visibility = visibilitySql('s', granted, 11);
+    const reading = readingSql('m', selection, 13);
     const started = performance.now();
     const params = [
       population.trialIds ?? null,
@@ -113,22 +122,26 @@ export class ValidationStudyService {
       population.to ?? null,
       [...input.endpoint.outcomeTypes],
       ...visibility.params,
+      ...reading.params,
     ];
     const { rows, position } = await this.db.transaction('REPEATABLE READ', async (m) => {
       // Sorting and hashing 100k index rows in memory instead of on disk.
       await m.query(`SET LOCAL work_mem = '64MB'`);
+      await assertKnownTimePoint(m, input.timePoint, input.biomarkerId, granted, population);
       const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
       // The driver's own client of this transaction, for rowMode 'array' (TypeORM's query() always builds objects).
       const client = (m.queryRunner as unknown as { databaseConnection?: pg.PoolClient } | undefined)?.databaseConnection;
       if (!client) throw new Error('validation study dataset: no PostgreSQL connection in the transaction');
-      const result = await client.query<DatasetSqlRow>({ text: DATASET_SQL(visibility.sql), values: params, rowMode: 'array', types: datasetTypes });
+      const result = await client.query<DatasetSqlRow>({ text: DATASET_SQL(visibility.sql, reading.sql), values: params, rowMode: 'array', types: datasetTypes });
       return { rows: result.rows, position: checkpoint[0]?.p ?? null };
     });
     const fetchMs = performance.now() - started;
+    const chosen = indexReadings(rows, selection);
     const derive = datasetRowOf(input.endpoint);
-    const out: DatasetRow[] = new Array<DatasetRow>(rows.length);
-    for (let k = 0; k < rows.length; k++) {
-      const r = rows[k] as DatasetSqlRow;
+    const out: DatasetRow[] = new Array<DatasetRow>(chosen.length);
+    for (let k = 0; k < chosen.length; k++) {
+      const c = chosen[k]!;
+      const r = c.row;
       out[k] = derive({
         subjectId: r[0],
         trialId: r[1],
@@ -142,10 +155,24 @@ export class ValidationStudyService {
         eventMs: r[9],
         lastKnownMs: r[10],
         position: r[11],
+        reading: provenanceOf(c),
       });
     }
     return { input, rows: out, computedAtPosition: position, fetchMs };
   }
+}
+
+/**
+ * One index reading per subject (rows arrive in subject order). A subject with a single candidate is its own
+ * answer under every selection, so the shared resolution (with its ambiguity rule) runs only when some subject
+ * has two: the common case over 100,000 subjects allocates nothing per row.
+ */
+function indexReadings(rows: readonly DatasetSqlRow[], selection: ReadingSelection) {
+  const candidate = (row: DatasetSqlRow) => ({ measurementId: row[5], method: row[12], algorithmVersionId: row[13], readerId: row[14], adjudication: row[15], row });
+  let repeated = false;
+  for (let k = 1; k < rows.length && !repeated; k++) repeated = (rows[k] as DatasetSqlRow)[0] === (rows[k - 1] as DatasetSqlRow)[0];
+  if (!repeated) return rows.map(candidate);
+  return [...resolveReadings(rows.map(candidate), (c) => `subject ${c.row[0]}`, selection, 'indexTest').values()];
 }
 
 function validateInput(input: ValidationStudyInput): void {
