@@ -248,4 +248,57 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
     expect(await auditLog({ trialId: T, streamId: `trial-${T2}` })).toEqual([]);
     expect(await auditLog({ trialId: 'no-such-trial' })).toEqual([]);
   });
+
+  describe('a query parameter of the wrong shape is refused, never dropped (issue 13)', () => {
+    const get = async (path: string) => {
+      const res = await fetch(new URL(path, registry.url), { headers: { authorization: `Bearer ${await token('regulator')}` } });
+      const text = await res.text();
+      return { status: res.status, text, body: res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : null };
+    };
+
+    it('on /audit/export: arrays, objects, repeats, unknown names, empty and NUL values get 400 with the parameter', async () => {
+      const cases: [string, string][] = [
+        [`trialId[]=${T2}`, 'trialId'],
+        [`trialId%5B%5D=${T2}`, 'trialId'],
+        [`trialId[0]=${T2}`, 'trialId'],
+        [`trialId[id]=${T2}`, 'trialId'],
+        [`trialId=${T}&trialId=${T2}`, 'trialId'],
+        [`trialid=${T2}`, 'trialid'],
+        [`filter[trialId]=${T2}`, 'filter[trialId]'],
+        ['trialId=', 'trialId'],
+        ['trialId=a%00b', 'trialId'],
+        ['eventTypes[]=TrialLocked', 'eventTypes'],
+        [`trialId=${T2}&from=yesterday`, 'from'],
+      ];
+      for (const [query, field] of cases) {
+        const res = await get(`/audit/export?${query}`);
+        expect({ query, status: res.status, error: res.body?.errors?.[0]?.extensions }).toEqual({ query, status: 400, error: { code: 'BAD_USER_INPUT', field } });
+      }
+    });
+
+    it('on /audit/export: the right shapes filter as asked', async () => {
+      const res = await get(`/audit/export?trialId=${T2}&eventTypes=SubjectEnrolled&eventTypes=TrialRegistered`);
+      expect(res.status).toBe(200);
+      const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.map((l) => [l.type, l.streamId.startsWith('trial-') ? l.streamId : 'subject'])).toEqual([['TrialRegistered', `trial-${T2}`], ['SubjectEnrolled', 'subject']]);
+    });
+
+    it('on /plots: repeated, bracketed and unknown parameters get 400 with the parameter', async () => {
+      const q = Buffer.from('{}').toString('base64url');
+      for (const [path, field] of [
+        [`/plots/roc?q=${q}&q=${q}`, 'q'],
+        [`/plots/roc?q[]=${q}`, 'q'],
+        [`/plots/cusum?q=${q}&siteid=unit-3`, 'siteid'],
+        [`/plots/kpi-trend?q=${q}&kpi=RECALL_RATE&kpi=PPV`, 'kpi'],
+      ] as const) {
+        const res = await get(path);
+        expect({ path, status: res.status, error: res.body?.errors?.[0]?.extensions }).toEqual({ path, status: 400, error: { code: 'BAD_USER_INPUT', field } });
+      }
+    });
+
+    it('in GraphQL: an empty id does not widen the filter to the whole trail', async () => {
+      const res = await gql('regulator', `{ auditLog(filter: { trialId: "" }) { events { eventId } } }`);
+      expect(res.errors?.map((e) => e.extensions)).toEqual([{ code: 'BAD_USER_INPUT', field: 'trialId' }]);
+    });
+  });
 });

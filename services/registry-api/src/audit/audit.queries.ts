@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, canonicalJson, formatPosition, parsePosition, type EventSearch, type EventStore, type JsonObject, type Position, type RecordedEvent, type SearchedEvent } from '#event-store';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../graphql/error-mapping.js';
+import { isStorableText } from '../http/query-parameters.js';
 import { describeCorrections, isCorrection, type FieldChange } from './corrections.js';
 
 export interface AuditLogFilter {
@@ -58,6 +59,30 @@ export function pageSize(first: number | null | undefined, max = 1000): number {
   return n;
 }
 
+const TEXT_FILTERS = ['actorId', 'actorRole', 'trialId', 'programmeId', 'streamId'] as const;
+
+/**
+ * A filter field that is given must filter: an empty id would otherwise read as "no filter" and widen the selection
+ * to the whole trail, and a NUL or unpaired surrogate cannot be compared as PostgreSQL text. Shared by GraphQL, the
+ * HTTP export and the CLI.
+ */
+export function validateAuditFilter(f: AuditLogFilter): AuditLogFilter {
+  for (const key of TEXT_FILTERS) {
+    const v = f[key];
+    if (v === null || v === undefined) continue;
+    if (v.length === 0 || v.length > 200) throw new ApiError('BAD_USER_INPUT', `${key} must be 1 to 200 characters`, key);
+    if (!isStorableText(v)) throw new ApiError('BAD_USER_INPUT', `${key} contains a NUL character or an unpaired surrogate`, key);
+  }
+  for (const [i, t] of (f.eventTypes ?? []).entries()) {
+    if (t.length === 0 || t.length > 200 || !isStorableText(t)) throw new ApiError('BAD_USER_INPUT', 'each event type must be 1 to 200 characters of text', `eventTypes.${i}`);
+  }
+  for (const key of ['from', 'to'] as const) {
+    const d = f[key];
+    if (d !== null && d !== undefined && Number.isNaN(d.getTime())) throw new ApiError('BAD_USER_INPUT', `${key} must be a valid date-time`, key);
+  }
+  return f;
+}
+
 /** The projection whose read model says which streams belong to which trial or programme (registry-projector). */
 export const MEMBERSHIP_PROJECTION = 'audit-membership';
 
@@ -97,7 +122,7 @@ export class AuditQueries {
 
   async auditLog(filter: AuditLogFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
     const limit = pageSize(first);
-    const rows = await this.rows(filter ?? {}, limit + 1, cursorPosition(after));
+    const rows = await this.rows(validateAuditFilter(filter ?? {}), limit + 1, cursorPosition(after));
     const page = rows.slice(0, limit);
     // Corrections need their stream's earlier events to show the value before.
     const streams = new Map<string, Map<string, FieldChange[]>>();
@@ -112,7 +137,7 @@ export class AuditQueries {
   /** Every matching event as export lines, in batches (for NDJSON streaming). */
   async *exportLines(filter: AuditLogFilter): AsyncGenerator<ExportLine> {
     // One membership snapshot for the whole export: every page selects from the same streams up to the same position.
-    const scope = await this.scope(filter);
+    const scope = await this.scope(validateAuditFilter(filter));
     let after: Position | undefined;
     for (;;) {
       const rows = await this.search(filter, scope, 1000, after);
