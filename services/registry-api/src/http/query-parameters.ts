@@ -7,11 +7,11 @@ export type QueryParameters<S extends QueryParameterSpec> = { -readonly [K in ke
 
 const MAX_LENGTH = 10_000;
 // A NUL or an unpaired surrogate cannot be stored or compared as PostgreSQL text: refused here, not as a 500 later.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Whether a string can be stored and compared as PostgreSQL text (no NUL, no unpaired UTF-16 surrogate). */
 export function isStorableText(value: string): boolean {
-  return !UNSTORABLE.test(value);
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
 
 const refuse = (message: string, field: string): never => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ApiError } from '../graphql/error-mapping.js';
-import { parseQueryParameters } from './query-parameters.js';
+import { isStorableText, parseQueryParameters } from './query-parameters.js';
 
 const SPEC = { trialId: 'one', eventTypes: 'many' } as const;
 
@@ -41,5 +41,10 @@ describe('parseQueryParameters', () => {
     // An encoded surrogate is invalid UTF-8: it decodes to replacement characters, which are storable text.
     expect(parseQueryParameters('/x?eventTypes=%ED%A0%80', SPEC)).toEqual({ eventTypes: ['\ufffd\ufffd\ufffd'] });
     expect(refusal(`/x?trialId=${'a'.repeat(10_001)}`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'trialId' });
+  });
+
+  it('tells storable text from NULs and unpaired surrogates (as JSON strings in GraphQL variables can carry)', () => {
+    expect(['T-1', 'Zoë', '\ud83d\ude00'].map(isStorableText)).toEqual([true, true, true]);
+    expect(['a\u0000b', '\ud800', 'x\udc00', '\ude00\ud83d'].map(isStorableText)).toEqual([false, false, false, false]);
   });
 });
