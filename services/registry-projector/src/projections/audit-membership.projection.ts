@@ -83,20 +83,26 @@ export class AuditMembershipProjection implements Projection {
     if (members.size === 0 && links.size === 0) return;
     const m = [...members.values()];
     const l = [...links.values()];
-    await manager.query(
-      `INSERT INTO ${schema}.audit_stream_links (parent_stream_id, stream_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+    // Only what is new moves anything: the streams that gained a membership and the parents that gained a child.
+    const newLinks = l.length === 0 ? [] : ((await manager.query(
+      `INSERT INTO ${schema}.audit_stream_links (parent_stream_id, stream_id) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT DO NOTHING RETURNING parent_stream_id AS stream_id`,
       [l.map((x) => x[0]), l.map((x) => x[1])],
-    );
-    await manager.query(
-      `INSERT INTO ${schema}.audit_stream_members (stream_id, scope_kind, scope_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+    )) as { stream_id: string }[]);
+    const newMembers = m.length === 0 ? [] : ((await manager.query(
+      `INSERT INTO ${schema}.audit_stream_members (stream_id, scope_kind, scope_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT DO NOTHING RETURNING stream_id`,
       [m.map((x) => x[0]), m.map((x) => x[1]), m.map((x) => x[2])],
-    );
-    // Down the links from every stream that gained a membership or a child, however deep: a child belongs wherever
-    // its parent does, also where the parent is admitted after the link was made.
-    const sources = [...new Set([...m.map((x) => x[0]), ...l.map((x) => x[0])])];
+    )) as { stream_id: string }[]);
+    const sources = [...new Set([...newLinks, ...newMembers].map((r) => r.stream_id))];
+    if (sources.length === 0) return;
+    // Down the links from those streams, however deep: a child belongs wherever its parent does, also where the
+    // parent is admitted after the link was made.
     await manager.query(
       `WITH RECURSIVE reach (stream_id, scope_kind, scope_id) AS (
-         SELECT stream_id, scope_kind, scope_id FROM ${schema}.audit_stream_members WHERE stream_id = ANY ($1::text[])
+         SELECT l.stream_id, m.scope_kind, m.scope_id
+           FROM ${schema}.audit_stream_members m JOIN ${schema}.audit_stream_links l ON l.parent_stream_id = m.stream_id
+          WHERE m.stream_id = ANY ($1::text[])
          UNION
          SELECT l.stream_id, r.scope_kind, r.scope_id FROM reach r JOIN ${schema}.audit_stream_links l ON l.parent_stream_id = r.stream_id
        )
