@@ -249,11 +249,17 @@ export type AuditLogFilter = {
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Recorded at or after (inclusive). */
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** As `trialId`, for a screening programme: its own stream, its participants, their studies, linkages naming it. */
   programmeId?: InputMaybe<Scalars['String']['input']>;
   streamId?: InputMaybe<Scalars['String']['input']>;
   /** Recorded before (exclusive). */
   to?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Events of the trial's own stream and every event whose data names the trial (subjects, measurements, …). */
+  /**
+   * Every event, of any type, of every stream that belongs to the trial: its own stream, its subjects, their imaging
+   * studies, its identifier reservations, pseudonym linkages naming it (services/registry-api/src/audit/README.md).
+   * Complete up to the position the audit-membership projection has reached (its checkpoint in `registryStatus`).
+   * An empty id is refused (BAD_USER_INPUT), not read as "all".
+   */
   trialId?: InputMaybe<Scalars['String']['input']>;
 };
 

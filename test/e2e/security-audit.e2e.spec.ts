@@ -37,7 +37,8 @@ describe('audit trail for regulators', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-audit-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    // The projector runs: the trial filter takes the trial's streams from the audit-membership read model.
+    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, AUDIT_SEAL_INTERVAL_SECONDS: '0' });
     registry = await startRegistry(config);
     store = new PostgresEventStore({ connectionString: db.url });
     await store.appendToStream(`trial-${trialId}`, [{ id: randomUUID(), type: 'TrialRegistered', data: { trialId, title: 'Audit trial' }, metadata: meta('coord-1', 'coordinator') }], { expectedRevision: 'no_stream' });
@@ -50,6 +51,12 @@ describe('audit trail for regulators', () => {
       ],
       { expectedRevision: 'no_stream' },
     );
+    for (const deadline = Date.now() + 20_000; ; ) {
+      const status = (await gql(await admin(), `{ registryStatus { lastPosition projections { name checkpoint } } }`)).data?.registryStatus;
+      if (status?.projections.some((p: any) => p.name === 'audit-membership' && p.checkpoint === status.lastPosition)) break;
+      if (Date.now() > deadline) throw new Error(`projector did not catch up: ${JSON.stringify(status)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
   afterAll(async () => {
     await store.close();

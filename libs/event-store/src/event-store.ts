@@ -75,6 +75,32 @@ export interface EventFilter {
   readonly eventTypes?: readonly string[];
 }
 
+/**
+ * What `searchEvents` selects, for auditors: every criterion given must hold. Results come in `readAll` order
+ * (only events safe to hand out, so paging by `after` never skips one that committed late).
+ */
+export interface EventSearch {
+  /** Exclusive: events strictly after this position (the last event of the previous page). */
+  readonly after?: Position;
+  /** Inclusive upper bound, e.g. the position a read model that chose `streamIds` has reached. */
+  readonly upTo?: Position;
+  readonly maxCount: number;
+  /** Only events of these streams; an empty list selects nothing. */
+  readonly streamIds?: readonly string[];
+  readonly eventTypes?: readonly string[];
+  /** Top-level metadata fields that must equal these strings (e.g. `actorId`, `actorRole`). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Stored at or after (inclusive). */
+  readonly recordedFrom?: Date;
+  /** Stored before (exclusive). */
+  readonly recordedBefore?: Date;
+}
+
+/** A searched event with the hash of its stream's previous event, so that it verifies on its own (GENESIS_HASH at revision 0). */
+export interface SearchedEvent extends RecordedEvent {
+  readonly previousHash: string;
+}
+
 export interface SubscribeToAllOptions {
   /** Exclusive: deliver events strictly after this position. Defaults to START (replay everything). */
   readonly after?: Position;
@@ -119,6 +145,8 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of all streams in global order, strictly after `after`; only events safe to hand out (no gaps later). */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Events matching a search (streams, types, metadata, time), in `readAll` order, each with its previous hash. */
+  searchEvents(search: EventSearch): Promise<SearchedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;
   /** Walks hash chains and reports the first event whose stored content no longer matches its hash. */
   verify(options?: VerifyOptions): Promise<VerifyResult>;

@@ -6,6 +6,7 @@ import { EventTypeCount } from './status/event-type-count.entity.js';
 import { ImagingStudyRow, MeasurementRow, OutcomeRow, ScreeningRow, SubjectMilestoneRow, SubjectRow } from './subjects/subject.entities.js';
 import { TrialArmRow, TrialRow, TrialSiteRow } from './trials/trial.entities.js';
 import { AccessLogEntry } from './audit/access-log.entity.js';
+import { AuditStreamLink, AuditStreamMember } from './audit/audit-membership.entities.js';
 import { ErasedSubject, PseudonymKey, SubjectKey } from './privacy/subject-key.entity.js';
 
 export * from './projection/projection-checkpoint.entity.js';
@@ -16,6 +17,7 @@ export * from './trials/trial.entities.js';
 export * from './subjects/subject.entities.js';
 export * from './screening/screening.entities.js';
 export * from './audit/access-log.entity.js';
+export * from './audit/audit-membership.entities.js';
 export * from './privacy/subject-key.entity.js';
 
 /** Every read-model entity; the DataSource and the entity/migration drift check use this list. */
@@ -42,6 +44,8 @@ export const readModelEntities: (new () => object)[] = [
   SubjectKey,
   PseudonymKey,
   ErasedSubject,
+  AuditStreamMember,
+  AuditStreamLink,
 ];
 export * from './sql/multi-statement.util.js';
 export * from './sql/iso-time.util.js';

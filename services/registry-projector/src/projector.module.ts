@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditMembershipProjection } from './projections/audit-membership.projection.js';
 import { CatalogueProjection } from './projections/catalogue.projection.js';
 import { EventTypeCountsProjection } from './projections/event-type-counts.projection.js';
 import { PROJECTIONS, type Projection } from './projections/projection.js';
@@ -14,6 +15,7 @@ export const projections = (): Projection[] => [
   new TrialsProjection(),
   new SubjectsProjection(),
   new ScreeningProjection(),
+  new AuditMembershipProjection(),
 ];
 
 @Module({

@@ -23,11 +23,13 @@ import {
   type AppendOptions,
   type AppendResult,
   type EventData,
+  type EventSearch,
   type EventStore,
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type SearchedEvent,
   type SubscribeToAllOptions,
   type Subscription,
   type VerifyOptions,
@@ -36,6 +38,7 @@ import {
 import { WrongExpectedVersionError } from '../event-store.errors.js';
 import { validateAppend } from '../event-validation.js';
 import { GENESIS_HASH } from '../hash-chain.js';
+import { searchByReading } from '../search-events.js';
 import { verifyChains } from '../verify-chains.js';
 import {
   assertNoReservedMetadata,
@@ -256,6 +259,11 @@ export class EventStoreDbEventStore implements EventStore {
       if (out.length >= max) break;
     }
     return out;
+  }
+
+  /** No server-side query for it: read the selected streams (or scan $all) through the port itself. */
+  searchEvents(search: EventSearch): Promise<SearchedEvent[]> {
+    return searchByReading(this, search);
   }
 
   /** Our events of $all strictly after `after`, in $all order, fetched page by page. */

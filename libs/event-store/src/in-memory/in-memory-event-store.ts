@@ -7,11 +7,13 @@ import {
   type AppendResult,
   type EventData,
   type EventFilter,
+  type EventSearch,
   type EventStore,
   type JsonObject,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type SearchedEvent,
   type SubscribeToAllOptions,
   type Subscription,
   type VerifyOptions,
@@ -20,6 +22,7 @@ import {
 import { IdempotencyConflictError, WrongExpectedVersionError } from '../event-store.errors.js';
 import { validateAppend } from '../event-validation.js';
 import { GENESIS_HASH, canonicalJson, chainHash, contentDigest } from '../hash-chain.js';
+import { searchByReading } from '../search-events.js';
 import { verifyChains } from '../verify-chains.js';
 
 /** For decider and handler unit tests only: the integration and e2e tiers run on PostgreSQL. */
@@ -114,6 +117,10 @@ export class InMemoryEventStore implements EventStore {
       if (comparePositions(e.position, after) > 0 && matches(e, options.filter)) out.push(e);
     }
     return out;
+  }
+
+  searchEvents(search: EventSearch): Promise<SearchedEvent[]> {
+    return searchByReading(this, search);
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {

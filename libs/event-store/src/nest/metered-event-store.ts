@@ -3,10 +3,12 @@ import type {
   AppendOptions,
   AppendResult,
   EventData,
+  EventSearch,
   EventStore,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  SearchedEvent,
   SubscribeToAllOptions,
   Subscription,
   VerifyOptions,
@@ -88,6 +90,15 @@ export class MeteredEventStore implements EventStore {
     const end = this.readSeconds.startTimer({ adapter: this.adapter, operation: 'read_all' });
     try {
       return await this.inner.readAll(options);
+    } finally {
+      end();
+    }
+  }
+
+  async searchEvents(search: EventSearch): Promise<SearchedEvent[]> {
+    const end = this.readSeconds.startTimer({ adapter: this.adapter, operation: 'search' });
+    try {
+      return await this.inner.searchEvents(search);
     } finally {
       end();
     }

@@ -6,6 +6,7 @@ import {
   type AppendResult,
   type EventData,
   type EventFilter,
+  type EventSearch,
   type EventStore,
   type ExpectedRevision,
   type JsonObject,
@@ -13,6 +14,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type SearchedEvent,
   type SubscribeToAllOptions,
   type Subscription,
   type VerifyOptions,
@@ -20,6 +22,7 @@ import {
 } from '../event-store.js';
 import { IdempotencyConflictError, InvalidEventError, WrongExpectedVersionError } from '../event-store.errors.js';
 import { validateAppend, validateStreamId } from '../event-validation.js';
+import { GENESIS_HASH } from '../hash-chain.js';
 import { createChainVerifier } from '../verify-chains.js';
 
 const NOTIFY_CHANNEL = 'event_store_appended';
@@ -190,6 +193,32 @@ export class PostgresEventStore implements EventStore {
       ],
     });
     return rows.map(toEvent);
+  }
+
+  async searchEvents(search: EventSearch): Promise<SearchedEvent[]> {
+    if (search.maxCount <= 0 || search.streamIds?.length === 0) return [];
+    const where = ['e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())'];
+    const values: unknown[] = [];
+    const p = (v: unknown): string => `$${values.push(v)}`;
+    if (search.after) where.push(`(e.transaction_id, e.global_position) > (${p(search.after.commit < 0n ? '0' : search.after.commit.toString())}::text::xid8, ${p(search.after.prepare.toString())}::bigint)`);
+    if (search.upTo) where.push(`(e.transaction_id, e.global_position) <= (${p(search.upTo.commit < 0n ? '0' : search.upTo.commit.toString())}::text::xid8, ${p(search.upTo.prepare.toString())}::bigint)`);
+    if (search.streamIds) where.push(`e.stream_id = ANY (${p([...new Set(search.streamIds)])}::text[])`);
+    if (search.eventTypes) where.push(`e.event_type = ANY (${p([...search.eventTypes])}::text[])`);
+    // Containment of a flat object of strings is exact equality of those top-level fields.
+    if (search.metadata && Object.keys(search.metadata).length > 0) where.push(`e.metadata @> ${p(JSON.stringify(search.metadata))}::jsonb`);
+    if (search.recordedFrom) where.push(`e.recorded_at >= ${p(search.recordedFrom)}`);
+    if (search.recordedBefore) where.push(`e.recorded_at < ${p(search.recordedBefore)}`);
+    const { rows } = await this.pool.query<EventRow & { previous_hash: string | null }>(
+      `SELECT e.global_position, e.transaction_id::text AS commit_position, e.event_id, e.stream_id, e.stream_revision, e.event_type,
+              e.data, e.metadata, e.hash, e.recorded_at, prev.hash AS previous_hash
+         FROM event_store.events e
+         LEFT JOIN event_store.events prev ON prev.stream_id = e.stream_id AND prev.stream_revision = e.stream_revision - 1
+        WHERE ${where.join(' AND ')}
+        ORDER BY e.transaction_id, e.global_position
+        LIMIT ${p(search.maxCount)}`,
+      values,
+    );
+    return rows.map((r) => ({ ...toEvent(r), previousHash: r.previous_hash ?? GENESIS_HASH }));
   }
 
   private notifyScheduled = false;

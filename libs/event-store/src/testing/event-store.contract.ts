@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { comparePositions, type EventData, type EventStore, type RecordedEvent } from '../event-store.js';
 import { IdempotencyConflictError, InvalidEventError, WrongExpectedVersionError } from '../event-store.errors.js';
+import { GENESIS_HASH } from '../hash-chain.js';
 
 export interface ContractFixture {
   readonly store: EventStore;
@@ -208,6 +209,55 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
         const [e] = await take(sub, 1);
         await sub.close();
         expect(e!.type).toBe('Keep');
+      });
+    });
+
+    describe('searchEvents', () => {
+      it('selects the events of the given streams in global order, each with its stream\'s previous hash', async () => {
+        const [a, b, c] = [stream(), stream(), stream()];
+        await store.appendToStream(a, [event('A0')], { expectedRevision: 'no_stream' });
+        await store.appendToStream(b, [event('B0')], { expectedRevision: 'no_stream' });
+        await store.appendToStream(c, [event('C0'), event('C1')], { expectedRevision: 'no_stream' });
+        await store.appendToStream(a, [event('A1')], { expectedRevision: 0n });
+        const found = await store.searchEvents({ streamIds: [a, c, stream()], maxCount: 100 });
+        expect(found.map((e) => e.type)).toEqual(['A0', 'C0', 'C1', 'A1']);
+        const [a0, a1] = await store.readStream(a);
+        const [c0] = await store.readStream(c);
+        expect(found.map((e) => e.previousHash)).toEqual([GENESIS_HASH, GENESIS_HASH, c0!.hash, a0!.hash]);
+        expect(found[3]).toMatchObject({ id: a1!.id, hash: a1!.hash, revision: 1n, position: a1!.position });
+        expect(await store.searchEvents({ streamIds: [], maxCount: 100 })).toEqual([]);
+      });
+
+      it('pages by position: after is exclusive, upTo inclusive, maxCount bounds a page', async () => {
+        const [a, b] = [stream(), stream()];
+        await store.appendToStream(a, [event('One'), event('Two')], { expectedRevision: 'no_stream' });
+        await store.appendToStream(b, [event('Three')], { expectedRevision: 'no_stream' });
+        await store.appendToStream(a, [event('Four'), event('Five')], { expectedRevision: 1n });
+        const all = await store.searchEvents({ streamIds: [a, b], maxCount: 100 });
+        const paged: string[] = [];
+        let after: RecordedEvent['position'] | undefined;
+        for (;;) {
+          const page = await store.searchEvents({ streamIds: [a, b], maxCount: 2, ...(after ? { after } : {}) });
+          paged.push(...page.map((e) => e.type));
+          if (page.length < 2) break;
+          after = page.at(-1)!.position;
+        }
+        expect(paged).toEqual(['One', 'Two', 'Three', 'Four', 'Five']);
+        const bounded = await store.searchEvents({ streamIds: [a, b], after: all[0]!.position, upTo: all[3]!.position, maxCount: 100 });
+        expect(bounded.map((e) => e.type)).toEqual(['Two', 'Three', 'Four']);
+      });
+
+      it('filters by event type, metadata fields and recorded time, also without a stream selection', async () => {
+        const actor = `actor-${randomUUID()}`;
+        const s = stream();
+        const started = new Date(Date.now() - 60_000);
+        await store.appendToStream(s, [event('Kept', { n: 1 }, { actorId: actor, actorRole: 'reader' }), event('Kept', { n: 2 }, { actorId: actor, actorRole: 'admin' })], { expectedRevision: 'no_stream' });
+        await store.appendToStream(stream(), [event('Other', { n: 3 }, { actorId: actor, actorRole: 'reader' }), event('Kept', { n: 4 }, { actorId: 'someone-else', actorRole: 'reader' })], { expectedRevision: 'no_stream' });
+        const found = await store.searchEvents({ metadata: { actorId: actor, actorRole: 'reader' }, eventTypes: ['Kept'], recordedFrom: started, maxCount: 100 });
+        expect(found.map((e) => [e.streamId, e.data['n'], e.previousHash])).toEqual([[s, 1, GENESIS_HASH]]);
+        const second = await store.searchEvents({ metadata: { actorId: actor, actorRole: 'admin' }, maxCount: 100 });
+        expect(second.map((e) => [e.data['n'], e.previousHash])).toEqual([[2, found[0]!.hash]]);
+        expect(await store.searchEvents({ metadata: { actorId: actor }, recordedBefore: started, maxCount: 100 })).toEqual([]);
       });
     });
 

@@ -1,13 +1,14 @@
-import { Controller, Get, Inject, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { actorOf } from '../auth/authentication.middleware.js';
 import { ApiErrorHttpFilter } from '../auth/api-error.http-filter.js';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { ApiError } from '../graphql/error-mapping.js';
+import { parseQueryParameters, type QueryParameterArity } from '../http/query-parameters.js';
 import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
 import { accessLogHashKey, recordAccess } from './access-log.writer.js';
-import { AuditQueries, type AuditLogFilter } from './audit.queries.js';
+import { AuditQueries, validateAuditFilter, type AuditLogFilter } from './audit.queries.js';
 
 export const AUDITORS = ['regulator', 'admin'] as const;
 
@@ -26,31 +27,39 @@ export function exportPath(filter: AuditLogFilter | null | undefined): string {
   return `/audit/export${s ? `?${s}` : ''}`;
 }
 
-function parseFilter(query: Record<string, unknown>): AuditLogFilter {
-  const one = (k: string): string | undefined => {
-    const v = query[k];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v.length > 200) throw new ApiError('BAD_USER_INPUT', `${k} must be given once, as text`, k);
-    return v;
-  };
-  const date = (k: string): Date | undefined => {
-    const v = one(k);
+/** The export's query parameters: exactly the AuditLogFilter fields; anything else is refused (never dropped). */
+const EXPORT_PARAMETERS = {
+  actorId: 'one',
+  actorRole: 'one',
+  trialId: 'one',
+  programmeId: 'one',
+  streamId: 'one',
+  from: 'one',
+  to: 'one',
+  eventTypes: 'many',
+} as const satisfies Record<(typeof FILTER_KEYS)[number], QueryParameterArity>;
+
+/** The filter a GET /audit/export URL asks for, and its parameters as sent (the raw query string, not Express's parse of it). */
+export function parseExportFilter(url: string): { filter: AuditLogFilter; parameters: Record<string, string | string[]> } {
+  const q = parseQueryParameters(url, EXPORT_PARAMETERS);
+  const date = (k: 'from' | 'to'): Date | undefined => {
+    const v = q[k];
     if (v === undefined) return undefined;
     const d = new Date(v);
     if (Number.isNaN(d.getTime())) throw new ApiError('BAD_USER_INPUT', `${k} must be an ISO-8601 date-time`, k);
     return d;
   };
-  const types = query['eventTypes'];
-  return {
-    actorId: one('actorId'),
-    actorRole: one('actorRole'),
-    trialId: one('trialId'),
-    programmeId: one('programmeId'),
-    streamId: one('streamId'),
+  const filter = {
+    actorId: q.actorId,
+    actorRole: q.actorRole,
+    trialId: q.trialId,
+    programmeId: q.programmeId,
+    streamId: q.streamId,
     from: date('from'),
     to: date('to'),
-    eventTypes: types === undefined ? undefined : (Array.isArray(types) ? types : [types]).map(String),
+    eventTypes: q.eventTypes,
   };
+  return { filter: validateAuditFilter(filter), parameters: q as Record<string, string | string[]> };
 }
 
 /** The auditor's download: JSON lines, one event each with its hash and its stream's previous hash. Logged. */
@@ -69,14 +78,9 @@ export class AuditExportController {
 
   @Get('export')
   @Authorize({ roles: AUDITORS })
-  async export(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
-    let filter: AuditLogFilter;
-    try {
-      filter = parseFilter(query);
-    } catch (err) {
-      res.status(400).json({ errors: [{ message: (err as Error).message, extensions: { code: 'BAD_USER_INPUT', field: (err as ApiError).field } }] });
-      return;
-    }
+  async export(@Req() req: Request, @Res() res: Response): Promise<void> {
+    // Thrown before anything is written: ApiErrorHttpFilter answers 400 with the code and the parameter as field.
+    const { filter, parameters } = parseExportFilter(req.originalUrl);
     const actor = actorOf(req);
     await recordAccess((sql, params) => this.dataSource.query(sql, params), {
       actorId: actor.id,
@@ -87,7 +91,7 @@ export class AuditExportController {
       rootFields: ['auditExport'],
       trialIds: filter.trialId ? [filter.trialId] : [],
       programmeIds: filter.programmeId ? [filter.programmeId] : [],
-      variables: query,
+      variables: parameters,
       correlationId: typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'] : null,
     }, this.hashKey);
     res.status(200);

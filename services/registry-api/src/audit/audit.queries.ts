@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, GENESIS_HASH, canonicalJson, formatPosition, parsePosition, type EventStore, type JsonObject } from '#event-store';
+import { EVENT_STORE, canonicalJson, formatPosition, parsePosition, type EventSearch, type EventStore, type JsonObject, type Position, type RecordedEvent, type SearchedEvent } from '#event-store';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../graphql/error-mapping.js';
+import { isStorableText } from '../http/query-parameters.js';
 import { describeCorrections, isCorrection, type FieldChange } from './corrections.js';
 
 export interface AuditLogFilter {
@@ -35,20 +36,6 @@ export interface AuditEventView {
   readonly changes: FieldChange[] | null;
 }
 
-interface EventRow {
-  global_position: string;
-  commit_position: string;
-  stream_id: string;
-  stream_revision: string;
-  event_id: string;
-  event_type: string;
-  data: JsonObject;
-  metadata: JsonObject;
-  hash: string;
-  previous_hash: string | null;
-  recorded_at: Date;
-}
-
 /** The line format of `npm run audit:export` and GET /audit/export: each line verifies offline (README). */
 export interface ExportLine {
   readonly globalPosition: string;
@@ -72,7 +59,40 @@ export function pageSize(first: number | null | undefined, max = 1000): number {
   return n;
 }
 
-function cursorPosition(after: string | null | undefined): { commit: bigint; prepare: bigint } | undefined {
+const TEXT_FILTERS = ['actorId', 'actorRole', 'trialId', 'programmeId', 'streamId'] as const;
+
+/**
+ * A filter field that is given must filter: an empty id would otherwise read as "no filter" and widen the selection
+ * to the whole trail, and a NUL or unpaired surrogate cannot be compared as PostgreSQL text. Shared by GraphQL, the
+ * HTTP export and the CLI.
+ */
+export function validateAuditFilter(f: AuditLogFilter): AuditLogFilter {
+  for (const key of TEXT_FILTERS) {
+    const v = f[key];
+    if (v === null || v === undefined) continue;
+    if (v.length === 0 || v.length > 200) throw new ApiError('BAD_USER_INPUT', `${key} must be 1 to 200 characters`, key);
+    if (!isStorableText(v)) throw new ApiError('BAD_USER_INPUT', `${key} contains a NUL character or an unpaired surrogate`, key);
+  }
+  for (const [i, t] of (f.eventTypes ?? []).entries()) {
+    if (t.length === 0 || t.length > 200 || !isStorableText(t)) throw new ApiError('BAD_USER_INPUT', 'each event type must be 1 to 200 characters of text', `eventTypes.${i}`);
+  }
+  for (const key of ['from', 'to'] as const) {
+    const d = f[key];
+    if (d !== null && d !== undefined && Number.isNaN(d.getTime())) throw new ApiError('BAD_USER_INPUT', `${key} must be a valid date-time`, key);
+  }
+  return f;
+}
+
+/** The projection whose read model says which streams belong to which trial or programme (registry-projector). */
+export const MEMBERSHIP_PROJECTION = 'audit-membership';
+
+interface MemberScope {
+  readonly streamIds: readonly string[];
+  /** The membership read model's position; undefined only with an empty selection. */
+  readonly upTo: Position | undefined;
+}
+
+function cursorPosition(after: string | null | undefined): Position | undefined {
   if (after === null || after === undefined) return undefined;
   try {
     return parsePosition(after);
@@ -82,8 +102,9 @@ function cursorPosition(after: string | null | undefined): { commit: bigint; pre
 }
 
 /**
- * Reads the event store for auditors. Filters run in SQL over event_store.events in the store's gap-safe read
- * order (transaction, position), so paging never skips an event that committed late.
+ * Reads the event log for auditors through the port (`searchEvents`), in the store's gap-safe read order (transaction,
+ * position), so paging never skips an event that committed late. Trial and programme filters take their streams from
+ * the audit-membership read model, which may live in another database than the events: no join between the two.
  */
 @Injectable()
 export class AuditQueries {
@@ -96,119 +117,120 @@ export class AuditQueries {
     const events = await this.store.readStream(streamId);
     const changes = describeCorrections(events);
     const mentions = (data: JsonObject) => Object.values(data).some((v) => v === entityId);
-    return events
-      .filter((e) => !entityId || mentions(e.data))
-      .map((e) =>
-        view({
-          global_position: e.position.prepare.toString(),
-          commit_position: e.position.commit.toString(),
-          stream_id: e.streamId,
-          stream_revision: e.revision.toString(),
-          event_id: e.id,
-          event_type: e.type,
-          data: e.data,
-          metadata: e.metadata,
-          hash: e.hash,
-          previous_hash: null,
-          recorded_at: e.recordedAt,
-        }, changes.get(e.id) ?? null),
-      );
+    return events.filter((e) => !entityId || mentions(e.data)).map((e) => view(e, changes.get(e.id) ?? null));
   }
 
   async auditLog(filter: AuditLogFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
     const limit = pageSize(first);
-    const rows = await this.rows(filter ?? {}, limit + 1, cursorPosition(after));
+    const rows = await this.rows(validateAuditFilter(filter ?? {}), limit + 1, cursorPosition(after));
     const page = rows.slice(0, limit);
     // Corrections need their stream's earlier events to show the value before.
     const streams = new Map<string, Map<string, FieldChange[]>>();
-    for (const r of page) {
-      if (isCorrection(r.event_type) && !streams.has(r.stream_id)) streams.set(r.stream_id, describeCorrections(await this.store.readStream(r.stream_id)));
+    for (const e of page) {
+      if (isCorrection(e.type) && !streams.has(e.streamId)) streams.set(e.streamId, describeCorrections(await this.store.readStream(e.streamId)));
     }
-    const events = page.map((r) => view(r, streams.get(r.stream_id)?.get(r.event_id) ?? (isCorrection(r.event_type) ? [] : null)));
-    const lastRow = page.at(-1);
-    return { events, nextCursor: rows.length > limit && lastRow ? formatPosition({ commit: BigInt(lastRow.commit_position), prepare: BigInt(lastRow.global_position) }) : null };
+    const events = page.map((e) => view(e, streams.get(e.streamId)?.get(e.id) ?? (isCorrection(e.type) ? [] : null)));
+    const last = page.at(-1);
+    return { events, nextCursor: rows.length > limit && last ? formatPosition(last.position) : null };
   }
 
   /** Every matching event as export lines, in batches (for NDJSON streaming). */
   async *exportLines(filter: AuditLogFilter): AsyncGenerator<ExportLine> {
-    let after: { commit: bigint; prepare: bigint } | undefined;
+    // One membership snapshot for the whole export: every page selects from the same streams up to the same position.
+    const scope = await this.scope(validateAuditFilter(filter));
+    let after: Position | undefined;
     for (;;) {
-      const rows = await this.rows(filter, 1000, after);
-      for (const r of rows) {
+      const rows = await this.search(filter, scope, 1000, after);
+      for (const e of rows) {
         yield {
-          globalPosition: r.global_position,
-          commitPosition: r.commit_position,
-          streamId: r.stream_id,
-          revision: r.stream_revision,
-          eventId: r.event_id,
-          type: r.event_type,
-          data: r.data,
-          metadata: r.metadata,
-          recordedAt: r.recorded_at.toISOString(),
-          previousHash: r.previous_hash ?? GENESIS_HASH,
-          hash: r.hash,
+          globalPosition: e.position.prepare.toString(),
+          commitPosition: e.position.commit.toString(),
+          streamId: e.streamId,
+          revision: e.revision.toString(),
+          eventId: e.id,
+          type: e.type,
+          data: e.data,
+          metadata: e.metadata,
+          recordedAt: e.recordedAt.toISOString(),
+          previousHash: e.previousHash,
+          hash: e.hash,
         };
       }
       if (rows.length < 1000) return;
-      const last = rows.at(-1)!;
-      after = { commit: BigInt(last.commit_position), prepare: BigInt(last.global_position) };
+      after = rows.at(-1)!.position;
     }
   }
 
-  private async rows(f: AuditLogFilter, limit: number, after?: { commit: bigint; prepare: bigint }): Promise<EventRow[]> {
-    const where: string[] = ['e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())'];
-    const params: unknown[] = [];
-    const p = (v: unknown): string => {
-      params.push(v);
-      return `$${params.length}`;
+  private async rows(f: AuditLogFilter, limit: number, after?: Position): Promise<SearchedEvent[]> {
+    return this.search(f, await this.scope(f), limit, after);
+  }
+
+  /**
+   * The streams a trial or programme filter selects, read from the audit-membership read model together with the
+   * position that read model has reached (one statement, one snapshot): the selection is then exactly the events up
+   * to that position of the streams that, by the events up to it, belong to the trial. Membership is by stream, so an
+   * event is found whatever its type; it need not repeat the trial id. Undefined when the filter names neither.
+   */
+  private async scope(f: AuditLogFilter): Promise<MemberScope | undefined> {
+    const scopes = [...(f.trialId ? [['trial', f.trialId]] : []), ...(f.programmeId ? [['programme', f.programmeId]] : [])];
+    if (scopes.length === 0) return undefined;
+    const rows = (await this.dataSource.query(
+      `SELECT c.commit_position::text, c.prepare_position::text,
+              ARRAY(SELECT m.stream_id FROM read_model.audit_stream_members m
+                     WHERE m.scope_kind = $2 AND m.scope_id = $3
+                       AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM read_model.audit_stream_members o
+                                                       WHERE o.stream_id = m.stream_id AND o.scope_kind = $4 AND o.scope_id = $5))
+                     ORDER BY m.stream_id) AS streams
+         FROM read_model.projection_checkpoints c
+        WHERE c.name = $1 AND c.live`,
+      [MEMBERSHIP_PROJECTION, scopes[0]![0], scopes[0]![1], scopes[1]?.[0] ?? null, scopes[1]?.[1] ?? null],
+    )) as { commit_position: string | null; prepare_position: string | null; streams: string[] }[];
+    const row = rows[0];
+    // Before the projector has applied anything, nothing is known to belong.
+    if (!row || row.commit_position === null || row.prepare_position === null) return { streamIds: [], upTo: undefined };
+    return { streamIds: row.streams, upTo: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } };
+  }
+
+  private async search(f: AuditLogFilter, scope: MemberScope | undefined, limit: number, after?: Position): Promise<SearchedEvent[]> {
+    let streamIds = scope?.streamIds;
+    if (f.streamId) streamIds = streamIds ? streamIds.filter((s) => s === f.streamId) : [f.streamId];
+    if (streamIds?.length === 0) return [];
+    const metadata: Record<string, string> = {};
+    if (f.actorId) metadata['actorId'] = f.actorId;
+    if (f.actorRole) metadata['actorRole'] = f.actorRole;
+    const search: EventSearch = {
+      maxCount: limit,
+      ...(after ? { after } : {}),
+      ...(scope?.upTo ? { upTo: scope.upTo } : {}),
+      ...(streamIds ? { streamIds } : {}),
+      ...(f.eventTypes?.length ? { eventTypes: f.eventTypes } : {}),
+      ...(Object.keys(metadata).length ? { metadata } : {}),
+      ...(f.from ? { recordedFrom: f.from } : {}),
+      ...(f.to ? { recordedBefore: f.to } : {}),
     };
-    if (after) where.push(`(e.transaction_id, e.global_position) > (${p(after.commit.toString())}::text::xid8, ${p(after.prepare.toString())}::bigint)`);
-    if (f.actorId) where.push(`e.metadata->>'actorId' = ${p(f.actorId)}`);
-    if (f.actorRole) where.push(`e.metadata->>'actorRole' = ${p(f.actorRole)}`);
-    if (f.trialId) {
-      const t = p(f.trialId);
-      where.push(`(e.stream_id = 'trial-' || ${t} OR e.data->>'trialId' = ${t})`);
-    }
-    if (f.programmeId) {
-      const t = p(f.programmeId);
-      where.push(`(e.stream_id = 'programme-' || ${t} OR e.data->>'programmeId' = ${t})`);
-    }
-    if (f.eventTypes?.length) where.push(`e.event_type = ANY(${p([...f.eventTypes])}::text[])`);
-    if (f.streamId) where.push(`e.stream_id = ${p(f.streamId)}`);
-    if (f.from) where.push(`e.recorded_at >= ${p(f.from)}`);
-    if (f.to) where.push(`e.recorded_at < ${p(f.to)}`);
-    return (await this.dataSource.query(
-      `SELECT e.global_position::text, e.transaction_id::text AS commit_position, e.stream_id, e.stream_revision::text, e.event_id, e.event_type,
-              e.data, e.metadata, e.hash, prev.hash AS previous_hash, e.recorded_at
-         FROM event_store.events e
-         LEFT JOIN event_store.events prev ON prev.stream_id = e.stream_id AND prev.stream_revision = e.stream_revision - 1
-        WHERE ${where.join(' AND ')}
-        ORDER BY e.transaction_id, e.global_position
-        LIMIT ${p(limit)}`,
-      params,
-    )) as EventRow[];
+    return this.store.searchEvents(search);
   }
 }
 
-function view(r: EventRow, changes: FieldChange[] | null): AuditEventView {
-  const m = r.metadata;
+function view(e: RecordedEvent, changes: FieldChange[] | null): AuditEventView {
+  const m = e.metadata;
   return {
-    globalPosition: r.global_position,
-    commitPosition: r.commit_position,
-    streamId: r.stream_id,
-    revision: Number(r.stream_revision),
-    eventId: r.event_id,
-    type: r.event_type,
+    globalPosition: e.position.prepare.toString(),
+    commitPosition: e.position.commit.toString(),
+    streamId: e.streamId,
+    revision: Number(e.revision),
+    eventId: e.id,
+    type: e.type,
     actorId: str(m['actorId']),
     actorRole: str(m['actorRole']),
-    reason: str(m['reason']) ?? str(r.data['reason']),
+    reason: str(m['reason']) ?? str(e.data['reason']),
     commandId: str(m['commandId']),
     correlationId: str(m['correlationId']),
     causationId: str(m['causationId']),
-    recordedAt: r.recorded_at,
-    occurredAt: str(m['occurredAt']) ?? str(r.data['occurredAt']),
-    data: canonicalJson(r.data),
-    hash: r.hash,
+    recordedAt: e.recordedAt,
+    occurredAt: str(m['occurredAt']) ?? str(e.data['occurredAt']),
+    data: canonicalJson(e.data),
+    hash: e.hash,
     changes,
   };
 }

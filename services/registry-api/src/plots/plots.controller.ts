@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { DomainError } from '#domain';
 import type { Request, Response } from 'express';
 import { actorOf } from '../auth/authentication.middleware.js';
@@ -12,6 +12,7 @@ import { surveillanceReport, SurveillanceService, type SurveillanceInput } from 
 import { ValidationStudyService, type ValidationStudyInput } from '../analytics/validation-study.service.js';
 import { performanceSection, rocSection, survivalSection } from '../analytics/validation-study.statistics.js';
 import { ApiError } from '../graphql/error-mapping.js';
+import { parseQueryParameters } from '../http/query-parameters.js';
 import { blandAltmanPlot } from './bland-altman.plot.js';
 import { cusumPlot } from './cusum.plot.js';
 import { kaplanMeierPlot } from './kaplan-meier.plot.js';
@@ -19,6 +20,15 @@ import { kpiTrendPlot } from './kpi-trend.plot.js';
 import { rocPlot } from './roc.plot.js';
 
 const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 };
+
+/** The query parameters each plot accepts (analytics.plots.ts plotUrl writes them); any other is refused, never dropped. */
+const PLOT_PARAMETERS: Readonly<Record<string, Readonly<Record<string, 'one'>>>> = {
+  roc: { q: 'one' },
+  'kaplan-meier': { q: 'one' },
+  'bland-altman': { q: 'one' },
+  cusum: { q: 'one', siteId: 'one' },
+  'kpi-trend': { q: 'one', kpi: 'one' },
+};
 
 function decode<T>(q: string | undefined): T {
   if (!q) throw new ApiError('BAD_USER_INPUT', 'pass the query input as q=<base64url JSON> (copy plotUrl from the GraphQL result)', 'q');
@@ -46,8 +56,11 @@ export class PlotsController {
 
   @Get(':kind')
   @Authorize({ roles: ['biostatistician', 'screening_manager', 'regulator'], scope: { inHandler: true } })
-  async plot(@Param('kind') kind: string, @Query() query: Record<string, string | undefined>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async plot(@Param('kind') kind: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
+      // An unknown kind gets its NOT_FOUND from render, whatever its parameters.
+      const spec = Object.hasOwn(PLOT_PARAMETERS, kind) ? PLOT_PARAMETERS[kind]! : {};
+      const query: Record<string, string | undefined> = Object.keys(spec).length > 0 ? parseQueryParameters(req.originalUrl, spec) : {};
       const svg = await this.render(kind, query, req);
       res.status(200).type('image/svg+xml').setHeader('cache-control', 'private, no-store');
       res.send(svg);
