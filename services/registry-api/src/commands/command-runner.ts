@@ -90,7 +90,6 @@ export class CommandRunner {
   private async execute<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta>(
     input: RunCommand<TCommand, TEvent, TState, TContext>,
   ): Promise<CommandReceipt & { state: TState }> {
-    const { origin } = input;
     if (input.access) await input.access();
     const deadline = Date.now() + this.retryBudgetMs;
     const result = await this.lanes.run(input.streamId, this.retryBudgetMs, () => this.handle(input, Math.max(0, deadline - Date.now())));
