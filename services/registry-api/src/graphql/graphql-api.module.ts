@@ -7,7 +7,7 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
 import pino from 'pino';
 import { projectRoot } from '../config/project-root.js';
 import { graphqlProtection } from '../hardening/graphql-limits.js';
-import { formatGraphqlError } from './error-mapping.js';
+import { formatGraphqlError, retryableErrorsPlugin } from './error-mapping.js';
 import { jitExecutionPlugin } from './jit-execution.plugin.js';
 import { buildContext } from './graphql-context.js';
 import { DateTimeScalar, GlobalPositionScalar } from './scalars.js';
@@ -57,7 +57,7 @@ export class GraphqlApiModule {
           includeStacktraceInErrorResponses: false,
           // Apollo installs its cache-control plugin by default; it hooks every resolved field (a tenth of a large
           // page's time) to compute HTTP cache hints this API never gives: registry answers are not cacheable.
-          plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), jitExecutionPlugin(formatError)],
+          plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), jitExecutionPlugin(formatError), retryableErrorsPlugin()],
           validationRules: protection.validationRules,
           allowBatchedHttpRequests: false,
         }),
