@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { issueLocalToken, type TokenClaims } from '../auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../bootstrap.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { CommandRunner } from './command-runner.js';
 
 /**
  * Issue 12 §4 and issue 13 over HTTP with real tokens: a commandId repeated with other content is refused and the
@@ -26,6 +27,7 @@ describe('idempotency and concurrency of commands over GraphQL', () => {
   const BIOMARKER = 'idem-lesion-ld';
   const STUDY = '1.2.826.0.1.3680043.8.498.81001';
   let subjectId = '';
+  let DEFAULT_BUDGET = 0;
 
   type Gql = { status: number; retryAfter: string | null; data?: Record<string, any> | null; errors?: { message: string; extensions: Record<string, unknown> }[] };
   type Receipt = { id: string; createdIds: string[]; streamId: string; version: number; globalPosition: string; events: string[]; replayed: boolean };
@@ -65,6 +67,7 @@ describe('idempotency and concurrency of commands over GraphQL', () => {
     config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '100000' });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
+    DEFAULT_BUDGET = registry.app.get(CommandRunner).retryBudgetMs;
     const claims: Record<string, TokenClaims> = {
       admin: { sub: 'alice-admin', role: 'admin' },
       coordinator: { sub: 'carl-coord', role: 'coordinator', trials: [T], sites: [SITE] },
@@ -144,7 +147,30 @@ describe('idempotency and concurrency of commands over GraphQL', () => {
     expect((await subjectEvents()).length).toBe(before + 16);
   });
 
-  it('denies a write on an existing subject exactly as on an unknown id, before loading its history', async () => {
+  it('answers BUSY with HTTP 503 and Retry-After when the budget runs out, and records nothing for those writers', async () => {
+    const runner = registry.app.get(CommandRunner);
+    const before = (await subjectEvents()).length;
+    // No budget at all: a writer that finds another one at work on the subject gives up at once.
+    runner.retryBudgetMs = 0;
+    let results: Gql[];
+    try {
+      results = await Promise.all(Array.from({ length: 8 }, (_, i) => mutate('reader', 'recordMeasurement', measurement(300 + i))));
+    } finally {
+      runner.retryBudgetMs = DEFAULT_BUDGET;
+    }
+    const busy = results.filter((r) => r.errors?.[0]?.extensions['code'] === 'BUSY');
+    const accepted = results.filter((r) => r.errors === undefined);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy.length + accepted.length).toBe(8);
+    for (const r of busy) {
+      expect(r.status).toBe(503);
+      expect(r.retryAfter).toBe('1');
+      expect(r.errors![0]!.extensions['retryAfterSeconds']).toBe(1);
+    }
+    expect((await subjectEvents()).length).toBe(before + accepted.length);
+  });
+
+  it('denies a write on an existing subject exactly as on an unknown id, and writes nothing', async () => {
     const before = (await subjectEvents()).length;
     const existing = await refusal('otherCoordinator', 'recordMeasurement', measurement(120));
     const unknown = await refusal('otherCoordinator', 'recordMeasurement', { ...measurement(120), subjectId: randomUUID() });

@@ -59,6 +59,10 @@ export class GraphqlApiModule {
           // page's time) to compute HTTP cache hints this API never gives: registry answers are not cacheable.
           plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), jitExecutionPlugin(formatError), retryableErrorsPlugin()],
           validationRules: protection.validationRules,
+          // Nest resets every response with `data` to HTTP 200 after all plugins; retryable codes (BUSY) must reach
+          // clients and proxies as 503 + Retry-After (error-mapping.ts retryableErrorsPlugin). No error sets
+          // extensions.http, so nothing else changes status.
+          preserveHttpStatusForExecutionErrors: false,
           allowBatchedHttpRequests: false,
         }),
       ],
