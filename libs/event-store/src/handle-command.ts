@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import type { AppendResult, EventStore, JsonObject, JsonValue, Position, RecordedEvent } from './event-store.js';
-import { CommandIdempotencyConflictError, StreamBusyError, WrongExpectedVersionError } from './event-store.errors.js';
+import { CommandIdempotencyConflictError, IdempotencyConflictError, StreamBusyError, WrongExpectedVersionError } from './event-store.errors.js';
 import { canonicalJson } from './hash-chain.js';
 
 /** Namespace for event ids derived from command ids (UUIDv5), so a repeated command repeats its ids. */
@@ -101,6 +101,7 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
   const hash = commandHash(input.fingerprint === undefined ? input.command : input.fingerprint, metadata.reason);
   const deadline = Date.now() + (input.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS);
   const maxAttempts = input.maxAttempts ?? Number.POSITIVE_INFINITY;
+  let rereadAfterIdConflict = false;
   for (let attempt = 1; ; attempt++) {
     const history = await store.readStream(streamId);
     const actual = history.length === 0 ? -1n : history.at(-1)!.revision;
@@ -138,6 +139,12 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
         { expectedRevision: actual < 0n ? 'no_stream' : actual },
       );
     } catch (err) {
+      // The same event ids were stored with other data by a concurrent send of this commandId (e.g. personal data
+      // sealed with another random IV): re-read once, and the stored command hash decides replay or conflict.
+      if (err instanceof IdempotencyConflictError && !rereadAfterIdConflict) {
+        rereadAfterIdConflict = true;
+        continue;
+      }
       if (!(err instanceof WrongExpectedVersionError) || pinned) throw err;
       // The client did not pin a version, so a conflict is not theirs to resolve: re-read and decide again.
       const delay = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);

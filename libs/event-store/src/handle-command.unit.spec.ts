@@ -146,4 +146,15 @@ describe('handleCommand', () => {
     expect(new Set(results.map((r) => r.position?.prepare))).toEqual(new Set([results[0]!.position?.prepare]));
     expect(await store.readStream('counter-9')).toHaveLength(1);
   });
+
+  it('answers a concurrent send whose events differ only in randomised content (a sealed envelope) as a replay', async () => {
+    const store = new ContendedStore();
+    const m = meta();
+    const sealing = { ...counter, decide: (command: { n: number }) => [{ type: 'Added' as const, data: { n: command.n, iv: Math.random() } }] };
+    const results = await Promise.all(
+      Array.from({ length: 2 }, () => handleCommand({ store, streamId: 'counter-10', decider: sealing, command: { n: 1 }, context: undefined, metadata: m })),
+    );
+    expect(results.map((r) => r.replayed).sort()).toEqual([false, true]);
+    expect(await store.readStream('counter-10')).toHaveLength(1);
+  });
 });
