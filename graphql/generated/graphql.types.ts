@@ -412,7 +412,7 @@ export type CommandReceipt = {
   globalPosition?: Maybe<Scalars['GlobalPosition']['output']>;
   /** Id of the record the command created or changed (trial id, subject id, measurement id, …). */
   id: Scalars['ID']['output'];
-  /** True when this commandId had been handled before: nothing was appended this time. */
+  /** True when this commandId had been handled before (same content): nothing was appended this time. Exactly one of several concurrent sends of a command says false. */
   replayed: Scalars['Boolean']['output'];
   streamId: Scalars['String']['output'];
   /** Stream version after the command: pass it as expectedVersion to guard your next change. */

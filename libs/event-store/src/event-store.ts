@@ -53,6 +53,11 @@ export interface AppendResult {
   readonly nextExpectedRevision: bigint;
   /** Position of the last event appended (or, for an idempotent repeat, of the last event already stored). */
   readonly position: Position;
+  /**
+   * True when every event was already stored (an idempotent repeat, e.g. a concurrent writer of the same ids won):
+   * this call wrote nothing. Exactly one of several identical appends reports false.
+   */
+  readonly repeated: boolean;
 }
 
 export interface ReadStreamOptions {

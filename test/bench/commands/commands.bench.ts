@@ -3,6 +3,12 @@
  * recordMeasurement at concurrency 1 and 16, next to appendToStream alone on the same database in the same run.
  * The ratio append / graphql is what our command path costs: HTTP + GraphQL + auth + CommandBus + reading the
  * subject and its trial, biomarker and study streams + deciding, on top of the bare append.
+ *
+ * Contention (issue 13): 16 unpinned writers on ONE subject against one writer on one subject, interleaved over
+ * BENCH_CONTENTION_ROUNDS rounds (a fresh subject per cell, so both fold streams of similar length); every refusal
+ * is counted by code (target 0: unpinned commands retry, BUSY only when the budget runs out).
+ * Denial: a coordinator of another trial writing to an existing subject (with a long history) against a random id,
+ * interleaved; the p50 ratio should be ≈ 1 (access is decided before the subject's history is read).
  */
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -19,13 +25,17 @@ import { RegisterImagingStudyCommand } from '../../../services/registry-api/src/
 import { SubjectCommandMessage } from '../../../services/registry-api/src/subjects/subject-command.handler.js';
 import { ChangeTrialCommand } from '../../../services/registry-api/src/trials/change-trial.handler.js';
 import { RegisterTrialCommand } from '../../../services/registry-api/src/trials/register-trial.handler.js';
-import { formatCount, formatRatio, formatTable, measureThroughput, ratio, round, summaryLine, type ThroughputResult } from '../bench-harness.js';
+import { formatCount, formatRatio, formatTable, measureThroughput, mergeThroughput, ratio, round, summaryLine, type ThroughputResult } from '../bench-harness.js';
 
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8_000);
 const CONCURRENCIES = [1, 16];
 // Measurements are spread over many subjects so no subject stream grows long during the run (each command folds it).
 const SUBJECTS = 128;
+const CONTENTION_ROUNDS = Number(process.env.BENCH_CONTENTION_ROUNDS ?? 3);
+const CONTENTION_WARMUP_MS = Number(process.env.BENCH_CONTENTION_WARMUP_MS ?? 500);
+const CONTENTION_MS = Number(process.env.BENCH_CONTENTION_MS ?? 3_000);
+const CONTENDED_WRITERS = 16;
 
 const MUTATION = `mutation($input: RecordMeasurementInput!) { recordMeasurement(input: $input) { id version globalPosition } }`;
 
@@ -62,7 +72,7 @@ async function main(): Promise<void> {
       await send(new ChangeTrialCommand(c, origin(coordinator), coordinator));
     }
     const subjects = await Promise.all(
-      Array.from({ length: SUBJECTS }, async (_, i) => {
+      Array.from({ length: SUBJECTS + 2 * CONTENTION_ROUNDS }, async (_, i) => {
         const subjectId = randomUUID();
         const studyInstanceUid = `1.2.826.0.1.3680043.10.77.${Date.now()}.${i + 1}`;
         await send(new SubjectCommandMessage({ type: 'EnrolSubject', subjectId, trialId, pseudonym: `BENCH${run.replace(/[^A-Z0-9]/g, 'X')}X${i + 1}`, siteId: 'BENCH-SITE', consentVersion: 'v1', consentDate: '2025-01-06' }, origin(coordinator), coordinator));
@@ -76,14 +86,17 @@ async function main(): Promise<void> {
         return { subjectId, studyInstanceUid };
       }),
     );
+    const contended = subjects.splice(SUBJECTS);
     const token = await issueLocalToken(config, { sub: 'bench-reader', role: 'reader', sites: ['*'] });
+    const outsider = await issueLocalToken(config, { sub: 'bench-outsider', role: 'coordinator', trials: ['BENCH-OTHER'], sites: ['*'] });
 
     let op = 0;
-    const recordMeasurement = async (): Promise<number> => {
-      const s = subjects[op++ % SUBJECTS]!;
+    /** One recordMeasurement over HTTP; resolves to the error code of a refusal, or undefined when it was recorded. */
+    const post = async (bearer: string, s: { subjectId: string; studyInstanceUid: string }): Promise<string | undefined> => {
+      op++;
       const res = await fetch(registry.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
         body: JSON.stringify({
           query: MUTATION,
           variables: {
@@ -101,7 +114,11 @@ async function main(): Promise<void> {
         }),
       });
       const body = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
-      if (body.errors) throw new Error(`recordMeasurement failed: ${body.errors[0]!.extensions?.code} ${body.errors[0]!.message}`);
+      return body.errors ? String(body.errors[0]!.extensions?.code ?? 'UNKNOWN') : undefined;
+    };
+    const recordMeasurement = async (): Promise<number> => {
+      const code = await post(token, subjects[op % SUBJECTS]!);
+      if (code) throw new Error(`recordMeasurement failed: ${code}`);
       return 1;
     };
 
@@ -130,6 +147,54 @@ async function main(): Promise<void> {
       const raw = await measureThroughput({ concurrency, warmupMs: WARMUP_MS, durationMs: DURATION_MS, step: appendStep() });
       rows.push({ name: `recordMeasurement-c${concurrency}`, concurrency, graphql, append: raw });
     }
+
+    // ---- contention: 16 writers on one subject vs one writer on one subject, interleaved; refusals counted by code
+    const refusals: Record<string, number> = {};
+    const single: ThroughputResult[] = [];
+    const sixteen: ThroughputResult[] = [];
+    const onOneSubject = (s: { subjectId: string; studyInstanceUid: string }) => async (): Promise<number> => {
+      const code = await post(token, s);
+      if (code) refusals[code] = (refusals[code] ?? 0) + 1;
+      return code ? 0 : 1;
+    };
+    for (let round = 0; round < CONTENTION_ROUNDS; round++) {
+      single.push(await measureThroughput({ concurrency: 1, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS, step: onOneSubject(contended[2 * round]!) }));
+      sixteen.push(await measureThroughput({ concurrency: CONTENDED_WRITERS, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS, step: onOneSubject(contended[2 * round + 1]!) }));
+    }
+    const singleAll = mergeThroughput(single);
+    const sixteenAll = mergeThroughput(sixteen);
+    const refused = Object.values(refusals).reduce((a, n) => a + n, 0);
+
+    // ---- denial: an actor outside the trial writes to an existing subject (long history) or to a random id
+    const longHistory = contended[1]!;
+    const denied = (target: () => { subjectId: string; studyInstanceUid: string }) => async (): Promise<number> => {
+      const code = await post(outsider, target());
+      if (code !== 'FORBIDDEN') throw new Error(`expected FORBIDDEN, got ${code ?? 'success'}`);
+      return 1;
+    };
+    const deniedExisting: ThroughputResult[] = [];
+    const deniedUnknown: ThroughputResult[] = [];
+    for (let round = 0; round < CONTENTION_ROUNDS; round++) {
+      deniedExisting.push(await measureThroughput({ concurrency: 1, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS / 3, step: denied(() => longHistory) }));
+      deniedUnknown.push(await measureThroughput({ concurrency: 1, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS / 3, step: denied(() => ({ ...longHistory, subjectId: randomUUID() })) }));
+    }
+    const existingAll = mergeThroughput(deniedExisting);
+    const unknownAll = mergeThroughput(deniedUnknown);
+    const historyLength = (await append.readStream(`subject-${longHistory.subjectId}`)).length;
+
+    console.log(
+      formatTable(
+        [{ header: 'one subject' }, { header: 'writers', align: 'right' }, { header: 'recorded cmd/s', align: 'right' }, { header: 'p50 ms', align: 'right' }, { header: 'p99 ms', align: 'right' }],
+        [
+          ['single writer (baseline)', '1', formatCount(singleAll.itemsPerSecond), singleAll.latencyMs.p50.toFixed(1), singleAll.latencyMs.p99.toFixed(1)],
+          ['16 unpinned writers', String(CONTENDED_WRITERS), formatCount(sixteenAll.itemsPerSecond), sixteenAll.latencyMs.p50.toFixed(1), sixteenAll.latencyMs.p99.toFixed(1)],
+        ],
+      ),
+    );
+    console.log(`refusals among ${sixteenAll.operations + singleAll.operations} contended commands: ${refused} ${JSON.stringify(refusals)} (target 0)`);
+    console.log(
+      `denied write p50: existing subject (${historyLength} events) ${existingAll.latencyMs.p50.toFixed(2)} ms, random id ${unknownAll.latencyMs.p50.toFixed(2)} ms, ratio ${formatRatio(ratio(existingAll.latencyMs.p50, unknownAll.latencyMs.p50))}`,
+    );
 
     console.log(
       formatTable(
@@ -167,6 +232,24 @@ async function main(): Promise<void> {
           graphqlP99Ms: round(r.graphql.latencyMs.p99, 2),
           appendP50Ms: round(r.append.latencyMs.p50, 2),
         })),
+        contention: {
+          writers: CONTENDED_WRITERS,
+          rounds: CONTENTION_ROUNDS,
+          refusals: refused,
+          refusalsByCode: refusals,
+          commands: sixteenAll.operations,
+          singleWriterPerSecond: round(singleAll.itemsPerSecond, 1),
+          sixteenWritersPerSecond: round(sixteenAll.itemsPerSecond, 1),
+          ratio: ratio(sixteenAll.itemsPerSecond, singleAll.itemsPerSecond),
+          sixteenWritersP50Ms: round(sixteenAll.latencyMs.p50, 2),
+          sixteenWritersP99Ms: round(sixteenAll.latencyMs.p99, 2),
+        },
+        denial: {
+          historyEvents: historyLength,
+          existingP50Ms: round(existingAll.latencyMs.p50, 2),
+          unknownP50Ms: round(unknownAll.latencyMs.p50, 2),
+          ratio: ratio(existingAll.latencyMs.p50, unknownAll.latencyMs.p50),
+        },
       }),
     );
   } finally {

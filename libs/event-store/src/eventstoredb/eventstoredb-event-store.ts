@@ -166,7 +166,7 @@ export class EventStoreDbEventStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       const tail = await this.readTail(name);
       const repeat = await this.findRepeat(streamId, events, expected, tail.actual);
-      if (repeat) return { nextExpectedRevision: repeat.revision, position: repeat.position };
+      if (repeat) return { nextExpectedRevision: repeat.revision, position: repeat.position, repeated: true };
       if (!expectedRevisionHolds(expected, tail.actual)) throw new WrongExpectedVersionError(streamId, expected, tail.actual);
 
       const chained = chainEvents(streamId, events, tail.hash, nextRevision(tail.actual));
@@ -178,7 +178,7 @@ export class EventStoreDbEventStore implements EventStore {
         );
         const position = result.position ? fromClientPosition(result.position) : (await this.readTail(name)).position;
         if (!position) throw new Error(`append to ${name} returned no position`);
-        return { nextExpectedRevision: result.nextExpectedRevision, position };
+        return { nextExpectedRevision: result.nextExpectedRevision, position, repeated: false };
       } catch (err) {
         if (!isClientWrongExpectedVersion(err)) throw err;
         // Someone appended between our read and our write. Re-evaluate against the caller's expectation: a

@@ -80,7 +80,7 @@ export class InMemoryEventStore implements EventStore {
     this.streams.set(streamId, stream);
     this.appended.emit('append');
     const last = stream.at(-1)!;
-    return { nextExpectedRevision: last.revision, position: last.position };
+    return { nextExpectedRevision: last.revision, position: last.position, repeated: false };
   }
 
   private repeat(streamId: string, events: readonly EventData[]): AppendResult {
@@ -92,7 +92,7 @@ export class InMemoryEventStore implements EventStore {
       }
       last = stored;
     }
-    return { nextExpectedRevision: last!.revision, position: last!.position };
+    return { nextExpectedRevision: last!.revision, position: last!.position, repeated: true };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

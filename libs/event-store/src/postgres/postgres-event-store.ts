@@ -103,9 +103,11 @@ export class PostgresEventStore implements EventStore {
     const serialised = validateAppend(streamId, events);
     const expected = expectedCode(options.expectedRevision);
     try {
-      const { rows } = await this.pool.query<{ next_revision: string; commit_position: string; prepare_position: string }>({
-        name: 'event_store_append',
-        text: 'SELECT * FROM event_store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb, $6::jsonb, $7::text[])',
+      // `own_tx` tells a write from an idempotent repeat without changing the append function: only a call that
+      // inserted has a transaction id of its own, and the returned commit position is then that id.
+      const { rows } = await this.pool.query<{ next_revision: string; commit_position: string; prepare_position: string; own_tx: string | null }>({
+        name: 'event_store_append_v2',
+        text: 'SELECT a.*, pg_current_xact_id_if_assigned()::text AS own_tx FROM event_store.append($1, $2, $3::uuid[], $4::text[], $5::jsonb, $6::jsonb, $7::text[]) a',
         values: [
           streamId,
           expected.toString(),
@@ -118,10 +120,11 @@ export class PostgresEventStore implements EventStore {
         ],
       });
       const row = rows[0]!;
-      this.announceAppend();
+      if (row.own_tx !== null) this.announceAppend();
       return {
         nextExpectedRevision: BigInt(row.next_revision),
         position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+        repeated: row.own_tx === null || row.own_tx !== row.commit_position,
       };
     } catch (err) {
       throw this.mapError(err, streamId, options.expectedRevision);

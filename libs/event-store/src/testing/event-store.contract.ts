@@ -102,7 +102,21 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
         const batch = [event('A', { v: 1 }), event('B', { v: 2 })];
         const first = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
         const again = await store.appendToStream(s, batch, { expectedRevision: 'no_stream' });
-        expect(again).toEqual(first);
+        expect(first.repeated).toBe(false);
+        expect(again).toEqual({ ...first, repeated: true });
+        expect(await store.readStream(s)).toHaveLength(2);
+      });
+
+      it('reports a write as repeated: false exactly once when the same events are appended concurrently', async () => {
+        const s = stream();
+        const batch = [event('A', { v: 1 }), event('B', { v: 2 })];
+        const results = await Promise.all(
+          Array.from({ length: 6 }, () => store.appendToStream(s, batch, { expectedRevision: 'no_stream' }).catch((e: unknown) => e)),
+        );
+        // A loser may also see the winner's head as a wrong expected version; none may claim the write as its own.
+        const written = results.filter((r) => !(r instanceof Error) && !(r as { repeated: boolean }).repeated);
+        expect(written).toHaveLength(1);
+        for (const r of results) if (r instanceof Error) expect(r).toBeInstanceOf(WrongExpectedVersionError);
         expect(await store.readStream(s)).toHaveLength(2);
       });
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { EVENT_STORE, handleCommand, type DeciderLike, type EventStore } from '#event-store';
+import { DEFAULT_RETRY_BUDGET_MS, EVENT_STORE, handleCommand, StreamLanes, type DeciderLike, type EventStore } from '#event-store';
 import type { CommandMeta } from '#domain';
 import { COMMAND_OBSERVER, commandLabel, resultLabel, type CommandObserver } from '../metrics/command-metrics.js';
 
@@ -38,6 +38,14 @@ export interface RunCommand<TCommand, TEvent extends { type: string; data: unkno
   readonly origin: CommandOrigin;
   /** Facts from other streams, read fresh on every attempt from the current state of this stream. */
   readonly context?: (meta: CommandMeta, state: TState) => Promise<TContext> | TContext;
+  /**
+   * Access decided before the stream is loaded (and before waiting for a turn on it): throws when the actor may not
+   * send this command here, from what the command names and the scope the record was created with (`loadCreation`),
+   * so a denial costs the same whether the record exists or not and reads nothing the actor may not see.
+   */
+  readonly access?: () => Promise<void> | void;
+  /** What the client asked for, compared on a repeated commandId (handleCommand `fingerprint`); defaults to `command`. */
+  readonly fingerprint?: unknown;
 }
 
 /**
@@ -46,6 +54,11 @@ export interface RunCommand<TCommand, TEvent extends { type: string; data: unkno
  */
 @Injectable()
 export class CommandRunner {
+  /** Commands of one stream take turns in this process (libs/event-store stream-lanes.ts). */
+  private readonly lanes = new StreamLanes();
+  /** How long an unpinned command may wait for its turn and retry lost races before it answers BUSY. */
+  retryBudgetMs = DEFAULT_RETRY_BUDGET_MS;
+
   constructor(
     @Inject(EVENT_STORE) readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -77,10 +90,25 @@ export class CommandRunner {
   private async execute<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta>(
     input: RunCommand<TCommand, TEvent, TState, TContext>,
   ): Promise<CommandReceipt & { state: TState }> {
+    if (input.access) await input.access();
+    const deadline = Date.now() + this.retryBudgetMs;
+    const result = await this.lanes.run(input.streamId, this.retryBudgetMs, () => this.handle(input, Math.max(0, deadline - Date.now())));
+    return {
+      streamId: result.streamId,
+      version: Number(result.revision),
+      globalPosition: result.position ? result.position.prepare.toString() : null,
+      events: result.eventTypes,
+      replayed: result.replayed,
+      state: result.state,
+    };
+  }
+
+  private handle<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta>(input: RunCommand<TCommand, TEvent, TState, TContext>, retryBudgetMs: number) {
     const { origin } = input;
+    // Stamped when the command gets its turn, so "when we knew it" follows the order of the stream.
     const recordedAt = this.clock();
     const meta: CommandMeta = { commandId: origin.commandId, actor: { id: origin.actorId, role: origin.actorRole }, now: recordedAt };
-    const result = await handleCommand({
+    return handleCommand({
       store: this.store,
       streamId: input.streamId,
       decider: input.decider,
@@ -96,15 +124,9 @@ export class CommandRunner {
         recordedAt,
       },
       expectedRevision: origin.expectedVersion === undefined ? undefined : BigInt(origin.expectedVersion),
+      ...(input.fingerprint === undefined ? {} : { fingerprint: input.fingerprint }),
+      retryBudgetMs,
     });
-    return {
-      streamId: result.streamId,
-      version: Number(result.revision),
-      globalPosition: result.position ? result.position.prepare.toString() : null,
-      events: result.eventTypes,
-      replayed: result.replayed,
-      state: result.state,
-    };
   }
 
   /**
@@ -125,6 +147,19 @@ export class CommandRunner {
   async hasHandled(streamId: string, commandId: string): Promise<boolean> {
     const events = await this.store.readStream(streamId);
     return events.some((e) => e.metadata['commandId'] === commandId);
+  }
+
+  /**
+   * Folds only the first event of a stream: the record as it was created. For access checks before the stream is
+   * loaded, where the scope (a subject's trial, site or programme) is fixed by the creating event: one indexed
+   * read of at most one row, the same cost whether the record exists or not, whatever its history.
+   */
+  async loadCreation<TEvent extends { type: string; data: unknown }, TState>(
+    streamId: string,
+    decider: Pick<DeciderLike<unknown, TEvent, TState, never>, 'initialState' | 'evolve'>,
+  ): Promise<TState> {
+    const [first] = await this.store.readStream(streamId, { maxCount: 1 });
+    return first ? decider.evolve(decider.initialState, { type: first.type, data: first.data } as TEvent) : decider.initialState;
   }
 
   /** Folds another stream with its decider: how handlers gather facts for a decision context. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyConflictError, InvalidEventError, WrongExpectedVersionError } from '#event-store';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { IdempotencyConflictError, InvalidEventError, StreamBusyError, WrongExpectedVersionError } from '#event-store';
 import { DomainError } from '#domain';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
@@ -9,6 +10,7 @@ export type ApiErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONCURRENCY_CONFLICT'
   | 'IDEMPOTENCY_CONFLICT'
+  | 'BUSY'
   | 'INVALID_EVENT'
   | 'PROJECTION_LAG_TIMEOUT'
   | 'INTERNAL_SERVER_ERROR'
@@ -69,6 +71,14 @@ export function formatGraphqlError(logger: Logger) {
     if (original instanceof IdempotencyConflictError) {
       return { ...base, message: 'this commandId was already used for a different command', extensions: { code: 'IDEMPOTENCY_CONFLICT', field: 'commandId' } };
     }
+    if (original instanceof StreamBusyError) {
+      // Retryable and not the client's fault: the same command (same commandId) may simply be sent again.
+      return {
+        ...base,
+        message: 'the record is busy with concurrent writers; nothing was recorded — send the same command again after retryAfterSeconds',
+        extensions: { code: 'BUSY', retryAfterSeconds: original.retryAfterSeconds },
+      };
+    }
     if (original instanceof InvalidEventError) {
       return { ...base, message: original.message, extensions: { code: 'INVALID_EVENT', field: original.field } };
     }
@@ -85,5 +95,26 @@ export function formatGraphqlError(logger: Logger) {
     const correlationId = randomUUID();
     logger.error({ err: original, correlationId, path: formatted.path }, 'unexpected error in a GraphQL operation');
     return { message: `Internal error; quote correlation id ${correlationId}`, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId } };
+  };
+}
+
+/** Retryable codes answered with HTTP 503 and `Retry-After` (seconds) instead of 200, so clients and proxies back off. */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set(['BUSY']);
+
+/** Sets HTTP 503 + Retry-After when a response carries a retryable error code (formatted by `formatGraphqlError`). */
+export function retryableErrorsPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const retryable = (response.body.singleResult.errors ?? []).filter((e) => RETRYABLE_CODES.has(String(e.extensions?.['code'])));
+          if (retryable.length === 0) return;
+          const seconds = Math.max(1, ...retryable.map((e) => Number(e.extensions?.['retryAfterSeconds'] ?? 1)));
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(Math.ceil(seconds)));
+        },
+      };
+    },
   };
 }

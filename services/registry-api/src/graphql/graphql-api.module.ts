@@ -7,7 +7,7 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
 import pino from 'pino';
 import { projectRoot } from '../config/project-root.js';
 import { graphqlProtection } from '../hardening/graphql-limits.js';
-import { formatGraphqlError } from './error-mapping.js';
+import { formatGraphqlError, retryableErrorsPlugin } from './error-mapping.js';
 import { jitExecutionPlugin } from './jit-execution.plugin.js';
 import { buildContext } from './graphql-context.js';
 import { DateTimeScalar, GlobalPositionScalar } from './scalars.js';
@@ -66,9 +66,14 @@ export class GraphqlApiModule {
             ...protection.plugins,
             ApolloServerPluginCacheControlDisabled(),
             jitExecutionPlugin(formatError),
+            retryableErrorsPlugin(),
             ...(options.introspection ? [graphiqlLandingPagePlugin('/graphql')] : []),
           ],
           validationRules: protection.validationRules,
+          // Nest resets every response with `data` to HTTP 200 after all plugins; retryable codes (BUSY) must reach
+          // clients and proxies as 503 + Retry-After (error-mapping.ts retryableErrorsPlugin). No error sets
+          // extensions.http, so nothing else changes status.
+          preserveHttpStatusForExecutionErrors: false,
           allowBatchedHttpRequests: false,
         }),
       ],

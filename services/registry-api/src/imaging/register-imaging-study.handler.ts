@@ -60,7 +60,9 @@ export class RegisterImagingStudyHandler implements ICommandHandler<RegisterImag
   async execute({ command, origin, actor }: RegisterImagingStudyCommand): Promise<MutationReceipt> {
     const uid = requireDicomUid(command.studyInstanceUid, 'studyInstanceUid');
     const subjectId = optionalId(command.subjectId, 'subjectId');
-    const state = subjectId === null ? undefined : await this.runner.load(subjectStreamId(subjectId), subjectDecider);
+    // The subject as created is all the scope check needs (its side, trial and programme never change): one row read,
+    // not its history, so a denial costs the same whether the subject exists or not.
+    const state = subjectId === null ? undefined : await this.runner.loadCreation(subjectStreamId(subjectId), subjectDecider);
     const subject = state && state.kind !== 'none' ? state : undefined;
     // Before anything is decided or appended, and on replays too: a denied caller learns nothing.
     assertMayRegisterStudy(actor, command.siteId, subject, subjectId !== null);

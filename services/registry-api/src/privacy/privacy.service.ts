@@ -110,6 +110,9 @@ export class PrivacyService {
       streamId,
       decider: subjectPrivacyDecider,
       command: { type: 'RecordPersonalData', subjectId: id, personal },
+      // Compared on a repeated commandId: not the envelope (sealed afresh, randomised, absent on a replay), nor the
+      // clear fields (a hash of a year of birth would outlive erasure); see commands/README.md.
+      fingerprint: { type: 'RecordPersonalData', subjectId: id },
       origin,
       context: async (meta, state): Promise<SubjectPrivacyContext> => {
         this.authorize(actor, state);

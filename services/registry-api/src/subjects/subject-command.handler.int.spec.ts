@@ -21,7 +21,7 @@ import {
   type SubjectCommand,
   type TrialCommand,
 } from '#domain';
-import { PostgresEventStore, WrongExpectedVersionError } from '#event-store';
+import { IdempotencyConflictError, PostgresEventStore, WrongExpectedVersionError } from '#event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import type { Role, VerifiedActor } from '../auth/actor.js';
 import { ApiError } from '../graphql/error-mapping.js';
@@ -74,7 +74,7 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
     expect(await count()).toBe(before);
     return err;
   };
-  const code = (e: Error) => (e instanceof DomainError || e instanceof ApiError ? e.code : e.name);
+  const code = (e: Error) => (e instanceof DomainError || e instanceof ApiError || e instanceof IdempotencyConflictError ? e.code : e.name);
 
   const enrol = (subjectId: string, over: Record<string, unknown> = {}): SubjectCommand => ({
     type: 'EnrolSubject',
@@ -176,12 +176,15 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
     it('returns the first result for a repeated commandId and appends nothing', async () => {
       const s = await enrolled();
       const commandId = randomUUID();
-      const first = await send(reader, measure(s), { commandId });
+      const m = measure(s);
+      const first = await send(reader, m, { commandId });
       const before = await count();
-      // Even a different payload under the same commandId is the same command: the first result stands.
-      const again = await send(reader, measure(s), { commandId });
+      const again = await send(reader, m, { commandId });
       expect(await count()).toBe(before);
       expect(again).toEqual({ ...first, replayed: true });
+      // A different payload under the same commandId is not the same command: refused, the first result stands.
+      const err = await rejected(() => send(reader, measure(s), { commandId }));
+      expect(code(err)).toBe('IDEMPOTENCY_CONFLICT');
     });
 
     it('appends once when the same command arrives twice at the same moment', async () => {
@@ -189,9 +192,10 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
       const commandId = randomUUID();
       const m = measure(s);
       const [a, b] = await Promise.all([send(reader, m, { commandId }), send(reader, m, { commandId })]);
-      // The loser either finds the commandId on its retry (replayed) or has its append of the same event ids
-      // acknowledged by the store as idempotent; either way it reports the one event that was written.
+      // The loser either finds the commandId on its retry or has its append of the same event ids acknowledged by
+      // the store as a repeat; either way it reports the one event that was written, as a replay.
       expect({ ...a, replayed: null }).toEqual({ ...b, replayed: null });
+      expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
       expect(await streamLength(s)).toBe(2);
     });
 

@@ -110,6 +110,11 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
       decider: subjectDecider,
       command,
       origin,
+      // The clear command as sent: the copy above is completed with a freshly sealed (randomised) envelope.
+      fingerprint: input,
+      // Role, side and trial/site/programme scope from the subject as created, before its history (or anything the
+      // decision needs from other streams) is read: a denial on an existing subject costs what one on an unknown id costs.
+      access: async () => this.authorizeScope(actor, input, await this.runner.loadCreation(streamId, subjectDecider)),
       context: async (meta, state): Promise<SubjectDecisionContext> => {
         const facts = await this.facts(subjectContextNeeds(command, state));
         await this.authorize(actor, command, state, facts, streamId);
@@ -150,8 +155,21 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
   /**
    * FORBIDDEN unless the actor's role may send this command on this side and the subject lies in its grants.
    * Every denial is the same error, whether the subject exists or not (auth/README.md "Denials reveal nothing").
+   * Runs before the stream is loaded (on the subject as created: its side, trial, site and programme never change)
+   * and again on the folded state with the checks that need its history.
    */
   private async authorize(actor: VerifiedActor, command: SubjectCommand, state: SubjectState, facts: Facts, streamId: string): Promise<void> {
+    this.authorizeScope(actor, command, state);
+    if (state.kind === 'none') return;
+    // A participant has no site of its own: a reader is confined by the site that acquired the measured study.
+    if (state.kind === 'screening' && actor.role === 'reader') inScope(actor, { site: await this.measuredStudySite(command, state, facts) });
+    if (actor.role === 'reader' && (command.type === 'CorrectMeasurement' || command.type === 'RetractMeasurement')) {
+      await this.requireOwnMeasurement(actor, streamId, command.measurementId);
+    }
+  }
+
+  /** The part of `authorize` that needs only the subject's creating event: role, side, trial, site, programme. */
+  private authorizeScope(actor: VerifiedActor, command: SubjectCommand, state: SubjectState): void {
     const sides = SUBJECT_COMMAND_ROLES[command.type][actor.role];
     if (!sides) throw forbidden();
     if (state.kind === 'none') {
@@ -163,16 +181,8 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
       return;
     }
     if (!sides.includes(state.kind)) throw forbidden();
-    if (state.kind === 'trial') {
-      inScope(actor, { trial: state.trialId, site: state.siteId });
-    } else {
-      inScope(actor, { programme: state.programmeId });
-      // A participant has no site of its own: a reader is confined by the site that acquired the measured study.
-      if (actor.role === 'reader') inScope(actor, { site: await this.measuredStudySite(command, state, facts) });
-    }
-    if (actor.role === 'reader' && (command.type === 'CorrectMeasurement' || command.type === 'RetractMeasurement')) {
-      await this.requireOwnMeasurement(actor, streamId, command.measurementId);
-    }
+    if (state.kind === 'trial') inScope(actor, { trial: state.trialId, site: state.siteId });
+    else inScope(actor, { programme: state.programmeId });
   }
 
   private async measuredStudySite(command: SubjectCommand, state: SubjectState, facts: Facts): Promise<string | null> {
