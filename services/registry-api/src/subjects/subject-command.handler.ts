@@ -7,6 +7,7 @@ import {
   biomarkerDecider,
   biomarkerFacts,
   biomarkerStreamId,
+  DomainError,
   lookup,
   programmeDecider,
   programmeFacts,
@@ -26,6 +27,7 @@ import {
   type SubjectCommand,
   type SubjectContextNeeds,
   type SubjectDecisionContext,
+  type SubjectEvent,
   type SubjectState,
 } from '#domain';
 import { Optional } from '@nestjs/common';
@@ -33,9 +35,10 @@ import type { Role, ScopeDimension, VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
 import { assertInScope, requireInScope } from '../auth/scope.js';
 import { DomainCommandMessage, mutationReceipt, type MutationReceipt } from '../commands/command-message.js';
-import { CommandRunner, type CommandOrigin } from '../commands/command-runner.js';
+import { CommandRunner, type CommandOrigin, type RunCommand } from '../commands/command-runner.js';
 import type { PersonalDataInput } from '../privacy/personal-data.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
+import { claimOf, claimPseudonym, releasePseudonym } from './pseudonym-reservation.js';
 
 /**
  * Every subject mutation (trial side, screening side, measurements, outcomes) travels as this one message.
@@ -105,12 +108,12 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
     // caller must not even create a key) and is skipped on replays (the context factory does not run for them).
     const command: SubjectCommand = sealsPersonalData ? { ...input } : input;
     let isNewSubject = false;
-    const receipt = await this.runner.run({
+    const run = {
       streamId,
       decider: subjectDecider,
       command,
       origin,
-      context: async (meta, state): Promise<SubjectDecisionContext> => {
+      context: async (meta: CommandMeta, state: SubjectState): Promise<SubjectDecisionContext> => {
         const facts = await this.facts(subjectContextNeeds(command, state));
         await this.authorize(actor, command, state, facts, streamId);
         isNewSubject = state.kind === 'none';
@@ -120,13 +123,37 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
         }
         return { ...meta, ...facts };
       },
-    });
+    };
+    const receipt = command.type === 'EnrolSubject' || command.type === 'InviteParticipant' ? await this.runReserving(run) : await this.runner.run(run);
     if (!receipt.replayed) return mutationReceipt(receipt, subjectId, receipt.events.length > 0 ? createdIds(command, subjectId, isNewSubject) : []);
     // A replay returns the first result without deciding: the caller must still be allowed to see it, and the ids
     // are those the first command created (read back from its events, not from this request's input).
     await this.authorize(actor, command, receipt.state, await this.facts(subjectContextNeeds(command, receipt.state)), streamId);
     const history = await this.runner.store.readStream(streamId);
     return mutationReceipt(receipt, subjectId, createdIdsOf(history, origin.commandId, subjectId));
+  }
+
+  /**
+   * Enrolment and invitation hold their pseudonym's reservation (pseudonym-reservation.ts): validate and authorize
+   * first (preview: a malformed or forbidden command claims nothing), claim, then append to the subject stream.
+   * A replay claims nothing (it appends nothing either). A rejection after the claim gives it back; any other
+   * failure (crash, outage) keeps it, so the retry with the same commandId — the same subject id — completes.
+   */
+  private async runReserving(run: RunCommand<SubjectCommand, SubjectEvent, SubjectState, SubjectDecisionContext>) {
+    if (await this.runner.hasHandled(run.streamId, run.origin.commandId)) return this.runner.run(run);
+    const [event] = await this.runner.preview(run);
+    if (event?.type !== 'SubjectEnrolled' && event?.type !== 'ParticipantInvited') return this.runner.run(run);
+    const claim = claimOf(event);
+    const owns = await claimPseudonym(this.runner, claim, run.origin);
+    try {
+      return await this.runner.run(run);
+    } catch (err) {
+      if (owns && err instanceof DomainError) {
+        // Best effort: a failed release must not hide the rejection; the claim then stays with this subject id.
+        await releasePseudonym(this.runner, claim, run.origin, `${run.command.type} rejected: ${err.code}`).catch(() => undefined);
+      }
+      throw err;
+    }
   }
 
   /** Folds exactly the other streams the decision needs, in parallel. */
