@@ -152,6 +152,8 @@ export type AlgorithmVersion = {
   predecessorId?: Maybe<Scalars['ID']['output']>;
   registeredAt: Scalars['DateTime']['output'];
   regulatoryStatus: Scalars['String']['output'];
+  /** The declared range of its screening score (null: none declared; the version records no AI screening readings). */
+  scoreRange?: Maybe<ScoreRange>;
   /** active, suspended or withdrawn */
   status: Scalars['String']['output'];
   statusReason?: Maybe<Scalars['String']['output']>;
@@ -1832,6 +1834,13 @@ export type RegisterAlgorithmVersionInput = {
   /** The version this one succeeds: same manufacturer and product name. */
   predecessorVersionId?: InputMaybe<Scalars['ID']['input']>;
   regulatory: RegulatoryStatusInput;
+  /**
+   * The declared range of the screening score this version outputs. Required before the version records AI screening
+   * readings (`recordScreening.aiReading`: SCORE_RANGE_NOT_DECLARED without it); every such score outside it is refused
+   * with VALUE_OUT_OF_RANGE on `aiReading.score`. Omit it for versions that only produce measurements: those are
+   * checked against each biomarker's plausible range. Fixed once registered (register a new version to change it).
+   */
+  scoreRange?: InputMaybe<ScoreRangeInput>;
   version: Scalars['String']['input'];
 };
 
@@ -1990,6 +1999,23 @@ export type RoundType =
 export type ScannerInput = {
   manufacturer: Scalars['String']['input'];
   model: Scalars['String']['input'];
+};
+
+/** A declared closed range [min, max] of an algorithm output. */
+export type ScoreRange = {
+  __typename?: 'ScoreRange';
+  max: Scalars['Float']['output'];
+  min: Scalars['Float']['output'];
+};
+
+/**
+ * The range the version's screening score is declared to lie in, from its instructions for use (e.g. 0–1, 0–100 or a
+ * 1–10 suspicion scale). Both bounds are finite and min < max (INVALID_SCORE_RANGE otherwise); the bounds belong to the
+ * range.
+ */
+export type ScoreRangeInput = {
+  max: Scalars['Float']['input'];
+  min: Scalars['Float']['input'];
 };
 
 export type Screening = {

@@ -108,6 +108,7 @@ describe('the whole story over HTTP, then the raw events', () => {
       intendedUse: 'Automatic lesion measurement on CT',
       regulatory: { status: 'CE_MARKED', ceClass: 'IIA' },
       biomarkerIds: ['story-lesion-ld'],
+      scoreRange: { min: 0, max: 1 },
     });
   });
 
