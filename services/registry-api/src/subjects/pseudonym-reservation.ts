@@ -3,6 +3,8 @@ import {
   pseudonymReservationDecider,
   pseudonymReservationKey,
   pseudonymScope,
+  reject,
+  SubjectErrors,
   subjectDecider,
   subjectStreamId,
   type ParticipantInvited,
@@ -32,22 +34,32 @@ export function claimOf(event: SubjectEnrolled | ParticipantInvited): PseudonymC
 }
 
 /**
- * The reservation's own command ids, derived from the client's: the write goes through the one generic handler (so
- * a repeated claim is a replay there), while the client's commandId keeps naming exactly one command on the subject
- * stream. causationId links the reservation event to the enrolment that caused it.
+ * The claim is part of the client's command and carries its commandId, like every reservation (so a repeated
+ * command is a replay on the reservation stream too, and the audit trail shows the claim under the command). The
+ * release is a later, separate step on the same stream: it needs its own commandId — derived, so a retried release
+ * is a replay — and names the client's command as its cause. Neither is pinned to the subject stream's version.
  */
 function reservationOrigin(origin: CommandOrigin, step: 'claim' | 'release'): CommandOrigin {
-  return { ...origin, commandId: recordId(origin.commandId, `pseudonym-${step}`), causationId: origin.commandId, expectedVersion: undefined };
+  const { expectedVersion: _pinnedToTheSubjectStream, ...unpinned } = origin;
+  return step === 'claim' ? unpinned : { ...unpinned, commandId: recordId(origin.commandId, 'pseudonym-release'), causationId: origin.commandId };
 }
 
 /** Claims the pseudonym for the subject, or throws DUPLICATE_PSEUDONYM. True when this command holds a claim event. */
 export async function claimPseudonym(runner: CommandRunner, claim: PseudonymClaim, origin: CommandOrigin): Promise<boolean> {
-  const receipt = await runner.run({
-    streamId: pseudonymReservationStreamId(claim.scope, claim.pseudonym),
-    decider: pseudonymReservationDecider,
-    command: { type: 'ClaimPseudonym', ...claim },
-    origin: reservationOrigin(origin, 'claim'),
-  });
+  const streamId = pseudonymReservationStreamId(claim.scope, claim.pseudonym);
+  const command = { type: 'ClaimPseudonym', ...claim } as const;
+  let receipt = await runner.run({ streamId, decider: pseudonymReservationDecider, command, origin: reservationOrigin(origin, 'claim') });
+  if (receipt.replayed && receipt.state.holder === null) {
+    // This very command claimed before, was rejected and gave the claim back; its retry claims anew. The commandId
+    // is derived from the stream's revision, so each round is one command (a crash in it: that round's replay).
+    const again = { ...reservationOrigin(origin, 'claim'), commandId: recordId(origin.commandId, `pseudonym-reclaim:${receipt.version}`), causationId: origin.commandId };
+    receipt = await runner.run({ streamId, decider: pseudonymReservationDecider, command, origin: again });
+  }
+  // A replay of this command's claim made for another subject id (the commandId reused with other content after a
+  // crash) does not make this subject the holder.
+  if (receipt.state.holder !== claim.subjectId) {
+    reject(SubjectErrors.DUPLICATE_PSEUDONYM, 'pseudonym', `Another subject already holds this pseudonym in ${claim.scope}: one person is one subject per study`);
+  }
   // Appended now, or appended by this very command before a crash (a replay): either way this command owns it.
   return receipt.events.length > 0;
 }

@@ -69,6 +69,24 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
   const enrolledWith = async (pseudonym: string) =>
     (await store.readAll({ maxCount: 1_000_000 })).filter((e) => (e.type === 'SubjectEnrolled' || e.type === 'ParticipantInvited') && e.data['pseudonym'] === pseudonym);
 
+  // The real store, with the next append to a subject stream failing as if the process died right before it.
+  const failNextSubjectAppendFor = new Set<string>();
+  const crashingHandler = () => {
+    const crashing = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'appendToStream') {
+          return (streamId: string, ...rest: unknown[]) => {
+            if (streamId.startsWith('subject-') && failNextSubjectAppendFor.delete('subject-')) return Promise.reject(new Error('connection terminated unexpectedly'));
+            return (target.appendToStream as (...a: unknown[]) => unknown).call(target, streamId, ...rest);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    }) as EventStore;
+    return new SubjectCommandHandler(new CommandRunner(crashing, () => NOW));
+  };
+
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PostgresEventStore({ connectionString: db.url, poolSize: 20, pollIntervalMs: 50 });
@@ -150,28 +168,11 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
   });
 
   it('a crash after the claim and before the subject stream: the retry with the same commandId completes, other subjects stay refused', async () => {
-    // The real store, with the one append to the subject stream failing as if the process died right before it.
-    let failNextSubjectAppend = true;
-    const crashing = new Proxy(store, {
-      get(target, prop, receiver) {
-        if (prop === 'appendToStream') {
-          return (streamId: string, ...rest: unknown[]) => {
-            if (streamId.startsWith('subject-') && failNextSubjectAppend) {
-              failNextSubjectAppend = false;
-              return Promise.reject(new Error('connection terminated unexpectedly'));
-            }
-            return (target.appendToStream as (...a: unknown[]) => unknown).call(target, streamId, ...rest);
-          };
-        }
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    }) as EventStore;
-    const crashingHandler = new SubjectCommandHandler(new CommandRunner(crashing, () => NOW));
+    failNextSubjectAppendFor.add('subject-');
     const p = freshPseudonym();
     const id = `s-${randomUUID()}`;
     const commandId = randomUUID();
-    await expect(send(coordinator, enrol(id, p), commandId, crashingHandler)).rejects.toThrow('connection terminated unexpectedly');
+    await expect(send(coordinator, enrol(id, p), commandId, crashingHandler())).rejects.toThrow('connection terminated unexpectedly');
     expect(await store.readStream(subjectStreamId(id))).toHaveLength(0);
     // The claim survived the crash (an outage is no rejection): nobody else can take the pseudonym meanwhile…
     await expect(send(coordinator, enrol(`s-${randomUUID()}`, p))).rejects.toMatchObject({ code: 'DUPLICATE_PSEUDONYM' });
@@ -179,6 +180,15 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
     await expect(send(coordinator, enrol(id, p), commandId)).resolves.toMatchObject({ id, replayed: false, events: ['SubjectEnrolled'] });
     expect(await enrolledWith(p)).toHaveLength(1);
     expect((await store.readStream(pseudonymReservationStreamId(pseudonymScope('trial', 'onco-01'), p))).map((e) => e.type)).toStrictEqual(['PseudonymClaimed']);
+  });
+
+  it('a crashed command\'s id reused for another subject id does not take over the claim it left', async () => {
+    failNextSubjectAppendFor.add('subject-');
+    const p = freshPseudonym();
+    const commandId = randomUUID();
+    await expect(send(coordinator, enrol(`s-${randomUUID()}`, p), commandId, crashingHandler())).rejects.toThrow('connection terminated unexpectedly');
+    await expect(send(coordinator, enrol(`s-${randomUUID()}`, p), commandId)).rejects.toMatchObject({ code: 'DUPLICATE_PSEUDONYM', field: 'pseudonym' });
+    expect(await enrolledWith(p)).toHaveLength(0);
   });
 
   it('a rejection after the claim gives the pseudonym back (enrolment closed between validation and append)', async () => {
@@ -199,15 +209,36 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
     }) as EventStore;
     const p = freshPseudonym();
     const reservation = pseudonymReservationStreamId(pseudonymScope('trial', 'onco-02'), p);
-    await expect(send(coordinator, enrol(`s-${randomUUID()}`, p, 'onco-02'), randomUUID(), new SubjectCommandHandler(new CommandRunner(closing, () => NOW)))).rejects.toMatchObject({
+    const id = `s-${randomUUID()}`;
+    const commandId = randomUUID();
+    await expect(send(coordinator, enrol(id, p, 'onco-02'), commandId, new SubjectCommandHandler(new CommandRunner(closing, () => NOW)))).rejects.toMatchObject({
       code: 'ENROLMENT_NOT_OPEN',
     });
-    expect((await store.readStream(reservation)).map((e) => [e.type, e.data['reason'] ?? null])).toStrictEqual([
+    const released = await store.readStream(reservation);
+    expect(released.map((e) => [e.type, e.data['reason'] ?? null])).toStrictEqual([
       ['PseudonymClaimed', null],
       ['PseudonymReleased', 'EnrolSubject rejected: ENROLMENT_NOT_OPEN'],
     ]);
+    // The claim is the client's command; the release is its consequence.
+    expect(released.map((e) => [e.metadata['commandId'] === commandId, e.metadata['causationId']])).toStrictEqual([
+      [true, commandId],
+      [false, commandId],
+    ]);
     await trialCommand('OpenEnrolment');
-    await expect(send(coordinator, enrol(`s-${randomUUID()}`, p, 'onco-02'))).resolves.toMatchObject({ events: ['SubjectEnrolled'] });
+    // The same command sent again (same commandId) claims anew and enrols; after that the pseudonym is held again.
+    await expect(send(coordinator, enrol(id, p, 'onco-02'), commandId)).resolves.toMatchObject({ id, replayed: false, events: ['SubjectEnrolled'] });
+    expect((await store.readStream(reservation)).map((e) => e.type)).toStrictEqual(['PseudonymClaimed', 'PseudonymReleased', 'PseudonymClaimed']);
+    await expect(send(coordinator, enrol(`s-${randomUUID()}`, p, 'onco-02'))).rejects.toMatchObject({ code: 'DUPLICATE_PSEUDONYM' });
+  });
+
+  it('a stale pinned expectedVersion is refused before anything is claimed', async () => {
+    const p = freshPseudonym();
+    const who = coordinator;
+    const before = (await store.readAll({ maxCount: 1_000_000 })).length;
+    const err = await failure(handler.execute(new SubjectCommandMessage(enrol(`s-${randomUUID()}`, p), originFor(who, { commandId: randomUUID(), expectedVersion: 3 }, 'corr-1'), who)));
+    expect(err).toMatchObject({ name: 'WrongExpectedVersionError', actualRevision: 'no_stream' });
+    expect((await store.readAll({ maxCount: 1_000_000 })).length).toBe(before);
+    await expect(send(coordinator, enrol(`s-${randomUUID()}`, p))).resolves.toMatchObject({ events: ['SubjectEnrolled'] });
   });
 
   it('two commands racing for one subject id under two pseudonyms: the enrolled one stays held, the other is free', async () => {

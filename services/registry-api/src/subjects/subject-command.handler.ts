@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { RecordedEvent } from '#event-store';
+import { WrongExpectedVersionError, type RecordedEvent } from '#event-store';
 import {
   algorithmDecider,
   algorithmFacts,
@@ -140,15 +140,22 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
    * failure (crash, outage) keeps it, so the retry with the same commandId — the same subject id — completes.
    */
   private async runReserving(run: RunCommand<SubjectCommand, SubjectEvent, SubjectState, SubjectDecisionContext>) {
-    if (await this.runner.hasHandled(run.streamId, run.origin.commandId)) return this.runner.run(run);
+    const history = await this.runner.store.readStream(run.streamId);
+    if (history.some((e) => e.metadata['commandId'] === run.origin.commandId)) return this.runner.run(run);
     const [event] = await this.runner.preview(run);
     if (event?.type !== 'SubjectEnrolled' && event?.type !== 'ParticipantInvited') return this.runner.run(run);
+    // A pinned version that is already stale fails the append anyway: refuse it before anything is claimed (after
+    // the preview, which authorized the caller: a conflict names the current version).
+    const actual = history.length === 0 ? -1 : Number(history.at(-1)!.revision);
+    const pinned = run.origin.expectedVersion;
+    if (pinned !== undefined && pinned !== actual) throw new WrongExpectedVersionError(run.streamId, BigInt(pinned), actual < 0 ? 'no_stream' : BigInt(actual));
     const claim = claimOf(event);
     const owns = await claimPseudonym(this.runner, claim, run.origin);
     try {
       return await this.runner.run(run);
     } catch (err) {
-      if (owns && err instanceof DomainError) {
+      // A rejection (or a concurrent write that beat a pinned version) appended nothing to the subject stream.
+      if (owns && (err instanceof DomainError || err instanceof WrongExpectedVersionError)) {
         // Best effort: a failed release must not hide the rejection; the claim then stays with this subject id.
         await releasePseudonym(this.runner, claim, run.origin, `${run.command.type} rejected: ${err.code}`).catch(() => undefined);
       }
