@@ -131,7 +131,9 @@ export type AgreementPair = {
 
 export type AiReadingInput = {
   aiPositive: Scalars['Boolean']['input'];
+  /** An active version that declared a `scoreRange` at registration (SCORE_RANGE_NOT_DECLARED otherwise). */
   algorithmVersionId: Scalars['ID']['input'];
+  /** The algorithm's score: finite and within its version's declared `scoreRange`, bounds included (VALUE_OUT_OF_RANGE otherwise). */
   score: Scalars['Float']['input'];
 };
 
@@ -169,6 +171,8 @@ export type AlgorithmVersion = {
   predecessorId?: Maybe<Scalars['ID']['output']>;
   registeredAt: Scalars['DateTime']['output'];
   regulatoryStatus: Scalars['String']['output'];
+  /** The declared range of its screening score (null: none declared; the version records no AI screening readings). */
+  scoreRange?: Maybe<ScoreRange>;
   /** active, suspended or withdrawn */
   status: Scalars['String']['output'];
   statusReason?: Maybe<Scalars['String']['output']>;
@@ -578,7 +582,22 @@ export type EnrolSubjectInput = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   /** Optional personal fields: sealed with the subject's own key before anything is stored (erasable by crypto-shredding). */
   personal?: InputMaybe<PersonalDataInput>;
-  /** Pseudonym issued by the site (e.g. ONC-0001): never a name, e-mail or national id. */
+  /**
+   * Pseudonym of the person in this trial (e.g. ONC-0001, or one from `derivePseudonym`): never a name, e-mail or
+   * national id.
+   * Rules (libs/domain/src/subject/subject.pseudonym.ts), checked after trimming surrounding blanks:
+   * - 4–40 characters of upper-case A–Z, digits 0–9 and hyphens, not starting with a hyphen, with at least one letter
+   *   and one digit (INVALID_PSEUDONYM). This alphabet already shuts out names, e-mail addresses, phone numbers and
+   *   purely numeric national numbers (BSN, SSN, NHS number, birth-date numbers such as 811228-9874).
+   * - Refused as a possible national or other direct identifier (PSEUDONYM_LOOKS_IDENTIFYING), checked as given and
+   *   with its hyphens removed: a UK National Insurance number (AB123456C), a Spanish DNI (12345678Z) or NIE
+   *   (X1234567L), an Italian codice fiscale (RSSMRA85T10A562S), a Finnish henkilötunnus (131052-308T), and any run
+   *   of 9 or more digits once hyphens are removed (ONC-1234-56789: dates of birth with century, account, phone or
+   *   insurance numbers).
+   * - Unique within the study: a second subject with a pseudonym already held in this trial is refused with DUPLICATE_PSEUDONYM
+   *   (race-safe: of concurrent enrolments under one pseudonym exactly one succeeds). The same pseudonym in another
+   *   trial or in a screening programme is another study's and is allowed.
+   */
   pseudonym: Scalars['String']['input'];
   siteId: Scalars['ID']['input'];
   /** Optional: derived from commandId when absent (so a repeated command maps to the same subject). */
@@ -700,7 +719,22 @@ export type InviteParticipantInput = {
   /** Optional personal fields: sealed with the participant's own key before anything is stored (erasable by crypto-shredding). */
   personal?: InputMaybe<PersonalDataInput>;
   programmeId: Scalars['ID']['input'];
-  /** Programme pseudonym (e.g. BCS-000123): never a name, e-mail or national id. */
+  /**
+   * Pseudonym of the person in this programme (e.g. BCS-000123, or one from `derivePseudonym`): never a name, e-mail
+   * or national id. A known participant is invited again under the pseudonym of its first invitation
+   * (PSEUDONYM_MISMATCH otherwise).
+   * Rules (libs/domain/src/subject/subject.pseudonym.ts), checked after trimming surrounding blanks:
+   * - 4–40 characters of upper-case A–Z, digits 0–9 and hyphens, not starting with a hyphen, with at least one letter
+   *   and one digit (INVALID_PSEUDONYM). This alphabet already shuts out names, e-mail addresses, phone numbers and
+   *   purely numeric national numbers (BSN, SSN, NHS number, birth-date numbers such as 811228-9874).
+   * - Refused as a possible national or other direct identifier (PSEUDONYM_LOOKS_IDENTIFYING), checked as given and
+   *   with its hyphens removed: a UK National Insurance number (AB123456C), a Spanish DNI (12345678Z) or NIE
+   *   (X1234567L), an Italian codice fiscale (RSSMRA85T10A562S), a Finnish henkilötunnus (131052-308T), and any run
+   *   of 9 or more digits once hyphens are removed (ONC-1234-56789: dates of birth with century, account, phone or
+   *   insurance numbers).
+   * - Unique within the study: a second subject with a pseudonym already held by another participant of this programme is refused with
+   *   DUPLICATE_PSEUDONYM (race-safe). The same pseudonym in a trial or another programme is allowed.
+   */
   pseudonym: Scalars['String']['input'];
   roundId: Scalars['ID']['input'];
   /** Optional for a first invitation (derived from commandId); required to invite a known participant again. */
@@ -840,7 +874,11 @@ export type LinkedPseudonym = {
 
 export type LinkedPseudonymInput = {
   programmeId?: InputMaybe<Scalars['ID']['input']>;
-  /** Omit when the linkage's localIdentifier is given. */
+  /**
+   * The member's pseudonym in its study, under the same rules as `EnrolSubjectInput.pseudonym` (4–40 of A–Z, 0–9 and
+   * hyphens with a letter and a digit; national-identifier look-alikes refused with PSEUDONYM_LOOKS_IDENTIFYING).
+   * Omit when the linkage's localIdentifier is given.
+   */
   pseudonym?: InputMaybe<Scalars['String']['input']>;
   trialId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -1802,7 +1840,10 @@ export type RecordMeasurementInput = {
   /** Optional: derived from commandId when absent. */
   measurementId?: InputMaybe<Scalars['ID']['input']>;
   method: MeasurementMethod;
-  /** Keeps a value outside the biomarker's plausible range, saying why. */
+  /**
+   * Keeps a value outside the biomarker's plausible range, saying why. Not for method AI: an algorithm output outside
+   * the plausible range is refused with VALUE_OUT_OF_RANGE whatever the reason (record a reader's value instead).
+   */
   plausibilityOverrideReason?: InputMaybe<Scalars['String']['input']>;
   /** Who read the images. Required for manual and semi_automatic; a reader's own id by default when a reader records. */
   readerId?: InputMaybe<Scalars['ID']['input']>;
@@ -1908,6 +1949,13 @@ export type RegisterAlgorithmVersionInput = {
   /** The version this one succeeds: same manufacturer and product name. */
   predecessorVersionId?: InputMaybe<Scalars['ID']['input']>;
   regulatory: RegulatoryStatusInput;
+  /**
+   * The declared range of the screening score this version outputs. Required before the version records AI screening
+   * readings (`recordScreening.aiReading`: SCORE_RANGE_NOT_DECLARED without it); every such score outside it is refused
+   * with VALUE_OUT_OF_RANGE on `aiReading.score`. Omit it for versions that only produce measurements: those are
+   * checked against each biomarker's plausible range. Fixed once registered (register a new version to change it).
+   */
+  scoreRange?: InputMaybe<ScoreRangeInput>;
   version: Scalars['String']['input'];
 };
 
@@ -2066,6 +2114,23 @@ export type RoundType =
 export type ScannerInput = {
   manufacturer: Scalars['String']['input'];
   model: Scalars['String']['input'];
+};
+
+/** A declared closed range [min, max] of an algorithm output. */
+export type ScoreRange = {
+  __typename?: 'ScoreRange';
+  max: Scalars['Float']['output'];
+  min: Scalars['Float']['output'];
+};
+
+/**
+ * The range the version's screening score is declared to lie in, from its instructions for use (e.g. 0–1, 0–100 or a
+ * 1–10 suspicion scale). Both bounds are finite and min < max (INVALID_SCORE_RANGE otherwise); the bounds belong to the
+ * range.
+ */
+export type ScoreRangeInput = {
+  max: Scalars['Float']['input'];
+  min: Scalars['Float']['input'];
 };
 
 export type Screening = {
@@ -2250,7 +2315,7 @@ export type Subject = {
   id: Scalars['ID']['output'];
   kind: SubjectKind;
   programmeId?: Maybe<Scalars['ID']['output']>;
-  /** Keyed pseudonym; the registry keeps no direct identifiers. */
+  /** Keyed pseudonym, unique within its trial or programme (rules: `EnrolSubjectInput.pseudonym`); the registry keeps no direct identifiers. */
   pseudonym: Scalars['String']['output'];
   randomisedAt?: Maybe<Scalars['DateTime']['output']>;
   siteId?: Maybe<Scalars['String']['output']>;

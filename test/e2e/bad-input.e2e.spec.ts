@@ -141,8 +141,8 @@ const CASES: readonly Case[] = [
   {
     mutation: 'registerAlgorithmVersion',
     who: 'admin',
-    input: { manufacturer: 'Acme', name: 'NewAI', version: '1.0', intendedUse: 'Measuring', regulatory: { status: 'INVESTIGATIONAL' }, biomarkerIds: ['bi-ld'] },
-    fields: { manufacturer: 'text', version: 'text', intendedUse: 'text', 'regulatory.status': 'enum', 'biomarkerIds.0': 'ref', algorithmVersionId: 'id' },
+    input: { manufacturer: 'Acme', name: 'NewAI', version: '1.0', intendedUse: 'Measuring', regulatory: { status: 'INVESTIGATIONAL' }, biomarkerIds: ['bi-ld'], scoreRange: { min: 0, max: 1 } },
+    fields: { manufacturer: 'text', version: 'text', intendedUse: 'text', 'regulatory.status': 'enum', 'biomarkerIds.0': 'ref', algorithmVersionId: 'id', 'scoreRange.max': 'float' },
   },
   { mutation: 'suspendAlgorithmVersion', who: 'admin', input: { algorithmVersionId: 'bi-ai', reason: 'Drift' }, fields: { algorithmVersionId: 'ref', reason: 'reason' } },
   { mutation: 'reinstateAlgorithmVersion', who: 'admin', input: { algorithmVersionId: 'bi-ai-suspended', reason: 'Fixed' }, fields: { algorithmVersionId: 'ref', reason: 'reason' } },
@@ -291,7 +291,7 @@ describe('bad input: every mutation refuses malformed and hostile values with a 
     // The records every valid-but-for-one-field command refers to.
     await ok('admin', 'defineBiomarker', { biomarkerId: 'bi-ld', code: 'BI_LD', name: 'Lesion diameter', modality: 'CT', valueType });
     for (const id of ['bi-ai', 'bi-ai-suspended']) {
-      await ok('admin', 'registerAlgorithmVersion', { algorithmVersionId: id, manufacturer: 'Acme', name: id, version: '1.0', intendedUse: 'Measuring', regulatory: { status: 'INVESTIGATIONAL' }, biomarkerIds: ['bi-ld'] });
+      await ok('admin', 'registerAlgorithmVersion', { algorithmVersionId: id, manufacturer: 'Acme', name: id, version: '1.0', intendedUse: 'Measuring', regulatory: { status: 'INVESTIGATIONAL' }, biomarkerIds: ['bi-ld'], scoreRange: { min: 0, max: 1 } });
     }
     await ok('admin', 'suspendAlgorithmVersion', { algorithmVersionId: 'bi-ai-suspended', reason: 'Drift' });
     const trial = (trialId: string, nct: string) => ({ trialId, identifiers: [{ system: 'NCT', value: nct }], title: trialId, phase: 'PHASE_III', sponsor: 'Acme', primaryEndpoint: 'PFS' });

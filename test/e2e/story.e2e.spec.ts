@@ -108,6 +108,7 @@ describe('the whole story over HTTP, then the raw events', () => {
       intendedUse: 'Automatic lesion measurement on CT',
       regulatory: { status: 'CE_MARKED', ceClass: 'IIA' },
       biomarkerIds: ['story-lesion-ld'],
+      scoreRange: { min: 0, max: 1 },
     });
   });
 
@@ -229,13 +230,16 @@ describe('the whole story over HTTP, then the raw events', () => {
     const ofCommand = (s: Sent) => all.filter((e) => e.metadata['commandId'] === s.commandId);
 
     it('holds exactly the events the receipts announced, in order, one command at a time', () => {
-      // Unique codes and trial identifiers are claimed in reservation streams by the same command.
+      // Unique codes, trial identifiers and pseudonyms are claimed in reservation streams by the same command.
+      const isReservation = (e: { type: string }) => e.type === 'ReservationClaimed' || e.type === 'PseudonymClaimed';
       const reservations = all.filter((e) => e.type === 'ReservationClaimed');
       expect(reservations.map((e) => e.metadata['commandId'])).toEqual([lastOf('defineBiomarker').commandId, lastOf('registerTrial').commandId]);
-      const records = all.filter((e) => e.type !== 'ReservationClaimed');
+      const pseudonymClaims = all.filter((e) => e.type === 'PseudonymClaimed');
+      expect(pseudonymClaims.map((e) => e.metadata['commandId'])).toEqual(sent.filter((s) => s.name === 'enrolSubject' || s.name === 'inviteParticipant').map((s) => s.commandId));
+      const records = all.filter((e) => !isReservation(e));
       expect(records.map((e) => e.type)).toEqual(sent.flatMap((s) => s.receipt.events));
       for (const s of sent) {
-        const events = ofCommand(s).filter((e) => e.type !== 'ReservationClaimed');
+        const events = ofCommand(s).filter((e) => !isReservation(e));
         expect(events.map((e) => e.streamId)).toEqual(events.map(() => s.receipt.streamId));
         expect(events.at(-1)!.revision).toBe(BigInt(s.receipt.version));
         expect(events.at(-1)!.position.prepare.toString()).toBe(s.receipt.globalPosition);

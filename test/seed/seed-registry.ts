@@ -124,7 +124,7 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
     lesionSeg: algorithm('lesionseg-3.1'),
     mammo: algorithm('mammoai-2.4'),
   };
-  const registerAlgorithm = (id: string, key: string, name: string, version: string, biomarkerCodes: string[], predecessor?: string) =>
+  const registerAlgorithm = (id: string, key: string, name: string, version: string, biomarkerCodes: string[], predecessor?: string, scoreRange?: { min: number; max: number }) =>
     send(
       RegisterAlgorithmVersionCommand,
       {
@@ -137,6 +137,7 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
         regulatory: { status: 'ce_marked', ceClass: 'IIa', udiDi: `0${String(7312345000000 + key.length * 1000 + version.length)}` },
         biomarkerIds: biomarkerCodes.map((c) => biomarkerIds[c]!),
         predecessorVersionId: predecessor ?? null,
+        scoreRange: scoreRange ?? null,
       },
       admin,
       `algorithm:${key}:register`,
@@ -148,7 +149,8 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
   // Post-market surveillance: 3.0 was withdrawn (field safety notice); no measurement may name it any more.
   const withdrawal = 'Field safety notice: under-segmentation of hypodense liver lesions';
   await send(ChangeAlgorithmVersionCommand, { type: 'WithdrawAlgorithmVersion', algorithmVersionId: algorithms['lesionSeg30']!, reason: withdrawal }, admin, 'algorithm:lesionseg-3.0:withdraw', withdrawal);
-  await registerAlgorithm(algorithms['mammo']!, 'mammoai-2.4', 'MammoScreen AI', '2.4', ['MAMMO_AI_SCORE']);
+  // Its screening readings' scores lie in 0–1 (the same scale as its MAMMO_AI_SCORE measurements).
+  await registerAlgorithm(algorithms['mammo']!, 'mammoai-2.4', 'MammoScreen AI', '2.4', ['MAMMO_AI_SCORE'], undefined, { min: 0, max: 1 });
   // BodyComp 1.0 was replaced by 2.0: measurements after the switch use 2.0 (1.0 stays active for the older ones).
   const BODYCOMP_SWITCH = '2024-09-01';
 

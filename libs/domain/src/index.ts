@@ -34,6 +34,7 @@ export * from './subject/subject.decider.js';
 export * from './subject/subject.personal.js';
 export * from './subject/subject.privacy.decider.js';
 export * from './subject/pseudonym-linkage.decider.js';
+export * from './subject/pseudonym-reservation.decider.js';
 export * from './recist/index.js';
 export * from './access/access.errors.js';
 export * from './access/access.events.js';

@@ -15,6 +15,8 @@ export interface RegisterAlgorithmVersion {
   };
   readonly biomarkerIds: readonly string[];
   readonly predecessorVersionId?: string | null;
+  /** The declared range of the version's screening score; required before it records AI screening readings. */
+  readonly scoreRange?: { readonly min: number; readonly max: number } | null;
 }
 
 export interface SuspendAlgorithmVersion {

@@ -7,6 +7,7 @@ import {
   optionalOneOf,
   optionalText,
   requireArray,
+  requireFiniteNumber,
   requireId,
   requireObject,
   requireOneOf,
@@ -16,7 +17,7 @@ import {
 } from '../biomarker/input.guards.js';
 import type { AlgorithmCommand } from './algorithm.commands.js';
 import { AlgorithmErrors } from './algorithm.errors.js';
-import { CE_CLASSES, REGULATORY_STATUSES, type AlgorithmEvent } from './algorithm.events.js';
+import { CE_CLASSES, REGULATORY_STATUSES, type AlgorithmEvent, type ScoreRange } from './algorithm.events.js';
 
 export type AlgorithmStatus = 'active' | 'suspended' | 'withdrawn';
 
@@ -29,6 +30,7 @@ export type AlgorithmState =
       readonly name: string;
       readonly version: string;
       readonly biomarkerIds: readonly string[];
+      readonly scoreRange: ScoreRange | null;
     };
 
 export interface AlgorithmFacts {
@@ -38,12 +40,24 @@ export interface AlgorithmFacts {
   readonly version: string;
   readonly status: AlgorithmStatus;
   readonly biomarkerIds: readonly string[];
+  /** The declared range of its screening score (null: none declared, so it records no AI screening readings). */
+  readonly scoreRange: ScoreRange | null;
 }
 
 export function algorithmFacts(state: AlgorithmState): AlgorithmFacts | undefined {
   if (state.status === 'none') return undefined;
-  const { algorithmVersionId, manufacturer, name, version, status, biomarkerIds } = state;
-  return { algorithmVersionId, manufacturer, name, version, status, biomarkerIds };
+  const { algorithmVersionId, manufacturer, name, version, status, biomarkerIds, scoreRange } = state;
+  return { algorithmVersionId, manufacturer, name, version, status, biomarkerIds, scoreRange };
+}
+
+/** Optional declared score range: both bounds finite, min < max (a one-point "range" declares nothing). */
+function optionalScoreRange(value: unknown, field: string): ScoreRange | null {
+  if (value === undefined || value === null) return null;
+  const range = requireObject(value, field);
+  const min = requireFiniteNumber(range['min'], `${field}.min`);
+  const max = requireFiniteNumber(range['max'], `${field}.max`);
+  if (!(min < max)) reject(AlgorithmErrors.INVALID_SCORE_RANGE, field, `The score range needs min < max (got ${min}–${max})`, { min, max });
+  return { min, max };
 }
 
 export function algorithmStreamId(algorithmVersionId: string): string {
@@ -87,6 +101,7 @@ function decide(command: AlgorithmCommand, state: AlgorithmState, context: Algor
       const biomarkerIds = requireArray(command.biomarkerIds, 'biomarkerIds', 1, MAX_BIOMARKERS).map((b, i) => requireId(b, `biomarkerIds.${i}`));
       requireUnique(biomarkerIds, 'biomarkerIds');
       const predecessorVersionId = optionalId(command.predecessorVersionId, 'predecessorVersionId');
+      const scoreRange = optionalScoreRange(command.scoreRange, 'scoreRange');
       if (predecessorVersionId !== null) {
         if (predecessorVersionId === algorithmVersionId) reject(AlgorithmErrors.PREDECESSOR_MISMATCH, 'predecessorVersionId', 'A version cannot be its own predecessor');
         const p = context.predecessor;
@@ -113,6 +128,7 @@ function decide(command: AlgorithmCommand, state: AlgorithmState, context: Algor
             },
             biomarkerIds,
             predecessorVersionId,
+            scoreRange,
             registeredAt: at,
           },
         },
@@ -143,7 +159,7 @@ function decide(command: AlgorithmCommand, state: AlgorithmState, context: Algor
 function evolve(state: AlgorithmState, event: AlgorithmEvent): AlgorithmState {
   if (event.type === 'AlgorithmVersionRegistered') {
     const { algorithmVersionId, manufacturer, name, version, biomarkerIds } = event.data;
-    return { status: 'active', algorithmVersionId, manufacturer, name, version, biomarkerIds };
+    return { status: 'active', algorithmVersionId, manufacturer, name, version, biomarkerIds, scoreRange: event.data.scoreRange ?? null };
   }
   if (state.status === 'none') return state;
   switch (event.type) {

@@ -36,6 +36,7 @@ describe('algorithm decider', () => {
           regulatory: { status: 'ce_marked', ceClass: 'IIb', udiDi: '08712345678906', clearanceNumber: null },
           biomarkerIds: ['nodule-volume', 'malignancy-score'],
           predecessorVersionId: null,
+          scoreRange: null,
           registeredAt: '2025-06-01T10:00:00.000Z',
         },
       },
@@ -46,6 +47,30 @@ describe('algorithm decider', () => {
     expect(rejection(() => run(registered, register))).toMatchObject({ code: 'ALGORITHM_VERSION_ALREADY_REGISTERED' });
     expect(rejection(() => run([], { ...register, regulatory: { status: 'ce_marked' } }))).toMatchObject({ code: 'CE_CLASS_REQUIRED', field: 'regulatory.ceClass' });
     expect(rejection(() => run([], { ...register, biomarkerIds: ['a', 'a'] }))).toMatchObject({ code: 'DUPLICATE_VALUE', field: 'biomarkerIds.1' });
+  });
+
+  it('given a declared score range, then it is stored in the event and carried in the facts the subject decider uses', () => {
+    const withRange = run([], { ...register, scoreRange: { min: 0, max: 100 } });
+    expect(withRange).toMatchObject([{ data: { scoreRange: { min: 0, max: 100 } } }]);
+    expect(algorithmFacts(fold(algorithmDecider, withRange))).toMatchObject({ scoreRange: { min: 0, max: 100 } });
+    expect(algorithmFacts(fold(algorithmDecider, registered))).toMatchObject({ scoreRange: null });
+  });
+
+  it('reads a registration recorded before score ranges existed as declaring none', () => {
+    const { scoreRange: _dropped, ...legacyData } = registered[0]!.data as Extract<AlgorithmEvent, { type: 'AlgorithmVersionRegistered' }>['data'];
+    expect(algorithmFacts(fold(algorithmDecider, [{ type: 'AlgorithmVersionRegistered', data: legacyData }]))).toMatchObject({ scoreRange: null });
+  });
+
+  it.each([
+    [{ min: 1, max: 1 }, 'INVALID_SCORE_RANGE', 'scoreRange'],
+    [{ min: 10, max: 1 }, 'INVALID_SCORE_RANGE', 'scoreRange'],
+    [{ min: Number.NaN, max: 1 }, 'NOT_FINITE', 'scoreRange.min'],
+    [{ min: 0, max: Number.POSITIVE_INFINITY }, 'NOT_FINITE', 'scoreRange.max'],
+    [{ min: 0 }, 'FIELD_REQUIRED', 'scoreRange.max'],
+    [{ min: '0', max: 1 }, 'INVALID_TYPE', 'scoreRange.min'],
+    [[0, 1], 'INVALID_TYPE', 'scoreRange'],
+  ])('refuses the score range %j', (scoreRange, code, field) => {
+    expect(rejection(() => run([], { ...register, scoreRange } as unknown as RegisterAlgorithmVersion))).toMatchObject({ code, field });
   });
 
   it('requires the predecessor to exist and to be the same product', () => {

@@ -8,5 +8,9 @@ export const AlgorithmErrors = {
   CE_CLASS_REQUIRED: 'CE_CLASS_REQUIRED',
   PREDECESSOR_NOT_FOUND: 'PREDECESSOR_NOT_FOUND',
   PREDECESSOR_MISMATCH: 'PREDECESSOR_MISMATCH',
+  /** scoreRange needs finite min < max. */
+  INVALID_SCORE_RANGE: 'INVALID_SCORE_RANGE',
+  /** An AI screening reading by a version that declared no score range: its score cannot be checked. */
+  SCORE_RANGE_NOT_DECLARED: 'SCORE_RANGE_NOT_DECLARED',
 } as const;
 export type AlgorithmErrorCode = (typeof AlgorithmErrors)[keyof typeof AlgorithmErrors];

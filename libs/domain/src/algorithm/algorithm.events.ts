@@ -15,6 +15,15 @@ export interface RegulatoryStatus {
   readonly clearanceNumber: string | null;
 }
 
+/**
+ * The range the version's screening score is declared to lie in (from its instructions for use, e.g. 0–1 or 1–10).
+ * Every AI screening reading is checked against it; absent on versions that produce no screening score.
+ */
+export interface ScoreRange {
+  readonly min: number;
+  readonly max: number;
+}
+
 export type AlgorithmVersionRegistered = DomainEvent<
   'AlgorithmVersionRegistered',
   {
@@ -26,6 +35,8 @@ export type AlgorithmVersionRegistered = DomainEvent<
     readonly regulatory: RegulatoryStatus;
     readonly biomarkerIds: readonly string[];
     readonly predecessorVersionId: string | null;
+    /** Absent on events recorded before score ranges were declared: read as null. */
+    readonly scoreRange?: ScoreRange | null;
     readonly registeredAt: string;
   }
 >;

@@ -1,6 +1,7 @@
 import type { CommandMeta, Decider } from '../decider.js';
 import { reject } from '../domain.errors.js';
 import { requireUsableAlgorithm, type AlgorithmFacts } from '../algorithm/algorithm.decider.js';
+import { AlgorithmErrors } from '../algorithm/algorithm.errors.js';
 import { BiomarkerErrors } from '../biomarker/biomarker.errors.js';
 import type { BiomarkerFacts } from '../biomarker/biomarker.decider.js';
 import {
@@ -65,7 +66,7 @@ import {
   type Lesion,
   type SubjectEvent,
 } from './subject.events.js';
-import { evaluateValue, optionalStage } from './subject.measurement.rules.js';
+import { evaluateValue, optionalStage, requireWithinDeclaredRange } from './subject.measurement.rules.js';
 import { optionalPersonalEnvelope } from './subject.personal.js';
 import { requirePseudonym } from './subject.pseudonym.js';
 import {
@@ -293,7 +294,11 @@ function recordScreening(c: RecordScreening, state: SubjectState, ctx: SubjectDe
   if (s.optedOutOn !== null && !isBeforeDay(screenedOn, storedDate(s.optedOutOn))) reject(SubjectErrors.PARTICIPANT_OPTED_OUT, 'subjectId', `The participant opted out on ${s.optedOutOn}`);
   if (aiReading) {
     sameId(ctx.algorithm, 'algorithmVersionId', aiReading.algorithmVersionId);
-    requireUsableAlgorithm(ctx.algorithm, aiReading.algorithmVersionId, 'aiReading.algorithmVersionId');
+    const algorithm = requireUsableAlgorithm(ctx.algorithm, aiReading.algorithmVersionId, 'aiReading.algorithmVersionId');
+    if (algorithm.scoreRange === null) {
+      reject(AlgorithmErrors.SCORE_RANGE_NOT_DECLARED, 'aiReading.algorithmVersionId', `Algorithm version ${aiReading.algorithmVersionId} declares no score range, so its score cannot be checked`);
+    }
+    requireWithinDeclaredRange(aiReading.score, algorithm.scoreRange, 'aiReading.score', `algorithm version ${aiReading.algorithmVersionId}`);
   }
   return [
     {
@@ -433,7 +438,9 @@ function recordMeasurement(c: RecordMeasurement, state: SubjectState, ctx: Subje
   const override = optionalText(c.plausibilityOverrideReason, 'plausibilityOverrideReason', MaxLength.reason, { multiline: true });
 
   const spec = requireBiomarkerVersion(ctx, biomarkerId, biomarkerVersion, { allowRetired: false });
-  const { result, overrideReason } = evaluateValue(spec.valueType, c.value, 'value', override);
+  // An AI output must lie in the biomarker's plausible range outright; a semi-automatic value is a reader's, who may vouch.
+  const aiOutput = method === 'ai' ? { declaredBy: `biomarker ${biomarkerId} version ${biomarkerVersion}` } : undefined;
+  const { result, overrideReason } = evaluateValue(spec.valueType, c.value, 'value', override, aiOutput ? { aiOutput } : {});
   if (algorithmVersionId !== null) {
     sameId(ctx.algorithm, 'algorithmVersionId', algorithmVersionId);
     requireUsableAlgorithm(ctx.algorithm, algorithmVersionId, 'algorithmVersionId', biomarkerId);

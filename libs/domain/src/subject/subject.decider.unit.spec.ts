@@ -44,7 +44,7 @@ const lungRads: BiomarkerFacts = {
   currentVersion: 1,
   versions: { 1: { ...ldSpec(1), valueType: { kind: 'categorical', categories: ['1', '2', '3', '4A', '4B', '4X'] } } },
 };
-const algorithm: AlgorithmFacts = { algorithmVersionId: 'lungai-2.1.0', manufacturer: 'Acme', name: 'LungAI', version: '2.1.0', status: 'active', biomarkerIds: ['lesion-ld', 'malignancy-score'] };
+const algorithm: AlgorithmFacts = { algorithmVersionId: 'lungai-2.1.0', manufacturer: 'Acme', name: 'LungAI', version: '2.1.0', status: 'active', biomarkerIds: ['lesion-ld', 'malignancy-score'], scoreRange: { min: 0, max: 1 } };
 const study: StudyFacts = { studyInstanceUid: STUDY_UID, subjectId: 'subj-1', modality: 'CT', occurredAt: '2025-03-10T09:00:00.000Z', siteId: 'site-1' };
 const programme: ProgrammeFacts = {
   programmeId: 'bcs-nl',
@@ -235,6 +235,28 @@ describe('subject decider — screening side', () => {
     expect(rejection(() => run(invited, nan, screenCtx))).toMatchObject({ code: 'NOT_FINITE', field: 'aiReading.score' });
   });
 
+  it('given an algorithm version declaring scores 0–1, when an AI reading scores 1e308 or -5, then VALUE_OUT_OF_RANGE on aiReading.score', () => {
+    const scored = (score: number) => screening({ aiReading: { algorithmVersionId: 'lungai-2.1.0', score, aiPositive: score > 0.5 } });
+    for (const score of [1e308, -5, 1.0000001, -Number.MIN_VALUE, Number.POSITIVE_INFINITY]) {
+      const err = rejection(() => run(invited, scored(score), screenCtx));
+      expect([score, err.code, err.field]).toStrictEqual([score, Number.isFinite(score) ? 'VALUE_OUT_OF_RANGE' : 'NOT_FINITE', 'aiReading.score']);
+      if (Number.isFinite(score)) expect(err.details).toStrictEqual({ min: 0, max: 1, declaredBy: 'algorithm version lungai-2.1.0' });
+    }
+    // The bounds themselves belong to the range; another version's declared range is its own.
+    expect(run(invited, scored(0), screenCtx)).toHaveLength(1);
+    expect(run(invited, scored(1), screenCtx)).toHaveLength(1);
+    expect(run(invited, scored(7), { ...screenCtx, algorithm: { ...algorithm, scoreRange: { min: 1, max: 10 } } })).toMatchObject([{ data: { aiReading: { score: 7 } } }]);
+  });
+
+  it('given an algorithm version that declared no score range, when it reports an AI screening score, then SCORE_RANGE_NOT_DECLARED', () => {
+    expect(rejection(() => run(invited, screening(), { ...screenCtx, algorithm: { ...algorithm, scoreRange: null } }))).toMatchObject({
+      code: 'SCORE_RANGE_NOT_DECLARED',
+      field: 'aiReading.algorithmVersionId',
+    });
+    // A human-only screening needs no algorithm at all.
+    expect(run(invited, screening({ aiReading: null }), { ...screenCtx, algorithm: undefined })).toHaveLength(1);
+  });
+
   it('recalls, then records the assessment outcome with diagnosis date and stage', () => {
     const recall = { type: 'RecordRecall', subjectId: P, screeningId: 'scr-1', recalledOn: '2025-02-25' } as const;
     const recalled = [...screened, ...run(screened, recall, screenCtx)];
@@ -330,6 +352,20 @@ describe('subject decider — measurements', () => {
     const overridden = run(enrolled, { ...measure, value: { value: 60, unit: 'cm' }, plausibilityOverrideReason: 'Giant sarcoma, confirmed by PI' });
     expect(overridden).toMatchObject([{ data: { result: { value: 600 }, plausibilityOverrideReason: 'Giant sarcoma, confirmed by PI' } }]);
     expect(run(enrolled, { ...measure, plausibilityOverrideReason: 'not needed' })).toMatchObject([{ data: { plausibilityOverrideReason: null } }]);
+  });
+
+  it('given an AI measurement outside its biomarker version\'s plausible range, then VALUE_OUT_OF_RANGE with no override', () => {
+    const ai: RecordMeasurement = { ...measure, method: 'ai', algorithmVersionId: 'lungai-2.1.0', readerId: null };
+    for (const value of [{ value: 1e308, unit: 'mm' }, { value: -5, unit: 'mm' }, { value: 60, unit: 'cm' }]) {
+      const err = rejection(() => run(enrolled, { ...ai, value }));
+      expect([value, err.code, err.field]).toStrictEqual([value, 'VALUE_OUT_OF_RANGE', 'value.value']);
+      expect(err.details).toMatchObject({ min: 0, max: 500, unit: 'mm', declaredBy: 'biomarker lesion-ld version 2' });
+      // An override reason vouches for a reader's value, not for a device's output.
+      expect(rejection(() => run(enrolled, { ...ai, value, plausibilityOverrideReason: 'Giant sarcoma, confirmed by PI' }))).toMatchObject({ code: 'VALUE_OUT_OF_RANGE' });
+    }
+    expect(run(enrolled, { ...ai, value: { value: 50, unit: 'cm' } })).toMatchObject([{ data: { result: { value: 500 }, method: 'ai', plausibilityOverrideReason: null } }]);
+    // A reader (manual or semi-automatic) may still keep an implausible value with a reason.
+    expect(run(enrolled, { ...measure, method: 'semi_automatic', algorithmVersionId: 'lungai-2.1.0', value: { value: 60, unit: 'cm' }, plausibilityOverrideReason: 'Giant sarcoma' })).toHaveLength(1);
   });
 
   it('refuses a categorical value outside the allowed set', () => {

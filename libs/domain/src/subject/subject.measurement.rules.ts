@@ -1,7 +1,7 @@
 import { reject } from '../domain.errors.js';
 import type { BiomarkerValueType } from '../biomarker/biomarker.events.js';
 import { toCanonical } from '../biomarker/biomarker.units.js';
-import { MaxLength, requireObject, requireText } from '../biomarker/input.guards.js';
+import { InputErrors, MaxLength, requireObject, requireText } from '../biomarker/input.guards.js';
 import { SubjectErrors } from './subject.errors.js';
 import type { MeasurementResult } from './subject.events.js';
 
@@ -11,17 +11,50 @@ export interface EvaluatedValue {
   readonly overrideReason: string | null;
 }
 
+export interface DeclaredRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The one check of an AI output against the range its producer declared — an algorithm version's score range for
+ * screening readings, the biomarker's plausible range for AI measurements (in the canonical unit). Outside is a
+ * malfunction or a mis-mapped output, never a rare patient: refused with VALUE_OUT_OF_RANGE, no override (a reader
+ * who believes such a value records it as a manual measurement with a plausibility override reason).
+ */
+export function requireWithinDeclaredRange(value: number, range: DeclaredRange, field: string, declaredBy: string, unit?: string): number {
+  if (!Number.isFinite(value)) reject(InputErrors.NOT_FINITE, field, `${field} must be a finite number (not NaN or Infinity)`);
+  if (value < range.min || value > range.max) {
+    const u = unit ? ` ${unit}` : '';
+    reject(SubjectErrors.VALUE_OUT_OF_RANGE, field, `${value}${u} lies outside the range ${range.min}–${range.max}${u} declared by ${declaredBy}`, {
+      min: range.min,
+      max: range.max,
+      ...(unit ? { unit } : {}),
+      declaredBy,
+    });
+  }
+  return value;
+}
+
 /**
  * Checks a reported value against one biomarker version: the shape must match the value type, a quantity must be
  * finite and convertible into the canonical unit and lie in the plausible range (or carry an override reason),
- * a category must be one of the allowed ones.
+ * a category must be one of the allowed ones. An AI output (`aiOutput`) gets no override: outside the plausible
+ * range it is refused with VALUE_OUT_OF_RANGE (requireWithinDeclaredRange).
  */
-export function evaluateValue(valueType: BiomarkerValueType, input: unknown, field: string, overrideReason: string | null): EvaluatedValue {
+export function evaluateValue(
+  valueType: BiomarkerValueType,
+  input: unknown,
+  field: string,
+  overrideReason: string | null,
+  options: { readonly aiOutput?: { readonly declaredBy: string } } = {},
+): EvaluatedValue {
   const v = requireObject(input, field);
   if (valueType.kind === 'quantitative') {
     if (!('value' in v) && 'category' in v) reject(SubjectErrors.VALUE_TYPE_MISMATCH, field, 'This biomarker is quantitative: give value and unit');
     const canonical = toCanonical(v['value'], v['unit'], valueType.unit, field);
     const { min, max } = valueType.plausibleRange;
+    if (options.aiOutput) requireWithinDeclaredRange(canonical.value, valueType.plausibleRange, `${field}.value`, options.aiOutput.declaredBy, valueType.unit);
     const outside = canonical.value < min || canonical.value > max;
     if (outside && overrideReason === null) {
       reject(

@@ -47,6 +47,7 @@ export class AlgorithmVersionRow {
   @Column('jsonb') regulatory!: unknown;
   @Column('text', { name: 'biomarker_ids', array: true }) biomarkerIds!: string[];
   @Column('text', { name: 'predecessor_id', nullable: true }) predecessorId!: string | null;
+  @Column('jsonb', { name: 'score_range', nullable: true }) scoreRange!: { min: number; max: number } | null;
   @Column('text', { array: true }) lineage!: string[];
   @Column('text') status!: string;
   @Column('text', { name: 'status_reason', nullable: true }) statusReason!: string | null;

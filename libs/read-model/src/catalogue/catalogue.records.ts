@@ -33,6 +33,8 @@ export interface AlgorithmRecord<Time = Date | string> {
   regulatory: { status: string; ceClass: string | null; udiDi: string | null; clearanceNumber: string | null };
   biomarker_ids: string[];
   predecessor_id: string | null;
+  /** Declared range of the screening score; null when none was declared. */
+  score_range: { min: number; max: number } | null;
   lineage: string[];
   status: string;
   status_reason: string | null;

@@ -45,6 +45,7 @@ export class AlgorithmsMutationResolver {
           },
           biomarkerIds: input.biomarkerIds,
           predecessorVersionId: input.predecessorVersionId,
+          scoreRange: input.scoreRange,
         },
         origin,
         verifiedActor(ctx),

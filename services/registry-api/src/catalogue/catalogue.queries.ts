@@ -17,6 +17,7 @@ export function toAlgorithmView(r: AlgorithmRecord) {
     clearanceNumber: r.regulatory.clearanceNumber,
     biomarkerIds: r.biomarker_ids,
     predecessorId: r.predecessor_id,
+    scoreRange: r.score_range,
     lineageIds: r.lineage,
     status: r.status,
     statusReason: r.status_reason,

@@ -139,7 +139,7 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
       },
     ] satisfies BiomarkerCommand[]);
     await seed(algorithmStreamId(ALGO), algorithmDecider as never, [
-      { type: 'RegisterAlgorithmVersion', algorithmVersionId: ALGO, manufacturer: 'Acme', name: 'LungAI', version: '2.1.0', intendedUse: 'Nodule measurement', regulatory: { status: 'investigational' }, biomarkerIds: [BIO] },
+      { type: 'RegisterAlgorithmVersion', algorithmVersionId: ALGO, manufacturer: 'Acme', name: 'LungAI', version: '2.1.0', intendedUse: 'Nodule measurement', regulatory: { status: 'investigational' }, biomarkerIds: [BIO], scoreRange: { min: 0, max: 1 } },
     ] satisfies AlgorithmCommand[]);
     await seed(algorithmStreamId('oldai-1.0'), algorithmDecider as never, [
       { type: 'RegisterAlgorithmVersion', algorithmVersionId: 'oldai-1.0', manufacturer: 'Acme', name: 'OldAI', version: '1.0', intendedUse: 'Nodule measurement', regulatory: { status: 'investigational' }, biomarkerIds: [BIO] },

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { RecordedEvent } from '#event-store';
+import { WrongExpectedVersionError, type RecordedEvent } from '#event-store';
 import {
   algorithmDecider,
   algorithmFacts,
@@ -7,6 +7,7 @@ import {
   biomarkerDecider,
   biomarkerFacts,
   biomarkerStreamId,
+  DomainError,
   lookup,
   programmeDecider,
   programmeFacts,
@@ -26,6 +27,7 @@ import {
   type SubjectCommand,
   type SubjectContextNeeds,
   type SubjectDecisionContext,
+  type SubjectEvent,
   type SubjectState,
 } from '#domain';
 import { Optional } from '@nestjs/common';
@@ -33,9 +35,10 @@ import type { Role, ScopeDimension, VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
 import { assertInScope, requireInScope } from '../auth/scope.js';
 import { DomainCommandMessage, mutationReceipt, type MutationReceipt } from '../commands/command-message.js';
-import { CommandRunner, type CommandOrigin } from '../commands/command-runner.js';
+import { CommandRunner, type CommandOrigin, type RunCommand } from '../commands/command-runner.js';
 import type { PersonalDataInput } from '../privacy/personal-data.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
+import { claimOf, claimPseudonym, releasePseudonym } from './pseudonym-reservation.js';
 
 /**
  * Every subject mutation (trial side, screening side, measurements, outcomes) travels as this one message.
@@ -105,7 +108,7 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
     // caller must not even create a key) and is skipped on replays (the context factory does not run for them).
     const command: SubjectCommand = sealsPersonalData ? { ...input } : input;
     let isNewSubject = false;
-    const receipt = await this.runner.run({
+    const run = {
       streamId,
       decider: subjectDecider,
       command,
@@ -115,7 +118,7 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
       // Role, side and trial/site/programme scope from the subject as created, before its history (or anything the
       // decision needs from other streams) is read: a denial on an existing subject costs what one on an unknown id costs.
       access: async () => this.authorizeScope(actor, input, await this.runner.loadCreation(streamId, subjectDecider)),
-      context: async (meta, state): Promise<SubjectDecisionContext> => {
+      context: async (meta: CommandMeta, state: SubjectState): Promise<SubjectDecisionContext> => {
         const facts = await this.facts(subjectContextNeeds(command, state));
         await this.authorize(actor, command, state, facts, streamId);
         isNewSubject = state.kind === 'none';
@@ -125,13 +128,44 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
         }
         return { ...meta, ...facts };
       },
-    });
+    };
+    const receipt = command.type === 'EnrolSubject' || command.type === 'InviteParticipant' ? await this.runReserving(run) : await this.runner.run(run);
     if (!receipt.replayed) return mutationReceipt(receipt, subjectId, receipt.events.length > 0 ? createdIds(command, subjectId, isNewSubject) : []);
     // A replay returns the first result without deciding: the caller must still be allowed to see it, and the ids
     // are those the first command created (read back from its events, not from this request's input).
     await this.authorize(actor, command, receipt.state, await this.facts(subjectContextNeeds(command, receipt.state)), streamId);
     const history = await this.runner.store.readStream(streamId);
     return mutationReceipt(receipt, subjectId, createdIdsOf(history, origin.commandId, subjectId));
+  }
+
+  /**
+   * Enrolment and invitation hold their pseudonym's reservation (pseudonym-reservation.ts): validate and authorize
+   * first (preview: a malformed or forbidden command claims nothing), claim, then append to the subject stream.
+   * A replay claims nothing (it appends nothing either). A rejection after the claim gives it back; any other
+   * failure (crash, outage) keeps it, so the retry with the same commandId — the same subject id — completes.
+   */
+  private async runReserving(run: RunCommand<SubjectCommand, SubjectEvent, SubjectState, SubjectDecisionContext>) {
+    const history = await this.runner.store.readStream(run.streamId);
+    if (history.some((e) => e.metadata['commandId'] === run.origin.commandId)) return this.runner.run(run);
+    const [event] = await this.runner.preview(run);
+    if (event?.type !== 'SubjectEnrolled' && event?.type !== 'ParticipantInvited') return this.runner.run(run);
+    // A pinned version that is already stale fails the append anyway: refuse it before anything is claimed (after
+    // the preview, which authorized the caller: a conflict names the current version).
+    const actual = history.length === 0 ? -1 : Number(history.at(-1)!.revision);
+    const pinned = run.origin.expectedVersion;
+    if (pinned !== undefined && pinned !== actual) throw new WrongExpectedVersionError(run.streamId, BigInt(pinned), actual < 0 ? 'no_stream' : BigInt(actual));
+    const claim = claimOf(event);
+    const owns = await claimPseudonym(this.runner, claim, run.origin);
+    try {
+      return await this.runner.run(run);
+    } catch (err) {
+      // A rejection (or a concurrent write that beat a pinned version) appended nothing to the subject stream.
+      if (owns && (err instanceof DomainError || err instanceof WrongExpectedVersionError)) {
+        // Best effort: a failed release must not hide the rejection; the claim then stays with this subject id.
+        await releasePseudonym(this.runner, claim, run.origin, `${run.command.type} rejected: ${err.code}`).catch(() => undefined);
+      }
+      throw err;
+    }
   }
 
   /** Folds exactly the other streams the decision needs, in parallel. */

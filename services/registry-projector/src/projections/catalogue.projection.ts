@@ -11,7 +11,7 @@ const BIOMARKER_COLUMNS = [
 ];
 const VERSION_COLUMNS = ['biomarker_id', 'version', 'spec', 'reason', 'recorded_at'];
 const ALGORITHM_COLUMNS = [
-  'algorithm_version_id', 'manufacturer', 'name', 'version', 'intended_use', 'regulatory', 'biomarker_ids', 'predecessor_id', 'lineage',
+  'algorithm_version_id', 'manufacturer', 'name', 'version', 'intended_use', 'regulatory', 'biomarker_ids', 'predecessor_id', 'score_range', 'lineage',
   'status', 'status_reason', 'registered_at', 'position', 'last_revision', 'updated_at',
 ];
 
@@ -98,7 +98,7 @@ export class CatalogueProjection implements Projection {
           const predecessor = d.predecessorVersionId ? algorithms.get(d.predecessorVersionId) : undefined;
           next = {
             algorithm_version_id: id, manufacturer: d.manufacturer, name: d.name, version: d.version, intended_use: d.intendedUse,
-            regulatory: d.regulatory, biomarker_ids: [...d.biomarkerIds], predecessor_id: d.predecessorVersionId,
+            regulatory: d.regulatory, biomarker_ids: [...d.biomarkerIds], predecessor_id: d.predecessorVersionId, score_range: d.scoreRange ?? null,
             lineage: [...(predecessor?.lineage ?? (d.predecessorVersionId ? [d.predecessorVersionId] : [])), id],
             status: 'active', status_reason: null, registered_at: isoTime(d.registeredAt), position: e.position.prepare.toString(),
             last_revision: '', updated_at: at,
