@@ -6,7 +6,7 @@ import { EventTypeCount } from './status/event-type-count.entity.js';
 import { ImagingStudyRow, MeasurementRow, OutcomeRow, ScreeningRow, SubjectMilestoneRow, SubjectRow } from './subjects/subject.entities.js';
 import { TrialArmRow, TrialRow, TrialSiteRow } from './trials/trial.entities.js';
 import { AccessLogEntry } from './audit/access-log.entity.js';
-import { ErasedSubject, PseudonymKey, SubjectKey } from './privacy/subject-key.entity.js';
+import { ErasedSubject, KeyRingState, PseudonymKey, SubjectKey } from './privacy/subject-key.entity.js';
 
 export * from './projection/projection-checkpoint.entity.js';
 export * from './projection/projection-rebuild.entity.js';
@@ -42,6 +42,7 @@ export const readModelEntities: (new () => object)[] = [
   SubjectKey,
   PseudonymKey,
   ErasedSubject,
+  KeyRingState,
 ];
 export * from './sql/multi-statement.util.js';
 export * from './sql/iso-time.util.js';
