@@ -138,10 +138,27 @@ export class KeyRing {
   }
 
   /**
-   * The ring of a committed state, or undefined when its file is already gone (a newer generation committed after
-   * the caller's statement read the state: read again). Seeing a newer generation forgets and destroys older ones.
+   * Runs `use` on the ring of a committed state; undefined when its file is already gone (a newer generation
+   * committed after the caller's statement read the state: read again). `use` must be synchronous: a superseded
+   * generation's KEKs are zeroed in memory as soon as a newer one is seen, so a ring must never be held across an
+   * await. Seeing a newer generation also destroys the files of older ones.
    */
-  async load(state: RingState): Promise<LoadedRing | undefined> {
+  async use<T>(state: RingState, use: (ring: LoadedRing) => T): Promise<T | undefined> {
+    const ring = await this.load(state);
+    return ring ? synchronously(use(ring)) : undefined;
+  }
+
+  /** As use, but a missing file is damage (the caller holds the ring lock, so no rotation can have superseded it). */
+  async useRequired<T>(state: RingState, use: (ring: LoadedRing) => T): Promise<T> {
+    const ring = await this.load(state);
+    if (ring) return synchronously(use(ring));
+    throw new Error(
+      `The privacy key ring file ${join(this.dir, ringFileName(state.ringId, state.generation))} is missing: no personal data can be decrypted without it. ` +
+        `Every API instance must share this directory; restore the file of exactly this generation (never an older one) — see services/registry-api/src/privacy/README.md "Key ring"`,
+    );
+  }
+
+  private async load(state: RingState): Promise<LoadedRing | undefined> {
     const cached = this.cache;
     if (cached && cached.ringId === state.ringId && cached.generation === state.generation) return cached;
     const file = await readRingFile(this.dir, state.ringId, state.generation);
@@ -153,18 +170,7 @@ export class KeyRing {
       throw new Error(`Key ring file ${ringFileName(state.ringId, state.generation)} does not open with the master key ${this.master.fingerprint} (${this.master.source}): every instance must use the same PRIVACY_MASTER_KEY`);
     }
     if (ring.buckets !== state.buckets) throw new Error(`Key ring file ${ringFileName(state.ringId, state.generation)} has ${ring.buckets} buckets, the database says ${state.buckets}`);
-    this.adopt(ring);
-    return ring;
-  }
-
-  /** As load, but a missing file is damage (the caller holds the ring lock, so no rotation can have superseded it). */
-  async require(state: RingState): Promise<LoadedRing> {
-    const ring = await this.load(state);
-    if (ring) return ring;
-    throw new Error(
-      `The privacy key ring file ${join(this.dir, ringFileName(state.ringId, state.generation))} is missing: no personal data can be decrypted without it. ` +
-        `Every API instance must share this directory; restore the file of exactly this generation (never an older one) — see services/registry-api/src/privacy/README.md "Key ring"`,
-    );
+    return this.adopt(ring);
   }
 
   bucketOf(subjectId: string, state: RingState): number {
@@ -188,11 +194,12 @@ export class KeyRing {
    * new generation, to pass to `committed` once the transaction has committed.
    */
   async rotate(m: EntityManager, state: RingState, bucket: number): Promise<LoadedRing> {
-    const current = await this.require(state);
-    const next = current.rotated(bucket, state.generation + 1);
-    await writeRingFile(this.dir, next.toFile(this.master.key));
     const rows = await this.wrappedKeys(m, `kek_bucket = $1 OR kek_bucket IS NULL`, [bucket]);
-    await this.rewrap(m, rows.map((k) => ({ subjectId: k.subjectId, key: this.unwrapSubjectKey(current, k) })), next);
+    // `next` is this call's own copy, in no cache until `committed`, so nothing zeroes it while it is in use.
+    const next = await this.useRequired(state, (current) => current.rotated(bucket, state.generation + 1));
+    const keys = await this.useRequired(state, (current) => rows.map((k) => ({ subjectId: k.subjectId, key: this.unwrapSubjectKey(current, k) })));
+    await writeRingFile(this.dir, next.toFile(this.master.key));
+    await this.store(m, this.wrapAll(next, keys));
     const updated = (await m.query(`UPDATE privacy.key_ring SET generation = $1, rotated_at = now() WHERE id AND generation = $2 RETURNING generation`, [
       next.generation,
       state.generation,
@@ -224,24 +231,28 @@ export class KeyRing {
         await m.query(`INSERT INTO privacy.key_ring (id, ring_id, generation, buckets) VALUES (true, $1, 1, $2)`, [ringId, this.bucketCount]);
         state = { ringId, generation: 1, buckets: this.bucketCount };
       }
-      const ring = await this.require(state);
-      // Only a rotation holding this lock writes generation + 1; none is running, so such a file is an orphan.
-      await destroyRingFile(this.dir, state.ringId, state.generation + 1);
-      await this.destroyOlderThan(state.ringId, state.generation);
+      const current = state;
       const legacy = await this.wrappedKeys(m, `kek_bucket IS NULL`, []);
-      await this.rewrap(m, legacy.map((k) => ({ subjectId: k.subjectId, key: this.unwrapSubjectKey(ring, k) })), ring);
+      // Also proves that the current generation's file is there and opens with this master key.
+      const moved = await this.useRequired(current, (ring) => this.wrapAll(ring, legacy.map((k) => ({ subjectId: k.subjectId, key: this.unwrapSubjectKey(ring, k) }))));
+      await this.store(m, moved);
+      // Only a rotation holding this lock writes generation + 1; none is running, so such a file is an orphan.
+      await destroyRingFile(this.dir, current.ringId, current.generation + 1);
+      await this.destroyOlderThan(current.ringId, current.generation);
     });
   }
 
-  private adopt(ring: LoadedRing): void {
+  /** Caches the newest generation seen; an older or equal one leaves the cache (and whoever uses it) alone. */
+  private adopt(ring: LoadedRing): LoadedRing {
     const previous = this.cache;
-    if (previous && previous.ringId === ring.ringId && previous.generation > ring.generation) return;
+    if (previous && previous.ringId === ring.ringId && previous.generation >= ring.generation) return ring;
     this.cache = ring;
-    if (previous && previous !== ring) {
+    if (previous) {
       previous.forget();
       // A newer committed generation supersedes every older file, whoever rotated: clean up after a crashed peer.
       if (previous.ringId === ring.ringId) void this.destroyOlderThan(ring.ringId, ring.generation).catch(() => undefined);
     }
+    return ring;
   }
 
   private async destroyOlderThan(ringId: string, generation: number): Promise<void> {
@@ -258,11 +269,16 @@ export class KeyRing {
     return rows.map((r) => ({ subjectId: r.subject_id, wrapped: r.wrapped_key, bucket: r.kek_bucket, version: r.kek_version === null ? null : Number(r.kek_version) }));
   }
 
-  /** One statement re-wraps every given key under `ring`. */
-  private async rewrap(m: EntityManager, keys: readonly { subjectId: string; key: Buffer }[], ring: LoadedRing): Promise<void> {
-    if (keys.length === 0) return;
+  /** Wraps every key under `ring` (synchronously) and zeroes the plain keys. */
+  private wrapAll(ring: LoadedRing, keys: readonly { subjectId: string; key: Buffer }[]): { subjectId: string; wrapped: Buffer; bucket: number; version: number }[] {
     const wrapped = keys.map((k) => ({ subjectId: k.subjectId, ...this.wrapSubjectKey(ring, k.subjectId, k.key) }));
     for (const k of keys) k.key.fill(0);
+    return wrapped;
+  }
+
+  /** One statement stores every re-wrapped key. */
+  private async store(m: EntityManager, wrapped: readonly { subjectId: string; wrapped: Buffer; bucket: number; version: number }[]): Promise<void> {
+    if (wrapped.length === 0) return;
     await m.query(
       `UPDATE privacy.subject_keys k SET wrapped_key = u.w, kek_bucket = u.b, kek_version = u.v
          FROM unnest($1::text[], $2::bytea[], $3::int[], $4::bigint[]) AS u(s, w, b, v)
@@ -270,4 +286,10 @@ export class KeyRing {
       [wrapped.map((w) => w.subjectId), wrapped.map((w) => w.wrapped), wrapped.map((w) => w.bucket), wrapped.map((w) => w.version)],
     );
   }
+}
+
+/** A ring may only be used synchronously (see KeyRing.use). */
+function synchronously<T>(value: T): T {
+  if (value instanceof Promise) throw new Error('A key ring must be used synchronously: its KEKs may be zeroed across an await');
+  return value;
 }

@@ -100,14 +100,12 @@ export class PersonalDataVault {
       await lockSubject(m, subjectId);
       // Shared: keys of many subjects are created side by side, but never while an erasure rotates a KEK.
       await this.ring.lock(m, 'shared');
-      const tomb = (await m.query(`SELECT 1 FROM privacy.erased_subjects WHERE subject_id = $1`, [subjectId])) as unknown[];
-      if (tomb.length > 0) reject(SubjectErrors.SUBJECT_ERASED, 'subjectId', 'The subject’s personal data was erased; none is recorded again');
-      const state = await this.requireState(m);
-      const ring = await this.ring.require(state);
       const raced = await this.read(m, subjectId);
-      if (raced?.wrapped_key) return this.ring.unwrapSubjectKey(ring, wrappedOf(subjectId, raced));
+      if (raced.erased) reject(SubjectErrors.SUBJECT_ERASED, 'subjectId', 'The subject’s personal data was erased; none is recorded again');
+      const state = stateOf(raced);
+      if (raced.wrapped_key) return this.ring.useRequired(state, (ring) => this.ring.unwrapSubjectKey(ring, wrappedOf(subjectId, raced)));
       const key = newDataKey();
-      const fresh = this.ring.wrapSubjectKey(ring, subjectId, key);
+      const fresh = await this.ring.useRequired(state, (ring) => this.ring.wrapSubjectKey(ring, subjectId, key));
       await m.query(`INSERT INTO privacy.subject_keys (subject_id, wrapped_key, kek_bucket, kek_version) VALUES ($1, $2, $3, $4)`, [subjectId, fresh.wrapped, fresh.bucket, fresh.version]);
       return key;
     });
@@ -120,9 +118,9 @@ export class PersonalDataVault {
       if (row.erased) return 'erased';
       if (row.wrapped_key === null) return undefined;
       const state = stateOf(row);
-      const ring: LoadedRing | undefined = await this.ring.load(state);
-      if (ring) return this.ring.unwrapSubjectKey(ring, wrappedOf(subjectId, row));
-      if (attempt >= READ_ATTEMPTS) await this.ring.require(state);
+      const unwrap = (ring: LoadedRing) => this.ring.unwrapSubjectKey(ring, wrappedOf(subjectId, row));
+      const key = await (attempt < READ_ATTEMPTS ? this.ring.use(state, unwrap) : this.ring.useRequired(state, unwrap));
+      if (key) return key;
     }
   }
 
