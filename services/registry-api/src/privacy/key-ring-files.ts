@@ -100,12 +100,26 @@ export async function ringGenerations(dir: string, ringId: string): Promise<numb
 }
 
 /**
+ * Half-written files of this ring left by a crash inside writeRingFile. Such a file holds the then-current KEKs of
+ * every other bucket, so it must not outlive their next rotation: destroyed under the exclusive ring lock (no writer
+ * runs then) at start and before each rotation.
+ */
+export async function destroyRingTemporaries(dir: string, ringId: string): Promise<void> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+  for (const name of names) if (name.startsWith(`ring-${ringId}-`) && name.endsWith('.tmp')) await destroyFile(dir, name);
+}
+
+/**
  * Overwrites the file with random bytes and flushes before unlinking, so the old KEKs do not stay readable in the
  * freed blocks of an ordinary filesystem. Copy-on-write filesystems, snapshots and SSD wear levelling may still keep
  * old blocks; README "Key ring" says what an operator does about them. Idempotent.
  */
 export async function destroyRingFile(dir: string, ringId: string, generation: number): Promise<void> {
-  const path = join(dir, ringFileName(ringId, generation));
+  await destroyFile(dir, ringFileName(ringId, generation));
+}
+
+async function destroyFile(dir: string, name: string): Promise<void> {
+  const path = join(dir, name);
   let handle;
   try {
     handle = await open(path, 'r+');

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MasterKey } from './master-key.js';
-import { destroyRingFile, ensureRingDirectory, readRingFile, RING_FORMAT, ringFileName, ringGenerations, writeRingFile, type RingFile } from './key-ring-files.js';
+import { destroyRingFile, destroyRingTemporaries, ensureRingDirectory, readRingFile, RING_FORMAT, ringFileName, ringGenerations, writeRingFile, type RingFile } from './key-ring-files.js';
 import { newDataKey, unwrapKey, wrapKey } from './privacy-crypto.js';
 
 export const KEY_RING = Symbol('KEY_RING');
@@ -194,6 +194,7 @@ export class KeyRing {
    * new generation, to pass to `committed` once the transaction has committed.
    */
   async rotate(m: EntityManager, state: RingState, bucket: number): Promise<LoadedRing> {
+    await destroyRingTemporaries(this.dir, state.ringId);
     const rows = await this.wrappedKeys(m, `kek_bucket = $1 OR kek_bucket IS NULL`, [bucket]);
     // `next` is this call's own copy, in no cache until `committed`, so nothing zeroes it while it is in use.
     const next = await this.useRequired(state, (current) => current.rotated(bucket, state.generation + 1));
@@ -238,6 +239,7 @@ export class KeyRing {
       await this.store(m, moved);
       // Only a rotation holding this lock writes generation + 1; none is running, so such a file is an orphan.
       await destroyRingFile(this.dir, current.ringId, current.generation + 1);
+      await destroyRingTemporaries(this.dir, current.ringId);
       await this.destroyOlderThan(current.ringId, current.generation);
     });
   }
