@@ -158,7 +158,16 @@ describe('erasure is irreversible: old copies of the database, its dead tuples a
     await admin.connect();
     await superuser.end();
     try {
-      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${db.name}"`);
+      // An autovacuum worker may briefly be connected to the source: retry as test/support/test-database.ts does.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${db.name}"`);
+          break;
+        } catch (err) {
+          if (attempt > 100 || !/being accessed by other users/.test(String(err))) throw err;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
     } finally {
       await admin.end();
     }
