@@ -197,8 +197,10 @@ export class KeyRing {
     await destroyRingTemporaries(this.dir, state.ringId);
     const rows = await this.wrappedKeys(m, `kek_bucket = $1 OR kek_bucket IS NULL`, [bucket]);
     // `next` is this call's own copy, in no cache until `committed`, so nothing zeroes it while it is in use.
-    const next = await this.useRequired(state, (current) => current.rotated(bucket, state.generation + 1));
-    const keys = await this.useRequired(state, (current) => rows.map((k) => ({ subjectId: k.subjectId, key: this.unwrapSubjectKey(current, k) })));
+    const { next, keys } = await this.useRequired(state, (current) => ({
+      next: current.rotated(bucket, state.generation + 1),
+      keys: rows.map((k) => ({ subjectId: k.subjectId, key: this.unwrapSubjectKey(current, k) })),
+    }));
     await writeRingFile(this.dir, next.toFile(this.master.key));
     await this.store(m, this.wrapAll(next, keys));
     const updated = (await m.query(`UPDATE privacy.key_ring SET generation = $1, rotated_at = now() WHERE id AND generation = $2 RETURNING generation`, [
