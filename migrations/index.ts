@@ -5,8 +5,9 @@ import { ReadModels1764250000000 } from './1764250000000-read-models.js';
 import { PrivacyErasure1764270000000 } from './1764270000000-privacy-erasure.js';
 import { MeasurementAnalysisIndex1764290000000 } from './1764290000000-measurement-analysis-index.js';
 import { MeasurementSubjectColumns1764310000000 } from './1764310000000-measurement-subject-columns.js';
+import { PrivacyKeyRing1764410000000 } from './1764410000000-privacy-key-ring.js';
 import { AuditStreamMembership1764420000000 } from './1764420000000-audit-stream-membership.js';
 import { AlgorithmScoreRange1764450000000 } from './1764450000000-algorithm-score-range.js';
 
 /** Every migration, in order. New migrations are added here and committed; `synchronize` stays off. */
-export const migrations = [EventStore1764230000000, ReadModelBase1764230100000, AuditPrivacy1764240000000, ReadModels1764250000000, PrivacyErasure1764270000000, MeasurementAnalysisIndex1764290000000, MeasurementSubjectColumns1764310000000, AuditStreamMembership1764420000000, AlgorithmScoreRange1764450000000];
+export const migrations = [EventStore1764230000000, ReadModelBase1764230100000, AuditPrivacy1764240000000, ReadModels1764250000000, PrivacyErasure1764270000000, MeasurementAnalysisIndex1764290000000, MeasurementSubjectColumns1764310000000, PrivacyKeyRing1764410000000, AuditStreamMembership1764420000000, AlgorithmScoreRange1764450000000];

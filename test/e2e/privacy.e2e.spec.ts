@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -232,7 +232,14 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
     await projectionsCaughtUp();
     expect(await searchDatabase(COMMENT_MARK)).toEqual([]);
     expect(await searchDatabase(LOCAL_ID)).toEqual([]);
-    expect(await searchDatabase('"$enc": "v1"')).toContain('event_store.events.data');
+    // The sealed copy lives in the event log only: no read model, access log or key table keeps one.
+    expect(await searchDatabase('"$enc": "v1"')).toEqual(['event_store.events.data']);
+    expect(await searchDatabase(`sk1:${S}`)).toEqual(['event_store.events.data']);
+
+    // The erasure rotated the KEK of the subject's key ring bucket: a new generation, and only its file is left.
+    const ring = (await client.query<{ ring_id: string; generation: string }>(`SELECT ring_id, generation FROM privacy.key_ring`)).rows[0]!;
+    expect(Number(ring.generation)).toBe(2);
+    expect(await readdir(join(dataDir, 'privacy', 'keyring'))).toEqual([`ring-${ring.ring_id}-${ring.generation}.json`]);
   });
 
   it('links pseudonyms of different studies only when an admin records it with a reason, and forgets the identifier', async () => {

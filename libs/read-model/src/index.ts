@@ -7,7 +7,7 @@ import { ImagingStudyRow, MeasurementRow, OutcomeRow, ScreeningRow, SubjectMiles
 import { TrialArmRow, TrialRow, TrialSiteRow } from './trials/trial.entities.js';
 import { AccessLogEntry } from './audit/access-log.entity.js';
 import { AuditStreamLink, AuditStreamMember } from './audit/audit-membership.entities.js';
-import { ErasedSubject, PseudonymKey, SubjectKey } from './privacy/subject-key.entity.js';
+import { ErasedSubject, KeyRingState, PseudonymKey, SubjectKey } from './privacy/subject-key.entity.js';
 
 export * from './projection/projection-checkpoint.entity.js';
 export * from './projection/projection-rebuild.entity.js';
@@ -46,6 +46,7 @@ export const readModelEntities: (new () => object)[] = [
   ErasedSubject,
   AuditStreamMember,
   AuditStreamLink,
+  KeyRingState,
 ];
 export * from './sql/multi-statement.util.js';
 export * from './sql/iso-time.util.js';

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { KeyRing } from './key-ring.js';
 import type { MasterKey } from './master-key.js';
 import { PersonalDataVault } from './personal-data-vault.js';
 import { PseudonymService } from './pseudonym.service.js';
@@ -12,16 +16,19 @@ describe('PersonalDataVault and PseudonymService on PostgreSQL', () => {
   let ds: DataSource;
   const master: MasterKey = { key: randomBytes(32), fingerprint: 'test', source: 'environment' };
   let vault: PersonalDataVault;
+  let keyDir: string;
   const keyRows = async (subjectId: string) => ((await ds.query(`SELECT wrapped_key FROM privacy.subject_keys WHERE subject_id = $1`, [subjectId])) as { wrapped_key: Buffer }[]);
 
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.url, { extra: { max: 12 } })).initialize();
-    vault = new PersonalDataVault(ds, master);
+    keyDir = await mkdtemp(join(tmpdir(), 'registry-vault-'));
+    vault = new PersonalDataVault(ds, await KeyRing.open(ds, master, keyDir));
   });
   afterAll(async () => {
     await ds.destroy();
     await db.drop();
+    await rm(keyDir, { recursive: true, force: true });
   });
 
   it('round-trips a value; the key is stored only wrapped, once, even when first uses race', async () => {
@@ -56,7 +63,7 @@ describe('PersonalDataVault and PseudonymService on PostgreSQL', () => {
 
   it('refuses to open with another master key, and reports a key lost without a tombstone as damage, not erasure', async () => {
     const env = await vault.encrypt('S-master', { comment: 'x' });
-    await expect(new PersonalDataVault(ds, { ...master, key: randomBytes(32) }).decrypt(env)).rejects.toThrow();
+    await expect(new PersonalDataVault(ds, new KeyRing(ds, { ...master, key: randomBytes(32) }, keyDir)).decrypt(env)).rejects.toThrow(/master key/);
     await ds.query(`DELETE FROM privacy.subject_keys WHERE subject_id = 'S-master'`);
     await expect(vault.decrypt(env)).rejects.toThrow(/never erased/);
   });
