@@ -4,10 +4,12 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { isObjectType, type GraphQLSchema } from 'graphql';
-import pino from 'pino';
+import { createLogger } from '../config/logging.js';
 import { projectRoot } from '../config/project-root.js';
-import { graphqlProtection } from '../hardening/graphql-limits.js';
+import { GRAPHQL_LIMITS, graphqlProtection } from '../hardening/graphql-limits.js';
+import { literalInputRule } from '../hardening/input-sanitation.js';
 import { formatGraphqlError } from './error-mapping.js';
+import { httpStatusPlugin } from './http-status.plugin.js';
 import { jitExecutionPlugin } from './jit-execution.plugin.js';
 import { buildContext } from './graphql-context.js';
 import { DateTimeScalar, GlobalPositionScalar } from './scalars.js';
@@ -34,12 +36,15 @@ function resolveLazyCounts(schema: GraphQLSchema): GraphQLSchema {
 @Module({})
 export class GraphqlApiModule {
   static forRoot(options: GraphqlApiOptions): DynamicModule {
-    const logger = pino({ level: options.logLevel, name: 'graphql' });
+    const logger = createLogger(options.logLevel, 'graphql');
     // Depth, cost, alias, directive and token limits + no field suggestions (hardening/graphql-limits.ts).
     const protection = graphqlProtection();
     const formatError = formatGraphqlError(logger);
     return {
       module: GraphqlApiModule,
+      // The schema (GraphQLSchemaHost) for plain routes that coerce input by its types (plots' `q`).
+      global: true,
+      exports: [GraphQLModule],
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -57,8 +62,12 @@ export class GraphqlApiModule {
           includeStacktraceInErrorResponses: false,
           // Apollo installs its cache-control plugin by default; it hooks every resolved field (a tenth of a large
           // page's time) to compute HTTP cache hints this API never gives: registry answers are not cacheable.
-          plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), jitExecutionPlugin(formatError)],
-          validationRules: protection.validationRules,
+          plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled(), jitExecutionPlugin(formatError), httpStatusPlugin()],
+          // Literals are checked first, so their refusal names the argument (hardening/input-sanitation.ts).
+          validationRules: [literalInputRule, ...protection.validationRules],
+          // The token limit is graphql-js's own parser option: a refusal is a 400 parse error. graphql-armor's
+          // version re-parsed in a plugin hook, where any syntax error became HTTP 500.
+          parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
           allowBatchedHttpRequests: false,
         }),
       ],
