@@ -35,7 +35,7 @@ describe('no secret in any log line', () => {
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const deadline = Date.now() + 50_000;
     while (!url && Date.now() < deadline) {
-      url = /serving GraphQL at (http:\/\/\S+)/.exec(output)?.[1] ?? '';
+      url = /serving GraphQL at (http:\/\/[^\s"]+)/.exec(output)?.[1] ?? '';
       if (child.exitCode !== null) throw new Error(`registry exited: ${output.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
