@@ -12,6 +12,8 @@ export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
 export const EXTRA_READINESS_CHECKS = Symbol('EXTRA_READINESS_CHECKS');
 
 const TIMEOUT_MS = 3_000;
+/** Fields of a failed indicator that carry error text (database host, role and database names): admins only. */
+const ERROR_TEXT_KEYS = new Set(['message', 'error', 'stack', 'cause', 'detail', 'reason']);
 
 /**
  * `/health/live`: the process answers (no dependency checks, so a database outage never restarts pods).
@@ -52,7 +54,9 @@ class HealthController {
       const body = err.getResponse() as { status: string; info?: Record<string, unknown>; error?: Record<string, unknown>; details?: Record<string, unknown> };
       this.log.warn({ readiness: body }, 'not ready');
       if (actorOf(req).role === 'admin') throw err;
-      const brief = (o?: Record<string, unknown>) => Object.fromEntries(Object.entries(o ?? {}).map(([name, v]) => [name, { status: (v as { status?: unknown }).status }]));
+      // Status, pending migrations, lag and roles stay; the text of an error does not.
+      const withoutText = (v: unknown) => Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).filter(([k]) => !ERROR_TEXT_KEYS.has(k)));
+      const brief = (o?: Record<string, unknown>) => Object.fromEntries(Object.entries(o ?? {}).map(([name, v]) => [name, withoutText(v)]));
       throw new ServiceUnavailableException({ status: body.status, info: brief(body.info), error: brief(body.error), details: brief(body.details) });
     }
   }
