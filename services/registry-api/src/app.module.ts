@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { AccessModule } from './access/access.module.js';
 import { HardeningModule } from './hardening/hardening.module.js';
 import { eventStoreOptions, type AppConfig } from './config/app-config.js';
+import { pinoHttpOptions } from './config/logging.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { StatusModule } from './status/status.module.js';
@@ -39,14 +40,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            // Requests are logged by the GraphQL layer with their operation; keep the HTTP log to errors.
-            autoLogging: false,
-            genReqId: (req) => (req.headers['x-correlation-id'] as string | undefined) ?? crypto.randomUUID(),
-          },
-        }),
+        // Redaction of secrets and personal fields (config/logging.ts), shared with the projector.
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config.LOG_LEVEL) }),
         MetricsModule.forRoot({ service: 'registry-api' }),
         HealthModule.forRoot(),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE } })),

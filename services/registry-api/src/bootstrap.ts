@@ -1,8 +1,11 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import pino from 'pino';
+import type { Server } from 'node:http';
 import { AppModule } from './app.module.js';
+import { createLogger } from './config/logging.js';
+import { HttpErrorFilter } from './hardening/http-error.filter.js';
+import { invalidTokenLimit } from './hardening/invalid-token-limit.js';
 import { assertPortFree } from '../../../migrations/embedded-database.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { prepareDatabase, redact, type PreparedDatabase } from './config/database.js';
@@ -15,17 +18,32 @@ export interface RunningRegistry {
 }
 
 /**
+ * Slow clients may not hold a connection open: headers within HTTP_HEADERS_TIMEOUT_MS, the whole request within
+ * HTTP_REQUEST_TIMEOUT_MS. Node checks both on an interval (30 s by default), so that is tightened to match.
+ */
+function applyTimeouts(server: Server, config: AppConfig): void {
+  server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4)));
+}
+
+/**
  * Boots the registry: config → database (embedded or DATABASE_URL) → migrations → API (+ projector when
  * embedded). Used by `npm start` and by the e2e tests, so both exercise the same path.
  */
 export async function startRegistry(config: AppConfig = loadConfig()): Promise<RunningRegistry> {
-  const log = pino({ level: config.LOG_LEVEL, name: 'registry' });
+  const log = createLogger(config.LOG_LEVEL, 'registry');
   if (config.PORT !== 0) await assertPortFree(config.PORT).catch((err: Error) => Promise.reject(new ConfigError('PORT', err.message)));
   const database = await prepareDatabase(config, (msg) => log.info(msg));
   let app: INestApplication | undefined;
   try {
     app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl: database.url }), { bufferLogs: true });
     app.useLogger(app.get(Logger));
+    // Before any module middleware, so a refused token is counted before authentication stops it.
+    app.use(invalidTokenLimit(config.RATE_LIMIT_PER_MINUTE));
+    // Express-level errors (body parser, unknown route) and plain routes answer in the API's one error body shape.
+    app.useGlobalFilters(new HttpErrorFilter(createLogger(config.LOG_LEVEL, 'http')));
+    applyTimeouts(app.getHttpServer() as Server, config);
     // Express hashes every response body (SHA-1) for an ETag; answers to GraphQL POSTs are never revalidated.
     (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);
     await app.listen(config.PORT, config.HOST);

@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../../../migrations/data-source.js';
 import { HealthModule } from '../../registry-api/src/health/health.module.js';
 import { MetricsModule } from '../../registry-api/src/metrics/metrics.module.js';
+import { pinoHttpOptions } from '../../registry-api/src/config/logging.js';
 import { ProjectorHealthModule } from './health/projector-health.module.js';
 import { LeadershipModule } from './leadership/leadership.module.js';
 import { ProjectorModule } from './projector.module.js';
@@ -16,7 +17,7 @@ export class ProjectorAppModule {
     return {
       module: ProjectorAppModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: { level: options.logLevel, autoLogging: false } }),
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.logLevel) }),
         TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl, { extra: { max: options.poolSize } })),
         EventStoreModule.forRoot(options.eventStore ?? { adapter: 'postgres', connectionString: options.databaseUrl, poolSize: options.poolSize }),
         ProjectorModule,

@@ -53,6 +53,10 @@ const schema = z.object({
   // Seals of the audit trail (services/registry-api/src/audit): a Merkle root over new events every N seconds; 0 = off.
   AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(3_600),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  // Slow clients (slowloris): a request's headers must arrive within HTTP_HEADERS_TIMEOUT_MS and the whole request
+  // within HTTP_REQUEST_TIMEOUT_MS, or Node closes the connection (408). Node's defaults were 60 s and 300 s.
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
 });
 
 export type AppConfig = z.infer<typeof schema> & { graphqlIntrospection: boolean; authMode: 'local' | 'oidc'; projectorPort: number };
@@ -83,6 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!c.OIDC_ISSUER) throw new ConfigError('OIDC_ISSUER', 'is required to verify tokens (AUTH_MODE=oidc, the default in production)');
     if (!c.OIDC_AUDIENCE) throw new ConfigError('OIDC_AUDIENCE', 'is required with OIDC_ISSUER: tokens minted for another audience must be refused');
     if (!c.OIDC_JWKS_URL && !c.AUTH_PUBLIC_KEY) throw new ConfigError('OIDC_JWKS_URL', 'or AUTH_PUBLIC_KEY is required with OIDC_ISSUER');
+  }
+  if (c.HTTP_REQUEST_TIMEOUT_MS < c.HTTP_HEADERS_TIMEOUT_MS) {
+    throw new ConfigError('HTTP_REQUEST_TIMEOUT_MS', `must be at least HTTP_HEADERS_TIMEOUT_MS (${c.HTTP_HEADERS_TIMEOUT_MS})`);
   }
   const projectorPort = c.PROJECTOR_PORT ?? (env['PORT'] ? c.PORT : 4001);
   return { ...c, graphqlIntrospection: c.GRAPHQL_INTROSPECTION ?? c.NODE_ENV !== 'production', authMode, projectorPort };

@@ -14,7 +14,61 @@ export type ApiErrorCode =
   | 'INVALID_EVENT'
   | 'PROJECTION_LAG_TIMEOUT'
   | 'INTERNAL_SERVER_ERROR'
+  | 'SERVICE_UNAVAILABLE'
   | string;
+
+/**
+ * The HTTP answer an error code calls for when it is the request's error, beyond GraphQL's default (200 with
+ * `errors`). Retryable codes tell the client when to come back (`Retry-After`, seconds). Add a code here, not at
+ * the place that raises it, so a GraphQL answer and a plain HTTP route answer alike (graphql/http-status.plugin.ts,
+ * hardening/http-error.filter.ts).
+ */
+export const HTTP_STATUS_OF_CODE: Readonly<Record<string, { readonly status: number; readonly retryAfterSeconds?: number }>> = {
+  // The database is down or restarting: nothing was done, the same request may succeed shortly.
+  SERVICE_UNAVAILABLE: { status: 503, retryAfterSeconds: 5 },
+};
+
+/** PostgreSQL SQLSTATEs that mean "the server cannot serve now", not "your statement is wrong" (appendix A). */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400|58030)/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+// pg and pg-pool raise these as plain Errors without a code.
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command|Cannot use a pool after calling end|Client was closed and is not queryable|connect ECONNREFUSED/i;
+
+/**
+ * Whether an error (or what it wraps: TypeORM's driverError, an Error's cause, GraphQL's originalError, an
+ * AggregateError's errors) says the database could not be reached or is restarting. Such failures are retryable
+ * and answered SERVICE_UNAVAILABLE, never masked as an internal error.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (depth > 6 || !error || typeof error !== 'object') return false;
+  const e = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && (UNAVAILABLE_ERRNO.has(e.code) || (/^[0-9A-Z]{5}$/.test(e.code) && UNAVAILABLE_SQLSTATE.test(e.code)))) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  const inner = [e.driverError, e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])];
+  return inner.some((i) => i !== error && isDatabaseUnavailable(i, depth + 1));
+}
+
+/** The client-facing body of a database outage, the same for GraphQL and plain HTTP routes. */
+export const SERVICE_UNAVAILABLE_MESSAGE = 'The registry database is unavailable; nothing was done. Retry in a few seconds.';
+
+/**
+ * A refusal raised before execution by the edge's input rules (NUL bytes, lone surrogates, impossible dates,
+ * over-deep input: hardening/input-sanitation.ts), with the offending field as a path inside the argument.
+ */
+export class InputRejectedError extends GraphQLError {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field: string,
+  ) {
+    super(message, { extensions: { code, field } });
+    this.name = 'InputRejectedError';
+  }
+}
+
+/** graphql-armor prefixes every limit refusal with "Syntax Error:", though the query parsed: say which limit. */
+const ARMOR_LIMIT = /^Syntax Error: (Query Cost limit|Query depth limit|Aliases limit|Directives limit|Token limit)/;
+const LIMIT_NAMES: Record<string, string> = { 'Query Cost limit': 'cost', 'Query depth limit': 'depth', 'Aliases limit': 'aliases', 'Directives limit': 'directives', 'Token limit': 'tokens' };
 
 /** An expected failure raised outside a decider (e.g. a query that waited too long for the projector). */
 export class ApiError extends Error {
@@ -55,6 +109,14 @@ export function formatGraphqlError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof InputRejectedError) {
+      return { ...base, message: original.message, extensions: { code: original.code, field: original.field } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'database unavailable: answered SERVICE_UNAVAILABLE');
+      const { retryAfterSeconds } = HTTP_STATUS_OF_CODE['SERVICE_UNAVAILABLE']!;
+      return { message: SERVICE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds } };
+    }
     if (original instanceof DomainError) {
       return { ...base, message: original.message, extensions: { code: original.code, field: original.field, ...(original.details ? { details: jsonSafe(original.details) } : {}) } };
     }
@@ -84,6 +146,22 @@ export function formatGraphqlError(logger: Logger) {
     }
     // GraphQL's own parse/validation/coercion errors are the client's and safe to show.
     const code = formatted.extensions?.['code'];
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && ARMOR_LIMIT.test(formatted.message)) {
+      const limit = LIMIT_NAMES[ARMOR_LIMIT.exec(formatted.message)![1]!];
+      return { ...base, message: formatted.message.replace(/^Syntax Error: /, 'Refused before execution: '), extensions: { code, field: 'query', limit } };
+    }
+    if (code === 'GRAPHQL_PARSE_FAILED') {
+      // The request's `query` text is what the client must change (also when it has too many tokens).
+      const limit = /Document contains more tha[nt] \d+ tokens/.test(formatted.message) ? { limit: 'tokens' } : {};
+      return { ...base, extensions: { code, field: 'query', ...limit } };
+    }
+    if (code === 'OPERATION_RESOLUTION_FAILURE') {
+      return { ...base, extensions: { code: 'UNKNOWN_OPERATION', field: 'operationName' } };
+    }
+    if (code === 'BAD_REQUEST' && /operationName|variables|extensions|`query`/.test(formatted.message)) {
+      const field = /`?(operationName|variables|extensions|query)`?/.exec(formatted.message)?.[1];
+      return { ...base, extensions: { code, ...(field ? { field } : {}) } };
+    }
     if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND') {
       const field = code === 'BAD_USER_INPUT' ? coercionField(formatted.message) : undefined;
       return { ...base, extensions: { code, ...(field ? { field } : {}) } };

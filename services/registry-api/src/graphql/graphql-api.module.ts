@@ -4,10 +4,12 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { isObjectType, type GraphQLSchema } from 'graphql';
-import pino from 'pino';
+import { createLogger } from '../config/logging.js';
 import { projectRoot } from '../config/project-root.js';
-import { graphqlProtection } from '../hardening/graphql-limits.js';
+import { GRAPHQL_LIMITS, graphqlProtection } from '../hardening/graphql-limits.js';
+import { literalInputRule } from '../hardening/input-sanitation.js';
 import { formatGraphqlError, retryableErrorsPlugin } from './error-mapping.js';
+import { httpStatusPlugin } from './http-status.plugin.js';
 import { jitExecutionPlugin } from './jit-execution.plugin.js';
 import { buildContext } from './graphql-context.js';
 import { DateTimeScalar, GlobalPositionScalar } from './scalars.js';
@@ -36,13 +38,16 @@ function resolveLazyCounts(schema: GraphQLSchema): GraphQLSchema {
 @Module({})
 export class GraphqlApiModule {
   static forRoot(options: GraphqlApiOptions): DynamicModule {
-    const logger = pino({ level: options.logLevel, name: 'graphql' });
+    const logger = createLogger(options.logLevel, 'graphql');
     // Depth, cost, alias, directive and token limits + no field suggestions (hardening/graphql-limits.ts).
     const protection = graphqlProtection();
     const formatError = formatGraphqlError(logger);
     return {
       module: GraphqlApiModule,
       controllers: options.introspection ? [GraphiqlController] : [],
+      // The schema (GraphQLSchemaHost) for plain routes that coerce input by its types (plots' `q`).
+      global: true,
+      exports: [GraphQLModule],
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -67,9 +72,14 @@ export class GraphqlApiModule {
             ApolloServerPluginCacheControlDisabled(),
             jitExecutionPlugin(formatError),
             retryableErrorsPlugin(),
+            httpStatusPlugin(),
             ...(options.introspection ? [graphiqlLandingPagePlugin('/graphql')] : []),
           ],
-          validationRules: protection.validationRules,
+          // Literals are checked first, so their refusal names the argument (hardening/input-sanitation.ts).
+          validationRules: [literalInputRule, ...protection.validationRules],
+          // The token limit is graphql-js's own parser option: a refusal is a 400 parse error. graphql-armor's
+          // version re-parsed in a plugin hook, where any syntax error became HTTP 500.
+          parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
           // Nest resets every response with `data` to HTTP 200 after all plugins; retryable codes (BUSY) must reach
           // clients and proxies as 503 + Retry-After (error-mapping.ts retryableErrorsPlugin). No error sets
           // extensions.http, so nothing else changes status.

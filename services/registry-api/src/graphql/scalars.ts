@@ -25,8 +25,18 @@ export const DateTimeScalar = new GraphQLScalarType({
 
 function parseDate(v: unknown): Date {
   const d = typeof v === 'string' && ISO.test(v) ? new Date(v) : undefined;
-  if (!d || Number.isNaN(d.getTime())) {
-    throw new GraphQLError('DateTime must be an ISO-8601 date or date-time, e.g. 2026-11-27T10:00:00Z', { extensions: { code: 'BAD_USER_INPUT' } });
+  // Years 1–9999 only: JavaScript accepts year 0 and PostgreSQL does not (it answered 500), and beyond 9999 the
+  // ISO form needs a sign that no client expects back.
+  if (!d || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999 || !isCalendarDate(v as string)) {
+    throw new GraphQLError('DateTime must be an ISO-8601 date or date-time in the years 0001–9999, e.g. 2026-11-27T10:00:00Z', { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return d;
+}
+
+/** JavaScript rolls 2025-02-30 over to 2 March; a date that is not on the calendar is refused instead. */
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(0);
+  day.setUTCFullYear(y, m - 1, d);
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }

@@ -4,7 +4,8 @@ import type { ValidationRule } from 'graphql';
 
 /**
  * Static limits checked before execution (GraphQL Armor): an operation over any of them is refused with
- * GRAPHQL_VALIDATION_FAILED and never reaches a resolver. Sized for the registry's real queries (a subject
+ * GRAPHQL_VALIDATION_FAILED (the token limit: GRAPHQL_PARSE_FAILED) with `extensions.limit` naming the limit, and never
+ * reaches a resolver. Sized for the registry's real queries (a subject
  * timeline with measurements and lesions is depth ~7); raise one here, with the query that needs it.
  */
 export const GRAPHQL_LIMITS = Object.freeze({
@@ -21,7 +22,8 @@ export function graphqlProtection(): { plugins: ApolloServerPlugin[]; validation
     maxDepth: { n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
     maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
-    maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
+    // Enforced by the parser itself (graphql-api.module.ts parseOptions): armor's plugin answered syntax errors 500.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: GRAPHQL_LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
     // "Did you mean …" suggestions reveal the schema even with introspection off.
     blockFieldSuggestion: { enabled: true },

@@ -1,14 +1,18 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { InputSanitationMiddleware } from './input-sanitation.middleware.js';
 import { RATE_LIMIT, RateLimitMiddleware } from './rate-limit.middleware.js';
 
-/** Per-user rate limit on every route; imported after AuthModule so the limit keys on the verified actor. */
+/**
+ * Per-user rate limit and the edge's input rules on every route; imported after AuthModule so the limit keys on the
+ * verified actor (requests whose token is refused are limited by address before that: invalid-token-limit.ts).
+ */
 @Module({})
 export class HardeningModule implements NestModule {
   static forRoot(options: { perMinute: number }): DynamicModule {
-    return { module: HardeningModule, providers: [{ provide: RATE_LIMIT, useValue: options }, RateLimitMiddleware] };
+    return { module: HardeningModule, providers: [{ provide: RATE_LIMIT, useValue: options }, RateLimitMiddleware, InputSanitationMiddleware] };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RateLimitMiddleware).forRoutes('{*path}');
+    consumer.apply(RateLimitMiddleware, InputSanitationMiddleware).forRoutes('{*path}');
   }
 }

@@ -1,15 +1,19 @@
-import { Controller, Get, Inject, Module, Optional, type DynamicModule } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Module, Optional, Req, ServiceUnavailableException, type DynamicModule } from '@nestjs/common';
+import type { Request } from 'express';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/authorize.decorator.js';
+import { actorOf } from '../auth/authentication.middleware.js';
 
 /** Further readiness checks a deployable adds (the projector: leadership and lag), as terminus indicator functions. */
 export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
 export const EXTRA_READINESS_CHECKS = Symbol('EXTRA_READINESS_CHECKS');
 
 const TIMEOUT_MS = 3_000;
+/** Fields of a failed indicator that carry error text (database host, role and database names): admins only. */
+const ERROR_TEXT_KEYS = new Set(['message', 'error', 'stack', 'cause', 'detail', 'reason']);
 
 /**
  * `/health/live`: the process answers (no dependency checks, so a database outage never restarts pods).
@@ -34,10 +38,30 @@ class HealthController {
     return this.health.check([]);
   }
 
+  private readonly log = new Logger('Health');
+
+  /**
+   * 503 names the failing checks to everyone (for load balancers), but their detail (database error text, which
+   * can name hosts, roles and databases) only to an authenticated admin; the log always has it.
+   */
   @Public()
   @Get('ready')
-  @HealthCheck()
-  ready() {
+  async ready(@Req() req: Request) {
+    try {
+      return await this.readiness();
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const body = err.getResponse() as { status: string; info?: Record<string, unknown>; error?: Record<string, unknown>; details?: Record<string, unknown> };
+      this.log.warn({ readiness: body }, 'not ready');
+      if (actorOf(req).role === 'admin') throw err;
+      // Status, pending migrations, lag and roles stay; the text of an error does not.
+      const withoutText = (v: unknown) => Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).filter(([k]) => !ERROR_TEXT_KEYS.has(k)));
+      const brief = (o?: Record<string, unknown>) => Object.fromEntries(Object.entries(o ?? {}).map(([name, v]) => [name, withoutText(v)]));
+      throw new ServiceUnavailableException({ status: body.status, info: brief(body.info), error: brief(body.error), details: brief(body.details) });
+    }
+  }
+
+  private readiness() {
     return this.health.check([
       () => this.typeorm.pingCheck('database', { timeout: TIMEOUT_MS }),
       () => this.migrations(),

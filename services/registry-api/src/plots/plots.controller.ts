@@ -1,6 +1,9 @@
 import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { DomainError } from '#domain';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
+import { coerceInputValue, isInputType } from 'graphql';
+import { findUnsafeInput } from '../hardening/input-sanitation.js';
 import { actorOf } from '../auth/authentication.middleware.js';
 import { ApiErrorHttpFilter } from '../auth/api-error.http-filter.js';
 import { Authorize } from '../auth/authorize.decorator.js';
@@ -30,13 +33,26 @@ const PLOT_PARAMETERS: Readonly<Record<string, Readonly<Record<string, 'one'>>>>
   'kpi-trend': { q: 'one', kpi: 'one' },
 };
 
-function decode<T>(q: string | undefined): T {
-  if (!q) throw new ApiError('BAD_USER_INPUT', 'pass the query input as q=<base64url JSON> (copy plotUrl from the GraphQL result)', 'q');
+/**
+ * `q` as the GraphQL input it stands for: decoded, put through the edge's input rules and coerced by the schema's
+ * own input type (required fields, enums, scalars), exactly as the query's argument would be. A `q` of any other
+ * shape used to reach the services as it was and fail there with a TypeError (500, not even logged).
+ */
+function decode<T>(q: string | undefined, schema: GraphQLSchemaHost['schema'], typeName: string): T {
+  if (typeof q !== 'string' || !q) throw new ApiError('BAD_USER_INPUT', 'pass the query input as q=<base64url JSON> (copy plotUrl from the GraphQL result)', 'q');
+  let value: unknown;
   try {
-    return JSON.parse(Buffer.from(q, 'base64url').toString('utf8')) as T;
+    value = JSON.parse(Buffer.from(q, 'base64url').toString('utf8'));
   } catch {
     throw new ApiError('BAD_USER_INPUT', 'q is not base64url-encoded JSON', 'q');
   }
+  const unsafe = findUnsafeInput(value);
+  if (unsafe) throw new ApiError(unsafe.code, `q: ${unsafe.message}`, ['q', ...unsafe.path].join('.'));
+  const type = schema.getType(typeName);
+  if (!type || !isInputType(type)) throw new Error(`schema has no input type ${typeName}`);
+  return coerceInputValue(value, type, (path, _invalid, error) => {
+    throw new ApiError('BAD_USER_INPUT', `q: ${error.message}`, ['q', ...path].join('.'));
+  }) as T;
 }
 
 /**
@@ -52,6 +68,7 @@ export class PlotsController {
     private readonly agreement: AgreementService,
     private readonly surveillance: SurveillanceService,
     private readonly kpis: ScreeningKpiService,
+    private readonly schemaHost: GraphQLSchemaHost,
   ) {}
 
   @Get(':kind')
@@ -65,10 +82,10 @@ export class PlotsController {
       res.status(200).type('image/svg+xml').setHeader('cache-control', 'private, no-store');
       res.send(svg);
     } catch (err) {
-      const code = err instanceof ApiError || err instanceof DomainError ? err.code : 'INTERNAL_SERVER_ERROR';
-      const status = STATUS[code] ?? (err instanceof ApiError || err instanceof DomainError ? 422 : 500);
-      const field = err instanceof ApiError || err instanceof DomainError ? err.field : undefined;
-      res.status(status).json({ errors: [{ message: status === 500 ? 'Internal error' : (err as Error).message, extensions: { code, field } }] });
+      // Anything unexpected goes to the global filter (hardening/http-error.filter.ts): logged, masked, 503 for an outage.
+      if (!(err instanceof ApiError || err instanceof DomainError)) throw err;
+      const status = STATUS[err.code] ?? (err.code === 'INVALID_TEXT' ? 400 : 422);
+      res.status(status).json({ errors: [{ message: err.message, extensions: { code: err.code, field: err.field } }] });
     }
   }
 
@@ -77,7 +94,7 @@ export class PlotsController {
     switch (kind) {
       case 'roc':
       case 'kaplan-meier': {
-        const input = decode<ValidationStudyInput>(query['q']);
+        const input = decode<ValidationStudyInput>(query['q'], this.schemaHost.schema, 'ValidationStudyInput');
         if (actor.role === 'screening_manager') throw new ApiError('FORBIDDEN', 'You are not allowed to do this, or it does not exist');
         const { rows } = await this.studies.dataset(actor, input);
         const opts = { higherIsPositive: input.higherIsPositive ?? true, threshold: input.threshold ?? null, strata: input.strata ?? null };
@@ -86,21 +103,23 @@ export class PlotsController {
         return kaplanMeierPlot(kmPlotInput(title, survivalSection(rows, opts)));
       }
       case 'bland-altman': {
-        const input = decode<AgreementInput>(query['q']);
+        const input = decode<AgreementInput>(query['q'], this.schemaHost.schema, 'AgreementInput');
         if (actor.role === 'screening_manager') throw new ApiError('FORBIDDEN', 'You are not allowed to do this, or it does not exist');
         const { pairs } = await this.agreement.pairs(actor, input);
         return blandAltmanPlot(blandAltmanPlotInput(`${input.biomarkerId}: agreement`, blandAltmanSection(pairs), null));
       }
       case 'cusum': {
-        const input = decode<SurveillanceInput>(query['q']);
+        const input = decode<SurveillanceInput>(query['q'], this.schemaHost.schema, 'SurveillanceInput');
         const report = surveillanceReport(await this.surveillance.data(actor, input), input);
         const siteId = query['siteId'] ?? null;
+        if (siteId !== null && typeof siteId !== 'string') throw new ApiError('BAD_USER_INPUT', 'siteId must be one site id', 'siteId');
         const series = report.cusum(siteId);
         return cusumPlot(cusumPlotInput(`${input.algorithmVersionId}: ${series.metric.replace(/_/g, ' ').toLowerCase()} CUSUM${siteId ? ` at ${siteId}` : ''}`, series));
       }
       case 'kpi-trend': {
-        const input = decode<ScreeningKpiInput>(query['q']);
+        const input = decode<ScreeningKpiInput>(query['q'], this.schemaHost.schema, 'ScreeningKpiInput');
         const kpi = (query['kpi'] ?? 'RECALL_RATE') as KpiName;
+        if (typeof kpi !== 'string') throw new ApiError('BAD_USER_INPUT', `kpi must be one of ${KPI_NAMES.join(', ')}`, 'kpi');
         if (!KPI_NAMES.includes(kpi)) throw new ApiError('BAD_USER_INPUT', `kpi must be one of ${KPI_NAMES.join(', ')}`, 'kpi');
         const data = await this.kpis.data(actor, input);
         return kpiTrendPlot(kpiTrendPlotInput(`${data.programme.name}: ${kpi.replace(/_/g, ' ').toLowerCase()}`, kpiGroups(data, input.bySite ?? false), kpi));
