@@ -5,6 +5,7 @@ import { ReadModels1764250000000 } from './1764250000000-read-models.js';
 import { PrivacyErasure1764270000000 } from './1764270000000-privacy-erasure.js';
 import { MeasurementAnalysisIndex1764290000000 } from './1764290000000-measurement-analysis-index.js';
 import { MeasurementSubjectColumns1764310000000 } from './1764310000000-measurement-subject-columns.js';
+import { LeastPrivilege1764470000000 } from './1764470000000-least-privilege.js';
 
 /** Every migration, in order. New migrations are added here and committed; `synchronize` stays off. */
-export const migrations = [EventStore1764230000000, ReadModelBase1764230100000, AuditPrivacy1764240000000, ReadModels1764250000000, PrivacyErasure1764270000000, MeasurementAnalysisIndex1764290000000, MeasurementSubjectColumns1764310000000];
+export const migrations = [EventStore1764230000000, ReadModelBase1764230100000, AuditPrivacy1764240000000, ReadModels1764250000000, PrivacyErasure1764270000000, MeasurementAnalysisIndex1764290000000, MeasurementSubjectColumns1764310000000, LeastPrivilege1764470000000];
