@@ -37,7 +37,7 @@ describe('audit trail for regulators', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-audit-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
     registry = await startRegistry(config);
     store = new PostgresEventStore({ connectionString: db.url });
     await store.appendToStream(`trial-${trialId}`, [{ id: randomUUID(), type: 'TrialRegistered', data: { trialId, title: 'Audit trial' }, metadata: meta('coord-1', 'coordinator') }], { expectedRevision: 'no_stream' });
