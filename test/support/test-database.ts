@@ -8,8 +8,12 @@ export interface TestDatabase {
   readonly url: string;
   /** As a login that is only a member of `registry_app` (no DDL, appends through the function only): what the app uses. */
   readonly appUrl: string;
-  /** Configuration for booting the registry on this database as the app role, migrations as the owner. */
-  readonly appEnv: { readonly DATABASE_URL: string; readonly MIGRATION_DATABASE_URL: string };
+  /**
+   * Configuration for booting the registry on this database as the app role, migrations as the owner, and without
+   * the background sealer (its events would land between the ones a test counts; seal tests seal on demand or set
+   * AUDIT_SEAL_INTERVAL_SECONDS after this).
+   */
+  readonly appEnv: { readonly DATABASE_URL: string; readonly MIGRATION_DATABASE_URL: string; readonly AUDIT_SEAL_INTERVAL_SECONDS: string };
   readonly name: string;
   /** Drops the database (terminating leftover connections). */
   drop(): Promise<void>;
@@ -92,7 +96,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: adminUrl(name),
     appUrl: appUrl(name),
-    appEnv: { DATABASE_URL: appUrl(name), MIGRATION_DATABASE_URL: adminUrl(name) },
+    appEnv: { DATABASE_URL: appUrl(name), MIGRATION_DATABASE_URL: adminUrl(name), AUDIT_SEAL_INTERVAL_SECONDS: '0' },
     name,
     drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import type { VerificationReport } from '../../../../graphql/generated/graphql.types.js';
+import { AuditSealService } from '../audit/audit-seal.service.js';
 
 export class VerifyAuditTrailQuery extends Query<VerificationReport> {
   constructor(readonly streamId: string | undefined) {
