@@ -1,6 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-const APPEND = 'event_store.append(text, bigint, uuid[], text[], jsonb, jsonb, text[])';
 const REBUILD_FUNCTIONS = ['read_model.rebuild_prepare_table(text)', 'read_model.rebuild_index_table(text)', 'read_model.rebuild_swap_table(text)'];
 
 /**
@@ -28,9 +27,16 @@ export class LeastPrivilege1764470000000 implements MigrationInterface {
 
     // Appends only through the function; it runs as the owner with a search_path an attacker cannot shadow.
     await q.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON event_store.events FROM registry_app, PUBLIC`);
-    await q.query(`ALTER FUNCTION ${APPEND} SECURITY DEFINER SET search_path = pg_catalog, pg_temp`);
-    await q.query(`REVOKE ALL ON FUNCTION ${APPEND} FROM PUBLIC`);
-    await q.query(`GRANT EXECUTE ON FUNCTION ${APPEND} TO registry_app`);
+    // Every overload, whatever its parameters (an earlier migration of another branch may have replaced it). A later
+    // CREATE OR REPLACE must say SECURITY DEFINER SET search_path again: least-privilege.int.spec.ts checks it.
+    await q.query(`DO $$ DECLARE r record; BEGIN
+      FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'event_store' AND p.proname = 'append' LOOP
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp', r.fn);
+        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', r.fn);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO registry_app', r.fn);
+      END LOOP;
+    END $$`);
 
     // No CREATE anywhere for the app role (an earlier migration let it create shadow tables itself).
     await q.query(`REVOKE CREATE ON SCHEMA read_model_rebuild FROM registry_app`);
@@ -141,7 +147,12 @@ export class LeastPrivilege1764470000000 implements MigrationInterface {
     await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA read_model_rebuild REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLES FROM registry_app`);
     await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA read_model_rebuild REVOKE USAGE, SELECT, UPDATE ON SEQUENCES FROM registry_app`);
     await q.query(`GRANT CREATE ON SCHEMA read_model_rebuild TO registry_app`);
-    await q.query(`ALTER FUNCTION ${APPEND} SECURITY INVOKER RESET search_path`);
+    await q.query(`DO $$ DECLARE r record; BEGIN
+      FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'event_store' AND p.proname = 'append' LOOP
+        EXECUTE format('ALTER FUNCTION %s SECURITY INVOKER RESET search_path', r.fn);
+      END LOOP;
+    END $$`);
     await q.query(`GRANT INSERT ON event_store.events TO registry_app`);
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ConfigError, type AppConfig } from './app-config.js';
 import { readOrCreatePrivateFile } from './private-file.js';
 
 /** Owns the registry database and every object in it; only the migration step logs in as it. */
@@ -138,4 +139,16 @@ export async function excessPrivileges(url: string): Promise<string[]> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The app must not be able to rewrite its own evidence (architecture.md §4): a login that could (superuser, owner of
+ * the events, CREATE rights) is refused in production and named in a warning elsewhere.
+ */
+export async function assertLeastPrivilege(config: AppConfig, url: string, log: (msg: string) => void): Promise<void> {
+  const excess = await excessPrivileges(url);
+  if (excess.length === 0) return;
+  const message = `the application's database login ${excess.join('; ')}: log in as a member of registry_app (README "Database roles")`;
+  if (config.NODE_ENV === 'production') throw new ConfigError('DATABASE_URL', message);
+  log(`warning: ${message}`);
 }

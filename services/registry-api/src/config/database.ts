@@ -3,7 +3,7 @@ import pg from 'pg';
 import { ensureDatabase, startEmbeddedDatabase } from '../../../../migrations/embedded-database.js';
 import { runMigrations } from '../../../../migrations/data-source.js';
 import { ConfigError, type AppConfig } from './app-config.js';
-import { ensureEmbeddedLogins, excessPrivileges } from './database-roles.js';
+import { assertLeastPrivilege, ensureEmbeddedLogins } from './database-roles.js';
 
 export interface PreparedDatabase {
   /** The application's login (a member of registry_app). */
@@ -48,18 +48,6 @@ async function migrate(url: string, variable: 'DATABASE_URL' | 'MIGRATION_DATABA
         'set MIGRATION_DATABASE_URL to the owner, or run `npm run migrate` with it first',
     );
   }
-}
-
-/**
- * The app must not be able to rewrite its own evidence (architecture.md §4): a login that could (superuser, owner of
- * the events, CREATE rights) is refused in production and named in a warning elsewhere.
- */
-export async function assertLeastPrivilege(config: AppConfig, url: string, log: (msg: string) => void): Promise<void> {
-  const excess = await excessPrivileges(url);
-  if (excess.length === 0) return;
-  const message = `the application's database login ${excess.join('; ')}: log in as a member of registry_app (README "Database roles")`;
-  if (config.NODE_ENV === 'production') throw new ConfigError('DATABASE_URL', message);
-  log(`warning: ${message}`);
 }
 
 /**
