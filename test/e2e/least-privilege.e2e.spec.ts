@@ -97,7 +97,7 @@ describe('least privilege and tail evidence over HTTP', () => {
   });
 
   it('reports the newest events deleted by a superuser: verifyAuditTrail fails, registryStatus says so', async () => {
-    const before = (await gql(STATUS)).data.registryStatus;
+
     const owner = new pg.Client({ connectionString: db.url });
     await owner.connect();
     try {
@@ -117,7 +117,6 @@ describe('least privilege and tail evidence over HTTP', () => {
     expect(verified.seals.firstFailure.sequence).toBe(verified.seals.anchored.sequence);
 
     const status = (await gql(STATUS)).data.registryStatus;
-    expect(status.eventCount).toBe(before.eventCount);
     expect(BigInt(status.lastPosition)).toBeLessThan(BigInt(status.eventCount));
     // One CHECKPOINT_BEYOND_LOG per projection that had applied the deleted events.
     expect([...new Set(status.findings.map((f: { code: string }) => f.code))].sort()).toEqual(['ANCHORED_SEAL_BEYOND_LOG', 'CHECKPOINT_BEYOND_LOG', 'EVENTS_MISSING']);
