@@ -203,6 +203,16 @@ export type AlgorithmVersionFilter = {
   status?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type AnchoredSeal = {
+  __typename?: 'AnchoredSeal';
+  /** Events up to and including this seal's range. */
+  eventsCovered: Scalars['Int']['output'];
+  /** Where it is kept (e.g. the anchor file's path). */
+  location: Scalars['String']['output'];
+  sequence: Scalars['Int']['output'];
+  upToPosition: Scalars['GlobalPosition']['output'];
+};
+
 export type ArmSiteCount = {
   __typename?: 'ArmSiteCount';
   armCode?: Maybe<Scalars['String']['output']>;
@@ -1095,7 +1105,11 @@ export type Mutation = {
   reviseBiomarker: CommandReceipt;
   /** Revokes the actor's active grant of `role`. Admins only. */
   revokeRole: CommandReceipt;
-  /** Seals the log now up to its newest safely readable event (the registry also seals periodically). Null when nothing new. */
+  /**
+   * Seals the log now up to its newest safely readable event, and keeps the seal outside the database too (the
+   * registry also seals every AUDIT_SEAL_INTERVAL_SECONDS). Waits for a seal another instance is making. Null when
+   * nothing new.
+   */
   sealAuditTrail?: Maybe<AuditSeal>;
   /** A suspended version records no measurements or readings until reinstated. */
   suspendAlgorithmVersion: CommandReceipt;
@@ -1527,9 +1541,16 @@ export type Query = {
   trials: TrialConnection;
   /** Does a biomarker predict an outcome? The analysis dataset (one row per subject) and its statistics. */
   validationStudy: ValidationStudy;
-  /** Recomputes every seal from the stored events: detects a stream rewritten together with its hash chain. */
+  /**
+   * Recomputes every seal from the stored events (detects a stream rewritten together with its hash chain) and
+   * compares the log with the newest seal kept outside the database (detects a cut-off or rewritten tail).
+   */
   verifyAuditSeals: SealVerificationReport;
-  /** Walks the event store's hash chains (one stream, or all) and reports the first event whose content no longer matches. */
+  /**
+   * Walks the event store's hash chains (one stream, or all) and reports the first event whose content no longer
+   * matches. Over the whole log it also recomputes the seals and compares the log with the newest seal kept outside
+   * the database, so a cut-off or rewritten tail is reported too (see `seals`).
+   */
   verifyAuditTrail: VerificationReport;
 };
 
@@ -1993,6 +2014,12 @@ export type RegistryStatus = {
   __typename?: 'RegistryStatus';
   /** Number of events in the store. */
   eventCount: Scalars['Int']['output'];
+  /**
+   * Inconsistencies between these figures that only a change to the log behind the registry's back can cause (e.g.
+   * more events counted than positions handed out: events were deleted). Empty when all is well; run
+   * `verifyAuditTrail` for the full check.
+   */
+  findings: Array<StatusFinding>;
   /** Global position of the newest event, null when the store is empty. */
   lastPosition?: Maybe<Scalars['GlobalPosition']['output']>;
   projections: Array<ProjectionStatus>;
@@ -2280,6 +2307,11 @@ export type SdtmTrRow = {
 export type SealFailure = {
   __typename?: 'SealFailure';
   expected: Scalars['String']['output'];
+  /**
+   * merkle_root_mismatch, event_count_mismatch, chain_mismatch, missing_seal, position_missing (the log disagrees
+   * with its own seals); anchored_seal_missing (the newest anchored seal is not in the log: its tail was cut off);
+   * anchored_seal_mismatch (the log's seal differs from the anchored one: rewritten).
+   */
   reason: Scalars['String']['output'];
   sequence: Scalars['Int']['output'];
   stored: Scalars['String']['output'];
@@ -2287,6 +2319,8 @@ export type SealFailure = {
 
 export type SealVerificationReport = {
   __typename?: 'SealVerificationReport';
+  /** The newest seal kept outside the database that the log was compared with; null before the first seal. */
+  anchored?: Maybe<AnchoredSeal>;
   eventsCovered: Scalars['Int']['output'];
   firstFailure?: Maybe<SealFailure>;
   ok: Scalars['Boolean']['output'];
@@ -2298,6 +2332,18 @@ export type Sex =
   | 'MALE'
   | 'OTHER'
   | 'UNKNOWN';
+
+export type StatusFinding = {
+  __typename?: 'StatusFinding';
+  /**
+   * EVENTS_MISSING: more events were counted than the newest position allows. CHECKPOINT_BEYOND_LOG: a projection
+   * applied events beyond the newest one in the log. ANCHORED_SEAL_BEYOND_LOG: the newest seal kept outside the
+   * database covers positions the log no longer has.
+   */
+  code: Scalars['String']['output'];
+  /** What was seen, in figures. */
+  message: Scalars['String']['output'];
+};
 
 /** Kaplan–Meier strata of the biomarker: a threshold (below / at or above) or quantile groups; default: median split. */
 export type StrataInput = {
@@ -2698,8 +2744,12 @@ export type VerificationFailure = {
 export type VerificationReport = {
   __typename?: 'VerificationReport';
   eventsChecked: Scalars['Int']['output'];
+  /** The first event whose hash chain fails; null when every chain holds (the seals may still fail). */
   firstFailure?: Maybe<VerificationFailure>;
+  /** False when a hash chain or (over the whole log) a seal or the anchored seal disagrees with the log. */
   ok: Scalars['Boolean']['output'];
+  /** Seals recomputed from the log and compared with the newest anchored seal; null when one stream was verified. */
+  seals?: Maybe<SealVerificationReport>;
   streamsChecked: Scalars['Int']['output'];
 };
 

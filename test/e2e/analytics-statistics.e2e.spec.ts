@@ -41,7 +41,7 @@ const READINGS = 8000;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  registry = await startRegistry(loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent' }));
+  registry = await startRegistry(loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent' }));
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
   // Each projection truncates its tables when it first starts (no checkpoint yet): write the fixture after that.

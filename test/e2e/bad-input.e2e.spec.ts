@@ -279,7 +279,7 @@ describe('bad input: every mutation refuses malformed and hostile values with a 
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-bad-input-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000' });
+    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000' });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
     const all = { trials: ['*'], programmes: ['*'], sites: ['*'] };

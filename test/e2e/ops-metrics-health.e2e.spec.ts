@@ -40,7 +40,7 @@ describe('operations endpoints of the API (embedded projector)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR_LOCK_POLL_MS: '100' });
+    const config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR_LOCK_POLL_MS: '100' });
     registry = await startRegistry(config);
     base = registry.url.replace(/\/graphql$/, '');
     token = await issueLocalToken(config, { sub: 'ops-e2e', role: 'admin' });

@@ -92,14 +92,14 @@ describe('projector failover: two processes, one active per projection (PostgreS
 
   it('keeps the read model advancing after SIGKILL of the leader, applying every event exactly once', async () => {
     const [portA, portB] = [await freePort(), await freePort()];
-    const a = new ProjectorProcess('A', portA, db.url);
+    const a = new ProjectorProcess('A', portA, db.appUrl);
     procs.push(a);
     try {
       await until('A to lead', async () => ((await a.isLeader()) ? true : undefined));
     } catch (err) {
       throw new Error(`${String(err)}\n${a.output.join('')}`);
     }
-    const b = new ProjectorProcess('B', portB, db.url);
+    const b = new ProjectorProcess('B', portB, db.appUrl);
     procs.push(b);
     await until('B to report standby', async () => ((await b.isLeader()) === false ? true : undefined)).catch(async (err: unknown) => {
       const scrape = await fetch(`http://127.0.0.1:${b.port}/metrics`).then((r) => r.text(), (e: unknown) => String(e));

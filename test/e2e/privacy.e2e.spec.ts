@@ -104,7 +104,7 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-privacy-'));
     config = loadConfig({
-      DATABASE_URL: db.url,
+      ...db.appEnv,
       PORT: '0',
       LOG_LEVEL: 'silent',
       DATA_DIR: dataDir,

@@ -42,7 +42,7 @@ describe('read-model queries over HTTP', () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-read-'));
     // The projector runs in this process (below) so that the API's statements can be counted alone.
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', READ_YOUR_WRITES_TIMEOUT_MS: '1500' });
+    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', READ_YOUR_WRITES_TIMEOUT_MS: '1500' });
     registry = await startRegistry(config);
     store = new PostgresEventStore({ connectionString: db.url });
     ds = await new DataSource(dataSourceOptions(db.url)).initialize();

@@ -25,7 +25,7 @@ describe('registry over HTTP', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    registry = await startRegistry(loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent' }));
+    registry = await startRegistry(loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent' }));
     store = new PostgresEventStore({ connectionString: db.url });
   });
   afterAll(async () => {

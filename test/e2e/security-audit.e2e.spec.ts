@@ -38,7 +38,7 @@ describe('audit trail for regulators', () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-audit-'));
     // The projector runs: the trial filter takes the trial's streams from the audit-membership read model.
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, AUDIT_SEAL_INTERVAL_SECONDS: '0' });
     registry = await startRegistry(config);
     store = new PostgresEventStore({ connectionString: db.url });
     await store.appendToStream(`trial-${trialId}`, [{ id: randomUUID(), type: 'TrialRegistered', data: { trialId, title: 'Audit trial' }, metadata: meta('coord-1', 'coordinator') }], { expectedRevision: 'no_stream' });
@@ -157,8 +157,8 @@ describe('audit trail for regulators', () => {
     expect((await gql(await admin(), `mutation { sealAuditTrail { sequence } }`)).data.sealAuditTrail).toBeNull();
     const regulatorSeal = await gql(await regulator(), `mutation { sealAuditTrail { sequence } }`);
     expect(regulatorSeal.errors?.[0].extensions.code).toBe('FORBIDDEN');
-    const verify = `{ verifyAuditTrail { ok } verifyAuditSeals { ok sealsChecked eventsCovered firstFailure { sequence reason } } }`;
-    expect((await gql(await regulator(), verify)).data).toEqual({ verifyAuditTrail: { ok: true }, verifyAuditSeals: { ok: true, sealsChecked: 1, eventsCovered: 4, firstFailure: null } });
+    const verify = `{ verifyAuditTrail { ok firstFailure { streamId } } verifyAuditSeals { ok sealsChecked eventsCovered firstFailure { sequence reason } } }`;
+    expect((await gql(await regulator(), verify)).data).toEqual({ verifyAuditTrail: { ok: true, firstFailure: null }, verifyAuditSeals: { ok: true, sealsChecked: 1, eventsCovered: 4, firstFailure: null } });
 
     // The database owner disables the triggers, changes a measurement and recomputes the stream's chain.
     const owner = new pg.Client({ connectionString: db.url });
@@ -179,7 +179,7 @@ describe('audit trail for regulators', () => {
       await owner.end();
     }
     const after = (await gql(await regulator(), verify)).data;
-    expect(after.verifyAuditTrail.ok).toBe(true); // the chain alone no longer notices
+    expect(after.verifyAuditTrail).toEqual({ ok: false, firstFailure: null }); // the chains alone no longer notice, the seals do
     expect(after.verifyAuditSeals).toMatchObject({ ok: false, firstFailure: { sequence: 1, reason: 'merkle_root_mismatch' } });
   });
 });

@@ -45,7 +45,7 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-grants-'));
-    const base = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0' } as const;
+    const base = { ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0' } as const;
     config = loadConfig({ ...base });
     tokenMode = await startRegistry(config);
     registryMode = await startRegistry(loadConfig({ ...base, AUTH_GRANTS: 'registry', AUTH_GRANTS_CACHE_SECONDS: '1', AUTH_BOOTSTRAP_ADMINS: 'root-admin, other-root' }));

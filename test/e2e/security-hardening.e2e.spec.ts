@@ -36,7 +36,7 @@ describe('hardened GraphQL endpoint', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-hardening-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0', GRAPHQL_INTROSPECTION: 'false', RATE_LIMIT_PER_MINUTE: '60' });
+    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0', GRAPHQL_INTROSPECTION: 'false', RATE_LIMIT_PER_MINUTE: '60' });
     registry = await startRegistry(config);
     token = await issueLocalToken(config, { sub: 'hardening-admin', role: 'admin' });
   });

@@ -310,7 +310,7 @@ describe('security matrix: every operation × every role × in/out of scope', ()
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-matrix-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'embedded', RATE_LIMIT_PER_MINUTE: '1000000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'embedded', RATE_LIMIT_PER_MINUTE: '1000000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
     registry = await startRegistry(config);
     schema = registry.app.get(GraphQLSchemaHost).schema;
     rows = POLICY.filter((r) => schema.getQueryType()!.getFields()[r.op] ?? schema.getMutationType()!.getFields()[r.op]);

@@ -69,7 +69,7 @@ describe('the whole story over HTTP, then the raw events', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-story-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '100000' });
+    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '100000' });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
     const grant = async (key: string, sub: string, role: Parameters<typeof issueLocalToken>[1]['role'], scopes: Record<string, string[]> = {}) => {

@@ -59,6 +59,16 @@ describe('compose stack (infra/compose.yaml)', () => {
     }
   });
 
+  it('runs API and projector as the app login; only migrate has the owner (least privilege, README "Database roles")', () => {
+    for (const s of ['api', 'projector']) {
+      expect(new URL(services[s]!.environment!['DATABASE_URL']!).username).toBe('registry_api');
+      expect(services[s]!.environment!['MIGRATION_DATABASE_URL']).toBeUndefined();
+    }
+    expect(new URL(services['migrate']!.environment!['MIGRATION_DATABASE_URL']!).username).toBe('registry_owner');
+    expect((services['postgres'] as { volumes: string[] }).volumes).toContain('./postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-registry-roles.sh:ro');
+    expect(services['postgres']!.environment!['POSTGRES_USER']).not.toMatch(/^registry/);
+  });
+
   it('orders start-up: database healthy → migrate done → API and projector; cluster healthy → ACLs set', () => {
     expect(services['migrate']!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     for (const s of ['api', 'projector']) {

@@ -158,9 +158,19 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     expect(clients).toEqual(['eventstoredb-setup', 'registry-api', 'registry-projector']);
   });
 
+  it('gives the owner login (MIGRATION_DATABASE_URL) to the migrate Job alone; the app logs in as registry_api', () => {
+    const mounting = workloads()
+      .filter((w) => JSON.stringify(w.spec.template.spec.containers).includes('registry-migration-secrets'))
+      .map((w) => w.metadata.name);
+    expect(mounting).toEqual(['registry-migrate']);
+    const app = named('Secret', 'registry-secrets').stringData as Record<string, string>;
+    expect(new URL(app['DATABASE_URL']!).username).toBe('registry_api');
+    expect(app['MIGRATION_DATABASE_URL']).toBeUndefined();
+    expect(new URL((named('Secret', 'registry-migration-secrets').stringData as Record<string, string>)['MIGRATION_DATABASE_URL']!).username).toBe('registry_owner');
+  });
+
   it('keeps real secrets out: the Secret is a template of placeholders', () => {
-    const [secret] = of('Secret');
-    expect(Object.values(secret!['stringData'] as Record<string, string>).every((v) => v.includes('CHANGE_ME'))).toBe(true);
+    for (const secret of of('Secret')) expect(Object.values(secret['stringData'] as Record<string, string>).every((v) => v.includes('CHANGE_ME'))).toBe(true);
     for (const { file, obj } of objects.filter((o) => o.obj.kind !== 'Secret')) expect([file, JSON.stringify(obj).includes('CHANGE_ME')]).toEqual([file, false]);
   });
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, eventStoreOptions, loadConfig } from '../../registry-api/src/config/app-config.js';
+import { assertLeastPrivilege } from '../../registry-api/src/config/database-roles.js';
 import { ProjectorAppModule } from './projector-app.module.js';
 
 async function main(): Promise<void> {
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL) {
     throw new ConfigError('DATABASE_URL', 'the standalone projector needs a database; `npm start` runs API and projector together on the embedded one');
   }
+  // Like the API: never as a login that could rewrite the log it projects (refused in production).
+  await assertLeastPrivilege(config, config.DATABASE_URL, (msg) => console.warn(msg));
   const app = await NestFactory.create(
     ProjectorAppModule.forRoot({
       databaseUrl: config.DATABASE_URL,

@@ -49,12 +49,12 @@ describe('PostgresEventStore in the database itself', () => {
       expect(stored!.data).toEqual({ v: 1 });
     });
 
-    it('grants the application role only SELECT and INSERT on the events table', async () => {
+    it('grants the application role only SELECT on the events table (appends go through event_store.append)', async () => {
       const { rows } = await owner.query<{ privilege_type: string }>(
         `SELECT privilege_type FROM information_schema.role_table_grants
           WHERE grantee = 'registry_app' AND table_schema = 'event_store' AND table_name = 'events' ORDER BY 1`,
       );
-      expect(rows.map((r) => r.privilege_type)).toEqual(['INSERT', 'SELECT']);
+      expect(rows.map((r) => r.privilege_type)).toEqual(['SELECT']);
     });
   });
 

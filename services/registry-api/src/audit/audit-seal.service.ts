@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { comparePositions, EVENT_STORE, formatPosition, parsePosition, START, WrongExpectedVersionError, type EventStore, type Position, type RecordedEvent } from '#event-store';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { leafHash, MerkleAccumulator, sealChain } from './merkle.js';
+import { SEAL_ANCHOR, type AnchoredSeal, type SealAnchor } from './seal-anchor.js';
 
 export const SEAL_CATEGORY = 'auditseal';
 export const SEAL_EVENT = 'AuditTrailSealed';
 const GENESIS_CHAIN = '0'.repeat(64);
 const BATCH = 5_000;
+/** One sealer at a time across every API instance on the database (pg advisory lock key). */
+const SEALER_LOCK = "hashtextextended('registry:audit-sealer', 0)";
 
 export interface SealData {
   readonly sequence: number;
@@ -23,7 +27,15 @@ export interface SealData {
 
 export interface SealFailure {
   readonly sequence: number;
-  readonly reason: 'merkle_root_mismatch' | 'event_count_mismatch' | 'chain_mismatch' | 'missing_seal' | 'position_missing';
+  readonly reason:
+    | 'merkle_root_mismatch'
+    | 'event_count_mismatch'
+    | 'chain_mismatch'
+    | 'missing_seal'
+    | 'position_missing'
+    // The newest seal kept outside the database is not in the log (the tail was cut off) or differs from it (rewritten).
+    | 'anchored_seal_missing'
+    | 'anchored_seal_mismatch';
   readonly expected: string;
   readonly stored: string;
 }
@@ -32,32 +44,41 @@ export interface SealReport {
   readonly ok: boolean;
   readonly sealsChecked: number;
   readonly eventsCovered: number;
+  /** The newest seal kept outside the database that the log was compared with. */
+  readonly anchored?: { readonly sequence: number; readonly upToPosition: string; readonly eventsCovered: number; readonly location: string };
   readonly firstFailure?: SealFailure;
 }
 
 /**
  * Periodic seals of the whole log: an RFC 6962 Merkle root over the events since the previous seal, chained to
  * it, appended as an event to `auditseal-<n>`. Hash chains only prove each stream is self-consistent; a DB owner
- * can rewrite a stream *and* its chain. The seals (also logged as they are made, so they can be anchored outside
- * the database) then no longer match. Seals follow the store's gap-safe read order, so an event committing late
- * can never land inside an already sealed range.
+ * can rewrite a stream *and* its chain. The seals then no longer match. A superuser can also cut the tail off (the
+ * newest events and the seals over them): the log agrees with itself again, so each seal is also kept outside the
+ * database (SealAnchor) and `verify` compares the log with the newest anchored seal. Only events after the newest
+ * seal can go unnoticed, which is why the registry seals every few seconds. Seals follow the store's gap-safe read
+ * order, so an event committing late can never land inside an already sealed range.
  */
 @Injectable()
 export class AuditSealService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('AuditSeal');
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  /** The newest seal in the log and the events up to it, as this instance last saw them (reloaded when stale). */
+  private head?: { readonly seal: SealData | undefined; readonly eventsCovered: number };
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
+    @Optional() @Inject(SEAL_ANCHOR) private readonly anchor?: SealAnchor,
+    @Optional() private readonly dataSource?: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
     const seconds = this.config?.AUDIT_SEAL_INTERVAL_SECONDS ?? 0;
     if (seconds > 0) {
       this.timer = setInterval(() => {
-        this.running ??= this.seal()
+        this.running ??= this.seal(new Date(), { wait: false })
+          .then(() => this.anchorNewest())
           .catch((err: unknown) => this.log.error(`sealing failed: ${(err as Error).message}`))
           .finally(() => (this.running = undefined));
       }, seconds * 1000);
@@ -81,9 +102,67 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  /** Seals everything readable since the last seal; null when there is nothing new (or another instance sealed first). */
-  async seal(now: Date = new Date()): Promise<SealData | null> {
-    const previous = (await this.seals()).at(-1);
+  /**
+   * Seals everything readable since the last seal, and anchors the seal outside the database; null when there is
+   * nothing new (or another instance sealed first). One sealer at a time across instances: the timer skips a
+   * period while another instance holds the lock, an on-demand seal (`wait`) waits for it.
+   */
+  async seal(now: Date = new Date(), options: { wait?: boolean } = {}): Promise<SealData | null> {
+    if (!this.dataSource) return this.sealLocked(now);
+    const wait = options.wait ?? true;
+    return this.dataSource.transaction(async (m) => {
+      if (wait) {
+        await m.query(`SET LOCAL lock_timeout = '30s'`);
+        await m.query(`SELECT pg_advisory_xact_lock(${SEALER_LOCK})`);
+      } else {
+        const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK}) AS locked`)) as [{ locked: boolean }];
+        if (!locked) return null;
+      }
+      return this.sealLocked(now);
+    });
+  }
+
+  /**
+   * The newest seal of the log and the events up to it. After the first full read, only seal events after the known
+   * newest one are read (another instance may have sealed since), so a tick every few seconds stays cheap.
+   */
+  private async newest(): Promise<{ seal: SealData | undefined; eventsCovered: number }> {
+    if (!this.head) {
+      const all = await this.seals();
+      this.head = { seal: all.at(-1), eventsCovered: all.reduce((n, s) => n + s.eventCount, 0) };
+      return this.head;
+    }
+    let { seal, eventsCovered } = this.head;
+    if (!seal) {
+      this.head = undefined;
+      return this.newest();
+    }
+    for (let after = parsePosition(seal.upTo); ; ) {
+      const batch = await this.store.readAll({ after, maxCount: BATCH, filter: { streamCategories: [SEAL_CATEGORY], eventTypes: [SEAL_EVENT] } });
+      for (const e of batch) {
+        const next = e.data as unknown as SealData;
+        if (next.sequence === seal.sequence + 1) {
+          seal = next;
+          eventsCovered += next.eventCount;
+        }
+      }
+      if (batch.length < BATCH) break;
+      after = batch.at(-1)!.position;
+    }
+    this.head = { seal, eventsCovered };
+    return this.head;
+  }
+
+  /** Records the log's newest seal in the anchor when the anchor lacks it (e.g. another instance made it). */
+  private async anchorNewest(): Promise<void> {
+    if (!this.anchor) return;
+    const { seal, eventsCovered } = await this.newest();
+    if (seal && ((await this.anchor.latest())?.sequence ?? 0) < seal.sequence) await this.anchor.record(anchored(seal, eventsCovered));
+  }
+
+  private async sealLocked(now: Date): Promise<SealData | null> {
+    const head = await this.newest();
+    const previous = head.seal;
     let after = previous ? parsePosition(previous.upTo) : START;
     const acc = new MerkleAccumulator();
     let last: RecordedEvent | undefined;
@@ -128,16 +207,44 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
         { expectedRevision: 'no_stream' },
       );
     } catch (err) {
+      this.head = undefined;
       if (err instanceof WrongExpectedVersionError) return null;
       throw err;
     }
+    this.head = { seal, eventsCovered: head.eventsCovered + seal.eventCount };
+    await this.anchor?.record(anchored(seal, this.head.eventsCovered));
     this.log.log(`audit seal ${sequence}: ${seal.eventCount} events up to ${seal.upToPosition}, merkle root ${merkleRoot}, chain ${seal.chain}`);
     return seal;
   }
 
-  /** Recomputes every seal from the stored events, in one pass over the log. */
+  /** Recomputes every seal from the stored events in one pass over the log, then compares with the anchored seal. */
   async verify(): Promise<SealReport> {
-    const seals = await this.seals();
+    const [seals, latest] = await Promise.all([this.seals(), this.anchor?.latest()]);
+    const report = await this.recompute(seals);
+    if (!report.ok || !latest || !this.anchor) return report;
+    const anchoredView = { sequence: latest.sequence, upToPosition: latest.upToPosition, eventsCovered: latest.eventsCovered, location: this.anchor.location };
+    const inLog = seals.find((s) => s.sequence === latest.sequence);
+    if (!inLog) {
+      const newest = seals.at(-1);
+      return {
+        ...report,
+        ok: false,
+        anchored: anchoredView,
+        firstFailure: {
+          sequence: latest.sequence,
+          reason: 'anchored_seal_missing',
+          expected: `seal ${latest.sequence} over ${latest.eventsCovered} events up to position ${latest.upToPosition}`,
+          stored: newest ? `seal ${newest.sequence} over ${report.eventsCovered} events up to position ${newest.upToPosition}` : 'no seal',
+        },
+      };
+    }
+    if (inLog.chain !== latest.chain || inLog.merkleRoot !== latest.merkleRoot || inLog.upTo !== latest.upTo || inLog.eventCount !== latest.eventCount) {
+      return { ...report, ok: false, anchored: anchoredView, firstFailure: { sequence: latest.sequence, reason: 'anchored_seal_mismatch', expected: latest.chain, stored: inLog.chain } };
+    }
+    return { ...report, anchored: anchoredView };
+  }
+
+  private async recompute(seals: readonly SealData[]): Promise<SealReport> {
     let eventsCovered = 0;
     let chain = GENESIS_CHAIN;
     let index = 0;
@@ -179,4 +286,9 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
     }
     return { ok: true, sealsChecked: index, eventsCovered };
   }
+}
+
+function anchored(seal: SealData, eventsCovered: number): AnchoredSeal {
+  const { sequence, upTo, upToPosition, eventCount, merkleRoot, chain, sealedAt } = seal;
+  return { sequence, upTo, upToPosition, eventCount, eventsCovered, merkleRoot, chain, sealedAt };
 }

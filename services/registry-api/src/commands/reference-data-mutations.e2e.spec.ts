@@ -21,7 +21,7 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-refdata-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off' });
+    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off' });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
     const claims: Record<string, TokenClaims> = {

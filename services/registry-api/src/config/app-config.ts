@@ -12,7 +12,14 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
+  // The application's login: a member of registry_app (no DDL, no raw INSERT into the events; README "Database roles").
   DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
+    .optional(),
+  // The owner, used only to apply migrations (`npm run migrate`, or at boot when set). Unset: migrations run as
+  // DATABASE_URL, which for the app role means only "check that none is pending".
+  MIGRATION_DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
     .optional(),
@@ -51,7 +58,10 @@ const schema = z.object({
     .regex(/^\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/, 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)')
     .optional(),
   // Seals of the audit trail (services/registry-api/src/audit): a Merkle root over new events every N seconds; 0 = off.
-  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(3_600),
+  // Short, because events after the newest seal can be removed by a database superuser without trace.
+  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(5),
+  // Where the latest seals are also kept, outside the database (an append-only file); default DATA_DIR/audit-anchor.
+  AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   // Slow clients (slowloris): a request's headers must arrive within HTTP_HEADERS_TIMEOUT_MS and the whole request
   // within HTTP_REQUEST_TIMEOUT_MS, or Node closes the connection (408). Node's defaults were 60 s and 300 s.
@@ -90,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (c.HTTP_REQUEST_TIMEOUT_MS < c.HTTP_HEADERS_TIMEOUT_MS) {
     throw new ConfigError('HTTP_REQUEST_TIMEOUT_MS', `must be at least HTTP_HEADERS_TIMEOUT_MS (${c.HTTP_HEADERS_TIMEOUT_MS})`);
+  }
+  if (c.MIGRATION_DATABASE_URL && !c.DATABASE_URL) {
+    throw new ConfigError('MIGRATION_DATABASE_URL', 'needs DATABASE_URL (the application login) beside it; the embedded default sets up both roles itself');
   }
   const projectorPort = c.PROJECTOR_PORT ?? (env['PORT'] ? c.PORT : 4001);
   return { ...c, graphqlIntrospection: c.GRAPHQL_INTROSPECTION ?? c.NODE_ENV !== 'production', authMode, projectorPort };

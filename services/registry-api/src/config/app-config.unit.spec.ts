@@ -8,6 +8,13 @@ describe('loadConfig', () => {
     expect(c.DATABASE_URL).toBeUndefined();
   });
 
+  it('seals every few seconds by default, and keeps the owner login apart from the app login', () => {
+    expect(loadConfig({})).toMatchObject({ AUDIT_SEAL_INTERVAL_SECONDS: 5 });
+    expect(loadConfig({}).AUDIT_ANCHOR_DIR).toBeUndefined();
+    const c = loadConfig({ DATABASE_URL: 'postgres://registry_api:a@db/registry', MIGRATION_DATABASE_URL: 'postgres://registry_owner:o@db/registry' });
+    expect([c.DATABASE_URL, c.MIGRATION_DATABASE_URL]).toEqual(['postgres://registry_api:a@db/registry', 'postgres://registry_owner:o@db/registry']);
+  });
+
   it('gives the standalone projector its own port: PROJECTOR_PORT, else an explicit PORT (infra/), else 4001', () => {
     expect(loadConfig({}).projectorPort).toBe(4001);
     expect(loadConfig({ PORT: '4100' }).projectorPort).toBe(4100);
@@ -31,6 +38,8 @@ describe('loadConfig', () => {
     ['EVENT_STORE', { EVENT_STORE: 'kafka' }],
     ['EVENTSTORE_CONNECTION_STRING', { EVENT_STORE: 'eventstoredb' }],
     ['GRAPHQL_INTROSPECTION', { GRAPHQL_INTROSPECTION: 'maybe' }],
+    ['MIGRATION_DATABASE_URL', { DATABASE_URL: 'postgres://app@db/registry', MIGRATION_DATABASE_URL: 'mysql://x' }],
+    ['MIGRATION_DATABASE_URL', { MIGRATION_DATABASE_URL: 'postgres://owner@db/registry' }],
   ])('names %s when its value is bad', (variable, env) => {
     const err = (() => {
       try {

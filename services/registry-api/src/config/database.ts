@@ -3,21 +3,23 @@ import pg from 'pg';
 import { ensureDatabase, startEmbeddedDatabase } from '../../../../migrations/embedded-database.js';
 import { runMigrations } from '../../../../migrations/data-source.js';
 import { ConfigError, type AppConfig } from './app-config.js';
+import { assertLeastPrivilege, ensureEmbeddedLogins } from './database-roles.js';
 
 export interface PreparedDatabase {
+  /** The application's login (a member of registry_app). */
   readonly url: string;
   readonly embedded: boolean;
   /** Stops the embedded server (no-op for an external one). */
   stop(): Promise<void>;
 }
 
-async function assertReachable(url: string): Promise<void> {
+async function assertReachable(url: string, variable = 'DATABASE_URL'): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
-    throw new ConfigError('DATABASE_URL', `cannot connect to ${redact(url)}: ${(err as Error).message}`);
+    throw new ConfigError(variable, `cannot connect to ${redact(url)}: ${(err as Error).message}`);
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -33,15 +35,32 @@ export function redact(url: string): string {
   }
 }
 
+/** Applies pending migrations as `variable`'s login; a login without DDL rights (the app role) only finds none pending. */
+async function migrate(url: string, variable: 'DATABASE_URL' | 'MIGRATION_DATABASE_URL', log: (msg: string) => void): Promise<void> {
+  try {
+    const applied = await runMigrations(url);
+    if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42501') throw err;
+    throw new ConfigError(
+      'MIGRATION_DATABASE_URL',
+      `migrations are pending and ${variable}'s role may not apply them (${(err as Error).message}): ` +
+        'set MIGRATION_DATABASE_URL to the owner, or run `npm run migrate` with it first',
+    );
+  }
+}
+
 /**
- * DATABASE_URL set → use that server; unset → start the embedded PostgreSQL with its data under DATA_DIR
- * (kept across restarts). Either way, apply pending migrations before anything else touches the schema.
+ * DATABASE_URL set → use that server (migrations as MIGRATION_DATABASE_URL when set); unset → start the embedded
+ * PostgreSQL with its data under DATA_DIR (kept across restarts), with its owner and app logins. Either way, apply
+ * pending migrations as the owner before anything else touches the schema; the app runs as the app login.
  */
 export async function prepareDatabase(config: AppConfig, log: (msg: string) => void): Promise<PreparedDatabase> {
   if (config.DATABASE_URL) {
     await assertReachable(config.DATABASE_URL);
-    const applied = await runMigrations(config.DATABASE_URL);
-    if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+    if (config.MIGRATION_DATABASE_URL) await assertReachable(config.MIGRATION_DATABASE_URL, 'MIGRATION_DATABASE_URL');
+    await migrate(config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL, config.MIGRATION_DATABASE_URL ? 'MIGRATION_DATABASE_URL' : 'DATABASE_URL', log);
+    await assertLeastPrivilege(config, config.DATABASE_URL, log);
     return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
   }
   const dataDir = resolve(join(config.DATA_DIR, 'postgres'));
@@ -53,10 +72,11 @@ export async function prepareDatabase(config: AppConfig, log: (msg: string) => v
   }
   log(`embedded PostgreSQL running on port ${server.port}, data in ${dataDir}`);
   try {
-    const url = await ensureDatabase(server.url, 'registry');
-    const applied = await runMigrations(url);
+    // The superuser sets up the owner and the app login (migrations/… never need it again); see database-roles.ts.
+    const logins = await ensureEmbeddedLogins(await ensureDatabase(server.url, 'registry'), config.DATA_DIR);
+    const applied = await runMigrations(logins.ownerUrl);
     if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
-    return { url, embedded: true, stop: () => server.stop() };
+    return { url: logins.appUrl, embedded: true, stop: () => server.stop() };
   } catch (err) {
     await server.stop();
     throw err;

@@ -1,6 +1,8 @@
+import { Inject, Optional } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import type { ProjectionStatus, RegistryStatus } from '../../../../graphql/generated/graphql.types.js';
+import type { ProjectionStatus, RegistryStatus, StatusFinding } from '../../../../graphql/generated/graphql.types.js';
+import { SEAL_ANCHOR, type SealAnchor } from '../audit/seal-anchor.js';
 
 export class GetRegistryStatusQuery extends Query<RegistryStatus> {}
 
@@ -21,7 +23,10 @@ interface CheckpointRow {
 
 @QueryHandler(GetRegistryStatusQuery)
 export class GetRegistryStatusHandler implements IQueryHandler<GetRegistryStatusQuery, RegistryStatus> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(SEAL_ANCHOR) private readonly anchor?: SealAnchor,
+  ) {}
 
   async execute(): Promise<RegistryStatus> {
     // One statement, so the checkpoints, the event-type counts and the head are read in one snapshot. Nothing
@@ -60,6 +65,29 @@ export class GetRegistryStatusHandler implements IQueryHandler<GetRegistryStatus
       failedAt: r.failed_position,
       error: r.error,
     }));
-    return { eventCount, lastPosition: last, projections };
+    return { eventCount, lastPosition: last, projections, findings: await this.findings(eventCount, last, projections) };
+  }
+
+  /**
+   * Figures that cannot disagree while the log is only ever appended to. Positions come from an identity column and
+   * are never reused (a rolled-back append leaves a gap, never a duplicate), so the log holds at most `lastPosition`
+   * events, and nothing a projection or a seal has seen can lie beyond it.
+   */
+  private async findings(eventCount: number, last: string | null, projections: readonly ProjectionStatus[]): Promise<StatusFinding[]> {
+    const head = last === null ? 0n : BigInt(last);
+    const out: StatusFinding[] = [];
+    if (BigInt(eventCount) > head) {
+      out.push({ code: 'EVENTS_MISSING', message: `${eventCount} events were counted but the newest position is ${last ?? 'none'}: events were removed from the log` });
+    }
+    for (const p of projections) {
+      if (p.checkpoint !== null && p.checkpoint !== undefined && BigInt(p.checkpoint) > head) {
+        out.push({ code: 'CHECKPOINT_BEYOND_LOG', message: `projection ${p.name} applied events up to position ${p.checkpoint}, beyond the newest position ${last ?? 'none'}` });
+      }
+    }
+    const anchored = await this.anchor?.latest().catch(() => undefined);
+    if (anchored && BigInt(anchored.upToPosition) > head) {
+      out.push({ code: 'ANCHORED_SEAL_BEYOND_LOG', message: `seal ${anchored.sequence} kept outside the database covers events up to position ${anchored.upToPosition}, beyond the newest position ${last ?? 'none'}` });
+    }
+    return out;
   }
 }

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { GetRegistryStatusHandler } from './get-registry-status.query.js';
 import { StatusResolver } from './status.resolver.js';
 import { VerifyAuditTrailHandler } from './verify-audit-trail.query.js';
 
-@Module({ providers: [StatusResolver, GetRegistryStatusHandler, VerifyAuditTrailHandler] })
+@Module({ imports: [AuditModule], providers: [StatusResolver, GetRegistryStatusHandler, VerifyAuditTrailHandler] })
 export class StatusModule {}

@@ -26,9 +26,6 @@ interface Target {
   position: Position;
 }
 
-/** `CREATE INDEX name ON …` without the name: what makes two indexes of the same table the same index. */
-const indexShape = (def: string): string => def.replace(/^(CREATE (?:UNIQUE )?INDEX )\S+ ON /, '$1ON ');
-
 /**
  * Rebuilds projections from the first event into schema read_model_rebuild (beside the live tables, which keep
  * answering queries), reading the log once for all of them; each page and the rebuild checkpoints commit in one
@@ -74,12 +71,9 @@ export class ProjectionRebuilder {
     if (options.shouldStop?.()) return { events: done };
     for (const t of targets) await t.projection.afterBulkLoad?.(this.dataSource.manager, REBUILD_SCHEMA);
     // Secondary indexes are built once over the loaded tables, far cheaper than maintaining them row by row.
+    // Statistics before the swap too (the same function): until autovacuum came round, the planner would guess.
     for (const t of targets) {
-      for (const table of t.projection.tables) {
-        for (const index of await this.secondaryIndexDefinitions(table)) await this.dataSource.query(index);
-        // Statistics before the swap: until autovacuum came round, the planner would guess at the new tables.
-        await this.dataSource.query(`ANALYZE ${REBUILD_SCHEMA}.${table}`);
-      }
+      for (const table of t.projection.tables) await this.dataSource.query(`SELECT read_model.rebuild_index_table($1)`, [table]);
     }
     for (const t of targets) {
       await options.beforeSwap?.(t.projection);
@@ -114,18 +108,11 @@ export class ProjectionRebuilder {
       // Each page commits with its rebuild checkpoint, and the tables are logged: what a server crash leaves (an
       // asynchronous commit may lose the last pages, never part of one) is a consistent prefix to go on from.
       if (resume && rows[0]?.version === p.version && sameTables) return toPosition(rows[0]);
-      for (const t of p.tables) {
-        await m.query(`DROP TABLE IF EXISTS ${REBUILD_SCHEMA}.${t}`);
-        // Columns, defaults and the primary key (the projections look rows up by it); other indexes come after the load.
-        // Logged from the start: loading an UNLOGGED table and then SET LOGGED (a rewrite of the table and its
-        // indexes) took 8.8–9.1 s against 8.3–8.5 s for the same 300,000 events.
-        await m.query(`CREATE TABLE ${REBUILD_SCHEMA}.${t} (LIKE ${LIVE_SCHEMA}.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)`);
-        const [pk] = (await m.query(
-          `SELECT pg_get_constraintdef(c.oid) AS def FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype = 'p'`,
-          [`${LIVE_SCHEMA}.${t}`],
-        )) as { def: string }[];
-        if (pk) await m.query(`ALTER TABLE ${REBUILD_SCHEMA}.${t} ADD ${pk.def}`);
-      }
+      // Columns, defaults and the primary key (the projections look rows up by it); other indexes come after the load.
+      // Logged from the start: loading an UNLOGGED table and then SET LOGGED (a rewrite of the table and its
+      // indexes) took 8.8–9.1 s against 8.3–8.5 s for the same 300,000 events. The DDL is the owner's function
+      // (migrations/1764470000000-least-privilege.ts): the projector's role has no DDL rights of its own.
+      for (const t of p.tables) await m.query(`SELECT read_model.rebuild_prepare_table($1)`, [t]);
       await m.query(`DELETE FROM read_model.projection_rebuilds WHERE name = $1`, [p.name]);
       await m.query(`INSERT INTO read_model.projection_rebuilds (name, version) VALUES ($1, $2)`, [p.name, p.version]);
       return START;
@@ -169,43 +156,12 @@ export class ProjectionRebuilder {
       if (projection.tables.length > 0) {
         await m.query(`LOCK TABLE ${projection.tables.map((t) => `${LIVE_SCHEMA}.${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
       }
-      for (const table of projection.tables) await this.swapTable(m, table);
+      // Drops the live table and moves the new one in under the migrations' index names (an owner function).
+      for (const table of projection.tables) await m.query(`SELECT read_model.rebuild_swap_table($1)`, [table]);
       await replaceLiveCheckpoint(m, projection.name, projection.version, t.position);
       await m.query(`DELETE FROM read_model.projection_rebuilds WHERE name = $1`, [projection.name]);
       return applied;
     });
-  }
-
-  /** The live table's indexes that back no constraint, as statements creating them on the new version under the same names. */
-  private async secondaryIndexDefinitions(table: string): Promise<string[]> {
-    const live = (await this.dataSource.query(
-      `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-        WHERE i.indrelid = $1::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
-      [`${LIVE_SCHEMA}.${table}`],
-    )) as { name: string; def: string }[];
-    return live.map((i) => i.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, `CREATE $1INDEX IF NOT EXISTS "${i.name}" ON ${REBUILD_SCHEMA}.${table} `));
-  }
-
-
-  private async swapTable(m: EntityManager, table: string): Promise<void> {
-    const indexes = async (): Promise<{ name: string; def: string }[]> =>
-      (await m.query(
-        `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-          WHERE i.indrelid = $1::regclass`,
-        [`${LIVE_SCHEMA}.${table}`],
-      )) as { name: string; def: string }[];
-    const liveNames = new Map((await indexes()).map((i) => [indexShape(i.def), i.name]));
-    await m.query(`DROP TABLE ${LIVE_SCHEMA}.${table}`);
-    await m.query(`ALTER TABLE ${REBUILD_SCHEMA}.${table} SET SCHEMA ${LIVE_SCHEMA}`);
-    for (const i of await indexes()) {
-      const name = liveNames.get(indexShape(i.def));
-      // Renaming a constraint's index renames the constraint too, so primary keys keep their migration names.
-      if (name && name !== i.name) await m.query(`ALTER INDEX ${LIVE_SCHEMA}."${i.name}" RENAME TO "${name}"`);
-    }
-    await m.query(`DO $$ BEGIN
-      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'registry_app') THEN
-        GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ${LIVE_SCHEMA}.${table} TO registry_app;
-      END IF; END $$`);
   }
 
   private async countAfter(from: Position): Promise<number | null> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresEventStore } from '#event-store';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
@@ -22,8 +23,8 @@ describe('versioned rebuilds', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ds = await new DataSource(dataSourceOptions(db.url)).initialize();
-    store = new PostgresEventStore({ connectionString: db.url });
+    ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
+    store = new PostgresEventStore({ connectionString: db.appUrl });
     await writeSyntheticRegistry(store, { subjects: 300, seed: 5 });
   });
   afterAll(async () => {
@@ -142,7 +143,10 @@ describe('versioned rebuilds', () => {
     // rebuild starts over rather than fail on every page.
     pages = 0;
     await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, { batchSize: 500, onProgress: () => void pages++, shouldStop: () => pages > 3 });
-    await ds.query(`ALTER TABLE read_model.outcomes ADD COLUMN probe text`);
+    // The migration runs as the owner; the rebuild (the projector) has no DDL rights of its own.
+    const owner = new pg.Client({ connectionString: db.url });
+    await owner.connect();
+    await owner.query(`ALTER TABLE read_model.outcomes ADD COLUMN probe text`);
     resumedFrom.length = 0;
     await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, {
       batchSize: 500,
@@ -151,7 +155,8 @@ describe('versioned rebuilds', () => {
     });
     expect(resumedFrom[0]).toBe(total);
     expect(((await ds.query(`SELECT count(*)::int AS n FROM read_model.outcomes WHERE probe IS NULL`)) as { n: number }[])[0]!.n).toBeGreaterThan(0);
-    await ds.query(`ALTER TABLE read_model.outcomes DROP COLUMN probe`);
+    await owner.query(`ALTER TABLE read_model.outcomes DROP COLUMN probe`);
+    await owner.end();
     expect(await snapshotReadModel(ds, all)).toEqual(live);
   });
 });

@@ -37,8 +37,8 @@ describe('projector crash safety', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ds = await new DataSource(dataSourceOptions(db.url)).initialize();
-    store = new PostgresEventStore({ connectionString: db.url });
+    ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
+    store = new PostgresEventStore({ connectionString: db.appUrl });
     total = (await writeSyntheticRegistry(store, { subjects: 1000, seed: 3, concurrency: 12 })).events;
   }, 120_000);
   afterAll(async () => {
@@ -59,7 +59,7 @@ describe('projector crash safety', () => {
     const killedAt: bigint[] = [];
     for (let kill = 0; kill < 4; kill++) {
       const before = await checkpoint('subjects');
-      const p = startProjector(db.url);
+      const p = startProjector(db.appUrl);
       // Wait until this process has committed batches, then kill it at an arbitrary moment of its next ones.
       const deadline = Date.now() + 20_000;
       while ((await checkpoint('subjects')) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
@@ -73,7 +73,7 @@ describe('projector crash safety', () => {
     // It was killed in the middle of catching up, every time.
     for (const at of killedAt) expect(at).toBeLessThan(end);
 
-    const final = startProjector(db.url);
+    const final = startProjector(db.appUrl);
     await waitForCatchUp(ds, names, 60_000);
     final.proc.kill('SIGTERM');
     expect(await final.exited).toBe(0);

@@ -33,8 +33,8 @@ describe('a projection failing on an event', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ds = await new DataSource(dataSourceOptions(db.url)).initialize();
-    store = new PostgresEventStore({ connectionString: db.url });
+    ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
+    store = new PostgresEventStore({ connectionString: db.appUrl });
   });
   afterAll(async () => {
     await store.close();
