@@ -24,7 +24,7 @@ export async function startRegistry(config: AppConfig = loadConfig()): Promise<R
   const database = await prepareDatabase(config, (msg) => log.info(msg));
   let app: INestApplication | undefined;
   try {
-    app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl: database.url }), { bufferLogs: true });
+    app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl: database.url, liveness: database.alive }), { bufferLogs: true });
     app.useLogger(app.get(Logger));
     // Express hashes every response body (SHA-1) for an ETag; answers to GraphQL POSTs are never revalidated.
     (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);

@@ -7,6 +7,8 @@ import { ConfigError, type AppConfig } from './app-config.js';
 export interface PreparedDatabase {
   readonly url: string;
   readonly embedded: boolean;
+  /** Embedded only: false once the supervised PostgreSQL could not be restarted (the health module's liveness). */
+  readonly alive?: () => { alive: boolean; state: string; restarts: number; lastExit?: string };
   /** Stops the embedded server (no-op for an external one). */
   stop(): Promise<void>;
 }
@@ -47,7 +49,7 @@ export async function prepareDatabase(config: AppConfig, log: (msg: string) => v
   const dataDir = resolve(join(config.DATA_DIR, 'postgres'));
   let server;
   try {
-    server = await startEmbeddedDatabase({ dataDir, port: config.EMBEDDED_PG_PORT, persistent: true });
+    server = await startEmbeddedDatabase({ dataDir, port: config.EMBEDDED_PG_PORT, persistent: true, onEvent: log });
   } catch (err) {
     throw new ConfigError('EMBEDDED_PG_PORT', `embedded PostgreSQL did not start: ${(err as Error).message}`);
   }
@@ -56,7 +58,7 @@ export async function prepareDatabase(config: AppConfig, log: (msg: string) => v
     const url = await ensureDatabase(server.url, 'registry');
     const applied = await runMigrations(url);
     if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
-    return { url, embedded: true, stop: () => server.stop() };
+    return { url, embedded: true, alive: () => server.health(), stop: () => server.stop() };
   } catch (err) {
     await server.stop();
     throw err;
