@@ -159,7 +159,7 @@ export async function inspectPostmaster(dataDir: string): Promise<PostmasterStat
       return { kind: 'unknown', pidFile, reason: identity.reason };
     case 'postmaster-of-this-dir': {
       const { parentPid, parentCommand } = identity;
-      if (parentPid !== undefined && parentPid > 1 && parentCommand !== undefined && OWNER_COMMANDS.has(parentCommand) && parentPid !== process.pid) {
+      if (parentPid !== undefined && parentPid > 1 && parentCommand !== undefined && OWNER_COMMANDS.has(parentCommand)) {
         return { kind: 'owned', pidFile, ownerPid: parentPid, ownerCommand: parentCommand };
       }
       return { kind: 'orphan', pidFile };

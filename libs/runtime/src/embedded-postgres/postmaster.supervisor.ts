@@ -148,7 +148,10 @@ export class PostmasterSupervisor {
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     for (const [signal, ms] of [['SIGINT', 30_000], ['SIGQUIT', 10_000], ['SIGKILL', 5_000]] as const) {
       child.kill(signal);
-      if (await Promise.race([exited.then(() => true), sleep(ms).then(() => false)])) return;
+      let timer: NodeJS.Timeout | undefined;
+      const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+      clearTimeout(timer);
+      if (done) return;
     }
   }
 
