@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePort } from '../../migrations/embedded-database.js';
 import { waitForExit } from '../../libs/runtime/src/embedded-postgres/postmaster-pid.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
@@ -42,6 +42,8 @@ beforeAll(async () => {
   await startApp();
   token = await issueLocalToken(loadConfig({ ...process.env, DATA_DIR: dataDir }), { sub: 'fault-suite-admin', role: 'admin' });
 }, 180_000);
+
+afterEach(() => WriteLoad.abortAll());
 
 afterAll(async () => {
   await app?.stop();

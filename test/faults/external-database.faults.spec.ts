@@ -6,7 +6,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureDatabase, freePort, startEmbeddedDatabase } from '../../migrations/embedded-database.js';
 import { waitForExit } from '../../libs/runtime/src/embedded-postgres/postmaster-pid.js';
 import { PostmasterSupervisor } from '../../libs/runtime/src/embedded-postgres/postmaster.supervisor.js';
@@ -55,6 +55,8 @@ beforeAll(async () => {
   await app.ready();
   token = await issueLocalToken(loadConfig({ ...process.env, DATA_DIR: join(dir, 'app') }), { sub: 'fault-suite-admin', role: 'admin' });
 }, 180_000);
+
+afterEach(() => WriteLoad.abortAll());
 
 afterAll(async () => {
   await app?.stop();

@@ -32,6 +32,12 @@ export interface WriteLoadFigures {
  * acknowledged — what a careful client does — so a write whose first answer was lost is never sent as a new one.
  */
 export class WriteLoad {
+  private static readonly live = new Set<WriteLoad>();
+  /** Ends every load still running (a failed scenario's), so no writer outlives its test: call in afterEach. */
+  static abortAll(): void {
+    for (const load of WriteLoad.live) load.abort();
+  }
+
   readonly acks: Ack[] = [];
   private failedAttempts = 0;
   private retriedCommands = 0;
@@ -40,6 +46,7 @@ export class WriteLoad {
   /** When each failed attempt's answer (or connection error) came back. */
   private readonly failures: number[] = [];
   private running = true;
+  private aborted = false;
   private readonly writers: Promise<void>[];
   private readonly run = randomUUID().slice(0, 8).toUpperCase();
 
@@ -49,6 +56,14 @@ export class WriteLoad {
     writers = 8,
   ) {
     this.writers = Array.from({ length: writers }, (_, w) => this.writer(w));
+    WriteLoad.live.add(this);
+  }
+
+  /** Stops at once, leaving commands in flight unresolved (only for a scenario that already failed). */
+  abort(): void {
+    this.running = false;
+    this.aborted = true;
+    WriteLoad.live.delete(this);
   }
 
   private async writer(w: number): Promise<void> {
@@ -63,7 +78,7 @@ export class WriteLoad {
         primaryEndpoint: 'None',
       };
       // Once sent, a command is retried until acknowledged even after stop(): its outcome must be known.
-      for (let attempt = 1; ; attempt++) {
+      for (let attempt = 1; !this.aborted; attempt++) {
         const attemptStartedAt = Date.now();
         const outcome = await this.send(input);
         if (outcome.ok) {
@@ -133,6 +148,7 @@ export class WriteLoad {
   async stop(): Promise<WriteLoadFigures> {
     this.running = false;
     await Promise.all(this.writers);
+    WriteLoad.live.delete(this);
     return {
       acknowledged: this.acks.length,
       failedAttempts: this.failedAttempts,

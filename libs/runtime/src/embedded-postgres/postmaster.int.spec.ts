@@ -75,7 +75,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(started.map((s) => s.stop().catch(() => undefined)));
   for (const pid of strays) if (isAlive(pid)) process.kill(pid, 'SIGQUIT');
-  await Promise.all(strays.map((pid) => waitForExit(pid, 10_000)));
+  const exited = await Promise.all(strays.map((pid) => waitForExit(pid, 10_000)));
+  strays.forEach((pid, i) => exited[i] || process.kill(pid, 'SIGKILL'));
   rmSync(root, { recursive: true, force: true });
 });
 
