@@ -7,7 +7,7 @@ import { dataSourceOptions } from '../../../migrations/data-source.js';
 import { ProjectorModule } from '../../registry-projector/src/projector.module.js';
 import { LeadershipModule } from '../../registry-projector/src/leadership/leadership.module.js';
 import { ProjectorHealthModule } from '../../registry-projector/src/health/projector-health.module.js';
-import { HealthModule } from './health/health.module.js';
+import { HealthModule, type LivenessProbe } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -32,18 +32,20 @@ import { ReadModelQueriesModule } from './read-your-writes/read-model-queries.mo
 export interface AppModuleOptions {
   readonly config: AppConfig;
   readonly databaseUrl: string;
+  /** The embedded database's supervisor, for `/health/live`. */
+  readonly liveness?: LivenessProbe;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, liveness }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         // Redaction of secrets and personal fields (config/logging.ts), shared with the projector.
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config.LOG_LEVEL) }),
         MetricsModule.forRoot({ service: 'registry-api' }),
-        HealthModule.forRoot(),
+        HealthModule.forRoot({ liveness }),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE } })),
         EventStoreModule.forRoot(eventStoreOptions(config, databaseUrl)),
         CqrsModule.forRoot(),

@@ -9,6 +9,8 @@ export interface PreparedDatabase {
   /** The application's login (a member of registry_app). */
   readonly url: string;
   readonly embedded: boolean;
+  /** Embedded only: false once the supervised PostgreSQL could not be restarted (the health module's liveness). */
+  readonly alive?: () => { alive: boolean; state: string; restarts: number; lastExit?: string };
   /** Stops the embedded server (no-op for an external one). */
   stop(): Promise<void>;
 }
@@ -66,7 +68,7 @@ export async function prepareDatabase(config: AppConfig, log: (msg: string) => v
   const dataDir = resolve(join(config.DATA_DIR, 'postgres'));
   let server;
   try {
-    server = await startEmbeddedDatabase({ dataDir, port: config.EMBEDDED_PG_PORT, persistent: true });
+    server = await startEmbeddedDatabase({ dataDir, port: config.EMBEDDED_PG_PORT, persistent: true, onEvent: log });
   } catch (err) {
     throw new ConfigError('EMBEDDED_PG_PORT', `embedded PostgreSQL did not start: ${(err as Error).message}`);
   }
@@ -76,7 +78,7 @@ export async function prepareDatabase(config: AppConfig, log: (msg: string) => v
     const logins = await ensureEmbeddedLogins(await ensureDatabase(server.url, 'registry'), config.DATA_DIR);
     const applied = await runMigrations(logins.ownerUrl);
     if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
-    return { url: logins.appUrl, embedded: true, stop: () => server.stop() };
+    return { url: logins.appUrl, embedded: true, alive: () => server.health(), stop: () => server.stop() };
   } catch (err) {
     await server.stop();
     throw err;

@@ -11,12 +11,20 @@ import { actorOf } from '../auth/authentication.middleware.js';
 export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
 export const EXTRA_READINESS_CHECKS = Symbol('EXTRA_READINESS_CHECKS');
 
+/**
+ * What only a restart of this process can fix, for `/health/live`: the embedded PostgreSQL's supervisor gave up
+ * (`alive` false). A database that is down but being restarted, or an external one, never fails liveness.
+ */
+export type LivenessProbe = () => { readonly alive: boolean; readonly state: string; readonly restarts: number; readonly lastExit?: string };
+const LIVENESS_PROBE = Symbol('LIVENESS_PROBE');
+
 const TIMEOUT_MS = 3_000;
 /** Fields of a failed indicator that carry error text (database host, role and database names): admins only. */
 const ERROR_TEXT_KEYS = new Set(['message', 'error', 'stack', 'cause', 'detail', 'reason']);
 
 /**
- * `/health/live`: the process answers (no dependency checks, so a database outage never restarts pods).
+ * `/health/live`: the process answers and nothing it supervises is beyond repair (an external database's outage
+ * never restarts pods; the embedded database fails liveness only when its supervisor could not restart it).
  * `/health/ready`: PostgreSQL answers, every migration this build knows is applied, the event store answers,
  * plus the deployable's own checks. 503 with the failing indicator when not ready.
  */
@@ -29,13 +37,22 @@ class HealthController {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(EXTRA_READINESS_CHECKS) private readonly extra: ReadinessCheck[] = [],
+    @Optional() @Inject(LIVENESS_PROBE) private readonly liveness?: LivenessProbe,
   ) {}
 
   @Public()
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    const probe = this.liveness;
+    if (!probe) return this.health.check([]);
+    return this.health.check([
+      async () => {
+        const { alive, ...detail } = probe();
+        const check = this.indicators.check('embedded_database');
+        return alive ? check.up(detail) : check.down(detail);
+      },
+    ]);
   }
 
   private readonly log = new Logger('Health');
@@ -92,7 +109,12 @@ class HealthController {
 
 @Module({})
 export class HealthModule {
-  static forRoot(): DynamicModule {
-    return { module: HealthModule, imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })], controllers: [HealthController] };
+  static forRoot(options: { liveness?: LivenessProbe } = {}): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      controllers: [HealthController],
+      providers: options.liveness ? [{ provide: LIVENESS_PROBE, useValue: options.liveness }] : [],
+    };
   }
 }

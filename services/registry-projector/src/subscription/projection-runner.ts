@@ -19,10 +19,15 @@ export interface RunnerOptions {
 /** The live checkpoint moved under this runner (a rebuild was swapped in, or a second instance wrote): start over from it. */
 class SupersededError extends Error {}
 
-/** Connection loss, shutdown, serialization failure or deadlock: retry, do not blame the event. */
-function isTransient(err: unknown): boolean {
+/**
+ * Connection loss, shutdown, serialization failure or deadlock: retry, do not blame the event. A socket error
+ * (`connect ECONNREFUSED` while the database restarts, ECONNRESET, ETIMEDOUT…) carries Node's system error code,
+ * not a SQLSTATE: it is transient too, or a database restart would mark a healthy projection failed.
+ */
+export function isTransient(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string') return /Connection terminated|ECONNRESET|ECONNREFUSED|Connection is not established/.test(String(err));
+  if (/^E[A-Z]+$/.test(code)) return true;
   return code.startsWith('08') || code.startsWith('57') || code === '40001' || code === '40P01';
 }
 
