@@ -96,7 +96,7 @@ function varlena(raw: Buffer): Buffer {
 
 describe('erasure is irreversible: old copies of the database, its dead tuples and WAL, and every key file left', () => {
   let db: TestDatabase;
-  let copy: TestDatabase;
+  let copy: Pick<TestDatabase, 'name' | 'url' | 'drop'>;
   let dataDir: string;
   let oldKeyDir: string;
   let ds: DataSource;
