@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { IdempotencyConflictError, InvalidEventError, StreamBusyError, WrongExpectedVersionError } from '#event-store';
 import { DomainError } from '#domain';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -26,6 +25,9 @@ export type ApiErrorCode =
 export const HTTP_STATUS_OF_CODE: Readonly<Record<string, { readonly status: number; readonly retryAfterSeconds?: number }>> = {
   // The database is down or restarting: nothing was done, the same request may succeed shortly.
   SERVICE_UNAVAILABLE: { status: 503, retryAfterSeconds: 5 },
+  // Concurrent writers kept an unpinned command from its record past its budget: nothing was recorded, send it again.
+  // The error's own `extensions.retryAfterSeconds` (the command runner's estimate) takes precedence.
+  BUSY: { status: 503, retryAfterSeconds: 1 },
 };
 
 /** PostgreSQL SQLSTATEs that mean "the server cannot serve now", not "your statement is wrong" (appendix A). */
@@ -173,26 +175,5 @@ export function formatGraphqlError(logger: Logger) {
     const correlationId = randomUUID();
     logger.error({ err: original, correlationId, path: formatted.path }, 'unexpected error in a GraphQL operation');
     return { message: `Internal error; quote correlation id ${correlationId}`, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId } };
-  };
-}
-
-/** Retryable codes answered with HTTP 503 and `Retry-After` (seconds) instead of 200, so clients and proxies back off. */
-const RETRYABLE_CODES: ReadonlySet<string> = new Set(['BUSY']);
-
-/** Sets HTTP 503 + Retry-After when a response carries a retryable error code (formatted by `formatGraphqlError`). */
-export function retryableErrorsPlugin(): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          const retryable = (response.body.singleResult.errors ?? []).filter((e) => RETRYABLE_CODES.has(String(e.extensions?.['code'])));
-          if (retryable.length === 0) return;
-          const seconds = Math.max(1, ...retryable.map((e) => Number(e.extensions?.['retryAfterSeconds'] ?? 1)));
-          response.http.status = 503;
-          response.http.headers.set('retry-after', String(Math.ceil(seconds)));
-        },
-      };
-    },
   };
 }

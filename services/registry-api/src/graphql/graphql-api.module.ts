@@ -8,7 +8,7 @@ import { createLogger } from '../config/logging.js';
 import { projectRoot } from '../config/project-root.js';
 import { GRAPHQL_LIMITS, graphqlProtection } from '../hardening/graphql-limits.js';
 import { literalInputRule } from '../hardening/input-sanitation.js';
-import { formatGraphqlError, retryableErrorsPlugin } from './error-mapping.js';
+import { formatGraphqlError } from './error-mapping.js';
 import { httpStatusPlugin } from './http-status.plugin.js';
 import { jitExecutionPlugin } from './jit-execution.plugin.js';
 import { buildContext } from './graphql-context.js';
@@ -71,7 +71,6 @@ export class GraphqlApiModule {
             ...protection.plugins,
             ApolloServerPluginCacheControlDisabled(),
             jitExecutionPlugin(formatError),
-            retryableErrorsPlugin(),
             httpStatusPlugin(),
             ...(options.introspection ? [graphiqlLandingPagePlugin('/graphql')] : []),
           ],
@@ -81,7 +80,7 @@ export class GraphqlApiModule {
           // version re-parsed in a plugin hook, where any syntax error became HTTP 500.
           parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
           // Nest resets every response with `data` to HTTP 200 after all plugins; retryable codes (BUSY) must reach
-          // clients and proxies as 503 + Retry-After (error-mapping.ts retryableErrorsPlugin). No error sets
+          // clients and proxies as 503 + Retry-After (http-status.plugin.ts). No error sets
           // extensions.http, so nothing else changes status.
           preserveHttpStatusForExecutionErrors: false,
           allowBatchedHttpRequests: false,

@@ -16,7 +16,13 @@ export function httpStatusPlugin(): ApolloServerPlugin {
           let chosen: { status: number; retryAfterSeconds?: number } | undefined;
           for (const error of response.body.singleResult.errors ?? []) {
             const head = HTTP_STATUS_OF_CODE[String(error.extensions?.['code'])];
-            if (head && (!chosen || head.status > chosen.status)) chosen = head;
+            if (!head) continue;
+            // An error may say when to come back (BUSY: the runner's estimate); else the code's default.
+            const own = Number(error.extensions?.['retryAfterSeconds']);
+            const retryAfterSeconds = Number.isFinite(own) && own > 0 ? Math.ceil(own) : head.retryAfterSeconds;
+            if (!chosen || head.status > chosen.status || (head.status === chosen.status && (retryAfterSeconds ?? 0) > (chosen.retryAfterSeconds ?? 0))) {
+              chosen = { status: head.status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+            }
           }
           if (!chosen) return;
           response.http.status = chosen.status;
