@@ -1,3 +1,5 @@
+import { fileURLToPath, URL } from 'node:url';
+
 // Jest runs in ESM mode because NestJS 12 ships ES modules only (architecture.md §9).
 const swc = [
   '@swc/jest',
@@ -21,6 +23,14 @@ const shared = {
   },
   testEnvironment: 'node',
 };
+
+/**
+ * A suite kept out of `npm test` (its own npm script and config file): the same transform and module mapping,
+ * run from the repository root.
+ */
+export function separateSuite(options) {
+  return { ...shared, rootDir: fileURLToPath(new URL('.', import.meta.url)), ...options };
+}
 
 export default {
   ...shared,
