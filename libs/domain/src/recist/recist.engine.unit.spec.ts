@@ -228,7 +228,7 @@ describe('SDTM rows', () => {
     ]);
     expect(tr.filter((r) => r.VISIT === 'WEEK 6').map((r) => [r.TRLNKID, r.TRTESTCD, r.TRORRES])).toEqual([
       ['T1', 'LDIAM', '15'],
-      ['N1', 'SAXIS', '9'],
+      ['N1', 'LPERP', '9'],
       ['NT1', 'TUMSTATE', 'PRESENT'],
       [null, 'SUMDIAM', '24'],
     ]);

@@ -8,7 +8,7 @@ export interface TrRow {
   readonly TRSEQ: number;
   /** Links to the TU row that identified the lesion; null on SUMDIAM. */
   readonly TRLNKID: string | null;
-  readonly TRTESTCD: 'LDIAM' | 'SAXIS' | 'TUMSTATE' | 'SUMDIAM';
+  readonly TRTESTCD: 'LDIAM' | 'LPERP' | 'TUMSTATE' | 'SUMDIAM';
   readonly TRTEST: string;
   readonly TRORRES: string;
   readonly TRORRESU: 'mm' | null;
@@ -76,8 +76,8 @@ export function toSdtm(input: RecistInput, result: RecistResult, options: SdtmOp
         const mm = tp.targets[lesion.id] ?? null;
         trRow({
           TRLNKID: lesion.id,
-          TRTESTCD: lesion.nodal ? 'SAXIS' : 'LDIAM',
-          TRTEST: lesion.nodal ? 'Short Axis' : 'Longest Diameter',
+          TRTESTCD: lesion.nodal ? 'LPERP' : 'LDIAM', // CDISC RECIST examples: a node's short axis is LPERP
+          TRTEST: lesion.nodal ? 'Longest Perpendicular' : 'Longest Diameter',
           TRORRES: mm === null ? '' : String(mm),
           TRORRESU: mm === null ? null : 'mm',
           TRSTRESC: mm === null ? '' : String(mm),
