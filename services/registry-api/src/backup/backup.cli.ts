@@ -5,15 +5,19 @@ import { connectForCli } from '../config/cli-database.js';
 import { redact } from '../config/database.js';
 import { openBackupFile, progressLine } from './backup-file.js';
 import { writeEventLogBackup } from './event-log-backup.js';
+import { writeKeyBackupFile } from './key-backup-file.js';
 
-const USAGE = `Usage: npm run -s backup -- --out registry-backup.ndjson.gz
+const USAGE = `Usage: npm run -s backup -- --out registry-backup.ndjson.gz [--keys registry-keys.json]
 Writes every event of the registry with its hash (JSON lines; gzip when the name ends in .gz), then a trailer with
 counts and a SHA-256 digest. Works while the registry runs. Restore with \`npm run restore -- --in <file>\`.
 Uses EVENT_STORE / DATABASE_URL, else the embedded database of a running \`npm start\`, else starts it.
-Personal fields are in the events only as envelopes sealed with per-subject keys; see the privacy README for the keys.`;
+Personal fields are in the events only as envelopes sealed with per-subject keys, and pseudonyms are derived with
+per-study keys: --keys also writes those keys (taken first, so an erasure during the backup is in the event log)
+to a file of their own (mode 0600). That file opens every subject it lists: keep ONE, apart from the event-log
+backups, replace it after every erasure and destroy the older ones (services/registry-api/src/privacy/README.md).`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({ options: { out: { type: 'string' }, keys: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (values.help) return console.log(USAGE);
   if (!values.out) throw new ConfigError('--out', `is required\n${USAGE}`);
   const config = loadConfig();
@@ -22,6 +26,10 @@ async function main(): Promise<void> {
   const file = openBackupFile(values.out);
   try {
     const started = performance.now();
+    if (values.keys) {
+      const keys = await writeKeyBackupFile(config, db.url, values.keys);
+      console.log(`backup: keys of ${keys.subjectKeys} subjects and ${keys.pseudonymKeys} studies (${keys.erased} erased subjects) to ${values.keys}`);
+    }
     const progress = progressLine();
     const summary = await writeEventLogBackup(store, (line) => file.write(line), {
       source: config.EVENT_STORE === 'eventstoredb' ? 'eventstoredb' : redact(db.url),

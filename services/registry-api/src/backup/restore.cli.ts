@@ -7,19 +7,23 @@ import { ConfigError, eventStoreOptions, loadConfig } from '../config/app-config
 import { connectForCli } from '../config/cli-database.js';
 import { progressLine, readBackupLines } from './backup-file.js';
 import { restoreEventLogBackup } from './event-log-backup.js';
+import { erasedSubjectsIn, restoreKeyBackupFile } from './key-backup-file.js';
 
-const USAGE = `Usage: npm run -s restore -- --in registry-backup.ndjson.gz [--resume]
+const USAGE = `Usage: npm run -s restore -- --in registry-backup.ndjson.gz [--keys registry-keys.json] [--resume]
 Restores a backup made by \`npm run backup\` into an EMPTY event store (a new DATA_DIR or database): checks the whole
 file first (every hash chain, the trailer's counts and digest; nothing is written from a damaged or cut-short file),
 appends the events in their original order, compares the restored log with the backup event by event, then rebuilds
 the read models (PostgreSQL adapter; with EventStoreDB the projector builds them when the registry starts).
 Ctrl-C stops between appends; run again with --resume to go on (events already restored are not applied twice).
+With --keys (a file from \`npm run backup -- --keys\`), the subjects' and studies' keys are imported too, re-wrapped
+under this registry's own key ring (same PRIVACY_MASTER_KEY required); a subject erased in the file or in the
+restored log gets no key. Without it, personal fields of the restored subjects cannot be read.
 Stop \`npm start\` on this data directory first.`;
 
 const REBUILD = fileURLToPath(new URL('../../../registry-projector/src/rebuild/rebuild.cli.js', import.meta.url));
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { in: { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({ options: { in: { type: 'string' }, keys: { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -27,6 +31,7 @@ async function main(): Promise<number> {
   const path = values.in;
   if (!path) throw new ConfigError('--in', `is required\n${USAGE}`);
   if (!existsSync(path)) throw new ConfigError('--in', `${path} does not exist`);
+  if (values.keys !== undefined && !existsSync(values.keys)) throw new ConfigError('--keys', `${values.keys} does not exist`);
   const config = loadConfig();
   const db = await connectForCli(config, (msg) => console.error(msg));
   const store = createEventStore(eventStoreOptions(config, db.url));
@@ -53,6 +58,12 @@ async function main(): Promise<number> {
       return 130;
     }
     console.log(`restore: ${result.events} events in ${result.streams} streams verified, restored and compared in ${seconds} s (sha256 ${result.sha256})`);
+    if (values.keys) {
+      const keys = await restoreKeyBackupFile(config, db.url, values.keys, await erasedSubjectsIn(readBackupLines(path)));
+      console.log(
+        `restore: keys of ${keys.subjectKeys} subjects and ${keys.pseudonymKeys} studies imported; ${keys.skippedErased} keys of erased subjects left out, ${keys.tombstones} erasure tombstones`,
+      );
+    }
   } finally {
     await store.close();
     await db.stop();
