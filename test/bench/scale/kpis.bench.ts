@@ -20,7 +20,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -117,13 +117,17 @@ export async function measureKpis(): Promise<KpisMeasurement> {
     await fill(noisyUrl, true);
 
     const idp = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    // A reused BENCH_DIR holds key rings sealed with the master key of its first run.
+    const masterKeyFile = join(dir, 'privacy-master-key');
+    if (!existsSync(masterKeyFile)) writeFileSync(masterKeyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+    const masterKey = readFileSync(masterKeyFile, 'utf8');
     // As deployed: the API logs in as a member of registry_app (it refuses a superuser), migrations as the owner.
     const env = async (url: string, port: number, name: string): Promise<Record<string, string>> => {
       const logins = await ensureEmbeddedLogins(url, join(dir, 'logins'));
       return {
       DATABASE_URL: logins.appUrl, MIGRATION_DATABASE_URL: logins.ownerUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', DATA_DIR: join(dir, name), PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000',
       NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.bench.invalid', OIDC_AUDIENCE: 'registry-api', AUTH_PUBLIC_KEY: idp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      PRIVACY_MASTER_KEY: randomBytes(32).toString('hex'),
+      PRIVACY_MASTER_KEY: masterKey,
       };
     };
     const quiet = await startApi(await env(quietUrl, PORT, 'app-quiet'));

@@ -33,11 +33,14 @@ export interface KpiData {
   readonly fetchMs: number;
 }
 
+// Both sides read one programme's rows only, from indexes that hold every column used here (migration
+// 1765300000000): the cost follows the programme's size, not the registry's. The milestones' programme_id and
+// round_id columns are the invitation's round and the round an interval cancer followed (precedingRoundId).
 const CELLS_SQL = `
 WITH ic AS (
-  SELECT ms.subject_id, ms.details->>'precedingRoundId' AS round_id, min(ms.occurred_at) AS diagnosed_at
+  SELECT ms.subject_id, ms.round_id, min(ms.occurred_at) AS diagnosed_at
     FROM read_model.subject_milestones ms
-   WHERE ms.kind = 'interval_cancer' AND ms.details->>'programmeId' = $1
+   WHERE ms.kind = 'interval_cancer' AND ms.programme_id = $1
    GROUP BY 1, 2
 )
 SELECT sc.round_id, sc.site_id, count(*)::int AS screened,
@@ -70,8 +73,8 @@ export class ScreeningKpiService {
         round_number: number | null;
       }[];
       const invited = (await m.query(
-        `SELECT details->>'roundId' AS round_id, count(DISTINCT subject_id)::int AS invited FROM read_model.subject_milestones
-          WHERE kind = 'invited' AND details->>'programmeId' = $1 GROUP BY 1`,
+        `SELECT round_id, count(DISTINCT subject_id)::int AS invited FROM read_model.subject_milestones
+          WHERE kind = 'invited' AND programme_id = $1 GROUP BY 1`,
         [input.programmeId],
       )) as { round_id: string; invited: number }[];
       const cells = (await m.query(CELLS_SQL, [input.programmeId, input.siteIds ?? null])) as Record<string, string | number>[];

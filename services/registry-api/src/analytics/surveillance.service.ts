@@ -39,7 +39,7 @@ export interface SurveillanceData {
 // is only the comparator of readerAgreementRate, never counted as the AI's.
 const CELLS_SQL = `
 WITH ic AS (
-  SELECT DISTINCT subject_id, details->>'precedingRoundId' AS round_id
+  SELECT DISTINCT subject_id, round_id
     FROM read_model.subject_milestones WHERE kind = 'interval_cancer'
 ), s AS (
   SELECT sc.site_id, date_trunc('month', sc.occurred_at AT TIME ZONE 'UTC') AS month, sc.ai_positive,
