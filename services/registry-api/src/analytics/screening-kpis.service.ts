@@ -54,6 +54,13 @@ SELECT sc.round_id, sc.site_id, count(*)::int AS screened,
  WHERE sc.programme_id = $1 AND ($2::text[] IS NULL OR sc.site_id = ANY($2::text[]))
  GROUP BY sc.round_id, sc.site_id`;
 
+// Distinct participants invited per round: an index-only walk over the programme's invitations in (round, subject) order.
+const INVITED_SQL = `SELECT round_id, count(DISTINCT subject_id)::int AS invited FROM read_model.subject_milestones
+  WHERE kind = 'invited' AND programme_id = $1 GROUP BY 1`;
+
+/** The statements that read the large tables (their plans are checked in screening-kpis.service.int.spec.ts). */
+export const KPI_STATEMENTS = { invited: INVITED_SQL, cells: CELLS_SQL } as const;
+
 @Injectable()
 export class ScreeningKpiService {
   constructor(private readonly db: DataSource) {}
@@ -72,11 +79,7 @@ export class ScreeningKpiService {
         name: string | null;
         round_number: number | null;
       }[];
-      const invited = (await m.query(
-        `SELECT round_id, count(DISTINCT subject_id)::int AS invited FROM read_model.subject_milestones
-          WHERE kind = 'invited' AND programme_id = $1 GROUP BY 1`,
-        [input.programmeId],
-      )) as { round_id: string; invited: number }[];
+      const invited = (await m.query(INVITED_SQL, [input.programmeId])) as { round_id: string; invited: number }[];
       const cells = (await m.query(CELLS_SQL, [input.programmeId, input.siteIds ?? null])) as Record<string, string | number>[];
       const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
       return { programme, rounds, invited, cells, position: checkpoint[0]?.p ?? null };

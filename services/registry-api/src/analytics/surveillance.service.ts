@@ -37,7 +37,9 @@ export interface SurveillanceData {
 // Grouped by the truncated timestamp and formatted after aggregation: to_char on a million rows costs more than the scan.
 // A screening holds at most one AI reading, of one version: filtering on it never mixes versions; the human reading
 // is only the comparator of readerAgreementRate, never counted as the AI's.
-const CELLS_SQL = `
+// Reads the version's screenings (screenings_algorithm) and the interval cancers (a partial index), never the whole
+// tables: the cost follows the version's readings, not the registry's size.
+export const SURVEILLANCE_CELLS_SQL = `
 WITH ic AS (
   SELECT DISTINCT subject_id, round_id
     FROM read_model.subject_milestones WHERE kind = 'interval_cancer'
@@ -95,7 +97,7 @@ export class SurveillanceService {
     const started = performance.now();
     const { screening, corrections, position } = await this.db.transaction('REPEATABLE READ', async (m) => {
       const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
-      const screening = (await m.query(CELLS_SQL, params)) as Record<string, string | number>[];
+      const screening = (await m.query(SURVEILLANCE_CELLS_SQL, params)) as Record<string, string | number>[];
       const corrections = (await m.query(CORRECTIONS_SQL(measurementVisibility.sql, aiReadings.sql), [...aiReadings.params, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null, ...measurementVisibility.params])) as Record<string, string | number>[];
       return { screening, corrections, position: checkpoint[0]?.p ?? null };
     });
