@@ -61,6 +61,7 @@ export class ImagingStudyRow {
 @Index('measurements_trial', { synchronize: false })
 @Index('measurements_biomarker', { synchronize: false })
 @Index('measurements_trial_biomarker', { synchronize: false })
+@Index('measurements_algorithm', { synchronize: false })
 export class MeasurementRow {
   @PrimaryColumn('text', { name: 'measurement_id' }) measurementId!: string;
   @PrimaryColumn('int') version!: number;
