@@ -145,18 +145,19 @@ export async function fillAnalytics(query: Query, o: FillOptions): Promise<FillI
   );
   // Cancers missed at screening surface as interval cancers 1–23 months later.
   await query(
-    `INSERT INTO read_model.subject_milestones (position, subject_id, kind, occurred_at, recorded_at, details)
+    `INSERT INTO read_model.subject_milestones (position, subject_id, kind, occurred_at, recorded_at, details, programme_id, round_id)
      SELECT $3 + j, $1 || '-P' || j, 'interval_cancer', at + (1 + floor(u_ic * 23)) * interval '1 month', now(),
-            jsonb_build_object('programmeId', $2::text, 'reportId', $1 || '-IC' || j, 'precedingRoundId', $1 || '-R' || r, 'source', 'cancer_registry_linkage', 'stage', NULL)
+            jsonb_build_object('programmeId', $2::text, 'reportId', $1 || '-IC' || j, 'precedingRoundId', $1 || '-R' || r, 'source', 'cancer_registry_linkage', 'stage', NULL),
+            $2::text, $1 || '-R' || r
        FROM gen_screenings WHERE cancer AND NOT human_positive`,
     [p, ids.programmeId, base + 12 + 4 * o.subjects + o.readings],
   );
   if (o.invitations) {
     // Invited: every screened participant plus one in four who did not attend.
     await query(
-      `INSERT INTO read_model.subject_milestones (position, subject_id, kind, occurred_at, recorded_at, details)
+      `INSERT INTO read_model.subject_milestones (position, subject_id, kind, occurred_at, recorded_at, details, programme_id, round_id)
        SELECT $3 + k, $1 || '-P' || k, 'invited', TIMESTAMPTZ '2024-01-01' + (k % 24) * interval '1 month', now(),
-              jsonb_build_object('programmeId', $2::text, 'roundId', $1 || '-R' || (1 + k % 4))
+              jsonb_build_object('programmeId', $2::text, 'roundId', $1 || '-R' || (1 + k % 4)), $2::text, $1 || '-R' || (1 + k % 4)
          FROM generate_series(1, ($4::int * 5) / 4) k`,
       [p, ids.programmeId, base + 12 + 4 * o.subjects + 2 * o.readings, o.readings],
     );

@@ -61,6 +61,7 @@ export class ImagingStudyRow {
 @Index('measurements_trial', { synchronize: false })
 @Index('measurements_biomarker', { synchronize: false })
 @Index('measurements_trial_biomarker', { synchronize: false })
+@Index('measurements_algorithm', { synchronize: false })
 export class MeasurementRow {
   @PrimaryColumn('text', { name: 'measurement_id' }) measurementId!: string;
   @PrimaryColumn('int') version!: number;
@@ -127,6 +128,8 @@ export class OutcomeRow {
 
 @Entity({ schema: 'read_model', name: 'screenings' })
 @Index('screenings_subject', { synchronize: false })
+@Index('screenings_programme', { synchronize: false })
+@Index('screenings_algorithm', { synchronize: false })
 export class ScreeningRow {
   @PrimaryColumn('text', { name: 'screening_id' }) screeningId!: string;
   @Column('text', { name: 'subject_id' }) subjectId!: string;
@@ -154,6 +157,8 @@ export class ScreeningRow {
 /** Status changes of a subject (enrolled, randomised, invited, interval cancer, …) for the timeline. */
 @Entity({ schema: 'read_model', name: 'subject_milestones' })
 @Index('subject_milestones_subject', { synchronize: false })
+@Index('subject_milestones_invited', { synchronize: false })
+@Index('subject_milestones_interval_cancer', { synchronize: false })
 export class SubjectMilestoneRow {
   @PrimaryColumn('bigint') position!: string;
   @Column('text', { name: 'subject_id' }) subjectId!: string;
@@ -161,4 +166,7 @@ export class SubjectMilestoneRow {
   @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
   @Column('jsonb') details!: unknown;
+  /** Screening milestones only: the programme, and the round (an invitation's; the one an interval cancer followed). */
+  @Column('text', { name: 'programme_id', nullable: true }) programmeId!: string | null;
+  @Column('text', { name: 'round_id', nullable: true }) roundId!: string | null;
 }

@@ -33,11 +33,14 @@ export interface KpiData {
   readonly fetchMs: number;
 }
 
+// Both sides read one programme's rows only, from indexes that hold every column used here (migration
+// 1765300000000): the cost follows the programme's size, not the registry's. The milestones' programme_id and
+// round_id columns are the invitation's round and the round an interval cancer followed (precedingRoundId).
 const CELLS_SQL = `
 WITH ic AS (
-  SELECT ms.subject_id, ms.details->>'precedingRoundId' AS round_id, min(ms.occurred_at) AS diagnosed_at
+  SELECT ms.subject_id, ms.round_id, min(ms.occurred_at) AS diagnosed_at
     FROM read_model.subject_milestones ms
-   WHERE ms.kind = 'interval_cancer' AND ms.details->>'programmeId' = $1
+   WHERE ms.kind = 'interval_cancer' AND ms.programme_id = $1
    GROUP BY 1, 2
 )
 SELECT sc.round_id, sc.site_id, count(*)::int AS screened,
@@ -50,6 +53,13 @@ SELECT sc.round_id, sc.site_id, count(*)::int AS screened,
   LEFT JOIN ic ON ic.subject_id = sc.subject_id AND ic.round_id = sc.round_id
  WHERE sc.programme_id = $1 AND ($2::text[] IS NULL OR sc.site_id = ANY($2::text[]))
  GROUP BY sc.round_id, sc.site_id`;
+
+// Distinct participants invited per round: an index-only walk over the programme's invitations in (round, subject) order.
+const INVITED_SQL = `SELECT round_id, count(DISTINCT subject_id)::int AS invited FROM read_model.subject_milestones
+  WHERE kind = 'invited' AND programme_id = $1 GROUP BY 1`;
+
+/** The statements that read the large tables (their plans are checked in screening-kpis.service.int.spec.ts). */
+export const KPI_STATEMENTS = { invited: INVITED_SQL, cells: CELLS_SQL } as const;
 
 @Injectable()
 export class ScreeningKpiService {
@@ -69,11 +79,7 @@ export class ScreeningKpiService {
         name: string | null;
         round_number: number | null;
       }[];
-      const invited = (await m.query(
-        `SELECT details->>'roundId' AS round_id, count(DISTINCT subject_id)::int AS invited FROM read_model.subject_milestones
-          WHERE kind = 'invited' AND details->>'programmeId' = $1 GROUP BY 1`,
-        [input.programmeId],
-      )) as { round_id: string; invited: number }[];
+      const invited = (await m.query(INVITED_SQL, [input.programmeId])) as { round_id: string; invited: number }[];
       const cells = (await m.query(CELLS_SQL, [input.programmeId, input.siteIds ?? null])) as Record<string, string | number>[];
       const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
       return { programme, rounds, invited, cells, position: checkpoint[0]?.p ?? null };

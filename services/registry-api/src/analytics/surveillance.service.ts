@@ -37,9 +37,11 @@ export interface SurveillanceData {
 // Grouped by the truncated timestamp and formatted after aggregation: to_char on a million rows costs more than the scan.
 // A screening holds at most one AI reading, of one version: filtering on it never mixes versions; the human reading
 // is only the comparator of readerAgreementRate, never counted as the AI's.
-const CELLS_SQL = `
+// Reads the version's screenings (screenings_algorithm) and the interval cancers (a partial index), never the whole
+// tables: the cost follows the version's readings, not the registry's size.
+export const SURVEILLANCE_CELLS_SQL = `
 WITH ic AS (
-  SELECT DISTINCT subject_id, details->>'precedingRoundId' AS round_id
+  SELECT DISTINCT subject_id, round_id
     FROM read_model.subject_milestones WHERE kind = 'interval_cancer'
 ), s AS (
   SELECT sc.site_id, date_trunc('month', sc.occurred_at AT TIME ZONE 'UTC') AS month, sc.ai_positive,
@@ -66,7 +68,7 @@ SELECT site_id, to_char(month, 'YYYY-MM') AS month, readings, ai_positive, cance
  * The version's own AI outputs on measurements: the shared reading selection (analytics.reading-selection.ts) keeps
  * out semi-automatic readings that merely name the version as the tool a reader used, and every other version.
  */
-const CORRECTIONS_SQL = (visibility: string, aiReadings: string) => `
+export const SURVEILLANCE_CORRECTIONS_SQL = (visibility: string, aiReadings: string) => `
 SELECT coalesce(s.site_id, 'unknown') AS site_id, to_char(date_trunc('month', m.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
        count(*)::int AS ai_measurements, count(*) FILTER (WHERE m.correction_count > 0 OR m.retracted)::int AS corrected
   FROM read_model.measurements m JOIN read_model.subjects s USING (subject_id)
@@ -95,8 +97,8 @@ export class SurveillanceService {
     const started = performance.now();
     const { screening, corrections, position } = await this.db.transaction('REPEATABLE READ', async (m) => {
       const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
-      const screening = (await m.query(CELLS_SQL, params)) as Record<string, string | number>[];
-      const corrections = (await m.query(CORRECTIONS_SQL(measurementVisibility.sql, aiReadings.sql), [...aiReadings.params, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null, ...measurementVisibility.params])) as Record<string, string | number>[];
+      const screening = (await m.query(SURVEILLANCE_CELLS_SQL, params)) as Record<string, string | number>[];
+      const corrections = (await m.query(SURVEILLANCE_CORRECTIONS_SQL(measurementVisibility.sql, aiReadings.sql), [...aiReadings.params, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null, ...measurementVisibility.params])) as Record<string, string | number>[];
       return { screening, corrections, position: checkpoint[0]?.p ?? null };
     });
     const cells = new Map<string, SurveillanceCounts>();

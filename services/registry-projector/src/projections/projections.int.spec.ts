@@ -96,6 +96,17 @@ describe('read-model projections', () => {
              (SELECT count(*) FROM event_store.events WHERE event_type = 'ScreeningRecorded')::int AS screenings`)) as Record<string, number>[];
     expect(rounds!['invited']).toBe(rounds!['invitations']);
     expect(rounds!['screened']).toBe(rounds!['screenings']);
+    // Screening milestones name their programme and round in columns (the KPIs' indexes), the others none.
+    const milestoneScope = `
+      SELECT count(*) FILTER (WHERE kind IN ('invited', 'interval_cancer') AND (programme_id, round_id) IS DISTINCT FROM
+                                (details->>'programmeId', CASE kind WHEN 'invited' THEN details->>'roundId' ELSE details->>'precedingRoundId' END))::int AS drift,
+             count(*) FILTER (WHERE kind NOT IN ('invited', 'interval_cancer') AND (programme_id IS NOT NULL OR round_id IS NOT NULL))::int AS stray,
+             count(*) FILTER (WHERE kind = 'invited' AND programme_id IS NOT NULL)::int AS invited,
+             count(*) FILTER (WHERE kind = 'interval_cancer' AND round_id IS NOT NULL)::int AS interval_cancers,
+             (SELECT count(*) FROM event_store.events WHERE event_type = 'IntervalCancerReported')::int AS reports
+        FROM read_model.subject_milestones`;
+    const [scope] = (await ds.query(milestoneScope)) as Record<string, number>[];
+    expect(scope).toMatchObject({ drift: 0, stray: 0, invited: rounds!['invitations'], interval_cancers: scope!['reports'] });
     const lineage = (await ds.query(`SELECT lineage FROM read_model.algorithm_versions ORDER BY position`)) as { lineage: string[] }[];
     expect(lineage.map((l) => l.lineage.length)).toEqual([1, 2, 3]);
 
@@ -105,6 +116,7 @@ describe('read-model projections', () => {
     const rebuilt = await snapshotReadModel(ds, all);
     expect(rebuilt).toEqual(live);
     expect(((await ds.query(subjectColumnsDrift)) as Record<string, number>[])[0]!['drift']).toBe(0);
+    expect((await ds.query(milestoneScope))[0]).toEqual(scope);
     // The swapped-in tables carry the migrations' index names: entities and schema still agree.
     const pending = await ds.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
@@ -139,6 +151,10 @@ describe('read-model projections', () => {
     });
     const second = screening('SCREEN-B', 'R2');
     await append(second.type, second.data);
+    await append('IntervalCancerReported', {
+      subjectId, programmeId, reportId: randomUUID(), precedingScreeningId: second.data.screeningId, precedingRoundId: 'R2', source: 'cancer_registry_linkage', stage: 'II',
+      occurredAt: '2025-09-01T10:00:00.000Z',
+    });
 
     // One event per batch: each change meets the rows stored by the batches before it.
     await catchUp(1);
@@ -147,6 +163,11 @@ describe('read-model projections', () => {
     expect(rows).toEqual([
       { version: 0, value: 40, arm_code: null, subject_site_id: 'SCREEN-B' },
       { version: 1, value: 41, arm_code: null, subject_site_id: 'SCREEN-B' },
+    ]);
+    // The invitation's round and the round the interval cancer followed, as columns the programme-wide KPIs index.
+    expect(await ds.query(`SELECT kind, programme_id, round_id FROM read_model.subject_milestones WHERE subject_id = $1 AND programme_id IS NOT NULL ORDER BY position`, [subjectId])).toEqual([
+      { kind: 'invited', programme_id: programmeId, round_id: 'R1' },
+      { kind: 'interval_cancer', programme_id: programmeId, round_id: 'R2' },
     ]);
     const live = await snapshotReadModel(ds, all);
     await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, { batchSize: 500 });

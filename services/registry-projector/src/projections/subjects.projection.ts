@@ -42,7 +42,7 @@ const SCREENING_COLUMNS = [
   'ai_score', 'ai_positive', 'occurred_at', 'recorded_at', 'position', 'recalled_at', 'recall_reason', 'recall_recorded_at',
   'assessment_outcome', 'diagnosis_date', 'stage', 'assessment_recorded_at',
 ];
-const MILESTONE_COLUMNS = ['position', 'subject_id', 'kind', 'occurred_at', 'recorded_at', 'details'];
+const MILESTONE_COLUMNS = ['position', 'subject_id', 'kind', 'occurred_at', 'recorded_at', 'details', 'programme_id', 'round_id'];
 
 /** Copies the subject's arm, site and randomisation time onto a measurement row (they are kept on every row). */
 function carrySubject(row: Row, s: Row | undefined): Row {
@@ -211,8 +211,12 @@ export class SubjectsProjection implements Projection {
       if (subject && BigInt(subject.last_revision) >= e.revision) continue;
       const at = isoTime(e.recordedAt);
       const position = e.position.prepare.toString();
-      const milestone = (kind: string, occurredAt: string, details: Row): void => {
-        milestones.push({ position, subject_id: id, kind, occurred_at: isoTime(occurredAt), recorded_at: at, details });
+      // A screening milestone also names its programme and round in columns: the programme-wide KPIs read them from an index.
+      const milestone = (kind: string, occurredAt: string, details: Row, screening: { programmeId: string; roundId: string } | null = null): void => {
+        milestones.push({
+          position, subject_id: id, kind, occurred_at: isoTime(occurredAt), recorded_at: at, details,
+          programme_id: screening?.programmeId ?? null, round_id: screening?.roundId ?? null,
+        });
       };
       switch (ev.type) {
         case 'SubjectEnrolled': {
@@ -236,7 +240,7 @@ export class SubjectsProjection implements Projection {
                 enrolled_recorded_at: null, randomised_at: null, randomised_recorded_at: null, withdrawn_at: null, withdrawn_recorded_at: null,
                 withdrawal_reason: null, first_invited_at: isoTime(d.occurredAt), opted_out_at: null, position, last_revision: '', updated_at: at,
               };
-          milestone('invited', d.occurredAt, { programmeId: d.programmeId, roundId: d.roundId });
+          milestone('invited', d.occurredAt, { programmeId: d.programmeId, roundId: d.roundId }, { programmeId: d.programmeId, roundId: d.roundId });
           break;
         }
         default:
@@ -282,7 +286,11 @@ export class SubjectsProjection implements Projection {
           break;
         }
         case 'IntervalCancerReported':
-          milestone('interval_cancer', ev.data.occurredAt, { programmeId: ev.data.programmeId, reportId: ev.data.reportId, precedingRoundId: ev.data.precedingRoundId, source: ev.data.source, stage: ev.data.stage });
+          milestone(
+            'interval_cancer', ev.data.occurredAt,
+            { programmeId: ev.data.programmeId, reportId: ev.data.reportId, precedingRoundId: ev.data.precedingRoundId, source: ev.data.source, stage: ev.data.stage },
+            { programmeId: ev.data.programmeId, roundId: ev.data.precedingRoundId },
+          );
           break;
         case 'ParticipantOptedOut':
           subject = { ...subject, status: 'opted_out', opted_out_at: isoTime(ev.data.occurredAt) };
