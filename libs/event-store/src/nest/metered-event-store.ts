@@ -104,6 +104,15 @@ export class MeteredEventStore implements EventStore {
     }
   }
 
+  async readEventsById(ids: readonly string[], options?: ReadEventsByIdOptions): Promise<RecordedEvent[]> {
+    const end = this.readSeconds.startTimer({ adapter: this.adapter, operation: 'read_by_id' });
+    try {
+      return await this.inner.readEventsById(ids, options);
+    } finally {
+      end();
+    }
+  }
+
   subscribeToAll(options?: SubscribeToAllOptions): Subscription {
     return this.inner.subscribeToAll(options);
   }
