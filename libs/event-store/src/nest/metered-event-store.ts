@@ -1,5 +1,6 @@
 import { Histogram, Counter, type Registry } from 'prom-client';
 import type {
+  ReadEventsByIdOptions,
   AppendOptions,
   AppendResult,
   EventData,
