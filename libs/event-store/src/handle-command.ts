@@ -125,29 +125,34 @@ export type HandledCommand =
   /** As the command of another stream: reusing its commandId here is refused. */
   | { readonly kind: 'elsewhere'; readonly eventId: string };
 
-/** How many of a repeated command's events are read per round trip (commands append a handful). */
-const COMMAND_EVENTS_PAGE = 100;
+/** Ids of a command's first events looked up at once: a command appends a handful, more are read from its stream. */
+const COMMAND_EVENTS_LOOKAHEAD = 8;
 
 /**
- * Whether `commandId` was handled before, by looking up the ids its first event would have: the command-wide id
- * (`commandEventId`), and the stream-scoped id of index 0 that commands appended before command-wide ids existed (and
- * steps with scope 'stream') carry. One indexed lookup on PostgreSQL, whatever the stream's length.
+ * Whether `commandId` was handled before, by looking up the ids its events would have: the command-wide id of its
+ * first event (`commandEventId`), the stream-scoped id of index 0 that commands stored before command-wide ids existed
+ * (and steps with scope 'stream') carry, and the ids of the next few events. One indexed lookup on PostgreSQL,
+ * whatever the stream's length; a command of more events than the lookahead reads the rest from its stream.
  */
 export async function findHandledCommand(store: EventStore, streamId: string, commandId: string, scope: CommandIdScope = 'command'): Promise<HandledCommand> {
   const commandWide = commandEventId(commandId);
-  const ids = scope === 'command' ? [commandWide, deriveEventId(commandId, streamId, 0)] : [deriveEventId(commandId, streamId, 0)];
-  const found = await store.readEventsById(ids, { withinStreams: [streamId] });
-  const first = found.find((e) => e.streamId === streamId);
+  const derived = Array.from({ length: COMMAND_EVENTS_LOOKAHEAD }, (_, i) => deriveEventId(commandId, streamId, i));
+  const found = await store.readEventsById(scope === 'command' ? [commandWide, ...derived] : derived, { withinStreams: [streamId] });
+  const here = found.filter((e) => e.streamId === streamId).sort((a, b) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
+  const first = here.find((e) => e.id === derived[0] || (scope === 'command' && e.id === commandWide));
   if (!first) {
     const other = scope === 'command' ? found.find((e) => e.id === commandWide) : undefined;
     return other ? { kind: 'elsewhere', eventId: other.id } : { kind: 'new' };
   }
+  // One append, so its events are contiguous from the first.
   const events: RecordedEvent[] = [];
-  for (let from = first.revision; ; from += BigInt(COMMAND_EVENTS_PAGE)) {
-    const page = await store.readStream(streamId, { fromRevision: from, maxCount: COMMAND_EVENTS_PAGE });
-    const mine = page.findIndex((e) => e.metadata['commandId'] !== commandId);
-    events.push(...(mine < 0 ? page : page.slice(0, mine)));
-    if (mine >= 0 || page.length < COMMAND_EVENTS_PAGE) return { kind: 'here', events };
+  for (const e of here) if (e.revision === first.revision + BigInt(events.length)) events.push(e);
+  if (events.length < COMMAND_EVENTS_LOOKAHEAD) return { kind: 'here', events };
+  for (;;) {
+    const page = await store.readStream(streamId, { fromRevision: events.at(-1)!.revision + 1n, maxCount: 100 });
+    const end = page.findIndex((e) => e.metadata['commandId'] !== commandId);
+    events.push(...(end < 0 ? page : page.slice(0, end)));
+    if (end >= 0 || page.length < 100) return { kind: 'here', events };
   }
 }
 
@@ -236,7 +241,7 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
     // Folded as stored (JSON), so the state kept for the next command is exactly what a fresh fold would give.
     let state = loaded.state;
     for (const e of events) state = decider.evolve(state, { type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown } as TEvent);
-    cache?.remember(streamId, decider, { state, revision: result.nextExpectedRevision, position: result.position });
+    cache?.remember(streamId, decider, { state, revision: result.nextExpectedRevision, position: result.position, lastEventId: ids.at(-1)! });
     return {
       streamId,
       revision: result.nextExpectedRevision,

@@ -23,6 +23,11 @@ export interface StreamState<TState> {
   readonly revision: bigint;
   /** Position of that last event; undefined when the stream does not exist. */
   readonly position: Position | undefined;
+  /**
+   * Id of that last event: a kept state is reused only while the stream still holds this event at `revision` (not
+   * so after a restore from an older backup). Without it a state is not kept.
+   */
+  readonly lastEventId?: string;
 }
 
 export interface StreamStateCacheOptions {
@@ -31,7 +36,7 @@ export interface StreamStateCacheOptions {
   /**
    * At most this many events folded into the kept states together: the approximate size bound (a state grows with
    * the events folded into it, not with the number of streams). Default 2,000,000; a state folded from more than
-   * a quarter of it is not kept at all.
+   * half of it is not kept at all.
    */
   readonly maxEvents?: number;
 }
@@ -41,7 +46,7 @@ export interface StreamStateCacheStats {
   readonly hits: number;
   /** Loads that folded the stream from its first event. */
   readonly misses: number;
-  /** Kept states dropped because the fold changed (another foldVersion or evolve under the same key). */
+  /** Kept states dropped because the fold changed (same foldVersion, other evolve) or the stream no longer held them. */
   readonly refolds: number;
   readonly evictions: number;
   readonly streams: number;
@@ -67,8 +72,8 @@ const DEFAULT_MAX_EVENTS = 2_000_000;
  * handing the state out, and the append that follows a decision expects that exact revision, so a writer that got in
  * between (another API instance) makes the append fail with WrongExpectedVersion; the handler then `forget`s the
  * stream and decides again on a fresh read. Events never change once stored, so a state kept for a revision stays
- * true for that revision; a kept revision beyond the stream's end (a store restored from an older backup) is caught
- * by the same exact-revision append.
+ * true for that revision as long as the stream holds the same event there, which every load checks (it reads from
+ * the kept revision itself): a store restored from an older backup is refolded, not trusted.
  *
  * States are shared, never copied: the deciders' evolve functions return new states and leave the old ones unchanged
  * (persistent maps in libs/domain), so a state a running decision holds is not altered when a later load extends it.
@@ -95,16 +100,21 @@ export class StreamStateCache {
   async load<TEvent extends { type: string; data: unknown }, TState>(store: EventStore, streamId: string, fold: FoldLike<TEvent, TState>): Promise<StreamState<TState>> {
     const key = keyOf(streamId, fold);
     const kept = key === undefined ? undefined : this.take(key, fold);
-    const start: StreamState<TState> = kept ?? { state: fold.initialState, revision: -1n, position: undefined };
-    const tail = await store.readStream(streamId, start.revision < 0n ? {} : { fromRevision: start.revision + 1n });
-    if (kept) this.counters.hits++;
-    else this.counters.misses++;
-    // The first event read must follow the kept revision; anything else (which events never do) means refold.
-    if (kept && tail.length > 0 && tail[0]!.revision !== start.revision + 1n) {
+    if (!kept) {
+      this.counters.misses++;
+      const loaded = foldEvents(fold, { state: fold.initialState, revision: -1n, position: undefined }, await store.readStream(streamId));
+      if (key !== undefined) this.keep(key, streamId, fold, loaded);
+      return loaded;
+    }
+    // From the kept revision itself: the stream must still hold the kept last event there (one event more to read).
+    const tail = await store.readStream(streamId, { fromRevision: kept.revision });
+    if (tail[0]?.id !== kept.lastEventId || tail[0]?.revision !== kept.revision) {
+      this.counters.refolds++;
       this.forget(streamId);
       return this.load(store, streamId, fold);
     }
-    const loaded = foldEvents(fold, start, tail);
+    this.counters.hits++;
+    const loaded = foldEvents(fold, kept, tail.slice(1));
     if (key !== undefined) this.keep(key, streamId, fold, loaded);
     return loaded;
   }
@@ -145,13 +155,13 @@ export class StreamStateCache {
   }
 
   private keep(key: string, streamId: string, fold: FoldLike<never, unknown>, loaded: StreamState<unknown>): void {
-    if (loaded.revision < 0n) return;
+    if (loaded.revision < 0n || loaded.lastEventId === undefined) return;
     const existing = this.entries.get(key);
     // A concurrent load may have kept a later state already; a state only ever moves forwards.
     if (existing && existing.evolve === fold.evolve && existing.loaded.revision > loaded.revision) return;
     if (existing) this.drop(key, existing);
     const weight = Number(loaded.revision) + 1;
-    if (weight > this.maxEvents / 4 || this.maxStreams === 0) return;
+    if (weight > this.maxEvents / 2 || this.maxStreams === 0) return;
     this.entries.set(key, { streamId, evolve: fold.evolve, initialState: fold.initialState, loaded, weight });
     this.events += weight;
     for (const [oldKey, oldest] of this.entries) {
@@ -178,7 +188,7 @@ export function foldEvents<TEvent extends { type: string; data: unknown }, TStat
   let state = start.state;
   for (const e of events) state = fold.evolve(state, { type: e.type, data: e.data } as TEvent);
   const last = events.at(-1)!;
-  return { state, revision: last.revision, position: last.position };
+  return { state, revision: last.revision, position: last.position, lastEventId: last.id };
 }
 
 /**
