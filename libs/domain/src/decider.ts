@@ -23,7 +23,17 @@ export interface CommandMeta {
 
 export interface Decider<TCommand, TEvent extends DomainEvent, TState, TContext = CommandMeta> {
   readonly initialState: TState;
+  /**
+   * Pure: returns the next state and leaves `state` as it was (states are shared: a fold may extend a state that a
+   * cache or a running decision still holds). Large collections live in persistent structures (persistent-map.ts)
+   * so that folding a long stream stays linear.
+   */
   evolve(state: TState, event: TEvent): TState;
+  /**
+   * Names this fold (initialState + evolve + the state's shape), e.g. `trial/1`: caches of folded states key on it,
+   * so change it with every change to the fold and states folded by the old code are refolded, never reused.
+   */
+  readonly foldVersion: string;
   /** Returns the events the command produces, or throws a DomainError; never mutates `state`. */
   decide(command: TCommand, state: TState, context: TContext): readonly TEvent[];
 }

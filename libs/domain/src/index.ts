@@ -1,4 +1,5 @@
 export * from './decider.js';
+export * from './persistent-map.js';
 export * from './domain.errors.js';
 export * from './biomarker/input.guards.js';
 export * from './biomarker/biomarker.units.js';

@@ -106,6 +106,15 @@ export interface SearchedEvent extends RecordedEvent {
   readonly previousHash: string;
 }
 
+export interface ReadEventsByIdOptions {
+  /**
+   * The streams the caller expects the ids in. Adapters with an index of event ids (PostgreSQL, in-memory) ignore it
+   * and search every stream; EventStoreDB, which keeps no such index, then reads only these streams instead of
+   * scanning $all (so there an id stored in another stream is not found: the adapter's documented limit).
+   */
+  readonly withinStreams?: readonly string[];
+}
+
 export interface SubscribeToAllOptions {
   /** Exclusive: deliver events strictly after this position. Defaults to START (replay everything). */
   readonly after?: Position;
@@ -156,6 +165,12 @@ export interface EventStore {
   /** Walks hash chains and reports the first event whose stored content no longer matches its hash. */
   verify(options?: VerifyOptions): Promise<VerifyResult>;
   close(): Promise<void>;
+  /**
+   * The stored events whose id is one of `ids`, from whichever stream holds them, in global order; ids not stored are
+   * left out. Event ids are derived from command ids (handle-command.ts), so this is how a repeated command is
+   * recognised without reading its stream's history: one indexed lookup on PostgreSQL.
+   */
+  readEventsById(ids: readonly string[], options?: ReadEventsByIdOptions): Promise<RecordedEvent[]>;
 }
 
 export function comparePositions(a: Position, b: Position): number {

@@ -3,9 +3,12 @@ import { v5 as uuidv5 } from 'uuid';
 import type { AppendResult, EventStore, JsonObject, JsonValue, Position, RecordedEvent } from './event-store.js';
 import { CommandIdempotencyConflictError, IdempotencyConflictError, StreamBusyError, WrongExpectedVersionError } from './event-store.errors.js';
 import { canonicalJson } from './hash-chain.js';
+import { loadStreamState, type StreamStateCache } from './stream-state-cache.js';
 
 /** Namespace for event ids derived from command ids (UUIDv5), so a repeated command repeats its ids. */
 const EVENT_ID_NAMESPACE = '3f0c1c6e-5d43-4a8e-9a43-2b6f1f1f0b7e';
+/** A namespace of its own for command-wide ids (`commandEventId`): no stream-scoped id can equal one. */
+const COMMAND_ID_NAMESPACE = '8d1f5a3e-2c6b-4f0a-9e7d-5b4c3a2f1e0d';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -21,7 +24,16 @@ export interface DeciderLike<TCommand, TEvent extends { type: string; data: unkn
   readonly initialState: TState;
   evolve(state: TState, event: TEvent): TState;
   decide(command: TCommand, state: TState, context: TContext): readonly TEvent[];
+  /** Names the fold for caches of folded states (stream-state-cache.ts); without it states are not cached. */
+  readonly foldVersion?: string;
 }
+
+/**
+ * 'command': the stream is where the command happens, and its commandId is claimed registry-wide (its first event's
+ * id is `commandEventId`). 'stream': a step the command takes on another stream under the same commandId (e.g. a
+ * pseudonym reservation claim before the enrolment): ids derive from commandId and stream, only this stream counts.
+ */
+export type CommandIdScope = 'command' | 'stream';
 
 /** Who, why and in which conversation: stored on every event (architecture.md §3). */
 export interface CommandMetadata {
@@ -58,6 +70,10 @@ export interface HandleCommandInput<TCommand, TEvent extends { type: string; dat
   readonly retryBudgetMs?: number;
   /** An upper bound of attempts within the budget (tests). */
   readonly maxAttempts?: number;
+  /** Folded states kept across commands; without it every attempt reads and folds the whole stream. */
+  readonly cache?: StreamStateCache;
+  /** Defaults to 'command' (see CommandIdScope). */
+  readonly commandIdScope?: CommandIdScope;
 }
 
 export interface HandleCommandResult<TState> {
@@ -88,50 +104,110 @@ export function deriveEventId(commandId: string, streamId: string, index: number
 }
 
 /**
+ * The id of a command's first event on the stream where the command happens (`commandIdScope: 'command'`): derived
+ * from the commandId alone, so the event store's unique event ids make a commandId usable on one stream only, and a
+ * lookup of this one id finds the command wherever it went. Its other events keep `deriveEventId` ids.
+ */
+export function commandEventId(commandId: string): string {
+  return uuidv5(commandId, COMMAND_ID_NAMESPACE);
+}
+
+/** Ids of the events a command appends to `streamId` (see `commandEventId` and `HandleCommandInput.commandIdScope`). */
+export function commandEventIds(commandId: string, streamId: string, count: number, scope: CommandIdScope = 'command'): string[] {
+  return Array.from({ length: count }, (_, i) => (i === 0 && scope === 'command' ? commandEventId(commandId) : deriveEventId(commandId, streamId, i)));
+}
+
+/** Where a commandId was handled before, found by its deterministic event ids (no history is read). */
+export type HandledCommand =
+  | { readonly kind: 'new' }
+  /** On this stream: its events, in order (one append, so contiguous). */
+  | { readonly kind: 'here'; readonly events: readonly RecordedEvent[] }
+  /** As the command of another stream: reusing its commandId here is refused. */
+  | { readonly kind: 'elsewhere'; readonly eventId: string };
+
+/** Ids of a command's first events looked up at once: a command appends a handful, more are read from its stream. */
+const COMMAND_EVENTS_LOOKAHEAD = 8;
+
+/**
+ * Whether `commandId` was handled before, by looking up the ids its events would have: the command-wide id of its
+ * first event (`commandEventId`), the stream-scoped id of index 0 that commands stored before command-wide ids existed
+ * (and steps with scope 'stream') carry, and the ids of the next few events. One indexed lookup on PostgreSQL,
+ * whatever the stream's length; a command of more events than the lookahead reads the rest from its stream.
+ */
+export async function findHandledCommand(store: EventStore, streamId: string, commandId: string, scope: CommandIdScope = 'command'): Promise<HandledCommand> {
+  const commandWide = commandEventId(commandId);
+  const derived = Array.from({ length: COMMAND_EVENTS_LOOKAHEAD }, (_, i) => deriveEventId(commandId, streamId, i));
+  const found = await store.readEventsById(scope === 'command' ? [commandWide, ...derived] : derived, { withinStreams: [streamId] });
+  const here = found.filter((e) => e.streamId === streamId).sort((a, b) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
+  const first = here.find((e) => e.id === derived[0] || (scope === 'command' && e.id === commandWide));
+  if (!first) {
+    const other = scope === 'command' ? found.find((e) => e.id === commandWide) : undefined;
+    return other ? { kind: 'elsewhere', eventId: other.id } : { kind: 'new' };
+  }
+  // One append, so its events are contiguous from the first.
+  const events: RecordedEvent[] = [];
+  for (const e of here) if (e.revision === first.revision + BigInt(events.length)) events.push(e);
+  if (events.length < COMMAND_EVENTS_LOOKAHEAD) return { kind: 'here', events };
+  for (;;) {
+    const page = await store.readStream(streamId, { fromRevision: events.at(-1)!.revision + 1n, maxCount: 100 });
+    const end = page.findIndex((e) => e.metadata['commandId'] !== commandId);
+    events.push(...(end < 0 ? page : page.slice(0, end)));
+    if (end >= 0 || page.length < 100) return { kind: 'here', events };
+  }
+}
+
+/**
  * Load → fold → decide → append with the exact expected revision. Unpinned commands retry a lost race with jittered
  * backoff until `retryBudgetMs` is spent, then answer StreamBusyError; pinned ones surface the conflict with the
- * actual revision. A commandId already in the stream returns the first result when the command is the same and
- * is refused (CommandIdempotencyConflictError) when its content differs, whatever the decider would decide now.
+ * actual revision. A commandId already handled on the stream returns the first result when the command is the same
+ * and is refused (CommandIdempotencyConflictError) when its content differs, whatever the decider would decide now;
+ * a commandId already used as the command of another stream is refused too.
+ *
+ * The cost does not grow with the stream's history: with a `cache` only the events after the kept revision are read
+ * and folded, and a repeated command is recognised by its deterministic event ids, not by scanning the history.
  */
 export async function handleCommand<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext>(
   input: HandleCommandInput<TCommand, TEvent, TState, TContext>,
 ): Promise<HandleCommandResult<TState>> {
-  const { store, streamId, decider, metadata } = input;
+  const { store, streamId, decider, metadata, cache } = input;
+  const scope = input.commandIdScope ?? 'command';
   const pinned = input.expectedRevision !== undefined;
   const hash = commandHash(input.fingerprint === undefined ? input.command : input.fingerprint, metadata.reason);
   const deadline = Date.now() + (input.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS);
   const maxAttempts = input.maxAttempts ?? Number.POSITIVE_INFINITY;
   let rereadAfterIdConflict = false;
   for (let attempt = 1; ; attempt++) {
-    const history = await store.readStream(streamId);
-    const actual = history.length === 0 ? -1n : history.at(-1)!.revision;
-    let state = decider.initialState;
-    for (const e of history) state = decider.evolve(state, { type: e.type, data: e.data } as TEvent);
-
-    const previous = history.filter((e) => e.metadata['commandId'] === metadata.commandId);
-    if (previous.length > 0) {
-      const first = previous[0]!;
+    const loaded = await loadStreamState(store, streamId, decider, cache);
+    // Looked up after the load: a concurrent send of this command that got in before the load is found here, one
+    // that gets in after it moves the stream past `loaded.revision` and fails our exact-revision append.
+    const previous = await findHandledCommand(store, streamId, metadata.commandId, scope);
+    if (previous.kind === 'elsewhere') throw new CommandIdempotencyConflictError(streamId, previous.eventId, metadata.commandId);
+    if (previous.kind === 'here') {
+      const first = previous.events[0]!;
       const stored = first.metadata['commandHash'];
       // Events written before command hashes were recorded carry none: they can only be compared by their ids.
       if (typeof stored === 'string' && stored !== hash) throw new CommandIdempotencyConflictError(streamId, first.id, metadata.commandId);
-      const last = previous.at(-1)!;
-      return { streamId, revision: actual, position: last.position, eventTypes: previous.map((e) => e.type), replayed: true, state };
+      const last = previous.events.at(-1)!;
+      const current = loaded.revision < last.revision ? await loadStreamState(store, streamId, decider, cache) : loaded;
+      return { streamId, revision: current.revision, position: last.position, eventTypes: previous.events.map((e) => e.type), replayed: true, state: current.state };
     }
+    const actual = loaded.revision;
     if (pinned && input.expectedRevision !== actual) {
       throw new WrongExpectedVersionError(streamId, input.expectedRevision!, actual < 0n ? 'no_stream' : actual);
     }
 
     const context =
-      typeof input.context === 'function' ? await (input.context as (state: TState) => Promise<TContext> | TContext)(state) : input.context;
-    const events = decider.decide(input.command, state, context);
-    if (events.length === 0) return { streamId, revision: actual, position: history.at(-1)?.position, eventTypes: [], replayed: false, state };
+      typeof input.context === 'function' ? await (input.context as (state: TState) => Promise<TContext> | TContext)(loaded.state) : input.context;
+    const events = decider.decide(input.command, loaded.state, context);
+    if (events.length === 0) return { streamId, revision: actual, position: loaded.position, eventTypes: [], replayed: false, state: loaded.state };
 
+    const ids = commandEventIds(metadata.commandId, streamId, events.length, scope);
     let result: AppendResult;
     try {
       result = await store.appendToStream(
         streamId,
         events.map((e, i) => ({
-          id: deriveEventId(metadata.commandId, streamId, i),
+          id: ids[i]!,
           type: e.type,
           data: e.data as JsonObject,
           metadata: eventMetadata(metadata, hash, e.data),
@@ -140,11 +216,15 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
       );
     } catch (err) {
       // The same event ids were stored with other data by a concurrent send of this commandId (e.g. personal data
-      // sealed with another random IV): re-read once, and the stored command hash decides replay or conflict.
+      // sealed with another random IV), or the command-wide id by a command on another stream: re-read once, and
+      // the stored command decides replay or conflict.
       if (err instanceof IdempotencyConflictError && !rereadAfterIdConflict) {
         rereadAfterIdConflict = true;
         continue;
       }
+      // Someone appended after our load (another instance, or a revision kept past a restored store's end): what is
+      // kept for this stream is not to be trusted for the next attempt, which reads it afresh.
+      if (err instanceof WrongExpectedVersionError) cache?.forget(streamId);
       if (!(err instanceof WrongExpectedVersionError) || pinned) throw err;
       // The client did not pin a version, so a conflict is not theirs to resolve: re-read and decide again.
       const delay = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
@@ -158,7 +238,10 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
       if (Date.now() > deadline) throw new StreamBusyError(streamId, attempt);
       continue;
     }
-    for (const e of events) state = decider.evolve(state, e);
+    // Folded as stored (JSON), so the state kept for the next command is exactly what a fresh fold would give.
+    let state = loaded.state;
+    for (const e of events) state = decider.evolve(state, { type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown } as TEvent);
+    cache?.remember(streamId, decider, { state, revision: result.nextExpectedRevision, position: result.position, lastEventId: ids.at(-1)! });
     return {
       streamId,
       revision: result.nextExpectedRevision,

@@ -70,5 +70,6 @@ function evolve(state: AccessState, event: AccessEvent): AccessState {
 export const accessDecider: Decider<AccessCommand, AccessEvent, AccessState> = {
   initialState: { grants: {} },
   evolve,
+  foldVersion: 'access/1',
   decide,
 };

@@ -177,5 +177,6 @@ function evolve(state: AlgorithmState, event: AlgorithmEvent): AlgorithmState {
 export const algorithmDecider: Decider<AlgorithmCommand, AlgorithmEvent, AlgorithmState, AlgorithmDecisionContext> = {
   initialState: { status: 'none' },
   evolve,
+  foldVersion: 'algorithm/1',
   decide,
 };

@@ -145,5 +145,6 @@ function evolve(state: BiomarkerState, event: BiomarkerEvent): BiomarkerState {
 export const biomarkerDecider: Decider<BiomarkerCommand, BiomarkerEvent, BiomarkerState, BiomarkerDecisionContext> = {
   initialState: { status: 'none' },
   evolve,
+  foldVersion: 'biomarker/1',
   decide,
 };

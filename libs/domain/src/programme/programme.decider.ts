@@ -149,5 +149,6 @@ function evolve(state: ProgrammeState, event: ProgrammeEvent): ProgrammeState {
 export const programmeDecider: Decider<ProgrammeCommand, ProgrammeEvent, ProgrammeState, ProgrammeDecisionContext> = {
   initialState: { status: 'none' },
   evolve,
+  foldVersion: 'programme/1',
   decide,
 };

@@ -88,5 +88,6 @@ function evolve(state: StudyState, event: StudyEvent): StudyState {
 export const studyDecider: Decider<StudyCommand, StudyEvent, StudyState, StudyDecisionContext> = {
   initialState: { status: 'none' },
   evolve,
+  foldVersion: 'study/1',
   decide,
 };

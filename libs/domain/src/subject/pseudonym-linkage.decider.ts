@@ -67,5 +67,6 @@ function decide(c: RecordPseudonymLinkage, state: PseudonymLinkageState, ctx: Co
 export const pseudonymLinkageDecider: Decider<RecordPseudonymLinkage, PseudonymLinkageEvent, PseudonymLinkageState, CommandMeta> = {
   initialState: { kind: 'none' },
   evolve: (_state, event) => ({ kind: 'recorded', members: event.data.members }),
+  foldVersion: 'pseudonym-linkage/1',
   decide,
 };

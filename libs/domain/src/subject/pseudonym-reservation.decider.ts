@@ -94,5 +94,6 @@ function evolve(state: PseudonymReservationState, event: PseudonymReservationEve
 export const pseudonymReservationDecider: Decider<PseudonymReservationCommand, PseudonymReservationEvent, PseudonymReservationState, PseudonymReservationContext> = {
   initialState: { holder: null },
   evolve,
+  foldVersion: 'pseudonym-reservation/1',
   decide,
 };

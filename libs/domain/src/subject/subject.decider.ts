@@ -72,6 +72,7 @@ import { requirePseudonym } from './subject.pseudonym.js';
 import {
   evolveSubject,
   initialSubjectState,
+  SUBJECT_FOLD_VERSION,
   lookup,
   type ScreeningSubjectState,
   type SubjectState,
@@ -288,7 +289,7 @@ function recordScreening(c: RecordScreening, state: SubjectState, ctx: SubjectDe
   const invitation = lookup(s.invitations, roundId);
   if (!invitation) reject(SubjectErrors.NOT_INVITED_IN_ROUND, 'roundId', `The participant was not invited in round ${roundId}`);
   if (lookup(s.screenings, screeningId)) reject(SubjectErrors.DUPLICATE_SCREENING, 'screeningId', `Screening ${screeningId} is already recorded`);
-  if (Object.values(s.screenings).some((x) => x.roundId === roundId)) reject(SubjectErrors.ALREADY_SCREENED_IN_ROUND, 'roundId', `Already screened in round ${roundId}`);
+  if (s.screenings.values().some((x) => x.roundId === roundId)) reject(SubjectErrors.ALREADY_SCREENED_IN_ROUND, 'roundId', `Already screened in round ${roundId}`);
   requireClinicalWindow(s, screenedOn, 'screenedOn', ctx.now);
   if (isBeforeDay(screenedOn, storedDate(invitation.invitedOn))) reject(SubjectErrors.DATE_BEFORE_INVITATION, 'screenedOn', `Invited in this round on ${invitation.invitedOn}`);
   if (s.optedOutOn !== null && !isBeforeDay(screenedOn, storedDate(s.optedOutOn))) reject(SubjectErrors.PARTICIPANT_OPTED_OUT, 'subjectId', `The participant opted out on ${s.optedOutOn}`);
@@ -356,14 +357,15 @@ function recordAssessment(c: RecordAssessmentOutcome, state: SubjectState, ctx: 
 function reportIntervalCancer(c: ReportIntervalCancer, state: SubjectState, ctx: SubjectDecisionContext, subjectId: string): SubjectEvent[] {
   const s = requireScreeningSubject(state);
   const reportId = requireId(c.reportId, 'reportId');
-  if (s.intervalCancerReportIds.includes(reportId)) reject(SubjectErrors.DUPLICATE_INTERVAL_CANCER_REPORT, 'reportId', `Report ${reportId} is already recorded`);
+  if (s.intervalCancerReportIds.has(reportId)) reject(SubjectErrors.DUPLICATE_INTERVAL_CANCER_REPORT, 'reportId', `Report ${reportId} is already recorded`);
   const diagnosis = parseClinicalDate(c.diagnosisDate, 'diagnosisDate');
   requireClinicalWindow(s, diagnosis, 'diagnosisDate', ctx.now);
   const source = requireOneOf(c.source, INTERVAL_CANCER_SOURCES, 'source');
   const stage = optionalStage(c.stage, 'stage');
   // An interval cancer follows a negative screen: the last screening before the diagnosis must have been negative
   // (not recalled, or recalled and assessed benign); otherwise the cancer is screen-detected or still in assessment.
-  const previous = Object.entries(s.screenings)
+  const previous = s.screenings
+    .entries()
     .filter(([, x]) => isBeforeDay(storedDate(x.screenedOn), diagnosis))
     .sort(([, a], [, b]) => storedDate(a.screenedOn).ms - storedDate(b.screenedOn).ms)
     .at(-1);
@@ -562,7 +564,7 @@ function recordOutcome(c: RecordOutcome, state: SubjectState, ctx: SubjectDecisi
     if (isAfterDay(date, storedDate(s.deathDate))) reject(SubjectErrors.OUTCOME_AFTER_DEATH, 'occurredAt', `The subject died on ${s.deathDate}`);
   }
   if (outcomeType === 'death') {
-    const later = Object.entries(s.outcomes).find(([, o]) => isAfterDay(storedDate(o.occurredAt), date));
+    const later = s.outcomes.entries().find(([, o]) => isAfterDay(storedDate(o.occurredAt), date));
     if (later) reject(SubjectErrors.OUTCOME_AFTER_DEATH, 'occurredAt', `Outcome ${later[0]} (${later[1].outcomeType}, ${later[1].occurredAt}) lies after this date of death`);
   }
   return [
@@ -656,5 +658,6 @@ function decide(command: SubjectCommand, state: SubjectState, ctx: SubjectDecisi
 export const subjectDecider: Decider<SubjectCommand, SubjectEvent, SubjectState, SubjectDecisionContext> = {
   initialState: initialSubjectState,
   evolve: evolveSubject,
+  foldVersion: SUBJECT_FOLD_VERSION,
   decide,
 };

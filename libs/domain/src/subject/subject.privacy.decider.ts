@@ -6,7 +6,7 @@ import type { EraseSubject, RecordPersonalData, SubjectPrivacyCommand } from './
 import { SubjectErrors } from './subject.errors.js';
 import type { SubjectEvent } from './subject.events.js';
 import { requirePersonalEnvelope } from './subject.personal.js';
-import { evolveSubject, initialSubjectState, type ScreeningSubjectState, type SubjectState, type TrialSubjectState } from './subject.state.js';
+import { evolveSubject, initialSubjectState, SUBJECT_FOLD_VERSION, type ScreeningSubjectState, type SubjectState, type TrialSubjectState } from './subject.state.js';
 
 /** The trial's facts when the subject is a trial subject (recording personal data is a write to a lockable trial). */
 export interface SubjectPrivacyContext extends CommandMeta {
@@ -54,5 +54,6 @@ function decide(command: SubjectPrivacyCommand, state: SubjectState, ctx: Subjec
 export const subjectPrivacyDecider: Decider<SubjectPrivacyCommand, SubjectEvent, SubjectState, SubjectPrivacyContext> = {
   initialState: initialSubjectState,
   evolve: evolveSubject,
+  foldVersion: SUBJECT_FOLD_VERSION,
   decide,
 };

@@ -6,6 +6,7 @@ import type {
   OutcomeType,
   SubjectEvent,
 } from './subject.events.js';
+import { PersistentMap } from '../persistent-map.js';
 
 export interface MeasurementInfo {
   readonly status: 'recorded' | 'retracted';
@@ -31,8 +32,10 @@ export interface ScreeningInfo {
 interface SubjectCommon {
   readonly subjectId: string;
   readonly pseudonym: string;
-  readonly measurements: Readonly<Record<string, MeasurementInfo>>;
-  readonly outcomes: Readonly<Record<string, OutcomeInfo>>;
+  // Persistent maps (libs/domain persistent-map.ts): a fold adds an entry without copying the others, so a subject
+  // with thousands of measurements folds in linear time and every folded state stays valid for whoever holds it.
+  readonly measurements: PersistentMap<MeasurementInfo>;
+  readonly outcomes: PersistentMap<OutcomeInfo>;
   /** Date of the recorded death outcome (as corrected), if any. */
   readonly deathDate: string | null;
   /** Set by SubjectErased: the subject's personal data key is gone; no new personal data is accepted. */
@@ -52,9 +55,10 @@ export interface ScreeningSubjectState extends SubjectCommon {
   readonly kind: 'screening';
   readonly programmeId: string;
   readonly firstInvitedOn: string;
-  readonly invitations: Readonly<Record<string, { readonly invitedOn: string }>>;
-  readonly screenings: Readonly<Record<string, ScreeningInfo>>;
-  readonly intervalCancerReportIds: readonly string[];
+  readonly invitations: PersistentMap<{ readonly invitedOn: string }>;
+  readonly screenings: PersistentMap<ScreeningInfo>;
+  /** The reported ids (values are `true`): a set, looked up with `has`. */
+  readonly intervalCancerReportIds: PersistentMap<true>;
   readonly optedOutOn: string | null;
 }
 
@@ -62,13 +66,30 @@ export type SubjectState = { readonly kind: 'none' } | TrialSubjectState | Scree
 
 export const initialSubjectState: SubjectState = { kind: 'none' };
 
+/**
+ * Names `evolveSubject` and the shape of SubjectState for caches of folded states (libs/event-store
+ * stream-state-cache.ts): bump it with every change to either, so no state folded by other code is reused.
+ * Shared by every decider of the `subject-` stream that folds with `evolveSubject`.
+ */
+export const SUBJECT_FOLD_VERSION = 'subject/2';
+
 /** Own-property lookup: ids come from users, and `constructor` must not find Object.prototype. */
-export function lookup<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
+export function lookup<T>(record: PersistentMap<T> | Readonly<Record<string, T>>, key: string): T | undefined {
+  if (record instanceof PersistentMap) return record.get(key);
+  return Object.hasOwn(record, key) ? (record as Readonly<Record<string, T>>)[key] : undefined;
 }
 
-function deathDateOf(outcomes: Readonly<Record<string, OutcomeInfo>>): string | null {
-  const death = Object.values(outcomes).find((o) => o.outcomeType === 'death');
+/**
+ * The death date after `outcomeId` became `next`: the new one when it is a death; otherwise unchanged unless the
+ * outcome changed was the death (a correction of its type), then looked up among the others (outcomes are few).
+ */
+function deathDateAfter(state: { readonly outcomes: PersistentMap<OutcomeInfo>; readonly deathDate: string | null }, outcomeId: string, next: OutcomeInfo, outcomes: PersistentMap<OutcomeInfo>): string | null {
+  if (next.outcomeType === 'death') {
+    const first = outcomes.values().find((o) => o.outcomeType === 'death');
+    return first ? first.occurredAt : null;
+  }
+  if (state.outcomes.get(outcomeId)?.outcomeType !== 'death') return state.deathDate;
+  const death = outcomes.values().find((o) => o.outcomeType === 'death');
   return death ? death.occurredAt : null;
 }
 
@@ -85,14 +106,14 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
         consentDate: d.consentDate,
         status: 'enrolled',
         randomisation: null,
-        measurements: {},
-        outcomes: {},
+        measurements: PersistentMap.empty(),
+        outcomes: PersistentMap.empty(),
         deathDate: null,
       };
     }
     case 'ParticipantInvited': {
       const d = event.data;
-      if (state.kind === 'screening') return { ...state, invitations: { ...state.invitations, [d.roundId]: { invitedOn: d.occurredAt } } };
+      if (state.kind === 'screening') return { ...state, invitations: state.invitations.set(d.roundId, { invitedOn: d.occurredAt }) };
       if (state.kind !== 'none') return state;
       return {
         kind: 'screening',
@@ -100,12 +121,12 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
         pseudonym: d.pseudonym,
         programmeId: d.programmeId,
         firstInvitedOn: d.occurredAt,
-        invitations: { [d.roundId]: { invitedOn: d.occurredAt } },
-        screenings: {},
-        intervalCancerReportIds: [],
+        invitations: PersistentMap.of([[d.roundId, { invitedOn: d.occurredAt }]]),
+        screenings: PersistentMap.empty(),
+        intervalCancerReportIds: PersistentMap.empty(),
         optedOutOn: null,
-        measurements: {},
-        outcomes: {},
+        measurements: PersistentMap.empty(),
+        outcomes: PersistentMap.empty(),
         deathDate: null,
       };
     }
@@ -123,20 +144,20 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
       if (state.kind !== 'screening') return state;
       const d = event.data;
       const info: ScreeningInfo = { roundId: d.roundId, screenedOn: d.occurredAt, humanResult: d.humanReading.result, recalledOn: null, assessment: null };
-      return { ...state, screenings: { ...state.screenings, [d.screeningId]: info } };
+      return { ...state, screenings: state.screenings.set(d.screeningId, info) };
     }
     case 'RecallRecorded': {
       if (state.kind !== 'screening') return state;
-      const s = lookup(state.screenings, event.data.screeningId);
-      return s ? { ...state, screenings: { ...state.screenings, [event.data.screeningId]: { ...s, recalledOn: event.data.occurredAt } } } : state;
+      const s = state.screenings.get(event.data.screeningId);
+      return s ? { ...state, screenings: state.screenings.set(event.data.screeningId, { ...s, recalledOn: event.data.occurredAt }) } : state;
     }
     case 'AssessmentOutcomeRecorded': {
       if (state.kind !== 'screening') return state;
-      const s = lookup(state.screenings, event.data.screeningId);
-      return s ? { ...state, screenings: { ...state.screenings, [event.data.screeningId]: { ...s, assessment: event.data.outcome } } } : state;
+      const s = state.screenings.get(event.data.screeningId);
+      return s ? { ...state, screenings: state.screenings.set(event.data.screeningId, { ...s, assessment: event.data.outcome }) } : state;
     }
     case 'IntervalCancerReported':
-      return state.kind === 'screening' ? { ...state, intervalCancerReportIds: [...state.intervalCancerReportIds, event.data.reportId] } : state;
+      return state.kind === 'screening' ? { ...state, intervalCancerReportIds: state.intervalCancerReportIds.set(event.data.reportId, true) } : state;
     case 'ParticipantOptedOut':
       return state.kind === 'screening' ? { ...state, optedOutOn: event.data.occurredAt } : state;
     case 'MeasurementRecorded': {
@@ -149,15 +170,15 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
         lesionTrackingUid: d.lesion ? d.lesion.trackingUid : null,
         result: d.result,
       };
-      return { ...state, measurements: { ...state.measurements, [d.measurementId]: info } };
+      return { ...state, measurements: state.measurements.set(d.measurementId, info) };
     }
     case 'MeasurementCorrected': {
-      const m = lookup(state.measurements, event.data.measurementId);
-      return m ? { ...state, measurements: { ...state.measurements, [event.data.measurementId]: { ...m, result: event.data.result } } } : state;
+      const m = state.measurements.get(event.data.measurementId);
+      return m ? { ...state, measurements: state.measurements.set(event.data.measurementId, { ...m, result: event.data.result }) } : state;
     }
     case 'MeasurementRetracted': {
-      const m = lookup(state.measurements, event.data.measurementId);
-      return m ? { ...state, measurements: { ...state.measurements, [event.data.measurementId]: { ...m, status: 'retracted' } } } : state;
+      const m = state.measurements.get(event.data.measurementId);
+      return m ? { ...state, measurements: state.measurements.set(event.data.measurementId, { ...m, status: 'retracted' }) } : state;
     }
     case 'MeasurementReadingAccepted':
       return state;
@@ -166,8 +187,9 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
     case 'OutcomeRecorded':
     case 'OutcomeCorrected': {
       const { outcomeId, outcomeType, occurredAt, source, recistResponse, stage } = event.data;
-      const outcomes = { ...state.outcomes, [outcomeId]: { outcomeType, occurredAt, source, recistResponse, stage } };
-      return { ...state, outcomes, deathDate: deathDateOf(outcomes) };
+      const next: OutcomeInfo = { outcomeType, occurredAt, source, recistResponse, stage };
+      const outcomes = state.outcomes.set(outcomeId, next);
+      return { ...state, outcomes, deathDate: deathDateAfter(state, outcomeId, next, outcomes) };
     }
     default:
       return state;

@@ -293,5 +293,6 @@ function evolve(state: TrialState, event: TrialEvent): TrialState {
 export const trialDecider: Decider<TrialCommand, TrialEvent, TrialState, TrialDecisionContext> = {
   initialState: { status: 'none' },
   evolve,
+  foldVersion: 'trial/1',
   decide,
 };

@@ -20,6 +20,7 @@ import {
 } from '@eventstore/db-client';
 import {
   START,
+  comparePositions,
   type AppendOptions,
   type AppendResult,
   type EventData,
@@ -27,6 +28,7 @@ import {
   type EventStore,
   type Position,
   type ReadAllOptions,
+  type ReadEventsByIdOptions,
   type ReadStreamOptions,
   type RecordedEvent,
   type SearchedEvent,
@@ -259,6 +261,26 @@ export class EventStoreDbEventStore implements EventStore {
       if (out.length >= max) break;
     }
     return out;
+  }
+
+  /**
+   * EventStoreDB keeps no index of event ids: with `withinStreams` those streams are read (what a command handler
+   * asks for: it knows the stream), otherwise $all is scanned until every id is found — for tools, not hot paths.
+   */
+  async readEventsById(ids: readonly string[], options: ReadEventsByIdOptions = {}): Promise<RecordedEvent[]> {
+    const wanted = new Set(ids);
+    if (wanted.size === 0) return [];
+    const found: RecordedEvent[] = [];
+    if (options.withinStreams) {
+      for (const streamId of new Set(options.withinStreams)) for (const e of await this.readStream(streamId)) if (wanted.has(e.id)) found.push(e);
+    } else {
+      for await (const e of this.scanAll(START)) {
+        if (!wanted.has(e.id)) continue;
+        found.push(e);
+        if (found.length >= wanted.size) break;
+      }
+    }
+    return found.sort((a, b) => comparePositions(a.position, b.position));
   }
 
   /** No server-side query for it: read the selected streams (or scan $all) through the port itself. */

@@ -119,6 +119,11 @@ export class InMemoryEventStore implements EventStore {
     return out;
   }
 
+  async readEventsById(ids: readonly string[]): Promise<RecordedEvent[]> {
+    const found = [...new Set(ids)].flatMap((id) => this.byId.get(id) ?? []);
+    return found.sort((a, b) => comparePositions(a.position, b.position));
+  }
+
   searchEvents(search: EventSearch): Promise<SearchedEvent[]> {
     return searchByReading(this, search);
   }

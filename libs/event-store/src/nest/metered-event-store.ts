@@ -1,5 +1,6 @@
 import { Histogram, Counter, type Registry } from 'prom-client';
 import type {
+  ReadEventsByIdOptions,
   AppendOptions,
   AppendResult,
   EventData,
@@ -99,6 +100,15 @@ export class MeteredEventStore implements EventStore {
     const end = this.readSeconds.startTimer({ adapter: this.adapter, operation: 'search' });
     try {
       return await this.inner.searchEvents(search);
+    } finally {
+      end();
+    }
+  }
+
+  async readEventsById(ids: readonly string[], options?: ReadEventsByIdOptions): Promise<RecordedEvent[]> {
+    const end = this.readSeconds.startTimer({ adapter: this.adapter, operation: 'read_by_id' });
+    try {
+      return await this.inner.readEventsById(ids, options);
     } finally {
       end();
     }

@@ -26,6 +26,8 @@ import { GENESIS_HASH } from '../hash-chain.js';
 import { createChainVerifier } from '../verify-chains.js';
 
 const NOTIFY_CHANNEL = 'event_store_appended';
+/** Event ids are UUIDs (validateAppend refuses others): anything else cannot be stored, and must not reach a uuid cast. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // The commit position gets its own output name: an alias equal to the column would make `ORDER BY transaction_id`
 // sort by the text form ('10000' < '9163'), skipping events whenever transaction ids cross a power of ten.
 const COLUMNS = `global_position, transaction_id::text AS commit_position, event_id, stream_id, stream_revision, event_type, data, metadata, hash, recorded_at`;
@@ -194,6 +196,17 @@ export class PostgresEventStore implements EventStore {
         filter?.streamCategories ?? null,
         filter?.eventTypes ?? null,
       ],
+    });
+    return rows.map(toEvent);
+  }
+
+  /** One probe of the unique index on event_id (events_event_id_unique) per id. */
+  async readEventsById(ids: readonly string[]): Promise<RecordedEvent[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'es_read_by_id',
+      text: `SELECT ${COLUMNS} FROM event_store.events WHERE event_id = ANY ($1::uuid[]) ORDER BY transaction_id, global_position`,
+      values: [[...new Set(ids)].filter((id) => UUID.test(id))],
     });
     return rows.map(toEvent);
   }

@@ -185,6 +185,41 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
       it('returns an empty list for a stream that does not exist', async () => {
         expect(await store.readStream(stream())).toEqual([]);
       });
+      it('reads only the events after a known revision, and nothing past the end (how folded states catch up)', async () => {
+        expect((await store.readStream(s, { fromRevision: 3n })).map((e) => [e.type, e.revision])).toEqual([
+          ['E3', 3n],
+          ['E4', 4n],
+        ]);
+        expect(await store.readStream(s, { fromRevision: 5n })).toEqual([]);
+        expect(await store.readStream(s, { fromRevision: 50n })).toEqual([]);
+      });
+    });
+
+    describe('readEventsById', () => {
+      it('finds stored events by id in whichever stream holds them, in global order, leaving unknown ids out', async () => {
+        const a = stream();
+        const b = stream();
+        const [a0, a1, b0] = [event('A0'), event('A1'), event('B0')];
+        await store.appendToStream(a, [a0, a1], { expectedRevision: 'no_stream' });
+        await store.appendToStream(b, [b0], { expectedRevision: 'no_stream' });
+        const found = await store.readEventsById([b0.id, randomUUID(), a1.id, a0.id, a0.id]);
+        expect(found.map((e) => [e.id, e.streamId, e.type, e.revision])).toEqual([
+          [a0.id, a, 'A0', 0n],
+          [a1.id, a, 'A1', 1n],
+          [b0.id, b, 'B0', 0n],
+        ]);
+        const [stored] = await store.readStream(b);
+        expect(found[2]).toEqual(stored);
+      });
+
+      it('answers the same within the streams the caller names, and nothing for no ids or unknown ids', async () => {
+        const a = stream();
+        const e = event('Only');
+        await store.appendToStream(a, [event('Before'), e], { expectedRevision: 'no_stream' });
+        expect((await store.readEventsById([e.id], { withinStreams: [a] })).map((x) => [x.id, x.revision])).toEqual([[e.id, 1n]]);
+        expect(await store.readEventsById([])).toEqual([]);
+        expect(await store.readEventsById([randomUUID()], { withinStreams: [a, stream()] })).toEqual([]);
+      });
     });
 
     describe('readAll and subscribeToAll', () => {

@@ -1,4 +1,4 @@
-import type { CommandMeta, Decider, DomainEvent } from '#domain';
+import { PersistentMap, type CommandMeta, type Decider, type DomainEvent } from '#domain';
 import type { SurveillanceAlarm } from './surveillance.statistics.js';
 
 /**
@@ -20,21 +20,23 @@ export interface RaiseSurveillanceAlarms {
 }
 
 export interface SurveillanceState {
-  readonly raised: ReadonlySet<string>;
+  /** Alarm ids raised so far (values are `true`): persistent, so raising one does not copy the others. */
+  readonly raised: PersistentMap<true>;
 }
 
 export const surveillanceStreamId = (algorithmVersionId: string): string => `surveillance-${algorithmVersionId}`;
 
 export const surveillanceDecider: Decider<RaiseSurveillanceAlarms, SurveillanceEvent, SurveillanceState, CommandMeta> = {
-  initialState: { raised: new Set() },
+  initialState: { raised: PersistentMap.empty() },
   evolve(state, event) {
-    return { raised: new Set([...state.raised, event.data.alarmId]) };
+    return { raised: state.raised.set(event.data.alarmId, true) };
   },
+  foldVersion: 'surveillance/2',
   decide(command, state, meta) {
-    const seen = new Set(state.raised);
+    const seen = new Set<string>();
     const events: SurveillanceEvent[] = [];
     for (const alarm of command.alarms) {
-      if (seen.has(alarm.alarmId)) continue;
+      if (state.raised.has(alarm.alarmId) || seen.has(alarm.alarmId)) continue;
       seen.add(alarm.alarmId);
       events.push({
         type: 'SurveillanceAlarmRaised',

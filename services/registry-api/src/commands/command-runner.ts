@@ -1,5 +1,19 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DEFAULT_RETRY_BUDGET_MS, EVENT_STORE, handleCommand, StreamLanes, type DeciderLike, type EventStore } from '#event-store';
+import {
+  CommandIdempotencyConflictError,
+  DEFAULT_RETRY_BUDGET_MS,
+  EVENT_STORE,
+  findHandledCommand,
+  handleCommand,
+  loadStreamState,
+  StreamLanes,
+  StreamStateCache,
+  type CommandIdScope,
+  type DeciderLike,
+  type EventStore,
+  type RecordedEvent,
+  type StreamState,
+} from '#event-store';
 import type { CommandMeta } from '#domain';
 import { COMMAND_OBSERVER, commandLabel, resultLabel, type CommandObserver } from '../metrics/command-metrics.js';
 
@@ -29,6 +43,8 @@ export interface CommandReceipt {
 }
 
 export const CLOCK = Symbol('CLOCK');
+/** Optional: the StreamStateCache the runner keeps folded states in (one per runner when not provided). */
+export const STREAM_STATE_CACHE = Symbol('STREAM_STATE_CACHE');
 export type Clock = () => Date;
 
 export interface RunCommand<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta> {
@@ -46,6 +62,8 @@ export interface RunCommand<TCommand, TEvent extends { type: string; data: unkno
   readonly access?: () => Promise<void> | void;
   /** What the client asked for, compared on a repeated commandId (handleCommand `fingerprint`); defaults to `command`. */
   readonly fingerprint?: unknown;
+  /** 'stream' for a step another command takes here under its own commandId (handleCommand CommandIdScope). */
+  readonly commandIdScope?: CommandIdScope;
 }
 
 /**
@@ -58,12 +76,21 @@ export class CommandRunner {
   private readonly lanes = new StreamLanes();
   /** How long an unpinned command may wait for its turn and retry lost races before it answers BUSY. */
   retryBudgetMs = DEFAULT_RETRY_BUDGET_MS;
+  /**
+   * Folded states of recently used streams (libs/event-store stream-state-cache.ts): a command reads and folds only
+   * what was appended since its stream was last loaded. Per process; other instances' writes are caught by the
+   * exact-revision append.
+   */
+  readonly states: StreamStateCache;
 
   constructor(
     @Inject(EVENT_STORE) readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(COMMAND_OBSERVER) private readonly observer?: CommandObserver,
-  ) {}
+    @Optional() @Inject(STREAM_STATE_CACHE) states?: StreamStateCache,
+  ) {
+    this.states = states ?? new StreamStateCache();
+  }
 
   now(): Date {
     return this.clock();
@@ -125,7 +152,9 @@ export class CommandRunner {
       },
       expectedRevision: origin.expectedVersion === undefined ? undefined : BigInt(origin.expectedVersion),
       ...(input.fingerprint === undefined ? {} : { fingerprint: input.fingerprint }),
+      ...(input.commandIdScope === undefined ? {} : { commandIdScope: input.commandIdScope }),
       retryBudgetMs,
+      cache: this.states,
     });
   }
 
@@ -143,10 +172,29 @@ export class CommandRunner {
     return input.decider.decide(input.command, state, context);
   }
 
-  /** True when `commandId` already appended to `streamId` (running it again would be a replay). */
+  /**
+   * True when `commandId` already appended to `streamId` (running it again would be a replay), found by its event ids.
+   * Throws IDEMPOTENCY_CONFLICT when the commandId is the command of another stream: callers use this to skip side
+   * effects (claims, key erasure) on a replay, and a reused commandId must not get as far as those either.
+   */
   async hasHandled(streamId: string, commandId: string): Promise<boolean> {
-    const events = await this.store.readStream(streamId);
-    return events.some((e) => e.metadata['commandId'] === commandId);
+    const handled = await findHandledCommand(this.store, streamId, commandId);
+    if (handled.kind === 'elsewhere') throw new CommandIdempotencyConflictError(streamId, handled.eventId, commandId);
+    return handled.kind === 'here';
+  }
+
+  /** The events `commandId` appended to `streamId` ([] when none), without reading the stream's history. */
+  async commandEvents(streamId: string, commandId: string, scope?: CommandIdScope): Promise<readonly RecordedEvent[]> {
+    const handled = await findHandledCommand(this.store, streamId, commandId, scope);
+    return handled.kind === 'here' ? handled.events : [];
+  }
+
+  /** The stream's folded state with its revision, through the cache. */
+  loadState<TEvent extends { type: string; data: unknown }, TState>(
+    streamId: string,
+    decider: Pick<DeciderLike<unknown, TEvent, TState, never>, 'initialState' | 'evolve' | 'foldVersion'>,
+  ): Promise<StreamState<TState>> {
+    return loadStreamState(this.store, streamId, decider, this.states);
   }
 
   /**
@@ -162,14 +210,11 @@ export class CommandRunner {
     return first ? decider.evolve(decider.initialState, { type: first.type, data: first.data } as TEvent) : decider.initialState;
   }
 
-  /** Folds another stream with its decider: how handlers gather facts for a decision context. */
+  /** Folds another stream with its decider (through the cache): how handlers gather facts for a decision context. */
   async load<TEvent extends { type: string; data: unknown }, TState>(
     streamId: string,
-    decider: Pick<DeciderLike<unknown, TEvent, TState, never>, 'initialState' | 'evolve'>,
+    decider: Pick<DeciderLike<unknown, TEvent, TState, never>, 'initialState' | 'evolve' | 'foldVersion'>,
   ): Promise<TState> {
-    const events = await this.store.readStream(streamId);
-    let state = decider.initialState;
-    for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data } as TEvent);
-    return state;
+    return (await this.loadState(streamId, decider)).state;
   }
 }

@@ -48,7 +48,8 @@ function reservationOrigin(origin: CommandOrigin, step: 'claim' | 'release'): Co
 export async function claimPseudonym(runner: CommandRunner, claim: PseudonymClaim, origin: CommandOrigin): Promise<boolean> {
   const streamId = pseudonymReservationStreamId(claim.scope, claim.pseudonym);
   const command = { type: 'ClaimPseudonym', ...claim } as const;
-  let receipt = await runner.run({ streamId, decider: pseudonymReservationDecider, command, origin: reservationOrigin(origin, 'claim') });
+  // A step of the client's command under its commandId, which the subject stream claims (CommandIdScope 'stream').
+  let receipt = await runner.run({ streamId, decider: pseudonymReservationDecider, command, origin: reservationOrigin(origin, 'claim'), commandIdScope: 'stream' });
   if (receipt.replayed && receipt.state.holder === null) {
     // This very command claimed before, was rejected and gave the claim back; its retry claims anew. The commandId
     // is derived from the stream's revision, so each round is one command (a crash in it: that round's replay).

@@ -134,8 +134,8 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
     // A replay returns the first result without deciding: the caller must still be allowed to see it, and the ids
     // are those the first command created (read back from its events, not from this request's input).
     await this.authorize(actor, command, receipt.state, await this.facts(subjectContextNeeds(command, receipt.state)), streamId);
-    const history = await this.runner.store.readStream(streamId);
-    return mutationReceipt(receipt, subjectId, createdIdsOf(history, origin.commandId, subjectId));
+    const first = await this.runner.commandEvents(streamId, origin.commandId);
+    return mutationReceipt(receipt, subjectId, createdIdsOf(first, subjectId));
   }
 
   /**
@@ -145,13 +145,15 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
    * failure (crash, outage) keeps it, so the retry with the same commandId — the same subject id — completes.
    */
   private async runReserving(run: RunCommand<SubjectCommand, SubjectEvent, SubjectState, SubjectDecisionContext>) {
-    const history = await this.runner.store.readStream(run.streamId);
-    if (history.some((e) => e.metadata['commandId'] === run.origin.commandId)) return this.runner.run(run);
+    // By event id, not by reading the history; a commandId that is another stream's command is refused here, before
+    // anything is claimed.
+    if (await this.runner.hasHandled(run.streamId, run.origin.commandId)) return this.runner.run(run);
+    const { revision } = await this.runner.loadState(run.streamId, subjectDecider);
     const [event] = await this.runner.preview(run);
     if (event?.type !== 'SubjectEnrolled' && event?.type !== 'ParticipantInvited') return this.runner.run(run);
     // A pinned version that is already stale fails the append anyway: refuse it before anything is claimed (after
     // the preview, which authorized the caller: a conflict names the current version).
-    const actual = history.length === 0 ? -1 : Number(history.at(-1)!.revision);
+    const actual = Number(revision);
     const pinned = run.origin.expectedVersion;
     if (pinned !== undefined && pinned !== actual) throw new WrongExpectedVersionError(run.streamId, BigInt(pinned), actual < 0 ? 'no_stream' : BigInt(actual));
     const claim = claimOf(event);
@@ -277,14 +279,13 @@ const CREATING_EVENTS: Readonly<Record<string, 'measurementId' | 'screeningId' |
   OutcomeRecorded: 'outcomeId',
 };
 
-/** The ids the first handling of `commandId` created, from its stored events. */
-function createdIdsOf(history: readonly RecordedEvent[], commandId: string, subjectId: string): string[] {
-  return history.flatMap((e, index) => {
-    if (e.metadata['commandId'] !== commandId) return [];
+/** The ids the first handling of a command created, from the events it stored. */
+function createdIdsOf(events: readonly RecordedEvent[], subjectId: string): string[] {
+  return events.flatMap((e) => {
     const key = CREATING_EVENTS[e.type];
     if (key === undefined) return [];
     // A later invitation adds a round to a participant the stream's first event created.
-    if (key === 'subject') return index === 0 ? [subjectId] : [];
+    if (key === 'subject') return e.revision === 0n ? [subjectId] : [];
     const id = (e.data as Record<string, unknown>)[key];
     return typeof id === 'string' ? [id] : [];
   });
