@@ -53,15 +53,10 @@ module.exports = {
         'it replaced the no-restricted-imports denylist in eslint.config.js). Add a package here only if it does no I/O and owns no clock.',
       from: { path: '^libs/domain/' },
       to: {
+        // @jest/globals: for the domain's spec files and testing/ helpers (production-never-imports-dev-dependencies
+        // keeps it out of the rest).
         pathNot: ['^libs/domain/', '^node_modules/@lhncbc/ucum-lhc/', '^node_modules/@jest/globals/'],
       },
-    },
-    {
-      name: 'domain-tests-only-in-tests',
-      severity: 'error',
-      comment: '@jest/globals is allowed in libs/domain for its spec files and testing/ helpers only.',
-      from: { path: '^libs/domain/', pathNot: [TEST_FILE, TESTING_FOLDER] },
-      to: { path: '^node_modules/@jest/' },
     },
     {
       name: 'production-never-imports-test-fixtures',
@@ -73,6 +68,13 @@ module.exports = {
       to: { path: [TESTING_FOLDER, TEST_TREE, TEST_FILE] },
     },
     {
+      name: 'production-never-imports-dev-dependencies',
+      severity: 'error',
+      comment: 'The container image installs dependencies without devDependencies: production code that imports one fails at start.',
+      from: { path: '^(services|libs|migrations|graphql)/', pathNot: [TEST_FILE, TESTING_FOLDER] },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'Every import resolves (also #event-store, #domain, #read-model, #biostat): an import the checker cannot follow is a wall it cannot see.',
@@ -82,7 +84,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist|\\.data|coverage)/' },
+    exclude: { path: '^(dist|\\.data|coverage)/' },
     // Type-only imports count: the walls are about who knows whom, not only about what runs.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
