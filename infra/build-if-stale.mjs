@@ -4,15 +4,15 @@
 // takes milliseconds. Any doubt (no stamp, a newer input, a tsconfig or package.json change) means: build.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.build-stamp');
-const SOURCE_DIRS = ['services', 'libs', 'migrations', 'test', 'graphql'];
+const SOURCE_DIRS = ['services', 'libs', 'migrations', 'graphql'];
 const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
-// What tsconfig.build.json compiles: TypeScript outside tests.
-const isInput = (name) => name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts');
+// What tsconfig.build.json compiles: TypeScript outside tests (`*.spec.ts`, `*-spec.ts`) and `testing/` folders.
+const isInput = (name, dir) => name.endsWith('.ts') && !/[.-]spec\.ts$/.test(name) && !name.endsWith('.d.ts') && !/(^|[\\/])testing([\\/]|$)/.test(dir);
 
 function mtime(path) {
   try {
@@ -27,7 +27,7 @@ function newestInput() {
   for (const file of CONFIG_FILES) newest = Math.max(newest, mtime(join(root, file)) ?? 0);
   for (const dir of SOURCE_DIRS) {
     for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !isInput(entry.name)) continue;
+      if (!entry.isFile() || !isInput(entry.name, relative(root, entry.parentPath ?? entry.path))) continue;
       newest = Math.max(newest, mtime(join(entry.parentPath ?? entry.path, entry.name)) ?? 0);
     }
   }

@@ -40,6 +40,10 @@ function canonical(value: unknown, depth: number): string {
       for (let i = 0; i < keys.length; i++) out += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + canonical(record[keys[i]!], depth + 1);
       return out + '}';
     }
+    case 'bigint':
+    case 'symbol':
+    case 'function':
+    case 'undefined': // handled above; listed so that the switch names every typeof result
     default:
       throw new NotJsonError(`a ${typeof value} is not JSON`);
   }

@@ -124,7 +124,18 @@ export function subjectContextNeeds(command: SubjectCommand, state: SubjectState
       if (m) needs.biomarkerId = m.biomarkerId;
       break;
     }
-    default:
+    // Decided on the subject's own stream (and the trial's, above) alone.
+    case 'EnrolSubject':
+    case 'RandomiseSubject':
+    case 'WithdrawSubject':
+    case 'RecordRecall':
+    case 'RecordAssessmentOutcome':
+    case 'ReportIntervalCancer':
+    case 'RecordOptOut':
+    case 'RetractMeasurement':
+    case 'AcceptMeasurementReading':
+    case 'RecordOutcome':
+    case 'CorrectOutcome':
       break;
   }
   return needs;

@@ -130,6 +130,23 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
         deathDate: null,
       };
     }
+    // Events of an existing subject: below.
+    case 'SubjectRandomised':
+    case 'SubjectWithdrawn':
+    case 'ScreeningRecorded':
+    case 'RecallRecorded':
+    case 'AssessmentOutcomeRecorded':
+    case 'IntervalCancerReported':
+    case 'ParticipantOptedOut':
+    case 'MeasurementRecorded':
+    case 'MeasurementCorrected':
+    case 'MeasurementRetracted':
+    case 'MeasurementReadingAccepted':
+    case 'OutcomeRecorded':
+    case 'OutcomeCorrected':
+    case 'PersonalDataRecorded':
+    case 'SubjectErased':
+      break;
     default:
       break;
   }
@@ -180,7 +197,10 @@ export function evolveSubject(state: SubjectState, event: SubjectEvent): Subject
       const m = state.measurements.get(event.data.measurementId);
       return m ? { ...state, measurements: state.measurements.set(event.data.measurementId, { ...m, status: 'retracted' }) } : state;
     }
+    // No decision reads them: adjudication does not change what a measurement says, and personal data may be recorded
+    // again (only erasure, below, stops that).
     case 'MeasurementReadingAccepted':
+    case 'PersonalDataRecorded':
       return state;
     case 'SubjectErased':
       return { ...state, erasedAt: event.data.erasedAt };

@@ -135,6 +135,18 @@ export function recistSource(subjectId: string, events: readonly SubjectEvent[],
         }
         break;
       }
+      // RECIST reads lesion measurements; outcomes, screening and status events do not change them.
+      case 'SubjectRandomised':
+      case 'SubjectWithdrawn':
+      case 'ScreeningRecorded':
+      case 'RecallRecorded':
+      case 'AssessmentOutcomeRecorded':
+      case 'IntervalCancerReported':
+      case 'ParticipantOptedOut':
+      case 'OutcomeRecorded':
+      case 'OutcomeCorrected':
+      case 'PersonalDataRecorded':
+      case 'SubjectErased':
       default:
         break;
     }

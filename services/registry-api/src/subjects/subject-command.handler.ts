@@ -265,6 +265,16 @@ function createdIds(command: SubjectCommand, subjectId: string, isNewSubject: bo
       return [command.measurementId];
     case 'RecordOutcome':
       return [command.outcomeId];
+    // Change records that exist already.
+    case 'RandomiseSubject':
+    case 'WithdrawSubject':
+    case 'RecordRecall':
+    case 'RecordAssessmentOutcome':
+    case 'RecordOptOut':
+    case 'CorrectMeasurement':
+    case 'RetractMeasurement':
+    case 'AcceptMeasurementReading':
+    case 'CorrectOutcome':
     default:
       return [];
   }

@@ -1,3 +1,4 @@
+import type { SubjectEvent } from '#domain';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '#event-store';
@@ -155,7 +156,8 @@ function subjectAsOf(current: SubjectRecord, events: readonly { type: string; da
   };
   for (const e of known) {
     const d = e.data;
-    switch (e.type) {
+    // Typed as the subject's event union so that lint checks this switch names every subject event.
+    switch (e.type as SubjectEvent['type']) {
       case 'SubjectRandomised':
         Object.assign(r, { arm_code: d['armCode'], stratum: d['stratum'], status: 'randomised', randomised_at: new Date(d['occurredAt'] as string) });
         break;
@@ -177,6 +179,17 @@ function subjectAsOf(current: SubjectRecord, events: readonly { type: string; da
       case 'ParticipantOptedOut':
         Object.assign(r, { status: 'opted_out', opted_out_at: new Date(d['occurredAt'] as string) });
         break;
+      // The subject row as of then: enrolment is its start (kept from the current row), the rest are not its columns.
+      case 'SubjectEnrolled':
+      case 'IntervalCancerReported':
+      case 'MeasurementRecorded':
+      case 'MeasurementCorrected':
+      case 'MeasurementRetracted':
+      case 'MeasurementReadingAccepted':
+      case 'OutcomeRecorded':
+      case 'OutcomeCorrected':
+      case 'PersonalDataRecorded':
+      case 'SubjectErased':
       default:
         break;
     }

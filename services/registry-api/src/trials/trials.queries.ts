@@ -1,3 +1,4 @@
+import type { TrialEvent } from '#domain';
 import type { TrialRecord } from '#read-model';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
@@ -84,7 +85,8 @@ export function foldTrial(events: readonly RecordedEvent[], asOf: Date, siteScop
   const sites = new Map<string, TrialSiteView>();
   for (const e of known.slice(1)) {
     const d = e.data as Record<string, never>;
-    switch (e.type) {
+    // Typed as the trial's event union so that lint checks this switch names every trial event.
+    switch (e.type as TrialEvent['type']) {
       case 'TrialArmAdded':
         view.foldedArms!.push({ code: d['armCode'], name: d['name'], type: d['armType'], plannedSize: d['plannedSize'] });
         break;
@@ -111,6 +113,9 @@ export function foldTrial(events: readonly RecordedEvent[], asOf: Date, siteScop
       case 'TrialUnlocked':
         Object.assign(view, { locked: false, lockReason: d['reason'], lockedAt: null });
         break;
+      // The first event (above) and unblinding, which the trial view does not show.
+      case 'TrialRegistered':
+      case 'UnblindingRecorded':
       default:
         break;
     }

@@ -121,6 +121,19 @@ export class ScreeningProjection implements Projection {
         case 'IntervalCancerReported':
           delta(ev.data.precedingRoundId, ev.data.programmeId).interval_cancers++;
           break;
+        // No round counter counts them (a participant's opt-out keeps the invitation counted).
+        case 'ParticipantOptedOut':
+        case 'SubjectEnrolled':
+        case 'SubjectRandomised':
+        case 'SubjectWithdrawn':
+        case 'MeasurementRecorded':
+        case 'MeasurementCorrected':
+        case 'MeasurementRetracted':
+        case 'MeasurementReadingAccepted':
+        case 'OutcomeRecorded':
+        case 'OutcomeCorrected':
+        case 'PersonalDataRecorded':
+        case 'SubjectErased':
         default:
           break;
       }

@@ -243,6 +243,22 @@ export class SubjectsProjection implements Projection {
           milestone('invited', d.occurredAt, { programmeId: d.programmeId, roundId: d.roundId }, { programmeId: d.programmeId, roundId: d.roundId });
           break;
         }
+        // Events of a subject that exists already: below.
+        case 'SubjectRandomised':
+        case 'SubjectWithdrawn':
+        case 'ScreeningRecorded':
+        case 'RecallRecorded':
+        case 'AssessmentOutcomeRecorded':
+        case 'IntervalCancerReported':
+        case 'ParticipantOptedOut':
+        case 'MeasurementRecorded':
+        case 'MeasurementCorrected':
+        case 'MeasurementRetracted':
+        case 'MeasurementReadingAccepted':
+        case 'OutcomeRecorded':
+        case 'OutcomeCorrected':
+        case 'PersonalDataRecorded':
+        case 'SubjectErased':
         default:
           break;
       }
@@ -339,6 +355,12 @@ export class SubjectsProjection implements Projection {
           outcomes.change(d.outcomeId, at, { ...outcomeDetails(d), outcome_type: d.outcomeType, correction_count: count + 1, change_reason: d.reason });
           break;
         }
+        // Enrolment and invitation: handled above. Personal data: the read models keep none (it is sealed in its
+        // event, and erasure destroys its key); only the subject's revision moves.
+        case 'SubjectEnrolled':
+        case 'ParticipantInvited':
+        case 'PersonalDataRecorded':
+        case 'SubjectErased':
         default:
           break;
       }
