@@ -11,6 +11,7 @@ import { HealthModule, type LivenessProbe } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { actorOf } from './auth/authentication.middleware.js';
 import { AccessModule } from './access/access.module.js';
 import { HardeningModule } from './hardening/hardening.module.js';
 import { eventStoreOptions, type AppConfig } from './config/app-config.js';
@@ -45,7 +46,8 @@ export class AppModule {
         // Redaction of secrets and personal fields (config/logging.ts), shared with the projector.
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config.LOG_LEVEL) }),
         MetricsModule.forRoot({ service: 'registry-api' }),
-        HealthModule.forRoot({ liveness }),
+        // Error text of failed readiness checks (hosts, roles) only to an authenticated admin.
+        HealthModule.forRoot({ liveness, showsErrorDetail: (req) => actorOf(req).role === 'admin' }),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE } })),
         EventStoreModule.forRoot(eventStoreOptions(config, databaseUrl)),
         CqrsModule.forRoot(),
