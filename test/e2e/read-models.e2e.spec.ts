@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../migrations/data-source.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
-import { loadConfig, type AppConfig } from '../../services/registry-api/src/config/app-config.js';
+import { type AppConfig, loadConfig } from '#runtime';
 import { projections } from '../../services/registry-projector/src/projector.module.js';
 import { ProjectionRunner } from '../../services/registry-projector/src/subscription/projection-runner.js';
 import { waitForCatchUp } from '../../services/registry-projector/src/testing/read-model-snapshot.js';

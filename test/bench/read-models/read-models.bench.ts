@@ -27,7 +27,7 @@ import { START, PostgresEventStore, type Position } from '#event-store';
 import { SignJWT } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../../migrations/data-source.js';
-import { ensureDatabase, freePort, startEmbeddedDatabase } from '../../../migrations/embedded-database.js';
+import { ensureDatabase, freePort, startEmbeddedDatabase } from '#runtime';
 import { createCommandContext } from '../../../services/registry-api/src/commands/command-context.js';
 import type { Projection } from '../../../services/registry-projector/src/projections/projection.js';
 import { projections } from '../../../services/registry-projector/src/projector.module.js';

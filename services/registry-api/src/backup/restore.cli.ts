@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createEventStore } from '#event-store';
-import { ConfigError, eventStoreOptions, loadConfig } from '../config/app-config.js';
-import { connectForCli } from '../config/cli-database.js';
+import { ConfigError, connectForCli, eventStoreOptions, loadConfig } from '#runtime';
 import { progressLine, readBackupLines } from './backup-file.js';
 import { restoreEventLogBackup } from './event-log-backup.js';
 

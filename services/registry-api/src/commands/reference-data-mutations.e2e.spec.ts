@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore } from '#event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { issueLocalToken, type TokenClaims } from '../auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../bootstrap.js';
-import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { type AppConfig, loadConfig } from '#runtime';
 
 /** The reference-data mutations over HTTP with real tokens: catalogue, algorithms, trials, programmes, imaging studies. */
 describe('catalogue, algorithm, trial, programme and imaging mutations over GraphQL', () => {

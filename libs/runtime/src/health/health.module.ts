@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { DataSource } from 'typeorm';
-import { Public } from '../../../../libs/runtime/src/http/public-route.decorator.js';
+import { Public } from '../http/public-route.decorator.js';
 
 /** Further readiness checks a deployable adds (the projector: leadership and lag), as terminus indicator functions. */
 export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
