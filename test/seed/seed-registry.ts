@@ -1,8 +1,8 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { RecordMeasurement, SubjectCommand, TimePoint } from '#domain';
 import type { VerifiedActor } from '../../services/registry-api/src/auth/actor.js';
-import { ChangeAlgorithmVersionCommand } from '../../services/registry-api/src/algorithms/change-algorithm-version.handler.js';
-import { RegisterAlgorithmVersionCommand } from '../../services/registry-api/src/algorithms/register-algorithm-version.handler.js';
+import { ChangeAlgorithmVersionCommand } from '../../services/registry-api/src/catalogue/change-algorithm-version.handler.js';
+import { RegisterAlgorithmVersionCommand } from '../../services/registry-api/src/catalogue/register-algorithm-version.handler.js';
 import { DefineBiomarkerCommand } from '../../services/registry-api/src/catalogue/define-biomarker.handler.js';
 import type { DomainCommandMessage, MutationReceipt } from '../../services/registry-api/src/commands/command-message.js';
 import { inProcessActor, originFor } from '../../services/registry-api/src/commands/command-origin.js';
@@ -11,7 +11,7 @@ import { ScreeningProgrammeCommand } from '../../services/registry-api/src/progr
 import { SubjectCommandMessage } from '../../services/registry-api/src/subjects/subject-command.handler.js';
 import { ChangeTrialCommand } from '../../services/registry-api/src/trials/change-trial.handler.js';
 import { RegisterTrialCommand } from '../../services/registry-api/src/trials/register-trial.handler.js';
-import { AlgorithmsCommandsModule } from '../../services/registry-api/src/algorithms/algorithms-commands.module.js';
+import { AlgorithmsCommandsModule } from '../../services/registry-api/src/catalogue/algorithms-commands.module.js';
 import { CatalogueCommandsModule } from '../../services/registry-api/src/catalogue/catalogue-commands.module.js';
 import { ImagingCommandsModule } from '../../services/registry-api/src/imaging/imaging-commands.module.js';
 import { ProgrammesCommandsModule } from '../../services/registry-api/src/programmes/programmes-commands.module.js';

@@ -21,7 +21,7 @@ import { AnalyticsModule } from './analytics/analytics.module.js';
 import { PlotsModule } from './plots/plots.module.js';
 import { SubjectsCommandsModule } from './subjects/subjects-commands.module.js';
 import { CatalogueCommandsModule } from './catalogue/catalogue-commands.module.js';
-import { AlgorithmsCommandsModule } from './algorithms/algorithms-commands.module.js';
+import { AlgorithmsCommandsModule } from './catalogue/algorithms-commands.module.js';
 import { TrialsCommandsModule } from './trials/trials-commands.module.js';
 import { ProgrammesCommandsModule } from './programmes/programmes-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
