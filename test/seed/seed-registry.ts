@@ -7,14 +7,14 @@ import { DefineBiomarkerCommand } from '../../services/registry-api/src/catalogu
 import type { DomainCommandMessage, MutationReceipt } from '../../services/registry-api/src/commands/command-message.js';
 import { inProcessActor, originFor } from '../../services/registry-api/src/commands/command-origin.js';
 import { RegisterImagingStudyCommand } from '../../services/registry-api/src/imaging/register-imaging-study.handler.js';
-import { ScreeningProgrammeCommand } from '../../services/registry-api/src/programmes/manage-screening-programme.handler.js';
+import { ScreeningProgrammeCommand } from '../../services/registry-api/src/screening/manage-screening-programme.handler.js';
 import { SubjectCommandMessage } from '../../services/registry-api/src/subjects/subject-command.handler.js';
 import { ChangeTrialCommand } from '../../services/registry-api/src/trials/change-trial.handler.js';
 import { RegisterTrialCommand } from '../../services/registry-api/src/trials/register-trial.handler.js';
 import { AlgorithmsCommandsModule } from '../../services/registry-api/src/catalogue/algorithms-commands.module.js';
 import { CatalogueCommandsModule } from '../../services/registry-api/src/catalogue/catalogue-commands.module.js';
 import { ImagingCommandsModule } from '../../services/registry-api/src/imaging/imaging-commands.module.js';
-import { ProgrammesCommandsModule } from '../../services/registry-api/src/programmes/programmes-commands.module.js';
+import { ProgrammesCommandsModule } from '../../services/registry-api/src/screening/programmes-commands.module.js';
 import { SubjectsCommandsModule } from '../../services/registry-api/src/subjects/subjects-commands.module.js';
 import { TrialsCommandsModule } from '../../services/registry-api/src/trials/trials-commands.module.js';
 import { addDays, round1, SeedRandom, seedId } from './seed-random.js';

@@ -23,7 +23,7 @@ import { SubjectsCommandsModule } from './subjects/subjects-commands.module.js';
 import { CatalogueCommandsModule } from './catalogue/catalogue-commands.module.js';
 import { AlgorithmsCommandsModule } from './catalogue/algorithms-commands.module.js';
 import { TrialsCommandsModule } from './trials/trials-commands.module.js';
-import { ProgrammesCommandsModule } from './programmes/programmes-commands.module.js';
+import { ProgrammesCommandsModule } from './screening/programmes-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
 import { ReadModelQueriesModule } from './read-your-writes/read-model-queries.module.js';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ScreeningMutationResolver } from './screening.mutation-resolver.js';
+import { ScreeningMutationResolver } from '../screening/screening.mutation-resolver.js';
 import { SubjectCommandHandler } from './subject-command.handler.js';
 import { SubjectsMutationResolver } from './subjects.mutation-resolver.js';
 
