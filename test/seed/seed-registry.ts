@@ -14,13 +14,13 @@ import { RegisterTrialCommand } from '../../services/registry-api/src/trials/reg
 import { AlgorithmsCommandsModule } from '../../services/registry-api/src/catalogue/algorithms-commands.module.js';
 import { CatalogueCommandsModule } from '../../services/registry-api/src/catalogue/catalogue-commands.module.js';
 import { ImagingCommandsModule } from '../../services/registry-api/src/imaging/imaging-commands.module.js';
-import { ProgrammesCommandsModule } from '../../services/registry-api/src/screening/programmes-commands.module.js';
+import { ScreeningCommandsModule } from '../../services/registry-api/src/screening/screening-commands.module.js';
 import { SubjectsCommandsModule } from '../../services/registry-api/src/subjects/subjects-commands.module.js';
 import { TrialsCommandsModule } from '../../services/registry-api/src/trials/trials-commands.module.js';
 import { addDays, round1, SeedRandom, seedId } from './seed-random.js';
 
 /** Every command module of the write side: what `createCommandContext` needs to seed (or bench) everything. */
-export const WRITE_SIDE_MODULES = [CatalogueCommandsModule, AlgorithmsCommandsModule, TrialsCommandsModule, ProgrammesCommandsModule, ImagingCommandsModule, SubjectsCommandsModule];
+export const WRITE_SIDE_MODULES = [CatalogueCommandsModule, AlgorithmsCommandsModule, TrialsCommandsModule, ScreeningCommandsModule, ImagingCommandsModule, SubjectsCommandsModule];
 
 export interface SeedOptions {
   /** Trial subjects (split over the trials). */

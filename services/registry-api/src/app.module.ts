@@ -23,7 +23,7 @@ import { SubjectsCommandsModule } from './subjects/subjects-commands.module.js';
 import { CatalogueCommandsModule } from './catalogue/catalogue-commands.module.js';
 import { AlgorithmsCommandsModule } from './catalogue/algorithms-commands.module.js';
 import { TrialsCommandsModule } from './trials/trials-commands.module.js';
-import { ProgrammesCommandsModule } from './screening/programmes-commands.module.js';
+import { ScreeningCommandsModule } from './screening/screening-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
 import { ReadModelQueriesModule } from './read-your-writes/read-model-queries.module.js';
 
@@ -62,7 +62,7 @@ export class AppModule {
         CatalogueCommandsModule,
         AlgorithmsCommandsModule,
         TrialsCommandsModule,
-        ProgrammesCommandsModule,
+        ScreeningCommandsModule,
         ImagingCommandsModule,
         ReadModelQueriesModule.forRoot({ timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
         ...(config.PROJECTOR === 'embedded'

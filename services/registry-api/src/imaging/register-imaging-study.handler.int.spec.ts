@@ -6,7 +6,7 @@ import type { VerifiedActor } from '../auth/actor.js';
 import { createCommandContext, type CommandContext } from '../commands/command-context.js';
 import { inProcessActor, originFor } from '../commands/command-origin.js';
 import { ScreeningProgrammeCommand } from '../screening/manage-screening-programme.handler.js';
-import { ProgrammesCommandsModule } from '../screening/programmes-commands.module.js';
+import { ScreeningCommandsModule } from '../screening/screening-commands.module.js';
 import { SubjectCommandMessage } from '../subjects/subject-command.handler.js';
 import { SubjectsCommandsModule } from '../subjects/subjects-commands.module.js';
 import { ChangeTrialCommand } from '../trials/change-trial.handler.js';
@@ -47,7 +47,7 @@ describe('registerImagingStudy handler (PostgreSQL)', () => {
     db = await createTestDatabase();
     ctx = await createCommandContext({
       databaseUrl: db.url,
-      modules: [TrialsCommandsModule, ProgrammesCommandsModule, SubjectsCommandsModule, ImagingCommandsModule],
+      modules: [TrialsCommandsModule, ScreeningCommandsModule, SubjectsCommandsModule, ImagingCommandsModule],
     });
     const send = (m: object) => ctx.bus.execute(m as RegisterTrialCommand);
     await send(
