@@ -1,8 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { VerifiedActor } from '../auth/actor.js';
-import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-your-writes/connection.queries.js';
-import { readModelQuery } from '../read-your-writes/read-model.sql.js';
+import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
+import { readModelQuery } from '../read-side/read-model.sql.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
 import { subjectScopeSql } from '../subjects/subjects.queries.js';
 

@@ -4,7 +4,7 @@ import { EVENT_STORE, type EventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { ROLE_SCOPE_DIMENSIONS, outOfScope, scopeFilter, type VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
-import { pageSize, toConnection, decodeCursor, iso, Where, type Connection } from '../read-your-writes/connection.queries.js';
+import { pageSize, toConnection, decodeCursor, iso, Where, type Connection } from '../read-side/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
 import { loadSubjectWithTimeline, type TimelineEntry } from './subjects.loaders.js';
 

@@ -4,7 +4,7 @@ import { MeasurementsQueriesModule } from '../measurements/measurements-queries.
 import { ScreeningQueriesModule } from '../screening/screening-queries.module.js';
 import { SubjectsQueriesModule } from '../subjects/subjects-queries.module.js';
 import { TrialsQueriesModule } from '../trials/trials-queries.module.js';
-import { READ_YOUR_WRITES_OPTIONS, ReadYourWrites, type ReadYourWritesOptions } from './read-your-writes.queries.js';
+import { READ_YOUR_WRITES_OPTIONS, ReadYourWrites, type ReadYourWritesOptions } from '../read-your-writes/read-your-writes.queries.js';
 
 @Global()
 @Module({})
