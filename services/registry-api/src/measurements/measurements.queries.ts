@@ -4,7 +4,7 @@ import type { VerifiedActor } from '../auth/actor.js';
 import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
 import { readModelQuery } from '../read-side/read-model.sql.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
-import { subjectScopeSql } from '../subjects/subjects.queries.js';
+import { subjectScopeSql } from '../read-side/subject-scope.js';
 
 export interface MeasurementFilter {
   subjectId?: string | null;
