@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '#event-store';
+import type { RowOf, SubjectRow } from '#read-model';
 import { DataSource } from 'typeorm';
 import type { VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
@@ -35,31 +36,7 @@ export interface SubjectView {
 }
 
 /** A subjects row: timestamps are Dates from TypeORM queries, ISO strings from readModelQueries. */
-export interface SubjectRecord {
-  subject_id: string;
-  kind: string;
-  trial_id: string | null;
-  programme_id: string | null;
-  pseudonym: string;
-  site_id: string | null;
-  arm_code: string | null;
-  stratum: string | null;
-  status: string;
-  consent_version: string | null;
-  consent_date: string | null;
-  enrolled_at: Date | string | null;
-  enrolled_recorded_at: Date | string | null;
-  randomised_at: Date | string | null;
-  randomised_recorded_at: Date | string | null;
-  withdrawn_at: Date | string | null;
-  withdrawn_recorded_at: Date | string | null;
-  withdrawal_reason: string | null;
-  first_invited_at: Date | string | null;
-  opted_out_at: Date | string | null;
-  position: string;
-  last_revision: string;
-  updated_at: Date | string;
-}
+export type SubjectRecord = RowOf<SubjectRow>;
 
 export function toSubjectView(r: SubjectRecord, asOf: Date | null = null): SubjectView {
   return {
