@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresEventStore, type RecordedEvent } from '#event-store';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../../../migrations/data-source.js';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { GetRegistryStatusHandler } from '../../../registry-api/src/status/get-registry-status.query.js';
-import { EventTypeCountsProjection } from '../projections/event-type-counts.projection.js';
-import type { Projection } from '../projections/projection.js';
-import { ProjectionRebuilder } from '../rebuild/projection-rebuilder.js';
-import { waitForCatchUp } from '../testing/read-model-snapshot.js';
-import { PostgresEventLog } from './event-log.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { dataSourceOptions } from '../../migrations/data-source.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { GetRegistryStatusHandler } from '../../services/registry-api/src/status/get-registry-status.query.js';
+import { EventTypeCountsProjection } from '../../services/registry-projector/src/projections/event-type-counts.projection.js';
+import type { Projection } from '../../services/registry-projector/src/projections/projection.js';
+import { ProjectionRebuilder } from '../../services/registry-projector/src/rebuild/projection-rebuilder.js';
+import { waitForCatchUp } from '../../services/registry-projector/src/testing/read-model-snapshot.js';
+import { PostgresEventLog } from '../../services/registry-projector/src/subscription/event-log.js';
+import { ProjectionRunner } from '../../services/registry-projector/src/subscription/projection-runner.js';
 
 /** Chokes on one event type, as a projection with a bug would. */
 class FragileProjection implements Projection {
