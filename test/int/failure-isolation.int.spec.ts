@@ -5,12 +5,8 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { GetRegistryStatusHandler } from '../../services/registry-api/src/status/get-registry-status.query.js';
-import { EventTypeCountsProjection } from '../../services/registry-projector/src/projections/event-type-counts.projection.js';
-import type { Projection } from '../../services/registry-projector/src/projections/projection.js';
-import { ProjectionRebuilder } from '../../services/registry-projector/src/rebuild/projection-rebuilder.js';
-import { waitForCatchUp } from '../../services/registry-projector/src/testing/read-model-snapshot.js';
-import { PostgresEventLog } from '../../services/registry-projector/src/subscription/event-log.js';
-import { ProjectionRunner } from '../../services/registry-projector/src/subscription/projection-runner.js';
+import { EventTypeCountsProjection, PostgresEventLog, type Projection, ProjectionRebuilder, ProjectionRunner } from '#projections';
+import { waitForCatchUp } from '../../libs/projections/src/testing/read-model-snapshot.js';
 
 /** Chokes on one event type, as a projection with a bug would. */
 class FragileProjection implements Projection {

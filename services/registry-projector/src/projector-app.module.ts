@@ -4,9 +4,7 @@ import { EventStoreModule, type EventStoreModuleOptions } from '#event-store';
 import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../../../migrations/data-source.js';
 import { HealthModule, MetricsModule, pinoHttpOptions } from '#runtime';
-import { ProjectorHealthModule } from './health/projector-health.module.js';
-import { LeadershipModule } from './leadership/leadership.module.js';
-import { ProjectorModule } from './projector.module.js';
+import { LeadershipModule, ProjectorHealthModule, ProjectorModule } from '#projections';
 
 /** The projector as its own deployable: subscriptions writing read models, plus /health and /metrics over HTTP. */
 @Module({})

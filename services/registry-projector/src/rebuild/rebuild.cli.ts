@@ -4,9 +4,7 @@ import { PostgresEventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { loadConfig, prepareDatabase, redact } from '#runtime';
-import { projections } from '../projector.module.js';
-import { PostgresEventLog } from '../subscription/event-log.js';
-import { ProjectionRebuilder, type RebuildProgress } from './projection-rebuilder.js';
+import { PostgresEventLog, ProjectionRebuilder, projections, type RebuildProgress } from '#projections';
 import { parseRebuildArguments } from './rebuild-arguments.js';
 
 /**
