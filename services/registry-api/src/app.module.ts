@@ -23,7 +23,7 @@ import { AlgorithmsCommandsModule } from './catalogue/algorithms-commands.module
 import { TrialsCommandsModule } from './trials/trials-commands.module.js';
 import { ScreeningCommandsModule } from './screening/screening-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
-import { ReadModelQueriesModule } from './read-side/read-model-queries.module.js';
+import { ReadModelQueriesModule } from './read-model-queries.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
