@@ -5,11 +5,16 @@ import { getMetadataArgsStorage } from 'typeorm';
  * columns (the drift check holds it equal to the migrations): projections write these lists and queries read them,
  * so a new column is added to the migration and the entity, not to a column list as well.
  */
+// A column that something other than the projection's row upsert maintains (a counter kept by its own UPDATE) goes in
+// `except`: an upsert writes every listed column, and a row object without it would overwrite it with NULL.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM keys its metadata by the class
-export function columnsOf(entity: Function): string[] {
-  return getMetadataArgsStorage()
+export function columnsOf(entity: Function, except: readonly string[] = []): string[] {
+  const columns = getMetadataArgsStorage()
     .columns.filter((c) => c.target === entity)
     .map((c) => c.options.name ?? c.propertyName);
+  const unknown = except.filter((c) => !columns.includes(c));
+  if (unknown.length > 0) throw new Error(`${entity.name} has no column ${unknown.join(', ')}`);
+  return columns.filter((c) => !except.includes(c));
 }
 
 /** `armCode` → `arm_code`: how every read-model entity names the column behind a property (columns.unit.spec.ts). */

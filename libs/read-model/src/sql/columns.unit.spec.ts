@@ -14,6 +14,12 @@ describe('columnsOf', () => {
     expect(new Set(columns).size).toBe(columns.length);
   });
 
+  it('leaves out the columns named in except, and refuses one the entity does not have', async () => {
+    const { SubjectRow } = await import('../subjects/subject.entities.js');
+    expect(columnsOf(SubjectRow, ['updated_at', 'kind'])).toEqual(columnsOf(SubjectRow).filter((c) => c !== 'updated_at' && c !== 'kind'));
+    expect(() => columnsOf(SubjectRow, ['no_such_column'])).toThrow('SubjectRow has no column no_such_column');
+  });
+
   // RowOf<E> derives a row's keys by snake-casing E's property names: true only while every column is named so.
   it.each(readModelEntities.map((e) => [e.name, e] as const))('%s names every column after its property in snake case', (_name, entity) => {
     const columns = getMetadataArgsStorage().columns.filter((c) => c.target === entity);
