@@ -28,7 +28,7 @@ export default tseslint.config(
   {
     // Nest's dependency injection reads constructor parameter types at run time: a type-only import there
     // erases the token, so classes that Nest injects must be imported as values.
-    files: ['services/**/*.ts', 'test/**/*.ts'],
+    files: ['services/**/*.ts', 'libs/runtime/**/*.ts', 'libs/projections/**/*.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {

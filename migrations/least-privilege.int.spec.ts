@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PostgresEventStore } from '#event-store';
-import { excessPrivileges, ensureEmbeddedLogins } from '../services/registry-api/src/config/database-roles.js';
+import { ensureEmbeddedLogins, excessPrivileges } from '#runtime';
 import { runMigrations } from './data-source.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/test-database.js';
 

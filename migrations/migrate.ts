@@ -1,5 +1,4 @@
-import { loadConfig } from '../services/registry-api/src/config/app-config.js';
-import { prepareDatabase } from '../services/registry-api/src/config/database.js';
+import { loadConfig, prepareDatabase } from '#runtime';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded database when unset. */
 const config = loadConfig();

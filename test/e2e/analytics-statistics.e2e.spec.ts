@@ -5,7 +5,7 @@ import pg from 'pg';
 import { coxRegression, roc, wilsonInterval } from '#biostat';
 import { PostgresEventStore } from '#event-store';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
-import { loadConfig } from '../../services/registry-api/src/config/app-config.js';
+import { loadConfig } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { fillAnalytics, type FillIds } from '../bench/analytics/analytics-fill.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

@@ -5,9 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
-import { loadConfig, type AppConfig } from '../../services/registry-api/src/config/app-config.js';
+import { type AppConfig, loadConfig, projectRoot } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
-import { projectRoot } from '../../services/registry-api/src/config/project-root.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { issueLocalToken, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { CommandRunner } from '../../services/registry-api/src/commands/command-runner.js';
-import { loadConfig, type AppConfig } from '../../services/registry-api/src/config/app-config.js';
+import { loadConfig, type AppConfig } from '#runtime';
 
 /**
  * Issue 14: commands decide on folded states kept per API instance (StreamStateCache) and recognise repeated

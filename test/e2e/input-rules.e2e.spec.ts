@@ -7,7 +7,7 @@ import pg from 'pg';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
-import { loadConfig, type AppConfig } from '../../services/registry-api/src/config/app-config.js';
+import { type AppConfig, loadConfig } from '#runtime';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**

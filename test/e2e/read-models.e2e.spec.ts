@@ -8,11 +8,10 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../migrations/data-source.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
-import { loadConfig, type AppConfig } from '../../services/registry-api/src/config/app-config.js';
-import { projections } from '../../services/registry-projector/src/projector.module.js';
-import { ProjectionRunner } from '../../services/registry-projector/src/subscription/projection-runner.js';
-import { waitForCatchUp } from '../../services/registry-projector/src/testing/read-model-snapshot.js';
-import { writeSyntheticRegistry, type SyntheticRegistry } from '../../services/registry-projector/src/testing/synthetic-registry.js';
+import { type AppConfig, loadConfig } from '#runtime';
+import { ProjectionRunner, projections } from '#projections';
+import { waitForCatchUp } from '../../libs/projections/src/testing/read-model-snapshot.js';
+import { writeSyntheticRegistry, type SyntheticRegistry } from '../../libs/projections/src/testing/synthetic-registry.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { postGraphql } from '../support/graphql-client.js';
 

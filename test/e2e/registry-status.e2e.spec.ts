@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresEventStore } from '#event-store';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
-import { ConfigError, loadConfig } from '../../services/registry-api/src/config/app-config.js';
+import { ConfigError, loadConfig } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { postGraphql } from '../support/graphql-client.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
-import { loadConfig, type AppConfig } from '../../services/registry-api/src/config/app-config.js';
+import { type AppConfig, loadConfig } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 

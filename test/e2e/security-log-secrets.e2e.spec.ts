@@ -4,9 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../services/registry-api/src/config/app-config.js';
+import { loadConfig, projectRoot } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
-import { projectRoot } from '../../services/registry-api/src/config/project-root.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**

@@ -7,7 +7,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import pg from 'pg';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
-import { loadConfig, type AppConfig } from '../../services/registry-api/src/config/app-config.js';
+import { type AppConfig, loadConfig } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { ROLE_SCOPE_DIMENSIONS, ROLES, type Role, type ScopeDimension } from '../../services/registry-api/src/auth/actor.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

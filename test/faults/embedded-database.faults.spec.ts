@@ -6,10 +6,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { freePort } from '../../migrations/embedded-database.js';
+import { freePort, loadConfig } from '#runtime';
 import { waitForExit } from '../../libs/runtime/src/embedded-postgres/postmaster-pid.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
-import { loadConfig } from '../../services/registry-api/src/config/app-config.js';
 import { RegistryProcess } from './support/registry-process.js';
 import { checkDurability, report, WriteLoad } from './support/write-load.js';
 

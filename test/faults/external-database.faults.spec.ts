@@ -7,11 +7,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ensureDatabase, freePort, startEmbeddedDatabase } from '../../migrations/embedded-database.js';
+import { ensureDatabase, freePort, loadConfig, startEmbeddedDatabase } from '#runtime';
 import { waitForExit } from '../../libs/runtime/src/embedded-postgres/postmaster-pid.js';
 import { PostmasterSupervisor } from '../../libs/runtime/src/embedded-postgres/postmaster.supervisor.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
-import { loadConfig } from '../../services/registry-api/src/config/app-config.js';
 import { RegistryProcess } from './support/registry-process.js';
 import { checkDurability, report, WriteLoad } from './support/write-load.js';
 

@@ -1,26 +1,26 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { RecordMeasurement, SubjectCommand, TimePoint } from '#domain';
 import type { VerifiedActor } from '../../services/registry-api/src/auth/actor.js';
-import { ChangeAlgorithmVersionCommand } from '../../services/registry-api/src/algorithms/change-algorithm-version.handler.js';
-import { RegisterAlgorithmVersionCommand } from '../../services/registry-api/src/algorithms/register-algorithm-version.handler.js';
+import { ChangeAlgorithmVersionCommand } from '../../services/registry-api/src/catalogue/change-algorithm-version.handler.js';
+import { RegisterAlgorithmVersionCommand } from '../../services/registry-api/src/catalogue/register-algorithm-version.handler.js';
 import { DefineBiomarkerCommand } from '../../services/registry-api/src/catalogue/define-biomarker.handler.js';
 import type { DomainCommandMessage, MutationReceipt } from '../../services/registry-api/src/commands/command-message.js';
 import { inProcessActor, originFor } from '../../services/registry-api/src/commands/command-origin.js';
 import { RegisterImagingStudyCommand } from '../../services/registry-api/src/imaging/register-imaging-study.handler.js';
-import { ScreeningProgrammeCommand } from '../../services/registry-api/src/programmes/manage-screening-programme.handler.js';
+import { ScreeningProgrammeCommand } from '../../services/registry-api/src/screening/manage-screening-programme.handler.js';
 import { SubjectCommandMessage } from '../../services/registry-api/src/subjects/subject-command.handler.js';
 import { ChangeTrialCommand } from '../../services/registry-api/src/trials/change-trial.handler.js';
 import { RegisterTrialCommand } from '../../services/registry-api/src/trials/register-trial.handler.js';
-import { AlgorithmsCommandsModule } from '../../services/registry-api/src/algorithms/algorithms-commands.module.js';
+import { AlgorithmsCommandsModule } from '../../services/registry-api/src/catalogue/algorithms-commands.module.js';
 import { CatalogueCommandsModule } from '../../services/registry-api/src/catalogue/catalogue-commands.module.js';
 import { ImagingCommandsModule } from '../../services/registry-api/src/imaging/imaging-commands.module.js';
-import { ProgrammesCommandsModule } from '../../services/registry-api/src/programmes/programmes-commands.module.js';
+import { ScreeningCommandsModule } from '../../services/registry-api/src/screening/screening-commands.module.js';
 import { SubjectsCommandsModule } from '../../services/registry-api/src/subjects/subjects-commands.module.js';
 import { TrialsCommandsModule } from '../../services/registry-api/src/trials/trials-commands.module.js';
 import { addDays, round1, SeedRandom, seedId } from './seed-random.js';
 
 /** Every command module of the write side: what `createCommandContext` needs to seed (or bench) everything. */
-export const WRITE_SIDE_MODULES = [CatalogueCommandsModule, AlgorithmsCommandsModule, TrialsCommandsModule, ProgrammesCommandsModule, ImagingCommandsModule, SubjectsCommandsModule];
+export const WRITE_SIDE_MODULES = [CatalogueCommandsModule, AlgorithmsCommandsModule, TrialsCommandsModule, ScreeningCommandsModule, ImagingCommandsModule, SubjectsCommandsModule];
 
 export interface SeedOptions {
   /** Trial subjects (split over the trials). */

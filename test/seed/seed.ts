@@ -2,8 +2,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import { createCommandContext } from '../../services/registry-api/src/commands/command-context.js';
-import { loadConfig } from '../../services/registry-api/src/config/app-config.js';
-import { prepareDatabase, redact } from '../../services/registry-api/src/config/database.js';
+import { loadConfig, prepareDatabase, redact } from '#runtime';
 import { seedRegistry, WRITE_SIDE_MODULES } from './seed-registry.js';
 
 const USAGE = `npm run seed -- [--subjects N] [--participants M] [--seed S] [--concurrency C]

@@ -52,3 +52,4 @@ export * from './sql/multi-statement.util.js';
 export * from './sql/iso-time.util.js';
 export type * from './catalogue/catalogue.records.js';
 export type * from './trials/trial.records.js';
+export * from './sql/columns.js';

@@ -4,17 +4,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventStoreModule } from '#event-store';
 import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../../../migrations/data-source.js';
-import { ProjectorModule } from '../../registry-projector/src/projector.module.js';
-import { LeadershipModule } from '../../registry-projector/src/leadership/leadership.module.js';
-import { ProjectorHealthModule } from '../../registry-projector/src/health/projector-health.module.js';
-import { HealthModule, type LivenessProbe } from './health/health.module.js';
-import { MetricsModule } from './metrics/metrics.module.js';
+import { LeadershipModule, ProjectorHealthModule, ProjectorModule } from '#projections';
+import { type AppConfig, eventStoreOptions, HealthModule, type LivenessProbe, MetricsModule, pinoHttpOptions } from '#runtime';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { actorOf } from './auth/authentication.middleware.js';
 import { AccessModule } from './access/access.module.js';
 import { HardeningModule } from './hardening/hardening.module.js';
-import { eventStoreOptions, type AppConfig } from './config/app-config.js';
-import { pinoHttpOptions } from './config/logging.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { StatusModule } from './status/status.module.js';
@@ -23,11 +19,11 @@ import { AnalyticsModule } from './analytics/analytics.module.js';
 import { PlotsModule } from './plots/plots.module.js';
 import { SubjectsCommandsModule } from './subjects/subjects-commands.module.js';
 import { CatalogueCommandsModule } from './catalogue/catalogue-commands.module.js';
-import { AlgorithmsCommandsModule } from './algorithms/algorithms-commands.module.js';
+import { AlgorithmsCommandsModule } from './catalogue/algorithms-commands.module.js';
 import { TrialsCommandsModule } from './trials/trials-commands.module.js';
-import { ProgrammesCommandsModule } from './programmes/programmes-commands.module.js';
+import { ScreeningCommandsModule } from './screening/screening-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
-import { ReadModelQueriesModule } from './read-your-writes/read-model-queries.module.js';
+import { ReadModelQueriesModule } from './read-model-queries.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -45,7 +41,8 @@ export class AppModule {
         // Redaction of secrets and personal fields (config/logging.ts), shared with the projector.
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config.LOG_LEVEL) }),
         MetricsModule.forRoot({ service: 'registry-api' }),
-        HealthModule.forRoot({ liveness }),
+        // Error text of failed readiness checks (hosts, roles) only to an authenticated admin.
+        HealthModule.forRoot({ liveness, showsErrorDetail: (req) => actorOf(req).role === 'admin' }),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE } })),
         EventStoreModule.forRoot(eventStoreOptions(config, databaseUrl)),
         CqrsModule.forRoot(),
@@ -63,7 +60,7 @@ export class AppModule {
         CatalogueCommandsModule,
         AlgorithmsCommandsModule,
         TrialsCommandsModule,
-        ProgrammesCommandsModule,
+        ScreeningCommandsModule,
         ImagingCommandsModule,
         ReadModelQueriesModule.forRoot({ timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
         ...(config.PROJECTOR === 'embedded'

@@ -3,12 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module.js';
-import { createLogger } from './config/logging.js';
+import { type AppConfig, assertPortFree, ConfigError, createLogger, loadConfig, prepareDatabase, type PreparedDatabase, redact } from '#runtime';
 import { HttpErrorFilter } from './hardening/http-error.filter.js';
 import { invalidTokenLimit } from './hardening/invalid-token-limit.js';
-import { assertPortFree } from '../../../migrations/embedded-database.js';
-import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
-import { prepareDatabase, redact, type PreparedDatabase } from './config/database.js';
 
 export interface RunningRegistry {
   readonly app: INestApplication;

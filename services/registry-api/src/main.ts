@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError } from './config/app-config.js';
+import { ConfigError } from '#runtime';
 import { startRegistry } from './bootstrap.js';
 
 // Nest's own shutdown hooks are replaced by ours so the embedded PostgreSQL stops after the app, once.

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, eventStoreOptions, loadConfig } from '../../registry-api/src/config/app-config.js';
-import { assertLeastPrivilege } from '../../registry-api/src/config/database-roles.js';
+import { assertLeastPrivilege, ConfigError, eventStoreOptions, loadConfig } from '#runtime';
 import { ProjectorAppModule } from './projector-app.module.js';
 
 async function main(): Promise<void> {

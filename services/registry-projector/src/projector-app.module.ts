@@ -3,12 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventStoreModule, type EventStoreModuleOptions } from '#event-store';
 import { LoggerModule } from 'nestjs-pino';
 import { dataSourceOptions } from '../../../migrations/data-source.js';
-import { HealthModule } from '../../registry-api/src/health/health.module.js';
-import { MetricsModule } from '../../registry-api/src/metrics/metrics.module.js';
-import { pinoHttpOptions } from '../../registry-api/src/config/logging.js';
-import { ProjectorHealthModule } from './health/projector-health.module.js';
-import { LeadershipModule } from './leadership/leadership.module.js';
-import { ProjectorModule } from './projector.module.js';
+import { HealthModule, MetricsModule, pinoHttpOptions } from '#runtime';
+import { LeadershipModule, ProjectorHealthModule, ProjectorModule } from '#projections';
 
 /** The projector as its own deployable: subscriptions writing read models, plus /health and /metrics over HTTP. */
 @Module({})

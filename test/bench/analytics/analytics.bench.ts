@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../../migrations/data-source.js';
-import { ensureDatabase, startEmbeddedDatabase } from '../../../migrations/embedded-database.js';
+import { ensureDatabase, startEmbeddedDatabase } from '#runtime';
 import type { VerifiedActor } from '../../../services/registry-api/src/auth/actor.js';
 import { surveillanceReport, SurveillanceService } from '../../../services/registry-api/src/analytics/surveillance.service.js';
 import { ValidationStudyService, type ValidationStudyInput } from '../../../services/registry-api/src/analytics/validation-study.service.js';

@@ -18,7 +18,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { createEventStore, type EventStore } from '#event-store';
 import { startRegistry } from '../../../services/registry-api/src/bootstrap.js';
 import { issueLocalToken } from '../../../services/registry-api/src/auth/local-signing-key.js';
-import { loadConfig } from '../../../services/registry-api/src/config/app-config.js';
+import { loadConfig } from '#runtime';
 import { inProcessActor, originFor } from '../../../services/registry-api/src/commands/command-origin.js';
 import { DefineBiomarkerCommand } from '../../../services/registry-api/src/catalogue/define-biomarker.handler.js';
 import { RegisterImagingStudyCommand } from '../../../services/registry-api/src/imaging/register-imaging-study.handler.js';

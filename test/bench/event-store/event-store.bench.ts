@@ -20,7 +20,7 @@ import { getPostgreSQLEventStore, type PostgresEventStore as EmmettEventStore } 
 import pg from 'pg';
 import { comparePositions, PostgresEventStore, type JsonObject, type Position } from '#event-store';
 import { runMigrations } from '../../../migrations/data-source.js';
-import { ensureDatabase, startEmbeddedDatabase } from '../../../migrations/embedded-database.js';
+import { ensureDatabase, startEmbeddedDatabase } from '#runtime';
 import {
   formatCount,
   formatRatio,

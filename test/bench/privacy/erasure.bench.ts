@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../../migrations/data-source.js';
-import { ensureDatabase, startEmbeddedDatabase } from '../../../migrations/embedded-database.js';
+import { ensureDatabase, startEmbeddedDatabase } from '#runtime';
 import { DEFAULT_BUCKETS, KeyRing } from '../../../services/registry-api/src/privacy/key-ring.js';
 import { loadMasterKey } from '../../../services/registry-api/src/privacy/master-key.js';
 import { PersonalDataVault } from '../../../services/registry-api/src/privacy/personal-data-vault.js';

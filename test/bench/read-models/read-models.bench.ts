@@ -27,13 +27,10 @@ import { START, PostgresEventStore, type Position } from '#event-store';
 import { SignJWT } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../../migrations/data-source.js';
-import { ensureDatabase, freePort, startEmbeddedDatabase } from '../../../migrations/embedded-database.js';
+import { ensureDatabase, freePort, startEmbeddedDatabase } from '#runtime';
 import { createCommandContext } from '../../../services/registry-api/src/commands/command-context.js';
-import type { Projection } from '../../../services/registry-projector/src/projections/projection.js';
-import { projections } from '../../../services/registry-projector/src/projector.module.js';
-import { ProjectionRebuilder } from '../../../services/registry-projector/src/rebuild/projection-rebuilder.js';
-import { PostgresEventLog } from '../../../services/registry-projector/src/subscription/event-log.js';
-import { writeSyntheticRegistry } from '../../../services/registry-projector/src/testing/synthetic-registry.js';
+import { PostgresEventLog, type Projection, ProjectionRebuilder, projections } from '#projections';
+import { writeSyntheticRegistry } from '../../../libs/projections/src/testing/synthetic-registry.js';
 import { formatCount, formatRatio, formatTable, measureThroughput, mergeThroughput, ratio, round, summaryLine, timeIt, type ThroughputResult } from '../bench-harness.js';
 import { seedRegistry, WRITE_SIDE_MODULES } from '../../seed/seed-registry.js';
 

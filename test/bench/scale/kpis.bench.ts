@@ -27,8 +27,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { runMigrations } from '../../../migrations/data-source.js';
-import { ensureDatabase, startEmbeddedDatabase } from '../../../migrations/embedded-database.js';
-import { ensureEmbeddedLogins } from '../../../services/registry-api/src/config/database-roles.js';
+import { ensureDatabase, ensureEmbeddedLogins, startEmbeddedDatabase } from '#runtime';
 import { fillAnalytics } from '../analytics/analytics-fill.js';
 import { formatTable, percentile, ratio, round, summaryLine } from '../bench-harness.js';
 

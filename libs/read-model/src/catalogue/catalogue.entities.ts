@@ -44,9 +44,10 @@ export class AlgorithmVersionRow {
   @Column('text') name!: string;
   @Column('text') version!: string;
   @Column('text', { name: 'intended_use' }) intendedUse!: string;
-  @Column('jsonb') regulatory!: unknown;
+  @Column('jsonb') regulatory!: { status: string; ceClass: string | null; udiDi: string | null; clearanceNumber: string | null };
   @Column('text', { name: 'biomarker_ids', array: true }) biomarkerIds!: string[];
   @Column('text', { name: 'predecessor_id', nullable: true }) predecessorId!: string | null;
+  /** Declared range of the screening score; null when none was declared. */
   @Column('jsonb', { name: 'score_range', nullable: true }) scoreRange!: { min: number; max: number } | null;
   @Column('text', { array: true }) lineage!: string[];
   @Column('text') status!: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from '../../../../migrations/embedded-database.js';
+import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
 import { inspectPostmaster, isAlive, waitForExit } from './postmaster-pid.js';
 import { PostmasterSupervisor } from './postmaster.supervisor.js';
 

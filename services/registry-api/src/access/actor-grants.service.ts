@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { actorStreamId, requireActorId, type AccessEvent, type AccessRole } from '#domain';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { APP_CONFIG, type AppConfig } from '#runtime';
 import type { ActorScopes, VerifiedActor } from '../auth/actor.js';
 
 /** An active grant as `roleGrants` shows it: the RoleGranted event's data and who granted it (its metadata). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { InMemoryEventStore } from '#event-store';
 import { ACCESS_ROLES } from '#domain';
 import { ROLES, type Role, type VerifiedActor } from '../auth/actor.js';
-import { loadConfig } from '../config/app-config.js';
+import { loadConfig } from '#runtime';
 import { ActorGrantsService } from './actor-grants.service.js';
 
 const actor = (role: Role, trials: string[], sites: string[] = ['*'], id = 'carol'): VerifiedActor => ({ id, role, scopes: { trials, programmes: [], sites }, issuer: 'test', unauthenticated: false });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { comparePositions, EVENT_STORE, formatPosition, parsePosition, START, WrongExpectedVersionError, type EventStore, type Position, type RecordedEvent } from '#event-store';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { APP_CONFIG, type AppConfig } from '#runtime';
 import { leafHash, MerkleAccumulator, sealChain } from './merkle.js';
 import { SEAL_ANCHOR, type AnchoredSeal, type SealAnchor } from './seal-anchor.js';
 

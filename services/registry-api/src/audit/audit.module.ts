@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { APP_CONFIG, type AppConfig } from '#runtime';
 import { AccessLogPlugin } from './access-log.plugin.js';
 import { AccessLogQueries } from './access-log.queries.js';
 import { AuditExportController } from './audit-export.controller.js';

@@ -1,6 +1,6 @@
 import { Global, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { APP_CONFIG, type AppConfig } from '#runtime';
 import { AuthenticationMiddleware } from './authentication.middleware.js';
 import { AuthorizationGuard } from './authorization.guard.js';
 import { createTokenVerifier, TOKEN_VERIFIER } from './token-verifier.js';

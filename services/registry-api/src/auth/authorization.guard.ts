@@ -5,7 +5,8 @@ import type { Request } from 'express';
 import type { GraphQLResolveInfo } from 'graphql';
 import { ANONYMOUS, outOfScope, ROLE_SCOPE_DIMENSIONS, type Actor, type ScopeDimension, type VerifiedActor } from './actor.js';
 import { forbidden, unauthenticated } from './auth.errors.js';
-import { AUTHORIZE_POLICY, PUBLIC_OPERATION, type AuthorizePolicy } from './authorize.decorator.js';
+import { PUBLIC_OPERATION } from '#runtime';
+import { AUTHORIZE_POLICY, type AuthorizePolicy } from './authorize.decorator.js';
 import { actorOf } from './authentication.middleware.js';
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);

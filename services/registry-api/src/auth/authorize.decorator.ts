@@ -23,7 +23,6 @@ export interface AuthorizePolicy<TArgs = UntypedArgs> {
 }
 
 export const AUTHORIZE_POLICY = 'registry:authorize-policy';
-export const PUBLIC_OPERATION = 'registry:public-operation';
 
 /**
  * States who may run a query, mutation, field or HTTP route. Operations without a policy are refused
@@ -32,6 +31,3 @@ export const PUBLIC_OPERATION = 'registry:public-operation';
  *   @Authorize({ roles: ['coordinator', 'admin'], scope: { trial: (args) => args.input.trialId } })
  */
 export const Authorize = <TArgs = UntypedArgs>(policy: AuthorizePolicy<TArgs>) => SetMetadata(AUTHORIZE_POLICY, Object.freeze({ ...policy }));
-
-/** Reachable without a token (health checks only; nothing that exposes registry data). */
-export const Public = () => SetMetadata(PUBLIC_OPERATION, true);

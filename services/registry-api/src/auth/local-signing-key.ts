@@ -1,8 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
-import type { AppConfig } from '../config/app-config.js';
-import { readOrCreatePrivateFile } from '../config/private-file.js';
+import { type AppConfig, readOrCreatePrivateFile } from '#runtime';
 import type { Role } from './actor.js';
 
 /** Issuer and default audience of tokens signed by the local development key. */

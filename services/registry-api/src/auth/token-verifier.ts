@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { AppConfig } from '../config/app-config.js';
+import { type AppConfig } from '#runtime';
 import { isRole, type VerifiedActor } from './actor.js';
 import { TokenRejectedError } from './auth.errors.js';
 import { DEFAULT_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalSigningKey } from './local-signing-key.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { ConfigError, loadConfig, type AppConfig } from '../config/app-config.js';
+import { type AppConfig, ConfigError, loadConfig } from '#runtime';
 import { TokenRejectedError } from './auth.errors.js';
 import { issueLocalToken, loadOrCreateLocalSigningKey, LOCAL_ISSUER } from './local-signing-key.js';
 import { createTokenVerifier, createVerifier, VERIFIED_TOKEN_TTL_MS, type TokenVerifier } from './token-verifier.js';

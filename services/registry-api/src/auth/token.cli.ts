@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/app-config.js';
+import { ConfigError, loadConfig } from '#runtime';
 import { isRole, ROLES } from './actor.js';
 import { issueLocalToken } from './local-signing-key.js';
 

@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createEventStore } from '#event-store';
-import { ConfigError, eventStoreOptions, loadConfig } from '../config/app-config.js';
-import { connectForCli } from '../config/cli-database.js';
-import { redact } from '../config/database.js';
+import { ConfigError, connectForCli, eventStoreOptions, loadConfig, redact } from '#runtime';
 import { openBackupFile, progressLine } from './backup-file.js';
 import { writeEventLogBackup } from './event-log-backup.js';
 import { writeKeyBackupFile } from './key-backup-file.js';

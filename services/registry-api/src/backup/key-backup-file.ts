@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '#runtime';
 import { exportKeys, importKeys, KeyBackupError, parseKeyBackup, type KeyImportResult } from '../privacy/key-backup.js';
 import { KeyRing, keyRingDirectory } from '../privacy/key-ring.js';
 import { loadMasterKey } from '../privacy/master-key.js';

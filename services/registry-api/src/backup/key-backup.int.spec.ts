@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import type { PersonalDataEnvelope } from '#domain';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { loadConfig, type AppConfig } from '#runtime';
 import { KeyBackupError } from '../privacy/key-backup.js';
 import { KeyRing, keyRingDirectory } from '../privacy/key-ring.js';
 import { loadMasterKey } from '../privacy/master-key.js';

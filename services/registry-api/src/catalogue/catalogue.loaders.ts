@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { iso } from '../read-your-writes/connection.queries.js';
+import { iso } from '../read-side/connection.queries.js';
 import type { AlgorithmRecord } from '#read-model';
 import { toAlgorithmView, type AlgorithmView } from './catalogue.queries.js';
 

@@ -1,7 +1,7 @@
 import type { AlgorithmRecord, BiomarkerRecord } from '#read-model';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-your-writes/connection.queries.js';
+import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
 
 export function toAlgorithmView(r: AlgorithmRecord) {

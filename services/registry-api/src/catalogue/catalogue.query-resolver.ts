@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Authorize } from '../auth/authorize.decorator.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
-import { requestScoped } from '../read-your-writes/request.loaders.js';
+import { requestScoped } from '../read-side/request.loaders.js';
 import { CatalogueLoaders } from './catalogue.loaders.js';
 import { ListAlgorithmVersionsQuery, ListBiomarkersQuery, type AlgorithmView, type BiomarkerView } from './catalogue.queries.js';
 

@@ -15,7 +15,7 @@ import {
   type StreamState,
 } from '#event-store';
 import type { CommandMeta } from '#domain';
-import { COMMAND_OBSERVER, commandLabel, resultLabel, type CommandObserver } from '../metrics/command-metrics.js';
+import { COMMAND_OBSERVER, commandLabel, type CommandObserver, resultLabel } from '#runtime';
 
 /** Who sent a command and in which conversation; built by resolvers from the GraphQL context. */
 export interface CommandOrigin {

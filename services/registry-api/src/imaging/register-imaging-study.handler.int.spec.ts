@@ -5,8 +5,8 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import type { VerifiedActor } from '../auth/actor.js';
 import { createCommandContext, type CommandContext } from '../commands/command-context.js';
 import { inProcessActor, originFor } from '../commands/command-origin.js';
-import { ScreeningProgrammeCommand } from '../programmes/manage-screening-programme.handler.js';
-import { ProgrammesCommandsModule } from '../programmes/programmes-commands.module.js';
+import { ScreeningProgrammeCommand } from '../screening/manage-screening-programme.handler.js';
+import { ScreeningCommandsModule } from '../screening/screening-commands.module.js';
 import { SubjectCommandMessage } from '../subjects/subject-command.handler.js';
 import { SubjectsCommandsModule } from '../subjects/subjects-commands.module.js';
 import { ChangeTrialCommand } from '../trials/change-trial.handler.js';
@@ -47,7 +47,7 @@ describe('registerImagingStudy handler (PostgreSQL)', () => {
     db = await createTestDatabase();
     ctx = await createCommandContext({
       databaseUrl: db.url,
-      modules: [TrialsCommandsModule, ProgrammesCommandsModule, SubjectsCommandsModule, ImagingCommandsModule],
+      modules: [TrialsCommandsModule, ScreeningCommandsModule, SubjectsCommandsModule, ImagingCommandsModule],
     });
     const send = (m: object) => ctx.bus.execute(m as RegisterTrialCommand);
     await send(

@@ -1,10 +1,11 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { MeasurementRow, RowOf } from '#read-model';
 import { DataSource } from 'typeorm';
 import type { VerifiedActor } from '../auth/actor.js';
-import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-your-writes/connection.queries.js';
-import { readModelQuery } from '../read-your-writes/read-model.sql.js';
+import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
+import { readModelQuery } from '../read-side/read-model.sql.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
-import { subjectScopeSql } from '../subjects/subjects.queries.js';
+import { subjectScopeSql } from '../read-side/subject-scope.js';
 
 export interface MeasurementFilter {
   subjectId?: string | null;
@@ -26,43 +27,8 @@ export interface MeasurementFilter {
   recordedBefore?: Date | null;
 }
 
-/** A measurements row with its subject's arm and site. */
-export interface MeasurementRecord {
-  measurement_id: string;
-  version: number;
-  position: string;
-  subject_id: string;
-  trial_id: string | null;
-  programme_id: string | null;
-  biomarker_id: string;
-  biomarker_version: number;
-  value_kind: string;
-  value: number | null;
-  unit: string | null;
-  category: string | null;
-  original_value: number | null;
-  original_unit: string | null;
-  study_instance_uid: string;
-  series_instance_uid: string | null;
-  time_point: string;
-  lesion_tracking_uid: string | null;
-  lesion_label: string | null;
-  lesion_finding_site: string | null;
-  lesion_role: string | null;
-  method: string;
-  algorithm_version_id: string | null;
-  reader_id: string | null;
-  // Dates from TypeORM queries, ISO strings from readModelQuery.
-  occurred_at: Date | string;
-  recorded_at: Date | string;
-  version_recorded_at: Date | string;
-  correction_count: number;
-  retracted: boolean;
-  change_reason: string | null;
-  adjudication: string | null;
-  arm_code: string | null;
-  subject_site_id: string | null;
-}
+/** A measurements row with its subject's arm and site (kept on the row by the projector). */
+export type MeasurementRecord = RowOf<MeasurementRow>;
 
 /** The measurement version that was current at `at` (an SQL expression for a moment; null = now), on alias `m`. */
 export function versionAt(at: string | null): string {

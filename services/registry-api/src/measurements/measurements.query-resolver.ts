@@ -4,7 +4,7 @@ import { fieldsOfResolvedField, selectedFields, type SelectedField } from '../gr
 import { QueryBus } from '@nestjs/cqrs';
 import { Authorize } from '../auth/authorize.decorator.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
-import { verifiedActor } from '../read-your-writes/request.loaders.js';
+import { verifiedActor } from '../read-side/request.loaders.js';
 import { columnsForSelection, ListMeasurementsQuery, type MeasurementFilter } from './measurements.queries.js';
 
 const MEASUREMENT_READERS = ['coordinator', 'reader', 'screening_manager', 'biostatistician', 'regulator', 'admin'] as const;

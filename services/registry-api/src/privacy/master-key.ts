@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../config/app-config.js';
-import { readOrCreatePrivateFile } from '../config/private-file.js';
+import { ConfigError, readOrCreatePrivateFile } from '#runtime';
 import { KEY_BYTES } from './privacy-crypto.js';
 
 export const PRIVACY_MASTER_KEY = Symbol('PRIVACY_MASTER_KEY');

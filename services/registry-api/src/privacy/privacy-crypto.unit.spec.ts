@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { isPersonalDataEnvelope, requirePseudonym } from '#domain';
-import { ConfigError } from '../config/app-config.js';
+import { ConfigError } from '#runtime';
 import { checkPrivacyMasterKey, loadMasterKey, parseMasterKey } from './master-key.js';
 import { validatePersonalData } from './personal-data.js';
 import { keyedPseudonym, newDataKey, normaliseLocalIdentifier, openValue, sealValue, unwrapKey, wrapKey } from './privacy-crypto.js';

@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { scopeFilter, type VerifiedActor } from '../auth/actor.js';
-import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-your-writes/connection.queries.js';
+import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
 
 interface ProgrammeRecord {

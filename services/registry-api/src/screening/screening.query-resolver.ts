@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Authorize } from '../auth/authorize.decorator.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
-import { requestScoped, verifiedActor } from '../read-your-writes/request.loaders.js';
+import { requestScoped, verifiedActor } from '../read-side/request.loaders.js';
 import { roundsLoader } from './screening.loaders.js';
 import { GetScreeningProgrammeQuery, ListScreeningProgrammesQuery, type ProgrammeView } from './screening.queries.js';
 

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ScreeningMutationResolver } from './screening.mutation-resolver.js';
 import { SubjectCommandHandler } from './subject-command.handler.js';
 import { SubjectsMutationResolver } from './subjects.mutation-resolver.js';
 
-/** Write side of subjects: trial subjects, screening participants, their measurements and outcomes. */
-@Module({ providers: [SubjectsMutationResolver, ScreeningMutationResolver, SubjectCommandHandler] })
+/** Write side of subjects: trial subjects, their measurements and outcomes; the handler of every subject command. */
+@Module({ providers: [SubjectsMutationResolver, SubjectCommandHandler] })
 export class SubjectsCommandsModule {}

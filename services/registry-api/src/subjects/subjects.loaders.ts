@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { textArrayLiteral } from '#read-model';
-import { iso } from '../read-your-writes/connection.queries.js';
-import { readModelQueries } from '../read-your-writes/read-model.sql.js';
+import { iso } from '../read-side/connection.queries.js';
+import { readModelQueries } from '../read-side/read-model.sql.js';
 import { columnsForSelection, measurementSelectList, toMeasurementView, versionAt, type MeasurementRecord } from '../measurements/measurements.queries.js';
 
 export interface TimelineEntry {

@@ -2,10 +2,12 @@ import type { SubjectEvent } from '#domain';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '#event-store';
+import type { RowOf, SubjectRow } from '#read-model';
 import { DataSource } from 'typeorm';
-import { ROLE_SCOPE_DIMENSIONS, outOfScope, scopeFilter, type VerifiedActor } from '../auth/actor.js';
+import type { VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
-import { pageSize, toConnection, decodeCursor, iso, Where, type Connection } from '../read-your-writes/connection.queries.js';
+import { pageSize, toConnection, decodeCursor, iso, Where, type Connection } from '../read-side/connection.queries.js';
+import { isConfined, subjectScopeSql, subjectVisible } from '../read-side/subject-scope.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
 import { loadSubjectWithTimeline, type TimelineEntry } from './subjects.loaders.js';
 
@@ -35,31 +37,7 @@ export interface SubjectView {
 }
 
 /** A subjects row: timestamps are Dates from TypeORM queries, ISO strings from readModelQueries. */
-export interface SubjectRecord {
-  subject_id: string;
-  kind: string;
-  trial_id: string | null;
-  programme_id: string | null;
-  pseudonym: string;
-  site_id: string | null;
-  arm_code: string | null;
-  stratum: string | null;
-  status: string;
-  consent_version: string | null;
-  consent_date: string | null;
-  enrolled_at: Date | string | null;
-  enrolled_recorded_at: Date | string | null;
-  randomised_at: Date | string | null;
-  randomised_recorded_at: Date | string | null;
-  withdrawn_at: Date | string | null;
-  withdrawn_recorded_at: Date | string | null;
-  withdrawal_reason: string | null;
-  first_invited_at: Date | string | null;
-  opted_out_at: Date | string | null;
-  position: string;
-  last_revision: string;
-  updated_at: Date | string;
-}
+export type SubjectRecord = RowOf<SubjectRow>;
 
 export function toSubjectView(r: SubjectRecord, asOf: Date | null = null): SubjectView {
   return {
@@ -83,39 +61,6 @@ export function toSubjectView(r: SubjectRecord, asOf: Date | null = null): Subje
     updatedAt: iso(r.updated_at)!,
     asOf,
   };
-}
-
-/**
- * Which subjects an actor may see, as SQL on the subjects table (alias `s`): a role confined to trials sees trial
- * subjects of its trials, one confined to programmes participants of its programmes (a biostatistician both),
- * one confined to sites only subjects of its sites.
- */
-export function subjectScopeSql(actor: VerifiedActor, w: Where, alias = 's', siteSql = (ids: string) => `${alias}.site_id = ANY (${ids}::text[])`): void {
-  const dims = ROLE_SCOPE_DIMENSIONS[actor.role];
-  const parts: string[] = [];
-  for (const [dimension, column] of [['trial', 'trial_id'], ['programme', 'programme_id']] as const) {
-    if (!dims.includes(dimension)) continue;
-    const ids = scopeFilter(actor, dimension);
-    parts.push(ids === 'all' ? `${alias}.${column} IS NOT NULL` : `${alias}.${column} = ANY (${w.param([...ids])}::text[])`);
-  }
-  if (parts.length > 0) w.raw(`(${parts.join(' OR ')})`);
-  if (dims.includes('site')) {
-    const sites = scopeFilter(actor, 'site');
-    if (sites !== 'all') w.raw(siteSql(w.param([...sites])));
-  }
-}
-
-/** The same rule for one loaded subject. */
-export function subjectVisible(actor: VerifiedActor, s: { trial_id: string | null; programme_id: string | null; site_id: string | null }): boolean {
-  const dims = ROLE_SCOPE_DIMENSIONS[actor.role];
-  const byTrial = dims.includes('trial') && s.trial_id !== null && !outOfScope(actor, 'trial', s.trial_id);
-  const byProgramme = dims.includes('programme') && s.programme_id !== null && !outOfScope(actor, 'programme', s.programme_id);
-  if ((dims.includes('trial') || dims.includes('programme')) && !byTrial && !byProgramme) return false;
-  return !dims.includes('site') || (s.site_id !== null && !outOfScope(actor, 'site', s.site_id));
-}
-
-export function isConfined(actor: VerifiedActor): boolean {
-  return ROLE_SCOPE_DIMENSIONS[actor.role].length > 0;
 }
 
 export class GetSubjectQuery extends Query<SubjectView | null> {

@@ -6,7 +6,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Authorize } from '../auth/authorize.decorator.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
-import { requestScoped, verifiedActor } from '../read-your-writes/request.loaders.js';
+import { requestScoped, verifiedActor } from '../read-side/request.loaders.js';
 import { TimelineLoaders } from './subjects.loaders.js';
 import { GetSubjectQuery, ListSubjectsQuery, type SubjectView } from './subjects.queries.js';
 

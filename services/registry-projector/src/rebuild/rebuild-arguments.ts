@@ -1,4 +1,4 @@
-import type { Projection } from '../projections/projection.js';
+import type { Projection } from '#projections';
 
 /** `[--resume] [name…]` of `npm run projections:rebuild`: the projections to rebuild (all when none is named). */
 export function parseRebuildArguments(argv: readonly string[], all: readonly Projection[]): { chosen: Projection[]; resume: boolean } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { projections } from '../projector.module.js';
+import { projections } from '#projections';
 import { parseRebuildArguments } from './rebuild-arguments.js';
 
 describe('projections:rebuild arguments', () => {

@@ -3,11 +3,8 @@ import cliProgress from 'cli-progress';
 import { PostgresEventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
-import { loadConfig } from '../../../registry-api/src/config/app-config.js';
-import { prepareDatabase, redact } from '../../../registry-api/src/config/database.js';
-import { projections } from '../projector.module.js';
-import { PostgresEventLog } from '../subscription/event-log.js';
-import { ProjectionRebuilder, type RebuildProgress } from './projection-rebuilder.js';
+import { loadConfig, prepareDatabase, redact } from '#runtime';
+import { PostgresEventLog, ProjectionRebuilder, projections, type RebuildProgress } from '#projections';
 import { parseRebuildArguments } from './rebuild-arguments.js';
 
 /**

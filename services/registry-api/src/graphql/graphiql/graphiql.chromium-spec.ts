@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRegistry, type RunningRegistry } from '../../bootstrap.js';
-import { loadConfig } from '../../config/app-config.js';
+import { loadConfig } from '#runtime';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database.js';
 
 // `npm run test:plots` (browser checks): the explorer must render in a real browser from this server's files

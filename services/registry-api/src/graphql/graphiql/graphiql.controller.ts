@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import type { Response } from 'express';
-import { Public } from '../../auth/authorize.decorator.js';
+import { Public } from '#runtime';
 import { GRAPHIQL_ASSET_ROUTE, GRAPHIQL_ASSETS } from './graphiql-assets.js';
 
 /** The explorer's scripts and style sheet (no token: a browser loads them before anyone can paste one). */

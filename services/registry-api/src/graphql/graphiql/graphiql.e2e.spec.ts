@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRegistry, type RunningRegistry } from '../../bootstrap.js';
-import { loadConfig } from '../../config/app-config.js';
+import { loadConfig } from '#runtime';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database.js';
 
 /** Every `src="…"` and `href="…"` of a page. */

@@ -1,10 +1,10 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { CatalogueQueriesModule } from '../catalogue/catalogue-queries.module.js';
-import { MeasurementsQueriesModule } from '../measurements/measurements-queries.module.js';
-import { ScreeningQueriesModule } from '../screening/screening-queries.module.js';
-import { SubjectsQueriesModule } from '../subjects/subjects-queries.module.js';
-import { TrialsQueriesModule } from '../trials/trials-queries.module.js';
-import { READ_YOUR_WRITES_OPTIONS, ReadYourWrites, type ReadYourWritesOptions } from './read-your-writes.queries.js';
+import { CatalogueQueriesModule } from './catalogue/catalogue-queries.module.js';
+import { MeasurementsQueriesModule } from './measurements/measurements-queries.module.js';
+import { ScreeningQueriesModule } from './screening/screening-queries.module.js';
+import { SubjectsQueriesModule } from './subjects/subjects-queries.module.js';
+import { TrialsQueriesModule } from './trials/trials-queries.module.js';
+import { READ_YOUR_WRITES_OPTIONS, ReadYourWrites, type ReadYourWritesOptions } from './read-your-writes/read-your-writes.queries.js';
 
 @Global()
 @Module({})

@@ -1,6 +1,6 @@
 import { Controller, Get, Global, Header, Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { Public } from '../auth/authorize.decorator.js';
+import { Public } from '../http/public-route.decorator.js';
 import { COMMAND_OBSERVER, CommandMetrics } from './command-metrics.js';
 import { GraphqlMetricsPlugin } from './graphql-metrics.plugin.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';

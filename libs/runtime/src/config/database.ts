@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { ensureDatabase, startEmbeddedDatabase } from '../../../../migrations/embedded-database.js';
+import { ensureDatabase, startEmbeddedDatabase } from '../embedded-postgres/embedded-database.js';
 import { runMigrations } from '../../../../migrations/data-source.js';
 import { ConfigError, type AppConfig } from './app-config.js';
 import { assertLeastPrivilege, ensureEmbeddedLogins } from './database-roles.js';

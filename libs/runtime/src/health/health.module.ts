@@ -4,8 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/authorize.decorator.js';
-import { actorOf } from '../auth/authentication.middleware.js';
+import { Public } from '../http/public-route.decorator.js';
 
 /** Further readiness checks a deployable adds (the projector: leadership and lag), as terminus indicator functions. */
 export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
@@ -17,6 +16,13 @@ export const EXTRA_READINESS_CHECKS = Symbol('EXTRA_READINESS_CHECKS');
  */
 export type LivenessProbe = () => { readonly alive: boolean; readonly state: string; readonly restarts: number; readonly lastExit?: string };
 const LIVENESS_PROBE = Symbol('LIVENESS_PROBE');
+
+/**
+ * Whether a request may see the text of failed readiness indicators: the API says "an authenticated admin"; a
+ * deployable without authentication (the projector) gives none and never shows it.
+ */
+export type ErrorDetailPolicy = (req: Request) => boolean;
+const ERROR_DETAIL_POLICY = Symbol('ERROR_DETAIL_POLICY');
 
 const TIMEOUT_MS = 3_000;
 /** Fields of a failed indicator that carry error text (database host, role and database names): admins only. */
@@ -38,6 +44,7 @@ class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(EXTRA_READINESS_CHECKS) private readonly extra: ReadinessCheck[] = [],
     @Optional() @Inject(LIVENESS_PROBE) private readonly liveness?: LivenessProbe,
+    @Optional() @Inject(ERROR_DETAIL_POLICY) private readonly showsErrorDetail?: ErrorDetailPolicy,
   ) {}
 
   @Public()
@@ -70,7 +77,7 @@ class HealthController {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const body = err.getResponse() as { status: string; info?: Record<string, unknown>; error?: Record<string, unknown>; details?: Record<string, unknown> };
       this.log.warn({ readiness: body }, 'not ready');
-      if (actorOf(req).role === 'admin') throw err;
+      if (this.showsErrorDetail?.(req)) throw err;
       // Status, pending migrations, lag and roles stay; the text of an error does not.
       const withoutText = (v: unknown) => Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).filter(([k]) => !ERROR_TEXT_KEYS.has(k)));
       const brief = (o?: Record<string, unknown>) => Object.fromEntries(Object.entries(o ?? {}).map(([name, v]) => [name, withoutText(v)]));
@@ -109,12 +116,15 @@ class HealthController {
 
 @Module({})
 export class HealthModule {
-  static forRoot(options: { liveness?: LivenessProbe } = {}): DynamicModule {
+  static forRoot(options: { liveness?: LivenessProbe; showsErrorDetail?: ErrorDetailPolicy } = {}): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
       controllers: [HealthController],
-      providers: options.liveness ? [{ provide: LIVENESS_PROBE, useValue: options.liveness }] : [],
+      providers: [
+        ...(options.liveness ? [{ provide: LIVENESS_PROBE, useValue: options.liveness }] : []),
+        ...(options.showsErrorDetail ? [{ provide: ERROR_DETAIL_POLICY, useValue: options.showsErrorDetail }] : []),
+      ],
     };
   }
 }

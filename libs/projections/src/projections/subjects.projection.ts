@@ -3,6 +3,7 @@ import type { ImagingStudyRegistered, MeasurementResult, OutcomeDetails, Subject
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
 import { copyRows, isoTime, loadRowsTogether, upsertRows } from './sql.js';
+import { columnsOf, ImagingStudyRow, MeasurementRow, OutcomeRow, ScreeningRow, SubjectMilestoneRow, SubjectRow } from '#read-model';
 
 type Row = Record<string, unknown>;
 
@@ -17,32 +18,12 @@ interface VersionedRecord extends Row {
   superseded_at: string | Date | null;
 }
 
-export const SUBJECT_COLUMNS = [
-  'subject_id', 'kind', 'trial_id', 'programme_id', 'pseudonym', 'site_id', 'arm_code', 'stratum', 'status', 'consent_version',
-  'consent_date', 'enrolled_at', 'enrolled_recorded_at', 'randomised_at', 'randomised_recorded_at', 'withdrawn_at',
-  'withdrawn_recorded_at', 'withdrawal_reason', 'first_invited_at', 'opted_out_at', 'position', 'last_revision', 'updated_at',
-];
-export const MEASUREMENT_COLUMNS = [
-  'measurement_id', 'version', 'position', 'subject_id', 'trial_id', 'programme_id', 'biomarker_id', 'biomarker_version', 'value_kind',
-  'value', 'unit', 'category', 'original_value', 'original_unit', 'study_instance_uid', 'series_instance_uid', 'time_point',
-  'lesion_tracking_uid', 'lesion_label', 'lesion_finding_site', 'lesion_role', 'method', 'algorithm_version_id', 'reader_id',
-  'plausibility_override_reason', 'occurred_at', 'recorded_at', 'version_recorded_at', 'superseded_at', 'correction_count',
-  'retracted', 'change_reason', 'adjudication', 'arm_code', 'subject_site_id', 'randomised_recorded_at',
-];
-export const OUTCOME_COLUMNS = [
-  'outcome_id', 'version', 'position', 'subject_id', 'trial_id', 'programme_id', 'outcome_type', 'occurred_at', 'source',
-  'recist_response', 'stage', 'time_point', 'notes', 'recorded_at', 'version_recorded_at', 'superseded_at', 'correction_count', 'change_reason',
-];
-const STUDY_COLUMNS = [
-  'study_instance_uid', 'subject_id', 'modality', 'occurred_at', 'site_id', 'scanner_manufacturer', 'scanner_model',
-  'slice_thickness_mm', 'kvp', 'contrast', 'position', 'recorded_at',
-];
-const SCREENING_COLUMNS = [
-  'screening_id', 'subject_id', 'programme_id', 'round_id', 'site_id', 'modality', 'human_result', 'reader_ids', 'ai_algorithm_version_id',
-  'ai_score', 'ai_positive', 'occurred_at', 'recorded_at', 'position', 'recalled_at', 'recall_reason', 'recall_recorded_at',
-  'assessment_outcome', 'diagnosis_date', 'stage', 'assessment_recorded_at',
-];
-const MILESTONE_COLUMNS = ['position', 'subject_id', 'kind', 'occurred_at', 'recorded_at', 'details', 'programme_id', 'round_id'];
+export const SUBJECT_COLUMNS = columnsOf(SubjectRow);
+export const MEASUREMENT_COLUMNS = columnsOf(MeasurementRow);
+export const OUTCOME_COLUMNS = columnsOf(OutcomeRow);
+const STUDY_COLUMNS = columnsOf(ImagingStudyRow);
+const SCREENING_COLUMNS = columnsOf(ScreeningRow);
+const MILESTONE_COLUMNS = columnsOf(SubjectMilestoneRow);
 
 /** Copies the subject's arm, site and randomisation time onto a measurement row (they are kept on every row). */
 function carrySubject(row: Row, s: Row | undefined): Row {

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { createCommandContext, type CommandContext } from '../commands/command-context.js';
 import { inProcessActor, originFor } from '../commands/command-origin.js';
 import { ScreeningProgrammeCommand } from './manage-screening-programme.handler.js';
-import { ProgrammesCommandsModule } from './programmes-commands.module.js';
+import { ScreeningCommandsModule } from './screening-commands.module.js';
 
 const manager = inProcessActor('manager-1', 'screening_manager');
 const origin = (commandId: string = randomUUID(), expectedVersion?: number) => originFor(manager, { commandId, expectedVersion }, 'corr');
@@ -30,7 +30,7 @@ describe('screening programme handler (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ctx = await createCommandContext({ databaseUrl: db.url, modules: [ProgrammesCommandsModule] });
+    ctx = await createCommandContext({ databaseUrl: db.url, modules: [ScreeningCommandsModule] });
   });
   afterAll(async () => {
     await ctx?.close();

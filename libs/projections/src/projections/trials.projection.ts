@@ -4,6 +4,7 @@ import type { TrialEvent } from '#domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
 import { isoTime, loadRows, upsertRows } from './sql.js';
+import { columnsOf, TrialArmRow, TrialRow, TrialSiteRow } from '#read-model';
 
 interface SiteRecord {
   trial_id: string;
@@ -17,12 +18,9 @@ interface SiteRecord {
   position: string;
 }
 
-const TRIAL_COLUMNS = [
-  'trial_id', 'title', 'phase', 'sponsor', 'primary_endpoint', 'identifiers', 'status', 'locked', 'lock_reason', 'locked_at',
-  'schedule_version', 'schedule', 'registered_at', 'position', 'last_revision', 'updated_at',
-];
-const ARM_COLUMNS = ['trial_id', 'arm_code', 'name', 'arm_type', 'planned_size', 'position'];
-const SITE_COLUMNS = ['trial_id', 'site_id', 'name', 'country', 'status', 'activated_at', 'closed_at', 'close_reason', 'position'];
+const TRIAL_COLUMNS = columnsOf(TrialRow);
+const ARM_COLUMNS = columnsOf(TrialArmRow);
+const SITE_COLUMNS = columnsOf(TrialSiteRow);
 
 /**
  * Trials with arms, sites, visit schedule, enrolment status and lock state. Enrolment counts per arm and site

@@ -3,6 +3,7 @@ import type { ProgrammeEvent, SubjectEvent } from '#domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
 import { isoTime, loadRows, upsertRows } from './sql.js';
+import { columnsOf, ScreeningProgrammeRow } from '#read-model';
 
 interface ProgrammeRecord {
   programme_id: string;
@@ -20,10 +21,7 @@ interface RoundDelta {
   interval_cancers: number;
 }
 
-const PROGRAMME_COLUMNS = [
-  'programme_id', 'name', 'cancer_type', 'target_population', 'age_min', 'age_max', 'interval_months', 'kpi_targets', 'defined_at',
-  'position', 'last_revision', 'updated_at',
-];
+const PROGRAMME_COLUMNS = columnsOf(ScreeningProgrammeRow);
 const COUNTERS = ['invited', 'screened', 'recalled', 'screen_detected_cancers', 'interval_cancers'] as const;
 const PARTICIPANT_EVENTS = ['ParticipantInvited', 'ScreeningRecorded', 'RecallRecorded', 'AssessmentOutcomeRecorded', 'IntervalCancerReported'];
 

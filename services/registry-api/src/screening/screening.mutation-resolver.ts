@@ -15,8 +15,8 @@ import type { MutationReceipt } from '../commands/command-message.js';
 import { commandOrigin, verifiedActor, type CommandInputBase } from '../commands/command-origin.js';
 import { recordId } from '../commands/record-id.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
-import { rolesFor, SubjectCommandMessage } from './subject-command.handler.js';
-import { lower } from './subjects.mutation-resolver.js';
+import { rolesFor, SubjectCommandMessage } from '../subjects/subject-command.handler.js';
+import { lower } from '../subjects/subjects.mutation-resolver.js';
 
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 

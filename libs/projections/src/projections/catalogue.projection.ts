@@ -4,16 +4,11 @@ import type { AlgorithmEvent, BiomarkerEvent, BiomarkerSpec } from '#domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
 import { isoTime, loadRows, upsertRows } from './sql.js';
+import { columnsOf, AlgorithmVersionRow, BiomarkerRow, BiomarkerVersionRow } from '#read-model';
 
-const BIOMARKER_COLUMNS = [
-  'biomarker_id', 'code', 'name', 'description', 'modality', 'body_site', 'value_kind', 'unit', 'plausible_min', 'plausible_max',
-  'categories', 'repeatability_wcv', 'version', 'status', 'retired_reason', 'defined_at', 'position', 'last_revision', 'updated_at',
-];
-const VERSION_COLUMNS = ['biomarker_id', 'version', 'spec', 'reason', 'recorded_at'];
-const ALGORITHM_COLUMNS = [
-  'algorithm_version_id', 'manufacturer', 'name', 'version', 'intended_use', 'regulatory', 'biomarker_ids', 'predecessor_id', 'score_range', 'lineage',
-  'status', 'status_reason', 'registered_at', 'position', 'last_revision', 'updated_at',
-];
+const BIOMARKER_COLUMNS = columnsOf(BiomarkerRow);
+const VERSION_COLUMNS = columnsOf(BiomarkerVersionRow);
+const ALGORITHM_COLUMNS = columnsOf(AlgorithmVersionRow);
 
 function specColumns(spec: BiomarkerSpec) {
   const v = spec.valueType;

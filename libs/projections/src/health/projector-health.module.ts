@@ -4,7 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { Gauge, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { EXTRA_READINESS_CHECKS, type ReadinessCheck } from '../../../registry-api/src/health/health.module.js';
+import { EXTRA_READINESS_CHECKS, type ReadinessCheck } from '#runtime';
 import { PROJECTION_LEADERSHIP } from '../leadership/leadership.module.js';
 import type { ProjectionLeadership } from '../leadership/projection-leadership.js';
 import { measureLag, type LagSnapshot } from './projector-lag.js';

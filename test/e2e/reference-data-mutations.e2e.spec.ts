@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { issueLocalToken, type TokenClaims } from '../auth/local-signing-key.js';
-import { startRegistry, type RunningRegistry } from '../bootstrap.js';
-import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { issueLocalToken, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
+import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
+import { type AppConfig, loadConfig } from '#runtime';
 
 /** The reference-data mutations over HTTP with real tokens: catalogue, algorithms, trials, programmes, imaging studies. */
 describe('catalogue, algorithm, trial, programme and imaging mutations over GraphQL', () => {

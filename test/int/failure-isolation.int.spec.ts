@@ -2,15 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresEventStore, type RecordedEvent } from '#event-store';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../../../migrations/data-source.js';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { GetRegistryStatusHandler } from '../../../registry-api/src/status/get-registry-status.query.js';
-import { EventTypeCountsProjection } from '../projections/event-type-counts.projection.js';
-import type { Projection } from '../projections/projection.js';
-import { ProjectionRebuilder } from '../rebuild/projection-rebuilder.js';
-import { waitForCatchUp } from '../testing/read-model-snapshot.js';
-import { PostgresEventLog } from './event-log.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { dataSourceOptions } from '../../migrations/data-source.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { GetRegistryStatusHandler } from '../../services/registry-api/src/status/get-registry-status.query.js';
+import { EventTypeCountsProjection, PostgresEventLog, type Projection, ProjectionRebuilder, ProjectionRunner } from '#projections';
+import { waitForCatchUp } from '../../libs/projections/src/testing/read-model-snapshot.js';
 
 /** Chokes on one event type, as a projection with a bug would. */
 class FragileProjection implements Projection {

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { platform } from 'node:os';
 import { resolve } from 'node:path';
-import { assertPortFree, PostmasterSupervisor, type PostmasterHealth } from '../libs/runtime/src/embedded-postgres/postmaster.supervisor.js';
+import { assertPortFree, PostmasterSupervisor, type PostmasterHealth } from './postmaster.supervisor.js';
 
 export interface EmbeddedDatabase {
   readonly url: string;
