@@ -337,6 +337,7 @@ function readGroup(group: SrContentItem, reportTimePoint: string | null, problem
   let method: CodedConcept | null = null;
   let seriesUid: string | null = null;
   const sops: string[] = [];
+  let invalidUid = false;
   let has1411 = false;
   let has1410 = false;
   for (const c of group.children) {
@@ -345,7 +346,7 @@ function readGroup(group: SrContentItem, reportTimePoint: string | null, problem
       uid = text(c.dataset.UID);
       if (!uid || !isValidDicomUid(uid)) {
         problems.add({ code: InteropProblems.INVALID_DICOM_UID, path: c.path, concept: SrCodes.trackingUniqueIdentifier, message: `Tracking Unique Identifier "${uid ?? ''}" is not a DICOM UID` });
-        uid = null;
+        invalidUid = true;
       }
     } else if (isConcept(c, 'DCM', SrCodes.finding.value)) finding = codedConcept(c.dataset.ConceptCodeSequence);
     else if (isConcept(c, 'SCT', SrCodes.findingSite.value)) findingSite = codedConcept(c.dataset.ConceptCodeSequence);
@@ -366,7 +367,8 @@ function readGroup(group: SrContentItem, reportTimePoint: string | null, problem
     // The group's own ContentTemplateSequence wins; otherwise its content says which template it follows.
     template: group.template ?? (has1411 ? '1411' : has1410 ? '1410' : '1501'),
     key: group.observationUid ?? group.path,
-    lesion: label || uid ? { label, uid } : null,
+    // An invalid UID is reported once, here; the refused report needs no second "lesion without UID" per measurement.
+    lesion: !invalidUid && (label || uid) ? { label, uid } : null,
     finding,
     findingSite,
     method,

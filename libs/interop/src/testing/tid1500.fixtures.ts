@@ -105,7 +105,6 @@ function report(tp: 'baseline' | 'followUp'): BuiltReport {
             value: u('24', '18.5'),
             unit: mm,
             derivation: Concepts.maximum,
-            algorithm: { name: 'LesionCaliper', version: '2.1.0' },
             observationUid: u('1.2.826.0.1.3680043.10.543.8.4', '1.2.826.0.1.3680043.10.543.8.14'),
           },
           { concept: Concepts.shortAxis, value: u('1.5', '1.1'), unit: { code: 'cm', meaning: 'centimeter' }, observationUid: u('1.2.826.0.1.3680043.10.543.8.5', '1.2.826.0.1.3680043.10.543.8.15') },
