@@ -1,15 +1,9 @@
 import dcmjs, { type NaturalDataset } from 'dcmjs';
 import { isValidDicomUid } from '#domain';
-import type { CodedConcept, ImagingStudyReference, LesionTracking, MeasuredValue, MeasurementReport, MeasurementReportItem, Observer } from '../model/measurement-report.model.js';
-import { formatConcept, InteropProblems, ProblemList, type InteropProblem } from '../model/interop.problems.js';
+import type { CodedConcept, ImagingStudyReference, LesionTracking, MappedReport, MeasuredValue, MeasurementReport, MeasurementReportItem, Observer } from '../model/measurement-report.model.js';
+import { formatConcept, InteropProblems, ProblemList } from '../model/interop.problems.js';
 import { codedConcept, dicomDateTimeToIso, isConcept, numeric, personName, readContentTree, referencedSops, sequence, text, type SrContentItem } from './sr-content-tree.js';
 import { MEASUREMENT_REPORT_TITLES, SR_SOP_CLASSES, SrCodes } from './sr.codes.js';
-
-/** The mapping of one document: the report (possibly partial) and every problem found on the way. */
-export interface MappedReport {
-  readonly report: MeasurementReport;
-  readonly problems: readonly InteropProblem[];
-}
 
 // dcmjs logs every unknown private tag at warn level; the mapper reports what matters as problems instead.
 dcmjs.log.setLevel('error');

@@ -1,3 +1,5 @@
+import type { InteropProblem } from './interop.problems.js';
+
 /**
  * The neutral model of what a measurement report says, whatever carried it: a DICOM SR TID 1500 document, a FHIR R4
  * Bundle of imaging measurement Observations, or the rows of a CSV/NDJSON file. The three mappers in libs/interop
@@ -119,4 +121,10 @@ export interface MeasurementReport {
   /** The procedure reported (121058), e.g. (SCT 77477000 "CT"); informational. */
   readonly procedureReported: readonly CodedConcept[];
   readonly items: readonly MeasurementReportItem[];
+}
+
+/** What a mapper returns for one document: the report (possibly partial) and every problem found on the way. */
+export interface MappedReport {
+  readonly report: MeasurementReport;
+  readonly problems: readonly InteropProblem[];
 }
