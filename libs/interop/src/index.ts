@@ -8,3 +8,5 @@ export * from './dicom-sr/tid1500.mapper.js';
 export * from './fhir/fhir-codes.js';
 export * from './fhir/fhir-validator.js';
 export * from './fhir/fhir-bundle.mapper.js';
+export * from './rows/measurement-row.columns.js';
+export * from './rows/measurement-rows.parser.js';

@@ -404,7 +404,7 @@ function readAlgorithm(items: readonly SrContentItem[]): MeasurementReportItem['
   const get = (code: CodedConcept) => text(items.find((i) => isConcept(i, 'DCM', code.value))?.dataset.TextValue);
   const name = get(SrCodes.algorithmName);
   if (!name) return null;
-  return { name, version: get(SrCodes.algorithmVersion), parameters: get(SrCodes.algorithmParameters) };
+  return { name, version: get(SrCodes.algorithmVersion), parameters: get(SrCodes.algorithmParameters), versionId: null };
 }
 
 /** NUM: Measured Value Sequence with Numeric Value and a UCUM Measurement Units Code. */

@@ -109,8 +109,9 @@ export interface MeasurementReportItem {
   /**
    * TID 4019 Algorithm Identification on the measurement (111001 name, 111003 version, 111002 parameters). With a
    * person observer it makes the measurement semi-automatic; with a device observer it names the device's version.
+   * `versionId` is a registry algorithm version id when the source names one (CSV reader_id + algorithm_version_id).
    */
-  readonly algorithm: { readonly name: string; readonly version: string | null; readonly parameters: string | null } | null;
+  readonly algorithm: { readonly name: string; readonly version: string | null; readonly parameters: string | null; readonly versionId: string | null } | null;
 }
 
 /** A whole document (SR, Bundle) or one file row: the unit that is accepted or refused as a whole. */

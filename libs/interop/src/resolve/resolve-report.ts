@@ -104,7 +104,16 @@ export async function resolveMeasurementReport(
         else problems.add({ code: InteropProblems.UNKNOWN_READER, ...at('observer'), message: reader.reason });
         if (item.algorithm) {
           method = 'semi_automatic';
-          const device = { kind: 'device' as const, uid: null, name: null, manufacturer: null, modelName: null, softwareVersion: item.algorithm.version, algorithmName: item.algorithm.name, algorithmVersionId: null };
+          const device = {
+            kind: 'device' as const,
+            uid: null,
+            name: null,
+            manufacturer: null,
+            modelName: null,
+            softwareVersion: item.algorithm.version,
+            algorithmName: item.algorithm.name || null,
+            algorithmVersionId: item.algorithm.versionId,
+          };
           const algo = await ask(`device:${JSON.stringify(device)}`, () => resolver.resolveAlgorithmVersion(device));
           if (algo.ok) algorithmVersionId = algo.value.algorithmVersionId;
           else problems.add({ code: InteropProblems.UNKNOWN_ALGORITHM, ...at('algorithm'), message: algo.reason });

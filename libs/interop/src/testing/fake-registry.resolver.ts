@@ -19,15 +19,16 @@ export function fakeResolver(registry: FakeRegistry, calls: string[] = []): Regi
   return {
     resolveBiomarker(concept) {
       calls.push(`biomarker ${concept.scheme}|${concept.value}`);
-      const b = registry.biomarkers.find((x) => x.concept.scheme === concept.scheme && x.concept.value === concept.value);
+      // Scheme REGISTRY (CSV rows without biomarker_scheme) names the catalogue's own code, here the biomarker id.
+      const b = registry.biomarkers.find((x) => (x.concept.scheme === concept.scheme && x.concept.value === concept.value) || (concept.scheme === 'REGISTRY' && x.biomarkerId === concept.value));
       return b ? ok(b) : no('no catalogue biomarker carries this code');
     },
     resolveAlgorithmVersion(device) {
       calls.push(`algorithm ${device.manufacturer}|${device.modelName}|${device.algorithmName}|${device.softwareVersion}`);
-      const a = registry.algorithms.find(
+      const a = device.algorithmVersionId ? registry.algorithms.find((x) => x.id === device.algorithmVersionId) : registry.algorithms.find(
         (x) => x.version === device.softwareVersion && ((x.manufacturer === device.manufacturer && x.modelName === device.modelName) || (x.name !== null && x.name === device.algorithmName)),
       );
-      if (!a) return no(`no registered algorithm version ${device.manufacturer ?? device.algorithmName} ${device.modelName ?? ''} ${device.softwareVersion ?? '(no version)'}`);
+      if (!a) return no(`no registered algorithm version ${device.algorithmVersionId ?? `${device.manufacturer ?? device.algorithmName} ${device.modelName ?? ''} ${device.softwareVersion ?? '(no version)'}`}`);
       return a.active ? ok({ algorithmVersionId: a.id }) : no(`algorithm version ${a.id} is not active`);
     },
     resolveReader(person) {

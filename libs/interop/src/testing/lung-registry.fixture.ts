@@ -43,7 +43,7 @@ export function lungRegistry(overrides: Partial<FakeRegistry> = {}): FakeRegistr
       { manufacturer: 'Acme Imaging AI', modelName: 'NoduleAI CT', name: null, version: '1.0.0', id: 'algo-noduleai-1.0.0', active: false },
       { manufacturer: null, modelName: null, name: 'LesionCaliper', version: '2.1.0', id: CALIPER_VERSION_ID, active: true },
     ],
-    readers: { 'Smith^Anna': 'reader-anna', 'anna.smith': 'reader-anna' },
+    readers: { 'Smith^Anna': 'reader-anna', 'anna.smith': 'reader-anna', 'reader-anna': 'reader-anna' },
     subjects: { [PSEUDONYM]: SUBJECT_ID },
     studies: { [SUBJECT_ID]: [Uids.baselineStudy, Uids.followUpStudy] },
     ...overrides,
