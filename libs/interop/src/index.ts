@@ -5,6 +5,7 @@ export * from './resolve/registry-resolver.js';
 export * from './resolve/resolve-report.js';
 export * from './dicom-sr/sr.codes.js';
 export * from './dicom-sr/tid1500.mapper.js';
+export * from './dicom-sr/stow-rs.response.js';
 export * from './fhir/fhir-codes.js';
 export * from './fhir/fhir-validator.js';
 export * from './fhir/fhir-bundle.mapper.js';

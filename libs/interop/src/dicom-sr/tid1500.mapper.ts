@@ -8,16 +8,23 @@ import { MEASUREMENT_REPORT_TITLES, SR_SOP_CLASSES, SrCodes } from './sr.codes.j
 // dcmjs logs every unknown private tag at warn level; the mapper reports what matters as problems instead.
 dcmjs.log.setLevel('error');
 
+/** An SR's mapping, with the SOP Class UID the STOW-RS response names the instance by. */
+export interface MappedSr extends MappedReport {
+  readonly sopClassUid: string | null;
+}
+
 /** Parses a DICOM Part 10 file (an STOW-RS part, an uploaded file) and maps its TID 1500 content tree. */
-export function mapDicomSrPart10(buffer: Uint8Array): MappedReport {
+export function mapDicomSrPart10(buffer: Uint8Array): MappedSr {
   let dataset: NaturalDataset;
   try {
     const arrayBuffer = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
-    const dict = dcmjs.data.DicomMessage.readFile(arrayBuffer);
+    // noCopy: the buffer above is already our own copy; copying again costs a third of the parse time.
+    const dict = dcmjs.data.DicomMessage.readFile(arrayBuffer, { noCopy: true });
     dataset = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict);
   } catch (error) {
     return {
       report: emptyReport(''),
+      sopClassUid: null,
       problems: [{ code: InteropProblems.NOT_DICOM, path: '', message: `Not a readable DICOM Part 10 file: ${(error as Error).message}` }],
     };
   }
@@ -25,7 +32,11 @@ export function mapDicomSrPart10(buffer: Uint8Array): MappedReport {
 }
 
 /** Maps an already naturalized SR dataset (dcmjs `naturalizeDataset`). */
-export function mapTid1500Dataset(ds: NaturalDataset): MappedReport {
+export function mapTid1500Dataset(ds: NaturalDataset): MappedSr {
+  return { ...mapDataset(ds), sopClassUid: text(ds.SOPClassUID) };
+}
+
+function mapDataset(ds: NaturalDataset): MappedReport {
   const problems = new ProblemList();
   const sopInstanceUid = text(ds.SOPInstanceUID) ?? '';
   const sopClassUid = text(ds.SOPClassUID);

@@ -7,6 +7,7 @@ import { ALGORITHM_VERSION_ID, CALIPER_VERSION_ID, lungRegistry, SUBJECT_ID } fr
 import { buildTid1500Dataset, buildTid1500Part10, type BuiltReport } from '../testing/tid1500.builder.js';
 import { baselineReport, Concepts, followUpReport, PSEUDONYM, Uids } from '../testing/tid1500.fixtures.js';
 import { dicomDateTimeToIso } from './sr-content-tree.js';
+import { stowRsResponse, StowFailureReason } from './stow-rs.response.js';
 import { mapDicomSrPart10, mapTid1500Dataset } from './tid1500.mapper.js';
 
 const byConcept = <T extends { concept: { value: string } }>(items: readonly T[], value: string): T[] => items.filter((i) => i.concept.value === value);
@@ -192,5 +193,33 @@ describe('DICOM SR TID 1500 → measurement report items', () => {
     expect(dicomDateTimeToIso('20260105')).toBe('2026-01-05T00:00:00.000Z');
     expect(dicomDateTimeToIso('20260231120000')).toBeNull();
     expect(dicomDateTimeToIso('2026-01-05')).toBeNull();
+  });
+
+  it('builds the STOW-RS response: stored instances in Referenced SOP Sequence, refused ones in Failed SOP Sequence with a reason', async () => {
+    const good = mapDicomSrPart10(buildTid1500Part10(baselineReport()));
+    const junk = mapDicomSrPart10(new Uint8Array([1, 2, 3]));
+    const unmapped = mapDicomSrPart10(buildTid1500Part10(followUpReport()));
+    const refused = await resolveMeasurementReport(unmapped.report, fakeResolver(lungRegistry({ biomarkers: [] })), { mappingProblems: unmapped.problems });
+    const response = stowRsResponse(
+      [
+        { sopClassUid: good.sopClassUid, sopInstanceUid: good.report.documentKey, problems: null, retrieveUrl: 'https://registry.example/dicomweb/studies/1/series/2/instances/3' },
+        { sopClassUid: junk.sopClassUid, sopInstanceUid: null, problems: junk.problems },
+        { sopClassUid: unmapped.sopClassUid, sopInstanceUid: unmapped.report.documentKey, problems: refused.ok ? [] : refused.problems },
+      ],
+      null,
+    );
+    expect(response).toEqual({
+      '00081198': {
+        vr: 'SQ',
+        Value: [
+          { '00081150': { vr: 'UI' }, '00081155': { vr: 'UI' }, '00081197': { vr: 'US', Value: [StowFailureReason.CANNOT_UNDERSTAND] } },
+          { '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.88.34'] }, '00081155': { vr: 'UI', Value: [Uids.followUpSr] }, '00081197': { vr: 'US', Value: [0x0110] } },
+        ],
+      },
+      '00081199': {
+        vr: 'SQ',
+        Value: [{ '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.88.34'] }, '00081155': { vr: 'UI', Value: [Uids.baselineSr] }, '00081190': { vr: 'UR', Value: ['https://registry.example/dicomweb/studies/1/series/2/instances/3'] } }],
+      },
+    });
   });
 });

@@ -12,6 +12,8 @@ export interface MeasurementRowResult {
   readonly row: number;
   readonly item: MeasurementReportItem | null;
   readonly problems: readonly InteropProblem[];
+  /** The row's non-empty fields by column, as read (for the refused-rows file); null when the row could not be read. */
+  readonly fields: Readonly<Record<string, string>> | null;
 }
 
 export type RowSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
@@ -53,7 +55,7 @@ async function* csvRows(source: RowSource): AsyncGenerator<MeasurementRowResult>
       if (!header) {
         const problems = headerProblems(record);
         if (problems.length) {
-          yield { row: 0, item: null, problems };
+          yield { row: 0, item: null, problems, fields: null };
           return;
         }
         header = record;
@@ -61,7 +63,7 @@ async function* csvRows(source: RowSource): AsyncGenerator<MeasurementRowResult>
       }
       row += 1;
       if (record.length !== header.length) {
-        yield { row, item: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row, message: `Row has ${record.length} fields, the header ${header.length}` }] };
+        yield { row, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row, message: `Row has ${record.length} fields, the header ${header.length}` }] };
         continue;
       }
       const fields: Record<string, string> = {};
@@ -71,13 +73,13 @@ async function* csvRows(source: RowSource): AsyncGenerator<MeasurementRowResult>
       yield mapRow(fields, row);
     }
   } catch (error) {
-    yield { row: row + 1, item: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row: row + 1, message: `Unreadable CSV: ${(error as Error).message}` }] };
+    yield { row: row + 1, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row: row + 1, message: `Unreadable CSV: ${(error as Error).message}` }] };
     return;
   } finally {
     // Stopped early (refused header, broken row, consumer break): release the source too.
     input.destroy();
   }
-  if (!header) yield { row: 0, item: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row: 0, message: 'The file has no header row' }] };
+  if (!header) yield { row: 0, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row: 0, message: 'The file has no header row' }] };
 }
 
 /**
@@ -135,13 +137,13 @@ async function* ndjsonRows(source: RowSource): AsyncGenerator<MeasurementRowResu
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return { row: line, item: null, problems: [{ code: InteropProblems.INVALID_JSON, path: '', row: line, message: `Not JSON: ${(error as Error).message}` }] };
+      return { row: line, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_JSON, path: '', row: line, message: `Not JSON: ${(error as Error).message}` }] };
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return { row: line, item: null, problems: [{ code: InteropProblems.INVALID_JSON, path: '', row: line, message: 'Each line must be one JSON object' }] };
+      return { row: line, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_JSON, path: '', row: line, message: 'Each line must be one JSON object' }] };
     }
     const unknown = headerProblems(Object.keys(value), line);
-    if (unknown.length) return { row: line, item: null, problems: unknown };
+    if (unknown.length) return { row: line, item: null, problems: unknown, fields: null };
     const fields: Record<string, string> = {};
     const problems: InteropProblem[] = [];
     for (const [k, v] of Object.entries(value)) {
@@ -150,7 +152,7 @@ async function* ndjsonRows(source: RowSource): AsyncGenerator<MeasurementRowResu
       else if (typeof v === 'number' && Number.isFinite(v)) fields[k] = String(v);
       else problems.push({ code: InteropProblems.INVALID_VALUE, path: k, row: line, message: `${k} must be a string or a number` });
     }
-    if (problems.length) return { row: line, item: null, problems };
+    if (problems.length) return { row: line, item: null, problems, fields };
     return mapRow(fields, line);
   };
   for await (const chunk of source) {
@@ -260,12 +262,13 @@ export function mapRow(fields: Readonly<Record<string, string>>, row: number): M
   if (role && !(LESION_ROLES as readonly string[]).includes(role)) add(InteropProblems.INVALID_VALUE, 'lesion_role', `lesion_role must be one of ${LESION_ROLES.join(', ')}`);
   if ((f('lesion_label') || role) && !f('lesion_tracking_uid')) add(InteropProblems.MISSING_ELEMENT, 'lesion_tracking_uid', 'A lesion needs lesion_tracking_uid (its identity across time points)');
 
-  if (problems.length || !subject || !study || !code || !value || !observer || !timePoint) return { row, item: null, problems };
+  if (problems.length || !subject || !study || !code || !value || !observer || !timePoint) return { row, item: null, problems, fields };
   const scheme = f('biomarker_scheme') ?? REGISTRY_CODE_SCHEME;
   const site = f('finding_site');
   return {
     row,
     problems,
+    fields,
     item: {
       idempotencyKey: rowIdempotencyKey(fields),
       source: { kind: 'row', row, path: '' },
@@ -286,4 +289,17 @@ export function mapRow(fields: Readonly<Record<string, string>>, row: number): M
       algorithm,
     },
   };
+}
+
+/** Header of the refused-rows file an import writes: the row number, the reasons, then the file's columns. */
+export const REFUSED_ROWS_CSV_HEADER = ['row', 'problems', ...MEASUREMENT_ROW_COLUMN_NAMES].join(',');
+
+/** One line of the refused-rows file: `CODE column: message` per problem (mapping and resolution), then the fields. */
+export function refusedRowCsvLine(result: Pick<MeasurementRowResult, 'row' | 'fields'>, problems: readonly InteropProblem[]): string {
+  const reasons = problems.map((p) => `${p.code}${p.path ? ` ${p.path}` : ''}: ${p.message}`).join('; ');
+  return [String(result.row), reasons, ...MEASUREMENT_ROW_COLUMN_NAMES.map((c) => result.fields?.[c] ?? '')].map(csvField).join(',');
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -4,7 +4,8 @@ import { resolveMeasurementReport } from '../resolve/resolve-report.js';
 import { fakeResolver } from '../testing/fake-registry.resolver.js';
 import { ALGORITHM_VERSION_ID, CALIPER_VERSION_ID, lungRegistry, SUBJECT_ID } from '../testing/lung-registry.fixture.js';
 import { PSEUDONYM, Uids } from '../testing/tid1500.fixtures.js';
-import { parseMeasurementRows, rowReport, type MeasurementRowResult, type RowSource } from './measurement-rows.parser.js';
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import { parseMeasurementRows, REFUSED_ROWS_CSV_HEADER, refusedRowCsvLine, rowReport, type MeasurementRowResult, type RowSource } from './measurement-rows.parser.js';
 
 const CSV = [
   'subject_pseudonym,study_instance_uid,biomarker_code,value,unit,category,reader_id,algorithm_version_id,time_point,occurred_at,lesion_tracking_uid,lesion_label,lesion_role,finding_site',
@@ -118,7 +119,7 @@ describe('CSV / NDJSON measurement rows', () => {
 
   it('refuses a file with an unknown column at the header, and stops at the row where the CSV breaks', async () => {
     const unknown = await all(['subject_pseudonym,study_uid,biomarker_code\nA,1.2.3,X\n'], 'csv');
-    expect(unknown).toEqual([{ row: 0, item: null, problems: [expect.objectContaining({ code: InteropProblems.UNKNOWN_COLUMN, path: 'study_uid', row: 0 })] }]);
+    expect(unknown).toEqual([{ row: 0, item: null, fields: null, problems: [expect.objectContaining({ code: InteropProblems.UNKNOWN_COLUMN, path: 'study_uid', row: 0 })] }]);
     const broken = await all([`subject_pseudonym,study_instance_uid,biomarker_code,value,unit,reader_id,time_point\n${PSEUDONYM},${Uids.baselineStudy},LESION_LD,3,mm,reader-anna,BL\n"unterminated,quote\n`], 'csv');
     expect(broken.map((r) => [r.row, r.problems.map((p) => p.code)])).toEqual([
       [1, []],
@@ -153,5 +154,15 @@ describe('CSV / NDJSON measurement rows', () => {
       [1, InteropProblems.UNKNOWN_ALGORITHM],
       [3, InteropProblems.UNKNOWN_CATEGORY],
     ]);
+  });
+
+  it('writes refused rows with their reasons as CSV that reads back to the original fields', async () => {
+    const csv = `subject_pseudonym,study_instance_uid,biomarker_code,value,unit,reader_id,time_point,lesion_label\n${PSEUDONYM},1.2.03,LESION_LD,"1,5",mm,reader-anna,BL,"Lesion ""A"", liver"\n`;
+    const [row] = await all([csv], 'csv');
+    const text = `${REFUSED_ROWS_CSV_HEADER}\n${refusedRowCsvLine(row!, row!.problems)}\n`;
+    const [back] = parseCsvSync(text, { columns: true }) as Record<string, string>[];
+    expect(back).toMatchObject({ row: '1', study_instance_uid: '1.2.03', value: '1,5', lesion_label: 'Lesion "A", liver', subject_id: '' });
+    expect(back!.problems).toContain('INVALID_DICOM_UID study_instance_uid:');
+    expect(back!.problems).toContain('; INVALID_VALUE value:');
   });
 });
