@@ -18,7 +18,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^#(event-store|domain|read-model|biostat|runtime|projections)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(event-store|domain|read-model|biostat|runtime|projections|interop)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -6,7 +6,7 @@ import { fileURLToPath, URL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 
 const root = new URL('../../', import.meta.url);
-const LIBS = /^#(event-store|domain|read-model|biostat|runtime|projections)$/;
+const LIBS = /^#(event-store|domain|read-model|biostat|runtime|projections|interop)$/;
 
 if (isMainThread) {
   const { register } = await import('node:module');
