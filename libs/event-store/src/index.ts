@@ -7,6 +7,7 @@ export * from './search-events.js';
 export * from './in-memory/in-memory-event-store.js';
 export * from './postgres/postgres-event-store.js';
 export * from './handle-command.js';
+export * from './append-to-streams.js';
 export * from './stream-lanes.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './nest/event-store.module.js';
