@@ -11,3 +11,4 @@ export * from './append-to-streams.js';
 export * from './stream-lanes.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './nest/event-store.module.js';
+export * from './handle-command-batch.js';
