@@ -198,6 +198,21 @@ const POLICY: readonly Row[] = [
     scope: ['programme', 'site'],
     args: (i) => ({ input: { ...cid(), subjectId: i.participant, biomarkerId: i.biomarker, biomarkerVersion: 1, value: { value: 12, unit: 'mm' }, studyInstanceUid: i.participantStudy, timePoint: 'BASELINE', method: 'MANUAL' } }),
   },
+  // A batch is refused as a whole (FORBIDDEN) when any item lies outside the caller's grants.
+  {
+    op: 'recordMeasurements',
+    target: 'trial subject',
+    roles: ['coordinator', 'reader'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), items: [{ subjectId: i.subject, biomarkerId: i.biomarker, biomarkerVersion: 1, value: { value: 12, unit: 'mm' }, studyInstanceUid: i.study, timePoint: 'BASELINE', method: 'MANUAL' }] } }),
+  },
+  {
+    op: 'recordMeasurements',
+    target: 'participant',
+    roles: ['reader', 'screening_manager'],
+    scope: ['programme', 'site'],
+    args: (i) => ({ input: { ...cid(), items: [{ subjectId: i.participant, biomarkerId: i.biomarker, biomarkerVersion: 1, value: { value: 12, unit: 'mm' }, studyInstanceUid: i.participantStudy, timePoint: 'BASELINE', method: 'MANUAL' }] } }),
+  },
   { op: 'correctMeasurement', roles: ['coordinator', 'reader'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, measurementId: i.measurement, value: { value: 13, unit: 'mm' }, reason: 'matrix' } }) },
   { op: 'retractMeasurement', roles: ['coordinator', 'reader'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, measurementId: i.measurement, reason: 'matrix' } }) },
   { op: 'acceptMeasurementReading', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, measurementId: i.measurement, alternativeMeasurementIds: [] } }) },
