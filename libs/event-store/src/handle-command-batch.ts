@@ -54,7 +54,11 @@ export interface HandleCommandBatchInput<TCommand, TEvent extends { type: string
   readonly decider: DeciderLike<TCommand, TEvent, TState, TContext>;
   readonly streams: readonly BatchStream<TCommand>[];
   readonly metadata: BatchMetadata;
-  /** What the client sent for the whole batch: a repeated batch commandId with other content is refused. */
+  /**
+   * What the client sent for the whole batch beyond its items (e.g. items refused before deciding, which belong to no
+   * stream): with the items' own fingerprints it makes the batch hash, so a repeated batch commandId with any other
+   * content is refused.
+   */
   readonly fingerprint: unknown;
   /**
    * Once per attempt, with every stream loaded: gathers what the decisions need from other streams (each fact
@@ -121,7 +125,10 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
 ): Promise<BatchItemOutcome[]> {
   const { store, decider, metadata } = input;
   const load = input.load ?? loadBatchStream;
-  const batchHash = commandHash(input.fingerprint, undefined);
+  // Each item's content is hashed once; a stream's commandHash and the batch's hash are hashes of those.
+  const itemHashes = new Map<number, string>();
+  for (const s of input.streams) for (const item of s.items) itemHashes.set(item.index, commandHash(item.fingerprint ?? item.command, undefined));
+  const batchHash = commandHash({ batch: input.fingerprint, items: [...itemHashes].sort(([a], [b]) => a - b) }, undefined);
   const deadline = Date.now() + (input.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS);
   const outcomes: BatchItemOutcome[] = [];
   const rereadAfterIdConflict = new Set<string>();
@@ -160,7 +167,7 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
         continue;
       }
       const streamCommandId = batchStreamCommandId(metadata.batchCommandId, stream.streamId);
-      const hash = commandHash(stream.items.map((item) => item.fingerprint ?? item.command), undefined);
+      const hash = commandHash(stream.items.map((item) => [item.index, itemHashes.get(item.index)!]), undefined);
       const events = decided.flatMap(({ item, events: itemEvents }) => itemEvents.map((e) => ({ item, e })));
       if (events.length === 0) {
         for (const { item } of decided) outcomes.push({ kind: 'accepted', index: item.index, streamId: stream.streamId, replayed: false, revision: l.revision, position: undefined, events: [] });

@@ -81,11 +81,20 @@ export class RecordMeasurementsHandler implements ICommandHandler<RecordMeasurem
       }
     }
 
+    // Facts from other streams, each folded once per attempt. The first attempt's are requested right away, while
+    // access is checked (what they are follows from the items and, for the trial, from each subject as created), so
+    // deciding waits for no further round trip; a retry reads them afresh.
+    let attempt = 0;
+    let load = memoLoader(this.runner);
+    const prefetch = (needs: Parameters<SubjectCommandHandler['facts']>[0]) => void this.subjects.facts(needs, load).catch(() => undefined);
+    for (const s of streams.values()) for (const item of s.items) prefetch(subjectContextNeeds(item.command, subjectDecider.initialState));
+
     // Access before any history is read: role, side and scope from each subject as created. One denied item refuses
     // the whole batch (FORBIDDEN, nothing recorded), so a batch cannot probe which subjects exist elsewhere.
     await Promise.all(
       [...streams].map(async ([streamId, s]) => {
         const created = await this.runner.loadCreation(streamId, subjectDecider);
+        if (created.kind === 'trial') prefetch({ trialId: created.trialId });
         for (const item of s.items) this.subjects.authorizeScope(actor, item.command, created);
       }),
     );
@@ -97,22 +106,20 @@ export class RecordMeasurementsHandler implements ICommandHandler<RecordMeasurem
       else outcomes.push(...s.items.map((item) => ({ kind: 'stream_rejected' as const, index: item.index, streamId, rejectedIndexes: s.refused })));
     }
     const itemsOf = new Map(decided.map((s) => [s.streamId, s.items]));
+    const decidedIndexes = new Set(decided.flatMap((s) => s.items.map((i) => i.index)));
     outcomes.push(
       ...(await handleCommandBatch({
         store: this.runner.store,
         decider: subjectDecider,
         streams: decided,
         metadata: { batchCommandId: origin.commandId, actorId: origin.actorId, actorRole: origin.actorRole, correlationId: origin.correlationId, now: () => this.runner.now() },
-        fingerprint: items.map((i) => i.fingerprint),
+        // The decided items are hashed by handleCommandBatch; the rest (refused before deciding) are added here.
+        fingerprint: { items: items.length, undecided: items.filter((i) => !decidedIndexes.has(i.index)).map((i) => [i.index, i.fingerprint]) },
         retryBudgetMs: this.runner.retryBudgetMs,
         isRejection: (err) => err instanceof DomainError,
         prepare: async (loaded, now) => {
           // Every fact any item needs, each stream folded once for the whole batch, all loads in parallel.
-          const folded = new Map<string, Promise<unknown>>();
-          const load: FactLoader = (streamId, decider) => {
-            if (!folded.has(streamId)) folded.set(streamId, this.runner.load(streamId, decider));
-            return folded.get(streamId) as Promise<never>;
-          };
+          if (attempt++ > 0) load = memoLoader(this.runner);
           const facts = new Map<number, Promise<Facts>>();
           for (const l of loaded) for (const item of itemsOf.get(l.streamId) ?? []) facts.set(item.index, this.subjects.facts(subjectContextNeeds(item.command, l.state), load));
           await Promise.all(facts.values());
@@ -126,6 +133,15 @@ export class RecordMeasurementsHandler implements ICommandHandler<RecordMeasurem
     );
     return receiptOf(origin.commandId, outcomes.sort((a, b) => a.index - b.index));
   }
+}
+
+/** Folds each stream at most once: the facts of one attempt of a batch. */
+function memoLoader(runner: CommandRunner): FactLoader {
+  const folded = new Map<string, Promise<unknown>>();
+  return (streamId, decider) => {
+    if (!folded.has(streamId)) folded.set(streamId, runner.load(streamId, decider));
+    return folded.get(streamId) as Promise<never>;
+  };
 }
 
 function receiptOf(commandId: string, outcomes: readonly Outcome[]): BatchReceipt {
