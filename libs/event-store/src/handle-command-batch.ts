@@ -71,7 +71,7 @@ export interface HandleCommandBatchInput<TCommand, TEvent extends { type: string
   readonly isRejection: (err: unknown) => boolean;
   readonly retryBudgetMs?: number;
   /** Loads one stream for the batch; `loadBatchStream` by default (a state cache can take its place). */
-  readonly load?: typeof loadBatchStream;
+  readonly load?: (store: EventStore, streamId: string, decider: DeciderLike<TCommand, TEvent, TState, TContext>, streamCommandId: string) => Promise<LoadedBatchStream<TState>>;
 }
 
 export type BatchItemOutcome =

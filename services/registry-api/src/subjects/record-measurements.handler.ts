@@ -1,6 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, reject, requireId, subjectContextNeeds, subjectDecider, subjectStreamId, type SubjectCommand, type SubjectDecisionContext, type SubjectState } from '#domain';
-import { batchStreamCommandId, handleCommandBatch, type BatchItem, type BatchItemOutcome, type BatchStream } from '#event-store';
+import { batchStreamCommandId, handleCommandBatch, loadBatchStream, type BatchItem, type BatchItemOutcome, type BatchStream, type LoadedBatchStream } from '#event-store';
 import type { VerifiedActor } from '../auth/actor.js';
 import type { CommandOrigin } from '../commands/command-runner.js';
 import { CommandRunner } from '../commands/command-runner.js';
@@ -89,8 +89,17 @@ export class RecordMeasurementsHandler implements ICommandHandler<RecordMeasurem
     const prefetch = (needs: Parameters<SubjectCommandHandler['facts']>[0]) => void this.subjects.facts(needs, load).catch(() => undefined);
     for (const s of streams.values()) for (const item of s.items) prefetch(subjectContextNeeds(item.command, subjectDecider.initialState));
 
-    // Access before any history is read: role, side and scope from each subject as created. One denied item refuses
-    // the whole batch (FORBIDDEN, nothing recorded), so a batch cannot probe which subjects exist elsewhere.
+    // The subjects' histories for the first attempt are read meanwhile too, but only used once access is granted: a
+    // denial does not wait for them, so it answers as fast for a subject with a long history as for an unknown id.
+    const histories = new Map<string, Promise<LoadedBatchStream<SubjectState>>>();
+    for (const streamId of streams.keys()) {
+      const history = loadBatchStream(this.runner.store, streamId, subjectDecider, batchStreamCommandId(origin.commandId, streamId));
+      history.catch(() => undefined);
+      histories.set(streamId, history);
+    }
+
+    // Access decided on each subject as created (role, side, trial/site/programme scope), not on its history. One
+    // denied item refuses the whole batch (FORBIDDEN, nothing recorded), so a batch cannot probe which subjects exist.
     await Promise.all(
       [...streams].map(async ([streamId, s]) => {
         const created = await this.runner.loadCreation(streamId, subjectDecider);
@@ -116,6 +125,11 @@ export class RecordMeasurementsHandler implements ICommandHandler<RecordMeasurem
         // The decided items are hashed by handleCommandBatch; the rest (refused before deciding) are added here.
         fingerprint: { items: items.length, undecided: items.filter((i) => !decidedIndexes.has(i.index)).map((i) => [i.index, i.fingerprint]) },
         retryBudgetMs: this.runner.retryBudgetMs,
+        load: (store, streamId, decider, streamCommandId) => {
+          const first = histories.get(streamId);
+          histories.delete(streamId);
+          return first ?? loadBatchStream(store, streamId, decider, streamCommandId);
+        },
         isRejection: (err) => err instanceof DomainError,
         prepare: async (loaded, now) => {
           // Every fact any item needs, each stream folded once for the whole batch, all loads in parallel.
