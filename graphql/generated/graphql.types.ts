@@ -1150,6 +1150,13 @@ export type Mutation = {
   recordRecall: CommandReceipt;
   /** Records a screening in a round the participant was invited to, with the human reading and optionally the AI reading. */
   recordScreening: CommandReceipt;
+  /**
+   * Records up to 1,000 screenings in one request (e.g. a reading session's results), each decided exactly as
+   * `recordScreening` would decide it, with the same roles and scope checks. Atomic per participant, idempotent by
+   * `commandId`, limits and errors as `recordMeasurements` (graphql/subjects.mutations.graphql); screening ids default
+   * to ids derived from `commandId` and the item's index. `createdIds` of an item's receipt holds its screening id.
+   */
+  recordScreenings: BatchReceipt;
   recordUnblinding: CommandReceipt;
   registerAlgorithmVersion: CommandReceipt;
   /** Registers a study; the receipt's `id` is the Study Instance UID. */
@@ -1329,6 +1336,11 @@ export type MutationRecordRecallArgs = {
 
 export type MutationRecordScreeningArgs = {
   input: RecordScreeningInput;
+};
+
+
+export type MutationRecordScreeningsArgs = {
+  input: RecordScreeningsInput;
 };
 
 
@@ -2035,6 +2047,26 @@ export type RecordScreeningInput = {
   screeningId?: InputMaybe<Scalars['ID']['input']>;
   siteId: Scalars['ID']['input'];
   subjectId: Scalars['ID']['input'];
+};
+
+/** One screening of a batch: the fields of RecordScreeningInput without commandId and expectedVersion. */
+export type RecordScreeningItemInput = {
+  aiReading?: InputMaybe<AiReadingInput>;
+  humanReading: HumanReadingInput;
+  modality: ImagingModality;
+  roundId: Scalars['ID']['input'];
+  /** YYYY-MM-DD or date-time. */
+  screenedOn: Scalars['String']['input'];
+  /** Optional: derived from the batch's commandId and the item's index when absent. */
+  screeningId?: InputMaybe<Scalars['ID']['input']>;
+  siteId: Scalars['ID']['input'];
+  subjectId: Scalars['ID']['input'];
+};
+
+export type RecordScreeningsInput = {
+  commandId: Scalars['ID']['input'];
+  /** 1 to 1,000 screenings, in any mix of participants. */
+  items: Array<RecordScreeningItemInput>;
 };
 
 export type RecordUnblindingInput = {

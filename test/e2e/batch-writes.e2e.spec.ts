@@ -74,6 +74,7 @@ describe('recordMeasurements (batch writes)', () => {
       coordinator: { sub: 'carl-coord', role: 'coordinator', trials: [T], sites: ['S1', 'S2'] },
       reader: { sub: 'rob-reader', role: 'reader', sites: ['S1'] },
       regulator: { sub: 'rita-regulator', role: 'regulator' },
+      manager: { sub: 'mia-manager', role: 'screening_manager', programmes: ['P-BATCH'] },
     };
     for (const [name, c] of Object.entries(claims)) tokens[name] = await issueLocalToken(config, c);
 
@@ -189,5 +190,25 @@ describe('recordMeasurements (batch writes)', () => {
     const tooMany = await batch('coordinator', randomUUID(), Array.from({ length: 1001 }, (_, i) => item(subjects.a, i % 500)));
     expect(tooMany.errors?.map((e) => [e.extensions['code'], e.extensions['field']])).toEqual([['BATCH_TOO_LARGE', 'items']]);
     expect(await eventsOf(subjects.a)).toHaveLength(before);
+  });
+
+  it('records screenings in a batch the same way: per participant, one bad reading refuses only its participant', async () => {
+    await ok('manager', 'defineScreeningProgramme', { programmeId: 'P-BATCH', name: 'Batch programme', cancerType: 'BREAST', targetPopulation: 'Women 50-75', ageRange: { min: 50, max: 75 }, intervalMonths: 24, kpiTargets: [] });
+    await ok('manager', 'openScreeningRound', { programmeId: 'P-BATCH', roundId: 'r1', name: 'Round 1', opensOn: '2025-01-06' });
+    const p1 = (await ok('manager', 'inviteParticipant', { programmeId: 'P-BATCH', roundId: 'r1', pseudonym: 'BATCH-P1', invitedOn: '2025-01-15' })).id;
+    const p2 = (await ok('manager', 'inviteParticipant', { programmeId: 'P-BATCH', roundId: 'r1', pseudonym: 'BATCH-P2', invitedOn: '2025-01-15' })).id;
+    const screening = (subjectId: string, screenedOn: string) => ({ subjectId, roundId: 'r1', screenedOn, siteId: 'S1', modality: 'MG', humanReading: { result: 'NEGATIVE' } });
+    const before = (await eventsOf({ id: p2 })).length;
+    const res = await gql('manager', `mutation($input: RecordScreeningsInput!) { recordScreenings(input: $input) { accepted rejected items { index receipt { id createdIds events } error { code field } } } }`, {
+      input: { commandId: randomUUID(), items: [screening(p1, '2025-02-03'), screening(p2, '2024-12-01')] },
+    });
+    expect(res.errors).toBeUndefined();
+    const answer = (res.data as unknown as { recordScreenings: { accepted: number; items: { receipt: { id: string; createdIds: string[]; events: string[] } | null; error: { code: string; field: string } | null }[] } }).recordScreenings;
+    expect(answer.accepted).toBe(1);
+    expect(answer.items[0]!.receipt).toMatchObject({ id: p1, events: ['ScreeningRecorded'] });
+    expect(answer.items[1]!.error!.field).toMatch(/^items\.1\.screenedOn/);
+    const p1Events = await eventsOf({ id: p1 });
+    expect((p1Events.at(-1)!.data as { screeningId: string }).screeningId).toBe(answer.items[0]!.receipt!.createdIds[0]);
+    expect(await eventsOf({ id: p2 })).toHaveLength(before);
   });
 });

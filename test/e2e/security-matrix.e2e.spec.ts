@@ -171,6 +171,12 @@ const POLICY: readonly Row[] = [
     scope: ['programme'],
     args: (i) => ({ input: { ...cid(), subjectId: i.participant, roundId: i.round, screenedOn: '2025-02-03', siteId: i.site, modality: 'MG', humanReading: { result: 'NEGATIVE' } } }),
   },
+  {
+    op: 'recordScreenings',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), items: [{ subjectId: i.participant, roundId: i.round, screenedOn: '2025-02-03', siteId: i.site, modality: 'MG', humanReading: { result: 'NEGATIVE' } }] } }),
+  },
   { op: 'recordRecall', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), subjectId: i.participant, screeningId: i.screening, recalledOn: '2025-02-10' } }) },
   { op: 'recordAssessmentOutcome', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), subjectId: i.participant, screeningId: i.screening, outcome: 'BENIGN', assessedOn: '2025-02-20' } }) },
   { op: 'reportIntervalCancer', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), subjectId: i.participant, diagnosisDate: '2025-09-01', source: 'CANCER_REGISTRY_LINKAGE' } }) },

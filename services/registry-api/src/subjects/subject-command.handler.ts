@@ -176,7 +176,7 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
 
   /**
    * Folds exactly the other streams the decision needs, in parallel. `load` folds one stream (the runner's by
-   * default); a batch passes one that loads each stream once for all its items (record-measurements.handler.ts).
+   * default); a batch passes one that loads each stream once for all its items (subject-batch.handler.ts).
    */
   async facts(needs: SubjectContextNeeds, load: FactLoader = (streamId, decider) => this.runner.load(streamId, decider)): Promise<Facts> {
     const [trial, programme, biomarker, algorithm, study] = await Promise.all([

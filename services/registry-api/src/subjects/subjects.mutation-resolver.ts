@@ -23,7 +23,7 @@ import type { MutationReceipt } from '../commands/command-message.js';
 import { commandOrigin, verifiedActor, type CommandInputBase } from '../commands/command-origin.js';
 import { recordId } from '../commands/record-id.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
-import { RecordMeasurementsCommand, requireBatchSize, type BatchInputItem } from './record-measurements.handler.js';
+import { SubjectBatchCommand, requireBatchSize, type BatchInputItem } from './subject-batch.handler.js';
 import { rolesFor, SubjectCommandMessage } from './subject-command.handler.js';
 
 /** Optional GraphQL values arrive as null; the domain commands take undefined-or-value. */
@@ -158,7 +158,7 @@ export class SubjectsMutationResolver {
         return { index, error: err, fingerprint: item };
       }
     });
-    return this.commands.execute(new RecordMeasurementsCommand(items, origin, actor));
+    return this.commands.execute(new SubjectBatchCommand(items, origin, actor));
   }
 
   @Mutation('correctMeasurement')

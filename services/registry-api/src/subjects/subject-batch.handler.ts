@@ -35,7 +35,7 @@ export interface BatchItemResult {
   readonly error: { readonly code: string; readonly field: string | null; readonly message: string } | null;
 }
 
-export class RecordMeasurementsCommand extends Command<BatchReceipt> {
+export class SubjectBatchCommand extends Command<BatchReceipt> {
   constructor(
     readonly items: readonly BatchInputItem[],
     readonly origin: CommandOrigin,
@@ -48,20 +48,25 @@ export class RecordMeasurementsCommand extends Command<BatchReceipt> {
 type Outcome = BatchItemOutcome | { readonly kind: 'rejected'; readonly index: number; readonly error: unknown };
 
 /**
- * recordMeasurements: the items of each subject are decided one after another by the subject decider (as
- * recordMeasurement is, with the same access checks from SubjectCommandHandler) and appended together; the subjects'
- * appends go to the event store in one call (libs/event-store handle-command-batch.ts). Facts from other streams
- * (trial, biomarker, algorithm version, study) are loaded once per batch, however many items name them.
+ * Batch mutations on subjects (recordMeasurements, recordScreenings): the items of each subject are decided one after
+ * another by the subject decider (as the single mutation is, with the same access checks from SubjectCommandHandler)
+ * and appended together; the subjects' appends go to the event store in one call (libs/event-store
+ * handle-command-batch.ts). Facts from other streams (trial, biomarker, algorithm version, study) are loaded once per
+ * batch, however many items name them.
  */
-@CommandHandler(RecordMeasurementsCommand)
-export class RecordMeasurementsHandler implements ICommandHandler<RecordMeasurementsCommand, BatchReceipt> {
+@CommandHandler(SubjectBatchCommand)
+export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand, BatchReceipt> {
   constructor(
     private readonly runner: CommandRunner,
     private readonly subjects: SubjectCommandHandler,
   ) {}
 
-  async execute({ items, origin, actor }: RecordMeasurementsCommand): Promise<BatchReceipt> {
+  async execute({ items, origin, actor }: SubjectBatchCommand): Promise<BatchReceipt> {
     requireBatchSize(items.length);
+    for (const item of items) {
+      // Creating commands hold a pseudonym reservation and seal personal data (SubjectCommandHandler): not batched.
+      if ('command' in item && (item.command.type === 'EnrolSubject' || item.command.type === 'InviteParticipant')) throw new Error(`${item.command.type} cannot be batched`);
+    }
     const outcomes: Outcome[] = [];
     const streams = new Map<string, { items: BatchItem<SubjectCommand>[]; refused: number[] }>();
     for (const item of items) {
@@ -158,12 +163,18 @@ function memoLoader(runner: CommandRunner): FactLoader {
   };
 }
 
+/** The new record an item's event creates (its `createdIds`), by event type. */
+const CREATED_ID_OF: Readonly<Record<string, string>> = { MeasurementRecorded: 'measurementId', ScreeningRecorded: 'screeningId', OutcomeRecorded: 'outcomeId', IntervalCancerReported: 'reportId' };
+
 function receiptOf(commandId: string, outcomes: readonly Outcome[]): BatchReceipt {
   const results = outcomes.map((o): BatchItemResult => {
     switch (o.kind) {
       case 'accepted': {
         const subjectId = o.streamId.slice('subject-'.length);
-        const createdIds = o.events.flatMap((e) => (e.type === 'MeasurementRecorded' ? [String((e.data as { measurementId?: unknown }).measurementId)] : []));
+        const createdIds = o.events.flatMap((e) => {
+          const key = CREATED_ID_OF[e.type];
+          return key ? [String((e.data as Record<string, unknown>)[key])] : [];
+        });
         return {
           index: o.index,
           receipt: {
