@@ -288,7 +288,7 @@ describe('bad input: every mutation refuses malformed and hostile values with a 
     const variables = batch ? { input: { commandId: input['commandId'], items: [Object.fromEntries(Object.entries(input).filter(([k]) => k !== 'commandId'))] } } : { input };
     const body = JSON.stringify({ query, variables }).replaceAll(JSON.stringify(INF), '1e999');
     const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` }, body });
-    const json = await res.json().catch(() => ({}));
+    const json: any = await res.json().catch(() => ({}));
     const item = batch ? json.data?.[mutation]?.items?.[0] : undefined;
     if (!item) {
       // Refused before execution (the edge's input rules name the field inside the batch's input): the item's field.
