@@ -55,6 +55,14 @@ describe('the application role (registry_app) after the migrations', () => {
       await store.appendToStream(stream, [{ id: randomUUID(), type: 'Pinged', data: { n: 2 } }], { expectedRevision: 0n });
       expect((await store.readStream(stream)).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
       expect(await store.verify({ streamId: stream })).toMatchObject({ ok: true, eventsChecked: 2 });
+      // The multi-stream append (event_store.append_many) is callable by the app role too, and chains the same way.
+      const other = `privilege-${randomUUID()}`;
+      const outcomes = await store.appendToStreams([
+        { streamId: stream, events: [{ id: randomUUID(), type: 'Pinged', data: { n: 3 } }], expectedRevision: 1n },
+        { streamId: other, events: [{ id: randomUUID(), type: 'Pinged', data: { n: 1 } }], expectedRevision: 'no_stream' },
+      ]);
+      expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+      expect(await store.verify({ streamId: stream })).toMatchObject({ ok: true, eventsChecked: 3 });
     } finally {
       await store.close();
     }
@@ -74,9 +82,9 @@ describe('the application role (registry_app) after the migrations', () => {
     const { rows } = await owner.query<{ prosecdef: boolean; proconfig: string[]; public_execute: boolean; app_execute: boolean }>(
       `SELECT p.prosecdef, p.proconfig, has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute,
               has_function_privilege('registry_app', p.oid, 'EXECUTE') AS app_execute
-         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'event_store' AND p.proname = 'append'`,
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'event_store' AND p.proname IN ('append', 'append_many')`,
     );
-    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeGreaterThan(1);
     for (const row of rows) expect(row).toEqual({ prosecdef: true, proconfig: ['search_path=pg_catalog, pg_temp'], public_execute: false, app_execute: true });
   });
 

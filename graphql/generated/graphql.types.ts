@@ -298,6 +298,45 @@ export type AuditSeal = {
   upToPosition: Scalars['GlobalPosition']['output'];
 };
 
+/** Why an item of a batch was not recorded. */
+export type BatchItemError = {
+  __typename?: 'BatchItemError';
+  /**
+   * Stable SCREAMING_SNAKE code: the item's own refusal (the same codes as the single mutation), or
+   * BATCH_SUBJECT_REJECTED when another item of the same subject was refused (the item itself was fine: send it again
+   * without the refused one), or BUSY (the subject was busy with concurrent writers; send the same batch again).
+   */
+  code: Scalars['String']['output'];
+  /** The offending input, as a path from the mutation's input: `items.<index>.<field>`. */
+  field?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
+/** The outcome of one item of a batch: exactly one of `receipt` and `error` is set. */
+export type BatchItemResult = {
+  __typename?: 'BatchItemResult';
+  error?: Maybe<BatchItemError>;
+  /** 0-based position of the item in the input. */
+  index: Scalars['Int']['output'];
+  /**
+   * Set when the item was recorded. `version` is the subject's version after this item; `globalPosition` is that of
+   * the subject's last event in the batch (read your writes with it: it covers this item).
+   */
+  receipt?: Maybe<CommandReceipt>;
+};
+
+/** What a batch command (e.g. recordMeasurements) returns: one result per item, in the order sent. */
+export type BatchReceipt = {
+  __typename?: 'BatchReceipt';
+  /** Items recorded now or, on a repeated batch, before (`replayed`). */
+  accepted: Scalars['Int']['output'];
+  /** The batch's commandId. */
+  commandId: Scalars['ID']['output'];
+  items: Array<BatchItemResult>;
+  /** Items not recorded (each with its error). */
+  rejected: Scalars['Int']['output'];
+};
+
 export type Biomarker = {
   __typename?: 'Biomarker';
   bodySite?: Maybe<Scalars['String']['output']>;
@@ -1071,6 +1110,27 @@ export type Mutation = {
    * `algorithmVersionId` (a suspended or withdrawn version is refused). `createdIds` holds the measurement id.
    */
   recordMeasurement: CommandReceipt;
+  /**
+   * Records up to 1,000 measurements in one request (e.g. the radiomics features an algorithm produced for a scan).
+   * Every item is decided exactly as `recordMeasurement` would decide it, with the same roles and scope checks, and
+   * answered in `items` in the order sent (receipt or error, with the item's index).
+   *
+   * What is atomic: **each subject**. The items of one subject are appended together or not at all: if one of them is
+   * refused, it reports its own error (`field` prefixed with `items.<index>.`) and the subject's other items report
+   * BATCH_SUBJECT_REJECTED; nothing of that subject is recorded. Items of other subjects are recorded regardless.
+   * Items of a subject are decided in the order sent, each on what the earlier ones recorded.
+   *
+   * Refused as a whole (a GraphQL error, nothing recorded): more than 1,000 items (BATCH_TOO_LARGE, field `items`),
+   * none (BATCH_EMPTY), an item the caller may not write (FORBIDDEN: access is checked for every item before anything
+   * is recorded), a reused `commandId` with other content (IDEMPOTENCY_CONFLICT), and the rate limit (RATE_LIMITED):
+   * a batch counts as one request per 10 items.
+   *
+   * Idempotency: sending the same batch again (same `commandId`, same items) records nothing and answers the first
+   * receipts (`replayed: true`); subjects that were refused the first time are decided again. There is no
+   * `expectedVersion`: concurrent writers of a subject are retried by the server (2 s budget, then BUSY for that
+   * subject's items). Measurement ids default to ids derived from `commandId` and the item's index.
+   */
+  recordMeasurements: BatchReceipt;
   /** Records that the participant opted out of the programme. */
   recordOptOut: CommandReceipt;
   /** Records an outcome (death, progression, response assessment, …) of a subject. `createdIds` holds the outcome id. */
@@ -1090,6 +1150,13 @@ export type Mutation = {
   recordRecall: CommandReceipt;
   /** Records a screening in a round the participant was invited to, with the human reading and optionally the AI reading. */
   recordScreening: CommandReceipt;
+  /**
+   * Records up to 1,000 screenings in one request (e.g. a reading session's results), each decided exactly as
+   * `recordScreening` would decide it, with the same roles and scope checks. Atomic per participant, idempotent by
+   * `commandId`, limits and errors as `recordMeasurements` (graphql/subjects.mutations.graphql); screening ids default
+   * to ids derived from `commandId` and the item's index. `createdIds` of an item's receipt holds its screening id.
+   */
+  recordScreenings: BatchReceipt;
   recordUnblinding: CommandReceipt;
   registerAlgorithmVersion: CommandReceipt;
   /** Registers a study; the receipt's `id` is the Study Instance UID. */
@@ -1237,6 +1304,11 @@ export type MutationRecordMeasurementArgs = {
 };
 
 
+export type MutationRecordMeasurementsArgs = {
+  input: RecordMeasurementsInput;
+};
+
+
 export type MutationRecordOptOutArgs = {
   input: RecordOptOutInput;
 };
@@ -1264,6 +1336,11 @@ export type MutationRecordRecallArgs = {
 
 export type MutationRecordScreeningArgs = {
   input: RecordScreeningInput;
+};
+
+
+export type MutationRecordScreeningsArgs = {
+  input: RecordScreeningsInput;
 };
 
 
@@ -1876,6 +1953,33 @@ export type RecordMeasurementInput = {
   value: MeasurementValueInput;
 };
 
+/** One measurement of a batch: the fields of RecordMeasurementInput without commandId and expectedVersion. */
+export type RecordMeasurementItemInput = {
+  /** Required for method AI. */
+  algorithmVersionId?: InputMaybe<Scalars['ID']['input']>;
+  biomarkerId: Scalars['ID']['input'];
+  biomarkerVersion: Scalars['Int']['input'];
+  lesion?: InputMaybe<LesionInput>;
+  /** Optional: derived from the batch's commandId and the item's index when absent. */
+  measurementId?: InputMaybe<Scalars['ID']['input']>;
+  method: MeasurementMethod;
+  plausibilityOverrideReason?: InputMaybe<Scalars['String']['input']>;
+  /** Required for MANUAL and SEMI_AUTOMATIC; a reader's own id by default when a reader records. */
+  readerId?: InputMaybe<Scalars['ID']['input']>;
+  seriesInstanceUid?: InputMaybe<Scalars['String']['input']>;
+  studyInstanceUid: Scalars['String']['input'];
+  subjectId: Scalars['ID']['input'];
+  timePoint: Scalars['String']['input'];
+  value: MeasurementValueInput;
+};
+
+export type RecordMeasurementsInput = {
+  /** Identifies the whole batch (graphql/commands.graphql); each subject's part is recorded under an id derived from it. */
+  commandId: Scalars['ID']['input'];
+  /** 1 to 1,000 measurements, in any mix of subjects. */
+  items: Array<RecordMeasurementItemInput>;
+};
+
 export type RecordOptOutInput = {
   commandId: Scalars['ID']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -1943,6 +2047,26 @@ export type RecordScreeningInput = {
   screeningId?: InputMaybe<Scalars['ID']['input']>;
   siteId: Scalars['ID']['input'];
   subjectId: Scalars['ID']['input'];
+};
+
+/** One screening of a batch: the fields of RecordScreeningInput without commandId and expectedVersion. */
+export type RecordScreeningItemInput = {
+  aiReading?: InputMaybe<AiReadingInput>;
+  humanReading: HumanReadingInput;
+  modality: ImagingModality;
+  roundId: Scalars['ID']['input'];
+  /** YYYY-MM-DD or date-time. */
+  screenedOn: Scalars['String']['input'];
+  /** Optional: derived from the batch's commandId and the item's index when absent. */
+  screeningId?: InputMaybe<Scalars['ID']['input']>;
+  siteId: Scalars['ID']['input'];
+  subjectId: Scalars['ID']['input'];
+};
+
+export type RecordScreeningsInput = {
+  commandId: Scalars['ID']['input'];
+  /** 1 to 1,000 screenings, in any mix of participants. */
+  items: Array<RecordScreeningItemInput>;
 };
 
 export type RecordUnblindingInput = {

@@ -132,6 +132,9 @@ interface Case {
   readonly namedField?: Record<string, string>;
 }
 
+/** Batch mutations: a case sends its input as the one item of a batch (see `post`). */
+const BATCHES = new Set(['recordMeasurements', 'recordScreenings']);
+
 const CASES: readonly Case[] = [
   // catalogue and algorithms (admin)
   { mutation: 'defineBiomarker', who: 'admin', input: { code: 'BI_NEW', name: 'New', modality: 'CT', valueType }, fields: { code: 'text', name: 'text', modality: 'enum', 'valueType.unit': 'ucum', 'valueType.plausibleRange.max': 'float', biomarkerId: 'id' } },
@@ -211,6 +214,12 @@ const CASES: readonly Case[] = [
       measurementId: 'id',
     },
   },
+  {
+    mutation: 'recordMeasurements',
+    who: 'reader',
+    input: { subjectId: S, biomarkerId: 'bi-ld', biomarkerVersion: 1, value: { value: 12.5, unit: 'mm' }, studyInstanceUid: UID(1), timePoint: 'BASELINE', method: 'MANUAL', lesion },
+    fields: { subjectId: 'ref', biomarkerId: 'ref', biomarkerVersion: 'int', 'value.value': 'float', 'value.unit': 'unit', studyInstanceUid: 'uid', timePoint: 'text', method: 'enum', 'lesion.role': 'enum', measurementId: 'id' },
+  },
   { mutation: 'correctMeasurement', who: 'reader', input: { subjectId: S, measurementId: 'bi-m1', value: { value: 13, unit: 'mm' }, reason: 'Re-read' }, fields: { measurementId: 'ref', 'value.value': 'float', 'value.unit': 'unit', reason: 'reason' } },
   { mutation: 'retractMeasurement', who: 'reader', input: { subjectId: S, measurementId: 'bi-m1', reason: 'Wrong series' }, fields: { subjectId: 'ref', measurementId: 'ref', reason: 'reason' } },
   { mutation: 'acceptMeasurementReading', who: 'coordinator', input: { subjectId: S, measurementId: 'bi-m1', alternativeMeasurementIds: ['bi-m2'] }, fields: { measurementId: 'ref', 'alternativeMeasurementIds.0': 'ref', rationale: 'optText' } },
@@ -224,6 +233,13 @@ const CASES: readonly Case[] = [
     input: { subjectId: 'bi-p4', roundId: 'r1', screenedOn: '2025-02-10', siteId: 'unit-1', modality: 'MG', humanReading: { result: 'NEGATIVE' }, aiReading: { algorithmVersionId: 'bi-ai', score: 0.3, aiPositive: false } },
     fields: { subjectId: 'ref', roundId: 'ref', screenedOn: 'clinicalDate', siteId: 'id', modality: 'enum', 'humanReading.result': 'enum', 'aiReading.score': 'float', 'aiReading.algorithmVersionId': 'ref' },
     // The subject decider answers a screening of someone never invited with NOT_INVITED_IN_ROUND on roundId.
+    namedField: { 'subjectId unknown': 'roundId' },
+  },
+  {
+    mutation: 'recordScreenings',
+    who: 'manager',
+    input: { subjectId: 'bi-p4', roundId: 'r1', screenedOn: '2025-02-10', siteId: 'unit-1', modality: 'MG', humanReading: { result: 'NEGATIVE' }, aiReading: { algorithmVersionId: 'bi-ai', score: 0.3, aiPositive: false } },
+    fields: { subjectId: 'ref', roundId: 'ref', screenedOn: 'clinicalDate', siteId: 'id', modality: 'enum', 'humanReading.result': 'enum', 'aiReading.score': 'float', 'aiReading.algorithmVersionId': 'ref' },
     namedField: { 'subjectId unknown': 'roundId' },
   },
   { mutation: 'recordRecall', who: 'manager', input: { subjectId: 'bi-p2', screeningId: 'bi-scr2', recalledOn: '2025-02-20' }, fields: { subjectId: 'ref', screeningId: 'ref', recalledOn: 'clinicalDate', reason: 'optText' } },
@@ -264,10 +280,23 @@ describe('bad input: every mutation refuses malformed and hostile values with a 
 
   async function post(who: Who, mutation: string, input: Record<string, unknown>): Promise<{ status: number; body: any }> {
     const inputType = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-    const query = `mutation($input: ${inputType}!) { ${mutation}(input: $input) { id events } }`;
-    const body = JSON.stringify({ query, variables: { input } }).replaceAll(JSON.stringify(INF), '1e999');
+    const batch = BATCHES.has(mutation);
+    const selection = batch ? '{ accepted items { receipt { id } error { code field message } } }' : '{ id events }';
+    const query = `mutation($input: ${inputType}!) { ${mutation}(input: $input) ${selection} }`;
+    // A batch case is one item: the attacked fields are the item's, and so is the error (its field without `items.0.`).
+    const variables = batch ? { input: { commandId: input['commandId'], items: [Object.fromEntries(Object.entries(input).filter(([k]) => k !== 'commandId'))] } } : { input };
+    const body = JSON.stringify({ query, variables }).replaceAll(JSON.stringify(INF), '1e999');
     const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` }, body });
-    return { status: res.status, body: await res.json().catch(() => ({})) };
+    const json: any = await res.json().catch(() => ({}));
+    const item = batch ? json.data?.[mutation]?.items?.[0] : undefined;
+    if (!item) {
+      // Refused before execution (the edge's input rules name the field inside the batch's input): the item's field.
+      if (batch) for (const e of json.errors ?? []) if (typeof e.extensions?.field === 'string') e.extensions.field = e.extensions.field.replace(/^items\.0\./, '');
+      return { status: res.status, body: json };
+    }
+    if (item.receipt) return { status: res.status, body: { data: { [mutation]: item.receipt } } };
+    const field = String(item.error.field).replace(/^items\.0\.?/, '');
+    return { status: res.status, body: { data: { [mutation]: null }, errors: [{ message: item.error.message, extensions: { code: item.error.code, field } }] } };
   }
   async function ok(who: Who, mutation: string, input: Record<string, unknown>): Promise<void> {
     const res = await post(who, mutation, { commandId: randomUUID(), ...input });

@@ -1,4 +1,4 @@
-import type { ExpectedRevision } from './event-store.js';
+import type { ExpectedRevision } from './expected-revision.js';
 
 /** Base class: every event-store error carries a stable SCREAMING_SNAKE code. */
 export abstract class EventStoreError extends Error {

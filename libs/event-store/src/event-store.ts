@@ -1,10 +1,12 @@
+import type { EventStoreError } from './event-store.errors.js';
+import type { ExpectedRevision } from './expected-revision.js';
+
+export type { ExpectedRevision } from './expected-revision.js';
+
 /**
  * The EventStore port. Its semantics follow EventStoreDB so that the PostgreSQL adapter (the default,
  * system of record on one node) and the EventStoreDB adapter (clustered deployments) are interchangeable.
  */
-
-/** Where an append may go: any state, a new stream, an existing stream, or exactly this revision. */
-export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 /**
  * A position in the global log. `commit` orders transactions by commit safety (the writing transaction id
@@ -59,6 +61,22 @@ export interface AppendResult {
    */
   readonly repeated: boolean;
 }
+
+/** One stream's part of `appendToStreams`: the same arguments as one `appendToStream` call. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly EventData[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+/**
+ * The outcome of one stream's part of `appendToStreams`: its AppendResult, or the typed error a single append would
+ * have thrown (WrongExpectedVersionError, IdempotencyConflictError, InvalidEventError). Nothing of a failed part was
+ * written; the other parts are unaffected.
+ */
+export type StreamAppendOutcome =
+  | { readonly streamId: string; readonly ok: true; readonly result: AppendResult }
+  | { readonly streamId: string; readonly ok: false; readonly error: EventStoreError };
 
 export interface ReadStreamOptions {
   readonly direction?: 'forwards' | 'backwards';
@@ -155,6 +173,13 @@ export interface VerifyResult {
 
 export interface EventStore {
   appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Several streams' appends in as few round trips as the adapter allows (PostgreSQL: one). Each part is atomic and
+   * checked like `appendToStream` on its own; one part's failure does not abort the others (outcomes come back in the
+   * order of `appends`). Each stream at most once per call (InvalidEventError otherwise). Unexpected failures (the
+   * database is down) reject the whole call; then any part may or may not have been written, as with one append.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
   /** Events of one stream; an empty array when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of all streams in global order, strictly after `after`; only events safe to hand out (no gaps later). */

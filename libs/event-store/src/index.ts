@@ -8,6 +8,8 @@ export * from './in-memory/in-memory-event-store.js';
 export * from './postgres/postgres-event-store.js';
 export * from './handle-command.js';
 export * from './stream-state-cache.js';
+export * from './append-to-streams.js';
 export * from './stream-lanes.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './nest/event-store.module.js';
+export * from './handle-command-batch.js';

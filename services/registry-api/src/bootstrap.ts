@@ -1,5 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module.js';
@@ -34,8 +35,10 @@ export async function startRegistry(config: AppConfig = loadConfig()): Promise<R
   const database = await prepareDatabase(config, (msg) => log.info(msg));
   let app: INestApplication | undefined;
   try {
-    app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl: database.url, liveness: database.alive }), { bufferLogs: true });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: database.url, liveness: database.alive }), { bufferLogs: true });
     app.useLogger(app.get(Logger));
+    // A full batch (recordMeasurements: 1,000 items of ≈ 300 bytes) must fit; Express's default is 100 kB.
+    (app as NestExpressApplication).useBodyParser('json', { limit: '1mb' });
     // Before any module middleware, so a refused token is counted before authentication stops it.
     app.use(invalidTokenLimit(config.RATE_LIMIT_PER_MINUTE));
     // Express-level errors (body parser, unknown route) and plain routes answer in the API's one error body shape.

@@ -32,12 +32,15 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type SearchedEvent,
+  type StreamAppend,
+  type StreamAppendOutcome,
   type SubscribeToAllOptions,
   type Subscription,
   type VerifyOptions,
   type VerifyResult,
 } from '../event-store.js';
 import { WrongExpectedVersionError } from '../event-store.errors.js';
+import { appendEachStream } from '../append-to-streams.js';
 import { validateAppend } from '../event-validation.js';
 import { GENESIS_HASH } from '../hash-chain.js';
 import { searchByReading } from '../search-events.js';
@@ -188,6 +191,11 @@ export class EventStoreDbEventStore implements EventStore {
         if (attempt >= this.maxAppendAttempts) throw toWrongExpectedVersionError(err, streamId, expected);
       }
     }
+  }
+
+  /** EventStoreDB appends one stream per call: the parts go concurrently, each checked and chained on its own. */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    return appendEachStream((streamId, events, options) => this.appendToStream(streamId, events, options), appends);
   }
 
   private async readTail(name: string): Promise<StreamTail> {

@@ -14,12 +14,15 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type SearchedEvent,
+  type StreamAppend,
+  type StreamAppendOutcome,
   type SubscribeToAllOptions,
   type Subscription,
   type VerifyOptions,
   type VerifyResult,
 } from '../event-store.js';
 import { IdempotencyConflictError, WrongExpectedVersionError } from '../event-store.errors.js';
+import { appendEachStream } from '../append-to-streams.js';
 import { validateAppend } from '../event-validation.js';
 import { GENESIS_HASH, canonicalJson, chainHash, contentDigest } from '../hash-chain.js';
 import { searchByReading } from '../search-events.js';
@@ -81,6 +84,10 @@ export class InMemoryEventStore implements EventStore {
     this.appended.emit('append');
     const last = stream.at(-1)!;
     return { nextExpectedRevision: last.revision, position: last.position, repeated: false };
+  }
+
+  appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    return appendEachStream((streamId, events, options) => this.appendToStream(streamId, events, options), appends);
   }
 
   private repeat(streamId: string, events: readonly EventData[]): AppendResult {

@@ -10,6 +10,8 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   SearchedEvent,
+  StreamAppend,
+  StreamAppendOutcome,
   SubscribeToAllOptions,
   Subscription,
   VerifyOptions,
@@ -72,6 +74,22 @@ export class MeteredEventStore implements EventStore {
       end({ result: 'ok' });
       this.appendedEvents.inc({ adapter: this.adapter }, events.length);
       return result;
+    } catch (err) {
+      end({ result: outcomeOf(err) });
+      throw err;
+    }
+  }
+
+  /** One observation per call (result ok, or the first failed part's code), events counted over the parts written. */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    const end = this.appendSeconds.startTimer({ adapter: this.adapter });
+    try {
+      const outcomes = await this.inner.appendToStreams(appends);
+      const failed = outcomes.find((o) => !o.ok);
+      end({ result: failed && !failed.ok ? outcomeOf(failed.error) : 'ok' });
+      const written = outcomes.reduce((n, o, i) => n + (o.ok ? appends[i]!.events.length : 0), 0);
+      this.appendedEvents.inc({ adapter: this.adapter }, written);
+      return outcomes;
     } catch (err) {
       end({ result: outcomeOf(err) });
       throw err;

@@ -205,4 +205,42 @@ describe('PostgresEventStore in the database itself', () => {
       await expect(store.verify({ streamId: s })).resolves.toMatchObject({ ok: true, eventsChecked: 20 });
     });
   });
+
+  describe('appendToStreams (event_store.append_many)', () => {
+    it('answers each part when another transaction stores one of its event ids between the probe and the insert', async () => {
+      const [elsewhere, contested, other] = [`many-${randomUUID()}`, `many-${randomUUID()}`, `many-${randomUUID()}`];
+      const taken = event('Taken');
+      // A concurrent writer has inserted the id (in another stream) but not committed: append_many's probe cannot see it.
+      const writer = new pg.Client({ connectionString: db.url });
+      await writer.connect();
+      try {
+        await writer.query('BEGIN');
+        await writer.query(`SELECT * FROM event_store.append($1, -2, ARRAY[$2]::uuid[], ARRAY['Taken'], '[{"n": 1}]', '[{}]', ARRAY['x'])`, [elsewhere, taken.id]);
+        const call = store.appendToStreams([
+          { streamId: contested, events: [taken], expectedRevision: 'no_stream' },
+          { streamId: other, events: [event('Other')], expectedRevision: 'no_stream' },
+        ]);
+        // The insert now waits on the unique index for the writer's transaction; its commit makes the call fail as a whole.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await writer.query('COMMIT');
+        const outcomes = await call;
+        expect(!outcomes[0]!.ok && outcomes[0]!.error).toBeInstanceOf(IdempotencyConflictError);
+        expect(outcomes[1]).toMatchObject({ ok: true, result: { nextExpectedRevision: 0n, repeated: false } });
+      } finally {
+        await writer.end();
+      }
+      expect(await store.readStream(contested)).toEqual([]);
+      expect((await store.readStream(other)).map((e) => e.type)).toEqual(['Other']);
+      expect((await store.readStream(elsewhere)).map((e) => e.id)).toEqual([taken.id]);
+    });
+
+    it('appends hundreds of streams in one call with chains that verify', async () => {
+      const streams = Array.from({ length: 300 }, () => `many-${randomUUID()}`);
+      const outcomes = await store.appendToStreams(streams.map((streamId, i) => ({ streamId, events: [event('A', { i }), event('B', { i })], expectedRevision: 'no_stream' as const })));
+      expect(outcomes.every((o) => o.ok && o.result.nextExpectedRevision === 1n && !o.result.repeated)).toBe(true);
+      // One transaction: every part has the same commit position.
+      expect(new Set(outcomes.map((o) => (o.ok ? o.result.position.commit : -1n))).size).toBe(1);
+      for (const s of streams.slice(0, 5)) await expect(store.verify({ streamId: s })).resolves.toMatchObject({ ok: true, eventsChecked: 2 });
+    });
+  });
 });

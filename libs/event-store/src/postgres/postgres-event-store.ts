@@ -15,12 +15,15 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type SearchedEvent,
+  type StreamAppend,
+  type StreamAppendOutcome,
   type SubscribeToAllOptions,
   type Subscription,
   type VerifyOptions,
   type VerifyResult,
 } from '../event-store.js';
-import { IdempotencyConflictError, InvalidEventError, WrongExpectedVersionError } from '../event-store.errors.js';
+import { appendEachStream, duplicateStreamError, duplicateStreams } from '../append-to-streams.js';
+import { EventStoreError, IdempotencyConflictError, InvalidEventError, WrongExpectedVersionError } from '../event-store.errors.js';
 import { validateAppend, validateStreamId } from '../event-validation.js';
 import { GENESIS_HASH } from '../hash-chain.js';
 import { createChainVerifier } from '../verify-chains.js';
@@ -131,6 +134,78 @@ export class PostgresEventStore implements EventStore {
     } catch (err) {
       throw this.mapError(err, streamId, options.expectedRevision);
     }
+  }
+
+  /**
+   * One call of `event_store.append_many` (one round trip, one transaction) for every valid part; invalid parts are
+   * answered without reaching the database. Should the call fail as a whole on a race the function cannot see
+   * coming (another transaction inserting the same event ids meanwhile), the parts are appended one by one.
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    const outcomes: (StreamAppendOutcome | undefined)[] = appends.map(() => undefined);
+    const duplicates = duplicateStreams(appends);
+    const parts: { index: number; append: StreamAppend; serialised: ReturnType<typeof validateAppend>; expected: bigint }[] = [];
+    appends.forEach((a, index) => {
+      if (duplicates.has(index)) {
+        outcomes[index] = { streamId: a.streamId, ok: false, error: duplicateStreamError(index, a.streamId) };
+        return;
+      }
+      try {
+        parts.push({ index, append: a, serialised: validateAppend(a.streamId, a.events), expected: expectedCode(a.expectedRevision) });
+      } catch (err) {
+        if (!(err instanceof EventStoreError)) throw err;
+        outcomes[index] = { streamId: a.streamId, ok: false, error: err };
+      }
+    });
+    if (parts.length > 0) {
+      let rows: { part: number; next_revision: string | null; commit_position: string | null; prepare_position: string | null; error_code: string | null; error_detail: string | null }[];
+      try {
+        ({ rows } = await this.pool.query({
+          name: 'event_store_append_many_v1',
+          text: 'SELECT * FROM event_store.append_many($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::jsonb, $7::jsonb, $8::text[])',
+          values: [
+            parts.map((p) => p.append.streamId),
+            parts.map((p) => p.expected.toString()),
+            parts.map((p) => p.append.events.length),
+            parts.flatMap((p) => p.append.events.map((e) => e.id)),
+            parts.flatMap((p) => p.append.events.map((e) => e.type)),
+            `[${parts.flatMap((p) => p.serialised.map((e) => e.data)).join(',')}]`,
+            `[${parts.flatMap((p) => p.serialised.map((e) => e.metadata)).join(',')}]`,
+            parts.flatMap((p) => p.serialised.map((e) => e.digest)),
+          ],
+        }));
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505') throw err;
+        const single = await appendEachStream((s, e, o) => this.appendToStream(s, e, o), parts.map((p) => p.append));
+        single.forEach((o, i) => (outcomes[parts[i]!.index] = o));
+        return outcomes as StreamAppendOutcome[];
+      }
+      let wrote = false;
+      for (const row of rows) {
+        const { index, append } = parts[row.part - 1]!;
+        const { streamId, expectedRevision } = append;
+        if (row.error_code === null || row.error_code === 'REPEATED') {
+          wrote ||= row.error_code === null;
+          outcomes[index] = {
+            streamId,
+            ok: true,
+            result: {
+              nextExpectedRevision: BigInt(row.next_revision!),
+              position: { commit: BigInt(row.commit_position!), prepare: BigInt(row.prepare_position!) },
+              repeated: row.error_code === 'REPEATED',
+            },
+          };
+        } else {
+          const error = this.mapError({ code: row.error_code, detail: row.error_detail ?? undefined }, streamId, expectedRevision);
+          if (!(error instanceof EventStoreError)) throw new Error(`append_many answered an unknown error ${row.error_code} for ${streamId}`);
+          outcomes[index] = { streamId, ok: false, error };
+        }
+      }
+      if (wrote) this.announceAppend();
+      const missing = parts.find((p) => outcomes[p.index] === undefined);
+      if (missing) throw new Error(`append_many answered nothing for ${missing.append.streamId}`);
+    }
+    return outcomes as StreamAppendOutcome[];
   }
 
   private mapError(err: unknown, streamId: string, expected: ExpectedRevision): unknown {

@@ -168,6 +168,102 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
       });
     });
 
+    describe('appendToStreams', () => {
+      it('appends to several streams in one call, each at its own revision, with chains that verify', async () => {
+        const [a, b, c] = [stream(), stream(), stream()];
+        await store.appendToStream(b, [event('Before')], { expectedRevision: 'no_stream' });
+        const outcomes = await store.appendToStreams([
+          { streamId: a, events: [event('A1', { v: 1 }), event('A2', { v: 2 })], expectedRevision: 'no_stream' },
+          { streamId: b, events: [event('B1')], expectedRevision: 0n },
+          { streamId: c, events: [event('C1')], expectedRevision: 'any' },
+        ]);
+        expect(outcomes.map((o) => (o.ok ? { streamId: o.streamId, next: o.result.nextExpectedRevision, repeated: o.result.repeated } : o))).toEqual([
+          { streamId: a, next: 1n, repeated: false },
+          { streamId: b, next: 1n, repeated: false },
+          { streamId: c, next: 0n, repeated: false },
+        ]);
+        expect((await store.readStream(a)).map((e) => [e.type, e.revision])).toEqual([['A1', 0n], ['A2', 1n]]);
+        expect((await store.readStream(b)).map((e) => e.type)).toEqual(['Before', 'B1']);
+        // The position reported is that of each part's last event.
+        const lastOfA = (await store.readStream(a)).at(-1)!;
+        expect(outcomes[0]!.ok && comparePositions(outcomes[0]!.result.position, lastOfA.position)).toBe(0);
+        for (const s of [a, b, c]) expect(await store.verify({ streamId: s })).toMatchObject({ ok: true });
+      });
+
+      it('answers a stale part with the actual revision and still writes the others', async () => {
+        const [stale, fresh] = [stream(), stream()];
+        await store.appendToStream(stale, [event(), event()], { expectedRevision: 'no_stream' });
+        const outcomes = await store.appendToStreams([
+          { streamId: stale, events: [event('Late')], expectedRevision: 0n },
+          { streamId: fresh, events: [event('Fresh')], expectedRevision: 'no_stream' },
+        ]);
+        expect(outcomes[0]!.ok).toBe(false);
+        const error = !outcomes[0]!.ok ? outcomes[0]!.error : undefined;
+        expect(error).toBeInstanceOf(WrongExpectedVersionError);
+        expect((error as WrongExpectedVersionError).actualRevision).toBe(1n);
+        expect(outcomes[1]).toMatchObject({ ok: true, result: { nextExpectedRevision: 0n, repeated: false } });
+        expect((await store.readStream(stale)).map((e) => e.type)).not.toContain('Late');
+        expect((await store.readStream(fresh)).map((e) => e.type)).toEqual(['Fresh']);
+      });
+
+      it('is idempotent per part: a repeated call writes nothing and says repeated; changed content is a conflict of that part only', async () => {
+        const [a, b] = [stream(), stream()];
+        const parts = [
+          { streamId: a, events: [event('A', { v: 1 }), event('A', { v: 2 })], expectedRevision: 'no_stream' as const },
+          { streamId: b, events: [event('B', { v: 1 })], expectedRevision: 'no_stream' as const },
+        ];
+        const first = await store.appendToStreams(parts);
+        const again = await store.appendToStreams(parts);
+        expect(again.map((o) => o.ok && o.result.repeated)).toEqual([true, true]);
+        expect(again.map((o) => o.ok && o.result.nextExpectedRevision)).toEqual(first.map((o) => o.ok && o.result.nextExpectedRevision));
+        const changed = await store.appendToStreams([
+          { streamId: a, events: [parts[0]!.events[0]!, { ...parts[0]!.events[1]!, data: { v: 3 } }], expectedRevision: 1n },
+          { streamId: b, events: [event('B', { v: 2 })], expectedRevision: 0n },
+        ]);
+        expect(!changed[0]!.ok && changed[0]!.error).toBeInstanceOf(IdempotencyConflictError);
+        expect(changed[1]).toMatchObject({ ok: true, result: { nextExpectedRevision: 1n } });
+        expect(await store.readStream(a)).toHaveLength(2);
+        expect(await store.readStream(b)).toHaveLength(2);
+      });
+
+      it('refuses an invalid part or a stream named twice without writing it, and writes the rest', async () => {
+        const [good, twice] = [stream(), stream()];
+        const outcomes = await store.appendToStreams([
+          { streamId: 'Not-a-stream', events: [event()], expectedRevision: 'any' },
+          { streamId: good, events: [event('Good')], expectedRevision: 'any' },
+          { streamId: twice, events: [event('One')], expectedRevision: 'any' },
+          { streamId: twice, events: [event('Two')], expectedRevision: 'any' },
+          { streamId: stream(), events: [event('A', { bad: Number.NaN })], expectedRevision: 'any' },
+        ]);
+        expect(outcomes.map((o) => (o.ok ? 'ok' : [(o.error as InvalidEventError).code, (o.error as InvalidEventError).field]))).toEqual([
+          ['INVALID_EVENT', 'streamId'],
+          'ok',
+          'ok',
+          ['INVALID_EVENT', 'appends.3.streamId'],
+          ['INVALID_EVENT', 'events[0].data.bad'],
+        ]);
+        expect((await store.readStream(twice)).map((e) => e.type)).toEqual(['One']);
+        expect((await store.readStream(good)).map((e) => e.type)).toEqual(['Good']);
+      });
+
+      it('keeps every stream consecutive when concurrent calls share streams in different orders', async () => {
+        const shared = [stream(), stream(), stream()];
+        const calls = Array.from({ length: 8 }, (_, i) =>
+          store.appendToStreams((i % 2 === 0 ? shared : [...shared].reverse()).map((streamId) => ({ streamId, events: [event('Tick', { i })], expectedRevision: 'any' as const }))),
+        );
+        const outcomes = (await Promise.all(calls)).flat();
+        expect(outcomes.every((o) => o.ok && !o.result.repeated)).toBe(true);
+        for (const s of shared) {
+          expect((await store.readStream(s)).map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n]);
+          expect(await store.verify({ streamId: s })).toMatchObject({ ok: true, eventsChecked: 8 });
+        }
+      });
+
+      it('answers an empty call with no outcomes', async () => {
+        await expect(store.appendToStreams([])).resolves.toEqual([]);
+      });
+    });
+
     describe('readStream', () => {
       let s: string;
       beforeAll(async () => {

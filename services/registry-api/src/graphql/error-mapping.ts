@@ -28,6 +28,8 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<string, { readonly status: num
   // Concurrent writers kept an unpinned command from its record past its budget: nothing was recorded, send it again.
   // The error's own `extensions.retryAfterSeconds` (the command runner's estimate) takes precedence.
   BUSY: { status: 503, retryAfterSeconds: 1 },
+  // A batch whose items exceed the caller's rate limit (hardening/rate-limit.middleware.ts chargeBatch).
+  RATE_LIMITED: { status: 429, retryAfterSeconds: 60 },
 };
 
 /** PostgreSQL SQLSTATEs that mean "the server cannot serve now", not "your statement is wrong" (appendix A). */
@@ -103,6 +105,55 @@ export function coercionField(message: string): string | undefined {
   return /^Variable "\$([^"]+)" got invalid value/.exec(message)?.[1];
 }
 
+/** A GraphQL error's message and extensions (code, field, …). */
+export interface ExpectedError {
+  readonly message: string;
+  readonly extensions: { readonly code: string; readonly field?: string; readonly [key: string]: unknown };
+}
+
+/**
+ * The client-facing form of an expected error (a decider's DomainError, an ApiError, the event store's typed
+ * errors), or undefined for anything else (unexpected: logged and masked). Used for a request's errors and for
+ * the per-item errors of a batch, so both say the same.
+ */
+export function expectedError(original: unknown): ExpectedError | undefined {
+  if (original instanceof DomainError) {
+    return { message: original.message, extensions: { code: original.code, field: original.field, ...(original.details ? { details: jsonSafe(original.details) } : {}) } };
+  }
+  if (original instanceof ApiError) {
+    const retryAfterSeconds = original.details?.['retryAfterSeconds'];
+    return {
+      message: original.message,
+      extensions: {
+        code: original.code,
+        field: original.field,
+        ...(original.details ? { details: jsonSafe(original.details) } : {}),
+        ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
+      },
+    };
+  }
+  if (original instanceof WrongExpectedVersionError) {
+    return {
+      message: `${original.streamId} changed since you read it: expected version ${String(original.expectedRevision)}, current ${String(original.actualRevision)}`,
+      extensions: { code: 'CONCURRENCY_CONFLICT', field: 'expectedVersion', currentVersion: original.actualRevision === 'no_stream' ? null : original.actualRevision.toString() },
+    };
+  }
+  if (original instanceof IdempotencyConflictError) {
+    return { message: 'this commandId was already used for a different command', extensions: { code: 'IDEMPOTENCY_CONFLICT', field: 'commandId' } };
+  }
+  if (original instanceof StreamBusyError) {
+    // Retryable and not the client's fault: the same command (same commandId) may simply be sent again.
+    return {
+      message: 'the record is busy with concurrent writers; nothing was recorded — send the same command again after retryAfterSeconds',
+      extensions: { code: 'BUSY', retryAfterSeconds: original.retryAfterSeconds },
+    };
+  }
+  if (original instanceof InvalidEventError) {
+    return { message: original.message, extensions: { code: 'INVALID_EVENT', field: original.field } };
+  }
+  return undefined;
+}
+
 /**
  * The one place where errors become GraphQL errors. Expected errors keep their stable code and the offending
  * field; anything else is logged with a correlation id and masked, so internals never reach a client.
@@ -119,33 +170,8 @@ export function formatGraphqlError(logger: Logger) {
       const { retryAfterSeconds } = HTTP_STATUS_OF_CODE['SERVICE_UNAVAILABLE']!;
       return { message: SERVICE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds } };
     }
-    if (original instanceof DomainError) {
-      return { ...base, message: original.message, extensions: { code: original.code, field: original.field, ...(original.details ? { details: jsonSafe(original.details) } : {}) } };
-    }
-    if (original instanceof ApiError) {
-      return { ...base, message: original.message, extensions: { code: original.code, field: original.field, ...(original.details ? { details: jsonSafe(original.details) } : {}) } };
-    }
-    if (original instanceof WrongExpectedVersionError) {
-      return {
-        ...base,
-        message: `${original.streamId} changed since you read it: expected version ${String(original.expectedRevision)}, current ${String(original.actualRevision)}`,
-        extensions: { code: 'CONCURRENCY_CONFLICT', field: 'expectedVersion', currentVersion: original.actualRevision === 'no_stream' ? null : original.actualRevision.toString() },
-      };
-    }
-    if (original instanceof IdempotencyConflictError) {
-      return { ...base, message: 'this commandId was already used for a different command', extensions: { code: 'IDEMPOTENCY_CONFLICT', field: 'commandId' } };
-    }
-    if (original instanceof StreamBusyError) {
-      // Retryable and not the client's fault: the same command (same commandId) may simply be sent again.
-      return {
-        ...base,
-        message: 'the record is busy with concurrent writers; nothing was recorded — send the same command again after retryAfterSeconds',
-        extensions: { code: 'BUSY', retryAfterSeconds: original.retryAfterSeconds },
-      };
-    }
-    if (original instanceof InvalidEventError) {
-      return { ...base, message: original.message, extensions: { code: 'INVALID_EVENT', field: original.field } };
-    }
+    const expected = expectedError(original);
+    if (expected) return { ...base, message: expected.message, extensions: expected.extensions };
     // GraphQL's own parse/validation/coercion errors are the client's and safe to show.
     const code = formatted.extensions?.['code'];
     if (code === 'GRAPHQL_VALIDATION_FAILED' && ARMOR_LIMIT.test(formatted.message)) {

@@ -7,23 +7,44 @@ import type {
   RecordOptOutInput,
   RecordRecallInput,
   RecordScreeningInput,
+  RecordScreeningsInput,
   ReportIntervalCancerInput,
   PersonalDataInput,
 } from '../../../../graphql/generated/graphql.types.js';
+import { Optional } from '@nestjs/common';
 import { Authorize } from '../auth/authorize.decorator.js';
+import { RequestRateLimiter } from '../hardening/rate-limit.middleware.js';
 import type { MutationReceipt } from '../commands/command-message.js';
 import { commandOrigin, verifiedActor, type CommandInputBase } from '../commands/command-origin.js';
 import { recordId } from '../commands/record-id.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
+import { requireBatchSize, SubjectBatchCommand, type BatchInputItem } from '../subjects/subject-batch.handler.js';
 import { rolesFor, SubjectCommandMessage } from '../subjects/subject-command.handler.js';
 import { lower } from '../subjects/subjects.mutation-resolver.js';
 
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
+function recordScreeningCommand(input: Omit<RecordScreeningInput, 'commandId' | 'expectedVersion'>, screeningId: string): SubjectCommand {
+  return {
+    type: 'RecordScreening',
+    subjectId: input.subjectId,
+    screeningId,
+    roundId: input.roundId,
+    screenedOn: input.screenedOn,
+    siteId: input.siteId,
+    modality: input.modality,
+    humanReading: { result: lower(input.humanReading.result), readerIds: opt(input.humanReading.readerIds) },
+    aiReading: input.aiReading ? { ...input.aiReading } : undefined,
+  };
+}
+
 /** Screening participants (subject streams bound to a programme): thin mapping to the subject commands. */
 @Resolver()
 export class ScreeningMutationResolver {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Optional() private readonly rateLimit?: RequestRateLimiter,
+  ) {}
 
   private send(ctx: GraphqlContext, input: CommandInputBase & { personal?: PersonalDataInput | null }, build: (commandId: string) => SubjectCommand): Promise<MutationReceipt> {
     const origin = commandOrigin(ctx, input);
@@ -46,17 +67,23 @@ export class ScreeningMutationResolver {
   @Mutation('recordScreening')
   @Authorize({ roles: rolesFor('RecordScreening'), scope: { inHandler: true } })
   recordScreening(@Args('input') input: RecordScreeningInput, @Context() ctx: GraphqlContext) {
-    return this.send(ctx, input, (commandId) => ({
-      type: 'RecordScreening',
-      subjectId: input.subjectId,
-      screeningId: input.screeningId ?? recordId(commandId, 'screening'),
-      roundId: input.roundId,
-      screenedOn: input.screenedOn,
-      siteId: input.siteId,
-      modality: input.modality,
-      humanReading: { result: lower(input.humanReading.result), readerIds: opt(input.humanReading.readerIds) },
-      aiReading: input.aiReading ? { ...input.aiReading } : undefined,
+    return this.send(ctx, input, (commandId) => recordScreeningCommand(input, input.screeningId ?? recordId(commandId, 'screening')));
+  }
+
+  /** Up to MAX_BATCH_ITEMS screenings (graphql/screening.mutations.graphql): each item the command `recordScreening` sends. */
+  @Mutation('recordScreenings')
+  @Authorize({ roles: rolesFor('RecordScreening'), scope: { inHandler: true } })
+  async recordScreenings(@Args('input') input: RecordScreeningsInput, @Context() ctx: GraphqlContext) {
+    const actor = verifiedActor(ctx);
+    const origin = commandOrigin(ctx, input);
+    requireBatchSize(input.items.length);
+    await this.rateLimit?.chargeBatch(actor, input.items.length);
+    const items = input.items.map((item, index): BatchInputItem => ({
+      index,
+      command: recordScreeningCommand(item, item.screeningId ?? recordId(`${origin.commandId}:${index}`, 'screening')),
+      fingerprint: item,
     }));
+    return this.commands.execute(new SubjectBatchCommand(items, origin, actor));
   }
 
   @Mutation('recordRecall')

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { WrongExpectedVersionError, type RecordedEvent } from '#event-store';
+import { WrongExpectedVersionError, type DeciderLike, type RecordedEvent } from '#event-store';
 import {
   algorithmDecider,
   algorithmFacts,
@@ -91,7 +91,13 @@ export function rolesFor(type: SubjectCommand['type']): Role[] {
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const safe = (id: string | undefined): id is string => typeof id === 'string' && SAFE_ID.test(id);
 
-type Facts = Omit<SubjectDecisionContext, keyof CommandMeta>;
+export type Facts = Omit<SubjectDecisionContext, keyof CommandMeta>;
+
+/** Folds one stream with its decider (CommandRunner.load, or a loader that remembers what it folded). */
+export type FactLoader = <TEvent extends { type: string; data: unknown }, TState>(
+  streamId: string,
+  decider: Pick<DeciderLike<unknown, TEvent, TState, never>, 'initialState' | 'evolve'>,
+) => Promise<TState>;
 
 @CommandHandler(SubjectCommandMessage)
 export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMessage, MutationReceipt> {
@@ -170,14 +176,17 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
     }
   }
 
-  /** Folds exactly the other streams the decision needs, in parallel. */
-  private async facts(needs: SubjectContextNeeds): Promise<Facts> {
+  /**
+   * Folds exactly the other streams the decision needs, in parallel. `load` folds one stream (the runner's by
+   * default); a batch passes one that loads each stream once for all its items (subject-batch.handler.ts).
+   */
+  async facts(needs: SubjectContextNeeds, load: FactLoader = (streamId, decider) => this.runner.load(streamId, decider)): Promise<Facts> {
     const [trial, programme, biomarker, algorithm, study] = await Promise.all([
-      safe(needs.trialId) ? this.runner.load(trialStreamId(needs.trialId), trialDecider).then(trialFacts) : undefined,
-      safe(needs.programmeId) ? this.runner.load(programmeStreamId(needs.programmeId), programmeDecider).then(programmeFacts) : undefined,
-      safe(needs.biomarkerId) ? this.runner.load(biomarkerStreamId(needs.biomarkerId), biomarkerDecider).then(biomarkerFacts) : undefined,
-      safe(needs.algorithmVersionId) ? this.runner.load(algorithmStreamId(needs.algorithmVersionId), algorithmDecider).then(algorithmFacts) : undefined,
-      safe(needs.studyInstanceUid) ? this.runner.load(studyStreamId(needs.studyInstanceUid), studyDecider).then(studyFacts) : undefined,
+      safe(needs.trialId) ? load(trialStreamId(needs.trialId), trialDecider).then(trialFacts) : undefined,
+      safe(needs.programmeId) ? load(programmeStreamId(needs.programmeId), programmeDecider).then(programmeFacts) : undefined,
+      safe(needs.biomarkerId) ? load(biomarkerStreamId(needs.biomarkerId), biomarkerDecider).then(biomarkerFacts) : undefined,
+      safe(needs.algorithmVersionId) ? load(algorithmStreamId(needs.algorithmVersionId), algorithmDecider).then(algorithmFacts) : undefined,
+      safe(needs.studyInstanceUid) ? load(studyStreamId(needs.studyInstanceUid), studyDecider).then(studyFacts) : undefined,
     ]);
     return {
       ...(trial ? { trial } : {}),
@@ -194,7 +203,7 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
    * Runs before the stream is loaded (on the subject as created: its side, trial, site and programme never change)
    * and again on the folded state with the checks that need its history.
    */
-  private async authorize(actor: VerifiedActor, command: SubjectCommand, state: SubjectState, facts: Facts, streamId: string): Promise<void> {
+  async authorize(actor: VerifiedActor, command: SubjectCommand, state: SubjectState, facts: Facts, streamId: string): Promise<void> {
     this.authorizeScope(actor, command, state);
     if (state.kind === 'none') return;
     // A participant has no site of its own: a reader is confined by the site that acquired the measured study.
@@ -205,7 +214,7 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
   }
 
   /** The part of `authorize` that needs only the subject's creating event: role, side, trial, site, programme. */
-  private authorizeScope(actor: VerifiedActor, command: SubjectCommand, state: SubjectState): void {
+  authorizeScope(actor: VerifiedActor, command: SubjectCommand, state: SubjectState): void {
     const sides = SUBJECT_COMMAND_ROLES[command.type][actor.role];
     if (!sides) throw forbidden();
     if (state.kind === 'none') {

@@ -9,16 +9,21 @@ import type {
   MeasurementValueInput,
   RandomiseSubjectInput,
   RecordMeasurementInput,
+  RecordMeasurementsInput,
   RecordOutcomeInput,
   RetractMeasurementInput,
   WithdrawSubjectInput,
   PersonalDataInput,
 } from '../../../../graphql/generated/graphql.types.js';
+import { Optional } from '@nestjs/common';
+import type { VerifiedActor } from '../auth/actor.js';
 import { Authorize } from '../auth/authorize.decorator.js';
+import { RequestRateLimiter } from '../hardening/rate-limit.middleware.js';
 import type { MutationReceipt } from '../commands/command-message.js';
 import { commandOrigin, verifiedActor, type CommandInputBase } from '../commands/command-origin.js';
 import { recordId } from '../commands/record-id.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
+import { SubjectBatchCommand, requireBatchSize, type BatchInputItem } from './subject-batch.handler.js';
 import { rolesFor, SubjectCommandMessage } from './subject-command.handler.js';
 
 /** Optional GraphQL values arrive as null; the domain commands take undefined-or-value. */
@@ -40,10 +45,44 @@ export function measurementValue(v: MeasurementValueInput): DomainValueInput {
   return out as unknown as DomainValueInput;
 }
 
+type MeasurementFields = Omit<RecordMeasurementInput, 'commandId' | 'expectedVersion'>;
+
+/** A reader records its own readings: the reader id is the caller, never someone else (AI results name none). */
+function measurementReaderId(input: MeasurementFields, actor: VerifiedActor): string | undefined {
+  const readerId = opt(input.readerId);
+  if (actor.role !== 'reader') return readerId;
+  if (readerId !== undefined && readerId !== actor.id) reject('READER_NOT_CALLER', 'readerId', 'A reader records measurements under its own id');
+  return input.method !== 'AI' ? actor.id : readerId;
+}
+
+function recordMeasurementCommand(input: MeasurementFields, readerId: string | undefined, measurementId: string): SubjectCommand {
+  return {
+    type: 'RecordMeasurement',
+    subjectId: input.subjectId,
+    measurementId,
+    biomarkerId: input.biomarkerId,
+    biomarkerVersion: input.biomarkerVersion,
+    value: measurementValue(input.value),
+    studyInstanceUid: input.studyInstanceUid,
+    seriesInstanceUid: opt(input.seriesInstanceUid),
+    timePoint: input.timePoint,
+    lesion: input.lesion
+      ? { trackingUid: input.lesion.trackingUid, label: input.lesion.label, findingSite: opt(input.lesion.findingSite), role: lower(input.lesion.role) }
+      : undefined,
+    method: lower(input.method),
+    algorithmVersionId: opt(input.algorithmVersionId),
+    readerId,
+    plausibilityOverrideReason: opt(input.plausibilityOverrideReason),
+  };
+}
+
 /** Thin: GraphQL input → domain command + origin (actor from the verified token) → CommandBus. */
 @Resolver()
 export class SubjectsMutationResolver {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Optional() private readonly rateLimit?: RequestRateLimiter,
+  ) {}
 
   private send(
     ctx: GraphqlContext,
@@ -95,31 +134,31 @@ export class SubjectsMutationResolver {
   @Mutation('recordMeasurement')
   @Authorize({ roles: rolesFor('RecordMeasurement'), scope: { inHandler: true } })
   recordMeasurement(@Args('input') input: RecordMeasurementInput, @Context() ctx: GraphqlContext) {
+    const readerId = measurementReaderId(input, verifiedActor(ctx));
+    return this.send(ctx, input, (commandId) => recordMeasurementCommand(input, readerId, input.measurementId ?? recordId(commandId, 'measurement')));
+  }
+
+  /**
+   * Up to MAX_BATCH_ITEMS measurements in one request (graphql/subjects.mutations.graphql): each item becomes the
+   * same RecordMeasurement command as `recordMeasurement`; an item whose own input is refused here (a reader naming
+   * someone else) is reported with the other items' outcomes. Role and scope are checked per item in the handler.
+   */
+  @Mutation('recordMeasurements')
+  @Authorize({ roles: rolesFor('RecordMeasurement'), scope: { inHandler: true } })
+  async recordMeasurements(@Args('input') input: RecordMeasurementsInput, @Context() ctx: GraphqlContext) {
     const actor = verifiedActor(ctx);
-    let readerId = opt(input.readerId);
-    if (actor.role === 'reader') {
-      // A reader records its own readings: the reader id is the caller, never someone else.
-      if (readerId !== undefined && readerId !== actor.id) reject('READER_NOT_CALLER', 'readerId', 'A reader records measurements under its own id');
-      if (input.method !== 'AI') readerId = actor.id;
-    }
-    return this.send(ctx, input, (commandId) => ({
-      type: 'RecordMeasurement',
-      subjectId: input.subjectId,
-      measurementId: input.measurementId ?? recordId(commandId, 'measurement'),
-      biomarkerId: input.biomarkerId,
-      biomarkerVersion: input.biomarkerVersion,
-      value: measurementValue(input.value),
-      studyInstanceUid: input.studyInstanceUid,
-      seriesInstanceUid: opt(input.seriesInstanceUid),
-      timePoint: input.timePoint,
-      lesion: input.lesion
-        ? { trackingUid: input.lesion.trackingUid, label: input.lesion.label, findingSite: opt(input.lesion.findingSite), role: lower(input.lesion.role) }
-        : undefined,
-      method: lower(input.method),
-      algorithmVersionId: opt(input.algorithmVersionId),
-      readerId,
-      plausibilityOverrideReason: opt(input.plausibilityOverrideReason),
-    }));
+    const origin = commandOrigin(ctx, input);
+    requireBatchSize(input.items.length);
+    await this.rateLimit?.chargeBatch(actor, input.items.length);
+    const items = input.items.map((item, index): BatchInputItem => {
+      try {
+        const command = recordMeasurementCommand(item, measurementReaderId(item, actor), item.measurementId ?? recordId(`${origin.commandId}:${index}`, 'measurement'));
+        return { index, command, fingerprint: item };
+      } catch (err) {
+        return { index, error: err, fingerprint: item };
+      }
+    });
+    return this.commands.execute(new SubjectBatchCommand(items, origin, actor));
   }
 
   @Mutation('correctMeasurement')
