@@ -2,9 +2,11 @@ import { Histogram, Counter, type Registry } from 'prom-client';
 import type {
   AppendOptions,
   AppendResult,
+  CountEventsOptions,
   EventData,
   EventSearch,
   EventStore,
+  Position,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -114,5 +116,17 @@ export class MeteredEventStore implements EventStore {
 
   close(): Promise<void> {
     return this.inner.close();
+  }
+
+  readHead(): Promise<Position | null> {
+    return this.inner.readHead();
+  }
+
+  countEvents(options?: CountEventsOptions): Promise<number> {
+    return this.inner.countEvents(options);
+  }
+
+  positionOf(prepare: bigint): Promise<Position | null> {
+    return this.inner.positionOf(prepare);
   }
 }
