@@ -49,7 +49,7 @@ describe('read-model queries over HTTP', () => {
     synthetic = await writeSyntheticRegistry(store, { subjects: 140, seed: 11 });
     runners = projections().map((p) => new ProjectionRunner(p, store, ds, { log: () => undefined, error: () => undefined }));
     runners.forEach((r) => r.start());
-    await waitForCatchUp(ds, projections().map((p) => p.name));
+    await waitForCatchUp(ds, store, projections().map((p) => p.name));
     // Every round trip the API's connections make (its DataSource's queries and anything sent on a connection it
     // hands out), counted at the driver: several statements sent together are one round trip.
     const appDs = registry.app.get(DataSource);

@@ -32,7 +32,6 @@ import { createCommandContext } from '../../../services/registry-api/src/command
 import type { Projection } from '../../../services/registry-projector/src/projections/projection.js';
 import { projections } from '../../../services/registry-projector/src/projector.module.js';
 import { ProjectionRebuilder } from '../../../services/registry-projector/src/rebuild/projection-rebuilder.js';
-import { PostgresEventLog } from '../../../services/registry-projector/src/subscription/event-log.js';
 import { writeSyntheticRegistry } from '../../../services/registry-projector/src/testing/synthetic-registry.js';
 import { formatCount, formatRatio, formatTable, measureThroughput, mergeThroughput, ratio, round, summaryLine, timeIt, type ThroughputResult } from '../bench-harness.js';
 import { seedRegistry, WRITE_SIDE_MODULES } from '../../seed/seed-registry.js';
@@ -214,7 +213,7 @@ async function main(): Promise<void> {
       const raw = await timeIt(() => rawKeysetRead(store));
       rawRuns.push(raw.value / raw.seconds);
       log(`raw keyset read: ${formatCount(raw.value)} events in ${raw.seconds.toFixed(1)} s`);
-      const rebuild = await timeIt(() => new ProjectionRebuilder(new PostgresEventLog(store.pool, { metadata: false }), ds).rebuild(profiled(projections()), { batchSize: PAGE }));
+      const rebuild = await timeIt(() => new ProjectionRebuilder(store, ds).rebuild(profiled(projections()), { batchSize: PAGE }));
       oursRuns.push(rebuild.value.events / rebuild.seconds);
       log(`rebuild of all projections: ${formatCount(rebuild.value.events)} events in ${rebuild.seconds.toFixed(1)} s`);
     }

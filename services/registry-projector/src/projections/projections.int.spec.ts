@@ -6,7 +6,6 @@ import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { projections } from '../projector.module.js';
 import { ProjectionRebuilder } from '../rebuild/projection-rebuilder.js';
-import { PostgresEventLog } from '../subscription/event-log.js';
 import { ProjectionRunner } from '../subscription/projection-runner.js';
 import { snapshotReadModel, waitForCatchUp } from '../testing/read-model-snapshot.js';
 import { writeSyntheticRegistry, type SyntheticRegistry } from '../testing/synthetic-registry.js';
@@ -29,12 +28,10 @@ describe('read-model projections', () => {
   });
   /** Runs every projection live, in batches of at most `maxBatch` events, until it has applied the whole log. */
   const catchUp = async (maxBatch: number): Promise<void> => {
-    const log = new PostgresEventLog(store.pool);
-    const runners = all.map((p) => new ProjectionRunner(p, log, ds, quiet, { maxBatch }));
+    const runners = all.map((p) => new ProjectionRunner(p, store, ds, quiet, { maxBatch }));
     runners.forEach((r) => r.start());
-    await waitForCatchUp(ds, names);
+    await waitForCatchUp(ds, store, names);
     await Promise.all(runners.map((r) => r.stop()));
-    await log.close();
   };
 
   afterAll(async () => {
@@ -101,7 +98,7 @@ describe('read-model projections', () => {
 
     const live = await snapshotReadModel(ds, all);
     // Small pages here too, so that some subjects' baseline rows and their later randomisation land in different pages.
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, { batchSize: 53 });
+    await new ProjectionRebuilder(store, ds).rebuild(all, { batchSize: 53 });
     const rebuilt = await snapshotReadModel(ds, all);
     expect(rebuilt).toEqual(live);
     expect(((await ds.query(subjectColumnsDrift)) as Record<string, number>[])[0]!['drift']).toBe(0);
@@ -149,7 +146,7 @@ describe('read-model projections', () => {
       { version: 1, value: 41, arm_code: null, subject_site_id: 'SCREEN-B' },
     ]);
     const live = await snapshotReadModel(ds, all);
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, { batchSize: 500 });
+    await new ProjectionRebuilder(store, ds).rebuild(all, { batchSize: 500 });
     expect(await snapshotReadModel(ds, all)).toEqual(live);
   });
 });

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import cliProgress from 'cli-progress';
-import { PostgresEventStore } from '#event-store';
+import { createEventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
-import { loadConfig } from '../../../registry-api/src/config/app-config.js';
+import { eventStoreOptions, loadConfig } from '../../../registry-api/src/config/app-config.js';
 import { prepareDatabase, redact } from '../../../registry-api/src/config/database.js';
 import { projections } from '../projector.module.js';
-import { PostgresEventLog } from '../subscription/event-log.js';
 import { ProjectionRebuilder, type RebuildProgress } from './projection-rebuilder.js';
 import { parseRebuildArguments } from './rebuild-arguments.js';
 
@@ -22,8 +21,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const config = loadConfig();
   const database = await prepareDatabase(config, (msg) => process.stderr.write(`${msg}\n`));
   const ds = await new DataSource(dataSourceOptions(database.url)).initialize();
-  const store = new PostgresEventStore({ connectionString: database.url });
-  const log = new PostgresEventLog(store.pool, { metadata: false });
+  const store = createEventStore(eventStoreOptions(config, database.eventStoreUrl));
   const bar = new cliProgress.SingleBar(
     { format: 'rebuild {bar} {percentage}% | {value}/{total} events | {rate} events/s | {eta_formatted} left', etaBuffer: 50, fps: 5 },
     cliProgress.Presets.shades_classic,
@@ -49,7 +47,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write('\nstopping after this page; `npm run projections:rebuild -- --resume` goes on from there\n');
   });
   try {
-    const { events } = await new ProjectionRebuilder(log, ds).rebuild(chosen, { onProgress, resume, shouldStop: () => stopping });
+    const { events } = await new ProjectionRebuilder(store, ds).rebuild(chosen, { onProgress, resume, shouldStop: () => stopping });
     bar.stop();
     if (stopping) {
       process.stdout.write(`stopped after ${events} events; nothing swapped in\n`);
@@ -59,7 +57,6 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`rebuilt ${chosen.map((p) => p.name).join(', ')}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); swapped in\n`);
   } finally {
     bar.stop();
-    await log.close();
     await store.close();
     await ds.destroy();
     await database.stop();

@@ -9,7 +9,6 @@ import { projections } from '../projector.module.js';
 import { ProjectionRebuilder } from '../rebuild/projection-rebuilder.js';
 import { snapshotReadModel, waitForCatchUp } from '../testing/read-model-snapshot.js';
 import { writeSyntheticRegistry } from '../testing/synthetic-registry.js';
-import { PostgresEventLog } from './event-log.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const loader = fileURLToPath(new URL('../../../../test/support/ts-loader.mjs', import.meta.url));
@@ -74,14 +73,14 @@ describe('projector crash safety', () => {
     for (const at of killedAt) expect(at).toBeLessThan(end);
 
     const final = startProjector(db.appUrl);
-    await waitForCatchUp(ds, names, 60_000);
+    await waitForCatchUp(ds, store, names, 60_000);
     final.proc.kill('SIGTERM');
     expect(await final.exited).toBe(0);
     expect(final.stderr()).toBe('');
 
     const afterCrashes = await snapshotReadModel(ds, all);
     expect(afterCrashes['measurements']!.length).toBeGreaterThan(10_000);
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all);
+    await new ProjectionRebuilder(store, ds).rebuild(all);
     const clean = await snapshotReadModel(ds, all);
     for (const table of Object.keys(clean)) expect({ table, rows: afterCrashes[table] }).toEqual({ table, rows: clean[table] });
   }, 120_000);
