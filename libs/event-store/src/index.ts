@@ -10,3 +10,4 @@ export * from './handle-command.js';
 export * from './stream-lanes.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './nest/event-store.module.js';
+export * from './postgres/postgres-schema.js';

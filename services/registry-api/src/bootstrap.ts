@@ -37,7 +37,7 @@ export async function startRegistry(config: AppConfig = loadConfig()): Promise<R
   const database = await prepareDatabase(config, (msg) => log.info(msg));
   let app: INestApplication | undefined;
   try {
-    app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl: database.url, liveness: database.alive }), { bufferLogs: true });
+    app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl: database.url, eventStoreUrl: database.eventStoreUrl, liveness: database.alive }), { bufferLogs: true });
     app.useLogger(app.get(Logger));
     // Before any module middleware, so a refused token is counted before authentication stops it.
     app.use(invalidTokenLimit(config.RATE_LIMIT_PER_MINUTE));
