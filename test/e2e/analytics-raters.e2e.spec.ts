@@ -89,8 +89,8 @@ const humanId = (i: number) => (i % 2 === 0 ? `b-${i}` : `a-${i}`);
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  registry = await startRegistry(loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', AUDIT_SEAL_INTERVAL_SECONDS: '0' }));
-  store = new PostgresEventStore({ connectionString: db.url });
+  registry = await startRegistry(loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', AUDIT_SEAL_INTERVAL_SECONDS: '0' }));
+  store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
   await defineBiomarker(SMI, 'RT_SMI', 'cm2');
   for (let i = 1; i <= N; i++) {
     const s = subjectId(i);

@@ -69,7 +69,7 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-input-rules-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
     tokens['admin'] = await issueLocalToken(config, { sub: 'ir-admin', role: 'admin' });

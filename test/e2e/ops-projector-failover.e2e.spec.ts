@@ -78,7 +78,7 @@ describe('projector failover: two processes, one active per projection (PostgreS
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = new PostgresEventStore({ connectionString: db.url });
+    store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
   });

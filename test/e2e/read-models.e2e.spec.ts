@@ -44,7 +44,7 @@ describe('read-model queries over HTTP', () => {
     // The projector runs in this process (below) so that the API's statements can be counted alone.
     config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', READ_YOUR_WRITES_TIMEOUT_MS: '1500' });
     registry = await startRegistry(config);
-    store = new PostgresEventStore({ connectionString: db.url });
+    store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
     ds = await new DataSource(dataSourceOptions(db.url)).initialize();
     synthetic = await writeSyntheticRegistry(store, { subjects: 140, seed: 11 });
     runners = projections().map((p) => new ProjectionRunner(p, store, ds, { log: () => undefined, error: () => undefined }));

@@ -129,6 +129,8 @@ export interface CountEventsOptions {
   readonly after?: Position;
   /** Stop counting here: the answer is min(count, limit). Unbounded when omitted. */
   readonly limit?: number;
+  /** Count only these categories / event types. */
+  readonly filter?: EventFilter;
 }
 
 export interface VerifyOptions {

@@ -33,7 +33,7 @@ export async function countByReading(store: Pick<EventStore, 'readAll'>, options
   let n = 0;
   while (n < limit) {
     const max = Math.min(READ_PAGE, limit - n);
-    const page = await store.readAll({ after, maxCount: max });
+    const page = await store.readAll({ after, maxCount: max, ...(options.filter ? { filter: options.filter } : {}) });
     n += page.length;
     if (page.length < max) break;
     after = page.at(-1)!.position;

@@ -168,7 +168,7 @@ export class InMemoryEventStore implements EventStore {
 
   async countEvents(options: CountEventsOptions = {}): Promise<number> {
     const after = options.after ?? START;
-    const n = this.all.filter((e) => comparePositions(e.position, after) > 0).length;
+    const n = this.all.filter((e) => comparePositions(e.position, after) > 0 && matches(e, options.filter)).length;
     return Math.min(n, options.limit ?? n);
   }
 

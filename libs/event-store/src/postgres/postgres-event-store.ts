@@ -354,15 +354,21 @@ export class PostgresEventStore implements EventStore {
     const after = options.after;
     const limit = options.limit ?? null;
     if (limit !== null && limit <= 0) return 0;
+    const filter = [options.filter?.streamCategories ?? null, options.filter?.eventTypes ?? null];
+    const filtered = `($2::text[] IS NULL OR category = ANY ($2)) AND ($3::text[] IS NULL OR event_type = ANY ($3))`;
     // Two statements rather than one OR, so a count after a position is a range scan of the commit-order index.
     const { rows } =
       !after || after.prepare < 0n
-        ? await this.pool.query<{ n: string }>({ name: 'es_count_all', text: `SELECT count(*)::text AS n FROM (SELECT 1 FROM event_store.events LIMIT $1) x`, values: [limit] })
+        ? await this.pool.query<{ n: string }>({
+            name: 'es_count_all',
+            text: `SELECT count(*)::text AS n FROM (SELECT 1 FROM event_store.events WHERE ${filtered} LIMIT $1) x`,
+            values: [limit, ...filter],
+          })
         : await this.pool.query<{ n: string }>({
             name: 'es_count_after',
             text: `SELECT count(*)::text AS n FROM (SELECT 1 FROM event_store.events
-                    WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) LIMIT $3) x`,
-            values: [after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString(), limit],
+                    WHERE (transaction_id, global_position) > ($4::text::xid8, $5::bigint) AND ${filtered} LIMIT $1) x`,
+            values: [limit, ...filter, after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString()],
           });
     return Number(rows[0]!.n);
   }

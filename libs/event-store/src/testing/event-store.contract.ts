@@ -313,6 +313,11 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
         expect(await store.countEvents({ after: last.position })).toBe((await store.readAll({ after: last.position })).length);
         expect(await store.countEvents()).toBeGreaterThanOrEqual(3);
         expect(await store.countEvents({ limit: 2 })).toBe(2);
+        const other = `${cat}-${randomUUID()}`;
+        await store.appendToStream(other, [event('CountedA'), event('CountedB'), event('CountedA')], { expectedRevision: 'no_stream' });
+        expect(await store.countEvents({ after: last.position, filter: { eventTypes: ['CountedA'] } })).toBe(2);
+        expect(await store.countEvents({ after: last.position, filter: { eventTypes: ['CountedA', 'CountedB'] }, limit: 2 })).toBe(2);
+        expect(await store.countEvents({ after: last.position, filter: { streamCategories: [uniqueCategory()] } })).toBe(0);
       });
     });
 

@@ -30,7 +30,7 @@ describe('screening programme handler (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ctx = await createCommandContext({ databaseUrl: db.url, modules: [ProgrammesCommandsModule] });
+    ctx = await createCommandContext({ databaseUrl: db.eventStoreUrl, modules: [ProgrammesCommandsModule] });
   });
   afterAll(async () => {
     await ctx?.close();

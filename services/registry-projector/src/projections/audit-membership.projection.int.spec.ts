@@ -21,7 +21,7 @@ describe('audit-membership projection', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.url)).initialize();
-    store = new PostgresEventStore({ connectionString: db.url, pollIntervalMs: 20 });
+    store = new PostgresEventStore({ connectionString: db.eventStoreUrl, pollIntervalMs: 20 });
     // Links before memberships and memberships before links, across batches: a study registered (in this synthetic
     // log) before its subject's enrolment, a study tied by a later measurement, and a chain two links deep.
     await store.appendToStream('trial-T1', [e('TrialRegistered', { trialId: 'T1' })], { expectedRevision: 'no_stream' });

@@ -23,7 +23,7 @@ describe('read-model projections', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
-    store = new PostgresEventStore({ connectionString: db.appUrl, pollIntervalMs: 20 });
+    store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl, pollIntervalMs: 20 });
     registry = await writeSyntheticRegistry(store, { subjects: 120, seed: 7 });
   });
   /** Runs every projection live, in batches of at most `maxBatch` events, until it has applied the whole log. */

@@ -23,7 +23,7 @@ describe('versioned rebuilds', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
+    store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl });
     await writeSyntheticRegistry(store, { subjects: 300, seed: 5 });
   });
   afterAll(async () => {

@@ -37,7 +37,7 @@ describe('projector crash safety', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
+    store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl });
     total = (await writeSyntheticRegistry(store, { subjects: 1000, seed: 3, concurrency: 12 })).events;
   }, 120_000);
   afterAll(async () => {

@@ -33,7 +33,7 @@ describe('a projection failing on an event', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
+    store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl });
   });
   afterAll(async () => {
     await store.close();
