@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { JsonObject } from '../event-store.js';
+import { PostgresEventStore } from '../postgres/postgres-event-store.js';
 
 /**
  * Test support for the PostgreSQL adapter's storage: what a superuser (or an attacker with the app login) would do to
@@ -75,3 +76,19 @@ export function rewriteStoredEvent(ownerUrl: string, eventId: string, data: Json
     }
   });
 }
+
+/**
+ * Every event stored (committed) in the PostgreSQL event store at `url`, through the port's countEvents: unlike a
+ * gap-safe readAll it counts an acknowledged write at once, so "the refused command appended nothing" holds exactly.
+ */
+export async function countStoredEvents(url: string): Promise<number> {
+  const store = new PostgresEventStore({ connectionString: url, poolSize: 1 });
+  try {
+    return await store.countEvents();
+  } finally {
+    await store.close();
+  }
+}
+
+/** Where a search of every table finds what an event's data holds: `schema.table.column` of the events' data. */
+export const EVENTS_DATA_COLUMN = 'event_store.events.data';

@@ -14,11 +14,11 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const loader = fileURLToPath(new URL('../../../../test/support/ts-loader.mjs', import.meta.url));
 const child = fileURLToPath(new URL('../testing/projector-child.ts', import.meta.url));
 
-function startProjector(url: string): { proc: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+function startProjector(url: string, eventStoreUrl: string): { proc: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
   let err = '';
   const proc = spawn(process.execPath, ['--import', loader, child], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url, PROJECTOR_BATCH: '300', NODE_OPTIONS: '' },
+    env: { ...process.env, DATABASE_URL: url, EVENT_STORE_URL: eventStoreUrl, PROJECTOR_BATCH: '300', NODE_OPTIONS: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -53,12 +53,11 @@ describe('projector crash safety', () => {
 
   it('SIGKILLed repeatedly mid catch-up, then restarted, leaves the read model equal to a clean rebuild, row for row', async () => {
     expect(total).toBeGreaterThan(20_000);
-    const [last] = (await ds.query(`SELECT max(global_position)::text AS p FROM event_store.events`)) as { p: string }[];
-    const end = BigInt(last!.p);
+    const end = (await store.readHead())!.prepare;
     const killedAt: bigint[] = [];
     for (let kill = 0; kill < 4; kill++) {
       const before = await checkpoint('subjects');
-      const p = startProjector(db.appUrl);
+      const p = startProjector(db.appUrl, db.eventStoreAppUrl);
       // Wait until this process has committed batches, then kill it at an arbitrary moment of its next ones.
       const deadline = Date.now() + 20_000;
       while ((await checkpoint('subjects')) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
@@ -72,7 +71,7 @@ describe('projector crash safety', () => {
     // It was killed in the middle of catching up, every time.
     for (const at of killedAt) expect(at).toBeLessThan(end);
 
-    const final = startProjector(db.appUrl);
+    const final = startProjector(db.appUrl, db.eventStoreAppUrl);
     await waitForCatchUp(ds, store, names, 60_000);
     final.proc.kill('SIGTERM');
     expect(await final.exited).toBe(0);
