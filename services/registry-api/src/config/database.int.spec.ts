@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { EVENT_STORE_SCHEMA } from '../../../../libs/event-store/src/testing/postgres-log-tampering.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { ConfigError, loadConfig } from './app-config.js';
 import { prepareDatabase } from './database.js';
@@ -98,8 +99,8 @@ describe('prepareDatabase on a server of your own', () => {
         }
       };
       // Each database holds only its own side (and its record of migrations): a query joining the two cannot work.
-      expect(await tables(events)).toEqual(['event_store', 'public']);
-      expect(await tables(reads)).not.toContain('event_store');
+      expect(await tables(events)).toEqual([EVENT_STORE_SCHEMA, 'public']);
+      expect(await tables(reads)).not.toContain(EVENT_STORE_SCHEMA);
       expect(await tables(reads)).toContain('read_model');
       // The app logins alone then find nothing pending in either.
       await expect(prepareDatabase(loadConfig({ ...production, DATABASE_URL: env.DATABASE_URL, EVENT_STORE_URL: env.EVENT_STORE_URL }), () => undefined)).resolves.toMatchObject({ embedded: false });
