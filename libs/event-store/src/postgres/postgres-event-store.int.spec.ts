@@ -27,7 +27,7 @@ describe('PostgresEventStore in the database itself', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PostgresEventStore({ connectionString: db.eventStoreUrl, poolSize: 20, pollIntervalMs: 20 });
-    owner = new pg.Client({ connectionString: db.url });
+    owner = new pg.Client({ connectionString: db.eventStoreUrl });
     await owner.connect();
   });
   afterAll(async () => {

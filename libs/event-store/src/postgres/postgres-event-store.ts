@@ -284,10 +284,16 @@ export class PostgresEventStore implements EventStore {
     const batchSize = options.batchSize ?? 1000;
     let closed = false;
     let wake: (() => void) | undefined;
-    const onAppend = (): void => wake?.();
+    // An append announced while a batch was being read must not wait for the next poll: remember it.
+    let appendedSinceRead = false;
+    const onAppend = (): void => {
+      appendedSinceRead = true;
+      wake?.();
+    };
     this.wakeups.on('append', onAppend);
     const waitForAppend = (): Promise<void> =>
       new Promise<void>((resolve) => {
+        if (appendedSinceRead) return resolve();
         const timer = setTimeout(resolve, this.pollIntervalMs);
         wake = () => {
           clearTimeout(timer);
@@ -306,6 +312,7 @@ export class PostgresEventStore implements EventStore {
       [Symbol.asyncIterator]: async function* (this: void) {
         await ensureListener().catch(() => undefined);
         while (!closed) {
+          appendedSinceRead = false;
           const batch = await readBatch(position);
           for (const e of batch) {
             if (closed) return;
