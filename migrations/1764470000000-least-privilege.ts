@@ -4,7 +4,7 @@ const REBUILD_FUNCTIONS = ['read_model.rebuild_prepare_table(text)', 'read_model
 
 /**
  * Least privilege (architecture.md §4): the API and the projector log in as members of `registry_app`, which may read
- * the log and append only through `event_store.append` — a SECURITY DEFINER function of the owner (the role that runs
+ * the log and append only through the event store's append function — a SECURITY DEFINER function of the owner (the role that runs
  * migrations), so the hash chain is built by the database for every row and a raw INSERT (a row with any hash) is
  * refused. The app role owns nothing, so it can neither disable the append-only trigger nor change any table.
  *
@@ -14,8 +14,7 @@ const REBUILD_FUNCTIONS = ['read_model.rebuild_prepare_table(text)', 'read_model
  * those tables; the functions give it no power over the event store, other schemas, or table shapes.
  *
  * Default privileges cover tables that later migrations (run by the same owner) add: read models get DML, `audit`
- * and `privacy` only SELECT and INSERT (their tables keep facts; a migration grants more where a table needs it),
- * `event_store` only SELECT.
+ * and `privacy` only SELECT and INSERT (their tables keep facts; a migration grants more where a table needs it).
  */
 export class LeastPrivilege1764470000000 implements MigrationInterface {
   name = 'LeastPrivilege1764470000000';
@@ -25,18 +24,9 @@ export class LeastPrivilege1764470000000 implements MigrationInterface {
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'registry_app') THEN CREATE ROLE registry_app NOLOGIN; END IF;
     END $$`);
 
-    // Appends only through the function; it runs as the owner with a search_path an attacker cannot shadow.
-    await q.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON event_store.events FROM registry_app, PUBLIC`);
-    // Every overload, whatever its parameters (an earlier migration of another branch may have replaced it). A later
-    // CREATE OR REPLACE must say SECURITY DEFINER SET search_path again: least-privilege.int.spec.ts checks it.
-    await q.query(`DO $$ DECLARE r record; BEGIN
-      FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                WHERE n.nspname = 'event_store' AND p.proname = 'append' LOOP
-        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp', r.fn);
-        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', r.fn);
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO registry_app', r.fn);
-      END LOOP;
-    END $$`);
+    // The event store's part (REVOKE raw INSERT, SECURITY DEFINER append) moved to its adapter's schema steps
+    // (libs/event-store postgres-schema.ts, EventStoreLeastPrivilege1765400000000), which databases that ran this
+    // migration before find already done.
 
     // No CREATE anywhere for the app role (an earlier migration let it create shadow tables itself).
     await q.query(`REVOKE CREATE ON SCHEMA read_model_rebuild FROM registry_app`);
@@ -54,9 +44,8 @@ export class LeastPrivilege1764470000000 implements MigrationInterface {
       await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT ON TABLES TO registry_app`);
       await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT ON SEQUENCES TO registry_app`);
     }
-    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA event_store GRANT SELECT ON TABLES TO registry_app`);
     await q.query(`ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO registry_app`);
-    await q.query(`GRANT USAGE ON SCHEMA read_model, read_model_rebuild, event_store, audit, privacy TO registry_app`);
+    await q.query(`GRANT USAGE ON SCHEMA read_model, read_model_rebuild, audit, privacy TO registry_app`);
 
     // A live read-model table by name, or an error: the functions below touch nothing else.
     await q.query(`
@@ -139,7 +128,6 @@ export class LeastPrivilege1764470000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     for (const fn of [...REBUILD_FUNCTIONS, 'read_model.live_table(text)']) await q.query(`DROP FUNCTION ${fn}`);
     await q.query(`ALTER DEFAULT PRIVILEGES REVOKE USAGE ON SCHEMAS FROM registry_app`);
-    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA event_store REVOKE SELECT ON TABLES FROM registry_app`);
     for (const schema of ['audit', 'privacy']) {
       await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} REVOKE SELECT, INSERT ON TABLES FROM registry_app`);
       await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} REVOKE USAGE, SELECT ON SEQUENCES FROM registry_app`);
@@ -147,12 +135,5 @@ export class LeastPrivilege1764470000000 implements MigrationInterface {
     await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA read_model_rebuild REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLES FROM registry_app`);
     await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA read_model_rebuild REVOKE USAGE, SELECT, UPDATE ON SEQUENCES FROM registry_app`);
     await q.query(`GRANT CREATE ON SCHEMA read_model_rebuild TO registry_app`);
-    await q.query(`DO $$ DECLARE r record; BEGIN
-      FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                WHERE n.nspname = 'event_store' AND p.proname = 'append' LOOP
-        EXECUTE format('ALTER FUNCTION %s SECURITY INVOKER RESET search_path', r.fn);
-      END LOOP;
-    END $$`);
-    await q.query(`GRANT INSERT ON event_store.events TO registry_app`);
   }
 }

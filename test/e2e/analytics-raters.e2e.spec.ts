@@ -6,6 +6,7 @@ import { loadConfig } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { postGraphql } from '../support/graphql-client.js';
+import { projections as allProjections } from '#projections';
 
 // Issue 12 §3 and §7 over HTTP: AI and human readings of the same scans coexist, and every analysis follows the rater
 // it is told to read — whatever the measurement ids' order — refuses an ambiguous choice and an unknown time point;
@@ -32,11 +33,14 @@ async function gql(claims: { sub: string; role: string; trials?: string[]; sites
 const biostat = { sub: 'rt-stat', role: 'biostatistician', trials: [TRIAL] };
 
 /** Waits until every projection has applied everything appended so far. */
+const PROJECTION_COUNT = allProjections().length;
+
 async function caughtUp(): Promise<void> {
   for (let i = 0; i < 400; i++) {
     const res = await gql({ sub: 'admin', role: 'admin' }, `{ registryStatus { projections { name lag } } }`);
     const projections: { lag: number }[] = res.data?.registryStatus.projections ?? [];
-    if (projections.length > 0 && projections.every((p) => p.lag === 0)) return;
+    // Every projection listed (a runner that has not taken its lock yet has no checkpoint row to show a lag on).
+    if (projections.length === PROJECTION_COUNT && projections.every((p) => p.lag === 0)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('projections did not catch up');
@@ -89,8 +93,8 @@ const humanId = (i: number) => (i % 2 === 0 ? `b-${i}` : `a-${i}`);
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  registry = await startRegistry(loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', AUDIT_SEAL_INTERVAL_SECONDS: '0' }));
-  store = new PostgresEventStore({ connectionString: db.url });
+  registry = await startRegistry(loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', AUDIT_SEAL_INTERVAL_SECONDS: '0' }));
+  store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
   await defineBiomarker(SMI, 'RT_SMI', 'cm2');
   for (let i = 1; i <= N; i++) {
     const s = subjectId(i);

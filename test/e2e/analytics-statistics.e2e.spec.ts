@@ -201,7 +201,7 @@ describe('post-market surveillance', () => {
     const listed = await gql(manager(), `query($id: ID!) { surveillanceAlarms(algorithmVersionId: $id) { alarmId raisedBy raisedAt globalPosition k h } }`, { id: ids.algorithmV2 });
     expect(listed.data.surveillanceAlarms.map((a: any) => a.alarmId)).toEqual(raised.alarms.map((a: any) => a.alarmId));
     expect(listed.data.surveillanceAlarms[0]).toMatchObject({ raisedBy: 'manager-1', k: 0.5, h: 4 });
-    const events = await new PostgresEventStore({ connectionString: db.url }).readStream(`surveillance-${ids.algorithmV2}`);
+    const events = await new PostgresEventStore({ connectionString: db.eventStoreUrl }).readStream(`surveillance-${ids.algorithmV2}`);
     expect(events.map((e) => e.type)).toEqual(raised.alarms.map(() => 'SurveillanceAlarmRaised'));
     expect(events[0]!.metadata).toMatchObject({ actorId: 'manager-1', actorRole: 'screening_manager' });
     const stranger = await gql({ sub: 'm2', role: 'screening_manager', programmes: ['OTHER'] }, SURVEILLANCE, { input: { ...input(), programmeIds: [ids.programmeId] } });
@@ -261,7 +261,7 @@ describe('RECIST over GraphQL', () => {
 
   it('assesses a subject from its own stream, for the coordinator of its trial and site only', async () => {
     const subjectId = randomUUID();
-    const store = new PostgresEventStore({ connectionString: db.url });
+    const store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
     const m = (tp: string, date: string, uid: string, role: string, value: number, site = 'liver') => ({
       id: randomUUID(),
       type: 'MeasurementRecorded',

@@ -85,7 +85,7 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-audit-complete-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, AUDIT_SEAL_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '100000' });
+    config = loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, AUDIT_SEAL_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '100000' });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
 

@@ -21,6 +21,7 @@ import { startRegistry, type RunningRegistry } from '../../services/registry-api
 import { type AppConfig, loadConfig } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { countStoredEvents } from '../../libs/event-store/src/testing/postgres-log-tampering.js';
 
 /**
  * A property-style sweep generated from the served schema: every argument and every input field (to depth 3) of
@@ -155,7 +156,7 @@ describe('bad-input sweep over every argument of the schema', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-sweep-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '1000000' });
+    config = loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '1000000' });
     registry = await startRegistry(config);
     schema = registry.app.get(GraphQLSchemaHost).schema;
     const all = { trials: ['*'], programmes: ['*'], sites: ['*'] };
@@ -170,7 +171,7 @@ describe('bad-input sweep over every argument of the schema', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const eventCount = async () => Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events')).rows[0]!.n);
+  const eventCount = () => countStoredEvents(db.eventStoreUrl);
 
   async function send(role: (typeof ROLES)[number], kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, args: Record<string, unknown>) {
     const used = field.args.filter((a) => args[a.name] !== undefined);

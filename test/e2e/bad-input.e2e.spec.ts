@@ -52,7 +52,7 @@ const ATTACKS: Record<string, readonly Attack[]> = {
   id: [
     ['a path', '../../etc/passwd', ['INVALID_ID']],
     ['with spaces', 'a b', ['INVALID_ID']],
-    ['SQL', "x'; DROP TABLE event_store.events; --", ['INVALID_ID']],
+    ['SQL', "x'; DROP TABLE read_model.subjects; --", ['INVALID_ID']],
     ['huge', huge, ['FIELD_TOO_LONG']],
     ['a boolean', true, TYPE],
   ],

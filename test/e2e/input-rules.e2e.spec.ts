@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { type AppConfig, loadConfig } from '#runtime';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { countStoredEvents } from '../../libs/event-store/src/testing/postgres-log-tampering.js';
 
 /**
  * Issue 12 §5 over HTTP: one person is one subject per study (DUPLICATE_PSEUDONYM, also under concurrency), and
@@ -43,17 +43,9 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
   };
   /** The error's code, field and details; and nothing appended by the refused command. */
   const refused = async (who: string, field: string, input: Record<string, unknown>) => {
-    // Counted in the table, not through readAll: readAll hands out only what no running transaction can precede
+    // Counted (countEvents), not read through readAll: readAll hands out only what no running transaction can precede
     // (gap-safe order), so an acknowledged write may show up in it a moment later and look like this command's.
-    const count = async (): Promise<number> => {
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      try {
-        return Number((await client.query<{ n: string }>('SELECT count(*)::text AS n FROM event_store.events')).rows[0]!.n);
-      } finally {
-        await client.end();
-      }
-    };
+    const count = (): Promise<number> => countStoredEvents(db.eventStoreUrl);
     const before = await count();
     const res = await mutate(who, field, input);
     expect(res.data?.[field] ?? null).toBeNull();
@@ -69,7 +61,7 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-input-rules-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
     tokens['admin'] = await issueLocalToken(config, { sub: 'ir-admin', role: 'admin' });

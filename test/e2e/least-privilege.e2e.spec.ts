@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { PostgresEventStore } from '#event-store';
+import { attemptsOnTheLog, cutLogTail } from '../../libs/event-store/src/testing/postgres-log-tampering.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { type AppConfig, excessPrivileges, loadConfig } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
@@ -56,17 +58,12 @@ describe('least privilege and tail evidence over HTTP', () => {
   it('serves as the app login, which cannot disable the append-only trigger nor insert raw events', async () => {
     expect(new URL(registry.database.url).username).toBe(TEST_APP_ROLE);
     expect(await excessPrivileges(registry.database.url)).toEqual([]);
-    const app = new pg.Client({ connectionString: registry.database.url });
+    expect(await excessPrivileges(registry.database.eventStoreUrl)).toEqual([]);
+    const app = new pg.Client({ connectionString: registry.database.eventStoreUrl });
     await app.connect();
     try {
-      await expect(app.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only')).rejects.toThrow(/must be owner/);
-      await expect(
-        app.query(
-          `INSERT INTO event_store.events (event_id, stream_id, stream_revision, category, event_type, data, metadata, hash)
-           VALUES ($1, 'biomarker-forged', 0, 'biomarker', 'BiomarkerDefined', '{}', '{}', repeat('0', 64))`,
-          [randomUUID()],
-        ),
-      ).rejects.toThrow(/permission denied/);
+      await expect(attemptsOnTheLog.disableAppendOnlyTrigger(app)).rejects.toThrow(/must be owner/);
+      await expect(attemptsOnTheLog.insertRawEvent(app, { eventId: randomUUID(), streamId: 'biomarker-forged', type: 'BiomarkerDefined' })).rejects.toThrow(/permission denied/);
     } finally {
       await app.end();
     }
@@ -97,20 +94,10 @@ describe('least privilege and tail evidence over HTTP', () => {
 
   it('reports the newest events deleted by a superuser: verifyAuditTrail fails, registryStatus says so', async () => {
 
-    const owner = new pg.Client({ connectionString: db.url });
-    await owner.connect();
-    try {
-      // The two newest biomarkers and the seal over them; what is left is a log that agrees with itself.
-      const { rows } = await owner.query<{ p: string }>(
-        `SELECT global_position::text AS p FROM event_store.events WHERE stream_id LIKE 'biomarker-%' ORDER BY global_position OFFSET 1 LIMIT 1`,
-      );
-      await owner.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
-      const deleted = await owner.query('DELETE FROM event_store.events WHERE global_position >= $1', [rows[0]!.p]);
-      await owner.query('ALTER TABLE event_store.events ENABLE TRIGGER events_append_only');
-      expect(deleted.rowCount).toBeGreaterThanOrEqual(3);
-    } finally {
-      await owner.end();
-    }
+    // The two newest biomarkers and the seal over them; what is left is a log that agrees with itself.
+    const store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
+    const biomarkers = await store.readAll({ filter: { streamCategories: ['biomarker'] }, maxCount: 2 }).finally(() => store.close());
+    expect(await cutLogTail(db.eventStoreUrl, biomarkers[1]!.position.prepare)).toBeGreaterThanOrEqual(3);
     const verified = (await gql(VERIFY)).data.verifyAuditTrail;
     expect(verified).toMatchObject({ ok: false, firstFailure: null, seals: { ok: false, firstFailure: { reason: 'anchored_seal_missing' } } });
     expect(verified.seals.firstFailure.sequence).toBe(verified.seals.anchored.sequence);

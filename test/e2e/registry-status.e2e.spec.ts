@@ -26,7 +26,7 @@ describe('registry over HTTP', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     registry = await startRegistry(loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent' }));
-    store = new PostgresEventStore({ connectionString: db.url });
+    store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
   });
   afterAll(async () => {
     await store.close();

@@ -8,6 +8,7 @@ import { chainHash, contentDigest, GENESIS_HASH, PostgresEventStore, type JsonOb
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { type AppConfig, loadConfig } from '#runtime';
 import { issueLocalToken, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
+import { rewriteStoredEvent } from '../../libs/event-store/src/testing/postgres-log-tampering.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { postGraphql } from '../support/graphql-client.js';
 
@@ -40,7 +41,7 @@ describe('audit trail for regulators', () => {
     // The projector runs: the trial filter takes the trial's streams from the audit-membership read model.
     config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, AUDIT_SEAL_INTERVAL_SECONDS: '0' });
     registry = await startRegistry(config);
-    store = new PostgresEventStore({ connectionString: db.url });
+    store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
     await store.appendToStream(`trial-${trialId}`, [{ id: randomUUID(), type: 'TrialRegistered', data: { trialId, title: 'Audit trial' }, metadata: meta('coord-1', 'coordinator') }], { expectedRevision: 'no_stream' });
     await store.appendToStream(
       subjectStream,
@@ -161,22 +162,12 @@ describe('audit trail for regulators', () => {
     expect((await gql(await regulator(), verify)).data).toEqual({ verifyAuditTrail: { ok: true, firstFailure: null }, verifyAuditSeals: { ok: true, sealsChecked: 1, eventsCovered: 4, firstFailure: null } });
 
     // The database owner disables the triggers, changes a measurement and recomputes the stream's chain.
-    const owner = new pg.Client({ connectionString: db.url });
-    await owner.connect();
-    try {
-      await owner.query('BEGIN');
-      await owner.query(`SET LOCAL session_replication_role = replica`);
-      const { rows } = await owner.query(`SELECT event_id, event_type, stream_revision, data, metadata FROM event_store.events WHERE stream_id = $1 ORDER BY stream_revision`, [subjectStream]);
-      let previous = GENESIS_HASH;
-      for (const r of rows) {
-        const data = r.data.measurementId === 'M1' && r.event_type === 'MeasurementRecorded' ? { ...r.data, result: { value: 15, unit: 'mm' } } : r.data;
-        const hash = chainHash(previous, subjectStream, BigInt(r.stream_revision), contentDigest({ id: r.event_id, type: r.event_type, data, metadata: r.metadata }));
-        await owner.query(`UPDATE event_store.events SET data = $2, hash = $3 WHERE event_id = $1`, [r.event_id, data, hash]);
-        previous = hash;
-      }
-      await owner.query('COMMIT');
-    } finally {
-      await owner.end();
+    let previous = GENESIS_HASH;
+    for (const e of await store.readStream(subjectStream)) {
+      const data = e.data['measurementId'] === 'M1' && e.type === 'MeasurementRecorded' ? { ...e.data, result: { value: 15, unit: 'mm' } } : e.data;
+      const hash = chainHash(previous, subjectStream, e.revision, contentDigest({ id: e.id, type: e.type, data, metadata: e.metadata }));
+      await rewriteStoredEvent(db.eventStoreUrl, e.id, data, hash);
+      previous = hash;
     }
     const after = (await gql(await regulator(), verify)).data;
     expect(after.verifyAuditTrail).toEqual({ ok: false, firstFailure: null }); // the chains alone no longer notice, the seals do

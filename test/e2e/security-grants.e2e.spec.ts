@@ -9,6 +9,7 @@ import { type AppConfig, loadConfig } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import type { Role } from '../../services/registry-api/src/auth/actor.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { countStoredEvents } from '../../libs/event-store/src/testing/postgres-log-tampering.js';
 
 /**
  * Role grants over HTTP: two API instances on one database, one trusting tokens (AUTH_GRANTS=token, the default) and
@@ -39,7 +40,7 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
     const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
     return { status: res.status, ...((await res.json()) as object) };
   };
-  const eventCount = async () => Number((await events.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events')).rows[0]!.n);
+  const eventCount = () => countStoredEvents(db.eventStoreUrl);
   const code = (r: Gql) => r.errors?.[0]?.extensions?.code;
 
   beforeAll(async () => {

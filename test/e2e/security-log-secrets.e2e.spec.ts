@@ -27,7 +27,7 @@ describe('no secret in any log line', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'registry-log-secrets-'));
     child = spawn(process.execPath, ['--import', './test/support/ts-loader.mjs', 'services/registry-api/src/main.ts'], {
       cwd: projectRoot(),
-      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: db.url, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'debug', AUDIT_SEAL_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '100000' },
+      env: { ...process.env, NODE_OPTIONS: '', ...db.adminEnv, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'debug', AUDIT_SEAL_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '100000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -11,6 +11,7 @@ import { type AppConfig, loadConfig } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { ROLE_SCOPE_DIMENSIONS, ROLES, type Role, type ScopeDimension } from '../../services/registry-api/src/auth/actor.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { countStoredEvents } from '../../libs/event-store/src/testing/postgres-log-tampering.js';
 
 /**
  * Issue 5's role matrix: every root Query and Mutation field of the executable schema × the six roles × (in scope,
@@ -304,7 +305,7 @@ describe('security matrix: every operation × every role × in/out of scope', ()
     const args = row.args(ids);
     return post(token, documentFor(schema, row.op, args), args);
   };
-  const eventCount = async () => Number((await events.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events')).rows[0]!.n);
+  const eventCount = () => countStoredEvents(db.eventStoreUrl);
   const tokenFor = (role: Role, scope: ScopeCase) => tokens.get(`${role}/${scope}`)!;
   /** Runs `work` over `items` with a bounded number of requests in flight. */
   const pool = async <T, R>(items: readonly T[], work: (item: T) => Promise<R>, width = 12): Promise<R[]> => {

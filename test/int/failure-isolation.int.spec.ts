@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { GetRegistryStatusHandler } from '../../services/registry-api/src/status/get-registry-status.query.js';
-import { EventTypeCountsProjection, PostgresEventLog, type Projection, ProjectionRebuilder, ProjectionRunner } from '#projections';
+import { EventTypeCountsProjection, type Projection, ProjectionRebuilder, ProjectionRunner } from '#projections';
 import { waitForCatchUp } from '../../libs/projections/src/testing/read-model-snapshot.js';
 
 /** Chokes on one event type, as a projection with a bug would. */
@@ -30,7 +30,7 @@ describe('a projection failing on an event', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
+    store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl });
   });
   afterAll(async () => {
     await store.close();
@@ -47,7 +47,7 @@ describe('a projection failing on an event', () => {
 
     const runners = [new FragileProjection(1, true), new EventTypeCountsProjection()].map((p) => new ProjectionRunner(p, store, ds, { log: () => undefined, error: () => undefined }, { idlePollMs: 50 }));
     runners.forEach((r) => r.start());
-    await waitForCatchUp(ds, ['event-type-counts']);
+    await waitForCatchUp(ds, store, ['event-type-counts']);
     let failed: { state: string; failed_position: string | null; error: string | null; prepare_position: string | null } | undefined;
     for (let i = 0; i < 200 && failed?.state !== 'failed'; i++) {
       [failed] = (await ds.query(`SELECT state, failed_position::text, error, prepare_position::text FROM read_model.projection_checkpoints WHERE name = 'fragile'`)) as never[];
@@ -58,17 +58,17 @@ describe('a projection failing on an event', () => {
     // The other projection went past the poison event.
     expect(Number((await ds.query(`SELECT count FROM read_model.event_type_counts WHERE event_type = 'Fine'`))[0].count)).toBe(4);
 
-    const status = await new GetRegistryStatusHandler(ds).execute();
+    const status = await new GetRegistryStatusHandler(ds, store).execute();
     expect(status.projections.find((p) => p.name === 'fragile')).toMatchObject({ state: 'FAILED', failedAt: poison.position.prepare.toString(), lag: 3 });
     expect(status.projections.find((p) => p.name === 'event-type-counts')).toMatchObject({ state: 'RUNNING', lag: 0 });
 
     // A fixed version, rebuilt and swapped in, runs again.
     await runners[0]!.stop();
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild([new FragileProjection(2, false)]);
+    await new ProjectionRebuilder(store, ds).rebuild([new FragileProjection(2, false)]);
     const fixed = new ProjectionRunner(new FragileProjection(2, false), store, ds, { log: () => undefined, error: () => undefined });
     fixed.start();
-    await waitForCatchUp(ds, ['fragile', 'event-type-counts']);
-    const after = await new GetRegistryStatusHandler(ds).execute();
+    await waitForCatchUp(ds, store, ['fragile', 'event-type-counts']);
+    const after = await new GetRegistryStatusHandler(ds, store).execute();
     expect(after.projections.find((p) => p.name === 'fragile')).toMatchObject({ state: 'RUNNING', version: 2, lag: 0, error: null, failedAt: null });
     await Promise.all([fixed.stop(), runners[1]!.stop()]);
   });

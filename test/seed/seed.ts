@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'info', name: 'seed' });
   const database = await prepareDatabase(config, (msg) => log.info(msg));
-  const ctx = await createCommandContext({ databaseUrl: database.url, modules: WRITE_SIDE_MODULES, poolSize: options.concurrency + 4 });
+  const ctx = await createCommandContext({ databaseUrl: database.eventStoreUrl, modules: WRITE_SIDE_MODULES, poolSize: options.concurrency + 4 });
   const bar = new cliProgress.SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} subjects+participant rounds | {eta_formatted} left', hideCursor: true }, cliProgress.Presets.shades_classic);
   const started = performance.now();
   try {

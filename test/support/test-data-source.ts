@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../migrations/data-source.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { dataSourceOptions, migrationsOf } from '../../migrations/data-source.js';
+import { createTestDatabase, readModelMigrationSet, type TestDatabase } from './test-database.js';
 
 /**
  * A fresh migrated database and a DataSource on it for the enclosing describe block: opened before its tests
@@ -12,7 +12,7 @@ export function useTestDataSource(): { readonly ds: DataSource; readonly db: Tes
   let ds: DataSource | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
-    ds = await new DataSource(dataSourceOptions(db.url)).initialize();
+    ds = await new DataSource(dataSourceOptions(db.url, { migrations: migrationsOf(readModelMigrationSet) })).initialize();
   });
   afterAll(async () => {
     await ds?.destroy();

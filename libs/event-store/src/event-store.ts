@@ -117,6 +117,8 @@ export interface EventSearch {
   readonly recordedFrom?: Date;
   /** Stored before (exclusive). */
   readonly recordedBefore?: Date;
+  /** The event's data contains this JSON (PostgreSQL `@>` semantics: objects by subset, arrays by element subset). */
+  readonly dataContains?: JsonObject;
 }
 
 /** A searched event with the hash of its stream's previous event, so that it verifies on its own (GENESIS_HASH at revision 0). */
@@ -147,6 +149,15 @@ export interface SubscribeToAllOptions {
  */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
+}
+
+export interface CountEventsOptions {
+  /** Exclusive: count events strictly after this position (in `readAll` order). Defaults to START (every event). */
+  readonly after?: Position;
+  /** Stop counting here: the answer is min(count, limit). Unbounded when omitted. */
+  readonly limit?: number;
+  /** Count only these categories / event types. */
+  readonly filter?: EventFilter;
 }
 
 export interface VerifyOptions {
@@ -196,6 +207,15 @@ export interface EventStore {
    * recognised without reading its stream's history: one indexed lookup on PostgreSQL.
    */
   readEventsById(ids: readonly string[], options?: ReadEventsByIdOptions): Promise<RecordedEvent[]>;
+  /**
+   * The position of the newest event stored (the largest `prepare`), or null for an empty log. Features use it for
+   * status pages and lag instead of reading the log's tables (architecture.md §4: only this library names them).
+   */
+  readHead(): Promise<Position | null>;
+  /** How many events are stored strictly after `after` (committed ones, gap-safe or not), up to `limit`. */
+  countEvents(options?: CountEventsOptions): Promise<number>;
+  /** The full position of the event at this global (`prepare`) position — what a mutation returns — or null when none is stored there. */
+  positionOf(prepare: bigint): Promise<Position | null>;
 }
 
 export function comparePositions(a: Position, b: Position): number {

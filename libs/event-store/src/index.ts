@@ -13,3 +13,4 @@ export * from './stream-lanes.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './nest/event-store.module.js';
 export * from './handle-command-batch.js';
+export * from './postgres/postgres-schema.js';

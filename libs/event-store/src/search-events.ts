@@ -1,4 +1,4 @@
-import { comparePositions, type EventSearch, type EventStore, type RecordedEvent, type SearchedEvent } from './event-store.js';
+import { START, comparePositions, type CountEventsOptions, type EventSearch, type EventStore, type JsonValue, type RecordedEvent, type SearchedEvent } from './event-store.js';
 import { GENESIS_HASH } from './hash-chain.js';
 
 /** Whether one event satisfies a search's criteria other than its position bounds. */
@@ -8,7 +8,37 @@ export function matchesSearch(e: RecordedEvent, search: EventSearch): boolean {
   if (search.recordedFrom && e.recordedAt < search.recordedFrom) return false;
   if (search.recordedBefore && e.recordedAt >= search.recordedBefore) return false;
   for (const [key, value] of Object.entries(search.metadata ?? {})) if (e.metadata[key] !== value) return false;
+  if (search.dataContains && !jsonContains(e.data, search.dataContains)) return false;
   return true;
+}
+
+/** PostgreSQL's jsonb `@>`: objects contain a subset of keys (recursively), arrays contain every element of the other. */
+export function jsonContains(value: JsonValue | undefined, wanted: JsonValue): boolean {
+  if (value === undefined) return false;
+  if (Array.isArray(wanted)) {
+    if (!Array.isArray(value)) return false;
+    return wanted.every((w) => value.some((v) => jsonContains(v, w)));
+  }
+  if (wanted !== null && typeof wanted === 'object') {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+    return Object.entries(wanted).every(([k, w]) => jsonContains(value[k], w));
+  }
+  return value === wanted;
+}
+
+/** `countEvents` through `readAll` pages, for adapters without a cheaper count (EventStoreDB). */
+export async function countByReading(store: Pick<EventStore, 'readAll'>, options: CountEventsOptions = {}): Promise<number> {
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let after = options.after ?? START;
+  let n = 0;
+  while (n < limit) {
+    const max = Math.min(READ_PAGE, limit - n);
+    const page = await store.readAll({ after, maxCount: max, ...(options.filter ? { filter: options.filter } : {}) });
+    n += page.length;
+    if (page.length < max) break;
+    after = page.at(-1)!.position;
+  }
+  return Math.min(n, limit);
 }
 
 const READ_PAGE = 1000;

@@ -5,7 +5,7 @@ export * from './projector.module.js';
 export * from './projector.service.js';
 export * from './projections/projection.js';
 export * from './projections/event-type-counts.projection.js';
-export * from './subscription/event-log.js';
+export * from './subscription/event-batches.js';
 export * from './subscription/projection-runner.js';
 export * from './rebuild/projection-rebuilder.js';
 export * from './leadership/leadership.module.js';

@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventStoreModule } from '#event-store';
 import { LoggerModule } from 'nestjs-pino';
-import { dataSourceOptions } from '../../../migrations/data-source.js';
+import { dataSourceOptions, migrationsOf } from '../../../migrations/data-source.js';
 import { LeadershipModule, ProjectorHealthModule, ProjectorModule } from '#projections';
 import { type AppConfig, eventStoreOptions, HealthModule, type LivenessProbe, MetricsModule, pinoHttpOptions } from '#runtime';
 import { AuditModule } from './audit/audit.module.js';
@@ -28,13 +28,15 @@ import { ReadModelQueriesModule } from './read-model-queries.module.js';
 export interface AppModuleOptions {
   readonly config: AppConfig;
   readonly databaseUrl: string;
+  /** The event store's database (EVENT_STORE_URL); the same as databaseUrl when unset. */
+  readonly eventStoreUrl?: string;
   /** The embedded database's supervisor, for `/health/live`. */
   readonly liveness?: LivenessProbe;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl, liveness }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, eventStoreUrl, liveness }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -43,8 +45,9 @@ export class AppModule {
         MetricsModule.forRoot({ service: 'registry-api' }),
         // Error text of failed readiness checks (hosts, roles) only to an authenticated admin.
         HealthModule.forRoot({ liveness, showsErrorDetail: (req) => actorOf(req).role === 'admin' }),
-        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE } })),
-        EventStoreModule.forRoot(eventStoreOptions(config, databaseUrl)),
+        // With the events in a database of their own, this one runs (and readiness expects) only the read models' migrations.
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE }, migrations: migrationsOf(eventStoreUrl && eventStoreUrl !== databaseUrl ? 'read-models' : 'all') })),
+        EventStoreModule.forRoot(eventStoreOptions(config, eventStoreUrl ?? databaseUrl)),
         CqrsModule.forRoot(),
         AuthModule.forRoot(config),
         AccessModule,

@@ -35,7 +35,7 @@ export async function startRegistry(config: AppConfig = loadConfig()): Promise<R
   const database = await prepareDatabase(config, (msg) => log.info(msg));
   let app: INestApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: database.url, liveness: database.alive }), { bufferLogs: true });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: database.url, eventStoreUrl: database.eventStoreUrl, liveness: database.alive }), { bufferLogs: true });
     app.useLogger(app.get(Logger));
     // A full batch (recordMeasurements: 1,000 items of ≈ 300 bytes) must fit; Express's default is 100 kB.
     (app as NestExpressApplication).useBodyParser('json', { limit: '1mb' });

@@ -11,12 +11,13 @@ async function main(): Promise<void> {
   }
   // Like the API: never as a login that could rewrite the log it projects (refused in production).
   await assertLeastPrivilege(config, config.DATABASE_URL, (msg) => console.warn(msg));
+  if (config.EVENT_STORE_URL) await assertLeastPrivilege(config, config.EVENT_STORE_URL, (msg) => console.warn(msg), 'EVENT_STORE_URL');
   const app = await NestFactory.create(
     ProjectorAppModule.forRoot({
       databaseUrl: config.DATABASE_URL,
       logLevel: config.LOG_LEVEL,
       poolSize: config.DB_POOL_SIZE,
-      eventStore: eventStoreOptions(config, config.DATABASE_URL),
+      eventStore: eventStoreOptions(config, config.EVENT_STORE_URL ?? config.DATABASE_URL),
       lockPollMs: config.PROJECTOR_LOCK_POLL_MS,
     }),
     { bufferLogs: true },

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventStoreModule, type EventStoreModuleOptions } from '#event-store';
 import { LoggerModule } from 'nestjs-pino';
-import { dataSourceOptions } from '../../../migrations/data-source.js';
+import { dataSourceOptions, migrationsOf } from '../../../migrations/data-source.js';
 import { HealthModule, MetricsModule, pinoHttpOptions } from '#runtime';
 import { LeadershipModule, ProjectorHealthModule, ProjectorModule } from '#projections';
 
@@ -14,7 +14,13 @@ export class ProjectorAppModule {
       module: ProjectorAppModule,
       imports: [
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.logLevel) }),
-        TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl, { extra: { max: options.poolSize } })),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(options.databaseUrl, {
+            extra: { max: options.poolSize },
+            // With the events in a database of their own (EVENT_STORE_URL), this one holds only the read models' migrations.
+            migrations: migrationsOf(options.eventStore?.adapter === 'postgres' && options.eventStore.connectionString !== options.databaseUrl ? 'read-models' : 'all'),
+          }),
+        ),
         EventStoreModule.forRoot(options.eventStore ?? { adapter: 'postgres', connectionString: options.databaseUrl, poolSize: options.poolSize }),
         ProjectorModule,
         MetricsModule.forRoot({ service: 'registry-projector' }),

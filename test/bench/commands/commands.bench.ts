@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     };
 
     // ---- the baseline: appendToStream of an event of the same shape, same database, own pool, exact revisions
-    append = createEventStore({ adapter: 'postgres', connectionString: registry.database.url, poolSize: 20 });
+    append = createEventStore({ adapter: 'postgres', connectionString: registry.database.eventStoreUrl, poolSize: 20 });
     const sample = (await append.readAll({ filter: { eventTypes: ['MeasurementRecorded'] }, maxCount: 1 }))[0];
     const appendStep = () => {
       const revisions = new Map<number, bigint | 'no_stream'>();

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:grouped-append` (issue 14, "while you are in the append path"): does grouping concurrent
- * single-event appends into one multi-stream statement (EventStore.appendToStreams → event_store.append_many) raise
+ * single-event appends into one multi-stream statement (EventStore.appendToStreams → the adapter's append_many function) raise
  * throughput? 8 concurrent appenders, each appending one event at a time to its own streams at the exact revision:
  *
  * - single:  one appendToStream per event (today's write path);

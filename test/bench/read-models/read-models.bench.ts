@@ -23,16 +23,17 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { START, PostgresEventStore, type Position } from '#event-store';
+import { PostgresEventStore } from '#event-store';
 import { SignJWT } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../../migrations/data-source.js';
 import { ensureDatabase, freePort, startEmbeddedDatabase } from '#runtime';
 import { createCommandContext } from '../../../services/registry-api/src/commands/command-context.js';
-import { PostgresEventLog, type Projection, ProjectionRebuilder, projections } from '#projections';
+import { type Projection, ProjectionRebuilder, projections } from '#projections';
 import { writeSyntheticRegistry } from '../../../libs/projections/src/testing/synthetic-registry.js';
 import { formatCount, formatRatio, formatTable, measureThroughput, mergeThroughput, ratio, round, summaryLine, timeIt, type ThroughputResult } from '../bench-harness.js';
 import { seedRegistry, WRITE_SIDE_MODULES } from '../../seed/seed-registry.js';
+import { rawKeysetRead } from '../../../libs/event-store/src/testing/postgres-raw-reads.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const SEED_SUBJECTS = Number(process.env['BENCH_SEED_SUBJECTS'] ?? 300);
@@ -48,25 +49,6 @@ const API_REPLICAS = Math.max(1, Number(process.env['BENCH_API_REPLICAS'] ?? 1))
 const API_NODE_ARGS = (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-async function rawKeysetRead(store: PostgresEventStore): Promise<number> {
-  let after: Position = START;
-  let n = 0;
-  for (;;) {
-    const { rows } = await store.pool.query<{ global_position: string; tx: string }>({
-      name: 'bench_raw_keyset',
-      text: `SELECT e.global_position, e.transaction_id::text AS tx, e.event_id, e.stream_id, e.stream_revision, e.event_type, e.data, e.metadata, e.recorded_at
-               FROM event_store.events e
-              WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-              ORDER BY e.transaction_id, e.global_position LIMIT $3`,
-      values: [after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString(), PAGE],
-    });
-    n += rows.length;
-    if (rows.length < PAGE) return n;
-    const last = rows.at(-1)!;
-    after = { commit: BigInt(last.tx), prepare: BigInt(last.global_position) };
-  }
-}
 
 /** BENCH_PROFILE=1: where a rebuild spends its time, per projection, split into SQL and the rest (JS). */
 const profile = new Map<string, { total: number; sql: number }>();
@@ -179,8 +161,7 @@ async function main(): Promise<void> {
     let seededEvents: number;
     let events: number;
     if (reuse) {
-      const [row] = (await ds.query(`SELECT count(*)::int AS n FROM event_store.events`)) as { n: number }[];
-      events = row!.n;
+      events = await store.countEvents();
       seededEvents = NaN; // not told apart from the top-up once stored
       log(`reusing ${formatCount(events)} events in ${dir}`);
     } else {
@@ -201,17 +182,17 @@ async function main(): Promise<void> {
       }
     });
     log(`topped up to ${formatCount(events)} events (direct appends) in ${topUp.seconds.toFixed(1)} s`);
-    await ds.query('VACUUM ANALYZE event_store.events');
+    await ds.query('VACUUM ANALYZE');
     }
 
     // (a) the same events, read raw, then rebuilt into every projection (twice each; the better run counts).
     const rawRuns: number[] = [];
     const oursRuns: number[] = [];
     for (let run = 0; run < (ONLY === 'queries' ? (reuse ? 0 : 1) : 2); run++) {
-      const raw = await timeIt(() => rawKeysetRead(store));
+      const raw = await timeIt(() => rawKeysetRead(store, PAGE));
       rawRuns.push(raw.value / raw.seconds);
       log(`raw keyset read: ${formatCount(raw.value)} events in ${raw.seconds.toFixed(1)} s`);
-      const rebuild = await timeIt(() => new ProjectionRebuilder(new PostgresEventLog(store.pool, { metadata: false }), ds).rebuild(profiled(projections()), { batchSize: PAGE }));
+      const rebuild = await timeIt(() => new ProjectionRebuilder(store, ds).rebuild(profiled(projections()), { batchSize: PAGE }));
       oursRuns.push(rebuild.value.events / rebuild.seconds);
       log(`rebuild of all projections: ${formatCount(rebuild.value.events)} events in ${rebuild.seconds.toFixed(1)} s`);
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { PostgresEventStore, START, type RecordedEvent } from '#event-store';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -168,24 +168,30 @@ export interface Durability {
   readonly doubleFirstReceipts: number;
 }
 
-/** Reads the event log directly (not through the API) and checks every receipt against it. */
+/** Reads the event log itself (through the port, not the API) and checks every receipt against it. */
 export async function checkDurability(databaseUrl: string, acks: readonly Ack[]): Promise<Durability> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: 1 });
   try {
-    const ids = acks.map((a) => a.commandId);
-    const { rows } = await client.query<{ command_id: string; stream_id: string; event_type: string; n: string }>(
-      `SELECT metadata->>'commandId' AS command_id, stream_id, event_type, count(*)::text AS n
-         FROM event_store.events WHERE metadata->>'commandId' = ANY($1::text[])
-        GROUP BY 1, 2, 3`,
-      [ids],
-    );
+    const ids = new Set(acks.map((a) => a.commandId));
+    const counted = new Map<string, { command: string; stream: string; type: string; n: number }>();
+    // After the load has stopped, so the gap-safe read holds every acknowledged event.
+    for (let after = START, page: RecordedEvent[] = []; ; after = page.at(-1)!.position) {
+      page = await store.readAll({ after, maxCount: 5000 });
+      for (const e of page) {
+        const command = e.metadata['commandId'];
+        if (typeof command !== 'string' || !ids.has(command)) continue;
+        const key = `${command} ${e.streamId} ${e.type}`;
+        const entry = counted.get(key) ?? { command, stream: e.streamId, type: e.type, n: 0 };
+        entry.n++;
+        counted.set(key, entry);
+      }
+      if (page.length < 5000) break;
+    }
     const found = new Map<string, { stream: string; type: string; n: number }[]>();
     let duplicates = 0;
-    for (const r of rows) {
-      const n = Number(r.n);
-      if (n > 1) duplicates += n - 1;
-      found.set(r.command_id, [...(found.get(r.command_id) ?? []), { stream: r.stream_id, type: r.event_type, n }]);
+    for (const r of counted.values()) {
+      if (r.n > 1) duplicates += r.n - 1;
+      found.set(r.command, [...(found.get(r.command) ?? []), { stream: r.stream, type: r.type, n: r.n }]);
     }
     let lost = 0;
     for (const a of acks) {
@@ -198,7 +204,7 @@ export async function checkDurability(databaseUrl: string, acks: readonly Ack[])
     const doubleFirstReceipts = [...firsts.values()].filter((n) => n > 1).length;
     return { lost, duplicates, doubleFirstReceipts };
   } finally {
-    await client.end();
+    await store.close();
   }
 }
 

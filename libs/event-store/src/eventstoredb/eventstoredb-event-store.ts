@@ -23,6 +23,7 @@ import {
   comparePositions,
   type AppendOptions,
   type AppendResult,
+  type CountEventsOptions,
   type EventData,
   type EventSearch,
   type EventStore,
@@ -43,7 +44,7 @@ import { WrongExpectedVersionError } from '../event-store.errors.js';
 import { appendEachStream } from '../append-to-streams.js';
 import { validateAppend } from '../event-validation.js';
 import { GENESIS_HASH } from '../hash-chain.js';
-import { searchByReading } from '../search-events.js';
+import { countByReading, searchByReading } from '../search-events.js';
 import { verifyChains } from '../verify-chains.js';
 import {
   assertNoReservedMetadata,
@@ -419,6 +420,33 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     if (this.ownsClient) await this.client.dispose();
+  }
+
+  /** $all read backwards from its end, past system and foreign events, to the newest registry event. */
+  async readHead(): Promise<Position | null> {
+    for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: this.readPageSize })) {
+      const raw = resolved.event;
+      if (raw && toRecordedEvent(this.naming, raw)) return fromClientPosition(raw.position);
+    }
+    return null;
+  }
+
+  /** No server-side count of $all: pages through it (callers that may meet a long log pass a limit). */
+  countEvents(options: CountEventsOptions = {}): Promise<number> {
+    return countByReading(this, options);
+  }
+
+  /**
+   * A registry event's commit and prepare positions are equal on EventStoreDB (no explicit transactions are used),
+   * so the event is read at that position.
+   */
+  async positionOf(prepare: bigint): Promise<Position | null> {
+    if (prepare < 0n) return null;
+    for await (const resolved of this.client.readAll({ fromPosition: { commit: prepare, prepare }, maxCount: 1 })) {
+      const raw = resolved.event;
+      if (raw && raw.position.prepare === prepare && toRecordedEvent(this.naming, raw)) return fromClientPosition(raw.position);
+    }
+    return null;
   }
 }
 

@@ -5,11 +5,13 @@ import {
   streamCategory,
   type AppendOptions,
   type AppendResult,
+  type CountEventsOptions,
   type EventData,
   type EventFilter,
   type EventSearch,
   type EventStore,
   type JsonObject,
+  type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -170,6 +172,20 @@ export class InMemoryEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.appended.removeAllListeners();
+  }
+
+  async readHead(): Promise<Position | null> {
+    return this.all.at(-1)?.position ?? null;
+  }
+
+  async countEvents(options: CountEventsOptions = {}): Promise<number> {
+    const after = options.after ?? START;
+    const n = this.all.filter((e) => comparePositions(e.position, after) > 0 && matches(e, options.filter)).length;
+    return Math.min(n, options.limit ?? n);
+  }
+
+  async positionOf(prepare: bigint): Promise<Position | null> {
+    return this.all.find((e) => e.position.prepare === prepare)?.position ?? null;
   }
 }
 

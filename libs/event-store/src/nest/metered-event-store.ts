@@ -3,9 +3,11 @@ import type {
   ReadEventsByIdOptions,
   AppendOptions,
   AppendResult,
+  CountEventsOptions,
   EventData,
   EventSearch,
   EventStore,
+  Position,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -142,5 +144,17 @@ export class MeteredEventStore implements EventStore {
 
   close(): Promise<void> {
     return this.inner.close();
+  }
+
+  readHead(): Promise<Position | null> {
+    return this.inner.readHead();
+  }
+
+  countEvents(options?: CountEventsOptions): Promise<number> {
+    return this.inner.countEvents(options);
+  }
+
+  positionOf(prepare: bigint): Promise<Position | null> {
+    return this.inner.positionOf(prepare);
   }
 }

@@ -9,7 +9,7 @@ import { PostgresEventStore } from './postgres-event-store.js';
 
 runEventStoreContract('postgres', async () => {
   const db = await createTestDatabase();
-  const store = new PostgresEventStore({ connectionString: db.url, pollIntervalMs: 50 });
+  const store = new PostgresEventStore({ connectionString: db.eventStoreUrl, pollIntervalMs: 50 });
   return {
     store,
     cleanup: async () => {
@@ -26,8 +26,8 @@ describe('PostgresEventStore in the database itself', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = new PostgresEventStore({ connectionString: db.url, poolSize: 20, pollIntervalMs: 20 });
-    owner = new pg.Client({ connectionString: db.url });
+    store = new PostgresEventStore({ connectionString: db.eventStoreUrl, poolSize: 20, pollIntervalMs: 20 });
+    owner = new pg.Client({ connectionString: db.eventStoreUrl });
     await owner.connect();
   });
   afterAll(async () => {

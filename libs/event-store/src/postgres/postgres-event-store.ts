@@ -4,6 +4,7 @@ import {
   START,
   type AppendOptions,
   type AppendResult,
+  type CountEventsOptions,
   type EventData,
   type EventFilter,
   type EventSearch,
@@ -299,6 +300,7 @@ export class PostgresEventStore implements EventStore {
     if (search.metadata && Object.keys(search.metadata).length > 0) where.push(`e.metadata @> ${p(JSON.stringify(search.metadata))}::jsonb`);
     if (search.recordedFrom) where.push(`e.recorded_at >= ${p(search.recordedFrom)}`);
     if (search.recordedBefore) where.push(`e.recorded_at < ${p(search.recordedBefore)}`);
+    if (search.dataContains) where.push(`e.data @> ${p(JSON.stringify(search.dataContains))}::jsonb`);
     const { rows } = await this.pool.query<EventRow & { previous_hash: string | null }>(
       `SELECT e.global_position, e.transaction_id::text AS commit_position, e.event_id, e.stream_id, e.stream_revision, e.event_type,
               e.data, e.metadata, e.hash, e.recorded_at, prev.hash AS previous_hash
@@ -370,10 +372,16 @@ export class PostgresEventStore implements EventStore {
     const batchSize = options.batchSize ?? 1000;
     let closed = false;
     let wake: (() => void) | undefined;
-    const onAppend = (): void => wake?.();
+    // An append announced while a batch was being read must not wait for the next poll: remember it.
+    let appendedSinceRead = false;
+    const onAppend = (): void => {
+      appendedSinceRead = true;
+      wake?.();
+    };
     this.wakeups.on('append', onAppend);
     const waitForAppend = (): Promise<void> =>
       new Promise<void>((resolve) => {
+        if (appendedSinceRead) return resolve();
         const timer = setTimeout(resolve, this.pollIntervalMs);
         wake = () => {
           clearTimeout(timer);
@@ -392,6 +400,7 @@ export class PostgresEventStore implements EventStore {
       [Symbol.asyncIterator]: async function* (this: void) {
         await ensureListener().catch(() => undefined);
         while (!closed) {
+          appendedSinceRead = false;
           const batch = await readBatch(position);
           for (const e of batch) {
             if (closed) return;
@@ -424,6 +433,48 @@ export class PostgresEventStore implements EventStore {
       afterStream = last.stream_id;
       afterRevision = BigInt(last.stream_revision);
     }
+  }
+
+  async readHead(): Promise<Position | null> {
+    // The primary key's index, read from its end.
+    const { rows } = await this.pool.query<{ global_position: string; commit_position: string }>({
+      name: 'es_read_head',
+      text: `SELECT global_position, transaction_id::text AS commit_position FROM event_store.events ORDER BY global_position DESC LIMIT 1`,
+    });
+    const r = rows[0];
+    return r ? { commit: BigInt(r.commit_position), prepare: BigInt(r.global_position) } : null;
+  }
+
+  async countEvents(options: CountEventsOptions = {}): Promise<number> {
+    const after = options.after;
+    const limit = options.limit ?? null;
+    if (limit !== null && limit <= 0) return 0;
+    const filter = [options.filter?.streamCategories ?? null, options.filter?.eventTypes ?? null];
+    const filtered = `($2::text[] IS NULL OR category = ANY ($2)) AND ($3::text[] IS NULL OR event_type = ANY ($3))`;
+    // Two statements rather than one OR, so a count after a position is a range scan of the commit-order index.
+    const { rows } =
+      !after || after.prepare < 0n
+        ? await this.pool.query<{ n: string }>({
+            name: 'es_count_all',
+            text: `SELECT count(*)::text AS n FROM (SELECT 1 FROM event_store.events WHERE ${filtered} LIMIT $1) x`,
+            values: [limit, ...filter],
+          })
+        : await this.pool.query<{ n: string }>({
+            name: 'es_count_after',
+            text: `SELECT count(*)::text AS n FROM (SELECT 1 FROM event_store.events
+                    WHERE (transaction_id, global_position) > ($4::text::xid8, $5::bigint) AND ${filtered} LIMIT $1) x`,
+            values: [limit, ...filter, after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString()],
+          });
+    return Number(rows[0]!.n);
+  }
+
+  async positionOf(prepare: bigint): Promise<Position | null> {
+    const { rows } = await this.pool.query<{ commit_position: string }>({
+      name: 'es_position_of',
+      text: `SELECT transaction_id::text AS commit_position FROM event_store.events WHERE global_position = $1`,
+      values: [prepare.toString()],
+    });
+    return rows[0] ? { commit: BigInt(rows[0].commit_position), prepare } : null;
   }
 
   /** The last global position written and the number of events (for status pages). */

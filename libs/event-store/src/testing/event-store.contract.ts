@@ -404,6 +404,52 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
         expect(second.map((e) => [e.data['n'], e.previousHash])).toEqual([[2, found[0]!.hash]]);
         expect(await store.searchEvents({ metadata: { actorId: actor }, recordedBefore: started, maxCount: 100 })).toEqual([]);
       });
+
+      it('selects events whose data contains the given JSON (objects by subset, arrays by element)', async () => {
+        const s = stream();
+        const type = `Linked${uniqueCategory()}`;
+        const tag = randomUUID();
+        await store.appendToStream(
+          s,
+          [
+            event(type, { tag, members: [{ pseudonym: 'p1', scope: 'a' }, { pseudonym: 'p2', scope: 'b' }] }),
+            event(type, { tag, members: [{ pseudonym: 'p3', scope: 'a' }] }),
+            event(type, { tag: 'other', members: [{ pseudonym: 'p1', scope: 'a' }] }),
+          ],
+          { expectedRevision: 'no_stream' },
+        );
+        const found = await store.searchEvents({ eventTypes: [type], dataContains: { tag, members: [{ pseudonym: 'p1' }] }, maxCount: 10 });
+        expect(found.map((e) => e.revision)).toEqual([0n]);
+        const inStream = await store.searchEvents({ streamIds: [s], dataContains: { members: [{ pseudonym: 'p1' }] }, maxCount: 10 });
+        expect(inStream.map((e) => e.revision)).toEqual([0n, 2n]);
+        expect(await store.searchEvents({ streamIds: [s], dataContains: { members: [{ pseudonym: 'p1', scope: 'b' }] }, maxCount: 10 })).toEqual([]);
+      });
+    });
+
+    describe('readHead, countEvents and positionOf', () => {
+      it('report the newest position, counts after a position and the full position of a global position', async () => {
+        const s = stream();
+        const first = await store.appendToStream(s, [event()], { expectedRevision: 'no_stream' });
+        const last = await store.appendToStream(s, [event(), event()], { expectedRevision: 0n });
+        const head = await store.readHead();
+        expect(head).not.toBeNull();
+        expect(comparePositions(head!, last.position)).toBeGreaterThanOrEqual(0);
+        expect(await store.positionOf(head!.prepare)).toEqual(head);
+        expect(await store.positionOf(last.position.prepare)).toEqual(last.position);
+        expect(await store.positionOf(first.position.prepare)).toEqual(first.position);
+        expect(await store.positionOf(head!.prepare + 1_000_000_000n)).toBeNull();
+
+        expect(await store.countEvents({ after: first.position })).toBeGreaterThanOrEqual(2);
+        expect(await store.countEvents({ after: first.position, limit: 1 })).toBe(1);
+        expect(await store.countEvents({ after: last.position })).toBe((await store.readAll({ after: last.position })).length);
+        expect(await store.countEvents()).toBeGreaterThanOrEqual(3);
+        expect(await store.countEvents({ limit: 2 })).toBe(2);
+        const other = `${cat}-${randomUUID()}`;
+        await store.appendToStream(other, [event('CountedA'), event('CountedB'), event('CountedA')], { expectedRevision: 'no_stream' });
+        expect(await store.countEvents({ after: last.position, filter: { eventTypes: ['CountedA'] } })).toBe(2);
+        expect(await store.countEvents({ after: last.position, filter: { eventTypes: ['CountedA', 'CountedB'] }, limit: 2 })).toBe(2);
+        expect(await store.countEvents({ after: last.position, filter: { streamCategories: [uniqueCategory()] } })).toBe(0);
+      });
     });
 
     describe('verify', () => {

@@ -31,50 +31,32 @@ interface CheckpointRow {
 }
 
 /**
- * Projector lag per live projection: read_model.projection_checkpoints against the event log. On PostgreSQL,
- * one SQL statement in the projector's own (transaction id, position) order; on EventStoreDB, through the port.
+ * Projector lag per live projection: read_model.projection_checkpoints (the read-model database) against the log,
+ * through the port (the events may live in another database, or on EventStoreDB). On PostgreSQL each count is an
+ * index range scan after the checkpoint and exact; on EventStoreDB it pages $all, so it is capped at LAG_COUNT_CAP.
  */
 export async function measureLag(dataSource: DataSource, store: EventStore, adapter: 'postgres' | 'eventstoredb'): Promise<LagSnapshot> {
-  if (adapter === 'postgres') {
-    const rows = (await dataSource.query(
-      `WITH c AS (SELECT name, version, state, commit_position, prepare_position FROM read_model.projection_checkpoints WHERE live)
-       SELECT c.name, c.version, c.state, c.prepare_position::text AS checkpoint,
-              (SELECT count(*) FROM event_store.events e
-                WHERE c.prepare_position IS NULL OR (e.transaction_id, e.global_position) > (c.commit_position::text::xid8, c.prepare_position))::text AS lag_events,
-              (SELECT extract(epoch FROM clock_timestamp() - e.recorded_at) FROM event_store.events e
-                WHERE c.prepare_position IS NULL OR (e.transaction_id, e.global_position) > (c.commit_position::text::xid8, c.prepare_position)
-                ORDER BY e.transaction_id, e.global_position LIMIT 1)::float8 AS lag_seconds
-         FROM c ORDER BY c.name`,
-    )) as { name: string; version: number; state: string; checkpoint: string | null; lag_events: string; lag_seconds: number | null }[];
-    const [{ head }] = (await dataSource.query(`SELECT max(global_position)::text AS head FROM event_store.events`)) as [{ head: string | null }];
-    return {
-      head: head === null ? null : BigInt(head),
-      projections: rows.map((r) => ({
-        name: r.name,
-        version: r.version,
-        state: r.state,
-        checkpoint: r.checkpoint === null ? null : BigInt(r.checkpoint),
-        lagEvents: Number(r.lag_events),
-        lagSeconds: Math.max(0, r.lag_seconds ?? 0),
-      })),
-    };
-  }
   const rows = (await dataSource.query(
     `SELECT name, version, state, commit_position::text, prepare_position::text FROM read_model.projection_checkpoints WHERE live ORDER BY name`,
   )) as CheckpointRow[];
   const projections = await Promise.all(
     rows.map(async (r): Promise<ProjectionLag> => {
       const after: Position = r.prepare_position === null ? START : { commit: BigInt(r.commit_position!), prepare: BigInt(r.prepare_position) };
-      const pending = await store.readAll({ after, maxCount: LAG_COUNT_CAP });
+      const [lagEvents, [oldest]] = await Promise.all([
+        store.countEvents({ after, ...(adapter === 'postgres' ? {} : { limit: LAG_COUNT_CAP }) }),
+        store.readAll({ after, maxCount: 1 }),
+      ]);
       return {
         name: r.name,
         version: r.version,
         state: r.state,
         checkpoint: r.prepare_position === null ? null : BigInt(r.prepare_position),
-        lagEvents: pending.length,
-        lagSeconds: pending[0] ? Math.max(0, (Date.now() - pending[0].recordedAt.getTime()) / 1000) : 0,
+        lagEvents,
+        lagSeconds: oldest ? Math.max(0, (Date.now() - oldest.recordedAt.getTime()) / 1000) : 0,
       };
     }),
   );
-  return { head: null, projections };
+  // Read after the checkpoints, so no checkpoint seen here lies beyond it.
+  const head = adapter === 'postgres' ? ((await store.readHead())?.prepare ?? null) : null;
+  return { head, projections };
 }

@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { ProjectionRebuilder } from '../rebuild/projection-rebuilder.js';
-import { PostgresEventLog } from '../subscription/event-log.js';
 import { ProjectionRunner } from '../subscription/projection-runner.js';
 import { snapshotReadModel, waitForCatchUp } from '../testing/read-model-snapshot.js';
 import { AuditMembershipProjection } from './audit-membership.projection.js';
@@ -22,7 +21,7 @@ describe('audit-membership projection', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.url)).initialize();
-    store = new PostgresEventStore({ connectionString: db.url, pollIntervalMs: 20 });
+    store = new PostgresEventStore({ connectionString: db.eventStoreUrl, pollIntervalMs: 20 });
     // Links before memberships and memberships before links, across batches: a study registered (in this synthetic
     // log) before its subject's enrolment, a study tied by a later measurement, and a chain two links deep.
     await store.appendToStream('trial-T1', [e('TrialRegistered', { trialId: 'T1' })], { expectedRevision: 'no_stream' });
@@ -45,9 +44,9 @@ describe('audit-membership projection', () => {
     ((await ds.query(`SELECT scope_kind || ':' || scope_id || ' ' || stream_id AS m FROM read_model.audit_stream_members ORDER BY 1`)) as { m: string }[]).map((r) => r.m);
 
   it('follows links whichever comes first, one event per batch; a rebuild gives the same rows', async () => {
-    const runner = new ProjectionRunner(projection, new PostgresEventLog(store.pool), ds, quiet, { maxBatch: 1 });
+    const runner = new ProjectionRunner(projection, store, ds, quiet, { maxBatch: 1 });
     runner.start();
-    await waitForCatchUp(ds, [projection.name]);
+    await waitForCatchUp(ds, store, [projection.name]);
     await runner.stop();
     expect(await members()).toEqual([
       'programme:P1 later-X1',
@@ -59,7 +58,7 @@ describe('audit-membership projection', () => {
       'trial:T2 subject-S2',
     ]);
     const live = await snapshotReadModel(ds, [projection]);
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild([projection], { batchSize: 1000 });
+    await new ProjectionRebuilder(store, ds).rebuild([projection], { batchSize: 1000 });
     expect(await snapshotReadModel(ds, [projection])).toEqual(live);
   });
 });

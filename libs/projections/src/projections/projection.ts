@@ -27,8 +27,6 @@ export interface Projection {
   readonly filter?: EventFilter;
   /** The tables it owns in schema read_model: a rebuild creates them in read_model_rebuild and swaps them in. */
   readonly tables: readonly string[];
-  /** Whether `apply` reads event metadata (actor, reason, …); the log leaves it out of the read otherwise. */
-  readonly needsMetadata?: boolean;
   apply(events: readonly RecordedEvent[], manager: EntityManager, target: ProjectionTarget): Promise<void>;
   /**
    * After a rebuild has loaded every page and before it builds the secondary indexes: set-based work that bulk

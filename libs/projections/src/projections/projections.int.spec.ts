@@ -6,7 +6,6 @@ import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { projections } from '../projector.module.js';
 import { ProjectionRebuilder } from '../rebuild/projection-rebuilder.js';
-import { PostgresEventLog } from '../subscription/event-log.js';
 import { ProjectionRunner } from '../subscription/projection-runner.js';
 import { snapshotReadModel, waitForCatchUp } from '../testing/read-model-snapshot.js';
 import { writeSyntheticRegistry, type SyntheticRegistry } from '../testing/synthetic-registry.js';
@@ -24,17 +23,15 @@ describe('read-model projections', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
-    store = new PostgresEventStore({ connectionString: db.appUrl, pollIntervalMs: 20 });
+    store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl, pollIntervalMs: 20 });
     registry = await writeSyntheticRegistry(store, { subjects: 120, seed: 7 });
   });
   /** Runs every projection live, in batches of at most `maxBatch` events, until it has applied the whole log. */
   const catchUp = async (maxBatch: number): Promise<void> => {
-    const log = new PostgresEventLog(store.pool);
-    const runners = all.map((p) => new ProjectionRunner(p, log, ds, quiet, { maxBatch }));
+    const runners = all.map((p) => new ProjectionRunner(p, store, ds, quiet, { maxBatch }));
     runners.forEach((r) => r.start());
-    await waitForCatchUp(ds, names);
+    await waitForCatchUp(ds, store, names);
     await Promise.all(runners.map((r) => r.stop()));
-    await log.close();
   };
 
   afterAll(async () => {
@@ -54,17 +51,21 @@ describe('read-model projections', () => {
     expect((await ds.query(`SELECT count(*)::int AS n FROM read_model.subjects`))[0].n).toBe(120);
 
     // Every event made it: measurements and corrections against the log itself.
-    const [counts] = (await ds.query(`
-      SELECT (SELECT count(*) FROM event_store.events WHERE event_type = 'MeasurementRecorded')::int AS recorded,
-             (SELECT count(*) FROM event_store.events WHERE event_type IN ('MeasurementCorrected', 'MeasurementRetracted'))::int AS changes,
-             (SELECT count(*) FROM read_model.measurements WHERE superseded_at IS NULL)::int AS current,
+    const ofTypes = (...eventTypes: string[]) => store.countEvents({ filter: { eventTypes } });
+    const [read] = (await ds.query(`
+      SELECT (SELECT count(*) FROM read_model.measurements WHERE superseded_at IS NULL)::int AS current,
              (SELECT count(*) FROM read_model.measurements)::int AS versions,
-             (SELECT coalesce(sum(correction_count), 0) FROM read_model.measurements WHERE superseded_at IS NULL)::int AS corrections,
-             (SELECT count(*) FROM event_store.events WHERE event_type = 'MeasurementCorrected')::int AS corrected`)) as Record<string, number>[];
-    expect(counts!['current']).toBe(counts!['recorded']);
-    expect(counts!['versions']).toBe(counts!['recorded']! + counts!['changes']!);
-    expect(counts!['corrections']).toBe(counts!['corrected']);
-    expect(counts!['changes']).toBeGreaterThan(0);
+             (SELECT coalesce(sum(correction_count), 0) FROM read_model.measurements WHERE superseded_at IS NULL)::int AS corrections`)) as Record<string, number>[];
+    const counts: Record<string, number> = {
+      ...read,
+      recorded: await ofTypes('MeasurementRecorded'),
+      changes: await ofTypes('MeasurementCorrected', 'MeasurementRetracted'),
+      corrected: await ofTypes('MeasurementCorrected'),
+    };
+    expect(counts['current']).toBe(counts['recorded']);
+    expect(counts['versions']).toBe(counts['recorded']! + counts['changes']!);
+    expect(counts['corrections']).toBe(counts['corrected']);
+    expect(counts['changes']).toBeGreaterThan(0);
 
     // Every measurement row carries its subject's arm, site and randomisation time as they are now, also the rows
     // recorded before the subject was randomised (some subjects are randomised after their baseline scan).
@@ -76,12 +77,11 @@ describe('read-model projections', () => {
     const [carried] = (await ds.query(subjectColumnsDrift)) as Record<string, number>[];
     expect(carried!['drift']).toBe(0);
     expect(carried!['before_randomisation']).toBeGreaterThan(0);
-    expect(carried!['with_arm']).toBe(counts!['versions']);
+    expect(carried!['with_arm']).toBe(counts['versions']);
 
     // A corrected value keeps its original beside it as an older version, closed when the correction was recorded.
-    const [corr] = (await ds.query(`
-      SELECT e.data->>'measurementId' AS id, (e.data->'result'->>'value')::float AS value, e.recorded_at FROM event_store.events e
-       WHERE e.event_type = 'MeasurementCorrected' ORDER BY e.global_position LIMIT 1`)) as { id: string; value: number; recorded_at: Date }[];
+    const [corrected] = await store.readAll({ filter: { eventTypes: ['MeasurementCorrected'] }, maxCount: 1 });
+    const corr = { id: corrected!.data['measurementId'] as string, value: (corrected!.data['result'] as { value: number }).value };
     const versions = (await ds.query(`SELECT version, value, superseded_at, correction_count FROM read_model.measurements WHERE measurement_id = $1 ORDER BY version`, [corr!.id])) as {
       version: number; value: number; superseded_at: Date | null; correction_count: number;
     }[];
@@ -89,30 +89,28 @@ describe('read-model projections', () => {
     expect(versions[0]!.superseded_at).not.toBeNull();
 
     // Round counts equal the participant events of the log.
-    const [rounds] = (await ds.query(`
+    const [roundRows] = (await ds.query(`
       SELECT (SELECT sum(invited) FROM read_model.screening_rounds)::int AS invited,
-             (SELECT sum(screened) FROM read_model.screening_rounds)::int AS screened,
-             (SELECT count(*) FROM event_store.events WHERE event_type = 'ParticipantInvited')::int AS invitations,
-             (SELECT count(*) FROM event_store.events WHERE event_type = 'ScreeningRecorded')::int AS screenings`)) as Record<string, number>[];
-    expect(rounds!['invited']).toBe(rounds!['invitations']);
-    expect(rounds!['screened']).toBe(rounds!['screenings']);
+             (SELECT sum(screened) FROM read_model.screening_rounds)::int AS screened`)) as Record<string, number>[];
+    const rounds: Record<string, number> = { ...roundRows, invitations: await ofTypes('ParticipantInvited'), screenings: await ofTypes('ScreeningRecorded') };
+    expect(rounds['invited']).toBe(rounds['invitations']);
+    expect(rounds['screened']).toBe(rounds['screenings']);
     // Screening milestones name their programme and round in columns (the KPIs' indexes), the others none.
     const milestoneScope = `
       SELECT count(*) FILTER (WHERE kind IN ('invited', 'interval_cancer') AND (programme_id, round_id) IS DISTINCT FROM
                                 (details->>'programmeId', CASE kind WHEN 'invited' THEN details->>'roundId' ELSE details->>'precedingRoundId' END))::int AS drift,
              count(*) FILTER (WHERE kind NOT IN ('invited', 'interval_cancer') AND (programme_id IS NOT NULL OR round_id IS NOT NULL))::int AS stray,
              count(*) FILTER (WHERE kind = 'invited' AND programme_id IS NOT NULL)::int AS invited,
-             count(*) FILTER (WHERE kind = 'interval_cancer' AND round_id IS NOT NULL)::int AS interval_cancers,
-             (SELECT count(*) FROM event_store.events WHERE event_type = 'IntervalCancerReported')::int AS reports
+             count(*) FILTER (WHERE kind = 'interval_cancer' AND round_id IS NOT NULL)::int AS interval_cancers
         FROM read_model.subject_milestones`;
     const [scope] = (await ds.query(milestoneScope)) as Record<string, number>[];
-    expect(scope).toMatchObject({ drift: 0, stray: 0, invited: rounds!['invitations'], interval_cancers: scope!['reports'] });
+    expect(scope).toMatchObject({ drift: 0, stray: 0, invited: rounds['invitations'], interval_cancers: await ofTypes('IntervalCancerReported') });
     const lineage = (await ds.query(`SELECT lineage FROM read_model.algorithm_versions ORDER BY position`)) as { lineage: string[] }[];
     expect(lineage.map((l) => l.lineage.length)).toEqual([1, 2, 3]);
 
     const live = await snapshotReadModel(ds, all);
     // Small pages here too, so that some subjects' baseline rows and their later randomisation land in different pages.
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, { batchSize: 53 });
+    await new ProjectionRebuilder(store, ds).rebuild(all, { batchSize: 53 });
     const rebuilt = await snapshotReadModel(ds, all);
     expect(rebuilt).toEqual(live);
     expect(((await ds.query(subjectColumnsDrift)) as Record<string, number>[])[0]!['drift']).toBe(0);
@@ -170,7 +168,7 @@ describe('read-model projections', () => {
       { kind: 'interval_cancer', programme_id: programmeId, round_id: 'R2' },
     ]);
     const live = await snapshotReadModel(ds, all);
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, { batchSize: 500 });
+    await new ProjectionRebuilder(store, ds).rebuild(all, { batchSize: 500 });
     expect(await snapshotReadModel(ds, all)).toEqual(live);
   });
 });

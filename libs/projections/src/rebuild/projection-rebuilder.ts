@@ -1,7 +1,6 @@
-import { START, comparePositions, type Position, type RecordedEvent } from '#event-store';
+import { START, comparePositions, type EventStore, type Position, type RecordedEvent } from '#event-store';
 import type { DataSource, EntityManager } from 'typeorm';
 import { LIVE_SCHEMA, REBUILD_SCHEMA, matchesFilter, type Projection } from '../projections/projection.js';
-import type { EventLog } from '../subscription/event-log.js';
 import { lockLiveCheckpoint, positionParams, replaceLiveCheckpoint, toPosition } from '../subscription/checkpoints.js';
 
 export interface RebuildProgress {
@@ -35,15 +34,12 @@ interface Target {
  */
 export class ProjectionRebuilder {
   constructor(
-    private readonly log: EventLog,
+    private readonly store: EventStore,
     private readonly dataSource: DataSource,
   ) {}
 
   async rebuild(projections: readonly Projection[], options: RebuildOptions = {}): Promise<{ events: number }> {
     const batchSize = options.batchSize ?? 5000;
-    const metadataRead = (this.log as { options?: { metadata?: boolean } }).options?.metadata ?? true;
-    const needing = projections.filter((p) => p.needsMetadata && !metadataRead);
-    if (needing.length > 0) throw new Error(`${needing.map((p) => p.name).join(', ')} need event metadata, which this event log leaves out`);
     const targets: Target[] = [];
     for (const p of projections) targets.push({ projection: p, position: await this.prepare(p, options.resume ?? false) });
     const from = targets.map((t) => t.position).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b), targets[0]?.position ?? START);
@@ -52,13 +48,13 @@ export class ProjectionRebuilder {
     options.onProgress?.({ done, total });
 
     let after = from;
-    let next: Promise<RecordedEvent[]> | undefined = this.log.readPage(after, batchSize);
+    let next: Promise<RecordedEvent[]> | undefined = this.readPage(after, batchSize);
     while (next && !options.shouldStop?.()) {
       const page: RecordedEvent[] = await next;
       if (page.length === 0) break;
       after = page.at(-1)!.position;
       // Read the next page while this one is applied: reading and writing overlap.
-      next = page.length < batchSize ? undefined : this.log.readPage(after, batchSize);
+      next = page.length < batchSize ? undefined : this.readPage(after, batchSize);
       await this.dataSource.transaction(async (m) => {
         // A rebuild page lost in a crash is simply read again: no need to wait for its WAL flush.
         await m.query(`SET LOCAL synchronous_commit = off`);
@@ -145,7 +141,7 @@ export class ProjectionRebuilder {
       await lockLiveCheckpoint(m, projection.name);
       let applied = 0;
       for (;;) {
-        const page = await this.log.readPage(t.position, batchSize);
+        const page = await this.readPage(t.position, batchSize);
         if (page.length === 0) break;
         await this.applyToShadow(m, [t], page);
         applied += page.length;
@@ -164,13 +160,15 @@ export class ProjectionRebuilder {
     });
   }
 
+  /** A page of the log in `readAll` order (gap-safe: nothing that commits later can land before its end). */
+  private readPage(after: Position, maxCount: number): Promise<RecordedEvent[]> {
+    return this.store.readAll({ after, maxCount });
+  }
+
+  /** Only for progress: null when the store cannot say. */
   private async countAfter(from: Position): Promise<number | null> {
     try {
-      const rows = (await this.dataSource.query(
-        `SELECT count(*)::bigint::text AS n FROM event_store.events WHERE $1::text IS NULL OR (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
-        positionParams(from),
-      )) as { n: string }[];
-      return Number(rows[0]!.n);
+      return await this.store.countEvents({ after: from });
     } catch {
       return null;
     }

@@ -6,7 +6,6 @@ import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { EventTypeCountsProjection } from '../projections/event-type-counts.projection.js';
 import { projections } from '../projector.module.js';
-import { PostgresEventLog } from '../subscription/event-log.js';
 import { ProjectionRunner } from '../subscription/projection-runner.js';
 import { snapshotReadModel, waitForCatchUp } from '../testing/read-model-snapshot.js';
 import { writeSyntheticRegistry } from '../testing/synthetic-registry.js';
@@ -24,7 +23,7 @@ describe('versioned rebuilds', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
+    store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl });
     await writeSyntheticRegistry(store, { subjects: 300, seed: 5 });
   });
   afterAll(async () => {
@@ -36,7 +35,7 @@ describe('versioned rebuilds', () => {
   it('builds beside the live tables while the live projector and queries go on, then swaps in atomically', async () => {
     let runners = all.map((p) => new ProjectionRunner(p, store, ds, quiet));
     runners.forEach((r) => r.start());
-    await waitForCatchUp(ds, names);
+    await waitForCatchUp(ds, store, names);
     const liveBefore = Number((await ds.query(`SELECT count(*) AS n FROM read_model.measurements WHERE superseded_at IS NULL`))[0].n);
 
     // Queries run all along: none may fail, and none may see fewer measurements than the live model had.
@@ -57,7 +56,7 @@ describe('versioned rebuilds', () => {
 
     let shadowRows = -1;
     let liveDuringRebuild = -1;
-    const rebuild = new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, {
+    const rebuild = new ProjectionRebuilder(store, ds).rebuild(all, {
       batchSize: 700,
       beforeSwap: async (p) => {
         if (p.name !== 'subjects') return;
@@ -68,7 +67,7 @@ describe('versioned rebuilds', () => {
     // New events while rebuilding: the live projector applies them, the rebuild picks them up before its swap.
     await writeSyntheticRegistry(store, { subjects: 40, seed: 6 });
     await rebuild;
-    await waitForCatchUp(ds, names);
+    await waitForCatchUp(ds, store, names);
     querying = false;
     await reader;
 
@@ -86,7 +85,7 @@ describe('versioned rebuilds', () => {
     // The live projector went on after the swap: the result equals another clean rebuild.
     await Promise.all(runners.map((r) => r.stop()));
     const afterSwap = await snapshotReadModel(ds, all);
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all);
+    await new ProjectionRebuilder(store, ds).rebuild(all);
     expect(await snapshotReadModel(ds, all)).toEqual(afterSwap);
 
     // A new code version is rebuilt beside version 1 by the runner itself and replaces it.
@@ -102,7 +101,7 @@ describe('versioned rebuilds', () => {
       if (row?.version === 2) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    await waitForCatchUp(ds, ['event-type-counts']);
+    await waitForCatchUp(ds, store, ['event-type-counts']);
     await Promise.all(runners.map((r) => r.stop()));
     expect((await ds.query(`SELECT version FROM read_model.projection_checkpoints WHERE name = 'event-type-counts'`)) as unknown[]).toEqual([{ version: 2 }]);
     expect(await snapshotReadModel(ds, [new EventTypeCountsProjection()])).toEqual(before);
@@ -110,9 +109,9 @@ describe('versioned rebuilds', () => {
 
   it('resumes an interrupted rebuild where it stopped, also after the database server restarted', async () => {
     const live = await snapshotReadModel(ds, all);
-    const [{ total }] = (await ds.query(`SELECT count(*)::int AS total FROM event_store.events`)) as { total: number }[];
+    const total = await store.countEvents();
     let pages = 0;
-    const first = await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, {
+    const first = await new ProjectionRebuilder(store, ds).rebuild(all, {
       batchSize: 500,
       onProgress: () => void pages++,
       shouldStop: () => pages > 3,
@@ -124,7 +123,7 @@ describe('versioned rebuilds', () => {
     await ds.query(`UPDATE read_model.projection_rebuilds SET started_at = pg_postmaster_start_time() - interval '1 minute'`);
 
     const resumedFrom: (number | null)[] = [];
-    const second = await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, {
+    const second = await new ProjectionRebuilder(store, ds).rebuild(all, {
       batchSize: 500,
       resume: true,
       onProgress: (p) => void (resumedFrom.length === 0 && resumedFrom.push(p.total)),
@@ -142,13 +141,13 @@ describe('versioned rebuilds', () => {
     // Interrupted again, then a migration adds a column to a live table: the old new tables lack it, so the
     // rebuild starts over rather than fail on every page.
     pages = 0;
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, { batchSize: 500, onProgress: () => void pages++, shouldStop: () => pages > 3 });
+    await new ProjectionRebuilder(store, ds).rebuild(all, { batchSize: 500, onProgress: () => void pages++, shouldStop: () => pages > 3 });
     // The migration runs as the owner; the rebuild (the projector) has no DDL rights of its own.
     const owner = new pg.Client({ connectionString: db.url });
     await owner.connect();
     await owner.query(`ALTER TABLE read_model.outcomes ADD COLUMN probe text`);
     resumedFrom.length = 0;
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all, {
+    await new ProjectionRebuilder(store, ds).rebuild(all, {
       batchSize: 500,
       resume: true,
       onProgress: (p) => void (resumedFrom.length === 0 && resumedFrom.push(p.total)),

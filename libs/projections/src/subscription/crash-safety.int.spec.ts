@@ -9,17 +9,16 @@ import { projections } from '../projector.module.js';
 import { ProjectionRebuilder } from '../rebuild/projection-rebuilder.js';
 import { snapshotReadModel, waitForCatchUp } from '../testing/read-model-snapshot.js';
 import { writeSyntheticRegistry } from '../testing/synthetic-registry.js';
-import { PostgresEventLog } from './event-log.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const loader = fileURLToPath(new URL('../../../../test/support/ts-loader.mjs', import.meta.url));
 const child = fileURLToPath(new URL('../testing/projector-child.ts', import.meta.url));
 
-function startProjector(url: string): { proc: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+function startProjector(url: string, eventStoreUrl: string): { proc: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
   let err = '';
   const proc = spawn(process.execPath, ['--import', loader, child], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url, PROJECTOR_BATCH: '300', NODE_OPTIONS: '' },
+    env: { ...process.env, DATABASE_URL: url, EVENT_STORE_URL: eventStoreUrl, PROJECTOR_BATCH: '300', NODE_OPTIONS: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -38,7 +37,7 @@ describe('projector crash safety', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
+    store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl });
     total = (await writeSyntheticRegistry(store, { subjects: 1000, seed: 3, concurrency: 12 })).events;
   }, 120_000);
   afterAll(async () => {
@@ -54,12 +53,11 @@ describe('projector crash safety', () => {
 
   it('SIGKILLed repeatedly mid catch-up, then restarted, leaves the read model equal to a clean rebuild, row for row', async () => {
     expect(total).toBeGreaterThan(20_000);
-    const [last] = (await ds.query(`SELECT max(global_position)::text AS p FROM event_store.events`)) as { p: string }[];
-    const end = BigInt(last!.p);
+    const end = (await store.readHead())!.prepare;
     const killedAt: bigint[] = [];
     for (let kill = 0; kill < 4; kill++) {
       const before = await checkpoint('subjects');
-      const p = startProjector(db.appUrl);
+      const p = startProjector(db.appUrl, db.eventStoreAppUrl);
       // Wait until this process has committed batches, then kill it at an arbitrary moment of its next ones.
       const deadline = Date.now() + 20_000;
       while ((await checkpoint('subjects')) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
@@ -73,15 +71,15 @@ describe('projector crash safety', () => {
     // It was killed in the middle of catching up, every time.
     for (const at of killedAt) expect(at).toBeLessThan(end);
 
-    const final = startProjector(db.appUrl);
-    await waitForCatchUp(ds, names, 60_000);
+    const final = startProjector(db.appUrl, db.eventStoreAppUrl);
+    await waitForCatchUp(ds, store, names, 60_000);
     final.proc.kill('SIGTERM');
     expect(await final.exited).toBe(0);
     expect(final.stderr()).toBe('');
 
     const afterCrashes = await snapshotReadModel(ds, all);
     expect(afterCrashes['measurements']!.length).toBeGreaterThan(10_000);
-    await new ProjectionRebuilder(new PostgresEventLog(store.pool), ds).rebuild(all);
+    await new ProjectionRebuilder(store, ds).rebuild(all);
     const clean = await snapshotReadModel(ds, all);
     for (const table of Object.keys(clean)) expect({ table, rows: afterCrashes[table] }).toEqual({ table, rows: clean[table] });
   }, 120_000);

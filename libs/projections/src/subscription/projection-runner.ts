@@ -2,7 +2,7 @@ import { START, type EventStore, type Position, type RecordedEvent } from '#even
 import type { DataSource, EntityManager } from 'typeorm';
 import { LIVE_SCHEMA, matchesFilter, type Projection } from '../projections/projection.js';
 import { ProjectionRebuilder } from '../rebuild/projection-rebuilder.js';
-import { eventLogFor, type EventLog } from './event-log.js';
+import { EventBatches, SubscriptionEndedError } from './event-batches.js';
 import { lockLiveCheckpoint, positionParams, replaceLiveCheckpoint, samePosition, toPosition } from './checkpoints.js';
 
 export interface RunnerLogger {
@@ -44,19 +44,14 @@ export class ProjectionRunner {
   private lastApplied: Position = START;
   private readonly maxBatch: number;
   private readonly idlePollMs: number;
-  private readonly log: EventLog;
-  private readonly ownsLog: boolean;
 
   constructor(
     private readonly projection: Projection,
-    source: EventStore | EventLog,
+    private readonly store: EventStore,
     private readonly dataSource: DataSource,
     private readonly logger: RunnerLogger,
     options: RunnerOptions = {},
   ) {
-    // Given a store, the runner reads through its own EventLog (one LISTEN connection) and closes it on stop.
-    this.ownsLog = !('readPage' in source);
-    this.log = 'readPage' in source ? source : eventLogFor(source, { metadata: projection.needsMetadata ?? false });
     this.maxBatch = options.maxBatch ?? 2000;
     this.idlePollMs = options.idlePollMs ?? 1000;
   }
@@ -75,7 +70,6 @@ export class ProjectionRunner {
     this.stopping = true;
     this.wakeIdle?.();
     await this.done;
-    if (this.ownsLog) await this.log.close();
   }
 
   private idle(ms: number): Promise<void> {
@@ -111,7 +105,7 @@ export class ProjectionRunner {
         this.lastApplied = checkpoint.position;
         if (checkpoint.version !== this.projection.version) {
           this.logger.log(`projection ${this.projection.name}: live version ${checkpoint.version}, code version ${this.projection.version}: rebuilding beside it`);
-          await new ProjectionRebuilder(this.log, this.dataSource).rebuild([this.projection], { resume: true, shouldStop: () => this.stopping });
+          await new ProjectionRebuilder(this.store, this.dataSource).rebuild([this.projection], { resume: true, shouldStop: () => this.stopping });
           continue;
         }
         if (checkpoint.failed) {
@@ -122,32 +116,26 @@ export class ProjectionRunner {
         await this.follow(checkpoint.position);
       } catch (err) {
         if (this.stopping) return;
-        if (!(err instanceof SupersededError)) this.logger.error(`projection ${this.projection.name}: ${String(err)}; retrying`);
+        if (!(err instanceof SupersededError) && !(err instanceof SubscriptionEndedError)) this.logger.error(`projection ${this.projection.name}: ${String(err)}; retrying`);
         await this.idle(err instanceof SupersededError ? 0 : this.idlePollMs);
       }
     }
   }
 
-  /** Applies events from `after` until stopped, failed (returns) or superseded (throws). */
+  /**
+   * Applies events from `after` until stopped, failed (returns) or superseded (throws), on the port's catch-up
+   * subscription; each batch commits with the checkpoint in one read-model transaction (commit below).
+   */
   private async follow(after: Position): Promise<void> {
-    let position = after;
-    let next: Promise<RecordedEvent[]> | undefined;
+    const batches = new EventBatches(this.store, after, this.maxBatch);
     try {
       while (!this.stopping) {
-        const seen = this.log.notifications;
-        const page = await (next ?? this.log.readPage(position, this.maxBatch));
-        next = undefined;
-        if (page.length === 0) {
-          await this.log.waitForAppend(250, seen);
-          continue;
-        }
-        position = page.at(-1)!.position;
-        // While catching up, read the next page while this one is applied.
-        if (page.length === this.maxBatch) next = this.log.readPage(position, this.maxBatch);
-        if (!(await this.applyBatch(page))) return;
+        const batch = await batches.next(250);
+        if (batch.length === 0) continue;
+        if (!(await this.applyBatch(batch))) return;
       }
     } finally {
-      await next?.catch(() => undefined);
+      await batches.close();
     }
   }
 

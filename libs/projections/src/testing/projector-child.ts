@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const url = process.env['DATABASE_URL'];
   if (!url) throw new Error('DATABASE_URL is required');
   const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 8 } })).initialize();
-  const store = new PostgresEventStore({ connectionString: url });
+  // The events may live in a database of their own (EVENT_STORE_URL), as in the registry.
+  const store = new PostgresEventStore({ connectionString: process.env['EVENT_STORE_URL'] ?? url });
   const logger = { log: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
   const runners = projections().map((p) => new ProjectionRunner(p, store, ds, logger, { maxBatch: Number(process.env['PROJECTOR_BATCH'] ?? 500) }));
   runners.forEach((r) => r.start());

@@ -1,3 +1,4 @@
+import type { EventStore } from '#event-store';
 import type { DataSource } from 'typeorm';
 import type { Projection } from '../projections/projection.js';
 
@@ -13,18 +14,17 @@ export async function snapshotReadModel(ds: DataSource, projections: readonly Pr
   return out;
 }
 
-/** Waits until every live checkpoint has reached the newest event of the log. */
-export async function waitForCatchUp(ds: DataSource, names: readonly string[], timeoutMs = 60_000): Promise<void> {
+/** Waits until every live checkpoint has reached the newest event of the log (read through the port: the events may live in another database). */
+export async function waitForCatchUp(ds: DataSource, store: EventStore, names: readonly string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const head = (await store.readHead())?.prepare ?? -1n;
     const rows = (await ds.query(
-      `SELECT count(*)::int AS behind FROM read_model.projection_checkpoints c
-        WHERE c.name = ANY ($1::text[]) AND c.live
-          AND (c.prepare_position IS NULL OR c.prepare_position < (SELECT max(global_position) FROM event_store.events))`,
-      [names],
-    )) as { behind: number }[];
-    const live = (await ds.query(`SELECT count(*)::int AS n FROM read_model.projection_checkpoints WHERE name = ANY ($1::text[]) AND live`, [names])) as { n: number }[];
-    if (rows[0]!.behind === 0 && live[0]!.n === names.length) return;
+      `SELECT count(*) FILTER (WHERE c.prepare_position IS NULL OR c.prepare_position < $2::bigint)::int AS behind, count(*)::int AS live
+         FROM read_model.projection_checkpoints c WHERE c.name = ANY ($1::text[]) AND c.live`,
+      [names, head.toString()],
+    )) as { behind: number; live: number }[];
+    if (rows[0]!.behind === 0 && rows[0]!.live === names.length) return;
     if (Date.now() > deadline) throw new Error(`projections did not catch up within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }

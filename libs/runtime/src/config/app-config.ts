@@ -23,6 +23,17 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
     .optional(),
+  // The event store's database (PostgreSQL adapter), as the application login like DATABASE_URL. Unset: the events
+  // live in DATABASE_URL's database beside the read models. Set: two databases (no query joins them).
+  EVENT_STORE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
+    .optional(),
+  // The owner of EVENT_STORE_URL's database, used only to apply the event store's migrations (as MIGRATION_DATABASE_URL).
+  MIGRATION_EVENT_STORE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
+    .optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   EMBEDDED_PG_PORT: port.default(54329),
   EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
@@ -104,13 +115,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (c.MIGRATION_DATABASE_URL && !c.DATABASE_URL) {
     throw new ConfigError('MIGRATION_DATABASE_URL', 'needs DATABASE_URL (the application login) beside it; the embedded default sets up both roles itself');
   }
+  if (c.EVENT_STORE_URL && !c.DATABASE_URL) {
+    throw new ConfigError('EVENT_STORE_URL', 'needs DATABASE_URL (the read models) beside it; the embedded default keeps both in one database');
+  }
+  if (c.EVENT_STORE_URL && c.EVENT_STORE === 'eventstoredb') {
+    throw new ConfigError('EVENT_STORE_URL', 'is the PostgreSQL event store; with EVENT_STORE=eventstoredb the events are on EVENTSTORE_CONNECTION_STRING');
+  }
+  if (c.MIGRATION_EVENT_STORE_URL && !c.EVENT_STORE_URL) {
+    throw new ConfigError('MIGRATION_EVENT_STORE_URL', 'needs EVENT_STORE_URL beside it; without it the events live in DATABASE_URL (migrated as MIGRATION_DATABASE_URL)');
+  }
   const projectorPort = c.PROJECTOR_PORT ?? (env['PORT'] ? c.PORT : 4001);
   return { ...c, graphqlIntrospection: c.GRAPHQL_INTROSPECTION ?? c.NODE_ENV !== 'production', authMode, projectorPort };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-/** EVENT_STORE picks the adapter behind the port, in one place for the API and the standalone projector. */
+/**
+ * EVENT_STORE picks the adapter behind the port, in one place for the API and the standalone projector;
+ * `databaseUrl` is the event store's database (PreparedDatabase.eventStoreUrl: EVENT_STORE_URL, else DATABASE_URL's).
+ */
 export function eventStoreOptions(config: AppConfig, databaseUrl: string): EventStoreModuleOptions {
   return config.EVENT_STORE === 'eventstoredb'
     ? { adapter: 'eventstoredb', connectionString: config.EVENTSTORE_CONNECTION_STRING! }

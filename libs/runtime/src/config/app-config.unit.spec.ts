@@ -15,6 +15,16 @@ describe('loadConfig', () => {
     expect([c.DATABASE_URL, c.MIGRATION_DATABASE_URL]).toEqual(['postgres://registry_api:a@db/registry', 'postgres://registry_owner:o@db/registry']);
   });
 
+  it('keeps the events in DATABASE_URL unless EVENT_STORE_URL names a database of their own', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db/registry' }).EVENT_STORE_URL).toBeUndefined();
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://app@db/registry',
+      EVENT_STORE_URL: 'postgres://app@db/events',
+      MIGRATION_EVENT_STORE_URL: 'postgres://owner@db/events',
+    });
+    expect([c.EVENT_STORE_URL, c.MIGRATION_EVENT_STORE_URL]).toEqual(['postgres://app@db/events', 'postgres://owner@db/events']);
+  });
+
   it('gives the standalone projector its own port: PROJECTOR_PORT, else an explicit PORT (infra/), else 4001', () => {
     expect(loadConfig({}).projectorPort).toBe(4001);
     expect(loadConfig({ PORT: '4100' }).projectorPort).toBe(4100);
@@ -40,6 +50,10 @@ describe('loadConfig', () => {
     ['GRAPHQL_INTROSPECTION', { GRAPHQL_INTROSPECTION: 'maybe' }],
     ['MIGRATION_DATABASE_URL', { DATABASE_URL: 'postgres://app@db/registry', MIGRATION_DATABASE_URL: 'mysql://x' }],
     ['MIGRATION_DATABASE_URL', { MIGRATION_DATABASE_URL: 'postgres://owner@db/registry' }],
+    ['EVENT_STORE_URL', { DATABASE_URL: 'postgres://app@db/registry', EVENT_STORE_URL: 'mysql://x' }],
+    ['EVENT_STORE_URL', { EVENT_STORE_URL: 'postgres://app@db/events' }],
+    ['EVENT_STORE_URL', { DATABASE_URL: 'postgres://app@db/registry', EVENT_STORE_URL: 'postgres://app@db/events', EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://x:2113' }],
+    ['MIGRATION_EVENT_STORE_URL', { DATABASE_URL: 'postgres://app@db/registry', MIGRATION_EVENT_STORE_URL: 'postgres://owner@db/events' }],
   ])('names %s when its value is bad', (variable, env) => {
     const err = (() => {
       try {

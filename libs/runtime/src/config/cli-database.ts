@@ -7,7 +7,7 @@ import { prepareDatabase, type PreparedDatabase } from './database.js';
  * `npm start` holds (one server per data directory, so the tool joins it rather than starting a second);
  * else the embedded server, started here for the tool's run.
  */
-export async function connectForCli(config: AppConfig, log: (msg: string) => void): Promise<Pick<PreparedDatabase, 'url' | 'stop'>> {
+export async function connectForCli(config: AppConfig, log: (msg: string) => void): Promise<Pick<PreparedDatabase, 'url' | 'eventStoreUrl' | 'stop'>> {
   if (!config.DATABASE_URL) {
     const url = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/registry`;
     const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
@@ -16,7 +16,7 @@ export async function connectForCli(config: AppConfig, log: (msg: string) => voi
       () => false,
     );
     await probe.end().catch(() => undefined);
-    if (running) return { url, stop: async () => undefined };
+    if (running) return { url, eventStoreUrl: url, stop: async () => undefined };
   }
   return prepareDatabase(config, log);
 }

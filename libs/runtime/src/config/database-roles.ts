@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { eventStoreExcessPrivileges } from '#event-store';
 import pg from 'pg';
 import { ConfigError, type AppConfig } from './app-config.js';
 import { readOrCreatePrivateFile } from './private-file.js';
@@ -121,20 +122,19 @@ export async function excessPrivileges(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
-    const { rows } = await client.query<{ superuser: boolean; owns_events: boolean; creates: string[]; inserts: boolean }>(`
+    const { rows } = await client.query<{ superuser: boolean; creates: string[] }>(`
       SELECT r.rolsuper AS superuser,
-             coalesce((SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = to_regclass('event_store.events')), false) AS owns_events,
              coalesce((SELECT array_agg(n.nspname::text ORDER BY n.nspname) FROM pg_namespace n
-                        WHERE n.nspname IN ('public', 'event_store', 'read_model', 'read_model_rebuild', 'audit', 'privacy')
-                          AND has_schema_privilege(current_user, n.oid, 'CREATE')), '{}'::text[]) AS creates,
-             coalesce((SELECT has_table_privilege(current_user, c.oid, 'INSERT') FROM pg_class c WHERE c.oid = to_regclass('event_store.events')), false) AS inserts
+                        WHERE n.nspname IN ('public', 'read_model', 'read_model_rebuild', 'audit', 'privacy')
+                          AND has_schema_privilege(current_user, n.oid, 'CREATE')), '{}'::text[]) AS creates
         FROM pg_roles r WHERE r.rolname = current_user`);
     const r = rows[0]!;
+    // The event store's own objects are checked by its adapter (only libs/event-store names them).
+    const store = await eventStoreExcessPrivileges(client);
     return [
       ...(r.superuser ? ['is a superuser'] : []),
-      ...(r.owns_events && !r.superuser ? ['owns event_store.events (may disable its append-only trigger)'] : []),
       ...(r.creates.length && !r.superuser ? [`may create objects in ${r.creates.join(', ')}`] : []),
-      ...(r.inserts && !r.superuser && !r.owns_events ? ['may INSERT raw rows into event_store.events'] : []),
+      ...store,
     ];
   } finally {
     await client.end();
@@ -145,10 +145,10 @@ export async function excessPrivileges(url: string): Promise<string[]> {
  * The app must not be able to rewrite its own evidence (architecture.md §4): a login that could (superuser, owner of
  * the events, CREATE rights) is refused in production and named in a warning elsewhere.
  */
-export async function assertLeastPrivilege(config: AppConfig, url: string, log: (msg: string) => void): Promise<void> {
+export async function assertLeastPrivilege(config: AppConfig, url: string, log: (msg: string) => void, variable: 'DATABASE_URL' | 'EVENT_STORE_URL' = 'DATABASE_URL'): Promise<void> {
   const excess = await excessPrivileges(url);
   if (excess.length === 0) return;
-  const message = `the application's database login ${excess.join('; ')}: log in as a member of registry_app (README "Database roles")`;
-  if (config.NODE_ENV === 'production') throw new ConfigError('DATABASE_URL', message);
+  const message = `the application's ${variable === 'DATABASE_URL' ? 'database' : 'event store'} login ${excess.join('; ')}: log in as a member of registry_app (README "Database roles")`;
+  if (config.NODE_ENV === 'production') throw new ConfigError(variable, message);
   log(`warning: ${message}`);
 }

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { PostgresEventStore } from '#event-store';
+import { createEventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
-import { ConfigError, connectForCli, loadConfig } from '#runtime';
+import { ConfigError, connectForCli, eventStoreOptions, loadConfig } from '#runtime';
 import { loadMasterKey } from '../privacy/master-key.js';
 import { accessLogHashKey, recordAccess } from './access-log.writer.js';
 import { AuditQueries } from './audit.queries.js';
@@ -47,9 +47,11 @@ async function main(): Promise<void> {
     from: date('from', values.from),
     to: date('to', values.to),
   };
-  const db = await connectForCli(loadConfig(), (msg) => console.error(msg));
+  const config = loadConfig();
+  const db = await connectForCli(config, (msg) => console.error(msg));
   const ds = await new DataSource(dataSourceOptions(db.url, { extra: { max: 2 } })).initialize();
-  const store = new PostgresEventStore({ connectionString: db.url, poolSize: 2 });
+  const storeOptions = eventStoreOptions(config, db.eventStoreUrl);
+  const store = createEventStore(storeOptions.adapter === 'postgres' ? { ...storeOptions, poolSize: 2 } : storeOptions);
   try {
     await recordAccess((sql, params) => ds.query(sql, params), {
       actorId: `os:${userInfo().username}`,
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
       programmeIds: values.programme ? [values.programme] : [],
       variables: values,
       correlationId: null,
-    }, accessLogHashKey((await loadMasterKey(loadConfig())).key));
+    }, accessLogHashKey((await loadMasterKey(config)).key));
     const out: NodeJS.WritableStream = values.out ? createWriteStream(values.out) : process.stdout;
     let n = 0;
     for await (const line of new AuditQueries(ds, store).exportLines(filter)) {

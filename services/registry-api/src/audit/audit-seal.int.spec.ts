@@ -7,23 +7,10 @@ import pg from 'pg';
 import { PostgresEventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
+import { cutLogTail } from '../../../../libs/event-store/src/testing/postgres-log-tampering.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { AuditSealService } from './audit-seal.service.js';
 import { FileSealAnchor } from './seal-anchor.js';
-
-/** Deletes the events after `position` as a superuser would: triggers off, delete, triggers on. */
-async function cutTail(adminUrl: string, position: string): Promise<number> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query('ALTER TABLE event_store.events DISABLE TRIGGER events_append_only');
-    const { rowCount } = await admin.query('DELETE FROM event_store.events WHERE global_position > $1', [position]);
-    await admin.query('ALTER TABLE event_store.events ENABLE TRIGGER events_append_only');
-    return rowCount ?? 0;
-  } finally {
-    await admin.end();
-  }
-}
 
 describe('audit seals kept outside the database', () => {
   let db: TestDatabase;
@@ -36,7 +23,7 @@ describe('audit seals kept outside the database', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // As the application runs: the app login, which cannot touch the log except through the append function.
-    store = new PostgresEventStore({ connectionString: db.appUrl });
+    store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl });
     ds = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
     dir = mkdtempSync(join(tmpdir(), 'registry-anchor-'));
   });
@@ -69,7 +56,7 @@ describe('audit seals kept outside the database', () => {
     for (let i = 0; i < 3; i++) await ping('tail-b', i);
     const seal = await sealer.seal();
     expect(seal?.sequence).toBe(3);
-    expect(await cutTail(db.url, before)).toBe(4); // three pings and seal 3's own event
+    expect(await cutLogTail(db.eventStoreUrl, BigInt(before) + 1n)).toBe(4); // three pings and seal 3's own event
     // The log agrees with itself again: chains hold, seals 1 and 2 recompute. Only the anchor remembers seal 3.
     expect(await store.verify({})).toMatchObject({ ok: true });
     expect(await service().verify()).toMatchObject({

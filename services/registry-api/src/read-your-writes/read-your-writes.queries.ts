@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, type EventStore, type Position } from '#event-store';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../graphql/error-mapping.js';
 
@@ -23,6 +24,8 @@ export const READS = {
  * Read-your-writes: a mutation returns the global position P of its last event; a query given P waits until
  * every projection it reads has a live checkpoint at or after P's place in the log — P's (transaction id,
  * position), the order the projector applies events in — polling its checkpoints, up to the configured bound.
+ * P's full position comes from the store through the port; the checkpoints from the read models (which may be
+ * another database).
  */
 @Injectable()
 export class ReadYourWrites {
@@ -30,6 +33,7 @@ export class ReadYourWrites {
 
   constructor(
     private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_YOUR_WRITES_OPTIONS) private readonly options: ReadYourWritesOptions,
   ) {
     this.pollMs = options.pollMs ?? 15;
@@ -38,21 +42,15 @@ export class ReadYourWrites {
   async waitFor(position: bigint | null | undefined, projections: readonly string[]): Promise<void> {
     if (position === null || position === undefined) return;
     const deadline = Date.now() + this.options.timeoutMs;
+    let target: Position | null = null;
     for (;;) {
-      const [row] = (await this.dataSource.query(
-        `SELECT e.global_position IS NOT NULL AS known,
-                count(c.name) FILTER (WHERE (c.commit_position, c.prepare_position) >= (e.transaction_id::text::bigint, e.global_position))::int AS passed
-           FROM (SELECT 1) one
-           LEFT JOIN event_store.events e ON e.global_position = $1
-           LEFT JOIN read_model.projection_checkpoints c ON c.live AND c.name = ANY ($2::text[])
-          GROUP BY e.global_position, e.transaction_id`,
-        [position.toString(), projections],
-      )) as { known: boolean; passed: number }[];
-      if (row!.known && row!.passed === projections.length) return;
+      target ??= await this.store.positionOf(position);
+      const passed = target ? await this.passed(target, projections) : 0;
+      if (target && passed === projections.length) return;
       if (Date.now() >= deadline) {
         throw new ApiError(
           'PROJECTION_LAG_TIMEOUT',
-          row!.known
+          target
             ? `the read models (${projections.join(', ')}) have not reached position ${position} within ${this.options.timeoutMs} ms; retry`
             : `no event at position ${position} within ${this.options.timeoutMs} ms`,
           'consistentWith',
@@ -60,5 +58,14 @@ export class ReadYourWrites {
       }
       await new Promise((r) => setTimeout(r, this.pollMs));
     }
+  }
+
+  private async passed(target: Position, projections: readonly string[]): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS passed FROM read_model.projection_checkpoints c
+        WHERE c.live AND c.name = ANY ($1::text[]) AND (c.commit_position, c.prepare_position) >= ($2::bigint, $3::bigint)`,
+      [projections, target.commit.toString(), target.prepare.toString()],
+    )) as { passed: number }[];
+    return row!.passed;
   }
 }

@@ -30,7 +30,7 @@ describe('screening programme handler (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ctx = await createCommandContext({ databaseUrl: db.url, modules: [ScreeningCommandsModule] });
+    ctx = await createCommandContext({ databaseUrl: db.eventStoreUrl, modules: [ScreeningCommandsModule] });
   });
   afterAll(async () => {
     await ctx?.close();

@@ -1,5 +1,6 @@
 import { Inject, Optional } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, START, type EventStore, type Position } from '#event-store';
 import { DataSource } from 'typeorm';
 import type { ProjectionStatus, RegistryStatus, StatusFinding } from '../../../../graphql/generated/graphql.types.js';
 import { SEAL_ANCHOR, type SealAnchor } from '../audit/seal-anchor.js';
@@ -18,49 +19,45 @@ interface CheckpointRow {
   failed_position: string | null;
   error: string | null;
   updated_at: string;
-  lag: string;
 }
 
 @QueryHandler(GetRegistryStatusQuery)
 export class GetRegistryStatusHandler implements IQueryHandler<GetRegistryStatusQuery, RegistryStatus> {
   constructor(
     private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(SEAL_ANCHOR) private readonly anchor?: SealAnchor,
   ) {}
 
   async execute(): Promise<RegistryStatus> {
-    // One statement, so the checkpoints, the event-type counts and the head are read in one snapshot. Nothing
-    // here scans the whole log: the head is an index lookup, each lag counts only the events after its
-    // checkpoint (up to LAG_CAP), and the event count is the event-type-counts projection's total plus its lag.
+    // The checkpoints and the event-type counts in one read-model statement (one snapshot); then, through the port
+    // (the events may live in another database), each lag and last the head — in that order, so no checkpoint and
+    // no count seen here can lie beyond the head. Nothing scans the whole log: each lag counts only the events after
+    // its checkpoint (up to LAG_CAP), and the event count is the event-type-counts projection's total plus its lag.
     const rows = (await this.dataSource.query(
       `WITH checkpoints AS (
          SELECT c.name, c.version, c.commit_position::text AS commit_position, c.prepare_position::text AS prepare_position,
-                c.state, c.failed_position::text AS failed_position, c.error, c.updated_at,
-                -- Two branches rather than one OR, so the lag of a started projection is an index range scan.
-                (CASE WHEN c.prepare_position IS NULL
-                      THEN (SELECT count(*) FROM (SELECT 1 FROM event_store.events LIMIT $1) behind)
-                      ELSE (SELECT count(*) FROM (SELECT 1 FROM event_store.events e
-                             WHERE (e.transaction_id, e.global_position) > (c.commit_position::text::xid8, c.prepare_position)
-                             LIMIT $1) behind)
-                 END)::text AS lag
+                c.state, c.failed_position::text AS failed_position, c.error, c.updated_at
            FROM read_model.projection_checkpoints c WHERE c.live)
-       SELECT (SELECT max(global_position) FROM event_store.events)::text AS last,
-              (SELECT coalesce(sum(count), 0) FROM read_model.event_type_counts)::text AS counted,
+       SELECT (SELECT coalesce(sum(count), 0) FROM read_model.event_type_counts)::text AS counted,
               coalesce((SELECT json_agg(checkpoints ORDER BY name) FROM checkpoints), '[]'::json) AS checkpoints`,
-      [LAG_CAP],
-    )) as { last: string | null; counted: string; checkpoints: CheckpointRow[] }[];
-    const { last, counted, checkpoints } = rows[0]!;
+    )) as { counted: string; checkpoints: CheckpointRow[] }[];
+    const { counted, checkpoints } = rows[0]!;
+    const positionOf = (c: CheckpointRow): Position =>
+      c.prepare_position === null || c.commit_position === null ? START : { commit: BigInt(c.commit_position), prepare: BigInt(c.prepare_position) };
+    const lags = await Promise.all(checkpoints.map((c) => this.store.countEvents({ after: positionOf(c), limit: LAG_CAP })));
+    const lagOf = new Map(checkpoints.map((c, i) => [c.name, lags[i]!]));
     const counter = checkpoints.find((c) => c.name === 'event-type-counts');
-    const eventCount =
-      counter && counter.state !== 'failed' && Number(counter.lag) < LAG_CAP
-        ? Number(counted) + Number(counter.lag)
-        : Number(((await this.dataSource.query(`SELECT count(*)::text AS n FROM event_store.events`)) as { n: string }[])[0]!.n);
+    const counterLag = counter ? lagOf.get(counter.name)! : LAG_CAP;
+    const eventCount = counter && counter.state !== 'failed' && counterLag < LAG_CAP ? Number(counted) + counterLag : await this.store.countEvents();
+    const head = await this.store.readHead();
+    const last = head === null ? null : head.prepare.toString();
     const projections: ProjectionStatus[] = checkpoints.map((r) => ({
       name: r.name,
       version: r.version,
-      state: r.state === 'failed' ? 'FAILED' : r.state === 'stopped' ? 'STOPPED' : Number(r.lag) > 0 ? 'CATCHING_UP' : 'RUNNING',
+      state: r.state === 'failed' ? 'FAILED' : r.state === 'stopped' ? 'STOPPED' : lagOf.get(r.name)! > 0 ? 'CATCHING_UP' : 'RUNNING',
       checkpoint: r.prepare_position,
-      lag: Number(r.lag),
+      lag: lagOf.get(r.name)!,
       updatedAt: new Date(r.updated_at).toISOString(),
       failedAt: r.failed_position,
       error: r.error,

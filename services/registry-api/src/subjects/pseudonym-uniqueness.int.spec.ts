@@ -89,7 +89,7 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = new PostgresEventStore({ connectionString: db.url, poolSize: 20, pollIntervalMs: 50 });
+    store = new PostgresEventStore({ connectionString: db.eventStoreUrl, poolSize: 20, pollIntervalMs: 50 });
     runner = new CommandRunner(store, () => NOW);
     handler = new SubjectCommandHandler(runner);
     const admin = actor('admin', {});

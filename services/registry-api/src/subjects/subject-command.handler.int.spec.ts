@@ -109,7 +109,7 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = new PostgresEventStore({ connectionString: db.url, poolSize: 10, pollIntervalMs: 50 });
+    store = new PostgresEventStore({ connectionString: db.eventStoreUrl, poolSize: 10, pollIntervalMs: 50 });
     runner = new CommandRunner(store, () => NOW);
     handler = new SubjectCommandHandler(runner);
     const trial: TrialCommand[] = [

@@ -39,7 +39,7 @@ describe('trial handlers (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ctx = await createCommandContext({ databaseUrl: db.url, modules: [TrialsCommandsModule] });
+    ctx = await createCommandContext({ databaseUrl: db.eventStoreUrl, modules: [TrialsCommandsModule] });
   });
   afterAll(async () => {
     await ctx?.close();

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import cliProgress from 'cli-progress';
-import { PostgresEventStore } from '#event-store';
+import { createEventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
-import { loadConfig, prepareDatabase, redact } from '#runtime';
-import { PostgresEventLog, ProjectionRebuilder, projections, type RebuildProgress } from '#projections';
+import { eventStoreOptions, loadConfig, prepareDatabase, redact } from '#runtime';
+import { ProjectionRebuilder, projections, type RebuildProgress } from '#projections';
 import { parseRebuildArguments } from './rebuild-arguments.js';
 
 /**
@@ -19,8 +19,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const config = loadConfig();
   const database = await prepareDatabase(config, (msg) => process.stderr.write(`${msg}\n`));
   const ds = await new DataSource(dataSourceOptions(database.url)).initialize();
-  const store = new PostgresEventStore({ connectionString: database.url });
-  const log = new PostgresEventLog(store.pool, { metadata: false });
+  const store = createEventStore(eventStoreOptions(config, database.eventStoreUrl));
   const bar = new cliProgress.SingleBar(
     { format: 'rebuild {bar} {percentage}% | {value}/{total} events | {rate} events/s | {eta_formatted} left', etaBuffer: 50, fps: 5 },
     cliProgress.Presets.shades_classic,
@@ -46,7 +45,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write('\nstopping after this page; `npm run projections:rebuild -- --resume` goes on from there\n');
   });
   try {
-    const { events } = await new ProjectionRebuilder(log, ds).rebuild(chosen, { onProgress, resume, shouldStop: () => stopping });
+    const { events } = await new ProjectionRebuilder(store, ds).rebuild(chosen, { onProgress, resume, shouldStop: () => stopping });
     bar.stop();
     if (stopping) {
       process.stdout.write(`stopped after ${events} events; nothing swapped in\n`);
@@ -56,7 +55,6 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`rebuilt ${chosen.map((p) => p.name).join(', ')}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); swapped in\n`);
   } finally {
     bar.stop();
-    await log.close();
     await store.close();
     await ds.destroy();
     await database.stop();

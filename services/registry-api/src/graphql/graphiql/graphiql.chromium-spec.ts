@@ -16,7 +16,7 @@ describe('GraphiQL explorer rendered by headless Chromium', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     registry = await startRegistry(
-      loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0', GRAPHQL_INTROSPECTION: 'true' }),
+      loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0', GRAPHQL_INTROSPECTION: 'true' }),
     );
   });
   afterAll(async () => {

@@ -14,7 +14,7 @@ describe('GraphiQL explorer works on an offline network', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const common = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0' } as const;
+    const common = { ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0' } as const;
     registry = await startRegistry(loadConfig({ ...common, GRAPHQL_INTROSPECTION: 'true' }));
     closed = await startRegistry(loadConfig({ ...common, GRAPHQL_INTROSPECTION: 'false' }));
     base = registry.url.replace(/\/graphql$/, '');

@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import type { EventStoreSchemaMigration } from './schema-migration.js';
 
 /**
  * `event_store.append_many`: several streams' appends in one call and one transaction (EventStore.appendToStreams),
@@ -15,10 +15,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   index and fails the whole call; the adapter then appends the parts one by one.
  * - SECURITY DEFINER with a fixed search_path, callable by registry_app only (as `append`, least-privilege migration).
  */
-export class AppendToStreams1765200000000 implements MigrationInterface {
-  name = 'AppendToStreams1765200000000';
+export const appendToStreamsSchema: EventStoreSchemaMigration = {
+  name: 'AppendToStreams1765200000000',
 
-  async up(q: QueryRunner): Promise<void> {
+  async up(q) {
     await q.query(`
       CREATE FUNCTION event_store.append_many(
         p_stream_ids text[], p_expected bigint[], p_counts int[],
@@ -123,9 +123,9 @@ export class AppendToStreams1765200000000 implements MigrationInterface {
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'registry_app') THEN CREATE ROLE registry_app NOLOGIN; END IF;
     END $$`);
     await q.query(`GRANT EXECUTE ON FUNCTION event_store.append_many(text[], bigint[], int[], uuid[], text[], jsonb, jsonb, text[]) TO registry_app`);
-  }
+  },
 
-  async down(q: QueryRunner): Promise<void> {
+  async down(q) {
     await q.query(`DROP FUNCTION event_store.append_many(text[], bigint[], int[], uuid[], text[], jsonb, jsonb, text[])`);
-  }
-}
+  },
+};

@@ -1,14 +1,33 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+/**
+ * The PostgreSQL adapter's own schema (`event_store`): its DDL lives here, beside the adapter that depends on it
+ * (architecture.md §4: only this library names the schema). The migration runner (`migrations/`) records these under
+ * the same names as before, so databases created by the old migrations see nothing new to do; in a deployment with
+ * EVENT_STORE_URL they run in the event store's database only.
+ *
+ * Each step is plain SQL through any runner with `query` (a TypeORM QueryRunner, a pg client).
+ */
+import type pg from 'pg';
+import { appendToStreamsSchema } from './append-to-streams-schema.js';
+import type { EventStoreSchemaMigration, SchemaQueryRunner } from './schema-migration.js';
+
+export type { EventStoreSchemaMigration, SchemaQueryRunner } from './schema-migration.js';
+
+/** The role the API and the projector log in as members of (created here too, so the event store's database stands alone). */
+const APP_GROUP = 'registry_app';
+
+const ensureAppGroup = (q: SchemaQueryRunner): Promise<unknown> =>
+  q.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_GROUP}') THEN CREATE ROLE ${APP_GROUP} NOLOGIN; END IF;
+    END $$`);
 
 /**
  * The event store: an append-only table guarded by triggers, a gap-safe global order
  * (transaction id + sequence, see architecture.md §4) and a per-stream SHA-256 hash chain built by the
  * append function in the same round trip as the insert.
  */
-export class EventStore1764230000000 implements MigrationInterface {
-  name = 'EventStore1764230000000';
-
-  async up(q: QueryRunner): Promise<void> {
+const eventStoreSchema: EventStoreSchemaMigration = {
+  name: 'EventStore1764230000000',
+  async up(q) {
     await q.query(`CREATE SCHEMA IF NOT EXISTS event_store`);
     await q.query(`
       CREATE TABLE event_store.events (
@@ -120,9 +139,70 @@ export class EventStore1764230000000 implements MigrationInterface {
     await q.query(`GRANT USAGE ON SCHEMA event_store TO registry_app`);
     await q.query(`GRANT SELECT, INSERT ON event_store.events TO registry_app`);
     await q.query(`GRANT EXECUTE ON FUNCTION event_store.append(text, bigint, uuid[], text[], jsonb, jsonb, text[]) TO registry_app`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
+  },
+  async down(q) {
     await q.query(`DROP SCHEMA event_store CASCADE`);
-  }
+  },
+};
+
+/**
+ * Least privilege on the event store (architecture.md §4), formerly part of the runner's LeastPrivilege1764470000000:
+ * members of registry_app read the log and append only through `event_store.append` — a SECURITY DEFINER function of
+ * the owner (the role that runs migrations), so the hash chain is built by the database for every row and a raw INSERT
+ * (a row with any hash) is refused. Idempotent: databases that ran the old migration already hold all of it.
+ */
+const eventStoreLeastPrivilege: EventStoreSchemaMigration = {
+  name: 'EventStoreLeastPrivilege1765400000000',
+  async up(q) {
+    await ensureAppGroup(q);
+    // Appends only through the function; it runs as the owner with a search_path an attacker cannot shadow.
+    await q.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON event_store.events FROM ${APP_GROUP}, PUBLIC`);
+    // Every overload, whatever its parameters. A later CREATE OR REPLACE must say SECURITY DEFINER SET search_path
+    // again: least-privilege.int.spec.ts checks it.
+    await q.query(`DO $$ DECLARE r record; BEGIN
+      FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'event_store' AND p.proname = 'append' LOOP
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp', r.fn);
+        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', r.fn);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO ${APP_GROUP}', r.fn);
+      END LOOP;
+    END $$`);
+    await q.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA event_store GRANT SELECT ON TABLES TO ${APP_GROUP}`);
+    await q.query(`GRANT USAGE ON SCHEMA event_store TO ${APP_GROUP}`);
+  },
+  async down(q) {
+    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA event_store REVOKE SELECT ON TABLES FROM ${APP_GROUP}`);
+    await q.query(`DO $$ DECLARE r record; BEGIN
+      FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'event_store' AND p.proname = 'append' LOOP
+        EXECUTE format('ALTER FUNCTION %s SECURITY INVOKER RESET search_path', r.fn);
+      END LOOP;
+    END $$`);
+    await q.query(`GRANT INSERT ON event_store.events TO ${APP_GROUP}`);
+  },
+};
+
+/** The event store's schema steps, in order. New steps are appended (never edit an applied one). */
+export const postgresEventStoreMigrations: readonly EventStoreSchemaMigration[] = [eventStoreSchema, appendToStreamsSchema, eventStoreLeastPrivilege];
+
+/**
+ * What the connected login may do to the event store that the app role must not: own the events (and so disable the
+ * append-only trigger), create objects in its schema, or insert raw events. Empty for a proper app login, and where
+ * this database holds no event store.
+ */
+export async function eventStoreExcessPrivileges(client: Pick<pg.ClientBase, 'query'>): Promise<string[]> {
+  const { rows } = await client.query<{ superuser: boolean; owns_events: boolean; creates: boolean; inserts: boolean }>(`
+    SELECT r.rolsuper AS superuser,
+           coalesce((SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = to_regclass('event_store.events')), false) AS owns_events,
+           coalesce((SELECT has_schema_privilege(current_user, n.oid, 'CREATE') FROM pg_namespace n WHERE n.nspname = 'event_store'), false) AS creates,
+           coalesce((SELECT has_table_privilege(current_user, c.oid, 'INSERT') FROM pg_class c WHERE c.oid = to_regclass('event_store.events')), false) AS inserts
+      FROM pg_roles r WHERE r.rolname = current_user`);
+  const r = rows[0]!;
+  if (r.superuser) return [];
+  return [
+    ...(r.owns_events ? ['owns event_store.events (may disable its append-only trigger)'] : []),
+    ...(r.creates ? ['may create objects in event_store'] : []),
+    ...(r.inserts && !r.owns_events ? ['may INSERT raw rows into event_store.events'] : []),
+  ];
 }
