@@ -24,6 +24,7 @@ import { TrialsCommandsModule } from './trials/trials-commands.module.js';
 import { ScreeningCommandsModule } from './screening/screening-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
 import { ReadModelQueriesModule } from './read-model-queries.module.js';
+import { InteropModule } from './interop/interop.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -65,6 +66,7 @@ export class AppModule {
         TrialsCommandsModule,
         ScreeningCommandsModule,
         ImagingCommandsModule,
+        InteropModule,
         ReadModelQueriesModule.forRoot({ timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
         ...(config.PROJECTOR === 'embedded'
           ? [
