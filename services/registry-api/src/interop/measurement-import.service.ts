@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { DomainError, subjectDecider, subjectStreamId, type RecordMeasurement, type SubjectState } from '#domain';
 import { lookup } from '#domain';
-import { parseMeasurementRows, resolveMeasurementReport, rowReport, type InteropProblem, type RowFormat, type RowSource } from '#interop';
+import { parseMeasurementRows, resolveMeasurementReport, rowIdempotencyKey, rowReport, type InteropProblem, type SubjectReference, type RowFormat, type RowSource } from '#interop';
 import type { VerifiedActor } from '../auth/actor.js';
 import { originFor } from '../commands/command-origin.js';
 import { CommandRunner } from '../commands/command-runner.js';
@@ -93,15 +93,14 @@ export class MeasurementImportService {
       summary.rows += 1;
       if (!r.item) {
         refuse(r.row, fromInterop(r.problems, r.fields), r.fields);
+        await this.holdSubject(chunk, r.row, r.fields, resolver);
         if (r.problems.some((p) => p.code === 'INVALID_CSV' && p.path === '' && r.fields === null && /^Unreadable/.test(p.message))) summary.complete = false;
         continue;
       }
       const resolved = await resolveMeasurementReport(rowReport(r, format), resolver);
       if (!resolved.ok) {
         refuse(r.row, fromInterop(resolved.problems, r.fields), r.fields);
-        // Still sent with its chunk (as an input refusal), so its subject's other rows there are not half-recorded.
-        const subject = await resolver.resolveSubject(r.item.subject);
-        if (subject.ok) chunk.push({ kind: 'refused', row: r.row, key: r.item.idempotencyKey, subjectId: subject.value.subjectId });
+        await this.holdSubject(chunk, r.row, r.fields, resolver);
       } else {
         for (const m of resolved.measurements) chunk.push({ kind: 'command', row: r.row, key: m.idempotencyKey, command: m.command, fields: r.fields });
       }
@@ -115,6 +114,17 @@ export class MeasurementImportService {
     onProgress?.(summary);
     summary.refusedRows.sort((a, b) => a.row - b.row);
     return summary;
+  }
+
+  /**
+   * A refused row still goes with its chunk (as an input refusal, like an item recordMeasurements refuses before
+   * deciding) when it names a subject in scope: the batch then records none of that subject's rows in the chunk.
+   */
+  private async holdSubject(chunk: Pending[], row: number, fields: Readonly<Record<string, string>> | null, resolver: ReadModelRegistryResolver): Promise<void> {
+    const ref: SubjectReference | null = fields?.['subject_id'] ? { kind: 'id', subjectId: fields['subject_id'] } : fields?.['subject_pseudonym'] ? { kind: 'pseudonym', pseudonym: fields['subject_pseudonym'] } : null;
+    if (!ref) return;
+    const subject = await resolver.resolveSubject(ref);
+    if (subject.ok) chunk.push({ kind: 'refused', row, key: rowIdempotencyKey(fields!), subjectId: subject.value.subjectId });
   }
 
   /** One chunk through the batch handler; rows found recorded already are replays, and their subjects' other rows go again. */
