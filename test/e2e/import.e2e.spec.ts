@@ -41,8 +41,8 @@ describe('POST /import (measurement files)', () => {
     expect(res.errors).toBeUndefined();
     return res.data![field] as { id: string };
   }
-  async function post(who: string, body: string, contentType: string, query = ''): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
-    const res = await fetch(`${base}/import${query}`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${tokens[who]}` }, body });
+  async function post(who: string, body: string, contentType: string, query = '', headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
+    const res = await fetch(`${base}/import${query}`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${tokens[who]}`, ...headers }, body });
     const text = await res.text();
     let json: Record<string, unknown> = {};
     try {
@@ -120,7 +120,7 @@ describe('POST /import (measurement files)', () => {
   });
 
   it('records the good rows, reports every bad row with its row and column, and writes nothing of a subject with a refused row', async () => {
-    const res = await post('coordinator', CSV, 'text/csv');
+    const res = await post('coordinator', CSV, 'text/csv', '', { 'x-correlation-id': 'import-e2e-first' });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ format: 'csv', rows: 9, accepted: 3, replayed: 0, refused: 6, complete: true });
     const refused = (res.json['refusedRows'] as { row: number; problems: { code: string; column: string }[] }[]).map((r) => [r.row, r.problems.map((p) => `${p.code}@${p.column}`)]);
@@ -142,6 +142,9 @@ describe('POST /import (measurement files)', () => {
     ]);
     expect((await measurementsOf('c')).map((m) => m.value)).toEqual([33]);
     expect(await measurementsOf('b')).toEqual([]);
+    // One access-log row for the request, not one per row (as a batch mutation is one GraphQL operation).
+    const { rows: logged } = await owner.query(`SELECT channel, operation_name, root_fields FROM audit.access_log WHERE correlation_id = $1`, ['import-e2e-first']);
+    expect(logged).toEqual([{ channel: 'http-import', operation_name: 'import', root_fields: ['import'] }]);
   });
 
   it('the same file again: every good row replayed, no new event; the refused rows as CSV', async () => {

@@ -32,6 +32,16 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<string, { readonly status: num
   RATE_LIMITED: { status: 429, retryAfterSeconds: 60 },
 };
 
+/**
+ * The status of an expected error (an ApiError's or a domain error's code) answered on a plain HTTP route (audit
+ * export, import), where there is no GraphQL `errors` array to carry it: the codes above, the access codes, and 400
+ * for every other code a client can cause — never a 5xx for the client's own mistake.
+ */
+export function restStatusOf(code: string): number {
+  return HTTP_STATUS_OF_CODE[code]?.status ?? REST_STATUS_OF_CODE[code] ?? 400;
+}
+const REST_STATUS_OF_CODE: Readonly<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, IDEMPOTENCY_CONFLICT: 409 };
+
 /** PostgreSQL SQLSTATEs that mean "the server cannot serve now", not "your statement is wrong" (appendix A). */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400|58030)/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);

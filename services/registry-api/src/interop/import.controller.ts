@@ -1,19 +1,20 @@
-import { Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
 import { REFUSED_ROWS_CSV_HEADER, refusedRowCsvLine, type InteropProblem, type RowFormat } from '#interop';
+import { accessLogHashKey, recordAccess } from '../audit/access-log.writer.js';
 import { actorOf } from '../auth/authentication.middleware.js';
 import { ApiErrorHttpFilter } from '../auth/api-error.http-filter.js';
 import { Authorize } from '../auth/authorize.decorator.js';
-import { expectedError } from '../graphql/error-mapping.js';
+import { expectedError, restStatusOf } from '../graphql/error-mapping.js';
 import { verifiedActor } from '../commands/command-origin.js';
 import { parseQueryParameters } from '../http/query-parameters.js';
 import { rolesFor } from '../subjects/subject-command.handler.js';
+import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
 import { MeasurementImportService, type ImportSummary } from './measurement-import.service.js';
 
 /** Largest file one request may send (bytes); bigger files are split, or loaded with `npm run import` in parts. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
-
-const STATUS_OF: Readonly<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, IDEMPOTENCY_CONFLICT: 409, BUSY: 503 };
 
 /** The file format a Content-Type names (parameters such as charset ignored), or null. */
 export function importFormatOf(contentType: string | undefined): RowFormat | null {
@@ -61,7 +62,15 @@ function errorBody(code: string, message: string, field?: string, details?: unkn
 @Controller('import')
 @UseFilters(ApiErrorHttpFilter)
 export class ImportController {
-  constructor(private readonly imports: MeasurementImportService) {}
+  private readonly hashKey: Buffer;
+
+  constructor(
+    private readonly imports: MeasurementImportService,
+    private readonly dataSource: DataSource,
+    @Inject(PRIVACY_MASTER_KEY) masterKey: MasterKey,
+  ) {
+    this.hashKey = accessLogHashKey(masterKey.key);
+  }
 
   @Post()
   @Authorize({ roles: rolesFor('RecordMeasurement'), scope: { inHandler: true } })
@@ -87,6 +96,24 @@ export class ImportController {
     }
     const body = limitedLines(req, MAX_IMPORT_BYTES);
     const correlationId = typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'] : `import-${Date.now().toString(36)}`;
+    // One access-log row per import request, before a row is read (as for every GraphQL operation and export):
+    // who sent a file, in which format; the rows themselves are events with their own metadata.
+    await recordAccess(
+      (sql, params) => this.dataSource.query(sql, params),
+      {
+        actorId: actor.id,
+        actorRole: actor.role,
+        channel: 'http-import',
+        operationType: 'mutation',
+        operationName: 'import',
+        rootFields: ['import'],
+        trialIds: [],
+        programmeIds: [],
+        variables: { format, refused: refusedCsv ? 'csv' : 'json' },
+        correlationId,
+      },
+      this.hashKey,
+    );
     let summary: ImportSummary;
     try {
       summary = await this.imports.import(body.source, format, actor, correlationId);
@@ -95,7 +122,7 @@ export class ImportController {
       if (!e) throw err;
       // Drain what the client still sends, so it reads the answer instead of a reset connection.
       req.resume();
-      return void res.status(STATUS_OF[e.extensions.code] ?? 400).json(errorBody(e.extensions.code, e.message, e.extensions.field, (e.extensions as { details?: unknown }).details));
+      return void res.status(restStatusOf(e.extensions.code)).json(errorBody(e.extensions.code, e.message, e.extensions.field, (e.extensions as { details?: unknown }).details));
     }
     if (body.overLimit()) {
       summary.complete = false;
