@@ -310,9 +310,22 @@ export class ReadModels1764250000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const t of [
-      'screening_subject_revisions', 'screening_rounds', 'screening_programmes', 'subject_milestones', 'screenings', 'outcomes',
-      'measurements', 'imaging_studies', 'subjects', 'trial_sites', 'trial_arms', 'trials', 'algorithm_versions',
-      'biomarker_versions', 'biomarkers', 'projection_rebuilds',
+      'screening_subject_revisions',
+      'screening_rounds',
+      'screening_programmes',
+      'subject_milestones',
+      'screenings',
+      'outcomes',
+      'measurements',
+      'imaging_studies',
+      'subjects',
+      'trial_sites',
+      'trial_arms',
+      'trials',
+      'algorithm_versions',
+      'biomarker_versions',
+      'biomarkers',
+      'projection_rebuilds',
     ]) {
       await q.query(`DROP TABLE read_model.${t}`);
     }

@@ -33,11 +33,19 @@ export class ProgrammeQueryIndexes1765300000000 implements MigrationInterface {
       `CREATE INDEX screenings_programme ON read_model.screenings (programme_id, round_id, site_id) INCLUDE (subject_id, occurred_at, recalled_at, assessment_outcome)`,
     );
     await q.query(`CREATE INDEX screenings_algorithm ON read_model.screenings (ai_algorithm_version_id, occurred_at)`);
-    await q.query(`CREATE INDEX measurements_algorithm ON read_model.measurements (algorithm_version_id, occurred_at) WHERE superseded_at IS NULL AND method = 'ai'`);
+    await q.query(
+      `CREATE INDEX measurements_algorithm ON read_model.measurements (algorithm_version_id, occurred_at) WHERE superseded_at IS NULL AND method = 'ai'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const index of ['measurements_algorithm', 'screenings_algorithm', 'screenings_programme', 'subject_milestones_interval_cancer', 'subject_milestones_invited']) {
+    for (const index of [
+      'measurements_algorithm',
+      'screenings_algorithm',
+      'screenings_programme',
+      'subject_milestones_interval_cancer',
+      'subject_milestones_invited',
+    ]) {
       await q.query(`DROP INDEX read_model.${index}`);
     }
     await q.query(`ALTER TABLE read_model.subject_milestones DROP COLUMN programme_id, DROP COLUMN round_id`);

@@ -17,7 +17,20 @@ const byTimestamp = (a: { name: string }, b: { name: string }): number => Number
  * Every migration, in order. New migrations are added here and committed; `synchronize` stays off. The event store's
  * own schema steps come from its adapter (event-store.ts) and are sorted in by timestamp.
  */
-export const migrations = [...eventStoreMigrations, ReadModelBase1764230100000, AuditPrivacy1764240000000, ReadModels1764250000000, PrivacyErasure1764270000000, MeasurementAnalysisIndex1764290000000, MeasurementSubjectColumns1764310000000, PrivacyKeyRing1764410000000, AuditStreamMembership1764420000000, AlgorithmScoreRange1764450000000, LeastPrivilege1764470000000, ProgrammeQueryIndexes1765300000000].sort(byTimestamp);
+export const migrations = [
+  ...eventStoreMigrations,
+  ReadModelBase1764230100000,
+  AuditPrivacy1764240000000,
+  ReadModels1764250000000,
+  PrivacyErasure1764270000000,
+  MeasurementAnalysisIndex1764290000000,
+  MeasurementSubjectColumns1764310000000,
+  PrivacyKeyRing1764410000000,
+  AuditStreamMembership1764420000000,
+  AlgorithmScoreRange1764450000000,
+  LeastPrivilege1764470000000,
+  ProgrammeQueryIndexes1765300000000,
+].sort(byTimestamp);
 
 /** With EVENT_STORE_URL, the read-model database runs these and the event store's database the event store's steps. */
 export const readModelMigrations = migrations.filter((m) => !(eventStoreMigrations as readonly unknown[]).includes(m));

@@ -46,7 +46,9 @@ describe('the application role (registry_app) after the migrations', () => {
   });
 
   it('cannot insert a raw event row (one that bypasses the hash chain)', async () => {
-    await expect(attemptsOnTheLog.insertRawEvent(appOnLog, { eventId: randomUUID(), streamId: 'forged-1', type: 'Forged' })).rejects.toThrow(/permission denied/);
+    await expect(attemptsOnTheLog.insertRawEvent(appOnLog, { eventId: randomUUID(), streamId: 'forged-1', type: 'Forged' })).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('appends through the append function, and the chain verifies', async () => {
@@ -101,7 +103,9 @@ describe('the application role (registry_app) after the migrations', () => {
     await app.query('INSERT INTO audit.later_log VALUES (1)');
     expect((await app.query('SELECT id FROM audit.later_log')).rows).toEqual([{ id: 1 }]);
     await expect(app.query('UPDATE audit.later_log SET id = 2')).rejects.toThrow(/permission denied/);
-    expect((await app.query(`SELECT has_schema_privilege('later_schema', 'USAGE') AS u, has_schema_privilege('later_schema', 'CREATE') AS c`)).rows).toEqual([{ u: true, c: false }]);
+    expect((await app.query(`SELECT has_schema_privilege('later_schema', 'USAGE') AS u, has_schema_privilege('later_schema', 'CREATE') AS c`)).rows).toEqual([
+      { u: true, c: false },
+    ]);
   });
 
   it('rebuild DDL only through the owner functions, and only on live read-model tables', async () => {
@@ -113,7 +117,9 @@ describe('the application role (registry_app) after the migrations', () => {
     await app.query('COMMIT');
     const indexes = (await owner.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'read_model' AND tablename = 'trials' ORDER BY 1`)).rows;
     expect(indexes.map((r) => r.indexname)).toContain('PK_trials');
-    expect((await owner.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'read_model' AND tablename = 'trials'`)).rows).toEqual([{ tableowner: 'postgres' }]);
+    expect((await owner.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'read_model' AND tablename = 'trials'`)).rows).toEqual([
+      { tableowner: 'postgres' },
+    ]);
     for (const bad of ['no_such_table', 'trials; DROP TABLE read_model.subjects', '../audit.access_log']) {
       await expect(app.query(`SELECT read_model.rebuild_prepare_table($1)`, [bad])).rejects.toThrow(/no read-model table/);
     }

@@ -52,7 +52,11 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
-  return throughputOf(items, durationMs / 1000, latencies.sort((a, b) => a - b));
+  return throughputOf(
+    items,
+    durationMs / 1000,
+    latencies.sort((a, b) => a - b),
+  );
 }
 
 /** The result of `items` done in `seconds`, with these latencies (ascending). */
@@ -75,7 +79,11 @@ function throughputOf(items: number, seconds: number, samples: number[]): Throug
 export function mergeThroughput(results: readonly ThroughputResult[]): ThroughputResult {
   if (results.length === 0) throw new RangeError('nothing to merge');
   const sum = (f: (r: ThroughputResult) => number): number => results.reduce((a, r) => a + f(r), 0);
-  return throughputOf(sum((r) => r.items), sum((r) => r.seconds), results.flatMap((r) => r.samples).sort((a, b) => a - b));
+  return throughputOf(
+    sum((r) => r.items),
+    sum((r) => r.seconds),
+    results.flatMap((r) => r.samples).sort((a, b) => a - b),
+  );
 }
 
 /** Times one run of `fn`, in seconds. */
@@ -126,7 +134,10 @@ export function formatTable(columns: readonly Column[], rows: readonly (readonly
   }
   const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (columns[i]!.align === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (columns[i]!.align === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((c) => c.header)), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

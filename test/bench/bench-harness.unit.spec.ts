@@ -27,7 +27,13 @@ describe('bench harness', () => {
   });
 
   it('pads table columns to the widest cell and rejects ragged rows', () => {
-    const table = formatTable([{ header: 'name' }, { header: 'n', align: 'right' }], [['a', '1'], ['long', '1,000']]);
+    const table = formatTable(
+      [{ header: 'name' }, { header: 'n', align: 'right' }],
+      [
+        ['a', '1'],
+        ['long', '1,000'],
+      ],
+    );
     expect(table.split('\n')).toEqual(['name      n', '----  -----', 'a         1', 'long  1,000']);
     expect(() => formatTable([{ header: 'x' }], [['a', 'b']])).toThrow(RangeError);
   });
@@ -62,7 +68,12 @@ describe('bench harness', () => {
 
   it('merges rounds: items over the summed windows, percentiles over every latency', () => {
     const round = (items: number, seconds: number, samples: number[]): ThroughputResult => ({
-      items, operations: samples.length, seconds, itemsPerSecond: items / seconds, latencyMs: { p50: NaN, p99: NaN, max: NaN }, samples,
+      items,
+      operations: samples.length,
+      seconds,
+      itemsPerSecond: items / seconds,
+      latencyMs: { p50: NaN, p99: NaN, max: NaN },
+      samples,
     });
     const merged = mergeThroughput([round(100, 2, [1, 2, 3]), round(50, 3, [10, 0.5])]);
     expect(merged).toMatchObject({ items: 150, seconds: 5, operations: 5, itemsPerSecond: 30 });

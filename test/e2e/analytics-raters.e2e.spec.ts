@@ -47,19 +47,42 @@ async function caughtUp(): Promise<void> {
 }
 
 const append = (stream: string, events: { type: string; data: Record<string, unknown> }[]) =>
-  store.appendToStream(stream, events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data as JsonObject })), { expectedRevision: 'any' });
+  store.appendToStream(
+    stream,
+    events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data as JsonObject })),
+    { expectedRevision: 'any' },
+  );
 
 const defineBiomarker = (biomarkerId: string, code: string, unit: string) =>
   append(`biomarker-${biomarkerId}`, [
     {
       type: 'BiomarkerDefined',
-      data: { biomarkerId, code, version: 1, name: code, description: null, modality: 'CT', bodySite: null, valueType: { kind: 'quantitative', unit, plausibleRange: { min: 0, max: 100000 } }, repeatabilityWcv: null, definedAt: '2026-01-01T00:00:00Z' },
+      data: {
+        biomarkerId,
+        code,
+        version: 1,
+        name: code,
+        description: null,
+        modality: 'CT',
+        bodySite: null,
+        valueType: { kind: 'quantitative', unit, plausibleRange: { min: 0, max: 100000 } },
+        repeatabilityWcv: null,
+        definedAt: '2026-01-01T00:00:00Z',
+      },
     },
   ]);
 
 const enrolled = (subjectId: string) => ({
   type: 'SubjectEnrolled',
-  data: { subjectId, trialId: TRIAL, pseudonym: `P-${subjectId}`, siteId: SITE, consentVersion: 'v1', consentDate: '2026-01-01', occurredAt: '2026-01-02T00:00:00Z' },
+  data: {
+    subjectId,
+    trialId: TRIAL,
+    pseudonym: `P-${subjectId}`,
+    siteId: SITE,
+    consentVersion: 'v1',
+    consentDate: '2026-01-01',
+    occurredAt: '2026-01-02T00:00:00Z',
+  },
 });
 
 interface Measure {
@@ -78,10 +101,21 @@ interface Measure {
 const measured = (m: Measure) => ({
   type: 'MeasurementRecorded',
   data: {
-    subjectId: m.subjectId, measurementId: m.measurementId, trialId: TRIAL, programmeId: null, biomarkerId: m.biomarkerId, biomarkerVersion: 1,
+    subjectId: m.subjectId,
+    measurementId: m.measurementId,
+    trialId: TRIAL,
+    programmeId: null,
+    biomarkerId: m.biomarkerId,
+    biomarkerVersion: 1,
     result: { kind: 'quantitative', originalValue: m.value, originalUnit: m.unit, value: m.value, unit: m.unit },
-    studyInstanceUid: `1.2.826.0.1.77.${m.subjectId.replace(/\D/g, '')}.${m.date.replace(/-/g, '')}`, seriesInstanceUid: null, timePoint: m.timePoint,
-    lesion: m.lesion ?? null, method: m.method, algorithmVersionId: m.algorithmVersionId ?? null, readerId: m.readerId ?? null, plausibilityOverrideReason: null,
+    studyInstanceUid: `1.2.826.0.1.77.${m.subjectId.replace(/\D/g, '')}.${m.date.replace(/-/g, '')}`,
+    seriesInstanceUid: null,
+    timePoint: m.timePoint,
+    lesion: m.lesion ?? null,
+    method: m.method,
+    algorithmVersionId: m.algorithmVersionId ?? null,
+    readerId: m.readerId ?? null,
+    plausibilityOverrideReason: null,
     occurredAt: `${m.date}T10:00:00Z`,
   },
 });
@@ -93,7 +127,9 @@ const humanId = (i: number) => (i % 2 === 0 ? `b-${i}` : `a-${i}`);
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  registry = await startRegistry(loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', AUDIT_SEAL_INTERVAL_SECONDS: '0' }));
+  registry = await startRegistry(
+    loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', AUDIT_SEAL_INTERVAL_SECONDS: '0' }),
+  );
   store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
   await defineBiomarker(SMI, 'RT_SMI', 'cm2');
   for (let i = 1; i <= N; i++) {
@@ -103,11 +139,39 @@ beforeAll(async () => {
       enrolled(s),
       measured({ ...base, measurementId: aiId(i), value: 40 + i, method: 'ai', algorithmVersionId: ALG }),
       measured({ ...base, measurementId: humanId(i), value: 60 - i, method: 'manual', readerId: READER }),
-      { type: 'OutcomeRecorded', data: { subjectId: s, outcomeId: `o-${i}`, outcomeType: 'death', trialId: TRIAL, programmeId: null, timePoint: null, notes: null, occurredAt: '2026-06-01T00:00:00Z', source: 'investigator', recistResponse: null, stage: null } },
+      {
+        type: 'OutcomeRecorded',
+        data: {
+          subjectId: s,
+          outcomeId: `o-${i}`,
+          outcomeType: 'death',
+          trialId: TRIAL,
+          programmeId: null,
+          timePoint: null,
+          notes: null,
+          occurredAt: '2026-06-01T00:00:00Z',
+          source: 'investigator',
+          recistResponse: null,
+          stage: null,
+        },
+      },
     ]);
   }
   // A semi-automatic reading names the algorithm as the reader's tool: the reader's reading, not the algorithm's.
-  await append(`subject-${subjectId(1)}`, [measured({ subjectId: subjectId(1), measurementId: 'semi-1', biomarkerId: SMI, value: 50, unit: 'cm2', timePoint: 'W8', date: '2026-03-10', method: 'semi_automatic', algorithmVersionId: ALG, readerId: 'RT-READER-2' })]);
+  await append(`subject-${subjectId(1)}`, [
+    measured({
+      subjectId: subjectId(1),
+      measurementId: 'semi-1',
+      biomarkerId: SMI,
+      value: 50,
+      unit: 'cm2',
+      timePoint: 'W8',
+      date: '2026-03-10',
+      method: 'semi_automatic',
+      algorithmVersionId: ALG,
+      readerId: 'RT-READER-2',
+    }),
+  ]);
   await caughtUp();
 });
 
@@ -130,7 +194,14 @@ describe('validation study: the index test is the rater it names', () => {
     const ai = await gql(biostat, STUDY, study({ algorithmVersionId: ALG }));
     expect(ai.errors).toBeUndefined();
     expect(rowsOf(ai)).toEqual(each((i) => [subjectId(i), aiId(i), 40 + i, 'AI']));
-    expect(ai.data.validationStudy.rows[0].reading).toEqual({ measurementId: aiId(1), raterKind: 'AI', method: 'ai', readerId: null, algorithmVersionId: ALG, adjudication: null });
+    expect(ai.data.validationStudy.rows[0].reading).toEqual({
+      measurementId: aiId(1),
+      raterKind: 'AI',
+      method: 'ai',
+      readerId: null,
+      algorithmVersionId: ALG,
+      adjudication: null,
+    });
     const human = await gql(biostat, STUDY, study({ readerId: READER }));
     expect(human.errors).toBeUndefined();
     expect(rowsOf(human)).toEqual(each((i) => [subjectId(i), humanId(i), 60 - i, 'READER']));
@@ -139,14 +210,28 @@ describe('validation study: the index test is the rater it names', () => {
   it('refuses an ambiguous selection with AMBIGUOUS_READING, and follows the adjudication once readings are accepted', async () => {
     const ambiguous = await gql(biostat, STUDY, study({ accepted: 'ACCEPTED_OR_ONLY' }));
     expect(ambiguous.data).toBeNull();
-    expect(ambiguous.errors?.[0].extensions).toMatchObject({ code: 'AMBIGUOUS_READING', field: 'indexTest', details: { measurementIds: [aiId(1), humanId(1)].sort() } });
+    expect(ambiguous.errors?.[0].extensions).toMatchObject({
+      code: 'AMBIGUOUS_READING',
+      field: 'indexTest',
+      details: { measurementIds: [aiId(1), humanId(1)].sort() },
+    });
     const none = await gql(biostat, STUDY, study({ accepted: 'ACCEPTED' }));
     expect(none.data.validationStudy.subjectCount).toBe(0);
     // The reader's reading is accepted for even subjects, the AI's for odd ones.
     for (let i = 1; i <= N; i++) {
       const [accepted, other] = i % 2 === 0 ? [humanId(i), aiId(i)] : [aiId(i), humanId(i)];
       await append(`subject-${subjectId(i)}`, [
-        { type: 'MeasurementReadingAccepted', data: { subjectId: subjectId(i), measurementId: accepted, alternativeMeasurementIds: [other], adjudicatorId: 'adj-1', rationale: 'consensus', acceptedAt: '2026-02-01T00:00:00Z' } },
+        {
+          type: 'MeasurementReadingAccepted',
+          data: {
+            subjectId: subjectId(i),
+            measurementId: accepted,
+            alternativeMeasurementIds: [other],
+            adjudicatorId: 'adj-1',
+            rationale: 'consensus',
+            acceptedAt: '2026-02-01T00:00:00Z',
+          },
+        },
       ]);
     }
     await caughtUp();
@@ -187,7 +272,9 @@ describe('agreement and surveillance', () => {
     const res = await gql(biostat, AGREEMENT, agreement({ readerId: READER }, { algorithmVersionId: ALG }));
     expect(res.errors).toBeUndefined();
     const pairs = [...res.data.agreement.pairs].sort((x: any, y: any) => x.subjectId.localeCompare(y.subjectId));
-    expect(pairs.map((p: any) => [p.subjectId, p.a, p.b, p.readingA.measurementId, p.readingB.measurementId])).toEqual(each((i) => [subjectId(i), 60 - i, 40 + i, humanId(i), aiId(i)]));
+    expect(pairs.map((p: any) => [p.subjectId, p.a, p.b, p.readingA.measurementId, p.readingB.measurementId])).toEqual(
+      each((i) => [subjectId(i), 60 - i, 40 + i, humanId(i), aiId(i)]),
+    );
   });
 
   it('refuses a side that would compare a reading with itself, and an unknown time point', async () => {
@@ -199,7 +286,11 @@ describe('agreement and surveillance', () => {
   });
 
   it('surveillance counts the version’s own AI outputs only, not a semi-automatic reading that names it', async () => {
-    const res = await gql({ sub: 'reg', role: 'regulator' }, `query($input: SurveillanceInput!) { algorithmSurveillance(input: $input) { total { aiMeasurements } } }`, { input: { algorithmVersionId: ALG } });
+    const res = await gql(
+      { sub: 'reg', role: 'regulator' },
+      `query($input: SurveillanceInput!) { algorithmSurveillance(input: $input) { total { aiMeasurements } } }`,
+      { input: { algorithmVersionId: ALG } },
+    );
     expect(res.data.algorithmSurveillance.total.aiMeasurements).toBe(N);
   });
 });
@@ -214,8 +305,32 @@ describe('RECIST reads LDIAM/LPERP in mm only', () => {
     await defineBiomarker('rt-vol', 'RT_LESION_VOL', 'mm3');
     const s = 'rt-recist-1';
     const lesion = { trackingUid: '1.2.826.0.1.77.9.1', label: 'Liver 1', findingSite: 'liver', role: 'target' };
-    const diameter = (id: string, tp: string, date: string, mm: number) => measured({ subjectId: s, measurementId: id, biomarkerId: 'rt-ldiam', value: mm, unit: 'mm', timePoint: tp, date, method: 'manual', readerId: READER, lesion });
-    const volume = (id: string, tp: string, date: string, mm3: number) => measured({ subjectId: s, measurementId: id, biomarkerId: 'rt-vol', value: mm3, unit: 'mm3', timePoint: tp, date, method: 'ai', algorithmVersionId: ALG, lesion });
+    const diameter = (id: string, tp: string, date: string, mm: number) =>
+      measured({
+        subjectId: s,
+        measurementId: id,
+        biomarkerId: 'rt-ldiam',
+        value: mm,
+        unit: 'mm',
+        timePoint: tp,
+        date,
+        method: 'manual',
+        readerId: READER,
+        lesion,
+      });
+    const volume = (id: string, tp: string, date: string, mm3: number) =>
+      measured({
+        subjectId: s,
+        measurementId: id,
+        biomarkerId: 'rt-vol',
+        value: mm3,
+        unit: 'mm3',
+        timePoint: tp,
+        date,
+        method: 'ai',
+        algorithmVersionId: ALG,
+        lesion,
+      });
     await append(`subject-${s}`, [
       enrolled(s),
       diameter('ld-bl', 'BASELINE', '2026-01-10', 20),

@@ -52,7 +52,12 @@ beforeAll(async () => {
     if (names.includes('subjects') && rows[0].n === names.length) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  ids = await fillAnalytics((text, params) => sql.query(text, params as unknown[]), { prefix: 'E2E', subjects: SUBJECTS, readings: READINGS, invitations: true });
+  ids = await fillAnalytics((text, params) => sql.query(text, params as unknown[]), {
+    prefix: 'E2E',
+    subjects: SUBJECTS,
+    readings: READINGS,
+    invitations: true,
+  });
 });
 
 afterAll(async () => {
@@ -90,8 +95,14 @@ describe('validation study', () => {
     const s = res.data.validationStudy;
     expect(s.subjectCount).toBe(SUBJECTS);
     expect(s.rows).toHaveLength(SUBJECTS);
-    expect(s.rows.every((r: any) => r.reading.raterKind === 'AI' && r.reading.algorithmVersionId === ids.algorithmV2 && r.reading.measurementId.startsWith('E2E-M'))).toBe(true);
-    const fit = coxRegression({ time: s.rows.map((r: any) => r.time), event: s.rows.map((r: any) => r.event), covariates: { v: s.rows.map((r: any) => r.value) } });
+    expect(
+      s.rows.every((r: any) => r.reading.raterKind === 'AI' && r.reading.algorithmVersionId === ids.algorithmV2 && r.reading.measurementId.startsWith('E2E-M')),
+    ).toBe(true);
+    const fit = coxRegression({
+      time: s.rows.map((r: any) => r.time),
+      event: s.rows.map((r: any) => r.event),
+      covariates: { v: s.rows.map((r: any) => r.value) },
+    });
     expect(s.cox.perUnit.hr).toBeCloseTo(fit.terms[0]!.hr, 10);
     expect(s.cox.events).toBe(s.rows.filter((r: any) => r.event === 1).length);
     // The generator's hazard falls with the biomarker (true HR per SD e^−0.5 ≈ 0.61).
@@ -131,7 +142,9 @@ describe('validation study', () => {
   });
 
   it('serves the ROC and KM plots as SVG to the same actor only', async () => {
-    const res = await gql(biostat(), `query($input: ValidationStudyInput!) { validationStudy(input: $input) { plotUrl kaplanMeierPlotUrl } }`, { input: input() });
+    const res = await gql(biostat(), `query($input: ValidationStudyInput!) { validationStudy(input: $input) { plotUrl kaplanMeierPlotUrl } }`, {
+      input: input(),
+    });
     for (const url of [res.data.validationStudy.plotUrl, res.data.validationStudy.kaplanMeierPlotUrl]) {
       const ok = await plot(url, biostat());
       expect(ok.status).toBe(200);
@@ -163,7 +176,10 @@ describe('post-market surveillance', () => {
     expect(res.errors).toBeUndefined();
     expect(res.text).not.toMatch(/NaN/);
     const s = res.data.algorithmSurveillance;
-    const { rows } = await sql.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE ai_positive)::int AS pos FROM read_model.screenings WHERE ai_algorithm_version_id = $1`, [ids.algorithmV2]);
+    const { rows } = await sql.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE ai_positive)::int AS pos FROM read_model.screenings WHERE ai_algorithm_version_id = $1`,
+      [ids.algorithmV2],
+    );
     expect(s.total.readings).toBe(rows[0].n);
     expect(s.total.aiPositiveRate).toMatchObject({ x: rows[0].pos, n: rows[0].n, lower: wilsonInterval(rows[0].pos, rows[0].n).lower });
     expect(s.cells.reduce((a: number, c: any) => a + c.readings, 0)).toBe(rows[0].n);
@@ -198,13 +214,17 @@ describe('post-market surveillance', () => {
     expect(raised.raisedCount).toBeGreaterThan(0);
     const again = await gql(manager(), RAISE, { c: randomUUID(), input: input() });
     expect(again.data.raiseSurveillanceAlarms.raisedCount).toBe(0);
-    const listed = await gql(manager(), `query($id: ID!) { surveillanceAlarms(algorithmVersionId: $id) { alarmId raisedBy raisedAt globalPosition k h } }`, { id: ids.algorithmV2 });
+    const listed = await gql(manager(), `query($id: ID!) { surveillanceAlarms(algorithmVersionId: $id) { alarmId raisedBy raisedAt globalPosition k h } }`, {
+      id: ids.algorithmV2,
+    });
     expect(listed.data.surveillanceAlarms.map((a: any) => a.alarmId)).toEqual(raised.alarms.map((a: any) => a.alarmId));
     expect(listed.data.surveillanceAlarms[0]).toMatchObject({ raisedBy: 'manager-1', k: 0.5, h: 4 });
     const events = await new PostgresEventStore({ connectionString: db.eventStoreUrl }).readStream(`surveillance-${ids.algorithmV2}`);
     expect(events.map((e) => e.type)).toEqual(raised.alarms.map(() => 'SurveillanceAlarmRaised'));
     expect(events[0]!.metadata).toMatchObject({ actorId: 'manager-1', actorRole: 'screening_manager' });
-    const stranger = await gql({ sub: 'm2', role: 'screening_manager', programmes: ['OTHER'] }, SURVEILLANCE, { input: { ...input(), programmeIds: [ids.programmeId] } });
+    const stranger = await gql({ sub: 'm2', role: 'screening_manager', programmes: ['OTHER'] }, SURVEILLANCE, {
+      input: { ...input(), programmeIds: [ids.programmeId] },
+    });
     expect(stranger.errors?.[0].extensions.code).toBe('FORBIDDEN');
     const biostat = await gql({ sub: 's', role: 'biostatistician', programmes: [ids.programmeId] }, RAISE, { c: randomUUID(), input: input() });
     expect(biostat.errors?.[0].extensions.code).toBe('FORBIDDEN');
@@ -266,22 +286,63 @@ describe('RECIST over GraphQL', () => {
       id: randomUUID(),
       type: 'MeasurementRecorded',
       data: {
-        subjectId, measurementId: randomUUID(), trialId: 'RT-1', programmeId: null, biomarkerId: 'ldiam', biomarkerVersion: 1,
-        result: { kind: 'quantitative', originalValue: value, originalUnit: 'mm', value, unit: 'mm' }, studyInstanceUid: `1.2.3.${date.replace(/-/g, '')}`,
-        seriesInstanceUid: null, timePoint: tp, lesion: { trackingUid: uid, label: uid, findingSite: site, role }, method: 'manual', algorithmVersionId: null,
-        readerId: 'r1', plausibilityOverrideReason: null, occurredAt: `${date}T10:00:00Z`,
+        subjectId,
+        measurementId: randomUUID(),
+        trialId: 'RT-1',
+        programmeId: null,
+        biomarkerId: 'ldiam',
+        biomarkerVersion: 1,
+        result: { kind: 'quantitative', originalValue: value, originalUnit: 'mm', value, unit: 'mm' },
+        studyInstanceUid: `1.2.3.${date.replace(/-/g, '')}`,
+        seriesInstanceUid: null,
+        timePoint: tp,
+        lesion: { trackingUid: uid, label: uid, findingSite: site, role },
+        method: 'manual',
+        algorithmVersionId: null,
+        readerId: 'r1',
+        plausibilityOverrideReason: null,
+        occurredAt: `${date}T10:00:00Z`,
       },
     });
     // RECIST reads a lesion measurement by its biomarker's code (LDIAM: longest diameter).
     await store.appendToStream(
       'biomarker-ldiam',
-      [{ id: randomUUID(), type: 'BiomarkerDefined', data: { biomarkerId: 'ldiam', code: 'LDIAM', version: 1, name: 'Longest diameter', description: null, modality: 'CT', bodySite: null, valueType: { kind: 'quantitative', unit: 'mm', plausibleRange: { min: 0, max: 500 } }, repeatabilityWcv: null, definedAt: '2026-01-01T00:00:00Z' } }],
+      [
+        {
+          id: randomUUID(),
+          type: 'BiomarkerDefined',
+          data: {
+            biomarkerId: 'ldiam',
+            code: 'LDIAM',
+            version: 1,
+            name: 'Longest diameter',
+            description: null,
+            modality: 'CT',
+            bodySite: null,
+            valueType: { kind: 'quantitative', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
+            repeatabilityWcv: null,
+            definedAt: '2026-01-01T00:00:00Z',
+          },
+        },
+      ],
       { expectedRevision: 'no_stream' },
     );
     await store.appendToStream(
       `subject-${subjectId}`,
       [
-        { id: randomUUID(), type: 'SubjectEnrolled', data: { subjectId, trialId: 'RT-1', pseudonym: 'P-1', siteId: 'RS-1', consentVersion: 'v1', consentDate: '2026-01-01', occurredAt: '2026-01-02T00:00:00Z' } },
+        {
+          id: randomUUID(),
+          type: 'SubjectEnrolled',
+          data: {
+            subjectId,
+            trialId: 'RT-1',
+            pseudonym: 'P-1',
+            siteId: 'RS-1',
+            consentVersion: 'v1',
+            consentDate: '2026-01-01',
+            occurredAt: '2026-01-02T00:00:00Z',
+          },
+        },
         m('baseline', '2026-01-10', 'L1', 'target', 50),
         m('baseline', '2026-01-10', 'L2', 'target', 30, 'lung'),
         m('week8', '2026-03-10', 'L1', 'target', 30),

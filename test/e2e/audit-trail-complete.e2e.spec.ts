@@ -57,7 +57,9 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
 
   async function mutate(who: string, name: string, input: Record<string, unknown>): Promise<Receipt> {
     const inputType = `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
-    const res = await gql(who, `mutation($input: ${inputType}!) { ${name}(input: $input) { id createdIds streamId globalPosition events } }`, { input: { commandId: randomUUID(), ...input } });
+    const res = await gql(who, `mutation($input: ${inputType}!) { ${name}(input: $input) { id createdIds streamId globalPosition events } }`, {
+      input: { commandId: randomUUID(), ...input },
+    });
     if (res.errors) throw new Error(`${name} by ${who}: ${JSON.stringify(res.errors)}`);
     return res.data[name] as Receipt;
   }
@@ -85,7 +87,14 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-audit-complete-'));
-    config = loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, AUDIT_SEAL_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '100000' });
+    config = loadConfig({
+      ...db.adminEnv,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
 
@@ -97,8 +106,18 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
       valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
     });
     // Two trials, each with a site, a schedule and open enrolment.
-    for (const [trialId, nct] of [[T, NCT], [T2, NCT2]] as const) {
-      await mutate('coordinator', 'registerTrial', { trialId, identifiers: [{ system: 'NCT', value: nct }], title: `Audit trial ${trialId}`, phase: 'PHASE_III', sponsor: 'Acme Pharma', primaryEndpoint: 'PFS' });
+    for (const [trialId, nct] of [
+      [T, NCT],
+      [T2, NCT2],
+    ] as const) {
+      await mutate('coordinator', 'registerTrial', {
+        trialId,
+        identifiers: [{ system: 'NCT', value: nct }],
+        title: `Audit trial ${trialId}`,
+        phase: 'PHASE_III',
+        sponsor: 'Acme Pharma',
+        primaryEndpoint: 'PFS',
+      });
       await mutate('coordinator', 'addTrialArm', { trialId, armCode: 'A', name: 'Drug X', armType: 'EXPERIMENTAL', plannedSize: 10 });
       await mutate('coordinator', 'activateTrialSite', { trialId, siteId: SITE, name: 'Amsterdam UMC', country: 'NL' });
       await mutate('coordinator', 'defineVisitSchedule', {
@@ -111,7 +130,14 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
       await mutate('coordinator', 'openEnrolment', { trialId });
     }
     const enrol = async (trialId: string, pseudonym: string, set: Set<string>) => {
-      const r = await mutate('coordinator', 'enrolSubject', { trialId, siteId: SITE, pseudonym, consentVersion: 'v1', consentDate: '2025-01-10', personal: { yearOfBirth: 1960, sex: 'FEMALE' } });
+      const r = await mutate('coordinator', 'enrolSubject', {
+        trialId,
+        siteId: SITE,
+        pseudonym,
+        consentVersion: 'v1',
+        consentDate: '2025-01-10',
+        personal: { yearOfBirth: 1960, sex: 'FEMALE' },
+      });
       set.add(r.streamId);
       // The pseudonym's reservation (one person, one subject per study) concerns the trial too.
       set.add(pseudonymReservationStreamId(pseudonymScope('trial', trialId), pseudonym));
@@ -124,22 +150,74 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
 
     // Imaging: one study registered with its subject, one before the subject was known (a measurement ties it).
     const scanner = { manufacturer: 'Siemens', model: 'Somatom' };
-    await mutate('coordinator', 'registerImagingStudy', { studyInstanceUid: STUDY.baseline, subjectId: s1, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: SITE, scanner, sliceThicknessMm: 1, contrast: 'IV' });
-    await mutate('reader', 'registerImagingStudy', { studyInstanceUid: STUDY.unattached, modality: 'CT', acquisitionDateTime: '2025-03-10', siteId: SITE, scanner, sliceThicknessMm: 1, contrast: 'IV' });
-    await mutate('coordinator', 'registerImagingStudy', { studyInstanceUid: STUDY.other, subjectId: other, modality: 'CT', acquisitionDateTime: '2025-01-21', siteId: SITE, scanner, sliceThicknessMm: 1, contrast: 'IV' });
+    await mutate('coordinator', 'registerImagingStudy', {
+      studyInstanceUid: STUDY.baseline,
+      subjectId: s1,
+      modality: 'CT',
+      acquisitionDateTime: '2025-01-20',
+      siteId: SITE,
+      scanner,
+      sliceThicknessMm: 1,
+      contrast: 'IV',
+    });
+    await mutate('reader', 'registerImagingStudy', {
+      studyInstanceUid: STUDY.unattached,
+      modality: 'CT',
+      acquisitionDateTime: '2025-03-10',
+      siteId: SITE,
+      scanner,
+      sliceThicknessMm: 1,
+      contrast: 'IV',
+    });
+    await mutate('coordinator', 'registerImagingStudy', {
+      studyInstanceUid: STUDY.other,
+      subjectId: other,
+      modality: 'CT',
+      acquisitionDateTime: '2025-01-21',
+      siteId: SITE,
+      scanner,
+      sliceThicknessMm: 1,
+      contrast: 'IV',
+    });
     const measure = (subjectId: string, studyInstanceUid: string, timePoint: string, value: number) =>
-      mutate('reader', 'recordMeasurement', { subjectId, biomarkerId: 'audit-lesion-ld', biomarkerVersion: 1, studyInstanceUid, timePoint, method: 'MANUAL', value: { value, unit: 'mm' } });
+      mutate('reader', 'recordMeasurement', {
+        subjectId,
+        biomarkerId: 'audit-lesion-ld',
+        biomarkerVersion: 1,
+        studyInstanceUid,
+        timePoint,
+        method: 'MANUAL',
+        value: { value, unit: 'mm' },
+      });
     const baseline = await measure(s1, STUDY.baseline, 'BASELINE', 41);
     const followUp = await measure(s1, STUDY.unattached, 'W8', 30);
     await measure(other, STUDY.other, 'BASELINE', 12);
-    await mutate('reader', 'correctMeasurement', { subjectId: s1, measurementId: baseline.createdIds[0], value: { value: 42, unit: 'mm' }, reason: 'Caliper on the wrong slice' });
+    await mutate('reader', 'correctMeasurement', {
+      subjectId: s1,
+      measurementId: baseline.createdIds[0],
+      value: { value: 42, unit: 'mm' },
+      reason: 'Caliper on the wrong slice',
+    });
     await mutate('reader', 'retractMeasurement', { subjectId: s1, measurementId: followUp.createdIds[0], reason: 'Wrong patient series' });
-    const outcome = await mutate('coordinator', 'recordOutcome', { subjectId: s2, outcomeType: 'PROGRESSION', occurredAt: '2025-04-01', source: 'CENTRAL_REVIEW' });
-    await mutate('coordinator', 'correctOutcome', { subjectId: s2, outcomeId: outcome.createdIds[0], occurredAt: '2025-03-28', reason: 'Central review dated it earlier' });
+    const outcome = await mutate('coordinator', 'recordOutcome', {
+      subjectId: s2,
+      outcomeType: 'PROGRESSION',
+      occurredAt: '2025-04-01',
+      source: 'CENTRAL_REVIEW',
+    });
+    await mutate('coordinator', 'correctOutcome', {
+      subjectId: s2,
+      outcomeId: outcome.createdIds[0],
+      occurredAt: '2025-03-28',
+      reason: 'Central review dated it earlier',
+    });
 
     // Screening: two programmes, one participant each.
     const participants: string[] = [];
-    for (const [programmeId, set] of [[P, streams.programme], [P2, streams.programme2]] as const) {
+    for (const [programmeId, set] of [
+      [P, streams.programme],
+      [P2, streams.programme2],
+    ] as const) {
       await mutate('manager', 'defineScreeningProgramme', {
         programmeId,
         name: `Screening ${programmeId}`,
@@ -150,20 +228,34 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
         kpiTargets: [{ kpi: 'PARTICIPATION_RATE', scope: 'ALL_ROUNDS', direction: 'AT_LEAST', acceptable: 0.7, desirable: 0.75 }],
       });
       await mutate('manager', 'openScreeningRound', { programmeId, roundId: 'r1', name: 'Round 1', opensOn: '2025-01-06' });
-      const invited = await mutate('manager', 'inviteParticipant', { programmeId, roundId: 'r1', pseudonym: `SCR-${programmeId.slice(6).toUpperCase()}-01`, invitedOn: '2025-01-15', personal: { yearOfBirth: 1962, sex: 'FEMALE' } });
+      const invited = await mutate('manager', 'inviteParticipant', {
+        programmeId,
+        roundId: 'r1',
+        pseudonym: `SCR-${programmeId.slice(6).toUpperCase()}-01`,
+        invitedOn: '2025-01-15',
+        personal: { yearOfBirth: 1962, sex: 'FEMALE' },
+      });
       set.add(pseudonymReservationStreamId(pseudonymScope('programme', programmeId), `SCR-${programmeId.slice(6).toUpperCase()}-01`));
       set.add(invited.streamId);
       participants.push(invited.id);
     }
     const screened = await mutate('manager', 'recordScreening', {
-      subjectId: participants[0], roundId: 'r1', screenedOn: '2025-02-03', siteId: 'unit-3', modality: 'MG', humanReading: { result: 'POSITIVE', readerIds: ['rad-1'] },
+      subjectId: participants[0],
+      roundId: 'r1',
+      screenedOn: '2025-02-03',
+      siteId: 'unit-3',
+      modality: 'MG',
+      humanReading: { result: 'POSITIVE', readerIds: ['rad-1'] },
     });
     await mutate('manager', 'recordRecall', { subjectId: participants[0], screeningId: screened.createdIds[0], recalledOn: '2025-02-10', reason: 'Mass' });
     await mutate('manager', 'recordOptOut', { subjectId: participants[1], optedOutOn: '2025-02-11', reason: 'Moved away' });
 
     // A linkage of the trial subject and the programme participant concerns both.
     const linkage = await mutate('admin', 'recordPseudonymLinkage', {
-      members: [{ trialId: T, pseudonym: 'AUD-0001' }, { programmeId: P, pseudonym: `SCR-${P.slice(6).toUpperCase()}-01` }],
+      members: [
+        { trialId: T, pseudonym: 'AUD-0001' },
+        { programmeId: P, pseudonym: `SCR-${P.slice(6).toUpperCase()}-01` },
+      ],
       reason: 'Screen-detected cancer enrolled into the trial',
     });
     streams.trial.add(linkage.streamId);
@@ -193,7 +285,11 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
     let after: string | null = null;
     do {
       // Small pages: the selection must also be complete across cursors.
-      const res = await gql('regulator', `query($f: AuditLogFilter, $after: String) { auditLog(filter: $f, first: 7, after: $after) { events { eventId streamId type hash } nextCursor } }`, { f: filter, after });
+      const res = await gql(
+        'regulator',
+        `query($f: AuditLogFilter, $after: String) { auditLog(filter: $f, first: 7, after: $after) { events { eventId streamId type hash } nextCursor } }`,
+        { f: filter, after },
+      );
       expect(res.errors).toBeUndefined();
       out.push(...res.data.auditLog.events);
       after = res.data.auditLog.nextCursor;
@@ -205,7 +301,11 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
     const link = await gql('regulator', `query($f: AuditLogFilter) { auditExport(filter: $f) { url } }`, { f: filter });
     const res = await fetch(new URL(link.data.auditExport.url, registry.url), { headers: { authorization: `Bearer ${await token('regulator')}` } });
     expect(res.status).toBe(200);
-    return (await res.text()).trim().split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+    return (await res.text())
+      .trim()
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l) => JSON.parse(l));
   }
 
   for (const [label, key, filter] of [
@@ -226,7 +326,9 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
       // Each line verifies on its own, and each stream's lines chain: whole streams are exported.
       const lastHash = new Map<string, string>();
       for (const l of lines) {
-        expect(chainHash(l.previousHash, l.streamId, BigInt(l.revision), contentDigest({ id: l.eventId, type: l.type, data: l.data, metadata: l.metadata }))).toBe(l.hash);
+        expect(
+          chainHash(l.previousHash, l.streamId, BigInt(l.revision), contentDigest({ id: l.eventId, type: l.type, data: l.data, metadata: l.metadata })),
+        ).toBe(l.hash);
         expect(l.previousHash).toBe(lastHash.get(l.streamId) ?? GENESIS_HASH);
         lastHash.set(l.streamId, l.hash);
       }
@@ -235,7 +337,16 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
 
   it('holds what an inspector looks for, though those events do not name the trial', async () => {
     const types = (await auditLog({ trialId: T })).map((e) => e.type);
-    for (const t of ['ImagingStudyRegistered', 'MeasurementCorrected', 'MeasurementRetracted', 'OutcomeCorrected', 'SubjectErased', 'UnblindingRecorded', 'TrialLocked', 'PseudonymLinkageRecorded']) {
+    for (const t of [
+      'ImagingStudyRegistered',
+      'MeasurementCorrected',
+      'MeasurementRetracted',
+      'OutcomeCorrected',
+      'SubjectErased',
+      'UnblindingRecorded',
+      'TrialLocked',
+      'PseudonymLinkageRecorded',
+    ]) {
       expect(types).toContain(t);
     }
     const programmeTypes = (await auditLog({ programmeId: P })).map((e) => e.type);
@@ -246,7 +357,13 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
     const corrected = await auditLog({ trialId: T, eventTypes: ['MeasurementCorrected', 'SubjectErased'] });
     expect(corrected.map((e) => e.type)).toEqual(['MeasurementCorrected', 'SubjectErased']);
     const byReader = await auditLog({ trialId: T, actorId: 'rene-reader' });
-    expect(byReader.map((e) => e.type)).toEqual(['ImagingStudyRegistered', 'MeasurementRecorded', 'MeasurementRecorded', 'MeasurementCorrected', 'MeasurementRetracted']);
+    expect(byReader.map((e) => e.type)).toEqual([
+      'ImagingStudyRegistered',
+      'MeasurementRecorded',
+      'MeasurementRecorded',
+      'MeasurementCorrected',
+      'MeasurementRetracted',
+    ]);
     const linkage = [...streams.trial].find((s) => s.startsWith('pseudonymlinkage-'))!;
     expect((await auditLog({ trialId: T, programmeId: P })).map((e) => e.streamId)).toEqual([linkage]);
     expect(await auditLog({ trialId: T, streamId: `trial-${T2}` })).toEqual([]);
@@ -285,8 +402,14 @@ describe('a trial’s and a programme’s audit trail are complete', () => {
     it('on /audit/export: the right shapes filter as asked', async () => {
       const res = await get(`/audit/export?trialId=${T2}&eventTypes=SubjectEnrolled&eventTypes=TrialRegistered`);
       expect(res.status).toBe(200);
-      const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
-      expect(lines.map((l) => [l.type, l.streamId.startsWith('trial-') ? l.streamId : 'subject'])).toEqual([['TrialRegistered', `trial-${T2}`], ['SubjectEnrolled', 'subject']]);
+      const lines = res.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => [l.type, l.streamId.startsWith('trial-') ? l.streamId : 'subject'])).toEqual([
+        ['TrialRegistered', `trial-${T2}`],
+        ['SubjectEnrolled', 'subject'],
+      ]);
     });
 
     it('on /plots: repeated, bracketed and unknown parameters get 400 with the parameter', async () => {

@@ -156,7 +156,15 @@ describe('bad-input sweep over every argument of the schema', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-sweep-'));
-    config = loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '1000000' });
+    config = loadConfig({
+      ...db.adminEnv,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      PROJECTOR: 'off',
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    });
     registry = await startRegistry(config);
     schema = registry.app.get(GraphQLSchemaHost).schema;
     const all = { trials: ['*'], programmes: ['*'], sites: ['*'] };
@@ -178,7 +186,11 @@ describe('bad-input sweep over every argument of the schema', () => {
     const defs = used.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
     const call = used.map((a) => `${a.name}: $${a.name}`).join(', ');
     // A batch answers refused items inside its data: select how many it recorded.
-    const selection = isLeafType(getNamedType(field.type)) ? '' : getNamedType(field.type).name === 'BatchReceipt' ? ' { __typename accepted }' : ' { __typename }';
+    const selection = isLeafType(getNamedType(field.type))
+      ? ''
+      : getNamedType(field.type).name === 'BatchReceipt'
+        ? ' { __typename accepted }'
+        : ' { __typename }';
     const query = `${kind}${defs ? `(${defs})` : ''} { ${field.name}${call ? `(${call})` : ''}${selection} }`;
     const body = JSON.stringify({ query, variables: args }).replaceAll(JSON.stringify(INF), '1e999');
     const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[role]}` }, body });
@@ -204,7 +216,12 @@ describe('bad-input sweep over every argument of the schema', () => {
         // A role the operation admits, so attacks get past the guard (the guard runs before any input is read).
         let role: (typeof ROLES)[number] = 'admin';
         for (const r of ROLES) {
-          const probe = await send(r, kind, field, setAt(base, ['input', 'commandId'], field.args.some((a) => a.name === 'input') && kind === 'mutation' ? '' : undefined) as Record<string, unknown>);
+          const probe = await send(
+            r,
+            kind,
+            field,
+            setAt(base, ['input', 'commandId'], field.args.some((a) => a.name === 'input') && kind === 'mutation' ? '' : undefined) as Record<string, unknown>,
+          );
           requests++;
           const code = probe.json?.errors?.[0]?.extensions?.code;
           if (code !== 'FORBIDDEN' && code !== 'UNAUTHENTICATED') {
@@ -220,16 +237,26 @@ describe('bad-input sweep over every argument of the schema', () => {
               const input = base['input'] as Record<string, unknown> | undefined;
               // A fresh commandId per attempt (so none is a replay); an empty one where the value may be valid, so that
               // a finite number in range cannot write.
-              const withCommand = kind === 'mutation' && input && 'commandId' in input ? { ...base, input: { ...input, commandId: isHostile ? randomUUID() : '' } } : base;
+              const withCommand =
+                kind === 'mutation' && input && 'commandId' in input ? { ...base, input: { ...input, commandId: isHostile ? randomUUID() : '' } } : base;
               const args = { ...withCommand, [p.arg.name]: setAt(withCommand[p.arg.name], p.path, v) };
-              return { label: `${field.name}(${[p.arg.name, ...p.path].join('.')}) = ${JSON.stringify(v)?.slice(0, 40)}`, hostile: isHostile, res: await send(role, kind, field, args) };
+              return {
+                label: `${field.name}(${[p.arg.name, ...p.path].join('.')}) = ${JSON.stringify(v)?.slice(0, 40)}`,
+                hostile: isHostile,
+                res: await send(role, kind, field, args),
+              };
             }),
           );
           requests += answers.length;
           for (const { label, hostile: isHostile, res } of answers) {
             const errors: any[] = res.json?.errors ?? [];
             const codes = errors.map((e) => e?.extensions?.code);
-            if (res.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR') || codes.some((c) => typeof c !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(c)) || (res.json === undefined && res.status !== 200)) {
+            if (
+              res.status >= 500 ||
+              codes.includes('INTERNAL_SERVER_ERROR') ||
+              codes.some((c) => typeof c !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(c)) ||
+              (res.json === undefined && res.status !== 200)
+            ) {
               failures.push(`${label}: HTTP ${res.status} ${res.text.slice(0, 160)}`);
             } else if (kind === 'mutation' && isHostile && res.json?.data?.[field.name] && res.json.data[field.name].accepted !== 0) {
               failures.push(`${label}: accepted`);

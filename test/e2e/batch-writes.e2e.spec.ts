@@ -32,13 +32,25 @@ describe('recordMeasurements (batch writes)', () => {
   };
 
   type Item = Record<string, unknown>;
-  type Result = { index: number; receipt: { id: string; createdIds: string[]; streamId: string; version: number; globalPosition: string; events: string[]; replayed: boolean } | null; error: { code: string; field: string | null; message: string } | null };
-  type Answer = { status: number; data?: { recordMeasurements: { commandId: string; accepted: number; rejected: number; items: Result[] } | null } | null; errors?: { message: string; extensions: Record<string, unknown> }[] };
+  type Result = {
+    index: number;
+    receipt: { id: string; createdIds: string[]; streamId: string; version: number; globalPosition: string; events: string[]; replayed: boolean } | null;
+    error: { code: string; field: string | null; message: string } | null;
+  };
+  type Answer = {
+    status: number;
+    data?: { recordMeasurements: { commandId: string; accepted: number; rejected: number; items: Result[] } | null } | null;
+    errors?: { message: string; extensions: Record<string, unknown> }[];
+  };
   const BATCH = `mutation Batch($input: RecordMeasurementsInput!) { recordMeasurements(input: $input) {
     commandId accepted rejected items { index receipt { id createdIds streamId version globalPosition events replayed } error { code field message } } } }`;
 
   async function gql(who: string, query: string, variables: Record<string, unknown>): Promise<Answer & Record<string, unknown>> {
-    const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(registry.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return { ...((await res.json()) as Answer), status: res.status };
   }
   const batch = (who: string, commandId: string, items: Item[]) => gql(who, BATCH, { input: { commandId, items } });
@@ -64,7 +76,15 @@ describe('recordMeasurements (batch writes)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-batch-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({
+      DATABASE_URL: db.url,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      PROJECTOR: 'off',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
+    });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
     owner = new pg.Client({ connectionString: db.url });
@@ -78,15 +98,47 @@ describe('recordMeasurements (batch writes)', () => {
     };
     for (const [name, c] of Object.entries(claims)) tokens[name] = await issueLocalToken(config, c);
 
-    await ok('admin', 'defineBiomarker', { biomarkerId: BIOMARKER, code: 'BATCH_LESION_LD', name: 'Lesion longest diameter', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } } });
-    await ok('coordinator', 'registerTrial', { trialId: T, identifiers: [{ system: 'OTHER', value: T }], title: 'Batch trial', phase: 'PHASE_II', sponsor: 'Test', primaryEndpoint: 'None' });
+    await ok('admin', 'defineBiomarker', {
+      biomarkerId: BIOMARKER,
+      code: 'BATCH_LESION_LD',
+      name: 'Lesion longest diameter',
+      modality: 'CT',
+      valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
+    });
+    await ok('coordinator', 'registerTrial', {
+      trialId: T,
+      identifiers: [{ system: 'OTHER', value: T }],
+      title: 'Batch trial',
+      phase: 'PHASE_II',
+      sponsor: 'Test',
+      primaryEndpoint: 'None',
+    });
     await ok('coordinator', 'addTrialArm', { trialId: T, armCode: 'A', name: 'A', armType: 'EXPERIMENTAL', plannedSize: 10 });
     await ok('coordinator', 'activateTrialSite', { trialId: T, siteId: 'S1', name: 'Site one', country: 'NL' });
     await ok('coordinator', 'activateTrialSite', { trialId: T, siteId: 'S2', name: 'Site two', country: 'NL' });
     await ok('coordinator', 'openEnrolment', { trialId: T });
-    for (const [key, site] of [['a', 'S1'], ['b', 'S1'], ['c', 'S2']] as const) {
-      subjects[key].id = (await ok('coordinator', 'enrolSubject', { trialId: T, siteId: site, pseudonym: `BATCH-${key.toUpperCase()}1`, consentVersion: 'v1', consentDate: '2025-01-10' })).id;
-      await ok('coordinator', 'registerImagingStudy', { studyInstanceUid: subjects[key].study, subjectId: subjects[key].id, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: site, scanner: { manufacturer: 'Siemens', model: 'Somatom' } });
+    for (const [key, site] of [
+      ['a', 'S1'],
+      ['b', 'S1'],
+      ['c', 'S2'],
+    ] as const) {
+      subjects[key].id = (
+        await ok('coordinator', 'enrolSubject', {
+          trialId: T,
+          siteId: site,
+          pseudonym: `BATCH-${key.toUpperCase()}1`,
+          consentVersion: 'v1',
+          consentDate: '2025-01-10',
+        })
+      ).id;
+      await ok('coordinator', 'registerImagingStudy', {
+        studyInstanceUid: subjects[key].study,
+        subjectId: subjects[key].id,
+        modality: 'CT',
+        acquisitionDateTime: '2025-01-20',
+        siteId: site,
+        scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+      });
     }
   }, 60_000);
   afterAll(async () => {
@@ -98,7 +150,8 @@ describe('recordMeasurements (batch writes)', () => {
 
   it('answers every item; one bad item refuses its subject only, the other subjects are recorded; one access-log row', async () => {
     const [a0, b0, c0] = [(await eventsOf(subjects.a)).length, (await eventsOf(subjects.b)).length, (await eventsOf(subjects.c)).length];
-    const logRows = async () => Number((await owner.query(`SELECT count(*) AS n FROM audit.access_log WHERE 'recordMeasurements' = ANY (root_fields)`)).rows[0].n);
+    const logRows = async () =>
+      Number((await owner.query(`SELECT count(*) AS n FROM audit.access_log WHERE 'recordMeasurements' = ANY (root_fields)`)).rows[0].n);
     const logBefore = await logRows();
     const commandId = randomUUID();
     const res = await batch('coordinator', commandId, [
@@ -113,7 +166,14 @@ describe('recordMeasurements (batch writes)', () => {
     const answer = res.data!.recordMeasurements!;
     expect(answer).toMatchObject({ commandId, accepted: 3, rejected: 3 });
     expect(answer.items.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(answer.items.map((r) => r.error?.code ?? 'OK')).toEqual(['OK', 'BATCH_SUBJECT_REJECTED', 'OK', 'VALUE_OUT_OF_PLAUSIBLE_RANGE', 'OK', 'BATCH_SUBJECT_REJECTED']);
+    expect(answer.items.map((r) => r.error?.code ?? 'OK')).toEqual([
+      'OK',
+      'BATCH_SUBJECT_REJECTED',
+      'OK',
+      'VALUE_OUT_OF_PLAUSIBLE_RANGE',
+      'OK',
+      'BATCH_SUBJECT_REJECTED',
+    ]);
     expect(answer.items[3]!.error!.field).toBe('items.3.value.value');
     expect(answer.items[1]!.error).toMatchObject({ field: 'items.1', message: expect.stringContaining('item 3') });
     // Receipts: the subject, the new measurement id, the subject's version after the item, a position to read by.
@@ -162,21 +222,30 @@ describe('recordMeasurements (batch writes)', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('checks access for every item: one item outside a reader\'s sites refuses the whole batch, and nothing is recorded', async () => {
+  it("checks access for every item: one item outside a reader's sites refuses the whole batch, and nothing is recorded", async () => {
     const [a0, c0] = [(await eventsOf(subjects.a)).length, (await eventsOf(subjects.c)).length];
     // The reader is granted S1 (subject A), not S2 (subject C).
     const denied = await batch('reader', randomUUID(), [item(subjects.a, 50, { readerId: null }), item(subjects.c, 51, { readerId: null })]);
     expect(denied.errors?.map((e) => e.extensions['code'])).toEqual(['FORBIDDEN']);
     expect(denied.data?.recordMeasurements ?? null).toBeNull();
     // The same answer for a subject that does not exist.
-    const unknown = await batch('reader', randomUUID(), [item(subjects.a, 50, { readerId: null }), item({ id: randomUUID(), study: subjects.a.study }, 51, { readerId: null })]);
+    const unknown = await batch('reader', randomUUID(), [
+      item(subjects.a, 50, { readerId: null }),
+      item({ id: randomUUID(), study: subjects.a.study }, 51, { readerId: null }),
+    ]);
     expect(unknown.errors?.map((e) => [e.extensions['code'], e.message])).toEqual(denied.errors?.map((e) => [e.extensions['code'], e.message]));
     // A role that may not record measurements at all is refused by the gate.
     expect((await batch('regulator', randomUUID(), [item(subjects.a, 52)])).errors?.[0]?.extensions['code']).toBe('FORBIDDEN');
     expect([(await eventsOf(subjects.a)).length, (await eventsOf(subjects.c)).length]).toEqual([a0, c0]);
 
     // Within its sites the reader records as itself; naming another reader refuses that item (and its subject).
-    const own = (await batch('reader', randomUUID(), [item(subjects.a, 53, { readerId: null }), item(subjects.b, 54, { readerId: 'someone-else' }), item(subjects.b, 55, { readerId: null })])).data!.recordMeasurements!;
+    const own = (
+      await batch('reader', randomUUID(), [
+        item(subjects.a, 53, { readerId: null }),
+        item(subjects.b, 54, { readerId: 'someone-else' }),
+        item(subjects.b, 55, { readerId: null }),
+      ])
+    ).data!.recordMeasurements!;
     expect(own.items.map((r) => r.error?.code ?? 'OK')).toEqual(['OK', 'READER_NOT_CALLER', 'BATCH_SUBJECT_REJECTED']);
     expect(own.items[1]!.error!.field).toBe('items.1.readerId');
     const recorded = (await eventsOf(subjects.a)).at(-1)!;
@@ -187,23 +256,53 @@ describe('recordMeasurements (batch writes)', () => {
     const empty = await batch('coordinator', randomUUID(), []);
     expect(empty.errors?.map((e) => [e.extensions['code'], e.extensions['field']])).toEqual([['BATCH_EMPTY', 'items']]);
     const before = (await eventsOf(subjects.a)).length;
-    const tooMany = await batch('coordinator', randomUUID(), Array.from({ length: 1001 }, (_, i) => item(subjects.a, i % 500)));
+    const tooMany = await batch(
+      'coordinator',
+      randomUUID(),
+      Array.from({ length: 1001 }, (_, i) => item(subjects.a, i % 500)),
+    );
     expect(tooMany.errors?.map((e) => [e.extensions['code'], e.extensions['field']])).toEqual([['BATCH_TOO_LARGE', 'items']]);
     expect(await eventsOf(subjects.a)).toHaveLength(before);
   });
 
   it('records screenings in a batch the same way: per participant, one bad reading refuses only its participant', async () => {
-    await ok('manager', 'defineScreeningProgramme', { programmeId: 'P-BATCH', name: 'Batch programme', cancerType: 'BREAST', targetPopulation: 'Women 50-75', ageRange: { min: 50, max: 75 }, intervalMonths: 24, kpiTargets: [] });
+    await ok('manager', 'defineScreeningProgramme', {
+      programmeId: 'P-BATCH',
+      name: 'Batch programme',
+      cancerType: 'BREAST',
+      targetPopulation: 'Women 50-75',
+      ageRange: { min: 50, max: 75 },
+      intervalMonths: 24,
+      kpiTargets: [],
+    });
     await ok('manager', 'openScreeningRound', { programmeId: 'P-BATCH', roundId: 'r1', name: 'Round 1', opensOn: '2025-01-06' });
     const p1 = (await ok('manager', 'inviteParticipant', { programmeId: 'P-BATCH', roundId: 'r1', pseudonym: 'BATCH-P1', invitedOn: '2025-01-15' })).id;
     const p2 = (await ok('manager', 'inviteParticipant', { programmeId: 'P-BATCH', roundId: 'r1', pseudonym: 'BATCH-P2', invitedOn: '2025-01-15' })).id;
-    const screening = (subjectId: string, screenedOn: string) => ({ subjectId, roundId: 'r1', screenedOn, siteId: 'S1', modality: 'MG', humanReading: { result: 'NEGATIVE' } });
-    const before = (await eventsOf({ id: p2 })).length;
-    const res = await gql('manager', `mutation($input: RecordScreeningsInput!) { recordScreenings(input: $input) { accepted rejected items { index receipt { id createdIds events } error { code field } } } }`, {
-      input: { commandId: randomUUID(), items: [screening(p1, '2025-02-03'), screening(p2, '2024-12-01')] },
+    const screening = (subjectId: string, screenedOn: string) => ({
+      subjectId,
+      roundId: 'r1',
+      screenedOn,
+      siteId: 'S1',
+      modality: 'MG',
+      humanReading: { result: 'NEGATIVE' },
     });
+    const before = (await eventsOf({ id: p2 })).length;
+    const res = await gql(
+      'manager',
+      `mutation($input: RecordScreeningsInput!) { recordScreenings(input: $input) { accepted rejected items { index receipt { id createdIds events } error { code field } } } }`,
+      {
+        input: { commandId: randomUUID(), items: [screening(p1, '2025-02-03'), screening(p2, '2024-12-01')] },
+      },
+    );
     expect(res.errors).toBeUndefined();
-    const answer = (res.data as unknown as { recordScreenings: { accepted: number; items: { receipt: { id: string; createdIds: string[]; events: string[] } | null; error: { code: string; field: string } | null }[] } }).recordScreenings;
+    const answer = (
+      res.data as unknown as {
+        recordScreenings: {
+          accepted: number;
+          items: { receipt: { id: string; createdIds: string[]; events: string[] } | null; error: { code: string; field: string } | null }[];
+        };
+      }
+    ).recordScreenings;
     expect(answer.accepted).toBe(1);
     expect(answer.items[0]!.receipt).toMatchObject({ id: p1, events: ['ScreeningRecorded'] });
     expect(answer.items[1]!.error!.field).toMatch(/^items\.1\.screenedOn/);

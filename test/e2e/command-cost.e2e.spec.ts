@@ -71,7 +71,15 @@ describe('two API instances on one database, one subject', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-cost-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({
+      DATABASE_URL: db.url,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      PROJECTOR: 'off',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
+    });
     a = await boot();
     b = await boot();
     store = a.app.get<EventStore>(EVENT_STORE);
@@ -80,14 +88,38 @@ describe('two API instances on one database, one subject', () => {
       coordinator: { sub: 'carl-coord', role: 'coordinator', trials: [T], sites: [SITE] },
     };
     for (const [name, c] of Object.entries(claims)) tokens[name] = await issueLocalToken(config, c);
-    await ok(a, 'admin', 'defineBiomarker', { biomarkerId: BIOMARKER, code: 'COST_LESION_LD', name: 'Lesion longest diameter', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } } });
-    await ok(a, 'coordinator', 'registerTrial', { trialId: T, identifiers: [{ system: 'OTHER', value: T }], title: 'Cost trial', phase: 'PHASE_II', sponsor: 'Test', primaryEndpoint: 'None' });
+    await ok(a, 'admin', 'defineBiomarker', {
+      biomarkerId: BIOMARKER,
+      code: 'COST_LESION_LD',
+      name: 'Lesion longest diameter',
+      modality: 'CT',
+      valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
+    });
+    await ok(a, 'coordinator', 'registerTrial', {
+      trialId: T,
+      identifiers: [{ system: 'OTHER', value: T }],
+      title: 'Cost trial',
+      phase: 'PHASE_II',
+      sponsor: 'Test',
+      primaryEndpoint: 'None',
+    });
     await ok(a, 'coordinator', 'addTrialArm', { trialId: T, armCode: 'A', name: 'A', armType: 'EXPERIMENTAL', plannedSize: 10 });
     await ok(a, 'coordinator', 'activateTrialSite', { trialId: T, siteId: SITE, name: 'Site one', country: 'NL' });
     await ok(a, 'coordinator', 'openEnrolment', { trialId: T });
-    subjectId = (await ok(a, 'coordinator', 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: 'COST-0001', consentVersion: 'v1', consentDate: '2025-01-10' })).id;
-    otherSubjectId = (await ok(b, 'coordinator', 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: 'COST-0002', consentVersion: 'v1', consentDate: '2025-01-10' })).id;
-    await ok(a, 'coordinator', 'registerImagingStudy', { studyInstanceUid: STUDY, subjectId, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: SITE, scanner: { manufacturer: 'Siemens', model: 'Somatom' } });
+    subjectId = (
+      await ok(a, 'coordinator', 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: 'COST-0001', consentVersion: 'v1', consentDate: '2025-01-10' })
+    ).id;
+    otherSubjectId = (
+      await ok(b, 'coordinator', 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: 'COST-0002', consentVersion: 'v1', consentDate: '2025-01-10' })
+    ).id;
+    await ok(a, 'coordinator', 'registerImagingStudy', {
+      studyInstanceUid: STUDY,
+      subjectId,
+      modality: 'CT',
+      acquisitionDateTime: '2025-01-20',
+      siteId: SITE,
+      scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+    });
   });
   afterAll(async () => {
     await a?.stop();
@@ -102,7 +134,10 @@ describe('two API instances on one database, one subject', () => {
     // B writes after A kept the subject at its revision.
     const byB = await ok(b, 'coordinator', 'recordMeasurement', measurement(subjectId, 11, { measurementId: 'm-cost-b' }));
     // A's kept state lacks B's measurement; A reads what followed it before deciding, so the duplicate is seen.
-    expect(await refusal(a, 'coordinator', 'recordMeasurement', measurement(subjectId, 12, { measurementId: 'm-cost-b' }))).toMatchObject({ code: 'DUPLICATE_MEASUREMENT', field: 'measurementId' });
+    expect(await refusal(a, 'coordinator', 'recordMeasurement', measurement(subjectId, 12, { measurementId: 'm-cost-b' }))).toMatchObject({
+      code: 'DUPLICATE_MEASUREMENT',
+      field: 'measurementId',
+    });
     const next = await ok(a, 'coordinator', 'recordMeasurement', measurement(subjectId, 13));
     expect(next.version).toBe(byB.version + 1);
     expect(states(a).stats().hits + states(a).stats().misses).toBeGreaterThan(keptByA);
@@ -115,14 +150,25 @@ describe('two API instances on one database, one subject', () => {
   it('keeps every write when both instances write to the subject at once: stale kept states cost retries only', async () => {
     const before = (await events(subjectId)).length;
     const ids = Array.from({ length: 16 }, (_, i) => `m-race-${i}`);
-    const receipts = await Promise.all(ids.map((measurementId, i) => ok(i % 2 ? a : b, 'coordinator', 'recordMeasurement', measurement(subjectId, 20 + i, { measurementId }))));
+    const receipts = await Promise.all(
+      ids.map((measurementId, i) => ok(i % 2 ? a : b, 'coordinator', 'recordMeasurement', measurement(subjectId, 20 + i, { measurementId }))),
+    );
     expect(receipts.every((r) => !r.replayed && r.events.length === 1)).toBe(true);
     expect(new Set(receipts.map((r) => r.version)).size).toBe(ids.length);
     const stored = await events(subjectId);
     expect(stored).toHaveLength(before + ids.length);
-    expect(stored.flatMap((e) => ((e.data as { measurementId?: string }).measurementId?.startsWith('m-race-') ? [(e.data as { measurementId: string }).measurementId] : [])).sort()).toEqual([...ids].sort());
+    expect(
+      stored
+        .flatMap((e) =>
+          (e.data as { measurementId?: string }).measurementId?.startsWith('m-race-') ? [(e.data as { measurementId: string }).measurementId] : [],
+        )
+        .sort(),
+    ).toEqual([...ids].sort());
     // Both instances decide the next duplicate correctly, whichever wrote the measurement.
-    for (const on of [a, b]) expect((await refusal(on, 'coordinator', 'recordMeasurement', measurement(subjectId, 1, { measurementId: 'm-race-3' }))).code).toBe('DUPLICATE_MEASUREMENT');
+    for (const on of [a, b])
+      expect((await refusal(on, 'coordinator', 'recordMeasurement', measurement(subjectId, 1, { measurementId: 'm-race-3' }))).code).toBe(
+        'DUPLICATE_MEASUREMENT',
+      );
   });
 
   it('answers a repeat sent to the other instance with the first receipt', async () => {
@@ -137,7 +183,11 @@ describe('two API instances on one database, one subject', () => {
     await ok(a, 'coordinator', 'recordMeasurement', { commandId, ...measurement(subjectId, 50) });
     const otherBefore = (await events(otherSubjectId)).length;
     for (const on of [a, b]) {
-      expect(await refusal(on, 'coordinator', 'recordMeasurement', { commandId, ...measurement(otherSubjectId, 51) })).toEqual({ code: 'IDEMPOTENCY_CONFLICT', field: 'commandId', data: null });
+      expect(await refusal(on, 'coordinator', 'recordMeasurement', { commandId, ...measurement(otherSubjectId, 51) })).toEqual({
+        code: 'IDEMPOTENCY_CONFLICT',
+        field: 'commandId',
+        data: null,
+      });
     }
     expect(await events(otherSubjectId)).toHaveLength(otherBefore);
     expect((await store.readAll({ maxCount: 100_000 })).filter((e) => e.metadata['commandId'] === commandId)).toHaveLength(1);
@@ -148,11 +198,40 @@ describe('two API instances on one database, one subject', () => {
     await ok(a, 'coordinator', 'recordMeasurement', { commandId, ...measurement(subjectId, 60) });
     const enrol = { commandId, trialId: T, siteId: SITE, pseudonym: 'COST-0099', consentVersion: 'v1', consentDate: '2025-01-10' };
     expect((await refusal(b, 'coordinator', 'enrolSubject', enrol)).code).toBe('IDEMPOTENCY_CONFLICT');
-    expect((await refusal(b, 'admin', 'defineBiomarker', { commandId, code: 'COST_REUSED', name: 'Reused', modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] } })).code).toBe('IDEMPOTENCY_CONFLICT');
-    expect((await refusal(a, 'admin', 'registerTrial', { commandId, trialId: 'T-COST-2', identifiers: [{ system: 'OTHER', value: 'T-COST-2' }], title: 'Reused', phase: 'PHASE_II', sponsor: 'Test', primaryEndpoint: 'None' })).code).toBe('IDEMPOTENCY_CONFLICT');
-    expect((await store.readAll({ maxCount: 100_000 })).filter((e) => e.metadata['commandId'] === commandId).map((e) => e.type)).toEqual(['MeasurementRecorded']);
+    expect(
+      (
+        await refusal(b, 'admin', 'defineBiomarker', {
+          commandId,
+          code: 'COST_REUSED',
+          name: 'Reused',
+          modality: 'CT',
+          valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] },
+        })
+      ).code,
+    ).toBe('IDEMPOTENCY_CONFLICT');
+    expect(
+      (
+        await refusal(a, 'admin', 'registerTrial', {
+          commandId,
+          trialId: 'T-COST-2',
+          identifiers: [{ system: 'OTHER', value: 'T-COST-2' }],
+          title: 'Reused',
+          phase: 'PHASE_II',
+          sponsor: 'Test',
+          primaryEndpoint: 'None',
+        })
+      ).code,
+    ).toBe('IDEMPOTENCY_CONFLICT');
+    expect((await store.readAll({ maxCount: 100_000 })).filter((e) => e.metadata['commandId'] === commandId).map((e) => e.type)).toEqual([
+      'MeasurementRecorded',
+    ]);
     // Nothing was kept for the refused ones: the pseudonym, code and trial id are free for a new command.
     await ok(a, 'coordinator', 'enrolSubject', { ...enrol, commandId: randomUUID() });
-    await ok(a, 'admin', 'defineBiomarker', { code: 'COST_REUSED', name: 'Reused', modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] } });
+    await ok(a, 'admin', 'defineBiomarker', {
+      code: 'COST_REUSED',
+      name: 'Reused',
+      modality: 'CT',
+      valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] },
+    });
   });
 });

@@ -29,7 +29,12 @@ describe('idempotency and concurrency of commands over GraphQL', () => {
   let subjectId = '';
   let DEFAULT_BUDGET = 0;
 
-  type Gql = { status: number; retryAfter: string | null; data?: Record<string, any> | null; errors?: { message: string; extensions: Record<string, unknown> }[] };
+  type Gql = {
+    status: number;
+    retryAfter: string | null;
+    data?: Record<string, any> | null;
+    errors?: { message: string; extensions: Record<string, unknown> }[];
+  };
   type Receipt = { id: string; createdIds: string[]; streamId: string; version: number; globalPosition: string; events: string[]; replayed: boolean };
   async function mutate(who: string, field: string, input: Record<string, unknown>): Promise<Gql> {
     const query = `mutation($input: ${field[0]!.toUpperCase()}${field.slice(1)}Input!) { ${field}(input: $input) { id createdIds streamId version globalPosition events replayed } }`;
@@ -64,7 +69,15 @@ describe('idempotency and concurrency of commands over GraphQL', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-idem-'));
-    config = loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({
+      ...db.adminEnv,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      PROJECTOR: 'off',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
+    });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
     DEFAULT_BUDGET = registry.app.get(CommandRunner).retryBudgetMs;
@@ -76,13 +89,34 @@ describe('idempotency and concurrency of commands over GraphQL', () => {
     };
     for (const [name, c] of Object.entries(claims)) tokens[name] = await issueLocalToken(config, c);
 
-    await ok('admin', 'defineBiomarker', { biomarkerId: BIOMARKER, code: 'IDEM_LESION_LD', name: 'Lesion longest diameter', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } } });
-    await ok('coordinator', 'registerTrial', { trialId: T, identifiers: [{ system: 'OTHER', value: T }], title: 'Idempotency trial', phase: 'PHASE_II', sponsor: 'Test', primaryEndpoint: 'None' });
+    await ok('admin', 'defineBiomarker', {
+      biomarkerId: BIOMARKER,
+      code: 'IDEM_LESION_LD',
+      name: 'Lesion longest diameter',
+      modality: 'CT',
+      valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
+    });
+    await ok('coordinator', 'registerTrial', {
+      trialId: T,
+      identifiers: [{ system: 'OTHER', value: T }],
+      title: 'Idempotency trial',
+      phase: 'PHASE_II',
+      sponsor: 'Test',
+      primaryEndpoint: 'None',
+    });
     await ok('coordinator', 'addTrialArm', { trialId: T, armCode: 'A', name: 'A', armType: 'EXPERIMENTAL', plannedSize: 10 });
     await ok('coordinator', 'activateTrialSite', { trialId: T, siteId: SITE, name: 'Site one', country: 'NL' });
     await ok('coordinator', 'openEnrolment', { trialId: T });
-    subjectId = (await ok('coordinator', 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: 'IDEM-0001', consentVersion: 'v1', consentDate: '2025-01-10' })).id;
-    await ok('coordinator', 'registerImagingStudy', { studyInstanceUid: STUDY, subjectId, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: SITE, scanner: { manufacturer: 'Siemens', model: 'Somatom' } });
+    subjectId = (await ok('coordinator', 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: 'IDEM-0001', consentVersion: 'v1', consentDate: '2025-01-10' }))
+      .id;
+    await ok('coordinator', 'registerImagingStudy', {
+      studyInstanceUid: STUDY,
+      subjectId,
+      modality: 'CT',
+      acquisitionDateTime: '2025-01-20',
+      siteId: SITE,
+      scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+    });
   });
   afterAll(async () => {
     await registry?.stop();
@@ -101,28 +135,78 @@ describe('idempotency and concurrency of commands over GraphQL', () => {
     const recorded = events.filter((e) => e.metadata['commandId'] === commandId);
     expect(recorded.map((e) => (e.data as { result: { value: number } }).result.value)).toEqual([140]);
     // The unchanged command is still answered with the first receipt.
-    expect(await ok('reader', 'recordMeasurement', measurement(140, commandId))).toEqual({ ...first, replayed: true, version: (await subjectEvents()).length - 1 });
+    expect(await ok('reader', 'recordMeasurement', measurement(140, commandId))).toEqual({
+      ...first,
+      replayed: true,
+      version: (await subjectEvents()).length - 1,
+    });
 
     // A correction repeated with another value or another reason is refused too; the first correction stays.
     const correctionId = randomUUID();
     const measurementId = first.createdIds[0]!;
-    await ok('reader', 'correctMeasurement', { commandId: correctionId, subjectId, measurementId, value: { value: 141, unit: 'mm' }, reason: 'Caliper on the wrong slice' });
-    expect((await refusal('reader', 'correctMeasurement', { commandId: correctionId, subjectId, measurementId, value: { value: 199, unit: 'mm' }, reason: 'Caliper on the wrong slice' })).code).toBe('IDEMPOTENCY_CONFLICT');
-    expect((await refusal('reader', 'correctMeasurement', { commandId: correctionId, subjectId, measurementId, value: { value: 141, unit: 'mm' }, reason: 'Another reason' })).code).toBe('IDEMPOTENCY_CONFLICT');
+    await ok('reader', 'correctMeasurement', {
+      commandId: correctionId,
+      subjectId,
+      measurementId,
+      value: { value: 141, unit: 'mm' },
+      reason: 'Caliper on the wrong slice',
+    });
+    expect(
+      (
+        await refusal('reader', 'correctMeasurement', {
+          commandId: correctionId,
+          subjectId,
+          measurementId,
+          value: { value: 199, unit: 'mm' },
+          reason: 'Caliper on the wrong slice',
+        })
+      ).code,
+    ).toBe('IDEMPOTENCY_CONFLICT');
+    expect(
+      (
+        await refusal('reader', 'correctMeasurement', {
+          commandId: correctionId,
+          subjectId,
+          measurementId,
+          value: { value: 141, unit: 'mm' },
+          reason: 'Another reason',
+        })
+      ).code,
+    ).toBe('IDEMPOTENCY_CONFLICT');
     const corrections = (await subjectEvents()).filter((e) => e.metadata['commandId'] === correctionId);
-    expect(corrections.map((e) => [e.type, (e.data as { result: { value: number } }).result.value, e.metadata['reason']])).toEqual([['MeasurementCorrected', 141, 'Caliper on the wrong slice']]);
+    expect(corrections.map((e) => [e.type, (e.data as { result: { value: number } }).result.value, e.metadata['reason']])).toEqual([
+      ['MeasurementCorrected', 141, 'Caliper on the wrong slice'],
+    ]);
   });
 
   it('refuses a changed repeat for reference data too (trial arm, biomarker behind a reservation)', async () => {
     const armCommand = randomUUID();
     await ok('coordinator', 'addTrialArm', { commandId: armCommand, trialId: T, armCode: 'B', name: 'B', armType: 'PLACEBO', plannedSize: 10 });
-    expect(await refusal('coordinator', 'addTrialArm', { commandId: armCommand, trialId: T, armCode: 'B', name: 'B', armType: 'PLACEBO', plannedSize: 99 })).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', field: 'commandId' });
+    expect(
+      await refusal('coordinator', 'addTrialArm', { commandId: armCommand, trialId: T, armCode: 'B', name: 'B', armType: 'PLACEBO', plannedSize: 99 }),
+    ).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', field: 'commandId' });
     const arms = (await store.readStream(`trial-${T}`)).filter((e) => e.metadata['commandId'] === armCommand);
     expect(arms.map((e) => (e.data as { plannedSize: number }).plannedSize)).toEqual([10]);
 
     const biomarkerCommand = randomUUID();
-    const defined = await ok('admin', 'defineBiomarker', { commandId: biomarkerCommand, code: 'IDEM_ONE', name: 'One', modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] } });
-    expect((await refusal('admin', 'defineBiomarker', { commandId: biomarkerCommand, code: 'IDEM_ONE', name: 'Renamed', modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] } })).code).toBe('IDEMPOTENCY_CONFLICT');
+    const defined = await ok('admin', 'defineBiomarker', {
+      commandId: biomarkerCommand,
+      code: 'IDEM_ONE',
+      name: 'One',
+      modality: 'CT',
+      valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] },
+    });
+    expect(
+      (
+        await refusal('admin', 'defineBiomarker', {
+          commandId: biomarkerCommand,
+          code: 'IDEM_ONE',
+          name: 'Renamed',
+          modality: 'CT',
+          valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] },
+        })
+      ).code,
+    ).toBe('IDEMPOTENCY_CONFLICT');
     const biomarker = await store.readStream(defined.streamId);
     expect(biomarker.map((e) => (e.data as { name: string }).name)).toEqual(['One']);
   });

@@ -78,7 +78,8 @@ describe('the HTTP edge', () => {
     }
     return { status: res.status, json, text, headers: res.headers };
   };
-  const gql = (query: string, variables?: unknown, bearer?: string | null, extra: Record<string, unknown> = {}) => send('/graphql', { body: JSON.stringify({ query, variables, ...extra }), bearer });
+  const gql = (query: string, variables?: unknown, bearer?: string | null, extra: Record<string, unknown> = {}) =>
+    send('/graphql', { body: JSON.stringify({ query, variables, ...extra }), bearer });
   /** The one error body shape: `{errors: [{message, extensions: {code, field?}}]}`. */
   const expectErrorShape = (r: { json: any; text: string }, code: string, field?: string) => {
     expect(r.json?.errors?.[0]?.message).toEqual(expect.any(String));
@@ -141,30 +142,80 @@ describe('the HTTP edge', () => {
     ['NUL in trial(id) literal', () => gql('{ trial(id: "a\\u0000b") { id } }'), 'INVALID_TEXT', 'id'],
     ['NUL in trial(id) variable', () => gql('query($id: ID!) { trial(id: $id) { id } }', { id: 'a\u0000b' }), 'INVALID_TEXT', 'id'],
     ['NUL in subject(id)', () => gql('query($id: ID!) { subject(id: $id) { id } }', { id: '\u0000' }, tokens['coordinator']), 'INVALID_TEXT', 'id'],
-    ['NUL in trials(titleContains)', () => gql('query($f: TrialFilter) { trials(filter: $f) { totalCount } }', { f: { titleContains: 'a\u0000' } }, tokens['coordinator']), 'INVALID_TEXT', 'titleContains'],
-    ['NUL in a measurements filter', () => gql('{ measurements(filter: { biomarkerId: "\\u0000" }) { totalCount } }', undefined, tokens['biostatistician']), 'INVALID_TEXT', 'filter.biomarkerId'],
-    ['NUL in auditLog', () => gql('query($f: AuditLogFilter) { auditLog(filter: $f) { nextCursor } }', { f: { streamId: 'trial-\u0000' } }, tokens['regulator']), 'INVALID_TEXT', 'streamId'],
+    [
+      'NUL in trials(titleContains)',
+      () => gql('query($f: TrialFilter) { trials(filter: $f) { totalCount } }', { f: { titleContains: 'a\u0000' } }, tokens['coordinator']),
+      'INVALID_TEXT',
+      'titleContains',
+    ],
+    [
+      'NUL in a measurements filter',
+      () => gql('{ measurements(filter: { biomarkerId: "\\u0000" }) { totalCount } }', undefined, tokens['biostatistician']),
+      'INVALID_TEXT',
+      'filter.biomarkerId',
+    ],
+    [
+      'NUL in auditLog',
+      () => gql('query($f: AuditLogFilter) { auditLog(filter: $f) { nextCursor } }', { f: { streamId: 'trial-\u0000' } }, tokens['regulator']),
+      'INVALID_TEXT',
+      'streamId',
+    ],
     ['NUL in /audit/export', () => send('/audit/export?trialId=a%00b', { bearer: tokens['regulator'] }), 'INVALID_TEXT', 'trialId'],
     [
       'lone surrogate in a correction reason',
-      () => gql('mutation($i: CorrectMeasurementInput!) { correctMeasurement(input: $i) { id } }', { i: { commandId: 'c-1', subjectId: 's', measurementId: 'm', value: { value: 1, unit: 'mm' }, reason: 'a\ud800b' } }, tokens['coordinator']),
+      () =>
+        gql(
+          'mutation($i: CorrectMeasurementInput!) { correctMeasurement(input: $i) { id } }',
+          { i: { commandId: 'c-1', subjectId: 's', measurementId: 'm', value: { value: 1, unit: 'mm' }, reason: 'a\ud800b' } },
+          tokens['coordinator'],
+        ),
       'INVALID_TEXT',
       'reason',
     ],
     ['asOf in year 0000 (literal)', () => gql('{ trial(id: "x", asOf: "0000-01-01") { id } }'), 'BAD_USER_INPUT', 'asOf'],
-    ['asOf in year 0000 (variable)', () => gql('query($d: DateTime) { trial(id: "x", asOf: $d) { id } }', { d: '0000-06-01T00:00:00Z' }), 'BAD_USER_INPUT', 'd'],
+    [
+      'asOf in year 0000 (variable)',
+      () => gql('query($d: DateTime) { trial(id: "x", asOf: $d) { id } }', { d: '0000-06-01T00:00:00Z' }),
+      'BAD_USER_INPUT',
+      'd',
+    ],
     ['a syntax error', () => gql('{ trial(id: '), 'GRAPHQL_PARSE_FAILED', 'query'],
     ['a syntax error without a token', () => gql('{ trial(id: ', undefined, null), 'GRAPHQL_PARSE_FAILED', 'query'],
     ['over the token limit', () => gql(`{ ${Array.from({ length: 2_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`), 'GRAPHQL_PARSE_FAILED', 'query'],
-    ['variables nested 5,000 deep', () => send('/graphql', { body: `{"query":"query($x: ID!) { trial(id: $x) { id } }","variables":{"x":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}}` }), 'INPUT_TOO_DEEP', 'a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a'],
-    ['an unknown operationName', () => gql('query A { registryStatus { eventCount } }', undefined, undefined, { operationName: 'B' }), 'UNKNOWN_OPERATION', 'operationName'],
+    [
+      'variables nested 5,000 deep',
+      () => send('/graphql', { body: `{"query":"query($x: ID!) { trial(id: $x) { id } }","variables":{"x":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}}` }),
+      'INPUT_TOO_DEEP',
+      'a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a',
+    ],
+    [
+      'an unknown operationName',
+      () => gql('query A { registryStatus { eventCount } }', undefined, undefined, { operationName: 'B' }),
+      'UNKNOWN_OPERATION',
+      'operationName',
+    ],
     ['/plots q that is not base64 JSON', () => send('/plots/roc?q=%%%', { bearer: tokens['biostatistician'] }), 'BAD_USER_INPUT', 'q'],
     ['/plots q of an empty object', () => send(`/plots/roc?q=${B64({})}`, { bearer: tokens['biostatistician'] }), 'BAD_USER_INPUT', 'q'],
     ['/plots q of a list', () => send(`/plots/cusum?q=${B64([1])}`, { bearer: tokens['biostatistician'] }), 'BAD_USER_INPUT', 'q'],
     ['/plots q of a string', () => send(`/plots/kaplan-meier?q=${B64('x')}`, { bearer: tokens['biostatistician'] }), 'BAD_USER_INPUT', 'q'],
-    ['/plots q with a wrong-typed field', () => send(`/plots/bland-altman?q=${B64({ biomarkerId: 1, trialId: ['x'] })}`, { bearer: tokens['biostatistician'] }), 'BAD_USER_INPUT', 'q'],
-    ['/plots q with a NUL', () => send(`/plots/kpi-trend?q=${B64({ programmeId: 'p\u0000' })}`, { bearer: tokens['biostatistician'] }), 'INVALID_TEXT', 'q.programmeId'],
-    ['/plots q with null endpoint', () => send(`/plots/roc?q=${B64({ biomarkerId: 'b', timePoint: 'T', endpoint: null })}`, { bearer: tokens['biostatistician'] }), 'BAD_USER_INPUT', 'q'],
+    [
+      '/plots q with a wrong-typed field',
+      () => send(`/plots/bland-altman?q=${B64({ biomarkerId: 1, trialId: ['x'] })}`, { bearer: tokens['biostatistician'] }),
+      'BAD_USER_INPUT',
+      'q',
+    ],
+    [
+      '/plots q with a NUL',
+      () => send(`/plots/kpi-trend?q=${B64({ programmeId: 'p\u0000' })}`, { bearer: tokens['biostatistician'] }),
+      'INVALID_TEXT',
+      'q.programmeId',
+    ],
+    [
+      '/plots q with null endpoint',
+      () => send(`/plots/roc?q=${B64({ biomarkerId: 'b', timePoint: 'T', endpoint: null })}`, { bearer: tokens['biostatistician'] }),
+      'BAD_USER_INPUT',
+      'q',
+    ],
   ];
   it.each(MALFORMED.map((m) => [m[0], m] as const))('refuses %s with a 4xx, a stable code and the field', async (_label, [, request, code, field]) => {
     const res = await request();
@@ -204,7 +255,17 @@ describe('the HTTP edge', () => {
         await gql('query($id: ID!) { trial(id: $id) { id } }', { id: 'x' }, tokens['outage']),
         await gql(
           'mutation($i: RegisterTrialInput!) { registerTrial(input: $i) { id } }',
-          { i: { commandId: 'edge-outage-1', trialId: 'edge-t', identifiers: [{ system: 'NCT', value: 'NCT07111111' }], title: 'T', phase: 'PHASE_II', sponsor: 'S', primaryEndpoint: 'OS' } },
+          {
+            i: {
+              commandId: 'edge-outage-1',
+              trialId: 'edge-t',
+              identifiers: [{ system: 'NCT', value: 'NCT07111111' }],
+              title: 'T',
+              phase: 'PHASE_II',
+              sponsor: 'S',
+              primaryEndpoint: 'OS',
+            },
+          },
           tokens['outage'],
         ),
       ];

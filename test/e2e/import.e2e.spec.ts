@@ -32,7 +32,11 @@ describe('POST /import (measurement files)', () => {
   };
 
   async function gql(who: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-    const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(registry.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
   }
   async function ok(who: string, field: string, input: Record<string, unknown>): Promise<{ id: string }> {
@@ -41,8 +45,18 @@ describe('POST /import (measurement files)', () => {
     expect(res.errors).toBeUndefined();
     return res.data![field] as { id: string };
   }
-  async function post(who: string, body: string, contentType: string, query = '', headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
-    const res = await fetch(`${base}/import${query}`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${tokens[who]}`, ...headers }, body });
+  async function post(
+    who: string,
+    body: string,
+    contentType: string,
+    query = '',
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
+    const res = await fetch(`${base}/import${query}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${tokens[who]}`, ...headers },
+      body,
+    });
     const text = await res.text();
     let json: Record<string, unknown> = {};
     try {
@@ -62,14 +76,18 @@ describe('POST /import (measurement files)', () => {
     throw new Error(`read model not caught up: ${sql}`);
   }
   async function measurementsOf(k: 'a' | 'b' | 'c'): Promise<{ value: number | null; unit: string | null; timePoint: string }[]> {
-    const res = await gql('admin', `query($f: MeasurementFilter) { measurements(filter: $f, first: 100) { nodes { value unit timePoint } } }`, { f: { subjectId: S[k].id } });
+    const res = await gql('admin', `query($f: MeasurementFilter) { measurements(filter: $f, first: 100) { nodes { value unit timePoint } } }`, {
+      f: { subjectId: S[k].id },
+    });
     expect(res.errors).toBeUndefined();
     return (res.data!['measurements'] as { nodes: { value: number | null; unit: string | null; timePoint: string }[] }).nodes;
   }
 
   const HEADER = 'subject_pseudonym,study_instance_uid,biomarker_code,value,unit,reader_id,time_point';
   const row = (k: 'a' | 'b' | 'c', value: string, extra: { code?: string; unit?: string; pseudonym?: string; timePoint?: string } = {}) =>
-    [extra.pseudonym ?? S[k].pseudonym, S[k].study, extra.code ?? 'IMP_LD', value, extra.unit ?? 'mm', 'carl-coord', extra.timePoint ?? 'UNSCHEDULED'].join(',');
+    [extra.pseudonym ?? S[k].pseudonym, S[k].study, extra.code ?? 'IMP_LD', value, extra.unit ?? 'mm', 'carl-coord', extra.timePoint ?? 'UNSCHEDULED'].join(
+      ',',
+    );
   const CSV = [
     HEADER,
     row('a', '10'), // 1 ok
@@ -87,7 +105,15 @@ describe('POST /import (measurement files)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-import-'));
-    config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'embedded', RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({
+      DATABASE_URL: db.url,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      PROJECTOR: 'embedded',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
+    });
     registry = await startRegistry(config);
     base = registry.url.replace(/\/graphql$/, '');
     store = registry.app.get<EventStore>(EVENT_STORE);
@@ -99,15 +125,37 @@ describe('POST /import (measurement files)', () => {
       reader: { sub: 'rob-reader', role: 'reader', sites: ['S1'] },
     };
     for (const [name, c] of Object.entries(claims)) tokens[name] = await issueLocalToken(config, c);
-    await ok('admin', 'defineBiomarker', { biomarkerId: 'imp-ld', code: 'IMP_LD', name: 'Lesion longest diameter', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } } });
-    await ok('coordinator', 'registerTrial', { trialId: T, identifiers: [{ system: 'OTHER', value: T }], title: 'Import trial', phase: 'PHASE_II', sponsor: 'Test', primaryEndpoint: 'None' });
+    await ok('admin', 'defineBiomarker', {
+      biomarkerId: 'imp-ld',
+      code: 'IMP_LD',
+      name: 'Lesion longest diameter',
+      modality: 'CT',
+      valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
+    });
+    await ok('coordinator', 'registerTrial', {
+      trialId: T,
+      identifiers: [{ system: 'OTHER', value: T }],
+      title: 'Import trial',
+      phase: 'PHASE_II',
+      sponsor: 'Test',
+      primaryEndpoint: 'None',
+    });
     await ok('coordinator', 'addTrialArm', { trialId: T, armCode: 'A', name: 'A', armType: 'EXPERIMENTAL', plannedSize: 10 });
     await ok('coordinator', 'activateTrialSite', { trialId: T, siteId: 'S1', name: 'Site one', country: 'NL' });
     await ok('coordinator', 'activateTrialSite', { trialId: T, siteId: 'S2', name: 'Site two', country: 'NL' });
     await ok('coordinator', 'openEnrolment', { trialId: T });
     for (const k of ['a', 'b', 'c'] as const) {
-      S[k].id = (await ok('coordinator', 'enrolSubject', { trialId: T, siteId: S[k].site, pseudonym: S[k].pseudonym, consentVersion: 'v1', consentDate: '2025-01-10' })).id;
-      await ok('coordinator', 'registerImagingStudy', { studyInstanceUid: S[k].study, subjectId: S[k].id, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: S[k].site, scanner: { manufacturer: 'Siemens', model: 'Somatom' } });
+      S[k].id = (
+        await ok('coordinator', 'enrolSubject', { trialId: T, siteId: S[k].site, pseudonym: S[k].pseudonym, consentVersion: 'v1', consentDate: '2025-01-10' })
+      ).id;
+      await ok('coordinator', 'registerImagingStudy', {
+        studyInstanceUid: S[k].study,
+        subjectId: S[k].id,
+        modality: 'CT',
+        acquisitionDateTime: '2025-01-20',
+        siteId: S[k].site,
+        scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+      });
     }
     await caughtUp(`SELECT count(*) AS n FROM read_model.imaging_studies WHERE study_instance_uid LIKE '1.2.826.0.1.3680043.8.498.920%'`, [], 3);
     await caughtUp(`SELECT count(*) AS n FROM read_model.biomarkers WHERE code = 'IMP_LD'`, [], 1);
@@ -123,7 +171,10 @@ describe('POST /import (measurement files)', () => {
     const res = await post('coordinator', CSV, 'text/csv', '', { 'x-correlation-id': 'import-e2e-first' });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ format: 'csv', rows: 9, accepted: 3, replayed: 0, refused: 6, complete: true });
-    const refused = (res.json['refusedRows'] as { row: number; problems: { code: string; column: string }[] }[]).map((r) => [r.row, r.problems.map((p) => `${p.code}@${p.column}`)]);
+    const refused = (res.json['refusedRows'] as { row: number; problems: { code: string; column: string }[] }[]).map((r) => [
+      r.row,
+      r.problems.map((p) => `${p.code}@${p.column}`),
+    ]);
     expect(refused).toEqual([
       [3, ['BATCH_SUBJECT_REJECTED@']],
       [4, ['UNMAPPED_CONCEPT@biomarker_code']],
@@ -143,7 +194,9 @@ describe('POST /import (measurement files)', () => {
     expect((await measurementsOf('c')).map((m) => m.value)).toEqual([33]);
     expect(await measurementsOf('b')).toEqual([]);
     // One access-log row for the request, not one per row (as a batch mutation is one GraphQL operation).
-    const { rows: logged } = await owner.query(`SELECT channel, operation_name, root_fields FROM audit.access_log WHERE correlation_id = $1`, ['import-e2e-first']);
+    const { rows: logged } = await owner.query(`SELECT channel, operation_name, root_fields FROM audit.access_log WHERE correlation_id = $1`, [
+      'import-e2e-first',
+    ]);
     expect(logged).toEqual([{ channel: 'http-import', operation_name: 'import', root_fields: ['import'] }]);
   });
 
@@ -172,13 +225,28 @@ describe('POST /import (measurement files)', () => {
   });
 
   it('NDJSON: the same rows as CSV give the same measurements (replayed), a bad line is reported by line and column', async () => {
-    const line = (k: 'a' | 'b' | 'c', value: number | string) => JSON.stringify({ subject_pseudonym: S[k].pseudonym, study_instance_uid: S[k].study, biomarker_code: 'IMP_LD', value, unit: 'mm', reader_id: 'carl-coord', time_point: 'UNSCHEDULED' });
+    const line = (k: 'a' | 'b' | 'c', value: number | string) =>
+      JSON.stringify({
+        subject_pseudonym: S[k].pseudonym,
+        study_instance_uid: S[k].study,
+        biomarker_code: 'IMP_LD',
+        value,
+        unit: 'mm',
+        reader_id: 'carl-coord',
+        time_point: 'UNSCHEDULED',
+      });
     const body = [line('a', '10'), line('b', 'abc'), 'not json', line('c', '34'), ''].join('\n');
     const before = await subjectEvents('c');
     const res = await post('coordinator', body, 'application/x-ndjson');
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ format: 'ndjson', rows: 4, accepted: 1, replayed: 1, refused: 2 });
-    expect((res.json['refusedRows'] as { row: number; problems: { code: string; column: string }[] }[]).map((r) => [r.row, r.problems[0]!.code, r.problems[0]!.column])).toEqual([
+    expect(
+      (res.json['refusedRows'] as { row: number; problems: { code: string; column: string }[] }[]).map((r) => [
+        r.row,
+        r.problems[0]!.code,
+        r.problems[0]!.column,
+      ]),
+    ).toEqual([
       [2, 'INVALID_VALUE', 'value'],
       [3, 'INVALID_JSON', ''],
     ]);
@@ -213,7 +281,11 @@ describe('POST /import (measurement files)', () => {
     expect(header.json).toMatchObject({ errors: [{ extensions: { code: 'IMPORT_INVALID_HEADER', field: 'biomarker_kode' } }] });
     const param = await post('coordinator', CSV, 'text/csv', '?refused=xml');
     expect(param.status).toBe(400);
-    const regulator = await fetch(`${base}/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await issueLocalToken(config, { sub: 'rita', role: 'regulator' })}` }, body: CSV });
+    const regulator = await fetch(`${base}/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${await issueLocalToken(config, { sub: 'rita', role: 'regulator' })}` },
+      body: CSV,
+    });
     expect(regulator.status).toBe(403);
   });
 });

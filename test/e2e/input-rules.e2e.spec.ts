@@ -33,9 +33,13 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
     return (await res.json()) as Gql;
   }
   const mutate = (who: string, field: string, input: Record<string, unknown>) =>
-    gql(who, `mutation($input: ${field[0]!.toUpperCase()}${field.slice(1)}Input!) { ${field}(input: $input) { id createdIds globalPosition events replayed } }`, {
-      input: { commandId: randomUUID(), ...input },
-    });
+    gql(
+      who,
+      `mutation($input: ${field[0]!.toUpperCase()}${field.slice(1)}Input!) { ${field}(input: $input) { id createdIds globalPosition events replayed } }`,
+      {
+        input: { commandId: randomUUID(), ...input },
+      },
+    );
   const ok = async (who: string, field: string, input: Record<string, unknown>) => {
     const res = await mutate(who, field, input);
     expect(res.errors).toBeUndefined();
@@ -61,7 +65,14 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-input-rules-'));
-    config = loadConfig({ ...db.adminEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({
+      ...db.adminEnv,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
+    });
     registry = await startRegistry(config);
     store = registry.app.get<EventStore>(EVENT_STORE);
     tokens['admin'] = await issueLocalToken(config, { sub: 'ir-admin', role: 'admin' });
@@ -76,12 +87,25 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
       modality: 'CT',
       valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
     });
-    const algorithm = { manufacturer: 'Acme', version: '1.0', intendedUse: 'Screening support', regulatory: { status: 'INVESTIGATIONAL' }, biomarkerIds: ['ir-ld'] };
+    const algorithm = {
+      manufacturer: 'Acme',
+      version: '1.0',
+      intendedUse: 'Screening support',
+      regulatory: { status: 'INVESTIGATIONAL' },
+      biomarkerIds: ['ir-ld'],
+    };
     await ok('admin', 'registerAlgorithmVersion', { ...algorithm, algorithmVersionId: 'ir-mammo-1.0', name: 'MammoAI', scoreRange: { min: 0, max: 1 } });
     await ok('admin', 'registerAlgorithmVersion', { ...algorithm, algorithmVersionId: 'ir-scale-1.0', name: 'ScaleAI', scoreRange: { min: 1, max: 10 } });
     await ok('admin', 'registerAlgorithmVersion', { ...algorithm, algorithmVersionId: 'ir-seg-1.0', name: 'SegAI' });
 
-    await ok('coordinator', 'registerTrial', { trialId: T, identifiers: [{ system: 'NCT', value: 'NCT04500001' }], title: T, phase: 'PHASE_III', sponsor: 'Acme', primaryEndpoint: 'PFS' });
+    await ok('coordinator', 'registerTrial', {
+      trialId: T,
+      identifiers: [{ system: 'NCT', value: 'NCT04500001' }],
+      title: T,
+      phase: 'PHASE_III',
+      sponsor: 'Acme',
+      primaryEndpoint: 'PFS',
+    });
     await ok('coordinator', 'addTrialArm', { trialId: T, armCode: 'A', name: 'Drug', armType: 'EXPERIMENTAL', plannedSize: 100 });
     await ok('coordinator', 'activateTrialSite', { trialId: T, siteId: 'site-1', name: 'Site 1' });
     await ok('coordinator', 'openEnrolment', { trialId: T });
@@ -116,7 +140,9 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
     it('16 concurrent enrolments of one pseudonym over HTTP: one subject, 15 DUPLICATE_PSEUDONYM, no 5xx', async () => {
       const results = await Promise.all(Array.from({ length: 16 }, () => mutate('coordinator', 'enrolSubject', enrolment('IR-0016R'))));
       expect(results.filter((r) => r.errors === undefined)).toHaveLength(1);
-      expect(results.flatMap((r) => r.errors ?? []).map((e) => [e.extensions['code'], e.extensions['field']])).toEqual(Array(15).fill(['DUPLICATE_PSEUDONYM', 'pseudonym']));
+      expect(results.flatMap((r) => r.errors ?? []).map((e) => [e.extensions['code'], e.extensions['field']])).toEqual(
+        Array(15).fill(['DUPLICATE_PSEUDONYM', 'pseudonym']),
+      );
       const enrolled = (await store.readAll({ maxCount: 1_000_000 })).filter((e) => e.type === 'SubjectEnrolled' && e.data['pseudonym'] === 'IR-0016R');
       expect(enrolled).toHaveLength(1);
     });
@@ -140,17 +166,39 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
     });
 
     it('shows the declared score range in algorithmVersions; a version without one shows null', async () => {
-      const last = await ok('admin', 'registerAlgorithmVersion', { manufacturer: 'Acme', name: 'ListAI', version: '1.0', intendedUse: 'x', regulatory: { status: 'INVESTIGATIONAL' }, biomarkerIds: ['ir-ld'] });
-      const res = await gql('admin', `query($p: GlobalPosition) { algorithmVersions(consistentWith: $p) { nodes { id scoreRange { min max } } } }`, { p: last.globalPosition });
+      const last = await ok('admin', 'registerAlgorithmVersion', {
+        manufacturer: 'Acme',
+        name: 'ListAI',
+        version: '1.0',
+        intendedUse: 'x',
+        regulatory: { status: 'INVESTIGATIONAL' },
+        biomarkerIds: ['ir-ld'],
+      });
+      const res = await gql('admin', `query($p: GlobalPosition) { algorithmVersions(consistentWith: $p) { nodes { id scoreRange { min max } } } }`, {
+        p: last.globalPosition,
+      });
       expect(res.errors).toBeUndefined();
       const ranges = Object.fromEntries((res.data!['algorithmVersions'].nodes as { id: string; scoreRange: unknown }[]).map((a) => [a.id, a.scoreRange]));
       expect(ranges).toMatchObject({ 'ir-mammo-1.0': { min: 0, max: 1 }, 'ir-scale-1.0': { min: 1, max: 10 }, 'ir-seg-1.0': null });
     });
 
     it('refuses an invalid declared range at registration', async () => {
-      const base = { manufacturer: 'Acme', name: 'BadAI', version: '1.0', intendedUse: 'x', regulatory: { status: 'INVESTIGATIONAL' }, biomarkerIds: ['ir-ld'] };
-      expect(await refused('admin', 'registerAlgorithmVersion', { ...base, scoreRange: { min: 1, max: 0 } })).toEqual({ code: 'INVALID_SCORE_RANGE', field: 'scoreRange' });
-      expect(await refused('admin', 'registerAlgorithmVersion', { ...base, scoreRange: { min: 5, max: 5 } })).toEqual({ code: 'INVALID_SCORE_RANGE', field: 'scoreRange' });
+      const base = {
+        manufacturer: 'Acme',
+        name: 'BadAI',
+        version: '1.0',
+        intendedUse: 'x',
+        regulatory: { status: 'INVESTIGATIONAL' },
+        biomarkerIds: ['ir-ld'],
+      };
+      expect(await refused('admin', 'registerAlgorithmVersion', { ...base, scoreRange: { min: 1, max: 0 } })).toEqual({
+        code: 'INVALID_SCORE_RANGE',
+        field: 'scoreRange',
+      });
+      expect(await refused('admin', 'registerAlgorithmVersion', { ...base, scoreRange: { min: 5, max: 5 } })).toEqual({
+        code: 'INVALID_SCORE_RANGE',
+        field: 'scoreRange',
+      });
     });
 
     it.each([
@@ -173,16 +221,40 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
         code: 'SCORE_RANGE_NOT_DECLARED',
         field: 'aiReading.algorithmVersionId',
       });
-      await expect(ok('manager', 'recordScreening', screening({ algorithmVersionId: 'ir-mammo-1.0', score: 1, aiPositive: true }))).resolves.toMatchObject({ events: ['ScreeningRecorded'] });
+      await expect(ok('manager', 'recordScreening', screening({ algorithmVersionId: 'ir-mammo-1.0', score: 1, aiPositive: true }))).resolves.toMatchObject({
+        events: ['ScreeningRecorded'],
+      });
     });
 
     it('refuses an AI measurement outside the biomarker’s plausible range with VALUE_OUT_OF_RANGE, override reason or not', async () => {
       const subjectId = (await ok('coordinator', 'enrolSubject', enrolment('IR-0200M'))).id;
-      await ok('coordinator', 'registerImagingStudy', { studyInstanceUid: STUDY, subjectId, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: 'site-1', scanner: { manufacturer: 'GE', model: 'Revolution' } });
-      const ai = { subjectId, biomarkerId: 'ir-ld', biomarkerVersion: 1, studyInstanceUid: STUDY, timePoint: 'UNSCHEDULED', method: 'AI', algorithmVersionId: 'ir-seg-1.0' };
-      for (const value of [{ value: 1e308, unit: 'mm' }, { value: -5, unit: 'mm' }, { value: 51, unit: 'cm' }]) {
+      await ok('coordinator', 'registerImagingStudy', {
+        studyInstanceUid: STUDY,
+        subjectId,
+        modality: 'CT',
+        acquisitionDateTime: '2025-01-20',
+        siteId: 'site-1',
+        scanner: { manufacturer: 'GE', model: 'Revolution' },
+      });
+      const ai = {
+        subjectId,
+        biomarkerId: 'ir-ld',
+        biomarkerVersion: 1,
+        studyInstanceUid: STUDY,
+        timePoint: 'UNSCHEDULED',
+        method: 'AI',
+        algorithmVersionId: 'ir-seg-1.0',
+      };
+      for (const value of [
+        { value: 1e308, unit: 'mm' },
+        { value: -5, unit: 'mm' },
+        { value: 51, unit: 'cm' },
+      ]) {
         expect(await refused('reader', 'recordMeasurement', { ...ai, value })).toEqual({ code: 'VALUE_OUT_OF_RANGE', field: 'value.value' });
-        expect(await refused('reader', 'recordMeasurement', { ...ai, value, plausibilityOverrideReason: 'Looks right to me' })).toEqual({ code: 'VALUE_OUT_OF_RANGE', field: 'value.value' });
+        expect(await refused('reader', 'recordMeasurement', { ...ai, value, plausibilityOverrideReason: 'Looks right to me' })).toEqual({
+          code: 'VALUE_OUT_OF_RANGE',
+          field: 'value.value',
+        });
       }
       await expect(ok('reader', 'recordMeasurement', { ...ai, value: { value: 42, unit: 'mm' } })).resolves.toMatchObject({ events: ['MeasurementRecorded'] });
     });

@@ -28,7 +28,13 @@ describe('least privilege and tail evidence over HTTP', () => {
   const gql = (query: string, variables?: Record<string, unknown>) => postGraphql(registry.url, admin, query, variables);
   const defineBiomarker = async (code: string) => {
     const res = await gql(`mutation($input: DefineBiomarkerInput!) { defineBiomarker(input: $input) { globalPosition } }`, {
-      input: { commandId: randomUUID(), code, name: `Biomarker ${code}`, modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 400 } } },
+      input: {
+        commandId: randomUUID(),
+        code,
+        name: `Biomarker ${code}`,
+        modality: 'CT',
+        valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 400 } },
+      },
     });
     expect(res.errors).toBeUndefined();
     return res.data.defineBiomarker.globalPosition as string;
@@ -45,7 +51,15 @@ describe('least privilege and tail evidence over HTTP', () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-privilege-'));
     // The sealer on its shortest timer: the seal over the newest events is what the anchor keeps.
-    config = loadConfig({ ...db.appEnv, AUDIT_SEAL_INTERVAL_SECONDS: '1', PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'embedded', RATE_LIMIT_PER_MINUTE: '100000' });
+    config = loadConfig({
+      ...db.appEnv,
+      AUDIT_SEAL_INTERVAL_SECONDS: '1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      PROJECTOR: 'embedded',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    });
     registry = await startRegistry(config);
     admin = await issueLocalToken(config, { sub: 'privilege-admin', role: 'admin' });
   });
@@ -63,7 +77,9 @@ describe('least privilege and tail evidence over HTTP', () => {
     await app.connect();
     try {
       await expect(attemptsOnTheLog.disableAppendOnlyTrigger(app)).rejects.toThrow(/must be owner/);
-      await expect(attemptsOnTheLog.insertRawEvent(app, { eventId: randomUUID(), streamId: 'biomarker-forged', type: 'BiomarkerDefined' })).rejects.toThrow(/permission denied/);
+      await expect(attemptsOnTheLog.insertRawEvent(app, { eventId: randomUUID(), streamId: 'biomarker-forged', type: 'BiomarkerDefined' })).rejects.toThrow(
+        /permission denied/,
+      );
     } finally {
       await app.end();
     }
@@ -75,7 +91,9 @@ describe('least privilege and tail evidence over HTTP', () => {
     const last = await defineBiomarker('PRIV_C');
     const status = await until(
       async () => (await gql(STATUS)).data.registryStatus,
-      (s) => s.projections.every((p: { lag: number }) => p.lag === 0) && s.projections.some((p: { checkpoint: string | null }) => p.checkpoint !== null && BigInt(p.checkpoint) >= BigInt(last)),
+      (s) =>
+        s.projections.every((p: { lag: number }) => p.lag === 0) &&
+        s.projections.some((p: { checkpoint: string | null }) => p.checkpoint !== null && BigInt(p.checkpoint) >= BigInt(last)),
     );
     expect(status.findings).toEqual([]);
     expect(BigInt(position)).toBeGreaterThan(0n);
@@ -93,7 +111,6 @@ describe('least privilege and tail evidence over HTTP', () => {
   });
 
   it('reports the newest events deleted by a superuser: verifyAuditTrail fails, registryStatus says so', async () => {
-
     // The two newest biomarkers and the seal over them; what is left is a log that agrees with itself.
     const store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
     const biomarkers = await store.readAll({ filter: { streamCategories: ['biomarker'] }, maxCount: 2 }).finally(() => store.close());
@@ -105,7 +122,11 @@ describe('least privilege and tail evidence over HTTP', () => {
     const status = (await gql(STATUS)).data.registryStatus;
     expect(BigInt(status.lastPosition)).toBeLessThan(BigInt(status.eventCount));
     // One CHECKPOINT_BEYOND_LOG per projection that had applied the deleted events.
-    expect([...new Set(status.findings.map((f: { code: string }) => f.code))].sort()).toEqual(['ANCHORED_SEAL_BEYOND_LOG', 'CHECKPOINT_BEYOND_LOG', 'EVENTS_MISSING']);
+    expect([...new Set(status.findings.map((f: { code: string }) => f.code))].sort()).toEqual([
+      'ANCHORED_SEAL_BEYOND_LOG',
+      'CHECKPOINT_BEYOND_LOG',
+      'EVENTS_MISSING',
+    ]);
     expect(status.findings.find((f: { code: string }) => f.code === 'EVENTS_MISSING').message).toBe(
       `${status.eventCount} events were counted but the newest position is ${status.lastPosition}: events were removed from the log`,
     );

@@ -65,7 +65,12 @@ describe('operations endpoints of the API (embedded projector)', () => {
       await sleep(100);
     }
     expect(body.status).toBe('ok');
-    expect(body.details).toMatchObject({ database: { status: 'up' }, migrations: { status: 'up' }, event_store: { status: 'up' }, projector: { status: 'up' } });
+    expect(body.details).toMatchObject({
+      database: { status: 'up' },
+      migrations: { status: 'up' },
+      event_store: { status: 'up' },
+      projector: { status: 'up' },
+    });
     expect(body.details.projector.projections).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'event-type-counts', role: 'leader' })]));
   });
 
@@ -73,7 +78,9 @@ describe('operations endpoints of the API (embedded projector)', () => {
     const sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     try {
-      const { rows } = await sql.query<{ id: number; timestamp: string; name: string }>(`DELETE FROM migrations WHERE id = (SELECT max(id) FROM migrations) RETURNING id, timestamp, name`);
+      const { rows } = await sql.query<{ id: number; timestamp: string; name: string }>(
+        `DELETE FROM migrations WHERE id = (SELECT max(id) FROM migrations) RETURNING id, timestamp, name`,
+      );
       const res = await fetch(`${base}/health/ready`);
       expect(res.status).toBe(503);
       const body = (await res.json()) as any;
@@ -97,7 +104,13 @@ describe('operations endpoints of the API (embedded projector)', () => {
 
     const runner = registry.app.get(CommandRunner);
     const streamId = `ping-${randomUUID()}`;
-    const origin = (commandId: string, expectedVersion?: number) => ({ commandId, actorId: 'ops-e2e', actorRole: 'admin', correlationId: commandId, expectedVersion });
+    const origin = (commandId: string, expectedVersion?: number) => ({
+      commandId,
+      actorId: 'ops-e2e',
+      actorRole: 'admin',
+      correlationId: commandId,
+      expectedVersion,
+    });
     const first = randomUUID();
     await runner.run({ streamId, decider: pingDecider, command: { type: 'Ping' }, origin: origin(first) });
     await runner.run({ streamId, decider: pingDecider, command: { type: 'Ping' }, origin: origin(randomUUID()) });
@@ -109,12 +122,20 @@ describe('operations endpoints of the API (embedded projector)', () => {
     let after = '';
     for (let i = 0; i < 50; i++) {
       after = await scrape();
-      if (sample(after, 'registry_projector_lag_events', { projection: 'event-type-counts' }) === 0 && sample(after, 'registry_event_store_head_position')! >= 0) break;
+      if (
+        sample(after, 'registry_projector_lag_events', { projection: 'event-type-counts' }) === 0 &&
+        sample(after, 'registry_event_store_head_position')! >= 0
+      )
+        break;
       await sleep(100);
     }
     expect(sample(after, 'registry_graphql_request_duration_seconds_count', q)).toBe(gqlBefore + 2);
-    expect(sample(after, 'registry_graphql_request_duration_seconds_count', { operation_name: 'invalid', result: 'GRAPHQL_VALIDATION_FAILED' })).toBeGreaterThanOrEqual(1);
-    expect(sample(after, 'registry_http_request_duration_seconds_count', { method: 'POST', route: '/graphql', status_code: '200' })).toBeGreaterThanOrEqual(httpBefore + 2);
+    expect(
+      sample(after, 'registry_graphql_request_duration_seconds_count', { operation_name: 'invalid', result: 'GRAPHQL_VALIDATION_FAILED' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'registry_http_request_duration_seconds_count', { method: 'POST', route: '/graphql', status_code: '200' })).toBeGreaterThanOrEqual(
+      httpBefore + 2,
+    );
     const cmd = (result: string) => sample(after, 'registry_command_duration_seconds_count', { command: 'Ping', result });
     expect([cmd('accepted'), cmd('replayed'), cmd('WRONG_EXPECTED_VERSION')]).toEqual([2, 1, 1]);
     expect(sample(after, 'registry_command_events_total', { command: 'Ping', event_type: 'Pinged' })).toBe(2);

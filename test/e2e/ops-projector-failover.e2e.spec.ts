@@ -38,10 +38,24 @@ class ProjectorProcess {
   private readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
 
-  constructor(readonly name: string, readonly port: number, databaseUrl: string, eventStoreUrl = databaseUrl) {
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    databaseUrl: string,
+    eventStoreUrl = databaseUrl,
+  ) {
     this.child = spawn(process.execPath, ['--import', './test/support/ts-loader.mjs', 'services/registry-projector/src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl, ...(eventStoreUrl !== databaseUrl ? { EVENT_STORE_URL: eventStoreUrl } : {}), PROJECTOR_PORT: String(port), PROJECTOR_LOCK_POLL_MS: '100', LOG_LEVEL: 'info', DB_POOL_SIZE: '10' },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        DATABASE_URL: databaseUrl,
+        ...(eventStoreUrl !== databaseUrl ? { EVENT_STORE_URL: eventStoreUrl } : {}),
+        PROJECTOR_PORT: String(port),
+        PROJECTOR_LOCK_POLL_MS: '100',
+        LOG_LEVEL: 'info',
+        DB_POOL_SIZE: '10',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (d: Buffer) => this.output.push(d.toString()));
@@ -102,7 +116,10 @@ describe('projector failover: two processes, one active per projection (PostgreS
     const b = new ProjectorProcess('B', portB, db.appUrl, db.eventStoreAppUrl);
     procs.push(b);
     await until('B to report standby', async () => ((await b.isLeader()) === false ? true : undefined)).catch(async (err: unknown) => {
-      const scrape = await fetch(`http://127.0.0.1:${b.port}/metrics`).then((r) => r.text(), (e: unknown) => String(e));
+      const scrape = await fetch(`http://127.0.0.1:${b.port}/metrics`).then(
+        (r) => r.text(),
+        (e: unknown) => String(e),
+      );
       throw new Error(`${String(err)}\n--- B /metrics: ${scrape.slice(0, 2000)}\n--- B output:\n${b.output.join('')}`);
     });
     // A standby is ready: waiting for the lock is its job, so Kubernetes must not restart it.
@@ -128,7 +145,10 @@ describe('projector failover: two processes, one active per projection (PostgreS
     });
 
     const checkpoint = async (): Promise<bigint> => {
-      const { rows } = await sql.query<{ p: string | null }>(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = $1 AND live`, [PROJECTION]);
+      const { rows } = await sql.query<{ p: string | null }>(
+        `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = $1 AND live`,
+        [PROJECTION],
+      );
       return BigInt(rows[0]?.p ?? -1);
     };
     await until('A to apply some events', async () => ((await checkpoint()) > 20n ? true : undefined));

@@ -61,7 +61,8 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
     return res.data[mutation];
   };
   const code = (res: { errors?: { extensions?: { code?: string } }[] }) => res.errors?.[0]?.extensions?.code;
-  const derive = (bearer: string, input: Record<string, unknown>) => gql(bearer, `mutation($input: DerivePseudonymInput!) { derivePseudonym(input: $input) { scope pseudonym } }`, { input });
+  const derive = (bearer: string, input: Record<string, unknown>) =>
+    gql(bearer, `mutation($input: DerivePseudonymInput!) { derivePseudonym(input: $input) { scope pseudonym } }`, { input });
   const personalQuery = (bearer: string, subjectId = S) =>
     gql(bearer, `query($s: ID!) { subjectPersonalData(subjectId: $s) { subjectId erased yearOfBirth sex comment recordedAt } }`, { s: subjectId });
   const eventCount = () => countStoredEvents(db.eventStoreUrl);
@@ -135,8 +136,18 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const all = await token({ sub: 'pv-setup', role: 'coordinator', trials: ['*'], sites: ['*'] });
-    for (const [trialId, nct] of [[T1, 'NCT07100001'], [T2, 'NCT07100002']] as const) {
-      await ok(all, 'registerTrial', { trialId, identifiers: [{ system: 'NCT', value: nct }], title: trialId, phase: 'PHASE_III', sponsor: 'Acme', primaryEndpoint: 'PFS' });
+    for (const [trialId, nct] of [
+      [T1, 'NCT07100001'],
+      [T2, 'NCT07100002'],
+    ] as const) {
+      await ok(all, 'registerTrial', {
+        trialId,
+        identifiers: [{ system: 'NCT', value: nct }],
+        title: trialId,
+        phase: 'PHASE_III',
+        sponsor: 'Acme',
+        primaryEndpoint: 'PFS',
+      });
       await ok(all, 'addTrialArm', { trialId, armCode: 'A', name: 'A', armType: 'EXPERIMENTAL', plannedSize: 10 });
       await ok(all, 'activateTrialSite', { trialId, siteId: SITE, name: 'Site' });
       await ok(all, 'openEnrolment', { trialId });
@@ -163,20 +174,33 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
     expect(code(await derive(await coord1(), { programmeId: P, localIdentifier: LOCAL_ID }))).toBe('FORBIDDEN');
     expect(code(await derive(await manager(), { programmeId: 'other-prog', localIdentifier: LOCAL_ID }))).toBe('FORBIDDEN');
     for (const who of [reader, regulator, admin]) expect(code(await derive(await who(), { trialId: T1, localIdentifier: LOCAL_ID }))).toBe('FORBIDDEN');
-    expect(await derive(await coord1(), { trialId: T1, programmeId: P, localIdentifier: LOCAL_ID })).toMatchObject({ errors: [{ extensions: { code: 'FIELD_REQUIRED', field: 'input' } }] });
+    expect(await derive(await coord1(), { trialId: T1, programmeId: P, localIdentifier: LOCAL_ID })).toMatchObject({
+      errors: [{ extensions: { code: 'FIELD_REQUIRED', field: 'input' } }],
+    });
     const keys = (await client.query<{ scope: string }>(`SELECT scope FROM privacy.pseudonym_keys ORDER BY scope`)).rows.map((r) => r.scope);
     expect(keys).toEqual([`programme:${P}`, `trial:${T1}`, `trial:${T2}`]);
   });
 
   it('records personal data only sealed, for the subject’s own coordinator, and decrypts it on read for those allowed', async () => {
-    await ok(await coord1(), 'enrolSubject', { subjectId: S, trialId: T1, siteId: SITE, pseudonym: pseudonyms[T1], consentVersion: 'v1', consentDate: '2025-01-10' });
+    await ok(await coord1(), 'enrolSubject', {
+      subjectId: S,
+      trialId: T1,
+      siteId: SITE,
+      pseudonym: pseudonyms[T1],
+      consentVersion: 'v1',
+      consentDate: '2025-01-10',
+    });
     const input = { subjectId: S, personal: { yearOfBirth: 1957, sex: 'FEMALE', comment: COMMENT } };
     const before = await eventCount();
     for (const who of [coord2, manager, reader, regulator]) {
       expect(code(await mutate(await who(), 'recordPersonalData', { commandId: randomUUID(), ...input }))).toBe('FORBIDDEN');
     }
-    expect(code(await mutate(await coord1(), 'recordPersonalData', { commandId: randomUUID(), subjectId: 'pv-missing', personal: input.personal }))).toBe('FORBIDDEN');
-    expect(code(await mutate(await coord1(), 'recordPersonalData', { commandId: randomUUID(), subjectId: S, personal: { yearOfBirth: 3000 } }))).toBe('OUT_OF_RANGE');
+    expect(code(await mutate(await coord1(), 'recordPersonalData', { commandId: randomUUID(), subjectId: 'pv-missing', personal: input.personal }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(code(await mutate(await coord1(), 'recordPersonalData', { commandId: randomUUID(), subjectId: S, personal: { yearOfBirth: 3000 } }))).toBe(
+      'OUT_OF_RANGE',
+    );
     expect(await eventCount()).toBe(before);
     // A refused caller cannot even make the registry create the subject's key.
     expect((await client.query(`SELECT 1 FROM privacy.subject_keys WHERE subject_id = $1`, [S])).rows).toEqual([]);
@@ -190,7 +214,14 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
     for (const who of [coord1, regulator, admin]) {
       const res = await personalQuery(await who());
       expect(res.errors).toBeUndefined();
-      expect(res.data.subjectPersonalData).toMatchObject({ subjectId: S, erased: false, yearOfBirth: 1957, sex: 'FEMALE', comment: COMMENT, recordedAt: expect.any(String) });
+      expect(res.data.subjectPersonalData).toMatchObject({
+        subjectId: S,
+        erased: false,
+        yearOfBirth: 1957,
+        sex: 'FEMALE',
+        comment: COMMENT,
+        recordedAt: expect.any(String),
+      });
     }
     for (const who of [coord2, manager, reader]) expect(code(await personalQuery(await who()))).toBe('FORBIDDEN');
     expect(code(await personalQuery(await coord1(), 'pv-missing'))).toBe('FORBIDDEN');
@@ -209,9 +240,12 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
     const envelope = (await subjectEvents()).find((e) => e.type === 'PersonalDataRecorded')!.data['personal'] as unknown as PersonalDataEnvelope;
     const vault = registry.app.get(PersonalDataVault);
     const before = await eventCount();
-    for (const who of [coord1, regulator, manager]) expect(code(await mutate(await who(), 'eraseSubject', { commandId: randomUUID(), subjectId: S, reason: 'request' }))).toBe('FORBIDDEN');
+    for (const who of [coord1, regulator, manager])
+      expect(code(await mutate(await who(), 'eraseSubject', { commandId: randomUUID(), subjectId: S, reason: 'request' }))).toBe('FORBIDDEN');
     expect(code(await mutate(await admin(), 'eraseSubject', { commandId: randomUUID(), subjectId: S, reason: '  ' }))).toBe('REASON_REQUIRED');
-    expect(code(await mutate(await admin(), 'eraseSubject', { commandId: randomUUID(), subjectId: 'pv-missing', reason: 'request' }))).toBe('SUBJECT_NOT_FOUND');
+    expect(code(await mutate(await admin(), 'eraseSubject', { commandId: randomUUID(), subjectId: 'pv-missing', reason: 'request' }))).toBe(
+      'SUBJECT_NOT_FOUND',
+    );
     expect(await eventCount()).toBe(before);
     // Nothing refused destroyed anything.
     expect(await vault.decrypt(envelope)).toMatchObject({ comment: COMMENT });
@@ -220,7 +254,9 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
     const erased = await mutate(await admin(), 'eraseSubject', { commandId, subjectId: S, reason: 'GDPR Art. 17 request REQ-2026-031' });
     expect(erased.errors).toBeUndefined();
     expect(erased.data.eraseSubject).toMatchObject({ id: S, events: ['SubjectErased'], replayed: false });
-    expect((await mutate(await admin(), 'eraseSubject', { commandId, subjectId: S, reason: 'GDPR Art. 17 request REQ-2026-031' })).data.eraseSubject).toMatchObject({ replayed: true });
+    expect(
+      (await mutate(await admin(), 'eraseSubject', { commandId, subjectId: S, reason: 'GDPR Art. 17 request REQ-2026-031' })).data.eraseSubject,
+    ).toMatchObject({ replayed: true });
     expect(code(await mutate(await admin(), 'eraseSubject', { commandId: randomUUID(), subjectId: S, reason: 'again' }))).toBe('SUBJECT_ALREADY_ERASED');
 
     const event = (await subjectEvents()).find((e) => e.type === 'SubjectErased')!;
@@ -232,7 +268,9 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
     expect((await client.query(`SELECT 1 FROM privacy.erased_subjects WHERE subject_id = $1`, [S])).rows).toHaveLength(1);
     const read = await personalQuery(await coord1());
     expect(read.data.subjectPersonalData).toEqual({ subjectId: S, erased: true, yearOfBirth: null, sex: null, comment: null, recordedAt: null });
-    expect(code(await mutate(await coord1(), 'recordPersonalData', { commandId: randomUUID(), subjectId: S, personal: { comment: 'again' } }))).toBe('SUBJECT_ERASED');
+    expect(code(await mutate(await coord1(), 'recordPersonalData', { commandId: randomUUID(), subjectId: S, personal: { comment: 'again' } }))).toBe(
+      'SUBJECT_ERASED',
+    );
     expect((await client.query(`SELECT 1 FROM privacy.subject_keys WHERE subject_id = $1`, [S])).rows).toEqual([]);
 
     // The audit trail keeps the fact and the ciphertext; the regulator's history and export show no plaintext.
@@ -260,24 +298,49 @@ describe('privacy: keyed pseudonyms, linkage and crypto-shredding', () => {
   });
 
   it('links pseudonyms of different studies only when an admin records it with a reason, and forgets the identifier', async () => {
-    const input = { linkageId: 'pv-link-1', members: [{ trialId: T1 }, { trialId: T2 }], localIdentifier: LOCAL_ID, reason: 'Screen-detected cancer enrolled in trial 2 (EC-2026-07)' };
-    for (const who of [coord1, regulator]) expect(code(await mutate(await who(), 'recordPseudonymLinkage', { commandId: randomUUID(), ...input }))).toBe('FORBIDDEN');
+    const input = {
+      linkageId: 'pv-link-1',
+      members: [{ trialId: T1 }, { trialId: T2 }],
+      localIdentifier: LOCAL_ID,
+      reason: 'Screen-detected cancer enrolled in trial 2 (EC-2026-07)',
+    };
+    for (const who of [coord1, regulator])
+      expect(code(await mutate(await who(), 'recordPseudonymLinkage', { commandId: randomUUID(), ...input }))).toBe('FORBIDDEN');
     expect(code(await mutate(await admin(), 'recordPseudonymLinkage', { commandId: randomUUID(), ...input, reason: '' }))).toBe('REASON_REQUIRED');
-    expect(code(await mutate(await admin(), 'recordPseudonymLinkage', { commandId: randomUUID(), ...input, members: [{ trialId: T1, pseudonym: pseudonyms[T2] }, { trialId: T2 }] }))).toBe('PSEUDONYM_MISMATCH');
-    expect(code(await mutate(await admin(), 'recordPseudonymLinkage', { commandId: randomUUID(), ...input, members: [{ trialId: T1 }, { trialId: T1 }] }))).toBe('LINKAGE_WITHIN_ONE_SCOPE');
+    expect(
+      code(
+        await mutate(await admin(), 'recordPseudonymLinkage', {
+          commandId: randomUUID(),
+          ...input,
+          members: [{ trialId: T1, pseudonym: pseudonyms[T2] }, { trialId: T2 }],
+        }),
+      ),
+    ).toBe('PSEUDONYM_MISMATCH');
+    expect(
+      code(await mutate(await admin(), 'recordPseudonymLinkage', { commandId: randomUUID(), ...input, members: [{ trialId: T1 }, { trialId: T1 }] })),
+    ).toBe('LINKAGE_WITHIN_ONE_SCOPE');
     expect(await mutate(await admin(), 'recordPseudonymLinkage', { commandId: randomUUID(), ...input }, 'id createdIds events')).toMatchObject({
       data: { recordPseudonymLinkage: { id: 'pv-link-1', createdIds: ['pv-link-1'], events: ['PseudonymLinkageRecorded'] } },
     });
     await ok(await admin(), 'recordPseudonymLinkage', {
       linkageId: 'pv-link-2',
-      members: [{ trialId: T2, pseudonym: pseudonyms[T2] }, { programmeId: P, pseudonym: pseudonyms[P] }],
+      members: [
+        { trialId: T2, pseudonym: pseudonyms[T2] },
+        { programmeId: P, pseudonym: pseudonyms[P] },
+      ],
       reason: 'Interval cancer follow-up',
     });
 
     const q = `query($p: String!) { pseudonymLinkages(pseudonym: $p) { linkageId members { scope pseudonym } reason actorId recordedAt } }`;
     const found = await gql(await regulator(), q, { p: pseudonyms[T2] });
     expect(found.data.pseudonymLinkages.map((l: { linkageId: string }) => l.linkageId)).toEqual(['pv-link-1', 'pv-link-2']);
-    expect(found.data.pseudonymLinkages[0]).toMatchObject({ members: [{ scope: `trial:${T1}`, pseudonym: pseudonyms[T1] }, { scope: `trial:${T2}`, pseudonym: pseudonyms[T2] }], actorId: 'pv-admin' });
+    expect(found.data.pseudonymLinkages[0]).toMatchObject({
+      members: [
+        { scope: `trial:${T1}`, pseudonym: pseudonyms[T1] },
+        { scope: `trial:${T2}`, pseudonym: pseudonyms[T2] },
+      ],
+      actorId: 'pv-admin',
+    });
     expect((await gql(await regulator(), q, { p: pseudonyms[T1] })).data.pseudonymLinkages).toHaveLength(1);
     expect(code(await gql(await coord1(), q, { p: pseudonyms[T1] }))).toBe('FORBIDDEN');
     expect(await searchDatabase(LOCAL_ID)).toEqual([]);

@@ -48,7 +48,11 @@ describe('read-model queries over HTTP', () => {
     synthetic = await writeSyntheticRegistry(store, { subjects: 140, seed: 11 });
     runners = projections().map((p) => new ProjectionRunner(p, store, ds, { log: () => undefined, error: () => undefined }));
     runners.forEach((r) => r.start());
-    await waitForCatchUp(ds, store, projections().map((p) => p.name));
+    await waitForCatchUp(
+      ds,
+      store,
+      projections().map((p) => p.name),
+    );
     // Every round trip the API's connections make (its DataSource's queries and anything sent on a connection it
     // hands out), counted at the driver: several statements sent together are one round trip.
     const appDs = registry.app.get(DataSource);
@@ -106,7 +110,10 @@ describe('read-model queries over HTTP', () => {
 
   it('pages through subjects with a stable order and no repeats, and loads 100 timelines in a constant number of statements', async () => {
     const page = (first: number, after: string | null) =>
-      gql(`query($first: Int, $after: String) { subjects(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id timeline { ${TIMELINE} } } } }`, { first, after });
+      gql(
+        `query($first: Int, $after: String) { subjects(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id timeline { ${TIMELINE} } } } }`,
+        { first, after },
+      );
     statements.length = 0;
     const small = await page(5, null);
     const smallCount = statements.filter((s) => s.includes('read_model.')).length;
@@ -132,11 +139,16 @@ describe('read-model queries over HTTP', () => {
   });
 
   it('shows a subject timeline with measurements (current and original value, corrections) and outcomes', async () => {
-    const [corrected] = (await ds.query(`SELECT subject_id, measurement_id FROM read_model.measurements WHERE correction_count > 0 AND superseded_at IS NULL LIMIT 1`)) as {
-      subject_id: string; measurement_id: string;
+    const [corrected] = (await ds.query(
+      `SELECT subject_id, measurement_id FROM read_model.measurements WHERE correction_count > 0 AND superseded_at IS NULL LIMIT 1`,
+    )) as {
+      subject_id: string;
+      measurement_id: string;
     }[];
     statements.length = 0;
-    const res = await gql(`query($id: ID!) { subject(id: $id) { id kind trialId armCode siteId status version timeline { ${TIMELINE} } } }`, { id: corrected!.subject_id });
+    const res = await gql(`query($id: ID!) { subject(id: $id) { id kind trialId armCode siteId status version timeline { ${TIMELINE} } } }`, {
+      id: corrected!.subject_id,
+    });
     expect(res.errors).toBeUndefined();
     // The subject and its timeline in one round trip; the same timeline as through the subjects list.
     expect(statements.filter((q) => q.includes('read_model.'))).toHaveLength(1);
@@ -145,10 +157,17 @@ describe('read-model queries over HTTP', () => {
     expect(sent).toMatch(/m\.value, m\.unit/);
     expect(sent).toContain('m.recorded_at');
     expect(sent).not.toContain('m.change_reason');
-    const listed = await gql(`query($t: ID!, $site: String) { subjects(filter: { trialId: $t, siteId: $site }, first: 100) { nodes { id timeline { ${TIMELINE} } } } }`, { t: res.data.subject.trialId, site: res.data.subject.siteId });
+    const listed = await gql(
+      `query($t: ID!, $site: String) { subjects(filter: { trialId: $t, siteId: $site }, first: 100) { nodes { id timeline { ${TIMELINE} } } } }`,
+      { t: res.data.subject.trialId, site: res.data.subject.siteId },
+    );
     expect(listed.errors).toBeUndefined();
     expect(listed.data.subjects.nodes.find((n: any) => n.id === corrected!.subject_id).timeline).toEqual(res.data.subject.timeline);
-    const stranger = await gql(`query($id: ID!) { subject(id: $id) { id timeline { kind } } }`, { id: corrected!.subject_id }, await token('coordinator', { trials: ['another-trial'], sites: ['*'] }));
+    const stranger = await gql(
+      `query($id: ID!) { subject(id: $id) { id timeline { kind } } }`,
+      { id: corrected!.subject_id },
+      await token('coordinator', { trials: ['another-trial'], sites: ['*'] }),
+    );
     expect(stranger.errors?.[0].extensions.code).toBe('FORBIDDEN');
     expect(stranger.data?.subject ?? null).toBeNull();
     const s = res.data.subject;
@@ -168,7 +187,11 @@ describe('read-model queries over HTTP', () => {
       SELECT m.subject_id, m.measurement_id, m.version_recorded_at, prev.value AS before_value, m.value AS after_value
         FROM read_model.measurements m JOIN read_model.measurements prev ON prev.measurement_id = m.measurement_id AND prev.version = m.version - 1
        WHERE m.superseded_at IS NULL AND m.correction_count = 1 AND NOT m.retracted AND prev.value <> m.value LIMIT 1`)) as {
-      subject_id: string; measurement_id: string; version_recorded_at: Date; before_value: number; after_value: number;
+      subject_id: string;
+      measurement_id: string;
+      version_recorded_at: Date;
+      before_value: number;
+      after_value: number;
     }[];
     const before = new Date(c!.version_recorded_at.getTime() - 1).toISOString();
     const q = `query($f: MeasurementFilter, $asOf: DateTime) { measurements(filter: $f, asOf: $asOf, first: 50) { nodes { id value version correctionCount } } }`;
@@ -176,7 +199,10 @@ describe('read-model queries over HTTP', () => {
     const now = await gql(q, { f: { subjectId: c!.subject_id } });
     expect(then.data.measurements.nodes.find((n: any) => n.id === c!.measurement_id)).toMatchObject({ value: c!.before_value, version: 0, correctionCount: 0 });
     expect(now.data.measurements.nodes.find((n: any) => n.id === c!.measurement_id)).toMatchObject({ value: c!.after_value, correctionCount: 1 });
-    const timeline = await gql(`query($id: ID!, $asOf: DateTime) { subject(id: $id, asOf: $asOf) { timeline { measurement { id value } } } }`, { id: c!.subject_id, asOf: before });
+    const timeline = await gql(`query($id: ID!, $asOf: DateTime) { subject(id: $id, asOf: $asOf) { timeline { measurement { id value } } } }`, {
+      id: c!.subject_id,
+      asOf: before,
+    });
     expect(timeline.data.subject.timeline.find((e: any) => e.measurement?.id === c!.measurement_id).measurement.value).toBe(c!.before_value);
   });
 
@@ -185,7 +211,9 @@ describe('read-model queries over HTTP', () => {
     const [late] = (await ds.query(`
       SELECT s.subject_id, s.arm_code, s.randomised_recorded_at FROM read_model.subjects s
        WHERE EXISTS (SELECT 1 FROM read_model.measurements m WHERE m.subject_id = s.subject_id AND m.recorded_at < s.randomised_recorded_at) LIMIT 1`)) as {
-      subject_id: string; arm_code: string; randomised_recorded_at: Date;
+      subject_id: string;
+      arm_code: string;
+      randomised_recorded_at: Date;
     }[];
     const before = new Date(late!.randomised_recorded_at.getTime() - 1).toISOString();
     const q = `query($f: MeasurementFilter, $asOf: DateTime) { measurements(filter: $f, asOf: $asOf, first: 100) { totalCount nodes { armCode siteId } } }`;
@@ -200,7 +228,10 @@ describe('read-model queries over HTTP', () => {
     const now = await gql(q, { f: { subjectId: late!.subject_id, armCode: late!.arm_code } });
     expect(now.data.measurements.totalCount).toBeGreaterThan(then.data.measurements.totalCount);
     for (const n of now.data.measurements.nodes) expect(n.armCode).toBe(late!.arm_code);
-    const timeline = await gql(`query($id: ID!, $asOf: DateTime) { subject(id: $id, asOf: $asOf) { timeline { measurement { armCode } } } }`, { id: late!.subject_id, asOf: before });
+    const timeline = await gql(`query($id: ID!, $asOf: DateTime) { subject(id: $id, asOf: $asOf) { timeline { measurement { armCode } } } }`, {
+      id: late!.subject_id,
+      asOf: before,
+    });
     const arms = timeline.data.subject.timeline.filter((e: any) => e.measurement).map((e: any) => e.measurement.armCode);
     expect(arms.length).toBe(then.data.measurements.totalCount);
     expect(new Set(arms)).toEqual(new Set([null]));
@@ -213,13 +244,18 @@ describe('read-model queries over HTTP', () => {
     const q = `query($id: ID!, $asOf: DateTime) { trial(id: $id, asOf: $asOf) { status arms { code actualSize } sites { id enrolled } enrolment { enrolled } } }`;
     const then = await gql(q, { id: trialId, asOf: opened.recordedAt.toISOString() });
     expect(then.errors).toBeUndefined();
-    const [known] = (await ds.query(`SELECT count(*)::int AS n FROM read_model.subjects WHERE trial_id = $1 AND enrolled_recorded_at <= $2`, [trialId, opened.recordedAt])) as { n: number }[];
+    const [known] = (await ds.query(`SELECT count(*)::int AS n FROM read_model.subjects WHERE trial_id = $1 AND enrolled_recorded_at <= $2`, [
+      trialId,
+      opened.recordedAt,
+    ])) as { n: number }[];
     expect(then.data.trial).toMatchObject({ status: 'ENROLMENT_OPEN', enrolment: { enrolled: known!.n } });
     expect(then.data.trial.arms.map((a: any) => a.code)).toEqual(['A', 'B']);
     const beforeRegistration = await gql(q, { id: trialId, asOf: new Date(events[0]!.recordedAt.getTime() - 1).toISOString() });
     expect(beforeRegistration.data.trial).toBeNull();
     const now = await gql(q, { id: trialId, asOf: new Date(Date.now() + 1000).toISOString() });
-    const current = await gql(`query($id: ID!) { trial(id: $id) { status arms { code actualSize } sites { id enrolled } enrolment { enrolled } } }`, { id: trialId });
+    const current = await gql(`query($id: ID!) { trial(id: $id) { status arms { code actualSize } sites { id enrolled } enrolment { enrolled } } }`, {
+      id: trialId,
+    });
     expect(now.data.trial).toEqual(current.data.trial);
   });
 
@@ -234,15 +270,21 @@ describe('read-model queries over HTTP', () => {
       [biomarkerId],
     )) as { n: number }[];
     expect(first.data.measurements.totalCount).toBe(expected!.n);
-    for (const n of first.data.measurements.nodes) expect(n).toMatchObject({ biomarkerId, method: 'MANUAL', readerId: 'reader-1', timePoint: 'W8', retracted: false });
-    const second = await gql(q, { f: { biomarkerId, method: 'MANUAL', readerId: 'reader-1', timePoint: 'W8' }, after: first.data.measurements.pageInfo.endCursor });
+    for (const n of first.data.measurements.nodes)
+      expect(n).toMatchObject({ biomarkerId, method: 'MANUAL', readerId: 'reader-1', timePoint: 'W8', retracted: false });
+    const second = await gql(q, {
+      f: { biomarkerId, method: 'MANUAL', readerId: 'reader-1', timePoint: 'W8' },
+      after: first.data.measurements.pageInfo.endCursor,
+    });
     const ids = [...first.data.measurements.nodes, ...second.data.measurements.nodes].map((n: any) => n.id);
     expect(new Set(ids).size).toBe(ids.length);
     const [retracted] = (await ds.query(`SELECT count(*)::int AS n FROM read_model.measurements WHERE superseded_at IS NULL AND retracted`)) as { n: number }[];
     const all = await gql(`{ a: measurements(first: 1) { totalCount } b: measurements(first: 1, includeRetracted: true) { totalCount } }`);
     expect(all.data.b.totalCount - all.data.a.totalCount).toBe(retracted!.n);
     expect(retracted!.n).toBeGreaterThan(0);
-    const arm = await gql(`query($t: ID!) { measurements(filter: { trialId: $t, armCode: "A" }, first: 20) { nodes { armCode trialId } } }`, { t: synthetic.trialIds[0] });
+    const arm = await gql(`query($t: ID!) { measurements(filter: { trialId: $t, armCode: "A" }, first: 20) { nodes { armCode trialId } } }`, {
+      t: synthetic.trialIds[0],
+    });
     for (const n of arm.data.measurements.nodes) expect(n).toEqual({ armCode: 'A', trialId: synthetic.trialIds[0] });
   });
 
@@ -267,9 +309,12 @@ describe('read-model queries over HTTP', () => {
   });
 
   it('lists biomarkers and algorithm versions with lineage, and a screening programme with per-round counts', async () => {
-    const res = await gql(`query($p: ID!) { biomarkers { totalCount nodes { code unit versions { version } } }
+    const res = await gql(
+      `query($p: ID!) { biomarkers { totalCount nodes { code unit versions { version } } }
       algorithmVersions { nodes { id version lineage { version } } }
-      screeningProgramme(id: $p) { name rounds { number invited screened recalled screenDetectedCancers intervalCancers } } }`, { p: synthetic.programmeId });
+      screeningProgramme(id: $p) { name rounds { number invited screened recalled screenDetectedCancers intervalCancers } } }`,
+      { p: synthetic.programmeId },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.biomarkers.totalCount).toBe(5);
     expect(res.data.algorithmVersions.nodes.map((a: any) => a.lineage.map((l: any) => l.version))).toEqual([['1.0'], ['1.0', '1.1'], ['1.0', '1.1', '2.0']]);
@@ -287,20 +332,43 @@ describe('read-model queries over HTTP', () => {
     const biomarkerId = randomUUID();
     const appended = await store.appendToStream(
       `biomarker-${biomarkerId}`,
-      [{ id: randomUUID(), type: 'BiomarkerDefined', data: { biomarkerId, code: 'RYW_TEST', version: 1, name: 'RYW', description: null, modality: 'CT', bodySite: null, valueType: { kind: 'categorical', categories: ['a', 'b'] }, repeatabilityWcv: null, definedAt: '2026-01-01' } }],
+      [
+        {
+          id: randomUUID(),
+          type: 'BiomarkerDefined',
+          data: {
+            biomarkerId,
+            code: 'RYW_TEST',
+            version: 1,
+            name: 'RYW',
+            description: null,
+            modality: 'CT',
+            bodySite: null,
+            valueType: { kind: 'categorical', categories: ['a', 'b'] },
+            repeatabilityWcv: null,
+            definedAt: '2026-01-01',
+          },
+        },
+      ],
       { expectedRevision: 'no_stream' },
     );
     const res = await gql(`query($p: GlobalPosition) { biomarkers(consistentWith: $p) { nodes { code } } }`, { p: appended.position.prepare.toString() });
     expect(res.data.biomarkers.nodes.map((n: any) => n.code)).toContain('RYW_TEST');
     await Promise.all(runners.map((r) => r.stop()));
-    const later = await store.appendToStream(`biomarker-${biomarkerId}`, [{ id: randomUUID(), type: 'BiomarkerRetired', data: { biomarkerId, reason: 'test', retiredAt: '2026-01-02' } }], { expectedRevision: 0n });
+    const later = await store.appendToStream(
+      `biomarker-${biomarkerId}`,
+      [{ id: randomUUID(), type: 'BiomarkerRetired', data: { biomarkerId, reason: 'test', retiredAt: '2026-01-02' } }],
+      { expectedRevision: 0n },
+    );
     const t0 = Date.now();
     const lag = await gql(`query($p: GlobalPosition) { biomarkers(consistentWith: $p) { totalCount } }`, { p: later.position.prepare.toString() });
     expect(lag.errors?.[0].extensions).toMatchObject({ code: 'PROJECTION_LAG_TIMEOUT', field: 'consistentWith' });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
     runners = projections().map((p) => new ProjectionRunner(p, store, ds, { log: () => undefined, error: () => undefined }));
     runners.forEach((r) => r.start());
-    const caughtUp = await gql(`query($p: GlobalPosition) { biomarkers(consistentWith: $p, includeRetired: false) { nodes { code } } }`, { p: later.position.prepare.toString() });
+    const caughtUp = await gql(`query($p: GlobalPosition) { biomarkers(consistentWith: $p, includeRetired: false) { nodes { code } } }`, {
+      p: later.position.prepare.toString(),
+    });
     expect(caughtUp.data.biomarkers.nodes.map((n: any) => n.code)).not.toContain('RYW_TEST');
   });
 

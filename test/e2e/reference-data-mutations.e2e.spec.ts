@@ -53,7 +53,15 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
   const ok = async (who: string, field: string, input: Record<string, unknown>, headers?: Record<string, string>) => {
     const res = await mutate(who, field, input, headers);
     expect(res.errors).toBeUndefined();
-    return res.data![field] as { id: string; createdIds: string[]; streamId: string; version: number; globalPosition: string; events: string[]; replayed: boolean };
+    return res.data![field] as {
+      id: string;
+      createdIds: string[];
+      streamId: string;
+      version: number;
+      globalPosition: string;
+      events: string[];
+      replayed: boolean;
+    };
   };
   const code = async (who: string, field: string, input: Record<string, unknown>) => {
     const res = await mutate(who, field, input);
@@ -99,7 +107,14 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
   });
 
   it('trials: a coordinator writes within its trial and sites only; after lockTrial writes are refused until unlock', async () => {
-    const register = { trialId: 'T-E2E', identifiers: [{ value: 'NCT01234567' }], title: 'Sarcopenia', phase: 'PHASE_III', sponsor: 'Group', primaryEndpoint: 'OS' };
+    const register = {
+      trialId: 'T-E2E',
+      identifiers: [{ value: 'NCT01234567' }],
+      title: 'Sarcopenia',
+      phase: 'PHASE_III',
+      sponsor: 'Group',
+      primaryEndpoint: 'OS',
+    };
     expect((await code('otherCoordinator', 'registerTrial', register)).code).toBe('FORBIDDEN');
     expect((await code('coordinator', 'registerTrial', { ...register, trialId: undefined })).code).toBe('FORBIDDEN');
     expect((await ok('coordinator', 'registerTrial', register)).id).toBe('T-E2E');
@@ -109,7 +124,9 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
 
     await ok('coordinator', 'addTrialArm', { trialId: 'T-E2E', armCode: 'EXP', name: 'Experimental', armType: 'EXPERIMENTAL', plannedSize: 100 });
     expect((await code('coordinator', 'activateTrialSite', { trialId: 'T-E2E', siteId: 'S9', name: 'Not mine' })).code).toBe('FORBIDDEN');
-    expect((await code('otherCoordinator', 'addTrialArm', { trialId: 'T-E2E', armCode: 'X', name: 'X', armType: 'PLACEBO', plannedSize: 1 })).code).toBe('FORBIDDEN');
+    expect((await code('otherCoordinator', 'addTrialArm', { trialId: 'T-E2E', armCode: 'X', name: 'X', armType: 'PLACEBO', plannedSize: 1 })).code).toBe(
+      'FORBIDDEN',
+    );
     await ok('coordinator', 'activateTrialSite', { trialId: 'T-E2E', siteId: 'S1', name: 'Site one', country: 'NL' });
     await ok('coordinator', 'defineVisitSchedule', {
       trialId: 'T-E2E',
@@ -124,7 +141,9 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
     expect((await store.readStream('trial-T-E2E')).at(-1)!.metadata).toMatchObject({ reason: 'primary analysis', actorId: 'carl-coord' });
     expect(await code('coordinator', 'closeEnrolment', { trialId: 'T-E2E' })).toEqual({ code: 'TRIAL_LOCKED', field: 'trialId' });
     expect(await code('coordinator', 'unlockTrial', { trialId: 'T-E2E', reason: '   ' })).toEqual({ code: 'REASON_REQUIRED', field: 'reason' });
-    expect((await ok('coordinator', 'unlockTrial', { trialId: 'T-E2E', reason: 'query fix', expectedVersion: locked.version })).version).toBe(locked.version + 1);
+    expect((await ok('coordinator', 'unlockTrial', { trialId: 'T-E2E', reason: 'query fix', expectedVersion: locked.version })).version).toBe(
+      locked.version + 1,
+    );
   });
 
   it('programmes: a screening manager within its programme; a round id comes back in createdIds', async () => {
@@ -142,11 +161,20 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
     await ok('manager', 'defineScreeningProgramme', define);
     const round = await ok('manager', 'openScreeningRound', { programmeId: 'P-E2E', name: 'Round 1', opensOn: '2025-01-06' });
     expect(round.createdIds).toHaveLength(1);
-    expect((await ok('manager', 'closeScreeningRound', { programmeId: 'P-E2E', roundId: round.createdIds[0], closesOn: '2025-06-30' })).events).toEqual(['ScreeningRoundClosed']);
+    expect((await ok('manager', 'closeScreeningRound', { programmeId: 'P-E2E', roundId: round.createdIds[0], closesOn: '2025-06-30' })).events).toEqual([
+      'ScreeningRoundClosed',
+    ]);
   });
 
   it('imaging studies: a reader at its site registers; elsewhere FORBIDDEN; the UID is the receipt id', async () => {
-    const input = { studyInstanceUid: '1.2.826.0.1.3680043.8.498.1', modality: 'CT', acquisitionDateTime: '2025-03-04', siteId: 'S1', scanner: { manufacturer: 'GE', model: 'Revolution' }, contrast: 'IV' };
+    const input = {
+      studyInstanceUid: '1.2.826.0.1.3680043.8.498.1',
+      modality: 'CT',
+      acquisitionDateTime: '2025-03-04',
+      siteId: 'S1',
+      scanner: { manufacturer: 'GE', model: 'Revolution' },
+      contrast: 'IV',
+    };
     expect((await code('reader', 'registerImagingStudy', { ...input, siteId: 'S2' })).code).toBe('FORBIDDEN');
     expect((await code('manager', 'registerImagingStudy', input)).code).toBe('FORBIDDEN');
     expect((await ok('reader', 'registerImagingStudy', input)).id).toBe(input.studyInstanceUid);
@@ -166,29 +194,73 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
     const before = await eventCount();
     const huge = 'x'.repeat(100_000);
     const cases: [string, string, Record<string, unknown>, string][] = [
-      ['admin', 'defineBiomarker', { code: 'lower', name: 'n', modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] } }, 'INVALID_BIOMARKER_CODE'],
+      [
+        'admin',
+        'defineBiomarker',
+        { code: 'lower', name: 'n', modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] } },
+        'INVALID_BIOMARKER_CODE',
+      ],
       ['admin', 'defineBiomarker', { code: 'HUGE', name: huge, modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] } }, 'FIELD_TOO_LONG'],
-      ['admin', 'defineBiomarker', { code: 'UNIT', name: 'n', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'parsecs^', plausibleRange: { min: 0, max: 1 } } }, 'INVALID_UCUM_UNIT'],
+      [
+        'admin',
+        'defineBiomarker',
+        { code: 'UNIT', name: 'n', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'parsecs^', plausibleRange: { min: 0, max: 1 } } },
+        'INVALID_UCUM_UNIT',
+      ],
       ['admin', 'defineBiomarker', { code: 'NOUNIT', name: 'n', modality: 'CT', valueType: { kind: 'QUANTITATIVE' } }, 'FIELD_REQUIRED'],
-      ['admin', 'defineBiomarker', { code: 'WCV', name: 'n', modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'a'] } }, 'DUPLICATE_CATEGORY'],
+      [
+        'admin',
+        'defineBiomarker',
+        { code: 'WCV', name: 'n', modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'a'] } },
+        'DUPLICATE_CATEGORY',
+      ],
       ['admin', 'defineBiomarker', { code: 'TYPE', name: 42, modality: 'CT', valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] } }, 'BAD_USER_INPUT'],
       ['admin', 'defineBiomarker', { code: 'ENUM', name: 'n', modality: 'XRAY', valueType: { kind: 'CATEGORICAL', categories: ['a', 'b'] } }, 'BAD_USER_INPUT'],
       ['admin', 'retireBiomarker', { biomarkerId: randomUUID(), reason: 'gone' }, 'BIOMARKER_NOT_FOUND'],
-      ['admin', 'registerAlgorithmVersion', { manufacturer: 'A', name: 'B', version: '1', intendedUse: 'x', regulatory: { status: 'CE_MARKED' }, biomarkerIds: [biomarkerId] }, 'CE_CLASS_REQUIRED'],
-      ['admin', 'registerAlgorithmVersion', { manufacturer: 'A', name: 'B', version: '1', intendedUse: 'x', regulatory: { status: 'INVESTIGATIONAL' }, biomarkerIds: ['no such'] }, 'INVALID_ID'],
+      [
+        'admin',
+        'registerAlgorithmVersion',
+        { manufacturer: 'A', name: 'B', version: '1', intendedUse: 'x', regulatory: { status: 'CE_MARKED' }, biomarkerIds: [biomarkerId] },
+        'CE_CLASS_REQUIRED',
+      ],
+      [
+        'admin',
+        'registerAlgorithmVersion',
+        { manufacturer: 'A', name: 'B', version: '1', intendedUse: 'x', regulatory: { status: 'INVESTIGATIONAL' }, biomarkerIds: ['no such'] },
+        'INVALID_ID',
+      ],
       ['coordinator', 'addTrialArm', { trialId: 'T-E2E', armCode: 'A B', name: 'x', armType: 'PLACEBO', plannedSize: 1 }, 'INVALID_ARM_CODE'],
       ['coordinator', 'addTrialArm', { trialId: 'T-E2E', armCode: 'BIG', name: 'x', armType: 'PLACEBO', plannedSize: 1e12 }, 'BAD_USER_INPUT'],
       ['coordinator', 'addTrialArm', { trialId: 'T-E2E', armCode: 'NEG', name: 'x', armType: 'PLACEBO', plannedSize: -1 }, 'OUT_OF_RANGE'],
       ['coordinator', 'defineVisitSchedule', { trialId: 'T-E2E', timePoints: [], reason: 'r' }, 'FIELD_REQUIRED'],
-      ['admin', 'registerTrial', { trialId: 'T-NEW', identifiers: [{ system: 'NCT', value: 'NCT1' }], title: 't', phase: 'PHASE_I', sponsor: 's', primaryEndpoint: 'p' }, 'INVALID_TRIAL_IDENTIFIER'],
+      [
+        'admin',
+        'registerTrial',
+        { trialId: 'T-NEW', identifiers: [{ system: 'NCT', value: 'NCT1' }], title: 't', phase: 'PHASE_I', sponsor: 's', primaryEndpoint: 'p' },
+        'INVALID_TRIAL_IDENTIFIER',
+      ],
       ['manager', 'openScreeningRound', { programmeId: 'P-E2E', name: 'R', opensOn: '2025-02-30' }, 'INVALID_DATE'],
-      ['reader', 'registerImagingStudy', { studyInstanceUid: '1.2.3.04', modality: 'CT', acquisitionDateTime: '2025-01-01', siteId: 'S1', scanner: { manufacturer: 'a', model: 'b' } }, 'INVALID_DICOM_UID'],
-      ['reader', 'registerImagingStudy', { studyInstanceUid: '1.2.3', modality: 'CT', acquisitionDateTime: '2025-01-01', siteId: 'S1', scanner: { manufacturer: 'a', model: 'b' }, kvp: 1e308 }, 'OUT_OF_RANGE'],
+      [
+        'reader',
+        'registerImagingStudy',
+        { studyInstanceUid: '1.2.3.04', modality: 'CT', acquisitionDateTime: '2025-01-01', siteId: 'S1', scanner: { manufacturer: 'a', model: 'b' } },
+        'INVALID_DICOM_UID',
+      ],
+      [
+        'reader',
+        'registerImagingStudy',
+        { studyInstanceUid: '1.2.3', modality: 'CT', acquisitionDateTime: '2025-01-01', siteId: 'S1', scanner: { manufacturer: 'a', model: 'b' }, kvp: 1e308 },
+        'OUT_OF_RANGE',
+      ],
       ['admin', 'retireBiomarker', { commandId: '', biomarkerId: biomarkerId, reason: 'x' }, 'INVALID_COMMAND_ID'],
     ];
     for (const [who, field, input, expected] of cases) {
       const res = await code(who, field, input);
-      expect({ field, input: JSON.stringify(input).slice(0, 120), code: res.code }).toEqual({ field, input: JSON.stringify(input).slice(0, 120), code: expected });
+      expect({ field, input: JSON.stringify(input).slice(0, 120), code: res.code }).toEqual({
+        field,
+        input: JSON.stringify(input).slice(0, 120),
+        code: expected,
+      });
     }
     expect(await eventCount()).toBe(before);
   });

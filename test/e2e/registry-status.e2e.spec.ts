@@ -53,7 +53,10 @@ describe('registry over HTTP', () => {
     const stream = `status-${randomUUID()}`;
     const result = await store.appendToStream(
       stream,
-      [{ id: randomUUID(), type: 'Pinged', data: { n: 1 } }, { id: randomUUID(), type: 'Pinged', data: { n: 2 } }],
+      [
+        { id: randomUUID(), type: 'Pinged', data: { n: 1 } },
+        { id: randomUUID(), type: 'Pinged', data: { n: 2 } },
+      ],
       { expectedRevision: 'no_stream' },
     );
     let status: any;
@@ -93,7 +96,9 @@ describe('registry over HTTP', () => {
 
 describe('start-up failures say what is wrong', () => {
   it('stops on an unreachable DATABASE_URL, naming the variable', async () => {
-    const err = await startRegistry(loadConfig({ DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none', PORT: '0', LOG_LEVEL: 'silent' })).catch((e: unknown) => e);
+    const err = await startRegistry(loadConfig({ DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none', PORT: '0', LOG_LEVEL: 'silent' })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).variable).toBe('DATABASE_URL');
     expect((err as Error).message).not.toContain(':x@');
@@ -104,7 +109,9 @@ describe('start-up failures say what is wrong', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const err = await startRegistry(loadConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1:1/x', PORT: String(port), LOG_LEVEL: 'silent' })).catch((e: unknown) => e);
+      const err = await startRegistry(loadConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1:1/x', PORT: String(port), LOG_LEVEL: 'silent' })).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).variable).toBe('PORT');
       expect((err as Error).message).toContain('already in use');

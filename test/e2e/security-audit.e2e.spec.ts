@@ -32,7 +32,16 @@ describe('audit trail for regulators', () => {
   const gql = (bearer: string, query: string, variables?: Record<string, unknown>) => postGraphql(registry.url, bearer, query, variables);
   const meta = (actorId: string, actorRole: string, extra: JsonObject = {}): JsonObject => {
     const commandId = randomUUID();
-    return { actorId, actorRole, commandId, correlationId: commandId, causationId: commandId, recordedAt: new Date().toISOString(), schemaVersion: 1, ...extra };
+    return {
+      actorId,
+      actorRole,
+      commandId,
+      correlationId: commandId,
+      causationId: commandId,
+      recordedAt: new Date().toISOString(),
+      schemaVersion: 1,
+      ...extra,
+    };
   };
 
   beforeAll(async () => {
@@ -42,17 +51,36 @@ describe('audit trail for regulators', () => {
     config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, AUDIT_SEAL_INTERVAL_SECONDS: '0' });
     registry = await startRegistry(config);
     store = new PostgresEventStore({ connectionString: db.eventStoreUrl });
-    await store.appendToStream(`trial-${trialId}`, [{ id: randomUUID(), type: 'TrialRegistered', data: { trialId, title: 'Audit trial' }, metadata: meta('coord-1', 'coordinator') }], { expectedRevision: 'no_stream' });
+    await store.appendToStream(
+      `trial-${trialId}`,
+      [{ id: randomUUID(), type: 'TrialRegistered', data: { trialId, title: 'Audit trial' }, metadata: meta('coord-1', 'coordinator') }],
+      { expectedRevision: 'no_stream' },
+    );
     await store.appendToStream(
       subjectStream,
       [
-        { id: randomUUID(), type: 'MeasurementRecorded', data: { subjectId: 'S1', trialId, measurementId: 'M1', result: { value: 12.5, unit: 'mm' }, occurredAt: '2026-01-05' }, metadata: meta('reader-1', 'reader', { occurredAt: '2026-01-05' }) },
-        { id: randomUUID(), type: 'MeasurementRecorded', data: { subjectId: 'S1', trialId, measurementId: 'M2', result: { value: 40, unit: 'mm' }, occurredAt: '2026-01-05' }, metadata: meta('reader-1', 'reader') },
-        { id: randomUUID(), type: 'MeasurementCorrected', data: { subjectId: 'S1', trialId, measurementId: 'M1', result: { value: 15, unit: 'mm' }, reason: 'transcription error' }, metadata: meta('coord-1', 'coordinator', { reason: 'transcription error' }) },
+        {
+          id: randomUUID(),
+          type: 'MeasurementRecorded',
+          data: { subjectId: 'S1', trialId, measurementId: 'M1', result: { value: 12.5, unit: 'mm' }, occurredAt: '2026-01-05' },
+          metadata: meta('reader-1', 'reader', { occurredAt: '2026-01-05' }),
+        },
+        {
+          id: randomUUID(),
+          type: 'MeasurementRecorded',
+          data: { subjectId: 'S1', trialId, measurementId: 'M2', result: { value: 40, unit: 'mm' }, occurredAt: '2026-01-05' },
+          metadata: meta('reader-1', 'reader'),
+        },
+        {
+          id: randomUUID(),
+          type: 'MeasurementCorrected',
+          data: { subjectId: 'S1', trialId, measurementId: 'M1', result: { value: 15, unit: 'mm' }, reason: 'transcription error' },
+          metadata: meta('coord-1', 'coordinator', { reason: 'transcription error' }),
+        },
       ],
       { expectedRevision: 'no_stream' },
     );
-    for (const deadline = Date.now() + 20_000; ; ) {
+    for (const deadline = Date.now() + 20_000; ;) {
       const status = (await gql(await admin(), `{ registryStatus { lastPosition projections { name checkpoint } } }`)).data?.registryStatus;
       if (status?.projections.some((p: any) => p.name === 'audit-membership' && p.checkpoint === status.lastPosition)) break;
       if (Date.now() > deadline) throw new Error(`projector did not catch up: ${JSON.stringify(status)}`);
@@ -67,11 +95,21 @@ describe('audit trail for regulators', () => {
   });
 
   it('shows a stream’s history with actor, role, reason, times, and a correction’s values side by side', async () => {
-    const res = await gql(await regulator(), `query($s: String!) { history(streamId: $s) { type actorId actorRole reason recordedAt occurredAt revision hash changes { field previous new } } }`, { s: subjectStream });
+    const res = await gql(
+      await regulator(),
+      `query($s: String!) { history(streamId: $s) { type actorId actorRole reason recordedAt occurredAt revision hash changes { field previous new } } }`,
+      { s: subjectStream },
+    );
     expect(res.errors).toBeUndefined();
     const [first, , correction] = res.data.history;
     expect(first).toMatchObject({ type: 'MeasurementRecorded', actorId: 'reader-1', actorRole: 'reader', occurredAt: '2026-01-05', changes: null });
-    expect(correction).toMatchObject({ type: 'MeasurementCorrected', actorId: 'coord-1', actorRole: 'coordinator', reason: 'transcription error', changes: [{ field: 'result', previous: '{"unit":"mm","value":12.5}', new: '{"unit":"mm","value":15}' }] });
+    expect(correction).toMatchObject({
+      type: 'MeasurementCorrected',
+      actorId: 'coord-1',
+      actorRole: 'coordinator',
+      reason: 'transcription error',
+      changes: [{ field: 'result', previous: '{"unit":"mm","value":12.5}', new: '{"unit":"mm","value":15}' }],
+    });
     const m2 = await gql(await regulator(), `query($s: String!) { history(streamId: $s, entityId: "M2") { type } }`, { s: subjectStream });
     expect(m2.data.history).toEqual([{ type: 'MeasurementRecorded' }]);
   });
@@ -87,7 +125,10 @@ describe('audit trail for regulators', () => {
       after = res.data.auditLog.nextCursor;
     } while (after);
     expect(byTrial.map((e) => e.type)).toEqual(['TrialRegistered', 'MeasurementRecorded', 'MeasurementRecorded', 'MeasurementCorrected']);
-    const byActor = await gql(await regulator(), `{ auditLog(filter: { actorId: "coord-1", eventTypes: ["MeasurementCorrected"] }) { events { type actorId } nextCursor } }`);
+    const byActor = await gql(
+      await regulator(),
+      `{ auditLog(filter: { actorId: "coord-1", eventTypes: ["MeasurementCorrected"] }) { events { type actorId } nextCursor } }`,
+    );
     expect(byActor.data.auditLog).toEqual({ events: [{ type: 'MeasurementCorrected', actorId: 'coord-1' }], nextCursor: null });
     const none = await gql(await regulator(), `{ auditLog(filter: { actorRole: "regulator" }) { events { type } } }`);
     expect(none.data.auditLog.events).toEqual([]);
@@ -95,7 +136,10 @@ describe('audit trail for regulators', () => {
 
   it('refuses the audit trail to every role but regulator and admin, without data', async () => {
     for (const role of ['coordinator', 'reader', 'screening_manager', 'biostatistician'] as const) {
-      const res = await gql(await token({ sub: `x-${role}`, role, trials: ['*'], programmes: ['*'], sites: ['*'] }), `{ auditLog { events { type } } accessLog { entries { id } } }`);
+      const res = await gql(
+        await token({ sub: `x-${role}`, role, trials: ['*'], programmes: ['*'], sites: ['*'] }),
+        `{ auditLog { events { type } } accessLog { entries { id } } }`,
+      );
       expect(res.data).toBeNull();
       expect(res.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
     }
@@ -108,14 +152,19 @@ describe('audit trail for regulators', () => {
     const res = await fetch(base + link.data.auditExport.url, { headers: { authorization: `Bearer ${await regulator()}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
     for (const l of lines) {
       const digest = contentDigest({ id: l.eventId, type: l.type, data: l.data, metadata: l.metadata });
       expect(chainHash(l.previousHash, l.streamId, BigInt(l.revision), digest)).toBe(l.hash);
     }
     expect(lines[0].previousHash).toBe(GENESIS_HASH);
-    const denied = await fetch(base + link.data.auditExport.url, { headers: { authorization: `Bearer ${await token({ sub: 'c', role: 'coordinator', trials: [trialId], sites: ['*'] })}` } });
+    const denied = await fetch(base + link.data.auditExport.url, {
+      headers: { authorization: `Bearer ${await token({ sub: 'c', role: 'coordinator', trials: [trialId], sites: ['*'] })}` },
+    });
     expect(denied.status).toBe(403);
     expect(((await denied.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
     const anonymous = await fetch(base + link.data.auditExport.url);
@@ -123,7 +172,11 @@ describe('audit trail for regulators', () => {
   });
 
   it('logs every operation and export in the access log, for regulators and admins to read', async () => {
-    const res = await gql(await admin(), `query($f: AccessLogFilter) { accessLog(filter: $f, first: 50) { entries { actorId actorRole channel operationType rootFields trialIds variablesHash } } }`, { f: { trialId } });
+    const res = await gql(
+      await admin(),
+      `query($f: AccessLogFilter) { accessLog(filter: $f, first: 50) { entries { actorId actorRole channel operationType rootFields trialIds variablesHash } } }`,
+      { f: { trialId } },
+    );
     expect(res.errors).toBeUndefined();
     const entries = res.data.accessLog.entries;
     expect(entries).toEqual(
@@ -159,7 +212,10 @@ describe('audit trail for regulators', () => {
     const regulatorSeal = await gql(await regulator(), `mutation { sealAuditTrail { sequence } }`);
     expect(regulatorSeal.errors?.[0].extensions.code).toBe('FORBIDDEN');
     const verify = `{ verifyAuditTrail { ok firstFailure { streamId } } verifyAuditSeals { ok sealsChecked eventsCovered firstFailure { sequence reason } } }`;
-    expect((await gql(await regulator(), verify)).data).toEqual({ verifyAuditTrail: { ok: true, firstFailure: null }, verifyAuditSeals: { ok: true, sealsChecked: 1, eventsCovered: 4, firstFailure: null } });
+    expect((await gql(await regulator(), verify)).data).toEqual({
+      verifyAuditTrail: { ok: true, firstFailure: null },
+      verifyAuditSeals: { ok: true, sealsChecked: 1, eventsCovered: 4, firstFailure: null },
+    });
 
     // The database owner disables the triggers, changes a measurement and recomputes the stream's chain.
     let previous = GENESIS_HASH;

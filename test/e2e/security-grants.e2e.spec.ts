@@ -35,9 +35,14 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
   let config: AppConfig;
   let events: pg.Client;
 
-  const token = (sub: string, role: Role, scopes: { trials?: string[]; programmes?: string[]; sites?: string[] } = {}) => issueLocalToken(config, { sub, role, ...scopes });
+  const token = (sub: string, role: Role, scopes: { trials?: string[]; programmes?: string[]; sites?: string[] } = {}) =>
+    issueLocalToken(config, { sub, role, ...scopes });
   const call = async (registry: RunningRegistry, bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<Gql> => {
-    const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(registry.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return { status: res.status, ...((await res.json()) as object) };
   };
   const eventCount = () => countStoredEvents(db.eventStoreUrl);
@@ -49,7 +54,9 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
     const base = { ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0' } as const;
     config = loadConfig({ ...base });
     tokenMode = await startRegistry(config);
-    registryMode = await startRegistry(loadConfig({ ...base, AUTH_GRANTS: 'registry', AUTH_GRANTS_CACHE_SECONDS: '1', AUTH_BOOTSTRAP_ADMINS: 'root-admin, other-root' }));
+    registryMode = await startRegistry(
+      loadConfig({ ...base, AUTH_GRANTS: 'registry', AUTH_GRANTS_CACHE_SECONDS: '1', AUTH_BOOTSTRAP_ADMINS: 'root-admin, other-root' }),
+    );
     events = new pg.Client({ connectionString: db.url });
     await events.connect();
   });
@@ -69,7 +76,11 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
   });
 
   it('in registry mode refuses a valid token whose role no grant records, with the one denial and no data', async () => {
-    for (const [sub, role] of [['carol', 'coordinator'], ['someone-admin', 'admin'], ['rita', 'regulator']] as const) {
+    for (const [sub, role] of [
+      ['carol', 'coordinator'],
+      ['someone-admin', 'admin'],
+      ['rita', 'regulator'],
+    ] as const) {
       const res = await call(registryMode, await token(sub, role, { trials: ['T1'], sites: ['*'] }), `{ registryStatus { eventCount } }`);
       expect(res.status).toBe(403);
       expect(res.errors).toEqual([{ message: DENIAL, extensions: { code: 'FORBIDDEN' } }]);
@@ -79,12 +90,18 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
 
   it('records a grant by a bootstrap admin as RoleGranted on actor-<sub>, with the admin and the reason', async () => {
     const root = await token('root-admin', 'admin');
-    const granted = await call(registryMode, root, GRANT, { input: { commandId: 'grant-carol-1', actorId: 'carol', role: 'coordinator', trials: ['T1'], sites: ['*'], reason: 'Joins the T1 team' } });
+    const granted = await call(registryMode, root, GRANT, {
+      input: { commandId: 'grant-carol-1', actorId: 'carol', role: 'coordinator', trials: ['T1'], sites: ['*'], reason: 'Joins the T1 team' },
+    });
     expect(granted.errors).toBeUndefined();
     expect(granted.data.grantRole).toEqual({ id: 'carol', streamId: 'actor-carol', events: ['RoleGranted'], replayed: false });
-    const regulatorGrant = await call(registryMode, root, GRANT, { input: { commandId: 'grant-rita-1', actorId: 'rita', role: 'regulator', reason: 'Inspection 2025' } });
+    const regulatorGrant = await call(registryMode, root, GRANT, {
+      input: { commandId: 'grant-rita-1', actorId: 'rita', role: 'regulator', reason: 'Inspection 2025' },
+    });
     expect(regulatorGrant.errors).toBeUndefined();
-    const again = await call(registryMode, root, GRANT, { input: { commandId: 'grant-carol-1', actorId: 'carol', role: 'coordinator', trials: ['T1'], sites: ['*'], reason: 'Joins the T1 team' } });
+    const again = await call(registryMode, root, GRANT, {
+      input: { commandId: 'grant-carol-1', actorId: 'carol', role: 'coordinator', trials: ['T1'], sites: ['*'], reason: 'Joins the T1 team' },
+    });
     expect(again.data.grantRole.replayed).toBe(true);
   });
 
@@ -99,9 +116,24 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
     // A role the actor holds no grant for is refused even with a grant of another role.
     expect((await call(registryMode, await token('carol', 'reader', { sites: ['*'] }), TRIAL, { id: 'T1' })).status).toBe(403);
     // The granted regulator reads the grants.
-    const grants = await call(registryMode, await token('rita', 'regulator'), `query { roleGrants(actorId: "carol") { actorId role trials programmes sites reason grantedBy grantedAt } }`);
+    const grants = await call(
+      registryMode,
+      await token('rita', 'regulator'),
+      `query { roleGrants(actorId: "carol") { actorId role trials programmes sites reason grantedBy grantedAt } }`,
+    );
     expect(grants.errors).toBeUndefined();
-    expect(grants.data.roleGrants).toEqual([{ actorId: 'carol', role: 'coordinator', trials: ['T1'], programmes: [], sites: ['*'], reason: 'Joins the T1 team', grantedBy: 'root-admin', grantedAt: expect.any(String) }]);
+    expect(grants.data.roleGrants).toEqual([
+      {
+        actorId: 'carol',
+        role: 'coordinator',
+        trials: ['T1'],
+        programmes: [],
+        sites: ['*'],
+        reason: 'Joins the T1 team',
+        grantedBy: 'root-admin',
+        grantedAt: expect.any(String),
+      },
+    ]);
   });
 
   it('refuses a duplicate grant, a revocation of what is not granted, a missing reason and an unknown role, appending nothing', async () => {
@@ -118,7 +150,9 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: expected, field });
     }
     // Only admins grant: a granted coordinator cannot grant itself more.
-    const self = await call(registryMode, await token('carol', 'coordinator', { trials: ['T1'], sites: ['*'] }), GRANT, { input: { commandId: randomUUID(), actorId: 'carol', role: 'admin', reason: 'promote myself' } });
+    const self = await call(registryMode, await token('carol', 'coordinator', { trials: ['T1'], sites: ['*'] }), GRANT, {
+      input: { commandId: randomUUID(), actorId: 'carol', role: 'admin', reason: 'promote myself' },
+    });
     expect(code(self)).toBe('FORBIDDEN');
     expect(await eventCount()).toBe(before);
   });
@@ -126,7 +160,9 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
   it('a revocation takes effect at once on the instance that recorded it and within the cache time on another', async () => {
     const carol = await token('carol', 'coordinator', { trials: ['T1'], sites: ['*'] });
     expect((await call(registryMode, carol, TRIAL, { id: 'T1' })).errors).toBeUndefined(); // cached as granted now
-    const revoked = await call(tokenMode, await token('admin-ann', 'admin'), REVOKE, { input: { commandId: 'revoke-carol-1', actorId: 'carol', role: 'coordinator', reason: 'Left the T1 team' } });
+    const revoked = await call(tokenMode, await token('admin-ann', 'admin'), REVOKE, {
+      input: { commandId: 'revoke-carol-1', actorId: 'carol', role: 'coordinator', reason: 'Left the T1 team' },
+    });
     expect(revoked.data.revokeRole.events).toEqual(['RoleRevoked']);
     const started = Date.now();
     let res = await call(registryMode, carol, TRIAL, { id: 'T1' });
@@ -138,7 +174,9 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     // On the recording instance: grant again and revoke through registryMode itself, no wait.
     const root = await token('root-admin', 'admin');
-    await call(registryMode, root, GRANT, { input: { commandId: 'grant-carol-2', actorId: 'carol', role: 'coordinator', trials: ['T1'], sites: ['*'], reason: 'Back on T1' } });
+    await call(registryMode, root, GRANT, {
+      input: { commandId: 'grant-carol-2', actorId: 'carol', role: 'coordinator', trials: ['T1'], sites: ['*'], reason: 'Back on T1' },
+    });
     expect((await call(registryMode, carol, TRIAL, { id: 'T1' })).errors).toBeUndefined();
     await call(registryMode, root, REVOKE, { input: { commandId: 'revoke-carol-2', actorId: 'carol', role: 'coordinator', reason: 'Moved to T2' } });
     expect((await call(registryMode, carol, TRIAL, { id: 'T1' })).status).toBe(403);
@@ -155,12 +193,27 @@ describe('role grants as events, enforced with AUTH_GRANTS=registry', () => {
       ['RoleGranted', 'root-admin', 'admin', 'Back on T1', 'grant-carol-2'],
       ['RoleRevoked', 'root-admin', 'admin', 'Moved to T2', 'revoke-carol-2'],
     ]);
-    const log = await call(registryMode, rita, `{ auditLog(filter: { eventTypes: ["RoleGranted", "RoleRevoked"] }, first: 50) { events { streamId type actorId reason data } } }`);
+    const log = await call(
+      registryMode,
+      rita,
+      `{ auditLog(filter: { eventTypes: ["RoleGranted", "RoleRevoked"] }, first: 50) { events { streamId type actorId reason data } } }`,
+    );
     expect(log.errors).toBeUndefined();
     const nodes = log.data.auditLog.events as { streamId: string; type: string; actorId: string; reason: string; data: string }[];
     expect(nodes.map((n) => `${n.streamId} ${n.type} ${n.actorId}`).sort()).toEqual(
-      ['actor-carol RoleGranted root-admin', 'actor-carol RoleGranted root-admin', 'actor-carol RoleRevoked admin-ann', 'actor-carol RoleRevoked root-admin', 'actor-rita RoleGranted root-admin'].sort(),
+      [
+        'actor-carol RoleGranted root-admin',
+        'actor-carol RoleGranted root-admin',
+        'actor-carol RoleRevoked admin-ann',
+        'actor-carol RoleRevoked root-admin',
+        'actor-rita RoleGranted root-admin',
+      ].sort(),
     );
-    expect(JSON.parse(nodes.find((n) => n.reason === 'Inspection 2025')!.data)).toMatchObject({ actorId: 'rita', role: 'regulator', trials: [], reason: 'Inspection 2025' });
+    expect(JSON.parse(nodes.find((n) => n.reason === 'Inspection 2025')!.data)).toMatchObject({
+      actorId: 'rita',
+      role: 'regulator',
+      trials: [],
+      reason: 'Inspection 2025',
+    });
   });
 });

@@ -15,7 +15,11 @@ describe('hardened GraphQL endpoint', () => {
   let token: string;
 
   const send = async (body: string, headers: Record<string, string> = {}, bearer = token) => {
-    const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...headers }, body });
+    const res = await fetch(registry.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...headers },
+      body,
+    });
     const text = await res.text();
     let json: any;
     try {
@@ -36,7 +40,16 @@ describe('hardened GraphQL endpoint', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-hardening-'));
-    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'off', AUDIT_SEAL_INTERVAL_SECONDS: '0', GRAPHQL_INTROSPECTION: 'false', RATE_LIMIT_PER_MINUTE: '60' });
+    config = loadConfig({
+      ...db.appEnv,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      PROJECTOR: 'off',
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
+      GRAPHQL_INTROSPECTION: 'false',
+      RATE_LIMIT_PER_MINUTE: '60',
+    });
     registry = await startRegistry(config);
     token = await issueLocalToken(config, { sub: 'hardening-admin', role: 'admin' });
   });

@@ -27,7 +27,16 @@ describe('no secret in any log line', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'registry-log-secrets-'));
     child = spawn(process.execPath, ['--import', './test/support/ts-loader.mjs', 'services/registry-api/src/main.ts'], {
       cwd: projectRoot(),
-      env: { ...process.env, NODE_OPTIONS: '', ...db.adminEnv, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'debug', AUDIT_SEAL_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '100000' },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        ...db.adminEnv,
+        PORT: '0',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'debug',
+        AUDIT_SEAL_INTERVAL_SECONDS: '0',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -57,31 +66,73 @@ describe('no secret in any log line', () => {
       issued.push(t);
       return t;
     };
-    const roles = { admin: await token('admin'), coordinator: await token('coordinator', all), reader: await token('reader', all), screening_manager: await token('screening_manager', all), biostatistician: await token('biostatistician', all), regulator: await token('regulator', all), confined: await token('coordinator', { trials: ['other'], programmes: [], sites: [] }) };
+    const roles = {
+      admin: await token('admin'),
+      coordinator: await token('coordinator', all),
+      reader: await token('reader', all),
+      screening_manager: await token('screening_manager', all),
+      biostatistician: await token('biostatistician', all),
+      regulator: await token('regulator', all),
+      confined: await token('coordinator', { trials: ['other'], programmes: [], sites: [] }),
+    };
     const forged = `${roles.admin.slice(0, -6)}AAAAAA`;
     issued.push(forged);
     const post = (bearer: string | null, body: string, path = '/graphql') =>
-      fetch(url.replace(/\/graphql$/, path), { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), cookie: `session=${roles.admin}` }, body, signal: AbortSignal.timeout(10_000) })
+      fetch(url.replace(/\/graphql$/, path), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), cookie: `session=${roles.admin}` },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      })
         .then((r) => r.text())
         .catch(() => '');
     const gql = (bearer: string | null, query: string, variables?: unknown) => post(bearer, JSON.stringify({ query, variables }));
     const c = roles.coordinator;
-    await gql(c, 'mutation($i: RegisterTrialInput!) { registerTrial(input: $i) { id } }', { i: { commandId: randomUUID(), trialId: 'log-t', identifiers: [{ system: 'NCT', value: 'NCT07222222' }], title: 'Logs', phase: 'PHASE_II', sponsor: 'S', primaryEndpoint: 'OS' } });
-    await gql(c, 'mutation($i: ActivateTrialSiteInput!) { activateTrialSite(input: $i) { id } }', { i: { commandId: randomUUID(), trialId: 'log-t', siteId: 'log-s', name: 'Site' } });
+    await gql(c, 'mutation($i: RegisterTrialInput!) { registerTrial(input: $i) { id } }', {
+      i: {
+        commandId: randomUUID(),
+        trialId: 'log-t',
+        identifiers: [{ system: 'NCT', value: 'NCT07222222' }],
+        title: 'Logs',
+        phase: 'PHASE_II',
+        sponsor: 'S',
+        primaryEndpoint: 'OS',
+      },
+    });
+    await gql(c, 'mutation($i: ActivateTrialSiteInput!) { activateTrialSite(input: $i) { id } }', {
+      i: { commandId: randomUUID(), trialId: 'log-t', siteId: 'log-s', name: 'Site' },
+    });
     await gql(c, 'mutation($i: OpenEnrolmentInput!) { openEnrolment(input: $i) { id } }', { i: { commandId: randomUUID(), trialId: 'log-t' } });
-    await gql(c, 'mutation($i: EnrolSubjectInput!) { enrolSubject(input: $i) { id } }', { i: { commandId: randomUUID(), subjectId: 'log-subj', trialId: 'log-t', siteId: 'log-s', pseudonym: 'LOG-0001', consentVersion: 'v1', consentDate: '2025-01-10', personal: { yearOfBirth: 1961, sex: 'FEMALE', comment: SECRET_COMMENT } } });
+    await gql(c, 'mutation($i: EnrolSubjectInput!) { enrolSubject(input: $i) { id } }', {
+      i: {
+        commandId: randomUUID(),
+        subjectId: 'log-subj',
+        trialId: 'log-t',
+        siteId: 'log-s',
+        pseudonym: 'LOG-0001',
+        consentVersion: 'v1',
+        consentDate: '2025-01-10',
+        personal: { yearOfBirth: 1961, sex: 'FEMALE', comment: SECRET_COMMENT },
+      },
+    });
     for (const [role, bearer] of Object.entries(roles)) {
       await gql(bearer, '{ registryStatus { eventCount } trials { totalCount } }');
       await gql(bearer, '{ subject(id: "log-subj") { id } }');
-      await gql(bearer, 'mutation($i: DefineBiomarkerInput!) { defineBiomarker(input: $i) { id } }', { i: { commandId: randomUUID(), code: `LOG_${role.toUpperCase()}`, name: 'x', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm' } } });
+      await gql(bearer, 'mutation($i: DefineBiomarkerInput!) { defineBiomarker(input: $i) { id } }', {
+        i: { commandId: randomUUID(), code: `LOG_${role.toUpperCase()}`, name: 'x', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm' } },
+      });
       // Inputs that failed deep inside before: NUL in a read filter, an impossible date, an unknown operation.
       await gql(bearer, 'query($t: String) { trials(filter: { titleContains: $t }) { totalCount } }', { t: 'a\u0000b' });
       await gql(bearer, 'query($id: ID!) { trial(id: $id) { id } }', { id: `x\u0000${SECRET_COMMENT}` });
       await gql(bearer, '{ trial(id: "x", asOf: "0000-01-01") { id } }');
       await gql(bearer, '{ trial(id: ');
       await post(bearer, '{"query": ');
-      await fetch(url.replace(/\/graphql$/, `/audit/export?trialId=log-t&access_token=${bearer}`), { headers: { authorization: `Bearer ${bearer}` } }).then((r) => r.text()).catch(() => '');
-      await fetch(url.replace(/\/graphql$/, `/plots/roc?q=e30&token=${bearer}`), { headers: { authorization: `Bearer ${bearer}` } }).then((r) => r.text()).catch(() => '');
+      await fetch(url.replace(/\/graphql$/, `/audit/export?trialId=log-t&access_token=${bearer}`), { headers: { authorization: `Bearer ${bearer}` } })
+        .then((r) => r.text())
+        .catch(() => '');
+      await fetch(url.replace(/\/graphql$/, `/plots/roc?q=e30&token=${bearer}`), { headers: { authorization: `Bearer ${bearer}` } })
+        .then((r) => r.text())
+        .catch(() => '');
     }
     for (const bad of [forged, 'not-a-jwt', `${roles.reader}x`]) await gql(bad, '{ registryStatus { eventCount } }');
     await gql(null, '{ trials { totalCount } }');

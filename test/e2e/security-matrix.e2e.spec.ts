@@ -87,13 +87,58 @@ const population = (ids: Ids) => ({ trialIds: [ids.trial] });
 /** The expected policy of every operation: the table reviewers read. Keep it in step with the resolvers' @Authorize. */
 const POLICY: readonly Row[] = [
   // Analysis (analytics/analytics.resolver.ts)
-  { op: 'validationStudy', roles: ['biostatistician', 'regulator'], scope: ['trial'], args: (i) => ({ input: { biomarkerId: i.biomarker, timePoint: 'BASELINE', indexTest: { readerId: 'mx-reader' }, population: population(i), endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'] } } }) },
-  { op: 'agreement', roles: ['biostatistician', 'regulator'], scope: ['trial'], args: (i) => ({ input: { biomarkerId: i.biomarker, population: population(i), raterA: { readerId: 'mx-reader' }, raterB: { algorithmVersionId: i.algorithm } } }) },
-  { op: 'algorithmSurveillance', roles: ['biostatistician', 'screening_manager', 'regulator'], scope: ['programme'], args: (i) => ({ input: { algorithmVersionId: i.algorithm, programmeIds: [i.programme] } }) },
-  { op: 'surveillanceAlarms', roles: ['biostatistician', 'screening_manager', 'regulator'], scope: 'global', args: (i) => ({ algorithmVersionId: i.algorithm }) },
-  { op: 'screeningKpis', roles: ['biostatistician', 'screening_manager', 'regulator'], scope: ['programme'], args: (i) => ({ input: { programmeId: i.programme } }) },
-  { op: 'recist', roles: ['coordinator', 'biostatistician', 'regulator'], scope: ['trial', 'site'], args: (i) => ({ subjectId: i.subject, reading: { accepted: 'ACCEPTED_OR_ONLY' } }) },
-  { op: 'raiseSurveillanceAlarms', roles: ['screening_manager', 'admin'], scope: ['programme'], args: (i) => ({ ...cid(), input: { algorithmVersionId: i.algorithm, programmeIds: [i.programme] } }) },
+  {
+    op: 'validationStudy',
+    roles: ['biostatistician', 'regulator'],
+    scope: ['trial'],
+    args: (i) => ({
+      input: {
+        biomarkerId: i.biomarker,
+        timePoint: 'BASELINE',
+        indexTest: { readerId: 'mx-reader' },
+        population: population(i),
+        endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'] },
+      },
+    }),
+  },
+  {
+    op: 'agreement',
+    roles: ['biostatistician', 'regulator'],
+    scope: ['trial'],
+    args: (i) => ({
+      input: { biomarkerId: i.biomarker, population: population(i), raterA: { readerId: 'mx-reader' }, raterB: { algorithmVersionId: i.algorithm } },
+    }),
+  },
+  {
+    op: 'algorithmSurveillance',
+    roles: ['biostatistician', 'screening_manager', 'regulator'],
+    scope: ['programme'],
+    args: (i) => ({ input: { algorithmVersionId: i.algorithm, programmeIds: [i.programme] } }),
+  },
+  {
+    op: 'surveillanceAlarms',
+    roles: ['biostatistician', 'screening_manager', 'regulator'],
+    scope: 'global',
+    args: (i) => ({ algorithmVersionId: i.algorithm }),
+  },
+  {
+    op: 'screeningKpis',
+    roles: ['biostatistician', 'screening_manager', 'regulator'],
+    scope: ['programme'],
+    args: (i) => ({ input: { programmeId: i.programme } }),
+  },
+  {
+    op: 'recist',
+    roles: ['coordinator', 'biostatistician', 'regulator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ subjectId: i.subject, reading: { accepted: 'ACCEPTED_OR_ONLY' } }),
+  },
+  {
+    op: 'raiseSurveillanceAlarms',
+    roles: ['screening_manager', 'admin'],
+    scope: ['programme'],
+    args: (i) => ({ ...cid(), input: { algorithmVersionId: i.algorithm, programmeIds: [i.programme] } }),
+  },
   // Audit trail (audit/audit.resolver.ts, status/status.resolver.ts)
   { op: 'history', roles: AUDITORS, scope: 'global', args: (i) => ({ streamId: `trial-${i.trial}` }) },
   { op: 'auditLog', roles: AUDITORS, scope: 'global', args: (i) => ({ filter: { trialId: i.trial }, first: 5 }) },
@@ -111,13 +156,32 @@ const POLICY: readonly Row[] = [
     op: 'defineBiomarker',
     roles: ['admin'],
     scope: 'global',
-    args: (i) => ({ input: { ...cid(), biomarkerId: i.biomarker, code: 'MX_BM', name: 'Matrix biomarker', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } } } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        biomarkerId: i.biomarker,
+        code: 'MX_BM',
+        name: 'Matrix biomarker',
+        modality: 'CT',
+        valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
+      },
+    }),
   },
   {
     op: 'reviseBiomarker',
     roles: ['admin'],
     scope: 'global',
-    args: (i) => ({ input: { ...cid(), biomarkerId: i.biomarker, version: 1, reason: 'matrix', name: 'Matrix biomarker 2', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } } } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        biomarkerId: i.biomarker,
+        version: 1,
+        reason: 'matrix',
+        name: 'Matrix biomarker 2',
+        modality: 'CT',
+        valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
+      },
+    }),
   },
   { op: 'retireBiomarker', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), biomarkerId: i.biomarker, reason: 'matrix' } }) },
   {
@@ -125,12 +189,36 @@ const POLICY: readonly Row[] = [
     roles: ['admin'],
     scope: 'global',
     args: (i) => ({
-      input: { ...cid(), algorithmVersionId: i.algorithm, manufacturer: 'Acme', name: 'MX', version: '1.0', intendedUse: 'matrix', regulatory: { status: 'CE_MARKED', ceClass: 'IIA' }, biomarkerIds: [i.biomarker] },
+      input: {
+        ...cid(),
+        algorithmVersionId: i.algorithm,
+        manufacturer: 'Acme',
+        name: 'MX',
+        version: '1.0',
+        intendedUse: 'matrix',
+        regulatory: { status: 'CE_MARKED', ceClass: 'IIA' },
+        biomarkerIds: [i.biomarker],
+      },
     }),
   },
-  { op: 'suspendAlgorithmVersion', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), algorithmVersionId: i.algorithm, reason: 'matrix' } }) },
-  { op: 'reinstateAlgorithmVersion', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), algorithmVersionId: i.algorithm, reason: 'matrix' } }) },
-  { op: 'withdrawAlgorithmVersion', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), algorithmVersionId: i.algorithm, reason: 'matrix' } }) },
+  {
+    op: 'suspendAlgorithmVersion',
+    roles: ['admin'],
+    scope: 'global',
+    args: (i) => ({ input: { ...cid(), algorithmVersionId: i.algorithm, reason: 'matrix' } }),
+  },
+  {
+    op: 'reinstateAlgorithmVersion',
+    roles: ['admin'],
+    scope: 'global',
+    args: (i) => ({ input: { ...cid(), algorithmVersionId: i.algorithm, reason: 'matrix' } }),
+  },
+  {
+    op: 'withdrawAlgorithmVersion',
+    roles: ['admin'],
+    scope: 'global',
+    args: (i) => ({ input: { ...cid(), algorithmVersionId: i.algorithm, reason: 'matrix' } }),
+  },
   // Trials
   { op: 'trials', roles: ['coordinator', 'biostatistician', 'regulator', 'admin'], scope: 'filter', args: () => ({ first: 5 }) },
   { op: 'trial', roles: ['coordinator', 'biostatistician', 'regulator', 'admin'], scope: ['trial'], args: (i) => ({ id: i.trial }) },
@@ -138,20 +226,47 @@ const POLICY: readonly Row[] = [
     op: 'registerTrial',
     roles: ['coordinator', 'admin'],
     scope: ['trial'],
-    args: (i) => ({ input: { ...cid(), trialId: i.trial, identifiers: [{ system: 'NCT', value: 'NCT07000001' }], title: 'Matrix', phase: 'PHASE_III', sponsor: 'Acme', primaryEndpoint: 'PFS' } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        trialId: i.trial,
+        identifiers: [{ system: 'NCT', value: 'NCT07000001' }],
+        title: 'Matrix',
+        phase: 'PHASE_III',
+        sponsor: 'Acme',
+        primaryEndpoint: 'PFS',
+      },
+    }),
   },
-  { op: 'addTrialArm', roles: ['coordinator'], scope: ['trial'], args: (i) => ({ input: { ...cid(), trialId: i.trial, armCode: 'B', name: 'Placebo', armType: 'PLACEBO', plannedSize: 10 } }) },
-  { op: 'activateTrialSite', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), trialId: i.trial, siteId: i.site, name: 'Site' } }) },
+  {
+    op: 'addTrialArm',
+    roles: ['coordinator'],
+    scope: ['trial'],
+    args: (i) => ({ input: { ...cid(), trialId: i.trial, armCode: 'B', name: 'Placebo', armType: 'PLACEBO', plannedSize: 10 } }),
+  },
+  {
+    op: 'activateTrialSite',
+    roles: ['coordinator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), trialId: i.trial, siteId: i.site, name: 'Site' } }),
+  },
   { op: 'closeTrialSite', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), trialId: i.trial, siteId: i.site } }) },
   {
     op: 'defineVisitSchedule',
     roles: ['coordinator'],
     scope: ['trial'],
-    args: (i) => ({ input: { ...cid(), trialId: i.trial, timePoints: [{ code: 'W8', label: 'Week 8', targetDay: 57, windowBeforeDays: 7, windowAfterDays: 7 }] } }),
+    args: (i) => ({
+      input: { ...cid(), trialId: i.trial, timePoints: [{ code: 'W8', label: 'Week 8', targetDay: 57, windowBeforeDays: 7, windowAfterDays: 7 }] },
+    }),
   },
   { op: 'openEnrolment', roles: ['coordinator'], scope: ['trial'], args: (i) => ({ input: { ...cid(), trialId: i.trial } }) },
   { op: 'closeEnrolment', roles: ['coordinator'], scope: ['trial'], args: (i) => ({ input: { ...cid(), trialId: i.trial } }) },
-  { op: 'recordUnblinding', roles: ['coordinator'], scope: ['trial'], args: (i) => ({ input: { ...cid(), trialId: i.trial, scope: 'SUBJECT', reason: 'matrix', occurredAt: '2025-02-01' } }) },
+  {
+    op: 'recordUnblinding',
+    roles: ['coordinator'],
+    scope: ['trial'],
+    args: (i) => ({ input: { ...cid(), trialId: i.trial, scope: 'SUBJECT', reason: 'matrix', occurredAt: '2025-02-01' } }),
+  },
   { op: 'lockTrial', roles: ['coordinator'], scope: ['trial'], args: (i) => ({ input: { ...cid(), trialId: i.trial, reason: 'matrix' } }) },
   { op: 'unlockTrial', roles: ['coordinator'], scope: ['trial'], args: (i) => ({ input: { ...cid(), trialId: i.trial, reason: 'matrix' } }) },
   // Screening programmes
@@ -161,49 +276,161 @@ const POLICY: readonly Row[] = [
     op: 'defineScreeningProgramme',
     roles: ['screening_manager', 'admin'],
     scope: ['programme'],
-    args: (i) => ({ input: { ...cid(), programmeId: i.programme, name: 'MX', cancerType: 'BREAST', targetPopulation: 'Women 50-75', ageRange: { min: 50, max: 75 }, intervalMonths: 24, kpiTargets: [] } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        programmeId: i.programme,
+        name: 'MX',
+        cancerType: 'BREAST',
+        targetPopulation: 'Women 50-75',
+        ageRange: { min: 50, max: 75 },
+        intervalMonths: 24,
+        kpiTargets: [],
+      },
+    }),
   },
-  { op: 'openScreeningRound', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), programmeId: i.programme, roundId: 'r2', name: 'Round 2', opensOn: '2025-06-01' } }) },
-  { op: 'closeScreeningRound', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), programmeId: i.programme, roundId: i.round, closesOn: '2025-12-01' } }) },
-  { op: 'inviteParticipant', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), programmeId: i.programme, roundId: i.round, pseudonym: `MX-${randomUUID().slice(0, 8)}`, invitedOn: '2025-01-20' } }) },
+  {
+    op: 'openScreeningRound',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), programmeId: i.programme, roundId: 'r2', name: 'Round 2', opensOn: '2025-06-01' } }),
+  },
+  {
+    op: 'closeScreeningRound',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), programmeId: i.programme, roundId: i.round, closesOn: '2025-12-01' } }),
+  },
+  {
+    op: 'inviteParticipant',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), programmeId: i.programme, roundId: i.round, pseudonym: `MX-${randomUUID().slice(0, 8)}`, invitedOn: '2025-01-20' } }),
+  },
   {
     op: 'recordScreening',
     roles: ['screening_manager'],
     scope: ['programme'],
-    args: (i) => ({ input: { ...cid(), subjectId: i.participant, roundId: i.round, screenedOn: '2025-02-03', siteId: i.site, modality: 'MG', humanReading: { result: 'NEGATIVE' } } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        subjectId: i.participant,
+        roundId: i.round,
+        screenedOn: '2025-02-03',
+        siteId: i.site,
+        modality: 'MG',
+        humanReading: { result: 'NEGATIVE' },
+      },
+    }),
   },
   {
     op: 'recordScreenings',
     roles: ['screening_manager'],
     scope: ['programme'],
-    args: (i) => ({ input: { ...cid(), items: [{ subjectId: i.participant, roundId: i.round, screenedOn: '2025-02-03', siteId: i.site, modality: 'MG', humanReading: { result: 'NEGATIVE' } }] } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        items: [{ subjectId: i.participant, roundId: i.round, screenedOn: '2025-02-03', siteId: i.site, modality: 'MG', humanReading: { result: 'NEGATIVE' } }],
+      },
+    }),
   },
-  { op: 'recordRecall', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), subjectId: i.participant, screeningId: i.screening, recalledOn: '2025-02-10' } }) },
-  { op: 'recordAssessmentOutcome', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), subjectId: i.participant, screeningId: i.screening, outcome: 'BENIGN', assessedOn: '2025-02-20' } }) },
-  { op: 'reportIntervalCancer', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), subjectId: i.participant, diagnosisDate: '2025-09-01', source: 'CANCER_REGISTRY_LINKAGE' } }) },
-  { op: 'recordOptOut', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), subjectId: i.participant, optedOutOn: '2025-10-01' } }) },
+  {
+    op: 'recordRecall',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.participant, screeningId: i.screening, recalledOn: '2025-02-10' } }),
+  },
+  {
+    op: 'recordAssessmentOutcome',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.participant, screeningId: i.screening, outcome: 'BENIGN', assessedOn: '2025-02-20' } }),
+  },
+  {
+    op: 'reportIntervalCancer',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.participant, diagnosisDate: '2025-09-01', source: 'CANCER_REGISTRY_LINKAGE' } }),
+  },
+  {
+    op: 'recordOptOut',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.participant, optedOutOn: '2025-10-01' } }),
+  },
   // Subjects (subjects/*.query-resolver.ts, *.mutation-resolver.ts): the target decides which side's roles apply.
   { op: 'subjects', roles: ALL, scope: 'filter', args: () => ({ first: 5 }) },
-  { op: 'subject', target: 'trial subject', roles: ['coordinator', 'reader', 'biostatistician', 'regulator', 'admin'], scope: ['trial', 'site'], args: (i) => ({ id: i.subject }) },
+  {
+    op: 'subject',
+    target: 'trial subject',
+    roles: ['coordinator', 'reader', 'biostatistician', 'regulator', 'admin'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ id: i.subject }),
+  },
   // A participant has the site it was screened at: a reader of that site sees it (subjects.queries.ts subjectVisible).
-  { op: 'subject', target: 'participant', roles: ['reader', 'screening_manager', 'biostatistician', 'regulator', 'admin'], scope: ['programme', 'site'], args: (i) => ({ id: i.participant }) },
+  {
+    op: 'subject',
+    target: 'participant',
+    roles: ['reader', 'screening_manager', 'biostatistician', 'regulator', 'admin'],
+    scope: ['programme', 'site'],
+    args: (i) => ({ id: i.participant }),
+  },
   { op: 'measurements', roles: ALL, scope: 'filter', args: () => ({ first: 5 }) },
-  { op: 'enrolSubject', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), trialId: i.trial, siteId: i.site, pseudonym: `MX-${randomUUID().slice(0, 8)}`, consentVersion: 'v1', consentDate: '2025-01-10' } }) },
-  { op: 'randomiseSubject', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, armCode: 'A', stratum: 'all' } }) },
-  { op: 'withdrawSubject', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, withdrawalDate: '2025-12-01', reason: 'matrix' } }) },
+  {
+    op: 'enrolSubject',
+    roles: ['coordinator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({
+      input: { ...cid(), trialId: i.trial, siteId: i.site, pseudonym: `MX-${randomUUID().slice(0, 8)}`, consentVersion: 'v1', consentDate: '2025-01-10' },
+    }),
+  },
+  {
+    op: 'randomiseSubject',
+    roles: ['coordinator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.subject, armCode: 'A', stratum: 'all' } }),
+  },
+  {
+    op: 'withdrawSubject',
+    roles: ['coordinator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.subject, withdrawalDate: '2025-12-01', reason: 'matrix' } }),
+  },
   {
     op: 'recordMeasurement',
     target: 'trial subject',
     roles: ['coordinator', 'reader'],
     scope: ['trial', 'site'],
-    args: (i) => ({ input: { ...cid(), subjectId: i.subject, biomarkerId: i.biomarker, biomarkerVersion: 1, value: { value: 12, unit: 'mm' }, studyInstanceUid: i.study, timePoint: 'BASELINE', method: 'MANUAL' } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        subjectId: i.subject,
+        biomarkerId: i.biomarker,
+        biomarkerVersion: 1,
+        value: { value: 12, unit: 'mm' },
+        studyInstanceUid: i.study,
+        timePoint: 'BASELINE',
+        method: 'MANUAL',
+      },
+    }),
   },
   {
     op: 'recordMeasurement',
     target: 'participant',
     roles: ['reader', 'screening_manager'],
     scope: ['programme', 'site'],
-    args: (i) => ({ input: { ...cid(), subjectId: i.participant, biomarkerId: i.biomarker, biomarkerVersion: 1, value: { value: 12, unit: 'mm' }, studyInstanceUid: i.participantStudy, timePoint: 'BASELINE', method: 'MANUAL' } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        subjectId: i.participant,
+        biomarkerId: i.biomarker,
+        biomarkerVersion: 1,
+        value: { value: 12, unit: 'mm' },
+        studyInstanceUid: i.participantStudy,
+        timePoint: 'BASELINE',
+        method: 'MANUAL',
+      },
+    }),
   },
   // A batch is refused as a whole (FORBIDDEN) when any item lies outside the caller's grants.
   {
@@ -211,47 +438,177 @@ const POLICY: readonly Row[] = [
     target: 'trial subject',
     roles: ['coordinator', 'reader'],
     scope: ['trial', 'site'],
-    args: (i) => ({ input: { ...cid(), items: [{ subjectId: i.subject, biomarkerId: i.biomarker, biomarkerVersion: 1, value: { value: 12, unit: 'mm' }, studyInstanceUid: i.study, timePoint: 'BASELINE', method: 'MANUAL' }] } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        items: [
+          {
+            subjectId: i.subject,
+            biomarkerId: i.biomarker,
+            biomarkerVersion: 1,
+            value: { value: 12, unit: 'mm' },
+            studyInstanceUid: i.study,
+            timePoint: 'BASELINE',
+            method: 'MANUAL',
+          },
+        ],
+      },
+    }),
   },
   {
     op: 'recordMeasurements',
     target: 'participant',
     roles: ['reader', 'screening_manager'],
     scope: ['programme', 'site'],
-    args: (i) => ({ input: { ...cid(), items: [{ subjectId: i.participant, biomarkerId: i.biomarker, biomarkerVersion: 1, value: { value: 12, unit: 'mm' }, studyInstanceUid: i.participantStudy, timePoint: 'BASELINE', method: 'MANUAL' }] } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        items: [
+          {
+            subjectId: i.participant,
+            biomarkerId: i.biomarker,
+            biomarkerVersion: 1,
+            value: { value: 12, unit: 'mm' },
+            studyInstanceUid: i.participantStudy,
+            timePoint: 'BASELINE',
+            method: 'MANUAL',
+          },
+        ],
+      },
+    }),
   },
-  { op: 'correctMeasurement', roles: ['coordinator', 'reader'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, measurementId: i.measurement, value: { value: 13, unit: 'mm' }, reason: 'matrix' } }) },
-  { op: 'retractMeasurement', roles: ['coordinator', 'reader'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, measurementId: i.measurement, reason: 'matrix' } }) },
-  { op: 'acceptMeasurementReading', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, measurementId: i.measurement, alternativeMeasurementIds: [] } }) },
-  { op: 'recordOutcome', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, outcomeType: 'DEATH', occurredAt: '2025-11-01', source: 'INVESTIGATOR' } }) },
-  { op: 'correctOutcome', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, outcomeId: i.outcome, occurredAt: '2025-11-02', reason: 'matrix' } }) },
+  {
+    op: 'correctMeasurement',
+    roles: ['coordinator', 'reader'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.subject, measurementId: i.measurement, value: { value: 13, unit: 'mm' }, reason: 'matrix' } }),
+  },
+  {
+    op: 'retractMeasurement',
+    roles: ['coordinator', 'reader'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.subject, measurementId: i.measurement, reason: 'matrix' } }),
+  },
+  {
+    op: 'acceptMeasurementReading',
+    roles: ['coordinator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.subject, measurementId: i.measurement, alternativeMeasurementIds: [] } }),
+  },
+  {
+    op: 'recordOutcome',
+    roles: ['coordinator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.subject, outcomeType: 'DEATH', occurredAt: '2025-11-01', source: 'INVESTIGATOR' } }),
+  },
+  {
+    op: 'correctOutcome',
+    roles: ['coordinator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.subject, outcomeId: i.outcome, occurredAt: '2025-11-02', reason: 'matrix' } }),
+  },
   // Imaging
   {
     op: 'registerImagingStudy',
     target: 'trial subject',
     roles: ['coordinator', 'reader'],
     scope: ['trial', 'site'],
-    args: (i) => ({ input: { ...cid(), studyInstanceUid: `1.2.826.0.1.3680043.8.498.${Math.floor(Math.random() * 1e9)}`, subjectId: i.subject, modality: 'CT', acquisitionDateTime: '2025-01-21', siteId: i.site, scanner } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        studyInstanceUid: `1.2.826.0.1.3680043.8.498.${Math.floor(Math.random() * 1e9)}`,
+        subjectId: i.subject,
+        modality: 'CT',
+        acquisitionDateTime: '2025-01-21',
+        siteId: i.site,
+        scanner,
+      },
+    }),
   },
   {
     op: 'registerImagingStudy',
     target: 'participant',
     roles: ['reader', 'screening_manager'],
     scope: ['programme', 'site'],
-    args: (i) => ({ input: { ...cid(), studyInstanceUid: `1.2.826.0.1.3680043.8.498.${Math.floor(Math.random() * 1e9)}`, subjectId: i.participant, modality: 'MG', acquisitionDateTime: '2025-02-03', siteId: i.site, scanner } }),
+    args: (i) => ({
+      input: {
+        ...cid(),
+        studyInstanceUid: `1.2.826.0.1.3680043.8.498.${Math.floor(Math.random() * 1e9)}`,
+        subjectId: i.participant,
+        modality: 'MG',
+        acquisitionDateTime: '2025-02-03',
+        siteId: i.site,
+        scanner,
+      },
+    }),
   },
   // Privacy (privacy/privacy.resolver.ts)
-  { op: 'derivePseudonym', target: 'trial', roles: ['coordinator'], scope: ['trial'], args: (i) => ({ input: { trialId: i.trial, localIdentifier: 'H-123' } }) },
-  { op: 'derivePseudonym', target: 'programme', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { programmeId: i.programme, localIdentifier: 'H-123' } }) },
-  { op: 'recordPseudonymLinkage', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), members: [{ trialId: i.trial, pseudonym: 'MX-A' }, { programmeId: i.programme, pseudonym: 'MX-B' }], reason: 'matrix' } }) },
-  { op: 'recordPersonalData', target: 'trial subject', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), subjectId: i.subject, personal: { yearOfBirth: 1960 } } }) },
-  { op: 'recordPersonalData', target: 'participant', roles: ['screening_manager'], scope: ['programme'], args: (i) => ({ input: { ...cid(), subjectId: i.participant, personal: { yearOfBirth: 1960 } } }) },
-  { op: 'subjectPersonalData', target: 'trial subject', roles: ['coordinator', 'regulator', 'admin'], scope: ['trial', 'site'], args: (i) => ({ subjectId: i.subject, reading: { accepted: 'ACCEPTED_OR_ONLY' } }) },
-  { op: 'subjectPersonalData', target: 'participant', roles: ['screening_manager', 'regulator', 'admin'], scope: ['programme'], args: (i) => ({ subjectId: i.participant }) },
+  {
+    op: 'derivePseudonym',
+    target: 'trial',
+    roles: ['coordinator'],
+    scope: ['trial'],
+    args: (i) => ({ input: { trialId: i.trial, localIdentifier: 'H-123' } }),
+  },
+  {
+    op: 'derivePseudonym',
+    target: 'programme',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { programmeId: i.programme, localIdentifier: 'H-123' } }),
+  },
+  {
+    op: 'recordPseudonymLinkage',
+    roles: ['admin'],
+    scope: 'global',
+    args: (i) => ({
+      input: {
+        ...cid(),
+        members: [
+          { trialId: i.trial, pseudonym: 'MX-A' },
+          { programmeId: i.programme, pseudonym: 'MX-B' },
+        ],
+        reason: 'matrix',
+      },
+    }),
+  },
+  {
+    op: 'recordPersonalData',
+    target: 'trial subject',
+    roles: ['coordinator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.subject, personal: { yearOfBirth: 1960 } } }),
+  },
+  {
+    op: 'recordPersonalData',
+    target: 'participant',
+    roles: ['screening_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), subjectId: i.participant, personal: { yearOfBirth: 1960 } } }),
+  },
+  {
+    op: 'subjectPersonalData',
+    target: 'trial subject',
+    roles: ['coordinator', 'regulator', 'admin'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ subjectId: i.subject, reading: { accepted: 'ACCEPTED_OR_ONLY' } }),
+  },
+  {
+    op: 'subjectPersonalData',
+    target: 'participant',
+    roles: ['screening_manager', 'regulator', 'admin'],
+    scope: ['programme'],
+    args: (i) => ({ subjectId: i.participant }),
+  },
   { op: 'eraseSubject', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), subjectId: i.subject, reason: 'matrix' } }) },
   { op: 'pseudonymLinkages', roles: ['admin', 'regulator'], scope: 'global', args: () => ({ pseudonym: 'MX-A' }) },
   // Role grants (access/access.resolver.ts)
-  { op: 'grantRole', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), actorId: 'mx-someone', role: 'coordinator', trials: [i.trial], programmes: [], sites: [i.site], reason: 'matrix' } }) },
+  {
+    op: 'grantRole',
+    roles: ['admin'],
+    scope: 'global',
+    args: (i) => ({ input: { ...cid(), actorId: 'mx-someone', role: 'coordinator', trials: [i.trial], programmes: [], sites: [i.site], reason: 'matrix' } }),
+  },
   { op: 'revokeRole', roles: ['admin'], scope: 'global', args: () => ({ input: { ...cid(), actorId: 'mx-someone', role: 'coordinator', reason: 'matrix' } }) },
   { op: 'roleGrants', roles: ['admin', 'regulator'], scope: 'global', args: () => ({ actorId: 'mx-someone' }) },
 ];
@@ -332,7 +689,15 @@ describe('security matrix: every operation × every role × in/out of scope', ()
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-matrix-'));
-    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'embedded', RATE_LIMIT_PER_MINUTE: '1000000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
+    config = loadConfig({
+      ...db.appEnv,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      PROJECTOR: 'embedded',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      AUDIT_SEAL_INTERVAL_SECONDS: '0',
+    });
     registry = await startRegistry(config);
     schema = registry.app.get(GraphQLSchemaHost).schema;
     rows = POLICY.filter((r) => schema.getQueryType()!.getFields()[r.op] ?? schema.getMutationType()!.getFields()[r.op]);
@@ -344,7 +709,13 @@ describe('security matrix: every operation × every role × in/out of scope', ()
     }
 
     // One trial with a site and a subject, one programme with a round and a participant, through the real mutations.
-    await mutate('admin', 'defineBiomarker', { biomarkerId: BIOMARKER, code: 'MX_BM', name: 'Matrix biomarker', modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } } });
+    await mutate('admin', 'defineBiomarker', {
+      biomarkerId: BIOMARKER,
+      code: 'MX_BM',
+      name: 'Matrix biomarker',
+      modality: 'CT',
+      valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
+    });
     await mutate('admin', 'registerAlgorithmVersion', {
       algorithmVersionId: ALGORITHM,
       manufacturer: 'Acme',
@@ -354,17 +725,46 @@ describe('security matrix: every operation × every role × in/out of scope', ()
       regulatory: { status: 'CE_MARKED', ceClass: 'IIA' },
       biomarkerIds: [BIOMARKER],
     });
-    await mutate('coordinator', 'registerTrial', { trialId: T, identifiers: [{ system: 'NCT', value: 'NCT07000002' }], title: 'Matrix trial', phase: 'PHASE_III', sponsor: 'Acme', primaryEndpoint: 'PFS' });
+    await mutate('coordinator', 'registerTrial', {
+      trialId: T,
+      identifiers: [{ system: 'NCT', value: 'NCT07000002' }],
+      title: 'Matrix trial',
+      phase: 'PHASE_III',
+      sponsor: 'Acme',
+      primaryEndpoint: 'PFS',
+    });
     await mutate('coordinator', 'addTrialArm', { trialId: T, armCode: 'A', name: 'Drug', armType: 'EXPERIMENTAL', plannedSize: 10 });
     await mutate('coordinator', 'activateTrialSite', { trialId: T, siteId: S, name: 'Matrix site' });
-    await mutate('coordinator', 'defineVisitSchedule', { trialId: T, timePoints: [{ code: 'BASELINE', label: 'Baseline', targetDay: 1, windowBeforeDays: 28, windowAfterDays: 0 }] });
+    await mutate('coordinator', 'defineVisitSchedule', {
+      trialId: T,
+      timePoints: [{ code: 'BASELINE', label: 'Baseline', targetDay: 1, windowBeforeDays: 28, windowAfterDays: 0 }],
+    });
     await mutate('coordinator', 'openEnrolment', { trialId: T });
-    const subject = (await mutate('coordinator', 'enrolSubject', { trialId: T, siteId: S, pseudonym: 'MX-0001', consentVersion: 'v1', consentDate: '2025-01-10' })).id;
-    await mutate('coordinator', 'registerImagingStudy', { studyInstanceUid: STUDY_T, subjectId: subject, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: S, scanner });
+    const subject = (
+      await mutate('coordinator', 'enrolSubject', { trialId: T, siteId: S, pseudonym: 'MX-0001', consentVersion: 'v1', consentDate: '2025-01-10' })
+    ).id;
+    await mutate('coordinator', 'registerImagingStudy', {
+      studyInstanceUid: STUDY_T,
+      subjectId: subject,
+      modality: 'CT',
+      acquisitionDateTime: '2025-01-20',
+      siteId: S,
+      scanner,
+    });
     const measurement = (
-      await mutate('reader', 'recordMeasurement', { subjectId: subject, biomarkerId: BIOMARKER, biomarkerVersion: 1, value: { value: 10, unit: 'mm' }, studyInstanceUid: STUDY_T, timePoint: 'BASELINE', method: 'MANUAL' })
+      await mutate('reader', 'recordMeasurement', {
+        subjectId: subject,
+        biomarkerId: BIOMARKER,
+        biomarkerVersion: 1,
+        value: { value: 10, unit: 'mm' },
+        studyInstanceUid: STUDY_T,
+        timePoint: 'BASELINE',
+        method: 'MANUAL',
+      })
     ).createdIds[0]!;
-    const outcome = (await mutate('coordinator', 'recordOutcome', { subjectId: subject, outcomeType: 'PROGRESSION', occurredAt: '2025-04-01', source: 'INVESTIGATOR' })).createdIds[0]!;
+    const outcome = (
+      await mutate('coordinator', 'recordOutcome', { subjectId: subject, outcomeType: 'PROGRESSION', occurredAt: '2025-04-01', source: 'INVESTIGATOR' })
+    ).createdIds[0]!;
     await mutate('screening_manager', 'defineScreeningProgramme', {
       programmeId: P,
       name: 'Matrix programme',
@@ -375,8 +775,17 @@ describe('security matrix: every operation × every role × in/out of scope', ()
       kpiTargets: [],
     });
     await mutate('screening_manager', 'openScreeningRound', { programmeId: P, roundId: ROUND, name: 'Round 1', opensOn: '2025-01-06' });
-    const participant = (await mutate('screening_manager', 'inviteParticipant', { programmeId: P, roundId: ROUND, pseudonym: 'MX-P-0001', invitedOn: '2025-01-15' })).id;
-    await mutate('screening_manager', 'registerImagingStudy', { studyInstanceUid: STUDY_P, subjectId: participant, modality: 'MG', acquisitionDateTime: '2025-02-03', siteId: S, scanner });
+    const participant = (
+      await mutate('screening_manager', 'inviteParticipant', { programmeId: P, roundId: ROUND, pseudonym: 'MX-P-0001', invitedOn: '2025-01-15' })
+    ).id;
+    await mutate('screening_manager', 'registerImagingStudy', {
+      studyInstanceUid: STUDY_P,
+      subjectId: participant,
+      modality: 'MG',
+      acquisitionDateTime: '2025-02-03',
+      siteId: S,
+      scanner,
+    });
     const screened = await mutate('screening_manager', 'recordScreening', {
       subjectId: participant,
       roundId: ROUND,
@@ -401,7 +810,10 @@ describe('security matrix: every operation × every role × in/out of scope', ()
       participantStudy: STUDY_P,
     };
     // Read models that scope checks load (subjects, programmes) must have caught up before the matrix runs.
-    const caught = await post(tokenFor('admin', 'in'), 'query($id: ID!, $at: GlobalPosition) { subject(id: $id, consistentWith: $at) { id } }', { id: participant, at: screened.globalPosition });
+    const caught = await post(tokenFor('admin', 'in'), 'query($id: ID!, $at: GlobalPosition) { subject(id: $id, consistentWith: $at) { id } }', {
+      id: participant,
+      at: screened.globalPosition,
+    });
     expect(caught.errors).toBeUndefined();
   }, 60_000);
 
@@ -425,13 +837,17 @@ describe('security matrix: every operation × every role × in/out of scope', ()
     const wrong = rows.flatMap((row, i) => {
       const a = answers[i]!;
       const value = a.data ? a.data[row.op] : null;
-      return a.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' && (value === null || value === undefined) ? [] : [`${caseName(row)}: ${JSON.stringify(a).slice(0, 200)}`];
+      return a.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' && (value === null || value === undefined)
+        ? []
+        : [`${caseName(row)}: ${JSON.stringify(a).slice(0, 200)}`];
     });
     expect(wrong).toEqual([]);
   });
 
   it('denies every call the table denies with the one FORBIDDEN message, whether the target exists or not, and writes nothing', async () => {
-    const denied = rows.flatMap((row) => ROLES.flatMap((role) => (['in', 'out'] as const).filter((s) => !expectedAllowed(row, role, s)).map((scope) => ({ row, role, scope }))));
+    const denied = rows.flatMap((row) =>
+      ROLES.flatMap((role) => (['in', 'out'] as const).filter((s) => !expectedAllowed(row, role, s)).map((scope) => ({ row, role, scope }))),
+    );
     const before = await eventCount();
     const answers = await pool(denied, async ({ row, role, scope }) => {
       const token = tokenFor(role, scope);
@@ -445,8 +861,13 @@ describe('security matrix: every operation × every role × in/out of scope', ()
         existing.errors[0]!.extensions?.code === 'FORBIDDEN' &&
         existing.errors[0]!.message === DENIAL &&
         (value === null || value === undefined) &&
-        JSON.stringify(missing.errors?.map((e) => [e.message, e.extensions?.code])) === JSON.stringify(existing.errors.map((e) => [e.message, e.extensions?.code]));
-      return ok ? [] : [`${caseName(row)} as ${role} (${scope} of scope): ${JSON.stringify(existing.errors ?? existing.data).slice(0, 160)} / missing: ${JSON.stringify(missing.errors ?? missing.data).slice(0, 120)}`];
+        JSON.stringify(missing.errors?.map((e) => [e.message, e.extensions?.code])) ===
+          JSON.stringify(existing.errors.map((e) => [e.message, e.extensions?.code]));
+      return ok
+        ? []
+        : [
+            `${caseName(row)} as ${role} (${scope} of scope): ${JSON.stringify(existing.errors ?? existing.data).slice(0, 160)} / missing: ${JSON.stringify(missing.errors ?? missing.data).slice(0, 120)}`,
+          ];
     });
     expect(wrong).toEqual([]);
     expect(await eventCount()).toBe(before);
@@ -456,17 +877,24 @@ describe('security matrix: every operation × every role × in/out of scope', ()
   }, 60_000);
 
   it('lets through every call the table allows (business errors are fine, the gate is not)', async () => {
-    const allowed = rows.flatMap((row) => ROLES.flatMap((role) => (['in', 'out'] as const).filter((s) => expectedAllowed(row, role, s)).map((scope) => ({ row, role, scope }))));
+    const allowed = rows.flatMap((row) =>
+      ROLES.flatMap((role) => (['in', 'out'] as const).filter((s) => expectedAllowed(row, role, s)).map((scope) => ({ row, role, scope }))),
+    );
     // Writes run after the reads so that a lock, a withdrawal or an erasure does not turn a later read into a business error it need not be.
     const reads = allowed.filter((a) => !!schema.getQueryType()!.getFields()[a.row.op]);
     const writes = allowed.filter((a) => !schema.getQueryType()!.getFields()[a.row.op]);
-    const answers = [...(await pool(reads, (a) => send(tokenFor(a.role, a.scope), a.row, fixtures))), ...(await pool(writes, (a) => send(tokenFor(a.role, a.scope), a.row, fixtures), 4))];
+    const answers = [
+      ...(await pool(reads, (a) => send(tokenFor(a.role, a.scope), a.row, fixtures))),
+      ...(await pool(writes, (a) => send(tokenFor(a.role, a.scope), a.row, fixtures), 4)),
+    ];
     const gateCodes = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'INTERNAL_SERVER_ERROR']);
     const wrong = [...reads, ...writes].flatMap(({ row, role, scope }, i) => {
       const a = answers[i]!;
       const codes = (a.errors ?? []).map((e) => e.extensions?.code ?? 'NONE');
       // Variable coercion (BAD_USER_INPUT without a field from a decider) would mean the request never reached the gate.
-      const bad = codes.filter((c) => gateCodes.has(c)).concat((a.errors ?? []).filter((e) => e.extensions?.code === 'BAD_USER_INPUT' && e.message.startsWith('Variable')).map(() => 'COERCION'));
+      const bad = codes
+        .filter((c) => gateCodes.has(c))
+        .concat((a.errors ?? []).filter((e) => e.extensions?.code === 'BAD_USER_INPUT' && e.message.startsWith('Variable')).map(() => 'COERCION'));
       return bad.length === 0 ? [] : [`${caseName(row)} as ${role} (${scope} of scope): ${JSON.stringify(a.errors).slice(0, 200)}`];
     });
     expect(wrong).toEqual([]);

@@ -137,39 +137,125 @@ describe('the whole story over HTTP, then the raw events', () => {
   });
 
   it('enrols and randomises two subjects; ids are derived from the command when the client gives none', async () => {
-    for (const [i, arm] of [[1, 'A'], [2, 'B']] as const) {
+    for (const [i, arm] of [
+      [1, 'A'],
+      [2, 'B'],
+    ] as const) {
       const personal = i === 1 ? { personal: { yearOfBirth: 1961, sex: 'FEMALE', comment: COMMENT } } : {};
-      const enrolled = await mutate('coordinator', 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: `ONC-000${i}`, consentVersion: 'v3.0', consentDate: '2025-01-10', ...personal });
+      const enrolled = await mutate('coordinator', 'enrolSubject', {
+        trialId: T,
+        siteId: SITE,
+        pseudonym: `ONC-000${i}`,
+        consentVersion: 'v3.0',
+        consentDate: '2025-01-10',
+        ...personal,
+      });
       expect(enrolled.createdIds).toEqual([enrolled.id]);
       subjects.push(enrolled.id);
-      const randomised = await mutate('coordinator', 'randomiseSubject', { subjectId: enrolled.id, armCode: arm, stratum: 'ECOG 0-1', randomisedAt: '2025-01-12' });
+      const randomised = await mutate('coordinator', 'randomiseSubject', {
+        subjectId: enrolled.id,
+        armCode: arm,
+        stratum: 'ECOG 0-1',
+        randomisedAt: '2025-01-12',
+      });
       expect(randomised).toMatchObject({ streamId: `subject-${enrolled.id}`, version: 1, events: ['SubjectRandomised'] });
     }
   });
 
   it('records baseline and follow-up measurements from a reader and from the AI algorithm, and corrects one with a reason', async () => {
     const s = subjects[0]!;
-    await mutate('coordinator', 'registerImagingStudy', { studyInstanceUid: STUDY.baseline, subjectId: s, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: SITE, scanner: { manufacturer: 'Siemens', model: 'Somatom' }, sliceThicknessMm: 1, contrast: 'IV' });
-    await mutate('coordinator', 'registerImagingStudy', { studyInstanceUid: STUDY.followUp, subjectId: s, modality: 'CT', acquisitionDateTime: '2025-03-10', siteId: SITE, scanner: { manufacturer: 'Siemens', model: 'Somatom' }, sliceThicknessMm: 1, contrast: 'IV' });
+    await mutate('coordinator', 'registerImagingStudy', {
+      studyInstanceUid: STUDY.baseline,
+      subjectId: s,
+      modality: 'CT',
+      acquisitionDateTime: '2025-01-20',
+      siteId: SITE,
+      scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+      sliceThicknessMm: 1,
+      contrast: 'IV',
+    });
+    await mutate('coordinator', 'registerImagingStudy', {
+      studyInstanceUid: STUDY.followUp,
+      subjectId: s,
+      modality: 'CT',
+      acquisitionDateTime: '2025-03-10',
+      siteId: SITE,
+      scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+      sliceThicknessMm: 1,
+      contrast: 'IV',
+    });
     const lesion = { trackingUid: LESION, label: 'Liver lesion 1', findingSite: 'Liver', role: 'TARGET' };
     const base = { subjectId: s, biomarkerId: 'story-lesion-ld', biomarkerVersion: 1, lesion };
-    const manual = await mutate('reader', 'recordMeasurement', { ...base, studyInstanceUid: STUDY.baseline, timePoint: 'BASELINE', method: 'MANUAL', value: { value: 4.2, unit: 'cm' } });
-    const ai = await mutate('reader', 'recordMeasurement', { ...base, studyInstanceUid: STUDY.baseline, timePoint: 'BASELINE', method: 'AI', algorithmVersionId: 'story-lesionai-3.0', value: { value: 41.5, unit: 'mm' } });
-    await mutate('reader', 'recordMeasurement', { ...base, studyInstanceUid: STUDY.followUp, timePoint: 'W8', method: 'MANUAL', value: { value: 27, unit: 'mm' } });
-    await mutate('coordinator', 'recordMeasurement', { ...base, studyInstanceUid: STUDY.followUp, timePoint: 'W8', method: 'AI', algorithmVersionId: 'story-lesionai-3.0', value: { value: 26.4, unit: 'mm' } });
+    const manual = await mutate('reader', 'recordMeasurement', {
+      ...base,
+      studyInstanceUid: STUDY.baseline,
+      timePoint: 'BASELINE',
+      method: 'MANUAL',
+      value: { value: 4.2, unit: 'cm' },
+    });
+    const ai = await mutate('reader', 'recordMeasurement', {
+      ...base,
+      studyInstanceUid: STUDY.baseline,
+      timePoint: 'BASELINE',
+      method: 'AI',
+      algorithmVersionId: 'story-lesionai-3.0',
+      value: { value: 41.5, unit: 'mm' },
+    });
+    await mutate('reader', 'recordMeasurement', {
+      ...base,
+      studyInstanceUid: STUDY.followUp,
+      timePoint: 'W8',
+      method: 'MANUAL',
+      value: { value: 27, unit: 'mm' },
+    });
+    await mutate('coordinator', 'recordMeasurement', {
+      ...base,
+      studyInstanceUid: STUDY.followUp,
+      timePoint: 'W8',
+      method: 'AI',
+      algorithmVersionId: 'story-lesionai-3.0',
+      value: { value: 26.4, unit: 'mm' },
+    });
     expect(manual.createdIds).toHaveLength(1);
     correctedMeasurement = manual.createdIds[0]!;
     aiMeasurement = ai.createdIds[0]!;
-    const corrected = await mutate('reader', 'correctMeasurement', { subjectId: s, measurementId: correctedMeasurement, value: { value: 42, unit: 'mm' }, reason: 'Caliper placed on the wrong slice' });
+    const corrected = await mutate('reader', 'correctMeasurement', {
+      subjectId: s,
+      measurementId: correctedMeasurement,
+      value: { value: 42, unit: 'mm' },
+      reason: 'Caliper placed on the wrong slice',
+    });
     expect(corrected.events).toEqual(['MeasurementCorrected']);
-    await mutate('coordinator', 'acceptMeasurementReading', { subjectId: s, measurementId: correctedMeasurement, alternativeMeasurementIds: [aiMeasurement], rationale: 'Reader preferred after adjudication' });
+    await mutate('coordinator', 'acceptMeasurementReading', {
+      subjectId: s,
+      measurementId: correctedMeasurement,
+      alternativeMeasurementIds: [aiMeasurement],
+      rationale: 'Reader preferred after adjudication',
+    });
   });
 
   it('records outcomes and corrects one with a reason', async () => {
     const [s1, s2] = subjects as [string, string];
-    await mutate('coordinator', 'recordOutcome', { subjectId: s1, outcomeType: 'RESPONSE_ASSESSMENT', recistResponse: 'PR', occurredAt: '2025-03-12', source: 'INVESTIGATOR', timePoint: 'W8' });
-    const progression = await mutate('coordinator', 'recordOutcome', { subjectId: s2, outcomeType: 'PROGRESSION', occurredAt: '2025-04-01', source: 'CENTRAL_REVIEW' });
-    await mutate('coordinator', 'correctOutcome', { subjectId: s2, outcomeId: progression.createdIds[0], occurredAt: '2025-03-28', reason: 'Central review dated the scan earlier' });
+    await mutate('coordinator', 'recordOutcome', {
+      subjectId: s1,
+      outcomeType: 'RESPONSE_ASSESSMENT',
+      recistResponse: 'PR',
+      occurredAt: '2025-03-12',
+      source: 'INVESTIGATOR',
+      timePoint: 'W8',
+    });
+    const progression = await mutate('coordinator', 'recordOutcome', {
+      subjectId: s2,
+      outcomeType: 'PROGRESSION',
+      occurredAt: '2025-04-01',
+      source: 'CENTRAL_REVIEW',
+    });
+    await mutate('coordinator', 'correctOutcome', {
+      subjectId: s2,
+      outcomeId: progression.createdIds[0],
+      occurredAt: '2025-03-28',
+      reason: 'Central review dated the scan earlier',
+    });
   });
 
   it('screening: the manager defines a programme, opens a round, invites participants and records screenings with AI readings', async () => {
@@ -208,15 +294,32 @@ describe('the whole story over HTTP, then the raw events', () => {
   it('records a recall, a screen-detected cancer and an interval cancer', async () => {
     const [p1, p2] = participants as [string, string];
     await mutate('manager', 'recordRecall', { subjectId: p1, screeningId: screenings[0], recalledOn: '2025-02-10', reason: 'Mass upper outer quadrant' });
-    await mutate('manager', 'recordAssessmentOutcome', { subjectId: p1, screeningId: screenings[0], outcome: 'CANCER', assessedOn: '2025-02-24', diagnosisDate: '2025-02-24', stage: 'IIA' });
-    const interval = await mutate('manager', 'reportIntervalCancer', { subjectId: p2, diagnosisDate: '2025-09-15', source: 'CANCER_REGISTRY_LINKAGE', stage: 'IIB' });
+    await mutate('manager', 'recordAssessmentOutcome', {
+      subjectId: p1,
+      screeningId: screenings[0],
+      outcome: 'CANCER',
+      assessedOn: '2025-02-24',
+      diagnosisDate: '2025-02-24',
+      stage: 'IIA',
+    });
+    const interval = await mutate('manager', 'reportIntervalCancer', {
+      subjectId: p2,
+      diagnosisDate: '2025-09-15',
+      source: 'CANCER_REGISTRY_LINKAGE',
+      stage: 'IIB',
+    });
     expect(interval.events).toEqual(['IntervalCancerReported']);
   });
 
   it('answers a repeated command with the first receipt and writes nothing', async () => {
     const first = lastOf('reportIntervalCancer');
     const before = (await store.readAll({ maxCount: 100_000 })).length;
-    const again = await mutate('manager', 'reportIntervalCancer', { subjectId: participants[1], diagnosisDate: '2025-09-15', source: 'CANCER_REGISTRY_LINKAGE', stage: 'IIB' }, first.commandId);
+    const again = await mutate(
+      'manager',
+      'reportIntervalCancer',
+      { subjectId: participants[1], diagnosisDate: '2025-09-15', source: 'CANCER_REGISTRY_LINKAGE', stage: 'IIB' },
+      first.commandId,
+    );
     sent.pop();
     expect(again).toEqual({ ...first.receipt, replayed: true });
     expect((await store.readAll({ maxCount: 100_000 })).length).toBe(before);
@@ -235,7 +338,9 @@ describe('the whole story over HTTP, then the raw events', () => {
       const reservations = all.filter((e) => e.type === 'ReservationClaimed');
       expect(reservations.map((e) => e.metadata['commandId'])).toEqual([lastOf('defineBiomarker').commandId, lastOf('registerTrial').commandId]);
       const pseudonymClaims = all.filter((e) => e.type === 'PseudonymClaimed');
-      expect(pseudonymClaims.map((e) => e.metadata['commandId'])).toEqual(sent.filter((s) => s.name === 'enrolSubject' || s.name === 'inviteParticipant').map((s) => s.commandId));
+      expect(pseudonymClaims.map((e) => e.metadata['commandId'])).toEqual(
+        sent.filter((s) => s.name === 'enrolSubject' || s.name === 'inviteParticipant').map((s) => s.commandId),
+      );
       const records = all.filter((e) => !isReservation(e));
       expect(records.map((e) => e.type)).toEqual(sent.flatMap((s) => s.receipt.events));
       for (const s of sent) {
@@ -250,7 +355,14 @@ describe('the whole story over HTTP, then the raw events', () => {
       const finishedAt = new Date();
       for (const s of sent) {
         for (const e of ofCommand(s)) {
-          expect(e.metadata).toMatchObject({ actorId: s.actor, actorRole: s.role, commandId: s.commandId, correlationId: s.correlationId, causationId: s.commandId, schemaVersion: 1 });
+          expect(e.metadata).toMatchObject({
+            actorId: s.actor,
+            actorRole: s.role,
+            commandId: s.commandId,
+            correlationId: s.correlationId,
+            causationId: s.commandId,
+            schemaVersion: 1,
+          });
           const recordedAt = new Date(e.metadata['recordedAt'] as string);
           expect(e.metadata['recordedAt']).toBe(recordedAt.toISOString());
           expect(recordedAt.getTime()).toBeGreaterThanOrEqual(startedAt.getTime() - 1000);
@@ -261,7 +373,10 @@ describe('the whole story over HTTP, then the raw events', () => {
 
     it('records when each clinical fact happened next to when the registry learned it', () => {
       const occurred = (type: string) => all.filter((e) => e.type === type).map((e) => [e.data['occurredAt'], e.metadata['occurredAt']]);
-      expect(occurred('SubjectEnrolled')).toEqual([['2025-01-10', '2025-01-10'], ['2025-01-10', '2025-01-10']]);
+      expect(occurred('SubjectEnrolled')).toEqual([
+        ['2025-01-10', '2025-01-10'],
+        ['2025-01-10', '2025-01-10'],
+      ]);
       // A measurement happened when its images were acquired.
       expect(occurred('MeasurementRecorded').map(([d]) => d)).toEqual(['2025-01-20', '2025-01-20', '2025-03-10', '2025-03-10']);
       expect(occurred('ScreeningRecorded')).toEqual(Array(3).fill(['2025-02-03', '2025-02-03']));
@@ -296,18 +411,37 @@ describe('the whole story over HTTP, then the raw events', () => {
       });
       expect(correction!.metadata['reason']).toBe('Caliper placed on the wrong slice');
       const [outcomeCorrection] = all.filter((e) => e.type === 'OutcomeCorrected');
-      expect(outcomeCorrection!.data).toMatchObject({ occurredAt: '2025-03-28', previous: { occurredAt: '2025-04-01', source: 'central_review' }, outcomeType: 'progression' });
+      expect(outcomeCorrection!.data).toMatchObject({
+        occurredAt: '2025-03-28',
+        previous: { occurredAt: '2025-04-01', source: 'central_review' },
+        outcomeType: 'progression',
+      });
       expect(outcomeCorrection!.metadata).toMatchObject({ reason: 'Central review dated the scan earlier', occurredAt: '2025-03-28' });
     });
 
     it('tells the screening story: AI readings, the recall, the screen-detected and the interval cancer', () => {
       const screened = all.filter((e) => e.type === 'ScreeningRecorded');
       expect(screened.map((e) => [e.data['humanReading'], e.data['aiReading']])).toEqual([
-        [{ result: 'positive', readerIds: ['rad-1', 'rad-2'] }, { algorithmVersionId: 'story-lesionai-3.0', score: 0.91, aiPositive: true }],
-        [{ result: 'negative', readerIds: ['rad-1', 'rad-2'] }, { algorithmVersionId: 'story-lesionai-3.0', score: 0.12, aiPositive: false }],
-        [{ result: 'negative', readerIds: ['rad-1', 'rad-2'] }, { algorithmVersionId: 'story-lesionai-3.0', score: 0.64, aiPositive: true }],
+        [
+          { result: 'positive', readerIds: ['rad-1', 'rad-2'] },
+          { algorithmVersionId: 'story-lesionai-3.0', score: 0.91, aiPositive: true },
+        ],
+        [
+          { result: 'negative', readerIds: ['rad-1', 'rad-2'] },
+          { algorithmVersionId: 'story-lesionai-3.0', score: 0.12, aiPositive: false },
+        ],
+        [
+          { result: 'negative', readerIds: ['rad-1', 'rad-2'] },
+          { algorithmVersionId: 'story-lesionai-3.0', score: 0.64, aiPositive: true },
+        ],
       ]);
-      expect(all.find((e) => e.type === 'AssessmentOutcomeRecorded')!.data).toMatchObject({ subjectId: participants[0], outcome: 'cancer', diagnosisDate: '2025-02-24', stage: 'IIA', roundId: 'r1' });
+      expect(all.find((e) => e.type === 'AssessmentOutcomeRecorded')!.data).toMatchObject({
+        subjectId: participants[0],
+        outcome: 'cancer',
+        diagnosisDate: '2025-02-24',
+        stage: 'IIA',
+        roundId: 'r1',
+      });
       expect(all.find((e) => e.type === 'IntervalCancerReported')!.data).toMatchObject({
         subjectId: participants[1],
         programmeId: P,

@@ -62,7 +62,13 @@ describe('fault suite: the embedded default heals itself', () => {
     const durability = await checkDurability(databaseUrl(), load.acks);
     const projectorCatchUpMs = await app.projectorCaughtUp();
     const live = await fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.json() as Promise<any>);
-    report('embedded-database-kill-9', { ...figures, ...durability, recoveryMs, projectorCatchUpMs, supervisorRestarts: live.details.embedded_database.restarts });
+    report('embedded-database-kill-9', {
+      ...figures,
+      ...durability,
+      recoveryMs,
+      projectorCatchUpMs,
+      supervisorRestarts: live.details.embedded_database.restarts,
+    });
 
     expect(durability).toEqual({ lost: 0, duplicates: 0, doubleFirstReceipts: 0 });
     expect(recoveryMs).toBeLessThan(DATABASE_RECOVERY_LIMIT_MS);

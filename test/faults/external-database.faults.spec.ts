@@ -95,12 +95,16 @@ describe('fault suite: the API rides out its database server’s faults', () => 
   }, 180_000);
 
   it('PostgreSQL crash (kill -9 of the postmaster) under 8 writers', async () => {
-    await scenario('postgres-crash', async () => {
-      const pid = server.pid!;
-      process.kill(pid, 'SIGKILL');
-      await waitForExit(pid, 10_000);
-      await startServer();
-    }, RECOVERY_LIMIT_MS);
+    await scenario(
+      'postgres-crash',
+      async () => {
+        const pid = server.pid!;
+        process.kill(pid, 'SIGKILL');
+        await waitForExit(pid, 10_000);
+        await startServer();
+      },
+      RECOVERY_LIMIT_MS,
+    );
   }, 180_000);
 
   it('PostgreSQL outage of 10 s under 8 writers', async () => {

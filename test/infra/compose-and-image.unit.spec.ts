@@ -33,7 +33,11 @@ describe('compose stack (infra/compose.yaml)', () => {
     for (const n of nodes) {
       const env = services[n]!.environment!;
       expect(env['KURRENTDB_CLUSTER_SIZE']).toBe('3');
-      expect(env['KURRENTDB_GOSSIP_SEED']!.split(',').map((s) => s.split(':')[0]).sort()).toEqual(nodes.filter((o) => o !== n));
+      expect(
+        env['KURRENTDB_GOSSIP_SEED']!.split(',')
+          .map((s) => s.split(':')[0])
+          .sort(),
+      ).toEqual(nodes.filter((o) => o !== n));
       expect(env['KURRENTDB_CERTIFICATE_FILE']).toBe(`/certs/node${n.at(-1)}/node.crt`);
       expect(env['KURRENTDB_INSECURE']).toBeUndefined();
       expect(services[n]!.depends_on?.['eventstore-certs']?.condition).toBe('service_completed_successfully');
@@ -100,7 +104,9 @@ describe('compose stack (infra/compose.yaml)', () => {
   });
 
   it('declares every named volume it mounts', () => {
-    const used = Object.values(services).flatMap((s) => ((s as { volumes?: string[] }).volumes ?? []).map((v) => v.split(':')[0]!).filter((v) => !v.startsWith('.')));
+    const used = Object.values(services).flatMap((s) =>
+      ((s as { volumes?: string[] }).volumes ?? []).map((v) => v.split(':')[0]!).filter((v) => !v.startsWith('.')),
+    );
     for (const v of used) expect([v, v in compose.volumes]).toEqual([v, true]);
   });
 });
@@ -127,7 +133,11 @@ describe('container image (infra/Dockerfile)', () => {
   });
 
   it('has the three entry commands, each on its built entry point, which the build checks exists', () => {
-    const entries = { api: 'dist/services/registry-api/src/main.js', projector: 'dist/services/registry-projector/src/main.js', migrate: 'dist/migrations/migrate.js' };
+    const entries = {
+      api: 'dist/services/registry-api/src/main.js',
+      projector: 'dist/services/registry-projector/src/main.js',
+      migrate: 'dist/migrations/migrate.js',
+    };
     for (const [command, file] of Object.entries(entries)) {
       // Node flags (the API's young-generation size) may stand between `node` and the entry point.
       expect(entrypoint).toMatch(new RegExp(`^\\s*${command}\\)\\s+exec node (--[a-z-]+=\\S+ )*${file.replace(/[.]/g, '\\.')} "\\$@" ;;$`, 'm'));

@@ -43,16 +43,48 @@ const selects = (selector: Record<string, string> | undefined, labels: Record<st
 
 /** Every field of core/v1 Container; the schema lets a misspelt probe (`readinesProbe`) through silently. */
 const CONTAINER_FIELDS = new Set([
-  'args', 'command', 'env', 'envFrom', 'image', 'imagePullPolicy', 'lifecycle', 'livenessProbe', 'name', 'ports', 'readinessProbe',
-  'resizePolicy', 'resources', 'restartPolicy', 'securityContext', 'startupProbe', 'stdin', 'stdinOnce', 'terminationMessagePath',
-  'terminationMessagePolicy', 'tty', 'volumeDevices', 'volumeMounts', 'workingDir',
+  'args',
+  'command',
+  'env',
+  'envFrom',
+  'image',
+  'imagePullPolicy',
+  'lifecycle',
+  'livenessProbe',
+  'name',
+  'ports',
+  'readinessProbe',
+  'resizePolicy',
+  'resources',
+  'restartPolicy',
+  'securityContext',
+  'startupProbe',
+  'stdin',
+  'stdinOnce',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'tty',
+  'volumeDevices',
+  'volumeMounts',
+  'workingDir',
 ]);
 
 describe('Kubernetes manifests (infra/k8s)', () => {
   it('parses every file and finds the objects the deployment needs', () => {
     expect(objects.length).toBeGreaterThanOrEqual(15);
     const kinds = new Set(objects.map((o) => o.obj.kind));
-    for (const k of ['Namespace', 'ConfigMap', 'Secret', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Job', 'StatefulSet', 'NetworkPolicy']) {
+    for (const k of [
+      'Namespace',
+      'ConfigMap',
+      'Secret',
+      'Deployment',
+      'Service',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'Job',
+      'StatefulSet',
+      'NetworkPolicy',
+    ]) {
       expect([k, kinds.has(k)]).toEqual([k, true]);
     }
   });
@@ -74,7 +106,8 @@ describe('Kubernetes manifests (infra/k8s)', () => {
   });
 
   it('puts every namespaced object in the registry namespace', () => {
-    for (const { obj } of objects.filter((o) => o.obj.kind !== 'Namespace')) expect([obj.metadata.name, obj.metadata.namespace]).toEqual([obj.metadata.name, 'biomarker-registry']);
+    for (const { obj } of objects.filter((o) => o.obj.kind !== 'Namespace'))
+      expect([obj.metadata.name, obj.metadata.namespace]).toEqual([obj.metadata.name, 'biomarker-registry']);
   });
 
   it('uses only known container fields, pinned images, limits and a locked-down security context', () => {
@@ -98,7 +131,8 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     const pods = workloads().map(podLabels);
     for (const w of [...of('Deployment'), ...of('StatefulSet')]) expect(selects(w.spec.selector.matchLabels, podLabels(w))).toBe(true);
     for (const s of of('Service')) expect([s.metadata.name, pods.some((p) => selects(s.spec.selector, p))]).toEqual([s.metadata.name, true]);
-    for (const b of of('PodDisruptionBudget')) expect([b.metadata.name, pods.some((p) => selects(b.spec.selector.matchLabels, p))]).toEqual([b.metadata.name, true]);
+    for (const b of of('PodDisruptionBudget'))
+      expect([b.metadata.name, pods.some((p) => selects(b.spec.selector.matchLabels, p))]).toEqual([b.metadata.name, true]);
     for (const n of of('NetworkPolicy')) {
       const sel = n.spec.podSelector;
       if (sel.matchLabels) expect([n.metadata.name, pods.some((p) => selects(sel.matchLabels, p))]).toEqual([n.metadata.name, true]);
@@ -154,7 +188,10 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     expect(named('NetworkPolicy', 'default-deny-ingress').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
     const es = named('NetworkPolicy', 'eventstoredb-ingress');
     const clientLabel = es.spec.ingress[0].from[0].podSelector.matchLabels;
-    const clients = workloads().filter((w) => selects(clientLabel, podLabels(w))).map((w) => w.metadata.name).sort();
+    const clients = workloads()
+      .filter((w) => selects(clientLabel, podLabels(w)))
+      .map((w) => w.metadata.name)
+      .sort();
     expect(clients).toEqual(['eventstoredb-setup', 'registry-api', 'registry-projector']);
   });
 
@@ -166,12 +203,15 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     const app = named('Secret', 'registry-secrets').stringData as Record<string, string>;
     expect(new URL(app['DATABASE_URL']!).username).toBe('registry_api');
     expect(app['MIGRATION_DATABASE_URL']).toBeUndefined();
-    expect(new URL((named('Secret', 'registry-migration-secrets').stringData as Record<string, string>)['MIGRATION_DATABASE_URL']!).username).toBe('registry_owner');
+    expect(new URL((named('Secret', 'registry-migration-secrets').stringData as Record<string, string>)['MIGRATION_DATABASE_URL']!).username).toBe(
+      'registry_owner',
+    );
   });
 
   it('keeps real secrets out: the Secret is a template of placeholders', () => {
     for (const secret of of('Secret')) expect(Object.values(secret['stringData'] as Record<string, string>).every((v) => v.includes('CHANGE_ME'))).toBe(true);
-    for (const { file, obj } of objects.filter((o) => o.obj.kind !== 'Secret')) expect([file, JSON.stringify(obj).includes('CHANGE_ME')]).toEqual([file, false]);
+    for (const { file, obj } of objects.filter((o) => o.obj.kind !== 'Secret'))
+      expect([file, JSON.stringify(obj).includes('CHANGE_ME')]).toEqual([file, false]);
   });
 
   it('lists every manifest except the secret template in the kustomization', () => {

@@ -45,15 +45,23 @@ describe('a projection failing on an event', () => {
     const poison = await store.appendToStream(stream, [ev('Poison')], { expectedRevision: 'any' });
     await store.appendToStream(stream, [ev('Fine'), ev('Fine')], { expectedRevision: 'any' });
 
-    const runners = [new FragileProjection(1, true), new EventTypeCountsProjection()].map((p) => new ProjectionRunner(p, store, ds, { log: () => undefined, error: () => undefined }, { idlePollMs: 50 }));
+    const runners = [new FragileProjection(1, true), new EventTypeCountsProjection()].map(
+      (p) => new ProjectionRunner(p, store, ds, { log: () => undefined, error: () => undefined }, { idlePollMs: 50 }),
+    );
     runners.forEach((r) => r.start());
     await waitForCatchUp(ds, store, ['event-type-counts']);
     let failed: { state: string; failed_position: string | null; error: string | null; prepare_position: string | null } | undefined;
     for (let i = 0; i < 200 && failed?.state !== 'failed'; i++) {
-      [failed] = (await ds.query(`SELECT state, failed_position::text, error, prepare_position::text FROM read_model.projection_checkpoints WHERE name = 'fragile'`)) as never[];
+      [failed] = (await ds.query(
+        `SELECT state, failed_position::text, error, prepare_position::text FROM read_model.projection_checkpoints WHERE name = 'fragile'`,
+      )) as never[];
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(failed).toMatchObject({ state: 'failed', failed_position: poison.position.prepare.toString(), prepare_position: before.position.prepare.toString() });
+    expect(failed).toMatchObject({
+      state: 'failed',
+      failed_position: poison.position.prepare.toString(),
+      prepare_position: before.position.prepare.toString(),
+    });
     expect(failed!.error).toContain('cannot digest Poison');
     // The other projection went past the poison event.
     expect(Number((await ds.query(`SELECT count FROM read_model.event_type_counts WHERE event_type = 'Fine'`))[0].count)).toBe(4);

@@ -20,7 +20,14 @@ import { TrialsCommandsModule } from '../../services/registry-api/src/trials/tri
 import { addDays, round1, SeedRandom, seedId } from './seed-random.js';
 
 /** Every command module of the write side: what `createCommandContext` needs to seed (or bench) everything. */
-export const WRITE_SIDE_MODULES = [CatalogueCommandsModule, AlgorithmsCommandsModule, TrialsCommandsModule, ScreeningCommandsModule, ImagingCommandsModule, SubjectsCommandsModule];
+export const WRITE_SIDE_MODULES = [
+  CatalogueCommandsModule,
+  AlgorithmsCommandsModule,
+  TrialsCommandsModule,
+  ScreeningCommandsModule,
+  ImagingCommandsModule,
+  SubjectsCommandsModule,
+];
 
 export interface SeedOptions {
   /** Trial subjects (split over the trials). */
@@ -79,8 +86,16 @@ const ORGANS = ['liver', 'lung', 'lymph node', 'adrenal gland', 'peritoneum'];
 export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promise<SeedStats> {
   const { seed } = options;
   const stats: SeedStats = { commands: 0, events: 0, replayed: 0, trials: [], programmes: [], biomarkers: {}, algorithms: {} };
-  const send = async <T>(Message: new (command: T, origin: ReturnType<typeof originFor>, actor: VerifiedActor) => DomainCommandMessage<T>, command: T, actor: VerifiedActor, key: string, reason?: string): Promise<MutationReceipt> => {
-    const receipt = await bus.execute(new Message(command, originFor(actor, { commandId: seedId(key) }, seedId('correlation', key.split(':').slice(0, 3).join(':')), reason), actor));
+  const send = async <T>(
+    Message: new (command: T, origin: ReturnType<typeof originFor>, actor: VerifiedActor) => DomainCommandMessage<T>,
+    command: T,
+    actor: VerifiedActor,
+    key: string,
+    reason?: string,
+  ): Promise<MutationReceipt> => {
+    const receipt = await bus.execute(
+      new Message(command, originFor(actor, { commandId: seedId(key) }, seedId('correlation', key.split(':').slice(0, 3).join(':')), reason), actor),
+    );
     stats.commands++;
     if (receipt.replayed) stats.replayed++;
     else stats.events += receipt.events.length;
@@ -124,7 +139,15 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
     lesionSeg: algorithm('lesionseg-3.1'),
     mammo: algorithm('mammoai-2.4'),
   };
-  const registerAlgorithm = (id: string, key: string, name: string, version: string, biomarkerCodes: string[], predecessor?: string, scoreRange?: { min: number; max: number }) =>
+  const registerAlgorithm = (
+    id: string,
+    key: string,
+    name: string,
+    version: string,
+    biomarkerCodes: string[],
+    predecessor?: string,
+    scoreRange?: { min: number; max: number },
+  ) =>
     send(
       RegisterAlgorithmVersionCommand,
       {
@@ -148,7 +171,13 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
   await registerAlgorithm(algorithms['lesionSeg']!, 'lesionseg-3.1', 'LesionSeg', '3.1', ['LDIAM', 'LPERP'], algorithms['lesionSeg30']);
   // Post-market surveillance: 3.0 was withdrawn (field safety notice); no measurement may name it any more.
   const withdrawal = 'Field safety notice: under-segmentation of hypodense liver lesions';
-  await send(ChangeAlgorithmVersionCommand, { type: 'WithdrawAlgorithmVersion', algorithmVersionId: algorithms['lesionSeg30']!, reason: withdrawal }, admin, 'algorithm:lesionseg-3.0:withdraw', withdrawal);
+  await send(
+    ChangeAlgorithmVersionCommand,
+    { type: 'WithdrawAlgorithmVersion', algorithmVersionId: algorithms['lesionSeg30']!, reason: withdrawal },
+    admin,
+    'algorithm:lesionseg-3.0:withdraw',
+    withdrawal,
+  );
   // Its screening readings' scores lie in 0–1 (the same scale as its MAMMO_AI_SCORE measurements).
   await registerAlgorithm(algorithms['mammo']!, 'mammoai-2.4', 'MammoScreen AI', '2.4', ['MAMMO_AI_SCORE'], undefined, { min: 0, max: 1 });
   // BodyComp 1.0 was replaced by 2.0: measurements after the switch use 2.0 (1.0 stays active for the older ones).
@@ -156,21 +185,57 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
 
   // ---- trials
   const trials = [
-    { trialId: `TRIAL-${seed}-SARC`, title: 'Sarcopenia and outcome under first-line immunotherapy in NSCLC', phase: 'III' as const, sponsor: 'European Thoracic Oncology Group', endpoint: 'Overall survival', start: '2024-01-08', arms: [['PEMBRO', 'Pembrolizumab', 'experimental'], ['CHEMO', 'Platinum doublet', 'active_comparator']] as const },
-    { trialId: `TRIAL-${seed}-CACH`, title: 'Anamorelin against cancer cachexia in advanced pancreatic cancer', phase: 'II' as const, sponsor: 'Cachexia Research Network', endpoint: 'Change in skeletal muscle area at week 12', start: '2024-03-04', arms: [['ANAM', 'Anamorelin', 'experimental'], ['PLAC', 'Placebo', 'placebo']] as const },
+    {
+      trialId: `TRIAL-${seed}-SARC`,
+      title: 'Sarcopenia and outcome under first-line immunotherapy in NSCLC',
+      phase: 'III' as const,
+      sponsor: 'European Thoracic Oncology Group',
+      endpoint: 'Overall survival',
+      start: '2024-01-08',
+      arms: [
+        ['PEMBRO', 'Pembrolizumab', 'experimental'],
+        ['CHEMO', 'Platinum doublet', 'active_comparator'],
+      ] as const,
+    },
+    {
+      trialId: `TRIAL-${seed}-CACH`,
+      title: 'Anamorelin against cancer cachexia in advanced pancreatic cancer',
+      phase: 'II' as const,
+      sponsor: 'Cachexia Research Network',
+      endpoint: 'Change in skeletal muscle area at week 12',
+      start: '2024-03-04',
+      arms: [
+        ['ANAM', 'Anamorelin', 'experimental'],
+        ['PLAC', 'Placebo', 'placebo'],
+      ] as const,
+    },
   ];
   for (const [t, trial] of trials.entries()) {
     const key = `${seed}:trial:${t}`;
     await send(
       RegisterTrialCommand,
-      { type: 'RegisterTrial', trialId: trial.trialId, identifiers: [{ system: 'NCT', value: `NCT${90000000 + seed * 10 + t}` }], title: trial.title, phase: trial.phase, sponsor: trial.sponsor, primaryEndpoint: trial.endpoint },
+      {
+        type: 'RegisterTrial',
+        trialId: trial.trialId,
+        identifiers: [{ system: 'NCT', value: `NCT${90000000 + seed * 10 + t}` }],
+        title: trial.title,
+        phase: trial.phase,
+        sponsor: trial.sponsor,
+        primaryEndpoint: trial.endpoint,
+      },
       coordinator,
       `${key}:register`,
     );
     for (const [armCode, name, armType] of trial.arms) {
-      await send(ChangeTrialCommand, { type: 'AddTrialArm', trialId: trial.trialId, armCode, name, armType, plannedSize: Math.max(2, Math.ceil(options.subjects / 4)) }, coordinator, `${key}:arm:${armCode}`);
+      await send(
+        ChangeTrialCommand,
+        { type: 'AddTrialArm', trialId: trial.trialId, armCode, name, armType, plannedSize: Math.max(2, Math.ceil(options.subjects / 4)) },
+        coordinator,
+        `${key}:arm:${armCode}`,
+      );
     }
-    for (const site of SITES) await send(ChangeTrialCommand, { type: 'ActivateTrialSite', trialId: trial.trialId, ...site }, coordinator, `${key}:site:${site.siteId}`);
+    for (const site of SITES)
+      await send(ChangeTrialCommand, { type: 'ActivateTrialSite', trialId: trial.trialId, ...site }, coordinator, `${key}:site:${site.siteId}`);
     await send(ChangeTrialCommand, { type: 'DefineVisitSchedule', trialId: trial.trialId, timePoints: SCHEDULE }, coordinator, `${key}:schedule`);
     await send(ChangeTrialCommand, { type: 'OpenEnrolment', trialId: trial.trialId }, coordinator, `${key}:open`);
   }
@@ -205,7 +270,13 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
     { roundId: 'R1', name: 'Round 1 (2024)', opensOn: '2024-01-02', closesOn: '2024-12-31' },
     { roundId: 'R2', name: 'Round 2 (2025)', opensOn: '2025-01-06', closesOn: null },
   ];
-  for (const r of ROUNDS) await send(ScreeningProgrammeCommand, { type: 'OpenScreeningRound', programmeId, roundId: r.roundId, name: r.name, opensOn: r.opensOn }, manager, `${pkey}:round:${r.roundId}:open`);
+  for (const r of ROUNDS)
+    await send(
+      ScreeningProgrammeCommand,
+      { type: 'OpenScreeningRound', programmeId, roundId: r.roundId, name: r.name, opensOn: r.opensOn },
+      manager,
+      `${pkey}:round:${r.roundId}:open`,
+    );
   stats.biomarkers = biomarkerIds;
   stats.algorithms = algorithms;
 
@@ -221,20 +292,48 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
     const subjectId = seedId(seed, 'subject', i);
     const key = `${seed}:subject:${i}`;
     const site = SITES[rnd.int(0, SITES.length - 1)]!;
-    const subject = (command: SubjectCommand, actor: VerifiedActor, step: string, reason?: string) => send(SubjectCommandMessage, command, actor, `${key}:${step}`, reason);
+    const subject = (command: SubjectCommand, actor: VerifiedActor, step: string, reason?: string) =>
+      send(SubjectCommandMessage, command, actor, `${key}:${step}`, reason);
     const consentDate = addDays(trial.start, rnd.int(0, 300));
-    await subject({ type: 'EnrolSubject', subjectId, trialId: trial.trialId, pseudonym: `S${seed}T${trial.trialId.slice(-4)}${String(i).padStart(6, '0')}`, siteId: site.siteId, consentVersion: 'v2.1', consentDate }, coordinator, 'enrol');
+    await subject(
+      {
+        type: 'EnrolSubject',
+        subjectId,
+        trialId: trial.trialId,
+        pseudonym: `S${seed}T${trial.trialId.slice(-4)}${String(i).padStart(6, '0')}`,
+        siteId: site.siteId,
+        consentVersion: 'v2.1',
+        consentDate,
+      },
+      coordinator,
+      'enrol',
+    );
     const randomisedOn = addDays(consentDate, rnd.int(3, 10));
     const arm = trial.arms[rnd.int(0, 1)]!;
     const experimental = arm[2] === 'experimental';
-    await subject({ type: 'RandomiseSubject', subjectId, armCode: arm[0], stratum: rnd.pick(['ECOG0-1/PD-L1<50', 'ECOG0-1/PD-L1>=50', 'ECOG2']), randomisedAt: randomisedOn }, coordinator, 'randomise');
+    await subject(
+      {
+        type: 'RandomiseSubject',
+        subjectId,
+        armCode: arm[0],
+        stratum: rnd.pick(['ECOG0-1/PD-L1<50', 'ECOG0-1/PD-L1>=50', 'ECOG2']),
+        randomisedAt: randomisedOn,
+      },
+      coordinator,
+      'randomise',
+    );
 
     // Trajectories: muscle falls faster without effective treatment; lesions shrink on the experimental arm.
     let sma = rnd.normal(140, 28);
     let vfa = Math.max(10, rnd.normal(150, 60));
     const smaSlope = experimental ? rnd.normal(-0.01, 0.02) : rnd.normal(-0.04, 0.03);
     type Lesion = { l: number; ld: number; organ: string; role: 'target' | 'non_target' };
-    const lesions: Lesion[] = Array.from({ length: rnd.int(1, 3) }, (_, l) => ({ l: l + 1, ld: Math.max(11, rnd.normal(32, 12)), organ: rnd.pick(ORGANS), role: 'target' }));
+    const lesions: Lesion[] = Array.from({ length: rnd.int(1, 3) }, (_, l) => ({
+      l: l + 1,
+      ld: Math.max(11, rnd.normal(32, 12)),
+      organ: rnd.pick(ORGANS),
+      role: 'target',
+    }));
     lesions.push({ l: lesions.length + 1, ld: Math.max(5, rnd.normal(14, 4)), organ: rnd.pick(ORGANS), role: 'non_target' });
     const lesionTrend = experimental ? rnd.normal(-0.15, 0.15) : rnd.normal(0.08, 0.12);
     const reader = READERS[rnd.int(0, READERS.length - 1)]!;
@@ -248,11 +347,19 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
     for (const [v, tp] of SCHEDULE.entries()) {
       if (progressedOn && tp.code !== 'BASELINE') break;
       if (willWithdraw && tp.code === 'W24') {
-        await subject({ type: 'WithdrawSubject', subjectId, withdrawalDate: addDays(lastScan, rnd.int(5, 20)), reason: 'Withdrew consent for further visits' }, coordinator, 'withdraw', 'Withdrew consent for further visits');
+        await subject(
+          { type: 'WithdrawSubject', subjectId, withdrawalDate: addDays(lastScan, rnd.int(5, 20)), reason: 'Withdrew consent for further visits' },
+          coordinator,
+          'withdraw',
+          'Withdrew consent for further visits',
+        );
         return void tick();
       }
       if (v > 0 && rnd.chance(0.05)) continue; // a missed visit
-      const scanDate = v === 0 ? addDays(consentDate, rnd.int(0, 2)) : addDays(randomisedOn, tp.targetDay + rnd.int(-Math.min(3, tp.windowBeforeDays), Math.min(3, tp.windowAfterDays)));
+      const scanDate =
+        v === 0
+          ? addDays(consentDate, rnd.int(0, 2))
+          : addDays(randomisedOn, tp.targetDay + rnd.int(-Math.min(3, tp.windowBeforeDays), Math.min(3, tp.windowAfterDays)));
       if (scanDate < consentDate) continue;
       lastScan = scanDate;
       const studyInstanceUid = `${uidRoot}.${i + 1}.${v + 1}`;
@@ -278,17 +385,47 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
         vfa *= 1 + rnd.normal(-0.02, 0.05);
         for (const lesion of lesions) lesion.ld = Math.max(0, lesion.ld * (1 + lesionTrend + rnd.normal(0, 0.05)));
       }
-      const measure = async (name: string, m: Omit<RecordMeasurement, 'type' | 'subjectId' | 'measurementId' | 'studyInstanceUid' | 'timePoint' | 'biomarkerVersion'>, actor: VerifiedActor) => {
+      const measure = async (
+        name: string,
+        m: Omit<RecordMeasurement, 'type' | 'subjectId' | 'measurementId' | 'studyInstanceUid' | 'timePoint' | 'biomarkerVersion'>,
+        actor: VerifiedActor,
+      ) => {
         const measurementId = seedId(seed, 'measurement', i, tp.code, name);
-        await subject({ type: 'RecordMeasurement', subjectId, measurementId, biomarkerVersion: 1, studyInstanceUid, timePoint: tp.code, ...m }, actor, `measure:${tp.code}:${name}`);
+        await subject(
+          { type: 'RecordMeasurement', subjectId, measurementId, biomarkerVersion: 1, studyInstanceUid, timePoint: tp.code, ...m },
+          actor,
+          `measure:${tp.code}:${name}`,
+        );
         measurementIds.push(measurementId);
         return measurementId;
       };
       const bodyComp = scanDate < BODYCOMP_SWITCH ? algorithms['bodyComp1']! : algorithms['bodyComp2']!;
       const smaValue = Math.min(340, Math.max(45, sma));
-      await measure('SMA-reader', { biomarkerId: biomarkerIds['SMA_L3']!, value: { value: round1(smaValue * (1 + rnd.normal(0, 0.02))), unit: 'cm2' }, method: 'manual', readerId: reader.id }, reader);
-      await measure('SMA-ai', { biomarkerId: biomarkerIds['SMA_L3']!, value: { value: round1(smaValue * (1 + rnd.normal(0.01, 0.015))), unit: 'cm2' }, method: 'ai', algorithmVersionId: bodyComp }, coordinator);
-      await measure('VFA-ai', { biomarkerId: biomarkerIds['VFA_L3']!, value: { value: round1(Math.min(690, vfa)), unit: 'cm2' }, method: 'ai', algorithmVersionId: bodyComp }, coordinator);
+      await measure(
+        'SMA-reader',
+        {
+          biomarkerId: biomarkerIds['SMA_L3']!,
+          value: { value: round1(smaValue * (1 + rnd.normal(0, 0.02))), unit: 'cm2' },
+          method: 'manual',
+          readerId: reader.id,
+        },
+        reader,
+      );
+      await measure(
+        'SMA-ai',
+        {
+          biomarkerId: biomarkerIds['SMA_L3']!,
+          value: { value: round1(smaValue * (1 + rnd.normal(0.01, 0.015))), unit: 'cm2' },
+          method: 'ai',
+          algorithmVersionId: bodyComp,
+        },
+        coordinator,
+      );
+      await measure(
+        'VFA-ai',
+        { biomarkerId: biomarkerIds['VFA_L3']!, value: { value: round1(Math.min(690, vfa)), unit: 'cm2' }, method: 'ai', algorithmVersionId: bodyComp },
+        coordinator,
+      );
       let sod = 0;
       for (const lesion of lesions) {
         const ld = round1(Math.min(290, lesion.ld * (1 + rnd.normal(0, 0.03))));
@@ -302,7 +439,16 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
         if (lesion.role === 'target' && rnd.chance(0.6)) {
           const cm = rnd.chance(0.3);
           const aiLd = ld * (1 + rnd.normal(0, 0.05));
-          await measure(`LD-${lesion.l}-ai`, { ...common, value: cm ? { value: Math.round(aiLd) / 10, unit: 'cm' } : { value: round1(aiLd), unit: 'mm' }, method: 'ai', algorithmVersionId: algorithms['lesionSeg']! }, coordinator);
+          await measure(
+            `LD-${lesion.l}-ai`,
+            {
+              ...common,
+              value: cm ? { value: Math.round(aiLd) / 10, unit: 'cm' } : { value: round1(aiLd), unit: 'mm' },
+              method: 'ai',
+              algorithmVersionId: algorithms['lesionSeg']!,
+            },
+            coordinator,
+          );
         }
       }
       if (v === 0) baselineSod = sod;
@@ -310,29 +456,86 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
       if (v > 0 && sod >= nadir * 1.2 && sod - nadir >= 5) progressedOn = scanDate;
       if (v > 0) {
         const response = progressedOn ? 'PD' : sod === 0 ? 'CR' : sod <= baselineSod * 0.7 ? 'PR' : 'SD';
-        await subject({ type: 'RecordOutcome', subjectId, outcomeId: seedId(seed, 'outcome', i, tp.code), outcomeType: 'response_assessment', occurredAt: scanDate, source: 'investigator', recistResponse: response, timePoint: tp.code }, coordinator, `outcome:${tp.code}`);
+        await subject(
+          {
+            type: 'RecordOutcome',
+            subjectId,
+            outcomeId: seedId(seed, 'outcome', i, tp.code),
+            outcomeType: 'response_assessment',
+            occurredAt: scanDate,
+            source: 'investigator',
+            recistResponse: response,
+            timePoint: tp.code,
+          },
+          coordinator,
+          `outcome:${tp.code}`,
+        );
       }
     }
 
     // Corrections (~6 %): the reader mistyped a muscle area; the correction keeps the original and says why.
     if (rnd.chance(0.06) && measurementIds.length > 0) {
       const reason = 'Transcription error: value re-read from the segmentation';
-      await subject({ type: 'CorrectMeasurement', subjectId, measurementId: measurementIds[0]!, value: { value: round1(Math.min(340, Math.max(45, sma * 1.03))), unit: 'cm2' }, reason }, reader, 'correct', reason);
+      await subject(
+        {
+          type: 'CorrectMeasurement',
+          subjectId,
+          measurementId: measurementIds[0]!,
+          value: { value: round1(Math.min(340, Math.max(45, sma * 1.03))), unit: 'cm2' },
+          reason,
+        },
+        reader,
+        'correct',
+        reason,
+      );
     }
 
     // Survival: progression, then death for some; everyone else censored at last known alive.
     if (progressedOn) {
-      await subject({ type: 'RecordOutcome', subjectId, outcomeId: seedId(seed, 'outcome', i, 'progression'), outcomeType: 'progression', occurredAt: progressedOn, source: 'central_review' }, coordinator, 'outcome:progression');
+      await subject(
+        {
+          type: 'RecordOutcome',
+          subjectId,
+          outcomeId: seedId(seed, 'outcome', i, 'progression'),
+          outcomeType: 'progression',
+          occurredAt: progressedOn,
+          source: 'central_review',
+        },
+        coordinator,
+        'outcome:progression',
+      );
     }
     const deathHazard = progressedOn ? 0.55 : 0.12;
     if (rnd.chance(deathHazard + (sma < 110 ? 0.1 : 0))) {
       const died = addDays(lastScan, rnd.int(20, 240));
       if (died < '2026-06-30') {
-        await subject({ type: 'RecordOutcome', subjectId, outcomeId: seedId(seed, 'outcome', i, 'death'), outcomeType: 'death', occurredAt: died, source: rnd.pick(['death_registry', 'medical_record'] as const) }, coordinator, 'outcome:death');
+        await subject(
+          {
+            type: 'RecordOutcome',
+            subjectId,
+            outcomeId: seedId(seed, 'outcome', i, 'death'),
+            outcomeType: 'death',
+            occurredAt: died,
+            source: rnd.pick(['death_registry', 'medical_record'] as const),
+          },
+          coordinator,
+          'outcome:death',
+        );
         return void tick();
       }
     }
-    await subject({ type: 'RecordOutcome', subjectId, outcomeId: seedId(seed, 'outcome', i, 'lka'), outcomeType: 'last_known_alive', occurredAt: addDays(lastScan, rnd.int(10, 120)), source: 'investigator' }, coordinator, 'outcome:lka');
+    await subject(
+      {
+        type: 'RecordOutcome',
+        subjectId,
+        outcomeId: seedId(seed, 'outcome', i, 'lka'),
+        outcomeType: 'last_known_alive',
+        occurredAt: addDays(lastScan, rnd.int(10, 120)),
+        source: 'investigator',
+      },
+      coordinator,
+      'outcome:lka',
+    );
     tick();
   };
 
@@ -343,15 +546,22 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
     const rnd = new SeedRandom(seed, 'participant', i, round.roundId);
     const subjectId = seedId(seed, 'participant', i);
     const key = `${seed}:participant:${i}`;
-    const participant = (command: SubjectCommand, step: string, reason?: string) => send(SubjectCommandMessage, command, manager, `${key}:${round.roundId}:${step}`, reason);
+    const participant = (command: SubjectCommand, step: string, reason?: string) =>
+      send(SubjectCommandMessage, command, manager, `${key}:${round.roundId}:${step}`, reason);
     if (round.roundId === 'R2' && !fates.get(i)?.continues) return void tick();
     const invitedOn = addDays(round.opensOn, rnd.int(0, 240));
-    await participant({ type: 'InviteParticipant', subjectId, programmeId, roundId: round.roundId, pseudonym: `BCS${seed}X${String(i).padStart(6, '0')}`, invitedOn }, 'invite');
+    await participant(
+      { type: 'InviteParticipant', subjectId, programmeId, roundId: round.roundId, pseudonym: `BCS${seed}X${String(i).padStart(6, '0')}`, invitedOn },
+      'invite',
+    );
     const fate: ParticipantFate = { negativeR1: false, continues: true };
     if (round.roundId === 'R1') fates.set(i, fate);
     if (!rnd.chance(0.73)) {
       if (rnd.chance(0.08)) {
-        await participant({ type: 'RecordOptOut', subjectId, optedOutOn: addDays(invitedOn, rnd.int(5, 60)), reason: 'Does not wish to be invited again' }, 'optout');
+        await participant(
+          { type: 'RecordOptOut', subjectId, optedOutOn: addDays(invitedOn, rnd.int(5, 60)), reason: 'Does not wish to be invited again' },
+          'optout',
+        );
         fate.continues = false;
       }
       return void tick();
@@ -379,10 +589,24 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
     // Recall on a positive human reading, or on arbitration of an AI-positive / human-negative discordance (half of them).
     if (humanPositive || (aiPositive && rnd.chance(0.5))) {
       const recalledOn = addDays(screenedOn, rnd.int(5, 20));
-      await participant({ type: 'RecordRecall', subjectId, screeningId, recalledOn, reason: humanPositive ? 'Suspicious mass' : 'AI-positive discordance' }, 'recall');
+      await participant(
+        { type: 'RecordRecall', subjectId, screeningId, recalledOn, reason: humanPositive ? 'Suspicious mass' : 'AI-positive discordance' },
+        'recall',
+      );
       const assessedOn = addDays(recalledOn, rnd.int(7, 30));
       if (cancer) {
-        await participant({ type: 'RecordAssessmentOutcome', subjectId, screeningId, outcome: 'cancer', assessedOn, diagnosisDate: assessedOn, stage: rnd.pick(['0', 'IA', 'IA', 'IIA', 'IIB', 'IIIA']) }, 'assess');
+        await participant(
+          {
+            type: 'RecordAssessmentOutcome',
+            subjectId,
+            screeningId,
+            outcome: 'cancer',
+            assessedOn,
+            diagnosisDate: assessedOn,
+            stage: rnd.pick(['0', 'IA', 'IA', 'IIA', 'IIB', 'IIIA']),
+          },
+          'assess',
+        );
         fate.continues = false;
         return void tick();
       }
@@ -393,7 +617,14 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
     // Interval cancers: a missed cancer (or a fast-growing one) diagnosed before the next due invitation.
     if ((cancer && !humanPositive) || rnd.chance(0.0015)) {
       await participant(
-        { type: 'ReportIntervalCancer', subjectId, reportId: seedId(seed, 'interval', i, round.roundId), diagnosisDate: addDays(screenedOn, rnd.int(60, round.roundId === 'R1' ? 600 : 300)), source: 'cancer_registry_linkage', stage: rnd.pick(['IIA', 'IIB', 'IIIA']) },
+        {
+          type: 'ReportIntervalCancer',
+          subjectId,
+          reportId: seedId(seed, 'interval', i, round.roundId),
+          diagnosisDate: addDays(screenedOn, rnd.int(60, round.roundId === 'R1' ? 600 : 300)),
+          source: 'cancer_registry_linkage',
+          stage: rnd.pick(['IIA', 'IIB', 'IIIA']),
+        },
         'interval',
       );
       fate.continues = false;
@@ -403,7 +634,12 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
 
   await pool(options.concurrency, options.subjects, seedTrialSubject);
   await pool(options.concurrency, options.participants, (i) => seedParticipantRound(i, ROUNDS[0]!));
-  await send(ScreeningProgrammeCommand, { type: 'CloseScreeningRound', programmeId, roundId: 'R1', closesOn: ROUNDS[0]!.closesOn! }, manager, `${pkey}:round:R1:close`);
+  await send(
+    ScreeningProgrammeCommand,
+    { type: 'CloseScreeningRound', programmeId, roundId: 'R1', closesOn: ROUNDS[0]!.closesOn! },
+    manager,
+    `${pkey}:round:R1:close`,
+  );
   await pool(options.concurrency, options.participants, (i) => seedParticipantRound(i, ROUNDS[1]!));
   return stats;
 }

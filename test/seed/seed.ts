@@ -21,7 +21,13 @@ function positiveInt(name: string, value: string | undefined, fallback: number, 
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { subjects: { type: 'string' }, participants: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      subjects: { type: 'string' },
+      participants: { type: 'string' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) return void console.log(USAGE);
   const subjects = positiveInt('subjects', values.subjects, 200);
@@ -35,7 +41,10 @@ async function main(): Promise<void> {
   const log = pino({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'info', name: 'seed' });
   const database = await prepareDatabase(config, (msg) => log.info(msg));
   const ctx = await createCommandContext({ databaseUrl: database.eventStoreUrl, modules: WRITE_SIDE_MODULES, poolSize: options.concurrency + 4 });
-  const bar = new cliProgress.SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} subjects+participant rounds | {eta_formatted} left', hideCursor: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: 'seeding {bar} {percentage}% | {value}/{total} subjects+participant rounds | {eta_formatted} left', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
   const started = performance.now();
   try {
     bar.start(options.subjects + options.participants * 2, 0);
@@ -57,7 +66,9 @@ async function main(): Promise<void> {
       programmes: stats.programmes,
       database: redact(database.url),
     };
-    console.log(`seeded ${summary.events} events (${summary.commands} commands, ${summary.replayed} replayed) in ${summary.seconds} s: ${summary.eventsPerSecond} events/s`);
+    console.log(
+      `seeded ${summary.events} events (${summary.commands} commands, ${summary.replayed} replayed) in ${summary.seconds} s: ${summary.eventsPerSecond} events/s`,
+    );
     console.log(JSON.stringify(summary));
   } finally {
     bar.stop();
@@ -67,6 +78,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? `seed failed: ${err.name}: ${err.message}${'field' in err ? ` (field ${String((err as { field?: unknown }).field)})` : ''}` : err);
+  console.error(
+    err instanceof Error ? `seed failed: ${err.name}: ${err.message}${'field' in err ? ` (field ${String((err as { field?: unknown }).field)})` : ''}` : err,
+  );
   process.exitCode = 1;
 });

@@ -6,9 +6,7 @@ import { aml } from './testing/r-datasets.js';
 // The first test runs the real npm script (compile + node) as a validator would from a fresh clone; the error
 // cases then reuse the script it compiled, so the file does not pay for five more compilations.
 function biostat(method: string, stdin: string, viaNpm = false) {
-  const [command, args] = viaNpm
-    ? ['npm', ['run', '--silent', 'biostat', '--', method]]
-    : [process.execPath, ['dist/libs/biostat/src/biostat.cli.js', method]];
+  const [command, args] = viaNpm ? ['npm', ['run', '--silent', 'biostat', '--', method]] : [process.execPath, ['dist/libs/biostat/src/biostat.cli.js', method]];
   const r = spawnSync(command, args, { input: stdin, encoding: 'utf8', cwd: process.cwd(), timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -62,7 +62,7 @@ export function concordanceCounts(data: SurvivalData, score: ArrayLike<number>, 
   let concordant = 0;
   let discordant = 0;
   let tied = 0;
-  for (let end = n; end > 0; ) {
+  for (let end = n; end > 0;) {
     const t = time[timeOrder[end - 1] as number];
     let start = end - 1;
     while (start > 0 && time[timeOrder[start - 1] as number] === t) start--;

@@ -87,7 +87,10 @@ export function coxRegression(input: CoxInput, options: CoxOptions = {}): CoxRes
   const start = likelihood(beta);
   const logLikNull = start.logLik;
   const scoreStep = choleskySolve(cholesky(start.information, 'the information matrix'), start.score);
-  const scoreChisq = Math.max(0, start.score.reduce((a, u, i) => a + u * (scoreStep[i] as number), 0));
+  const scoreChisq = Math.max(
+    0,
+    start.score.reduce((a, u, i) => a + u * (scoreStep[i] as number), 0),
+  );
 
   let current = start;
   let newBeta = beta.map((b, i) => b + (scoreStep[i] as number));
@@ -116,9 +119,13 @@ export function coxRegression(input: CoxInput, options: CoxOptions = {}): CoxRes
     }
   }
   if (!converged) {
-    throw new BiostatError('NOT_CONVERGED', `the Cox model did not converge in ${maxIterations} iterations (monotone likelihood: a hazard ratio is probably infinite)`, {
-      terms: names,
-    });
+    throw new BiostatError(
+      'NOT_CONVERGED',
+      `the Cox model did not converge in ${maxIterations} iterations (monotone likelihood: a hazard ratio is probably infinite)`,
+      {
+        terms: names,
+      },
+    );
   }
 
   const coef = newBeta;

@@ -4,7 +4,13 @@ import { aml, lung } from './testing/r-datasets.js';
 import { amlCox, lungCoxAgeSexEcog, lungCoxBreslowSex, lungCoxSex } from './testing/r-reference.js';
 import { expectClose, expectNoNaN } from './testing/expect-finite.js';
 
-type Reference = { readonly terms: readonly { coef: number; hr: number; se: number; z: number; p: number; lower: number; upper: number }[]; readonly concordance: number; readonly logLik: number; readonly lrtChisq: number; readonly lrtP: number };
+type Reference = {
+  readonly terms: readonly { coef: number; hr: number; se: number; z: number; p: number; lower: number; upper: number }[];
+  readonly concordance: number;
+  readonly logLik: number;
+  readonly lrtChisq: number;
+  readonly lrtP: number;
+};
 
 function expectMatchesR(fit: CoxResult, ref: Reference): void {
   expect(fit.terms).toHaveLength(ref.terms.length);
@@ -37,7 +43,13 @@ describe('Cox regression against R coxph', () => {
     const fit = coxRegression({ time: lung.time, event: lung.event, covariates: { sex: lung.sex } });
     expectMatchesR(fit, lungCoxSex);
     const t = fit.terms[0]!;
-    expect([t.coef.toFixed(4), t.hr.toFixed(3), t.lower.toFixed(4), t.upper.toFixed(3), fit.concordance?.toFixed(3)]).toEqual(['-0.5310', '0.588', '0.4237', '0.816', '0.579']);
+    expect([t.coef.toFixed(4), t.hr.toFixed(3), t.lower.toFixed(4), t.upper.toFixed(3), fit.concordance?.toFixed(3)]).toEqual([
+      '-0.5310',
+      '0.588',
+      '0.4237',
+      '0.816',
+      '0.579',
+    ]);
   });
 
   it('lung ~ sex with Breslow ties', () => {
@@ -58,7 +70,11 @@ describe('Cox regression against R coxph', () => {
   it('lung ~ age + sex + ph.ecog (complete cases): three covariates at once', () => {
     const keep = lung.phEcog.map((v) => v !== null);
     const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => keep[i]);
-    const fit = coxRegression({ time: pick(lung.time), event: pick(lung.event), covariates: { age: pick(lung.age), sex: pick(lung.sex), 'ph.ecog': pick(lung.phEcog) as number[] } });
+    const fit = coxRegression({
+      time: pick(lung.time),
+      event: pick(lung.event),
+      covariates: { age: pick(lung.age), sex: pick(lung.sex), 'ph.ecog': pick(lung.phEcog) as number[] },
+    });
     expect(fit.terms.map((t) => t.name)).toEqual(['age', 'sex', 'ph.ecog']);
     expectMatchesR(fit, lungCoxAgeSexEcog);
   });
@@ -85,7 +101,9 @@ describe('Cox edge cases give a clear error, never NaN', () => {
   });
 
   it('all censored', () => {
-    expect(() => coxRegression({ time: [1, 2, 3], event: [0, 0, 0], covariates: { x: [0, 1, 0] } })).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_DATA' }));
+    expect(() => coxRegression({ time: [1, 2, 3], event: [0, 0, 0], covariates: { x: [0, 1, 0] } })).toThrow(
+      expect.objectContaining({ code: 'INSUFFICIENT_DATA' }),
+    );
   });
 
   it('a constant covariate (also the n = 1 case)', () => {
@@ -95,17 +113,25 @@ describe('Cox edge cases give a clear error, never NaN', () => {
 
   it('collinear covariates', () => {
     const x = lung.sex;
-    expect(() => coxRegression({ time: lung.time, event: lung.event, covariates: { a: x, b: x.map((v) => 3 * v - 1) } })).toThrow(expect.objectContaining({ code: 'SINGULAR_MATRIX' }));
+    expect(() => coxRegression({ time: lung.time, event: lung.event, covariates: { a: x, b: x.map((v) => 3 * v - 1) } })).toThrow(
+      expect.objectContaining({ code: 'SINGULAR_MATRIX' }),
+    );
   });
 
   it('no covariates, unequal lengths, non-finite values', () => {
     expect(() => coxRegression({ time: [1, 2], event: [1, 1], covariates: {} })).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_DATA' }));
     expect(() => coxRegression({ time: [1, 2], event: [1, 1], covariates: { x: [1] } })).toThrow(expect.objectContaining({ code: 'UNEQUAL_LENGTHS' }));
-    expect(() => coxRegression({ time: [1, 2], event: [1, 1], covariates: { x: [1, Number.POSITIVE_INFINITY] } })).toThrow(expect.objectContaining({ code: 'INVALID_NUMBER' }));
+    expect(() => coxRegression({ time: [1, 2], event: [1, 1], covariates: { x: [1, Number.POSITIVE_INFINITY] } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_NUMBER' }),
+    );
   });
 
   it('ties at every time still fit (Efron handles the tied deaths)', () => {
-    const fit = coxRegression({ time: [5, 5, 5, 5, 5, 9, 9, 9, 9, 9], event: [1, 1, 0, 1, 0, 1, 1, 0, 1, 1], covariates: { x: [0, 1, 0, 1, 1, 0, 1, 0, 0, 1] } });
+    const fit = coxRegression({
+      time: [5, 5, 5, 5, 5, 9, 9, 9, 9, 9],
+      event: [1, 1, 0, 1, 0, 1, 1, 0, 1, 1],
+      covariates: { x: [0, 1, 0, 1, 1, 0, 1, 0, 0, 1] },
+    });
     expectNoNaN(fit);
   });
 });

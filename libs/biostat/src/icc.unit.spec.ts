@@ -31,7 +31,11 @@ describe('ICC (Shrout & Fleiss 1979)', () => {
   });
 
   it('perfect agreement gives 1 everywhere and null (not NaN) for the infinite F and its limits', () => {
-    const r = intraclassCorrelation([[1, 1], [2, 2], [5, 5]]);
+    const r = intraclassCorrelation([
+      [1, 1],
+      [2, 2],
+      [5, 5],
+    ]);
     for (const f of forms) expect(r[f].icc).toBe(1);
     expect(r.icc3.f).toBeNull();
     expectNoNaN(r);
@@ -49,7 +53,17 @@ describe('ICC (Shrout & Fleiss 1979)', () => {
     expect(() => intraclassCorrelation([[1, 2, 3]])).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_DATA' }));
     expect(() => intraclassCorrelation([[1], [2]])).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_DATA' }));
     expect(() => intraclassCorrelation([])).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_DATA' }));
-    expect(() => intraclassCorrelation([[1, 2], [1, 2]])).toThrow(expect.objectContaining({ code: 'NO_VARIATION' }));
-    expect(() => intraclassCorrelation([[1, 2], [1, Number.NaN]])).toThrow(expect.objectContaining({ code: 'INVALID_NUMBER' }));
+    expect(() =>
+      intraclassCorrelation([
+        [1, 2],
+        [1, 2],
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'NO_VARIATION' }));
+    expect(() =>
+      intraclassCorrelation([
+        [1, 2],
+        [1, Number.NaN],
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_NUMBER' }));
   });
 });

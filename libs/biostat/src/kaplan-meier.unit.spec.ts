@@ -26,7 +26,10 @@ describe('Kaplan–Meier against R survfit(conf.type = "log-log")', () => {
     expect(km.atRisk).toEqual([...ref.atRisk]);
     expectAllClose(km.survival, ref.survival);
     // R reports NaN/NA after the curve reaches 0; we report null there.
-    expectAllClose(km.stdErr, ref.stdErrLogSurvival.map((v) => (v === null || Number.isNaN(v) ? null : v)));
+    expectAllClose(
+      km.stdErr,
+      ref.stdErrLogSurvival.map((v) => (v === null || Number.isNaN(v) ? null : v)),
+    );
     expectAllClose(km.lower, ref.lower);
     expectAllClose(km.upper, ref.upper);
     expectClose(km.median, ref.median);

@@ -46,7 +46,7 @@ export function logRank(input: LogRankInput): LogRankResult {
   const leaving = new Float64Array(k);
   let total = order.length;
 
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const t = input.time[order[i] as number];
     for (let a = 0; a < k; a++) {
       deaths[a] = 0;
@@ -91,7 +91,10 @@ export function logRank(input: LogRankInput): LogRankResult {
   const diff = use.map((i) => (observed[i] as number) - (expected[i] as number));
   const v = use.map((a) => use.map((b) => variance[a * k + b] as number));
   const solved = choleskySolve(cholesky(v, 'the log-rank variance matrix'), diff);
-  const chisq = Math.max(0, diff.reduce((acc, x, i) => acc + x * (solved[i] as number), 0));
+  const chisq = Math.max(
+    0,
+    diff.reduce((acc, x, i) => acc + x * (solved[i] as number), 0),
+  );
   const df = kept.length - 1;
   return {
     chisq,

@@ -38,7 +38,10 @@ describe('log-rank properties and edge cases', () => {
     const labels = aml.group.map((g) => (g === 0 ? 'maintained' : 'control'));
     expectClose(logRank({ ...aml, group: labels }).chisq, amlLogrank.chisq);
     const order = aml.time.map((_, i) => i).reverse();
-    expectClose(logRank({ time: order.map((i) => aml.time[i]!), event: order.map((i) => aml.event[i]!), group: order.map((i) => aml.group[i]!) }).chisq, amlLogrank.chisq);
+    expectClose(
+      logRank({ time: order.map((i) => aml.time[i]!), event: order.map((i) => aml.event[i]!), group: order.map((i) => aml.group[i]!) }).chisq,
+      amlLogrank.chisq,
+    );
   });
 
   it('identical groups give chi² 0 and p 1', () => {

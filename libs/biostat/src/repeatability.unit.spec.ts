@@ -20,7 +20,10 @@ describe('test–retest repeatability (QIBA)', () => {
     const swapped = repeatability(b, a);
     expect(swapped.wsd).toBeCloseTo(r.wsd, 14);
     expect(swapped.meanDifference).toBeCloseTo(-r.meanDifference, 14);
-    const scaled = repeatability(a.map((x) => 10 * x), b.map((x) => 10 * x));
+    const scaled = repeatability(
+      a.map((x) => 10 * x),
+      b.map((x) => 10 * x),
+    );
     expect(scaled.wsd).toBeCloseTo(10 * r.wsd, 12);
     expect(scaled.wcv).toBeCloseTo(r.wcv!, 14);
   });

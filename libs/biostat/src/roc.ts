@@ -76,7 +76,12 @@ export interface DeLongTestResult {
 }
 
 /** DeLong test of two correlated AUCs on the same subjects (pROC `roc.test(method = "delong", paired = TRUE)`). */
-export function deLongTest(score1: readonly number[], score2: readonly number[], label: readonly number[], options: Pick<RocOptions, 'higherIsPositive'> = {}): DeLongTestResult {
+export function deLongTest(
+  score1: readonly number[],
+  score2: readonly number[],
+  label: readonly number[],
+  options: Pick<RocOptions, 'higherIsPositive'> = {},
+): DeLongTestResult {
   assertSameLength({ score1: score1.length, score2: score2.length, label: label.length });
   const higher = options.higherIsPositive ?? true;
   const a = split({ score: score1, label }, higher);
@@ -148,7 +153,11 @@ export function performanceFromCounts(counts: ConfusionCounts, level = 0.95): Di
 }
 
 /** Sensitivity, specificity, PPV and NPV when "score ≥ threshold" (or ≤) is called positive. */
-export function performanceAtThreshold(input: RocInput, threshold: number, options: Pick<RocOptions, 'higherIsPositive' | 'level'> = {}): DiagnosticPerformance {
+export function performanceAtThreshold(
+  input: RocInput,
+  threshold: number,
+  options: Pick<RocOptions, 'higherIsPositive' | 'level'> = {},
+): DiagnosticPerformance {
   validate(input);
   if (!Number.isFinite(threshold)) throw new BiostatError('INVALID_NUMBER', 'threshold must be a finite number');
   const higher = options.higherIsPositive ?? true;
@@ -180,7 +189,10 @@ function split(input: RocInput, higherIsPositive: boolean): { positives: number[
   const negatives: number[] = [];
   input.score.forEach((s, i) => (input.label[i] === 1 ? positives : negatives).push(higherIsPositive ? s : -s));
   if (positives.length < 2 || negatives.length < 2) {
-    throw new BiostatError('INSUFFICIENT_DATA', `the AUC and its DeLong interval need at least 2 positives and 2 negatives, got ${positives.length} and ${negatives.length}`);
+    throw new BiostatError(
+      'INSUFFICIENT_DATA',
+      `the AUC and its DeLong interval need at least 2 positives and 2 negatives, got ${positives.length} and ${negatives.length}`,
+    );
   }
   return { positives, negatives };
 }

@@ -58,7 +58,8 @@ describe('ROC properties on small, hand-computable cases', () => {
       let n1 = 0;
       let n0 = 0;
       label.forEach((l) => (l === 1 ? n1++ : n0++));
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (label[i] === 1 && label[j] === 0) u += score[i]! > score[j]! ? 1 : score[i] === score[j] ? 0.5 : 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) if (label[i] === 1 && label[j] === 0) u += score[i]! > score[j]! ? 1 : score[i] === score[j] ? 0.5 : 0;
       expect(roc({ score, label }).auc).toBeCloseTo(u / (n1 * n0), 12);
     }
   });
@@ -116,6 +117,8 @@ describe('ROC properties on small, hand-computable cases', () => {
     const p = performanceFromCounts({ truePositive: 0, falsePositive: 0, trueNegative: 10, falseNegative: 3 });
     expect(p.ppv).toBeNull();
     expect(p.sensitivity).toEqual(wilsonInterval(0, 3));
-    expect(() => performanceFromCounts({ truePositive: -1, falsePositive: 0, trueNegative: 1, falseNegative: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_NUMBER' }));
+    expect(() => performanceFromCounts({ truePositive: -1, falsePositive: 0, trueNegative: 1, falseNegative: 1 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_NUMBER' }),
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { EventStore, JsonObject, Position, RecordedEvent, StreamAppend } from './event-store.js';
-import { CommandIdempotencyConflictError, IdempotencyConflictError, StreamBusyError, WrongExpectedVersionError, type EventStoreError } from './event-store.errors.js';
+import {
+  CommandIdempotencyConflictError,
+  IdempotencyConflictError,
+  StreamBusyError,
+  WrongExpectedVersionError,
+  type EventStoreError,
+} from './event-store.errors.js';
 import { commandHash, DEFAULT_RETRY_BUDGET_MS, deriveEventId, EVENT_SCHEMA_VERSION, type DeciderLike } from './handle-command.js';
 import type { FoldLike, StreamStateCache } from './stream-state-cache.js';
 
@@ -67,17 +73,33 @@ export interface HandleCommandBatchInput<TCommand, TEvent extends { type: string
    * item (it runs for replayed items too: the caller must still be allowed to see the first result); it throws a
    * rejection (see `isRejection`) to refuse the item.
    */
-  readonly prepare: (loaded: readonly LoadedBatchStream<TState>[], now: Date) => Promise<(stream: LoadedBatchStream<TState>, state: TState, item: BatchItem<TCommand>) => TContext | Promise<TContext>>;
+  readonly prepare: (
+    loaded: readonly LoadedBatchStream<TState>[],
+    now: Date,
+  ) => Promise<(stream: LoadedBatchStream<TState>, state: TState, item: BatchItem<TCommand>) => TContext | Promise<TContext>>;
   /** Errors that refuse one item (stable code and field); anything else is a failure of the whole batch. */
   readonly isRejection: (err: unknown) => boolean;
   readonly retryBudgetMs?: number;
   /** Loads one stream for the batch; `loadBatchStream` by default (a state cache can take its place). */
-  readonly load?: (store: EventStore, streamId: string, decider: DeciderLike<TCommand, TEvent, TState, TContext>, streamCommandId: string) => Promise<LoadedBatchStream<TState>>;
+  readonly load?: (
+    store: EventStore,
+    streamId: string,
+    decider: DeciderLike<TCommand, TEvent, TState, TContext>,
+    streamCommandId: string,
+  ) => Promise<LoadedBatchStream<TState>>;
 }
 
 export type BatchItemOutcome =
   /** Appended now, or (replayed) by an earlier handling of this batch. `position` is that of the stream's part. */
-  | { readonly kind: 'accepted'; readonly index: number; readonly streamId: string; readonly replayed: boolean; readonly revision: bigint; readonly position: Position | undefined; readonly events: readonly RecordedEventLike[] }
+  | {
+      readonly kind: 'accepted';
+      readonly index: number;
+      readonly streamId: string;
+      readonly replayed: boolean;
+      readonly revision: bigint;
+      readonly position: Position | undefined;
+      readonly events: readonly RecordedEventLike[];
+    }
   /** The item itself was refused: nothing of its stream was appended. */
   | { readonly kind: 'rejected'; readonly index: number; readonly streamId: string; readonly error: unknown }
   /** The item was fine, but another item of the same stream was refused, so none of them was appended. */
@@ -128,7 +150,9 @@ export function cachedBatchStreamLoader(cache: StreamStateCache) {
       store.readEventsById([deriveEventId(streamCommandId, streamId, 0)], { withinStreams: [streamId] }),
     ]);
     const first = firstOfBatch[0];
-    const previous = first ? (await store.readStream(streamId, { fromRevision: first.revision })).filter((e) => e.metadata['commandId'] === streamCommandId) : [];
+    const previous = first
+      ? (await store.readStream(streamId, { fromRevision: first.revision })).filter((e) => e.metadata['commandId'] === streamCommandId)
+      : [];
     return { streamId, state: loaded.state, revision: loaded.revision, previous };
   };
 }
@@ -166,7 +190,12 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
     const now = metadata.now();
     const contextFor = await input.prepare(loaded, now);
 
-    const appends: { stream: BatchStream<TCommand>; loaded: LoadedBatchStream<TState>; append: StreamAppend; decided: { item: BatchItem<TCommand>; events: readonly TEvent[] }[] }[] = [];
+    const appends: {
+      stream: BatchStream<TCommand>;
+      loaded: LoadedBatchStream<TState>;
+      append: StreamAppend;
+      decided: { item: BatchItem<TCommand>; events: readonly TEvent[] }[];
+    }[] = [];
     for (const [i, stream] of pending.entries()) {
       const l = loaded[i]!;
       if (l.previous.length > 0) {
@@ -191,10 +220,22 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
         continue;
       }
       const streamCommandId = batchStreamCommandId(metadata.batchCommandId, stream.streamId);
-      const hash = commandHash(stream.items.map((item) => [item.index, itemHashes.get(item.index)!]), undefined);
+      const hash = commandHash(
+        stream.items.map((item) => [item.index, itemHashes.get(item.index)!]),
+        undefined,
+      );
       const events = decided.flatMap(({ item, events: itemEvents }) => itemEvents.map((e) => ({ item, e })));
       if (events.length === 0) {
-        for (const { item } of decided) outcomes.push({ kind: 'accepted', index: item.index, streamId: stream.streamId, replayed: false, revision: l.revision, position: undefined, events: [] });
+        for (const { item } of decided)
+          outcomes.push({
+            kind: 'accepted',
+            index: item.index,
+            streamId: stream.streamId,
+            replayed: false,
+            revision: l.revision,
+            position: undefined,
+            events: [],
+          });
         continue;
       }
       appends.push({
@@ -239,7 +280,9 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
         retry.push(a.stream);
         continue;
       }
-      outcomes.push(...a.stream.items.map((item) => ({ kind: 'rejected' as const, index: item.index, streamId: a.stream.streamId, error: r.error as EventStoreError })));
+      outcomes.push(
+        ...a.stream.items.map((item) => ({ kind: 'rejected' as const, index: item.index, streamId: a.stream.streamId, error: r.error as EventStoreError })),
+      );
     }
     if (retry.length === 0) break;
     const delay = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
@@ -280,7 +323,11 @@ async function replayed<TCommand, TState, TContext>(
   return out;
 }
 
-function refusedStream<TCommand>(streamId: string, decided: readonly { item: BatchItem<TCommand> }[], refused: readonly { item: BatchItem<TCommand>; error: unknown }[]): BatchItemOutcome[] {
+function refusedStream<TCommand>(
+  streamId: string,
+  decided: readonly { item: BatchItem<TCommand> }[],
+  refused: readonly { item: BatchItem<TCommand>; error: unknown }[],
+): BatchItemOutcome[] {
   const rejectedIndexes = refused.map((r) => r.item.index);
   return [
     ...refused.map(({ item, error }) => ({ kind: 'rejected' as const, index: item.index, streamId, error })),

@@ -32,7 +32,12 @@ class CountingStore extends InMemoryEventStore {
   }
 }
 
-function input(store: InMemoryEventStore, streams: BatchStream<{ n: number }>[], batchCommandId = randomUUID(), extra: Partial<HandleCommandBatchInput<{ n: number }, Added, number, undefined>> = {}) {
+function input(
+  store: InMemoryEventStore,
+  streams: BatchStream<{ n: number }>[],
+  batchCommandId = randomUUID(),
+  extra: Partial<HandleCommandBatchInput<{ n: number }, Added, number, undefined>> = {},
+) {
   return {
     store,
     decider: counter,
@@ -46,17 +51,31 @@ function input(store: InMemoryEventStore, streams: BatchStream<{ n: number }>[],
 }
 
 describe('handleCommandBatch', () => {
-  it('decides each stream\'s items in order and appends every stream in one call; a refused item refuses its stream only', async () => {
+  it("decides each stream's items in order and appends every stream in one call; a refused item refuses its stream only", async () => {
     const store = new CountingStore();
     const outcomes = await handleCommandBatch(
       input(store, [
-        { streamId: 'counter-a', items: [{ index: 0, command: { n: 4 } }, { index: 2, command: { n: 5 } }] },
+        {
+          streamId: 'counter-a',
+          items: [
+            { index: 0, command: { n: 4 } },
+            { index: 2, command: { n: 5 } },
+          ],
+        },
         // 6 + 5 > 10: the second item fails on what the first added, so neither is appended.
-        { streamId: 'counter-b', items: [{ index: 1, command: { n: 6 } }, { index: 3, command: { n: 5 } }] },
+        {
+          streamId: 'counter-b',
+          items: [
+            { index: 1, command: { n: 6 } },
+            { index: 3, command: { n: 5 } },
+          ],
+        },
         { streamId: 'counter-c', items: [{ index: 4, command: { n: 1 } }] },
       ]),
     );
-    expect(outcomes.map((o) => [o.index, o.kind, o.kind === 'accepted' ? o.revision : o.kind === 'rejected' ? (o.error as Refused).code : o.rejectedIndexes])).toEqual([
+    expect(
+      outcomes.map((o) => [o.index, o.kind, o.kind === 'accepted' ? o.revision : o.kind === 'rejected' ? (o.error as Refused).code : o.rejectedIndexes]),
+    ).toEqual([
       [0, 'accepted', 0n],
       [1, 'stream_rejected', [3]],
       [2, 'accepted', 1n],
@@ -64,7 +83,10 @@ describe('handleCommandBatch', () => {
       [4, 'accepted', 0n],
     ]);
     expect(store.calls.map((c) => c.map((a) => a.streamId))).toEqual([['counter-a', 'counter-c']]);
-    expect((await store.readStream('counter-a')).map((e) => [e.data['n'], e.metadata['batchItem']])).toEqual([[4, 0], [5, 2]]);
+    expect((await store.readStream('counter-a')).map((e) => [e.data['n'], e.metadata['batchItem']])).toEqual([
+      [4, 0],
+      [5, 2],
+    ]);
     expect(await store.readStream('counter-b')).toEqual([]);
   });
 
@@ -91,32 +113,53 @@ describe('handleCommandBatch', () => {
   it('answers a repeated batch with the first outcomes without deciding again; other content under its commandId is a conflict', async () => {
     const store = new CountingStore();
     const id = randomUUID();
-    const streams = [{ streamId: 'counter-e', items: [{ index: 0, command: { n: 6 } }, { index: 1, command: { n: 4 } }] }];
+    const streams = [
+      {
+        streamId: 'counter-e',
+        items: [
+          { index: 0, command: { n: 6 } },
+          { index: 1, command: { n: 4 } },
+        ],
+      },
+    ];
     const first = await handleCommandBatch(input(store, streams, id));
     // Deciding again would refuse (the total is already 10): a replay must not decide.
     const again = await handleCommandBatch(input(store, streams, id));
     expect(again).toEqual(first.map((o) => ({ ...o, replayed: true, events: expect.any(Array) })));
     expect(store.calls).toHaveLength(1);
-    const changed = [{ streamId: 'counter-e', items: [{ index: 0, command: { n: 6 } }, { index: 1, command: { n: 3 } }] }];
+    const changed = [
+      {
+        streamId: 'counter-e',
+        items: [
+          { index: 0, command: { n: 6 } },
+          { index: 1, command: { n: 3 } },
+        ],
+      },
+    ];
     await expect(handleCommandBatch(input(store, changed, id))).rejects.toBeInstanceOf(CommandIdempotencyConflictError);
     expect(await store.readStream('counter-e')).toHaveLength(2);
   });
 
-  it('refuses a stream\'s items with StreamBusyError once the budget is spent, and keeps what other streams appended', async () => {
+  it("refuses a stream's items with StreamBusyError once the budget is spent, and keeps what other streams appended", async () => {
     const store = new CountingStore();
     const outcomes = await handleCommandBatch(
-      input(store, [
-        { streamId: 'counter-f', items: [{ index: 0, command: { n: 1 } }] },
-        { streamId: 'counter-g', items: [{ index: 1, command: { n: 1 } }] },
-      ], randomUUID(), {
-        retryBudgetMs: 0,
-        // counter-f is moved by another writer before every append.
-        load: async (s, streamId, decider, commandId) => {
-          const loaded = await loadBatchStream(s, streamId, decider, commandId);
-          if (streamId === 'counter-f') await s.appendToStream(streamId, [{ id: randomUUID(), type: 'Added', data: { n: 0 } }], { expectedRevision: 'any' });
-          return loaded;
+      input(
+        store,
+        [
+          { streamId: 'counter-f', items: [{ index: 0, command: { n: 1 } }] },
+          { streamId: 'counter-g', items: [{ index: 1, command: { n: 1 } }] },
+        ],
+        randomUUID(),
+        {
+          retryBudgetMs: 0,
+          // counter-f is moved by another writer before every append.
+          load: async (s, streamId, decider, commandId) => {
+            const loaded = await loadBatchStream(s, streamId, decider, commandId);
+            if (streamId === 'counter-f') await s.appendToStream(streamId, [{ id: randomUUID(), type: 'Added', data: { n: 0 } }], { expectedRevision: 'any' });
+            return loaded;
+          },
         },
-      }),
+      ),
     );
     expect(outcomes[0]).toMatchObject({ kind: 'rejected', index: 0 });
     expect(outcomes[0]!.kind === 'rejected' && outcomes[0]!.error).toBeInstanceOf(StreamBusyError);

@@ -94,9 +94,13 @@ export interface HandleCommandResult<TState> {
  */
 export function commandHash(fingerprint: unknown, reason: string | undefined): string {
   const normal = JSON.parse(
-    JSON.stringify({ command: fingerprint, reason: reason ?? null }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value === null ? undefined : value)),
+    JSON.stringify({ command: fingerprint, reason: reason ?? null }, (_key, value: unknown) =>
+      typeof value === 'bigint' ? value.toString() : value === null ? undefined : value,
+    ),
   ) as unknown;
-  return createHash('sha256').update(canonicalJson(normal as JsonValue)).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(normal as JsonValue))
+    .digest('hex');
 }
 
 export function deriveEventId(commandId: string, streamId: string, index: number): string {
@@ -189,7 +193,14 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
       if (typeof stored === 'string' && stored !== hash) throw new CommandIdempotencyConflictError(streamId, first.id, metadata.commandId);
       const last = previous.events.at(-1)!;
       const current = loaded.revision < last.revision ? await loadStreamState(store, streamId, decider, cache) : loaded;
-      return { streamId, revision: current.revision, position: last.position, eventTypes: previous.events.map((e) => e.type), replayed: true, state: current.state };
+      return {
+        streamId,
+        revision: current.revision,
+        position: last.position,
+        eventTypes: previous.events.map((e) => e.type),
+        replayed: true,
+        state: current.state,
+      };
     }
     const actual = loaded.revision;
     if (pinned && input.expectedRevision !== actual) {

@@ -33,7 +33,9 @@ describe('handleCommand', () => {
     const store = new ContendedStore();
     const writers = 8;
     const results = await Promise.all(
-      Array.from({ length: writers }, (_, i) => handleCommand({ store, streamId: 'counter-1', decider: counter, command: { n: i + 1 }, context: undefined, metadata: meta() })),
+      Array.from({ length: writers }, (_, i) =>
+        handleCommand({ store, streamId: 'counter-1', decider: counter, command: { n: i + 1 }, context: undefined, metadata: meta() }),
+      ),
     );
     expect(new Set(results.map((r) => r.revision)).size).toBe(writers);
     const events = await store.readStream('counter-1');
@@ -43,7 +45,15 @@ describe('handleCommand', () => {
   it('returns the conflict instead of retrying when the caller pinned a version', async () => {
     const store = new InMemoryEventStore();
     await handleCommand({ store, streamId: 'counter-2', decider: counter, command: { n: 1 }, context: undefined, metadata: meta() });
-    const err = await handleCommand({ store, streamId: 'counter-2', decider: counter, command: { n: 2 }, context: undefined, metadata: meta(), expectedRevision: -1n }).catch((e: unknown) => e);
+    const err = await handleCommand({
+      store,
+      streamId: 'counter-2',
+      decider: counter,
+      command: { n: 2 },
+      context: undefined,
+      metadata: meta(),
+      expectedRevision: -1n,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WrongExpectedVersionError);
     expect((err as WrongExpectedVersionError).actualRevision).toBe(0n);
   });
@@ -61,7 +71,9 @@ describe('handleCommand', () => {
     const store = new ContendedStore();
     const writers = 16;
     const results = await Promise.allSettled(
-      Array.from({ length: writers }, (_, i) => handleCommand({ store, streamId: 'counter-16', decider: counter, command: { n: i + 1 }, context: undefined, metadata: meta() })),
+      Array.from({ length: writers }, (_, i) =>
+        handleCommand({ store, streamId: 'counter-16', decider: counter, command: { n: i + 1 }, context: undefined, metadata: meta() }),
+      ),
     );
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(await store.readStream('counter-16')).toHaveLength(writers);
@@ -76,7 +88,15 @@ describe('handleCommand', () => {
     }
     const store = new AlwaysContended();
     const started = Date.now();
-    const err = await handleCommand({ store, streamId: 'counter-busy', decider: counter, command: { n: 1 }, context: undefined, metadata: meta(), retryBudgetMs: 50 }).catch((e: unknown) => e);
+    const err = await handleCommand({
+      store,
+      streamId: 'counter-busy',
+      decider: counter,
+      command: { n: 1 },
+      context: undefined,
+      metadata: meta(),
+      retryBudgetMs: 50,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StreamBusyError);
     expect(err).toMatchObject({ code: 'BUSY', streamId: 'counter-busy', retryAfterSeconds: 1 });
     expect((err as StreamBusyError).attempts).toBeGreaterThan(1);
@@ -87,7 +107,9 @@ describe('handleCommand', () => {
     const store = new InMemoryEventStore();
     const m = meta();
     await handleCommand({ store, streamId: 'counter-4', decider: counter, command: { n: 140 }, context: undefined, metadata: m });
-    const err = await handleCommand({ store, streamId: 'counter-4', decider: counter, command: { n: 199 }, context: undefined, metadata: m }).catch((e: unknown) => e);
+    const err = await handleCommand({ store, streamId: 'counter-4', decider: counter, command: { n: 199 }, context: undefined, metadata: m }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CommandIdempotencyConflictError);
     expect(err).toBeInstanceOf(IdempotencyConflictError);
     expect(err).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', commandId: m.commandId });
@@ -99,14 +121,24 @@ describe('handleCommand', () => {
     const store = new InMemoryEventStore();
     const m = { ...meta(), reason: 'typo in the value' };
     await handleCommand({ store, streamId: 'counter-5', decider: counter, command: { n: 1 }, context: undefined, metadata: m });
-    await expect(handleCommand({ store, streamId: 'counter-5', decider: counter, command: { n: 1 }, context: undefined, metadata: { ...m, reason: 'another reason' } })).rejects.toBeInstanceOf(CommandIdempotencyConflictError);
+    await expect(
+      handleCommand({ store, streamId: 'counter-5', decider: counter, command: { n: 1 }, context: undefined, metadata: { ...m, reason: 'another reason' } }),
+    ).rejects.toBeInstanceOf(CommandIdempotencyConflictError);
   });
 
   it('compares the given fingerprint, not the command completed during the decision', async () => {
     const store = new InMemoryEventStore();
     const m = meta();
     const send = (clear: string) =>
-      handleCommand({ store, streamId: 'counter-6', decider: counter, command: { n: Math.random() }, fingerprint: { n: 1, clear }, context: undefined, metadata: m });
+      handleCommand({
+        store,
+        streamId: 'counter-6',
+        decider: counter,
+        command: { n: Math.random() },
+        fingerprint: { n: 1, clear },
+        context: undefined,
+        metadata: m,
+      });
     await send('same');
     await expect(send('same')).resolves.toMatchObject({ replayed: true });
     await expect(send('changed')).rejects.toBeInstanceOf(CommandIdempotencyConflictError);
@@ -133,7 +165,9 @@ describe('handleCommand', () => {
     const store = new InMemoryEventStore();
     const m = meta();
     await handleCommand({ store, streamId: 'counter-8', decider: counter, command: { n: 1, note: null } as { n: number }, context: undefined, metadata: m });
-    await expect(handleCommand({ store, streamId: 'counter-8', decider: counter, command: { n: 1 }, context: undefined, metadata: m })).resolves.toMatchObject({ replayed: true });
+    await expect(handleCommand({ store, streamId: 'counter-8', decider: counter, command: { n: 1 }, context: undefined, metadata: m })).resolves.toMatchObject({
+      replayed: true,
+    });
   });
 
   it('answers six concurrent sends of one command with exactly one replayed: false, appending once', async () => {

@@ -3,7 +3,7 @@ import { NotJsonError, canonicalJson, canonicalContentDigest, contentDigest } fr
 
 describe('canonicalJson', () => {
   it('sorts keys at every level and otherwise matches JSON.stringify', () => {
-    const value = { b: [3, { z: 1, a: 'x' }], a: { d: null, c: true }, 'é': -0, n: 1.5e-7 };
+    const value = { b: [3, { z: 1, a: 'x' }], a: { d: null, c: true }, é: -0, n: 1.5e-7 };
     expect(canonicalJson(value)).toBe('{"a":{"c":true,"d":null},"b":[3,{"a":"x","z":1}],"n":1.5e-7,"é":0}');
     expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
   });

@@ -1,4 +1,13 @@
-import { START, comparePositions, type CountEventsOptions, type EventSearch, type EventStore, type JsonValue, type RecordedEvent, type SearchedEvent } from './event-store.js';
+import {
+  START,
+  comparePositions,
+  type CountEventsOptions,
+  type EventSearch,
+  type EventStore,
+  type JsonValue,
+  type RecordedEvent,
+  type SearchedEvent,
+} from './event-store.js';
 import { GENESIS_HASH } from './hash-chain.js';
 
 /** Whether one event satisfies a search's criteria other than its position bounds. */

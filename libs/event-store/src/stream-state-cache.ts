@@ -97,7 +97,11 @@ export class StreamStateCache {
   }
 
   /** The stream folded up to its last event: the kept state extended by the events after its revision. */
-  async load<TEvent extends { type: string; data: unknown }, TState>(store: EventStore, streamId: string, fold: FoldLike<TEvent, TState>): Promise<StreamState<TState>> {
+  async load<TEvent extends { type: string; data: unknown }, TState>(
+    store: EventStore,
+    streamId: string,
+    fold: FoldLike<TEvent, TState>,
+  ): Promise<StreamState<TState>> {
     const key = keyOf(streamId, fold);
     const kept = key === undefined ? undefined : this.take(key, fold);
     if (!kept) {
@@ -183,7 +187,11 @@ function keyOf(streamId: string, fold: FoldLike<never, unknown>): string | undef
 }
 
 /** `start` extended by `events` (which follow its revision). */
-export function foldEvents<TEvent extends { type: string; data: unknown }, TState>(fold: FoldLike<TEvent, TState>, start: StreamState<TState>, events: readonly RecordedEvent[]): StreamState<TState> {
+export function foldEvents<TEvent extends { type: string; data: unknown }, TState>(
+  fold: FoldLike<TEvent, TState>,
+  start: StreamState<TState>,
+  events: readonly RecordedEvent[],
+): StreamState<TState> {
   if (events.length === 0) return start;
   let state = start.state;
   for (const e of events) state = fold.evolve(state, { type: e.type, data: e.data } as TEvent);

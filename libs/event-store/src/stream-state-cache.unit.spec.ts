@@ -46,7 +46,11 @@ const added = (n: number, id = `i-${n}`) => ({ id: randomUUID(), type: 'Added', 
 describe('StreamStateCache', () => {
   it('reads only the events after the kept revision and folds them onto the kept state', async () => {
     const store = new CountingStore();
-    await store.appendToStream('ledger-1', Array.from({ length: 1_000 }, (_, i) => added(1, `i-${i}`)), { expectedRevision: 'no_stream' });
+    await store.appendToStream(
+      'ledger-1',
+      Array.from({ length: 1_000 }, (_, i) => added(1, `i-${i}`)),
+      { expectedRevision: 'no_stream' },
+    );
     const cache = new StreamStateCache();
     const first = await cache.load(store, 'ledger-1', ledger);
     expect([first.revision, first.state.total]).toEqual([999n, 1_000]);
@@ -66,7 +70,11 @@ describe('StreamStateCache', () => {
     const cache = new StreamStateCache();
     await cache.load(store, 'ledger-2', ledger);
     // The fold changed (counts events instead of summing): a state the old fold left must not be reused.
-    const counting: FoldLike<Added, Ids> = { ...ledger, evolve: (s, e) => ({ total: s.total + 1, ids: new Set([...s.ids, e.data.id]) }), foldVersion: 'ledger/2' };
+    const counting: FoldLike<Added, Ids> = {
+      ...ledger,
+      evolve: (s, e) => ({ total: s.total + 1, ids: new Set([...s.ids, e.data.id]) }),
+      foldVersion: 'ledger/2',
+    };
     store.eventsRead = 0;
     const refolded = await cache.load(store, 'ledger-2', counting);
     expect(refolded.state.total).toBe(3);
@@ -134,7 +142,16 @@ describe('handleCommand with a StreamStateCache', () => {
     const store = new InMemoryEventStore();
     const [a, b] = [new StreamStateCache(), new StreamStateCache()];
     const run = (cache: StreamStateCache, id: string, expectedRevision?: bigint, context?: () => Promise<void>) =>
-      handleCommand({ store, streamId: 'ledger-11', decider: ledger, command: { id, n: 1 }, context: async () => context?.(), metadata: meta(), cache, ...(expectedRevision === undefined ? {} : { expectedRevision }) });
+      handleCommand({
+        store,
+        streamId: 'ledger-11',
+        decider: ledger,
+        command: { id, n: 1 },
+        context: async () => context?.(),
+        metadata: meta(),
+        cache,
+        ...(expectedRevision === undefined ? {} : { expectedRevision }),
+      });
     await run(a, 'x');
     const err = await run(a, 'y', 0n, async () => void (await run(b, 'w'))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WrongExpectedVersionError);
@@ -149,16 +166,33 @@ describe('handleCommand with a StreamStateCache', () => {
     await handleCommand({ store: old, streamId: 'ledger-12', decider: ledger, command: { id: 'b', n: 1 }, context: undefined, metadata: meta(), cache });
     const restored = new InMemoryEventStore();
     await restored.appendToStream('ledger-12', [added(1, 'a')], { expectedRevision: 'no_stream' });
-    const result = await handleCommand({ store: restored, streamId: 'ledger-12', decider: ledger, command: { id: 'b', n: 5 }, context: undefined, metadata: meta(), cache });
+    const result = await handleCommand({
+      store: restored,
+      streamId: 'ledger-12',
+      decider: ledger,
+      command: { id: 'b', n: 5 },
+      context: undefined,
+      metadata: meta(),
+      cache,
+    });
     expect([result.revision, result.state.total]).toEqual([1n, 6]);
   });
 
   it('after its own append the next command of the stream reads no event but its kept last one', async () => {
     const store = new CountingStore();
     const cache = new StreamStateCache();
-    for (let i = 0; i < 50; i++) await handleCommand({ store, streamId: 'ledger-13', decider: ledger, command: { id: `i-${i}`, n: 1 }, context: undefined, metadata: meta(), cache });
+    for (let i = 0; i < 50; i++)
+      await handleCommand({ store, streamId: 'ledger-13', decider: ledger, command: { id: `i-${i}`, n: 1 }, context: undefined, metadata: meta(), cache });
     store.eventsRead = 0;
-    const last = await handleCommand({ store, streamId: 'ledger-13', decider: ledger, command: { id: 'last', n: 1 }, context: undefined, metadata: meta(), cache });
+    const last = await handleCommand({
+      store,
+      streamId: 'ledger-13',
+      decider: ledger,
+      command: { id: 'last', n: 1 },
+      context: undefined,
+      metadata: meta(),
+      cache,
+    });
     expect([last.revision, last.state.total]).toEqual([50n, 51]);
     // Only the kept last event, checked to be still in place.
     expect(store.eventsRead).toBe(1);
@@ -168,21 +202,58 @@ describe('handleCommand with a StreamStateCache', () => {
     const store = new CountingStore();
     const cache = new StreamStateCache();
     const m = meta();
-    const first = await handleCommand({ store, streamId: 'ledger-14', decider: ledger, command: { id: 'first', n: 1 }, context: undefined, metadata: m, cache });
-    for (let i = 0; i < 300; i++) await handleCommand({ store, streamId: 'ledger-14', decider: ledger, command: { id: `i-${i}`, n: 1 }, context: undefined, metadata: meta(), cache });
+    const first = await handleCommand({
+      store,
+      streamId: 'ledger-14',
+      decider: ledger,
+      command: { id: 'first', n: 1 },
+      context: undefined,
+      metadata: m,
+      cache,
+    });
+    for (let i = 0; i < 300; i++)
+      await handleCommand({ store, streamId: 'ledger-14', decider: ledger, command: { id: `i-${i}`, n: 1 }, context: undefined, metadata: meta(), cache });
     store.eventsRead = 0;
-    const again = await handleCommand({ store, streamId: 'ledger-14', decider: ledger, command: { id: 'first', n: 1 }, context: undefined, metadata: m, cache });
+    const again = await handleCommand({
+      store,
+      streamId: 'ledger-14',
+      decider: ledger,
+      command: { id: 'first', n: 1 },
+      context: undefined,
+      metadata: m,
+      cache,
+    });
     expect(again).toMatchObject({ replayed: true, position: first.position, eventTypes: ['Added'], revision: 300n });
     expect(store.eventsRead).toBeLessThanOrEqual(1);
-    const changed = await handleCommand({ store, streamId: 'ledger-14', decider: ledger, command: { id: 'other', n: 1 }, context: undefined, metadata: m, cache }).catch((e: unknown) => e);
+    const changed = await handleCommand({
+      store,
+      streamId: 'ledger-14',
+      decider: ledger,
+      command: { id: 'other', n: 1 },
+      context: undefined,
+      metadata: m,
+      cache,
+    }).catch((e: unknown) => e);
     expect(changed).toBeInstanceOf(CommandIdempotencyConflictError);
   });
 
   it('still recognises commands stored before command-wide ids (first event id derived with the stream)', async () => {
     const store = new InMemoryEventStore();
     const m = meta();
-    await store.appendToStream('ledger-15', [{ id: deriveEventId(m.commandId, 'ledger-15', 0), type: 'Added', data: { id: 'old', n: 1 }, metadata: { commandId: m.commandId } }], { expectedRevision: 'no_stream' });
-    const again = await handleCommand({ store, streamId: 'ledger-15', decider: ledger, command: { id: 'old', n: 1 }, context: undefined, metadata: m, cache: new StreamStateCache() });
+    await store.appendToStream(
+      'ledger-15',
+      [{ id: deriveEventId(m.commandId, 'ledger-15', 0), type: 'Added', data: { id: 'old', n: 1 }, metadata: { commandId: m.commandId } }],
+      { expectedRevision: 'no_stream' },
+    );
+    const again = await handleCommand({
+      store,
+      streamId: 'ledger-15',
+      decider: ledger,
+      command: { id: 'old', n: 1 },
+      context: undefined,
+      metadata: m,
+      cache: new StreamStateCache(),
+    });
     expect(again.replayed).toBe(true);
     expect(await store.readStream('ledger-15')).toHaveLength(1);
   });
@@ -194,19 +265,26 @@ describe('a commandId reused on another stream', () => {
     const m = meta();
     const first = await handleCommand({ store, streamId: 'ledger-20', decider: ledger, command: { id: 'a', n: 1 }, context: undefined, metadata: m });
     expect((await store.readStream('ledger-20'))[0]!.id).toBe(commandEventId(m.commandId));
-    const err = await handleCommand({ store, streamId: 'ledger-21', decider: ledger, command: { id: 'b', n: 2 }, context: undefined, metadata: m }).catch((e: unknown) => e);
+    const err = await handleCommand({ store, streamId: 'ledger-21', decider: ledger, command: { id: 'b', n: 2 }, context: undefined, metadata: m }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CommandIdempotencyConflictError);
     expect(err).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', commandId: m.commandId, streamId: 'ledger-21' });
     expect(await store.readStream('ledger-21')).toEqual([]);
     // The first stream still answers the repeat as before.
-    expect(await handleCommand({ store, streamId: 'ledger-20', decider: ledger, command: { id: 'a', n: 1 }, context: undefined, metadata: m })).toMatchObject({ replayed: true, position: first.position });
+    expect(await handleCommand({ store, streamId: 'ledger-20', decider: ledger, command: { id: 'a', n: 1 }, context: undefined, metadata: m })).toMatchObject({
+      replayed: true,
+      position: first.position,
+    });
   });
 
   it('is refused when both streams race: the command-wide id is unique in the store', async () => {
     const store = new InMemoryEventStore();
     const m = meta();
     const results = await Promise.allSettled(
-      ['ledger-22', 'ledger-23'].map((streamId, i) => handleCommand({ store, streamId, decider: ledger, command: { id: `r-${i}`, n: 1 }, context: undefined, metadata: m })),
+      ['ledger-22', 'ledger-23'].map((streamId, i) =>
+        handleCommand({ store, streamId, decider: ledger, command: { id: `r-${i}`, n: 1 }, context: undefined, metadata: m }),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(CommandIdempotencyConflictError);
@@ -216,10 +294,26 @@ describe('a commandId reused on another stream', () => {
   it('is allowed for a step the command takes on another stream (commandIdScope: stream)', async () => {
     const store = new InMemoryEventStore();
     const m = meta();
-    await handleCommand({ store, streamId: 'ledger-24', decider: ledger, command: { id: 'claim', n: 1 }, context: undefined, metadata: m, commandIdScope: 'stream' });
+    await handleCommand({
+      store,
+      streamId: 'ledger-24',
+      decider: ledger,
+      command: { id: 'claim', n: 1 },
+      context: undefined,
+      metadata: m,
+      commandIdScope: 'stream',
+    });
     const main = await handleCommand({ store, streamId: 'ledger-25', decider: ledger, command: { id: 'main', n: 1 }, context: undefined, metadata: m });
     expect(main.replayed).toBe(false);
-    const step = await handleCommand({ store, streamId: 'ledger-24', decider: ledger, command: { id: 'claim', n: 1 }, context: undefined, metadata: m, commandIdScope: 'stream' });
+    const step = await handleCommand({
+      store,
+      streamId: 'ledger-24',
+      decider: ledger,
+      command: { id: 'claim', n: 1 },
+      context: undefined,
+      metadata: m,
+      commandIdScope: 'stream',
+    });
     expect(step.replayed).toBe(true);
   });
 });

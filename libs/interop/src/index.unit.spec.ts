@@ -3,7 +3,18 @@ import * as interop from '#interop';
 
 describe('#interop public entry', () => {
   it('exposes the three mappers, the resolver step and the response builders through the #interop alias', () => {
-    for (const name of ['mapDicomSrPart10', 'mapTid1500Dataset', 'mapFhirBundle', 'loadFhirValidator', 'operationOutcomesFor', 'parseMeasurementRows', 'resolveMeasurementReport', 'measurementIdFor', 'stowRsResponse', 'refusedRowCsvLine'] as const) {
+    for (const name of [
+      'mapDicomSrPart10',
+      'mapTid1500Dataset',
+      'mapFhirBundle',
+      'loadFhirValidator',
+      'operationOutcomesFor',
+      'parseMeasurementRows',
+      'resolveMeasurementReport',
+      'measurementIdFor',
+      'stowRsResponse',
+      'refusedRowCsvLine',
+    ] as const) {
       expect(typeof interop[name]).toBe('function');
     }
   });

@@ -47,7 +47,12 @@ export class AppModule {
         // Error text of failed readiness checks (hosts, roles) only to an authenticated admin.
         HealthModule.forRoot({ liveness, showsErrorDetail: (req) => actorOf(req).role === 'admin' }),
         // With the events in a database of their own, this one runs (and readiness expects) only the read models' migrations.
-        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, { extra: { max: config.DB_POOL_SIZE }, migrations: migrationsOf(eventStoreUrl && eventStoreUrl !== databaseUrl ? 'read-models' : 'all') })),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(databaseUrl, {
+            extra: { max: config.DB_POOL_SIZE },
+            migrations: migrationsOf(eventStoreUrl && eventStoreUrl !== databaseUrl ? 'read-models' : 'all'),
+          }),
+        ),
         EventStoreModule.forRoot(eventStoreOptions(config, eventStoreUrl ?? databaseUrl)),
         CqrsModule.forRoot(),
         AuthModule.forRoot(config),

@@ -22,7 +22,10 @@ export interface RunningRegistry {
 function applyTimeouts(server: Server, config: AppConfig): void {
   server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
   server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4)));
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(
+    50,
+    Math.min(1_000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4)),
+  );
 }
 
 /**
@@ -35,7 +38,10 @@ export async function startRegistry(config: AppConfig = loadConfig()): Promise<R
   const database = await prepareDatabase(config, (msg) => log.info(msg));
   let app: INestApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: database.url, eventStoreUrl: database.eventStoreUrl, liveness: database.alive }), { bufferLogs: true });
+    app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({ config, databaseUrl: database.url, eventStoreUrl: database.eventStoreUrl, liveness: database.alive }),
+      { bufferLogs: true },
+    );
     app.useLogger(app.get(Logger));
     // A full batch (recordMeasurements: 1,000 items of ≈ 300 bytes) must fit; Express's default is 100 kB.
     (app as NestExpressApplication).useBodyParser('json', { limit: '1mb' });

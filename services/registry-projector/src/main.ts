@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   await app.listen(config.projectorPort, config.HOST);
   app.get(Logger).log(`registry-projector: /health and /metrics on http://${config.HOST}:${config.projectorPort}`);
   const stop = (): void => {
-    app.close().then(() => process.exit(0), () => process.exit(1));
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

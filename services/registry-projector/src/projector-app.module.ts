@@ -9,7 +9,13 @@ import { LeadershipModule, ProjectorHealthModule, ProjectorModule } from '#proje
 /** The projector as its own deployable: subscriptions writing read models, plus /health and /metrics over HTTP. */
 @Module({})
 export class ProjectorAppModule {
-  static forRoot(options: { databaseUrl: string; logLevel: string; poolSize: number; eventStore?: EventStoreModuleOptions; lockPollMs?: number }): DynamicModule {
+  static forRoot(options: {
+    databaseUrl: string;
+    logLevel: string;
+    poolSize: number;
+    eventStore?: EventStoreModuleOptions;
+    lockPollMs?: number;
+  }): DynamicModule {
     return {
       module: ProjectorAppModule,
       imports: [
@@ -18,7 +24,9 @@ export class ProjectorAppModule {
           dataSourceOptions(options.databaseUrl, {
             extra: { max: options.poolSize },
             // With the events in a database of their own (EVENT_STORE_URL), this one holds only the read models' migrations.
-            migrations: migrationsOf(options.eventStore?.adapter === 'postgres' && options.eventStore.connectionString !== options.databaseUrl ? 'read-models' : 'all'),
+            migrations: migrationsOf(
+              options.eventStore?.adapter === 'postgres' && options.eventStore.connectionString !== options.databaseUrl ? 'read-models' : 'all',
+            ),
           }),
         ),
         EventStoreModule.forRoot(options.eventStore ?? { adapter: 'postgres', connectionString: options.databaseUrl, poolSize: options.poolSize }),

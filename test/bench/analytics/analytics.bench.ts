@@ -52,7 +52,8 @@ SELECT i.subject_id, s.trial_id, s.programme_id, s.arm_code, s.site_id, i.measur
  ORDER BY i.subject_id COLLATE "C"`;
 const INT8_OID = 20;
 const baselineTypes = {
-  getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? (us: string) => Number(us) / 1000 : pg.types.getTypeParser(oid, format as 'text'))) as pg.CustomTypesConfig['getTypeParser'],
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID ? (us: string) => Number(us) / 1000 : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 const regulator: VerifiedActor = { id: 'bench', role: 'regulator', scopes: { trials: [], programmes: [], sites: [] }, issuer: 'bench', unauthenticated: false };
@@ -86,7 +87,12 @@ async function main(): Promise<void> {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const fillStart = performance.now();
-    const ids = await fillAnalytics((sql, params) => client.query(sql, params as unknown[]), { prefix: 'B', subjects: SUBJECTS, readings: READINGS, checkpoint: true });
+    const ids = await fillAnalytics((sql, params) => client.query(sql, params as unknown[]), {
+      prefix: 'B',
+      subjects: SUBJECTS,
+      readings: READINGS,
+      checkpoint: true,
+    });
     await client.end();
     log(`filled ${SUBJECTS} subjects and ${READINGS} screenings with SQL in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
 
@@ -117,7 +123,12 @@ async function main(): Promise<void> {
       const t = performance.now();
       await baselineClient.query(`BEGIN ISOLATION LEVEL REPEATABLE READ`);
       await baselineClient.query(`SET LOCAL work_mem = '64MB'`);
-      const res = await baselineClient.query({ text: BASELINE_SQL, values: [[ids.trialId], ['death'], ids.biomarkerId, 'baseline'], rowMode: 'array', types: baselineTypes });
+      const res = await baselineClient.query({
+        text: BASELINE_SQL,
+        values: [[ids.trialId], ['death'], ids.biomarkerId, 'baseline'],
+        rowMode: 'array',
+        types: baselineTypes,
+      });
       await baselineClient.query('COMMIT');
       if (res.rows.length !== SUBJECTS) throw new Error(`baseline returned ${res.rows.length} rows`);
       return performance.now() - t;
@@ -189,7 +200,12 @@ async function main(): Promise<void> {
       repeats: REPEATS,
       cpus: availableParallelism(),
       loadAverage,
-      validationStudy: { subjects: SUBJECTS, ...phase('study'), baselineFetchMs: m((r) => r.baselineFetch), fetchRatio: Number((median(runs.map((r) => r.study.fetch / r.baselineFetch))).toFixed(3)) },
+      validationStudy: {
+        subjects: SUBJECTS,
+        ...phase('study'),
+        baselineFetchMs: m((r) => r.baselineFetch),
+        fetchRatio: Number(median(runs.map((r) => r.study.fetch / r.baselineFetch)).toFixed(3)),
+      },
       surveillance: { readings: READINGS, ...phase('pms') },
       summary,
     };
@@ -199,7 +215,9 @@ async function main(): Promise<void> {
     log(`query                      rows       fetch ms   stats ms   total ms   node cpu: fetch    stats   (median of ${REPEATS}, after 1 warm-up)`);
     log(row('validation study (ROC+KM+Cox)', SUBJECTS, result.validationStudy));
     log(row('PMS (site × month + CUSUM)   ', READINGS, result.surveillance));
-    log(`dataset fetch before issue 12 §3 (DISTINCT ON, raters mixed): ${result.validationStudy.baselineFetchMs} ms; ours / baseline ${result.validationStudy.fetchRatio}`);
+    log(
+      `dataset fetch before issue 12 §3 (DISTINCT ON, raters mixed): ${result.validationStudy.baselineFetchMs} ms; ours / baseline ${result.validationStudy.fetchRatio}`,
+    );
     log(`load average (1 min) before/after the timed runs: ${loadAverage.join(' / ')} on ${result.cpus} CPUs`);
     log('');
     await baselineClient.end();

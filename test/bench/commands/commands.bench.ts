@@ -25,7 +25,17 @@ import { RegisterImagingStudyCommand } from '../../../services/registry-api/src/
 import { SubjectCommandMessage } from '../../../services/registry-api/src/subjects/subject-command.handler.js';
 import { ChangeTrialCommand } from '../../../services/registry-api/src/trials/change-trial.handler.js';
 import { RegisterTrialCommand } from '../../../services/registry-api/src/trials/register-trial.handler.js';
-import { formatCount, formatRatio, formatTable, measureThroughput, mergeThroughput, ratio, round, summaryLine, type ThroughputResult } from '../bench-harness.js';
+import {
+  formatCount,
+  formatRatio,
+  formatTable,
+  measureThroughput,
+  mergeThroughput,
+  ratio,
+  round,
+  summaryLine,
+  type ThroughputResult,
+} from '../bench-harness.js';
 
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8_000);
@@ -43,7 +53,14 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-commands-'));
   // The embedded PostgreSQL runs as its own user when started as root: it must be able to enter the directory.
   await chmod(dataDir, 0o755);
-  const config = loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'off', DATA_DIR: process.env.DATA_DIR ?? dataDir, RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000' });
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PROJECTOR: 'off',
+    DATA_DIR: process.env.DATA_DIR ?? dataDir,
+    RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000',
+  });
   const registry = await startRegistry(config);
   let append: EventStore | undefined;
   try {
@@ -58,12 +75,33 @@ async function main(): Promise<void> {
     const trialId = `BENCH-${run}`;
     await send(
       new DefineBiomarkerCommand(
-        { type: 'DefineBiomarker', biomarkerId, code: `BENCH_SMA_${run.replace(/[^A-Z0-9]/g, 'X')}`, name: 'Skeletal muscle area at L3', modality: 'CT', valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 20, max: 400 } } },
+        {
+          type: 'DefineBiomarker',
+          biomarkerId,
+          code: `BENCH_SMA_${run.replace(/[^A-Z0-9]/g, 'X')}`,
+          name: 'Skeletal muscle area at L3',
+          modality: 'CT',
+          valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 20, max: 400 } },
+        },
         origin(admin),
         admin,
       ),
     );
-    await send(new RegisterTrialCommand({ type: 'RegisterTrial', trialId, identifiers: [{ system: 'OTHER', value: trialId }], title: 'Command benchmark', phase: 'II', sponsor: 'Bench', primaryEndpoint: 'None' }, origin(coordinator), coordinator));
+    await send(
+      new RegisterTrialCommand(
+        {
+          type: 'RegisterTrial',
+          trialId,
+          identifiers: [{ system: 'OTHER', value: trialId }],
+          title: 'Command benchmark',
+          phase: 'II',
+          sponsor: 'Bench',
+          primaryEndpoint: 'None',
+        },
+        origin(coordinator),
+        coordinator,
+      ),
+    );
     for (const c of [
       { type: 'AddTrialArm', trialId, armCode: 'A', name: 'A', armType: 'experimental', plannedSize: SUBJECTS },
       { type: 'ActivateTrialSite', trialId, siteId: 'BENCH-SITE', name: 'Bench site' },
@@ -75,10 +113,32 @@ async function main(): Promise<void> {
       Array.from({ length: SUBJECTS + 2 * CONTENTION_ROUNDS }, async (_, i) => {
         const subjectId = randomUUID();
         const studyInstanceUid = `1.2.826.0.1.3680043.10.77.${Date.now()}.${i + 1}`;
-        await send(new SubjectCommandMessage({ type: 'EnrolSubject', subjectId, trialId, pseudonym: `BENCH${run.replace(/[^A-Z0-9]/g, 'X')}X${i + 1}`, siteId: 'BENCH-SITE', consentVersion: 'v1', consentDate: '2025-01-06' }, origin(coordinator), coordinator));
+        await send(
+          new SubjectCommandMessage(
+            {
+              type: 'EnrolSubject',
+              subjectId,
+              trialId,
+              pseudonym: `BENCH${run.replace(/[^A-Z0-9]/g, 'X')}X${i + 1}`,
+              siteId: 'BENCH-SITE',
+              consentVersion: 'v1',
+              consentDate: '2025-01-06',
+            },
+            origin(coordinator),
+            coordinator,
+          ),
+        );
         await send(
           new RegisterImagingStudyCommand(
-            { type: 'RegisterImagingStudy', studyInstanceUid, subjectId, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: 'BENCH-SITE', scanner: { manufacturer: 'Bench', model: 'CT' } },
+            {
+              type: 'RegisterImagingStudy',
+              studyInstanceUid,
+              subjectId,
+              modality: 'CT',
+              acquisitionDateTime: '2025-01-20',
+              siteId: 'BENCH-SITE',
+              scanner: { manufacturer: 'Bench', model: 'CT' },
+            },
             origin(coordinator),
             coordinator,
           ),
@@ -158,8 +218,17 @@ async function main(): Promise<void> {
       return code ? 0 : 1;
     };
     for (let round = 0; round < CONTENTION_ROUNDS; round++) {
-      single.push(await measureThroughput({ concurrency: 1, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS, step: onOneSubject(contended[2 * round]!) }));
-      sixteen.push(await measureThroughput({ concurrency: CONTENDED_WRITERS, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS, step: onOneSubject(contended[2 * round + 1]!) }));
+      single.push(
+        await measureThroughput({ concurrency: 1, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS, step: onOneSubject(contended[2 * round]!) }),
+      );
+      sixteen.push(
+        await measureThroughput({
+          concurrency: CONTENDED_WRITERS,
+          warmupMs: CONTENTION_WARMUP_MS,
+          durationMs: CONTENTION_MS,
+          step: onOneSubject(contended[2 * round + 1]!),
+        }),
+      );
     }
     const singleAll = mergeThroughput(single);
     const sixteenAll = mergeThroughput(sixteen);
@@ -175,8 +244,17 @@ async function main(): Promise<void> {
     const deniedExisting: ThroughputResult[] = [];
     const deniedUnknown: ThroughputResult[] = [];
     for (let round = 0; round < CONTENTION_ROUNDS; round++) {
-      deniedExisting.push(await measureThroughput({ concurrency: 1, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS / 3, step: denied(() => longHistory) }));
-      deniedUnknown.push(await measureThroughput({ concurrency: 1, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS / 3, step: denied(() => ({ ...longHistory, subjectId: randomUUID() })) }));
+      deniedExisting.push(
+        await measureThroughput({ concurrency: 1, warmupMs: CONTENTION_WARMUP_MS, durationMs: CONTENTION_MS / 3, step: denied(() => longHistory) }),
+      );
+      deniedUnknown.push(
+        await measureThroughput({
+          concurrency: 1,
+          warmupMs: CONTENTION_WARMUP_MS,
+          durationMs: CONTENTION_MS / 3,
+          step: denied(() => ({ ...longHistory, subjectId: randomUUID() })),
+        }),
+      );
     }
     const existingAll = mergeThroughput(deniedExisting);
     const unknownAll = mergeThroughput(deniedUnknown);
@@ -184,10 +262,22 @@ async function main(): Promise<void> {
 
     console.log(
       formatTable(
-        [{ header: 'one subject' }, { header: 'writers', align: 'right' }, { header: 'recorded cmd/s', align: 'right' }, { header: 'p50 ms', align: 'right' }, { header: 'p99 ms', align: 'right' }],
+        [
+          { header: 'one subject' },
+          { header: 'writers', align: 'right' },
+          { header: 'recorded cmd/s', align: 'right' },
+          { header: 'p50 ms', align: 'right' },
+          { header: 'p99 ms', align: 'right' },
+        ],
         [
           ['single writer (baseline)', '1', formatCount(singleAll.itemsPerSecond), singleAll.latencyMs.p50.toFixed(1), singleAll.latencyMs.p99.toFixed(1)],
-          ['16 unpinned writers', String(CONTENDED_WRITERS), formatCount(sixteenAll.itemsPerSecond), sixteenAll.latencyMs.p50.toFixed(1), sixteenAll.latencyMs.p99.toFixed(1)],
+          [
+            '16 unpinned writers',
+            String(CONTENDED_WRITERS),
+            formatCount(sixteenAll.itemsPerSecond),
+            sixteenAll.latencyMs.p50.toFixed(1),
+            sixteenAll.latencyMs.p99.toFixed(1),
+          ],
         ],
       ),
     );
@@ -218,7 +308,9 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    console.log(`(${WARMUP_MS} ms warm-up + ${DURATION_MS} ms measured per cell; ${SUBJECTS} subjects; event store: PostgreSQL at ${registry.database.embedded ? 'embedded' : 'DATABASE_URL'})`);
+    console.log(
+      `(${WARMUP_MS} ms warm-up + ${DURATION_MS} ms measured per cell; ${SUBJECTS} subjects; event store: PostgreSQL at ${registry.database.embedded ? 'embedded' : 'DATABASE_URL'})`,
+    );
     console.log(
       summaryLine({
         bench: 'commands',

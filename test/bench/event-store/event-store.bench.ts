@@ -21,16 +21,7 @@ import pg from 'pg';
 import { comparePositions, PostgresEventStore, type JsonObject, type Position } from '#event-store';
 import { runMigrations } from '../../../migrations/data-source.js';
 import { ensureDatabase, startEmbeddedDatabase } from '#runtime';
-import {
-  formatCount,
-  formatRatio,
-  formatTable,
-  measureThroughput,
-  ratio,
-  summaryLine,
-  timeIt,
-  type ThroughputResult,
-} from '../bench-harness.js';
+import { formatCount, formatRatio, formatTable, measureThroughput, ratio, summaryLine, timeIt, type ThroughputResult } from '../bench-harness.js';
 import { measurementEvent, payloadBytes, WriterStreams } from './bench-events.js';
 import { RAW_TABLE_DDL, rawInsert, rawKeysetRead } from './raw-baseline.js';
 
@@ -102,10 +93,9 @@ const SERVER_SETTINGS = ['fsync', 'synchronous_commit', 'full_page_writes', 'wal
 
 async function describeServer(url: string): Promise<{ version: string; settings: Record<string, string> }> {
   return withClient(url, async (c) => {
-    const { rows } = await c.query<{ name: string; setting: string }>(
-      `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY ($1)`,
-      [SERVER_SETTINGS],
-    );
+    const { rows } = await c.query<{ name: string; setting: string }>(`SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY ($1)`, [
+      SERVER_SETTINGS,
+    ]);
     const version = (await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
     const settings = Object.fromEntries(SERVER_SETTINGS.map((n) => [n, rows.find((r) => r.name === n)?.setting ?? '?']));
     return { version, settings };
@@ -188,7 +178,10 @@ async function main(): Promise<void> {
     for (const setting of SETTINGS) {
       const row = {} as Record<Contender, ThroughputResult>;
       for (const contender of ['raw', 'ours', 'peer'] as const) {
-        const writers = Array.from({ length: setting.concurrency }, (_, w) => new WriterStreams(`${contender}${setting.events}x${setting.concurrency}`, w, STREAMS_PER_WRITER));
+        const writers = Array.from(
+          { length: setting.concurrency },
+          (_, w) => new WriterStreams(`${contender}${setting.events}x${setting.concurrency}`, w, STREAMS_PER_WRITER),
+        );
         row[contender] = await measureThroughput({
           concurrency: setting.concurrency,
           warmupMs: WARMUP_MS,
@@ -326,7 +319,18 @@ function printReport(r: Report): void {
   const c = r.catchUp;
   const catchUpRatio = c.complete ? ratio(c.ours, c.raw) : null;
   const catchUpVerdict = c.complete ? verdict(catchUpRatio, CATCH_UP_TARGET) : 'FAILED (incomplete, see below)';
-  rows.push(['catch-up', formatCount(c.raw), formatCount(c.ours), '–', formatRatio(catchUpRatio), '–', `≥ ${CATCH_UP_TARGET.toFixed(2)} ${catchUpVerdict}`, '–', '–', '–']);
+  rows.push([
+    'catch-up',
+    formatCount(c.raw),
+    formatCount(c.ours),
+    '–',
+    formatRatio(catchUpRatio),
+    '–',
+    `≥ ${CATCH_UP_TARGET.toFixed(2)} ${catchUpVerdict}`,
+    '–',
+    '–',
+    '–',
+  ]);
   results.push({ name: 'catch-up', ours: c.complete ? Math.round(c.ours) : null, raw: Math.round(c.raw), oursVsRaw: catchUpRatio });
   const findings = c.complete
     ? []

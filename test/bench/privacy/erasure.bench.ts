@@ -69,12 +69,24 @@ async function main(): Promise<void> {
     }
     const stats = variants.map((v) => {
       const sorted = [...v.ms].sort((a, b) => a - b);
-      return { name: v.name, buckets: v.buckets, rewrappedPerErasure: Math.round(SUBJECTS / v.buckets), p50: round(percentile(sorted, 50), 2), p99: round(percentile(sorted, 99), 2) };
+      return {
+        name: v.name,
+        buckets: v.buckets,
+        rewrappedPerErasure: Math.round(SUBJECTS / v.buckets),
+        p50: round(percentile(sorted, 50), 2),
+        p99: round(percentile(sorted, 99), 2),
+      };
     });
     const [ours, baseline] = stats as [(typeof stats)[0], (typeof stats)[0]];
     process.stderr.write(
       `${formatTable(
-        [{ header: 'variant' }, { header: 'buckets', align: 'right' }, { header: 'keys re-wrapped / erasure', align: 'right' }, { header: 'p50 ms', align: 'right' }, { header: 'p99 ms', align: 'right' }],
+        [
+          { header: 'variant' },
+          { header: 'buckets', align: 'right' },
+          { header: 'keys re-wrapped / erasure', align: 'right' },
+          { header: 'p50 ms', align: 'right' },
+          { header: 'p99 ms', align: 'right' },
+        ],
         stats.map((s) => [s.name, String(s.buckets), String(s.rewrappedPerErasure), s.p50.toFixed(2), s.p99.toFixed(2)]),
       )}\nbaseline / ours (p50): ${formatRatio(ratio(baseline.p50, ours.p50))}\n`,
     );

@@ -31,7 +31,18 @@ import { ensureDatabase, freePort, startEmbeddedDatabase } from '#runtime';
 import { createCommandContext } from '../../../services/registry-api/src/commands/command-context.js';
 import { type Projection, ProjectionRebuilder, projections } from '#projections';
 import { writeSyntheticRegistry } from '../../../libs/projections/src/testing/synthetic-registry.js';
-import { formatCount, formatRatio, formatTable, measureThroughput, mergeThroughput, ratio, round, summaryLine, timeIt, type ThroughputResult } from '../bench-harness.js';
+import {
+  formatCount,
+  formatRatio,
+  formatTable,
+  measureThroughput,
+  mergeThroughput,
+  ratio,
+  round,
+  summaryLine,
+  timeIt,
+  type ThroughputResult,
+} from '../bench-harness.js';
 import { seedRegistry, WRITE_SIDE_MODULES } from '../../seed/seed-registry.js';
 import { rawKeysetRead } from '../../../libs/event-store/src/testing/postgres-raw-reads.js';
 
@@ -56,7 +67,10 @@ const statementTimes = new Map<string, number>();
 function profiled(list: Projection[]): Projection[] {
   if (!process.env['BENCH_PROFILE']) return list;
   return list.map((p) => ({
-    name: p.name, version: p.version, tables: p.tables, filter: p.filter,
+    name: p.name,
+    version: p.version,
+    tables: p.tables,
+    filter: p.filter,
     async apply(events, manager, target) {
       const entry = profile.get(p.name) ?? { total: 0, sql: 0 };
       profile.set(p.name, entry);
@@ -116,7 +130,11 @@ function cpuUsed(a: CpuSnapshot, b: CpuSnapshot): { api: number; postgres: numbe
 }
 
 async function post(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   // The client shares the two cores with the server: it checks the answer without parsing all of it, as load
   // generators do, so that a large answer costs the server's time rather than the client's JSON parser's.
   const body = await res.text();
@@ -129,7 +147,10 @@ async function startApi(env: Record<string, string>): Promise<{ proc: ChildProce
   const line = /^\s*api\)\s+exec node ((?:--\S+ )*)(\S+)/m.exec(readFileSync(join(root, 'infra/docker-entrypoint.sh'), 'utf8'));
   if (!line) throw new Error('no api command in infra/docker-entrypoint.sh');
   const flags = line[1]!.split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...flags, ...API_NODE_ARGS, join(root, line[2]!)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [...flags, ...API_NODE_ARGS, join(root, line[2]!)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = `http://127.0.0.1:${env['PORT']}/graphql`;
@@ -165,24 +186,24 @@ async function main(): Promise<void> {
       seededEvents = NaN; // not told apart from the top-up once stored
       log(`reusing ${formatCount(events)} events in ${dir}`);
     } else {
-    log(`seeding ${SEED_SUBJECTS} trial subjects (+ ${SEED_SUBJECTS * 2} participants) through the command path…`);
-    const ctx = await createCommandContext({ databaseUrl: url, modules: WRITE_SIDE_MODULES, poolSize: 20 });
-    const seeded = await timeIt(() => seedRegistry(ctx.bus, { subjects: SEED_SUBJECTS, participants: SEED_SUBJECTS * 2, seed: 1, concurrency: 16 }));
-    await ctx.close();
-    log(`  ${seeded.value.events} events in ${seeded.seconds.toFixed(1)} s`);
-    seededEvents = seeded.value.events;
-    events = seeded.value.events;
-    const topUp = await timeIt(async () => {
-      let seed = 100;
-      while (events < EVENTS) {
-        const subjects = Math.max(200, Math.ceil((EVENTS - events) / 26));
-        const written = await writeSyntheticRegistry(store, { subjects: Math.min(subjects, 8000), seed: seed++, concurrency: 16 });
-        events += written.events;
-        log(`  ${formatCount(events)} events`);
-      }
-    });
-    log(`topped up to ${formatCount(events)} events (direct appends) in ${topUp.seconds.toFixed(1)} s`);
-    await ds.query('VACUUM ANALYZE');
+      log(`seeding ${SEED_SUBJECTS} trial subjects (+ ${SEED_SUBJECTS * 2} participants) through the command path…`);
+      const ctx = await createCommandContext({ databaseUrl: url, modules: WRITE_SIDE_MODULES, poolSize: 20 });
+      const seeded = await timeIt(() => seedRegistry(ctx.bus, { subjects: SEED_SUBJECTS, participants: SEED_SUBJECTS * 2, seed: 1, concurrency: 16 }));
+      await ctx.close();
+      log(`  ${seeded.value.events} events in ${seeded.seconds.toFixed(1)} s`);
+      seededEvents = seeded.value.events;
+      events = seeded.value.events;
+      const topUp = await timeIt(async () => {
+        let seed = 100;
+        while (events < EVENTS) {
+          const subjects = Math.max(200, Math.ceil((EVENTS - events) / 26));
+          const written = await writeSyntheticRegistry(store, { subjects: Math.min(subjects, 8000), seed: seed++, concurrency: 16 });
+          events += written.events;
+          log(`  ${formatCount(events)} events`);
+        }
+      });
+      log(`topped up to ${formatCount(events)} events (direct appends) in ${topUp.seconds.toFixed(1)} s`);
+      await ds.query('VACUUM ANALYZE');
     }
 
     // (a) the same events, read raw, then rebuilt into every projection (twice each; the better run counts).
@@ -211,8 +232,16 @@ async function main(): Promise<void> {
     // provider, stood in for by a key pair made here.
     const idp = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const env = {
-      DATABASE_URL: url, HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'app'), PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000',
-      NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.bench.invalid', OIDC_AUDIENCE: 'registry-api', AUTH_PUBLIC_KEY: idp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      DATABASE_URL: url,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: join(dir, 'app'),
+      PROJECTOR: 'off',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      NODE_ENV: 'production',
+      OIDC_ISSUER: 'https://idp.bench.invalid',
+      OIDC_AUDIENCE: 'registry-api',
+      AUTH_PUBLIC_KEY: idp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       PRIVACY_MASTER_KEY: randomBytes(32).toString('hex'),
     };
     const urls: string[] = [];
@@ -224,8 +253,15 @@ async function main(): Promise<void> {
     let turn = 0;
     const nextUrl = (): string => urls[turn++ % urls.length]!;
     const token = await new SignJWT({ role: 'biostatistician', trials: ['*'], programmes: ['*'] })
-      .setProtectedHeader({ alg: 'ES256' }).setSubject('bench-biostatistician').setIssuer(env.OIDC_ISSUER).setAudience(env.OIDC_AUDIENCE).setExpirationTime('2h').sign(idp.privateKey);
-    const subjectIds = ((await ds.query(`SELECT subject_id FROM read_model.subjects WHERE kind = 'trial' ORDER BY random() LIMIT 5000`)) as { subject_id: string }[]).map((r) => r.subject_id);
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('bench-biostatistician')
+      .setIssuer(env.OIDC_ISSUER)
+      .setAudience(env.OIDC_AUDIENCE)
+      .setExpirationTime('2h')
+      .sign(idp.privateKey);
+    const subjectIds = (
+      (await ds.query(`SELECT subject_id FROM read_model.subjects WHERE kind = 'trial' ORDER BY random() LIMIT 5000`)) as { subject_id: string }[]
+    ).map((r) => r.subject_id);
     // Every page a full 100 rows: a trial and biomarker, and a cursor with at least 100 current rows after it.
     const filters = (await ds.query(
       `SELECT trial_id, biomarker_id, array_agg(position::text) AS cursors
@@ -264,7 +300,9 @@ async function main(): Promise<void> {
     const rounds = new Map<string, ThroughputResult[]>(running.map((c) => [c.name, []]));
     const cpu = new Map<string, { api: number; postgres: number; client: number; requests: number }>();
     const windowMs = MEASURE_MS / ROUNDS;
-    log(`${running.map((c) => c.name).join(', ')}: ${CLIENTS} clients, ${PRIME_MS / 1000} s unmeasured each, then ${ROUNDS} interleaved rounds of ${WARMUP_MS / 1000} s warm-up + ${windowMs / 1000} s measured…`);
+    log(
+      `${running.map((c) => c.name).join(', ')}: ${CLIENTS} clients, ${PRIME_MS / 1000} s unmeasured each, then ${ROUNDS} interleaved rounds of ${WARMUP_MS / 1000} s warm-up + ${windowMs / 1000} s measured…`,
+    );
     // A first unmeasured pass over every query: the API just started (V8 compiles, graphql-jit compiles each
     // document, each connection prepares its statements) and the read models' pages come into the cache.
     for (const c of running) await measureThroughput({ concurrency: CLIENTS, warmupMs: 0, durationMs: PRIME_MS, step: c.step });
@@ -275,14 +313,24 @@ async function main(): Promise<void> {
         rounds.get(c.name)!.push(r);
         const used = cpuUsed(before, cpuSnapshot(apis.map((a) => a.pid)));
         const sum = cpu.get(c.name) ?? { api: 0, postgres: 0, client: 0, requests: 0 };
-        cpu.set(c.name, { api: sum.api + used.api, postgres: sum.postgres + used.postgres, client: sum.client + used.client, requests: sum.requests + r.itemsPerSecond * ((windowMs + WARMUP_MS) / 1000) });
+        cpu.set(c.name, {
+          api: sum.api + used.api,
+          postgres: sum.postgres + used.postgres,
+          client: sum.client + used.client,
+          requests: sum.requests + r.itemsPerSecond * ((windowMs + WARMUP_MS) / 1000),
+        });
       }
     }
     for (const c of running) {
       results.set(c.name, mergeThroughput(rounds.get(c.name)!));
       const used = cpu.get(c.name)!;
       const per = (seconds: number): string => `${((seconds * 1000) / used.requests).toFixed(2)} ms`;
-      log(`  ${c.name}: rounds ${rounds.get(c.name)!.map((r) => formatCount(r.itemsPerSecond)).join(' / ')} req/s; CPU per request (warm-ups included): API ${per(used.api)}, PostgreSQL ${per(used.postgres)}, client ${per(used.client)}`);
+      log(
+        `  ${c.name}: rounds ${rounds
+          .get(c.name)!
+          .map((r) => formatCount(r.itemsPerSecond))
+          .join(' / ')} req/s; CPU per request (warm-ups included): API ${per(used.api)}, PostgreSQL ${per(used.postgres)}, client ${per(used.client)}`,
+      );
     }
     const trivial = results.get('trivial');
     const measured = contenders.filter((c) => results.has(c.name));
@@ -292,19 +340,46 @@ async function main(): Promise<void> {
       ['raw keyset read', `${formatCount(rawRate)} events/s`, '', '', '1.00', ''],
       ...measured.map((c) => {
         const r = results.get(c.name)!;
-        return [c.name, `${formatCount(r.itemsPerSecond)} req/s`, r.latencyMs.p50.toFixed(1), r.latencyMs.p99.toFixed(1), formatRatio(ratio(r.itemsPerSecond, trivial?.itemsPerSecond)), c.name === 'trivial' ? '' : '≥ 0.5 × trivial, p99 ≤ 50 ms'];
+        return [
+          c.name,
+          `${formatCount(r.itemsPerSecond)} req/s`,
+          r.latencyMs.p50.toFixed(1),
+          r.latencyMs.p99.toFixed(1),
+          formatRatio(ratio(r.itemsPerSecond, trivial?.itemsPerSecond)),
+          c.name === 'trivial' ? '' : '≥ 0.5 × trivial, p99 ≤ 50 ms',
+        ];
       }),
     ];
     log('');
-    log(`read models over ${formatCount(events)} events (${Number.isNaN(seededEvents) ? 'a reused database' : `${seededEvents} through the command path`}), ${CLIENTS} clients, ${API_REPLICAS} API process(es)`);
-    log(formatTable([{ header: 'what' }, { header: 'rate', align: 'right' }, { header: 'p50 ms', align: 'right' }, { header: 'p99 ms', align: 'right' }, { header: 'vs baseline', align: 'right' }, { header: 'target' }], rows));
+    log(
+      `read models over ${formatCount(events)} events (${Number.isNaN(seededEvents) ? 'a reused database' : `${seededEvents} through the command path`}), ${CLIENTS} clients, ${API_REPLICAS} API process(es)`,
+    );
+    log(
+      formatTable(
+        [
+          { header: 'what' },
+          { header: 'rate', align: 'right' },
+          { header: 'p50 ms', align: 'right' },
+          { header: 'p99 ms', align: 'right' },
+          { header: 'vs baseline', align: 'right' },
+          { header: 'target' },
+        ],
+        rows,
+      ),
+    );
     const summary = {
       bench: 'read-models',
       events,
       rebuild: { ours: Math.round(oursRate), raw: Math.round(rawRate), oursVsRaw: round(oursRate / rawRate, 3) },
       queries: measured.map((c) => {
         const r = results.get(c.name)!;
-        return { name: c.name, rps: round(r.itemsPerSecond, 1), p50: round(r.latencyMs.p50, 2), p99: round(r.latencyMs.p99, 2), vsTrivial: trivial ? round(r.itemsPerSecond / trivial.itemsPerSecond, 3) : null };
+        return {
+          name: c.name,
+          rps: round(r.itemsPerSecond, 1),
+          p50: round(r.latencyMs.p50, 2),
+          p99: round(r.latencyMs.p99, 2),
+          vsTrivial: trivial ? round(r.itemsPerSecond / trivial.itemsPerSecond, 3) : null,
+        };
       }),
       apiReplicas: API_REPLICAS,
     };

@@ -78,17 +78,41 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
     const send = (message: object) => bus.execute(message as DefineBiomarkerCommand);
     const origin = () => originFor(admin, { commandId: randomUUID() }, 'bench-setup');
     const corigin = () => originFor(coordinator, { commandId: randomUUID() }, 'bench-setup');
-    const run = randomUUID().slice(0, 8).toUpperCase().replace(/[^A-Z0-9]/g, 'X');
+    const run = randomUUID()
+      .slice(0, 8)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, 'X');
     const biomarkerId = randomUUID();
     const trialId = `BENCH-${run}`;
     await send(
       new DefineBiomarkerCommand(
-        { type: 'DefineBiomarker', biomarkerId, code: `BENCH_RADIOMIC_${run}`, name: 'Radiomic feature', modality: 'CT', valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 0, max: 1000 } } },
+        {
+          type: 'DefineBiomarker',
+          biomarkerId,
+          code: `BENCH_RADIOMIC_${run}`,
+          name: 'Radiomic feature',
+          modality: 'CT',
+          valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 0, max: 1000 } },
+        },
         origin(),
         admin,
       ),
     );
-    await send(new RegisterTrialCommand({ type: 'RegisterTrial', trialId, identifiers: [{ system: 'OTHER', value: trialId }], title: 'Batch benchmark', phase: 'II', sponsor: 'Bench', primaryEndpoint: 'None' }, corigin(), coordinator));
+    await send(
+      new RegisterTrialCommand(
+        {
+          type: 'RegisterTrial',
+          trialId,
+          identifiers: [{ system: 'OTHER', value: trialId }],
+          title: 'Batch benchmark',
+          phase: 'II',
+          sponsor: 'Bench',
+          primaryEndpoint: 'None',
+        },
+        corigin(),
+        coordinator,
+      ),
+    );
     for (const c of [
       { type: 'AddTrialArm', trialId, armCode: 'A', name: 'A', armType: 'experimental', plannedSize: 100_000 },
       { type: 'ActivateTrialSite', trialId, siteId: 'BENCH-SITE', name: 'Bench site' },
@@ -102,10 +126,24 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
     await pool(subjectCount, 8, async (i) => {
       const subjectId = randomUUID();
       const studyInstanceUid = `1.2.826.0.1.3680043.10.78.${Date.now()}.${i + 1}`;
-      await send(new SubjectCommandMessage({ type: 'EnrolSubject', subjectId, trialId, pseudonym: `BB${run}X${i + 1}`, siteId: 'BENCH-SITE', consentVersion: 'v1', consentDate: '2025-01-06' }, corigin(), coordinator));
+      await send(
+        new SubjectCommandMessage(
+          { type: 'EnrolSubject', subjectId, trialId, pseudonym: `BB${run}X${i + 1}`, siteId: 'BENCH-SITE', consentVersion: 'v1', consentDate: '2025-01-06' },
+          corigin(),
+          coordinator,
+        ),
+      );
       await send(
         new RegisterImagingStudyCommand(
-          { type: 'RegisterImagingStudy', studyInstanceUid, subjectId, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: 'BENCH-SITE', scanner: { manufacturer: 'Bench', model: 'CT' } },
+          {
+            type: 'RegisterImagingStudy',
+            studyInstanceUid,
+            subjectId,
+            modality: 'CT',
+            acquisitionDateTime: '2025-01-20',
+            siteId: 'BENCH-SITE',
+            scanner: { manufacturer: 'Bench', model: 'CT' },
+          },
           corigin(),
           coordinator,
         ),
@@ -124,7 +162,15 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
         // Batch b covers subjects [(b mod half) * subjectsPerBatch, …): each subject gets one batch in each half of the run.
         const s = subjects[((b % Math.ceil(batches / BATCHES_PER_SUBJECT)) * subjectsPerBatch + Math.floor(k / ITEMS_PER_SUBJECT)) % subjectCount]!;
         itemSeq++;
-        return { subjectId: s.subjectId, biomarkerId, biomarkerVersion: 1, value: { value: 1 + (itemSeq % 900), unit: 'cm2' }, studyInstanceUid: s.studyInstanceUid, timePoint: 'UNSCHEDULED', method: 'MANUAL' };
+        return {
+          subjectId: s.subjectId,
+          biomarkerId,
+          biomarkerVersion: 1,
+          value: { value: 1 + (itemSeq % 900), unit: 'cm2' },
+          studyInstanceUid: s.studyInstanceUid,
+          timePoint: 'UNSCHEDULED',
+          method: 'MANUAL',
+        };
       });
       return JSON.stringify({ query: MUTATION, variables: { input: { commandId: randomUUID(), items } } });
     };
@@ -135,8 +181,15 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
       const bodies = Array.from({ length: to - from }, (_, i) => batchBody(from + i));
       const t0 = performance.now();
       await pool(bodies.length, CONCURRENCY, async (i) => {
-        const res = await fetch(registry.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: bodies[i]! });
-        const body = (await res.json()) as { data?: { recordMeasurements: { accepted: number; items: { error: { code: string } | null }[] } }; errors?: { extensions?: { code?: string } }[] };
+        const res = await fetch(registry.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: bodies[i]!,
+        });
+        const body = (await res.json()) as {
+          data?: { recordMeasurements: { accepted: number; items: { error: { code: string } | null }[] } };
+          errors?: { extensions?: { code?: string } }[];
+        };
         if (body.errors) throw new Error(`recordMeasurements failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
         httpItems += body.data!.recordMeasurements.accepted;
         for (const r of body.data!.recordMeasurements.items) if (r.error) refusals[r.error.code] = (refusals[r.error.code] ?? 0) + 1;
@@ -152,7 +205,12 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
       const sample = (await direct!.readAll({ filter: { eventTypes: ['MeasurementRecorded'] }, maxCount: 1 }))[0]!;
       const appends = Array.from({ length: Math.ceil(events / DIRECT_BATCH) }, () => ({
         streamId: `benchdirect-${randomUUID()}`,
-        events: Array.from({ length: DIRECT_BATCH }, (): EventData => ({ id: randomUUID(), type: sample.type, data: { ...sample.data, measurementId: randomUUID() }, metadata: sample.metadata })),
+        events: Array.from({ length: DIRECT_BATCH }, (): EventData => ({
+          id: randomUUID(),
+          type: sample.type,
+          data: { ...sample.data, measurementId: randomUUID() },
+          metadata: sample.metadata,
+        })),
       }));
       const t0 = performance.now();
       await pool(appends.length, CONCURRENCY, async (i) => {
@@ -183,7 +241,9 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
         if (e.position.prepare > lastPosition) lastPosition = e.position.prepare;
       }
     });
-    console.error(`HTTP ${round(itemsPerSecond, 1)} items/s (${round(httpSeconds, 2)} s), direct ${round(rawBatchEventsPerSecond, 1)} events/s (${round(directSeconds, 2)} s); waiting for the read model`);
+    console.error(
+      `HTTP ${round(itemsPerSecond, 1)} items/s (${round(httpSeconds, 2)} s), direct ${round(rawBatchEventsPerSecond, 1)} events/s (${round(directSeconds, 2)} s); waiting for the read model`,
+    );
     let readModelRows = -1;
     const statistician = await issueLocalToken(config, { sub: 'bench-statistician', role: 'biostatistician', trials: ['*'], programmes: ['*'], sites: ['*'] });
     const deadline = Date.now() + (config.PROJECTOR === 'off' ? 0 : 300_000);
@@ -191,7 +251,10 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
       const res = await fetch(registry.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${statistician}` },
-        body: JSON.stringify({ query: `query($t: ID!, $at: GlobalPosition) { measurements(filter: { trialId: $t }, first: 1, consistentWith: $at) { totalCount } }`, variables: { t: trialId, at: lastPosition.toString() } }),
+        body: JSON.stringify({
+          query: `query($t: ID!, $at: GlobalPosition) { measurements(filter: { trialId: $t }, first: 1, consistentWith: $at) { totalCount } }`,
+          variables: { t: trialId, at: lastPosition.toString() },
+        }),
       });
       const body = (await res.json()) as { data?: { measurements: { totalCount: number } }; errors?: unknown[] };
       if (!body.errors && body.data) {
@@ -203,8 +266,12 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const catchUpSeconds = (performance.now() - catchUpStarted) / 1000;
-    if (inStreams !== TOTAL_ITEMS || httpItems !== TOTAL_ITEMS) throw new Error(`expected ${TOTAL_ITEMS} measurements, accepted ${httpItems}, found ${inStreams} in the subject streams (refusals ${JSON.stringify(refusals)})`);
-    if (readModelRows !== inStreams && config.PROJECTOR !== 'off') throw new Error(`the read model holds ${readModelRows} of ${inStreams} measurements after ${round(catchUpSeconds, 1)} s`);
+    if (inStreams !== TOTAL_ITEMS || httpItems !== TOTAL_ITEMS)
+      throw new Error(
+        `expected ${TOTAL_ITEMS} measurements, accepted ${httpItems}, found ${inStreams} in the subject streams (refusals ${JSON.stringify(refusals)})`,
+      );
+    if (readModelRows !== inStreams && config.PROJECTOR !== 'off')
+      throw new Error(`the read model holds ${readModelRows} of ${inStreams} measurements after ${round(catchUpSeconds, 1)} s`);
 
     return {
       itemsPerSecond: round(itemsPerSecond, 1),
@@ -232,7 +299,9 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   measureBatch()
     .then((result) => {
-      console.log(`recordMeasurements: ${Math.round(result.itemsPerSecond).toLocaleString('en-US')} items/s over HTTP; direct 100-event appends: ${Math.round(result.rawBatchEventsPerSecond).toLocaleString('en-US')} events/s; ratio ${result.ratio.toFixed(2)} (targets ≥ 10,000 items/s and ≥ 0.40)`);
+      console.log(
+        `recordMeasurements: ${Math.round(result.itemsPerSecond).toLocaleString('en-US')} items/s over HTTP; direct 100-event appends: ${Math.round(result.rawBatchEventsPerSecond).toLocaleString('en-US')} events/s; ratio ${result.ratio.toFixed(2)} (targets ≥ 10,000 items/s and ≥ 0.40)`,
+      );
       console.log(summaryLine({ bench: 'scale-batch', ...result }));
     })
     .catch((err: unknown) => {

@@ -93,7 +93,11 @@ async function fill(url: string, withNoise: boolean): Promise<void> {
 
 async function timedPost(url: string, token: string): Promise<{ ms: number; body: string }> {
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: KPIS, variables: { input: { programmeId: 'KA-PROG', bySite: true } } }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: KPIS, variables: { input: { programmeId: 'KA-PROG', bySite: true } } }),
+  });
   const body = await res.text();
   const ms = performance.now() - t0;
   if (res.status !== 200 || !body.startsWith('{"data":') || body.includes('"errors":')) throw new Error(`GraphQL error: ${body.slice(0, 300)}`);
@@ -124,9 +128,19 @@ export async function measureKpis(): Promise<KpisMeasurement> {
     const env = async (url: string, port: number, name: string): Promise<Record<string, string>> => {
       const logins = await ensureEmbeddedLogins(url, join(dir, 'logins'));
       return {
-      DATABASE_URL: logins.appUrl, MIGRATION_DATABASE_URL: logins.ownerUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', DATA_DIR: join(dir, name), PROJECTOR: 'off', RATE_LIMIT_PER_MINUTE: '1000000',
-      NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.bench.invalid', OIDC_AUDIENCE: 'registry-api', AUTH_PUBLIC_KEY: idp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      PRIVACY_MASTER_KEY: masterKey,
+        DATABASE_URL: logins.appUrl,
+        MIGRATION_DATABASE_URL: logins.ownerUrl,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'silent',
+        DATA_DIR: join(dir, name),
+        PROJECTOR: 'off',
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        NODE_ENV: 'production',
+        OIDC_ISSUER: 'https://idp.bench.invalid',
+        OIDC_AUDIENCE: 'registry-api',
+        AUTH_PUBLIC_KEY: idp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        PRIVACY_MASTER_KEY: masterKey,
       };
     };
     const quiet = await startApi(await env(quietUrl, PORT, 'app-quiet'));
@@ -134,7 +148,12 @@ export async function measureKpis(): Promise<KpisMeasurement> {
     const noisy = await startApi(await env(noisyUrl, PORT + 1, 'app-noisy'));
     apis.push(noisy.proc);
     const token = await new SignJWT({ role: 'screening_manager', programmes: ['KA-PROG'] })
-      .setProtectedHeader({ alg: 'ES256' }).setSubject('bench-manager').setIssuer('https://idp.bench.invalid').setAudience('registry-api').setExpirationTime('2h').sign(idp.privateKey);
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('bench-manager')
+      .setIssuer('https://idp.bench.invalid')
+      .setAudience('registry-api')
+      .setExpirationTime('2h')
+      .sign(idp.privateKey);
 
     // Same answer on both sides (the noise must not change KA's KPIs), and warm-ups: compiled documents, prepared
     // plans, KA's pages in the cache.
@@ -148,7 +167,16 @@ export async function measureKpis(): Promise<KpisMeasurement> {
     const alone: number[] = [];
     const withNoise: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
-      const order = i % 2 === 0 ? ([[quiet, alone], [noisy, withNoise]] as const) : ([[noisy, withNoise], [quiet, alone]] as const);
+      const order =
+        i % 2 === 0
+          ? ([
+              [quiet, alone],
+              [noisy, withNoise],
+            ] as const)
+          : ([
+              [noisy, withNoise],
+              [quiet, alone],
+            ] as const);
       for (const [api, samples] of order) samples.push((await timedPost(api.url, token)).ms);
     }
     alone.sort((x, y) => x - y);
@@ -157,13 +185,20 @@ export async function measureKpis(): Promise<KpisMeasurement> {
     const msWithNoise = round(percentile(withNoise, 50), 1);
     log('');
     log(`screeningKpis of one programme (${PARTICIPANTS.toLocaleString('en-US')} participants, bySite) over HTTP, ${REPEATS} interleaved requests per side`);
-    log(formatTable(
-      [{ header: 'database' }, { header: 'p50 ms', align: 'right' }, { header: 'p90 ms', align: 'right' }, { header: 'min ms', align: 'right' }],
-      [
-        ['alone', msAlone.toFixed(1), percentile(alone, 90).toFixed(1), alone[0]!.toFixed(1)],
-        [`with ${NOISE.toLocaleString('en-US')} unrelated screenings`, msWithNoise.toFixed(1), percentile(withNoise, 90).toFixed(1), withNoise[0]!.toFixed(1)],
-      ],
-    ));
+    log(
+      formatTable(
+        [{ header: 'database' }, { header: 'p50 ms', align: 'right' }, { header: 'p90 ms', align: 'right' }, { header: 'min ms', align: 'right' }],
+        [
+          ['alone', msAlone.toFixed(1), percentile(alone, 90).toFixed(1), alone[0]!.toFixed(1)],
+          [
+            `with ${NOISE.toLocaleString('en-US')} unrelated screenings`,
+            msWithNoise.toFixed(1),
+            percentile(withNoise, 90).toFixed(1),
+            withNoise[0]!.toFixed(1),
+          ],
+        ],
+      ),
+    );
     return { msAlone, msWithNoise, ratio: ratio(msWithNoise, msAlone) ?? Number.NaN };
   } finally {
     for (const api of apis) api.kill('SIGTERM');

@@ -46,7 +46,14 @@ export async function measureLongStream(): Promise<LongStreamResult & { readonly
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-long-stream-'));
   // The embedded PostgreSQL runs as its own user when started as root: it must be able to enter the directory.
   await chmod(dataDir, 0o755);
-  const config = loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'off', DATA_DIR: process.env.DATA_DIR ?? dataDir, RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000' });
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PROJECTOR: 'off',
+    DATA_DIR: process.env.DATA_DIR ?? dataDir,
+    RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000',
+  });
   const registry = await startRegistry(config);
   try {
     const bus = registry.app.get(CommandBus);
@@ -55,17 +62,41 @@ export async function measureLongStream(): Promise<LongStreamResult & { readonly
     const coordinator = inProcessActor('bench-coordinator', 'coordinator');
     const send = (message: object) => bus.execute(message as DefineBiomarkerCommand);
     const origin = (actor: typeof admin) => originFor(actor, { commandId: randomUUID() }, 'bench-setup');
-    const run = randomUUID().slice(0, 8).toUpperCase().replace(/[^A-Z0-9]/g, 'X');
+    const run = randomUUID()
+      .slice(0, 8)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, 'X');
     const biomarkerId = randomUUID();
     const trialId = `BENCH-${run}`;
     await send(
       new DefineBiomarkerCommand(
-        { type: 'DefineBiomarker', biomarkerId, code: `BENCH_LS_${run}`, name: 'Radiomics feature', modality: 'CT', valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 0, max: 1_000_000 } } },
+        {
+          type: 'DefineBiomarker',
+          biomarkerId,
+          code: `BENCH_LS_${run}`,
+          name: 'Radiomics feature',
+          modality: 'CT',
+          valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 0, max: 1_000_000 } },
+        },
         origin(admin),
         admin,
       ),
     );
-    await send(new RegisterTrialCommand({ type: 'RegisterTrial', trialId, identifiers: [{ system: 'OTHER', value: trialId }], title: 'Long stream benchmark', phase: 'II', sponsor: 'Bench', primaryEndpoint: 'None' }, origin(coordinator), coordinator));
+    await send(
+      new RegisterTrialCommand(
+        {
+          type: 'RegisterTrial',
+          trialId,
+          identifiers: [{ system: 'OTHER', value: trialId }],
+          title: 'Long stream benchmark',
+          phase: 'II',
+          sponsor: 'Bench',
+          primaryEndpoint: 'None',
+        },
+        origin(coordinator),
+        coordinator,
+      ),
+    );
     for (const c of [
       { type: 'AddTrialArm', trialId, armCode: 'A', name: 'A', armType: 'experimental', plannedSize: 10 },
       { type: 'ActivateTrialSite', trialId, siteId: 'BENCH-SITE', name: 'Bench site' },
@@ -76,10 +107,24 @@ export async function measureLongStream(): Promise<LongStreamResult & { readonly
     const subject = async (i: number) => {
       const subjectId = randomUUID();
       const studyInstanceUid = `1.2.826.0.1.3680043.10.78.${Date.now()}.${i}`;
-      await send(new SubjectCommandMessage({ type: 'EnrolSubject', subjectId, trialId, pseudonym: `BENCHLS${run}X${i}`, siteId: 'BENCH-SITE', consentVersion: 'v1', consentDate: '2025-01-06' }, origin(coordinator), coordinator));
+      await send(
+        new SubjectCommandMessage(
+          { type: 'EnrolSubject', subjectId, trialId, pseudonym: `BENCHLS${run}X${i}`, siteId: 'BENCH-SITE', consentVersion: 'v1', consentDate: '2025-01-06' },
+          origin(coordinator),
+          coordinator,
+        ),
+      );
       await send(
         new RegisterImagingStudyCommand(
-          { type: 'RegisterImagingStudy', studyInstanceUid, subjectId, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: 'BENCH-SITE', scanner: { manufacturer: 'Bench', model: 'CT' } },
+          {
+            type: 'RegisterImagingStudy',
+            studyInstanceUid,
+            subjectId,
+            modality: 'CT',
+            acquisitionDateTime: '2025-01-20',
+            siteId: 'BENCH-SITE',
+            scanner: { manufacturer: 'Bench', model: 'CT' },
+          },
           origin(coordinator),
           coordinator,
         ),
@@ -126,14 +171,18 @@ export async function measureLongStream(): Promise<LongStreamResult & { readonly
     if (!template) throw new Error('no template measurement');
     const fillStarted = performance.now();
     let revision = (await store.readStream(`subject-${long.subjectId}`, { direction: 'backwards', maxCount: 1 }))[0]!.revision;
-    for (let done = 1; done < LONG; ) {
+    for (let done = 1; done < LONG;) {
       const n = Math.min(FILL_BATCH, LONG - done);
       const events = Array.from({ length: n }, (_, i) => {
         const commandId = randomUUID();
         return {
           id: randomUUID(),
           type: 'MeasurementRecorded',
-          data: { ...template.data, measurementId: `fill-${done + i}`, result: { ...(template.data['result'] as JsonObject), value: (done + i) % 900 } } as JsonObject,
+          data: {
+            ...template.data,
+            measurementId: `fill-${done + i}`,
+            result: { ...(template.data['result'] as JsonObject), value: (done + i) % 900 },
+          } as JsonObject,
           metadata: { ...template.metadata, commandId, causationId: commandId, recordedAt: new Date().toISOString() } as JsonObject,
         };
       });

@@ -78,11 +78,19 @@ export class RegistryProcess {
     const started = Date.now();
     let last = '';
     while (Date.now() - started < timeoutMs) {
-      const text = await fetch(`http://127.0.0.1:${this.port}/metrics`).then((r) => r.text(), () => '');
-      const series = (name: string) => text.split('\n').filter((l) => l.startsWith(`${name}{`)).map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));
+      const text = await fetch(`http://127.0.0.1:${this.port}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
+      const series = (name: string) =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith(`${name}{`))
+          .map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));
       const [leader, failed, lag] = [series('registry_projector_leader'), series('registry_projector_failed'), series('registry_projector_lag_events')];
       last = JSON.stringify({ leader, failed, lag });
-      if (leader.length > 0 && leader.every((v) => v === 1) && failed.every((v) => v === 0) && lag.length > 0 && lag.every((v) => v === 0)) return Date.now() - started;
+      if (leader.length > 0 && leader.every((v) => v === 1) && failed.every((v) => v === 0) && lag.length > 0 && lag.every((v) => v === 0))
+        return Date.now() - started;
       await sleep(250);
     }
     throw new Error(`projector did not catch up within ${timeoutMs} ms: ${last}`);

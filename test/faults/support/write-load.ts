@@ -95,7 +95,9 @@ export class WriteLoad {
     }
   }
 
-  private async send(input: object): Promise<{ ok: true; receipt: Omit<Ack, 'commandId' | 'attemptStartedAt' | 'ackedAt' | 'attempts'> } | { ok: false; status: number; code: string }> {
+  private async send(
+    input: object,
+  ): Promise<{ ok: true; receipt: Omit<Ack, 'commandId' | 'attemptStartedAt' | 'ackedAt' | 'attempts'> } | { ok: false; status: number; code: string }> {
     let res: Response;
     try {
       res = await fetch(this.url(), {
@@ -115,7 +117,8 @@ export class WriteLoad {
       return { ok: false, status: res.status, code: `HTTP_${res.status}` };
     }
     const receipt = body.data?.registerTrial;
-    if (res.ok && receipt && !body.errors?.length) return { ok: true, receipt: { streamId: receipt.streamId, events: receipt.events, replayed: receipt.replayed } };
+    if (res.ok && receipt && !body.errors?.length)
+      return { ok: true, receipt: { streamId: receipt.streamId, events: receipt.events, replayed: receipt.replayed } };
     return { ok: false, status: res.status, code: body.errors?.[0]?.extensions?.code ?? `HTTP_${res.status}` };
   }
 

@@ -24,12 +24,14 @@ export function actorStreamId(actorId: string): string {
 }
 
 export function requireActorId(value: unknown): string {
-  if (typeof value !== 'string' || !ACTOR_ID.test(value)) reject(AccessErrors.INVALID_ACTOR_ID, 'actorId', 'actorId must be a token subject: 1–200 letters, digits or . _ @ : | / + = -');
+  if (typeof value !== 'string' || !ACTOR_ID.test(value))
+    reject(AccessErrors.INVALID_ACTOR_ID, 'actorId', 'actorId must be a token subject: 1–200 letters, digits or . _ @ : | / + = -');
   return value;
 }
 
 function requireRole(value: unknown): AccessRole {
-  if (typeof value !== 'string' || !(ACCESS_ROLES as readonly string[]).includes(value)) reject(AccessErrors.UNKNOWN_ROLE, 'role', `role must be one of ${ACCESS_ROLES.join(', ')}`);
+  if (typeof value !== 'string' || !(ACCESS_ROLES as readonly string[]).includes(value))
+    reject(AccessErrors.UNKNOWN_ROLE, 'role', `role must be one of ${ACCESS_ROLES.join(', ')}`);
   return value as AccessRole;
 }
 
@@ -38,7 +40,8 @@ function scopeIds(value: unknown, field: string): string[] {
   if (!Array.isArray(value)) reject(AccessErrors.INVALID_SCOPE_ID, field, `${field} must be a list of ids`);
   if (value.length > MAX_SCOPE_IDS) reject(AccessErrors.INVALID_SCOPE_ID, field, `${field} may hold at most ${MAX_SCOPE_IDS} ids`);
   value.forEach((id, i) => {
-    if (typeof id !== 'string' || !SCOPE_ID.test(id)) reject(AccessErrors.INVALID_SCOPE_ID, `${field}.${i}`, `${field} holds ids (letters, digits, . _ : -) or * for all`);
+    if (typeof id !== 'string' || !SCOPE_ID.test(id))
+      reject(AccessErrors.INVALID_SCOPE_ID, `${field}.${i}`, `${field} holds ids (letters, digits, . _ : -) or * for all`);
   });
   // Sorted and unique, so the recorded grant does not depend on the order the admin typed.
   return [...new Set(value as string[])].sort();
@@ -49,8 +52,13 @@ function decide(command: AccessCommand, state: AccessState, context: CommandMeta
   const role = requireRole(command.role);
   const reason = requireText(command.reason, 'reason', MaxLength.reason, { multiline: true });
   if (command.type === 'GrantRole') {
-    if (state.grants[role]) reject(AccessErrors.ROLE_ALREADY_GRANTED, 'role', `${actorId} already holds an active ${role} grant; revoke it first to change its scopes`);
-    const scopes = { trials: scopeIds(command.trials, 'trials'), programmes: scopeIds(command.programmes, 'programmes'), sites: scopeIds(command.sites, 'sites') };
+    if (state.grants[role])
+      reject(AccessErrors.ROLE_ALREADY_GRANTED, 'role', `${actorId} already holds an active ${role} grant; revoke it first to change its scopes`);
+    const scopes = {
+      trials: scopeIds(command.trials, 'trials'),
+      programmes: scopeIds(command.programmes, 'programmes'),
+      sites: scopeIds(command.sites, 'sites'),
+    };
     return [{ type: 'RoleGranted', data: { actorId, role, ...scopes, reason, grantedAt: context.now.toISOString() } }];
   }
   if (!state.grants[role]) reject(AccessErrors.ROLE_NOT_GRANTED, 'role', `${actorId} holds no active ${role} grant`);

@@ -75,7 +75,8 @@ export interface AlgorithmDecisionContext extends CommandMeta {
  */
 export function requireUsableAlgorithm(facts: AlgorithmFacts | undefined, algorithmVersionId: string, field: string, biomarkerId?: string): AlgorithmFacts {
   if (!facts) reject(AlgorithmErrors.ALGORITHM_NOT_FOUND, field, `Algorithm version ${algorithmVersionId} is not registered`);
-  if (facts.algorithmVersionId !== algorithmVersionId) throw new Error(`Context carries algorithm ${facts.algorithmVersionId}, command names ${algorithmVersionId}`);
+  if (facts.algorithmVersionId !== algorithmVersionId)
+    throw new Error(`Context carries algorithm ${facts.algorithmVersionId}, command names ${algorithmVersionId}`);
   if (facts.status === 'suspended') reject(AlgorithmErrors.ALGORITHM_SUSPENDED, field, `Algorithm version ${algorithmVersionId} is suspended`);
   if (facts.status === 'withdrawn') reject(AlgorithmErrors.ALGORITHM_WITHDRAWN, field, `Algorithm version ${algorithmVersionId} is withdrawn`);
   if (biomarkerId !== undefined && facts.biomarkerIds.length > 0 && !facts.biomarkerIds.includes(biomarkerId)) {
@@ -91,19 +92,22 @@ function decide(command: AlgorithmCommand, state: AlgorithmState, context: Algor
   switch (command.type) {
     case 'RegisterAlgorithmVersion': {
       const algorithmVersionId = requireId(command.algorithmVersionId, 'algorithmVersionId');
-      if (state.status !== 'none') reject(AlgorithmErrors.ALGORITHM_VERSION_ALREADY_REGISTERED, 'algorithmVersionId', `${algorithmVersionId} is already registered`);
+      if (state.status !== 'none')
+        reject(AlgorithmErrors.ALGORITHM_VERSION_ALREADY_REGISTERED, 'algorithmVersionId', `${algorithmVersionId} is already registered`);
       const manufacturer = requireText(command.manufacturer, 'manufacturer', MaxLength.name);
       const name = requireText(command.name, 'name', MaxLength.name);
       const reg = requireObject(command.regulatory, 'regulatory');
       const status = requireOneOf(reg['status'], REGULATORY_STATUSES, 'regulatory.status');
       const ceClass = optionalOneOf(reg['ceClass'], CE_CLASSES, 'regulatory.ceClass');
-      if (status.startsWith('ce_marked') && ceClass === null) reject(AlgorithmErrors.CE_CLASS_REQUIRED, 'regulatory.ceClass', 'A CE-marked device needs its MDR class');
+      if (status.startsWith('ce_marked') && ceClass === null)
+        reject(AlgorithmErrors.CE_CLASS_REQUIRED, 'regulatory.ceClass', 'A CE-marked device needs its MDR class');
       const biomarkerIds = requireArray(command.biomarkerIds, 'biomarkerIds', 1, MAX_BIOMARKERS).map((b, i) => requireId(b, `biomarkerIds.${i}`));
       requireUnique(biomarkerIds, 'biomarkerIds');
       const predecessorVersionId = optionalId(command.predecessorVersionId, 'predecessorVersionId');
       const scoreRange = optionalScoreRange(command.scoreRange, 'scoreRange');
       if (predecessorVersionId !== null) {
-        if (predecessorVersionId === algorithmVersionId) reject(AlgorithmErrors.PREDECESSOR_MISMATCH, 'predecessorVersionId', 'A version cannot be its own predecessor');
+        if (predecessorVersionId === algorithmVersionId)
+          reject(AlgorithmErrors.PREDECESSOR_MISMATCH, 'predecessorVersionId', 'A version cannot be its own predecessor');
         const p = context.predecessor;
         if (!p) reject(AlgorithmErrors.PREDECESSOR_NOT_FOUND, 'predecessorVersionId', `Predecessor ${predecessorVersionId} is not registered`);
         // A lineage is one product: a different manufacturer or product name is a different device, not a new version.
@@ -138,18 +142,24 @@ function decide(command: AlgorithmCommand, state: AlgorithmState, context: Algor
       if (state.status === 'none') reject(AlgorithmErrors.ALGORITHM_NOT_FOUND, 'algorithmVersionId', 'No such algorithm version');
       if (state.status === 'withdrawn') reject(AlgorithmErrors.ALGORITHM_WITHDRAWN, 'algorithmVersionId', 'The version is withdrawn');
       if (state.status === 'suspended') reject(AlgorithmErrors.ALGORITHM_SUSPENDED, 'algorithmVersionId', 'The version is already suspended');
-      return [{ type: 'AlgorithmVersionSuspended', data: { algorithmVersionId: state.algorithmVersionId, reason: requireReason(command.reason), suspendedAt: at } }];
+      return [
+        { type: 'AlgorithmVersionSuspended', data: { algorithmVersionId: state.algorithmVersionId, reason: requireReason(command.reason), suspendedAt: at } },
+      ];
     }
     case 'ReinstateAlgorithmVersion': {
       if (state.status === 'none') reject(AlgorithmErrors.ALGORITHM_NOT_FOUND, 'algorithmVersionId', 'No such algorithm version');
       if (state.status === 'withdrawn') reject(AlgorithmErrors.ALGORITHM_WITHDRAWN, 'algorithmVersionId', 'A withdrawal is final');
       if (state.status !== 'suspended') reject(AlgorithmErrors.ALGORITHM_NOT_SUSPENDED, 'algorithmVersionId', 'Only a suspended version can be reinstated');
-      return [{ type: 'AlgorithmVersionReinstated', data: { algorithmVersionId: state.algorithmVersionId, reason: requireReason(command.reason), reinstatedAt: at } }];
+      return [
+        { type: 'AlgorithmVersionReinstated', data: { algorithmVersionId: state.algorithmVersionId, reason: requireReason(command.reason), reinstatedAt: at } },
+      ];
     }
     case 'WithdrawAlgorithmVersion': {
       if (state.status === 'none') reject(AlgorithmErrors.ALGORITHM_NOT_FOUND, 'algorithmVersionId', 'No such algorithm version');
       if (state.status === 'withdrawn') reject(AlgorithmErrors.ALGORITHM_WITHDRAWN, 'algorithmVersionId', 'The version is already withdrawn');
-      return [{ type: 'AlgorithmVersionWithdrawn', data: { algorithmVersionId: state.algorithmVersionId, reason: requireReason(command.reason), withdrawnAt: at } }];
+      return [
+        { type: 'AlgorithmVersionWithdrawn', data: { algorithmVersionId: state.algorithmVersionId, reason: requireReason(command.reason), withdrawnAt: at } },
+      ];
     }
     default:
       return reject(InputErrors.INVALID_ENUM_VALUE, 'type', `Unknown algorithm command ${(command as { type?: unknown }).type as string}`);

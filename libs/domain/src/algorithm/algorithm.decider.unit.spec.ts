@@ -6,7 +6,8 @@ import type { AlgorithmEvent } from './algorithm.events.js';
 import { rejection } from '../testing/decider-testing.js';
 
 const ctx: AlgorithmDecisionContext = { commandId: 'c-1', actor: { id: 'u-1', role: 'admin' }, now: new Date('2025-06-01T10:00:00Z') };
-const run = (given: readonly AlgorithmEvent[], command: AlgorithmCommand, context = ctx) => algorithmDecider.decide(command, fold(algorithmDecider, given), context);
+const run = (given: readonly AlgorithmEvent[], command: AlgorithmCommand, context = ctx) =>
+  algorithmDecider.decide(command, fold(algorithmDecider, given), context);
 
 const register: RegisterAlgorithmVersion = {
   type: 'RegisterAlgorithmVersion',
@@ -45,7 +46,10 @@ describe('algorithm decider', () => {
 
   it('rejects a duplicate registration, a CE mark without class and a duplicate biomarker', () => {
     expect(rejection(() => run(registered, register))).toMatchObject({ code: 'ALGORITHM_VERSION_ALREADY_REGISTERED' });
-    expect(rejection(() => run([], { ...register, regulatory: { status: 'ce_marked' } }))).toMatchObject({ code: 'CE_CLASS_REQUIRED', field: 'regulatory.ceClass' });
+    expect(rejection(() => run([], { ...register, regulatory: { status: 'ce_marked' } }))).toMatchObject({
+      code: 'CE_CLASS_REQUIRED',
+      field: 'regulatory.ceClass',
+    });
     expect(rejection(() => run([], { ...register, biomarkerIds: ['a', 'a'] }))).toMatchObject({ code: 'DUPLICATE_VALUE', field: 'biomarkerIds.1' });
   });
 
@@ -85,17 +89,25 @@ describe('algorithm decider', () => {
     const suspended = run(registered, suspend);
     expect(suspended).toMatchObject([{ type: 'AlgorithmVersionSuspended', data: { reason: 'Drift alarm at site 3' } }]);
     expect(rejection(() => run([...registered, ...suspended], suspend))).toMatchObject({ code: 'ALGORITHM_SUSPENDED' });
-    const reinstated = run([...registered, ...suspended], { type: 'ReinstateAlgorithmVersion', algorithmVersionId: 'lungai-2.1.0', reason: 'Root cause fixed' });
+    const reinstated = run([...registered, ...suspended], {
+      type: 'ReinstateAlgorithmVersion',
+      algorithmVersionId: 'lungai-2.1.0',
+      reason: 'Root cause fixed',
+    });
     expect(algorithmFacts(fold(algorithmDecider, [...registered, ...suspended, ...reinstated]))?.status).toBe('active');
     const withdrawn = run(registered, { type: 'WithdrawAlgorithmVersion', algorithmVersionId: 'lungai-2.1.0', reason: 'Field safety notice' });
     const history = [...registered, ...withdrawn];
-    expect(rejection(() => run(history, { type: 'ReinstateAlgorithmVersion', algorithmVersionId: 'lungai-2.1.0', reason: 'x' }))).toMatchObject({ code: 'ALGORITHM_WITHDRAWN' });
+    expect(rejection(() => run(history, { type: 'ReinstateAlgorithmVersion', algorithmVersionId: 'lungai-2.1.0', reason: 'x' }))).toMatchObject({
+      code: 'ALGORITHM_WITHDRAWN',
+    });
     expect(rejection(() => run(history, suspend))).toMatchObject({ code: 'ALGORITHM_WITHDRAWN' });
   });
 
   it('rejects state changes without a reason and reinstating an active version', () => {
     expect(rejection(() => run(registered, { ...suspend, reason: ' ' }))).toMatchObject({ code: 'REASON_REQUIRED', field: 'reason' });
-    expect(rejection(() => run(registered, { type: 'ReinstateAlgorithmVersion', algorithmVersionId: 'lungai-2.1.0', reason: 'x' }))).toMatchObject({ code: 'ALGORITHM_NOT_SUSPENDED' });
+    expect(rejection(() => run(registered, { type: 'ReinstateAlgorithmVersion', algorithmVersionId: 'lungai-2.1.0', reason: 'x' }))).toMatchObject({
+      code: 'ALGORITHM_NOT_SUSPENDED',
+    });
     expect(rejection(() => run([], suspend))).toMatchObject({ code: 'ALGORITHM_NOT_FOUND' });
   });
 

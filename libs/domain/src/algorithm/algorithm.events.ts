@@ -40,8 +40,17 @@ export type AlgorithmVersionRegistered = DomainEvent<
     readonly registeredAt: string;
   }
 >;
-export type AlgorithmVersionSuspended = DomainEvent<'AlgorithmVersionSuspended', { readonly algorithmVersionId: string; readonly reason: string; readonly suspendedAt: string }>;
-export type AlgorithmVersionReinstated = DomainEvent<'AlgorithmVersionReinstated', { readonly algorithmVersionId: string; readonly reason: string; readonly reinstatedAt: string }>;
-export type AlgorithmVersionWithdrawn = DomainEvent<'AlgorithmVersionWithdrawn', { readonly algorithmVersionId: string; readonly reason: string; readonly withdrawnAt: string }>;
+export type AlgorithmVersionSuspended = DomainEvent<
+  'AlgorithmVersionSuspended',
+  { readonly algorithmVersionId: string; readonly reason: string; readonly suspendedAt: string }
+>;
+export type AlgorithmVersionReinstated = DomainEvent<
+  'AlgorithmVersionReinstated',
+  { readonly algorithmVersionId: string; readonly reason: string; readonly reinstatedAt: string }
+>;
+export type AlgorithmVersionWithdrawn = DomainEvent<
+  'AlgorithmVersionWithdrawn',
+  { readonly algorithmVersionId: string; readonly reason: string; readonly withdrawnAt: string }
+>;
 
 export type AlgorithmEvent = AlgorithmVersionRegistered | AlgorithmVersionSuspended | AlgorithmVersionReinstated | AlgorithmVersionWithdrawn;

@@ -98,7 +98,8 @@ function decide(command: BiomarkerCommand, state: BiomarkerState, context: Bioma
       const biomarkerId = requireId(command.biomarkerId, 'biomarkerId');
       if (state.status !== 'none') reject(BiomarkerErrors.BIOMARKER_ALREADY_DEFINED, 'biomarkerId', `Biomarker ${biomarkerId} is already defined`);
       const code = requireText(command.code, 'code', MaxLength.code);
-      if (!CODE_PATTERN.test(code)) reject(BiomarkerErrors.INVALID_BIOMARKER_CODE, 'code', 'A biomarker code is upper case letters, digits and _ (e.g. SMA_L3)');
+      if (!CODE_PATTERN.test(code))
+        reject(BiomarkerErrors.INVALID_BIOMARKER_CODE, 'code', 'A biomarker code is upper case letters, digits and _ (e.g. SMA_L3)');
       return [{ type: 'BiomarkerDefined', data: { biomarkerId, code, version: 1, ...parseSpec(command), definedAt: at } }];
     }
     case 'ReviseBiomarker': {

@@ -76,7 +76,13 @@ describe('biomarker decider', () => {
   });
 
   it('revises to the next version and keeps the earlier one in the facts', () => {
-    const revise = { ...define, type: 'ReviseBiomarker' as const, version: 2, reason: 'Range widened for sarcopenic cohorts', valueType: { kind: 'quantitative' as const, unit: 'cm2', plausibleRange: { min: 10, max: 400 } } };
+    const revise = {
+      ...define,
+      type: 'ReviseBiomarker' as const,
+      version: 2,
+      reason: 'Range widened for sarcopenic cohorts',
+      valueType: { kind: 'quantitative' as const, unit: 'cm2', plausibleRange: { min: 10, max: 400 } },
+    };
     const events = run([defined], revise);
     expect(events).toMatchObject([{ type: 'BiomarkerRevised', data: { version: 2, reason: 'Range widened for sarcopenic cohorts' } }]);
     const facts = biomarkerFacts(fold(biomarkerDecider, [defined, ...events]));
@@ -94,9 +100,15 @@ describe('biomarker decider', () => {
 
   it('retires once, and a retired biomarker cannot be revised', () => {
     const retired = run([defined], { type: 'RetireBiomarker', biomarkerId: 'sma-l3', reason: 'Superseded by SMI' });
-    expect(retired).toStrictEqual([{ type: 'BiomarkerRetired', data: { biomarkerId: 'sma-l3', reason: 'Superseded by SMI', retiredAt: '2025-06-01T10:00:00.000Z' } }]);
-    expect(rejection(() => run([defined, ...retired], { type: 'RetireBiomarker', biomarkerId: 'sma-l3', reason: 'again' }))).toMatchObject({ code: 'BIOMARKER_RETIRED' });
-    expect(rejection(() => run([defined, ...retired], { ...define, type: 'ReviseBiomarker', version: 2, reason: 'x' }))).toMatchObject({ code: 'BIOMARKER_RETIRED' });
+    expect(retired).toStrictEqual([
+      { type: 'BiomarkerRetired', data: { biomarkerId: 'sma-l3', reason: 'Superseded by SMI', retiredAt: '2025-06-01T10:00:00.000Z' } },
+    ]);
+    expect(rejection(() => run([defined, ...retired], { type: 'RetireBiomarker', biomarkerId: 'sma-l3', reason: 'again' }))).toMatchObject({
+      code: 'BIOMARKER_RETIRED',
+    });
+    expect(rejection(() => run([defined, ...retired], { ...define, type: 'ReviseBiomarker', version: 2, reason: 'x' }))).toMatchObject({
+      code: 'BIOMARKER_RETIRED',
+    });
     expect(biomarkerFacts(fold(biomarkerDecider, [defined, ...retired]))?.status).toBe('retired');
   });
 

@@ -29,9 +29,6 @@ export type BiomarkerRevised = DomainEvent<
   'BiomarkerRevised',
   BiomarkerSpec & { readonly biomarkerId: string; readonly version: number; readonly reason: string; readonly revisedAt: string }
 >;
-export type BiomarkerRetired = DomainEvent<
-  'BiomarkerRetired',
-  { readonly biomarkerId: string; readonly reason: string; readonly retiredAt: string }
->;
+export type BiomarkerRetired = DomainEvent<'BiomarkerRetired', { readonly biomarkerId: string; readonly reason: string; readonly retiredAt: string }>;
 
 export type BiomarkerEvent = BiomarkerDefined | BiomarkerRevised | BiomarkerRetired;

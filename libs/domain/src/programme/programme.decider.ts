@@ -69,7 +69,11 @@ function parseKpiTargets(input: unknown): KpiTarget[] {
     if (acceptable < 0 || desirable < 0) reject(InputErrors.OUT_OF_RANGE, `${f}.acceptable`, 'KPI targets are not negative');
     // The desirable level is the stricter one: above the acceptable for "at least", below it for "at most".
     if (direction === 'at_least' ? desirable < acceptable : desirable > acceptable) {
-      reject(ProgrammeErrors.INCONSISTENT_KPI_TARGET, `${f}.desirable`, `For ${direction} targets the desirable level must be ${direction === 'at_least' ? '≥' : '≤'} the acceptable one`);
+      reject(
+        ProgrammeErrors.INCONSISTENT_KPI_TARGET,
+        `${f}.desirable`,
+        `For ${direction} targets the desirable level must be ${direction === 'at_least' ? '≥' : '≤'} the acceptable one`,
+      );
     }
     return { kpi, scope, direction, acceptable, desirable };
   });
@@ -109,7 +113,13 @@ function decide(command: ProgrammeCommand, state: ProgrammeState, context: Progr
       return [
         {
           type: 'ScreeningRoundOpened',
-          data: { programmeId, roundId, name: requireText(command.name, 'name', MaxLength.name), roundNumber: Object.keys(state.rounds).length + 1, opensOn: opensOn.iso },
+          data: {
+            programmeId,
+            roundId,
+            name: requireText(command.name, 'name', MaxLength.name),
+            roundNumber: Object.keys(state.rounds).length + 1,
+            opensOn: opensOn.iso,
+          },
         },
       ];
     }
@@ -135,7 +145,10 @@ function evolve(state: ProgrammeState, event: ProgrammeEvent): ProgrammeState {
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'ScreeningRoundOpened':
-      return { ...state, rounds: { ...state.rounds, [event.data.roundId]: { roundNumber: event.data.roundNumber, status: 'open', opensOn: event.data.opensOn, closesOn: null } } };
+      return {
+        ...state,
+        rounds: { ...state.rounds, [event.data.roundId]: { roundNumber: event.data.roundNumber, status: 'open', opensOn: event.data.opensOn, closesOn: null } },
+      };
     case 'ScreeningRoundClosed': {
       const round = state.rounds[event.data.roundId];
       if (!round) return state;

@@ -43,11 +43,19 @@ describe('screening programme decider', () => {
 
   it('opens numbered rounds with unique ids and closes an open round once', () => {
     const opened = [...defined, ...run(defined, openRound)];
-    expect(opened.at(-1)).toStrictEqual({ type: 'ScreeningRoundOpened', data: { programmeId: 'bcs-nl', roundId: 'r2025', name: 'Round 2025', roundNumber: 1, opensOn: '2025-01-06' } });
+    expect(opened.at(-1)).toStrictEqual({
+      type: 'ScreeningRoundOpened',
+      data: { programmeId: 'bcs-nl', roundId: 'r2025', name: 'Round 2025', roundNumber: 1, opensOn: '2025-01-06' },
+    });
     expect(rejection(() => run(opened, openRound))).toMatchObject({ code: 'ROUND_ALREADY_EXISTS', field: 'roundId' });
     const close: ProgrammeCommand = { type: 'CloseScreeningRound', programmeId: 'bcs-nl', roundId: 'r2025', closesOn: '2025-12-19' };
     const closed = [...opened, ...run(opened, close)];
-    expect(programmeFacts(fold(programmeDecider, closed))?.rounds['r2025']).toStrictEqual({ roundNumber: 1, status: 'closed', opensOn: '2025-01-06', closesOn: '2025-12-19' });
+    expect(programmeFacts(fold(programmeDecider, closed))?.rounds['r2025']).toStrictEqual({
+      roundNumber: 1,
+      status: 'closed',
+      opensOn: '2025-01-06',
+      closesOn: '2025-12-19',
+    });
     expect(rejection(() => run(closed, close))).toMatchObject({ code: 'ROUND_NOT_OPEN' });
     expect(rejection(() => run(opened, { ...close, closesOn: '2024-12-31' }))).toMatchObject({ code: 'INVALID_DATE', field: 'closesOn' });
     expect(rejection(() => run(opened, { ...close, roundId: 'r1999' }))).toMatchObject({ code: 'ROUND_NOT_FOUND' });

@@ -161,9 +161,13 @@ export function assessRecist(input: RecistInput, options: RecistOptions = {}): R
   return { subjectId: input.subjectId, timePoints: results, bestOverallResponse: bestOverall(results, options) };
 }
 
-function assessTargets(measured: readonly { lesion: RecistLesion; mm: number | null }[], sod: number | null, baselineSum: number, nadir: number): TargetResponse {
-  const progressed = (s: number): boolean =>
-    s - nadir >= RECIST_LIMITS.pdAbsoluteMm - EPS && s >= (1 + RECIST_LIMITS.pdIncrease) * nadir - EPS;
+function assessTargets(
+  measured: readonly { lesion: RecistLesion; mm: number | null }[],
+  sod: number | null,
+  baselineSum: number,
+  nadir: number,
+): TargetResponse {
+  const progressed = (s: number): boolean => s - nadir >= RECIST_LIMITS.pdAbsoluteMm - EPS && s >= (1 + RECIST_LIMITS.pdIncrease) * nadir - EPS;
   if (sod === null) {
     // Not every target was read; the ones that were may already prove progression (RECIST 1.1 §4.3.1).
     const partial = sum(measured.filter((m) => m.mm !== null).map((m) => m.mm as number));
@@ -210,7 +214,10 @@ function bestOverall(results: readonly RecistTimePointResult[], options: RecistO
   }
   const responses = followUps.map((r) => r.overallResponse);
   const confirmedBy = (i: number, accepted: readonly OverallResponse[]): boolean =>
-    followUps.some((later, j) => j > i && later.day - (followUps[i] as RecistTimePointResult).day >= minConfirm && accepted.includes(later.overallResponse as OverallResponse));
+    followUps.some(
+      (later, j) =>
+        j > i && later.day - (followUps[i] as RecistTimePointResult).day >= minConfirm && accepted.includes(later.overallResponse as OverallResponse),
+    );
 
   if (options.requireConfirmation) {
     if (followUps.some((r, i) => r.overallResponse === 'CR' && confirmedBy(i, ['CR']))) return 'CR';
@@ -277,7 +284,8 @@ function validate(input: RecistInput): void {
   });
 
   const baseline = input.timePoints[0] as RecistTimePoint;
-  if ((baseline.newLesions ?? []).length > 0) reject('NEW_LESION_AT_BASELINE', 'timePoints[0].newLesions', 'a lesion seen at baseline is part of the baseline disease, not new');
+  if ((baseline.newLesions ?? []).length > 0)
+    reject('NEW_LESION_AT_BASELINE', 'timePoints[0].newLesions', 'a lesion seen at baseline is part of the baseline disease, not new');
   for (const t of targets) {
     const mm = baseline.targets[t.id];
     const field = `timePoints[0].targets.${t.id}`;

@@ -40,13 +40,28 @@ function rejection(run: () => unknown): { code: string; field: string | undefine
 
 describe('RECIST 1.1 worked cases', () => {
   it('sum of diameters, % change from baseline and nadir, PR at −30 %', () => {
-    const r = assessRecist(subject([liver1, lung1, bone], [
-      { sums: [30, 20], nonTargets: { NT1: 'PRESENT' } },
-      { sums: [21, 14], nonTargets: { NT1: 'PRESENT' } },
-    ]));
+    const r = assessRecist(
+      subject(
+        [liver1, lung1, bone],
+        [
+          { sums: [30, 20], nonTargets: { NT1: 'PRESENT' } },
+          { sums: [21, 14], nonTargets: { NT1: 'PRESENT' } },
+        ],
+      ),
+    );
     const [base, wk6] = r.timePoints;
     expect(base).toMatchObject({ isBaseline: true, sumOfDiameters: 50, overallResponse: null });
-    expect(wk6).toMatchObject({ day: 42, sumOfDiameters: 35, baselineSum: 50, nadir: 50, changeFromBaselinePct: -30, changeFromNadirPct: -30, targetResponse: 'PR', nonTargetResponse: 'NON_CR_NON_PD', overallResponse: 'PR' });
+    expect(wk6).toMatchObject({
+      day: 42,
+      sumOfDiameters: 35,
+      baselineSum: 50,
+      nadir: 50,
+      changeFromBaselinePct: -30,
+      changeFromNadirPct: -30,
+      targetResponse: 'PR',
+      nonTargetResponse: 'NON_CR_NON_PD',
+      overallResponse: 'PR',
+    });
     expect(r.bestOverallResponse).toBe('PR');
   });
 
@@ -54,7 +69,14 @@ describe('RECIST 1.1 worked cases', () => {
     const r = assessRecist(subject([liver1, lung1], [{ sums: [60, 40] }, { sums: [36, 24] }, { sums: [45, 30] }]));
     const wk12 = r.timePoints[2];
     // 75 mm is still −25 % from baseline (SD by baseline) but +25 % and +15 mm over the nadir of 60.
-    expect(wk12).toMatchObject({ sumOfDiameters: 75, nadir: 60, changeFromBaselinePct: -25, changeFromNadirPct: 25, changeFromNadirMm: 15, targetResponse: 'PD' });
+    expect(wk12).toMatchObject({
+      sumOfDiameters: 75,
+      nadir: 60,
+      changeFromBaselinePct: -25,
+      changeFromNadirPct: 25,
+      changeFromNadirMm: 15,
+      targetResponse: 'PD',
+    });
     expect(r.bestOverallResponse).toBe('PR');
   });
 
@@ -96,11 +118,17 @@ describe('RECIST 1.1 worked cases', () => {
   });
 
   it('unequivocal non-target progression gives PD while the targets respond', () => {
-    expect(responses(subject([liver1, lung1, bone], [{ sums: [30, 20] }, { sums: [15, 10], nonTargets: { NT1: 'UNEQUIVOCAL_PROGRESSION' } }]))).toEqual([null, 'PD']);
+    expect(responses(subject([liver1, lung1, bone], [{ sums: [30, 20] }, { sums: [15, 10], nonTargets: { NT1: 'UNEQUIVOCAL_PROGRESSION' } }]))).toEqual([
+      null,
+      'PD',
+    ]);
   });
 
   it('target CR with non-target disease remaining, or not evaluated, is PR overall (Table 1)', () => {
-    const input = subject([liver1, lung1, bone], [{ sums: [30, 20] }, { sums: [0, 0], nonTargets: { NT1: 'PRESENT' } }, { sums: [0, 0] }, { sums: [0, 0], nonTargets: { NT1: 'ABSENT' } }]);
+    const input = subject(
+      [liver1, lung1, bone],
+      [{ sums: [30, 20] }, { sums: [0, 0], nonTargets: { NT1: 'PRESENT' } }, { sums: [0, 0] }, { sums: [0, 0], nonTargets: { NT1: 'ABSENT' } }],
+    );
     const r = assessRecist(input);
     expect(r.timePoints.map((t) => [t.targetResponse, t.nonTargetResponse, t.overallResponse])).toEqual([
       [null, null, null],
@@ -194,11 +222,26 @@ describe('validation of the baseline and the measurements', () => {
   it.each([
     ['a target not measured at baseline', subject([liver1, lung1], [{ sums: [20, null] }]), 'BASELINE_INCOMPLETE', 'timePoints[0].targets.T2'],
     ['an unknown lesion', subject([liver1], [{ sums: [20] }, { targets: { T1: 10, X9: 4 } }]), 'UNKNOWN_LESION', 'timePoints[1].targets.X9'],
-    ['a non-target measured as a target', subject([liver1, bone], [{ sums: [20] }, { targets: { T1: 10, NT1: 4 } }]), 'NOT_A_TARGET', 'timePoints[1].targets.NT1'],
+    [
+      'a non-target measured as a target',
+      subject([liver1, bone], [{ sums: [20] }, { targets: { T1: 10, NT1: 4 } }]),
+      'NOT_A_TARGET',
+      'timePoints[1].targets.NT1',
+    ],
     ['a negative diameter', subject([liver1], [{ sums: [20] }, { targets: { T1: -1 } }]), 'INVALID_MEASUREMENT', 'timePoints[1].targets.T1'],
     ['a new lesion at baseline', subject([liver1], [{ sums: [20], newLesions: [{ id: 'X' }] }]), 'NEW_LESION_AT_BASELINE', 'timePoints[0].newLesions'],
-    ['a "new" lesion that was known at baseline', subject([liver1], [{ sums: [20] }, { sums: [20], newLesions: [{ id: 'T1' }] }]), 'NEW_LESION_ALREADY_KNOWN', 'timePoints[1].newLesions[0].id'],
-    ['a non-target absent at baseline', subject([liver1, bone], [{ sums: [20], nonTargets: { NT1: 'ABSENT' } }]), 'INVALID_BASELINE_STATUS', 'timePoints[0].nonTargets.NT1'],
+    [
+      'a "new" lesion that was known at baseline',
+      subject([liver1], [{ sums: [20] }, { sums: [20], newLesions: [{ id: 'T1' }] }]),
+      'NEW_LESION_ALREADY_KNOWN',
+      'timePoints[1].newLesions[0].id',
+    ],
+    [
+      'a non-target absent at baseline',
+      subject([liver1, bone], [{ sums: [20], nonTargets: { NT1: 'ABSENT' } }]),
+      'INVALID_BASELINE_STATUS',
+      'timePoints[0].nonTargets.NT1',
+    ],
     ['no lesions at all', subject([], [{}]), 'NO_BASELINE_DISEASE', 'lesions'],
     ['no time points', { subjectId: 'S', lesions: [liver1], timePoints: [] }, 'NO_BASELINE', 'timePoints'],
   ])('rejects %s', (_, input, code, field) => {
@@ -217,10 +260,13 @@ describe('validation of the baseline and the measurements', () => {
 
 describe('SDTM rows', () => {
   it('TR carries each diameter and SUMDIAM per visit; RS carries TRGRESP, NTRGRESP, NEWLIND, OVRLRESP and BESTRSP', () => {
-    const input = subject([liver1, node1, bone], [
-      { sums: [30, 20], nonTargets: { NT1: 'PRESENT' } },
-      { sums: [15, 9], nonTargets: { NT1: 'PRESENT' }, newLesions: [{ id: 'NEW1' }] },
-    ]);
+    const input = subject(
+      [liver1, node1, bone],
+      [
+        { sums: [30, 20], nonTargets: { NT1: 'PRESENT' } },
+        { sums: [15, 9], nonTargets: { NT1: 'PRESENT' }, newLesions: [{ id: 'NEW1' }] },
+      ],
+    );
     const { tr, rs } = toSdtm(input, assessRecist(input), { studyId: 'STUDY-1', evaluator: 'INDEPENDENT ASSESSOR' });
     expect(tr.filter((r) => r.TRTESTCD === 'SUMDIAM').map((r) => [r.VISIT, r.TRSTRESN, r.TRSTRESU])).toEqual([
       ['BASELINE', 50, 'mm'],

@@ -88,16 +88,48 @@ export function toSdtm(input: RecistInput, result: RecistResult, options: SdtmOp
       } else {
         const status = tp.nonTargets?.[lesion.id] ?? 'NOT_EVALUATED';
         const text = status === 'NOT_EVALUATED' ? '' : STATE_TEXT[status];
-        trRow({ TRLNKID: lesion.id, TRTESTCD: 'TUMSTATE', TRTEST: 'Tumor State', TRORRES: text, TRORRESU: null, TRSTRESC: text, TRSTRESN: null, TRSTRESU: null, TRSTAT: status === 'NOT_EVALUATED' ? 'NOT DONE' : null });
+        trRow({
+          TRLNKID: lesion.id,
+          TRTESTCD: 'TUMSTATE',
+          TRTEST: 'Tumor State',
+          TRORRES: text,
+          TRORRESU: null,
+          TRSTRESC: text,
+          TRSTRESN: null,
+          TRSTRESU: null,
+          TRSTAT: status === 'NOT_EVALUATED' ? 'NOT DONE' : null,
+        });
       }
     }
     if (assessed.sumOfDiameters !== null) {
       const v = String(assessed.sumOfDiameters);
-      trRow({ TRLNKID: null, TRTESTCD: 'SUMDIAM', TRTEST: 'Sum of Diameters', TRORRES: v, TRORRESU: 'mm', TRSTRESC: v, TRSTRESN: assessed.sumOfDiameters, TRSTRESU: 'mm', TRSTAT: null });
+      trRow({
+        TRLNKID: null,
+        TRTESTCD: 'SUMDIAM',
+        TRTEST: 'Sum of Diameters',
+        TRORRES: v,
+        TRORRESU: 'mm',
+        TRSTRESC: v,
+        TRSTRESN: assessed.sumOfDiameters,
+        TRSTRESU: 'mm',
+        TRSTAT: null,
+      });
     }
     if (assessed.isBaseline) return;
     const rsRow = (code: RsRow['RSTESTCD'], test: string, value: string): void => {
-      rs.push({ ...base, DOMAIN: 'RS', RSSEQ: rs.length + 1, RSTESTCD: code, RSTEST: test, RSCAT: 'RECIST 1.1', RSORRES: value, RSSTRESC: value, RSEVAL: evaluator, VISIT: tp.visit, RSDTC: tp.date });
+      rs.push({
+        ...base,
+        DOMAIN: 'RS',
+        RSSEQ: rs.length + 1,
+        RSTESTCD: code,
+        RSTEST: test,
+        RSCAT: 'RECIST 1.1',
+        RSORRES: value,
+        RSSTRESC: value,
+        RSEVAL: evaluator,
+        VISIT: tp.visit,
+        RSDTC: tp.date,
+      });
     };
     if (assessed.targetResponse !== null) rsRow('TRGRESP', 'Target Response', RESPONSE_TEXT[assessed.targetResponse]);
     if (assessed.nonTargetResponse !== null) rsRow('NTRGRESP', 'Non-target Response', RESPONSE_TEXT[assessed.nonTargetResponse]);
@@ -105,6 +137,18 @@ export function toSdtm(input: RecistInput, result: RecistResult, options: SdtmOp
     if (assessed.overallResponse !== null) rsRow('OVRLRESP', 'Overall Response', RESPONSE_TEXT[assessed.overallResponse]);
   });
   const best = RESPONSE_TEXT[result.bestOverallResponse];
-  rs.push({ ...base, DOMAIN: 'RS', RSSEQ: rs.length + 1, RSTESTCD: 'BESTRSP', RSTEST: 'Best Overall Response', RSCAT: 'RECIST 1.1', RSORRES: best, RSSTRESC: best, RSEVAL: evaluator, VISIT: null, RSDTC: null });
+  rs.push({
+    ...base,
+    DOMAIN: 'RS',
+    RSSEQ: rs.length + 1,
+    RSTESTCD: 'BESTRSP',
+    RSTEST: 'Best Overall Response',
+    RSCAT: 'RECIST 1.1',
+    RSORRES: best,
+    RSSTRESC: best,
+    RSEVAL: evaluator,
+    VISIT: null,
+    RSDTC: null,
+  });
   return { tr, rs };
 }

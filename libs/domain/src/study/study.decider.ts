@@ -58,7 +58,11 @@ function decide(command: StudyCommand, state: StudyState, context: StudyDecision
   }
   const studyInstanceUid = requireDicomUid(command.studyInstanceUid, 'studyInstanceUid');
   if (state.status !== 'none') reject(StudyErrors.DUPLICATE_STUDY_UID, 'studyInstanceUid', `Study ${studyInstanceUid} is already registered`);
-  const acquired = requireNotInFuture(parseClinicalDate(command.acquisitionDateTime, 'acquisitionDateTime', { allowDateTime: true }), context.now, 'acquisitionDateTime');
+  const acquired = requireNotInFuture(
+    parseClinicalDate(command.acquisitionDateTime, 'acquisitionDateTime', { allowDateTime: true }),
+    context.now,
+    'acquisitionDateTime',
+  );
   const scanner = requireObject(command.scanner, 'scanner');
   return [
     {
@@ -69,9 +73,15 @@ function decide(command: StudyCommand, state: StudyState, context: StudyDecision
         modality: requireOneOf(command.modality, IMAGING_MODALITIES, 'modality'),
         occurredAt: acquired.iso,
         siteId: requireId(command.siteId, 'siteId'),
-        scanner: { manufacturer: requireText(scanner['manufacturer'], 'scanner.manufacturer', MaxLength.name), model: requireText(scanner['model'], 'scanner.model', MaxLength.name) },
+        scanner: {
+          manufacturer: requireText(scanner['manufacturer'], 'scanner.manufacturer', MaxLength.name),
+          model: requireText(scanner['model'], 'scanner.model', MaxLength.name),
+        },
         // Physical bounds of clinical scanners: anything outside is a unit or typing error, not a protocol.
-        sliceThicknessMm: command.sliceThicknessMm === undefined || command.sliceThicknessMm === null ? null : requireNumberInRange(command.sliceThicknessMm, 'sliceThicknessMm', 0, 50, true),
+        sliceThicknessMm:
+          command.sliceThicknessMm === undefined || command.sliceThicknessMm === null
+            ? null
+            : requireNumberInRange(command.sliceThicknessMm, 'sliceThicknessMm', 0, 50, true),
         kvp: command.kvp === undefined || command.kvp === null ? null : requireNumberInRange(command.kvp, 'kvp', 20, 200),
         contrast: optionalOneOf(command.contrast, CONTRAST_OPTIONS, 'contrast'),
       },

@@ -29,7 +29,17 @@ describe('imaging study decider', () => {
     expect(events).toStrictEqual([
       {
         type: 'ImagingStudyRegistered',
-        data: { studyInstanceUid: UID, subjectId: 'subj-1', modality: 'CT', occurredAt: '2025-05-20T06:15:00.000Z', siteId: 'site-nl-01', scanner: { manufacturer: 'Siemens', model: 'SOMATOM Force' }, sliceThicknessMm: 1, kvp: 120, contrast: 'iv' },
+        data: {
+          studyInstanceUid: UID,
+          subjectId: 'subj-1',
+          modality: 'CT',
+          occurredAt: '2025-05-20T06:15:00.000Z',
+          siteId: 'site-nl-01',
+          scanner: { manufacturer: 'Siemens', model: 'SOMATOM Force' },
+          sliceThicknessMm: 1,
+          kvp: 120,
+          contrast: 'iv',
+        },
       },
     ]);
     expect(studyFacts(fold(studyDecider, events))).toMatchObject({ studyInstanceUid: UID, subjectId: 'subj-1' });
@@ -40,14 +50,7 @@ describe('imaging study decider', () => {
     expect(rejection(() => run(run([], register), register))).toMatchObject({ code: 'DUPLICATE_STUDY_UID', field: 'studyInstanceUid' });
   });
 
-  it.each([
-    ['1.2.840.0123'],
-    ['1..2'],
-    ['1.2.'],
-    ['1.2.abc'],
-    ['1.' + '2'.repeat(63)],
-    ['12345'],
-  ])('rejects the invalid DICOM UID %s', (uid) => {
+  it.each([['1.2.840.0123'], ['1..2'], ['1.2.'], ['1.2.abc'], ['1.' + '2'.repeat(63)], ['12345']])('rejects the invalid DICOM UID %s', (uid) => {
     expect(rejection(() => run([], { ...register, studyInstanceUid: uid }))).toMatchObject({ code: 'INVALID_DICOM_UID', field: 'studyInstanceUid' });
   });
 
@@ -57,10 +60,19 @@ describe('imaging study decider', () => {
   });
 
   it('rejects an acquisition in the future, an ambiguous date-time and absurd acquisition parameters', () => {
-    expect(rejection(() => run([], { ...register, acquisitionDateTime: '2025-06-02T10:00:00Z' }))).toMatchObject({ code: 'DATE_IN_FUTURE', field: 'acquisitionDateTime' });
-    expect(rejection(() => run([], { ...register, acquisitionDateTime: '2025-05-20T08:15:00' }))).toMatchObject({ code: 'INVALID_DATE', field: 'acquisitionDateTime' });
+    expect(rejection(() => run([], { ...register, acquisitionDateTime: '2025-06-02T10:00:00Z' }))).toMatchObject({
+      code: 'DATE_IN_FUTURE',
+      field: 'acquisitionDateTime',
+    });
+    expect(rejection(() => run([], { ...register, acquisitionDateTime: '2025-05-20T08:15:00' }))).toMatchObject({
+      code: 'INVALID_DATE',
+      field: 'acquisitionDateTime',
+    });
     expect(rejection(() => run([], { ...register, kvp: Number.POSITIVE_INFINITY }))).toMatchObject({ code: 'NOT_FINITE', field: 'kvp' });
     expect(rejection(() => run([], { ...register, sliceThicknessMm: 0 }))).toMatchObject({ code: 'OUT_OF_RANGE', field: 'sliceThicknessMm' });
-    expect(rejection(() => run([], { ...register, scanner: { manufacturer: '', model: 'x' } }))).toMatchObject({ code: 'FIELD_REQUIRED', field: 'scanner.manufacturer' });
+    expect(rejection(() => run([], { ...register, scanner: { manufacturer: '', model: 'x' } }))).toMatchObject({
+      code: 'FIELD_REQUIRED',
+      field: 'scanner.manufacturer',
+    });
   });
 });

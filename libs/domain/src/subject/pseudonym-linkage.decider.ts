@@ -22,7 +22,10 @@ export interface RecordPseudonymLinkage {
   readonly reason: string;
 }
 
-export type PseudonymLinkageRecorded = DomainEvent<'PseudonymLinkageRecorded', { linkageId: string; members: readonly LinkedPseudonym[]; reason: string; recordedAt: string }>;
+export type PseudonymLinkageRecorded = DomainEvent<
+  'PseudonymLinkageRecorded',
+  { linkageId: string; members: readonly LinkedPseudonym[]; reason: string; recordedAt: string }
+>;
 export type PseudonymLinkageEvent = PseudonymLinkageRecorded;
 export type PseudonymLinkageState = { readonly kind: 'none' } | { readonly kind: 'recorded'; readonly members: readonly LinkedPseudonym[] };
 

@@ -91,7 +91,12 @@ function evolve(state: PseudonymReservationState, event: PseudonymReservationEve
   }
 }
 
-export const pseudonymReservationDecider: Decider<PseudonymReservationCommand, PseudonymReservationEvent, PseudonymReservationState, PseudonymReservationContext> = {
+export const pseudonymReservationDecider: Decider<
+  PseudonymReservationCommand,
+  PseudonymReservationEvent,
+  PseudonymReservationState,
+  PseudonymReservationContext
+> = {
   initialState: { holder: null },
   evolve,
   foldVersion: 'pseudonym-reservation/1',

@@ -16,8 +16,17 @@ const given = (events: readonly PseudonymReservationEvent[], command: PseudonymR
 
 const claim = (subjectId: string, over: Partial<PseudonymReservationCommand> = {}): PseudonymReservationCommand =>
   ({ type: 'ClaimPseudonym', scope: 'trial:onco-01', pseudonym: 'ONC-0001', subjectId, ...over }) as PseudonymReservationCommand;
-const release = (subjectId: string): PseudonymReservationCommand => ({ type: 'ReleasePseudonym', scope: 'trial:onco-01', pseudonym: 'ONC-0001', subjectId, reason: 'EnrolSubject rejected: ENROLMENT_NOT_OPEN' });
-const claimed = (subjectId: string): PseudonymReservationEvent => ({ type: 'PseudonymClaimed', data: { scope: 'trial:onco-01', subjectId, claimedAt: NOW.toISOString() } });
+const release = (subjectId: string): PseudonymReservationCommand => ({
+  type: 'ReleasePseudonym',
+  scope: 'trial:onco-01',
+  pseudonym: 'ONC-0001',
+  subjectId,
+  reason: 'EnrolSubject rejected: ENROLMENT_NOT_OPEN',
+});
+const claimed = (subjectId: string): PseudonymReservationEvent => ({
+  type: 'PseudonymClaimed',
+  data: { scope: 'trial:onco-01', subjectId, claimedAt: NOW.toISOString() },
+});
 const released = (subjectId: string): PseudonymReservationEvent => ({
   type: 'PseudonymReleased',
   data: { scope: 'trial:onco-01', subjectId, reason: 'rejected', releasedAt: NOW.toISOString() },
@@ -44,7 +53,10 @@ describe('pseudonym reservation decider', () => {
 
   it('given a claim, when its rejected command releases it and the subject does not hold the pseudonym, then it is released', () => {
     expect(given([claimed('subj-1')], release('subj-1'), { ...ctx, holderHoldsPseudonym: false })).toStrictEqual([
-      { type: 'PseudonymReleased', data: { scope: 'trial:onco-01', subjectId: 'subj-1', reason: 'EnrolSubject rejected: ENROLMENT_NOT_OPEN', releasedAt: NOW.toISOString() } },
+      {
+        type: 'PseudonymReleased',
+        data: { scope: 'trial:onco-01', subjectId: 'subj-1', reason: 'EnrolSubject rejected: ENROLMENT_NOT_OPEN', releasedAt: NOW.toISOString() },
+      },
     ]);
   });
 

@@ -211,7 +211,16 @@ function enrol(c: EnrolSubject, state: SubjectState, ctx: SubjectDecisionContext
   return [
     {
       type: 'SubjectEnrolled',
-      data: { subjectId, trialId, pseudonym, siteId, consentVersion, consentDate: consentDate.iso, occurredAt: consentDate.iso, ...(personal ? { personal } : {}) },
+      data: {
+        subjectId,
+        trialId,
+        pseudonym,
+        siteId,
+        consentVersion,
+        consentDate: consentDate.iso,
+        occurredAt: consentDate.iso,
+        ...(personal ? { personal } : {}),
+      },
     },
   ];
 }
@@ -255,12 +264,15 @@ function invite(c: InviteParticipant, state: SubjectState, ctx: SubjectDecisionC
   const personal = optionalPersonalEnvelope(c.personal, subjectId);
   if (state.kind === 'trial') reject(SubjectErrors.SUBJECT_NOT_IN_PROGRAMME, 'subjectId', 'A trial subject cannot be invited to screening under the same id');
   if (state.kind === 'screening') {
-    if (state.programmeId !== programmeId) reject(SubjectErrors.SUBJECT_IN_OTHER_PROGRAMME, 'programmeId', `The participant belongs to programme ${state.programmeId}`);
-    if (state.pseudonym !== pseudonym) reject(SubjectErrors.PSEUDONYM_MISMATCH, 'pseudonym', 'The pseudonym differs from the one this participant was first invited under');
+    if (state.programmeId !== programmeId)
+      reject(SubjectErrors.SUBJECT_IN_OTHER_PROGRAMME, 'programmeId', `The participant belongs to programme ${state.programmeId}`);
+    if (state.pseudonym !== pseudonym)
+      reject(SubjectErrors.PSEUDONYM_MISMATCH, 'pseudonym', 'The pseudonym differs from the one this participant was first invited under');
     if (state.optedOutOn !== null) reject(SubjectErrors.PARTICIPANT_OPTED_OUT, 'subjectId', `The participant opted out on ${state.optedOutOn}`);
     if (lookup(state.invitations, roundId)) reject(SubjectErrors.ALREADY_INVITED_IN_ROUND, 'roundId', `Already invited in round ${roundId}`);
     if (state.deathDate !== null) reject(SubjectErrors.DATE_AFTER_DEATH, 'invitedOn', 'The participant has died');
-    if (personal && state.erasedAt !== undefined) reject(SubjectErrors.SUBJECT_ERASED, 'personal', 'The participant’s personal data was erased; none is recorded again');
+    if (personal && state.erasedAt !== undefined)
+      reject(SubjectErrors.SUBJECT_ERASED, 'personal', 'The participant’s personal data was erased; none is recorded again');
   }
   const programme = ctx.programme;
   if (!programme) reject(ProgrammeErrors.PROGRAMME_NOT_FOUND, 'programmeId', `Programme ${programmeId} is not defined`);
@@ -268,7 +280,8 @@ function invite(c: InviteParticipant, state: SubjectState, ctx: SubjectDecisionC
   const round = lookup(programme.rounds, roundId);
   if (!round) reject(ProgrammeErrors.ROUND_NOT_FOUND, 'roundId', `Programme ${programmeId} has no round ${roundId}`);
   if (round.status !== 'open') reject(ProgrammeErrors.ROUND_NOT_OPEN, 'roundId', `Round ${roundId} is closed`);
-  if (isBeforeDay(invitedOn, storedDate(round.opensOn))) reject(SubjectErrors.INVITATION_BEFORE_ROUND_OPENS, 'invitedOn', `Round ${roundId} opens on ${round.opensOn}`);
+  if (isBeforeDay(invitedOn, storedDate(round.opensOn)))
+    reject(SubjectErrors.INVITATION_BEFORE_ROUND_OPENS, 'invitedOn', `Round ${roundId} opens on ${round.opensOn}`);
   return [{ type: 'ParticipantInvited', data: { subjectId, programmeId, roundId, pseudonym, occurredAt: invitedOn.iso, ...(personal ? { personal } : {}) } }];
 }
 
@@ -300,22 +313,39 @@ function recordScreening(c: RecordScreening, state: SubjectState, ctx: SubjectDe
   const invitation = lookup(s.invitations, roundId);
   if (!invitation) reject(SubjectErrors.NOT_INVITED_IN_ROUND, 'roundId', `The participant was not invited in round ${roundId}`);
   if (lookup(s.screenings, screeningId)) reject(SubjectErrors.DUPLICATE_SCREENING, 'screeningId', `Screening ${screeningId} is already recorded`);
-  if (s.screenings.values().some((x) => x.roundId === roundId)) reject(SubjectErrors.ALREADY_SCREENED_IN_ROUND, 'roundId', `Already screened in round ${roundId}`);
+  if (s.screenings.values().some((x) => x.roundId === roundId))
+    reject(SubjectErrors.ALREADY_SCREENED_IN_ROUND, 'roundId', `Already screened in round ${roundId}`);
   requireClinicalWindow(s, screenedOn, 'screenedOn', ctx.now);
-  if (isBeforeDay(screenedOn, storedDate(invitation.invitedOn))) reject(SubjectErrors.DATE_BEFORE_INVITATION, 'screenedOn', `Invited in this round on ${invitation.invitedOn}`);
-  if (s.optedOutOn !== null && !isBeforeDay(screenedOn, storedDate(s.optedOutOn))) reject(SubjectErrors.PARTICIPANT_OPTED_OUT, 'subjectId', `The participant opted out on ${s.optedOutOn}`);
+  if (isBeforeDay(screenedOn, storedDate(invitation.invitedOn)))
+    reject(SubjectErrors.DATE_BEFORE_INVITATION, 'screenedOn', `Invited in this round on ${invitation.invitedOn}`);
+  if (s.optedOutOn !== null && !isBeforeDay(screenedOn, storedDate(s.optedOutOn)))
+    reject(SubjectErrors.PARTICIPANT_OPTED_OUT, 'subjectId', `The participant opted out on ${s.optedOutOn}`);
   if (aiReading) {
     sameId(ctx.algorithm, 'algorithmVersionId', aiReading.algorithmVersionId);
     const algorithm = requireUsableAlgorithm(ctx.algorithm, aiReading.algorithmVersionId, 'aiReading.algorithmVersionId');
     if (algorithm.scoreRange === null) {
-      reject(AlgorithmErrors.SCORE_RANGE_NOT_DECLARED, 'aiReading.algorithmVersionId', `Algorithm version ${aiReading.algorithmVersionId} declares no score range, so its score cannot be checked`);
+      reject(
+        AlgorithmErrors.SCORE_RANGE_NOT_DECLARED,
+        'aiReading.algorithmVersionId',
+        `Algorithm version ${aiReading.algorithmVersionId} declares no score range, so its score cannot be checked`,
+      );
     }
     requireWithinDeclaredRange(aiReading.score, algorithm.scoreRange, 'aiReading.score', `algorithm version ${aiReading.algorithmVersionId}`);
   }
   return [
     {
       type: 'ScreeningRecorded',
-      data: { subjectId, programmeId: s.programmeId, roundId, screeningId, siteId, modality, humanReading: { result, readerIds }, aiReading, occurredAt: screenedOn.iso },
+      data: {
+        subjectId,
+        programmeId: s.programmeId,
+        roundId,
+        screeningId,
+        siteId,
+        modality,
+        humanReading: { result, readerIds },
+        aiReading,
+        occurredAt: screenedOn.iso,
+      },
     },
   ];
 }
@@ -328,9 +358,12 @@ function recordRecall(c: RecordRecall, state: SubjectState, ctx: SubjectDecision
   if (screening.recalledOn !== null) reject(SubjectErrors.ALREADY_RECALLED, 'screeningId', `Already recalled on ${screening.recalledOn}`);
   const recalledOn = parseClinicalDate(c.recalledOn, 'recalledOn');
   requireClinicalWindow(s, recalledOn, 'recalledOn', ctx.now);
-  if (isBeforeDay(recalledOn, storedDate(screening.screenedOn))) reject(SubjectErrors.DATE_BEFORE_SCREENING, 'recalledOn', `Screened on ${screening.screenedOn}`);
+  if (isBeforeDay(recalledOn, storedDate(screening.screenedOn)))
+    reject(SubjectErrors.DATE_BEFORE_SCREENING, 'recalledOn', `Screened on ${screening.screenedOn}`);
   const reason = optionalText(c.reason, 'reason', MaxLength.reason, { multiline: true });
-  return [{ type: 'RecallRecorded', data: { subjectId, programmeId: s.programmeId, roundId: screening.roundId, screeningId, reason, occurredAt: recalledOn.iso } }];
+  return [
+    { type: 'RecallRecorded', data: { subjectId, programmeId: s.programmeId, roundId: screening.roundId, screeningId, reason, occurredAt: recalledOn.iso } },
+  ];
 }
 
 function recordAssessment(c: RecordAssessmentOutcome, state: SubjectState, ctx: SubjectDecisionContext, subjectId: string): SubjectEvent[] {
@@ -339,7 +372,8 @@ function recordAssessment(c: RecordAssessmentOutcome, state: SubjectState, ctx: 
   const screening = lookup(s.screenings, screeningId);
   if (!screening) reject(SubjectErrors.SCREENING_NOT_FOUND, 'screeningId', `No screening ${screeningId}`);
   if (screening.recalledOn === null) reject(SubjectErrors.NOT_RECALLED, 'screeningId', 'Only a recalled participant has an assessment outcome');
-  if (screening.assessment !== null) reject(SubjectErrors.ASSESSMENT_ALREADY_RECORDED, 'screeningId', `The assessment outcome is already ${screening.assessment}`);
+  if (screening.assessment !== null)
+    reject(SubjectErrors.ASSESSMENT_ALREADY_RECORDED, 'screeningId', `The assessment outcome is already ${screening.assessment}`);
   const outcome = requireOneOf(c.outcome, ASSESSMENT_OUTCOMES, 'outcome');
   const assessedOn = parseClinicalDate(c.assessedOn, 'assessedOn');
   requireClinicalWindow(s, assessedOn, 'assessedOn', ctx.now);
@@ -347,7 +381,8 @@ function recordAssessment(c: RecordAssessmentOutcome, state: SubjectState, ctx: 
   let diagnosisDate: string | null = null;
   let stage: string | null = null;
   if (outcome === 'cancer') {
-    if (c.diagnosisDate === undefined || c.diagnosisDate === null) reject(InputErrors.FIELD_REQUIRED, 'diagnosisDate', 'A cancer outcome needs the diagnosis date');
+    if (c.diagnosisDate === undefined || c.diagnosisDate === null)
+      reject(InputErrors.FIELD_REQUIRED, 'diagnosisDate', 'A cancer outcome needs the diagnosis date');
     if (c.stage === undefined || c.stage === null) reject(InputErrors.FIELD_REQUIRED, 'stage', 'A cancer outcome needs the stage (UNKNOWN if not yet staged)');
     const d = parseClinicalDate(c.diagnosisDate, 'diagnosisDate');
     requireClinicalWindow(s, d, 'diagnosisDate', ctx.now);
@@ -355,7 +390,11 @@ function recordAssessment(c: RecordAssessmentOutcome, state: SubjectState, ctx: 
     diagnosisDate = d.iso;
     stage = optionalStage(c.stage, 'stage');
   } else if ((c.diagnosisDate ?? null) !== null || (c.stage ?? null) !== null) {
-    reject(SubjectErrors.FIELD_NOT_APPLICABLE, (c.diagnosisDate ?? null) !== null ? 'diagnosisDate' : 'stage', 'A benign outcome has no diagnosis date or stage');
+    reject(
+      SubjectErrors.FIELD_NOT_APPLICABLE,
+      (c.diagnosisDate ?? null) !== null ? 'diagnosisDate' : 'stage',
+      'A benign outcome has no diagnosis date or stage',
+    );
   }
   return [
     {
@@ -387,7 +426,16 @@ function reportIntervalCancer(c: ReportIntervalCancer, state: SubjectState, ctx:
   return [
     {
       type: 'IntervalCancerReported',
-      data: { subjectId, programmeId: s.programmeId, reportId, precedingScreeningId: previous[0], precedingRoundId: previous[1].roundId, source, stage, occurredAt: diagnosis.iso },
+      data: {
+        subjectId,
+        programmeId: s.programmeId,
+        reportId,
+        precedingScreeningId: previous[0],
+        precedingRoundId: previous[1].roundId,
+        source,
+        stage,
+        occurredAt: diagnosis.iso,
+      },
     },
   ];
 }
@@ -410,13 +458,20 @@ function requireBiomarkerVersion(ctx: SubjectDecisionContext, biomarkerId: strin
   sameId(biomarker, 'biomarkerId', biomarkerId);
   if (!options.allowRetired && biomarker.status === 'retired') reject(BiomarkerErrors.BIOMARKER_RETIRED, 'biomarkerId', `Biomarker ${biomarkerId} is retired`);
   const spec = Object.hasOwn(biomarker.versions, version) ? biomarker.versions[version] : undefined;
-  if (!spec) reject(BiomarkerErrors.BIOMARKER_VERSION_NOT_FOUND, 'biomarkerVersion', `Biomarker ${biomarkerId} has no version ${version}`, { currentVersion: biomarker.currentVersion });
+  if (!spec)
+    reject(BiomarkerErrors.BIOMARKER_VERSION_NOT_FOUND, 'biomarkerVersion', `Biomarker ${biomarkerId} has no version ${version}`, {
+      currentVersion: biomarker.currentVersion,
+    });
   return spec;
 }
 
 function checkTimePoint(trial: TrialFacts | undefined, timePoint: string, field: string): void {
   if (trial && trial.timePointCodes !== null && timePoint !== UNSCHEDULED_TIME_POINT && !trial.timePointCodes.includes(timePoint)) {
-    reject(TrialErrors.UNKNOWN_TIME_POINT, field, `${timePoint} is not in the visit schedule (${trial.timePointCodes.join(', ')}, or ${UNSCHEDULED_TIME_POINT})`);
+    reject(
+      TrialErrors.UNKNOWN_TIME_POINT,
+      field,
+      `${timePoint} is not in the visit schedule (${trial.timePointCodes.join(', ')}, or ${UNSCHEDULED_TIME_POINT})`,
+    );
   }
 }
 
@@ -447,7 +502,8 @@ function recordMeasurement(c: RecordMeasurement, state: SubjectState, ctx: Subje
   const algorithmVersionId = optionalId(c.algorithmVersionId, 'algorithmVersionId');
   const readerId = optionalId(c.readerId, 'readerId');
   if (method !== 'ai' && readerId === null) reject(SubjectErrors.READER_REQUIRED, 'readerId', `A ${method} measurement names its reader`);
-  if (method === 'ai' && algorithmVersionId === null) reject(SubjectErrors.ALGORITHM_REQUIRED, 'algorithmVersionId', 'An AI measurement names its algorithm version');
+  if (method === 'ai' && algorithmVersionId === null)
+    reject(SubjectErrors.ALGORITHM_REQUIRED, 'algorithmVersionId', 'An AI measurement names its algorithm version');
   const override = optionalText(c.plausibilityOverrideReason, 'plausibilityOverrideReason', MaxLength.reason, { multiline: true });
 
   const spec = requireBiomarkerVersion(ctx, biomarkerId, biomarkerVersion, { allowRetired: false });
@@ -461,7 +517,8 @@ function recordMeasurement(c: RecordMeasurement, state: SubjectState, ctx: Subje
   const study = ctx.study;
   if (!study) reject(StudyErrors.STUDY_NOT_FOUND, 'studyInstanceUid', `Study ${studyInstanceUid} is not registered`);
   sameId(study, 'studyInstanceUid', studyInstanceUid);
-  if (study.subjectId !== null && study.subjectId !== subjectId) reject(SubjectErrors.STUDY_SUBJECT_MISMATCH, 'studyInstanceUid', 'The study belongs to another subject');
+  if (study.subjectId !== null && study.subjectId !== subjectId)
+    reject(SubjectErrors.STUDY_SUBJECT_MISMATCH, 'studyInstanceUid', 'The study belongs to another subject');
   // The measured state existed when the images were acquired: that is the clinical time of the measurement.
   const occurredAt = storedDate(study.occurredAt);
   requireClinicalWindow(s, occurredAt, 'studyInstanceUid', ctx.now);
@@ -509,7 +566,20 @@ function correctMeasurement(c: CorrectMeasurement, state: SubjectState, ctx: Sub
   const spec = requireBiomarkerVersion(ctx, m.biomarkerId, m.biomarkerVersion, { allowRetired: true });
   const { result, overrideReason } = evaluateValue(spec.valueType, c.value, 'value', override);
   if (JSON.stringify(result) === JSON.stringify(m.result)) reject(SubjectErrors.NOTHING_TO_CORRECT, 'value', 'The corrected value equals the current one');
-  return [{ type: 'MeasurementCorrected', data: { subjectId, measurementId: id, result, previousResult: m.result, reason, plausibilityOverrideReason: overrideReason, correctedAt: ctx.now.toISOString() } }];
+  return [
+    {
+      type: 'MeasurementCorrected',
+      data: {
+        subjectId,
+        measurementId: id,
+        result,
+        previousResult: m.result,
+        reason,
+        plausibilityOverrideReason: overrideReason,
+        correctedAt: ctx.now.toISOString(),
+      },
+    },
+  ];
 }
 
 function retractMeasurement(c: RetractMeasurement, state: SubjectState, ctx: SubjectDecisionContext, subjectId: string): SubjectEvent[] {
@@ -524,7 +594,9 @@ function acceptReading(c: AcceptMeasurementReading, state: SubjectState, ctx: Su
   const s = requireSubject(state);
   guardTrial(s, ctx);
   const { id, m } = requireLiveMeasurement(s, c.measurementId);
-  const alternatives = requireArray(c.alternativeMeasurementIds, 'alternativeMeasurementIds', 1, 20).map((a, i) => requireId(a, `alternativeMeasurementIds.${i}`));
+  const alternatives = requireArray(c.alternativeMeasurementIds, 'alternativeMeasurementIds', 1, 20).map((a, i) =>
+    requireId(a, `alternativeMeasurementIds.${i}`),
+  );
   requireUnique([id, ...alternatives], 'readings');
   alternatives.forEach((altId, i) => {
     const field = `alternativeMeasurementIds.${i}`;
@@ -562,8 +634,10 @@ function recordOutcome(c: RecordOutcome, state: SubjectState, ctx: SubjectDecisi
   const date = parseClinicalDate(c.occurredAt, 'occurredAt', { allowDateTime: true });
   const source = requireOneOf(c.source, OUTCOME_SOURCES, 'source');
   const recistResponse = optionalOneOf(c.recistResponse, RECIST_RESPONSES, 'recistResponse');
-  if (outcomeType === 'response_assessment' && recistResponse === null) reject(SubjectErrors.RECIST_RESPONSE_REQUIRED, 'recistResponse', 'A response assessment needs its RECIST category');
-  if (outcomeType !== 'response_assessment' && recistResponse !== null) reject(SubjectErrors.RECIST_RESPONSE_NOT_APPLICABLE, 'recistResponse', `A ${outcomeType} outcome has no RECIST category`);
+  if (outcomeType === 'response_assessment' && recistResponse === null)
+    reject(SubjectErrors.RECIST_RESPONSE_REQUIRED, 'recistResponse', 'A response assessment needs its RECIST category');
+  if (outcomeType !== 'response_assessment' && recistResponse !== null)
+    reject(SubjectErrors.RECIST_RESPONSE_NOT_APPLICABLE, 'recistResponse', `A ${outcomeType} outcome has no RECIST category`);
   const stage = optionalStage(c.stage, 'stage');
   const timePoint = optionalText(c.timePoint, 'timePoint', MaxLength.code);
   if (timePoint !== null) checkTimePoint(trial, timePoint, 'timePoint');
@@ -576,7 +650,12 @@ function recordOutcome(c: RecordOutcome, state: SubjectState, ctx: SubjectDecisi
   }
   if (outcomeType === 'death') {
     const later = s.outcomes.entries().find(([, o]) => isAfterDay(storedDate(o.occurredAt), date));
-    if (later) reject(SubjectErrors.OUTCOME_AFTER_DEATH, 'occurredAt', `Outcome ${later[0]} (${later[1].outcomeType}, ${later[1].occurredAt}) lies after this date of death`);
+    if (later)
+      reject(
+        SubjectErrors.OUTCOME_AFTER_DEATH,
+        'occurredAt',
+        `Outcome ${later[0]} (${later[1].outcomeType}, ${later[1].occurredAt}) lies after this date of death`,
+      );
   }
   return [
     {
@@ -615,14 +694,17 @@ function correctOutcome(c: CorrectOutcome, state: SubjectState, ctx: SubjectDeci
   const source = optionalOneOf(c.source, OUTCOME_SOURCES, 'source') ?? o.source;
   let recistResponse = o.recistResponse;
   if (c.recistResponse !== undefined && c.recistResponse !== null) {
-    if (o.outcomeType !== 'response_assessment') reject(SubjectErrors.RECIST_RESPONSE_NOT_APPLICABLE, 'recistResponse', `A ${o.outcomeType} outcome has no RECIST category`);
+    if (o.outcomeType !== 'response_assessment')
+      reject(SubjectErrors.RECIST_RESPONSE_NOT_APPLICABLE, 'recistResponse', `A ${o.outcomeType} outcome has no RECIST category`);
     recistResponse = requireOneOf(c.recistResponse, RECIST_RESPONSES, 'recistResponse');
   }
   const stage = c.stage === undefined || c.stage === null ? o.stage : optionalStage(c.stage, 'stage');
   const previous = { occurredAt: o.occurredAt, source: o.source, recistResponse: o.recistResponse, stage: o.stage };
   const next = { occurredAt, source, recistResponse, stage };
   if (JSON.stringify(previous) === JSON.stringify(next)) reject(SubjectErrors.NOTHING_TO_CORRECT, 'outcomeId', 'The correction changes nothing');
-  return [{ type: 'OutcomeCorrected', data: { subjectId, outcomeId, outcomeType: o.outcomeType, ...next, previous, reason, correctedAt: ctx.now.toISOString() } }];
+  return [
+    { type: 'OutcomeCorrected', data: { subjectId, outcomeId, outcomeType: o.outcomeType, ...next, previous, reason, correctedAt: ctx.now.toISOString() } },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -27,7 +27,14 @@ const STUDY_UID = '1.2.826.0.1.3680043.8.498.1001';
 const STUDY2_UID = '1.2.826.0.1.3680043.8.498.1002';
 const LESION_UID = '1.2.826.0.1.3680043.8.498.9001';
 
-const trial: TrialFacts = { trialId: 'onco-01', locked: false, enrolmentOpen: true, activeSiteIds: ['site-1'], armCodes: ['A', 'B'], timePointCodes: ['BASELINE', 'W8'] };
+const trial: TrialFacts = {
+  trialId: 'onco-01',
+  locked: false,
+  enrolmentOpen: true,
+  activeSiteIds: ['site-1'],
+  armCodes: ['A', 'B'],
+  timePointCodes: ['BASELINE', 'W8'],
+};
 const ldSpec = (max: number): BiomarkerSpec => ({
   name: 'Lesion longest diameter',
   description: null,
@@ -36,7 +43,13 @@ const ldSpec = (max: number): BiomarkerSpec => ({
   valueType: { kind: 'quantitative', unit: 'mm', plausibleRange: { min: 0, max } },
   repeatabilityWcv: null,
 });
-const lesionLd: BiomarkerFacts = { biomarkerId: 'lesion-ld', code: 'LESION_LD', status: 'active', currentVersion: 2, versions: { 1: ldSpec(300), 2: ldSpec(500) } };
+const lesionLd: BiomarkerFacts = {
+  biomarkerId: 'lesion-ld',
+  code: 'LESION_LD',
+  status: 'active',
+  currentVersion: 2,
+  versions: { 1: ldSpec(300), 2: ldSpec(500) },
+};
 const lungRads: BiomarkerFacts = {
   biomarkerId: 'lung-rads',
   code: 'LUNG_RADS',
@@ -44,7 +57,15 @@ const lungRads: BiomarkerFacts = {
   currentVersion: 1,
   versions: { 1: { ...ldSpec(1), valueType: { kind: 'categorical', categories: ['1', '2', '3', '4A', '4B', '4X'] } } },
 };
-const algorithm: AlgorithmFacts = { algorithmVersionId: 'lungai-2.1.0', manufacturer: 'Acme', name: 'LungAI', version: '2.1.0', status: 'active', biomarkerIds: ['lesion-ld', 'malignancy-score'], scoreRange: { min: 0, max: 1 } };
+const algorithm: AlgorithmFacts = {
+  algorithmVersionId: 'lungai-2.1.0',
+  manufacturer: 'Acme',
+  name: 'LungAI',
+  version: '2.1.0',
+  status: 'active',
+  biomarkerIds: ['lesion-ld', 'malignancy-score'],
+  scoreRange: { min: 0, max: 1 },
+};
 const study: StudyFacts = { studyInstanceUid: STUDY_UID, subjectId: 'subj-1', modality: 'CT', occurredAt: '2025-03-10T09:00:00.000Z', siteId: 'site-1' };
 const programme: ProgrammeFacts = {
   programmeId: 'bcs-nl',
@@ -69,7 +90,15 @@ const expectPlainJson = (events: readonly SubjectEvent[]) => expect(JSON.parse(J
 
 // ---- commands -------------------------------------------------------------------------------------------------
 const S = 'subj-1';
-const enrol: EnrolSubject = { type: 'EnrolSubject', subjectId: S, trialId: 'onco-01', pseudonym: 'ONC-0001', siteId: 'site-1', consentVersion: 'v2.1', consentDate: '2025-03-01' };
+const enrol: EnrolSubject = {
+  type: 'EnrolSubject',
+  subjectId: S,
+  trialId: 'onco-01',
+  pseudonym: 'ONC-0001',
+  siteId: 'site-1',
+  consentVersion: 'v2.1',
+  consentDate: '2025-03-01',
+};
 const measure: RecordMeasurement = {
   type: 'RecordMeasurement',
   subjectId: S,
@@ -83,12 +112,28 @@ const measure: RecordMeasurement = {
   method: 'manual',
   readerId: 'reader-7',
 };
-const outcome = (over: Partial<RecordOutcome> = {}): RecordOutcome => ({ type: 'RecordOutcome', subjectId: S, outcomeId: 'o-1', outcomeType: 'progression', occurredAt: '2025-05-02', source: 'investigator', ...over });
+const outcome = (over: Partial<RecordOutcome> = {}): RecordOutcome => ({
+  type: 'RecordOutcome',
+  subjectId: S,
+  outcomeId: 'o-1',
+  outcomeType: 'progression',
+  occurredAt: '2025-05-02',
+  source: 'investigator',
+  ...over,
+});
 const enrolled = history([enrol, trialCtx]);
 const measured = [...enrolled, ...run(enrolled, measure)];
 
 const P = 'part-1';
-const invite = (roundId = 'r2', over: Partial<InviteParticipant> = {}): InviteParticipant => ({ type: 'InviteParticipant', subjectId: P, programmeId: 'bcs-nl', roundId, pseudonym: 'BCS-000123', invitedOn: '2025-02-03', ...over });
+const invite = (roundId = 'r2', over: Partial<InviteParticipant> = {}): InviteParticipant => ({
+  type: 'InviteParticipant',
+  subjectId: P,
+  programmeId: 'bcs-nl',
+  roundId,
+  pseudonym: 'BCS-000123',
+  invitedOn: '2025-02-03',
+  ...over,
+});
 const screenCtx: SubjectDecisionContext = { ...base, programme, algorithm };
 const screening = (over: Partial<RecordScreening> = {}): RecordScreening => ({
   type: 'RecordScreening',
@@ -108,12 +153,26 @@ const screened = [...invited, ...run(invited, screening(), screenCtx)];
 describe('subject decider — trial side', () => {
   it('enrols a subject; the consent date is the clinical time', () => {
     expect(enrolled).toStrictEqual([
-      { type: 'SubjectEnrolled', data: { subjectId: S, trialId: 'onco-01', pseudonym: 'ONC-0001', siteId: 'site-1', consentVersion: 'v2.1', consentDate: '2025-03-01', occurredAt: '2025-03-01' } },
+      {
+        type: 'SubjectEnrolled',
+        data: {
+          subjectId: S,
+          trialId: 'onco-01',
+          pseudonym: 'ONC-0001',
+          siteId: 'site-1',
+          consentVersion: 'v2.1',
+          consentDate: '2025-03-01',
+          occurredAt: '2025-03-01',
+        },
+      },
     ]);
   });
 
   it('enrols only while enrolment is open, at an active site, in an unlocked, existing trial, once', () => {
-    expect(rejection(() => run([], enrol, { ...base, trial: { ...trial, enrolmentOpen: false } }))).toMatchObject({ code: 'ENROLMENT_NOT_OPEN', field: 'trialId' });
+    expect(rejection(() => run([], enrol, { ...base, trial: { ...trial, enrolmentOpen: false } }))).toMatchObject({
+      code: 'ENROLMENT_NOT_OPEN',
+      field: 'trialId',
+    });
     expect(rejection(() => run([], { ...enrol, siteId: 'site-9' }, trialCtx))).toMatchObject({ code: 'SITE_NOT_ACTIVE', field: 'siteId' });
     expect(rejection(() => run([], enrol, { ...base, trial: { ...trial, locked: true } }))).toMatchObject({ code: 'TRIAL_LOCKED', field: 'trialId' });
     expect(rejection(() => run([], enrol, base))).toMatchObject({ code: 'TRIAL_NOT_FOUND', field: 'trialId' });
@@ -122,7 +181,15 @@ describe('subject decider — trial side', () => {
 
   it('uses facts folded from the real trial stream', () => {
     const steps: TrialCommand[] = [
-      { type: 'RegisterTrial', trialId: 'onco-01', identifiers: [{ system: 'NCT', value: 'NCT01234567' }], title: 't', phase: 'III', sponsor: 's', primaryEndpoint: 'OS' },
+      {
+        type: 'RegisterTrial',
+        trialId: 'onco-01',
+        identifiers: [{ system: 'NCT', value: 'NCT01234567' }],
+        title: 't',
+        phase: 'III',
+        sponsor: 's',
+        primaryEndpoint: 'OS',
+      },
       { type: 'AddTrialArm', trialId: 'onco-01', armCode: 'A', name: 'A', armType: 'experimental', plannedSize: 10 },
       { type: 'ActivateTrialSite', trialId: 'onco-01', siteId: 'site-1', name: 'Leiden' },
     ];
@@ -156,17 +223,25 @@ describe('subject decider — trial side', () => {
   it('randomises once, to an existing arm, recording the stratum', () => {
     const randomise = { type: 'RandomiseSubject', subjectId: S, armCode: 'B', stratum: 'ECOG 0-1 / EU' } as const;
     const events = run(enrolled, randomise, trialCtx);
-    expect(events).toStrictEqual([{ type: 'SubjectRandomised', data: { subjectId: S, trialId: 'onco-01', armCode: 'B', stratum: 'ECOG 0-1 / EU', occurredAt: '2025-06-01T10:00:00.000Z' } }]);
+    expect(events).toStrictEqual([
+      { type: 'SubjectRandomised', data: { subjectId: S, trialId: 'onco-01', armCode: 'B', stratum: 'ECOG 0-1 / EU', occurredAt: '2025-06-01T10:00:00.000Z' } },
+    ]);
     expect(rejection(() => run([...enrolled, ...events], randomise, trialCtx))).toMatchObject({ code: 'SUBJECT_ALREADY_RANDOMISED' });
     expect(rejection(() => run(enrolled, { ...randomise, armCode: 'C' }, trialCtx))).toMatchObject({ code: 'ARM_NOT_FOUND', field: 'armCode' });
-    expect(rejection(() => run(enrolled, { ...randomise, randomisedAt: '2025-02-27' }, trialCtx))).toMatchObject({ code: 'DATE_BEFORE_CONSENT', field: 'randomisedAt' });
+    expect(rejection(() => run(enrolled, { ...randomise, randomisedAt: '2025-02-27' }, trialCtx))).toMatchObject({
+      code: 'DATE_BEFORE_CONSENT',
+      field: 'randomisedAt',
+    });
   });
 
   it('randomises only an enrolled, not withdrawn trial subject of an unlocked trial', () => {
     const randomise = { type: 'RandomiseSubject', subjectId: S, armCode: 'A', stratum: 'all' } as const;
     expect(rejection(() => run([], randomise, trialCtx))).toMatchObject({ code: 'SUBJECT_NOT_FOUND' });
     expect(rejection(() => run(invited, { ...randomise, subjectId: P }, trialCtx))).toMatchObject({ code: 'SUBJECT_NOT_IN_TRIAL' });
-    const withdrawn = [...enrolled, ...run(enrolled, { type: 'WithdrawSubject', subjectId: S, withdrawalDate: '2025-04-01', reason: 'Consent withdrawn' }, trialCtx)];
+    const withdrawn = [
+      ...enrolled,
+      ...run(enrolled, { type: 'WithdrawSubject', subjectId: S, withdrawalDate: '2025-04-01', reason: 'Consent withdrawn' }, trialCtx),
+    ];
     expect(rejection(() => run(withdrawn, randomise, trialCtx))).toMatchObject({ code: 'SUBJECT_WITHDRAWN' });
     expect(rejection(() => run(enrolled, randomise, { ...base, trial: { ...trial, locked: true } }))).toMatchObject({ code: 'TRIAL_LOCKED' });
   });
@@ -174,16 +249,23 @@ describe('subject decider — trial side', () => {
   it('withdraws once, with a reason, dated within consent..now', () => {
     const withdraw = { type: 'WithdrawSubject', subjectId: S, withdrawalDate: '2025-04-01', reason: 'Consent withdrawn' } as const;
     const events = run(enrolled, withdraw, trialCtx);
-    expect(events).toStrictEqual([{ type: 'SubjectWithdrawn', data: { subjectId: S, trialId: 'onco-01', reason: 'Consent withdrawn', occurredAt: '2025-04-01' } }]);
+    expect(events).toStrictEqual([
+      { type: 'SubjectWithdrawn', data: { subjectId: S, trialId: 'onco-01', reason: 'Consent withdrawn', occurredAt: '2025-04-01' } },
+    ]);
     expect(rejection(() => run([...enrolled, ...events], withdraw, trialCtx))).toMatchObject({ code: 'SUBJECT_WITHDRAWN' });
     expect(rejection(() => run(enrolled, { ...withdraw, reason: '' }, trialCtx))).toMatchObject({ code: 'REASON_REQUIRED', field: 'reason' });
-    expect(rejection(() => run(enrolled, { ...withdraw, withdrawalDate: '2025-02-01' }, trialCtx))).toMatchObject({ code: 'DATE_BEFORE_CONSENT', field: 'withdrawalDate' });
+    expect(rejection(() => run(enrolled, { ...withdraw, withdrawalDate: '2025-02-01' }, trialCtx))).toMatchObject({
+      code: 'DATE_BEFORE_CONSENT',
+      field: 'withdrawalDate',
+    });
   });
 });
 
 describe('subject decider — screening side', () => {
   it('invites to an open round, once per round', () => {
-    expect(invited).toStrictEqual([{ type: 'ParticipantInvited', data: { subjectId: P, programmeId: 'bcs-nl', roundId: 'r2', pseudonym: 'BCS-000123', occurredAt: '2025-02-03' } }]);
+    expect(invited).toStrictEqual([
+      { type: 'ParticipantInvited', data: { subjectId: P, programmeId: 'bcs-nl', roundId: 'r2', pseudonym: 'BCS-000123', occurredAt: '2025-02-03' } },
+    ]);
     expect(rejection(() => run(invited, invite(), screenCtx))).toMatchObject({ code: 'ALREADY_INVITED_IN_ROUND', field: 'roundId' });
   });
 
@@ -220,7 +302,10 @@ describe('subject decider — screening side', () => {
   });
 
   it('refuses screenings before the invitation, twice in a round, or after an opt-out', () => {
-    expect(rejection(() => run(invited, screening({ screenedOn: '2025-02-01' }), screenCtx))).toMatchObject({ code: 'DATE_BEFORE_INVITATION', field: 'screenedOn' });
+    expect(rejection(() => run(invited, screening({ screenedOn: '2025-02-01' }), screenCtx))).toMatchObject({
+      code: 'DATE_BEFORE_INVITATION',
+      field: 'screenedOn',
+    });
     expect(rejection(() => run(screened, screening({ screeningId: 'scr-2' }), screenCtx))).toMatchObject({ code: 'ALREADY_SCREENED_IN_ROUND' });
     expect(rejection(() => run(screened, screening(), screenCtx))).toMatchObject({ code: 'DUPLICATE_SCREENING' });
     const optedOut = [...invited, ...run(invited, { type: 'RecordOptOut', subjectId: P, optedOutOn: '2025-02-10' }, screenCtx)];
@@ -228,8 +313,13 @@ describe('subject decider — screening side', () => {
   });
 
   it('refuses AI readings from a suspended or withdrawn algorithm version, and non-finite scores', () => {
-    expect(rejection(() => run(invited, screening(), { ...screenCtx, algorithm: { ...algorithm, status: 'suspended' } }))).toMatchObject({ code: 'ALGORITHM_SUSPENDED', field: 'aiReading.algorithmVersionId' });
-    expect(rejection(() => run(invited, screening(), { ...screenCtx, algorithm: { ...algorithm, status: 'withdrawn' } }))).toMatchObject({ code: 'ALGORITHM_WITHDRAWN' });
+    expect(rejection(() => run(invited, screening(), { ...screenCtx, algorithm: { ...algorithm, status: 'suspended' } }))).toMatchObject({
+      code: 'ALGORITHM_SUSPENDED',
+      field: 'aiReading.algorithmVersionId',
+    });
+    expect(rejection(() => run(invited, screening(), { ...screenCtx, algorithm: { ...algorithm, status: 'withdrawn' } }))).toMatchObject({
+      code: 'ALGORITHM_WITHDRAWN',
+    });
     expect(rejection(() => run(invited, screening(), { ...screenCtx, algorithm: undefined }))).toMatchObject({ code: 'ALGORITHM_NOT_FOUND' });
     const nan = screening({ aiReading: { algorithmVersionId: 'lungai-2.1.0', score: Number.NaN, aiPositive: false } });
     expect(rejection(() => run(invited, nan, screenCtx))).toMatchObject({ code: 'NOT_FINITE', field: 'aiReading.score' });
@@ -245,7 +335,9 @@ describe('subject decider — screening side', () => {
     // The bounds themselves belong to the range; another version's declared range is its own.
     expect(run(invited, scored(0), screenCtx)).toHaveLength(1);
     expect(run(invited, scored(1), screenCtx)).toHaveLength(1);
-    expect(run(invited, scored(7), { ...screenCtx, algorithm: { ...algorithm, scoreRange: { min: 1, max: 10 } } })).toMatchObject([{ data: { aiReading: { score: 7 } } }]);
+    expect(run(invited, scored(7), { ...screenCtx, algorithm: { ...algorithm, scoreRange: { min: 1, max: 10 } } })).toMatchObject([
+      { data: { aiReading: { score: 7 } } },
+    ]);
   });
 
   it('given an algorithm version that declared no score range, when it reports an AI screening score, then SCORE_RANGE_NOT_DECLARED', () => {
@@ -260,12 +352,25 @@ describe('subject decider — screening side', () => {
   it('recalls, then records the assessment outcome with diagnosis date and stage', () => {
     const recall = { type: 'RecordRecall', subjectId: P, screeningId: 'scr-1', recalledOn: '2025-02-25' } as const;
     const recalled = [...screened, ...run(screened, recall, screenCtx)];
-    expect(recalled.at(-1)).toStrictEqual({ type: 'RecallRecorded', data: { subjectId: P, programmeId: 'bcs-nl', roundId: 'r2', screeningId: 'scr-1', reason: null, occurredAt: '2025-02-25' } });
+    expect(recalled.at(-1)).toStrictEqual({
+      type: 'RecallRecorded',
+      data: { subjectId: P, programmeId: 'bcs-nl', roundId: 'r2', screeningId: 'scr-1', reason: null, occurredAt: '2025-02-25' },
+    });
     expect(rejection(() => run(recalled, recall, screenCtx))).toMatchObject({ code: 'ALREADY_RECALLED' });
     expect(rejection(() => run(screened, { ...recall, recalledOn: '2025-02-19' }, screenCtx))).toMatchObject({ code: 'DATE_BEFORE_SCREENING' });
-    const assess = { type: 'RecordAssessmentOutcome', subjectId: P, screeningId: 'scr-1', outcome: 'cancer', assessedOn: '2025-03-05', diagnosisDate: '2025-03-04', stage: 'iia' } as const;
+    const assess = {
+      type: 'RecordAssessmentOutcome',
+      subjectId: P,
+      screeningId: 'scr-1',
+      outcome: 'cancer',
+      assessedOn: '2025-03-05',
+      diagnosisDate: '2025-03-04',
+      stage: 'iia',
+    } as const;
     const assessed = run(recalled, assess, screenCtx);
-    expect(assessed).toMatchObject([{ type: 'AssessmentOutcomeRecorded', data: { outcome: 'cancer', diagnosisDate: '2025-03-04', stage: 'IIA', occurredAt: '2025-03-05' } }]);
+    expect(assessed).toMatchObject([
+      { type: 'AssessmentOutcomeRecorded', data: { outcome: 'cancer', diagnosisDate: '2025-03-04', stage: 'IIA', occurredAt: '2025-03-05' } },
+    ]);
     expect(rejection(() => run([...recalled, ...assessed], assess, screenCtx))).toMatchObject({ code: 'ASSESSMENT_ALREADY_RECORDED' });
     expect(rejection(() => run(screened, assess, screenCtx))).toMatchObject({ code: 'NOT_RECALLED' });
     expect(rejection(() => run(recalled, { ...assess, diagnosisDate: null }, screenCtx))).toMatchObject({ code: 'FIELD_REQUIRED', field: 'diagnosisDate' });
@@ -276,7 +381,19 @@ describe('subject decider — screening side', () => {
   it('reports an interval cancer only after a negative screening', () => {
     const report = { type: 'ReportIntervalCancer', subjectId: P, reportId: 'icr-1', diagnosisDate: '2025-05-15', source: 'cancer_registry_linkage' } as const;
     expect(run(screened, report, screenCtx)).toStrictEqual([
-      { type: 'IntervalCancerReported', data: { subjectId: P, programmeId: 'bcs-nl', reportId: 'icr-1', precedingScreeningId: 'scr-1', precedingRoundId: 'r2', source: 'cancer_registry_linkage', stage: null, occurredAt: '2025-05-15' } },
+      {
+        type: 'IntervalCancerReported',
+        data: {
+          subjectId: P,
+          programmeId: 'bcs-nl',
+          reportId: 'icr-1',
+          precedingScreeningId: 'scr-1',
+          precedingRoundId: 'r2',
+          source: 'cancer_registry_linkage',
+          stage: null,
+          occurredAt: '2025-05-15',
+        },
+      },
     ]);
     expect(rejection(() => run(invited, report, screenCtx))).toMatchObject({ code: 'NO_PRIOR_NEGATIVE_SCREENING', field: 'diagnosisDate' });
     const positive = [...invited, ...run(invited, screening({ humanReading: { result: 'positive' } }), screenCtx)];
@@ -289,7 +406,10 @@ describe('subject decider — screening side', () => {
   it('records an opt-out once; no invitation afterwards', () => {
     const optOut = { type: 'RecordOptOut', subjectId: P, optedOutOn: '2025-03-01', reason: null } as const;
     const optedOut = [...invited, ...run(invited, optOut, screenCtx)];
-    expect(optedOut.at(-1)).toStrictEqual({ type: 'ParticipantOptedOut', data: { subjectId: P, programmeId: 'bcs-nl', reason: null, occurredAt: '2025-03-01' } });
+    expect(optedOut.at(-1)).toStrictEqual({
+      type: 'ParticipantOptedOut',
+      data: { subjectId: P, programmeId: 'bcs-nl', reason: null, occurredAt: '2025-03-01' },
+    });
     expect(rejection(() => run(optedOut, optOut, screenCtx))).toMatchObject({ code: 'ALREADY_OPTED_OUT' });
     expect(rejection(() => run(optedOut, invite('r3'), screenCtx))).toMatchObject({ code: 'PARTICIPANT_OPTED_OUT' });
   });
@@ -326,7 +446,22 @@ describe('subject decider — measurements', () => {
 
   it('records measurements for screening participants too', () => {
     const ctx = { ...screenCtx, biomarker: lungRads, study: { ...study, subjectId: P } };
-    const events = run(screened, { ...measure, subjectId: P, biomarkerId: 'lung-rads', biomarkerVersion: 1, value: { category: '4A' }, timePoint: 'r2', lesion: null, method: 'ai', algorithmVersionId: 'lungai-2.1.0', readerId: null }, { ...ctx, algorithm: { ...algorithm, biomarkerIds: [] } });
+    const events = run(
+      screened,
+      {
+        ...measure,
+        subjectId: P,
+        biomarkerId: 'lung-rads',
+        biomarkerVersion: 1,
+        value: { category: '4A' },
+        timePoint: 'r2',
+        lesion: null,
+        method: 'ai',
+        algorithmVersionId: 'lungai-2.1.0',
+        readerId: null,
+      },
+      { ...ctx, algorithm: { ...algorithm, biomarkerIds: [] } },
+    );
     expect(events).toMatchObject([{ data: { programmeId: 'bcs-nl', trialId: null, result: { kind: 'categorical', category: '4A' }, method: 'ai' } }]);
   });
 
@@ -345,27 +480,49 @@ describe('subject decider — measurements', () => {
   });
 
   it('refuses a value outside the plausible range of its biomarker version unless an override reason is given', () => {
-    expect(rejection(() => run(enrolled, { ...measure, value: { value: 60, unit: 'cm' } }))).toMatchObject({ code: 'VALUE_OUT_OF_PLAUSIBLE_RANGE', field: 'value.value', details: { min: 0, max: 500 } });
+    expect(rejection(() => run(enrolled, { ...measure, value: { value: 60, unit: 'cm' } }))).toMatchObject({
+      code: 'VALUE_OUT_OF_PLAUSIBLE_RANGE',
+      field: 'value.value',
+      details: { min: 0, max: 500 },
+    });
     // 40 cm fits version 2 (max 500 mm) but not version 1 (max 300 mm): the version the reading names decides.
     expect(run(enrolled, { ...measure, value: { value: 40, unit: 'cm' } })).toHaveLength(1);
-    expect(rejection(() => run(enrolled, { ...measure, biomarkerVersion: 1, value: { value: 40, unit: 'cm' } }))).toMatchObject({ code: 'VALUE_OUT_OF_PLAUSIBLE_RANGE' });
+    expect(rejection(() => run(enrolled, { ...measure, biomarkerVersion: 1, value: { value: 40, unit: 'cm' } }))).toMatchObject({
+      code: 'VALUE_OUT_OF_PLAUSIBLE_RANGE',
+    });
     const overridden = run(enrolled, { ...measure, value: { value: 60, unit: 'cm' }, plausibilityOverrideReason: 'Giant sarcoma, confirmed by PI' });
     expect(overridden).toMatchObject([{ data: { result: { value: 600 }, plausibilityOverrideReason: 'Giant sarcoma, confirmed by PI' } }]);
     expect(run(enrolled, { ...measure, plausibilityOverrideReason: 'not needed' })).toMatchObject([{ data: { plausibilityOverrideReason: null } }]);
   });
 
-  it('given an AI measurement outside its biomarker version\'s plausible range, then VALUE_OUT_OF_RANGE with no override', () => {
+  it("given an AI measurement outside its biomarker version's plausible range, then VALUE_OUT_OF_RANGE with no override", () => {
     const ai: RecordMeasurement = { ...measure, method: 'ai', algorithmVersionId: 'lungai-2.1.0', readerId: null };
-    for (const value of [{ value: 1e308, unit: 'mm' }, { value: -5, unit: 'mm' }, { value: 60, unit: 'cm' }]) {
+    for (const value of [
+      { value: 1e308, unit: 'mm' },
+      { value: -5, unit: 'mm' },
+      { value: 60, unit: 'cm' },
+    ]) {
       const err = rejection(() => run(enrolled, { ...ai, value }));
       expect([value, err.code, err.field]).toStrictEqual([value, 'VALUE_OUT_OF_RANGE', 'value.value']);
       expect(err.details).toMatchObject({ min: 0, max: 500, unit: 'mm', declaredBy: 'biomarker lesion-ld version 2' });
       // An override reason vouches for a reader's value, not for a device's output.
-      expect(rejection(() => run(enrolled, { ...ai, value, plausibilityOverrideReason: 'Giant sarcoma, confirmed by PI' }))).toMatchObject({ code: 'VALUE_OUT_OF_RANGE' });
+      expect(rejection(() => run(enrolled, { ...ai, value, plausibilityOverrideReason: 'Giant sarcoma, confirmed by PI' }))).toMatchObject({
+        code: 'VALUE_OUT_OF_RANGE',
+      });
     }
-    expect(run(enrolled, { ...ai, value: { value: 50, unit: 'cm' } })).toMatchObject([{ data: { result: { value: 500 }, method: 'ai', plausibilityOverrideReason: null } }]);
+    expect(run(enrolled, { ...ai, value: { value: 50, unit: 'cm' } })).toMatchObject([
+      { data: { result: { value: 500 }, method: 'ai', plausibilityOverrideReason: null } },
+    ]);
     // A reader (manual or semi-automatic) may still keep an implausible value with a reason.
-    expect(run(enrolled, { ...measure, method: 'semi_automatic', algorithmVersionId: 'lungai-2.1.0', value: { value: 60, unit: 'cm' }, plausibilityOverrideReason: 'Giant sarcoma' })).toHaveLength(1);
+    expect(
+      run(enrolled, {
+        ...measure,
+        method: 'semi_automatic',
+        algorithmVersionId: 'lungai-2.1.0',
+        value: { value: 60, unit: 'cm' },
+        plausibilityOverrideReason: 'Giant sarcoma',
+      }),
+    ).toHaveLength(1);
   });
 
   it('refuses a categorical value outside the allowed set', () => {
@@ -378,9 +535,17 @@ describe('subject decider — measurements', () => {
   it('refuses measurements by a suspended or withdrawn algorithm version, or one that does not produce the biomarker', () => {
     const ai = { ...measure, method: 'ai', algorithmVersionId: 'lungai-2.1.0', readerId: null } as const;
     expect(run(enrolled, ai)).toMatchObject([{ data: { method: 'ai', algorithmVersionId: 'lungai-2.1.0' } }]);
-    expect(rejection(() => run(enrolled, ai, { ...measureCtx, algorithm: { ...algorithm, status: 'suspended' } }))).toMatchObject({ code: 'ALGORITHM_SUSPENDED', field: 'algorithmVersionId' });
-    expect(rejection(() => run(enrolled, ai, { ...measureCtx, algorithm: { ...algorithm, status: 'withdrawn' } }))).toMatchObject({ code: 'ALGORITHM_WITHDRAWN', field: 'algorithmVersionId' });
-    expect(rejection(() => run(enrolled, ai, { ...measureCtx, algorithm: { ...algorithm, biomarkerIds: ['sma-l3'] } }))).toMatchObject({ code: 'ALGORITHM_DOES_NOT_PRODUCE_BIOMARKER' });
+    expect(rejection(() => run(enrolled, ai, { ...measureCtx, algorithm: { ...algorithm, status: 'suspended' } }))).toMatchObject({
+      code: 'ALGORITHM_SUSPENDED',
+      field: 'algorithmVersionId',
+    });
+    expect(rejection(() => run(enrolled, ai, { ...measureCtx, algorithm: { ...algorithm, status: 'withdrawn' } }))).toMatchObject({
+      code: 'ALGORITHM_WITHDRAWN',
+      field: 'algorithmVersionId',
+    });
+    expect(rejection(() => run(enrolled, ai, { ...measureCtx, algorithm: { ...algorithm, biomarkerIds: ['sma-l3'] } }))).toMatchObject({
+      code: 'ALGORITHM_DOES_NOT_PRODUCE_BIOMARKER',
+    });
     expect(rejection(() => run(enrolled, { ...ai, algorithmVersionId: null }))).toMatchObject({ code: 'ALGORITHM_REQUIRED', field: 'algorithmVersionId' });
     expect(rejection(() => run(enrolled, { ...measure, readerId: null }))).toMatchObject({ code: 'READER_REQUIRED', field: 'readerId' });
   });
@@ -394,19 +559,34 @@ describe('subject decider — measurements', () => {
   });
 
   it('refuses measurements dated before consent or invitation, or in the future', () => {
-    expect(rejection(() => run(enrolled, measure, { ...measureCtx, study: { ...study, occurredAt: '2025-02-28T23:00:00.000Z' } }))).toMatchObject({ code: 'DATE_BEFORE_CONSENT', field: 'studyInstanceUid' });
+    expect(rejection(() => run(enrolled, measure, { ...measureCtx, study: { ...study, occurredAt: '2025-02-28T23:00:00.000Z' } }))).toMatchObject({
+      code: 'DATE_BEFORE_CONSENT',
+      field: 'studyInstanceUid',
+    });
     expect(run(enrolled, measure, { ...measureCtx, study: { ...study, occurredAt: '2025-03-01T00:30:00.000Z' } })).toHaveLength(1);
-    expect(rejection(() => run(enrolled, measure, { ...measureCtx, study: { ...study, occurredAt: '2025-06-02T09:00:00.000Z' } }))).toMatchObject({ code: 'DATE_IN_FUTURE' });
+    expect(rejection(() => run(enrolled, measure, { ...measureCtx, study: { ...study, occurredAt: '2025-06-02T09:00:00.000Z' } }))).toMatchObject({
+      code: 'DATE_IN_FUTURE',
+    });
     const ctx = { ...screenCtx, biomarker: lesionLd, study: { ...study, subjectId: P, occurredAt: '2025-01-15' } };
     expect(rejection(() => run(invited, { ...measure, subjectId: P, timePoint: 'r2' }, ctx))).toMatchObject({ code: 'DATE_BEFORE_INVITATION' });
   });
 
   it('refuses unknown studies, studies of another subject, unknown or retired biomarkers and unknown versions', () => {
     expect(rejection(() => run(enrolled, measure, { ...measureCtx, study: undefined }))).toMatchObject({ code: 'STUDY_NOT_FOUND', field: 'studyInstanceUid' });
-    expect(rejection(() => run(enrolled, measure, { ...measureCtx, study: { ...study, subjectId: 'subj-2' } }))).toMatchObject({ code: 'STUDY_SUBJECT_MISMATCH' });
-    expect(rejection(() => run(enrolled, measure, { ...measureCtx, biomarker: undefined }))).toMatchObject({ code: 'BIOMARKER_NOT_FOUND', field: 'biomarkerId' });
-    expect(rejection(() => run(enrolled, measure, { ...measureCtx, biomarker: { ...lesionLd, status: 'retired' } }))).toMatchObject({ code: 'BIOMARKER_RETIRED' });
-    expect(rejection(() => run(enrolled, { ...measure, biomarkerVersion: 3 }))).toMatchObject({ code: 'BIOMARKER_VERSION_NOT_FOUND', field: 'biomarkerVersion' });
+    expect(rejection(() => run(enrolled, measure, { ...measureCtx, study: { ...study, subjectId: 'subj-2' } }))).toMatchObject({
+      code: 'STUDY_SUBJECT_MISMATCH',
+    });
+    expect(rejection(() => run(enrolled, measure, { ...measureCtx, biomarker: undefined }))).toMatchObject({
+      code: 'BIOMARKER_NOT_FOUND',
+      field: 'biomarkerId',
+    });
+    expect(rejection(() => run(enrolled, measure, { ...measureCtx, biomarker: { ...lesionLd, status: 'retired' } }))).toMatchObject({
+      code: 'BIOMARKER_RETIRED',
+    });
+    expect(rejection(() => run(enrolled, { ...measure, biomarkerVersion: 3 }))).toMatchObject({
+      code: 'BIOMARKER_VERSION_NOT_FOUND',
+      field: 'biomarkerVersion',
+    });
     expect(rejection(() => run([], measure))).toMatchObject({ code: 'SUBJECT_NOT_FOUND' });
   });
 
@@ -429,7 +609,13 @@ describe('subject decider — measurements', () => {
   });
 
   describe('corrections, retractions and adjudication', () => {
-    const correct: CorrectMeasurement = { type: 'CorrectMeasurement', subjectId: S, measurementId: 'm-1', value: { value: 24.1, unit: 'mm' }, reason: 'Caliper misplaced' };
+    const correct: CorrectMeasurement = {
+      type: 'CorrectMeasurement',
+      subjectId: S,
+      measurementId: 'm-1',
+      value: { value: 24.1, unit: 'mm' },
+      reason: 'Caliper misplaced',
+    };
     const retract = { type: 'RetractMeasurement', subjectId: S, measurementId: 'm-1', reason: 'Wrong lesion' } as const;
     const retracted = [...measured, ...run(measured, retract)];
 
@@ -466,22 +652,53 @@ describe('subject decider — measurements', () => {
     });
 
     it('retracts with a reason, once', () => {
-      expect(retracted.at(-1)).toStrictEqual({ type: 'MeasurementRetracted', data: { subjectId: S, measurementId: 'm-1', reason: 'Wrong lesion', retractedAt: '2025-06-01T10:00:00.000Z' } });
+      expect(retracted.at(-1)).toStrictEqual({
+        type: 'MeasurementRetracted',
+        data: { subjectId: S, measurementId: 'm-1', reason: 'Wrong lesion', retractedAt: '2025-06-01T10:00:00.000Z' },
+      });
       expect(rejection(() => run(measured, { ...retract, reason: '' }))).toMatchObject({ code: 'REASON_REQUIRED' });
       expect(rejection(() => run(retracted, retract))).toMatchObject({ code: 'MEASUREMENT_RETRACTED' });
     });
 
     it('accepts one of several comparable readings', () => {
       const second = [...measured, ...run(measured, { ...measure, measurementId: 'm-2', readerId: 'reader-8', value: { value: 25, unit: 'mm' } })];
-      const accept = { type: 'AcceptMeasurementReading', subjectId: S, measurementId: 'm-2', alternativeMeasurementIds: ['m-1'], adjudicatorId: 'reader-9' } as const;
+      const accept = {
+        type: 'AcceptMeasurementReading',
+        subjectId: S,
+        measurementId: 'm-2',
+        alternativeMeasurementIds: ['m-1'],
+        adjudicatorId: 'reader-9',
+      } as const;
       expect(run(second, accept)).toStrictEqual([
-        { type: 'MeasurementReadingAccepted', data: { subjectId: S, measurementId: 'm-2', alternativeMeasurementIds: ['m-1'], adjudicatorId: 'reader-9', rationale: null, acceptedAt: '2025-06-01T10:00:00.000Z' } },
+        {
+          type: 'MeasurementReadingAccepted',
+          data: {
+            subjectId: S,
+            measurementId: 'm-2',
+            alternativeMeasurementIds: ['m-1'],
+            adjudicatorId: 'reader-9',
+            rationale: null,
+            acceptedAt: '2025-06-01T10:00:00.000Z',
+          },
+        },
       ]);
-      const other = [...second, ...run(second, { ...measure, measurementId: 'm-3', studyInstanceUid: STUDY2_UID }, { ...measureCtx, study: { ...study, studyInstanceUid: STUDY2_UID } })];
-      expect(rejection(() => run(other, { ...accept, alternativeMeasurementIds: ['m-3'] }))).toMatchObject({ code: 'READINGS_NOT_COMPARABLE', field: 'alternativeMeasurementIds.0' });
+      const other = [
+        ...second,
+        ...run(
+          second,
+          { ...measure, measurementId: 'm-3', studyInstanceUid: STUDY2_UID },
+          { ...measureCtx, study: { ...study, studyInstanceUid: STUDY2_UID } },
+        ),
+      ];
+      expect(rejection(() => run(other, { ...accept, alternativeMeasurementIds: ['m-3'] }))).toMatchObject({
+        code: 'READINGS_NOT_COMPARABLE',
+        field: 'alternativeMeasurementIds.0',
+      });
       expect(rejection(() => run(second, { ...accept, alternativeMeasurementIds: ['m-2'] }))).toMatchObject({ code: 'DUPLICATE_VALUE' });
       const retractedFirst = [...second, ...run(second, retract)];
-      expect(rejection(() => run(retractedFirst, { ...accept, measurementId: 'm-1', alternativeMeasurementIds: ['m-2'] }))).toMatchObject({ code: 'MEASUREMENT_RETRACTED' });
+      expect(rejection(() => run(retractedFirst, { ...accept, measurementId: 'm-1', alternativeMeasurementIds: ['m-2'] }))).toMatchObject({
+        code: 'MEASUREMENT_RETRACTED',
+      });
     });
   });
 });
@@ -492,32 +709,58 @@ describe('subject decider — outcomes', () => {
     expect(events).toStrictEqual([
       {
         type: 'OutcomeRecorded',
-        data: { subjectId: S, outcomeId: 'o-1', outcomeType: 'response_assessment', trialId: 'onco-01', programmeId: null, occurredAt: '2025-05-02', source: 'central_review', recistResponse: 'PR', stage: null, timePoint: 'W8', notes: null },
+        data: {
+          subjectId: S,
+          outcomeId: 'o-1',
+          outcomeType: 'response_assessment',
+          trialId: 'onco-01',
+          programmeId: null,
+          occurredAt: '2025-05-02',
+          source: 'central_review',
+          recistResponse: 'PR',
+          stage: null,
+          timePoint: 'W8',
+          notes: null,
+        },
       },
     ]);
     expectPlainJson(events);
   });
 
   it('requires the RECIST category exactly for response assessments', () => {
-    expect(rejection(() => run(enrolled, outcome({ outcomeType: 'response_assessment' })))).toMatchObject({ code: 'RECIST_RESPONSE_REQUIRED', field: 'recistResponse' });
+    expect(rejection(() => run(enrolled, outcome({ outcomeType: 'response_assessment' })))).toMatchObject({
+      code: 'RECIST_RESPONSE_REQUIRED',
+      field: 'recistResponse',
+    });
     expect(rejection(() => run(enrolled, outcome({ recistResponse: 'PD' })))).toMatchObject({ code: 'RECIST_RESPONSE_NOT_APPLICABLE' });
-    expect(rejection(() => run(enrolled, outcome({ outcomeType: 'response_assessment', recistResponse: 'MR' as never })))).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'recistResponse' });
+    expect(rejection(() => run(enrolled, outcome({ outcomeType: 'response_assessment', recistResponse: 'MR' as never })))).toMatchObject({
+      code: 'INVALID_ENUM_VALUE',
+      field: 'recistResponse',
+    });
   });
 
   it('refuses outcomes dated before consent, before the first invitation, or in the future', () => {
     expect(rejection(() => run(enrolled, outcome({ occurredAt: '2025-02-28' })))).toMatchObject({ code: 'DATE_BEFORE_CONSENT', field: 'occurredAt' });
     expect(rejection(() => run(enrolled, outcome({ occurredAt: '2025-06-05' })))).toMatchObject({ code: 'DATE_IN_FUTURE', field: 'occurredAt' });
-    expect(rejection(() => run(invited, outcome({ subjectId: P, outcomeType: 'cancer_diagnosis', occurredAt: '2025-01-31' }), screenCtx))).toMatchObject({ code: 'DATE_BEFORE_INVITATION' });
+    expect(rejection(() => run(invited, outcome({ subjectId: P, outcomeType: 'cancer_diagnosis', occurredAt: '2025-01-31' }), screenCtx))).toMatchObject({
+      code: 'DATE_BEFORE_INVITATION',
+    });
   });
 
   it('refuses new outcomes after a recorded death, but accepts earlier ones entered late', () => {
     const dead = [...enrolled, ...run(enrolled, outcome({ outcomeId: 'death', outcomeType: 'death', occurredAt: '2025-05-10', source: 'death_registry' }))];
     expect(rejection(() => run(dead, outcome({ occurredAt: '2025-05-11' })))).toMatchObject({ code: 'OUTCOME_AFTER_DEATH', field: 'occurredAt' });
-    expect(rejection(() => run(dead, outcome({ outcomeId: 'death-2', outcomeType: 'death', occurredAt: '2025-05-10' })))).toMatchObject({ code: 'DEATH_ALREADY_RECORDED' });
+    expect(rejection(() => run(dead, outcome({ outcomeId: 'death-2', outcomeType: 'death', occurredAt: '2025-05-10' })))).toMatchObject({
+      code: 'DEATH_ALREADY_RECORDED',
+    });
     expect(run(dead, outcome({ occurredAt: '2025-05-02' }))).toHaveLength(1);
     const alive = [...enrolled, ...run(enrolled, outcome({ outcomeType: 'last_known_alive', occurredAt: '2025-05-20' }))];
-    expect(rejection(() => run(alive, outcome({ outcomeId: 'death', outcomeType: 'death', occurredAt: '2025-05-10' })))).toMatchObject({ code: 'OUTCOME_AFTER_DEATH' });
-    expect(rejection(() => run(dead, measure, { ...measureCtx, study: { ...study, occurredAt: '2025-05-20T08:00:00.000Z' } }))).toMatchObject({ code: 'DATE_AFTER_DEATH' });
+    expect(rejection(() => run(alive, outcome({ outcomeId: 'death', outcomeType: 'death', occurredAt: '2025-05-10' })))).toMatchObject({
+      code: 'OUTCOME_AFTER_DEATH',
+    });
+    expect(rejection(() => run(dead, measure, { ...measureCtx, study: { ...study, occurredAt: '2025-05-20T08:00:00.000Z' } }))).toMatchObject({
+      code: 'DATE_AFTER_DEATH',
+    });
   });
 
   it('corrects an outcome with a reason, also after death, keeping the previous values', () => {
@@ -563,7 +806,10 @@ describe('subject decider — hostile input and handler contract', () => {
   });
 
   it('refuses unknown command types', () => {
-    expect(rejection(() => run(enrolled, { type: 'DeleteSubject', subjectId: S } as unknown as SubjectCommand))).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'type' });
+    expect(rejection(() => run(enrolled, { type: 'DeleteSubject', subjectId: S } as unknown as SubjectCommand))).toMatchObject({
+      code: 'INVALID_ENUM_VALUE',
+      field: 'type',
+    });
   });
 
   it('tells the handler which streams to fold for each command', () => {

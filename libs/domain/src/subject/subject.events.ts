@@ -8,7 +8,15 @@ export const LESION_ROLES = ['target', 'non_target', 'new'] as const;
 export type MeasurementLesionRole = (typeof LESION_ROLES)[number];
 export const OUTCOME_TYPES = ['death', 'progression', 'recurrence', 'response_assessment', 'cancer_diagnosis', 'last_known_alive'] as const;
 export type OutcomeType = (typeof OUTCOME_TYPES)[number];
-export const OUTCOME_SOURCES = ['investigator', 'central_review', 'medical_record', 'cancer_registry_linkage', 'death_registry', 'self_report', 'other'] as const;
+export const OUTCOME_SOURCES = [
+  'investigator',
+  'central_review',
+  'medical_record',
+  'cancer_registry_linkage',
+  'death_registry',
+  'self_report',
+  'other',
+] as const;
 export type OutcomeSource = (typeof OUTCOME_SOURCES)[number];
 /** RECIST 1.1 overall response categories (NON_CR_NON_PD for non-target-only disease). */
 export const RECIST_RESPONSES = ['CR', 'PR', 'SD', 'PD', 'NE', 'NON_CR_NON_PD'] as const;
@@ -62,10 +70,21 @@ export type ScreeningRecorded = DomainEvent<
     occurredAt: string;
   }>
 >;
-export type RecallRecorded = DomainEvent<'RecallRecorded', SubjectData<{ programmeId: string; roundId: string; screeningId: string; reason: string | null; occurredAt: string }>>;
+export type RecallRecorded = DomainEvent<
+  'RecallRecorded',
+  SubjectData<{ programmeId: string; roundId: string; screeningId: string; reason: string | null; occurredAt: string }>
+>;
 export type AssessmentOutcomeRecorded = DomainEvent<
   'AssessmentOutcomeRecorded',
-  SubjectData<{ programmeId: string; roundId: string; screeningId: string; outcome: AssessmentOutcome; diagnosisDate: string | null; stage: string | null; occurredAt: string }>
+  SubjectData<{
+    programmeId: string;
+    roundId: string;
+    screeningId: string;
+    outcome: AssessmentOutcome;
+    diagnosisDate: string | null;
+    stage: string | null;
+    occurredAt: string;
+  }>
 >;
 export type IntervalCancerReported = DomainEvent<
   'IntervalCancerReported',
@@ -122,7 +141,14 @@ export type MeasurementRecorded = DomainEvent<
 >;
 export type MeasurementCorrected = DomainEvent<
   'MeasurementCorrected',
-  SubjectData<{ measurementId: string; result: MeasurementResult; previousResult: MeasurementResult; reason: string; plausibilityOverrideReason: string | null; correctedAt: string }>
+  SubjectData<{
+    measurementId: string;
+    result: MeasurementResult;
+    previousResult: MeasurementResult;
+    reason: string;
+    plausibilityOverrideReason: string | null;
+    correctedAt: string;
+  }>
 >;
 export type MeasurementRetracted = DomainEvent<'MeasurementRetracted', SubjectData<{ measurementId: string; reason: string; retractedAt: string }>>;
 export type MeasurementReadingAccepted = DomainEvent<
@@ -139,7 +165,16 @@ export interface OutcomeDetails {
 }
 export type OutcomeRecorded = DomainEvent<
   'OutcomeRecorded',
-  SubjectData<OutcomeDetails & { outcomeId: string; outcomeType: OutcomeType; trialId: string | null; programmeId: string | null; timePoint: string | null; notes: string | null }>
+  SubjectData<
+    OutcomeDetails & {
+      outcomeId: string;
+      outcomeType: OutcomeType;
+      trialId: string | null;
+      programmeId: string | null;
+      timePoint: string | null;
+      notes: string | null;
+    }
+  >
 >;
 export type OutcomeCorrected = DomainEvent<
   'OutcomeCorrected',

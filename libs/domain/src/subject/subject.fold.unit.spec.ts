@@ -16,15 +16,37 @@ function referenceEvolve(state: PlainState, event: SubjectEvent): PlainState {
   switch (event.type) {
     case 'SubjectEnrolled': {
       const d = event.data;
-      return { kind: 'trial', subjectId: d.subjectId, pseudonym: d.pseudonym, trialId: d.trialId, siteId: d.siteId, consentDate: d.consentDate, status: 'enrolled', randomisation: null, measurements: {}, outcomes: {}, deathDate: null };
+      return {
+        kind: 'trial',
+        subjectId: d.subjectId,
+        pseudonym: d.pseudonym,
+        trialId: d.trialId,
+        siteId: d.siteId,
+        consentDate: d.consentDate,
+        status: 'enrolled',
+        randomisation: null,
+        measurements: {},
+        outcomes: {},
+        deathDate: null,
+      };
     }
     case 'ParticipantInvited': {
       const d = event.data;
       if (state.kind === 'screening') return { ...state, invitations: { ...(state['invitations'] as object), [d.roundId]: { invitedOn: d.occurredAt } } };
       if (state.kind !== 'none') return state;
       return {
-        kind: 'screening', subjectId: d.subjectId, pseudonym: d.pseudonym, programmeId: d.programmeId, firstInvitedOn: d.occurredAt,
-        invitations: { [d.roundId]: { invitedOn: d.occurredAt } }, screenings: {}, intervalCancerReportIds: [], optedOutOn: null, measurements: {}, outcomes: {}, deathDate: null,
+        kind: 'screening',
+        subjectId: d.subjectId,
+        pseudonym: d.pseudonym,
+        programmeId: d.programmeId,
+        firstInvitedOn: d.occurredAt,
+        invitations: { [d.roundId]: { invitedOn: d.occurredAt } },
+        screenings: {},
+        intervalCancerReportIds: [],
+        optedOutOn: null,
+        measurements: {},
+        outcomes: {},
+        deathDate: null,
       };
     }
     default:
@@ -41,23 +63,44 @@ function referenceEvolve(state: PlainState, event: SubjectEvent): PlainState {
       return state.kind === 'trial' ? { ...state, status: 'withdrawn' } : state;
     case 'ScreeningRecorded': {
       const d = event.data;
-      return state.kind === 'screening' ? { ...state, screenings: { ...screenings, [d.screeningId]: { roundId: d.roundId, screenedOn: d.occurredAt, humanResult: d.humanReading.result, recalledOn: null, assessment: null } } } : state;
+      return state.kind === 'screening'
+        ? {
+            ...state,
+            screenings: {
+              ...screenings,
+              [d.screeningId]: { roundId: d.roundId, screenedOn: d.occurredAt, humanResult: d.humanReading.result, recalledOn: null, assessment: null },
+            },
+          }
+        : state;
     }
     case 'RecallRecorded': {
       const s = screenings[event.data.screeningId];
-      return state.kind === 'screening' && s ? { ...state, screenings: { ...screenings, [event.data.screeningId]: { ...s, recalledOn: event.data.occurredAt } } } : state;
+      return state.kind === 'screening' && s
+        ? { ...state, screenings: { ...screenings, [event.data.screeningId]: { ...s, recalledOn: event.data.occurredAt } } }
+        : state;
     }
     case 'AssessmentOutcomeRecorded': {
       const s = screenings[event.data.screeningId];
-      return state.kind === 'screening' && s ? { ...state, screenings: { ...screenings, [event.data.screeningId]: { ...s, assessment: event.data.outcome } } } : state;
+      return state.kind === 'screening' && s
+        ? { ...state, screenings: { ...screenings, [event.data.screeningId]: { ...s, assessment: event.data.outcome } } }
+        : state;
     }
     case 'IntervalCancerReported':
-      return state.kind === 'screening' ? { ...state, intervalCancerReportIds: [...(state['intervalCancerReportIds'] as string[]), event.data.reportId] } : state;
+      return state.kind === 'screening'
+        ? { ...state, intervalCancerReportIds: [...(state['intervalCancerReportIds'] as string[]), event.data.reportId] }
+        : state;
     case 'ParticipantOptedOut':
       return state.kind === 'screening' ? { ...state, optedOutOn: event.data.occurredAt } : state;
     case 'MeasurementRecorded': {
       const d = event.data;
-      const info: MeasurementInfo = { status: 'recorded', biomarkerId: d.biomarkerId, biomarkerVersion: d.biomarkerVersion, studyInstanceUid: d.studyInstanceUid, lesionTrackingUid: d.lesion ? d.lesion.trackingUid : null, result: d.result };
+      const info: MeasurementInfo = {
+        status: 'recorded',
+        biomarkerId: d.biomarkerId,
+        biomarkerVersion: d.biomarkerVersion,
+        studyInstanceUid: d.studyInstanceUid,
+        lesionTrackingUid: d.lesion ? d.lesion.trackingUid : null,
+        result: d.result,
+      };
       return { ...state, measurements: { ...measurements, [d.measurementId]: info } };
     }
     case 'MeasurementCorrected': {
@@ -85,7 +128,12 @@ function referenceEvolve(state: PlainState, event: SubjectEvent): PlainState {
 function plain(state: SubjectState): PlainState {
   if (state.kind === 'none') return { kind: 'none' };
   const out: PlainState = { ...state, measurements: state.measurements.toRecord(), outcomes: state.outcomes.toRecord() };
-  if (state.kind === 'screening') Object.assign(out, { invitations: state.invitations.toRecord(), screenings: state.screenings.toRecord(), intervalCancerReportIds: state.intervalCancerReportIds.keys() });
+  if (state.kind === 'screening')
+    Object.assign(out, {
+      invitations: state.invitations.toRecord(),
+      screenings: state.screenings.toRecord(),
+      intervalCancerReportIds: state.intervalCancerReportIds.keys(),
+    });
   return out;
 }
 
@@ -95,7 +143,10 @@ const quantity = (v: number): MeasurementResult => ({ kind: 'quantitative', orig
 function trialHistory(n: number): SubjectEvent[] {
   const subjectId = 's-1';
   const events: SubjectEvent[] = [
-    { type: 'SubjectEnrolled', data: { subjectId, trialId: 't-1', pseudonym: 'P-1', siteId: 'site-1', consentVersion: 'v1', consentDate: '2024-01-01', occurredAt: '2024-01-01' } },
+    {
+      type: 'SubjectEnrolled',
+      data: { subjectId, trialId: 't-1', pseudonym: 'P-1', siteId: 'site-1', consentVersion: 'v1', consentDate: '2024-01-01', occurredAt: '2024-01-01' },
+    },
     { type: 'SubjectRandomised', data: { subjectId, trialId: 't-1', armCode: 'A', stratum: 'x', occurredAt: '2024-01-02' } },
   ];
   const outcomeTypes: OutcomeType[] = ['progression', 'response_assessment', 'death', 'last_known_alive'];
@@ -104,20 +155,60 @@ function trialHistory(n: number): SubjectEvent[] {
     events.push({
       type: 'MeasurementRecorded',
       data: {
-        subjectId, measurementId, trialId: 't-1', programmeId: null, biomarkerId: `b-${i % 7}`, biomarkerVersion: 1 + (i % 3), result: quantity(i),
-        studyInstanceUid: `1.2.${i % 50}`, seriesInstanceUid: null, timePoint: `W${i % 12}`, lesion: i % 2 ? { trackingUid: `l-${i % 9}`, label: 'L', findingSite: null, role: 'target' } : null,
-        method: 'ai', algorithmVersionId: 'alg-1', readerId: null, plausibilityOverrideReason: null, occurredAt: '2024-02-01',
+        subjectId,
+        measurementId,
+        trialId: 't-1',
+        programmeId: null,
+        biomarkerId: `b-${i % 7}`,
+        biomarkerVersion: 1 + (i % 3),
+        result: quantity(i),
+        studyInstanceUid: `1.2.${i % 50}`,
+        seriesInstanceUid: null,
+        timePoint: `W${i % 12}`,
+        lesion: i % 2 ? { trackingUid: `l-${i % 9}`, label: 'L', findingSite: null, role: 'target' } : null,
+        method: 'ai',
+        algorithmVersionId: 'alg-1',
+        readerId: null,
+        plausibilityOverrideReason: null,
+        occurredAt: '2024-02-01',
       },
     });
-    if (i % 10 === 3) events.push({ type: 'MeasurementCorrected', data: { subjectId, measurementId: `m-${i - 2}`, result: quantity(-i), previousResult: quantity(i - 2), reason: 'typo', plausibilityOverrideReason: null, correctedAt: '2024-02-02' } });
-    if (i % 25 === 7) events.push({ type: 'MeasurementRetracted', data: { subjectId, measurementId: `m-${i - 5}`, reason: 'wrong lesion', retractedAt: '2024-02-03' } });
+    if (i % 10 === 3)
+      events.push({
+        type: 'MeasurementCorrected',
+        data: {
+          subjectId,
+          measurementId: `m-${i - 2}`,
+          result: quantity(-i),
+          previousResult: quantity(i - 2),
+          reason: 'typo',
+          plausibilityOverrideReason: null,
+          correctedAt: '2024-02-02',
+        },
+      });
+    if (i % 25 === 7)
+      events.push({ type: 'MeasurementRetracted', data: { subjectId, measurementId: `m-${i - 5}`, reason: 'wrong lesion', retractedAt: '2024-02-03' } });
     if (i % 200 === 11) {
       const outcomeId = `o-${i % 3}`;
       const details = { occurredAt: `2024-03-${String(1 + (i % 27)).padStart(2, '0')}`, source: 'investigator' as const, recistResponse: null, stage: null };
       events.push(
         i < 400
-          ? { type: 'OutcomeRecorded', data: { subjectId, outcomeId, outcomeType: outcomeTypes[i % 4]!, trialId: 't-1', programmeId: null, timePoint: null, notes: null, ...details } }
-          : { type: 'OutcomeCorrected', data: { subjectId, outcomeId, outcomeType: outcomeTypes[(i / 200) % 4 | 0]!, previous: details, reason: 'review', correctedAt: '2024-04-01', ...details } },
+          ? {
+              type: 'OutcomeRecorded',
+              data: { subjectId, outcomeId, outcomeType: outcomeTypes[i % 4]!, trialId: 't-1', programmeId: null, timePoint: null, notes: null, ...details },
+            }
+          : {
+              type: 'OutcomeCorrected',
+              data: {
+                subjectId,
+                outcomeId,
+                outcomeType: outcomeTypes[((i / 200) % 4) | 0]!,
+                previous: details,
+                reason: 'review',
+                correctedAt: '2024-04-01',
+                ...details,
+              },
+            },
       );
     }
   }
@@ -132,12 +223,41 @@ function screeningHistory(n: number): SubjectEvent[] {
     const roundId = `r-${round}`;
     const screeningId = `sc-${round}`;
     events.push({ type: 'ParticipantInvited', data: { subjectId, programmeId, roundId, pseudonym: 'P', occurredAt: '2024-01-01' } });
-    events.push({ type: 'ScreeningRecorded', data: { subjectId, programmeId, roundId, screeningId, siteId: 'site', modality: 'MG', humanReading: { result: round % 3 ? 'negative' : 'positive', readerIds: ['r'] }, aiReading: null, occurredAt: '2024-01-02' } });
+    events.push({
+      type: 'ScreeningRecorded',
+      data: {
+        subjectId,
+        programmeId,
+        roundId,
+        screeningId,
+        siteId: 'site',
+        modality: 'MG',
+        humanReading: { result: round % 3 ? 'negative' : 'positive', readerIds: ['r'] },
+        aiReading: null,
+        occurredAt: '2024-01-02',
+      },
+    });
     if (round % 3 === 0) {
       events.push({ type: 'RecallRecorded', data: { subjectId, programmeId, roundId, screeningId, reason: null, occurredAt: '2024-01-03' } });
-      events.push({ type: 'AssessmentOutcomeRecorded', data: { subjectId, programmeId, roundId, screeningId, outcome: 'benign', diagnosisDate: null, stage: null, occurredAt: '2024-01-04' } });
+      events.push({
+        type: 'AssessmentOutcomeRecorded',
+        data: { subjectId, programmeId, roundId, screeningId, outcome: 'benign', diagnosisDate: null, stage: null, occurredAt: '2024-01-04' },
+      });
     }
-    if (round % 5 === 4) events.push({ type: 'IntervalCancerReported', data: { subjectId, programmeId, reportId: `ic-${round}`, precedingScreeningId: screeningId, precedingRoundId: roundId, source: 'other', stage: null, occurredAt: '2024-01-05' } });
+    if (round % 5 === 4)
+      events.push({
+        type: 'IntervalCancerReported',
+        data: {
+          subjectId,
+          programmeId,
+          reportId: `ic-${round}`,
+          precedingScreeningId: screeningId,
+          precedingRoundId: roundId,
+          source: 'other',
+          stage: null,
+          occurredAt: '2024-01-05',
+        },
+      });
   }
   return events.slice(0, n);
 }

@@ -72,7 +72,9 @@ export function evaluateValue(
   if ('value' in v || 'unit' in v) reject(SubjectErrors.VALUE_TYPE_MISMATCH, field, 'This biomarker is categorical: give category');
   const category = requireText(v['category'], `${field}.category`, MaxLength.code);
   if (!valueType.categories.includes(category)) {
-    reject(SubjectErrors.CATEGORY_NOT_ALLOWED, `${field}.category`, `${category} is not one of ${valueType.categories.join(', ')}`, { allowed: [...valueType.categories] });
+    reject(SubjectErrors.CATEGORY_NOT_ALLOWED, `${field}.category`, `${category} is not one of ${valueType.categories.join(', ')}`, {
+      allowed: [...valueType.categories],
+    });
   }
   return { result: { kind: 'categorical', category }, overrideReason: null };
 }

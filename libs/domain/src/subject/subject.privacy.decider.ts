@@ -6,7 +6,14 @@ import type { EraseSubject, RecordPersonalData, SubjectPrivacyCommand } from './
 import { SubjectErrors } from './subject.errors.js';
 import type { SubjectEvent } from './subject.events.js';
 import { requirePersonalEnvelope } from './subject.personal.js';
-import { evolveSubject, initialSubjectState, SUBJECT_FOLD_VERSION, type ScreeningSubjectState, type SubjectState, type TrialSubjectState } from './subject.state.js';
+import {
+  evolveSubject,
+  initialSubjectState,
+  SUBJECT_FOLD_VERSION,
+  type ScreeningSubjectState,
+  type SubjectState,
+  type TrialSubjectState,
+} from './subject.state.js';
 
 /** The trial's facts when the subject is a trial subject (recording personal data is a write to a lockable trial). */
 export interface SubjectPrivacyContext extends CommandMeta {
@@ -20,7 +27,8 @@ function requireSubject(state: SubjectState): TrialSubjectState | ScreeningSubje
 
 function recordPersonalData(c: RecordPersonalData, state: SubjectState, ctx: SubjectPrivacyContext, subjectId: string): SubjectEvent[] {
   const s = requireSubject(state);
-  if (s.erasedAt !== undefined) reject(SubjectErrors.SUBJECT_ERASED, 'subjectId', `The subject's personal data was erased on ${s.erasedAt}; none is recorded again`);
+  if (s.erasedAt !== undefined)
+    reject(SubjectErrors.SUBJECT_ERASED, 'subjectId', `The subject's personal data was erased on ${s.erasedAt}; none is recorded again`);
   if (s.kind === 'trial') requireWritableTrial(ctx.trial, s.trialId);
   const personal = requirePersonalEnvelope(c.personal, subjectId);
   return [{ type: 'PersonalDataRecorded', data: { subjectId, personal, recordedAt: ctx.now.toISOString() } }];

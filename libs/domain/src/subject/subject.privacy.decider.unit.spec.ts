@@ -12,7 +12,11 @@ import { rejection } from '../testing/decider-testing.js';
 
 const NOW = new Date('2025-06-01T10:00:00Z');
 const trial: TrialFacts = { trialId: 'onco-01', locked: false, enrolmentOpen: true, activeSiteIds: ['site-1'], armCodes: ['A'], timePointCodes: ['BASELINE'] };
-const programme: ProgrammeFacts = { programmeId: 'bcs-nl', cancerType: 'breast', rounds: { r1: { roundNumber: 1, status: 'open', opensOn: '2025-01-06', closesOn: null } } };
+const programme: ProgrammeFacts = {
+  programmeId: 'bcs-nl',
+  cancerType: 'breast',
+  rounds: { r1: { roundNumber: 1, status: 'open', opensOn: '2025-01-06', closesOn: null } },
+};
 const base = { commandId: 'c-1', actor: { id: 'u-1', role: 'admin' }, now: NOW };
 const trialCtx: SubjectDecisionContext & SubjectPrivacyContext = { ...base, trial };
 
@@ -20,15 +24,32 @@ const trialCtx: SubjectDecisionContext & SubjectPrivacyContext = { ...base, tria
 const envelope = (subjectId: string, over: Partial<Record<string, unknown>> = {}): PersonalDataEnvelope =>
   ({ $enc: 'v1', kid: personalKeyId(subjectId), iv: 'AAAAAAAAAAAAAAAA', ct: 'c2VhbGVk', tag: 'BBBBBBBBBBBBBBBBBBBBBB', ...over }) as PersonalDataEnvelope;
 
-const subject = (given: readonly SubjectEvent[], c: SubjectCommand, ctx: SubjectDecisionContext = trialCtx) => subjectDecider.decide(c, fold(subjectDecider, given), ctx);
+const subject = (given: readonly SubjectEvent[], c: SubjectCommand, ctx: SubjectDecisionContext = trialCtx) =>
+  subjectDecider.decide(c, fold(subjectDecider, given), ctx);
 const privacy = (given: readonly SubjectEvent[], c: SubjectPrivacyCommand, ctx: SubjectPrivacyContext = trialCtx) =>
   subjectPrivacyDecider.decide(c, fold(subjectPrivacyDecider, given), ctx);
 
 const S = 'subj-1';
-const enrol: EnrolSubject = { type: 'EnrolSubject', subjectId: S, trialId: 'onco-01', pseudonym: 'ONC-0001', siteId: 'site-1', consentVersion: 'v2', consentDate: '2025-03-01' };
+const enrol: EnrolSubject = {
+  type: 'EnrolSubject',
+  subjectId: S,
+  trialId: 'onco-01',
+  pseudonym: 'ONC-0001',
+  siteId: 'site-1',
+  consentVersion: 'v2',
+  consentDate: '2025-03-01',
+};
 const enrolled = subject([], enrol);
 const P = 'part-1';
-const invite = (over: Partial<InviteParticipant> = {}): InviteParticipant => ({ type: 'InviteParticipant', subjectId: P, programmeId: 'bcs-nl', roundId: 'r1', pseudonym: 'BCS-000123', invitedOn: '2025-02-03', ...over });
+const invite = (over: Partial<InviteParticipant> = {}): InviteParticipant => ({
+  type: 'InviteParticipant',
+  subjectId: P,
+  programmeId: 'bcs-nl',
+  roundId: 'r1',
+  pseudonym: 'BCS-000123',
+  invitedOn: '2025-02-03',
+  ...over,
+});
 const screenCtx: SubjectDecisionContext = { ...base, programme };
 const erase = (subjectId = S, reason = 'GDPR Art. 17 request REQ-42'): SubjectPrivacyCommand => ({ type: 'EraseSubject', subjectId, reason });
 
@@ -52,21 +73,31 @@ describe('personal data envelopes on enrolment and invitation', () => {
       'ZW5jcnlwdGVk',
     ];
     for (const personal of bad) {
-      expect(rejection(() => subject([], { ...enrol, personal: personal as PersonalDataEnvelope }))).toMatchObject({ code: bad.indexOf(personal) === 6 ? 'INVALID_TYPE' : 'INVALID_PERSONAL_ENVELOPE' });
+      expect(rejection(() => subject([], { ...enrol, personal: personal as PersonalDataEnvelope }))).toMatchObject({
+        code: bad.indexOf(personal) === 6 ? 'INVALID_TYPE' : 'INVALID_PERSONAL_ENVELOPE',
+      });
     }
   });
 
   it('refuses an envelope sealed with another subject’s key (it would survive this subject’s erasure)', () => {
     expect(rejection(() => subject([], { ...enrol, personal: envelope('subj-2') }))).toMatchObject({ code: 'PERSONAL_KEY_MISMATCH', field: 'personal.kid' });
-    expect(rejection(() => privacy(enrolled, { type: 'RecordPersonalData', subjectId: S, personal: envelope('subj-2') }))).toMatchObject({ code: 'PERSONAL_KEY_MISMATCH' });
+    expect(rejection(() => privacy(enrolled, { type: 'RecordPersonalData', subjectId: S, personal: envelope('subj-2') }))).toMatchObject({
+      code: 'PERSONAL_KEY_MISMATCH',
+    });
   });
 
   it('invites an erased participant to a new round only without personal data', () => {
     const invited = subject([], invite(), screenCtx);
     const erased = [...invited, ...privacy(invited, erase(P), screenCtx)];
-    const roundTwo: ProgrammeFacts = { ...programme, rounds: { ...programme.rounds, r2: { roundNumber: 2, status: 'open', opensOn: '2025-04-01', closesOn: null } } };
+    const roundTwo: ProgrammeFacts = {
+      ...programme,
+      rounds: { ...programme.rounds, r2: { roundNumber: 2, status: 'open', opensOn: '2025-04-01', closesOn: null } },
+    };
     const next = invite({ roundId: 'r2', invitedOn: '2025-04-02' });
-    expect(rejection(() => subject(erased, { ...next, personal: envelope(P) }, { ...base, programme: roundTwo }))).toMatchObject({ code: 'SUBJECT_ERASED', field: 'personal' });
+    expect(rejection(() => subject(erased, { ...next, personal: envelope(P) }, { ...base, programme: roundTwo }))).toMatchObject({
+      code: 'SUBJECT_ERASED',
+      field: 'personal',
+    });
     expect(subject(erased, next, { ...base, programme: roundTwo })).toHaveLength(1);
   });
 });
@@ -80,7 +111,9 @@ describe('subject privacy decider', () => {
   });
 
   it('does not record personal data in a locked trial', () => {
-    expect(rejection(() => privacy(enrolled, { type: 'RecordPersonalData', subjectId: S, personal: envelope(S) }, { ...base, trial: { ...trial, locked: true } }))).toMatchObject({ code: 'TRIAL_LOCKED' });
+    expect(
+      rejection(() => privacy(enrolled, { type: 'RecordPersonalData', subjectId: S, personal: envelope(S) }, { ...base, trial: { ...trial, locked: true } })),
+    ).toMatchObject({ code: 'TRIAL_LOCKED' });
   });
 
   it('erases with a reason, records no personal data, and marks the state erased', () => {
@@ -123,14 +156,27 @@ describe('pseudonym linkage decider', () => {
     pseudonymLinkageDecider.decide(c, fold(pseudonymLinkageDecider, given), base);
 
   it('records two pseudonyms of different studies as one person, with the reason', () => {
-    expect(decide(link())).toStrictEqual([{ type: 'PseudonymLinkageRecorded', data: { linkageId: 'lnk-1', members: link().members, reason: link().reason, recordedAt: NOW.toISOString() } }]);
+    expect(decide(link())).toStrictEqual([
+      { type: 'PseudonymLinkageRecorded', data: { linkageId: 'lnk-1', members: link().members, reason: link().reason, recordedAt: NOW.toISOString() } },
+    ]);
   });
 
   it('refuses a linkage within one study, a bad scope or pseudonym, fewer than two members, no reason, or recording twice', () => {
-    const sameScope = link({ members: [{ scope: 'trial:onco-01', pseudonym: 'ONC-0001' }, { scope: 'trial:onco-01', pseudonym: 'ONC-0002' }] });
+    const sameScope = link({
+      members: [
+        { scope: 'trial:onco-01', pseudonym: 'ONC-0001' },
+        { scope: 'trial:onco-01', pseudonym: 'ONC-0002' },
+      ],
+    });
     expect(rejection(() => decide(sameScope))).toMatchObject({ code: 'LINKAGE_WITHIN_ONE_SCOPE', field: 'members.1' });
-    expect(rejection(() => decide(link({ members: [{ scope: 'site:x' as 'trial:x', pseudonym: 'ONC-0001' }, link().members[1]!] })))).toMatchObject({ code: 'INVALID_PSEUDONYM_SCOPE', field: 'members.0.scope' });
-    expect(rejection(() => decide(link({ members: [link().members[0]!, { scope: 'trial:onco-01', pseudonym: 'jane.doe@example.org' }] })))).toMatchObject({ code: 'INVALID_PSEUDONYM', field: 'members.1.pseudonym' });
+    expect(rejection(() => decide(link({ members: [{ scope: 'site:x' as 'trial:x', pseudonym: 'ONC-0001' }, link().members[1]!] })))).toMatchObject({
+      code: 'INVALID_PSEUDONYM_SCOPE',
+      field: 'members.0.scope',
+    });
+    expect(rejection(() => decide(link({ members: [link().members[0]!, { scope: 'trial:onco-01', pseudonym: 'jane.doe@example.org' }] })))).toMatchObject({
+      code: 'INVALID_PSEUDONYM',
+      field: 'members.1.pseudonym',
+    });
     expect(rejection(() => decide(link({ members: [link().members[0]!] })))).toMatchObject({ field: 'members' });
     expect(rejection(() => decide(link({ reason: '' })))).toMatchObject({ code: 'REASON_REQUIRED' });
     expect(rejection(() => decide(link(), decide(link())))).toMatchObject({ code: 'LINKAGE_ALREADY_RECORDED' });

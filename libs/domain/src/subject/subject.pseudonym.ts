@@ -22,7 +22,11 @@ const LONG_DIGIT_RUN = /\d{9,}/;
 export function requirePseudonym(value: unknown, field = 'pseudonym'): string {
   const p = requireText(value, field, 40);
   if (!PSEUDONYM.test(p) || !/\d/.test(p) || !/[A-Z]/.test(p)) {
-    reject(SubjectErrors.INVALID_PSEUDONYM, field, 'A pseudonym is 4–40 upper-case letters, digits and hyphens with at least one letter and one digit (e.g. BCS-000123)');
+    reject(
+      SubjectErrors.INVALID_PSEUDONYM,
+      field,
+      'A pseudonym is 4–40 upper-case letters, digits and hyphens with at least one letter and one digit (e.g. BCS-000123)',
+    );
   }
   const compact = p.replace(/-/g, '');
   if (NATIONAL_ID_LIKE.some((re) => re.test(p) || re.test(compact)) || LONG_DIGIT_RUN.test(compact)) {

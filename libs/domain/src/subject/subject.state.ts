@@ -1,11 +1,4 @@
-import type {
-  AssessmentOutcome,
-  HumanReadingResult,
-  MeasurementResult,
-  OutcomeDetails,
-  OutcomeType,
-  SubjectEvent,
-} from './subject.events.js';
+import type { AssessmentOutcome, HumanReadingResult, MeasurementResult, OutcomeDetails, OutcomeType, SubjectEvent } from './subject.events.js';
 import { PersistentMap } from '../persistent-map.js';
 
 export interface MeasurementInfo {
@@ -83,7 +76,12 @@ export function lookup<T>(record: PersistentMap<T> | Readonly<Record<string, T>>
  * The death date after `outcomeId` became `next`: the new one when it is a death; otherwise unchanged unless the
  * outcome changed was the death (a correction of its type), then looked up among the others (outcomes are few).
  */
-function deathDateAfter(state: { readonly outcomes: PersistentMap<OutcomeInfo>; readonly deathDate: string | null }, outcomeId: string, next: OutcomeInfo, outcomes: PersistentMap<OutcomeInfo>): string | null {
+function deathDateAfter(
+  state: { readonly outcomes: PersistentMap<OutcomeInfo>; readonly deathDate: string | null },
+  outcomeId: string,
+  next: OutcomeInfo,
+  outcomes: PersistentMap<OutcomeInfo>,
+): string | null {
   if (next.outcomeType === 'death') {
     const first = outcomes.values().find((o) => o.outcomeType === 'death');
     return first ? first.occurredAt : null;

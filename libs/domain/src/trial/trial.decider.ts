@@ -109,7 +109,8 @@ function detectSystem(value: string): TrialIdentifierSystem {
 export function normaliseTrialIdentifier(input: { system?: unknown; value: unknown } | string, field = 'identifier'): TrialIdentifier {
   const raw = typeof input === 'string' ? input : input.value;
   const value = normaliseIdentifierValue(requireText(raw, `${field}.value`, MaxLength.code));
-  const system = typeof input === 'string' || input.system === undefined ? detectSystem(value) : requireOneOf(input.system, TRIAL_IDENTIFIER_SYSTEMS, `${field}.system`);
+  const system =
+    typeof input === 'string' || input.system === undefined ? detectSystem(value) : requireOneOf(input.system, TRIAL_IDENTIFIER_SYSTEMS, `${field}.system`);
   if (!IDENTIFIER_PATTERNS[system].test(value)) reject(TrialErrors.INVALID_TRIAL_IDENTIFIER, `${field}.value`, `${value} is not a valid ${system} identifier`);
   return { system, value };
 }
@@ -205,14 +206,25 @@ function decide(command: TrialCommand, state: TrialState, context: TrialDecision
       return [
         {
           type: 'TrialSiteActivated',
-          data: { trialId, siteId, name: requireText(command.name, 'name', MaxLength.name), country: optionalText(command.country, 'country', 64), activatedAt: at },
+          data: {
+            trialId,
+            siteId,
+            name: requireText(command.name, 'name', MaxLength.name),
+            country: optionalText(command.country, 'country', 64),
+            activatedAt: at,
+          },
         },
       ];
     }
     case 'CloseTrialSite': {
       const siteId = requireId(command.siteId, 'siteId');
       if (state.sites[siteId] !== 'active') reject(TrialErrors.SITE_NOT_ACTIVE, 'siteId', `Site ${siteId} is not active`);
-      return [{ type: 'TrialSiteClosed', data: { trialId, siteId, reason: optionalText(command.reason, 'reason', MaxLength.reason, { multiline: true }), closedAt: at } }];
+      return [
+        {
+          type: 'TrialSiteClosed',
+          data: { trialId, siteId, reason: optionalText(command.reason, 'reason', MaxLength.reason, { multiline: true }), closedAt: at },
+        },
+      ];
     }
     case 'DefineVisitSchedule': {
       const timePoints = parseTimePoints(command.timePoints);
@@ -228,12 +240,15 @@ function decide(command: TrialCommand, state: TrialState, context: TrialDecision
     }
     case 'CloseEnrolment': {
       if (state.enrolment !== 'open') reject(TrialErrors.ENROLMENT_NOT_OPEN, 'trialId', 'Enrolment is not open');
-      return [{ type: 'EnrolmentClosed', data: { trialId, closedAt: at, reason: optionalText(command.reason, 'reason', MaxLength.reason, { multiline: true }) } }];
+      return [
+        { type: 'EnrolmentClosed', data: { trialId, closedAt: at, reason: optionalText(command.reason, 'reason', MaxLength.reason, { multiline: true }) } },
+      ];
     }
     case 'RecordUnblinding': {
       const scope = requireOneOf(command.scope, UNBLINDING_SCOPES, 'scope');
       const subjectId = optionalId(command.subjectId, 'subjectId');
-      if (scope === 'subject' && subjectId === null) reject(TrialErrors.SUBJECT_REQUIRED_FOR_SUBJECT_UNBLINDING, 'subjectId', 'Name the subject being unblinded');
+      if (scope === 'subject' && subjectId === null)
+        reject(TrialErrors.SUBJECT_REQUIRED_FOR_SUBJECT_UNBLINDING, 'subjectId', 'Name the subject being unblinded');
       if (scope === 'trial' && state.unblinded) reject(TrialErrors.TRIAL_ALREADY_UNBLINDED, 'scope', 'The trial is already unblinded');
       const reason = requireReason(command.reason);
       const occurredAt = requireNotInFuture(parseClinicalDate(command.occurredAt, 'occurredAt', { allowDateTime: true }), context.now, 'occurredAt');

@@ -26,7 +26,14 @@ const register: RegisterTrial = {
   sponsor: 'University Hospital',
   primaryEndpoint: 'Overall survival',
 };
-const addArm = (armCode: string): TrialCommand => ({ type: 'AddTrialArm', trialId: T, armCode, name: `Arm ${armCode}`, armType: 'experimental', plannedSize: 120 });
+const addArm = (armCode: string): TrialCommand => ({
+  type: 'AddTrialArm',
+  trialId: T,
+  armCode,
+  name: `Arm ${armCode}`,
+  armType: 'experimental',
+  plannedSize: 120,
+});
 const site: TrialCommand = { type: 'ActivateTrialSite', trialId: T, siteId: 'site-1', name: 'Leiden', country: 'NL' };
 const open: TrialCommand = { type: 'OpenEnrolment', trialId: T };
 const lock: TrialCommand = { type: 'LockTrial', trialId: T, reason: 'Database lock for primary analysis' };
@@ -53,8 +60,21 @@ describe('trial decider', () => {
   });
 
   it('rejects malformed and repeated identifiers, and a second registration', () => {
-    expect(rejection(() => run([], { ...register, identifiers: [{ system: 'NCT', value: 'NCT123' }] }))).toMatchObject({ code: 'INVALID_TRIAL_IDENTIFIER', field: 'identifiers.0.value' });
-    expect(rejection(() => run([], { ...register, identifiers: [{ system: 'NCT', value: 'NCT01234567' }, { system: 'NCT', value: 'nct 0123 4567' }] }))).toMatchObject({ code: 'DUPLICATE_TRIAL_IDENTIFIER', field: 'identifiers.1' });
+    expect(rejection(() => run([], { ...register, identifiers: [{ system: 'NCT', value: 'NCT123' }] }))).toMatchObject({
+      code: 'INVALID_TRIAL_IDENTIFIER',
+      field: 'identifiers.0.value',
+    });
+    expect(
+      rejection(() =>
+        run([], {
+          ...register,
+          identifiers: [
+            { system: 'NCT', value: 'NCT01234567' },
+            { system: 'NCT', value: 'nct 0123 4567' },
+          ],
+        }),
+      ),
+    ).toMatchObject({ code: 'DUPLICATE_TRIAL_IDENTIFIER', field: 'identifiers.1' });
     expect(rejection(() => run(history(register), register))).toMatchObject({ code: 'TRIAL_ALREADY_REGISTERED' });
   });
 
@@ -70,18 +90,31 @@ describe('trial decider', () => {
 
   it('adds arms with unique codes', () => {
     const events = history(register, addArm('A'));
-    expect(events.at(-1)).toStrictEqual({ type: 'TrialArmAdded', data: { trialId: T, armCode: 'A', name: 'Arm A', armType: 'experimental', plannedSize: 120 } });
+    expect(events.at(-1)).toStrictEqual({
+      type: 'TrialArmAdded',
+      data: { trialId: T, armCode: 'A', name: 'Arm A', armType: 'experimental', plannedSize: 120 },
+    });
     expect(rejection(() => run(events, addArm('A')))).toMatchObject({ code: 'DUPLICATE_ARM_CODE', field: 'armCode' });
     expect(run(events, addArm('constructor'))).toHaveLength(1);
     expect(rejection(() => run(events, { ...addArm('B'), plannedSize: 1.5 } as TrialCommand))).toMatchObject({ code: 'NOT_AN_INTEGER', field: 'plannedSize' });
-    expect(rejection(() => run(events, { ...addArm('B'), armType: 'sham' } as unknown as TrialCommand))).toMatchObject({ code: 'INVALID_ENUM_VALUE', field: 'armType' });
+    expect(rejection(() => run(events, { ...addArm('B'), armType: 'sham' } as unknown as TrialCommand))).toMatchObject({
+      code: 'INVALID_ENUM_VALUE',
+      field: 'armType',
+    });
   });
 
   it('opens enrolment only with an arm and an active site, and only once', () => {
     expect(rejection(() => run(history(register, site), open))).toMatchObject({ code: 'TRIAL_HAS_NO_ARMS' });
     expect(rejection(() => run(history(register, addArm('A')), open))).toMatchObject({ code: 'NO_ACTIVE_SITE' });
     const opened = history(register, addArm('A'), site, open);
-    expect(trialFacts(fold(trialDecider, opened))).toStrictEqual({ trialId: T, locked: false, enrolmentOpen: true, activeSiteIds: ['site-1'], armCodes: ['A'], timePointCodes: null });
+    expect(trialFacts(fold(trialDecider, opened))).toStrictEqual({
+      trialId: T,
+      locked: false,
+      enrolmentOpen: true,
+      activeSiteIds: ['site-1'],
+      armCodes: ['A'],
+      timePointCodes: null,
+    });
     expect(rejection(() => run(opened, open))).toMatchObject({ code: 'ENROLMENT_ALREADY_OPEN' });
     const closed = [...opened, ...run(opened, { type: 'CloseEnrolment', trialId: T })];
     expect(trialFacts(fold(trialDecider, closed))?.enrolmentOpen).toBe(false);
@@ -118,8 +151,17 @@ describe('trial decider', () => {
 
   it('records unblinding with a reason; subject scope names the subject', () => {
     const events = history(register);
-    const unblind: TrialCommand = { type: 'RecordUnblinding', trialId: T, scope: 'subject', subjectId: 'subj-7', reason: 'SAE management', occurredAt: '2025-05-30' };
-    expect(run(events, unblind)).toStrictEqual([{ type: 'UnblindingRecorded', data: { trialId: T, scope: 'subject', subjectId: 'subj-7', reason: 'SAE management', occurredAt: '2025-05-30' } }]);
+    const unblind: TrialCommand = {
+      type: 'RecordUnblinding',
+      trialId: T,
+      scope: 'subject',
+      subjectId: 'subj-7',
+      reason: 'SAE management',
+      occurredAt: '2025-05-30',
+    };
+    expect(run(events, unblind)).toStrictEqual([
+      { type: 'UnblindingRecorded', data: { trialId: T, scope: 'subject', subjectId: 'subj-7', reason: 'SAE management', occurredAt: '2025-05-30' } },
+    ]);
     expect(rejection(() => run(events, { ...unblind, subjectId: null }))).toMatchObject({ code: 'SUBJECT_REQUIRED_FOR_SUBJECT_UNBLINDING' });
     expect(rejection(() => run(events, { ...unblind, reason: '' }))).toMatchObject({ code: 'REASON_REQUIRED' });
     expect(rejection(() => run(events, { ...unblind, occurredAt: '2025-07-01' }))).toMatchObject({ code: 'DATE_IN_FUTURE', field: 'occurredAt' });

@@ -209,7 +209,12 @@ export class EventStoreDbEventStore implements EventStore {
     return { actual: toActualRevision(raw.revision), hash: recorded.hash, position: recorded.position };
   }
 
-  private async findRepeat(streamId: string, events: readonly EventData[], expected: AppendOptions['expectedRevision'], actual: ActualRevision): Promise<RecordedEvent | undefined> {
+  private async findRepeat(
+    streamId: string,
+    events: readonly EventData[],
+    expected: AppendOptions['expectedRevision'],
+    actual: ActualRevision,
+  ): Promise<RecordedEvent | undefined> {
     if (actual === 'no_stream') return undefined;
     const start = repeatStartRevision(expected, actual);
     if (start !== undefined) {
@@ -538,9 +543,13 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Builds the store from the environment variables of the deployment (EVENTSTORE_CONNECTION_STRING). */
-export function eventStoreDbFromEnv(env: NodeJS.ProcessEnv = process.env, options: Omit<EventStoreDbEventStoreOptions, 'client' | 'connectionString'> = {}): EventStoreDbEventStore {
+export function eventStoreDbFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  options: Omit<EventStoreDbEventStoreOptions, 'client' | 'connectionString'> = {},
+): EventStoreDbEventStore {
   const connectionString = env['EVENTSTORE_CONNECTION_STRING'];
-  if (!connectionString) throw new TypeError('EVENTSTORE_CONNECTION_STRING is not set: it must name the EventStoreDB cluster (esdb://…) when EVENT_STORE=eventstoredb');
+  if (!connectionString)
+    throw new TypeError('EVENTSTORE_CONNECTION_STRING is not set: it must name the EventStoreDB cluster (esdb://…) when EVENT_STORE=eventstoredb');
   // @eventstore/db-client 6.x parses only these schemes (also for KurrentDB servers).
   if (!/^esdb(\+discover)?:\/\//.test(connectionString)) {
     throw new TypeError('EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover://');

@@ -138,7 +138,10 @@ const PREFIX = /^[a-z0-9_]{0,32}$/;
 
 export function streamNaming(prefix = ''): StreamNaming {
   if (!PREFIX.test(prefix)) {
-    throw new InvalidEventError('streamPrefix', `stream prefix ${JSON.stringify(prefix)} must be at most 32 of [a-z0-9_] (no dash: categories end at the first dash)`);
+    throw new InvalidEventError(
+      'streamPrefix',
+      `stream prefix ${JSON.stringify(prefix)} must be at most 32 of [a-z0-9_] (no dash: categories end at the first dash)`,
+    );
   }
   return { prefix };
 }

@@ -47,11 +47,7 @@ import {
   type ClientRecordedEventLike,
 } from './eventstoredb.mapping.js';
 
-const ids = [
-  '0b7e2f4a-6c1e-4a3b-9d2e-1f2a3b4c5d6e',
-  '1c8f3a5b-7d2f-4b4c-8e3f-2a3b4c5d6e7f',
-  '2d9a4b6c-8e3a-4c5d-9f4a-3b4c5d6e7f80',
-];
+const ids = ['0b7e2f4a-6c1e-4a3b-9d2e-1f2a3b4c5d6e', '1c8f3a5b-7d2f-4b4c-8e3f-2a3b4c5d6e7f', '2d9a4b6c-8e3a-4c5d-9f4a-3b4c5d6e7f80'];
 
 function events(n: number, stream = 'trial'): EventData[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -356,7 +352,12 @@ describe('error mapping', () => {
   });
 
   it('maps the gRPC trailer form, as older servers send it', () => {
-    const trailers: Record<string, string> = { exception: ErrorType.WRONG_EXPECTED_VERSION, 'stream-name': 'trial-1', 'expected-version': '-1', 'actual-version': '7' };
+    const trailers: Record<string, string> = {
+      exception: ErrorType.WRONG_EXPECTED_VERSION,
+      'stream-name': 'trial-1',
+      'expected-version': '-1',
+      'actual-version': '7',
+    };
     const serviceError = Object.assign(new Error('wrong expected version'), { code: 9, details: '', metadata: { getMap: () => trailers } });
     const err = convertToCommandError(serviceError as never);
     expect(isClientWrongExpectedVersion(err)).toBe(true);

@@ -111,7 +111,10 @@ export class InMemoryEventStore implements EventStore {
     const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     if (backwards) {
       const start = from === 'end' ? stream.length - 1 : from === 'start' ? 0 : Math.min(Number(from), stream.length - 1);
-      return stream.slice(0, start + 1).reverse().slice(0, max);
+      return stream
+        .slice(0, start + 1)
+        .reverse()
+        .slice(0, max);
     }
     const start = from === 'start' ? 0 : from === 'end' ? stream.length : Number(from);
     return stream.slice(start, start + max);

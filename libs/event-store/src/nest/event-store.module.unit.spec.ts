@@ -14,7 +14,9 @@ const event = (n: number) => ({ id: randomUUID(), type: 'Pinged', data: { n } })
 
 async function sample(registry: Registry, name: string, labels: Record<string, string>): Promise<number | undefined> {
   // Counters and gauges omit metricName on their values; histogram values carry it (_bucket, _count, _sum).
-  const values = (await registry.getMetricsAsJSON()).flatMap((m) => m.values.map((v) => ({ ...v, metricName: (v as { metricName?: string }).metricName ?? m.name })));
+  const values = (await registry.getMetricsAsJSON()).flatMap((m) =>
+    m.values.map((v) => ({ ...v, metricName: (v as { metricName?: string }).metricName ?? m.name })),
+  );
   const value = values.find((v) => v.metricName === name && Object.entries(labels).every(([k, l]) => v.labels[k] === l));
   return value?.value;
 }

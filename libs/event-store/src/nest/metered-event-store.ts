@@ -47,26 +47,41 @@ export class MeteredEventStore implements EventStore {
     registry: Registry,
     private readonly adapter: string,
   ) {
-    this.appendSeconds = getOrCreate(registry, 'registry_event_store_append_duration_seconds', () => new Histogram({
-      name: 'registry_event_store_append_duration_seconds',
-      help: 'Latency of EventStore.appendToStream by adapter and result (ok or the error code, e.g. WRONG_EXPECTED_VERSION)',
-      labelNames: ['adapter', 'result'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    }));
-    this.appendedEvents = getOrCreate(registry, 'registry_event_store_appended_events_total', () => new Counter({
-      name: 'registry_event_store_appended_events_total',
-      help: 'Events passed to successful appends (idempotent repeats included)',
-      labelNames: ['adapter'],
-      registers: [registry],
-    }));
-    this.readSeconds = getOrCreate(registry, 'registry_event_store_read_duration_seconds', () => new Histogram({
-      name: 'registry_event_store_read_duration_seconds',
-      help: 'Latency of readStream / readAll by adapter',
-      labelNames: ['adapter', 'operation'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    }));
+    this.appendSeconds = getOrCreate(
+      registry,
+      'registry_event_store_append_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'registry_event_store_append_duration_seconds',
+          help: 'Latency of EventStore.appendToStream by adapter and result (ok or the error code, e.g. WRONG_EXPECTED_VERSION)',
+          labelNames: ['adapter', 'result'],
+          buckets: LATENCY_BUCKETS,
+          registers: [registry],
+        }),
+    );
+    this.appendedEvents = getOrCreate(
+      registry,
+      'registry_event_store_appended_events_total',
+      () =>
+        new Counter({
+          name: 'registry_event_store_appended_events_total',
+          help: 'Events passed to successful appends (idempotent repeats included)',
+          labelNames: ['adapter'],
+          registers: [registry],
+        }),
+    );
+    this.readSeconds = getOrCreate(
+      registry,
+      'registry_event_store_read_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'registry_event_store_read_duration_seconds',
+          help: 'Latency of readStream / readAll by adapter',
+          labelNames: ['adapter', 'operation'],
+          buckets: LATENCY_BUCKETS,
+          registers: [registry],
+        }),
+    );
   }
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {

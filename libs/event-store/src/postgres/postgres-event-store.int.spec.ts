@@ -110,10 +110,17 @@ describe('PostgresEventStore in the database itself', () => {
           const client = await store.pool.connect();
           try {
             await client.query('BEGIN');
-            await client.query(
-              `SELECT * FROM event_store.append($1, -1, $2::uuid[], $3::text[], $4::jsonb, $5::jsonb, $6::text[])`,
-              [`${cat}-${w % 5}`, [randomUUID(), randomUUID()], ['Tick', 'Tock'], JSON.stringify([{ w, i }, { w, i }]), '[{}, {}]', ['d', 'd']],
-            );
+            await client.query(`SELECT * FROM event_store.append($1, -1, $2::uuid[], $3::text[], $4::jsonb, $5::jsonb, $6::text[])`, [
+              `${cat}-${w % 5}`,
+              [randomUUID(), randomUUID()],
+              ['Tick', 'Tock'],
+              JSON.stringify([
+                { w, i },
+                { w, i },
+              ]),
+              '[{}, {}]',
+              ['d', 'd'],
+            ]);
             await new Promise((r) => setTimeout(r, Math.random() * 15));
             await client.query('COMMIT');
           } finally {
@@ -149,7 +156,7 @@ describe('PostgresEventStore in the database itself', () => {
       expect(ids.some((x) => x < nextPower) && ids.some((x) => x >= nextPower)).toBe(true);
       // Page the way a subscription does: small batches, each after the last position seen.
       const paged: string[] = [];
-      for (let after = START, page = await store.readAll({ filter: { streamCategories: [cat] }, maxCount: 3 }); page.length > 0; ) {
+      for (let after = START, page = await store.readAll({ filter: { streamCategories: [cat] }, maxCount: 3 }); page.length > 0;) {
         paged.push(...page.map((e) => e.type));
         after = page.at(-1)!.position;
         page = await store.readAll({ after, filter: { streamCategories: [cat] }, maxCount: 3 });
@@ -174,25 +181,26 @@ describe('PostgresEventStore in the database itself', () => {
   });
 
   describe('event ids', () => {
-    it.each([['no_stream' as const], [0n], ['any' as const]])('refuses an id already stored in another stream (expected %s), writing nothing', async (expected) => {
-      const taken = event('A');
-      await store.appendToStream(`ids-${randomUUID()}`, [taken], { expectedRevision: 'no_stream' });
-      const target = `ids-${randomUUID()}`;
-      if (expected === 0n) await store.appendToStream(target, [event('Before')], { expectedRevision: 'no_stream' });
-      const err = await store.appendToStream(target, [event('New'), taken], { expectedRevision: expected }).catch((x: unknown) => x);
-      expect(err).toBeInstanceOf(IdempotencyConflictError);
-      expect((err as IdempotencyConflictError).eventId).toBe(taken.id);
-      expect(await store.readStream(target)).toHaveLength(expected === 0n ? 1 : 0);
-    });
+    it.each([['no_stream' as const], [0n], ['any' as const]])(
+      'refuses an id already stored in another stream (expected %s), writing nothing',
+      async (expected) => {
+        const taken = event('A');
+        await store.appendToStream(`ids-${randomUUID()}`, [taken], { expectedRevision: 'no_stream' });
+        const target = `ids-${randomUUID()}`;
+        if (expected === 0n) await store.appendToStream(target, [event('Before')], { expectedRevision: 'no_stream' });
+        const err = await store.appendToStream(target, [event('New'), taken], { expectedRevision: expected }).catch((x: unknown) => x);
+        expect(err).toBeInstanceOf(IdempotencyConflictError);
+        expect((err as IdempotencyConflictError).eventId).toBe(taken.id);
+        expect(await store.readStream(target)).toHaveLength(expected === 0n ? 1 : 0);
+      },
+    );
   });
 
   describe('concurrent appends to one stream', () => {
     it('lets exactly one of two writers at the same expected revision win', async () => {
       const s = `race-${randomUUID()}`;
       await store.appendToStream(s, [event()], { expectedRevision: 'no_stream' });
-      const results = await Promise.allSettled(
-        Array.from({ length: 8 }, () => store.appendToStream(s, [event()], { expectedRevision: 0n })),
-      );
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => store.appendToStream(s, [event()], { expectedRevision: 0n })));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(await store.readStream(s)).toHaveLength(2);
     });
@@ -215,7 +223,10 @@ describe('PostgresEventStore in the database itself', () => {
       await writer.connect();
       try {
         await writer.query('BEGIN');
-        await writer.query(`SELECT * FROM event_store.append($1, -2, ARRAY[$2]::uuid[], ARRAY['Taken'], '[{"n": 1}]', '[{}]', ARRAY['x'])`, [elsewhere, taken.id]);
+        await writer.query(`SELECT * FROM event_store.append($1, -2, ARRAY[$2]::uuid[], ARRAY['Taken'], '[{"n": 1}]', '[{}]', ARRAY['x'])`, [
+          elsewhere,
+          taken.id,
+        ]);
         const call = store.appendToStreams([
           { streamId: contested, events: [taken], expectedRevision: 'no_stream' },
           { streamId: other, events: [event('Other')], expectedRevision: 'no_stream' },
@@ -236,7 +247,9 @@ describe('PostgresEventStore in the database itself', () => {
 
     it('appends hundreds of streams in one call with chains that verify', async () => {
       const streams = Array.from({ length: 300 }, () => `many-${randomUUID()}`);
-      const outcomes = await store.appendToStreams(streams.map((streamId, i) => ({ streamId, events: [event('A', { i }), event('B', { i })], expectedRevision: 'no_stream' as const })));
+      const outcomes = await store.appendToStreams(
+        streams.map((streamId, i) => ({ streamId, events: [event('A', { i }), event('B', { i })], expectedRevision: 'no_stream' as const })),
+      );
       expect(outcomes.every((o) => o.ok && o.result.nextExpectedRevision === 1n && !o.result.repeated)).toBe(true);
       // One transaction: every part has the same commit position.
       expect(new Set(outcomes.map((o) => (o.ok ? o.result.position.commit : -1n))).size).toBe(1);

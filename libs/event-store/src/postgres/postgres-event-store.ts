@@ -159,7 +159,14 @@ export class PostgresEventStore implements EventStore {
       }
     });
     if (parts.length > 0) {
-      let rows: { part: number; next_revision: string | null; commit_position: string | null; prepare_position: string | null; error_code: string | null; error_detail: string | null }[];
+      let rows: {
+        part: number;
+        next_revision: string | null;
+        commit_position: string | null;
+        prepare_position: string | null;
+        error_code: string | null;
+        error_detail: string | null;
+      }[];
       try {
         ({ rows } = await this.pool.query({
           name: 'event_store_append_many_v1',
@@ -177,7 +184,10 @@ export class PostgresEventStore implements EventStore {
         }));
       } catch (err) {
         if ((err as { code?: string }).code !== '23505') throw err;
-        const single = await appendEachStream((s, e, o) => this.appendToStream(s, e, o), parts.map((p) => p.append));
+        const single = await appendEachStream(
+          (s, e, o) => this.appendToStream(s, e, o),
+          parts.map((p) => p.append),
+        );
         single.forEach((o, i) => (outcomes[parts[i]!.index] = o));
         return outcomes as StreamAppendOutcome[];
       }
@@ -292,8 +302,14 @@ export class PostgresEventStore implements EventStore {
     const where = ['e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())'];
     const values: unknown[] = [];
     const p = (v: unknown): string => `$${values.push(v)}`;
-    if (search.after) where.push(`(e.transaction_id, e.global_position) > (${p(search.after.commit < 0n ? '0' : search.after.commit.toString())}::text::xid8, ${p(search.after.prepare.toString())}::bigint)`);
-    if (search.upTo) where.push(`(e.transaction_id, e.global_position) <= (${p(search.upTo.commit < 0n ? '0' : search.upTo.commit.toString())}::text::xid8, ${p(search.upTo.prepare.toString())}::bigint)`);
+    if (search.after)
+      where.push(
+        `(e.transaction_id, e.global_position) > (${p(search.after.commit < 0n ? '0' : search.after.commit.toString())}::text::xid8, ${p(search.after.prepare.toString())}::bigint)`,
+      );
+    if (search.upTo)
+      where.push(
+        `(e.transaction_id, e.global_position) <= (${p(search.upTo.commit < 0n ? '0' : search.upTo.commit.toString())}::text::xid8, ${p(search.upTo.prepare.toString())}::bigint)`,
+      );
     if (search.streamIds) where.push(`e.stream_id = ANY (${p([...new Set(search.streamIds)])}::text[])`);
     if (search.eventTypes) where.push(`e.event_type = ANY (${p([...search.eventTypes])}::text[])`);
     // Containment of a flat object of strings is exact equality of those top-level fields.
@@ -479,9 +495,7 @@ export class PostgresEventStore implements EventStore {
 
   /** The last global position written and the number of events (for status pages). */
   async stats(): Promise<{ events: bigint; lastPosition: bigint | null }> {
-    const { rows } = await this.pool.query<{ n: string; last: string | null }>(
-      `SELECT count(*) AS n, max(global_position) AS last FROM event_store.events`,
-    );
+    const { rows } = await this.pool.query<{ n: string; last: string | null }>(`SELECT count(*) AS n, max(global_position) AS last FROM event_store.events`);
     return { events: BigInt(rows[0]!.n), lastPosition: rows[0]!.last === null ? null : BigInt(rows[0]!.last) };
   }
 

@@ -11,7 +11,9 @@ export interface ContractFixture {
 
 /** A category no other test (or earlier run against a shared server) has used. */
 export function uniqueCategory(): string {
-  return `c${randomBytes(6).toString('hex').replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)]!)}`;
+  return `c${randomBytes(6)
+    .toString('hex')
+    .replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)]!)}`;
 }
 
 export function event(type = 'SomethingHappened', data: Record<string, unknown> = { n: 1 }, metadata?: Record<string, unknown>): EventData {
@@ -66,7 +68,11 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
         const r = await store.appendToStream(s, [event('A'), event('B'), event('C')], { expectedRevision: 'no_stream' });
         expect(r.nextExpectedRevision).toBe(2n);
         const read = await store.readStream(s);
-        expect(read.map((e) => [e.type, e.revision])).toEqual([['A', 0n], ['B', 1n], ['C', 2n]]);
+        expect(read.map((e) => [e.type, e.revision])).toEqual([
+          ['A', 0n],
+          ['B', 1n],
+          ['C', 2n],
+        ]);
         expect(comparePositions(read[0]!.position, read[1]!.position)).toBeLessThan(0);
         expect(read[2]!.position).toEqual(r.position);
       });
@@ -151,7 +157,15 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
         ['an infinite number', 'ok-1', [event('A', { v: [Infinity] })], 'events[0].data.v[0]'],
         ['data that is an array', 'ok-1', [{ id: randomUUID(), type: 'A', data: [] as never }], 'events[0].data'],
         ['an oversized event', 'ok-1', [event('A', { blob: 'x'.repeat(1024 * 1024 + 1) })], 'events[0]'],
-        ['a duplicated id within one append', 'ok-1', (() => { const e = event(); return [e, e]; })(), 'events[1].id'],
+        [
+          'a duplicated id within one append',
+          'ok-1',
+          (() => {
+            const e = event();
+            return [e, e];
+          })(),
+          'events[1].id',
+        ],
       ])('rejects %s before writing anything', async (_label, name, events, field) => {
         const s = name === 'ok-1' ? stream() : name;
         const err = await store.appendToStream(s, events as EventData[], { expectedRevision: 'any' }).catch((e: unknown) => e);
@@ -182,7 +196,10 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
           { streamId: b, next: 1n, repeated: false },
           { streamId: c, next: 0n, repeated: false },
         ]);
-        expect((await store.readStream(a)).map((e) => [e.type, e.revision])).toEqual([['A1', 0n], ['A2', 1n]]);
+        expect((await store.readStream(a)).map((e) => [e.type, e.revision])).toEqual([
+          ['A1', 0n],
+          ['A2', 1n],
+        ]);
         expect((await store.readStream(b)).map((e) => e.type)).toEqual(['Before', 'B1']);
         // The position reported is that of each part's last event.
         const lastOfA = (await store.readStream(a)).at(-1)!;
@@ -249,7 +266,9 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
       it('keeps every stream consecutive when concurrent calls share streams in different orders', async () => {
         const shared = [stream(), stream(), stream()];
         const calls = Array.from({ length: 8 }, (_, i) =>
-          store.appendToStreams((i % 2 === 0 ? shared : [...shared].reverse()).map((streamId) => ({ streamId, events: [event('Tick', { i })], expectedRevision: 'any' as const }))),
+          store.appendToStreams(
+            (i % 2 === 0 ? shared : [...shared].reverse()).map((streamId) => ({ streamId, events: [event('Tick', { i })], expectedRevision: 'any' as const })),
+          ),
         );
         const outcomes = (await Promise.all(calls)).flat();
         expect(outcomes.every((o) => o.ok && !o.result.repeated)).toBe(true);
@@ -268,7 +287,11 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
       let s: string;
       beforeAll(async () => {
         s = stream();
-        await store.appendToStream(s, ['E0', 'E1', 'E2', 'E3', 'E4'].map((t) => event(t)), { expectedRevision: 'no_stream' });
+        await store.appendToStream(
+          s,
+          ['E0', 'E1', 'E2', 'E3', 'E4'].map((t) => event(t)),
+          { expectedRevision: 'no_stream' },
+        );
       });
 
       it('reads forwards from a revision with a max count', async () => {
@@ -358,7 +381,7 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
     });
 
     describe('searchEvents', () => {
-      it('selects the events of the given streams in global order, each with its stream\'s previous hash', async () => {
+      it("selects the events of the given streams in global order, each with its stream's previous hash", async () => {
         const [a, b, c] = [stream(), stream(), stream()];
         await store.appendToStream(a, [event('A0')], { expectedRevision: 'no_stream' });
         await store.appendToStream(b, [event('B0')], { expectedRevision: 'no_stream' });
@@ -396,9 +419,22 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
         const actor = `actor-${randomUUID()}`;
         const s = stream();
         const started = new Date(Date.now() - 60_000);
-        await store.appendToStream(s, [event('Kept', { n: 1 }, { actorId: actor, actorRole: 'reader' }), event('Kept', { n: 2 }, { actorId: actor, actorRole: 'admin' })], { expectedRevision: 'no_stream' });
-        await store.appendToStream(stream(), [event('Other', { n: 3 }, { actorId: actor, actorRole: 'reader' }), event('Kept', { n: 4 }, { actorId: 'someone-else', actorRole: 'reader' })], { expectedRevision: 'no_stream' });
-        const found = await store.searchEvents({ metadata: { actorId: actor, actorRole: 'reader' }, eventTypes: ['Kept'], recordedFrom: started, maxCount: 100 });
+        await store.appendToStream(
+          s,
+          [event('Kept', { n: 1 }, { actorId: actor, actorRole: 'reader' }), event('Kept', { n: 2 }, { actorId: actor, actorRole: 'admin' })],
+          { expectedRevision: 'no_stream' },
+        );
+        await store.appendToStream(
+          stream(),
+          [event('Other', { n: 3 }, { actorId: actor, actorRole: 'reader' }), event('Kept', { n: 4 }, { actorId: 'someone-else', actorRole: 'reader' })],
+          { expectedRevision: 'no_stream' },
+        );
+        const found = await store.searchEvents({
+          metadata: { actorId: actor, actorRole: 'reader' },
+          eventTypes: ['Kept'],
+          recordedFrom: started,
+          maxCount: 100,
+        });
         expect(found.map((e) => [e.streamId, e.data['n'], e.previousHash])).toEqual([[s, 1, GENESIS_HASH]]);
         const second = await store.searchEvents({ metadata: { actorId: actor, actorRole: 'admin' }, maxCount: 100 });
         expect(second.map((e) => [e.data['n'], e.previousHash])).toEqual([[2, found[0]!.hash]]);
@@ -412,7 +448,13 @@ export function runEventStoreContract(adapterName: string, factory: () => Promis
         await store.appendToStream(
           s,
           [
-            event(type, { tag, members: [{ pseudonym: 'p1', scope: 'a' }, { pseudonym: 'p2', scope: 'b' }] }),
+            event(type, {
+              tag,
+              members: [
+                { pseudonym: 'p1', scope: 'a' },
+                { pseudonym: 'p2', scope: 'b' },
+              ],
+            }),
             event(type, { tag, members: [{ pseudonym: 'p3', scope: 'a' }] }),
             event(type, { tag: 'other', members: [{ pseudonym: 'p1', scope: 'a' }] }),
           ],

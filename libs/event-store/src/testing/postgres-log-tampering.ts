@@ -37,7 +37,9 @@ export const attemptsOnTheLog = {
 };
 
 /** Security settings of every overload of the append function (SECURITY DEFINER, search_path, who may execute it). */
-export async function appendFunctionSecurity(c: Queryable): Promise<{ prosecdef: boolean; proconfig: string[]; public_execute: boolean; app_execute: boolean }[]> {
+export async function appendFunctionSecurity(
+  c: Queryable,
+): Promise<{ prosecdef: boolean; proconfig: string[]; public_execute: boolean; app_execute: boolean }[]> {
   const { rows } = await c.query<{ prosecdef: boolean; proconfig: string[]; public_execute: boolean; app_execute: boolean }>(
     `SELECT p.prosecdef, p.proconfig, has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute,
             has_function_privilege('registry_app', p.oid, 'EXECUTE') AS app_execute

@@ -43,7 +43,11 @@ export function stowRsResponse(results: readonly StowInstanceResult[], studyRetr
   if (failed.length) {
     response['00081198'] = {
       vr: 'SQ',
-      Value: failed.map((r) => ({ '00081150': ui(r.sopClassUid), '00081155': ui(r.sopInstanceUid), '00081197': { vr: 'US', Value: [stowFailureReasonFor(r.problems!)] } })),
+      Value: failed.map((r) => ({
+        '00081150': ui(r.sopClassUid),
+        '00081155': ui(r.sopInstanceUid),
+        '00081197': { vr: 'US', Value: [stowFailureReasonFor(r.problems!)] },
+      })),
     };
   }
   if (stored.length) {

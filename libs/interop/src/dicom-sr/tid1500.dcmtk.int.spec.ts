@@ -106,7 +106,15 @@ describe('TID 1500 SRs checked with DCMTK', () => {
     const resolved = await resolveMeasurementReport(report, fakeResolver(lungRegistry()));
     if (!resolved.ok) throw new Error(JSON.stringify(resolved.problems));
     expect(resolved.measurements.map((m) => m.command)).toEqual([
-      expect.objectContaining({ subjectId: SUBJECT_ID, biomarkerId: 'LESION_LD', value: { value: 1.75, unit: 'cm' }, method: 'manual', readerId: 'reader-anna', algorithmVersionId: null, lesion: { trackingUid: Uids.lesion2, label: 'Liver lesion 2', findingSite: 'Liver', role: 'target' } }),
+      expect.objectContaining({
+        subjectId: SUBJECT_ID,
+        biomarkerId: 'LESION_LD',
+        value: { value: 1.75, unit: 'cm' },
+        method: 'manual',
+        readerId: 'reader-anna',
+        algorithmVersionId: null,
+        lesion: { trackingUid: Uids.lesion2, label: 'Liver lesion 2', findingSite: 'Liver', role: 'target' },
+      }),
       expect.objectContaining({ biomarkerId: 'LESION_SA', value: { value: 11, unit: 'mm' } }),
       expect.objectContaining({ biomarkerId: 'LUNG_RADS', value: { category: '4A' }, lesion: null }),
     ]);
@@ -114,7 +122,10 @@ describe('TID 1500 SRs checked with DCMTK', () => {
 
   it('DCMTK and the mapper both refuse a report whose NUM has no unit', () => {
     const r = baselineReport();
-    const buffer = buildTid1500Part10({ ...r, groups: [{ ...r.groups[2]!, qualitative: [], measurements: [{ concept: Concepts.malignancyScore, value: '0.5', unit: null }] }] });
+    const buffer = buildTid1500Part10({
+      ...r,
+      groups: [{ ...r.groups[2]!, qualitative: [], measurements: [{ concept: Concepts.malignancyScore, value: '0.5', unit: null }] }],
+    });
     const file = join(dir, 'no-unit.dcm');
     writeFileSync(file, buffer);
     expect(spawnSync('dsrdump', ['-q', file]).status).not.toBe(0);

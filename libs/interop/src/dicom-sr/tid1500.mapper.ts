@@ -1,8 +1,28 @@
 import dcmjs, { type NaturalDataset } from 'dcmjs';
 import { isValidDicomUid } from '#domain';
-import type { CodedConcept, ImagingStudyReference, LesionTracking, MappedReport, MeasuredValue, MeasurementReport, MeasurementReportItem, Observer } from '../model/measurement-report.model.js';
+import type {
+  CodedConcept,
+  ImagingStudyReference,
+  LesionTracking,
+  MappedReport,
+  MeasuredValue,
+  MeasurementReport,
+  MeasurementReportItem,
+  Observer,
+} from '../model/measurement-report.model.js';
 import { formatConcept, InteropProblems, ProblemList } from '../model/interop.problems.js';
-import { codedConcept, dicomDateTimeToIso, isConcept, numeric, personName, readContentTree, referencedSops, sequence, text, type SrContentItem } from './sr-content-tree.js';
+import {
+  codedConcept,
+  dicomDateTimeToIso,
+  isConcept,
+  numeric,
+  personName,
+  readContentTree,
+  referencedSops,
+  sequence,
+  text,
+  type SrContentItem,
+} from './sr-content-tree.js';
 import { MEASUREMENT_REPORT_TITLES, SR_SOP_CLASSES, SrCodes } from './sr.codes.js';
 
 // dcmjs logs every unknown private tag at warn level; the mapper reports what matters as problems instead.
@@ -41,10 +61,19 @@ function mapDataset(ds: NaturalDataset): MappedReport {
   const sopInstanceUid = text(ds.SOPInstanceUID) ?? '';
   const sopClassUid = text(ds.SOPClassUID);
   if (!sopClassUid || !SR_SOP_CLASSES[sopClassUid]) {
-    problems.add({ code: InteropProblems.NOT_AN_SR, path: 'SOPClassUID', message: `SOP Class ${sopClassUid ?? '(none)'} is not an SR class that can carry TID 1500 (${Object.values(SR_SOP_CLASSES).join(', ')})` });
+    problems.add({
+      code: InteropProblems.NOT_AN_SR,
+      path: 'SOPClassUID',
+      message: `SOP Class ${sopClassUid ?? '(none)'} is not an SR class that can carry TID 1500 (${Object.values(SR_SOP_CLASSES).join(', ')})`,
+    });
     return { report: emptyReport(sopInstanceUid), problems: problems.problems };
   }
-  if (!isValidDicomUid(sopInstanceUid)) problems.add({ code: InteropProblems.INVALID_DICOM_UID, path: 'SOPInstanceUID', message: 'The SR has no valid SOP Instance UID (it is the idempotency key)' });
+  if (!isValidDicomUid(sopInstanceUid))
+    problems.add({
+      code: InteropProblems.INVALID_DICOM_UID,
+      path: 'SOPInstanceUID',
+      message: 'The SR has no valid SOP Instance UID (it is the idempotency key)',
+    });
   const root = readContentTree(ds);
   const isTid1500 = root.template === '1500' || (root.concept?.scheme === 'DCM' && MEASUREMENT_REPORT_TITLES.has(root.concept.value));
   if (root.valueType !== 'CONTAINER' || !isTid1500) {
@@ -86,16 +115,16 @@ function mapDataset(ds: NaturalDataset): MappedReport {
 
   const observer = observers[0] ?? null;
   if (!observer) {
-    problems.add({ code: InteropProblems.MISSING_ELEMENT, path: root.path, concept: SrCodes.observerType, message: 'No observer context (TID 1002 person or TID 1004 device): who measured is unknown' });
+    problems.add({
+      code: InteropProblems.MISSING_ELEMENT,
+      path: root.path,
+      concept: SrCodes.observerType,
+      message: 'No observer context (TID 1002 person or TID 1004 device): who measured is unknown',
+    });
   }
 
   const items: MeasurementReportItem[] = [];
-  const mapItem = (
-    item: SrContentItem,
-    value: MeasuredValue,
-    groupContext: GroupContext | null,
-    measurementContext: MeasurementContext,
-  ): void => {
+  const mapItem = (item: SrContentItem, value: MeasuredValue, groupContext: GroupContext | null, measurementContext: MeasurementContext): void => {
     const sops = [...(groupContext?.sops ?? []), ...measurementContext.sops];
     const study = studyFor(sops, groupContext?.seriesUid ?? null, evidence, srStudyUid, item.path, problems);
     const dt = item.observationDateTime ?? groupContext?.observationDateTime ?? documentTime;
@@ -110,7 +139,8 @@ function mapDataset(ds: NaturalDataset): MappedReport {
       source: { kind: 'dicom-sr', path: item.path },
       subject,
       study,
-      observer: observer.kind === 'device' && measurementContext.algorithm?.version ? { ...observer, softwareVersion: measurementContext.algorithm.version } : observer,
+      observer:
+        observer.kind === 'device' && measurementContext.algorithm?.version ? { ...observer, softwareVersion: measurementContext.algorithm.version } : observer,
       concept: item.concept,
       value,
       lesion: groupContext?.lesion ?? null,
@@ -141,7 +171,12 @@ function mapDataset(ds: NaturalDataset): MappedReport {
           if (isConcept(child, 'DCM', SrCodes.finding.value) || isConcept(child, 'SCT', SrCodes.findingSite.value)) break;
           const code = codedConcept(child.dataset.ConceptCodeSequence);
           if (!code) {
-            problems.add({ code: InteropProblems.MISSING_ELEMENT, path: child.path, ...(child.concept ? { concept: child.concept } : {}), message: 'CODE content item without a Concept Code Sequence' });
+            problems.add({
+              code: InteropProblems.MISSING_ELEMENT,
+              path: child.path,
+              ...(child.concept ? { concept: child.concept } : {}),
+              message: 'CODE content item without a Concept Code Sequence',
+            });
             break;
           }
           mapItem(child, { kind: 'coded', code }, g, readMeasurementContext(child, problems));
@@ -175,11 +210,20 @@ function mapDataset(ds: NaturalDataset): MappedReport {
 
   for (const item of [...groups.flatMap((g) => g.children), ...rootQualitative]) {
     if (!item.concept && item.relationship === 'CONTAINS') {
-      problems.add({ code: InteropProblems.MISSING_ELEMENT, path: item.path, message: `${item.valueType ?? 'Content item'} without a Concept Name Code Sequence` });
+      problems.add({
+        code: InteropProblems.MISSING_ELEMENT,
+        path: item.path,
+        message: `${item.valueType ?? 'Content item'} without a Concept Name Code Sequence`,
+      });
     }
   }
   if (groups.length === 0 && rootQualitative.length === 0) {
-    problems.add({ code: InteropProblems.MISSING_ELEMENT, path: root.path, concept: SrCodes.imagingMeasurements, message: 'The report holds no measurement group (Imaging Measurements > Measurement Group)' });
+    problems.add({
+      code: InteropProblems.MISSING_ELEMENT,
+      path: root.path,
+      concept: SrCodes.imagingMeasurements,
+      message: 'The report holds no measurement group (Imaging Measurements > Measurement Group)',
+    });
   }
 
   return { report: { documentKey: sopInstanceUid, format: 'dicom-sr', procedureReported, items }, problems: problems.problems };
@@ -203,7 +247,11 @@ function readEvidence(ds: NaturalDataset, problems: ProblemList): Evidence {
     sequence(ds[keyword]).forEach((study, i) => {
       const studyUid = text(study.StudyInstanceUID);
       if (!studyUid || !isValidDicomUid(studyUid)) {
-        problems.add({ code: InteropProblems.INVALID_DICOM_UID, path: `${keyword}[${i}].StudyInstanceUID`, message: `Study Instance UID "${studyUid ?? ''}" is not a DICOM UID` });
+        problems.add({
+          code: InteropProblems.INVALID_DICOM_UID,
+          path: `${keyword}[${i}].StudyInstanceUID`,
+          message: `Study Instance UID "${studyUid ?? ''}" is not a DICOM UID`,
+        });
         return;
       }
       if (!studies.includes(studyUid)) studies.push(studyUid);
@@ -225,22 +273,41 @@ function readEvidence(ds: NaturalDataset, problems: ProblemList): Evidence {
  * evidence sequences); else the only study in the evidence; else the SR's own study (an SR is normally stored in the
  * study it measures). Several candidate studies and no reference to choose → AMBIGUOUS_STUDY.
  */
-function studyFor(sops: readonly string[], seriesUid: string | null, evidence: Evidence, srStudyUid: string | null, path: string, problems: ProblemList): ImagingStudyReference | null {
+function studyFor(
+  sops: readonly string[],
+  seriesUid: string | null,
+  evidence: Evidence,
+  srStudyUid: string | null,
+  path: string,
+  problems: ProblemList,
+): ImagingStudyReference | null {
   const hits = sops.map((s) => evidence.bySop.get(s)).filter((h): h is { study: string; series: string } => h !== undefined);
   const studies = [...new Set(hits.map((h) => h.study))];
   const series = [...new Set(hits.map((h) => h.series))];
   let studyUid: string | null = null;
   if (studies.length === 1) studyUid = studies[0]!;
   else if (studies.length > 1) {
-    problems.add({ code: InteropProblems.AMBIGUOUS_STUDY, path, message: `The measurement references images of ${studies.length} studies (${studies.join(', ')})` });
+    problems.add({
+      code: InteropProblems.AMBIGUOUS_STUDY,
+      path,
+      message: `The measurement references images of ${studies.length} studies (${studies.join(', ')})`,
+    });
     return null;
   } else if (evidence.studies.length === 1) studyUid = evidence.studies[0]!;
   else if (evidence.studies.length > 1) {
-    problems.add({ code: InteropProblems.AMBIGUOUS_STUDY, path, message: `The SR's evidence lists ${evidence.studies.length} studies and the measurement references none of their images` });
+    problems.add({
+      code: InteropProblems.AMBIGUOUS_STUDY,
+      path,
+      message: `The SR's evidence lists ${evidence.studies.length} studies and the measurement references none of their images`,
+    });
     return null;
   } else studyUid = srStudyUid;
   if (!studyUid || !isValidDicomUid(studyUid)) {
-    problems.add({ code: InteropProblems.INVALID_DICOM_UID, path: studyUid ? path : 'StudyInstanceUID', message: `No valid Study Instance UID for the measurement ("${studyUid ?? ''}")` });
+    problems.add({
+      code: InteropProblems.INVALID_DICOM_UID,
+      path: studyUid ? path : 'StudyInstanceUID',
+      message: `No valid Study Instance UID for the measurement ("${studyUid ?? ''}")`,
+    });
     return null;
   }
   const seriesInstanceUid = seriesUid ?? (series.length === 1 ? series[0]! : null);
@@ -272,7 +339,12 @@ function readObservers(items: readonly SrContentItem[], ds: NaturalDataset, prob
       const uidItem = get(SrCodes.deviceObserverUid);
       const uid = uidItem ? text(uidItem.dataset.UID) : null;
       if (uidItem && (!uid || !isValidDicomUid(uid))) {
-        problems.add({ code: InteropProblems.INVALID_DICOM_UID, path: uidItem.path, concept: SrCodes.deviceObserverUid, message: `Device Observer UID "${uid ?? ''}" is not a DICOM UID` });
+        problems.add({
+          code: InteropProblems.INVALID_DICOM_UID,
+          path: uidItem.path,
+          concept: SrCodes.deviceObserverUid,
+          message: `Device Observer UID "${uid ?? ''}" is not a DICOM UID`,
+        });
       }
       observers.push({
         kind: 'device',
@@ -295,7 +367,13 @@ function readObservers(items: readonly SrContentItem[], ds: NaturalDataset, prob
       const type = codedConcept(item.dataset.ConceptCodeSequence);
       if (type?.value === SrCodes.device.value && type.scheme === 'DCM') current = { kind: 'device', rows: [] };
       else if (type?.value === SrCodes.person.value && type.scheme === 'DCM') current = { kind: 'person', rows: [] };
-      else problems.add({ code: InteropProblems.INVALID_VALUE, path: item.path, concept: SrCodes.observerType, message: `Observer Type must be (121006, DCM, "Person") or (121007, DCM, "Device")` });
+      else
+        problems.add({
+          code: InteropProblems.INVALID_VALUE,
+          path: item.path,
+          concept: SrCodes.observerType,
+          message: `Observer Type must be (121006, DCM, "Person") or (121007, DCM, "Device")`,
+        });
       continue;
     }
     // Observer Type is optional for a person (it is the default): a Person Observer Name alone starts a person.
@@ -353,7 +431,12 @@ function readGroup(group: SrContentItem, reportTimePoint: string | null, problem
     else if (isConcept(c, 'DCM', SrCodes.trackingUniqueIdentifier.value)) {
       uid = text(c.dataset.UID);
       if (!uid || !isValidDicomUid(uid)) {
-        problems.add({ code: InteropProblems.INVALID_DICOM_UID, path: c.path, concept: SrCodes.trackingUniqueIdentifier, message: `Tracking Unique Identifier "${uid ?? ''}" is not a DICOM UID` });
+        problems.add({
+          code: InteropProblems.INVALID_DICOM_UID,
+          path: c.path,
+          concept: SrCodes.trackingUniqueIdentifier,
+          message: `Tracking Unique Identifier "${uid ?? ''}" is not a DICOM UID`,
+        });
         invalidUid = true;
       }
     } else if (isConcept(c, 'DCM', SrCodes.finding.value)) finding = codedConcept(c.dataset.ConceptCodeSequence);
@@ -407,8 +490,16 @@ function readMeasurementContext(item: SrContentItem, problems: ProblemList): Mea
     else if (isConcept(c, 'SCT', SrCodes.measurementMethod.value)) method = codedConcept(c.dataset.ConceptCodeSequence);
     else if (isConcept(c, 'SCT', SrCodes.findingSite.value)) findingSite = codedConcept(c.dataset.ConceptCodeSequence);
     else if (c.relationship === 'INFERRED FROM' || c.relationship === 'SELECTED FROM') sops.push(...referencedSops(c));
-    if ((isConcept(c, 'DCM', SrCodes.derivation.value) || isConcept(c, 'SCT', SrCodes.measurementMethod.value)) && !codedConcept(c.dataset.ConceptCodeSequence)) {
-      problems.add({ code: InteropProblems.MISSING_ELEMENT, path: c.path, ...(c.concept ? { concept: c.concept } : {}), message: 'Concept modifier without a Concept Code Sequence' });
+    if (
+      (isConcept(c, 'DCM', SrCodes.derivation.value) || isConcept(c, 'SCT', SrCodes.measurementMethod.value)) &&
+      !codedConcept(c.dataset.ConceptCodeSequence)
+    ) {
+      problems.add({
+        code: InteropProblems.MISSING_ELEMENT,
+        path: c.path,
+        ...(c.concept ? { concept: c.concept } : {}),
+        message: 'Concept modifier without a Concept Code Sequence',
+      });
     }
   }
   return { derivation, method, findingSite, algorithm: readAlgorithm(item.children), sops };
@@ -437,7 +528,12 @@ function readNum(item: SrContentItem, problems: ProblemList): MeasuredValue | nu
   }
   const value = numeric(measured.NumericValue) ?? numeric(measured.FloatingPointValue);
   if (value === null || !Number.isFinite(value)) {
-    problems.add({ code: InteropProblems.INVALID_VALUE, path: item.path, ...concept, message: `Numeric Value "${text(measured.NumericValue) ?? ''}" is not a finite number` });
+    problems.add({
+      code: InteropProblems.INVALID_VALUE,
+      path: item.path,
+      ...concept,
+      message: `Numeric Value "${text(measured.NumericValue) ?? ''}" is not a finite number`,
+    });
     return null;
   }
   const unit = codedConcept(measured.MeasurementUnitsCodeSequence);
@@ -446,7 +542,12 @@ function readNum(item: SrContentItem, problems: ProblemList): MeasuredValue | nu
     return null;
   }
   if (unit.scheme !== 'UCUM') {
-    problems.add({ code: InteropProblems.INVALID_UCUM_UNIT, path: item.path, ...concept, message: `Measurement unit ${formatConcept(unit)} is not a UCUM code` });
+    problems.add({
+      code: InteropProblems.INVALID_UCUM_UNIT,
+      path: item.path,
+      ...concept,
+      message: `Measurement unit ${formatConcept(unit)} is not a UCUM code`,
+    });
     return null;
   }
   return { kind: 'quantity', value, unit: unit.value, unitMeaning: unit.meaning || null };

@@ -72,7 +72,9 @@ describe('DICOM SR TID 1500 → measurement report items', () => {
     if (!resolved.ok) throw new Error(JSON.stringify(resolved.problems));
     const commands = resolved.measurements.map((m) => m.command);
     expect(commands).toHaveLength(7);
-    expect(new Set(commands.map((c) => [c.subjectId, c.method, c.algorithmVersionId, c.timePoint].join()))).toEqual(new Set([`${SUBJECT_ID},ai,${ALGORITHM_VERSION_ID},BASELINE`]));
+    expect(new Set(commands.map((c) => [c.subjectId, c.method, c.algorithmVersionId, c.timePoint].join()))).toEqual(
+      new Set([`${SUBJECT_ID},ai,${ALGORITHM_VERSION_ID},BASELINE`]),
+    );
     expect(commands.find((c) => c.biomarkerId === 'LESION_SA')).toMatchObject({
       value: { value: 1.5, unit: 'cm' },
       lesion: { trackingUid: Uids.lesion2, label: 'Liver lesion 2', findingSite: 'Liver', role: 'target' },
@@ -106,7 +108,11 @@ describe('DICOM SR TID 1500 → measurement report items', () => {
     expect(problems).toEqual([]);
     expect(report.items[0]!.observer).toEqual({ kind: 'person', name: 'Smith^Anna', id: null, organization: null });
     const resolved = await resolveMeasurementReport(report, fakeResolver(lungRegistry()));
-    expect(resolved.ok && resolved.measurements[0]!.command).toMatchObject({ method: 'semi_automatic', readerId: 'reader-anna', algorithmVersionId: CALIPER_VERSION_ID });
+    expect(resolved.ok && resolved.measurements[0]!.command).toMatchObject({
+      method: 'semi_automatic',
+      readerId: 'reader-anna',
+      algorithmVersionId: CALIPER_VERSION_ID,
+    });
   });
 
   it('refuses an unmapped and malformed report with every problem listed (content item path, code, concept) and no command', async () => {
@@ -172,7 +178,13 @@ describe('DICOM SR TID 1500 → measurement report items', () => {
     const r = baselineReport();
     const twoStudies: BuiltReport = {
       ...r,
-      evidence: [...r.evidence, { studyInstanceUid: Uids.followUpStudy, series: [{ seriesInstanceUid: Uids.followUpCtSeries, sops: [{ classUid: '1.2.840.10008.5.1.4.1.1.2', instanceUid: Uids.followUpCt }] }] }],
+      evidence: [
+        ...r.evidence,
+        {
+          studyInstanceUid: Uids.followUpStudy,
+          series: [{ seriesInstanceUid: Uids.followUpCtSeries, sops: [{ classUid: '1.2.840.10008.5.1.4.1.1.2', instanceUid: Uids.followUpCt }] }],
+        },
+      ],
       groups: [r.groups[2]!],
     };
     expect(mapDicomSrPart10(buildTid1500Part10(twoStudies)).problems.map((p) => [p.code, p.path])).toEqual([
@@ -202,7 +214,12 @@ describe('DICOM SR TID 1500 → measurement report items', () => {
     const refused = await resolveMeasurementReport(unmapped.report, fakeResolver(lungRegistry({ biomarkers: [] })), { mappingProblems: unmapped.problems });
     const response = stowRsResponse(
       [
-        { sopClassUid: good.sopClassUid, sopInstanceUid: good.report.documentKey, problems: null, retrieveUrl: 'https://registry.example/dicomweb/studies/1/series/2/instances/3' },
+        {
+          sopClassUid: good.sopClassUid,
+          sopInstanceUid: good.report.documentKey,
+          problems: null,
+          retrieveUrl: 'https://registry.example/dicomweb/studies/1/series/2/instances/3',
+        },
         { sopClassUid: junk.sopClassUid, sopInstanceUid: null, problems: junk.problems },
         { sopClassUid: unmapped.sopClassUid, sopInstanceUid: unmapped.report.documentKey, problems: refused.ok ? [] : refused.problems },
       ],
@@ -213,12 +230,22 @@ describe('DICOM SR TID 1500 → measurement report items', () => {
         vr: 'SQ',
         Value: [
           { '00081150': { vr: 'UI' }, '00081155': { vr: 'UI' }, '00081197': { vr: 'US', Value: [StowFailureReason.CANNOT_UNDERSTAND] } },
-          { '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.88.34'] }, '00081155': { vr: 'UI', Value: [Uids.followUpSr] }, '00081197': { vr: 'US', Value: [0x0110] } },
+          {
+            '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.88.34'] },
+            '00081155': { vr: 'UI', Value: [Uids.followUpSr] },
+            '00081197': { vr: 'US', Value: [0x0110] },
+          },
         ],
       },
       '00081199': {
         vr: 'SQ',
-        Value: [{ '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.88.34'] }, '00081155': { vr: 'UI', Value: [Uids.baselineSr] }, '00081190': { vr: 'UR', Value: ['https://registry.example/dicomweb/studies/1/series/2/instances/3'] } }],
+        Value: [
+          {
+            '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.88.34'] },
+            '00081155': { vr: 'UI', Value: [Uids.baselineSr] },
+            '00081190': { vr: 'UR', Value: ['https://registry.example/dicomweb/studies/1/series/2/instances/3'] },
+          },
+        ],
       },
     });
   });

@@ -1,6 +1,29 @@
-import type { Bundle, BundleEntry, CodeableConcept, Device, Identifier, ImagingStudy, Observation, OperationOutcome, OperationOutcomeIssue, Patient, Practitioner, Reference, Resource } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  BundleEntry,
+  CodeableConcept,
+  Device,
+  Identifier,
+  ImagingStudy,
+  Observation,
+  OperationOutcome,
+  OperationOutcomeIssue,
+  Patient,
+  Practitioner,
+  Reference,
+  Resource,
+} from '@medplum/fhirtypes';
 import { isValidDicomUid } from '#domain';
-import type { CodedConcept, ImagingStudyReference, LesionTracking, MappedReport, MeasuredValue, MeasurementReportItem, Observer, SubjectReference } from '../model/measurement-report.model.js';
+import type {
+  CodedConcept,
+  ImagingStudyReference,
+  LesionTracking,
+  MappedReport,
+  MeasuredValue,
+  MeasurementReportItem,
+  Observer,
+  SubjectReference,
+} from '../model/measurement-report.model.js';
 import { InteropProblems, ProblemList, type InteropProblem, type InteropProblemCode } from '../model/interop.problems.js';
 import { SrCodes } from '../dicom-sr/sr.codes.js';
 import { conceptOf as conceptOfSystem, DICOM_UID_SYSTEM, hasCoding, uidOf, UCUM_SYSTEM } from './fhir-codes.js';
@@ -35,7 +58,11 @@ export function mapFhirBundle(input: unknown, validate: FhirValidator, options: 
     return { report: empty, problems: problems.problems };
   }
   if (bundle.type !== 'transaction' && bundle.type !== 'collection') {
-    problems.add({ code: InteropProblems.FHIR_INVALID_RESOURCE, path: 'Bundle.type', message: `Bundle.type must be transaction or collection, not ${String(bundle.type)}` });
+    problems.add({
+      code: InteropProblems.FHIR_INVALID_RESOURCE,
+      path: 'Bundle.type',
+      message: `Bundle.type must be transaction or collection, not ${String(bundle.type)}`,
+    });
   }
   const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
   const index = indexEntries(entries);
@@ -58,7 +85,12 @@ export function mapFhirBundle(input: unknown, validate: FhirValidator, options: 
       });
     }
     if (!['Observation', 'Device', 'ImagingStudy', 'Patient', 'Practitioner'].includes(resource.resourceType)) {
-      problems.add({ code: InteropProblems.FHIR_UNSUPPORTED_RESOURCE, path: at, entry: i, message: `${resource.resourceType} is not part of an imaging measurement bundle (Observation, Device, ImagingStudy, Patient, Practitioner)` });
+      problems.add({
+        code: InteropProblems.FHIR_UNSUPPORTED_RESOURCE,
+        path: at,
+        entry: i,
+        message: `${resource.resourceType} is not part of an imaging measurement bundle (Observation, Device, ImagingStudy, Patient, Practitioner)`,
+      });
     }
   });
 
@@ -70,7 +102,12 @@ export function mapFhirBundle(input: unknown, validate: FhirValidator, options: 
     obs.hasMember.forEach((member, m) => {
       const target = index.resolve(member);
       if (target === undefined) {
-        problems.add({ code: InteropProblems.FHIR_UNRESOLVED_REFERENCE, path: `Bundle.entry[${i}].resource.hasMember[${m}]`, entry: i, message: `hasMember ${member.reference ?? ''} is not in the Bundle` });
+        problems.add({
+          code: InteropProblems.FHIR_UNRESOLVED_REFERENCE,
+          path: `Bundle.entry[${i}].resource.hasMember[${m}]`,
+          entry: i,
+          message: `hasMember ${member.reference ?? ''} is not in the Bundle`,
+        });
       } else groupOf.set(target, i);
     });
   });
@@ -91,7 +128,13 @@ export function mapFhirBundle(input: unknown, validate: FhirValidator, options: 
     const subject = readSubject(obs.subject ?? group?.subject, index, entries, add);
     const study = readStudy(obs.derivedFrom ?? group?.derivedFrom, index, entries, add);
     const observer = readObserver(obs.device ?? group?.device, obs.performer ?? group?.performer, index, entries, add);
-    const lesion = readTracking(obs.identifier, add) ?? (group ? readTracking(group.identifier, (c, p, m) => problems.add({ code: c, path: `Bundle.entry[${groupIndex}].resource.${p}`, entry: groupIndex!, message: m })) : null);
+    const lesion =
+      readTracking(obs.identifier, add) ??
+      (group
+        ? readTracking(group.identifier, (c, p, m) =>
+            problems.add({ code: c, path: `Bundle.entry[${groupIndex}].resource.${p}`, entry: groupIndex!, message: m }),
+          )
+        : null);
     const component = (code: CodedConcept, of: Observation | undefined) => of?.component?.find((c) => hasCoding(c.code, code.scheme, code.value));
     const timePoint = (component(SrCodes.subjectTimePointIdentifier, obs) ?? component(SrCodes.subjectTimePointIdentifier, group))?.valueString ?? null;
     const finding = conceptOf((component(SrCodes.finding, obs) ?? component(SrCodes.finding, group))?.valueCodeableConcept);
@@ -100,11 +143,17 @@ export function mapFhirBundle(input: unknown, validate: FhirValidator, options: 
     const effective = obs.effectiveDateTime ?? group?.effectiveDateTime;
     if (effective) {
       const t = Date.parse(effective);
-      if (Number.isNaN(t) || !/T\d{2}:\d{2}/.test(effective)) add(InteropProblems.INVALID_DATE_TIME, 'effectiveDateTime', `"${effective}" is not a FHIR dateTime with a time`);
+      if (Number.isNaN(t) || !/T\d{2}:\d{2}/.test(effective))
+        add(InteropProblems.INVALID_DATE_TIME, 'effectiveDateTime', `"${effective}" is not a FHIR dateTime with a time`);
       else occurredAt = new Date(t).toISOString();
     }
     const key = observationKey(obs, entry, documentKey);
-    if (!key) add(InteropProblems.MISSING_ELEMENT, 'identifier', 'The Observation has no identifier and the Bundle none either: sending it twice would record it twice');
+    if (!key)
+      add(
+        InteropProblems.MISSING_ELEMENT,
+        'identifier',
+        'The Observation has no identifier and the Bundle none either: sending it twice would record it twice',
+      );
     if (!concept || !value || !subject || !study || !observer || !key) return;
     items.push({
       idempotencyKey: key,
@@ -145,7 +194,13 @@ export function operationOutcomesFor(entryCount: number, problems: readonly Inte
           details: { coding: [{ code: p.code }], text: p.message },
           expression: [p.path],
         }))
-      : [{ severity: 'information', code: 'informational', details: { text: problems.length ? 'This entry maps, but the Bundle was refused as a whole' : 'Accepted' } }];
+      : [
+          {
+            severity: 'information',
+            code: 'informational',
+            details: { text: problems.length ? 'This entry maps, but the Bundle was refused as a whole' : 'Accepted' },
+          },
+        ];
     return { resourceType: 'OperationOutcome', issue };
   });
 }
@@ -208,7 +263,11 @@ function indexEntries(entries: readonly BundleEntry[]): EntryIndex {
 
 type Add = (code: InteropProblemCode, path: string, message: string, concept?: CodedConcept) => void;
 
-function resourceAt<T extends Resource['resourceType']>(entries: readonly BundleEntry[], i: number | undefined, type: T): Extract<Resource, { resourceType: T }> | undefined {
+function resourceAt<T extends Resource['resourceType']>(
+  entries: readonly BundleEntry[],
+  i: number | undefined,
+  type: T,
+): Extract<Resource, { resourceType: T }> | undefined {
   const r = i === undefined ? undefined : entries[i]?.resource;
   return r?.resourceType === type ? (r as Extract<Resource, { resourceType: T }>) : undefined;
 }
@@ -229,7 +288,11 @@ function readSubject(ref: Reference | undefined, index: EntryIndex, entries: rea
   // A literal reference outside the Bundle names a registry subject by id.
   const m = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref.reference ?? '');
   if (m && !patient) return { kind: 'id', subjectId: m[1]! };
-  add(InteropProblems.FHIR_UNRESOLVED_REFERENCE, 'subject', 'Observation.subject names no pseudonym identifier, no Patient in the Bundle with one, and no Patient/<id>');
+  add(
+    InteropProblems.FHIR_UNRESOLVED_REFERENCE,
+    'subject',
+    'Observation.subject names no pseudonym identifier, no Patient in the Bundle with one, and no Patient/<id>',
+  );
   return null;
 }
 
@@ -245,10 +308,20 @@ function readStudy(refs: readonly Reference[] | undefined, index: EntryIndex, en
       return;
     }
     if (target !== undefined && !study) return; // derivedFrom another Observation, an ImagingSelection…: not the study.
-    const uid = uidOf(study ? identifierValue(study.identifier, DICOM_UID_SYSTEM) ?? undefined : ref.type === 'ImagingStudy' && ref.identifier?.system === DICOM_UID_SYSTEM ? ref.identifier.value : undefined);
+    const uid = uidOf(
+      study
+        ? (identifierValue(study.identifier, DICOM_UID_SYSTEM) ?? undefined)
+        : ref.type === 'ImagingStudy' && ref.identifier?.system === DICOM_UID_SYSTEM
+          ? ref.identifier.value
+          : undefined,
+    );
     if (!study && !uid) return;
     if (!uid || !isValidDicomUid(uid)) {
-      add(InteropProblems.INVALID_DICOM_UID, `derivedFrom[${r}]`, `The ImagingStudy has no valid Study Instance UID (identifier system ${DICOM_UID_SYSTEM}, value urn:oid:…): "${uid ?? ''}"`);
+      add(
+        InteropProblems.INVALID_DICOM_UID,
+        `derivedFrom[${r}]`,
+        `The ImagingStudy has no valid Study Instance UID (identifier system ${DICOM_UID_SYSTEM}, value urn:oid:…): "${uid ?? ''}"`,
+      );
       refused = true;
       return;
     }
@@ -262,7 +335,11 @@ function readStudy(refs: readonly Reference[] | undefined, index: EntryIndex, en
   });
   if (studies.length === 0) {
     if (refused) return null;
-    add(InteropProblems.MISSING_ELEMENT, 'derivedFrom', 'Observation.derivedFrom must reference the ImagingStudy (by Study Instance UID) the measurement was made on');
+    add(
+      InteropProblems.MISSING_ELEMENT,
+      'derivedFrom',
+      'Observation.derivedFrom must reference the ImagingStudy (by Study Instance UID) the measurement was made on',
+    );
     return null;
   }
   if (new Set(studies.map((s) => s.uid)).size > 1) {
@@ -272,7 +349,13 @@ function readStudy(refs: readonly Reference[] | undefined, index: EntryIndex, en
   return { studyInstanceUid: studies[0]!.uid, seriesInstanceUid: studies[0]!.series, sopInstanceUids: [] };
 }
 
-function readObserver(deviceRef: Reference | undefined, performers: readonly Reference[] | undefined, index: EntryIndex, entries: readonly BundleEntry[], add: Add): Observer | null {
+function readObserver(
+  deviceRef: Reference | undefined,
+  performers: readonly Reference[] | undefined,
+  index: EntryIndex,
+  entries: readonly BundleEntry[],
+  add: Add,
+): Observer | null {
   if (deviceRef) {
     const device = resourceAt(entries, index.resolve(deviceRef), 'Device') as Device | undefined;
     if (!device && !deviceRef.identifier) {
@@ -282,7 +365,9 @@ function readObserver(deviceRef: Reference | undefined, performers: readonly Ref
     const name = (type: string) => device?.deviceName?.find((n) => n.type === type)?.name ?? null;
     return {
       kind: 'device',
-      uid: uidOf(identifierValue(device?.identifier, DICOM_UID_SYSTEM) ?? (deviceRef.identifier?.system === DICOM_UID_SYSTEM ? deviceRef.identifier.value : undefined)),
+      uid: uidOf(
+        identifierValue(device?.identifier, DICOM_UID_SYSTEM) ?? (deviceRef.identifier?.system === DICOM_UID_SYSTEM ? deviceRef.identifier.value : undefined),
+      ),
       name: name('user-friendly-name') ?? name('manufacturer-name') ?? deviceRef.display ?? null,
       manufacturer: device?.manufacturer ?? null,
       modelName: name('model-name') ?? device?.modelNumber ?? null,
@@ -309,7 +394,8 @@ function readTracking(identifiers: readonly Identifier[] | undefined, add: Add):
     if (hasCoding(id.type, 'DCM', SrCodes.trackingIdentifier.value)) label = id.value ?? null;
     else if (hasCoding(id.type, 'DCM', SrCodes.trackingUniqueIdentifier.value)) {
       const v = uidOf(id.value);
-      if (!v || !isValidDicomUid(v)) add(InteropProblems.INVALID_DICOM_UID, `identifier[${i}]`, `Tracking Unique Identifier "${id.value ?? ''}" is not a DICOM UID`);
+      if (!v || !isValidDicomUid(v))
+        add(InteropProblems.INVALID_DICOM_UID, `identifier[${i}]`, `Tracking Unique Identifier "${id.value ?? ''}" is not a DICOM UID`);
       else uid = v;
     }
   });
@@ -324,7 +410,11 @@ function readValue(obs: Observation, add: Add, conceptOf: (cc: CodeableConcept |
       return null;
     }
     if (q.system !== UCUM_SYSTEM || !q.code) {
-      add(InteropProblems.INVALID_UCUM_UNIT, 'valueQuantity', `valueQuantity needs system ${UCUM_SYSTEM} and a UCUM code (got ${q.system ?? 'no system'} ${q.code ?? q.unit ?? ''})`);
+      add(
+        InteropProblems.INVALID_UCUM_UNIT,
+        'valueQuantity',
+        `valueQuantity needs system ${UCUM_SYSTEM} and a UCUM code (got ${q.system ?? 'no system'} ${q.code ?? q.unit ?? ''})`,
+      );
       return null;
     }
     return { kind: 'quantity', value: q.value, unit: q.code, unitMeaning: q.unit ?? null };
@@ -350,7 +440,8 @@ function bundleKey(bundle: Bundle | undefined): string {
 
 /** Observation identity: its DICOM Observation UID, else its first identifier, else the Bundle's key + fullUrl. */
 function observationKey(obs: Observation, entry: BundleEntry, documentKey: string): string | null {
-  const tracking = (id: Identifier) => hasCoding(id.type, 'DCM', SrCodes.trackingIdentifier.value) || hasCoding(id.type, 'DCM', SrCodes.trackingUniqueIdentifier.value);
+  const tracking = (id: Identifier) =>
+    hasCoding(id.type, 'DCM', SrCodes.trackingIdentifier.value) || hasCoding(id.type, 'DCM', SrCodes.trackingUniqueIdentifier.value);
   const ids = (obs.identifier ?? []).filter((id) => id.value && !tracking(id));
   const uid = ids.find((id) => id.system === DICOM_UID_SYSTEM);
   if (uid) return `urn:dicom:uid|${uidOf(uid.value)}`;

@@ -63,7 +63,12 @@ describe('FHIR R4 Bundle of imaging measurement Observations → measurement rep
       const twin = fromSr.measurements.find((s) => s.command.biomarkerId === m.command.biomarkerId)!;
       expect(comparable(m.command)).toEqual(comparable(twin.command));
     }
-    expect(fromFhir.measurements[0]!.command).toMatchObject({ subjectId: SUBJECT_ID, method: 'ai', algorithmVersionId: ALGORITHM_VERSION_ID, lesion: { trackingUid: Uids.lesion2, role: 'target' } });
+    expect(fromFhir.measurements[0]!.command).toMatchObject({
+      subjectId: SUBJECT_ID,
+      method: 'ai',
+      algorithmVersionId: ALGORITHM_VERSION_ID,
+      lesion: { trackingUid: Uids.lesion2, role: 'target' },
+    });
   });
 
   it('lists every problem of a bad Bundle with entry and FHIRPath, and answers one OperationOutcome per entry', async () => {
@@ -94,22 +99,31 @@ describe('FHIR R4 Bundle of imaging measurement Observations → measurement rep
       ['error', 'invalid', 'INVALID_UCUM_UNIT', 'Bundle.entry[3].resource.valueQuantity'],
     ]);
     expect(outcomes[6]!.issue[0]).toMatchObject({ severity: 'error', code: 'not-supported' });
-    expect(outcomes[5]!.issue).toEqual([{ severity: 'information', code: 'informational', details: { text: 'This entry maps, but the Bundle was refused as a whole' } }]);
+    expect(outcomes[5]!.issue).toEqual([
+      { severity: 'information', code: 'informational', details: { text: 'This entry maps, but the Bundle was refused as a whole' } },
+    ]);
   });
 
   it('refuses a Bundle of another type, a non-Bundle, and an Observation with no identity to make it idempotent', () => {
-    expect(mapFhirBundle({ resourceType: 'Patient' }, validate).problems.map((p) => [p.code, p.path])).toEqual([[InteropProblems.FHIR_INVALID_RESOURCE, 'Bundle']]);
+    expect(mapFhirBundle({ resourceType: 'Patient' }, validate).problems.map((p) => [p.code, p.path])).toEqual([
+      [InteropProblems.FHIR_INVALID_RESOURCE, 'Bundle'],
+    ]);
     const searchset = { ...followUpBundle(), type: 'searchset' as const };
     expect(mapFhirBundle(searchset, validate, { systems }).problems.map((p) => p.path)).toContain('Bundle.type');
     const anonymous = followUpBundle();
     delete anonymous.identifier;
     (anonymous.entry![5]!.resource as Observation).identifier = [];
-    expect(mapFhirBundle(anonymous, validate, { systems }).problems.map((p) => [p.code, p.path])).toEqual([[InteropProblems.MISSING_ELEMENT, 'Bundle.entry[5].resource.identifier']]);
+    expect(mapFhirBundle(anonymous, validate, { systems }).problems.map((p) => [p.code, p.path])).toEqual([
+      [InteropProblems.MISSING_ELEMENT, 'Bundle.entry[5].resource.identifier'],
+    ]);
   });
 
   it('a subject given as a Patient entry with an identifier, or as Patient/<id> outside the Bundle', () => {
     const bundle = followUpBundle();
-    bundle.entry!.push({ fullUrl: 'urn:uuid:patient', resource: { resourceType: 'Patient', identifier: [{ system: 'urn:registry:pseudonym', value: 'LUNG-0099' }] } });
+    bundle.entry!.push({
+      fullUrl: 'urn:uuid:patient',
+      resource: { resourceType: 'Patient', identifier: [{ system: 'urn:registry:pseudonym', value: 'LUNG-0099' }] },
+    });
     (bundle.entry![4]!.resource as Observation).subject = { reference: 'urn:uuid:patient' };
     (bundle.entry![5]!.resource as Observation).subject = { reference: 'Patient/subject-7' };
     const items = mapFhirBundle(bundle, validate, { systems }).report.items;

@@ -16,7 +16,9 @@ export const SYSTEM_TO_SCHEME: Readonly<Record<string, string>> = {
   'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl': 'NCIt',
 };
 export const SCHEME_TO_SYSTEM: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(SYSTEM_TO_SCHEME).filter(([system]) => system !== 'http://www.radlex.org').map(([system, scheme]) => [scheme, system]),
+  Object.entries(SYSTEM_TO_SCHEME)
+    .filter(([system]) => system !== 'http://www.radlex.org')
+    .map(([system, scheme]) => [scheme, system]),
 );
 export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 export const DICOM_UID_SYSTEM = 'urn:dicom:uid';

@@ -48,5 +48,9 @@ export interface ResolveOptions {
    */
   readonly defaultLesionRole?: MeasurementLesionRole;
   /** Unit conversion hook (defaults to the domain's UCUM conversion, the one the decider applies). */
-  readonly convertUnit?: (value: number, from: string, to: string) => { readonly ok: true; readonly value: number } | { readonly ok: false; readonly message: string };
+  readonly convertUnit?: (
+    value: number,
+    from: string,
+    to: string,
+  ) => { readonly ok: true; readonly value: number } | { readonly ok: false; readonly message: string };
 }

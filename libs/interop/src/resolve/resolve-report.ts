@@ -80,7 +80,10 @@ export async function resolveMeasurementReport(
       );
       if (!study.ok) problems.add({ code: InteropProblems.UNKNOWN_IMAGING_STUDY, ...at('study'), message: study.reason });
       else if (study.value.register) {
-        studies.set(`${subject.value.subjectId}:${item.study.studyInstanceUid}`, { subjectId: subject.value.subjectId, studyInstanceUid: item.study.studyInstanceUid });
+        studies.set(`${subject.value.subjectId}:${item.study.studyInstanceUid}`, {
+          subjectId: subject.value.subjectId,
+          studyInstanceUid: item.study.studyInstanceUid,
+        });
       }
     }
 
@@ -92,7 +95,11 @@ export async function resolveMeasurementReport(
     switch (observer.kind) {
       case 'device': {
         method = 'ai';
-        const device = { ...observer, algorithmName: observer.algorithmName ?? item.algorithm?.name ?? null, softwareVersion: item.algorithm?.version ?? observer.softwareVersion };
+        const device = {
+          ...observer,
+          algorithmName: observer.algorithmName ?? item.algorithm?.name ?? null,
+          softwareVersion: item.algorithm?.version ?? observer.softwareVersion,
+        };
         const algo = await ask(`device:${JSON.stringify(device)}`, () => resolver.resolveAlgorithmVersion(device));
         if (algo.ok) algorithmVersionId = algo.value.algorithmVersionId;
         else problems.add({ code: InteropProblems.UNKNOWN_ALGORITHM, ...at('observer'), message: algo.reason });
@@ -129,12 +136,23 @@ export async function resolveMeasurementReport(
     );
     let value: RecordMeasurement['value'] | null = null;
     if (!biomarker.ok) {
-      problems.add({ code: InteropProblems.UNMAPPED_CONCEPT, ...at('concept'), concept: item.concept, message: `${formatConcept(item.concept)}: ${biomarker.reason}` });
+      problems.add({
+        code: InteropProblems.UNMAPPED_CONCEPT,
+        ...at('concept'),
+        concept: item.concept,
+        message: `${formatConcept(item.concept)}: ${biomarker.reason}`,
+      });
     } else {
       value = checkValue(item, biomarker.value, convert, (p) => problems.add({ ...p, ...at(p.path), concept: item.concept }));
     }
 
-    if (!item.timePoint) problems.add({ code: InteropProblems.MISSING_ELEMENT, ...at('timePoint'), concept: item.concept, message: 'No time point (Subject Time Point Identifier / time_point) for this measurement' });
+    if (!item.timePoint)
+      problems.add({
+        code: InteropProblems.MISSING_ELEMENT,
+        ...at('timePoint'),
+        concept: item.concept,
+        message: 'No time point (Subject Time Point Identifier / time_point) for this measurement',
+      });
 
     let lesion: RecordMeasurement['lesion'] = null;
     if (item.lesion && (item.lesion.uid || item.lesion.label)) {
@@ -149,7 +167,12 @@ export async function resolveMeasurementReport(
         if (!(LESION_ROLES as readonly string[]).includes(role)) {
           problems.add({ code: InteropProblems.INVALID_VALUE, ...at('lesionRole'), message: `Lesion role must be one of ${LESION_ROLES.join(', ')}` });
         } else {
-          lesion = { trackingUid: item.lesion.uid, label: item.lesion.label ?? item.lesion.uid, findingSite: item.findingSite?.meaning ?? null, role: role as MeasurementLesionRole };
+          lesion = {
+            trackingUid: item.lesion.uid,
+            label: item.lesion.label ?? item.lesion.uid,
+            findingSite: item.findingSite?.meaning ?? null,
+            role: role as MeasurementLesionRole,
+          };
         }
       }
     }
@@ -222,7 +245,9 @@ function checkValue(
       switch (v.kind) {
         case 'coded':
           category = biomarker.categories.find(
-            (c) => (c.code && c.code.scheme === v.code.scheme && c.code.value === v.code.value) || (!c.code && (c.category === v.code.value || c.category === v.code.meaning)),
+            (c) =>
+              (c.code && c.code.scheme === v.code.scheme && c.code.value === v.code.value) ||
+              (!c.code && (c.category === v.code.value || c.category === v.code.meaning)),
           )?.category;
           break;
         case 'text':

@@ -12,7 +12,7 @@ export const MEASUREMENT_ROW_COLUMNS = {
   biomarker_code: 'Required. The catalogue short code (e.g. SMA_L3), or with biomarker_scheme a coded concept value.',
   biomarker_scheme: 'Optional coding scheme of biomarker_code (DCM, SCT, LN, RADLEX…); empty = the catalogue code (scheme REGISTRY).',
   value: 'The numeric value of a quantitative biomarker (dot decimal separator).',
-  unit: 'Its case-sensitive UCUM unit (mm, mm2, cm3, [hnsf\'U], {SUVbw}g/mL, 1); required with value.',
+  unit: "Its case-sensitive UCUM unit (mm, mm2, cm3, [hnsf'U], {SUVbw}g/mL, 1); required with value.",
   category: 'The category of a categorical biomarker (instead of value and unit).',
   reader_id: 'The registry reader who measured (manual), or who measured with the algorithm (semi-automatic).',
   algorithm_version_id: 'The registry algorithm version that measured (ai), or assisted the reader (semi-automatic).',

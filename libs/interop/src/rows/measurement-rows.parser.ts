@@ -63,7 +63,12 @@ async function* csvRows(source: RowSource): AsyncGenerator<MeasurementRowResult>
       }
       row += 1;
       if (record.length !== header.length) {
-        yield { row, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row, message: `Row has ${record.length} fields, the header ${header.length}` }] };
+        yield {
+          row,
+          item: null,
+          fields: null,
+          problems: [{ code: InteropProblems.INVALID_CSV, path: '', row, message: `Row has ${record.length} fields, the header ${header.length}` }],
+        };
         continue;
       }
       const fields: Record<string, string> = {};
@@ -73,13 +78,19 @@ async function* csvRows(source: RowSource): AsyncGenerator<MeasurementRowResult>
       yield mapRow(fields, row);
     }
   } catch (error) {
-    yield { row: row + 1, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row: row + 1, message: `Unreadable CSV: ${(error as Error).message}` }] };
+    yield {
+      row: row + 1,
+      item: null,
+      fields: null,
+      problems: [{ code: InteropProblems.INVALID_CSV, path: '', row: row + 1, message: `Unreadable CSV: ${(error as Error).message}` }],
+    };
     return;
   } finally {
     // Stopped early (refused header, broken row, consumer break): release the source too.
     input.destroy();
   }
-  if (!header) yield { row: 0, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row: 0, message: 'The file has no header row' }] };
+  if (!header)
+    yield { row: 0, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_CSV, path: '', row: 0, message: 'The file has no header row' }] };
 }
 
 /**
@@ -137,10 +148,20 @@ async function* ndjsonRows(source: RowSource): AsyncGenerator<MeasurementRowResu
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return { row: line, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_JSON, path: '', row: line, message: `Not JSON: ${(error as Error).message}` }] };
+      return {
+        row: line,
+        item: null,
+        fields: null,
+        problems: [{ code: InteropProblems.INVALID_JSON, path: '', row: line, message: `Not JSON: ${(error as Error).message}` }],
+      };
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return { row: line, item: null, fields: null, problems: [{ code: InteropProblems.INVALID_JSON, path: '', row: line, message: 'Each line must be one JSON object' }] };
+      return {
+        row: line,
+        item: null,
+        fields: null,
+        problems: [{ code: InteropProblems.INVALID_JSON, path: '', row: line, message: 'Each line must be one JSON object' }],
+      };
     }
     const unknown = headerProblems(Object.keys(value), line);
     if (unknown.length) return { row: line, item: null, problems: unknown, fields: null };
@@ -176,7 +197,12 @@ function headerProblems(names: readonly string[], row = 0): InteropProblem[] {
   const seen = new Set<string>();
   for (const name of names) {
     if (!(MEASUREMENT_ROW_COLUMN_NAMES as readonly string[]).includes(name)) {
-      problems.push({ code: InteropProblems.UNKNOWN_COLUMN, path: name, row, message: `Unknown column "${name}" (known: ${MEASUREMENT_ROW_COLUMN_NAMES.join(', ')})` });
+      problems.push({
+        code: InteropProblems.UNKNOWN_COLUMN,
+        path: name,
+        row,
+        message: `Unknown column "${name}" (known: ${MEASUREMENT_ROW_COLUMN_NAMES.join(', ')})`,
+      });
     } else if (seen.has(name)) {
       problems.push({ code: InteropProblems.UNKNOWN_COLUMN, path: name, row, message: `Column "${name}" appears twice` });
     }
@@ -235,14 +261,24 @@ export function mapRow(fields: Readonly<Record<string, string>>, row: number): M
     if (!Number.isFinite(n)) add(InteropProblems.INVALID_VALUE, 'value', `value "${f('value')}" is not a number (use a dot as decimal separator)`);
     const unit = f('unit');
     if (!unit) add(InteropProblems.MISSING_ELEMENT, 'unit', 'unit is required with value');
-    else if (!isValidUcumUnit(unit)) add(InteropProblems.INVALID_UCUM_UNIT, 'unit', `"${unit}" is not a valid UCUM unit (codes are case-sensitive, e.g. mm, mm2, cm3)`);
+    else if (!isValidUcumUnit(unit))
+      add(InteropProblems.INVALID_UCUM_UNIT, 'unit', `"${unit}" is not a valid UCUM unit (codes are case-sensitive, e.g. mm, mm2, cm3)`);
     if (Number.isFinite(n) && unit && isValidUcumUnit(unit)) value = { kind: 'quantity', value: n, unit, unitMeaning: null };
   } else if (f('category') !== undefined) value = { kind: 'text', text: f('category')! };
   else add(InteropProblems.MISSING_ELEMENT, 'value', 'value + unit (or category) is required');
 
   let observer: Observer | null = null;
   let algorithm: MeasurementReportItem['algorithm'] = null;
-  const device = (id: string): Observer => ({ kind: 'device', uid: null, name: null, manufacturer: null, modelName: null, softwareVersion: null, algorithmName: null, algorithmVersionId: id });
+  const device = (id: string): Observer => ({
+    kind: 'device',
+    uid: null,
+    name: null,
+    manufacturer: null,
+    modelName: null,
+    softwareVersion: null,
+    algorithmName: null,
+    algorithmVersionId: id,
+  });
   if (f('reader_id')) {
     observer = { kind: 'person', name: null, id: f('reader_id')!, organization: null };
     if (f('algorithm_version_id')) algorithm = { name: '', version: null, parameters: null, versionId: f('algorithm_version_id')! };
@@ -259,8 +295,10 @@ export function mapRow(fields: Readonly<Record<string, string>>, row: number): M
     else occurredAt = new Date(t).toISOString();
   }
   const role = f('lesion_role') ?? null;
-  if (role && !(LESION_ROLES as readonly string[]).includes(role)) add(InteropProblems.INVALID_VALUE, 'lesion_role', `lesion_role must be one of ${LESION_ROLES.join(', ')}`);
-  if ((f('lesion_label') || role) && !f('lesion_tracking_uid')) add(InteropProblems.MISSING_ELEMENT, 'lesion_tracking_uid', 'A lesion needs lesion_tracking_uid (its identity across time points)');
+  if (role && !(LESION_ROLES as readonly string[]).includes(role))
+    add(InteropProblems.INVALID_VALUE, 'lesion_role', `lesion_role must be one of ${LESION_ROLES.join(', ')}`);
+  if ((f('lesion_label') || role) && !f('lesion_tracking_uid'))
+    add(InteropProblems.MISSING_ELEMENT, 'lesion_tracking_uid', 'A lesion needs lesion_tracking_uid (its identity across time points)');
 
   if (problems.length || !subject || !study || !code || !value || !observer || !timePoint) return { row, item: null, problems, fields };
   const scheme = f('biomarker_scheme') ?? REGISTRY_CODE_SCHEME;

@@ -5,7 +5,14 @@ import { fakeResolver } from '../testing/fake-registry.resolver.js';
 import { ALGORITHM_VERSION_ID, CALIPER_VERSION_ID, lungRegistry, SUBJECT_ID } from '../testing/lung-registry.fixture.js';
 import { PSEUDONYM, Uids } from '../testing/tid1500.fixtures.js';
 import { parse as parseCsvSync } from 'csv-parse/sync';
-import { parseMeasurementRows, REFUSED_ROWS_CSV_HEADER, refusedRowCsvLine, rowReport, type MeasurementRowResult, type RowSource } from './measurement-rows.parser.js';
+import {
+  parseMeasurementRows,
+  REFUSED_ROWS_CSV_HEADER,
+  refusedRowCsvLine,
+  rowReport,
+  type MeasurementRowResult,
+  type RowSource,
+} from './measurement-rows.parser.js';
 
 const CSV = [
   'subject_pseudonym,study_instance_uid,biomarker_code,value,unit,category,reader_id,algorithm_version_id,time_point,occurred_at,lesion_tracking_uid,lesion_label,lesion_role,finding_site',
@@ -47,7 +54,11 @@ describe('CSV / NDJSON measurement rows', () => {
       occurredAt: '2026-01-05T10:15:00.000Z',
       source: { kind: 'row', row: 1 },
     });
-    expect(rows[1]!.item).toMatchObject({ observer: { kind: 'person', id: 'reader-anna' }, algorithm: { versionId: CALIPER_VERSION_ID }, occurredAt: '2026-04-06T07:30:00.000Z' });
+    expect(rows[1]!.item).toMatchObject({
+      observer: { kind: 'person', id: 'reader-anna' },
+      algorithm: { versionId: CALIPER_VERSION_ID },
+      occurredAt: '2026-04-06T07:30:00.000Z',
+    });
     expect(rows[2]!.item!.value).toEqual({ kind: 'text', text: '4A' });
   });
 
@@ -81,7 +92,12 @@ describe('CSV / NDJSON measurement rows', () => {
   });
 
   it('a measurement_key column keys the row by it', async () => {
-    const rows = await all([`measurement_key,subject_id,study_instance_uid,biomarker_code,value,unit,reader_id,time_point\nm-1,${SUBJECT_ID},${Uids.baselineStudy},LESION_SA,9,mm,reader-anna,BASELINE\n`], 'csv');
+    const rows = await all(
+      [
+        `measurement_key,subject_id,study_instance_uid,biomarker_code,value,unit,reader_id,time_point\nm-1,${SUBJECT_ID},${Uids.baselineStudy},LESION_SA,9,mm,reader-anna,BASELINE\n`,
+      ],
+      'csv',
+    );
     expect(rows[0]!.item).toMatchObject({ idempotencyKey: 'row:key:m-1', subject: { kind: 'id', subjectId: SUBJECT_ID } });
   });
 
@@ -119,8 +135,15 @@ describe('CSV / NDJSON measurement rows', () => {
 
   it('refuses a file with an unknown column at the header, and stops at the row where the CSV breaks', async () => {
     const unknown = await all(['subject_pseudonym,study_uid,biomarker_code\nA,1.2.3,X\n'], 'csv');
-    expect(unknown).toEqual([{ row: 0, item: null, fields: null, problems: [expect.objectContaining({ code: InteropProblems.UNKNOWN_COLUMN, path: 'study_uid', row: 0 })] }]);
-    const broken = await all([`subject_pseudonym,study_instance_uid,biomarker_code,value,unit,reader_id,time_point\n${PSEUDONYM},${Uids.baselineStudy},LESION_LD,3,mm,reader-anna,BL\n"unterminated,quote\n`], 'csv');
+    expect(unknown).toEqual([
+      { row: 0, item: null, fields: null, problems: [expect.objectContaining({ code: InteropProblems.UNKNOWN_COLUMN, path: 'study_uid', row: 0 })] },
+    ]);
+    const broken = await all(
+      [
+        `subject_pseudonym,study_instance_uid,biomarker_code,value,unit,reader_id,time_point\n${PSEUDONYM},${Uids.baselineStudy},LESION_LD,3,mm,reader-anna,BL\n"unterminated,quote\n`,
+      ],
+      'csv',
+    );
     expect(broken.map((r) => [r.row, r.problems.map((p) => p.code)])).toEqual([
       [1, []],
       [2, [InteropProblems.INVALID_CSV]],
@@ -138,10 +161,22 @@ describe('CSV / NDJSON measurement rows', () => {
   it('resolves rows one by one: conversion, semi-automatic, categorical text, and refusals with the row number', async () => {
     const resolver = fakeResolver(lungRegistry());
     const results = [];
-    for await (const r of parseMeasurementRows([CSV], 'csv')) results.push(await resolveMeasurementReport(rowReport(r, 'csv'), resolver, { mappingProblems: r.problems }));
+    for await (const r of parseMeasurementRows([CSV], 'csv'))
+      results.push(await resolveMeasurementReport(rowReport(r, 'csv'), resolver, { mappingProblems: r.problems }));
     expect(results.map((r) => r.ok && r.measurements[0]!.command)).toEqual([
-      expect.objectContaining({ subjectId: SUBJECT_ID, biomarkerId: 'LESION_LD', method: 'ai', algorithmVersionId: ALGORITHM_VERSION_ID, lesion: { trackingUid: Uids.lesion2, label: 'Liver lesion 2, segment VII', findingSite: 'Liver', role: 'target' } }),
-      expect.objectContaining({ method: 'semi_automatic', readerId: 'reader-anna', algorithmVersionId: CALIPER_VERSION_ID, value: { value: 1.85, unit: 'cm' } }),
+      expect.objectContaining({
+        subjectId: SUBJECT_ID,
+        biomarkerId: 'LESION_LD',
+        method: 'ai',
+        algorithmVersionId: ALGORITHM_VERSION_ID,
+        lesion: { trackingUid: Uids.lesion2, label: 'Liver lesion 2, segment VII', findingSite: 'Liver', role: 'target' },
+      }),
+      expect.objectContaining({
+        method: 'semi_automatic',
+        readerId: 'reader-anna',
+        algorithmVersionId: CALIPER_VERSION_ID,
+        value: { value: 1.85, unit: 'cm' },
+      }),
       expect.objectContaining({ biomarkerId: 'LUNG_RADS', value: { category: '4A' }, method: 'manual' }),
     ]);
     const retired = CSV.replace(`,,,${ALGORITHM_VERSION_ID},`, ',,,algo-noduleai-1.0.0,').replace('LUNG_RADS,,,4A', 'LUNG_RADS,,,7');

@@ -73,7 +73,11 @@ export function followUpBundle(): Bundle {
           resourceType: 'Observation',
           identifier: [
             { type: { coding: [{ system: DCM, code: '112039', display: 'Tracking Identifier' }] }, value: 'Liver lesion 2' },
-            { type: { coding: [{ system: DCM, code: '112040', display: 'Tracking Unique Identifier' }] }, system: 'urn:dicom:uid', value: `urn:oid:${Uids.lesion2}` },
+            {
+              type: { coding: [{ system: DCM, code: '112040', display: 'Tracking Unique Identifier' }] },
+              system: 'urn:dicom:uid',
+              value: `urn:oid:${Uids.lesion2}`,
+            },
           ],
           status: 'final',
           code: { coding: [{ system: DCM, code: '125007', display: 'Measurement Group' }] },
@@ -90,15 +94,32 @@ export function followUpBundle(): Bundle {
         },
         request: { method: 'POST', url: 'Observation' },
       },
-      measurement('7d0b6f1e-0000-4000-8000-000000000004', '1.2.826.0.1.3680043.10.543.8.14', { coding: [coding(Concepts.longAxis)] }, {
-        valueQuantity: { value: 18.5, unit: 'mm', system: UCUM, code: 'mm' },
-        component: [{ code: { coding: [{ system: DCM, code: '121401', display: 'Derivation' }] }, valueCodeableConcept: { coding: [coding(Concepts.maximum)] } }],
-      }),
-      measurement('7d0b6f1e-0000-4000-8000-000000000005', '1.2.826.0.1.3680043.10.543.8.15', { coding: [coding(Concepts.shortAxis)] }, { valueQuantity: { value: 1.1, unit: 'cm', system: UCUM, code: 'cm' } }),
-      measurement('7d0b6f1e-0000-4000-8000-000000000006', '1.2.826.0.1.3680043.10.543.8.17', { coding: [coding(Concepts.lungRads)] }, {
-        valueCodeableConcept: { coding: [coding(Concepts.lungRads4A)] },
-        component: [{ code: { coding: [{ system: DCM, code: '126070', display: 'Subject Time Point Identifier' }] }, valueString: 'WEEK12' }],
-      }),
+      measurement(
+        '7d0b6f1e-0000-4000-8000-000000000004',
+        '1.2.826.0.1.3680043.10.543.8.14',
+        { coding: [coding(Concepts.longAxis)] },
+        {
+          valueQuantity: { value: 18.5, unit: 'mm', system: UCUM, code: 'mm' },
+          component: [
+            { code: { coding: [{ system: DCM, code: '121401', display: 'Derivation' }] }, valueCodeableConcept: { coding: [coding(Concepts.maximum)] } },
+          ],
+        },
+      ),
+      measurement(
+        '7d0b6f1e-0000-4000-8000-000000000005',
+        '1.2.826.0.1.3680043.10.543.8.15',
+        { coding: [coding(Concepts.shortAxis)] },
+        { valueQuantity: { value: 1.1, unit: 'cm', system: UCUM, code: 'cm' } },
+      ),
+      measurement(
+        '7d0b6f1e-0000-4000-8000-000000000006',
+        '1.2.826.0.1.3680043.10.543.8.17',
+        { coding: [coding(Concepts.lungRads)] },
+        {
+          valueCodeableConcept: { coding: [coding(Concepts.lungRads4A)] },
+          component: [{ code: { coding: [{ system: DCM, code: '126070', display: 'Subject Time Point Identifier' }] }, valueString: 'WEEK12' }],
+        },
+      ),
     ],
   };
 }

@@ -36,7 +36,15 @@ export function lungRegistry(overrides: Partial<FakeRegistry> = {}): FakeRegistr
         ],
         plausibleRange: null,
       },
-      { biomarkerId: 'LUNG_RADS', biomarkerVersion: 1, concept: Concepts.lungRads, valueKind: 'categorical', unit: null, categories: ['1', '2', '3', '4A', '4B', '4X'].map((c) => ({ category: c, code: null })), plausibleRange: null },
+      {
+        biomarkerId: 'LUNG_RADS',
+        biomarkerVersion: 1,
+        concept: Concepts.lungRads,
+        valueKind: 'categorical',
+        unit: null,
+        categories: ['1', '2', '3', '4A', '4B', '4X'].map((c) => ({ category: c, code: null })),
+        plausibleRange: null,
+      },
     ],
     algorithms: [
       { manufacturer: 'Acme Imaging AI', modelName: 'NoduleAI CT', name: null, version: '2.1.0', id: ALGORITHM_VERSION_ID, active: true },

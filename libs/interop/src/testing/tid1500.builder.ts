@@ -54,7 +54,10 @@ export interface BuiltReport {
   readonly softwareVersions?: string;
   readonly timePoint?: string;
   readonly procedureReported?: CodedConcept;
-  readonly evidence: readonly { readonly studyInstanceUid: string; readonly series: readonly { readonly seriesInstanceUid: string; readonly sops: readonly { readonly classUid: string; readonly instanceUid: string }[] }[] }[];
+  readonly evidence: readonly {
+    readonly studyInstanceUid: string;
+    readonly series: readonly { readonly seriesInstanceUid: string; readonly sops: readonly { readonly classUid: string; readonly instanceUid: string }[] }[];
+  }[];
   readonly groups: readonly BuiltGroup[];
 }
 
@@ -80,7 +83,10 @@ export function buildTid1500Dataset(r: BuiltReport): NaturalDataset {
           textItem('HAS OBS CONTEXT', SrCodes.deviceObserverManufacturer, r.observer.manufacturer),
           textItem('HAS OBS CONTEXT', SrCodes.deviceObserverModelName, r.observer.modelName),
         ]
-      : [codeItem('HAS OBS CONTEXT', SrCodes.observerType, SrCodes.person), item('HAS OBS CONTEXT', 'PNAME', SrCodes.personObserverName, { PersonName: r.observer.name })];
+      : [
+          codeItem('HAS OBS CONTEXT', SrCodes.observerType, SrCodes.person),
+          item('HAS OBS CONTEXT', 'PNAME', SrCodes.personObserverName, { PersonName: r.observer.name }),
+        ];
   const timePoint = (tp: string | undefined) => (tp ? [textItem('HAS OBS CONTEXT', SrCodes.subjectTimePointIdentifier, tp)] : []);
   const allSops = r.evidence.flatMap((s) => s.series.flatMap((se) => se.sops));
   const sopClassOf = (uid: string) => allSops.find((s) => s.instanceUid === uid)?.classUid ?? CT_IMAGE_STORAGE;
@@ -97,14 +103,26 @@ export function buildTid1500Dataset(r: BuiltReport): NaturalDataset {
       ...(g.findingSite ? [codeItem('HAS CONCEPT MOD', SrCodes.findingSite, g.findingSite)] : []),
       ...(g.sourceSeriesUid ? [item('CONTAINS', 'UIDREF', SrCodes.sourceSeriesForSegmentation, { UID: g.sourceSeriesUid })] : []),
       ...(g.segmentationSopUid
-        ? [item('CONTAINS', 'IMAGE', SrCodes.referencedSegment, { ReferencedSOPSequence: [{ ReferencedSOPClassUID: SEGMENTATION_STORAGE, ReferencedSOPInstanceUID: g.segmentationSopUid, ReferencedSegmentNumber: 1 }] })]
+        ? [
+            item('CONTAINS', 'IMAGE', SrCodes.referencedSegment, {
+              ReferencedSOPSequence: [
+                { ReferencedSOPClassUID: SEGMENTATION_STORAGE, ReferencedSOPInstanceUID: g.segmentationSopUid, ReferencedSegmentNumber: 1 },
+              ],
+            }),
+          ]
         : []),
       ...(g.regionImageSopUid
         ? [
             item('CONTAINS', 'SCOORD', SrCodes.imageRegion, {
               GraphicType: 'POLYLINE',
               GraphicData: [10, 10, 40, 10, 40, 30, 10, 30, 10, 10],
-              ContentSequence: [{ RelationshipType: 'SELECTED FROM', ValueType: 'IMAGE', ReferencedSOPSequence: [{ ReferencedSOPClassUID: sopClassOf(g.regionImageSopUid), ReferencedSOPInstanceUID: g.regionImageSopUid }] }],
+              ContentSequence: [
+                {
+                  RelationshipType: 'SELECTED FROM',
+                  ValueType: 'IMAGE',
+                  ReferencedSOPSequence: [{ ReferencedSOPClassUID: sopClassOf(g.regionImageSopUid), ReferencedSOPInstanceUID: g.regionImageSopUid }],
+                },
+              ],
             }),
           ]
         : []),
@@ -127,7 +145,10 @@ export function buildTid1500Dataset(r: BuiltReport): NaturalDataset {
                 ...(m.derivation ? [codeItem('HAS CONCEPT MOD', SrCodes.derivation, m.derivation)] : []),
                 ...(m.method ? [codeItem('HAS CONCEPT MOD', SrCodes.measurementMethod, m.method)] : []),
                 ...(m.algorithm
-                  ? [textItem('HAS CONCEPT MOD', SrCodes.algorithmName, m.algorithm.name), textItem('HAS CONCEPT MOD', SrCodes.algorithmVersion, m.algorithm.version)]
+                  ? [
+                      textItem('HAS CONCEPT MOD', SrCodes.algorithmName, m.algorithm.name),
+                      textItem('HAS CONCEPT MOD', SrCodes.algorithmVersion, m.algorithm.version),
+                    ]
                   : []),
               ],
             }
@@ -142,7 +163,11 @@ export function buildTid1500Dataset(r: BuiltReport): NaturalDataset {
     ContentSequence: [
       {
         ...item('CONTAINS', 'CONTAINER', SrCodes.imageLibraryGroup, { ContinuityOfContent: 'SEPARATE' }),
-        ContentSequence: allSops.map((s) => ({ RelationshipType: 'CONTAINS', ValueType: 'IMAGE', ReferencedSOPSequence: [{ ReferencedSOPClassUID: s.classUid, ReferencedSOPInstanceUID: s.instanceUid }] })),
+        ContentSequence: allSops.map((s) => ({
+          RelationshipType: 'CONTAINS',
+          ValueType: 'IMAGE',
+          ReferencedSOPSequence: [{ ReferencedSOPClassUID: s.classUid, ReferencedSOPInstanceUID: s.instanceUid }],
+        })),
       },
     ],
   });

@@ -51,7 +51,7 @@ const mm = { code: 'mm', meaning: 'millimeter' };
 
 function report(tp: 'baseline' | 'followUp'): BuiltReport {
   const base = tp === 'baseline';
-  const u = <T,>(b: T, f: T): T => (base ? b : f);
+  const u = <T>(b: T, f: T): T => (base ? b : f);
   return {
     sopInstanceUid: u(Uids.baselineSr, Uids.followUpSr),
     studyInstanceUid: u(Uids.baselineStudy, Uids.followUpStudy),
@@ -65,8 +65,14 @@ function report(tp: 'baseline' | 'followUp'): BuiltReport {
       {
         studyInstanceUid: u(Uids.baselineStudy, Uids.followUpStudy),
         series: [
-          { seriesInstanceUid: u(Uids.baselineCtSeries, Uids.followUpCtSeries), sops: [{ classUid: CT_IMAGE_STORAGE, instanceUid: u(Uids.baselineCt, Uids.followUpCt) }] },
-          { seriesInstanceUid: u(Uids.baselineSegSeries, Uids.followUpSegSeries), sops: [{ classUid: SEGMENTATION_STORAGE, instanceUid: u(Uids.baselineSeg, Uids.followUpSeg) }] },
+          {
+            seriesInstanceUid: u(Uids.baselineCtSeries, Uids.followUpCtSeries),
+            sops: [{ classUid: CT_IMAGE_STORAGE, instanceUid: u(Uids.baselineCt, Uids.followUpCt) }],
+          },
+          {
+            seriesInstanceUid: u(Uids.baselineSegSeries, Uids.followUpSegSeries),
+            sops: [{ classUid: SEGMENTATION_STORAGE, instanceUid: u(Uids.baselineSeg, Uids.followUpSeg) }],
+          },
         ],
       },
     ],
@@ -81,7 +87,12 @@ function report(tp: 'baseline' | 'followUp'): BuiltReport {
         sourceSeriesUid: u(Uids.baselineCtSeries, Uids.followUpCtSeries),
         segmentationSopUid: u(Uids.baselineSeg, Uids.followUpSeg),
         measurements: [
-          { concept: Concepts.volume, value: u('523.6', '1150.2'), unit: { code: 'mm3', meaning: 'cubic millimeter' }, observationUid: u('1.2.826.0.1.3680043.10.543.8.1', '1.2.826.0.1.3680043.10.543.8.11') },
+          {
+            concept: Concepts.volume,
+            value: u('523.6', '1150.2'),
+            unit: { code: 'mm3', meaning: 'cubic millimeter' },
+            observationUid: u('1.2.826.0.1.3680043.10.543.8.1', '1.2.826.0.1.3680043.10.543.8.11'),
+          },
           {
             concept: Concepts.meanAttenuation,
             value: u('-12.5', '8.25'),
@@ -90,7 +101,13 @@ function report(tp: 'baseline' | 'followUp'): BuiltReport {
             observationUid: u('1.2.826.0.1.3680043.10.543.8.2', '1.2.826.0.1.3680043.10.543.8.12'),
           },
         ],
-        qualitative: [{ concept: Concepts.noduleComposition, value: u<CodedConcept>(Concepts.solid, Concepts.partSolid), observationUid: u('1.2.826.0.1.3680043.10.543.8.3', '1.2.826.0.1.3680043.10.543.8.13') }],
+        qualitative: [
+          {
+            concept: Concepts.noduleComposition,
+            value: u<CodedConcept>(Concepts.solid, Concepts.partSolid),
+            observationUid: u('1.2.826.0.1.3680043.10.543.8.3', '1.2.826.0.1.3680043.10.543.8.13'),
+          },
+        ],
       },
       {
         template: '1410',
@@ -107,13 +124,27 @@ function report(tp: 'baseline' | 'followUp'): BuiltReport {
             derivation: Concepts.maximum,
             observationUid: u('1.2.826.0.1.3680043.10.543.8.4', '1.2.826.0.1.3680043.10.543.8.14'),
           },
-          { concept: Concepts.shortAxis, value: u('1.5', '1.1'), unit: { code: 'cm', meaning: 'centimeter' }, observationUid: u('1.2.826.0.1.3680043.10.543.8.5', '1.2.826.0.1.3680043.10.543.8.15') },
+          {
+            concept: Concepts.shortAxis,
+            value: u('1.5', '1.1'),
+            unit: { code: 'cm', meaning: 'centimeter' },
+            observationUid: u('1.2.826.0.1.3680043.10.543.8.5', '1.2.826.0.1.3680043.10.543.8.15'),
+          },
         ],
       },
       {
         template: '1501',
-        measurements: [{ concept: Concepts.malignancyScore, value: u('0.62', '0.81'), unit: { code: '1', meaning: 'no units' }, observationUid: u('1.2.826.0.1.3680043.10.543.8.6', '1.2.826.0.1.3680043.10.543.8.16') }],
-        qualitative: [{ concept: Concepts.lungRads, value: Concepts.lungRads4A, observationUid: u('1.2.826.0.1.3680043.10.543.8.7', '1.2.826.0.1.3680043.10.543.8.17') }],
+        measurements: [
+          {
+            concept: Concepts.malignancyScore,
+            value: u('0.62', '0.81'),
+            unit: { code: '1', meaning: 'no units' },
+            observationUid: u('1.2.826.0.1.3680043.10.543.8.6', '1.2.826.0.1.3680043.10.543.8.16'),
+          },
+        ],
+        qualitative: [
+          { concept: Concepts.lungRads, value: Concepts.lungRads4A, observationUid: u('1.2.826.0.1.3680043.10.543.8.7', '1.2.826.0.1.3680043.10.543.8.17') },
+        ],
       },
     ],
   };

@@ -79,7 +79,11 @@ export function projectorReadiness(indicators: HealthIndicatorService, lag: Proj
     } catch (err) {
       return check.down({ message: `cannot measure lag: ${(err as Error).message}` });
     }
-    const projections = roles.map((r) => ({ ...r, lagEvents: lagByName.get(r.name)?.lagEvents ?? null, lagSeconds: lagByName.get(r.name)?.lagSeconds ?? null }));
+    const projections = roles.map((r) => ({
+      ...r,
+      lagEvents: lagByName.get(r.name)?.lagEvents ?? null,
+      lagSeconds: lagByName.get(r.name)?.lagSeconds ?? null,
+    }));
     if (roles.some((r) => r.role === 'disconnected')) return check.down({ message: 'the leadership lock connection is down', projections });
     if ([...lagByName.values()].some((p) => p.state === 'failed')) return check.degraded({ message: 'a projection is failed', projections });
     return check.up({ projections });

@@ -28,7 +28,11 @@ describe('audit-membership projection', () => {
     await store.appendToStream('study-1.1', [e('ImagingStudyRegistered', { studyInstanceUid: '1.1', subjectId: 'S1' })], { expectedRevision: 'no_stream' });
     await store.appendToStream('subject-S1', [e('SubjectEnrolled', { subjectId: 'S1', trialId: 'T1' })], { expectedRevision: 'no_stream' });
     await store.appendToStream('study-1.2', [e('ImagingStudyRegistered', { studyInstanceUid: '1.2', subjectId: null })], { expectedRevision: 'no_stream' });
-    await store.appendToStream('subject-S1', [e('MeasurementRecorded', { subjectId: 'S1', trialId: 'T1', studyInstanceUid: '1.2' }), e('SubjectErased', { subjectId: 'S1', reason: 'r' })], { expectedRevision: 0n });
+    await store.appendToStream(
+      'subject-S1',
+      [e('MeasurementRecorded', { subjectId: 'S1', trialId: 'T1', studyInstanceUid: '1.2' }), e('SubjectErased', { subjectId: 'S1', reason: 'r' })],
+      { expectedRevision: 0n },
+    );
     await store.appendToStream('later-X1', [e('SomethingAboutAStudy', { subjectId: 'S9' })], { expectedRevision: 'no_stream' });
     await store.appendToStream('subject-S9', [e('ParticipantInvited', { subjectId: 'S9', programmeId: 'P1' })], { expectedRevision: 'no_stream' });
     await store.appendToStream('subject-S2', [e('SubjectEnrolled', { subjectId: 'S2', trialId: 'T2' })], { expectedRevision: 'no_stream' });
@@ -41,7 +45,9 @@ describe('audit-membership projection', () => {
   });
 
   const members = async () =>
-    ((await ds.query(`SELECT scope_kind || ':' || scope_id || ' ' || stream_id AS m FROM read_model.audit_stream_members ORDER BY 1`)) as { m: string }[]).map((r) => r.m);
+    ((await ds.query(`SELECT scope_kind || ':' || scope_id || ' ' || stream_id AS m FROM read_model.audit_stream_members ORDER BY 1`)) as { m: string }[]).map(
+      (r) => r.m,
+    );
 
   it('follows links whichever comes first, one event per batch; a rebuild gives the same rows', async () => {
     const runner = new ProjectionRunner(projection, store, ds, quiet, { maxBatch: 1 });

@@ -84,16 +84,22 @@ export class AuditMembershipProjection implements Projection {
     const m = [...members.values()];
     const l = [...links.values()];
     // Only what is new moves anything: the streams that gained a membership and the parents that gained a child.
-    const newLinks = l.length === 0 ? [] : ((await manager.query(
-      `INSERT INTO ${schema}.audit_stream_links (parent_stream_id, stream_id) SELECT * FROM unnest($1::text[], $2::text[])
+    const newLinks =
+      l.length === 0
+        ? []
+        : ((await manager.query(
+            `INSERT INTO ${schema}.audit_stream_links (parent_stream_id, stream_id) SELECT * FROM unnest($1::text[], $2::text[])
        ON CONFLICT DO NOTHING RETURNING parent_stream_id AS stream_id`,
-      [l.map((x) => x[0]), l.map((x) => x[1])],
-    )) as { stream_id: string }[]);
-    const newMembers = m.length === 0 ? [] : ((await manager.query(
-      `INSERT INTO ${schema}.audit_stream_members (stream_id, scope_kind, scope_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+            [l.map((x) => x[0]), l.map((x) => x[1])],
+          )) as { stream_id: string }[]);
+    const newMembers =
+      m.length === 0
+        ? []
+        : ((await manager.query(
+            `INSERT INTO ${schema}.audit_stream_members (stream_id, scope_kind, scope_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
        ON CONFLICT DO NOTHING RETURNING stream_id`,
-      [m.map((x) => x[0]), m.map((x) => x[1]), m.map((x) => x[2])],
-    )) as { stream_id: string }[]);
+            [m.map((x) => x[0]), m.map((x) => x[1]), m.map((x) => x[2])],
+          )) as { stream_id: string }[]);
     const sources = [...new Set([...newLinks, ...newMembers].map((r) => r.stream_id))];
     if (sources.length === 0) return;
     // Down the links from those streams, however deep: a child belongs wherever its parent does, also where the

@@ -52,7 +52,10 @@ export class CatalogueProjection implements Projection {
       (await loadRows<BiomarkerRecord<string>>(manager, `${schema}.biomarkers`, 'biomarker_id', biomarkerIds)).map((r) => [r.biomarker_id, r]),
     );
     const algorithms = new Map(
-      (await loadRows<AlgorithmRecord<string>>(manager, `${schema}.algorithm_versions`, 'algorithm_version_id', [...algorithmIds])).map((r) => [r.algorithm_version_id, r]),
+      (await loadRows<AlgorithmRecord<string>>(manager, `${schema}.algorithm_versions`, 'algorithm_version_id', [...algorithmIds])).map((r) => [
+        r.algorithm_version_id,
+        r,
+      ]),
     );
     const changedBiomarkers = new Map<string, BiomarkerRecord<string>>();
     const changedAlgorithms = new Map<string, AlgorithmRecord<string>>();
@@ -69,8 +72,16 @@ export class CatalogueProjection implements Projection {
         if (ev.type === 'BiomarkerDefined') {
           const d = ev.data;
           next = {
-            biomarker_id: id, code: d.code, ...specColumns(d), version: d.version, status: 'active', retired_reason: null,
-            defined_at: isoTime(d.definedAt), position: e.position.prepare.toString(), last_revision: '', updated_at: at,
+            biomarker_id: id,
+            code: d.code,
+            ...specColumns(d),
+            version: d.version,
+            status: 'active',
+            retired_reason: null,
+            defined_at: isoTime(d.definedAt),
+            position: e.position.prepare.toString(),
+            last_revision: '',
+            updated_at: at,
           };
           versions.push({ biomarker_id: id, version: d.version, spec: specOf(d), reason: null, recorded_at: at });
         } else if (current && ev.type === 'BiomarkerRevised') {
@@ -92,11 +103,22 @@ export class CatalogueProjection implements Projection {
           const d = ev.data;
           const predecessor = d.predecessorVersionId ? algorithms.get(d.predecessorVersionId) : undefined;
           next = {
-            algorithm_version_id: id, manufacturer: d.manufacturer, name: d.name, version: d.version, intended_use: d.intendedUse,
-            regulatory: d.regulatory, biomarker_ids: [...d.biomarkerIds], predecessor_id: d.predecessorVersionId, score_range: d.scoreRange ?? null,
+            algorithm_version_id: id,
+            manufacturer: d.manufacturer,
+            name: d.name,
+            version: d.version,
+            intended_use: d.intendedUse,
+            regulatory: d.regulatory,
+            biomarker_ids: [...d.biomarkerIds],
+            predecessor_id: d.predecessorVersionId,
+            score_range: d.scoreRange ?? null,
             lineage: [...(predecessor?.lineage ?? (d.predecessorVersionId ? [d.predecessorVersionId] : [])), id],
-            status: 'active', status_reason: null, registered_at: isoTime(d.registeredAt), position: e.position.prepare.toString(),
-            last_revision: '', updated_at: at,
+            status: 'active',
+            status_reason: null,
+            registered_at: isoTime(d.registeredAt),
+            position: e.position.prepare.toString(),
+            last_revision: '',
+            updated_at: at,
           };
         } else if (current && ev.type === 'AlgorithmVersionSuspended') {
           next = { ...current, status: 'suspended', status_reason: ev.data.reason };

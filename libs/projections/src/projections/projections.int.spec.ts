@@ -55,7 +55,10 @@ describe('read-model projections', () => {
     const [read] = (await ds.query(`
       SELECT (SELECT count(*) FROM read_model.measurements WHERE superseded_at IS NULL)::int AS current,
              (SELECT count(*) FROM read_model.measurements)::int AS versions,
-             (SELECT coalesce(sum(correction_count), 0) FROM read_model.measurements WHERE superseded_at IS NULL)::int AS corrections`)) as Record<string, number>[];
+             (SELECT coalesce(sum(correction_count), 0) FROM read_model.measurements WHERE superseded_at IS NULL)::int AS corrections`)) as Record<
+      string,
+      number
+    >[];
     const counts: Record<string, number> = {
       ...read,
       recorded: await ofTypes('MeasurementRecorded'),
@@ -82,8 +85,14 @@ describe('read-model projections', () => {
     // A corrected value keeps its original beside it as an older version, closed when the correction was recorded.
     const [corrected] = await store.readAll({ filter: { eventTypes: ['MeasurementCorrected'] }, maxCount: 1 });
     const corr = { id: corrected!.data['measurementId'] as string, value: (corrected!.data['result'] as { value: number }).value };
-    const versions = (await ds.query(`SELECT version, value, superseded_at, correction_count FROM read_model.measurements WHERE measurement_id = $1 ORDER BY version`, [corr!.id])) as {
-      version: number; value: number; superseded_at: Date | null; correction_count: number;
+    const versions = (await ds.query(
+      `SELECT version, value, superseded_at, correction_count FROM read_model.measurements WHERE measurement_id = $1 ORDER BY version`,
+      [corr!.id],
+    )) as {
+      version: number;
+      value: number;
+      superseded_at: Date | null;
+      correction_count: number;
     }[];
     expect(versions.at(-1)).toMatchObject({ value: corr!.value, superseded_at: null });
     expect(versions[0]!.superseded_at).not.toBeNull();
@@ -127,14 +136,34 @@ describe('read-model projections', () => {
     const screening = (siteId: string, roundId: string) => ({
       type: 'ScreeningRecorded',
       data: {
-        subjectId, programmeId, roundId, screeningId: randomUUID(), siteId, modality: 'CT', humanReading: { result: 'negative', readerIds: ['reader-1'] },
-        aiReading: null, occurredAt: '2025-03-01T10:00:00.000Z',
+        subjectId,
+        programmeId,
+        roundId,
+        screeningId: randomUUID(),
+        siteId,
+        modality: 'CT',
+        humanReading: { result: 'negative', readerIds: ['reader-1'] },
+        aiReading: null,
+        occurredAt: '2025-03-01T10:00:00.000Z',
       },
     });
     const measurement = {
-      subjectId, measurementId, trialId: null, programmeId, biomarkerId: registry.biomarkerIds[0]!, biomarkerVersion: 1,
-      result: { kind: 'quantitative', originalValue: 40, originalUnit: 'cm2', value: 40, unit: 'cm2' }, studyInstanceUid: '1.2.3.4', seriesInstanceUid: null,
-      timePoint: 'baseline', lesion: null, method: 'ai', algorithmVersionId: null, readerId: null, plausibilityOverrideReason: null, occurredAt: '2025-03-01T10:00:00.000Z',
+      subjectId,
+      measurementId,
+      trialId: null,
+      programmeId,
+      biomarkerId: registry.biomarkerIds[0]!,
+      biomarkerVersion: 1,
+      result: { kind: 'quantitative', originalValue: 40, originalUnit: 'cm2', value: 40, unit: 'cm2' },
+      studyInstanceUid: '1.2.3.4',
+      seriesInstanceUid: null,
+      timePoint: 'baseline',
+      lesion: null,
+      method: 'ai',
+      algorithmVersionId: null,
+      readerId: null,
+      plausibilityOverrideReason: null,
+      occurredAt: '2025-03-01T10:00:00.000Z',
     };
     const append = async (type: string, data: Record<string, unknown>): Promise<void> => {
       await store.appendToStream(`subject-${subjectId}`, [{ id: randomUUID(), type, data: data as JsonObject }], { expectedRevision: 'any' });
@@ -144,26 +173,44 @@ describe('read-model projections', () => {
     const first = screening('SCREEN-A', 'R1');
     await append(first.type, first.data);
     await append('MeasurementCorrected', {
-      subjectId, measurementId, result: { ...measurement.result, value: 41, originalValue: 41 }, previousResult: measurement.result, reason: 'Re-segmented',
-      plausibilityOverrideReason: null, correctedAt: '2025-03-02T10:00:00.000Z',
+      subjectId,
+      measurementId,
+      result: { ...measurement.result, value: 41, originalValue: 41 },
+      previousResult: measurement.result,
+      reason: 'Re-segmented',
+      plausibilityOverrideReason: null,
+      correctedAt: '2025-03-02T10:00:00.000Z',
     });
     const second = screening('SCREEN-B', 'R2');
     await append(second.type, second.data);
     await append('IntervalCancerReported', {
-      subjectId, programmeId, reportId: randomUUID(), precedingScreeningId: second.data.screeningId, precedingRoundId: 'R2', source: 'cancer_registry_linkage', stage: 'II',
+      subjectId,
+      programmeId,
+      reportId: randomUUID(),
+      precedingScreeningId: second.data.screeningId,
+      precedingRoundId: 'R2',
+      source: 'cancer_registry_linkage',
+      stage: 'II',
       occurredAt: '2025-09-01T10:00:00.000Z',
     });
 
     // One event per batch: each change meets the rows stored by the batches before it.
     await catchUp(1);
 
-    const rows = (await ds.query(`SELECT version, value, arm_code, subject_site_id FROM read_model.measurements WHERE measurement_id = $1 ORDER BY version`, [measurementId])) as Record<string, unknown>[];
+    const rows = (await ds.query(`SELECT version, value, arm_code, subject_site_id FROM read_model.measurements WHERE measurement_id = $1 ORDER BY version`, [
+      measurementId,
+    ])) as Record<string, unknown>[];
     expect(rows).toEqual([
       { version: 0, value: 40, arm_code: null, subject_site_id: 'SCREEN-B' },
       { version: 1, value: 41, arm_code: null, subject_site_id: 'SCREEN-B' },
     ]);
     // The invitation's round and the round the interval cancer followed, as columns the programme-wide KPIs index.
-    expect(await ds.query(`SELECT kind, programme_id, round_id FROM read_model.subject_milestones WHERE subject_id = $1 AND programme_id IS NOT NULL ORDER BY position`, [subjectId])).toEqual([
+    expect(
+      await ds.query(
+        `SELECT kind, programme_id, round_id FROM read_model.subject_milestones WHERE subject_id = $1 AND programme_id IS NOT NULL ORDER BY position`,
+        [subjectId],
+      ),
+    ).toEqual([
       { kind: 'invited', programme_id: programmeId, round_id: 'R1' },
       { kind: 'interval_cancer', programme_id: programmeId, round_id: 'R2' },
     ]);

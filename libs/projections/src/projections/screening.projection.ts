@@ -45,7 +45,9 @@ export class ScreeningProjection implements Projection {
 
   private async applyProgrammes(events: readonly RecordedEvent[], manager: EntityManager, schema: string): Promise<void> {
     const ids = [...new Set(events.map((e) => (e.data as { programmeId: string }).programmeId))];
-    const programmes = new Map((await loadRows<ProgrammeRecord>(manager, `${schema}.screening_programmes`, 'programme_id', ids)).map((r) => [r.programme_id, r]));
+    const programmes = new Map(
+      (await loadRows<ProgrammeRecord>(manager, `${schema}.screening_programmes`, 'programme_id', ids)).map((r) => [r.programme_id, r]),
+    );
     const changed = new Map<string, ProgrammeRecord>();
     const rounds: Record<string, unknown>[] = [];
     for (const e of events) {
@@ -57,15 +59,42 @@ export class ScreeningProjection implements Projection {
       if (ev.type === 'ScreeningProgrammeDefined') {
         const d = ev.data;
         programme = {
-          programme_id: id, name: d.name, cancer_type: d.cancerType, target_population: d.targetPopulation, age_min: d.ageRange.min,
-          age_max: d.ageRange.max, interval_months: d.intervalMonths, kpi_targets: d.kpiTargets, defined_at: isoTime(d.definedAt),
-          position: e.position.prepare.toString(), last_revision: '', updated_at: at,
+          programme_id: id,
+          name: d.name,
+          cancer_type: d.cancerType,
+          target_population: d.targetPopulation,
+          age_min: d.ageRange.min,
+          age_max: d.ageRange.max,
+          interval_months: d.intervalMonths,
+          kpi_targets: d.kpiTargets,
+          defined_at: isoTime(d.definedAt),
+          position: e.position.prepare.toString(),
+          last_revision: '',
+          updated_at: at,
         };
       } else if (ev.type === 'ScreeningRoundOpened') {
         const d = ev.data;
-        rounds.push({ round_id: d.roundId, programme_id: id, name: d.name, round_number: d.roundNumber, opens_on: d.opensOn, closes_on: null, status: 'open', position: e.position.prepare.toString() });
+        rounds.push({
+          round_id: d.roundId,
+          programme_id: id,
+          name: d.name,
+          round_number: d.roundNumber,
+          opens_on: d.opensOn,
+          closes_on: null,
+          status: 'open',
+          position: e.position.prepare.toString(),
+        });
       } else {
-        rounds.push({ round_id: ev.data.roundId, programme_id: id, name: null, round_number: null, opens_on: null, closes_on: ev.data.closesOn, status: 'closed', position: null });
+        rounds.push({
+          round_id: ev.data.roundId,
+          programme_id: id,
+          name: null,
+          round_number: null,
+          opens_on: null,
+          closes_on: ev.data.closesOn,
+          status: 'closed',
+          position: null,
+        });
       }
       if (!programme) continue;
       programme = { ...programme, last_revision: e.revision.toString(), updated_at: at };
@@ -90,12 +119,16 @@ export class ScreeningProjection implements Projection {
 
   private async applyParticipants(events: readonly RecordedEvent[], manager: EntityManager, schema: string): Promise<void> {
     const ids = [...new Set(events.map((e) => (e.data as { subjectId: string }).subjectId))];
-    const stored = (await loadRows<{ subject_id: string; last_revision: string }>(manager, `${schema}.screening_subject_revisions`, 'subject_id', ids));
+    const stored = await loadRows<{ subject_id: string; last_revision: string }>(manager, `${schema}.screening_subject_revisions`, 'subject_id', ids);
     const revisions = new Map(stored.map((r) => [r.subject_id, BigInt(r.last_revision)]));
     const deltas = new Map<string, RoundDelta>();
     const delta = (roundId: string, programmeId: string): RoundDelta => {
       let d = deltas.get(roundId);
-      if (!d) deltas.set(roundId, (d = { round_id: roundId, programme_id: programmeId, invited: 0, screened: 0, recalled: 0, screen_detected_cancers: 0, interval_cancers: 0 }));
+      if (!d)
+        deltas.set(
+          roundId,
+          (d = { round_id: roundId, programme_id: programmeId, invited: 0, screened: 0, recalled: 0, screen_detected_cancers: 0, interval_cancers: 0 }),
+        );
       return d;
     };
     const changed = new Map<string, bigint>();

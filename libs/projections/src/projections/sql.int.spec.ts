@@ -7,13 +7,23 @@ describe('copyRows (COPY for rows known to be new)', () => {
   const COLUMNS = ['id', 'version', 'label', 'details', 'value', 'flag', 'at'];
   beforeAll(async () => {
     for (const t of ['copied', 'inserted']) {
-      await database.ds.query(`CREATE TABLE public.${t} (id text, version int, label text, details jsonb, value double precision, flag boolean, at timestamptz, PRIMARY KEY (id, version))`);
+      await database.ds.query(
+        `CREATE TABLE public.${t} (id text, version int, label text, details jsonb, value double precision, flag boolean, at timestamptz, PRIMARY KEY (id, version))`,
+      );
     }
   });
 
   it('stores exactly what the insert path stores, delimiters and escapes included', async () => {
     const rows = [
-      { id: 'a', version: 1, label: 'tab\there, newline\nthere, CR\r, backslash \\ and \\N', details: { note: 'line\nbreak \\ "quoted"', n: [1, 2] }, value: 1.5, flag: true, at: '2026-11-27T10:00:00.123Z' },
+      {
+        id: 'a',
+        version: 1,
+        label: 'tab\there, newline\nthere, CR\r, backslash \\ and \\N',
+        details: { note: 'line\nbreak \\ "quoted"', n: [1, 2] },
+        value: 1.5,
+        flag: true,
+        at: '2026-11-27T10:00:00.123Z',
+      },
       { id: 'a', version: 2, label: '\\N', details: null, value: null, flag: false, at: new Date(Date.UTC(2026, 0, 1)) },
       { id: 'b', version: 1, label: '', details: { emoji: 'é ✓' }, value: -0.000123, flag: null, at: null },
     ];
@@ -30,8 +40,22 @@ describe('copyRows (COPY for rows known to be new)', () => {
 
   it('refuses a row whose key exists, leaving nothing of the statement behind', async () => {
     const err = await database.ds
-      .transaction((m) => copyRows(m, 'public.copied', [{ id: 'c', version: 1 }, { id: 'a', version: 1 }], ['id', 'version'], ['id', 'version']))
-      .then(() => undefined, (e: unknown) => e);
+      .transaction((m) =>
+        copyRows(
+          m,
+          'public.copied',
+          [
+            { id: 'c', version: 1 },
+            { id: 'a', version: 1 },
+          ],
+          ['id', 'version'],
+          ['id', 'version'],
+        ),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(String(err)).toMatch(/duplicate key/);
     expect(await database.ds.query(`SELECT id FROM public.copied WHERE id = 'c'`)).toEqual([]);
   });

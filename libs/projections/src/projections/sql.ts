@@ -75,7 +75,13 @@ function copyText(value: unknown, json: boolean): string {
  * (measured on 100,000 rows), which is most of a rebuild. A duplicate key fails the whole statement, so callers
  * use it only where a conflict is impossible (ProjectionTarget.bulk). Tables with array columns take the insert path.
  */
-export async function copyRows(manager: EntityManager, table: string, rows: readonly object[], key: readonly string[], columns: readonly string[]): Promise<void> {
+export async function copyRows(
+  manager: EntityManager,
+  table: string,
+  rows: readonly object[],
+  key: readonly string[],
+  columns: readonly string[],
+): Promise<void> {
   if (rows.length === 0) return;
   const types = await typesOf(manager, table);
   if (columns.some((c) => types.get(c)?.endsWith('[]'))) return upsertRows(manager, table, rows, key, columns, 'nothing');

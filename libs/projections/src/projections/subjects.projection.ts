@@ -131,9 +131,17 @@ export class SubjectsProjection implements Projection {
       else if (e.type === 'ImagingStudyRegistered' && e.streamId.startsWith('study-')) {
         const d = e.data as unknown as ImagingStudyRegistered['data'];
         (bulk && e.revision === 0n ? firstRegistrations : studies).push({
-          study_instance_uid: d.studyInstanceUid, subject_id: d.subjectId, modality: d.modality, occurred_at: isoTime(d.occurredAt),
-          site_id: d.siteId, scanner_manufacturer: d.scanner.manufacturer, scanner_model: d.scanner.model,
-          slice_thickness_mm: d.sliceThicknessMm, kvp: d.kvp, contrast: d.contrast, position: e.position.prepare.toString(),
+          study_instance_uid: d.studyInstanceUid,
+          subject_id: d.subjectId,
+          modality: d.modality,
+          occurred_at: isoTime(d.occurredAt),
+          site_id: d.siteId,
+          scanner_manufacturer: d.scanner.manufacturer,
+          scanner_model: d.scanner.model,
+          slice_thickness_mm: d.sliceThicknessMm,
+          kvp: d.kvp,
+          contrast: d.contrast,
+          position: e.position.prepare.toString(),
           recorded_at: isoTime(e.recordedAt),
         });
       }
@@ -195,18 +203,43 @@ export class SubjectsProjection implements Projection {
       // A screening milestone also names its programme and round in columns: the programme-wide KPIs read them from an index.
       const milestone = (kind: string, occurredAt: string, details: Row, screening: { programmeId: string; roundId: string } | null = null): void => {
         milestones.push({
-          position, subject_id: id, kind, occurred_at: isoTime(occurredAt), recorded_at: at, details,
-          programme_id: screening?.programmeId ?? null, round_id: screening?.roundId ?? null,
+          position,
+          subject_id: id,
+          kind,
+          occurred_at: isoTime(occurredAt),
+          recorded_at: at,
+          details,
+          programme_id: screening?.programmeId ?? null,
+          round_id: screening?.roundId ?? null,
         });
       };
       switch (ev.type) {
         case 'SubjectEnrolled': {
           const d = ev.data;
           subject = {
-            subject_id: id, kind: 'trial', trial_id: d.trialId, programme_id: null, pseudonym: d.pseudonym, site_id: d.siteId, arm_code: null,
-            stratum: null, status: 'enrolled', consent_version: d.consentVersion, consent_date: d.consentDate, enrolled_at: isoTime(d.occurredAt),
-            enrolled_recorded_at: at, randomised_at: null, randomised_recorded_at: null, withdrawn_at: null, withdrawn_recorded_at: null,
-            withdrawal_reason: null, first_invited_at: null, opted_out_at: null, position, last_revision: '', updated_at: at,
+            subject_id: id,
+            kind: 'trial',
+            trial_id: d.trialId,
+            programme_id: null,
+            pseudonym: d.pseudonym,
+            site_id: d.siteId,
+            arm_code: null,
+            stratum: null,
+            status: 'enrolled',
+            consent_version: d.consentVersion,
+            consent_date: d.consentDate,
+            enrolled_at: isoTime(d.occurredAt),
+            enrolled_recorded_at: at,
+            randomised_at: null,
+            randomised_recorded_at: null,
+            withdrawn_at: null,
+            withdrawn_recorded_at: null,
+            withdrawal_reason: null,
+            first_invited_at: null,
+            opted_out_at: null,
+            position,
+            last_revision: '',
+            updated_at: at,
           };
           milestone('enrolled', d.occurredAt, { trialId: d.trialId, siteId: d.siteId, consentVersion: d.consentVersion });
           break;
@@ -216,10 +249,29 @@ export class SubjectsProjection implements Projection {
           subject = subject
             ? { ...subject, status: 'invited' }
             : {
-                subject_id: id, kind: 'screening', trial_id: null, programme_id: d.programmeId, pseudonym: d.pseudonym, site_id: null,
-                arm_code: null, stratum: null, status: 'invited', consent_version: null, consent_date: null, enrolled_at: null,
-                enrolled_recorded_at: null, randomised_at: null, randomised_recorded_at: null, withdrawn_at: null, withdrawn_recorded_at: null,
-                withdrawal_reason: null, first_invited_at: isoTime(d.occurredAt), opted_out_at: null, position, last_revision: '', updated_at: at,
+                subject_id: id,
+                kind: 'screening',
+                trial_id: null,
+                programme_id: d.programmeId,
+                pseudonym: d.pseudonym,
+                site_id: null,
+                arm_code: null,
+                stratum: null,
+                status: 'invited',
+                consent_version: null,
+                consent_date: null,
+                enrolled_at: null,
+                enrolled_recorded_at: null,
+                randomised_at: null,
+                randomised_recorded_at: null,
+                withdrawn_at: null,
+                withdrawn_recorded_at: null,
+                withdrawal_reason: null,
+                first_invited_at: isoTime(d.occurredAt),
+                opted_out_at: null,
+                position,
+                last_revision: '',
+                updated_at: at,
               };
           milestone('invited', d.occurredAt, { programmeId: d.programmeId, roundId: d.roundId }, { programmeId: d.programmeId, roundId: d.roundId });
           break;
@@ -246,12 +298,25 @@ export class SubjectsProjection implements Projection {
       if (!subject) continue;
       switch (ev.type) {
         case 'SubjectRandomised':
-          subject = { ...subject, arm_code: ev.data.armCode, stratum: ev.data.stratum, status: 'randomised', randomised_at: isoTime(ev.data.occurredAt), randomised_recorded_at: at };
+          subject = {
+            ...subject,
+            arm_code: ev.data.armCode,
+            stratum: ev.data.stratum,
+            status: 'randomised',
+            randomised_at: isoTime(ev.data.occurredAt),
+            randomised_recorded_at: at,
+          };
           if (stored.has(id)) movedSubjects.add(id);
           milestone('randomised', ev.data.occurredAt, { armCode: ev.data.armCode, stratum: ev.data.stratum });
           break;
         case 'SubjectWithdrawn':
-          subject = { ...subject, status: 'withdrawn', withdrawn_at: isoTime(ev.data.occurredAt), withdrawn_recorded_at: at, withdrawal_reason: ev.data.reason };
+          subject = {
+            ...subject,
+            status: 'withdrawn',
+            withdrawn_at: isoTime(ev.data.occurredAt),
+            withdrawn_recorded_at: at,
+            withdrawal_reason: ev.data.reason,
+          };
           milestone('withdrawn', ev.data.occurredAt, { reason: ev.data.reason });
           break;
         case 'ScreeningRecorded': {
@@ -259,10 +324,26 @@ export class SubjectsProjection implements Projection {
           if (stored.has(id) && subject['site_id'] !== d.siteId) movedSubjects.add(id);
           subject = { ...subject, status: 'screened', site_id: d.siteId };
           const row: Row = {
-            screening_id: d.screeningId, subject_id: id, programme_id: d.programmeId, round_id: d.roundId, site_id: d.siteId, modality: d.modality,
-            human_result: d.humanReading.result, reader_ids: [...d.humanReading.readerIds], ai_algorithm_version_id: d.aiReading?.algorithmVersionId ?? null,
-            ai_score: d.aiReading?.score ?? null, ai_positive: d.aiReading?.aiPositive ?? null, occurred_at: isoTime(d.occurredAt), recorded_at: at,
-            position, recalled_at: null, recall_reason: null, recall_recorded_at: null, assessment_outcome: null, diagnosis_date: null, stage: null,
+            screening_id: d.screeningId,
+            subject_id: id,
+            programme_id: d.programmeId,
+            round_id: d.roundId,
+            site_id: d.siteId,
+            modality: d.modality,
+            human_result: d.humanReading.result,
+            reader_ids: [...d.humanReading.readerIds],
+            ai_algorithm_version_id: d.aiReading?.algorithmVersionId ?? null,
+            ai_score: d.aiReading?.score ?? null,
+            ai_positive: d.aiReading?.aiPositive ?? null,
+            occurred_at: isoTime(d.occurredAt),
+            recorded_at: at,
+            position,
+            recalled_at: null,
+            recall_reason: null,
+            recall_recorded_at: null,
+            assessment_outcome: null,
+            diagnosis_date: null,
+            stage: null,
             assessment_recorded_at: null,
           };
           screenings.set(d.screeningId, row);
@@ -272,20 +353,35 @@ export class SubjectsProjection implements Projection {
         case 'RecallRecorded': {
           subject = { ...subject, status: 'recalled' };
           const row = screenings.get(ev.data.screeningId);
-          if (row) changedScreenings.set(ev.data.screeningId, Object.assign(row, { recalled_at: isoTime(ev.data.occurredAt), recall_reason: ev.data.reason, recall_recorded_at: at }));
+          if (row)
+            changedScreenings.set(
+              ev.data.screeningId,
+              Object.assign(row, { recalled_at: isoTime(ev.data.occurredAt), recall_reason: ev.data.reason, recall_recorded_at: at }),
+            );
           break;
         }
         case 'AssessmentOutcomeRecorded': {
           subject = { ...subject, status: 'assessed' };
           const d = ev.data;
           const row = screenings.get(d.screeningId);
-          if (row) changedScreenings.set(d.screeningId, Object.assign(row, { assessment_outcome: d.outcome, diagnosis_date: d.diagnosisDate, stage: d.stage, assessment_recorded_at: at }));
+          if (row)
+            changedScreenings.set(
+              d.screeningId,
+              Object.assign(row, { assessment_outcome: d.outcome, diagnosis_date: d.diagnosisDate, stage: d.stage, assessment_recorded_at: at }),
+            );
           break;
         }
         case 'IntervalCancerReported':
           milestone(
-            'interval_cancer', ev.data.occurredAt,
-            { programmeId: ev.data.programmeId, reportId: ev.data.reportId, precedingRoundId: ev.data.precedingRoundId, source: ev.data.source, stage: ev.data.stage },
+            'interval_cancer',
+            ev.data.occurredAt,
+            {
+              programmeId: ev.data.programmeId,
+              reportId: ev.data.reportId,
+              precedingRoundId: ev.data.precedingRoundId,
+              source: ev.data.source,
+              stage: ev.data.stage,
+            },
             { programmeId: ev.data.programmeId, roundId: ev.data.precedingRoundId },
           );
           break;
@@ -296,13 +392,34 @@ export class SubjectsProjection implements Projection {
         case 'MeasurementRecorded': {
           const d = ev.data;
           measurements.add({
-            measurement_id: d.measurementId, version: 0, position, subject_id: id, trial_id: d.trialId, programme_id: d.programmeId,
-            biomarker_id: d.biomarkerId, biomarker_version: d.biomarkerVersion, ...resultColumns(d.result), study_instance_uid: d.studyInstanceUid,
-            series_instance_uid: d.seriesInstanceUid, time_point: d.timePoint, lesion_tracking_uid: d.lesion?.trackingUid ?? null,
-            lesion_label: d.lesion?.label ?? null, lesion_finding_site: d.lesion?.findingSite ?? null, lesion_role: d.lesion?.role ?? null,
-            method: d.method, algorithm_version_id: d.algorithmVersionId, reader_id: d.readerId, plausibility_override_reason: d.plausibilityOverrideReason,
-            occurred_at: isoTime(d.occurredAt), recorded_at: at, version_recorded_at: at, superseded_at: null, correction_count: 0, retracted: false,
-            change_reason: null, adjudication: null,
+            measurement_id: d.measurementId,
+            version: 0,
+            position,
+            subject_id: id,
+            trial_id: d.trialId,
+            programme_id: d.programmeId,
+            biomarker_id: d.biomarkerId,
+            biomarker_version: d.biomarkerVersion,
+            ...resultColumns(d.result),
+            study_instance_uid: d.studyInstanceUid,
+            series_instance_uid: d.seriesInstanceUid,
+            time_point: d.timePoint,
+            lesion_tracking_uid: d.lesion?.trackingUid ?? null,
+            lesion_label: d.lesion?.label ?? null,
+            lesion_finding_site: d.lesion?.findingSite ?? null,
+            lesion_role: d.lesion?.role ?? null,
+            method: d.method,
+            algorithm_version_id: d.algorithmVersionId,
+            reader_id: d.readerId,
+            plausibility_override_reason: d.plausibilityOverrideReason,
+            occurred_at: isoTime(d.occurredAt),
+            recorded_at: at,
+            version_recorded_at: at,
+            superseded_at: null,
+            correction_count: 0,
+            retracted: false,
+            change_reason: null,
+            adjudication: null,
           });
           if (!studyOwners.has(d.studyInstanceUid)) studyOwners.set(d.studyInstanceUid, id);
           break;
@@ -310,7 +427,12 @@ export class SubjectsProjection implements Projection {
         case 'MeasurementCorrected': {
           const d = ev.data;
           const count = (measurements.current.get(d.measurementId)?.['correction_count'] as number | undefined) ?? 0;
-          measurements.change(d.measurementId, at, { ...resultColumns(d.result), correction_count: count + 1, change_reason: d.reason, plausibility_override_reason: d.plausibilityOverrideReason });
+          measurements.change(d.measurementId, at, {
+            ...resultColumns(d.result),
+            correction_count: count + 1,
+            change_reason: d.reason,
+            plausibility_override_reason: d.plausibilityOverrideReason,
+          });
           break;
         }
         case 'MeasurementRetracted':
@@ -319,14 +441,30 @@ export class SubjectsProjection implements Projection {
         case 'MeasurementReadingAccepted':
           measurements.change(ev.data.measurementId, at, { adjudication: 'accepted', change_reason: ev.data.rationale });
           for (const alt of ev.data.alternativeMeasurementIds) measurements.change(alt, at, { adjudication: 'not_accepted', change_reason: ev.data.rationale });
-          milestone('reading_accepted', ev.data.acceptedAt, { measurementId: ev.data.measurementId, alternativeMeasurementIds: [...ev.data.alternativeMeasurementIds], adjudicatorId: ev.data.adjudicatorId });
+          milestone('reading_accepted', ev.data.acceptedAt, {
+            measurementId: ev.data.measurementId,
+            alternativeMeasurementIds: [...ev.data.alternativeMeasurementIds],
+            adjudicatorId: ev.data.adjudicatorId,
+          });
           break;
         case 'OutcomeRecorded': {
           const d = ev.data;
           outcomes.add({
-            outcome_id: d.outcomeId, version: 0, position, subject_id: id, trial_id: d.trialId, programme_id: d.programmeId, outcome_type: d.outcomeType,
-            ...outcomeDetails(d), time_point: d.timePoint, notes: d.notes, recorded_at: at, version_recorded_at: at, superseded_at: null,
-            correction_count: 0, change_reason: null,
+            outcome_id: d.outcomeId,
+            version: 0,
+            position,
+            subject_id: id,
+            trial_id: d.trialId,
+            programme_id: d.programmeId,
+            outcome_type: d.outcomeType,
+            ...outcomeDetails(d),
+            time_point: d.timePoint,
+            notes: d.notes,
+            recorded_at: at,
+            version_recorded_at: at,
+            superseded_at: null,
+            correction_count: 0,
+            change_reason: null,
           });
           break;
         }

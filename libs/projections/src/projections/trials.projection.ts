@@ -37,9 +37,7 @@ export class TrialsProjection implements Projection {
     if (relevant.length === 0) return;
     const ids = [...new Set(relevant.map((e) => (e.data as { trialId: string }).trialId))];
     const trials = new Map((await loadRows<TrialRecord<string>>(manager, `${schema}.trials`, 'trial_id', ids)).map((r) => [r.trial_id, r]));
-    const sites = new Map(
-      (await loadRows<SiteRecord>(manager, `${schema}.trial_sites`, 'trial_id', ids)).map((r) => [`${r.trial_id}\u0000${r.site_id}`, r]),
-    );
+    const sites = new Map((await loadRows<SiteRecord>(manager, `${schema}.trial_sites`, 'trial_id', ids)).map((r) => [`${r.trial_id}\u0000${r.site_id}`, r]));
     const changedTrials = new Map<string, TrialRecord<string>>();
     const changedSites = new Map<string, SiteRecord>();
     const arms: object[] = [];
@@ -56,9 +54,22 @@ export class TrialsProjection implements Projection {
         case 'TrialRegistered': {
           const d = ev.data;
           next = {
-            trial_id: id, title: d.title, phase: d.phase, sponsor: d.sponsor, primary_endpoint: d.primaryEndpoint,
-            identifiers: d.identifiers, status: 'registered', locked: false, lock_reason: null, locked_at: null,
-            schedule_version: null, schedule: [], registered_at: isoTime(d.registeredAt), position, last_revision: '', updated_at: at,
+            trial_id: id,
+            title: d.title,
+            phase: d.phase,
+            sponsor: d.sponsor,
+            primary_endpoint: d.primaryEndpoint,
+            identifiers: d.identifiers,
+            status: 'registered',
+            locked: false,
+            lock_reason: null,
+            locked_at: null,
+            schedule_version: null,
+            schedule: [],
+            registered_at: isoTime(d.registeredAt),
+            position,
+            last_revision: '',
+            updated_at: at,
           };
           break;
         }
@@ -68,8 +79,15 @@ export class TrialsProjection implements Projection {
         case 'TrialSiteActivated': {
           const key = `${id}\u0000${ev.data.siteId}`;
           const site: SiteRecord = {
-            trial_id: id, site_id: ev.data.siteId, name: ev.data.name, country: ev.data.country, status: 'active',
-            activated_at: isoTime(ev.data.activatedAt), closed_at: null, close_reason: null, position: sites.get(key)?.position ?? position,
+            trial_id: id,
+            site_id: ev.data.siteId,
+            name: ev.data.name,
+            country: ev.data.country,
+            status: 'active',
+            activated_at: isoTime(ev.data.activatedAt),
+            closed_at: null,
+            close_reason: null,
+            position: sites.get(key)?.position ?? position,
           };
           sites.set(key, site);
           changedSites.set(key, site);

@@ -83,7 +83,9 @@ export class ProjectionRebuilder {
   private async prepare(p: Projection, resume: boolean): Promise<Position> {
     return this.dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('projection:' || $1, 0))`, [p.name]);
-      const rows = (await m.query(`SELECT version, commit_position::text, prepare_position::text FROM read_model.projection_rebuilds WHERE name = $1`, [p.name])) as {
+      const rows = (await m.query(`SELECT version, commit_position::text, prepare_position::text FROM read_model.projection_rebuilds WHERE name = $1`, [
+        p.name,
+      ])) as {
         version: number;
         commit_position: string | null;
         prepare_position: string | null;
@@ -130,7 +132,6 @@ export class ProjectionRebuilder {
     ]);
     for (const t of moving) t.position = last;
   }
-
 
   /** Applies the last events and swaps the new version in, in one transaction; returns the events applied here. */
   private async swap(t: Target, batchSize: number): Promise<number> {

@@ -45,7 +45,9 @@ describe('versioned rebuilds', () => {
     const reader = (async () => {
       while (querying) {
         try {
-          const [r] = (await ds.query(`SELECT count(*)::int AS n FROM read_model.measurements m JOIN read_model.subjects s USING (subject_id) WHERE m.superseded_at IS NULL`)) as { n: number }[];
+          const [r] = (await ds.query(
+            `SELECT count(*)::int AS n FROM read_model.measurements m JOIN read_model.subjects s USING (subject_id) WHERE m.superseded_at IS NULL`,
+          )) as { n: number }[];
           seen.push(r!.n);
         } catch (err) {
           failures.push(err);
@@ -97,7 +99,9 @@ describe('versioned rebuilds', () => {
     runners.forEach((r) => r.start());
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
-      const [row] = (await ds.query(`SELECT version FROM read_model.projection_checkpoints WHERE name = 'event-type-counts' AND live`)) as { version: number }[];
+      const [row] = (await ds.query(`SELECT version FROM read_model.projection_checkpoints WHERE name = 'event-type-counts' AND live`)) as {
+        version: number;
+      }[];
       if (row?.version === 2) break;
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -9,9 +9,7 @@ export interface CheckpointRow {
 }
 
 export function toPosition(row: { commit_position: string | null; prepare_position: string | null }): Position {
-  return row.prepare_position === null || row.commit_position === null
-    ? START
-    : { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) };
+  return row.prepare_position === null || row.commit_position === null ? START : { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) };
 }
 
 export function positionParams(p: Position): [string | null, string | null] {

@@ -47,7 +47,9 @@ describe('projector crash safety', () => {
   });
 
   const checkpoint = async (name: string): Promise<bigint> => {
-    const rows = (await ds.query(`SELECT prepare_position FROM read_model.projection_checkpoints WHERE name = $1 AND live`, [name])) as { prepare_position: string | null }[];
+    const rows = (await ds.query(`SELECT prepare_position FROM read_model.projection_checkpoints WHERE name = $1 AND live`, [name])) as {
+      prepare_position: string | null;
+    }[];
     return rows[0]?.prepare_position ? BigInt(rows[0].prepare_position) : -1n;
   };
 

@@ -36,10 +36,18 @@ describe('projections fed by the in-memory event store', () => {
     const runners = all.map((p) => new ProjectionRunner(p, store, ds, quiet, { maxBatch: 37 }));
     runners.forEach((r) => r.start());
     try {
-      await waitForCatchUp(ds, store, all.map((p) => p.name));
+      await waitForCatchUp(
+        ds,
+        store,
+        all.map((p) => p.name),
+      );
       // Live: appended while the runners follow the subscription.
       await writeSyntheticRegistry(store, { subjects: 10, seed: 4 });
-      await waitForCatchUp(ds, store, all.map((p) => p.name));
+      await waitForCatchUp(
+        ds,
+        store,
+        all.map((p) => p.name),
+      );
     } finally {
       await Promise.all(runners.map((r) => r.stop()));
     }

@@ -104,7 +104,9 @@ export class ProjectionRunner {
         const checkpoint = await this.loadCheckpoint();
         this.lastApplied = checkpoint.position;
         if (checkpoint.version !== this.projection.version) {
-          this.logger.log(`projection ${this.projection.name}: live version ${checkpoint.version}, code version ${this.projection.version}: rebuilding beside it`);
+          this.logger.log(
+            `projection ${this.projection.name}: live version ${checkpoint.version}, code version ${this.projection.version}: rebuilding beside it`,
+          );
           await new ProjectionRebuilder(this.store, this.dataSource).rebuild([this.projection], { resume: true, shouldStop: () => this.stopping });
           continue;
         }
@@ -116,7 +118,8 @@ export class ProjectionRunner {
         await this.follow(checkpoint.position);
       } catch (err) {
         if (this.stopping) return;
-        if (!(err instanceof SupersededError) && !(err instanceof SubscriptionEndedError)) this.logger.error(`projection ${this.projection.name}: ${String(err)}; retrying`);
+        if (!(err instanceof SupersededError) && !(err instanceof SubscriptionEndedError))
+          this.logger.error(`projection ${this.projection.name}: ${String(err)}; retrying`);
         await this.idle(err instanceof SupersededError ? 0 : this.idlePollMs);
       }
     }

@@ -106,8 +106,16 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
     const e: BiomarkerDefined = {
       type: 'BiomarkerDefined',
       data: {
-        biomarkerId: b.id, code: b.code, version: 1, name: b.name, description: null, modality: 'CT', bodySite: b.body,
-        valueType: { kind: 'quantitative', unit: b.unit, plausibleRange: { min: b.min, max: b.max } }, repeatabilityWcv: 0.05, definedAt: day(t0, -60),
+        biomarkerId: b.id,
+        code: b.code,
+        version: 1,
+        name: b.name,
+        description: null,
+        modality: 'CT',
+        bodySite: b.body,
+        valueType: { kind: 'quantitative', unit: b.unit, plausibleRange: { min: b.min, max: b.max } },
+        repeatabilityWcv: 0.05,
+        definedAt: day(t0, -60),
       },
     };
     yield { stream: `biomarker-${b.id}`, events: [e] };
@@ -118,9 +126,15 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
     const e: AlgorithmVersionRegistered = {
       type: 'AlgorithmVersionRegistered',
       data: {
-        algorithmVersionId: id, manufacturer: 'Acme Imaging AI', name: 'BodyComp', version, intendedUse: 'Body composition at L3 on CT',
-        regulatory: { status: 'ce_marked', ceClass: 'IIa', udiDi: null, clearanceNumber: null }, biomarkerIds: biomarkers.slice(0, 3).map((b) => b.id),
-        predecessorVersionId: i === 0 ? null : algorithms[i - 1]!, registeredAt: day(t0, -50 + i),
+        algorithmVersionId: id,
+        manufacturer: 'Acme Imaging AI',
+        name: 'BodyComp',
+        version,
+        intendedUse: 'Body composition at L3 on CT',
+        regulatory: { status: 'ce_marked', ceClass: 'IIa', udiDi: null, clearanceNumber: null },
+        biomarkerIds: biomarkers.slice(0, 3).map((b) => b.id),
+        predecessorVersionId: i === 0 ? null : algorithms[i - 1]!,
+        registeredAt: day(t0, -50 + i),
       },
     };
     algorithms.push(id);
@@ -133,12 +147,29 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
       {
         type: 'TrialRegistered',
         data: {
-          trialId: t.id, identifiers: [{ system: 'NCT', value: `NCT0${5000000 + t.i}` }], title: `Body composition in trial ${t.i + 1}`, phase: 'III',
-          sponsor: 'Registry Sponsor', primaryEndpoint: 'Progression-free survival', registeredAt: day(t0, -40),
+          trialId: t.id,
+          identifiers: [{ system: 'NCT', value: `NCT0${5000000 + t.i}` }],
+          title: `Body composition in trial ${t.i + 1}`,
+          phase: 'III',
+          sponsor: 'Registry Sponsor',
+          primaryEndpoint: 'Progression-free survival',
+          registeredAt: day(t0, -40),
         },
       } satisfies TrialRegistered,
-      ...t.arms.map((a): TrialArmAdded => ({ type: 'TrialArmAdded', data: { trialId: t.id, armCode: a, name: `Arm ${a}`, armType: a === 'A' ? 'experimental' : 'active_comparator', plannedSize: Math.ceil(o.subjects / 4) } })),
-      ...t.sites.map((s): TrialSiteActivated => ({ type: 'TrialSiteActivated', data: { trialId: t.id, siteId: s, name: `Hospital ${s}`, country: 'NL', activatedAt: day(t0, -30) } })),
+      ...t.arms.map((a): TrialArmAdded => ({
+        type: 'TrialArmAdded',
+        data: {
+          trialId: t.id,
+          armCode: a,
+          name: `Arm ${a}`,
+          armType: a === 'A' ? 'experimental' : 'active_comparator',
+          plannedSize: Math.ceil(o.subjects / 4),
+        },
+      })),
+      ...t.sites.map((s): TrialSiteActivated => ({
+        type: 'TrialSiteActivated',
+        data: { trialId: t.id, siteId: s, name: `Hospital ${s}`, country: 'NL', activatedAt: day(t0, -30) },
+      })),
       { type: 'VisitScheduleDefined', data: { trialId: t.id, scheduleVersion: 1, timePoints: TIME_POINTS, reason: null } } satisfies VisitScheduleDefined,
       { type: 'EnrolmentOpened', data: { trialId: t.id, openedAt: day(t0, -20) } } satisfies EnrolmentOpened,
     ];
@@ -153,11 +184,20 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
       {
         type: 'ScreeningProgrammeDefined',
         data: {
-          programmeId, name: 'Lung screening pilot', cancerType: 'lung', targetPopulation: 'Current and former smokers 55-74', ageRange: { min: 55, max: 74 },
-          intervalMonths: 24, kpiTargets: [{ kpi: 'participation_rate', scope: 'all_rounds', direction: 'at_least', acceptable: 0.7, desirable: 0.75 }], definedAt: day(t0, -40),
+          programmeId,
+          name: 'Lung screening pilot',
+          cancerType: 'lung',
+          targetPopulation: 'Current and former smokers 55-74',
+          ageRange: { min: 55, max: 74 },
+          intervalMonths: 24,
+          kpiTargets: [{ kpi: 'participation_rate', scope: 'all_rounds', direction: 'at_least', acceptable: 0.7, desirable: 0.75 }],
+          definedAt: day(t0, -40),
         },
       } satisfies ScreeningProgrammeDefined,
-      ...rounds.map((rd): ScreeningRoundOpened => ({ type: 'ScreeningRoundOpened', data: { programmeId, roundId: rd.id, name: `Round ${rd.n}`, roundNumber: rd.n, opensOn: day(t0, -10 + rd.n) } })),
+      ...rounds.map((rd): ScreeningRoundOpened => ({
+        type: 'ScreeningRoundOpened',
+        data: { programmeId, roundId: rd.id, name: `Round ${rd.n}`, roundNumber: rd.n, opensOn: day(t0, -10 + rd.n) },
+      })),
     ],
   };
 
@@ -171,7 +211,10 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
       const screeningId = randomUUID();
       const recalled = r() < 0.1;
       const events: Domain[] = [
-        { type: 'ParticipantInvited', data: { subjectId, programmeId, roundId: round.id, pseudonym: `P-${s}`, occurredAt: day(start, 0) } } satisfies ParticipantInvited,
+        {
+          type: 'ParticipantInvited',
+          data: { subjectId, programmeId, roundId: round.id, pseudonym: `P-${s}`, occurredAt: day(start, 0) },
+        } satisfies ParticipantInvited,
       ];
       yield { stream, events };
       if (r() < 0.75) {
@@ -182,19 +225,39 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
             {
               type: 'ScreeningRecorded',
               data: {
-                subjectId, programmeId, roundId: round.id, screeningId, siteId: `SCREEN-${s % 4}`, modality: 'CT',
+                subjectId,
+                programmeId,
+                roundId: round.id,
+                screeningId,
+                siteId: `SCREEN-${s % 4}`,
+                modality: 'CT',
                 humanReading: { result: recalled ? 'positive' : 'negative', readerIds: ['reader-1'] },
-                aiReading: { algorithmVersionId: algorithms[2]!, score: Math.round(ai * 1000) / 1000, aiPositive: ai > 0.8 }, occurredAt: day(start, 20),
+                aiReading: { algorithmVersionId: algorithms[2]!, score: Math.round(ai * 1000) / 1000, aiPositive: ai > 0.8 },
+                occurredAt: day(start, 20),
               },
             } satisfies ScreeningRecorded,
           ],
         };
         if (recalled) {
-          const events2: Domain[] = [{ type: 'RecallRecorded', data: { subjectId, programmeId, roundId: round.id, screeningId, reason: 'Lung-RADS 4A', occurredAt: day(start, 30) } } satisfies RecallRecorded];
+          const events2: Domain[] = [
+            {
+              type: 'RecallRecorded',
+              data: { subjectId, programmeId, roundId: round.id, screeningId, reason: 'Lung-RADS 4A', occurredAt: day(start, 30) },
+            } satisfies RecallRecorded,
+          ];
           const cancer = r() < 0.3;
           events2.push({
             type: 'AssessmentOutcomeRecorded',
-            data: { subjectId, programmeId, roundId: round.id, screeningId, outcome: cancer ? 'cancer' : 'benign', diagnosisDate: cancer ? day(start, 45) : null, stage: cancer ? 'IA' : null, occurredAt: day(start, 45) },
+            data: {
+              subjectId,
+              programmeId,
+              roundId: round.id,
+              screeningId,
+              outcome: cancer ? 'cancer' : 'benign',
+              diagnosisDate: cancer ? day(start, 45) : null,
+              stage: cancer ? 'IA' : null,
+              occurredAt: day(start, 45),
+            },
           } satisfies AssessmentOutcomeRecorded);
           yield { stream, events: events2 };
         } else if (r() < 0.02) {
@@ -203,7 +266,16 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
             events: [
               {
                 type: 'IntervalCancerReported',
-                data: { subjectId, programmeId, reportId: randomUUID(), precedingScreeningId: screeningId, precedingRoundId: round.id, source: 'cancer_registry_linkage', stage: 'II', occurredAt: day(start, 200) },
+                data: {
+                  subjectId,
+                  programmeId,
+                  reportId: randomUUID(),
+                  precedingScreeningId: screeningId,
+                  precedingRoundId: round.id,
+                  source: 'cancer_registry_linkage',
+                  stage: 'II',
+                  occurredAt: day(start, 200),
+                },
               } satisfies IntervalCancerReported,
             ],
           };
@@ -214,13 +286,27 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
     const trial = trials[s % trials.length]!;
     const site = trial.sites[Math.floor(r() * trial.sites.length)]!;
     const arm = trial.arms[Math.floor(r() * trial.arms.length)]!;
-    const randomised: SubjectRandomised = { type: 'SubjectRandomised', data: { subjectId, trialId: trial.id, armCode: arm, stratum: r() < 0.5 ? 'ECOG0' : 'ECOG1', occurredAt: day(start, 0) } };
+    const randomised: SubjectRandomised = {
+      type: 'SubjectRandomised',
+      data: { subjectId, trialId: trial.id, armCode: arm, stratum: r() < 0.5 ? 'ECOG0' : 'ECOG1', occurredAt: day(start, 0) },
+    };
     // Some subjects are randomised only after their baseline scan, so their first measurements predate their arm.
     const randomisedAfterBaseline = r() < 0.2;
     yield {
       stream,
       events: [
-        { type: 'SubjectEnrolled', data: { subjectId, trialId: trial.id, pseudonym: `S-${s}`, siteId: site, consentVersion: 'v2', consentDate: day(start, -10), occurredAt: day(start, -10) } } satisfies SubjectEnrolled,
+        {
+          type: 'SubjectEnrolled',
+          data: {
+            subjectId,
+            trialId: trial.id,
+            pseudonym: `S-${s}`,
+            siteId: site,
+            consentVersion: 'v2',
+            consentDate: day(start, -10),
+            occurredAt: day(start, -10),
+          },
+        } satisfies SubjectEnrolled,
         ...(randomisedAfterBaseline ? [] : [randomised]),
       ],
     };
@@ -235,7 +321,17 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
       const studyUid = uid(r);
       const study: ImagingStudyRegistered = {
         type: 'ImagingStudyRegistered',
-        data: { studyInstanceUid: studyUid, subjectId, modality: 'CT', occurredAt: at, siteId: site, scanner: { manufacturer: 'Siemens', model: 'SOMATOM Force' }, sliceThicknessMm: 1.5, kvp: 120, contrast: 'iv' },
+        data: {
+          studyInstanceUid: studyUid,
+          subjectId,
+          modality: 'CT',
+          occurredAt: at,
+          siteId: site,
+          scanner: { manufacturer: 'Siemens', model: 'SOMATOM Force' },
+          sliceThicknessMm: 1.5,
+          kvp: 120,
+          contrast: 'iv',
+        },
       };
       yield { stream: `study-${studyUid}`, events: [study] };
       const measures: Domain[] = [];
@@ -246,9 +342,22 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
         measures.push({
           type: 'MeasurementRecorded',
           data: {
-            subjectId, measurementId, trialId: trial.id, programmeId: null, biomarkerId: b.id, biomarkerVersion: 1,
-            result: { kind: 'quantitative', originalValue: value, originalUnit: b.unit, value, unit: b.unit }, studyInstanceUid: studyUid, seriesInstanceUid: null,
-            timePoint: tp.code, lesion: null, method: 'ai', algorithmVersionId: algorithms[bi % algorithms.length]!, readerId: null, plausibilityOverrideReason: null, occurredAt: at,
+            subjectId,
+            measurementId,
+            trialId: trial.id,
+            programmeId: null,
+            biomarkerId: b.id,
+            biomarkerVersion: 1,
+            result: { kind: 'quantitative', originalValue: value, originalUnit: b.unit, value, unit: b.unit },
+            studyInstanceUid: studyUid,
+            seriesInstanceUid: null,
+            timePoint: tp.code,
+            lesion: null,
+            method: 'ai',
+            algorithmVersionId: algorithms[bi % algorithms.length]!,
+            readerId: null,
+            plausibilityOverrideReason: null,
+            occurredAt: at,
           },
         } satisfies MeasurementRecorded);
       }
@@ -260,9 +369,22 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
         measures.push({
           type: 'MeasurementRecorded',
           data: {
-            subjectId, measurementId, trialId: trial.id, programmeId: null, biomarkerId: biomarkers[3]!.id, biomarkerVersion: 1,
-            result: { kind: 'quantitative', originalValue: mm / 10, originalUnit: 'cm', value: mm, unit: 'mm' }, studyInstanceUid: studyUid, seriesInstanceUid: null,
-            timePoint: tp.code, lesion, method: 'manual', algorithmVersionId: null, readerId: reader, plausibilityOverrideReason: null, occurredAt: at,
+            subjectId,
+            measurementId,
+            trialId: trial.id,
+            programmeId: null,
+            biomarkerId: biomarkers[3]!.id,
+            biomarkerVersion: 1,
+            result: { kind: 'quantitative', originalValue: mm / 10, originalUnit: 'cm', value: mm, unit: 'mm' },
+            studyInstanceUid: studyUid,
+            seriesInstanceUid: null,
+            timePoint: tp.code,
+            lesion,
+            method: 'manual',
+            algorithmVersionId: null,
+            readerId: reader,
+            plausibilityOverrideReason: null,
+            occurredAt: at,
           },
         } satisfies MeasurementRecorded);
       }
@@ -270,8 +392,17 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
         measures.push({
           type: 'OutcomeRecorded',
           data: {
-            subjectId, outcomeId: randomUUID(), outcomeType: 'response_assessment', trialId: trial.id, programmeId: null, timePoint: tp.code, notes: null,
-            occurredAt: day(start, tp.targetDay + 8), source: 'investigator', recistResponse: ld < 15 ? 'PR' : 'SD', stage: null,
+            subjectId,
+            outcomeId: randomUUID(),
+            outcomeType: 'response_assessment',
+            trialId: trial.id,
+            programmeId: null,
+            timePoint: tp.code,
+            notes: null,
+            occurredAt: day(start, tp.targetDay + 8),
+            source: 'investigator',
+            recistResponse: ld < 15 ? 'PR' : 'SD',
+            stage: null,
           },
         } satisfies OutcomeRecorded);
       }
@@ -285,31 +416,63 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
       fixes.push({
         type: 'MeasurementCorrected',
         data: {
-          subjectId, measurementId, result: { kind: 'quantitative', originalValue: value, originalUnit: 'cm2', value, unit: 'cm2' },
-          previousResult: { kind: 'quantitative', originalValue: 1, originalUnit: 'cm2', value: 1, unit: 'cm2' }, reason: 'Segmentation reviewed', plausibilityOverrideReason: null, correctedAt: day(start, 200),
+          subjectId,
+          measurementId,
+          result: { kind: 'quantitative', originalValue: value, originalUnit: 'cm2', value, unit: 'cm2' },
+          previousResult: { kind: 'quantitative', originalValue: 1, originalUnit: 'cm2', value: 1, unit: 'cm2' },
+          reason: 'Segmentation reviewed',
+          plausibilityOverrideReason: null,
+          correctedAt: day(start, 200),
         },
       } satisfies MeasurementCorrected);
     }
     if (r() < 0.05) {
-      fixes.push({ type: 'MeasurementRetracted', data: { subjectId, measurementId: recorded[0]!, reason: 'Wrong series', retractedAt: day(start, 201) } } satisfies MeasurementRetracted);
+      fixes.push({
+        type: 'MeasurementRetracted',
+        data: { subjectId, measurementId: recorded[0]!, reason: 'Wrong series', retractedAt: day(start, 201) },
+      } satisfies MeasurementRetracted);
     }
     const died = r() < 0.1;
     const outcomeId = randomUUID();
     fixes.push({
       type: 'OutcomeRecorded',
       data: {
-        subjectId, outcomeId, outcomeType: died ? 'death' : 'last_known_alive', trialId: trial.id, programmeId: null, timePoint: null, notes: null,
-        occurredAt: day(start, 250), source: died ? 'death_registry' : 'investigator', recistResponse: null, stage: null,
+        subjectId,
+        outcomeId,
+        outcomeType: died ? 'death' : 'last_known_alive',
+        trialId: trial.id,
+        programmeId: null,
+        timePoint: null,
+        notes: null,
+        occurredAt: day(start, 250),
+        source: died ? 'death_registry' : 'investigator',
+        recistResponse: null,
+        stage: null,
       },
     } satisfies OutcomeRecorded);
     if (r() < 0.02) {
       const prev = { occurredAt: day(start, 250), source: 'investigator' as const, recistResponse: null, stage: null };
       fixes.push({
         type: 'OutcomeCorrected',
-        data: { subjectId, outcomeId, outcomeType: died ? 'death' : 'last_known_alive', occurredAt: day(start, 251), source: 'medical_record', recistResponse: null, stage: null, previous: prev, reason: 'Date from medical record', correctedAt: day(start, 260) },
+        data: {
+          subjectId,
+          outcomeId,
+          outcomeType: died ? 'death' : 'last_known_alive',
+          occurredAt: day(start, 251),
+          source: 'medical_record',
+          recistResponse: null,
+          stage: null,
+          previous: prev,
+          reason: 'Date from medical record',
+          correctedAt: day(start, 260),
+        },
       } satisfies OutcomeCorrected);
     }
-    if (!died && r() < 0.03) fixes.push({ type: 'SubjectWithdrawn', data: { subjectId, trialId: trial.id, reason: 'Consent withdrawn', occurredAt: day(start, 255) } } satisfies SubjectWithdrawn);
+    if (!died && r() < 0.03)
+      fixes.push({
+        type: 'SubjectWithdrawn',
+        data: { subjectId, trialId: trial.id, reason: 'Consent withdrawn', occurredAt: day(start, 255) },
+      } satisfies SubjectWithdrawn);
     yield { stream, events: fixes };
   }
 }
@@ -332,9 +495,11 @@ export async function writeSyntheticRegistry(store: EventStore, options: Synthet
   let subjectLane = 0;
   let lastSubjectStream = '';
   const flush = async (): Promise<void> => {
-    await Promise.all(queues.map(async (q) => {
-      for (const a of q.splice(0)) await write(a);
-    }));
+    await Promise.all(
+      queues.map(async (q) => {
+        for (const a of q.splice(0)) await write(a);
+      }),
+    );
   };
   for (const a of appends) {
     if (!a.stream.startsWith('subject-') && !a.stream.startsWith('study-')) {

@@ -1,9 +1,7 @@
 import type { EventStoreModuleOptions } from '#event-store';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -83,7 +81,10 @@ const schema = z.object({
 export type AppConfig = z.infer<typeof schema> & { graphqlIntrospection: boolean; authMode: 'local' | 'oidc'; projectorPort: number };
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -102,7 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const authMode = c.AUTH_MODE ?? (c.OIDC_ISSUER || c.NODE_ENV === 'production' ? 'oidc' : 'local');
   if (authMode === 'local' && c.NODE_ENV === 'production') {
-    throw new ConfigError('AUTH_MODE', 'local development tokens are refused in production; set OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL or AUTH_PUBLIC_KEY');
+    throw new ConfigError(
+      'AUTH_MODE',
+      'local development tokens are refused in production; set OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL or AUTH_PUBLIC_KEY',
+    );
   }
   if (authMode === 'oidc') {
     if (!c.OIDC_ISSUER) throw new ConfigError('OIDC_ISSUER', 'is required to verify tokens (AUTH_MODE=oidc, the default in production)');
@@ -122,7 +126,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('EVENT_STORE_URL', 'is the PostgreSQL event store; with EVENT_STORE=eventstoredb the events are on EVENTSTORE_CONNECTION_STRING');
   }
   if (c.MIGRATION_EVENT_STORE_URL && !c.EVENT_STORE_URL) {
-    throw new ConfigError('MIGRATION_EVENT_STORE_URL', 'needs EVENT_STORE_URL beside it; without it the events live in DATABASE_URL (migrated as MIGRATION_DATABASE_URL)');
+    throw new ConfigError(
+      'MIGRATION_EVENT_STORE_URL',
+      'needs EVENT_STORE_URL beside it; without it the events live in DATABASE_URL (migrated as MIGRATION_DATABASE_URL)',
+    );
   }
   const projectorPort = c.PROJECTOR_PORT ?? (env['PORT'] ? c.PORT : 4001);
   return { ...c, graphqlIntrospection: c.GRAPHQL_INTROSPECTION ?? c.NODE_ENV !== 'production', authMode, projectorPort };

@@ -52,7 +52,15 @@ describe('loadConfig', () => {
     ['MIGRATION_DATABASE_URL', { MIGRATION_DATABASE_URL: 'postgres://owner@db/registry' }],
     ['EVENT_STORE_URL', { DATABASE_URL: 'postgres://app@db/registry', EVENT_STORE_URL: 'mysql://x' }],
     ['EVENT_STORE_URL', { EVENT_STORE_URL: 'postgres://app@db/events' }],
-    ['EVENT_STORE_URL', { DATABASE_URL: 'postgres://app@db/registry', EVENT_STORE_URL: 'postgres://app@db/events', EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://x:2113' }],
+    [
+      'EVENT_STORE_URL',
+      {
+        DATABASE_URL: 'postgres://app@db/registry',
+        EVENT_STORE_URL: 'postgres://app@db/events',
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://x:2113',
+      },
+    ],
     ['MIGRATION_EVENT_STORE_URL', { DATABASE_URL: 'postgres://app@db/registry', MIGRATION_EVENT_STORE_URL: 'postgres://owner@db/events' }],
   ])('names %s when its value is bad', (variable, env) => {
     const err = (() => {

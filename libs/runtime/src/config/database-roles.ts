@@ -27,8 +27,9 @@ const PASSWORD = /^[0-9a-f]{64}$/;
 
 /** Passwords of the two logins, generated once and kept in DATA_DIR (mode 0600); never logged. */
 async function embeddedPasswords(dataDir: string): Promise<StoredPasswords> {
-  const text = await readOrCreatePrivateFile(join(dataDir, 'database', 'logins.json'), () =>
-    `${JSON.stringify({ owner: randomBytes(32).toString('hex'), app: randomBytes(32).toString('hex') })}\n`,
+  const text = await readOrCreatePrivateFile(
+    join(dataDir, 'database', 'logins.json'),
+    () => `${JSON.stringify({ owner: randomBytes(32).toString('hex'), app: randomBytes(32).toString('hex') })}\n`,
   );
   const parsed = JSON.parse(text) as Partial<StoredPasswords>;
   if (!PASSWORD.test(parsed.owner ?? '') || !PASSWORD.test(parsed.app ?? '')) {
@@ -145,7 +146,12 @@ export async function excessPrivileges(url: string): Promise<string[]> {
  * The app must not be able to rewrite its own evidence (architecture.md §4): a login that could (superuser, owner of
  * the events, CREATE rights) is refused in production and named in a warning elsewhere.
  */
-export async function assertLeastPrivilege(config: AppConfig, url: string, log: (msg: string) => void, variable: 'DATABASE_URL' | 'EVENT_STORE_URL' = 'DATABASE_URL'): Promise<void> {
+export async function assertLeastPrivilege(
+  config: AppConfig,
+  url: string,
+  log: (msg: string) => void,
+  variable: 'DATABASE_URL' | 'EVENT_STORE_URL' = 'DATABASE_URL',
+): Promise<void> {
   const excess = await excessPrivileges(url);
   if (excess.length === 0) return;
   const message = `the application's ${variable === 'DATABASE_URL' ? 'database' : 'event store'} login ${excess.join('; ')}: log in as a member of registry_app (README "Database roles")`;

@@ -7,7 +7,11 @@ import { ConfigError, loadConfig } from './app-config.js';
 import { prepareDatabase } from './database.js';
 
 const production = { NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'registry', OIDC_JWKS_URL: 'https://idp.example/jwks' };
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ConfigError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as ConfigError,
+  );
 
 describe('prepareDatabase on a server of your own', () => {
   let db: TestDatabase;
@@ -33,7 +37,10 @@ describe('prepareDatabase on a server of your own', () => {
   const on = (url: string, database: string) => Object.assign(new URL(url), { pathname: `/${database}` }).toString();
 
   it('migrates as MIGRATION_DATABASE_URL and serves as DATABASE_URL', async () => {
-    const prepared = await prepareDatabase(loadConfig({ ...production, DATABASE_URL: on(db.appUrl, empty), MIGRATION_DATABASE_URL: on(db.url, empty) }), () => undefined);
+    const prepared = await prepareDatabase(
+      loadConfig({ ...production, DATABASE_URL: on(db.appUrl, empty), MIGRATION_DATABASE_URL: on(db.url, empty) }),
+      () => undefined,
+    );
     expect(new URL(prepared.url).username).toBe(new URL(db.appUrl).username);
     const app = new pg.Client({ connectionString: prepared.url });
     await app.connect();
@@ -92,7 +99,9 @@ describe('prepareDatabase on a server of your own', () => {
         const c = new pg.Client({ connectionString: on(db.url, database) });
         await c.connect();
         try {
-          const { rows } = await c.query<{ s: string }>(`SELECT DISTINCT schemaname AS s FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`);
+          const { rows } = await c.query<{ s: string }>(
+            `SELECT DISTINCT schemaname AS s FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+          );
           return rows.map((r) => r.s);
         } finally {
           await c.end();
@@ -103,7 +112,9 @@ describe('prepareDatabase on a server of your own', () => {
       expect(await tables(reads)).not.toContain(EVENT_STORE_SCHEMA);
       expect(await tables(reads)).toContain('read_model');
       // The app logins alone then find nothing pending in either.
-      await expect(prepareDatabase(loadConfig({ ...production, DATABASE_URL: env.DATABASE_URL, EVENT_STORE_URL: env.EVENT_STORE_URL }), () => undefined)).resolves.toMatchObject({ embedded: false });
+      await expect(
+        prepareDatabase(loadConfig({ ...production, DATABASE_URL: env.DATABASE_URL, EVENT_STORE_URL: env.EVENT_STORE_URL }), () => undefined),
+      ).resolves.toMatchObject({ embedded: false });
       // A fresh event store database with only the app login: pending migrations name MIGRATION_EVENT_STORE_URL.
       await admin.query(`DROP DATABASE ${events} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${events}`);

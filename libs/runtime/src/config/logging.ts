@@ -16,7 +16,21 @@ export const REDACTED = '[REDACTED]';
 /** Query parameters that may carry a credential (OAuth and common conventions). */
 const SECRET_PARAMS = /^(access_token|id_token|refresh_token|token|code|api_key|apikey|key|password|secret|signature|sig|jwt|auth|authorization)$/i;
 
-const SECRET_KEYS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'token', 'accessToken', 'access_token', 'idToken', 'refreshToken', 'password', 'secret', 'bearer'];
+const SECRET_KEYS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'token',
+  'accessToken',
+  'access_token',
+  'idToken',
+  'refreshToken',
+  'password',
+  'secret',
+  'bearer',
+];
 const PERSONAL_KEYS = ['personal', 'yearOfBirth', 'sex', 'comment', 'nationalId', 'dateOfBirth', 'variables'];
 
 export const LOG_REDACT_PATHS: readonly string[] = [

@@ -93,7 +93,7 @@ async function initialiseDataDirectory(dataDir: string, options: EmbeddedDatabas
   // an earlier version's key files): traverse only, the parent's other entries stay unreadable to it.
   if (process.getuid?.() === 0) {
     const parent = resolve(dataDir, '..');
-    chmodSync(parent, statSync(parent).mode & 0o7777 | 0o011);
+    chmodSync(parent, (statSync(parent).mode & 0o7777) | 0o011);
   }
   await server.initialise();
 }

@@ -189,7 +189,11 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
  * checkpoint is written), and only if it does not finish, immediate shutdown (SIGQUIT: crash recovery at the next
  * start, still nothing committed lost). Re-identifies the process before each signal so a reused pid is never hit.
  */
-export async function stopOrphan(pidFile: PostmasterPidFile, dataDir: string, options: { fastTimeoutMs?: number; immediateTimeoutMs?: number } = {}): Promise<void> {
+export async function stopOrphan(
+  pidFile: PostmasterPidFile,
+  dataDir: string,
+  options: { fastTimeoutMs?: number; immediateTimeoutMs?: number } = {},
+): Promise<void> {
   const steps: [NodeJS.Signals, number][] = [
     ['SIGINT', options.fastTimeoutMs ?? 60_000],
     ['SIGQUIT', options.immediateTimeoutMs ?? 15_000],

@@ -47,7 +47,13 @@ async function untilReady(dir: string, port: number): Promise<number> {
   for (let i = 0; i < 200; i++) {
     const file = join(dir, 'postmaster.pid');
     if (existsSync(file) && readFileSync(file, 'utf8').includes('ready')) {
-      if (await query(port, 'SELECT 1').then(() => true, () => false)) return Number(readFileSync(file, 'utf8').split('\n')[0]);
+      if (
+        await query(port, 'SELECT 1').then(
+          () => true,
+          () => false,
+        )
+      )
+        return Number(readFileSync(file, 'utf8').split('\n')[0]);
     }
     await sleep(100);
   }
@@ -145,7 +151,9 @@ describe('embedded PostgreSQL start-up after a crash (postmaster.pid of this dat
     const otherPid = await orphanServer(other, port);
     const dir = await dataDir();
 
-    await expect(startEmbeddedDatabase({ dataDir: dir, port })).rejects.toThrow(new RegExp(`port ${port} is already in use by another process, not the PostgreSQL of .*left alone`));
+    await expect(startEmbeddedDatabase({ dataDir: dir, port })).rejects.toThrow(
+      new RegExp(`port ${port} is already in use by another process, not the PostgreSQL of .*left alone`),
+    );
     expect(isAlive(otherPid)).toBe(true);
     expect((await query(port, 'SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     expect(existsSync(join(dir, 'postmaster.pid'))).toBe(false);
@@ -175,7 +183,10 @@ describe('supervised embedded PostgreSQL', () => {
     await waitForExit(pid, 5_000);
     let rows: unknown[] | undefined;
     for (let i = 0; i < 150 && !rows; i++) {
-      rows = await query(port, 'SELECT v FROM t ORDER BY v').then((r) => r.rows, () => undefined);
+      rows = await query(port, 'SELECT v FROM t ORDER BY v').then(
+        (r) => r.rows,
+        () => undefined,
+      );
       if (!rows) await sleep(100);
     }
     expect(rows).toEqual([{ v: 1 }, { v: 2 }]);

@@ -71,7 +71,9 @@ export async function reclaimDataDirectory(dataDir: string, log: (line: string) 
       await removeStalePidFile(dataDir);
       break;
     case 'orphan':
-      log(`embedded PostgreSQL: stopping the orphaned server of ${dataDir} (pid ${state.pidFile.pid}, port ${state.pidFile.port ?? '?'}) left by a previous run`);
+      log(
+        `embedded PostgreSQL: stopping the orphaned server of ${dataDir} (pid ${state.pidFile.pid}, port ${state.pidFile.port ?? '?'}) left by a previous run`,
+      );
       await stopOrphan(state.pidFile, dataDir);
       break;
     case 'owned':
@@ -146,7 +148,11 @@ export class PostmasterSupervisor {
     this.child = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    for (const [signal, ms] of [['SIGINT', 30_000], ['SIGQUIT', 10_000], ['SIGKILL', 5_000]] as const) {
+    for (const [signal, ms] of [
+      ['SIGINT', 30_000],
+      ['SIGQUIT', 10_000],
+      ['SIGKILL', 5_000],
+    ] as const) {
       child.kill(signal);
       let timer: NodeJS.Timeout | undefined;
       const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);

@@ -7,7 +7,13 @@ import { ManageRoleGrantHandler } from './manage-role-grant.handler.js';
 /** Role grants as events, `roleGrants`, and (AUTH_GRANTS=registry) the grants the authentication middleware applies. */
 @Global()
 @Module({
-  providers: [ActorGrantsService, { provide: ACTOR_GRANTS, useExisting: ActorGrantsService }, ManageRoleGrantHandler, AccessMutationResolver, AccessQueryResolver],
+  providers: [
+    ActorGrantsService,
+    { provide: ACTOR_GRANTS, useExisting: ActorGrantsService },
+    ManageRoleGrantHandler,
+    AccessMutationResolver,
+    AccessQueryResolver,
+  ],
   exports: [ACTOR_GRANTS],
 })
 export class AccessModule {}

@@ -14,7 +14,15 @@ export class AccessMutationResolver {
   @Mutation('grantRole')
   @Authorize({ roles: ['admin'], scope: 'global' })
   grantRole(@Args('input') input: GrantRoleInput, @Context() ctx: GraphqlContext): Promise<MutationReceipt> {
-    const command = { type: 'GrantRole' as const, actorId: input.actorId, role: input.role, trials: input.trials, programmes: input.programmes, sites: input.sites, reason: input.reason };
+    const command = {
+      type: 'GrantRole' as const,
+      actorId: input.actorId,
+      role: input.role,
+      trials: input.trials,
+      programmes: input.programmes,
+      sites: input.sites,
+      reason: input.reason,
+    };
     return this.commands.execute(new RoleGrantCommand(command, commandOrigin(ctx, input, input.reason), verifiedActor(ctx)));
   }
 

@@ -45,7 +45,12 @@ export class ActorGrantsService implements ActorGrants {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.bootstrapAdmins = new Set((config.AUTH_BOOTSTRAP_ADMINS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+    this.bootstrapAdmins = new Set(
+      (config.AUTH_BOOTSTRAP_ADMINS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   }
 
   /** The actor's active grants as recorded now (uncached). */

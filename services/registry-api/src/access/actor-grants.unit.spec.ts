@@ -6,13 +6,29 @@ import { ROLES, type Role, type VerifiedActor } from '../auth/actor.js';
 import { loadConfig } from '#runtime';
 import { ActorGrantsService } from './actor-grants.service.js';
 
-const actor = (role: Role, trials: string[], sites: string[] = ['*'], id = 'carol'): VerifiedActor => ({ id, role, scopes: { trials, programmes: [], sites }, issuer: 'test', unauthenticated: false });
+const actor = (role: Role, trials: string[], sites: string[] = ['*'], id = 'carol'): VerifiedActor => ({
+  id,
+  role,
+  scopes: { trials, programmes: [], sites },
+  issuer: 'test',
+  unauthenticated: false,
+});
 
 async function service(mode: 'token' | 'registry', grants: { role: Role; trials: string[]; sites: string[] }[] = [], revoked: Role[] = []) {
   const store = new InMemoryEventStore();
   const events = [
-    ...grants.map((g) => ({ id: randomUUID(), type: 'RoleGranted', data: { actorId: 'carol', role: g.role, trials: g.trials, programmes: [], sites: g.sites, reason: 'r', grantedAt: '2025-01-01T00:00:00.000Z' }, metadata: { actorId: 'root' } })),
-    ...revoked.map((role) => ({ id: randomUUID(), type: 'RoleRevoked', data: { actorId: 'carol', role, reason: 'r', revokedAt: '2025-01-02T00:00:00.000Z' }, metadata: { actorId: 'root' } })),
+    ...grants.map((g) => ({
+      id: randomUUID(),
+      type: 'RoleGranted',
+      data: { actorId: 'carol', role: g.role, trials: g.trials, programmes: [], sites: g.sites, reason: 'r', grantedAt: '2025-01-01T00:00:00.000Z' },
+      metadata: { actorId: 'root' },
+    })),
+    ...revoked.map((role) => ({
+      id: randomUUID(),
+      type: 'RoleRevoked',
+      data: { actorId: 'carol', role, reason: 'r', revokedAt: '2025-01-02T00:00:00.000Z' },
+      metadata: { actorId: 'root' },
+    })),
   ];
   if (events.length) await store.appendToStream('actor-carol', events, { expectedRevision: 'any' });
   return new ActorGrantsService(store, loadConfig({ AUTH_GRANTS: mode, AUTH_BOOTSTRAP_ADMINS: 'root' }));

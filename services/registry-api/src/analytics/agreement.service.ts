@@ -67,7 +67,8 @@ export class AgreementService {
     const rb = readingSql('m', sideB, 6);
     const p = input.population ?? {};
     const started = performance.now();
-    if (input.timePoint !== undefined && input.timePoint !== null) await assertKnownTimePoint(this.db, input.timePoint, input.biomarkerId, granted, input.population);
+    if (input.timePoint !== undefined && input.timePoint !== null)
+      await assertKnownTimePoint(this.db, input.timePoint, input.biomarkerId, granted, input.population);
     const rows = (await this.db.query(
       `SELECT m.measurement_id, m.study_instance_uid, m.lesion_tracking_uid, m.subject_id, m.value, m.method, m.algorithm_version_id, m.reader_id, m.adjudication,
               ${ra.sql} AS side_a, ${rb.sql} AS side_b
@@ -78,8 +79,32 @@ export class AgreementService {
           AND ($9::timestamptz IS NULL OR m.occurred_at >= $9) AND ($10::timestamptz IS NULL OR m.occurred_at < $10)
           AND ($11::text[] IS NULL OR m.arm_code = ANY($11::text[])) AND ($12::text[] IS NULL OR m.subject_site_id = ANY($12::text[]))
         ORDER BY m.measurement_id`,
-      [input.biomarkerId, input.timePoint ?? null, ...visibility.params, ...ra.params, ...rb.params, p.trialIds ?? null, p.programmeIds ?? null, p.from ?? null, p.to ?? null, p.armCodes ?? null, p.siteIds ?? null],
-    )) as { measurement_id: string; study_instance_uid: string; lesion_tracking_uid: string | null; subject_id: string; value: number; method: string; algorithm_version_id: string | null; reader_id: string | null; adjudication: string | null; side_a: boolean; side_b: boolean }[];
+      [
+        input.biomarkerId,
+        input.timePoint ?? null,
+        ...visibility.params,
+        ...ra.params,
+        ...rb.params,
+        p.trialIds ?? null,
+        p.programmeIds ?? null,
+        p.from ?? null,
+        p.to ?? null,
+        p.armCodes ?? null,
+        p.siteIds ?? null,
+      ],
+    )) as {
+      measurement_id: string;
+      study_instance_uid: string;
+      lesion_tracking_uid: string | null;
+      subject_id: string;
+      value: number;
+      method: string;
+      algorithm_version_id: string | null;
+      reader_id: string | null;
+      adjudication: string | null;
+      side_a: boolean;
+      side_b: boolean;
+    }[];
     const candidates: AgreementCandidate[] = rows.map((r) => ({
       measurementId: r.measurement_id,
       studyInstanceUid: r.study_instance_uid,
@@ -99,19 +124,42 @@ export class AgreementService {
 
 /** The pairs of two resolved sides, in the order of side A's measurement ids. */
 function pairReadings(candidates: readonly AgreementCandidate[], sideA: ReadingSelection, sideB: ReadingSelection): AgreementPair[] {
-  const a = resolveReadings(candidates.filter((c) => c.sideA), unitOf, sideA, 'raterA');
-  const b = resolveReadings(candidates.filter((c) => c.sideB), unitOf, sideB, 'raterB');
+  const a = resolveReadings(
+    candidates.filter((c) => c.sideA),
+    unitOf,
+    sideA,
+    'raterA',
+  );
+  const b = resolveReadings(
+    candidates.filter((c) => c.sideB),
+    unitOf,
+    sideB,
+    'raterB',
+  );
   const pairs: AgreementPair[] = [];
   for (const [unit, ra] of a) {
     const rb = b.get(unit);
     if (!rb) continue;
     if (rb.measurementId === ra.measurementId) {
-      throw new ApiError('SAME_READING_ON_BOTH_SIDES', `raterA (${describeSelection(sideA)}) and raterB (${describeSelection(sideB)}) both select ${ra.measurementId} on ${unit}: a reading cannot be compared with itself`, 'raterB', {
-        unit,
-        measurementIds: [ra.measurementId],
-      });
+      throw new ApiError(
+        'SAME_READING_ON_BOTH_SIDES',
+        `raterA (${describeSelection(sideA)}) and raterB (${describeSelection(sideB)}) both select ${ra.measurementId} on ${unit}: a reading cannot be compared with itself`,
+        'raterB',
+        {
+          unit,
+          measurementIds: [ra.measurementId],
+        },
+      );
     }
-    pairs.push({ studyInstanceUid: ra.studyInstanceUid, lesionTrackingUid: ra.lesionTrackingUid, subjectId: ra.subjectId, a: ra.value, b: rb.value, readingA: provenanceOf(ra), readingB: provenanceOf(rb) });
+    pairs.push({
+      studyInstanceUid: ra.studyInstanceUid,
+      lesionTrackingUid: ra.lesionTrackingUid,
+      subjectId: ra.subjectId,
+      a: ra.value,
+      b: rb.value,
+      readingA: provenanceOf(ra),
+      readingB: provenanceOf(rb),
+    });
   }
   return pairs.sort((x, y) => (x.readingA.measurementId < y.readingA.measurementId ? -1 : x.readingA.measurementId > y.readingA.measurementId ? 1 : 0));
 }
@@ -122,7 +170,18 @@ export function blandAltmanSection(pairs: readonly AgreementPair[]) {
       pairs.map((p) => p.a),
       pairs.map((p) => p.b),
     );
-    return { n: r.n, bias: r.bias, sd: r.sd, lower: r.lower, upper: r.upper, biasCi: r.biasCi, lowerCi: r.lowerCi, upperCi: r.upperCi, means: r.means, differences: r.differences };
+    return {
+      n: r.n,
+      bias: r.bias,
+      sd: r.sd,
+      lower: r.lower,
+      upper: r.upper,
+      biasCi: r.biasCi,
+      lowerCi: r.lowerCi,
+      upperCi: r.upperCi,
+      means: r.means,
+      differences: r.differences,
+    };
   });
 }
 

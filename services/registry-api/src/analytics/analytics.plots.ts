@@ -24,7 +24,10 @@ export function rocPlotInput(title: string, r: ReturnType<typeof rocSection>, pe
   return {
     title,
     curves: [{ label: 'biomarker', points, auc: r.auc, lower: r.lower, upper: r.upper }],
-    operatingPoint: perf && perf.sensitivity && perf.specificity ? { sensitivity: perf.sensitivity.estimate, specificity: perf.specificity.estimate, threshold: perf.threshold } : null,
+    operatingPoint:
+      perf && perf.sensitivity && perf.specificity
+        ? { sensitivity: perf.sensitivity.estimate, specificity: perf.specificity.estimate, threshold: perf.threshold }
+        : null,
   };
 }
 

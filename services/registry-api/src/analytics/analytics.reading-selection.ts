@@ -65,7 +65,8 @@ export function readingSelection(input: ReadingSelectionInput | null | undefined
   if (given(input.algorithmVersionId)) return { kind: 'algorithm', algorithmVersionId: nonEmpty(input.algorithmVersionId as string, 'algorithmVersionId') };
   if (given(input.readerId)) return { kind: 'reader', readerId: nonEmpty(input.readerId as string, 'readerId') };
   const policy = input.accepted as AcceptedReadingPolicy;
-  if (!ACCEPTED_READING_POLICIES.includes(policy)) throw new ApiError('INVALID_READING_SELECTION', `${field}.accepted must be one of ${ACCEPTED_READING_POLICIES.join(', ')}`, `${field}.accepted`);
+  if (!ACCEPTED_READING_POLICIES.includes(policy))
+    throw new ApiError('INVALID_READING_SELECTION', `${field}.accepted must be one of ${ACCEPTED_READING_POLICIES.join(', ')}`, `${field}.accepted`);
   return { kind: 'accepted', policy };
 }
 
@@ -113,7 +114,12 @@ export function readingSql(alias: string, selection: ReadingSelection, firstPara
  * AMBIGUOUS_READING with `field` (the selection's input) and the unit and readings in `details`.
  * `candidates` must already satisfy `isCandidate` (the SQL filtered them, or the caller did).
  */
-export function resolveReadings<T extends ReadingCandidate>(candidates: Iterable<T>, unitOf: (c: T) => string, selection: ReadingSelection, field: string): Map<string, T> {
+export function resolveReadings<T extends ReadingCandidate>(
+  candidates: Iterable<T>,
+  unitOf: (c: T) => string,
+  selection: ReadingSelection,
+  field: string,
+): Map<string, T> {
   const byUnit = new Map<string, T[]>();
   for (const c of candidates) {
     const unit = unitOf(c);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { isCandidate, provenanceOf, readingSelection, readingSql, resolveReadings, type ReadingCandidate, type ReadingSelection } from './analytics.reading-selection.js';
+import {
+  isCandidate,
+  provenanceOf,
+  readingSelection,
+  readingSql,
+  resolveReadings,
+  type ReadingCandidate,
+  type ReadingSelection,
+} from './analytics.reading-selection.js';
 
 const reading = (measurementId: string, over: Partial<ReadingCandidate> & { unit?: string } = {}) => ({
   measurementId,
@@ -10,9 +18,17 @@ const reading = (measurementId: string, over: Partial<ReadingCandidate> & { unit
   unit: 'S1',
   ...over,
 });
-const ai = (id: string, over: Partial<ReadingCandidate> & { unit?: string } = {}) => reading(id, { method: 'ai', algorithmVersionId: 'ALG-2', readerId: null, ...over });
+const ai = (id: string, over: Partial<ReadingCandidate> & { unit?: string } = {}) =>
+  reading(id, { method: 'ai', algorithmVersionId: 'ALG-2', readerId: null, ...over });
 const pick = (rs: ReturnType<typeof reading>[], selection: ReadingSelection) =>
-  [...resolveReadings(rs.filter((r) => isCandidate(selection, r)), (r) => r.unit, selection, 'indexTest').entries()].map(([u, r]) => [u, r.measurementId]);
+  [
+    ...resolveReadings(
+      rs.filter((r) => isCandidate(selection, r)),
+      (r) => r.unit,
+      selection,
+      'indexTest',
+    ).entries(),
+  ].map(([u, r]) => [u, r.measurementId]);
 
 describe('readingSelection: exactly one rater or policy', () => {
   it('parses each kind', () => {
@@ -39,7 +55,10 @@ describe('candidates: an algorithm is its AI outputs, a reader their own reads',
 
   it('a semi-automatic reading naming the algorithm is the reader’s; an AI output a reader uploaded is the algorithm’s', () => {
     const alg: ReadingSelection = { kind: 'algorithm', algorithmVersionId: 'ALG-2' };
-    expect([ai('a'), semi, uploaded, ai('v1', { algorithmVersionId: 'ALG-1' })].filter((r) => isCandidate(alg, r)).map((r) => r.measurementId)).toEqual(['a', 'upload']);
+    expect([ai('a'), semi, uploaded, ai('v1', { algorithmVersionId: 'ALG-1' })].filter((r) => isCandidate(alg, r)).map((r) => r.measurementId)).toEqual([
+      'a',
+      'upload',
+    ]);
     expect([reading('h'), semi, uploaded].filter((r) => isCandidate({ kind: 'reader', readerId: 'R1' }, r)).map((r) => r.measurementId)).toEqual(['h']);
     expect(isCandidate({ kind: 'reader', readerId: 'R2' }, semi)).toBe(true);
   });
@@ -52,16 +71,28 @@ describe('candidates: an algorithm is its AI outputs, a reader their own reads',
   });
 
   it('the SQL twin names the same rules and takes exactly one parameter', () => {
-    expect(readingSql('m', { kind: 'algorithm', algorithmVersionId: 'ALG-2' }, 7)).toEqual({ sql: `(m.method = 'ai' AND m.algorithm_version_id = $7::text)`, params: ['ALG-2'] });
+    expect(readingSql('m', { kind: 'algorithm', algorithmVersionId: 'ALG-2' }, 7)).toEqual({
+      sql: `(m.method = 'ai' AND m.algorithm_version_id = $7::text)`,
+      params: ['ALG-2'],
+    });
     expect(readingSql('m', { kind: 'reader', readerId: 'R1' }, 3)).toEqual({ sql: `(m.method <> 'ai' AND m.reader_id = $3::text)`, params: ['R1'] });
-    expect(readingSql('x', { kind: 'accepted', policy: 'ACCEPTED' }, 1)).toEqual({ sql: '(x.adjudication IS NOT DISTINCT FROM $1::text)', params: ['accepted'] });
-    expect(readingSql('x', { kind: 'accepted', policy: 'ACCEPTED_OR_ONLY' }, 1)).toEqual({ sql: '(x.adjudication IS DISTINCT FROM $1::text)', params: ['not_accepted'] });
+    expect(readingSql('x', { kind: 'accepted', policy: 'ACCEPTED' }, 1)).toEqual({
+      sql: '(x.adjudication IS NOT DISTINCT FROM $1::text)',
+      params: ['accepted'],
+    });
+    expect(readingSql('x', { kind: 'accepted', policy: 'ACCEPTED_OR_ONLY' }, 1)).toEqual({
+      sql: '(x.adjudication IS DISTINCT FROM $1::text)',
+      params: ['not_accepted'],
+    });
   });
 });
 
 describe('resolveReadings: one per unit, never chosen by id order', () => {
   it('follows the chosen rater whichever id sorts first', () => {
-    for (const [aiId, humanId] of [['a', 'b'], ['b', 'a']] as const) {
+    for (const [aiId, humanId] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ] as const) {
       const rs = [ai(aiId), reading(humanId)];
       expect(pick(rs, { kind: 'algorithm', algorithmVersionId: 'ALG-2' })).toEqual([['S1', aiId]]);
       expect(pick(rs, { kind: 'reader', readerId: 'R1' })).toEqual([['S1', humanId]]);
@@ -74,18 +105,31 @@ describe('resolveReadings: one per unit, never chosen by id order', () => {
       ['S1', 'b'],
       ['S2', 'c'],
     ]);
-    expect(() => pick([ai('z'), reading('y')], policy)).toThrow(expect.objectContaining({ code: 'AMBIGUOUS_READING', field: 'indexTest', details: { unit: 'S1', measurementIds: ['y', 'z'] } }));
+    expect(() => pick([ai('z'), reading('y')], policy)).toThrow(
+      expect.objectContaining({ code: 'AMBIGUOUS_READING', field: 'indexTest', details: { unit: 'S1', measurementIds: ['y', 'z'] } }),
+    );
   });
 
   it('two readings by the same rater of one unit (a repeat scan, two lesions) are ambiguous too', () => {
     expect(() => pick([reading('h1'), reading('h2')], { kind: 'reader', readerId: 'R1' })).toThrow(expect.objectContaining({ code: 'AMBIGUOUS_READING' }));
-    expect(() => pick([reading('h1', { adjudication: 'accepted' }), reading('h2', { adjudication: 'accepted' })], { kind: 'accepted', policy: 'ACCEPTED' })).toThrow(
-      expect.objectContaining({ code: 'AMBIGUOUS_READING' }),
-    );
+    expect(() =>
+      pick([reading('h1', { adjudication: 'accepted' }), reading('h2', { adjudication: 'accepted' })], { kind: 'accepted', policy: 'ACCEPTED' }),
+    ).toThrow(expect.objectContaining({ code: 'AMBIGUOUS_READING' }));
   });
 
   it('provenance names the rater', () => {
-    expect(provenanceOf(ai('a', { adjudication: 'not_accepted' }))).toEqual({ measurementId: 'a', raterKind: 'AI', method: 'ai', readerId: null, algorithmVersionId: 'ALG-2', adjudication: 'NOT_ACCEPTED' });
-    expect(provenanceOf(reading('h', { method: 'semi_automatic', algorithmVersionId: 'ALG-2' }))).toMatchObject({ raterKind: 'READER', readerId: 'R1', adjudication: null });
+    expect(provenanceOf(ai('a', { adjudication: 'not_accepted' }))).toEqual({
+      measurementId: 'a',
+      raterKind: 'AI',
+      method: 'ai',
+      readerId: null,
+      algorithmVersionId: 'ALG-2',
+      adjudication: 'NOT_ACCEPTED',
+    });
+    expect(provenanceOf(reading('h', { method: 'semi_automatic', algorithmVersionId: 'ALG-2' }))).toMatchObject({
+      raterKind: 'READER',
+      readerId: 'R1',
+      adjudication: null,
+    });
   });
 });

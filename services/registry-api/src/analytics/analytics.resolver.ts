@@ -15,7 +15,11 @@ import { coxSection, performanceSection, proportion, rocSection, survivalSection
 const STUDY_ROLES = ['biostatistician', 'regulator'] as const;
 const SCREENING_ROLES = ['biostatistician', 'screening_manager', 'regulator'] as const;
 
-const options = (input: ValidationStudyInput): StudyOptions => ({ higherIsPositive: input.higherIsPositive ?? true, threshold: input.threshold ?? null, strata: input.strata ?? null });
+const options = (input: ValidationStudyInput): StudyOptions => ({
+  higherIsPositive: input.higherIsPositive ?? true,
+  threshold: input.threshold ?? null,
+  strata: input.strata ?? null,
+});
 const hasBinary = (input: ValidationStudyInput) => input.endpoint.horizonDays !== undefined && input.endpoint.horizonDays !== null;
 const hasSurvival = (input: ValidationStudyInput) => input.endpoint.kind === 'TIME_TO_EVENT';
 
@@ -208,7 +212,12 @@ export class RecistResolver {
 
   @Query('recist')
   @Authorize({ roles: ['coordinator', 'biostatistician', 'regulator'], scope: { inHandler: true } })
-  recistQuery(@Args('subjectId') subjectId: string, @Args('studyId') studyId: string | undefined, @Args('reading') reading: ReadingSelectionInput, @Context() ctx: GraphqlContext) {
+  recistQuery(
+    @Args('subjectId') subjectId: string,
+    @Args('studyId') studyId: string | undefined,
+    @Args('reading') reading: ReadingSelectionInput,
+    @Context() ctx: GraphqlContext,
+  ) {
     return this.recist.assess(ctx.actor, subjectId, studyId, reading);
   }
 }

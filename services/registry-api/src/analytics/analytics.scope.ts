@@ -44,7 +44,12 @@ function grantSql(column: string, param: number): string {
 }
 
 /** SQL condition (parameters from $firstParam) restricting a table alias with trial_id/programme_id columns. */
-export function visibilitySql(alias: string, v: Visibility, firstParam: number, columns = { trial: 'trial_id', programme: 'programme_id' }): { sql: string; params: unknown[] } {
+export function visibilitySql(
+  alias: string,
+  v: Visibility,
+  firstParam: number,
+  columns = { trial: 'trial_id', programme: 'programme_id' },
+): { sql: string; params: unknown[] } {
   const list = (g: Grant) => (g === 'all' ? null : g === 'none' ? [] : [...g]);
   return {
     sql: `(${grantSql(`${alias}.${columns.trial}`, firstParam)} OR ${grantSql(`${alias}.${columns.programme}`, firstParam + 1)})`,

@@ -16,7 +16,13 @@ const TRIAL_PROGRAMME_FILTER = (alias: string, trials: number, programmes: numbe
  * programmes have no schedule). Runs after the access check, and looks only at what the caller may read, so it
  * tells nothing about other trials. The details list the known codes, so the error says what to send instead.
  */
-export async function assertKnownTimePoint(db: Queryable, timePoint: string, biomarkerId: string, visibility: Visibility, population: PopulationInput | null | undefined): Promise<void> {
+export async function assertKnownTimePoint(
+  db: Queryable,
+  timePoint: string,
+  biomarkerId: string,
+  visibility: Visibility,
+  population: PopulationInput | null | undefined,
+): Promise<void> {
   const p = population ?? {};
   const vm = visibilitySql('m', visibility, 5);
   const trials = visibility.trials === 'all' ? null : visibility.trials === 'none' ? [] : [...visibility.trials];
@@ -32,7 +38,9 @@ export async function assertKnownTimePoint(db: Queryable, timePoint: string, bio
   const exists = (await db.query(`SELECT EXISTS (${known(true)}) AS known`, params)) as { known: boolean }[];
   if (exists[0]?.known) return;
   // $2 is referenced once more so that PostgreSQL can type it when the list does not filter on it.
-  const codes = (await db.query(`SELECT DISTINCT code FROM (${known(false)}) k WHERE $2::text IS NOT NULL ORDER BY code LIMIT 50`, params)) as { code: string }[];
+  const codes = (await db.query(`SELECT DISTINCT code FROM (${known(false)}) k WHERE $2::text IS NOT NULL ORDER BY code LIMIT 50`, params)) as {
+    code: string;
+  }[];
   const list = codes.map((c) => c.code);
   throw new ApiError(
     'UNKNOWN_TIME_POINT',

@@ -79,7 +79,9 @@ describe('validation study statistics (oracles from domain-reference §6)', () =
     expect(() => statistic('x', () => ({ a: [1, { b: Number.NaN }] }))).toThrow(expect.objectContaining({ code: 'NON_FINITE_RESULT', field: 'x.a[1].b' }));
     expect(() => assertFinite({ a: null, d: new Date(0), s: 'NaN' }, 'ok')).not.toThrow();
     // Numbers straight in an array (a curve) are checked inline, with the same path.
-    expect(() => statistic('km', () => ({ lower: [0.5, null, 0.4, Number.POSITIVE_INFINITY] }))).toThrow(expect.objectContaining({ code: 'NON_FINITE_RESULT', field: 'km.lower[3]' }));
+    expect(() => statistic('km', () => ({ lower: [0.5, null, 0.4, Number.POSITIVE_INFINITY] }))).toThrow(
+      expect.objectContaining({ code: 'NON_FINITE_RESULT', field: 'km.lower[3]' }),
+    );
     expect(() => assertFinite({ curve: [0.1, null, 0.3] }, 'ok')).not.toThrow();
   });
 
@@ -96,8 +98,18 @@ describe('validation study statistics (oracles from domain-reference §6)', () =
 describe('analysis dataset', () => {
   const day = (d: number) => new Date(Date.UTC(2026, 0, 1) + d * 86_400_000);
   const row = (id: string, eventDay: number | null, lastDay: number | null): SourceRow => ({
-    subjectId: id, trialId: 'T', programmeId: null, armCode: 'A', siteId: 'S', measurementId: `m-${id}`, value: 1, unit: 'cm2',
-    measuredMs: day(0).getTime(), eventMs: eventDay === null ? null : day(eventDay).getTime(), lastKnownMs: lastDay === null ? null : day(lastDay).getTime(), position: '1',
+    subjectId: id,
+    trialId: 'T',
+    programmeId: null,
+    armCode: 'A',
+    siteId: 'S',
+    measurementId: `m-${id}`,
+    value: 1,
+    unit: 'cm2',
+    measuredMs: day(0).getTime(),
+    eventMs: eventDay === null ? null : day(eventDay).getTime(),
+    lastKnownMs: lastDay === null ? null : day(lastDay).getTime(),
+    position: '1',
     reading: { measurementId: `m-${id}`, raterKind: 'READER', method: 'manual', readerId: 'r1', algorithmVersionId: null, adjudication: null },
   });
 
@@ -109,7 +121,11 @@ describe('analysis dataset', () => {
   });
 
   it('binary: 1 within the horizon, 0 when followed event-free through it, excluded when follow-up is too short', () => {
-    const [a, b, c, d] = buildDataset([row('a', 100, 300), row('b', null, 400), row('c', null, 200), row('d', 500, 600)], { kind: 'BINARY', outcomeTypes: ['death'], horizonDays: 365 });
+    const [a, b, c, d] = buildDataset([row('a', 100, 300), row('b', null, 400), row('c', null, 200), row('d', 500, 600)], {
+      kind: 'BINARY',
+      outcomeTypes: ['death'],
+      horizonDays: 365,
+    });
     expect([a?.label, b?.label, c?.label, d?.label]).toEqual([1, 0, null, 0]);
     expect(c?.included).toBe(false);
     expect(c?.exclusionReason).toMatch(/shorter than the 365 day horizon/);
@@ -118,7 +134,17 @@ describe('analysis dataset', () => {
 });
 
 const cell = (siteId: string, month: string, c: Partial<SurveillanceCounts>): SurveillanceCounts => ({
-  siteId, month, readings: 0, aiPositive: 0, cancers: 0, truePositive: 0, trueNegative: 0, readerAgreement: 0, aiMeasurements: 0, correctedMeasurements: 0, ...c,
+  siteId,
+  month,
+  readings: 0,
+  aiPositive: 0,
+  cancers: 0,
+  truePositive: 0,
+  trueNegative: 0,
+  readerAgreement: 0,
+  aiMeasurements: 0,
+  correctedMeasurements: 0,
+  ...c,
 });
 
 describe('post-market surveillance', () => {
@@ -138,7 +164,11 @@ describe('post-market surveillance', () => {
     expect(s.alarms[0]).toMatchObject({ month: '2026-05', direction: 'INCREASE', siteId: null, alarmId: 'AI_POSITIVE_RATE|*|2026-05|INCREASE|k=0.5|h=4' });
     expect(s.alarms.every((a) => a.direction === 'INCREASE')).toBe(true);
     // A stable rate raises nothing.
-    const calm = cusumSeries(months.map((m) => cell('S1', m, { readings: 1000, aiPositive: 50 })), { metric: 'AI_POSITIVE_RATE', k: 0.5, h: 4 }, 'S1');
+    const calm = cusumSeries(
+      months.map((m) => cell('S1', m, { readings: 1000, aiPositive: 50 })),
+      { metric: 'AI_POSITIVE_RATE', k: 0.5, h: 4 },
+      'S1',
+    );
     expect(calm.alarms).toEqual([]);
   });
 
@@ -146,7 +176,9 @@ describe('post-market surveillance', () => {
     expect(() => cusumSeries([cell('S', '2026-01', { readings: 10, aiPositive: 0 })], { metric: 'AI_POSITIVE_RATE', k: 0.5, h: 4 }, null)).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', field: 'cusum' }),
     );
-    expect(() => cusumSeries([cell('S', '2026-01', {})], { metric: 'FALSE_NEGATIVE_RATE', k: 0.5, h: 4 }, null)).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_DATA' }));
+    expect(() => cusumSeries([cell('S', '2026-01', {})], { metric: 'FALSE_NEGATIVE_RATE', k: 0.5, h: 4 }, null)).toThrow(
+      expect.objectContaining({ code: 'INSUFFICIENT_DATA' }),
+    );
   });
 
   it('Newcombe difference contains the point difference and is null when a side is undefined', () => {
@@ -160,12 +192,29 @@ describe('post-market surveillance', () => {
 
   it('alarms are events, raised once per alarm id', () => {
     const meta = { commandId: 'c1', actor: { id: 'u', role: 'screening_manager' }, now: new Date('2026-11-27T10:00:00Z') };
-    const alarm = { alarmId: 'A|*|2026-05|INCREASE|k=0.5|h=4', metric: 'AI_POSITIVE_RATE' as const, siteId: null, month: '2026-05', direction: 'INCREASE' as const, statistic: 5, expectedRate: 0.05, observedRate: 0.09, k: 0.5, h: 4 };
-    const first = surveillanceDecider.decide({ type: 'RaiseSurveillanceAlarms', algorithmVersionId: 'alg-2', alarms: [alarm, alarm], computedAtPosition: '7' }, surveillanceDecider.initialState, meta);
+    const alarm = {
+      alarmId: 'A|*|2026-05|INCREASE|k=0.5|h=4',
+      metric: 'AI_POSITIVE_RATE' as const,
+      siteId: null,
+      month: '2026-05',
+      direction: 'INCREASE' as const,
+      statistic: 5,
+      expectedRate: 0.05,
+      observedRate: 0.09,
+      k: 0.5,
+      h: 4,
+    };
+    const first = surveillanceDecider.decide(
+      { type: 'RaiseSurveillanceAlarms', algorithmVersionId: 'alg-2', alarms: [alarm, alarm], computedAtPosition: '7' },
+      surveillanceDecider.initialState,
+      meta,
+    );
     expect(first).toHaveLength(1);
     expect(first[0]?.data).toMatchObject({ algorithmVersionId: 'alg-2', raisedAt: '2026-11-27T10:00:00.000Z', computedAtPosition: '7' });
     const state = first.reduce(surveillanceDecider.evolve, surveillanceDecider.initialState);
-    expect(surveillanceDecider.decide({ type: 'RaiseSurveillanceAlarms', algorithmVersionId: 'alg-2', alarms: [alarm], computedAtPosition: '8' }, state, meta)).toEqual([]);
+    expect(
+      surveillanceDecider.decide({ type: 'RaiseSurveillanceAlarms', algorithmVersionId: 'alg-2', alarms: [alarm], computedAtPosition: '8' }, state, meta),
+    ).toEqual([]);
   });
 });
 
@@ -216,18 +265,45 @@ describe('RECIST from subject events', () => {
   const lesion = (uid: string, role: 'target' | 'non_target' | 'new', site = 'liver') => ({ trackingUid: uid, label: uid, findingSite: site, role });
   let n = 0;
   // Biomarker ids named after their RECIST test code (recist.mapping.ts reads the code, not the id).
-  const biomarkerOf = (l: ReturnType<typeof lesion>, value: number | string) => (typeof value === 'string' ? 'tumstate' : /lymph/.test(l.findingSite) ? 'lperp' : 'ldiam');
+  const biomarkerOf = (l: ReturnType<typeof lesion>, value: number | string) =>
+    typeof value === 'string' ? 'tumstate' : /lymph/.test(l.findingSite) ? 'lperp' : 'ldiam';
   const mapping = { testCodeOf: (id: string) => recistTestCode(id.toUpperCase()), selection: { kind: 'reader', readerId: 'r1' } as const };
   const measure = (tp: string, date: string, l: ReturnType<typeof lesion>, value: number | string): SubjectEvent => ({
     type: 'MeasurementRecorded',
     data: {
-      subjectId: 'S1', measurementId: `m${++n}`, trialId: 'T1', programmeId: null, biomarkerId: biomarkerOf(l, value), biomarkerVersion: 1,
-      result: typeof value === 'number' ? { kind: 'quantitative', originalValue: value, originalUnit: 'mm', value, unit: 'mm' } : { kind: 'categorical', category: value },
-      studyInstanceUid: `1.2.${n}`, seriesInstanceUid: null, timePoint: tp, lesion: l, method: 'manual', algorithmVersionId: null, readerId: 'r1',
-      plausibilityOverrideReason: null, occurredAt: `${date}T09:00:00Z`,
+      subjectId: 'S1',
+      measurementId: `m${++n}`,
+      trialId: 'T1',
+      programmeId: null,
+      biomarkerId: biomarkerOf(l, value),
+      biomarkerVersion: 1,
+      result:
+        typeof value === 'number'
+          ? { kind: 'quantitative', originalValue: value, originalUnit: 'mm', value, unit: 'mm' }
+          : { kind: 'categorical', category: value },
+      studyInstanceUid: `1.2.${n}`,
+      seriesInstanceUid: null,
+      timePoint: tp,
+      lesion: l,
+      method: 'manual',
+      algorithmVersionId: null,
+      readerId: 'r1',
+      plausibilityOverrideReason: null,
+      occurredAt: `${date}T09:00:00Z`,
     },
   });
-  const enrolled: SubjectEvent = { type: 'SubjectEnrolled', data: { subjectId: 'S1', trialId: 'T1', pseudonym: 'P', siteId: 'SITE', consentVersion: 'v1', consentDate: '2026-01-01', occurredAt: '2026-01-01T00:00:00Z' } };
+  const enrolled: SubjectEvent = {
+    type: 'SubjectEnrolled',
+    data: {
+      subjectId: 'S1',
+      trialId: 'T1',
+      pseudonym: 'P',
+      siteId: 'SITE',
+      consentVersion: 'v1',
+      consentDate: '2026-01-01',
+      occurredAt: '2026-01-01T00:00:00Z',
+    },
+  };
 
   it('maps roles, applies corrections and retractions, and gives PD against the nadir', () => {
     const events: SubjectEvent[] = [
@@ -239,9 +315,28 @@ describe('RECIST from subject events', () => {
       measure('week16', '2026-05-10', lesion('L1', 'target'), 99),
     ];
     // The week16 value is corrected to 37 (PD: +7 mm and +23 % over the nadir of 30).
-    events.push({ type: 'MeasurementCorrected', data: { subjectId: 'S1', measurementId: `m${n}`, result: { kind: 'quantitative', originalValue: 37, originalUnit: 'mm', value: 37, unit: 'mm' }, previousResult: { kind: 'quantitative', originalValue: 99, originalUnit: 'mm', value: 99, unit: 'mm' }, reason: 'typo', plausibilityOverrideReason: null, correctedAt: '2026-05-11T00:00:00Z' } });
+    events.push({
+      type: 'MeasurementCorrected',
+      data: {
+        subjectId: 'S1',
+        measurementId: `m${n}`,
+        result: { kind: 'quantitative', originalValue: 37, originalUnit: 'mm', value: 37, unit: 'mm' },
+        previousResult: { kind: 'quantitative', originalValue: 99, originalUnit: 'mm', value: 99, unit: 'mm' },
+        reason: 'typo',
+        plausibilityOverrideReason: null,
+        correctedAt: '2026-05-11T00:00:00Z',
+      },
+    });
     const extra = measure('week16', '2026-05-10', lesion('X9', 'new'), 12);
-    events.push(extra, { type: 'MeasurementRetracted', data: { subjectId: 'S1', measurementId: (extra.data as { measurementId: string }).measurementId, reason: 'wrong subject', retractedAt: '2026-05-12T00:00:00Z' } });
+    events.push(extra, {
+      type: 'MeasurementRetracted',
+      data: {
+        subjectId: 'S1',
+        measurementId: (extra.data as { measurementId: string }).measurementId,
+        reason: 'wrong subject',
+        retractedAt: '2026-05-12T00:00:00Z',
+      },
+    });
     const source = recistSource('S1', events, mapping);
     expect(source).toMatchObject({ trialId: 'T1', siteId: 'SITE' });
     expect(source.input?.lesions).toEqual([
@@ -256,7 +351,12 @@ describe('RECIST from subject events', () => {
   });
 
   it('a new lesion with shrinking targets is PD; a subject without lesions has no input', () => {
-    const events = [enrolled, measure('baseline', '2026-01-10', lesion('L1', 'target'), 40), measure('w8', '2026-03-01', lesion('L1', 'target'), 20), measure('w8', '2026-03-01', lesion('NEW1', 'new', 'bone'), 'PRESENT')];
+    const events = [
+      enrolled,
+      measure('baseline', '2026-01-10', lesion('L1', 'target'), 40),
+      measure('w8', '2026-03-01', lesion('L1', 'target'), 20),
+      measure('w8', '2026-03-01', lesion('NEW1', 'new', 'bone'), 'PRESENT'),
+    ];
     const result = assessRecist(recistSource('S1', events, mapping).input!);
     expect(result.timePoints[1]).toMatchObject({ targetResponse: 'PR', newLesion: true, overallResponse: 'PD' });
     expect(recistSource('S1', [enrolled], mapping).input).toBeNull();

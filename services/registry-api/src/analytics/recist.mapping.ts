@@ -1,5 +1,21 @@
-import { convertUnit, type MeasurementResult, type NewLesionRecord, type NonTargetStatus, type RecistInput, type RecistLesion, type RecistTimePoint, type SubjectEvent } from '#domain';
-import { isCandidate, provenanceOf, resolveReadings, type ReadingCandidate, type ReadingProvenance, type ReadingSelection } from './analytics.reading-selection.js';
+import {
+  convertUnit,
+  type MeasurementResult,
+  type NewLesionRecord,
+  type NonTargetStatus,
+  type RecistInput,
+  type RecistLesion,
+  type RecistTimePoint,
+  type SubjectEvent,
+} from '#domain';
+import {
+  isCandidate,
+  provenanceOf,
+  resolveReadings,
+  type ReadingCandidate,
+  type ReadingProvenance,
+  type ReadingSelection,
+} from './analytics.reading-selection.js';
 
 const NON_TARGET_STATES: readonly NonTargetStatus[] = ['PRESENT', 'ABSENT', 'UNEQUIVOCAL_PROGRESSION', 'NOT_EVALUATED'];
 const NODAL = /lymph|node|nodal/i;

@@ -8,16 +8,43 @@ const CODES: Record<string, string> = { ld: 'LDIAM', ldcm: 'LDIAM', sa: 'LPERP',
 const byReader: ReadingSelection = { kind: 'reader', readerId: 'r1' };
 const options = (selection: ReadingSelection = byReader) => ({ selection, testCodeOf: (id: string) => recistTestCode(CODES[id]) });
 
-const enrolled: SubjectEvent = { type: 'SubjectEnrolled', data: { subjectId: 'S1', trialId: 'T1', pseudonym: 'P', siteId: 'SITE', consentVersion: 'v1', consentDate: '2026-01-01', occurredAt: '2026-01-01T00:00:00Z' } };
+const enrolled: SubjectEvent = {
+  type: 'SubjectEnrolled',
+  data: { subjectId: 'S1', trialId: 'T1', pseudonym: 'P', siteId: 'SITE', consentVersion: 'v1', consentDate: '2026-01-01', occurredAt: '2026-01-01T00:00:00Z' },
+};
 let n = 0;
-const m = (o: { tp: string; date: string; uid: string; biomarker: string; value: number | string; unit?: string; site?: string; role?: 'target' | 'non_target' | 'new'; ai?: boolean }): SubjectEvent => ({
+const m = (o: {
+  tp: string;
+  date: string;
+  uid: string;
+  biomarker: string;
+  value: number | string;
+  unit?: string;
+  site?: string;
+  role?: 'target' | 'non_target' | 'new';
+  ai?: boolean;
+}): SubjectEvent => ({
   type: 'MeasurementRecorded',
   data: {
-    subjectId: 'S1', measurementId: `m${++n}`, trialId: 'T1', programmeId: null, biomarkerId: o.biomarker, biomarkerVersion: 1,
-    result: typeof o.value === 'number' ? { kind: 'quantitative', originalValue: o.value, originalUnit: o.unit ?? 'mm', value: o.value, unit: o.unit ?? 'mm' } : { kind: 'categorical', category: o.value },
-    studyInstanceUid: `1.2.${o.date.replace(/-/g, '')}`, seriesInstanceUid: null, timePoint: o.tp,
+    subjectId: 'S1',
+    measurementId: `m${++n}`,
+    trialId: 'T1',
+    programmeId: null,
+    biomarkerId: o.biomarker,
+    biomarkerVersion: 1,
+    result:
+      typeof o.value === 'number'
+        ? { kind: 'quantitative', originalValue: o.value, originalUnit: o.unit ?? 'mm', value: o.value, unit: o.unit ?? 'mm' }
+        : { kind: 'categorical', category: o.value },
+    studyInstanceUid: `1.2.${o.date.replace(/-/g, '')}`,
+    seriesInstanceUid: null,
+    timePoint: o.tp,
     lesion: { trackingUid: o.uid, label: o.uid, findingSite: o.site ?? 'liver', role: o.role ?? 'target' },
-    method: o.ai ? 'ai' : 'manual', algorithmVersionId: o.ai ? 'ALG' : null, readerId: o.ai ? null : 'r1', plausibilityOverrideReason: null, occurredAt: `${o.date}T09:00:00Z`,
+    method: o.ai ? 'ai' : 'manual',
+    algorithmVersionId: o.ai ? 'ALG' : null,
+    readerId: o.ai ? null : 'r1',
+    plausibilityOverrideReason: null,
+    occurredAt: `${o.date}T09:00:00Z`,
   },
 });
 
@@ -104,7 +131,9 @@ describe('RECIST mapping: one rater', () => {
 
   it('assesses the reader’s or the algorithm’s readings, never a mix', () => {
     expect(recistSource('S1', events, options()).input?.timePoints.map((t) => t.targets['L1'])).toEqual([50, 30]);
-    expect(recistSource('S1', events, options({ kind: 'algorithm', algorithmVersionId: 'ALG' })).input?.timePoints.map((t) => t.targets['L1'])).toEqual([44, 43]);
+    expect(recistSource('S1', events, options({ kind: 'algorithm', algorithmVersionId: 'ALG' })).input?.timePoints.map((t) => t.targets['L1'])).toEqual([
+      44, 43,
+    ]);
   });
 
   it('two diameters of one lesion at one time point under the selection are AMBIGUOUS_READING', () => {
@@ -116,7 +145,14 @@ describe('RECIST mapping: one rater', () => {
   it('an accepted reading settles it', () => {
     const accept = (measurementId: string, alternative: string): SubjectEvent => ({
       type: 'MeasurementReadingAccepted',
-      data: { subjectId: 'S1', measurementId, alternativeMeasurementIds: [alternative], adjudicatorId: 'adj', rationale: null, acceptedAt: '2026-04-01T00:00:00Z' },
+      data: {
+        subjectId: 'S1',
+        measurementId,
+        alternativeMeasurementIds: [alternative],
+        adjudicatorId: 'adj',
+        rationale: null,
+        acceptedAt: '2026-04-01T00:00:00Z',
+      },
     });
     const ids = events.slice(1).map((e) => (e.data as { measurementId: string }).measurementId);
     const adjudicated = [...events, accept(ids[1]!, ids[0]!), accept(ids[2]!, ids[3]!)];

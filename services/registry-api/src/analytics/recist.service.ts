@@ -20,7 +20,12 @@ export class RecistService {
     const selection = readingSelection(reading, 'reading');
     const events = (await this.store.readStream(subjectStreamId(subjectId))).map((e) => ({ type: e.type, data: e.data }) as unknown as SubjectEvent);
     // The scope check comes before anything else is read or refused, so an out-of-scope subject says nothing.
-    const subject = requireInScope(actor, events.length === 0 ? undefined : facts(events), (s) => ({ trial: s.trialId, site: s.siteId, programme: s.programmeId }), ['trial', 'site', 'programme']);
+    const subject = requireInScope(
+      actor,
+      events.length === 0 ? undefined : facts(events),
+      (s) => ({ trial: s.trialId, site: s.siteId, programme: s.programmeId }),
+      ['trial', 'site', 'programme'],
+    );
     if (!subject) return null;
     const codes = await this.testCodes(events);
     const source = recistSource(subjectId, events, { selection, testCodeOf: (id) => codes.get(id) ?? null, field: 'reading' });

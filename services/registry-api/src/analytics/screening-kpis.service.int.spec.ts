@@ -12,12 +12,19 @@ import { SURVEILLANCE_CELLS_SQL, SURVEILLANCE_CORRECTIONS_SQL } from './surveill
 // nothing), and that every read of the large tables (screenings, milestones, measurements) is an index range; the timing is test/bench/scale/kpis.bench.ts.
 
 const manager = (programmeId: string): VerifiedActor => ({
-  id: 'manager-1', role: 'screening_manager', scopes: { trials: [], programmes: [programmeId], sites: [] }, issuer: 'test', unauthenticated: false,
+  id: 'manager-1',
+  role: 'screening_manager',
+  scopes: { trials: [], programmes: [programmeId], sites: [] },
+  issuer: 'test',
+  unauthenticated: false,
 });
 
 /** The answer without its timing; the cells (per round and site, unordered from SQL) in one order. */
 const answer = (d: KpiData) => ({
-  ...d, fetchMs: 0, cells: [...d.cells].sort((x, y) => x.roundId.localeCompare(y.roundId) || x.siteId.localeCompare(y.siteId)), groups: kpiGroups(d, true),
+  ...d,
+  fetchMs: 0,
+  cells: [...d.cells].sort((x, y) => x.roundId.localeCompare(y.roundId) || x.siteId.localeCompare(y.siteId)),
+  groups: kpiGroups(d, true),
 });
 
 interface PlanNode {
@@ -52,7 +59,10 @@ describe('screening KPIs of one programme', () => {
   it('are the same whether or not another programme has data', async () => {
     const service = new ScreeningKpiService(database.ds);
     a = await fillAnalytics(query, { prefix: 'A', subjects: 300, readings: 4000, invitations: true, checkpoint: true, seed: 0.1 });
-    const inputs = [{ programmeId: a.programmeId, bySite: true }, { programmeId: a.programmeId, siteIds: ['SITE-1', 'SITE-4'] }];
+    const inputs = [
+      { programmeId: a.programmeId, bySite: true },
+      { programmeId: a.programmeId, siteIds: ['SITE-1', 'SITE-4'] },
+    ];
     const before = await Promise.all(inputs.map(async (input) => answer(await service.data(manager(a.programmeId), input))));
 
     // Programme B: three times the screenings, its own invitations and interval cancers, the same site names.
@@ -70,7 +80,13 @@ describe('screening KPIs of one programme', () => {
 
   it('read the large tables only through index ranges of the programme or algorithm version (no whole-table scan)', async () => {
     // Surveillance as a regulator (sees every programme and trial): the widest visibility.
-    const regulator: VerifiedActor = { id: 'regulator-1', role: 'regulator', scopes: { trials: [], programmes: [], sites: [] }, issuer: 'test', unauthenticated: false };
+    const regulator: VerifiedActor = {
+      id: 'regulator-1',
+      role: 'regulator',
+      scopes: { trials: [], programmes: [], sites: [] },
+      issuer: 'test',
+      unauthenticated: false,
+    };
     const visibility = visibilitySql('m', visibilityFor(regulator, {}), 6);
     const readings = readingSql('m', { kind: 'algorithm', algorithmVersionId: a.algorithmV2 }, 1);
     await database.ds.transaction(async (m) => {
@@ -82,14 +98,23 @@ describe('screening KPIs of one programme', () => {
         cellsOfSites: await plan(m, KPI_STATEMENTS.cells, [a.programmeId, ['SITE-1']]),
         invited: await plan(m, KPI_STATEMENTS.invited, [a.programmeId]),
         surveillance: await plan(m, SURVEILLANCE_CELLS_SQL, [a.algorithmV2, null, null, null, null, null]),
-        corrections: await plan(m, SURVEILLANCE_CORRECTIONS_SQL(visibility.sql, readings.sql), [...readings.params, null, null, null, null, ...visibility.params]),
+        corrections: await plan(m, SURVEILLANCE_CORRECTIONS_SQL(visibility.sql, readings.sql), [
+          ...readings.params,
+          null,
+          null,
+          null,
+          null,
+          ...visibility.params,
+        ]),
       };
       const ranges = /^(Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan using \w+ \(range\))/;
       for (const [name, nodes] of Object.entries(reads)) {
         expect({ name, nodes: nodes.filter((n) => n.startsWith('Seq Scan')) }).toEqual({ name, nodes: [] });
         // An index scan without a range reads the whole index: allowed only on the partial index of interval
         // cancers (a small fraction of the registry; surveillance joins every programme's).
-        const whole = nodes.filter((n) => !n.startsWith('Bitmap Heap Scan') && !n.endsWith('(range)') && !n.includes('using subject_milestones_interval_cancer'));
+        const whole = nodes.filter(
+          (n) => !n.startsWith('Bitmap Heap Scan') && !n.endsWith('(range)') && !n.includes('using subject_milestones_interval_cancer'),
+        );
         expect({ name, whole }).toEqual({ name, whole: [] });
         expect(nodes.every((n) => ranges.test(n))).toBe(true);
       }

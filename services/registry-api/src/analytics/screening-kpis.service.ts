@@ -69,19 +69,26 @@ export class ScreeningKpiService {
     visibilityFor(actor, { programmeIds: [input.programmeId], siteIds: input.siteIds });
     const started = performance.now();
     const result = await this.db.transaction('REPEATABLE READ', async (m) => {
-      const programme = (await m.query(`SELECT programme_id, name, kpi_targets FROM read_model.screening_programmes WHERE programme_id = $1`, [input.programmeId])) as {
+      const programme = (await m.query(`SELECT programme_id, name, kpi_targets FROM read_model.screening_programmes WHERE programme_id = $1`, [
+        input.programmeId,
+      ])) as {
         programme_id: string;
         name: string;
         kpi_targets: KpiTarget[];
       }[];
-      const rounds = (await m.query(`SELECT round_id, name, round_number FROM read_model.screening_rounds WHERE programme_id = $1 ORDER BY round_number NULLS LAST, round_id`, [input.programmeId])) as {
+      const rounds = (await m.query(
+        `SELECT round_id, name, round_number FROM read_model.screening_rounds WHERE programme_id = $1 ORDER BY round_number NULLS LAST, round_id`,
+        [input.programmeId],
+      )) as {
         round_id: string;
         name: string | null;
         round_number: number | null;
       }[];
       const invited = (await m.query(INVITED_SQL, [input.programmeId])) as { round_id: string; invited: number }[];
       const cells = (await m.query(CELLS_SQL, [input.programmeId, input.siteIds ?? null])) as Record<string, string | number>[];
-      const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
+      const checkpoint = (await m.query(
+        `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
+      )) as { p: string | null }[];
       return { programme, rounds, invited, cells, position: checkpoint[0]?.p ?? null };
     });
     const p = result.programme[0];
@@ -124,20 +131,48 @@ export function kpiGroups(data: KpiData, bySite: boolean): KpiGroup[] {
   const roundIds = [...new Set([...data.rounds.map((r) => r.roundId), ...data.cells.map((c) => c.roundId)])];
   const typeOf = (roundId: string): RoundType => ((known.get(roundId)?.roundNumber ?? 2) === 1 ? 'FIRST' : 'SUBSEQUENT');
   const sites = [...new Set(data.cells.map((c) => c.siteId))].sort();
-  const sum = (cells: readonly KpiCell[], invited: number | null): KpiCounts => ({ ...cells.reduce<KpiCounts>((a, c) => add(a, c.counts), { ...ZERO, invited: null }), invited });
+  const sum = (cells: readonly KpiCell[], invited: number | null): KpiCounts => ({
+    ...cells.reduce<KpiCounts>((a, c) => add(a, c.counts), { ...ZERO, invited: null }),
+    invited,
+  });
   const groups: KpiGroup[] = [];
   const push = (roundType: RoundType, roundId: string | null, siteId: string | null, counts: KpiCounts) => {
     const r = roundId ? known.get(roundId) : undefined;
-    groups.push({ roundType, roundId, roundName: r?.name ?? null, roundNumber: r?.roundNumber ?? null, siteId, counts, kpis: kpis(counts, data.programme.kpiTargets, roundType) });
+    groups.push({
+      roundType,
+      roundId,
+      roundName: r?.name ?? null,
+      roundNumber: r?.roundNumber ?? null,
+      siteId,
+      counts,
+      kpis: kpis(counts, data.programme.kpiTargets, roundType),
+    });
   };
   const invitedOf = (ids: readonly string[]) => ids.reduce((a, id) => a + (data.invited.get(id) ?? 0), 0);
   for (const siteId of [null, ...(bySite ? sites : [])]) {
     const inSite = data.cells.filter((c) => siteId === null || c.siteId === siteId);
     const invited = (ids: readonly string[]) => (siteId === null ? invitedOf(ids) : null);
-    for (const roundId of roundIds) push(typeOf(roundId), roundId, siteId, sum(inSite.filter((c) => c.roundId === roundId), invited([roundId])));
+    for (const roundId of roundIds)
+      push(
+        typeOf(roundId),
+        roundId,
+        siteId,
+        sum(
+          inSite.filter((c) => c.roundId === roundId),
+          invited([roundId]),
+        ),
+      );
     for (const type of ['FIRST', 'SUBSEQUENT'] as const) {
       const ids = roundIds.filter((id) => typeOf(id) === type);
-      push(type, null, siteId, sum(inSite.filter((c) => ids.includes(c.roundId)), invited(ids)));
+      push(
+        type,
+        null,
+        siteId,
+        sum(
+          inSite.filter((c) => ids.includes(c.roundId)),
+          invited(ids),
+        ),
+      );
     }
     push('ALL', null, siteId, sum(inSite, invited(roundIds)));
   }

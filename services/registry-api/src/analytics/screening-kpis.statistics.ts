@@ -91,11 +91,29 @@ function value(kpi: KpiName, x: number | null, n: number | null, targets: readon
   const target = targetFor(targets, kpi, roundType);
   const base = { kpi, scale, acceptable: target?.acceptable ?? null, desirable: target?.desirable ?? null, direction: target?.direction ?? null } as const;
   if (x === null || n === null || n === 0) {
-    return { ...base, numerator: x, denominator: n, estimate: null, lower: null, upper: null, flag: 'NO_DATA', note: n === 0 ? 'the denominator is zero' : missing };
+    return {
+      ...base,
+      numerator: x,
+      denominator: n,
+      estimate: null,
+      lower: null,
+      upper: null,
+      flag: 'NO_DATA',
+      note: n === 0 ? 'the denominator is zero' : missing,
+    };
   }
   if (x > n) {
     // Inconsistent source counts (e.g. more screened than invited): report it rather than a rate above 100 %.
-    return { ...base, numerator: x, denominator: n, estimate: null, lower: null, upper: null, flag: 'NO_DATA', note: `numerator ${x} exceeds denominator ${n}` };
+    return {
+      ...base,
+      numerator: x,
+      denominator: n,
+      estimate: null,
+      lower: null,
+      upper: null,
+      flag: 'NO_DATA',
+      note: `numerator ${x} exceeds denominator ${n}`,
+    };
   }
   const p: Proportion = wilsonInterval(x, n);
   const estimate = p.estimate * scale;

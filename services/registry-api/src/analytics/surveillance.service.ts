@@ -96,9 +96,18 @@ export class SurveillanceService {
     const aiReadings = readingSql('m', { kind: 'algorithm', algorithmVersionId }, 1);
     const started = performance.now();
     const { screening, corrections, position } = await this.db.transaction('REPEATABLE READ', async (m) => {
-      const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
+      const checkpoint = (await m.query(
+        `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
+      )) as { p: string | null }[];
       const screening = (await m.query(SURVEILLANCE_CELLS_SQL, params)) as Record<string, string | number>[];
-      const corrections = (await m.query(SURVEILLANCE_CORRECTIONS_SQL(measurementVisibility.sql, aiReadings.sql), [...aiReadings.params, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null, ...measurementVisibility.params])) as Record<string, string | number>[];
+      const corrections = (await m.query(SURVEILLANCE_CORRECTIONS_SQL(measurementVisibility.sql, aiReadings.sql), [
+        ...aiReadings.params,
+        input.programmeIds ?? null,
+        input.siteIds ?? null,
+        input.from ?? null,
+        input.to ?? null,
+        ...measurementVisibility.params,
+      ])) as Record<string, string | number>[];
       return { screening, corrections, position: checkpoint[0]?.p ?? null };
     });
     const cells = new Map<string, SurveillanceCounts>();
@@ -123,7 +132,18 @@ export class SurveillanceService {
       const site = r['site_id'] as string;
       const month = r['month'] as string;
       const cur = cells.get(key(site, month));
-      const base = cur ?? { siteId: site, month, readings: 0, aiPositive: 0, cancers: 0, truePositive: 0, trueNegative: 0, readerAgreement: 0, aiMeasurements: 0, correctedMeasurements: 0 };
+      const base = cur ?? {
+        siteId: site,
+        month,
+        readings: 0,
+        aiPositive: 0,
+        cancers: 0,
+        truePositive: 0,
+        trueNegative: 0,
+        readerAgreement: 0,
+        aiMeasurements: 0,
+        correctedMeasurements: 0,
+      };
       cells.set(key(site, month), { ...base, aiMeasurements: r['ai_measurements'] as number, correctedMeasurements: r['corrected'] as number });
     }
     const sorted = [...cells.values()].sort((a, b) => (a.siteId ?? '').localeCompare(b.siteId ?? '') || a.month.localeCompare(b.month));
@@ -131,7 +151,9 @@ export class SurveillanceService {
   }
 
   async predecessorOf(algorithmVersionId: string): Promise<string | null> {
-    const rows = (await this.db.query(`SELECT predecessor_id FROM read_model.algorithm_versions WHERE algorithm_version_id = $1`, [algorithmVersionId])) as { predecessor_id: string | null }[];
+    const rows = (await this.db.query(`SELECT predecessor_id FROM read_model.algorithm_versions WHERE algorithm_version_id = $1`, [algorithmVersionId])) as {
+      predecessor_id: string | null;
+    }[];
     return rows[0]?.predecessor_id ?? null;
   }
 
@@ -146,7 +168,14 @@ export class SurveillanceService {
       });
   }
 
-  async raise(actor: Actor, correlationId: string, commandId: string, algorithmVersionId: string, alarms: readonly SurveillanceAlarm[], computedAtPosition: string | null) {
+  async raise(
+    actor: Actor,
+    correlationId: string,
+    commandId: string,
+    algorithmVersionId: string,
+    alarms: readonly SurveillanceAlarm[],
+    computedAtPosition: string | null,
+  ) {
     if (actor.unauthenticated) throw new ApiError('UNAUTHENTICATED', 'Authentication required');
     const receipt = await this.commands.run({
       streamId: surveillanceStreamId(algorithmVersionId),
@@ -154,7 +183,13 @@ export class SurveillanceService {
       command: { type: 'RaiseSurveillanceAlarms', algorithmVersionId, alarms, computedAtPosition },
       origin: { commandId, actorId: actor.id, actorRole: actor.role, correlationId, reason: 'CUSUM decision interval exceeded' },
     });
-    return { streamId: receipt.streamId, version: receipt.version, globalPosition: receipt.globalPosition, replayed: receipt.replayed, raisedCount: receipt.events.length };
+    return {
+      streamId: receipt.streamId,
+      version: receipt.version,
+      globalPosition: receipt.globalPosition,
+      replayed: receipt.replayed,
+      raisedCount: receipt.events.length,
+    };
   }
 }
 
@@ -176,10 +211,7 @@ export function surveillanceReport(data: SurveillanceData, input: SurveillanceIn
     monthly: monthly.map(rates),
     total: rates(total),
     // Each series is computed lazily by the resolver so that one site's INSUFFICIENT_DATA does not hide the others.
-    cusumInputs: [
-      { siteId: null as string | null, monthly },
-      ...sites.map((siteId) => ({ siteId, monthly: data.cells.filter((c) => c.siteId === siteId) })),
-    ],
+    cusumInputs: [{ siteId: null as string | null, monthly }, ...sites.map((siteId) => ({ siteId, monthly: data.cells.filter((c) => c.siteId === siteId) }))],
     cusum: (siteId: string | null) => cusumSeries(siteId === null ? monthly : data.cells.filter((c) => c.siteId === siteId), settings, siteId),
   };
 }

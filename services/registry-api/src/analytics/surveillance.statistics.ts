@@ -153,7 +153,9 @@ export function cusumSeries(monthly: readonly SurveillanceCounts[], settings: Cu
       lower: r.lower,
       upperAlarms: r.upperAlarms,
       lowerAlarms: r.lowerAlarms,
-      alarms: [...r.upperAlarms.map((i) => alarm(i, 'INCREASE')), ...r.lowerAlarms.map((i) => alarm(i, 'DECREASE'))].sort((a, b) => a.month.localeCompare(b.month)),
+      alarms: [...r.upperAlarms.map((i) => alarm(i, 'INCREASE')), ...r.lowerAlarms.map((i) => alarm(i, 'DECREASE'))].sort((a, b) =>
+        a.month.localeCompare(b.month),
+      ),
     };
   });
 }

@@ -3,7 +3,14 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { ApiError } from '../graphql/error-mapping.js';
-import { provenanceOf, readingSelection, readingSql, resolveReadings, type ReadingSelection, type ReadingSelectionInput } from './analytics.reading-selection.js';
+import {
+  provenanceOf,
+  readingSelection,
+  readingSql,
+  resolveReadings,
+  type ReadingSelection,
+  type ReadingSelectionInput,
+} from './analytics.reading-selection.js';
 import { visibilityFor, visibilitySql, type PopulationInput } from './analytics.scope.js';
 import { assertKnownTimePoint } from './analytics.time-points.js';
 import { datasetRowOf, type DatasetRow, type EndpointInput } from './validation-study.dataset.js';
@@ -128,11 +135,18 @@ export class ValidationStudyService {
       // Sorting and hashing 100k index rows in memory instead of on disk.
       await m.query(`SET LOCAL work_mem = '64MB'`);
       await assertKnownTimePoint(m, input.timePoint, input.biomarkerId, granted, population);
-      const checkpoint = (await m.query(`SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`)) as { p: string | null }[];
+      const checkpoint = (await m.query(
+        `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
+      )) as { p: string | null }[];
       // The driver's own client of this transaction, for rowMode 'array' (TypeORM's query() always builds objects).
       const client = (m.queryRunner as unknown as { databaseConnection?: pg.PoolClient } | undefined)?.databaseConnection;
       if (!client) throw new Error('validation study dataset: no PostgreSQL connection in the transaction');
-      const result = await client.query<DatasetSqlRow>({ text: DATASET_SQL(visibility.sql, reading.sql), values: params, rowMode: 'array', types: datasetTypes });
+      const result = await client.query<DatasetSqlRow>({
+        text: DATASET_SQL(visibility.sql, reading.sql),
+        values: params,
+        rowMode: 'array',
+        types: datasetTypes,
+      });
       return { rows: result.rows, position: checkpoint[0]?.p ?? null };
     });
     const fetchMs = performance.now() - started;
@@ -168,7 +182,14 @@ export class ValidationStudyService {
  * has two: the common case over 100,000 subjects allocates nothing per row.
  */
 function indexReadings(rows: readonly DatasetSqlRow[], selection: ReadingSelection) {
-  const candidate = (row: DatasetSqlRow) => ({ measurementId: row[5], method: row[12], algorithmVersionId: row[13], readerId: row[14], adjudication: row[15], row });
+  const candidate = (row: DatasetSqlRow) => ({
+    measurementId: row[5],
+    method: row[12],
+    algorithmVersionId: row[13],
+    readerId: row[14],
+    adjudication: row[15],
+    row,
+  });
   let repeated = false;
   for (let k = 1; k < rows.length && !repeated; k++) repeated = (rows[k] as DatasetSqlRow)[0] === (rows[k - 1] as DatasetSqlRow)[0];
   if (!repeated) return rows.map(candidate);
@@ -179,6 +200,8 @@ function validateInput(input: ValidationStudyInput): void {
   if (input.endpoint.outcomeTypes.length === 0) throw new ApiError('BAD_USER_INPUT', 'name at least one outcome type as the event', 'endpoint.outcomeTypes');
   const h = input.endpoint.horizonDays;
   if (h !== undefined && h !== null && !(h > 0)) throw new ApiError('BAD_USER_INPUT', 'the horizon must be a positive number of days', 'endpoint.horizonDays');
-  if (input.endpoint.kind === 'BINARY' && (h === undefined || h === null)) throw new ApiError('BAD_USER_INPUT', 'a binary endpoint needs a horizon', 'endpoint.horizonDays');
-  if (input.threshold !== undefined && input.threshold !== null && !Number.isFinite(input.threshold)) throw new ApiError('BAD_USER_INPUT', 'threshold must be finite', 'threshold');
+  if (input.endpoint.kind === 'BINARY' && (h === undefined || h === null))
+    throw new ApiError('BAD_USER_INPUT', 'a binary endpoint needs a horizon', 'endpoint.horizonDays');
+  if (input.threshold !== undefined && input.threshold !== null && !Number.isFinite(input.threshold))
+    throw new ApiError('BAD_USER_INPUT', 'threshold must be finite', 'threshold');
 }

@@ -74,7 +74,9 @@ export function rocSection(rows: readonly StudyRow[], options: StudyOptions) {
       nPositive: r.nPositive,
       nNegative: r.nNegative,
       // Only the two ends (±∞) need a new object with a null threshold; the other points are shared with the cached curve.
-      curve: r.curve.map((p) => (Number.isFinite(p.threshold) ? p : { threshold: finiteOrNull(p.threshold), sensitivity: p.sensitivity, specificity: p.specificity })),
+      curve: r.curve.map((p) =>
+        Number.isFinite(p.threshold) ? p : { threshold: finiteOrNull(p.threshold), sensitivity: p.sensitivity, specificity: p.specificity },
+      ),
     };
   });
 }
@@ -98,7 +100,12 @@ export function performanceSection(rows: readonly StudyRow[], options: StudyOpti
       threshold = best.threshold;
       youden = best.youden;
     }
-    return { ...performanceAtThreshold(input, threshold, { higherIsPositive }), threshold, thresholdSource: options.threshold == null ? 'YOUDEN' : 'GIVEN', youden };
+    return {
+      ...performanceAtThreshold(input, threshold, { higherIsPositive }),
+      threshold,
+      thresholdSource: options.threshold == null ? 'YOUDEN' : 'GIVEN',
+      youden,
+    };
   });
 }
 
@@ -218,13 +225,23 @@ export function coxSection(rows: readonly StudyRow[], options: StudyOptions) {
     const z = Z_95;
     const coefSd = term.coef * sd;
     const seSd = term.se * sd;
-    const perSd: HazardRatio = { coef: coefSd, hr: Math.exp(coefSd), se: seSd, lower: Math.exp(coefSd - z * seSd), upper: Math.exp(coefSd + z * seSd), p: term.p };
+    const perSd: HazardRatio = {
+      coef: coefSd,
+      hr: Math.exp(coefSd),
+      se: seSd,
+      lower: Math.exp(coefSd - z * seSd),
+      upper: Math.exp(coefSd + z * seSd),
+      p: term.p,
+    };
     const perUnit: HazardRatio = { coef: term.coef, hr: term.hr, se: term.se, lower: term.lower, upper: term.upper, p: term.p };
     // With one covariate the fit's C (of β·x) is the biomarker's C in the direction of β; reversing the direction
     // swaps concordant and discordant pairs (tied ones count ½ either way), so C becomes 1 − C.
     let concordance: number;
     if (term.coef !== 0 && fit.concordance !== null) concordance = term.coef > 0 === options.higherIsPositive ? fit.concordance : 1 - fit.concordance;
-    else concordance = concordanceIndex({ time: data.map((d) => d.time), event: data.map((d) => d.event) }, values, { higherIsRisk: options.higherIsPositive }).concordance;
+    else
+      concordance = concordanceIndex({ time: data.map((d) => d.time), event: data.map((d) => d.event) }, values, {
+        higherIsRisk: options.higherIsPositive,
+      }).concordance;
     return { n: fit.n, events: fit.events, sd, perUnit, perSd, concordance };
   });
 }

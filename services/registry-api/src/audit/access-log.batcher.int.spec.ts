@@ -39,7 +39,8 @@ describe('AccessLogBatcher (audit.access_log on PostgreSQL)', () => {
 
   it('writes the rows of concurrent operations in one statement, each row whole, before any caller goes on', async () => {
     const batcher = new AccessLogBatcher(query, key);
-    const setting = async (): Promise<string> => ((await pool.query(`SELECT string_agg(setting, ',') AS s FROM pg_settings WHERE name = 'synchronous_commit'`)).rows[0] as { s: string }).s;
+    const setting = async (): Promise<string> =>
+      ((await pool.query(`SELECT string_agg(setting, ',') AS s FROM pg_settings WHERE name = 'synchronous_commit'`)).rows[0] as { s: string }).s;
     const before = await setting();
     statements = 0;
     await Promise.all(Array.from({ length: 40 }, (_, i) => batcher.record(access(i))));
@@ -48,8 +49,14 @@ describe('AccessLogBatcher (audit.access_log on PostgreSQL)', () => {
     expect(rows).toHaveLength(40);
     const row = rows.find((r: { actor_id: string }) => r.actor_id === 'bio-7') as Record<string, unknown>;
     expect(row).toMatchObject({
-      actor_role: 'biostatistician', channel: 'graphql', operation_type: 'query', operation_name: 'Op7',
-      root_fields: ['measurements', 'subject'], trial_ids: ['T1', 'T2'], programme_ids: [], correlation_id: 'corr-7',
+      actor_role: 'biostatistician',
+      channel: 'graphql',
+      operation_type: 'query',
+      operation_name: 'Op7',
+      root_fields: ['measurements', 'subject'],
+      trial_ids: ['T1', 'T2'],
+      programme_ids: [],
+      correlation_id: 'corr-7',
       variables_hash: variablesHash({ i: 7, trialId: 'T1' }, key),
     });
     expect(row['at']).toBeInstanceOf(Date);
@@ -60,7 +67,11 @@ describe('AccessLogBatcher (audit.access_log on PostgreSQL)', () => {
   it('fails every operation of a batch whose write fails, writes none of its rows, and goes on with the next batch', async () => {
     const batcher = new AccessLogBatcher(query, key);
     // A NUL character is valid JSON but not PostgreSQL text: the whole statement is refused.
-    const results = await Promise.allSettled([batcher.record(access(100)), batcher.record(access(101, { actorId: 'bad\u0000actor' })), batcher.record(access(102))]);
+    const results = await Promise.allSettled([
+      batcher.record(access(100)),
+      batcher.record(access(101, { actorId: 'bad\u0000actor' })),
+      batcher.record(access(102)),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect((await pool.query(`SELECT count(*)::int AS n FROM audit.access_log WHERE actor_id IN ('bio-100', 'bio-102')`)).rows[0].n).toBe(0);
     await batcher.record(access(103));

@@ -49,9 +49,16 @@ export async function recordAccess(query: Query, r: AccessRecord, hashKey: Buffe
 /** The columns of one access, bounded so that a hostile request cannot make its own log row huge. */
 function accessRow(r: AccessRecord, hashKey: Buffer): Record<string, unknown> {
   return {
-    actor_id: r.actorId, actor_role: r.actorRole, channel: r.channel, operation_type: r.operationType, operation_name: r.operationName?.slice(0, 200) ?? null,
-    root_fields: r.rootFields.slice(0, 50), trial_ids: r.trialIds.slice(0, 100), programme_ids: r.programmeIds.slice(0, 100),
-    variables_hash: variablesHash(r.variables, hashKey), correlation_id: r.correlationId,
+    actor_id: r.actorId,
+    actor_role: r.actorRole,
+    channel: r.channel,
+    operation_type: r.operationType,
+    operation_name: r.operationName?.slice(0, 200) ?? null,
+    root_fields: r.rootFields.slice(0, 50),
+    trial_ids: r.trialIds.slice(0, 100),
+    programme_ids: r.programmeIds.slice(0, 100),
+    variables_hash: variablesHash(r.variables, hashKey),
+    correlation_id: r.correlationId,
   };
 }
 
@@ -100,7 +107,11 @@ export class AccessLogBatcher {
     if (batch.length === 0) return;
     this.pending = [];
     try {
-      await insertAccessRows(this.query, batch.map((b) => b.row), { waitForFlush: false });
+      await insertAccessRows(
+        this.query,
+        batch.map((b) => b.row),
+        { waitForFlush: false },
+      );
       for (const b of batch) b.resolve();
     } catch (err) {
       for (const b of batch) b.reject(err);

@@ -53,18 +53,22 @@ async function main(): Promise<void> {
   const storeOptions = eventStoreOptions(config, db.eventStoreUrl);
   const store = createEventStore(storeOptions.adapter === 'postgres' ? { ...storeOptions, poolSize: 2 } : storeOptions);
   try {
-    await recordAccess((sql, params) => ds.query(sql, params), {
-      actorId: `os:${userInfo().username}`,
-      actorRole: 'operator',
-      channel: 'cli-export',
-      operationType: 'export',
-      operationName: 'audit:export',
-      rootFields: ['auditExport'],
-      trialIds: values.trial ? [values.trial] : [],
-      programmeIds: values.programme ? [values.programme] : [],
-      variables: values,
-      correlationId: null,
-    }, accessLogHashKey((await loadMasterKey(config)).key));
+    await recordAccess(
+      (sql, params) => ds.query(sql, params),
+      {
+        actorId: `os:${userInfo().username}`,
+        actorRole: 'operator',
+        channel: 'cli-export',
+        operationType: 'export',
+        operationName: 'audit:export',
+        rootFields: ['auditExport'],
+        trialIds: values.trial ? [values.trial] : [],
+        programmeIds: values.programme ? [values.programme] : [],
+        variables: values,
+        correlationId: null,
+      },
+      accessLogHashKey((await loadMasterKey(config)).key),
+    );
     const out: NodeJS.WritableStream = values.out ? createWriteStream(values.out) : process.stdout;
     let n = 0;
     for await (const line of new AuditQueries(ds, store).exportLines(filter)) {

@@ -82,18 +82,22 @@ export class AuditExportController {
     // Thrown before anything is written: ApiErrorHttpFilter answers 400 with the code and the parameter as field.
     const { filter, parameters } = parseExportFilter(req.originalUrl);
     const actor = actorOf(req);
-    await recordAccess((sql, params) => this.dataSource.query(sql, params), {
-      actorId: actor.id,
-      actorRole: actor.role,
-      channel: 'http-export',
-      operationType: 'export',
-      operationName: 'auditExport',
-      rootFields: ['auditExport'],
-      trialIds: filter.trialId ? [filter.trialId] : [],
-      programmeIds: filter.programmeId ? [filter.programmeId] : [],
-      variables: parameters,
-      correlationId: typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'] : null,
-    }, this.hashKey);
+    await recordAccess(
+      (sql, params) => this.dataSource.query(sql, params),
+      {
+        actorId: actor.id,
+        actorRole: actor.role,
+        channel: 'http-export',
+        operationType: 'export',
+        operationName: 'auditExport',
+        rootFields: ['auditExport'],
+        trialIds: filter.trialId ? [filter.trialId] : [],
+        programmeIds: filter.programmeId ? [filter.programmeId] : [],
+        variables: parameters,
+        correlationId: typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'] : null,
+      },
+      this.hashKey,
+    );
     res.status(200);
     res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="audit-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson"`);

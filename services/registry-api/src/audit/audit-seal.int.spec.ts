@@ -41,7 +41,10 @@ describe('audit seals kept outside the database', () => {
     await ping('tail-a', 5);
     const second = await sealer.seal();
     expect([first?.sequence, second?.sequence]).toEqual([1, 2]);
-    const lines = readFileSync(join(dir, 'seals.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'seals.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.sequence, l.eventsCovered, l.chain])).toEqual([
       [1, 5, first!.chain],
       [2, 7, second!.chain], // the first seal's own event is covered by the second
@@ -63,7 +66,12 @@ describe('audit seals kept outside the database', () => {
       ok: false,
       sealsChecked: 2,
       anchored: { sequence: 3 },
-      firstFailure: { sequence: 3, reason: 'anchored_seal_missing', expected: `seal 3 over 11 events up to position ${seal!.upToPosition}`, stored: expect.stringMatching(/^seal 2 over 7 events/) },
+      firstFailure: {
+        sequence: 3,
+        reason: 'anchored_seal_missing',
+        expected: `seal 3 over 11 events up to position ${seal!.upToPosition}`,
+        stored: expect.stringMatching(/^seal 2 over 7 events/),
+      },
     });
   });
 

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { comparePositions, EVENT_STORE, formatPosition, parsePosition, START, WrongExpectedVersionError, type EventStore, type Position, type RecordedEvent } from '#event-store';
+import {
+  comparePositions,
+  EVENT_STORE,
+  formatPosition,
+  parsePosition,
+  START,
+  WrongExpectedVersionError,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+} from '#event-store';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#runtime';
 import { leafHash, MerkleAccumulator, sealChain } from './merkle.js';
@@ -137,7 +147,7 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
       this.head = undefined;
       return this.newest();
     }
-    for (let after = parsePosition(seal.upTo); ; ) {
+    for (let after = parsePosition(seal.upTo); ;) {
       const batch = await this.store.readAll({ after, maxCount: BATCH, filter: { streamCategories: [SEAL_CATEGORY], eventTypes: [SEAL_EVENT] } });
       for (const e of batch) {
         const next = e.data as unknown as SealData;
@@ -201,7 +211,15 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
             id: randomUUID(),
             type: SEAL_EVENT,
             data: { ...seal },
-            metadata: { actorId: 'system:audit-sealer', actorRole: 'system', commandId, correlationId: commandId, causationId: commandId, recordedAt: now.toISOString(), schemaVersion: 1 },
+            metadata: {
+              actorId: 'system:audit-sealer',
+              actorRole: 'system',
+              commandId,
+              correlationId: commandId,
+              causationId: commandId,
+              recordedAt: now.toISOString(),
+              schemaVersion: 1,
+            },
           },
         ],
         { expectedRevision: 'no_stream' },
@@ -239,7 +257,12 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
       };
     }
     if (inLog.chain !== latest.chain || inLog.merkleRoot !== latest.merkleRoot || inLog.upTo !== latest.upTo || inLog.eventCount !== latest.eventCount) {
-      return { ...report, ok: false, anchored: anchoredView, firstFailure: { sequence: latest.sequence, reason: 'anchored_seal_mismatch', expected: latest.chain, stored: inLog.chain } };
+      return {
+        ...report,
+        ok: false,
+        anchored: anchoredView,
+        firstFailure: { sequence: latest.sequence, reason: 'anchored_seal_mismatch', expected: latest.chain, stored: inLog.chain },
+      };
     }
     return { ...report, anchored: anchoredView };
   }
@@ -252,7 +275,8 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
     let after: Position = START;
     const fail = (f: SealFailure): SealReport => ({ ok: false, sealsChecked: index, eventsCovered, firstFailure: f });
     const close = (seal: SealData): SealReport | undefined => {
-      if (acc.count !== seal.eventCount) return fail({ sequence: seal.sequence, reason: 'event_count_mismatch', expected: String(acc.count), stored: String(seal.eventCount) });
+      if (acc.count !== seal.eventCount)
+        return fail({ sequence: seal.sequence, reason: 'event_count_mismatch', expected: String(acc.count), stored: String(seal.eventCount) });
       const root = acc.root();
       if (root !== seal.merkleRoot) return fail({ sequence: seal.sequence, reason: 'merkle_root_mismatch', expected: root, stored: seal.merkleRoot });
       const expectedChain = sealChain(chain, seal.sequence, seal.upTo, seal.merkleRoot, seal.eventCount);

@@ -1,5 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, canonicalJson, formatPosition, parsePosition, type EventSearch, type EventStore, type JsonObject, type Position, type RecordedEvent, type SearchedEvent } from '#event-store';
+import {
+  EVENT_STORE,
+  canonicalJson,
+  formatPosition,
+  parsePosition,
+  type EventSearch,
+  type EventStore,
+  type JsonObject,
+  type Position,
+  type RecordedEvent,
+  type SearchedEvent,
+} from '#event-store';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../graphql/error-mapping.js';
 import { isStorableText } from '../http/query-parameters.js';
@@ -74,7 +85,8 @@ export function validateAuditFilter(f: AuditLogFilter): AuditLogFilter {
     if (!isStorableText(v)) throw new ApiError('BAD_USER_INPUT', `${key} contains a NUL character or an unpaired surrogate`, key);
   }
   for (const [i, t] of (f.eventTypes ?? []).entries()) {
-    if (t.length === 0 || t.length > 200 || !isStorableText(t)) throw new ApiError('BAD_USER_INPUT', 'each event type must be 1 to 200 characters of text', `eventTypes.${i}`);
+    if (t.length === 0 || t.length > 200 || !isStorableText(t))
+      throw new ApiError('BAD_USER_INPUT', 'each event type must be 1 to 200 characters of text', `eventTypes.${i}`);
   }
   for (const key of ['from', 'to'] as const) {
     const d = f[key];
@@ -120,7 +132,11 @@ export class AuditQueries {
     return events.filter((e) => !entityId || mentions(e.data)).map((e) => view(e, changes.get(e.id) ?? null));
   }
 
-  async auditLog(filter: AuditLogFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
+  async auditLog(
+    filter: AuditLogFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
     const limit = pageSize(first);
     const rows = await this.rows(validateAuditFilter(filter ?? {}), limit + 1, cursorPosition(after));
     const page = rows.slice(0, limit);

@@ -17,7 +17,11 @@ describe('describeCorrections', () => {
     const events: E[] = [
       recorded('e1', 'M1', 12),
       recorded('e2', 'M2', 30),
-      { id: 'e3', type: 'MeasurementCorrected', data: { subjectId: 'S1', measurementId: 'M1', result: { value: 14, unit: 'mm' }, previousResult: { value: 999, unit: 'mm' }, reason: 'typo' } },
+      {
+        id: 'e3',
+        type: 'MeasurementCorrected',
+        data: { subjectId: 'S1', measurementId: 'M1', result: { value: 14, unit: 'mm' }, previousResult: { value: 999, unit: 'mm' }, reason: 'typo' },
+      },
       { id: 'e4', type: 'MeasurementCorrected', data: { subjectId: 'S1', measurementId: 'M1', result: { value: 15, unit: 'mm' }, reason: 'second look' } },
     ];
     const changes = describeCorrections(events);
@@ -28,8 +32,24 @@ describe('describeCorrections', () => {
 
   it('handles an outcome correction of several fields and a field that was absent before', () => {
     const events: E[] = [
-      { id: 'o1', type: 'OutcomeRecorded', data: { subjectId: 'S1', outcomeId: 'O1', outcomeType: 'progression', occurredAt: '2026-01-10', source: 'investigator' } },
-      { id: 'o2', type: 'OutcomeCorrected', data: { subjectId: 'S1', outcomeId: 'O1', outcomeType: 'progression', occurredAt: '2026-01-03', source: 'central_review', stage: 'IIB', reason: 'central review' } },
+      {
+        id: 'o1',
+        type: 'OutcomeRecorded',
+        data: { subjectId: 'S1', outcomeId: 'O1', outcomeType: 'progression', occurredAt: '2026-01-10', source: 'investigator' },
+      },
+      {
+        id: 'o2',
+        type: 'OutcomeCorrected',
+        data: {
+          subjectId: 'S1',
+          outcomeId: 'O1',
+          outcomeType: 'progression',
+          occurredAt: '2026-01-03',
+          source: 'central_review',
+          stage: 'IIB',
+          reason: 'central review',
+        },
+      },
     ];
     expect(describeCorrections(events).get('o2')).toEqual([
       { field: 'occurredAt', previous: '"2026-01-10"', new: '"2026-01-03"' },

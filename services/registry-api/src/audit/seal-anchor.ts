@@ -41,7 +41,10 @@ const TAIL_BYTES = 64 * 1024;
 export function anchorFileName(databaseUrl: string): string {
   const u = new URL(databaseUrl);
   const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres';
-  const id = createHash('sha256').update(`${u.hostname}:${u.port || '5432'}/${database}`).digest('hex').slice(0, 16);
+  const id = createHash('sha256')
+    .update(`${u.hostname}:${u.port || '5432'}/${database}`)
+    .digest('hex')
+    .slice(0, 16);
   return `seals-${database.replace(/[^A-Za-z0-9_-]/g, '_')}-${id}.ndjson`;
 }
 
@@ -53,7 +56,10 @@ export function anchorFileName(databaseUrl: string): string {
 export class FileSealAnchor implements SealAnchor {
   readonly location: string;
 
-  constructor(private readonly dir: string, fileName = 'seals.ndjson') {
+  constructor(
+    private readonly dir: string,
+    fileName = 'seals.ndjson',
+  ) {
     this.location = join(dir, fileName);
   }
 
@@ -71,7 +77,10 @@ export class FileSealAnchor implements SealAnchor {
   }
 
   async latest(): Promise<AnchoredSeal | undefined> {
-    const size = await stat(this.location).then((s) => s.size, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? 0 : Promise.reject(err)));
+    const size = await stat(this.location).then(
+      (s) => s.size,
+      (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? 0 : Promise.reject(err)),
+    );
     if (size === 0) return undefined;
     const file = await open(this.location, 'r');
     try {

@@ -7,6 +7,8 @@ import { ApiError, restStatusOf } from '../graphql/error-mapping.js';
 export class ApiErrorHttpFilter implements ExceptionFilter {
   catch(error: ApiError, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    res.status(restStatusOf(error.code)).json({ errors: [{ message: error.message, extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) } }] });
+    res
+      .status(restStatusOf(error.code))
+      .json({ errors: [{ message: error.message, extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) } }] });
   }
 }

@@ -16,7 +16,10 @@ export function unauthenticated(message = 'Authentication required: send "Author
 
 /** Why a bearer token was refused; the client sees the reason (RFC 6750 error_description), never key material. */
 export class TokenRejectedError extends Error {
-  constructor(readonly reason: 'malformed' | 'expired' | 'not_yet_valid' | 'bad_signature' | 'wrong_issuer' | 'wrong_audience' | 'bad_claims' | 'unavailable', message: string) {
+  constructor(
+    readonly reason: 'malformed' | 'expired' | 'not_yet_valid' | 'bad_signature' | 'wrong_issuer' | 'wrong_audience' | 'bad_claims' | 'unavailable',
+    message: string,
+  ) {
     super(message);
     this.name = 'TokenRejectedError';
   }

@@ -24,7 +24,12 @@ export function assertInScope(actor: Actor, scope: DataScope): void {
  * confined along one of the dimensions gets FORBIDDEN (no existence leak); an unconfined one (regulator,
  * admin) gets `undefined` so the caller can answer "not found" as usual.
  */
-export function requireInScope<T>(actor: Actor, entity: T | undefined | null, scopeOf: (entity: T) => DataScope, dimensions: readonly ScopeDimension[]): T | undefined {
+export function requireInScope<T>(
+  actor: Actor,
+  entity: T | undefined | null,
+  scopeOf: (entity: T) => DataScope,
+  dimensions: readonly ScopeDimension[],
+): T | undefined {
   if (actor.unauthenticated) throw unauthenticated();
   if (entity === undefined || entity === null) {
     const probe = Object.fromEntries(dimensions.map((d) => [d, '\u0000missing'])) as DataScope;

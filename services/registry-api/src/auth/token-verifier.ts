@@ -56,7 +56,8 @@ function rejection(err: unknown): TokenRejectedError {
   if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JOSEAlgNotAllowed) {
     return new TokenRejectedError('bad_signature', 'token signature not accepted');
   }
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return new TokenRejectedError('unavailable', 'identity provider keys unavailable');
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid)
+    return new TokenRejectedError('unavailable', 'identity provider keys unavailable');
   return new TokenRejectedError('malformed', 'token malformed');
 }
 
@@ -69,7 +70,13 @@ export const VERIFIED_TOKEN_TTL_MS = 60_000;
  * signature) until its expiry plus the clock skew, and for at most VERIFIED_TOKEN_TTL_MS, so that an identity
  * provider's key rotation still takes effect within a minute. Refusals are never cached.
  */
-export function createVerifier(key: KeyObject | JWTVerifyGetKey, issuer: string, audience: string, clockSkewSeconds: number, now: () => number = Date.now): TokenVerifier {
+export function createVerifier(
+  key: KeyObject | JWTVerifyGetKey,
+  issuer: string,
+  audience: string,
+  clockSkewSeconds: number,
+  now: () => number = Date.now,
+): TokenVerifier {
   const verified = new LRUCache<string, { actor: VerifiedActor; until: number }>({ max: 10_000 });
   return {
     issuer,
@@ -100,7 +107,9 @@ export function createVerifier(key: KeyObject | JWTVerifyGetKey, issuer: string,
 function parsePublicKey(text: string): KeyObject {
   const trimmed = text.trim();
   try {
-    return trimmed.startsWith('{') ? createPublicKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' }) : createPublicKey(trimmed.replace(/\\n/g, '\n'));
+    return trimmed.startsWith('{')
+      ? createPublicKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' })
+      : createPublicKey(trimmed.replace(/\\n/g, '\n'));
   } catch (err) {
     throw new Error(`AUTH_PUBLIC_KEY: not a PEM (SPKI) or JWK public key: ${(err as Error).message}`);
   }

@@ -10,7 +10,10 @@ import { issueLocalToken, loadOrCreateLocalSigningKey, LOCAL_ISSUER } from './lo
 import { createTokenVerifier, createVerifier, VERIFIED_TOKEN_TTL_MS, type TokenVerifier } from './token-verifier.js';
 
 async function rejection(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TokenRejectedError);
   return (err as TokenRejectedError).reason;
 }
@@ -29,7 +32,13 @@ describe('bearer token verification (AUTH_MODE=local)', () => {
   it('accepts a token of the local key and maps its claims to the actor', async () => {
     const token = await issueLocalToken(config, { sub: 'alice', role: 'coordinator', trials: ['T1'], sites: ['S1', 'S2'] });
     const actor = await verifier.verify(token);
-    expect(actor).toEqual({ id: 'alice', role: 'coordinator', scopes: { trials: ['T1'], programmes: [], sites: ['S1', 'S2'] }, issuer: LOCAL_ISSUER, unauthenticated: false });
+    expect(actor).toEqual({
+      id: 'alice',
+      role: 'coordinator',
+      scopes: { trials: ['T1'], programmes: [], sites: ['S1', 'S2'] },
+      issuer: LOCAL_ISSUER,
+      unauthenticated: false,
+    });
   });
 
   it('keeps one private key, readable only by its owner, across loads and concurrent creators', async () => {
@@ -69,17 +78,31 @@ describe('bearer token verification (AUTH_MODE=local)', () => {
 
   it('refuses wrong audience and wrong issuer', async () => {
     expect(await rejection(verifier.verify(await issueLocalToken(config, { sub: 'a', role: 'admin' }, { audience: 'another-api' })))).toBe('wrong_audience');
-    expect(await rejection(verifier.verify(await issueLocalToken(config, { sub: 'a', role: 'admin' }, { issuer: 'https://evil.example' })))).toBe('wrong_issuer');
+    expect(await rejection(verifier.verify(await issueLocalToken(config, { sub: 'a', role: 'admin' }, { issuer: 'https://evil.example' })))).toBe(
+      'wrong_issuer',
+    );
   });
 
   it('refuses tokens signed by another key, unsigned tokens, and shared-secret tokens', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const claims = { role: 'admin' };
-    const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).setSubject('a').setIssuer(LOCAL_ISSUER).setAudience('biomarker-registry').setExpirationTime('1h').sign(privateKey);
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('a')
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience('biomarker-registry')
+      .setExpirationTime('1h')
+      .sign(privateKey);
     expect(await rejection(verifier.verify(forged))).toBe('bad_signature');
     const unsigned = new UnsecuredJWT(claims).setSubject('a').setIssuer(LOCAL_ISSUER).setAudience('biomarker-registry').setExpirationTime('1h').encode();
     expect(['bad_signature', 'malformed']).toContain(await rejection(verifier.verify(unsigned)));
-    const hs = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setIssuer(LOCAL_ISSUER).setAudience('biomarker-registry').setExpirationTime('1h').sign(new Uint8Array(32));
+    const hs = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('a')
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience('biomarker-registry')
+      .setExpirationTime('1h')
+      .sign(new Uint8Array(32));
     expect(['bad_signature', 'malformed']).toContain(await rejection(verifier.verify(hs)));
     expect(await rejection(verifier.verify('not.a.jwt'))).toBe('malformed');
   });
@@ -87,14 +110,22 @@ describe('bearer token verification (AUTH_MODE=local)', () => {
   it('refuses a token whose signature was kept but whose claims were edited', async () => {
     const token = await issueLocalToken(config, { sub: 'a', role: 'reader' });
     const [h, , s] = token.split('.');
-    const payload = Buffer.from(JSON.stringify({ sub: 'a', role: 'admin', iss: LOCAL_ISSUER, aud: 'biomarker-registry', exp: 9_999_999_999 })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'a', role: 'admin', iss: LOCAL_ISSUER, aud: 'biomarker-registry', exp: 9_999_999_999 })).toString(
+      'base64url',
+    );
     expect(await rejection(verifier.verify(`${h}.${payload}.${s}`))).toBe('bad_signature');
   });
 
   it('refuses tokens without a registry role or with malformed scopes', async () => {
     const key = await loadOrCreateLocalSigningKey(dir);
     const sign = (claims: Record<string, unknown>) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).setSubject('a').setIssuer(LOCAL_ISSUER).setAudience('biomarker-registry').setExpirationTime('1h').sign(key.privateKey);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256' })
+        .setSubject('a')
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience('biomarker-registry')
+        .setExpirationTime('1h')
+        .sign(key.privateKey);
     expect(await rejection(verifier.verify(await sign({ role: 'superuser' })))).toBe('bad_claims');
     expect(await rejection(verifier.verify(await sign({})))).toBe('bad_claims');
     expect(await rejection(verifier.verify(await sign({ role: 'coordinator', trials: 'T1' })))).toBe('bad_claims');
@@ -105,10 +136,21 @@ describe('bearer token verification (AUTH_MODE=local)', () => {
 describe('AUTH_PUBLIC_KEY (AUTH_MODE=oidc with a fixed key)', () => {
   it('verifies the issuer’s tokens and nothing else', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const config = loadConfig({ OIDC_ISSUER: 'https://idp.example/realms/registry', OIDC_AUDIENCE: 'registry-api', AUTH_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    const config = loadConfig({
+      OIDC_ISSUER: 'https://idp.example/realms/registry',
+      OIDC_AUDIENCE: 'registry-api',
+      AUTH_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
     expect(config.authMode).toBe('oidc');
     const verifier = await createTokenVerifier(config);
-    const sign = (iss: string) => new SignJWT({ role: 'regulator' }).setProtectedHeader({ alg: 'RS256' }).setSubject('reg-1').setIssuer(iss).setAudience('registry-api').setExpirationTime('5m').sign(privateKey);
+    const sign = (iss: string) =>
+      new SignJWT({ role: 'regulator' })
+        .setProtectedHeader({ alg: 'RS256' })
+        .setSubject('reg-1')
+        .setIssuer(iss)
+        .setAudience('registry-api')
+        .setExpirationTime('5m')
+        .sign(privateKey);
     await expect(verifier.verify(await sign('https://idp.example/realms/registry'))).resolves.toMatchObject({ id: 'reg-1', role: 'regulator' });
     expect(await rejection(verifier.verify(await sign('https://idp.example/realms/other')))).toBe('wrong_issuer');
   });
@@ -117,7 +159,13 @@ describe('AUTH_PUBLIC_KEY (AUTH_MODE=oidc with a fixed key)', () => {
 describe('verified-token cache', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const sign = (expiresAtSeconds: number, sub = 'bio-1') =>
-    new SignJWT({ role: 'biostatistician' }).setProtectedHeader({ alg: 'ES256' }).setSubject(sub).setIssuer('iss').setAudience('aud').setExpirationTime(expiresAtSeconds).sign(privateKey);
+    new SignJWT({ role: 'biostatistician' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(sub)
+      .setIssuer('iss')
+      .setAudience('aud')
+      .setExpirationTime(expiresAtSeconds)
+      .sign(privateKey);
 
   it('trusts a verified token again only until its expiry (plus skew) and for at most the TTL', async () => {
     let clock = 1_900_000_000_000;
@@ -144,7 +192,13 @@ describe('verified-token cache', () => {
     const [h, p, sig] = token.split('.');
     const otherPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), role: 'admin' })).toString('base64url');
     expect(await rejection(verifier.verify(`${h}.${otherPayload}.${sig}`))).toBe('bad_signature');
-    const wrongAudience = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'ES256' }).setSubject('x').setIssuer('iss').setAudience('other').setExpirationTime(clock / 1000 + 60).sign(privateKey);
+    const wrongAudience = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('x')
+      .setIssuer('iss')
+      .setAudience('other')
+      .setExpirationTime(clock / 1000 + 60)
+      .sign(privateKey);
     expect(await rejection(verifier.verify(wrongAudience))).toBe('wrong_audience');
     expect(await rejection(verifier.verify(wrongAudience))).toBe('wrong_audience');
   });
@@ -171,6 +225,8 @@ describe('authentication configuration', () => {
 
   it('defaults to local development tokens outside production', () => {
     expect(loadConfig({}).authMode).toBe('local');
-    expect(loadConfig({ NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'r', OIDC_JWKS_URL: 'https://idp.example/jwks' }).authMode).toBe('oidc');
+    expect(
+      loadConfig({ NODE_ENV: 'production', OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'r', OIDC_JWKS_URL: 'https://idp.example/jwks' }).authMode,
+    ).toBe('oidc');
   });
 });

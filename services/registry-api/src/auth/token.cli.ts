@@ -11,7 +11,10 @@ so two people given such tokens are one actor to the registry: give each person 
 Use it as: curl -H "Authorization: Bearer $(npm run -s token -- --role regulator)" …`;
 
 function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 async function main(): Promise<void> {
@@ -34,7 +37,10 @@ async function main(): Promise<void> {
   if (!isRole(values.role)) throw new ConfigError('--role', `must be one of ${ROLES.join(', ')}\n${USAGE}`);
   const config = loadConfig();
   if (config.authMode !== 'local') {
-    throw new ConfigError('AUTH_MODE', `is ${config.authMode}: tokens come from your identity provider (${config.OIDC_ISSUER ?? 'OIDC_ISSUER'}), not from this script`);
+    throw new ConfigError(
+      'AUTH_MODE',
+      `is ${config.authMode}: tokens come from your identity provider (${config.OIDC_ISSUER ?? 'OIDC_ISSUER'}), not from this script`,
+    );
   }
   const token = await issueLocalToken(
     config,

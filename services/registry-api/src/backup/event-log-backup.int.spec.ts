@@ -11,7 +11,8 @@ import { restoreEventLogBackup, writeEventLogBackup } from './event-log-backup.j
 /** The whole log, paged (an adapter's readAll may cap one call). */
 async function snapshot(store: EventStore): Promise<unknown[]> {
   const all = [];
-  for (let page = await store.readAll({ maxCount: 1000 }); page.length > 0; page = await store.readAll({ after: page.at(-1)!.position, maxCount: 1000 })) all.push(...page);
+  for (let page = await store.readAll({ maxCount: 1000 }); page.length > 0; page = await store.readAll({ after: page.at(-1)!.position, maxCount: 1000 }))
+    all.push(...page);
   return all.map((e) => [e.streamId, e.revision, e.id, e.type, e.hash, e.data, e.metadata]);
 }
 
@@ -30,9 +31,13 @@ describe('event-log backup: PostgreSQL to a file to PostgreSQL (and to another a
     await Promise.all(
       Array.from({ length: 300 }, async (_, s) => {
         for (let i = 0; i < 10; i++) {
-          await source.appendToStream(`subject-${s}`, [{ id: crypto.randomUUID(), type: 'Noted', data: { s, i, text: `é ${'x'.repeat(i)}` }, metadata: { actorId: 'bk' } }], {
-            expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1),
-          });
+          await source.appendToStream(
+            `subject-${s}`,
+            [{ id: crypto.randomUUID(), type: 'Noted', data: { s, i, text: `é ${'x'.repeat(i)}` }, metadata: { actorId: 'bk' } }],
+            {
+              expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1),
+            },
+          );
         }
       }),
     );

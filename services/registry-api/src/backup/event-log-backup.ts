@@ -160,7 +160,10 @@ function asEventLine(v: unknown, line: number): BackupEventLine {
  * digest. Yields the events in file order; the caller consumes them only after this generator has finished
  * cleanly (see `restoreEventLogBackup`, which reads the file twice).
  */
-export async function* readEventLogBackup(lines: AsyncIterable<string>, onProgress?: (p: BackupProgress) => void): AsyncGenerator<BackupEventLine, BackupSummary> {
+export async function* readEventLogBackup(
+  lines: AsyncIterable<string>,
+  onProgress?: (p: BackupProgress) => void,
+): AsyncGenerator<BackupEventLine, BackupSummary> {
   const digest = createHash('sha256');
   const chains = new Map<string, { revision: bigint; hash: string }>();
   let n = 0;
@@ -172,7 +175,8 @@ export async function* readEventLogBackup(lines: AsyncIterable<string>, onProgre
     const value = parseLine(text, n);
     if (n === 1) {
       if (!isObject(value) || value['format'] !== BACKUP_FORMAT) throw new BackupFileError(1, `is not a ${BACKUP_FORMAT} header`);
-      if (value['version'] !== BACKUP_VERSION) throw new BackupFileError(1, `format version ${String(value['version'])} is not supported (this build reads ${BACKUP_VERSION})`);
+      if (value['version'] !== BACKUP_VERSION)
+        throw new BackupFileError(1, `format version ${String(value['version'])} is not supported (this build reads ${BACKUP_VERSION})`);
       digest.update(`${text}\n`);
       continue;
     }
@@ -234,7 +238,10 @@ export async function restoreEventLogBackup(store: EventStore, open: () => Async
   const summary = await drain(readEventLogBackup(open(), options.onProgress));
   if (!options.resume) {
     const [first] = await store.readAll({ maxCount: 1 });
-    if (first) throw new RestoreTargetError(`the target event store is not empty (it holds ${first.streamId}); restore into a new database, or pass --resume to finish an interrupted restore`);
+    if (first)
+      throw new RestoreTargetError(
+        `the target event store is not empty (it holds ${first.streamId}); restore into a new database, or pass --resume to finish an interrupted restore`,
+      );
   }
   let appended = 0;
   let batch: BackupEventLine[] = [];

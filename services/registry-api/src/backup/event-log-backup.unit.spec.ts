@@ -6,9 +6,13 @@ import { BackupFileError, RestoreTargetError, readEventLogBackup, restoreEventLo
 async function seed(store: EventStore): Promise<void> {
   let n = 0;
   const id = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-  await store.appendToStream('trial-t1', [{ id: id(), type: 'TrialRegistered', data: { trialId: 't1', title: 'T1' }, metadata: { actorId: 'a' } }], { expectedRevision: 'no_stream' });
+  await store.appendToStream('trial-t1', [{ id: id(), type: 'TrialRegistered', data: { trialId: 't1', title: 'T1' }, metadata: { actorId: 'a' } }], {
+    expectedRevision: 'no_stream',
+  });
   for (let s = 0; s < 3; s++) {
-    await store.appendToStream(`subject-s${s}`, [{ id: id(), type: 'SubjectEnrolled', data: { subjectId: `s${s}`, trialId: 't1' } }], { expectedRevision: 'no_stream' });
+    await store.appendToStream(`subject-s${s}`, [{ id: id(), type: 'SubjectEnrolled', data: { subjectId: `s${s}`, trialId: 't1' } }], {
+      expectedRevision: 'no_stream',
+    });
     await store.appendToStream('trial-t1', [{ id: id(), type: 'Noted', data: { s } }], { expectedRevision: 'any' });
   }
   await store.appendToStream(
@@ -27,11 +31,13 @@ async function backupLines(store: EventStore): Promise<string[]> {
   return out;
 }
 
-const lines = (list: readonly string[]) => async function* () {
-  yield* list;
-};
+const lines = (list: readonly string[]) =>
+  async function* () {
+    yield* list;
+  };
 
-const snapshot = async (store: EventStore) => (await store.readAll()).map((e) => ({ id: e.id, stream: e.streamId, revision: e.revision, hash: e.hash, data: e.data, metadata: e.metadata }));
+const snapshot = async (store: EventStore) =>
+  (await store.readAll()).map((e) => ({ id: e.id, stream: e.streamId, revision: e.revision, hash: e.hash, data: e.data, metadata: e.metadata }));
 
 describe('event-log backup and restore', () => {
   it('restores into an empty store the same log: order, ids, revisions, content and hashes', async () => {
@@ -77,7 +83,9 @@ describe('event-log backup and restore', () => {
     await seed(source);
     const file = await backupLines(source);
     const target = new InMemoryEventStore();
-    await target.appendToStream('trial-other', [{ id: '10000000-0000-4000-8000-000000000001', type: 'TrialRegistered', data: {} }], { expectedRevision: 'no_stream' });
+    await target.appendToStream('trial-other', [{ id: '10000000-0000-4000-8000-000000000001', type: 'TrialRegistered', data: {} }], {
+      expectedRevision: 'no_stream',
+    });
     await expect(restoreEventLogBackup(target, lines(file))).rejects.toThrow(RestoreTargetError);
   });
 

@@ -9,7 +9,11 @@ import { loadMasterKey } from '../privacy/master-key.js';
 import { readEventLogBackup } from './event-log-backup.js';
 
 /** The key ring and master key of the registry a command-line tool works on (the same ones `npm start` uses). */
-async function openPrivacy<T>(config: AppConfig, url: string, use: (ds: DataSource, ring: KeyRing, master: Awaited<ReturnType<typeof loadMasterKey>>) => Promise<T>): Promise<T> {
+async function openPrivacy<T>(
+  config: AppConfig,
+  url: string,
+  use: (ds: DataSource, ring: KeyRing, master: Awaited<ReturnType<typeof loadMasterKey>>) => Promise<T>,
+): Promise<T> {
   const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
   try {
     const master = await loadMasterKey(config);
@@ -21,7 +25,11 @@ async function openPrivacy<T>(config: AppConfig, url: string, use: (ds: DataSour
 }
 
 /** Writes the key backup aside (mode 0600) and renames it into place, so a cut-short file never looks finished. */
-export async function writeKeyBackupFile(config: AppConfig, url: string, path: string): Promise<{ subjectKeys: number; pseudonymKeys: number; erased: number }> {
+export async function writeKeyBackupFile(
+  config: AppConfig,
+  url: string,
+  path: string,
+): Promise<{ subjectKeys: number; pseudonymKeys: number; erased: number }> {
   const backup = await openPrivacy(config, url, (ds, ring, master) => exportKeys(ds, ring, master));
   const aside = `${path}.${randomBytes(4).toString('hex')}.partial`;
   const handle = await open(aside, 'wx', 0o600);

@@ -50,7 +50,8 @@ describe('privacy key backup: backup --keys / restore --keys', () => {
     const sourceDir = join(work, 'source');
     const source = await registry(sourceDir, dbs[0]!.url);
     const envelopes = new Map<string, PersonalDataEnvelope>();
-    for (const s of ['subj-kept-1', 'subj-kept-2', 'subj-erased-before', 'subj-erased-after']) envelopes.set(s, await source.vault.encrypt(s, { yearOfBirth: 1957, sex: 'F', comment: s }));
+    for (const s of ['subj-kept-1', 'subj-kept-2', 'subj-erased-before', 'subj-erased-after'])
+      envelopes.set(s, await source.vault.encrypt(s, { yearOfBirth: 1957, sex: 'F', comment: s }));
     const pseudonym = await source.pseudonyms.derive('trial:T-1', 'HOSP-000123');
     await source.vault.erase('subj-erased-before');
 
@@ -97,7 +98,9 @@ describe('privacy key backup: backup --keys / restore --keys', () => {
 
     const targetDir = join(work, 'target-2');
     const otherKey = randomBytes(32).toString('base64');
-    await expect(restoreKeyBackupFile(config(targetDir, otherKey), dbs[3]!.url, keysPath, new Set())).rejects.toThrow(/written under master key .* set PRIVACY_MASTER_KEY/);
+    await expect(restoreKeyBackupFile(config(targetDir, otherKey), dbs[3]!.url, keysPath, new Set())).rejects.toThrow(
+      /written under master key .* set PRIVACY_MASTER_KEY/,
+    );
 
     // Another subject's name on the wrapped key: the digest no longer matches.
     const edited = JSON.parse(await readFile(keysPath, 'utf8')) as { subjectKeys: { subjectId: string }[] };

@@ -22,7 +22,10 @@ Stop \`npm start\` on this data directory first.`;
 const REBUILD = fileURLToPath(new URL('../../../registry-projector/src/rebuild/rebuild.cli.js', import.meta.url));
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { in: { type: 'string' }, keys: { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({
+    options: { in: { type: 'string' }, keys: { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
   if (values.help) {
     console.log(USAGE);
     return 0;

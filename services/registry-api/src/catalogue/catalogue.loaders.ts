@@ -20,7 +20,11 @@ export class CatalogueLoaders {
   constructor(ds: DataSource) {
     this.biomarkerVersions = new DataLoader(async (ids) => {
       const rows = (await ds.query(`SELECT * FROM read_model.biomarker_versions WHERE biomarker_id = ANY ($1::text[]) ORDER BY version`, [[...ids]])) as {
-        biomarker_id: string; version: number; spec: { name: string; valueType: { kind: string; unit?: string } }; reason: string | null; recorded_at: Date;
+        biomarker_id: string;
+        version: number;
+        spec: { name: string; valueType: { kind: string; unit?: string } };
+        reason: string | null;
+        recorded_at: Date;
       }[];
       return ids.map((id) =>
         rows
@@ -29,7 +33,9 @@ export class CatalogueLoaders {
       );
     });
     this.algorithms = new DataLoader(async (ids) => {
-      const rows = (await ds.query(`SELECT * FROM read_model.algorithm_versions WHERE algorithm_version_id = ANY ($1::text[])`, [[...ids]])) as AlgorithmRecord[];
+      const rows = (await ds.query(`SELECT * FROM read_model.algorithm_versions WHERE algorithm_version_id = ANY ($1::text[])`, [
+        [...ids],
+      ])) as AlgorithmRecord[];
       const byId = new Map(rows.map((r) => [r.algorithm_version_id, toAlgorithmView(r)]));
       return ids.map((id) => byId.get(id) ?? null);
     });

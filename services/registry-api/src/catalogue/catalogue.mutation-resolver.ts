@@ -37,7 +37,9 @@ export class CatalogueMutationResolver {
   defineBiomarker(@Args('input') input: DefineBiomarkerInput, @Context() ctx: GraphqlContext): Promise<MutationReceipt> {
     const origin = commandOrigin(ctx, input);
     const biomarkerId = input.biomarkerId ?? recordId(origin.commandId, 'biomarker');
-    return this.commands.execute(new DefineBiomarkerCommand({ type: 'DefineBiomarker', biomarkerId, code: input.code, ...spec(input) }, origin, verifiedActor(ctx)));
+    return this.commands.execute(
+      new DefineBiomarkerCommand({ type: 'DefineBiomarker', biomarkerId, code: input.code, ...spec(input) }, origin, verifiedActor(ctx)),
+    );
   }
 
   @Mutation('reviseBiomarker')

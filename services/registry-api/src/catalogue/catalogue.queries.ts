@@ -28,9 +28,22 @@ export type AlgorithmView = ReturnType<typeof toAlgorithmView>;
 
 function toBiomarkerView(r: BiomarkerRecord) {
   return {
-    id: r.biomarker_id, code: r.code, name: r.name, description: r.description, modality: r.modality, bodySite: r.body_site, valueKind: r.value_kind,
-    unit: r.unit, plausibleMin: r.plausible_min, plausibleMax: r.plausible_max, categories: r.categories, repeatabilityWcv: r.repeatability_wcv,
-    version: r.version, status: r.status, retiredReason: r.retired_reason, definedAt: iso(r.defined_at)!,
+    id: r.biomarker_id,
+    code: r.code,
+    name: r.name,
+    description: r.description,
+    modality: r.modality,
+    bodySite: r.body_site,
+    valueKind: r.value_kind,
+    unit: r.unit,
+    plausibleMin: r.plausible_min,
+    plausibleMax: r.plausible_max,
+    categories: r.categories,
+    repeatabilityWcv: r.repeatability_wcv,
+    version: r.version,
+    status: r.status,
+    retiredReason: r.retired_reason,
+    definedAt: iso(r.defined_at)!,
   };
 }
 export type BiomarkerView = ReturnType<typeof toBiomarkerView>;
@@ -58,7 +71,12 @@ export class ListAlgorithmVersionsQuery extends Query<Connection<AlgorithmView>>
 }
 
 async function page<R extends { position: string }, T>(
-  ds: DataSource, table: string, w: Where, after: string | null, first: number, map: (r: R) => T,
+  ds: DataSource,
+  table: string,
+  w: Where,
+  after: string | null,
+  first: number,
+  map: (r: R) => T,
 ): Promise<Connection<T>> {
   const countSql = `SELECT count(*)::int AS n FROM ${table} t ${w.sql}`;
   const countParams = [...w.params];

@@ -1,5 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { algorithmDecider, algorithmStreamId, requireId, type ReinstateAlgorithmVersion, type SuspendAlgorithmVersion, type WithdrawAlgorithmVersion } from '#domain';
+import {
+  algorithmDecider,
+  algorithmStreamId,
+  requireId,
+  type ReinstateAlgorithmVersion,
+  type SuspendAlgorithmVersion,
+  type WithdrawAlgorithmVersion,
+} from '#domain';
 import { DomainCommandMessage, mutationReceipt, type MutationReceipt } from '../commands/command-message.js';
 import { CommandRunner } from '../commands/command-runner.js';
 

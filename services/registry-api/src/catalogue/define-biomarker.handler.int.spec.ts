@@ -115,15 +115,21 @@ describe('biomarker catalogue handlers (PostgreSQL)', () => {
     expect(stream.map((e) => e.type)).toEqual(['BiomarkerDefined', 'BiomarkerRevised']);
     expect(stream[1]!.metadata['reason']).toMatch(/^new range [AB]$/);
 
-    expect(await codeOf(ctx.bus.execute(new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: ' ' }, origin(), admin)))).toBe('REASON_REQUIRED');
-    const retired = await ctx.bus.execute(new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: 'superseded' }, origin(undefined, { expectedVersion: 1 }), admin));
+    expect(await codeOf(ctx.bus.execute(new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: ' ' }, origin(), admin)))).toBe(
+      'REASON_REQUIRED',
+    );
+    const retired = await ctx.bus.execute(
+      new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: 'superseded' }, origin(undefined, { expectedVersion: 1 }), admin),
+    );
     expect(retired).toMatchObject({ version: 2, events: ['BiomarkerRetired'] });
   });
 
   it('answers a stale expectedVersion with a conflict carrying the current version', async () => {
     const id = randomUUID();
     await ctx.bus.execute(new DefineBiomarkerCommand(sma(id, 'HU_MEAN'), origin(), admin));
-    const stale = ctx.bus.execute(new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: 'x' }, origin(undefined, { expectedVersion: 5 }), admin));
+    const stale = ctx.bus.execute(
+      new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: 'x' }, origin(undefined, { expectedVersion: 5 }), admin),
+    );
     await expect(stale).rejects.toMatchObject({ name: 'WrongExpectedVersionError', actualRevision: 0n });
   });
 });

@@ -32,7 +32,14 @@ describe('algorithm registry handlers (PostgreSQL)', () => {
     ctx = await createCommandContext({ databaseUrl: db.eventStoreUrl, modules: [CatalogueCommandsModule, AlgorithmsCommandsModule] });
     await ctx.bus.execute(
       new DefineBiomarkerCommand(
-        { type: 'DefineBiomarker', biomarkerId, code: 'SMA_L3', name: 'SMA', modality: 'CT', valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 20, max: 400 } } },
+        {
+          type: 'DefineBiomarker',
+          biomarkerId,
+          code: 'SMA_L3',
+          name: 'SMA',
+          modality: 'CT',
+          valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 20, max: 400 } },
+        },
         origin(),
         admin,
       ),
@@ -59,19 +66,26 @@ describe('algorithm registry handlers (PostgreSQL)', () => {
   it('registers a lineage: v2 names v1 as predecessor; an unknown predecessor or biomarker is refused', async () => {
     const v1 = randomUUID();
     const v2 = randomUUID();
-    expect(await ctx.bus.execute(new RegisterAlgorithmVersionCommand(version(v1, '1.0'), origin(), admin))).toMatchObject({ id: v1, events: ['AlgorithmVersionRegistered'] });
+    expect(await ctx.bus.execute(new RegisterAlgorithmVersionCommand(version(v1, '1.0'), origin(), admin))).toMatchObject({
+      id: v1,
+      events: ['AlgorithmVersionRegistered'],
+    });
     const r2 = await ctx.bus.execute(new RegisterAlgorithmVersionCommand(version(v2, '2.0', { predecessorVersionId: v1 }), origin(), admin));
     expect((await ctx.store.readStream(r2.streamId))[0]!.data).toMatchObject({ predecessorVersionId: v1, version: '2.0' });
 
     const before = await count();
-    expect(await codeOf(ctx.bus.execute(new RegisterAlgorithmVersionCommand(version(randomUUID(), '3.0', { predecessorVersionId: randomUUID() }), origin(), admin)))).toBe(
-      'PREDECESSOR_NOT_FOUND',
-    );
-    expect(await codeOf(ctx.bus.execute(new RegisterAlgorithmVersionCommand(version(randomUUID(), '3.0', { biomarkerIds: [randomUUID()] }), origin(), admin)))).toBe(
-      'BIOMARKER_NOT_FOUND',
-    );
     expect(
-      await codeOf(ctx.bus.execute(new RegisterAlgorithmVersionCommand(version(randomUUID(), '3.0', { manufacturer: 'Other', predecessorVersionId: v1 }), origin(), admin))),
+      await codeOf(ctx.bus.execute(new RegisterAlgorithmVersionCommand(version(randomUUID(), '3.0', { predecessorVersionId: randomUUID() }), origin(), admin))),
+    ).toBe('PREDECESSOR_NOT_FOUND');
+    expect(
+      await codeOf(ctx.bus.execute(new RegisterAlgorithmVersionCommand(version(randomUUID(), '3.0', { biomarkerIds: [randomUUID()] }), origin(), admin))),
+    ).toBe('BIOMARKER_NOT_FOUND');
+    expect(
+      await codeOf(
+        ctx.bus.execute(
+          new RegisterAlgorithmVersionCommand(version(randomUUID(), '3.0', { manufacturer: 'Other', predecessorVersionId: v1 }), origin(), admin),
+        ),
+      ),
     ).toBe('PREDECESSOR_MISMATCH');
     expect(await count()).toBe(before);
   });
@@ -89,16 +103,19 @@ describe('algorithm registry handlers (PostgreSQL)', () => {
   it('two concurrent suspensions: one is recorded, the other is refused on the fresh state', async () => {
     const id = randomUUID();
     await ctx.bus.execute(new RegisterAlgorithmVersionCommand(version(id, '4.0'), origin(), admin));
-    const suspend = (reason: string) => new ChangeAlgorithmVersionCommand({ type: 'SuspendAlgorithmVersion', algorithmVersionId: id, reason }, origin(undefined, reason), admin);
+    const suspend = (reason: string) =>
+      new ChangeAlgorithmVersionCommand({ type: 'SuspendAlgorithmVersion', algorithmVersionId: id, reason }, origin(undefined, reason), admin);
     const results = await Promise.allSettled([ctx.bus.execute(suspend('drift alarm site A')), ctx.bus.execute(suspend('drift alarm site B'))]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as DomainError).code).toBe('ALGORITHM_SUSPENDED');
 
     await ctx.bus.execute(new ChangeAlgorithmVersionCommand({ type: 'ReinstateAlgorithmVersion', algorithmVersionId: id, reason: 'fixed' }, origin(), admin));
     await ctx.bus.execute(new ChangeAlgorithmVersionCommand({ type: 'WithdrawAlgorithmVersion', algorithmVersionId: id, reason: 'recalled' }, origin(), admin));
-    expect(await codeOf(ctx.bus.execute(new ChangeAlgorithmVersionCommand({ type: 'ReinstateAlgorithmVersion', algorithmVersionId: id, reason: 'oops' }, origin(), admin)))).toBe(
-      'ALGORITHM_WITHDRAWN',
-    );
+    expect(
+      await codeOf(
+        ctx.bus.execute(new ChangeAlgorithmVersionCommand({ type: 'ReinstateAlgorithmVersion', algorithmVersionId: id, reason: 'oops' }, origin(), admin)),
+      ),
+    ).toBe('ALGORITHM_WITHDRAWN');
     expect((await ctx.store.readStream(`algorithm-${id}`)).map((e) => e.type)).toEqual([
       'AlgorithmVersionRegistered',
       'AlgorithmVersionSuspended',

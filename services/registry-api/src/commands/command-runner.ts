@@ -130,7 +130,10 @@ export class CommandRunner {
     };
   }
 
-  private handle<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta>(input: RunCommand<TCommand, TEvent, TState, TContext>, retryBudgetMs: number) {
+  private handle<TCommand, TEvent extends { type: string; data: unknown }, TState, TContext extends CommandMeta>(
+    input: RunCommand<TCommand, TEvent, TState, TContext>,
+    retryBudgetMs: number,
+  ) {
     const { origin } = input;
     // Stamped when the command gets its turn, so "when we knew it" follows the order of the stream.
     const recordedAt = this.clock();

@@ -61,7 +61,14 @@ export async function claimReservation(store: EventStore, request: ReservationRe
     try {
       await store.appendToStream(
         streamId,
-        [{ id: deriveEventId(origin.commandId, streamId, events.length), type: 'ReservationClaimed', data: { ownerId, claimedAt: now.toISOString() }, metadata: metadata(origin, now) }],
+        [
+          {
+            id: deriveEventId(origin.commandId, streamId, events.length),
+            type: 'ReservationClaimed',
+            data: { ownerId, claimedAt: now.toISOString() },
+            metadata: metadata(origin, now),
+          },
+        ],
         { expectedRevision: state.revision },
       );
       return { streamId, claimed: true };
@@ -77,7 +84,14 @@ export async function claimReservation(store: EventStore, request: ReservationRe
  * Gives a value back after the registration that claimed it was rejected, so the value does not stay blocked by a
  * record that never came to exist. Best effort: a failure here is logged by the caller, never hides the rejection.
  */
-export async function releaseReservation(store: EventStore, reservation: Reservation, ownerId: string, origin: CommandOrigin, reason: string, now: Date): Promise<void> {
+export async function releaseReservation(
+  store: EventStore,
+  reservation: Reservation,
+  ownerId: string,
+  origin: CommandOrigin,
+  reason: string,
+  now: Date,
+): Promise<void> {
   if (!reservation.claimed) return;
   const events = await store.readStream(reservation.streamId);
   const state = stateOf(events);
@@ -100,12 +114,7 @@ export async function releaseReservation(store: EventStore, reservation: Reserva
  * Claims every value (in order), runs `register`, and releases what this call claimed when anything fails.
  * The registration itself is idempotent by commandId, so a replay finds its claims held by the same owner.
  */
-export async function withReservations<T>(
-  store: EventStore,
-  requests: readonly ReservationRequest[],
-  now: () => Date,
-  register: () => Promise<T>,
-): Promise<T> {
+export async function withReservations<T>(store: EventStore, requests: readonly ReservationRequest[], now: () => Date, register: () => Promise<T>): Promise<T> {
   const taken: { reservation: Reservation; request: ReservationRequest }[] = [];
   try {
     for (const request of requests) taken.push({ reservation: await claimReservation(store, request, now()), request });

@@ -44,9 +44,20 @@ const REST_STATUS_OF_CODE: Readonly<Record<string, number>> = { UNAUTHENTICATED:
 
 /** PostgreSQL SQLSTATEs that mean "the server cannot serve now", not "your statement is wrong" (appendix A). */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400|58030)/;
-const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 // pg and pg-pool raise these as plain Errors without a code.
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command|Cannot use a pool after calling end|Client was closed and is not queryable|connect ECONNREFUSED/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command|Cannot use a pool after calling end|Client was closed and is not queryable|connect ECONNREFUSED/i;
 
 /**
  * Whether an error (or what it wraps: TypeORM's driverError, an Error's cause, GraphQL's originalError, an
@@ -82,7 +93,13 @@ export class InputRejectedError extends GraphQLError {
 
 /** graphql-armor prefixes every limit refusal with "Syntax Error:", though the query parsed: say which limit. */
 const ARMOR_LIMIT = /^Syntax Error: (Query Cost limit|Query depth limit|Aliases limit|Directives limit|Token limit)/;
-const LIMIT_NAMES: Record<string, string> = { 'Query Cost limit': 'cost', 'Query depth limit': 'depth', 'Aliases limit': 'aliases', 'Directives limit': 'directives', 'Token limit': 'tokens' };
+const LIMIT_NAMES: Record<string, string> = {
+  'Query Cost limit': 'cost',
+  'Query depth limit': 'depth',
+  'Aliases limit': 'aliases',
+  'Directives limit': 'directives',
+  'Token limit': 'tokens',
+};
 
 /** An expected failure raised outside a decider (e.g. a query that waited too long for the projector). */
 export class ApiError extends Error {
@@ -128,7 +145,10 @@ export interface ExpectedError {
  */
 export function expectedError(original: unknown): ExpectedError | undefined {
   if (original instanceof DomainError) {
-    return { message: original.message, extensions: { code: original.code, field: original.field, ...(original.details ? { details: jsonSafe(original.details) } : {}) } };
+    return {
+      message: original.message,
+      extensions: { code: original.code, field: original.field, ...(original.details ? { details: jsonSafe(original.details) } : {}) },
+    };
   }
   if (original instanceof ApiError) {
     const retryAfterSeconds = original.details?.['retryAfterSeconds'];
@@ -145,7 +165,11 @@ export function expectedError(original: unknown): ExpectedError | undefined {
   if (original instanceof WrongExpectedVersionError) {
     return {
       message: `${original.streamId} changed since you read it: expected version ${String(original.expectedRevision)}, current ${String(original.actualRevision)}`,
-      extensions: { code: 'CONCURRENCY_CONFLICT', field: 'expectedVersion', currentVersion: original.actualRevision === 'no_stream' ? null : original.actualRevision.toString() },
+      extensions: {
+        code: 'CONCURRENCY_CONFLICT',
+        field: 'expectedVersion',
+        currentVersion: original.actualRevision === 'no_stream' ? null : original.actualRevision.toString(),
+      },
     };
   }
   if (original instanceof IdempotencyConflictError) {
@@ -200,7 +224,13 @@ export function formatGraphqlError(logger: Logger) {
       const field = /`?(operationName|variables|extensions|query)`?/.exec(formatted.message)?.[1];
       return { ...base, extensions: { code, ...(field ? { field } : {}) } };
     }
-    if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND') {
+    if (
+      code === 'GRAPHQL_PARSE_FAILED' ||
+      code === 'GRAPHQL_VALIDATION_FAILED' ||
+      code === 'BAD_USER_INPUT' ||
+      code === 'BAD_REQUEST' ||
+      code === 'PERSISTED_QUERY_NOT_FOUND'
+    ) {
       const field = code === 'BAD_USER_INPUT' ? coercionField(formatted.message) : undefined;
       return { ...base, extensions: { code, ...(field ? { field } : {}) } };
     }
@@ -210,6 +240,10 @@ export function formatGraphqlError(logger: Logger) {
     }
     const correlationId = randomUUID();
     logger.error({ err: original, correlationId, path: formatted.path }, 'unexpected error in a GraphQL operation');
-    return { message: `Internal error; quote correlation id ${correlationId}`, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId } };
+    return {
+      message: `Internal error; quote correlation id ${correlationId}`,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
+    };
   };
 }

@@ -17,7 +17,10 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
  * (`formatError`, codes); a request-level error (bad variables: no data at all) is left to Apollo to answer, so it
  * keeps its HTTP 400.
  */
-export function jitExecutionPlugin(formatError: FormatError, stats: { compiled: number; executed: number } = { compiled: 0, executed: 0 }): ApolloServerPlugin<GraphqlContext> {
+export function jitExecutionPlugin(
+  formatError: FormatError,
+  stats: { compiled: number; executed: number } = { compiled: 0, executed: 0 },
+): ApolloServerPlugin<GraphqlContext> {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
 
   const compiledFor = (rc: GraphQLRequestContext<GraphqlContext>): CompiledQuery | null => {
@@ -49,7 +52,10 @@ export function jitExecutionPlugin(formatError: FormatError, stats: { compiled: 
           if (result.errors?.length && result.data === undefined) return null;
           return {
             http: { status: undefined, headers: new HeaderMap() },
-            body: { kind: 'single', singleResult: { data: result.data, ...(result.errors?.length ? { errors: result.errors.map((e) => formatted(e, formatError)) } : {}) } },
+            body: {
+              kind: 'single',
+              singleResult: { data: result.data, ...(result.errors?.length ? { errors: result.errors.map((e) => formatted(e, formatError)) } : {}) },
+            },
           };
         },
       };
@@ -63,10 +69,20 @@ export function jitExecutionPlugin(formatError: FormatError, stats: { compiled: 
  * `originalError`, and always a code.
  */
 function formatted(error: unknown, formatError: FormatError): GraphQLFormattedError {
-  const e = error as { message?: string; path?: readonly (string | number)[]; locations?: readonly { line: number; column: number }[]; originalError?: unknown; extensions?: Record<string, unknown> };
+  const e = error as {
+    message?: string;
+    path?: readonly (string | number)[];
+    locations?: readonly { line: number; column: number }[];
+    originalError?: unknown;
+    extensions?: Record<string, unknown>;
+  };
   const original = e.originalError instanceof Error ? e.originalError : undefined;
   const extensions = { ...(original instanceof GraphQLError ? original.extensions : {}), ...(e.extensions ?? {}) };
-  const graphqlError = new GraphQLError(e.message ?? String(error), { path: e.path, originalError: original, extensions: { ...extensions, code: extensions['code'] ?? 'INTERNAL_SERVER_ERROR' } });
+  const graphqlError = new GraphQLError(e.message ?? String(error), {
+    path: e.path,
+    originalError: original,
+    extensions: { ...extensions, code: extensions['code'] ?? 'INTERNAL_SERVER_ERROR' },
+  });
   try {
     return formatError({ ...graphqlError.toJSON(), ...(e.locations ? { locations: e.locations } : {}) }, graphqlError);
   } catch {

@@ -9,16 +9,42 @@ import { DateTimeScalar } from './scalars.js';
 
 const typeDefs = /* GraphQL */ `
   scalar DateTime
-  enum Kind { TRIAL PROGRAMME }
-  type Row { id: ID! value: Float kind: Kind! at: DateTime tags: [String!]! child: Row }
-  type Page { nodes: [Row!]! totalCount: Int! }
-  type Query { page(first: Int!): Page! row(id: ID!): Row secret: Row }
-  type Mutation { touch(id: ID!): Row! }
+  enum Kind {
+    TRIAL
+    PROGRAMME
+  }
+  type Row {
+    id: ID!
+    value: Float
+    kind: Kind!
+    at: DateTime
+    tags: [String!]!
+    child: Row
+  }
+  type Page {
+    nodes: [Row!]!
+    totalCount: Int!
+  }
+  type Query {
+    page(first: Int!): Page!
+    row(id: ID!): Row
+    secret: Row
+  }
+  type Mutation {
+    touch(id: ID!): Row!
+  }
 `;
 
 let resolved = 0;
 const rows = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ id: `r${i}`, value: i / 3, kind: i % 2 ? 'TRIAL' : 'PROGRAMME', at: new Date(Date.UTC(2026, 0, 1 + i)), tags: [`t${i}`], child: i === 0 ? { id: 'c', kind: 'TRIAL', tags: [] } : null }));
+  Array.from({ length: n }, (_, i) => ({
+    id: `r${i}`,
+    value: i / 3,
+    kind: i % 2 ? 'TRIAL' : 'PROGRAMME',
+    at: new Date(Date.UTC(2026, 0, 1 + i)),
+    tags: [`t${i}`],
+    child: i === 0 ? { id: 'c', kind: 'TRIAL', tags: [] } : null,
+  }));
 const schema = makeExecutableSchema({
   typeDefs,
   resolvers: {
@@ -62,7 +88,12 @@ describe('queries executed by graphql-jit inside Apollo', () => {
     const { body } = await run(`{ secret { id } row(id: "r2") { id } }`);
     expect(body?.data).toEqual({ secret: null, row: { id: 'r2' } });
     expect(body?.errors).toEqual([
-      { message: 'You are not allowed to do this, or it does not exist', locations: [{ line: 1, column: 3 }], path: ['secret'], extensions: { code: 'FORBIDDEN', field: 'secret' } },
+      {
+        message: 'You are not allowed to do this, or it does not exist',
+        locations: [{ line: 1, column: 3 }],
+        path: ['secret'],
+        extensions: { code: 'FORBIDDEN', field: 'secret' },
+      },
     ]);
   });
 

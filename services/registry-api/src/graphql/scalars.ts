@@ -28,7 +28,9 @@ function parseDate(v: unknown): Date {
   // Years 1–9999 only: JavaScript accepts year 0 and PostgreSQL does not (it answered 500), and beyond 9999 the
   // ISO form needs a sign that no client expects back.
   if (!d || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999 || !isCalendarDate(v as string)) {
-    throw new GraphQLError('DateTime must be an ISO-8601 date or date-time in the years 0001–9999, e.g. 2026-11-27T10:00:00Z', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('DateTime must be an ISO-8601 date or date-time in the years 0001–9999, e.g. 2026-11-27T10:00:00Z', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return d;
 }

@@ -17,7 +17,16 @@ const BODY_ERRORS: Record<string, { code: string; message?: string }> = {
   'charset.unsupported': { code: 'UNSUPPORTED_MEDIA_TYPE' },
 };
 
-const BY_STATUS: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' };
+const BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
 
 function codeOfStatus(status: number): string {
   return BY_STATUS[status] ?? (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
@@ -42,13 +51,17 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (res.headersSent) return void res.end();
     const deliberate = exception instanceof HttpException ? exception.getResponse() : undefined;
     // A route's own body (the health checks' terminus report) is kept; Nest's default `{statusCode, message}` is not.
-    if (deliberate && typeof deliberate === 'object' && !('statusCode' in deliberate)) return void res.status((exception as HttpException).getStatus()).json(deliberate);
+    if (deliberate && typeof deliberate === 'object' && !('statusCode' in deliberate))
+      return void res.status((exception as HttpException).getStatus()).json(deliberate);
     const { status, code, message, field, retryAfterSeconds, correlationId } = this.describe(exception, req);
     if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
     res.status(status).json({ errors: [{ message, extensions: { code, ...(field ? { field } : {}), ...(correlationId ? { correlationId } : {}) } }] });
   }
 
-  private describe(exception: unknown, req: Request): { status: number; code: string; message: string; field?: string; retryAfterSeconds?: number; correlationId?: string } {
+  private describe(
+    exception: unknown,
+    req: Request,
+  ): { status: number; code: string; message: string; field?: string; retryAfterSeconds?: number; correlationId?: string } {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const cause = exception.cause as { type?: unknown } | undefined;

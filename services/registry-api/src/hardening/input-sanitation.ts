@@ -91,13 +91,18 @@ export function literalInputRule(context: ValidationContext): ASTVisitor {
   };
 }
 
-function literalProblem(node: ValueNode, type: GraphQLInputType, path: (string | number)[]): { code: string; message: string; path: (string | number)[] } | undefined {
+function literalProblem(
+  node: ValueNode,
+  type: GraphQLInputType,
+  path: (string | number)[],
+): { code: string; message: string; path: (string | number)[] } | undefined {
   if (node.kind === Kind.VARIABLE) return undefined;
   if (node.kind === Kind.STRING) {
     const reason = unsafeTextReason(node.value);
     if (reason) return { code: 'INVALID_TEXT', message: `${describe(path)} ${reason}`, path };
   }
-  if (isNonNullType(type)) return node.kind === Kind.NULL ? { code: 'BAD_USER_INPUT', message: `${describe(path)} must not be null`, path } : literalProblem(node, type.ofType, path);
+  if (isNonNullType(type))
+    return node.kind === Kind.NULL ? { code: 'BAD_USER_INPUT', message: `${describe(path)} must not be null`, path } : literalProblem(node, type.ofType, path);
   if (node.kind === Kind.NULL) return undefined;
   if (isListType(type)) {
     if (node.kind !== Kind.LIST) return literalProblem(node, type.ofType, path);
@@ -118,7 +123,9 @@ function literalProblem(node: ValueNode, type: GraphQLInputType, path: (string |
     return undefined;
   }
   if (isEnumType(type)) {
-    return node.kind === Kind.ENUM && type.getValue(node.value) ? undefined : { code: 'BAD_USER_INPUT', message: `${describe(path)}: expected a value of ${type.name}`, path };
+    return node.kind === Kind.ENUM && type.getValue(node.value)
+      ? undefined
+      : { code: 'BAD_USER_INPUT', message: `${describe(path)}: expected a value of ${type.name}`, path };
   }
   if (isScalarType(type)) {
     let message: string | undefined;

@@ -23,7 +23,14 @@ export function invalidTokenLimit(perMinute: number): RequestHandler {
         if (state && state.consumedPoints >= perMinute && !accepted.has(digest)) {
           const retry = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
           res.setHeader('Retry-After', String(retry));
-          res.status(429).json({ errors: [{ message: `Too many requests with a refused token from this address; retry in ${retry} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retry } }] });
+          res.status(429).json({
+            errors: [
+              {
+                message: `Too many requests with a refused token from this address; retry in ${retry} s`,
+                extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retry },
+              },
+            ],
+          });
           return;
         }
         res.once('finish', () => {

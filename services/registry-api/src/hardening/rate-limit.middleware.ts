@@ -77,7 +77,14 @@ export class RateLimitMiddleware implements NestMiddleware {
       if (!(err instanceof RateLimiterRes)) throw err;
       const retry = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
       res.setHeader('Retry-After', String(retry));
-      res.status(429).json({ errors: [{ message: `Too many requests: at most ${perMinute} per minute; retry in ${retry} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retry } }] });
+      res.status(429).json({
+        errors: [
+          {
+            message: `Too many requests: at most ${perMinute} per minute; retry in ${retry} s`,
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retry },
+          },
+        ],
+      });
     }
   }
 }

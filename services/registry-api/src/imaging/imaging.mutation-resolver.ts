@@ -14,7 +14,10 @@ export class ImagingMutationResolver {
 
   /** The site is checked here; the subject's trial or programme in the handler (assertMayRegisterStudy). */
   @Mutation('registerImagingStudy')
-  @Authorize({ roles: ['coordinator', 'reader', 'screening_manager'], scope: { site: (args: { input: RegisterImagingStudyInput }) => args.input.siteId, inHandler: true } })
+  @Authorize({
+    roles: ['coordinator', 'reader', 'screening_manager'],
+    scope: { site: (args: { input: RegisterImagingStudyInput }) => args.input.siteId, inHandler: true },
+  })
   registerImagingStudy(@Args('input') input: RegisterImagingStudyInput, @Context() ctx: GraphqlContext): Promise<MutationReceipt> {
     const command = {
       type: 'RegisterImagingStudy' as const,

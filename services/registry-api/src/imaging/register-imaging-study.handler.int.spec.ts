@@ -52,7 +52,15 @@ describe('registerImagingStudy handler (PostgreSQL)', () => {
     const send = (m: object) => ctx.bus.execute(m as RegisterTrialCommand);
     await send(
       new RegisterTrialCommand(
-        { type: 'RegisterTrial', trialId: TRIAL, identifiers: [{ system: 'NCT', value: 'NCT09999999' }], title: 'T', phase: 'II', sponsor: 'S', primaryEndpoint: 'PFS' },
+        {
+          type: 'RegisterTrial',
+          trialId: TRIAL,
+          identifiers: [{ system: 'NCT', value: 'NCT09999999' }],
+          title: 'T',
+          phase: 'II',
+          sponsor: 'S',
+          primaryEndpoint: 'PFS',
+        },
         origin(coordinator),
         coordinator,
       ),
@@ -66,19 +74,42 @@ describe('registerImagingStudy handler (PostgreSQL)', () => {
     }
     await send(
       new SubjectCommandMessage(
-        { type: 'EnrolSubject', subjectId: trialSubject, trialId: TRIAL, pseudonym: 'SUBJ-0001', siteId: 'S1', consentVersion: 'v1', consentDate: '2025-01-10' },
+        {
+          type: 'EnrolSubject',
+          subjectId: trialSubject,
+          trialId: TRIAL,
+          pseudonym: 'SUBJ-0001',
+          siteId: 'S1',
+          consentVersion: 'v1',
+          consentDate: '2025-01-10',
+        },
         origin(coordinator),
         coordinator,
       ),
     );
     await send(
       new ScreeningProgrammeCommand(
-        { type: 'DefineScreeningProgramme', programmeId: PROGRAMME, name: 'Lung', cancerType: 'lung', targetPopulation: 'Smokers', ageRange: { min: 50, max: 80 }, intervalMonths: 12, kpiTargets: [] },
+        {
+          type: 'DefineScreeningProgramme',
+          programmeId: PROGRAMME,
+          name: 'Lung',
+          cancerType: 'lung',
+          targetPopulation: 'Smokers',
+          ageRange: { min: 50, max: 80 },
+          intervalMonths: 12,
+          kpiTargets: [],
+        },
         origin(manager),
         manager,
       ),
     );
-    await send(new ScreeningProgrammeCommand({ type: 'OpenScreeningRound', programmeId: PROGRAMME, roundId: 'R1', name: 'R1', opensOn: '2025-01-01' }, origin(manager), manager));
+    await send(
+      new ScreeningProgrammeCommand(
+        { type: 'OpenScreeningRound', programmeId: PROGRAMME, roundId: 'R1', name: 'R1', opensOn: '2025-01-01' },
+        origin(manager),
+        manager,
+      ),
+    );
     await send(
       new SubjectCommandMessage(
         { type: 'InviteParticipant', subjectId: participant, programmeId: PROGRAMME, roundId: 'R1', pseudonym: 'LCS-000001', invitedOn: '2025-01-15' },
@@ -105,7 +136,12 @@ describe('registerImagingStudy handler (PostgreSQL)', () => {
     const command = study({ subjectId: trialSubject });
     const commandId = randomUUID();
     const receipt = await register(command, coordinator, commandId);
-    expect(receipt).toMatchObject({ id: command.studyInstanceUid, streamId: `study-${command.studyInstanceUid}`, version: 0, events: ['ImagingStudyRegistered'] });
+    expect(receipt).toMatchObject({
+      id: command.studyInstanceUid,
+      streamId: `study-${command.studyInstanceUid}`,
+      version: 0,
+      events: ['ImagingStudyRegistered'],
+    });
     const before = await count();
     expect(await register(command, coordinator, commandId)).toMatchObject({ replayed: true, globalPosition: receipt.globalPosition });
     expect(await codeOf(register(command, coordinator))).toBe('DUPLICATE_STUDY_UID');
@@ -144,7 +180,10 @@ describe('registerImagingStudy handler (PostgreSQL)', () => {
     const admin = inProcessActor('admin', 'admin');
     const err = (p: Promise<unknown>) => p.catch((e: DomainError) => ({ code: e.code, field: e.field }));
     expect(await err(register(study({ studyInstanceUid: '1.2.03.4' }), admin))).toMatchObject({ field: 'studyInstanceUid' });
-    expect(await err(register(study({ acquisitionDateTime: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) }), admin))).toEqual({ code: 'DATE_IN_FUTURE', field: 'acquisitionDateTime' });
+    expect(await err(register(study({ acquisitionDateTime: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) }), admin))).toEqual({
+      code: 'DATE_IN_FUTURE',
+      field: 'acquisitionDateTime',
+    });
     expect(await err(register(study({ subjectId: 'nobody' }), admin))).toEqual({ code: 'SUBJECT_NOT_FOUND', field: 'subjectId' });
   });
 

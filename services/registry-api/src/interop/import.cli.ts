@@ -49,10 +49,17 @@ async function main(): Promise<number> {
     return 2;
   }
   const { refusedRows, ...counts } = body;
-  console.error(`rows ${counts.rows}: accepted ${counts.accepted}, replayed ${counts.replayed}, refused ${counts.refused}${counts.complete ? '' : ' (file not read to the end)'}`);
+  console.error(
+    `rows ${counts.rows}: accepted ${counts.accepted}, replayed ${counts.replayed}, refused ${counts.refused}${counts.complete ? '' : ' (file not read to the end)'}`,
+  );
   console.log(JSON.stringify(counts));
   if (values.refused) {
-    const lines = refusedRows.map((r) => refusedRowCsvLine(r, r.problems.map((p): InteropProblem => ({ code: p.code as InteropProblem['code'], path: p.column, message: p.message }))));
+    const lines = refusedRows.map((r) =>
+      refusedRowCsvLine(
+        r,
+        r.problems.map((p): InteropProblem => ({ code: p.code as InteropProblem['code'], path: p.column, message: p.message })),
+      ),
+    );
     writeFileSync(values.refused, `${[REFUSED_ROWS_CSV_HEADER, ...lines].join('\r\n')}\r\n`);
     console.error(`refused rows written to ${values.refused}`);
   }

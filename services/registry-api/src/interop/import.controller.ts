@@ -79,7 +79,8 @@ export class ImportController {
     let refusedCsv = false;
     try {
       const q = parseQueryParameters(req.originalUrl, { refused: 'one' } as const);
-      if (q.refused !== undefined && q.refused !== 'csv' && q.refused !== 'json') return void res.status(400).json(errorBody('BAD_USER_INPUT', 'refused must be csv or json', 'refused'));
+      if (q.refused !== undefined && q.refused !== 'csv' && q.refused !== 'json')
+        return void res.status(400).json(errorBody('BAD_USER_INPUT', 'refused must be csv or json', 'refused'));
       refusedCsv = q.refused === 'csv';
     } catch (err) {
       const e = expectedError(err);
@@ -88,7 +89,9 @@ export class ImportController {
     }
     const format = importFormatOf(req.headers['content-type']);
     if (!format) {
-      return void res.status(415).json(errorBody('UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv or application/x-ndjson (columns: libs/interop/README.md)', 'content-type'));
+      return void res
+        .status(415)
+        .json(errorBody('UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv or application/x-ndjson (columns: libs/interop/README.md)', 'content-type'));
     }
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > MAX_IMPORT_BYTES) {
@@ -122,7 +125,9 @@ export class ImportController {
       if (!e) throw err;
       // Drain what the client still sends, so it reads the answer instead of a reset connection.
       req.resume();
-      return void res.status(restStatusOf(e.extensions.code)).json(errorBody(e.extensions.code, e.message, e.extensions.field, (e.extensions as { details?: unknown }).details));
+      return void res
+        .status(restStatusOf(e.extensions.code))
+        .json(errorBody(e.extensions.code, e.message, e.extensions.field, (e.extensions as { details?: unknown }).details));
     }
     if (body.overLimit()) {
       summary.complete = false;
@@ -132,16 +137,35 @@ export class ImportController {
     if (refusedCsv) {
       res.status(status);
       res.setHeader('content-type', 'text/csv; charset=utf-8');
-      for (const [k, v] of [['accepted', summary.accepted], ['replayed', summary.replayed], ['refused', summary.refused], ['rows', summary.rows]] as const) res.setHeader(`x-import-${k}`, String(v));
+      for (const [k, v] of [
+        ['accepted', summary.accepted],
+        ['replayed', summary.replayed],
+        ['refused', summary.refused],
+        ['rows', summary.rows],
+      ] as const)
+        res.setHeader(`x-import-${k}`, String(v));
       res.setHeader('x-import-complete', String(summary.complete));
       res.write(`${REFUSED_ROWS_CSV_HEADER}\r\n`);
       for (const r of summary.refusedRows) {
-        const line = refusedRowCsvLine(r, r.problems.map((p): InteropProblem => ({ code: p.code as InteropProblem['code'], path: p.column, message: p.message })));
+        const line = refusedRowCsvLine(
+          r,
+          r.problems.map((p): InteropProblem => ({ code: p.code as InteropProblem['code'], path: p.column, message: p.message })),
+        );
         if (!res.write(`${line}\r\n`)) await new Promise((resolve) => res.once('drain', resolve));
       }
       res.end();
       return;
     }
-    res.status(status).json(body.overLimit() ? { ...summary, error: { code: 'IMPORT_TOO_LARGE', message: `Stopped at ${MAX_IMPORT_BYTES} bytes: the rows after it were not read; send them in another request` } } : summary);
+    res.status(status).json(
+      body.overLimit()
+        ? {
+            ...summary,
+            error: {
+              code: 'IMPORT_TOO_LARGE',
+              message: `Stopped at ${MAX_IMPORT_BYTES} bytes: the rows after it were not read; send them in another request`,
+            },
+          }
+        : summary,
+    );
   }
 }

@@ -4,7 +4,16 @@ import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { DomainError, subjectDecider, subjectStreamId, type RecordMeasurement, type SubjectState } from '#domain';
 import { lookup } from '#domain';
-import { parseMeasurementRows, resolveMeasurementReport, rowIdempotencyKey, rowReport, type InteropProblem, type SubjectReference, type RowFormat, type RowSource } from '#interop';
+import {
+  parseMeasurementRows,
+  resolveMeasurementReport,
+  rowIdempotencyKey,
+  rowReport,
+  type InteropProblem,
+  type SubjectReference,
+  type RowFormat,
+  type RowSource,
+} from '#interop';
 import type { VerifiedActor } from '../auth/actor.js';
 import { originFor } from '../commands/command-origin.js';
 import { CommandRunner } from '../commands/command-runner.js';
@@ -46,7 +55,13 @@ export interface ImportSummary {
 }
 
 type Pending =
-  | { readonly kind: 'command'; readonly row: number; readonly key: string; readonly command: RecordMeasurement; readonly fields: Readonly<Record<string, string>> | null }
+  | {
+      readonly kind: 'command';
+      readonly row: number;
+      readonly key: string;
+      readonly command: RecordMeasurement;
+      readonly fields: Readonly<Record<string, string>> | null;
+    }
   | { readonly kind: 'refused'; readonly row: number; readonly key: string; readonly subjectId: string };
 
 /**
@@ -69,7 +84,13 @@ export class MeasurementImportService {
     @Optional() private readonly rateLimit?: RequestRateLimiter,
   ) {}
 
-  async import(source: RowSource, format: RowFormat, actor: VerifiedActor, correlationId: string, onProgress?: (s: ImportSummary) => void): Promise<ImportSummary> {
+  async import(
+    source: RowSource,
+    format: RowFormat,
+    actor: VerifiedActor,
+    correlationId: string,
+    onProgress?: (s: ImportSummary) => void,
+  ): Promise<ImportSummary> {
     const resolver = new ReadModelRegistryResolver(
       (sql, params) => this.dataSource.query(sql, [...params]),
       actor,
@@ -88,7 +109,9 @@ export class MeasurementImportService {
     for await (const r of parseMeasurementRows(source, format)) {
       if (r.row === 0) {
         // The header (or, for NDJSON, nothing readable): the whole file is refused before any row.
-        throw new DomainError('IMPORT_INVALID_HEADER', r.problems[0]?.path || undefined, r.problems.map((p) => p.message).join('; '), { problems: fromInterop(r.problems, null) });
+        throw new DomainError('IMPORT_INVALID_HEADER', r.problems[0]?.path || undefined, r.problems.map((p) => p.message).join('; '), {
+          problems: fromInterop(r.problems, null),
+        });
       }
       summary.rows += 1;
       if (!r.item) {
@@ -120,25 +143,47 @@ export class MeasurementImportService {
    * A refused row still goes with its chunk (as an input refusal, like an item recordMeasurements refuses before
    * deciding) when it names a subject in scope: the batch then records none of that subject's rows in the chunk.
    */
-  private async holdSubject(chunk: Pending[], row: number, fields: Readonly<Record<string, string>> | null, resolver: ReadModelRegistryResolver): Promise<void> {
-    const ref: SubjectReference | null = fields?.['subject_id'] ? { kind: 'id', subjectId: fields['subject_id'] } : fields?.['subject_pseudonym'] ? { kind: 'pseudonym', pseudonym: fields['subject_pseudonym'] } : null;
+  private async holdSubject(
+    chunk: Pending[],
+    row: number,
+    fields: Readonly<Record<string, string>> | null,
+    resolver: ReadModelRegistryResolver,
+  ): Promise<void> {
+    const ref: SubjectReference | null = fields?.['subject_id']
+      ? { kind: 'id', subjectId: fields['subject_id'] }
+      : fields?.['subject_pseudonym']
+        ? { kind: 'pseudonym', pseudonym: fields['subject_pseudonym'] }
+        : null;
     if (!ref) return;
     const subject = await resolver.resolveSubject(ref);
     if (subject.ok) chunk.push({ kind: 'refused', row, key: rowIdempotencyKey(fields!), subjectId: subject.value.subjectId });
   }
 
   /** One chunk through the batch handler; rows found recorded already are replays, and their subjects' other rows go again. */
-  private async write(chunk: readonly Pending[], actor: VerifiedActor, correlationId: string, summary: ImportSummary, refuse: (row: number, p: RowProblem[], f: Readonly<Record<string, string>> | null) => void): Promise<void> {
+  private async write(
+    chunk: readonly Pending[],
+    actor: VerifiedActor,
+    correlationId: string,
+    summary: ImportSummary,
+    refuse: (row: number, p: RowProblem[], f: Readonly<Record<string, string>> | null) => void,
+  ): Promise<void> {
     let pending = chunk;
     for (let round = 0; round < 3 && pending.some((p) => p.kind === 'command'); round++) {
       const items = pending.map((p, index): BatchInputItem =>
         p.kind === 'command'
           ? { index, command: p.command, fingerprint: { key: p.key, command: p.command } }
-          : { index, error: new DomainError('IMPORT_ROW_REFUSED', undefined, `Row ${p.row} was refused`), fingerprint: { subjectId: p.subjectId, key: p.key, refused: true } },
+          : {
+              index,
+              error: new DomainError('IMPORT_ROW_REFUSED', undefined, `Row ${p.row} was refused`),
+              fingerprint: { subjectId: p.subjectId, key: p.key, refused: true },
+            },
       );
       await this.rateLimit?.chargeBatch(actor, items.length);
       // The commandId is the chunk's content: the same rows again are the same batch (replayed by the handler).
-      const commandId = `import:${createHash('sha256').update(JSON.stringify(items.map((i) => i.fingerprint))).digest('hex').slice(0, 48)}`;
+      const commandId = `import:${createHash('sha256')
+        .update(JSON.stringify(items.map((i) => i.fingerprint)))
+        .digest('hex')
+        .slice(0, 48)}`;
       const receipt: BatchReceipt = await this.commands.execute(new SubjectBatchCommand(items, originFor(actor, { commandId }, correlationId), actor));
 
       const duplicateOnly = new Map<string, boolean>();
@@ -164,18 +209,35 @@ export class MeasurementImportService {
           const subjectId = p.command.subjectId;
           if (!states.has(subjectId)) states.set(subjectId, this.runner.load(subjectStreamId(subjectId), subjectDecider));
           if (sameMeasurement(await states.get(subjectId)!, p.command)) summary.replayed += 1;
-          else refuse(p.row, [{ code: 'IMPORT_KEY_CONFLICT', column: 'measurement_key', message: 'A measurement with this row key is recorded already, with other content' }], p.fields);
+          else
+            refuse(
+              p.row,
+              [{ code: 'IMPORT_KEY_CONFLICT', column: 'measurement_key', message: 'A measurement with this row key is recorded already, with other content' }],
+              p.fields,
+            );
         } else if (error.code === 'BATCH_SUBJECT_REJECTED' && duplicateOnly.get(p.command.subjectId) === true) {
           again.push(p);
         } else if (error.code === 'BATCH_SUBJECT_REJECTED') {
-          refuse(p.row, [{ code: error.code, column: '', message: "Not recorded: another row of this subject in the same chunk was refused, and a subject's rows are recorded together or not at all" }], p.fields);
+          refuse(
+            p.row,
+            [
+              {
+                code: error.code,
+                column: '',
+                message: "Not recorded: another row of this subject in the same chunk was refused, and a subject's rows are recorded together or not at all",
+              },
+            ],
+            p.fields,
+          );
         } else {
           refuse(p.row, [{ code: error.code, column: columnOf(error.field ?? '', p.fields), message: error.message }], p.fields);
         }
       }
       pending = again;
     }
-    for (const p of pending) if (p.kind === 'command') refuse(p.row, [{ code: 'BUSY', column: '', message: 'Not recorded: its subject kept changing under the import; send the file again' }], p.fields);
+    for (const p of pending)
+      if (p.kind === 'command')
+        refuse(p.row, [{ code: 'BUSY', column: '', message: 'Not recorded: its subject kept changing under the import; send the file again' }], p.fields);
   }
 }
 
@@ -185,6 +247,13 @@ function sameMeasurement(state: SubjectState, command: RecordMeasurement): boole
   const m = lookup(state.measurements, command.measurementId);
   if (!m) return false;
   const v = command.value as { value?: number; unit?: string; category?: string };
-  const valueSame = m.result.kind === 'quantitative' ? m.result.originalValue === v.value && m.result.originalUnit === v.unit : m.result.category === v.category;
-  return m.biomarkerId === command.biomarkerId && m.biomarkerVersion === command.biomarkerVersion && m.studyInstanceUid === command.studyInstanceUid && m.lesionTrackingUid === (command.lesion?.trackingUid ?? null) && valueSame;
+  const valueSame =
+    m.result.kind === 'quantitative' ? m.result.originalValue === v.value && m.result.originalUnit === v.unit : m.result.category === v.category;
+  return (
+    m.biomarkerId === command.biomarkerId &&
+    m.biomarkerVersion === command.biomarkerVersion &&
+    m.studyInstanceUid === command.studyInstanceUid &&
+    m.lesionTrackingUid === (command.lesion?.trackingUid ?? null) &&
+    valueSame
+  );
 }

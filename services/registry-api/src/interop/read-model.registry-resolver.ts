@@ -1,5 +1,13 @@
 import { subjectDecider, subjectStreamId, type SubjectCommand, type SubjectState } from '#domain';
-import { REGISTRY_CODE_SCHEME, type BiomarkerMatch, type CodedConcept, type Observer, type RegistryResolver, type ResolverAnswer, type SubjectReference } from '#interop';
+import {
+  REGISTRY_CODE_SCHEME,
+  type BiomarkerMatch,
+  type CodedConcept,
+  type Observer,
+  type RegistryResolver,
+  type ResolverAnswer,
+  type SubjectReference,
+} from '#interop';
 import { outOfScope, type VerifiedActor } from '../auth/actor.js';
 import {
   algorithmAnswer,
@@ -74,7 +82,12 @@ export class ReadModelRegistryResolver implements RegistryResolver {
         return Promise.resolve({ ok: false, reason: lookup.reason });
       case 'id':
         return this.memo(`algorithm:${lookup.id}`, async () =>
-          algorithmAnswer(lookup.id, await this.query<AlgorithmRow>(`SELECT algorithm_version_id, status FROM read_model.algorithm_versions WHERE algorithm_version_id = $1`, [lookup.id])),
+          algorithmAnswer(
+            lookup.id,
+            await this.query<AlgorithmRow>(`SELECT algorithm_version_id, status FROM read_model.algorithm_versions WHERE algorithm_version_id = $1`, [
+              lookup.id,
+            ]),
+          ),
         );
       case 'described': {
         const described = `${lookup.manufacturer ?? '(any manufacturer)'} ${lookup.names.join(' / ')} ${lookup.version}`;
@@ -106,7 +119,9 @@ export class ReadModelRegistryResolver implements RegistryResolver {
         );
       case 'pseudonym':
         return this.memo(`pseudonym:${subject.pseudonym}`, async () => {
-          const rows = await this.query<{ subject_id: string }>(`SELECT subject_id FROM read_model.subjects WHERE pseudonym = $1 ORDER BY subject_id`, [subject.pseudonym]);
+          const rows = await this.query<{ subject_id: string }>(`SELECT subject_id FROM read_model.subjects WHERE pseudonym = $1 ORDER BY subject_id`, [
+            subject.pseudonym,
+          ]);
           const visible: string[] = [];
           for (const r of rows) if (await this.inScope(r.subject_id)) visible.push(r.subject_id);
           return pseudonymAnswer(visible);
@@ -118,7 +133,9 @@ export class ReadModelRegistryResolver implements RegistryResolver {
 
   resolveImagingStudy(studyInstanceUid: string, subjectId: string): Promise<ResolverAnswer<{ readonly register: boolean }>> {
     return this.memo(`study:${studyInstanceUid}:${subjectId}`, async () => {
-      const [row] = await this.query<ImagingStudyRow>(`SELECT subject_id, site_id FROM read_model.imaging_studies WHERE study_instance_uid = $1`, [studyInstanceUid]);
+      const [row] = await this.query<ImagingStudyRow>(`SELECT subject_id, site_id FROM read_model.imaging_studies WHERE study_instance_uid = $1`, [
+        studyInstanceUid,
+      ]);
       // The handler's second check (SubjectCommandHandler.authorize): a reader on a screening participant is
       // confined by the site that acquired the measured study; refused there it would fail the whole batch.
       const confinedBySite = this.actor.role === 'reader' && this.subjectKinds.get(subjectId) === 'screening';
@@ -142,6 +159,9 @@ export class ReadModelRegistryResolver implements RegistryResolver {
 }
 
 /** SubjectAccess over the command runner's stream reads (the subject's first event) and the subject handler's rule. */
-export function subjectAccess(runner: { loadCreation<E extends { type: string; data: unknown }, S>(streamId: string, decider: { initialState: S; evolve(s: S, e: E): S }): Promise<S> }, rule: SubjectAccess['authorizeScope']): SubjectAccess {
+export function subjectAccess(
+  runner: { loadCreation<E extends { type: string; data: unknown }, S>(streamId: string, decider: { initialState: S; evolve(s: S, e: E): S }): Promise<S> },
+  rule: SubjectAccess['authorizeScope'],
+): SubjectAccess {
   return { loadCreation: (subjectId) => runner.loadCreation(subjectStreamId(subjectId), subjectDecider as never), authorizeScope: rule };
 }

@@ -38,7 +38,14 @@ export function biomarkerAnswer(code: string, rows: readonly BiomarkerRow[]): Re
         plausibleRange: r.plausible_min === null && r.plausible_max === null ? null : { min: r.plausible_min, max: r.plausible_max },
       });
     case 'categorical':
-      return ok({ biomarkerId: r.biomarker_id, biomarkerVersion: r.version, valueKind: 'categorical', unit: null, categories: (r.categories ?? []).map((category) => ({ category, code: null })), plausibleRange: null });
+      return ok({
+        biomarkerId: r.biomarker_id,
+        biomarkerVersion: r.version,
+        valueKind: 'categorical',
+        unit: null,
+        categories: (r.categories ?? []).map((category) => ({ category, code: null })),
+        plausibleRange: null,
+      });
     default:
       return no(`biomarker ${code} has an unknown value kind`);
   }
@@ -60,7 +67,8 @@ export function algorithmAnswer(described: string, rows: readonly AlgorithmRow[]
   if (rows.length === 0) return no(`no registered algorithm version ${described}`);
   const active = rows.filter((r) => r.status === 'active');
   if (active.length === 0) return no(`algorithm version ${rows[0]!.algorithm_version_id} is ${rows[0]!.status}, not active`);
-  if (active.length > 1) return no(`${described} matches several active algorithm versions (${active.map((r) => r.algorithm_version_id).join(', ')}): name it by id`);
+  if (active.length > 1)
+    return no(`${described} matches several active algorithm versions (${active.map((r) => r.algorithm_version_id).join(', ')}): name it by id`);
   return ok({ algorithmVersionId: active[0]!.algorithm_version_id });
 }
 
@@ -71,10 +79,14 @@ export function algorithmLookup(device: {
   readonly algorithmName: string | null;
   readonly softwareVersion: string | null;
   readonly algorithmVersionId: string | null;
-}): { readonly kind: 'id'; readonly id: string } | { readonly kind: 'described'; readonly manufacturer: string | null; readonly names: readonly string[]; readonly version: string } | { readonly kind: 'none'; readonly reason: string } {
+}):
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'described'; readonly manufacturer: string | null; readonly names: readonly string[]; readonly version: string }
+  | { readonly kind: 'none'; readonly reason: string } {
   if (device.algorithmVersionId) return { kind: 'id', id: device.algorithmVersionId };
   const names = [device.modelName, device.algorithmName].filter((n): n is string => !!n);
-  if (!device.softwareVersion || names.length === 0) return { kind: 'none', reason: 'the device names no algorithm version id, or no model / algorithm name with a software version' };
+  if (!device.softwareVersion || names.length === 0)
+    return { kind: 'none', reason: 'the device names no algorithm version id, or no model / algorithm name with a software version' };
   return { kind: 'described', manufacturer: device.manufacturer, names, version: device.softwareVersion };
 }
 
@@ -96,7 +108,12 @@ export interface ImagingStudyRow {
  * refused; the import never registers studies (no registration policy yet). `siteVisible` is the caller's site scope
  * where it binds (a reader on a screening participant is confined by the site that acquired the study).
  */
-export function imagingStudyAnswer(uid: string, subjectId: string, row: ImagingStudyRow | undefined, siteVisible: (siteId: string) => boolean): ResolverAnswer<{ readonly register: boolean }> {
+export function imagingStudyAnswer(
+  uid: string,
+  subjectId: string,
+  row: ImagingStudyRow | undefined,
+  siteVisible: (siteId: string) => boolean,
+): ResolverAnswer<{ readonly register: boolean }> {
   const unknown = `imaging study ${uid} is not registered for this subject`;
   if (!row) return no(unknown);
   if (row.subject_id !== null && row.subject_id !== subjectId) return no(unknown);

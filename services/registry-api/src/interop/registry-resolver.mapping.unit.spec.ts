@@ -1,14 +1,45 @@
 import { describe, expect, it } from '@jest/globals';
-import { algorithmAnswer, algorithmLookup, biomarkerAnswer, codedConceptAnswer, columnOf, imagingStudyAnswer, pseudonymAnswer, readerAnswer, SUBJECT_NOT_IN_SCOPE } from './registry-resolver.mapping.js';
+import {
+  algorithmAnswer,
+  algorithmLookup,
+  biomarkerAnswer,
+  codedConceptAnswer,
+  columnOf,
+  imagingStudyAnswer,
+  pseudonymAnswer,
+  readerAnswer,
+  SUBJECT_NOT_IN_SCOPE,
+} from './registry-resolver.mapping.js';
 
-const quantitative = { biomarker_id: 'b-ld', version: 2, status: 'active', value_kind: 'quantitative', unit: 'mm', plausible_min: 0, plausible_max: 500, categories: null };
+const quantitative = {
+  biomarker_id: 'b-ld',
+  version: 2,
+  status: 'active',
+  value_kind: 'quantitative',
+  unit: 'mm',
+  plausible_min: 0,
+  plausible_max: 500,
+  categories: null,
+};
 
 describe('read-model resolver mapping', () => {
   it('maps a catalogue row to the biomarker match: current version, canonical unit, range; categories for categorical ones', () => {
-    expect(biomarkerAnswer('LD', [quantitative])).toEqual({ ok: true, value: { biomarkerId: 'b-ld', biomarkerVersion: 2, valueKind: 'quantitative', unit: 'mm', categories: [], plausibleRange: { min: 0, max: 500 } } });
-    expect(biomarkerAnswer('LR', [{ ...quantitative, value_kind: 'categorical', unit: null, plausible_min: null, plausible_max: null, categories: ['4A', '4B'] }])).toMatchObject({
+    expect(biomarkerAnswer('LD', [quantitative])).toEqual({
       ok: true,
-      value: { valueKind: 'categorical', categories: [{ category: '4A', code: null }, { category: '4B', code: null }], plausibleRange: null },
+      value: { biomarkerId: 'b-ld', biomarkerVersion: 2, valueKind: 'quantitative', unit: 'mm', categories: [], plausibleRange: { min: 0, max: 500 } },
+    });
+    expect(
+      biomarkerAnswer('LR', [{ ...quantitative, value_kind: 'categorical', unit: null, plausible_min: null, plausible_max: null, categories: ['4A', '4B'] }]),
+    ).toMatchObject({
+      ok: true,
+      value: {
+        valueKind: 'categorical',
+        categories: [
+          { category: '4A', code: null },
+          { category: '4B', code: null },
+        ],
+        plausibleRange: null,
+      },
     });
     expect(biomarkerAnswer('LD', [{ ...quantitative, status: 'retired' }])).toEqual({ ok: false, reason: 'biomarker LD is retired' });
     expect(biomarkerAnswer('XX', [])).toMatchObject({ ok: false });
@@ -17,9 +48,17 @@ describe('read-model resolver mapping', () => {
 
   it('an algorithm version must be registered and active, and one device must name one version', () => {
     expect(algorithmAnswer('a1', [{ algorithm_version_id: 'a1', status: 'active' }])).toEqual({ ok: true, value: { algorithmVersionId: 'a1' } });
-    expect(algorithmAnswer('a1', [{ algorithm_version_id: 'a1', status: 'suspended' }])).toEqual({ ok: false, reason: 'algorithm version a1 is suspended, not active' });
+    expect(algorithmAnswer('a1', [{ algorithm_version_id: 'a1', status: 'suspended' }])).toEqual({
+      ok: false,
+      reason: 'algorithm version a1 is suspended, not active',
+    });
     expect(algorithmAnswer('x', [])).toMatchObject({ ok: false });
-    expect(algorithmAnswer('Acme Seg 1', [{ algorithm_version_id: 'a1', status: 'active' }, { algorithm_version_id: 'a2', status: 'active' }])).toMatchObject({ ok: false });
+    expect(
+      algorithmAnswer('Acme Seg 1', [
+        { algorithm_version_id: 'a1', status: 'active' },
+        { algorithm_version_id: 'a2', status: 'active' },
+      ]),
+    ).toMatchObject({ ok: false });
     const device = { manufacturer: 'Acme', modelName: 'Seg', algorithmName: null, softwareVersion: '1.0', algorithmVersionId: null };
     expect(algorithmLookup({ ...device, algorithmVersionId: 'a1' })).toEqual({ kind: 'id', id: 'a1' });
     expect(algorithmLookup(device)).toEqual({ kind: 'described', manufacturer: 'Acme', names: ['Seg'], version: '1.0' });

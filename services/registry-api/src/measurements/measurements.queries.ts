@@ -88,13 +88,37 @@ export type MeasurementView = ReturnType<typeof toMeasurementView>;
 
 /** The columns behind each field of Measurement (position and subject_id are always read). */
 const FIELD_COLUMNS: Record<string, readonly string[]> = {
-  id: ['measurement_id'], version: ['version'], subjectId: [], trialId: ['trial_id'], programmeId: ['programme_id'], armCode: ['arm_code'], siteId: ['subject_site_id'],
-  timePoint: ['time_point'], biomarkerId: ['biomarker_id'], biomarkerVersion: ['biomarker_version'], valueKind: ['value_kind'], value: ['value'],
-  unit: ['unit'], category: ['category'], originalValue: ['original_value'], originalUnit: ['original_unit'], correctionCount: ['correction_count'],
-  retracted: ['retracted'], changeReason: ['change_reason'], adjudication: ['adjudication'], method: ['method'], algorithmVersionId: ['algorithm_version_id'],
-  readerId: ['reader_id'], lesion: ['lesion_tracking_uid', 'lesion_label', 'lesion_finding_site', 'lesion_role'], studyInstanceUid: ['study_instance_uid'],
-  seriesInstanceUid: ['series_instance_uid'], occurredAt: ['occurred_at'], recordedAt: ['recorded_at'], versionRecordedAt: ['version_recorded_at'],
-  position: [], __typename: [],
+  id: ['measurement_id'],
+  version: ['version'],
+  subjectId: [],
+  trialId: ['trial_id'],
+  programmeId: ['programme_id'],
+  armCode: ['arm_code'],
+  siteId: ['subject_site_id'],
+  timePoint: ['time_point'],
+  biomarkerId: ['biomarker_id'],
+  biomarkerVersion: ['biomarker_version'],
+  valueKind: ['value_kind'],
+  value: ['value'],
+  unit: ['unit'],
+  category: ['category'],
+  originalValue: ['original_value'],
+  originalUnit: ['original_unit'],
+  correctionCount: ['correction_count'],
+  retracted: ['retracted'],
+  changeReason: ['change_reason'],
+  adjudication: ['adjudication'],
+  method: ['method'],
+  algorithmVersionId: ['algorithm_version_id'],
+  readerId: ['reader_id'],
+  lesion: ['lesion_tracking_uid', 'lesion_label', 'lesion_finding_site', 'lesion_role'],
+  studyInstanceUid: ['study_instance_uid'],
+  seriesInstanceUid: ['series_instance_uid'],
+  occurredAt: ['occurred_at'],
+  recordedAt: ['recorded_at'],
+  versionRecordedAt: ['version_recorded_at'],
+  position: [],
+  __typename: [],
 };
 
 const ALL_COLUMNS = [...new Set(['position', 'subject_id', ...Object.values(FIELD_COLUMNS).flat()])];
@@ -172,7 +196,15 @@ export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQu
     w.add('m.position > $?::bigint', decodeCursor(q.after));
     // Filtered on a column with an index in keyset order, order by it first (it is constant, so the order is the
     // same): the planner then walks that index instead of the position index, whose rows may lie far apart.
-    const leading = f.subjectId ? 'm.subject_id, ' : f.trialId && f.biomarkerId ? 'm.trial_id, m.biomarker_id, ' : f.trialId ? 'm.trial_id, ' : f.biomarkerId ? 'm.biomarker_id, ' : '';
+    const leading = f.subjectId
+      ? 'm.subject_id, '
+      : f.trialId && f.biomarkerId
+        ? 'm.trial_id, m.biomarker_id, '
+        : f.trialId
+          ? 'm.trial_id, '
+          : f.biomarkerId
+            ? 'm.biomarker_id, '
+            : '';
     const rows = await readModelQuery<MeasurementRecord>(
       this.dataSource,
       `SELECT ${measurementSelectList(q.columns, at)} FROM read_model.measurements m ${w.sql} ORDER BY ${leading}m.position LIMIT ${first + 1}`,

@@ -26,7 +26,18 @@ export class MeasurementsQueryResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const columns = columnsForSelection(measurementFieldsSelected(info));
-    return this.queries.execute(new ListMeasurementsQuery(verifiedActor(ctx), filter ?? {}, first, after ?? null, includeRetracted ?? false, consistentWith ?? null, asOf ?? null, columns));
+    return this.queries.execute(
+      new ListMeasurementsQuery(
+        verifiedActor(ctx),
+        filter ?? {},
+        first,
+        after ?? null,
+        includeRetracted ?? false,
+        consistentWith ?? null,
+        asOf ?? null,
+        columns,
+      ),
+    );
   }
 }
 
@@ -36,7 +47,10 @@ function measurementFieldsSelected(info: GraphQLResolveInfo): Set<string> {
   const add = (f: SelectedField): void => void selectedFields(info, f.selectionSet).forEach((g) => names.add(g.name));
   for (const f of fieldsOfResolvedField(info)) {
     if (f.name === 'nodes') add(f);
-    else if (f.name === 'edges') selectedFields(info, f.selectionSet).filter((e) => e.name === 'node').forEach(add);
+    else if (f.name === 'edges')
+      selectedFields(info, f.selectionSet)
+        .filter((e) => e.name === 'node')
+        .forEach(add);
   }
   return names;
 }

@@ -25,7 +25,9 @@ export function blandAltmanPlot(input: BlandAltmanPlotInput): string {
   const right = plot.left + plot.width;
   const band = (ci: { lower: number; upper: number } | null | undefined, cls: string, fill: string): void => {
     if (!ci) return;
-    parts.push(`<rect class="${cls}" x="${num(plot.left)}" y="${num(y(ci.upper))}" width="${num(plot.width)}" height="${num(Math.max(0.5, y(ci.lower) - y(ci.upper)))}" fill="${fill}" fill-opacity="0.15"/>`);
+    parts.push(
+      `<rect class="${cls}" x="${num(plot.left)}" y="${num(y(ci.upper))}" width="${num(plot.width)}" height="${num(Math.max(0.5, y(ci.lower) - y(ci.upper)))}" fill="${fill}" fill-opacity="0.15"/>`,
+    );
   };
   band(input.biasCi, 'bias-ci', '#1f77b4');
   band(input.lowerCi, 'loa-ci', '#d62728');

@@ -30,8 +30,19 @@ export function cusumPlot(input: CusumPlotInput): string {
     parts.push(`<path class="cusum-upper" fill="none" stroke="#1f77b4" stroke-width="2" d="${polyline(input.upper.map((v, i) => [x(i), y(v)]))}"/>`);
     parts.push(`<path class="cusum-lower" fill="none" stroke="#2ca02c" stroke-width="2" d="${polyline(input.lower.map((v, i) => [x(i), y(-v)]))}"/>`);
   }
-  for (const i of input.upperAlarms) parts.push(`<circle class="alarm" data-period="${input.periods[i] ?? i}" cx="${num(x(i))}" cy="${num(y(input.upper[i] as number))}" r="6" fill="#d62728"/>`);
-  for (const i of input.lowerAlarms) parts.push(`<circle class="alarm" data-period="${input.periods[i] ?? i}" cx="${num(x(i))}" cy="${num(y(-(input.lower[i] as number)))}" r="6" fill="#ff7f0e"/>`);
-  parts.push(legend(plot.left + 16, plot.top + 16, [{ label: 'upper CUSUM (increase)', colour: '#1f77b4' }, { label: 'lower CUSUM (decrease)', colour: '#2ca02c' }]));
+  for (const i of input.upperAlarms)
+    parts.push(
+      `<circle class="alarm" data-period="${input.periods[i] ?? i}" cx="${num(x(i))}" cy="${num(y(input.upper[i] as number))}" r="6" fill="#d62728"/>`,
+    );
+  for (const i of input.lowerAlarms)
+    parts.push(
+      `<circle class="alarm" data-period="${input.periods[i] ?? i}" cx="${num(x(i))}" cy="${num(y(-(input.lower[i] as number)))}" r="6" fill="#ff7f0e"/>`,
+    );
+  parts.push(
+    legend(plot.left + 16, plot.top + 16, [
+      { label: 'upper CUSUM (increase)', colour: '#1f77b4' },
+      { label: 'lower CUSUM (decrease)', colour: '#2ca02c' },
+    ]),
+  );
   return document(plot.left + plot.width + 40, plot.top + plot.height + 60, input.title, parts.join(''));
 }

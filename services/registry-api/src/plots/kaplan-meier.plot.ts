@@ -72,7 +72,14 @@ export function kaplanMeierPlot(input: KmPlotInput): string {
     const full = curve.km;
     const pick = <T>(xs: readonly T[]): T[] => keep.map((i) => xs[i] as T);
     const thinned = keep.length < full.time.length;
-    const km = { ...full, time: pick(full.time), survival: pick(full.survival), lower: pick(full.lower), upper: pick(full.upper), nCensor: thinned ? keep.map(() => 0) : pick(full.nCensor) };
+    const km = {
+      ...full,
+      time: pick(full.time),
+      survival: pick(full.survival),
+      lower: pick(full.lower),
+      upper: pick(full.upper),
+      nCensor: thinned ? keep.map(() => 0) : pick(full.nCensor),
+    };
     const c = colour(g);
     const end = km.time.length > 0 ? (km.time[km.time.length - 1] as number) : 0;
     const upper = km.upper.map((u, i) => u ?? (km.survival[i] as number));
@@ -83,15 +90,32 @@ export function kaplanMeierPlot(input: KmPlotInput): string {
     const curvePts = steps(km.time, km.survival, end).map(([t, v]) => [x(t), y(v)] as [number, number]);
     parts.push(`<path class="curve" data-group="${escapeXml(curve.label)}" fill="none" stroke="${c}" stroke-width="2.2" d="${polyline(curvePts)}"/>`);
     const marks = km.time
-      .map((t, i) => ((km.nCensor[i] as number) > 0 ? `M${num(x(t))},${num(y(km.survival[i] as number) - 4)} v8 M${num(x(t) - 4)},${num(y(km.survival[i] as number))} h8` : ''))
+      .map((t, i) =>
+        (km.nCensor[i] as number) > 0
+          ? `M${num(x(t))},${num(y(km.survival[i] as number) - 4)} v8 M${num(x(t) - 4)},${num(y(km.survival[i] as number))} h8`
+          : '',
+      )
       .filter((m) => m !== '');
     if (marks.length > 0) parts.push(`<path class="censor" stroke="${c}" stroke-width="1.5" d="${marks.join(' ')}"/>`);
   });
 
-  parts.push(legend(plot.left + plot.width - 190, plot.top + 16, input.curves.map((c, g) => ({ label: `${c.label} (n = ${c.km.n})`, colour: colour(g) }))));
+  parts.push(
+    legend(
+      plot.left + plot.width - 190,
+      plot.top + 16,
+      input.curves.map((c, g) => ({ label: `${c.label} (n = ${c.km.n})`, colour: colour(g) })),
+    ),
+  );
   if (input.logRank) {
     const p = input.logRank.p < 0.0001 ? 'p < 0.0001' : `p = ${input.logRank.p.toPrecision(3)}`;
-    parts.push(text(plot.left + plot.width - 190, plot.top + 28 + input.curves.length * 18, `Log-rank χ² = ${input.logRank.chisq.toFixed(2)} (${input.logRank.df} df), ${p}`, { class: 'log-rank', 'font-size': 12, fill: '#333' }));
+    parts.push(
+      text(
+        plot.left + plot.width - 190,
+        plot.top + 28 + input.curves.length * 18,
+        `Log-rank χ² = ${input.logRank.chisq.toFixed(2)} (${input.logRank.df} df), ${p}`,
+        { class: 'log-rank', 'font-size': 12, fill: '#333' },
+      ),
+    );
   }
 
   const table: string[] = [`<g class="at-risk" font-size="12" text-anchor="middle">`];

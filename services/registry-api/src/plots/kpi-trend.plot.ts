@@ -6,7 +6,10 @@ export interface KpiTrendPlotInput {
   /** x categories (rounds), in order. */
   readonly rounds: readonly string[];
   /** One series per site (or "all"); `null` where a round has no denominator. */
-  readonly series: readonly { readonly label: string; readonly points: readonly ({ readonly estimate: number; readonly lower: number; readonly upper: number } | null)[] }[];
+  readonly series: readonly {
+    readonly label: string;
+    readonly points: readonly ({ readonly estimate: number; readonly lower: number; readonly upper: number } | null)[];
+  }[];
   readonly acceptable?: number | null;
   readonly desirable?: number | null;
 }
@@ -44,6 +47,12 @@ export function kpiTrendPlot(input: KpiTrendPlotInput): string {
     });
     parts.push('</g>');
   });
-  parts.push(legend(plot.left + 16, plot.top + 16, input.series.map((s, i) => ({ label: s.label, colour: colour(i) }))));
+  parts.push(
+    legend(
+      plot.left + 16,
+      plot.top + 16,
+      input.series.map((s, i) => ({ label: s.label, colour: colour(i) })),
+    ),
+  );
   return document(plot.left + plot.width + 40, plot.top + plot.height + 60, input.title, parts.join(''));
 }

@@ -26,8 +26,18 @@ function render(name: string, svg: string): ReturnType<typeof pixelCensus> & { w
   writeFileSync(svgPath, svg);
   execFileSync(
     CHROMIUM,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', '--hide-scrollbars', '--no-first-run',
-      `--window-size=${Math.ceil(width)},${Math.ceil(height)}`, `--screenshot=${pngPath}`, `file://${svgPath}`],
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+      '--hide-scrollbars',
+      '--no-first-run',
+      `--window-size=${Math.ceil(width)},${Math.ceil(height)}`,
+      `--screenshot=${pngPath}`,
+      `file://${svgPath}`,
+    ],
     { stdio: 'pipe', timeout: 60000 },
   );
   const img = decodePng(readFileSync(pngPath));
@@ -44,10 +54,17 @@ const PLOTS: Record<string, string> = {
   'kaplan-meier': kaplanMeierPlot({
     title: 'AML: time to relapse by maintenance',
     timeLabel: 'Weeks',
-    curves: [{ label: 'Maintained', km: kaplanMeier(group(0)) }, { label: 'Nonmaintained', km: kaplanMeier(group(1)) }],
+    curves: [
+      { label: 'Maintained', km: kaplanMeier(group(0)) },
+      { label: 'Nonmaintained', km: kaplanMeier(group(1)) },
+    ],
     logRank: logRank({ ...aml, group: [...aml.group] }),
   }),
-  roc: rocPlot({ title: 'aSAH: s100b', curves: [{ label: 's100b', points: r.curve, auc: r.auc, lower: r.lower, upper: r.upper }], operatingPoint: { ...r.curve[40]!, threshold: 0.2 } }),
+  roc: rocPlot({
+    title: 'aSAH: s100b',
+    curves: [{ label: 's100b', points: r.curve, auc: r.auc, lower: r.lower, upper: r.upper }],
+    operatingPoint: { ...r.curve[40]!, threshold: 0.2 },
+  }),
   'bland-altman': blandAltmanPlot({ title: 'PEFR: Wright vs mini-Wright', unit: 'l/min', ...ba }),
   cusum: cusumPlot({ title: 'AI-positive rate drift', periods: drift.map((_, i) => `2026-${String(i + 1).padStart(2, '0')}`), h: 2, ...c }),
   'kpi-trend': kpiTrendPlot({
@@ -71,7 +88,9 @@ describe('plots rendered by headless Chromium', () => {
 
   it.each(Object.keys(PLOTS))('%s renders a picture that is not blank', (name) => {
     const census = render(name, PLOTS[name] as string);
-    console.log(`${name}: ${census.width}×${census.height}, ${census.nonWhite} non-white (${((100 * census.nonWhite) / census.total).toFixed(1)} %), ${census.coloured} coloured → ${join(OUT, `${name}.png`)}`);
+    console.log(
+      `${name}: ${census.width}×${census.height}, ${census.nonWhite} non-white (${((100 * census.nonWhite) / census.total).toFixed(1)} %), ${census.coloured} coloured → ${join(OUT, `${name}.png`)}`,
+    );
     expect(census.width).toBeGreaterThan(300);
     // Axes, text and curves: at least 2 % of the picture ink, at least a few hundred clearly coloured pixels.
     expect(census.nonWhite / census.total).toBeGreaterThan(0.02);

@@ -39,7 +39,8 @@ const PLOT_PARAMETERS: Readonly<Record<string, Readonly<Record<string, 'one'>>>>
  * shape used to reach the services as it was and fail there with a TypeError (500, not even logged).
  */
 function decode<T>(q: string | undefined, schema: GraphQLSchemaHost['schema'], typeName: string): T {
-  if (typeof q !== 'string' || !q) throw new ApiError('BAD_USER_INPUT', 'pass the query input as q=<base64url JSON> (copy plotUrl from the GraphQL result)', 'q');
+  if (typeof q !== 'string' || !q)
+    throw new ApiError('BAD_USER_INPUT', 'pass the query input as q=<base64url JSON> (copy plotUrl from the GraphQL result)', 'q');
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(q, 'base64url').toString('utf8'));
@@ -114,7 +115,9 @@ export class PlotsController {
         const siteId = query['siteId'] ?? null;
         if (siteId !== null && typeof siteId !== 'string') throw new ApiError('BAD_USER_INPUT', 'siteId must be one site id', 'siteId');
         const series = report.cusum(siteId);
-        return cusumPlot(cusumPlotInput(`${input.algorithmVersionId}: ${series.metric.replace(/_/g, ' ').toLowerCase()} CUSUM${siteId ? ` at ${siteId}` : ''}`, series));
+        return cusumPlot(
+          cusumPlotInput(`${input.algorithmVersionId}: ${series.metric.replace(/_/g, ' ').toLowerCase()} CUSUM${siteId ? ` at ${siteId}` : ''}`, series),
+        );
       }
       case 'kpi-trend': {
         const input = decode<ScreeningKpiInput>(query['q'], this.schemaHost.schema, 'ScreeningKpiInput');

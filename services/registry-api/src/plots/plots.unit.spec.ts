@@ -102,7 +102,11 @@ describe('thinning large curves', () => {
 
 describe('ROC plot', () => {
   const r = roc({ score: [...aSAH.s100b], label: [...aSAH.label] });
-  const svg = rocPlot({ title: 'ROC s100b', curves: [{ label: 's100b', points: r.curve, auc: r.auc, lower: r.lower, upper: r.upper }], operatingPoint: { sensitivity: 0.634, specificity: 0.806, threshold: 0.205 } });
+  const svg = rocPlot({
+    title: 'ROC s100b',
+    curves: [{ label: 's100b', points: r.curve, auc: r.auc, lower: r.lower, upper: r.upper }],
+    operatingPoint: { sensitivity: 0.634, specificity: 0.806, threshold: 0.205 },
+  });
   const doc = parse(svg);
   it('draws the curve, the chance diagonal, the operating point and the AUC with its DeLong CI', () => {
     expect(byClass(doc, 'roc-curve')).toHaveLength(1);

@@ -27,7 +27,8 @@ export function decodePng(png: Buffer): DecodedPng {
       height = data.readUInt32BE(4);
       const bitDepth = data[8];
       colourType = data[9] as number;
-      if (bitDepth !== 8 || (colourType !== 2 && colourType !== 6) || data[12] !== 0) throw new Error(`unsupported PNG (bit depth ${bitDepth}, colour type ${colourType}, interlace ${data[12]})`);
+      if (bitDepth !== 8 || (colourType !== 2 && colourType !== 6) || data[12] !== 0)
+        throw new Error(`unsupported PNG (bit depth ${bitDepth}, colour type ${colourType}, interlace ${data[12]})`);
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
     offset += 12 + length;
@@ -48,10 +49,18 @@ export function decodePng(png: Buffer): DecodedPng {
       const x = line[i] as number;
       let v: number;
       switch (filter) {
-        case 0: v = x; break;
-        case 1: v = x + a; break;
-        case 2: v = x + b; break;
-        case 3: v = x + ((a + b) >> 1); break;
+        case 0:
+          v = x;
+          break;
+        case 1:
+          v = x + a;
+          break;
+        case 2:
+          v = x + b;
+          break;
+        case 3:
+          v = x + ((a + b) >> 1);
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);
@@ -60,7 +69,8 @@ export function decodePng(png: Buffer): DecodedPng {
           v = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
           break;
         }
-        default: throw new Error(`bad PNG filter ${filter}`);
+        default:
+          throw new Error(`bad PNG filter ${filter}`);
       }
       cur[i] = v & 0xff;
     }

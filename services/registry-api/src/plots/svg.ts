@@ -129,7 +129,8 @@ export function axes(box: Box, x: Scale, y: Scale, xAxis: AxisOptions, yAxis: Ax
 
 export function legend(x: number, y: number, entries: readonly { label: string; colour: string }[]): string {
   const rows = entries.map(
-    (e, i) => `<g class="legend-entry">${line(x, y + i * 18, x + 22, y + i * 18, { stroke: e.colour, 'stroke-width': 2.5 })}${text(x + 28, y + i * 18 + 4, e.label, { 'font-size': 12 })}</g>`,
+    (e, i) =>
+      `<g class="legend-entry">${line(x, y + i * 18, x + 22, y + i * 18, { stroke: e.colour, 'stroke-width': 2.5 })}${text(x + 28, y + i * 18 + 4, e.label, { 'font-size': 12 })}</g>`,
   );
   return `<g class="legend" fill="#333">${rows.join('')}</g>`;
 }

@@ -48,7 +48,10 @@ export interface KeyImportResult {
 }
 
 type Body = Omit<KeyBackup, 'sha256'>;
-const digestOf = (body: Body) => createHash('sha256').update(canonicalJson(body as unknown as JsonValue)).digest('hex');
+const digestOf = (body: Body) =>
+  createHash('sha256')
+    .update(canonicalJson(body as unknown as JsonValue))
+    .digest('hex');
 
 /**
  * Reads every key under the shared ring lock: no erasure (which rotates under the exclusive lock) can run between
@@ -68,7 +71,10 @@ export async function exportKeys(dataSource: DataSource, ring: KeyRing, master: 
       kek_version: string | null;
     }[];
     const studies = (await m.query(`SELECT scope, wrapped_key FROM privacy.pseudonym_keys ORDER BY scope`)) as { scope: string; wrapped_key: Buffer }[];
-    const erased = (await m.query(`SELECT subject_id, erased_at FROM privacy.erased_subjects ORDER BY subject_id`)) as { subject_id: string; erased_at: Date }[];
+    const erased = (await m.query(`SELECT subject_id, erased_at FROM privacy.erased_subjects ORDER BY subject_id`)) as {
+      subject_id: string;
+      erased_at: Date;
+    }[];
     const ringFile = await ring.useRequired(state, (loaded) => loaded.toFile(master.key));
     return {
       format: KEY_BACKUP_FORMAT,
@@ -138,12 +144,16 @@ export async function importKeys(
     return await dataSource.transaction(async (m) => {
       // Exclusive: no erasure and no first encryption on the target while its keys arrive.
       await ring.lock(m, 'exclusive');
-      const [held] = (await m.query(`SELECT (SELECT count(*) FROM privacy.subject_keys)::int AS subjects, (SELECT count(*) FROM privacy.pseudonym_keys)::int AS studies`)) as {
+      const [held] = (await m.query(
+        `SELECT (SELECT count(*) FROM privacy.subject_keys)::int AS subjects, (SELECT count(*) FROM privacy.pseudonym_keys)::int AS studies`,
+      )) as {
         subjects: number;
         studies: number;
       }[];
       if (held!.subjects > 0 || held!.studies > 0) {
-        throw new KeyBackupError(`the target already holds keys (${held!.subjects} subject, ${held!.studies} study keys): restore keys into a new registry only`);
+        throw new KeyBackupError(
+          `the target already holds keys (${held!.subjects} subject, ${held!.studies} study keys): restore keys into a new registry only`,
+        );
       }
       const state = await ring.state(m);
       if (!state) throw new KeyBackupError('the target has no key ring (open the privacy key ring first)');
@@ -182,7 +192,12 @@ export async function importKeys(
           [tombstones, tombstones.map((s) => erasedAt.get(s) ?? null)],
         );
       }
-      return { subjectKeys: rewrapped.length, pseudonymKeys: backup.pseudonymKeys.length, skippedErased: backup.subjectKeys.length - keep.length, tombstones: tombstones.length };
+      return {
+        subjectKeys: rewrapped.length,
+        pseudonymKeys: backup.pseudonymKeys.length,
+        skippedErased: backup.subjectKeys.length - keep.length,
+        tombstones: tombstones.length,
+      };
     });
   } finally {
     source.forget();

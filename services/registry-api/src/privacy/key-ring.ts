@@ -2,7 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MasterKey } from './master-key.js';
-import { destroyRingFile, destroyRingTemporaries, ensureRingDirectory, readRingFile, RING_FORMAT, ringFileName, ringGenerations, writeRingFile, type RingFile } from './key-ring-files.js';
+import {
+  destroyRingFile,
+  destroyRingTemporaries,
+  ensureRingDirectory,
+  readRingFile,
+  RING_FORMAT,
+  ringFileName,
+  ringGenerations,
+  writeRingFile,
+  type RingFile,
+} from './key-ring-files.js';
 import { newDataKey, unwrapKey, wrapKey } from './privacy-crypto.js';
 
 export const KEY_RING = Symbol('KEY_RING');
@@ -132,7 +142,11 @@ export class KeyRing {
   }
 
   async state(m: EntityManager): Promise<RingState | undefined> {
-    const rows = (await m.query(`SELECT ring_id, generation, buckets FROM privacy.key_ring WHERE id`)) as { ring_id: string; generation: string; buckets: number }[];
+    const rows = (await m.query(`SELECT ring_id, generation, buckets FROM privacy.key_ring WHERE id`)) as {
+      ring_id: string;
+      generation: string;
+      buckets: number;
+    }[];
     const r = rows[0];
     return r ? { ringId: r.ring_id, generation: Number(r.generation), buckets: r.buckets } : undefined;
   }
@@ -167,9 +181,12 @@ export class KeyRing {
     try {
       ring = LoadedRing.fromFile(file, this.master.key);
     } catch {
-      throw new Error(`Key ring file ${ringFileName(state.ringId, state.generation)} does not open with the master key ${this.master.fingerprint} (${this.master.source}): every instance must use the same PRIVACY_MASTER_KEY`);
+      throw new Error(
+        `Key ring file ${ringFileName(state.ringId, state.generation)} does not open with the master key ${this.master.fingerprint} (${this.master.source}): every instance must use the same PRIVACY_MASTER_KEY`,
+      );
     }
-    if (ring.buckets !== state.buckets) throw new Error(`Key ring file ${ringFileName(state.ringId, state.generation)} has ${ring.buckets} buckets, the database says ${state.buckets}`);
+    if (ring.buckets !== state.buckets)
+      throw new Error(`Key ring file ${ringFileName(state.ringId, state.generation)} has ${ring.buckets} buckets, the database says ${state.buckets}`);
     return this.adopt(ring);
   }
 
@@ -229,7 +246,12 @@ export class KeyRing {
       let state = await this.state(m);
       if (!state) {
         const ringId = randomUUID();
-        const first = new LoadedRing(ringId, 1, Array.from({ length: this.bucketCount }, () => 1), Array.from({ length: this.bucketCount }, () => newDataKey()));
+        const first = new LoadedRing(
+          ringId,
+          1,
+          Array.from({ length: this.bucketCount }, () => 1),
+          Array.from({ length: this.bucketCount }, () => newDataKey()),
+        );
         await writeRingFile(this.dir, first.toFile(this.master.key));
         await m.query(`INSERT INTO privacy.key_ring (id, ring_id, generation, buckets) VALUES (true, $1, 1, $2)`, [ringId, this.bucketCount]);
         state = { ringId, generation: 1, buckets: this.bucketCount };
@@ -237,7 +259,12 @@ export class KeyRing {
       const current = state;
       const legacy = await this.wrappedKeys(m, `kek_bucket IS NULL`, []);
       // Also proves that the current generation's file is there and opens with this master key.
-      const moved = await this.useRequired(current, (ring) => this.wrapAll(ring, legacy.map((k) => ({ subjectId: k.subjectId, key: this.unwrapSubjectKey(ring, k) }))));
+      const moved = await this.useRequired(current, (ring) =>
+        this.wrapAll(
+          ring,
+          legacy.map((k) => ({ subjectId: k.subjectId, key: this.unwrapSubjectKey(ring, k) })),
+        ),
+      );
       await this.store(m, moved);
       // Only a rotation holding this lock writes generation + 1; none is running, so such a file is an orphan.
       await destroyRingFile(this.dir, current.ringId, current.generation + 1);
@@ -270,11 +297,19 @@ export class KeyRing {
       kek_bucket: number | null;
       kek_version: string | null;
     }[];
-    return rows.map((r) => ({ subjectId: r.subject_id, wrapped: r.wrapped_key, bucket: r.kek_bucket, version: r.kek_version === null ? null : Number(r.kek_version) }));
+    return rows.map((r) => ({
+      subjectId: r.subject_id,
+      wrapped: r.wrapped_key,
+      bucket: r.kek_bucket,
+      version: r.kek_version === null ? null : Number(r.kek_version),
+    }));
   }
 
   /** Wraps every key under `ring` (synchronously) and zeroes the plain keys. */
-  private wrapAll(ring: LoadedRing, keys: readonly { subjectId: string; key: Buffer }[]): { subjectId: string; wrapped: Buffer; bucket: number; version: number }[] {
+  private wrapAll(
+    ring: LoadedRing,
+    keys: readonly { subjectId: string; key: Buffer }[],
+  ): { subjectId: string; wrapped: Buffer; bucket: number; version: number }[] {
     const wrapped = keys.map((k) => ({ subjectId: k.subjectId, ...this.wrapSubjectKey(ring, k.subjectId, k.key) }));
     for (const k of keys) k.key.fill(0);
     return wrapped;

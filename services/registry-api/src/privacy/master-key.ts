@@ -35,7 +35,8 @@ export interface MasterKeyOptions {
  */
 export function checkPrivacyMasterKey(value: string | undefined, nodeEnv: string): void {
   if (value !== undefined && value !== '') parseMasterKey(value);
-  else if (nodeEnv === 'production') throw new ConfigError('PRIVACY_MASTER_KEY', 'is required in production: it wraps every subject and study key (32 random bytes, base64 or hex)');
+  else if (nodeEnv === 'production')
+    throw new ConfigError('PRIVACY_MASTER_KEY', 'is required in production: it wraps every subject and study key (32 random bytes, base64 or hex)');
 }
 
 /**

@@ -17,7 +17,8 @@ describe('PersonalDataVault and PseudonymService on PostgreSQL', () => {
   const master: MasterKey = { key: randomBytes(32), fingerprint: 'test', source: 'environment' };
   let vault: PersonalDataVault;
   let keyDir: string;
-  const keyRows = async (subjectId: string) => ((await ds.query(`SELECT wrapped_key FROM privacy.subject_keys WHERE subject_id = $1`, [subjectId])) as { wrapped_key: Buffer }[]);
+  const keyRows = async (subjectId: string) =>
+    (await ds.query(`SELECT wrapped_key FROM privacy.subject_keys WHERE subject_id = $1`, [subjectId])) as { wrapped_key: Buffer }[];
 
   beforeAll(async () => {
     db = await createTestDatabase();

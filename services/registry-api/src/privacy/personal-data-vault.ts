@@ -74,7 +74,10 @@ export class PersonalDataVault {
       await lockSubject(m, subjectId);
       await this.ring.lock(m, 'exclusive');
       await m.query(`INSERT INTO privacy.erased_subjects (subject_id) VALUES ($1) ON CONFLICT DO NOTHING`, [subjectId]);
-      const deleted = (await m.query(`DELETE FROM privacy.subject_keys WHERE subject_id = $1 RETURNING kek_bucket`, [subjectId])) as [{ kek_bucket: number | null }[], number];
+      const deleted = (await m.query(`DELETE FROM privacy.subject_keys WHERE subject_id = $1 RETURNING kek_bucket`, [subjectId])) as [
+        { kek_bucket: number | null }[],
+        number,
+      ];
       const row = deleted[0][0];
       if (!row) return { keyDestroyed: false, rotated: undefined };
       const state = await this.requireState(m);
@@ -106,7 +109,12 @@ export class PersonalDataVault {
       if (raced.wrapped_key) return this.ring.useRequired(state, (ring) => this.ring.unwrapSubjectKey(ring, wrappedOf(subjectId, raced)));
       const key = newDataKey();
       const fresh = await this.ring.useRequired(state, (ring) => this.ring.wrapSubjectKey(ring, subjectId, key));
-      await m.query(`INSERT INTO privacy.subject_keys (subject_id, wrapped_key, kek_bucket, kek_version) VALUES ($1, $2, $3, $4)`, [subjectId, fresh.wrapped, fresh.bucket, fresh.version]);
+      await m.query(`INSERT INTO privacy.subject_keys (subject_id, wrapped_key, kek_bucket, kek_version) VALUES ($1, $2, $3, $4)`, [
+        subjectId,
+        fresh.wrapped,
+        fresh.bucket,
+        fresh.version,
+      ]);
       return key;
     });
   }
@@ -145,7 +153,8 @@ export class PersonalDataVault {
 }
 
 function stateOf(row: KeyRow): RingState {
-  if (row.ring_id === null || row.generation === null || row.buckets === null) throw new Error('The privacy key ring is not set up (KeyRing.open runs at start)');
+  if (row.ring_id === null || row.generation === null || row.buckets === null)
+    throw new Error('The privacy key ring is not set up (KeyRing.open runs at start)');
   return { ringId: row.ring_id, generation: Number(row.generation), buckets: row.buckets };
 }
 

@@ -25,8 +25,10 @@ export const COMMENT_MAX = 2000;
  */
 export function validatePersonalData(input: PersonalDataInput, now: Date, field = 'personal'): PersonalData {
   const out: { -readonly [K in keyof PersonalData]: PersonalData[K] } = {};
-  if (input.yearOfBirth !== undefined && input.yearOfBirth !== null) out.yearOfBirth = requireInteger(input.yearOfBirth, `${field}.yearOfBirth`, 1880, now.getUTCFullYear());
-  if (input.sex !== undefined && input.sex !== null) out.sex = requireOneOf(typeof input.sex === 'string' ? input.sex.toLowerCase() : input.sex, SEXES, `${field}.sex`);
+  if (input.yearOfBirth !== undefined && input.yearOfBirth !== null)
+    out.yearOfBirth = requireInteger(input.yearOfBirth, `${field}.yearOfBirth`, 1880, now.getUTCFullYear());
+  if (input.sex !== undefined && input.sex !== null)
+    out.sex = requireOneOf(typeof input.sex === 'string' ? input.sex.toLowerCase() : input.sex, SEXES, `${field}.sex`);
   const comment = optionalText(input.comment, `${field}.comment`, Math.min(COMMENT_MAX, MaxLength.text), { multiline: true });
   if (comment !== null) out.comment = comment;
   if (Object.keys(out).length === 0) reject(InputErrors.FIELD_REQUIRED, field, 'Give at least one of yearOfBirth, sex, comment');

@@ -67,7 +67,9 @@ const LETTERS = 28; // 112 bits
 
 /** `P1-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX`: HMAC-SHA-256(study key, scope ‖ identifier), truncated to 112 bits. */
 export function keyedPseudonym(studyKey: Buffer, scope: string, localIdentifier: string): string {
-  const mac = createHmac('sha256', studyKey).update(`pseudonym/v1\u0000${scope}\u0000${normaliseLocalIdentifier(localIdentifier)}`, 'utf8').digest();
+  const mac = createHmac('sha256', studyKey)
+    .update(`pseudonym/v1\u0000${scope}\u0000${normaliseLocalIdentifier(localIdentifier)}`, 'utf8')
+    .digest();
   let letters = '';
   for (let i = 0; i < LETTERS / 2; i++) letters += ALPHABET[mac[i]! >> 4]! + ALPHABET[mac[i]! & 15]!;
   return `P1-${letters.match(/.{4}/g)!.join('-')}`;

@@ -20,7 +20,11 @@ export class PrivacyModule {
       providers: [
         { provide: PRIVACY_MASTER_KEY, useFactory: () => loadMasterKey(options) },
         // Opened (created, checked, recovered after a crash) before the API serves: README "Key ring".
-        { provide: KEY_RING, inject: [DataSource, PRIVACY_MASTER_KEY], useFactory: (ds: DataSource, master: MasterKey) => KeyRing.open(ds, master, keyRingDirectory(options.DATA_DIR)) },
+        {
+          provide: KEY_RING,
+          inject: [DataSource, PRIVACY_MASTER_KEY],
+          useFactory: (ds: DataSource, master: MasterKey) => KeyRing.open(ds, master, keyRingDirectory(options.DATA_DIR)),
+        },
         PersonalDataVault,
         PseudonymService,
         PrivacyService,

@@ -74,7 +74,9 @@ export function scopeOf(ref: StudyRef, field: string): PseudonymScope {
   const trial = ref.trialId ?? null;
   const programme = ref.programmeId ?? null;
   if ((trial === null) === (programme === null)) reject(InputErrors.FIELD_REQUIRED, field, 'Give exactly one of trialId, programmeId');
-  return trial !== null ? pseudonymScope('trial', requireId(trial, `${field}.trialId`)) : pseudonymScope('programme', requireId(programme, `${field}.programmeId`));
+  return trial !== null
+    ? pseudonymScope('trial', requireId(trial, `${field}.trialId`))
+    : pseudonymScope('programme', requireId(programme, `${field}.programmeId`));
 }
 
 /**
@@ -145,7 +147,8 @@ export class PrivacyService {
     input: { linkageId?: string | null; members: readonly LinkedPseudonymInput[]; localIdentifier?: string | null; reason: string },
   ): Promise<MutationReceipt> {
     const linkageId = requireId(input.linkageId ?? recordId(origin.commandId, 'pseudonym-linkage'), 'linkageId');
-    const identifier = input.localIdentifier === undefined || input.localIdentifier === null ? null : requireText(input.localIdentifier, 'localIdentifier', 200);
+    const identifier =
+      input.localIdentifier === undefined || input.localIdentifier === null ? null : requireText(input.localIdentifier, 'localIdentifier', 200);
     // Bounded before any key is derived; the decider checks the same.
     const members = requireArray(input.members, 'members', 2, 10) as readonly LinkedPseudonymInput[];
     const resolved: LinkedPseudonym[] = [];
@@ -158,7 +161,8 @@ export class PrivacyService {
         continue;
       }
       const derived = await this.pseudonyms.derive(scope, identifier);
-      if (given !== null && given !== derived) reject('PSEUDONYM_MISMATCH', `members.${i}.pseudonym`, 'This pseudonym was not derived from the given localIdentifier in that study');
+      if (given !== null && given !== derived)
+        reject('PSEUDONYM_MISMATCH', `members.${i}.pseudonym`, 'This pseudonym was not derived from the given localIdentifier in that study');
       resolved.push({ scope, pseudonym: derived });
     }
     const receipt = await this.runner.run({
@@ -174,7 +178,7 @@ export class PrivacyService {
   async pseudonymLinkages(pseudonym: string): Promise<PseudonymLinkageView[]> {
     const wanted = requireText(pseudonym, 'pseudonym', 40);
     const out: PseudonymLinkageView[] = [];
-    for (let after: Position | undefined; ; ) {
+    for (let after: Position | undefined; ;) {
       const page = await this.runner.store.searchEvents({
         eventTypes: ['PseudonymLinkageRecorded'],
         dataContains: { members: [{ pseudonym: wanted }] },

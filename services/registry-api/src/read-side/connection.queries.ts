@@ -31,7 +31,12 @@ export function pageSize(first: number | null | undefined, fallback: number): nu
 }
 
 /** Builds a connection from up to first+1 rows (the extra one only says there is a next page). */
-export function toConnection<R extends { position: string }, T>(rows: readonly R[], first: number, map: (row: R) => T, count: () => Promise<number>): Connection<T> {
+export function toConnection<R extends { position: string }, T>(
+  rows: readonly R[],
+  first: number,
+  map: (row: R) => T,
+  count: () => Promise<number>,
+): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((r) => ({ cursor: encodeCursor(r.position), node: map(r) }));
   let counted: Promise<number> | undefined;

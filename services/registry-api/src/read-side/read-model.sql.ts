@@ -24,7 +24,8 @@ export function isoFromPg(text: string): string {
  * to print it again was a tenth of a large page's CPU. Other types keep the driver's parsers.
  */
 const READ_MODEL_TYPES = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMPTZ_OID && format !== 'binary' ? isoFromPg : pg.types.getTypeParser(oid, format as 'text')),
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMPTZ_OID && format !== 'binary' ? isoFromPg : pg.types.getTypeParser(oid, format as 'text'),
 } as pg.CustomTypesConfig;
 
 const PREPARED_LIMIT = 256;

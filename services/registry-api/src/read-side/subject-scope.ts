@@ -12,7 +12,10 @@ import type { Where } from './connection.queries.js';
 export function subjectScopeSql(actor: VerifiedActor, w: Where, alias = 's', siteSql = (ids: string) => `${alias}.site_id = ANY (${ids}::text[])`): void {
   const dims = ROLE_SCOPE_DIMENSIONS[actor.role];
   const parts: string[] = [];
-  for (const [dimension, column] of [['trial', 'trial_id'], ['programme', 'programme_id']] as const) {
+  for (const [dimension, column] of [
+    ['trial', 'trial_id'],
+    ['programme', 'programme_id'],
+  ] as const) {
     if (!dims.includes(dimension)) continue;
     const ids = scopeFilter(actor, dimension);
     parts.push(ids === 'all' ? `${alias}.${column} IS NOT NULL` : `${alias}.${column} = ANY (${w.param([...ids])}::text[])`);

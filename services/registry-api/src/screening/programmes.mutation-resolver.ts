@@ -10,9 +10,13 @@ import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { ScreeningProgrammeCommand } from './manage-screening-programme.handler.js';
 
 /** The programme a definition creates: the client's id or one derived from the commandId (the policy checks the same). */
-const newProgrammeId = (input: Pick<DefineScreeningProgrammeInput, 'programmeId' | 'commandId'>): string => input.programmeId ?? recordId(input.commandId, 'programme');
+const newProgrammeId = (input: Pick<DefineScreeningProgrammeInput, 'programmeId' | 'commandId'>): string =>
+  input.programmeId ?? recordId(input.commandId, 'programme');
 
-const inProgramme: AuthorizePolicy<{ input: { programmeId: string } }> = { roles: ['screening_manager'], scope: { programme: (args) => args.input.programmeId } };
+const inProgramme: AuthorizePolicy<{ input: { programmeId: string } }> = {
+  roles: ['screening_manager'],
+  scope: { programme: (args) => args.input.programmeId },
+};
 
 @Resolver()
 export class ProgrammesMutationResolver {
@@ -21,15 +25,13 @@ export class ProgrammesMutationResolver {
   @Mutation('defineScreeningProgramme')
   @Authorize({ roles: ['screening_manager', 'admin'], scope: { programme: (args: { input: DefineScreeningProgrammeInput }) => newProgrammeId(args.input) } })
   defineScreeningProgramme(@Args('input') input: DefineScreeningProgrammeInput, @Context() ctx: GraphqlContext): Promise<MutationReceipt> {
-    const kpiTargets = input.kpiTargets.map(
-      (t): KpiTarget => ({
-        kpi: t.kpi.toLowerCase() as KpiTarget['kpi'],
-        scope: t.scope.toLowerCase() as KpiTarget['scope'],
-        direction: t.direction.toLowerCase() as KpiTarget['direction'],
-        acceptable: t.acceptable,
-        desirable: t.desirable,
-      }),
-    );
+    const kpiTargets = input.kpiTargets.map((t): KpiTarget => ({
+      kpi: t.kpi.toLowerCase() as KpiTarget['kpi'],
+      scope: t.scope.toLowerCase() as KpiTarget['scope'],
+      direction: t.direction.toLowerCase() as KpiTarget['direction'],
+      acceptable: t.acceptable,
+      desirable: t.desirable,
+    }));
     const command = {
       type: 'DefineScreeningProgramme' as const,
       programmeId: newProgrammeId(input),
@@ -47,7 +49,13 @@ export class ProgrammesMutationResolver {
   @Authorize(inProgramme)
   openScreeningRound(@Args('input') input: OpenScreeningRoundInput, @Context() ctx: GraphqlContext): Promise<MutationReceipt> {
     const origin = commandOrigin(ctx, input);
-    const command = { type: 'OpenScreeningRound' as const, programmeId: input.programmeId, roundId: input.roundId ?? recordId(origin.commandId, 'round'), name: input.name, opensOn: input.opensOn };
+    const command = {
+      type: 'OpenScreeningRound' as const,
+      programmeId: input.programmeId,
+      roundId: input.roundId ?? recordId(origin.commandId, 'round'),
+      name: input.name,
+      opensOn: input.opensOn,
+    };
     return this.commands.execute(new ScreeningProgrammeCommand(command, origin, verifiedActor(ctx)));
   }
 

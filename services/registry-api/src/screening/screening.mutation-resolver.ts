@@ -46,7 +46,11 @@ export class ScreeningMutationResolver {
     @Optional() private readonly rateLimit?: RequestRateLimiter,
   ) {}
 
-  private send(ctx: GraphqlContext, input: CommandInputBase & { personal?: PersonalDataInput | null }, build: (commandId: string) => SubjectCommand): Promise<MutationReceipt> {
+  private send(
+    ctx: GraphqlContext,
+    input: CommandInputBase & { personal?: PersonalDataInput | null },
+    build: (commandId: string) => SubjectCommand,
+  ): Promise<MutationReceipt> {
     const origin = commandOrigin(ctx, input);
     return this.commands.execute(new SubjectCommandMessage(build(origin.commandId), origin, verifiedActor(ctx), input.personal));
   }

@@ -19,8 +19,15 @@ interface ProgrammeRecord {
 
 function toProgrammeView(r: ProgrammeRecord) {
   return {
-    id: r.programme_id, name: r.name, cancerType: r.cancer_type, targetPopulation: r.target_population, ageMin: r.age_min, ageMax: r.age_max,
-    intervalMonths: r.interval_months, kpiTargets: r.kpi_targets, definedAt: iso(r.defined_at)!,
+    id: r.programme_id,
+    name: r.name,
+    cancerType: r.cancer_type,
+    targetPopulation: r.target_population,
+    ageMin: r.age_min,
+    ageMax: r.age_max,
+    intervalMonths: r.interval_months,
+    kpiTargets: r.kpi_targets,
+    definedAt: iso(r.defined_at)!,
   };
 }
 export type ProgrammeView = ReturnType<typeof toProgrammeView>;
@@ -75,7 +82,10 @@ export class ListScreeningProgrammesHandler implements IQueryHandler<ListScreeni
     const countSql = `SELECT count(*)::int AS n FROM read_model.screening_programmes t ${w.sql}`;
     const countParams = [...w.params];
     w.add('t.position > $?::bigint', decodeCursor(q.after));
-    const rows = (await this.dataSource.query(`SELECT * FROM read_model.screening_programmes t ${w.sql} ORDER BY t.position LIMIT ${first + 1}`, w.params)) as ProgrammeRecord[];
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM read_model.screening_programmes t ${w.sql} ORDER BY t.position LIMIT ${first + 1}`,
+      w.params,
+    )) as ProgrammeRecord[];
     return toConnection(rows, first, toProgrammeView, async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
   }
 }

@@ -74,16 +74,25 @@ export class GetRegistryStatusHandler implements IQueryHandler<GetRegistryStatus
     const head = last === null ? 0n : BigInt(last);
     const out: StatusFinding[] = [];
     if (BigInt(eventCount) > head) {
-      out.push({ code: 'EVENTS_MISSING', message: `${eventCount} events were counted but the newest position is ${last ?? 'none'}: events were removed from the log` });
+      out.push({
+        code: 'EVENTS_MISSING',
+        message: `${eventCount} events were counted but the newest position is ${last ?? 'none'}: events were removed from the log`,
+      });
     }
     for (const p of projections) {
       if (p.checkpoint !== null && p.checkpoint !== undefined && BigInt(p.checkpoint) > head) {
-        out.push({ code: 'CHECKPOINT_BEYOND_LOG', message: `projection ${p.name} applied events up to position ${p.checkpoint}, beyond the newest position ${last ?? 'none'}` });
+        out.push({
+          code: 'CHECKPOINT_BEYOND_LOG',
+          message: `projection ${p.name} applied events up to position ${p.checkpoint}, beyond the newest position ${last ?? 'none'}`,
+        });
       }
     }
     const anchored = await this.anchor?.latest().catch(() => undefined);
     if (anchored && BigInt(anchored.upToPosition) > head) {
-      out.push({ code: 'ANCHORED_SEAL_BEYOND_LOG', message: `seal ${anchored.sequence} kept outside the database covers events up to position ${anchored.upToPosition}, beyond the newest position ${last ?? 'none'}` });
+      out.push({
+        code: 'ANCHORED_SEAL_BEYOND_LOG',
+        message: `seal ${anchored.sequence} kept outside the database covers events up to position ${anchored.upToPosition}, beyond the newest position ${last ?? 'none'}`,
+      });
     }
     return out;
   }

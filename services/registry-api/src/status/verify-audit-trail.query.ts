@@ -30,7 +30,15 @@ export class VerifyAuditTrailHandler implements IQueryHandler<VerifyAuditTrailQu
       eventsChecked: r.eventsChecked,
       streamsChecked: r.streamsChecked,
       firstFailure: f
-        ? { streamId: f.streamId, revision: Number(f.revision), globalPosition: f.position.prepare.toString(), eventId: f.eventId, reason: f.reason, expectedHash: f.expectedHash, storedHash: f.storedHash }
+        ? {
+            streamId: f.streamId,
+            revision: Number(f.revision),
+            globalPosition: f.position.prepare.toString(),
+            eventId: f.eventId,
+            reason: f.reason,
+            expectedHash: f.expectedHash,
+            storedHash: f.storedHash,
+          }
         : null,
     };
   }

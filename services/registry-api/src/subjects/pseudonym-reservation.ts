@@ -49,17 +49,31 @@ export async function claimPseudonym(runner: CommandRunner, claim: PseudonymClai
   const streamId = pseudonymReservationStreamId(claim.scope, claim.pseudonym);
   const command = { type: 'ClaimPseudonym', ...claim } as const;
   // A step of the client's command under its commandId, which the subject stream claims (CommandIdScope 'stream').
-  let receipt = await runner.run({ streamId, decider: pseudonymReservationDecider, command, origin: reservationOrigin(origin, 'claim'), commandIdScope: 'stream' });
+  let receipt = await runner.run({
+    streamId,
+    decider: pseudonymReservationDecider,
+    command,
+    origin: reservationOrigin(origin, 'claim'),
+    commandIdScope: 'stream',
+  });
   if (receipt.replayed && receipt.state.holder === null) {
     // This very command claimed before, was rejected and gave the claim back; its retry claims anew. The commandId
     // is derived from the stream's revision, so each round is one command (a crash in it: that round's replay).
-    const again = { ...reservationOrigin(origin, 'claim'), commandId: recordId(origin.commandId, `pseudonym-reclaim:${receipt.version}`), causationId: origin.commandId };
+    const again = {
+      ...reservationOrigin(origin, 'claim'),
+      commandId: recordId(origin.commandId, `pseudonym-reclaim:${receipt.version}`),
+      causationId: origin.commandId,
+    };
     receipt = await runner.run({ streamId, decider: pseudonymReservationDecider, command, origin: again });
   }
   // A replay of this command's claim made for another subject id (the commandId reused with other content after a
   // crash) does not make this subject the holder.
   if (receipt.state.holder !== claim.subjectId) {
-    reject(SubjectErrors.DUPLICATE_PSEUDONYM, 'pseudonym', `Another subject already holds this pseudonym in ${claim.scope}: one person is one subject per study`);
+    reject(
+      SubjectErrors.DUPLICATE_PSEUDONYM,
+      'pseudonym',
+      `Another subject already holds this pseudonym in ${claim.scope}: one person is one subject per study`,
+    );
   }
   // Appended now, or appended by this very command before a crash (a replay): either way this command owns it.
   return receipt.events.length > 0;

@@ -67,7 +67,9 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
       (e: unknown) => e,
     );
   const enrolledWith = async (pseudonym: string) =>
-    (await store.readAll({ maxCount: 1_000_000 })).filter((e) => (e.type === 'SubjectEnrolled' || e.type === 'ParticipantInvited') && e.data['pseudonym'] === pseudonym);
+    (await store.readAll({ maxCount: 1_000_000 })).filter(
+      (e) => (e.type === 'SubjectEnrolled' || e.type === 'ParticipantInvited') && e.data['pseudonym'] === pseudonym,
+    );
 
   // The real store, with the next append to a subject stream failing as if the process died right before it.
   const failNextSubjectAppendFor = new Set<string>();
@@ -76,7 +78,8 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
       get(target, prop, receiver) {
         if (prop === 'appendToStream') {
           return (streamId: string, ...rest: unknown[]) => {
-            if (streamId.startsWith('subject-') && failNextSubjectAppendFor.delete('subject-')) return Promise.reject(new Error('connection terminated unexpectedly'));
+            if (streamId.startsWith('subject-') && failNextSubjectAppendFor.delete('subject-'))
+              return Promise.reject(new Error('connection terminated unexpectedly'));
             return (target.appendToStream as (...a: unknown[]) => unknown).call(target, streamId, ...rest);
           };
         }
@@ -96,7 +99,10 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
     const seed = async (streamId: string, decider: never, commands: readonly unknown[]) => {
       for (const command of commands) await runner.run({ streamId, decider, command, origin: originFor(admin, { commandId: randomUUID() }, 'seed') });
     };
-    for (const [trialId, nct] of [['onco-01', 'NCT01234567'], ['onco-02', 'NCT07654321']] as const) {
+    for (const [trialId, nct] of [
+      ['onco-01', 'NCT01234567'],
+      ['onco-02', 'NCT07654321'],
+    ] as const) {
       await seed(trialStreamId(trialId), trialDecider as never, [
         { type: 'RegisterTrial', trialId, identifiers: [{ system: 'NCT', value: nct }], title: trialId, phase: 'III', sponsor: 'Acme', primaryEndpoint: 'PFS' },
         { type: 'AddTrialArm', trialId, armCode: 'A', name: 'Drug', armType: 'experimental', plannedSize: 100 },
@@ -105,7 +111,16 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
       ] satisfies TrialCommand[]);
     }
     await seed(programmeStreamId('bcs-nl'), programmeDecider as never, [
-      { type: 'DefineScreeningProgramme', programmeId: 'bcs-nl', name: 'Breast NL', cancerType: 'breast', targetPopulation: 'Women 50-75', ageRange: { min: 50, max: 75 }, intervalMonths: 24, kpiTargets: [] },
+      {
+        type: 'DefineScreeningProgramme',
+        programmeId: 'bcs-nl',
+        name: 'Breast NL',
+        cancerType: 'breast',
+        targetPopulation: 'Women 50-75',
+        ageRange: { min: 50, max: 75 },
+        intervalMonths: 24,
+        kpiTargets: [],
+      },
       { type: 'OpenScreeningRound', programmeId: 'bcs-nl', roundId: 'r1', name: 'Round 1', opensOn: '2025-01-06' },
       { type: 'OpenScreeningRound', programmeId: 'bcs-nl', roundId: 'r2', name: 'Round 2', opensOn: '2025-01-07' },
     ] satisfies ProgrammeCommand[]);
@@ -147,7 +162,9 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
     const p = freshPseudonym('BCS');
     const results = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => send(manager, invite(`inv-${i}-${randomUUID().slice(0, 8)}`, p))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toStrictEqual(Array(15).fill('DUPLICATE_PSEUDONYM'));
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toStrictEqual(
+      Array(15).fill('DUPLICATE_PSEUDONYM'),
+    );
     expect(await enrolledWith(p)).toHaveLength(1);
   });
 
@@ -179,10 +196,12 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
     // …and the client's retry completes.
     await expect(send(coordinator, enrol(id, p), commandId)).resolves.toMatchObject({ id, replayed: false, events: ['SubjectEnrolled'] });
     expect(await enrolledWith(p)).toHaveLength(1);
-    expect((await store.readStream(pseudonymReservationStreamId(pseudonymScope('trial', 'onco-01'), p))).map((e) => e.type)).toStrictEqual(['PseudonymClaimed']);
+    expect((await store.readStream(pseudonymReservationStreamId(pseudonymScope('trial', 'onco-01'), p))).map((e) => e.type)).toStrictEqual([
+      'PseudonymClaimed',
+    ]);
   });
 
-  it('a crashed command\'s id reused for another subject id does not take over the claim it left', async () => {
+  it("a crashed command's id reused for another subject id does not take over the claim it left", async () => {
     failNextSubjectAppendFor.add('subject-');
     const p = freshPseudonym();
     const commandId = randomUUID();
@@ -196,7 +215,12 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
   it('a rejection after the claim gives the pseudonym back (enrolment closed between validation and append)', async () => {
     const admin = actor('admin', {});
     const trialCommand = (type: 'CloseEnrolment' | 'OpenEnrolment') =>
-      runner.run({ streamId: trialStreamId('onco-02'), decider: trialDecider, command: { type, trialId: 'onco-02' }, origin: originFor(admin, { commandId: randomUUID() }, 'test') });
+      runner.run({
+        streamId: trialStreamId('onco-02'),
+        decider: trialDecider,
+        command: { type, trialId: 'onco-02' },
+        origin: originFor(admin, { commandId: randomUUID() }, 'test'),
+      });
     // The real store; right after the claim lands, the coordinator's colleague closes enrolment.
     const closing = new Proxy(store, {
       get(target, prop, receiver) {
@@ -213,9 +237,11 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
     const reservation = pseudonymReservationStreamId(pseudonymScope('trial', 'onco-02'), p);
     const id = `s-${randomUUID()}`;
     const commandId = randomUUID();
-    await expect(send(coordinator, enrol(id, p, 'onco-02'), commandId, new SubjectCommandHandler(new CommandRunner(closing, () => NOW)))).rejects.toMatchObject({
-      code: 'ENROLMENT_NOT_OPEN',
-    });
+    await expect(send(coordinator, enrol(id, p, 'onco-02'), commandId, new SubjectCommandHandler(new CommandRunner(closing, () => NOW)))).rejects.toMatchObject(
+      {
+        code: 'ENROLMENT_NOT_OPEN',
+      },
+    );
     const released = await store.readStream(reservation);
     expect(released.map((e) => [e.type, e.data['reason'] ?? null])).toStrictEqual([
       ['PseudonymClaimed', null],
@@ -237,7 +263,9 @@ describe('one person, one subject per study: DUPLICATE_PSEUDONYM (PostgreSQL)', 
     const p = freshPseudonym();
     const who = coordinator;
     const before = (await store.readAll({ maxCount: 1_000_000 })).length;
-    const err = await failure(handler.execute(new SubjectCommandMessage(enrol(`s-${randomUUID()}`, p), originFor(who, { commandId: randomUUID(), expectedVersion: 3 }, 'corr-1'), who)));
+    const err = await failure(
+      handler.execute(new SubjectCommandMessage(enrol(`s-${randomUUID()}`, p), originFor(who, { commandId: randomUUID(), expectedVersion: 3 }, 'corr-1'), who)),
+    );
     expect(err).toMatchObject({ name: 'WrongExpectedVersionError', actualRevision: 'no_stream' });
     expect((await store.readAll({ maxCount: 1_000_000 })).length).toBe(before);
     await expect(send(coordinator, enrol(`s-${randomUUID()}`, p))).resolves.toMatchObject({ events: ['SubjectEnrolled'] });

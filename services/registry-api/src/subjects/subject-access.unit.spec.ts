@@ -32,15 +32,38 @@ async function setUp() {
   const runner = new CommandRunner(store, () => new Date('2025-06-01T10:00:00Z'));
   const handler = new SubjectCommandHandler(runner);
   const trial: TrialCommand[] = [
-    { type: 'RegisterTrial', trialId: T, identifiers: [{ system: 'NCT', value: 'NCT01234567' }], title: 'Onco 01', phase: 'III', sponsor: 'Acme', primaryEndpoint: 'PFS' },
+    {
+      type: 'RegisterTrial',
+      trialId: T,
+      identifiers: [{ system: 'NCT', value: 'NCT01234567' }],
+      title: 'Onco 01',
+      phase: 'III',
+      sponsor: 'Acme',
+      primaryEndpoint: 'PFS',
+    },
     { type: 'AddTrialArm', trialId: T, armCode: 'A', name: 'Drug', armType: 'experimental', plannedSize: 100 },
     { type: 'ActivateTrialSite', trialId: T, siteId: 'site-1', name: 'Site 1' },
     { type: 'OpenEnrolment', trialId: T },
   ];
-  for (const command of trial) await runner.run({ streamId: trialStreamId(T), decider: trialDecider, command, origin: originFor(actor('admin', {}), { commandId: randomUUID() }, 'seed') });
-  const send = (who: VerifiedActor, command: SubjectCommand) => handler.execute(new SubjectCommandMessage(command, originFor(who, { commandId: randomUUID() }, 'corr'), who));
+  for (const command of trial)
+    await runner.run({
+      streamId: trialStreamId(T),
+      decider: trialDecider,
+      command,
+      origin: originFor(actor('admin', {}), { commandId: randomUUID() }, 'seed'),
+    });
+  const send = (who: VerifiedActor, command: SubjectCommand) =>
+    handler.execute(new SubjectCommandMessage(command, originFor(who, { commandId: randomUUID() }, 'corr'), who));
   const subjectId = `subj-${randomUUID().slice(0, 8)}`;
-  await send(coordinator, { type: 'EnrolSubject', subjectId, trialId: T, pseudonym: 'ONC-A1B2', siteId: 'site-1', consentVersion: 'v1', consentDate: '2025-03-01' });
+  await send(coordinator, {
+    type: 'EnrolSubject',
+    subjectId,
+    trialId: T,
+    pseudonym: 'ONC-A1B2',
+    siteId: 'site-1',
+    consentVersion: 'v1',
+    consentDate: '2025-03-01',
+  });
   // A history that a denied caller must not make the handler fold.
   await send(coordinator, { type: 'RandomiseSubject', subjectId, armCode: 'A', stratum: 'ECOG 0-1', randomisedAt: '2025-03-02' } as SubjectCommand);
   return { store, send, subjectId };

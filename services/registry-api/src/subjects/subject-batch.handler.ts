@@ -1,6 +1,24 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, reject, requireId, subjectContextNeeds, subjectDecider, subjectStreamId, type SubjectCommand, type SubjectDecisionContext, type SubjectState } from '#domain';
-import { batchStreamCommandId, cachedBatchStreamLoader, handleCommandBatch, type BatchItem, type BatchItemOutcome, type BatchStream, type LoadedBatchStream } from '#event-store';
+import {
+  DomainError,
+  reject,
+  requireId,
+  subjectContextNeeds,
+  subjectDecider,
+  subjectStreamId,
+  type SubjectCommand,
+  type SubjectDecisionContext,
+  type SubjectState,
+} from '#domain';
+import {
+  batchStreamCommandId,
+  cachedBatchStreamLoader,
+  handleCommandBatch,
+  type BatchItem,
+  type BatchItemOutcome,
+  type BatchStream,
+  type LoadedBatchStream,
+} from '#event-store';
 import type { VerifiedActor } from '../auth/actor.js';
 import type { CommandOrigin } from '../commands/command-runner.js';
 import { CommandRunner } from '../commands/command-runner.js';
@@ -65,14 +83,17 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
     requireBatchSize(items.length);
     for (const item of items) {
       // Creating commands hold a pseudonym reservation and seal personal data (SubjectCommandHandler): not batched.
-      if ('command' in item && (item.command.type === 'EnrolSubject' || item.command.type === 'InviteParticipant')) throw new Error(`${item.command.type} cannot be batched`);
+      if ('command' in item && (item.command.type === 'EnrolSubject' || item.command.type === 'InviteParticipant'))
+        throw new Error(`${item.command.type} cannot be batched`);
     }
     const outcomes: Outcome[] = [];
     const streams = new Map<string, { items: BatchItem<SubjectCommand>[]; refused: number[] }>();
     for (const item of items) {
       let streamId: string;
       try {
-        streamId = subjectStreamId(requireId((('command' in item ? item.command : item.fingerprint) as { subjectId?: unknown } | null)?.subjectId, 'subjectId'));
+        streamId = subjectStreamId(
+          requireId((('command' in item ? item.command : item.fingerprint) as { subjectId?: unknown } | null)?.subjectId, 'subjectId'),
+        );
       } catch (err) {
         outcomes.push({ kind: 'rejected', index: item.index, error: err });
         continue;
@@ -128,7 +149,13 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
         store: this.runner.store,
         decider: subjectDecider,
         streams: decided,
-        metadata: { batchCommandId: origin.commandId, actorId: origin.actorId, actorRole: origin.actorRole, correlationId: origin.correlationId, now: () => this.runner.now() },
+        metadata: {
+          batchCommandId: origin.commandId,
+          actorId: origin.actorId,
+          actorRole: origin.actorRole,
+          correlationId: origin.correlationId,
+          now: () => this.runner.now(),
+        },
         // The decided items are hashed by handleCommandBatch; the rest (refused before deciding) are added here.
         fingerprint: { items: items.length, undecided: items.filter((i) => !decidedIndexes.has(i.index)).map((i) => [i.index, i.fingerprint]) },
         retryBudgetMs: this.runner.retryBudgetMs,
@@ -142,7 +169,8 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
           // Every fact any item needs, each stream folded once for the whole batch, all loads in parallel.
           if (attempt++ > 0) load = memoLoader(this.runner);
           const facts = new Map<number, Promise<Facts>>();
-          for (const l of loaded) for (const item of itemsOf.get(l.streamId) ?? []) facts.set(item.index, this.subjects.facts(subjectContextNeeds(item.command, l.state), load));
+          for (const l of loaded)
+            for (const item of itemsOf.get(l.streamId) ?? []) facts.set(item.index, this.subjects.facts(subjectContextNeeds(item.command, l.state), load));
           await Promise.all(facts.values());
           return async (l, state: SubjectState, item): Promise<SubjectDecisionContext> => {
             const f = await facts.get(item.index)!;
@@ -152,7 +180,10 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
         },
       })),
     );
-    return receiptOf(origin.commandId, outcomes.sort((a, b) => a.index - b.index));
+    return receiptOf(
+      origin.commandId,
+      outcomes.sort((a, b) => a.index - b.index),
+    );
   }
 }
 
@@ -166,7 +197,12 @@ function memoLoader(runner: CommandRunner): FactLoader {
 }
 
 /** The new record an item's event creates (its `createdIds`), by event type. */
-const CREATED_ID_OF: Readonly<Record<string, string>> = { MeasurementRecorded: 'measurementId', ScreeningRecorded: 'screeningId', OutcomeRecorded: 'outcomeId', IntervalCancerReported: 'reportId' };
+const CREATED_ID_OF: Readonly<Record<string, string>> = {
+  MeasurementRecorded: 'measurementId',
+  ScreeningRecorded: 'screeningId',
+  OutcomeRecorded: 'outcomeId',
+  IntervalCancerReported: 'reportId',
+};
 
 function receiptOf(commandId: string, outcomes: readonly Outcome[]): BatchReceipt {
   const results = outcomes.map((o): BatchItemResult => {
@@ -196,7 +232,11 @@ function receiptOf(commandId: string, outcomes: readonly Outcome[]): BatchReceip
         // Only expected refusals reach an item; anything else fails the request (logged and masked there).
         if (!expected) throw o.error;
         const field = expected.extensions.field;
-        return { index: o.index, receipt: null, error: { code: expected.extensions.code, field: field ? `items.${o.index}.${field}` : `items.${o.index}`, message: expected.message } };
+        return {
+          index: o.index,
+          receipt: null,
+          error: { code: expected.extensions.code, field: field ? `items.${o.index}.${field}` : `items.${o.index}`, message: expected.message },
+        };
       }
       case 'stream_rejected':
         return {

@@ -57,7 +57,11 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
 
   const send = (who: VerifiedActor, command: SubjectCommand, extra: { commandId?: string; expectedVersion?: number; reason?: string } = {}) =>
     handler.execute(
-      new SubjectCommandMessage(command, originFor(who, { commandId: extra.commandId ?? randomUUID(), expectedVersion: extra.expectedVersion }, 'corr-1', extra.reason), who),
+      new SubjectCommandMessage(
+        command,
+        originFor(who, { commandId: extra.commandId ?? randomUUID(), expectedVersion: extra.expectedVersion }, 'corr-1', extra.reason),
+        who,
+      ),
     );
   const seed = async (streamId: string, decider: never, commands: readonly unknown[]) => {
     for (const command of commands) await runner.run({ streamId, decider, command, origin: originFor(actor('admin'), { commandId: randomUUID() }, 'seed') });
@@ -113,7 +117,15 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
     runner = new CommandRunner(store, () => NOW);
     handler = new SubjectCommandHandler(runner);
     const trial: TrialCommand[] = [
-      { type: 'RegisterTrial', trialId: T, identifiers: [{ system: 'NCT', value: 'NCT01234567' }], title: 'Onco 01', phase: 'III', sponsor: 'Acme', primaryEndpoint: 'PFS' },
+      {
+        type: 'RegisterTrial',
+        trialId: T,
+        identifiers: [{ system: 'NCT', value: 'NCT01234567' }],
+        title: 'Onco 01',
+        phase: 'III',
+        sponsor: 'Acme',
+        primaryEndpoint: 'PFS',
+      },
       { type: 'AddTrialArm', trialId: T, armCode: 'A', name: 'Drug', armType: 'experimental', plannedSize: 100 },
       { type: 'AddTrialArm', trialId: T, armCode: 'B', name: 'Placebo', armType: 'placebo', plannedSize: 100 },
       { type: 'ActivateTrialSite', trialId: T, siteId: 'site-1', name: 'Site 1' },
@@ -139,20 +151,55 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
       },
     ] satisfies BiomarkerCommand[]);
     await seed(algorithmStreamId(ALGO), algorithmDecider as never, [
-      { type: 'RegisterAlgorithmVersion', algorithmVersionId: ALGO, manufacturer: 'Acme', name: 'LungAI', version: '2.1.0', intendedUse: 'Nodule measurement', regulatory: { status: 'investigational' }, biomarkerIds: [BIO], scoreRange: { min: 0, max: 1 } },
+      {
+        type: 'RegisterAlgorithmVersion',
+        algorithmVersionId: ALGO,
+        manufacturer: 'Acme',
+        name: 'LungAI',
+        version: '2.1.0',
+        intendedUse: 'Nodule measurement',
+        regulatory: { status: 'investigational' },
+        biomarkerIds: [BIO],
+        scoreRange: { min: 0, max: 1 },
+      },
     ] satisfies AlgorithmCommand[]);
     await seed(algorithmStreamId('oldai-1.0'), algorithmDecider as never, [
-      { type: 'RegisterAlgorithmVersion', algorithmVersionId: 'oldai-1.0', manufacturer: 'Acme', name: 'OldAI', version: '1.0', intendedUse: 'Nodule measurement', regulatory: { status: 'investigational' }, biomarkerIds: [BIO] },
+      {
+        type: 'RegisterAlgorithmVersion',
+        algorithmVersionId: 'oldai-1.0',
+        manufacturer: 'Acme',
+        name: 'OldAI',
+        version: '1.0',
+        intendedUse: 'Nodule measurement',
+        regulatory: { status: 'investigational' },
+        biomarkerIds: [BIO],
+      },
       { type: 'SuspendAlgorithmVersion', algorithmVersionId: 'oldai-1.0', reason: 'Drift alarm' },
     ] satisfies AlgorithmCommand[]);
     const study = (n: number, date: string, siteId = 'site-1'): StudyCommand[] => [
-      { type: 'RegisterImagingStudy', studyInstanceUid: UID(n), modality: 'CT', acquisitionDateTime: date, siteId, scanner: { manufacturer: 'GE', model: 'Revolution' } },
+      {
+        type: 'RegisterImagingStudy',
+        studyInstanceUid: UID(n),
+        modality: 'CT',
+        acquisitionDateTime: date,
+        siteId,
+        scanner: { manufacturer: 'GE', model: 'Revolution' },
+      },
     ];
     await seed(studyStreamId(UID(1001)), studyDecider as never, study(1001, '2025-03-10'));
     await seed(studyStreamId(UID(1002)), studyDecider as never, study(1002, '2025-02-01'));
     await seed(studyStreamId(UID(1003)), studyDecider as never, study(1003, '2025-03-12', 'site-9'));
     await seed(programmeStreamId('bcs-nl'), programmeDecider as never, [
-      { type: 'DefineScreeningProgramme', programmeId: 'bcs-nl', name: 'Breast NL', cancerType: 'breast', targetPopulation: 'Women 50-75', ageRange: { min: 50, max: 75 }, intervalMonths: 24, kpiTargets: [] },
+      {
+        type: 'DefineScreeningProgramme',
+        programmeId: 'bcs-nl',
+        name: 'Breast NL',
+        cancerType: 'breast',
+        targetPopulation: 'Women 50-75',
+        ageRange: { min: 50, max: 75 },
+        intervalMonths: 24,
+        kpiTargets: [],
+      },
       { type: 'OpenScreeningRound', programmeId: 'bcs-nl', roundId: 'r1', name: 'Round 1', opensOn: '2025-01-06' },
     ] satisfies ProgrammeCommand[]);
   });
@@ -166,9 +213,19 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
     await send(coordinator, { type: 'RandomiseSubject', subjectId: s, armCode: 'A', stratum: 'ECOG 0' });
     const m = measure(s);
     const receipt = await send(reader, m);
-    expect(receipt).toMatchObject({ id: s, createdIds: [m.measurementId], streamId: subjectStreamId(s), version: 2, events: ['MeasurementRecorded'], replayed: false });
+    expect(receipt).toMatchObject({
+      id: s,
+      createdIds: [m.measurementId],
+      streamId: subjectStreamId(s),
+      version: 2,
+      events: ['MeasurementRecorded'],
+      replayed: false,
+    });
     const [, , recorded] = await store.readStream(subjectStreamId(s));
-    expect(recorded!.data).toMatchObject({ result: { kind: 'quantitative', originalValue: 2.35, originalUnit: 'cm', value: 23.5, unit: 'mm' }, occurredAt: '2025-03-10' });
+    expect(recorded!.data).toMatchObject({
+      result: { kind: 'quantitative', originalValue: 2.35, originalUnit: 'cm', value: 23.5, unit: 'mm' },
+      occurredAt: '2025-03-10',
+    });
     expect(recorded!.metadata).toMatchObject({ actorId: 'reader-7', actorRole: 'reader', correlationId: 'corr-1', occurredAt: '2025-03-10' });
   });
 
@@ -231,7 +288,9 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
 
     it('re-decides a retried write on the new state: two randomisations race, exactly one arm is recorded', async () => {
       const s = await enrolled();
-      const results = await Promise.allSettled(['A', 'B'].map((armCode) => send(coordinator, { type: 'RandomiseSubject', subjectId: s, armCode, stratum: 'S1' })));
+      const results = await Promise.allSettled(
+        ['A', 'B'].map((armCode) => send(coordinator, { type: 'RandomiseSubject', subjectId: s, armCode, stratum: 'S1' })),
+      );
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(failed).toHaveLength(1);
       expect(code(failed[0]!.reason as Error)).toBe('SUBJECT_ALREADY_RANDOMISED');
@@ -252,7 +311,12 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
       ['unit not convertible', (s) => measure(s, { value: { value: 3, unit: 'kg' } }), 'UNIT_NOT_CONVERTIBLE', 'value.unit'],
       ['overflowing conversion', (s) => measure(s, { value: { value: 1e308, unit: 'km' } }), 'NOT_FINITE', 'value.value'],
       ['value outside the plausible range', (s) => measure(s, { value: { value: 80, unit: 'cm' } }), 'VALUE_OUT_OF_PLAUSIBLE_RANGE', 'value.value'],
-      ['suspended algorithm', (s) => measure(s, { method: 'ai', algorithmVersionId: 'oldai-1.0', readerId: null }), 'ALGORITHM_SUSPENDED', 'algorithmVersionId'],
+      [
+        'suspended algorithm',
+        (s) => measure(s, { method: 'ai', algorithmVersionId: 'oldai-1.0', readerId: null }),
+        'ALGORITHM_SUSPENDED',
+        'algorithmVersionId',
+      ],
       ['unknown algorithm', (s) => measure(s, { method: 'ai', algorithmVersionId: 'nope-1', readerId: null }), 'ALGORITHM_NOT_FOUND', 'algorithmVersionId'],
       ['measurement before consent', (s) => measure(s, { studyInstanceUid: UID(1002) }), 'DATE_BEFORE_CONSENT', 'studyInstanceUid'],
       ['unregistered study', (s) => measure(s, { studyInstanceUid: UID(4242) }), 'STUDY_NOT_FOUND', 'studyInstanceUid'],
@@ -261,7 +325,12 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
       ['randomise to an unknown arm', (s) => ({ type: 'RandomiseSubject', subjectId: s, armCode: 'Z', stratum: 'S1' }), 'ARM_NOT_FOUND', 'armCode'],
       ['enrol an existing subject again', (s) => enrol(s), 'SUBJECT_ALREADY_EXISTS', 'subjectId'],
       ['enrol at an inactive site', () => enrol(`subj-${randomUUID()}`, { siteId: 'site-2' }), 'SITE_NOT_ACTIVE', 'siteId'],
-      ['correct an unknown measurement', (s) => ({ type: 'CorrectMeasurement', subjectId: s, measurementId: 'm-x', value: { value: 1, unit: 'mm' }, reason: ' ' }), 'MEASUREMENT_NOT_FOUND', 'measurementId'],
+      [
+        'correct an unknown measurement',
+        (s) => ({ type: 'CorrectMeasurement', subjectId: s, measurementId: 'm-x', value: { value: 1, unit: 'mm' }, reason: ' ' }),
+        'MEASUREMENT_NOT_FOUND',
+        'measurementId',
+      ],
     ];
     it.each(cases)('%s', async (_name, build, expectedCode, field) => {
       const s = await enrolled();
@@ -286,10 +355,14 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
       const s = await enrolled();
       const m = measure(s);
       await send(reader, m);
-      const blank = await rejected(() => send(reader, { type: 'CorrectMeasurement', subjectId: s, measurementId: m.measurementId, value: { value: 24, unit: 'mm' }, reason: '  ' }));
+      const blank = await rejected(() =>
+        send(reader, { type: 'CorrectMeasurement', subjectId: s, measurementId: m.measurementId, value: { value: 24, unit: 'mm' }, reason: '  ' }),
+      );
       expect([code(blank), (blank as DomainError).field]).toEqual(['REASON_REQUIRED', 'reason']);
       await send(reader, { type: 'RetractMeasurement', subjectId: s, measurementId: m.measurementId, reason: 'Wrong series' }, { reason: 'Wrong series' });
-      const retracted = await rejected(() => send(reader, { type: 'CorrectMeasurement', subjectId: s, measurementId: m.measurementId, value: { value: 24, unit: 'mm' }, reason: 'Re-read' }));
+      const retracted = await rejected(() =>
+        send(reader, { type: 'CorrectMeasurement', subjectId: s, measurementId: m.measurementId, value: { value: 24, unit: 'mm' }, reason: 'Re-read' }),
+      );
       expect(code(retracted)).toBe('MEASUREMENT_RETRACTED');
     });
 
@@ -334,7 +407,20 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
     it('keeps screening managers off trial subjects and coordinators off participants', async () => {
       const s = await enrolled();
       const everything = actor('screening_manager', { programmes: ['*'] });
-      expect(code(await rejected(() => send(everything, { type: 'RecordOutcome', subjectId: s, outcomeId: 'o-1', outcomeType: 'progression', occurredAt: '2025-05-01', source: 'investigator' })))).toBe('FORBIDDEN');
+      expect(
+        code(
+          await rejected(() =>
+            send(everything, {
+              type: 'RecordOutcome',
+              subjectId: s,
+              outcomeId: 'o-1',
+              outcomeType: 'progression',
+              occurredAt: '2025-05-01',
+              source: 'investigator',
+            }),
+          ),
+        ),
+      ).toBe('FORBIDDEN');
       const p = `part-${randomUUID()}`;
       await send(manager, { type: 'InviteParticipant', subjectId: p, programmeId: 'bcs-nl', roundId: 'r1', pseudonym: 'BCS-000124', invitedOn: '2025-02-03' });
       const anyTrial = actor('coordinator', { trials: ['*'], sites: ['*'] });
@@ -345,7 +431,13 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
       const s = await enrolled();
       const mine = measure(s);
       await send(reader, mine);
-      const correction = { type: 'CorrectMeasurement', subjectId: s, measurementId: mine.measurementId, value: { value: 24, unit: 'mm' }, reason: 'Caliper misplaced' } as const;
+      const correction = {
+        type: 'CorrectMeasurement',
+        subjectId: s,
+        measurementId: mine.measurementId,
+        value: { value: 24, unit: 'mm' },
+        reason: 'Caliper misplaced',
+      } as const;
       expect(code(await rejected(() => send(otherReader, correction, { reason: correction.reason })))).toBe('FORBIDDEN');
       await expect(send(reader, correction, { reason: correction.reason })).resolves.toMatchObject({ events: ['MeasurementCorrected'] });
       const elsewhere = actor('reader', { sites: ['site-9'] }, 'reader-7');

@@ -232,7 +232,11 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
 
   private async measuredStudySite(command: SubjectCommand, state: SubjectState, facts: Facts): Promise<string | null> {
     if (command.type === 'RecordMeasurement') return facts.study?.siteId ?? null;
-    if ((command.type === 'CorrectMeasurement' || command.type === 'RetractMeasurement') && state.kind !== 'none' && typeof command.measurementId === 'string') {
+    if (
+      (command.type === 'CorrectMeasurement' || command.type === 'RetractMeasurement') &&
+      state.kind !== 'none' &&
+      typeof command.measurementId === 'string'
+    ) {
       const m = lookup(state.measurements, command.measurementId);
       if (!m) return null;
       return studyFacts(await this.runner.load(studyStreamId(m.studyInstanceUid), studyDecider))?.siteId ?? null;

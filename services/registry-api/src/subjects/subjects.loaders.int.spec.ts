@@ -16,7 +16,9 @@ describe('loadTimelines (one round trip, values as quoted literals)', () => {
     expect(timelines[1]![0]).toMatchObject({ kind: 'MILESTONE', milestone: { type: 'enrolled' } });
     const asOf = await loadTimelines(database.ds, hostile, new Date(`2000-01-01T00:00:00Z`));
     expect(asOf.map((t) => t.length)).toEqual([0, 0, 0, 0, 0]);
-    const [{ n }] = (await database.ds.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'read_model' AND tablename = 'measurements'`)) as { n: number }[];
+    const [{ n }] = (await database.ds.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'read_model' AND tablename = 'measurements'`)) as {
+      n: number;
+    }[];
     expect(n).toBe(1);
   });
 

@@ -90,9 +90,16 @@ export function assembleTimelines(subjectIds: readonly string[], results: readon
       ...empty,
       kind: 'IMAGING_STUDY',
       imagingStudy: {
-        studyInstanceUid: r['study_instance_uid'], modality: r['modality'], siteId: r['site_id'], scannerManufacturer: r['scanner_manufacturer'],
-        scannerModel: r['scanner_model'], sliceThicknessMm: r['slice_thickness_mm'], kvp: r['kvp'], contrast: r['contrast'],
-        acquiredAt: iso(r.occurred_at), recordedAt: iso(r.recorded_at),
+        studyInstanceUid: r['study_instance_uid'],
+        modality: r['modality'],
+        siteId: r['site_id'],
+        scannerManufacturer: r['scanner_manufacturer'],
+        scannerModel: r['scanner_model'],
+        sliceThicknessMm: r['slice_thickness_mm'],
+        kvp: r['kvp'],
+        contrast: r['contrast'],
+        acquiredAt: iso(r.occurred_at),
+        recordedAt: iso(r.recorded_at),
       },
     });
   }
@@ -102,9 +109,18 @@ export function assembleTimelines(subjectIds: readonly string[], results: readon
       ...empty,
       kind: 'OUTCOME',
       outcome: {
-        id: r['outcome_id'], type: (r['outcome_type'] as string).toUpperCase(), occurredAt: iso(r.occurred_at), source: r['source'],
-        recistResponse: r['recist_response'], stage: r['stage'], timePoint: r['time_point'], notes: r['notes'], correctionCount: r['correction_count'],
-        changeReason: r['change_reason'], recordedAt: iso(r.recorded_at), versionRecordedAt: iso(r['version_recorded_at'] as string),
+        id: r['outcome_id'],
+        type: (r['outcome_type'] as string).toUpperCase(),
+        occurredAt: iso(r.occurred_at),
+        source: r['source'],
+        recistResponse: r['recist_response'],
+        stage: r['stage'],
+        timePoint: r['time_point'],
+        notes: r['notes'],
+        correctionCount: r['correction_count'],
+        changeReason: r['change_reason'],
+        recordedAt: iso(r.recorded_at),
+        versionRecordedAt: iso(r['version_recorded_at'] as string),
       },
     });
   }
@@ -115,18 +131,34 @@ export function assembleTimelines(subjectIds: readonly string[], results: readon
       ...empty,
       kind: 'SCREENING',
       screening: {
-        id: r['screening_id'], programmeId: r['programme_id'], roundId: r['round_id'], siteId: r['site_id'], modality: r['modality'],
-        humanResult: r['human_result'], readerIds: r['reader_ids'], aiAlgorithmVersionId: r['ai_algorithm_version_id'], aiScore: r['ai_score'],
-        aiPositive: r['ai_positive'], screenedAt: iso(r.occurred_at), recalledAt: recallKnown ? iso(r['recalled_at'] as string | null) : null,
-        recallReason: recallKnown ? r['recall_reason'] : null, assessmentOutcome: assessmentKnown ? r['assessment_outcome'] : null,
-        diagnosisDate: assessmentKnown ? r['diagnosis_date'] : null, stage: assessmentKnown ? r['stage'] : null,
+        id: r['screening_id'],
+        programmeId: r['programme_id'],
+        roundId: r['round_id'],
+        siteId: r['site_id'],
+        modality: r['modality'],
+        humanResult: r['human_result'],
+        readerIds: r['reader_ids'],
+        aiAlgorithmVersionId: r['ai_algorithm_version_id'],
+        aiScore: r['ai_score'],
+        aiPositive: r['ai_positive'],
+        screenedAt: iso(r.occurred_at),
+        recalledAt: recallKnown ? iso(r['recalled_at'] as string | null) : null,
+        recallReason: recallKnown ? r['recall_reason'] : null,
+        assessmentOutcome: assessmentKnown ? r['assessment_outcome'] : null,
+        diagnosisDate: assessmentKnown ? r['diagnosis_date'] : null,
+        stage: assessmentKnown ? r['stage'] : null,
       },
     });
   }
   const out = ids.map((id) => bySubject.get(id)!);
   for (const list of out) {
     // In the order things happened; same instant: the order they were recorded, then a fixed kind order.
-    list.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0) || comparePositions(a.position, b.position) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    list.sort(
+      (a, b) =>
+        (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0) ||
+        comparePositions(a.position, b.position) ||
+        KIND_ORDER[a.kind] - KIND_ORDER[b.kind],
+    );
   }
   return out;
 }

@@ -152,7 +152,11 @@ export class SubjectsMutationResolver {
     await this.rateLimit?.chargeBatch(actor, input.items.length);
     const items = input.items.map((item, index): BatchInputItem => {
       try {
-        const command = recordMeasurementCommand(item, measurementReaderId(item, actor), item.measurementId ?? recordId(`${origin.commandId}:${index}`, 'measurement'));
+        const command = recordMeasurementCommand(
+          item,
+          measurementReaderId(item, actor),
+          item.measurementId ?? recordId(`${origin.commandId}:${index}`, 'measurement'),
+        );
         return { index, command, fingerprint: item };
       } catch (err) {
         return { index, error: err, fingerprint: item };
@@ -182,7 +186,12 @@ export class SubjectsMutationResolver {
   @Mutation('retractMeasurement')
   @Authorize({ roles: rolesFor('RetractMeasurement'), scope: { inHandler: true } })
   retractMeasurement(@Args('input') input: RetractMeasurementInput, @Context() ctx: GraphqlContext) {
-    return this.send(ctx, input, () => ({ type: 'RetractMeasurement', subjectId: input.subjectId, measurementId: input.measurementId, reason: input.reason }), input.reason);
+    return this.send(
+      ctx,
+      input,
+      () => ({ type: 'RetractMeasurement', subjectId: input.subjectId, measurementId: input.measurementId, reason: input.reason }),
+      input.reason,
+    );
   }
 
   @Mutation('acceptMeasurementReading')

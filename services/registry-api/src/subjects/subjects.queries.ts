@@ -91,12 +91,24 @@ export class ListSubjectsQuery extends Query<Connection<SubjectView>> {
 }
 
 /** Folds a subject's events recorded up to `asOf` into the fields the read model keeps (what was known then). */
-function subjectAsOf(current: SubjectRecord, events: readonly { type: string; data: Record<string, unknown>; recordedAt: Date }[], asOf: Date): SubjectRecord | null {
+function subjectAsOf(
+  current: SubjectRecord,
+  events: readonly { type: string; data: Record<string, unknown>; recordedAt: Date }[],
+  asOf: Date,
+): SubjectRecord | null {
   const known = events.filter((e) => e.recordedAt <= asOf);
   if (known.length === 0) return null;
   const r: SubjectRecord = {
-    ...current, site_id: current.kind === 'trial' ? current.site_id : null, arm_code: null, stratum: null, randomised_at: null, withdrawn_at: null,
-    withdrawal_reason: null, opted_out_at: null, status: current.kind === 'trial' ? 'enrolled' : 'invited', last_revision: String(known.length - 1),
+    ...current,
+    site_id: current.kind === 'trial' ? current.site_id : null,
+    arm_code: null,
+    stratum: null,
+    randomised_at: null,
+    withdrawn_at: null,
+    withdrawal_reason: null,
+    opted_out_at: null,
+    status: current.kind === 'trial' ? 'enrolled' : 'invited',
+    last_revision: String(known.length - 1),
     updated_at: known.at(-1)!.recordedAt,
   };
   for (const e of known) {
@@ -190,7 +202,15 @@ export class ListSubjectsHandler implements IQueryHandler<ListSubjectsQuery, Con
     const countSql = `SELECT count(*)::int AS n FROM read_model.subjects s ${w.sql}`;
     const countParams = [...w.params];
     w.add('s.position > $?::bigint', decodeCursor(q.after));
-    const rows = (await this.dataSource.query(`SELECT * FROM read_model.subjects s ${w.sql} ORDER BY s.position LIMIT ${first + 1}`, w.params)) as SubjectRecord[];
-    return toConnection(rows, first, (r) => toSubjectView(r), async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM read_model.subjects s ${w.sql} ORDER BY s.position LIMIT ${first + 1}`,
+      w.params,
+    )) as SubjectRecord[];
+    return toConnection(
+      rows,
+      first,
+      (r) => toSubjectView(r),
+      async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n,
+    );
   }
 }

@@ -31,7 +31,8 @@ export class SubjectsQueryResolver {
   ) {
     const timelines = fieldsOfResolvedField(info).filter((f) => f.name === 'timeline');
     // The measurement fields the timelines select: their rows are read with those columns only.
-    const measurementFields = timelines.flatMap((t) => selectedFields(info, t.selectionSet).filter((e) => e.name === 'measurement'))
+    const measurementFields = timelines
+      .flatMap((t) => selectedFields(info, t.selectionSet).filter((e) => e.name === 'measurement'))
       .flatMap((m) => selectedFields(info, m.selectionSet).map((f) => f.name));
     return this.queries.execute(
       new GetSubjectQuery(verifiedActor(ctx), id, consistentWith ?? null, asOf ?? null, timelines.length > 0, timelineMeasurementColumns(measurementFields)),
@@ -53,6 +54,8 @@ export class SubjectsQueryResolver {
   @ResolveField('timeline')
   timeline(@Parent() subject: SubjectView, @Context() ctx: GraphqlContext) {
     if (subject.timeline) return subject.timeline;
-    return requestScoped(ctx, 'timeline', () => new TimelineLoaders(this.dataSource)).for(subject.asOf).load(subject.id);
+    return requestScoped(ctx, 'timeline', () => new TimelineLoaders(this.dataSource))
+      .for(subject.asOf)
+      .load(subject.id);
   }
 }

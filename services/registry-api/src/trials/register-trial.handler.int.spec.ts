@@ -88,7 +88,11 @@ describe('trial handlers (PostgreSQL)', () => {
     const commandId = randomUUID();
     const first = await register(trial(id, [{ value: 'NCT00000100' }]), commandId);
     const before = await count();
-    expect(await register(trial(id, [{ value: 'NCT00000100' }]), commandId)).toMatchObject({ replayed: true, globalPosition: first.globalPosition, version: 0 });
+    expect(await register(trial(id, [{ value: 'NCT00000100' }]), commandId)).toMatchObject({
+      replayed: true,
+      globalPosition: first.globalPosition,
+      version: 0,
+    });
     expect(await count()).toBe(before);
   });
 

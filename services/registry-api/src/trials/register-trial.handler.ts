@@ -26,9 +26,18 @@ export class RegisterTrialHandler implements ICommandHandler<RegisterTrialComman
       ownerId: trialId,
       origin,
       duplicate: () =>
-        new DomainError(TrialErrors.DUPLICATE_TRIAL_IDENTIFIER, `identifiers.${i}.value`, `${identifier.system} ${identifier.value} is already registered for another trial`),
+        new DomainError(
+          TrialErrors.DUPLICATE_TRIAL_IDENTIFIER,
+          `identifiers.${i}.value`,
+          `${identifier.system} ${identifier.value} is already registered for another trial`,
+        ),
     }));
-    const receipt = await withReservations(this.runner.store, requests, () => this.runner.now(), () => this.runner.run(run));
+    const receipt = await withReservations(
+      this.runner.store,
+      requests,
+      () => this.runner.now(),
+      () => this.runner.run(run),
+    );
     return mutationReceipt(receipt, trialId);
   }
 }

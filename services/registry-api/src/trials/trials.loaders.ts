@@ -25,16 +25,34 @@ export class TrialLoaders {
   constructor(private readonly ds: DataSource) {
     this.arms = new DataLoader(async (ids) => {
       const rows = (await ds.query(`SELECT * FROM read_model.trial_arms WHERE trial_id = ANY ($1::text[]) ORDER BY position, arm_code`, [[...ids]])) as {
-        trial_id: string; arm_code: string; name: string; arm_type: string; planned_size: number;
+        trial_id: string;
+        arm_code: string;
+        name: string;
+        arm_type: string;
+        planned_size: number;
       }[];
       return group(ids, rows).map((list) => list.map((r) => ({ code: r.arm_code, name: r.name, type: r.arm_type, plannedSize: r.planned_size })));
     });
     this.sites = new DataLoader(async (ids) => {
       const rows = (await ds.query(`SELECT * FROM read_model.trial_sites WHERE trial_id = ANY ($1::text[]) ORDER BY position, site_id`, [[...ids]])) as {
-        trial_id: string; site_id: string; name: string; country: string | null; status: string; activated_at: Date; closed_at: Date | null;
+        trial_id: string;
+        site_id: string;
+        name: string;
+        country: string | null;
+        status: string;
+        activated_at: Date;
+        closed_at: Date | null;
       }[];
       return group(ids, rows).map((list) =>
-        list.map((r) => ({ trial_id: r.trial_id, id: r.site_id, name: r.name, country: r.country, status: r.status, activatedAt: iso(r.activated_at)!, closedAt: iso(r.closed_at) })),
+        list.map((r) => ({
+          trial_id: r.trial_id,
+          id: r.site_id,
+          name: r.name,
+          country: r.country,
+          status: r.status,
+          activatedAt: iso(r.activated_at)!,
+          closedAt: iso(r.closed_at),
+        })),
       );
     });
   }

@@ -52,7 +52,9 @@ export class TrialsMutationResolver {
       type: 'RegisterTrial',
       trialId: newTrialId(input),
       // An omitted system is detected from the value by the decider; GraphQL may deliver it as null.
-      identifiers: input.identifiers.map((i) => (i.system ? { system: i.system, value: i.value } : ({ value: i.value } as RegisterTrial['identifiers'][number]))),
+      identifiers: input.identifiers.map((i) =>
+        i.system ? { system: i.system, value: i.value } : ({ value: i.value } as RegisterTrial['identifiers'][number]),
+      ),
       title: input.title,
       phase: PHASE[input.phase] ?? input.phase,
       sponsor: input.sponsor,
@@ -105,7 +107,12 @@ export class TrialsMutationResolver {
   @Authorize(inTrial)
   recordUnblinding(@Args('input') input: RecordUnblindingInput, @Context() ctx: GraphqlContext): Promise<MutationReceipt> {
     const { trialId, subjectId, reason, occurredAt } = input;
-    return this.change({ type: 'RecordUnblinding', trialId, scope: input.scope.toLowerCase() as UnblindingScope, subjectId, reason, occurredAt }, input, ctx, reason);
+    return this.change(
+      { type: 'RecordUnblinding', trialId, scope: input.scope.toLowerCase() as UnblindingScope, subjectId, reason, occurredAt },
+      input,
+      ctx,
+      reason,
+    );
   }
 
   @Mutation('lockTrial')

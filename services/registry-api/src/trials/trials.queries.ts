@@ -78,9 +78,25 @@ export function foldTrial(events: readonly RecordedEvent[], asOf: Date, siteScop
   if (!first || first.type !== 'TrialRegistered') return null;
   const d0 = first.data as Record<string, never>;
   const view: TrialView = {
-    id: d0['trialId'], title: d0['title'], phase: d0['phase'], sponsor: d0['sponsor'], primaryEndpoint: d0['primaryEndpoint'], identifiers: d0['identifiers'],
-    status: 'REGISTERED', locked: false, lockReason: null, lockedAt: null, scheduleVersion: null, schedule: [], registeredAt: new Date(d0['registeredAt']).toISOString(),
-    version: known.length - 1, updatedAt: known.at(-1)!.recordedAt.toISOString(), asOf, siteScope, foldedArms: [], foldedSites: [],
+    id: d0['trialId'],
+    title: d0['title'],
+    phase: d0['phase'],
+    sponsor: d0['sponsor'],
+    primaryEndpoint: d0['primaryEndpoint'],
+    identifiers: d0['identifiers'],
+    status: 'REGISTERED',
+    locked: false,
+    lockReason: null,
+    lockedAt: null,
+    scheduleVersion: null,
+    schedule: [],
+    registeredAt: new Date(d0['registeredAt']).toISOString(),
+    version: known.length - 1,
+    updatedAt: known.at(-1)!.recordedAt.toISOString(),
+    asOf,
+    siteScope,
+    foldedArms: [],
+    foldedSites: [],
   };
   const sites = new Map<string, TrialSiteView>();
   for (const e of known.slice(1)) {
@@ -91,7 +107,14 @@ export function foldTrial(events: readonly RecordedEvent[], asOf: Date, siteScop
         view.foldedArms!.push({ code: d['armCode'], name: d['name'], type: d['armType'], plannedSize: d['plannedSize'] });
         break;
       case 'TrialSiteActivated':
-        sites.set(d['siteId'], { id: d['siteId'], name: d['name'], country: d['country'], status: 'active', activatedAt: new Date(d['activatedAt']).toISOString(), closedAt: null });
+        sites.set(d['siteId'], {
+          id: d['siteId'],
+          name: d['name'],
+          country: d['country'],
+          status: 'active',
+          activatedAt: new Date(d['activatedAt']).toISOString(),
+          closedAt: null,
+        });
         break;
       case 'TrialSiteClosed': {
         const s = sites.get(d['siteId']);
@@ -172,7 +195,10 @@ export class ListTrialsHandler implements IQueryHandler<ListTrialsQuery, Connect
       .add('t.locked = $?', f.locked)
       .add('t.phase = $?', f.phase)
       .add('t.sponsor = $?', f.sponsor)
-      .add(`t.title ILIKE '%' || $? || '%'`, f.titleContains?.replace(/[\\%_]/g, (c) => `\\${c}`))
+      .add(
+        `t.title ILIKE '%' || $? || '%'`,
+        f.titleContains?.replace(/[\\%_]/g, (c) => `\\${c}`),
+      )
       .add(`t.identifiers @> jsonb_build_array(jsonb_build_object('value', upper($?::text)))`, f.identifier);
     const trials = scopeFilter(q.actor, 'trial');
     if (trials !== 'all') w.add('t.trial_id = ANY ($?::text[])', [...trials]);
@@ -181,7 +207,12 @@ export class ListTrialsHandler implements IQueryHandler<ListTrialsQuery, Connect
     w.add('t.position > $?::bigint', decodeCursor(q.after));
     const rows = (await this.dataSource.query(`SELECT * FROM read_model.trials t ${w.sql} ORDER BY t.position LIMIT ${first + 1}`, w.params)) as TrialRecord[];
     const sites = scopeFilter(q.actor, 'site');
-    return toConnection(rows, first, (r) => toTrialView(r, sites), async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
+    return toConnection(
+      rows,
+      first,
+      (r) => toTrialView(r, sites),
+      async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n,
+    );
   }
 }
 

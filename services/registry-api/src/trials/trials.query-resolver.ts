@@ -63,7 +63,10 @@ export class TrialsQueryResolver {
     const counts = await this.counts(trial, ctx);
     return {
       enrolled: sum(counts, 'subjects'),
-      randomised: sum(counts.filter((c) => c.armCode !== null), 'subjects'),
+      randomised: sum(
+        counts.filter((c) => c.armCode !== null),
+        'subjects',
+      ),
       withdrawn: sum(counts, 'withdrawn'),
       byArmAndSite: counts,
     };

@@ -52,7 +52,9 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`rebuilt ${chosen.map((p) => p.name).join(', ')}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); swapped in\n`);
+    process.stdout.write(
+      `rebuilt ${chosen.map((p) => p.name).join(', ')}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); swapped in\n`,
+    );
   } finally {
     bar.stop();
     await store.close();

@@ -27,8 +27,19 @@ describe('GraphiQL explorer rendered by headless Chromium', () => {
   it('draws the GraphiQL editor, not the "Loading…" placeholder', async () => {
     const { stdout } = await promisify(execFile)(
       CHROMIUM,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--disable-dev-shm-usage', '--no-first-run', '--virtual-time-budget=15000', '--dump-dom', registry.url],
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+        '--virtual-time-budget=15000',
+        '--dump-dom',
+        registry.url,
+      ],
       { timeout: 90000, maxBuffer: 32 * 1024 * 1024 },
     );
     expect(stdout).toContain('graphiql-container');
