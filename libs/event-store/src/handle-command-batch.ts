@@ -1,4 +1,4 @@
-import { v5 as uuidv5 } from 'uuid';
+import { uuidV5 as uuidv5 } from './uuid-v5.js';
 import type { EventStore, JsonObject, Position, RecordedEvent, StreamAppend } from './event-store.js';
 import { CommandIdempotencyConflictError, IdempotencyConflictError, StreamBusyError, WrongExpectedVersionError, type EventStoreError } from './event-store.errors.js';
 import { commandHash, DEFAULT_RETRY_BUDGET_MS, deriveEventId, EVENT_SCHEMA_VERSION, type DeciderLike } from './handle-command.js';

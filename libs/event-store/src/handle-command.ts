@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
+import { uuidV5 as uuidv5 } from './uuid-v5.js';
 import type { AppendResult, EventStore, JsonObject, JsonValue, Position, RecordedEvent } from './event-store.js';
 import { CommandIdempotencyConflictError, IdempotencyConflictError, StreamBusyError, WrongExpectedVersionError } from './event-store.errors.js';
 import { canonicalJson } from './hash-chain.js';
