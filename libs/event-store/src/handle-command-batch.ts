@@ -1,4 +1,4 @@
-import { v5 as uuidv5 } from 'uuid';
+import { uuidV5 as uuidv5 } from './uuid-v5.js';
 import type { EventStore, JsonObject, Position, RecordedEvent, StreamAppend } from './event-store.js';
 import {
   CommandIdempotencyConflictError,

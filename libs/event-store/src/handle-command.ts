@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
+import { hash } from 'node:crypto';
+import { uuidV5 as uuidv5 } from './uuid-v5.js';
 import type { AppendResult, EventStore, JsonObject, JsonValue, Position, RecordedEvent } from './event-store.js';
 import { CommandIdempotencyConflictError, IdempotencyConflictError, StreamBusyError, WrongExpectedVersionError } from './event-store.errors.js';
 import { canonicalJson } from './hash-chain.js';
@@ -93,14 +93,70 @@ export interface HandleCommandResult<TState> {
  * objects are dropped, so an omitted optional field and an explicit null are the same command.
  */
 export function commandHash(fingerprint: unknown, reason: string | undefined): string {
-  const normal = JSON.parse(
-    JSON.stringify({ command: fingerprint, reason: reason ?? null }, (_key, value: unknown) =>
-      typeof value === 'bigint' ? value.toString() : value === null ? undefined : value,
-    ),
-  ) as unknown;
-  return createHash('sha256')
-    .update(canonicalJson(normal as JsonValue))
-    .digest('hex');
+  const root = { command: fingerprint, reason: reason ?? null };
+  let text: string | undefined;
+  try {
+    text = commandText(root, 0);
+  } catch (err) {
+    if (!(err instanceof UnusualValue)) throw err;
+  }
+  text ??= canonicalJson(
+    JSON.parse(
+      JSON.stringify(root, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value === null ? undefined : value)),
+    ) as JsonValue,
+  );
+  return hash('sha256', text, 'hex');
+}
+
+/** Met by `commandText`: the JSON round trip in `commandHash` decides what the value means. */
+class UnusualValue extends Error {}
+
+/**
+ * `commandHash`'s text in one walk for what commands are made of (plain objects, arrays, strings, finite numbers,
+ * booleans, bigints, null): the same text as canonicalJson(JSON.parse(JSON.stringify(value, dropNullsAndBigints))),
+ * without building the text twice and the objects once more per item of a batch. Anything else (toJSON, class
+ * instances, boxed primitives, deep nesting) throws UnusualValue and takes the round trip.
+ */
+function commandText(value: unknown, depth: number): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return JSON.stringify(value.toString());
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object': {
+      if (value === null) return undefined;
+      if (depth > 63) throw new UnusualValue();
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) throw new UnusualValue();
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + (commandText(value[i], depth + 1) ?? 'null');
+        return out + ']';
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if ((proto !== null && proto !== Object.prototype) || typeof (value as { toJSON?: unknown }).toJSON === 'function') throw new UnusualValue();
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = commandText(record[k], depth + 1);
+        if (v === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + v;
+        first = false;
+      }
+      return out + '}';
+    }
+    default:
+      throw new UnusualValue();
+  }
 }
 
 export function deriveEventId(commandId: string, streamId: string, index: number): string {

@@ -7,6 +7,19 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Thrown by `canonicalJson` for values JSON cannot hold exactly; validation reports the precise field instead. */
 export class NotJsonError extends TypeError {}
 
+/** `"key":` of the field names events keep using (a few hundred), so each is escaped once, not once per event. */
+const keyTexts = new Map<string, string>();
+const MAX_KEY_TEXTS = 10_000;
+
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = `${JSON.stringify(key)}:`;
+    if (keyTexts.size < MAX_KEY_TEXTS) keyTexts.set(key, text);
+  }
+  return text;
+}
+
 function canonical(value: unknown, depth: number): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
@@ -37,7 +50,7 @@ function canonical(value: unknown, depth: number): string {
         }
       }
       let out = '{';
-      for (let i = 0; i < keys.length; i++) out += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + canonical(record[keys[i]!], depth + 1);
+      for (let i = 0; i < keys.length; i++) out += (i ? ',' : '') + keyText(keys[i]!) + canonical(record[keys[i]!], depth + 1);
       return out + '}';
     }
     case 'bigint':

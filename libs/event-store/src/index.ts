@@ -14,3 +14,4 @@ export * from './eventstoredb/eventstoredb-event-store.js';
 export * from './nest/event-store.module.js';
 export * from './handle-command-batch.js';
 export * from './postgres/postgres-schema.js';
+export * from './uuid-v5.js';

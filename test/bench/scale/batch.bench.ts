@@ -6,7 +6,9 @@
  * subject's stream and the measurements read model must have caught up.
  *
  * Targets: itemsPerSecond ≥ 10,000 and ratio (itemsPerSecond / rawBatchEventsPerSecond) ≥ 0.4.
- * `npm run bench:scale:batch`; the last line is `{"bench":"scale-batch",…}`.
+ * `npm run bench:scale:batch`; the last line is `{"bench":"scale-batch",…}`. The script runs node with the young
+ * generation the API gets in production (infra/docker-entrypoint.sh: --max-semi-space-size=64), since the API runs
+ * in this process (with node's default, garbage collection took about a fifth of its CPU in a --cpu-prof of this bench).
  */
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { START, comparePositions, type RecordedEvent } from '../event-store.js';
@@ -177,6 +177,85 @@ describe('PostgresEventStore in the database itself', () => {
         slow.release();
       }
       expect((await store.readAll({ filter: { streamCategories: [cat] } })).map((e) => e.type)).toEqual(['Slow', 'Fast']);
+    });
+  });
+
+  describe('subscriptions sharing their reads (shared-pages.ts)', () => {
+    const drain = async (sub: AsyncIterable<RecordedEvent>, total: number, slowEvery: number): Promise<RecordedEvent[]> => {
+      const got: RecordedEvent[] = [];
+      for await (const e of sub) {
+        got.push(e);
+        // Consumers of different speeds, as the projector's runners are: they drift apart and share only part of the pages.
+        if (got.length % slowEvery === 0) await new Promise((r) => setTimeout(r, 5));
+        if (got.length === total) break;
+      }
+      return got;
+    };
+
+    it('reads a page of the log once for several subscriptions at the same position', async () => {
+      const cat = uniqueCategory();
+      for (let i = 0; i < 10; i++) {
+        await store.appendToStream(
+          `${cat}-${i}`,
+          Array.from({ length: 50 }, (_, k) => event('Tick', { i, k })),
+          { expectedRevision: 'no_stream' },
+        );
+      }
+      const reads = jest.spyOn(store.pool, 'query');
+      try {
+        const subs = Array.from({ length: 5 }, () => store.subscribeToAll({ filter: { streamCategories: [cat] }, batchSize: 50 }));
+        const got = await Promise.all(subs.map((sub) => drain(sub, 500, 1000)));
+        await Promise.all(subs.map((sub) => sub.close()));
+        const all = await store.readAll({ filter: { streamCategories: [cat] }, maxCount: 1000 });
+        for (const g of got) expect(g.map((e) => e.id)).toEqual(all.map((e) => e.id));
+        const readAlls = reads.mock.calls.filter(([q]) => (q as { name?: string }).name === 'es_read_all').length;
+        // Ten pages of 50: each read once, plus at most an empty look at the end per subscription; five reads each without sharing.
+        expect(readAlls).toBeLessThanOrEqual(10 + 1 + 5);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('hands every subscription the log in order, each event once, while transactions commit out of order', async () => {
+      const cat = uniqueCategory();
+      const writers = 8;
+      const appendsPerWriter = 10;
+      const total = writers * appendsPerWriter * 2;
+      // Different batch sizes and speeds: pages of one are served in parts to the others.
+      const subs = [7, 7, 13, 50].map((batchSize) => store.subscribeToAll({ filter: { streamCategories: [cat] }, batchSize }));
+      const consuming = Promise.all(subs.map((sub, i) => drain(sub, total, 3 + i * 5)));
+      const writer = async (w: number): Promise<void> => {
+        for (let i = 0; i < appendsPerWriter; i++) {
+          const client = await store.pool.connect();
+          try {
+            await client.query('BEGIN');
+            await client.query(`SELECT * FROM event_store.append($1, -1, $2::uuid[], $3::text[], $4::jsonb, $5::jsonb, $6::text[])`, [
+              `${cat}-${w % 3}`,
+              [randomUUID(), randomUUID()],
+              ['Tick', 'Tock'],
+              JSON.stringify([
+                { w, i },
+                { w, i },
+              ]),
+              '[{}, {}]',
+              ['d', 'd'],
+            ]);
+            await new Promise((r) => setTimeout(r, Math.random() * 15));
+            await client.query('COMMIT');
+          } finally {
+            client.release();
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
+      const got = await Promise.race([
+        consuming,
+        new Promise<never>((_, rej) => setTimeout(() => rej(new Error('subscriptions did not deliver every event')), 20_000)),
+      ]);
+      await Promise.all(subs.map((sub) => sub.close()));
+      const all = await store.readAll({ filter: { streamCategories: [cat] }, maxCount: total + 10 });
+      expect(all).toHaveLength(total);
+      for (const g of got) expect(g.map((e) => e.id)).toEqual(all.map((e) => e.id));
     });
   });
 

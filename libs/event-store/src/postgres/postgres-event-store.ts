@@ -28,8 +28,11 @@ import { EventStoreError, IdempotencyConflictError, InvalidEventError, WrongExpe
 import { validateAppend, validateStreamId } from '../event-validation.js';
 import { GENESIS_HASH } from '../hash-chain.js';
 import { createChainVerifier } from '../verify-chains.js';
+import { SharedPages } from './shared-pages.js';
 
 const NOTIFY_CHANNEL = 'event_store_appended';
+/** Events the subscriptions of one store keep for each other (shared-pages.ts), per filter. */
+const SHARED_EVENTS = 10_000;
 /** Event ids are UUIDs (validateAppend refuses others): anything else cannot be stored, and must not reach a uuid cast. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // The commit position gets its own output name: an alias equal to the column would make `ORDER BY transaction_id`
@@ -94,6 +97,8 @@ export class PostgresEventStore implements EventStore {
   private listening: Promise<void> | undefined;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
+  /** Catch-up pages shared by this store's subscriptions, per filter: the projector's runners read the log once, not once each. */
+  private readonly sharedPages = new Map<string, SharedPages>();
 
   constructor(options: PostgresEventStoreOptions) {
     this.ownsPool = !options.pool;
@@ -405,25 +410,36 @@ export class PostgresEventStore implements EventStore {
         };
       });
     const ensureListener = (): Promise<void> => this.ensureListener();
-    const readBatch = (after: Position): Promise<RecordedEvent[]> => this.readAll({ after, maxCount: batchSize, filter: options.filter });
+    const filterKey = JSON.stringify([options.filter?.streamCategories ?? null, options.filter?.eventTypes ?? null]);
+    let shared = this.sharedPages.get(filterKey);
+    if (!shared) {
+      shared = new SharedPages((after, maxCount) => this.readAll({ after, maxCount, filter: options.filter }), SHARED_EVENTS);
+      this.sharedPages.set(filterKey, shared);
+    }
+    const pages = shared;
+    const reader = {};
+    pages.open(reader, position);
+    const readBatch = (after: Position) => pages.read(reader, after, batchSize);
     const subscription: Subscription = {
       close: async () => {
         closed = true;
         this.wakeups.off('append', onAppend);
         this.subscriptions.delete(subscription);
+        pages.close(reader);
         wake?.();
       },
       [Symbol.asyncIterator]: async function* (this: void) {
         await ensureListener().catch(() => undefined);
         while (!closed) {
           appendedSinceRead = false;
-          const batch = await readBatch(position);
+          const { events: batch, fresh } = await readBatch(position);
           for (const e of batch) {
             if (closed) return;
             position = e.position;
             yield e;
           }
-          if (batch.length < batchSize && !closed) await waitForAppend();
+          // Only a read of the database itself shows the end of the log: a shared page may be older than this read.
+          if (fresh && batch.length < batchSize && !closed) await waitForAppend();
         }
       },
     };

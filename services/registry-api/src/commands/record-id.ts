@@ -1,4 +1,4 @@
-import { v5 as uuidv5 } from 'uuid';
+import { uuidV5 as uuidv5 } from '#event-store';
 
 /** Namespace of ids the registry derives from command ids (distinct from the event-id namespace in libs/event-store). */
 const RECORD_ID_NAMESPACE = '9b2f6c84-2a51-4d0e-8e2b-6f1d3c7a5e90';

@@ -118,10 +118,12 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
     // The subjects' histories for the first attempt are read meanwhile too, but only used once access is granted: a
     // denial does not wait for them, so it answers as fast for a subject with a long history as for an unknown id.
     const histories = new Map<string, Promise<LoadedBatchStream<SubjectState>>>();
+    // Each subject's part of the batch has its own commandId, derived once here rather than once per item.
+    const streamCommandIds = new Map([...streams.keys()].map((streamId) => [streamId, batchStreamCommandId(origin.commandId, streamId)]));
     // Through the runner's stream-state cache, shared with single commands: only the events after a kept revision are read.
     const loadStream = cachedBatchStreamLoader(this.runner.states);
     for (const streamId of streams.keys()) {
-      const history = loadStream(this.runner.store, streamId, subjectDecider, batchStreamCommandId(origin.commandId, streamId));
+      const history = loadStream(this.runner.store, streamId, subjectDecider, streamCommandIds.get(streamId)!);
       history.catch(() => undefined);
       histories.set(streamId, history);
     }
@@ -175,7 +177,7 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
           return async (l, state: SubjectState, item): Promise<SubjectDecisionContext> => {
             const f = await facts.get(item.index)!;
             await this.subjects.authorize(actor, item.command, state, f, l.streamId);
-            return { commandId: batchStreamCommandId(origin.commandId, l.streamId), actor: { id: origin.actorId, role: origin.actorRole }, now, ...f };
+            return { commandId: streamCommandIds.get(l.streamId)!, actor: { id: origin.actorId, role: origin.actorRole }, now, ...f };
           };
         },
       })),
