@@ -298,7 +298,7 @@ describe('PostgresEventStore in the database itself', () => {
       const [elsewhere, contested, other] = [`many-${randomUUID()}`, `many-${randomUUID()}`, `many-${randomUUID()}`];
       const taken = event('Taken');
       // A concurrent writer has inserted the id (in another stream) but not committed: append_many's probe cannot see it.
-      const writer = new pg.Client({ connectionString: db.url });
+      const writer = new pg.Client({ connectionString: db.eventStoreUrl });
       await writer.connect();
       try {
         await writer.query('BEGIN');
