@@ -7,7 +7,7 @@ import {
   WrongExpectedVersionError,
   type EventStoreError,
 } from './event-store.errors.js';
-import { commandHash, DEFAULT_RETRY_BUDGET_MS, deriveEventId, EVENT_SCHEMA_VERSION, type DeciderLike } from './handle-command.js';
+import { commandHash, DEFAULT_RETRY_BUDGET_MS, deriveEventId, eventMetadata, type DeciderLike } from './handle-command.js';
 import type { FoldLike, StreamStateCache } from './stream-state-cache.js';
 
 /** Namespace of the per-stream command ids derived from a batch's commandId (UUIDv5), distinct from event ids. */
@@ -337,19 +337,10 @@ function refusedStream<TCommand>(
 
 /** handle-command.ts's event metadata, plus where the event came from in the batch (its commandId, hash and item). */
 function batchEventMetadata(m: BatchMetadata, now: Date, commandId: string, hash: string, batchHash: string, item: number, data: unknown): JsonObject {
-  const occurredAt = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['occurredAt'] : undefined;
-  return {
-    actorId: m.actorId,
-    actorRole: m.actorRole,
-    commandId,
-    commandHash: hash,
-    batchCommandId: m.batchCommandId,
-    batchHash,
-    batchItem: item,
-    correlationId: m.correlationId,
-    causationId: m.batchCommandId,
-    recordedAt: now.toISOString(),
-    ...(typeof occurredAt === 'string' ? { occurredAt } : {}),
-    schemaVersion: EVENT_SCHEMA_VERSION,
-  };
+  const single = eventMetadata(
+    { commandId, actorId: m.actorId, actorRole: m.actorRole, correlationId: m.correlationId, causationId: m.batchCommandId, recordedAt: now },
+    hash,
+    data,
+  );
+  return { ...single, batchCommandId: m.batchCommandId, batchHash, batchItem: item };
 }

@@ -320,7 +320,8 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
   }
 }
 
-function eventMetadata(m: CommandMetadata, hash: string, data: unknown): JsonObject {
+/** The metadata every event carries (architecture.md §3); the batch path adds its batch keys to it. */
+export function eventMetadata(m: CommandMetadata, hash: string, data: unknown): JsonObject {
   const occurredAt = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['occurredAt'] : undefined;
   return {
     actorId: m.actorId,
