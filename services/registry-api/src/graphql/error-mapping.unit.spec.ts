@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { coercionField } from './error-mapping.js';
+import { coercionField, restStatusOf } from './error-mapping.js';
 
 describe('coercionField', () => {
   it.each([
@@ -15,5 +15,18 @@ describe('coercionField', () => {
 
   it('gives nothing when the message names no field', () => {
     expect(coercionField('Float cannot represent non numeric value: "abc"')).toBeUndefined();
+  });
+});
+
+describe('restStatusOf (the status of an expected error on a plain HTTP route)', () => {
+  it('answers the retryable and access codes with their statuses, and every other client error with 400, never a 5xx for a client mistake', () => {
+    expect(restStatusOf('BUSY')).toBe(503);
+    expect(restStatusOf('SERVICE_UNAVAILABLE')).toBe(503);
+    expect(restStatusOf('RATE_LIMITED')).toBe(429);
+    expect(restStatusOf('UNAUTHENTICATED')).toBe(401);
+    expect(restStatusOf('FORBIDDEN')).toBe(403);
+    expect(restStatusOf('IDEMPOTENCY_CONFLICT')).toBe(409);
+    expect(restStatusOf('BAD_USER_INPUT')).toBe(400);
+    expect(restStatusOf('IMPORT_INVALID_HEADER')).toBe(400);
   });
 });
