@@ -9,6 +9,7 @@ import { issueLocalToken, type TokenClaims } from '../../services/registry-api/s
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { CommandRunner } from '../../services/registry-api/src/commands/command-runner.js';
 import { loadConfig, type AppConfig } from '#runtime';
+import { committedEvents } from '../support/committed-events.js';
 
 /**
  * Issue 14: commands decide on folded states kept per API instance (StreamStateCache) and recognise repeated
@@ -190,7 +191,7 @@ describe('two API instances on one database, one subject', () => {
       });
     }
     expect(await events(otherSubjectId)).toHaveLength(otherBefore);
-    expect((await store.readAll({ maxCount: 100_000 })).filter((e) => e.metadata['commandId'] === commandId)).toHaveLength(1);
+    expect((await committedEvents(store)).filter((e) => e.metadata['commandId'] === commandId)).toHaveLength(1);
   });
 
   it('refuses a reused commandId before a reservation is claimed: an enrolment, a biomarker, a trial', async () => {
@@ -222,9 +223,7 @@ describe('two API instances on one database, one subject', () => {
         })
       ).code,
     ).toBe('IDEMPOTENCY_CONFLICT');
-    expect((await store.readAll({ maxCount: 100_000 })).filter((e) => e.metadata['commandId'] === commandId).map((e) => e.type)).toEqual([
-      'MeasurementRecorded',
-    ]);
+    expect((await committedEvents(store)).filter((e) => e.metadata['commandId'] === commandId).map((e) => e.type)).toEqual(['MeasurementRecorded']);
     // Nothing was kept for the refused ones: the pseudonym, code and trial id are free for a new command.
     await ok(a, 'coordinator', 'enrolSubject', { ...enrol, commandId: randomUUID() });
     await ok(a, 'admin', 'defineBiomarker', {

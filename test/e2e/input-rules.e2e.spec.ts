@@ -9,6 +9,7 @@ import { startRegistry, type RunningRegistry } from '../../services/registry-api
 import { type AppConfig, loadConfig } from '#runtime';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { countStoredEvents } from '../../libs/event-store/src/testing/postgres-log-tampering.js';
+import { committedEvents } from '../support/committed-events.js';
 
 /**
  * Issue 12 §5 over HTTP: one person is one subject per study (DUPLICATE_PSEUDONYM, also under concurrency), and
@@ -143,7 +144,7 @@ describe('input rules over GraphQL: duplicate pseudonyms and AI output ranges', 
       expect(results.flatMap((r) => r.errors ?? []).map((e) => [e.extensions['code'], e.extensions['field']])).toEqual(
         Array(15).fill(['DUPLICATE_PSEUDONYM', 'pseudonym']),
       );
-      const enrolled = (await store.readAll({ maxCount: 1_000_000 })).filter((e) => e.type === 'SubjectEnrolled' && e.data['pseudonym'] === 'IR-0016R');
+      const enrolled = (await committedEvents(store)).filter((e) => e.type === 'SubjectEnrolled' && e.data['pseudonym'] === 'IR-0016R');
       expect(enrolled).toHaveLength(1);
     });
   });

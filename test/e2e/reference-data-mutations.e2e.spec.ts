@@ -67,7 +67,7 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
     const res = await mutate(who, field, input);
     return { code: res.errors?.[0]?.extensions['code'], field: res.errors?.[0]?.extensions['field'] };
   };
-  const eventCount = async () => (await store.readAll()).length;
+  const eventCount = async () => await store.countEvents();
 
   let biomarkerId: string;
 

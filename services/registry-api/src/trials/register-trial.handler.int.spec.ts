@@ -46,7 +46,7 @@ describe('trial handlers (PostgreSQL)', () => {
     await db?.drop();
   });
 
-  const count = async () => (await ctx.store.readAll()).length;
+  const count = async () => await ctx.store.countEvents();
   const register = (t: RegisterTrial, commandId?: string) => ctx.bus.execute(new RegisterTrialCommand(t, origin(commandId), coordinator));
   const change = (c: ChangeTrialCommand['command'], extra: { reason?: string; expectedVersion?: number } = {}) =>
     ctx.bus.execute(new ChangeTrialCommand(c, origin(undefined, extra), coordinator));
