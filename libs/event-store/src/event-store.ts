@@ -99,8 +99,10 @@ export interface EventFilter {
 }
 
 /**
- * What `searchEvents` selects, for auditors: every criterion given must hold. Results come in `readAll` order
- * (only events safe to hand out, so paging by `after` never skips one that committed late).
+ * What `searchEvents` selects, for auditors: every criterion given must hold. Results come in `readAll` order and
+ * include every event committed before the search (a caller sees its own writes at once). Paging by `after`
+ * through history is exact; only past the newest events, a transaction that was still open at the previous page
+ * may commit behind the cursor, so consumers that must see each event exactly once follow `readAll`/`subscribe`.
  */
 export interface EventSearch {
   /** Exclusive: events strictly after this position (the last event of the previous page). */

@@ -180,6 +180,32 @@ describe('PostgresEventStore in the database itself', () => {
     });
   });
 
+  describe('reads that are not gap-safe see every committed event', () => {
+    // The holdback of readAll is cluster-wide: a transaction open in another database hides this one's commits.
+    it('counts and searches an event at once while another database of the cluster holds a transaction open', async () => {
+      const other = await createTestDatabase();
+      const open = new pg.Client({ connectionString: other.eventStoreUrl });
+      await open.connect();
+      const cat = uniqueCategory();
+      try {
+        await open.query('BEGIN');
+        await open.query('SELECT pg_current_xact_id()');
+        const before = await store.countEvents({ filter: { streamCategories: [cat] } });
+        await store.appendToStream(`${cat}-1`, [event('Seen', { tag: cat })], { expectedRevision: 'no_stream' });
+        expect(await store.countEvents({ filter: { streamCategories: [cat] } })).toBe(before + 1);
+        expect((await store.searchEvents({ streamIds: [`${cat}-1`], maxCount: 10 })).map((e) => e.type)).toEqual(['Seen']);
+        expect((await store.searchEvents({ dataContains: { tag: cat }, maxCount: 10 })).map((e) => e.type)).toEqual(['Seen']);
+        // readAll still holds it back: subscribers must never skip an event that commits late.
+        expect(await store.readAll({ filter: { streamCategories: [cat] } })).toEqual([]);
+        await open.query('COMMIT');
+      } finally {
+        await open.end();
+        await other.drop();
+      }
+      expect((await store.readAll({ filter: { streamCategories: [cat] } })).map((e) => e.type)).toEqual(['Seen']);
+    });
+  });
+
   describe('subscriptions sharing their reads (shared-pages.ts)', () => {
     const drain = async (sub: AsyncIterable<RecordedEvent>, total: number, slowEvery: number): Promise<RecordedEvent[]> => {
       const got: RecordedEvent[] = [];

@@ -302,9 +302,15 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toEvent);
   }
 
+  /**
+   * Every event committed before the statement began, with no gap-safe holdback: readAll's filter waits for the
+   * oldest open transaction anywhere in the cluster, so a search would miss a write its caller has just committed
+   * whenever any other database's transaction is open. Settled events (below xmin) sort before all others, so only
+   * the tail page can hold events that are not yet gap-safe.
+   */
   async searchEvents(search: EventSearch): Promise<SearchedEvent[]> {
     if (search.maxCount <= 0 || search.streamIds?.length === 0) return [];
-    const where = ['e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())'];
+    const where: string[] = [];
     const values: unknown[] = [];
     const p = (v: unknown): string => `$${values.push(v)}`;
     if (search.after)
@@ -327,7 +333,7 @@ export class PostgresEventStore implements EventStore {
               e.data, e.metadata, e.hash, e.recorded_at, prev.hash AS previous_hash
          FROM event_store.events e
          LEFT JOIN event_store.events prev ON prev.stream_id = e.stream_id AND prev.stream_revision = e.stream_revision - 1
-        WHERE ${where.join(' AND ')}
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY e.transaction_id, e.global_position
         LIMIT ${p(search.maxCount)}`,
       values,
