@@ -84,7 +84,8 @@ export function mapFhirBundle(input: unknown, validate: FhirValidator, options: 
         message: issue.details?.text ?? issue.diagnostics ?? 'invalid',
       });
     }
-    if (!['Observation', 'Device', 'ImagingStudy', 'Patient', 'Practitioner'].includes(resource.resourceType)) {
+    // A DiagnosticReport (a RECIST assessment of an exported Bundle) is derived: the registry recomputes it, so it is skipped.
+    if (!['Observation', 'Device', 'ImagingStudy', 'Patient', 'Practitioner', 'DiagnosticReport'].includes(resource.resourceType)) {
       problems.add({
         code: InteropProblems.FHIR_UNSUPPORTED_RESOURCE,
         path: at,

@@ -14,6 +14,8 @@ export const SYSTEM_TO_SCHEME: Readonly<Record<string, string>> = {
   'http://unitsofmeasure.org': 'UCUM',
   'http://terminology.hl7.org/CodeSystem/umls': 'UMLS',
   'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl': 'NCIt',
+  // The catalogue's own codes (scheme REGISTRY, as CSV rows name them), so an exported Bundle imports as it left.
+  'urn:registry:code': 'REGISTRY',
 };
 export const SCHEME_TO_SYSTEM: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(SYSTEM_TO_SCHEME)
@@ -22,6 +24,8 @@ export const SCHEME_TO_SYSTEM: Readonly<Record<string, string>> = Object.fromEnt
 );
 export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 export const DICOM_UID_SYSTEM = 'urn:dicom:uid';
+/** Code system of the catalogue's biomarker codes and free-text finding sites (scheme REGISTRY). */
+export const REGISTRY_CODE_SYSTEM = 'urn:registry:code';
 
 export function schemeOf(system: string | undefined, systems: Readonly<Record<string, string>> = SYSTEM_TO_SCHEME): string | null {
   if (!system) return null;
