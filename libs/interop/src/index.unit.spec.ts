@@ -14,6 +14,13 @@ describe('#interop public entry', () => {
       'measurementIdFor',
       'stowRsResponse',
       'refusedRowCsvLine',
+      'subjectRecords',
+      'csvExport',
+      'omopExport',
+      'sdtmExport',
+      'defineXml',
+      'fhirExport',
+      'fhirBundles',
     ] as const) {
       expect(typeof interop[name]).toBe('function');
     }

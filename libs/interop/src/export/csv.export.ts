@@ -51,15 +51,30 @@ const LONG_COLUMNS: readonly Column<LongRow>[] = [
   { name: 'arm_code', type: 'text', description: 'Randomised arm', value: (r) => r.s.armCode },
   { name: 'site_id', type: 'text', description: 'Enrolling site', value: (r) => r.s.siteId },
   { name: 'time_point', type: 'text', description: 'Visit / time point code', value: (r) => r.m.timePoint },
-  { name: 'visit_num', type: 'integer', description: 'Position of the time point in the visit schedule (SDTM VISITNUM)', value: (r) => r.ctx.visitNumber(r.m.timePoint) },
-  { name: 'biomarker_code', type: 'text', description: 'Catalogue code of the biomarker (data_dictionary.csv describes each)', value: (r) => r.m.biomarkerCode },
+  {
+    name: 'visit_num',
+    type: 'integer',
+    description: 'Position of the time point in the visit schedule (SDTM VISITNUM)',
+    value: (r) => r.ctx.visitNumber(r.m.timePoint),
+  },
+  {
+    name: 'biomarker_code',
+    type: 'text',
+    description: 'Catalogue code of the biomarker (data_dictionary.csv describes each)',
+    value: (r) => r.m.biomarkerCode,
+  },
   { name: 'biomarker_version', type: 'integer', description: 'Catalogue version the measurement was taken under', value: (r) => r.m.biomarkerVersion },
   { name: 'value', type: 'number', description: 'Value in the canonical unit (quantitative biomarkers)', value: (r) => r.m.value },
   { name: 'unit', type: 'text', description: 'Canonical UCUM unit', value: (r) => r.m.unit },
   { name: 'category', type: 'text', description: 'Category (categorical biomarkers)', value: (r) => r.m.category },
   { name: 'original_value', type: 'number', description: 'Value as reported', value: (r) => r.m.originalValue },
   { name: 'original_unit', type: 'text', description: 'UCUM unit as reported', value: (r) => r.m.originalUnit },
-  { name: 'lesion_tracking_uid', type: 'text', description: 'DICOM Tracking Unique Identifier of the lesion (SDTM TULNKID)', value: (r) => r.m.lesionTrackingUid },
+  {
+    name: 'lesion_tracking_uid',
+    type: 'text',
+    description: 'DICOM Tracking Unique Identifier of the lesion (SDTM TULNKID)',
+    value: (r) => r.m.lesionTrackingUid,
+  },
   { name: 'lesion_label', type: 'text', description: 'Tracking Identifier of the lesion', value: (r) => r.m.lesionLabel },
   { name: 'lesion_finding_site', type: 'text', description: 'Finding site', value: (r) => r.m.lesionFindingSite },
   { name: 'lesion_role', type: 'text', description: 'target, non_target or new (RECIST)', value: (r) => r.m.lesionRole },
@@ -95,7 +110,10 @@ const REPEAT_COLUMN: Column<LongRow> = {
   value: () => null,
 };
 
-const table = <Row>(columns: readonly Column<Row>[]): CsvTable<Row> => ({ columns: columns.map((c) => c.name), record: (row) => columns.map((c) => c.value(row)) });
+const table = <Row>(columns: readonly Column<Row>[]): CsvTable<Row> => ({
+  columns: columns.map((c) => c.name),
+  record: (row) => columns.map((c) => c.value(row)),
+});
 
 export async function* csvExport(dataset: ExportDataset): AsyncGenerator<ExportChunk> {
   const ctx = exportContext(dataset);

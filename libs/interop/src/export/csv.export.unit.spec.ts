@@ -25,7 +25,12 @@ describe('csvExport', () => {
       algorithm_uri: 'urn:registry:algorithm:alg-body-1',
       reader_id: '',
     });
-    expect(long[5]).toMatchObject({ subject_pseudonym: 'EXP-002', category: '4A', lesion_label: 'Nodule "A", right', lesion_finding_site: 'Lung, right upper lobe' });
+    expect(long[5]).toMatchObject({
+      subject_pseudonym: 'EXP-002',
+      category: '4A',
+      lesion_label: 'Nodule "A", right',
+      lesion_finding_site: 'Lung, right upper lobe',
+    });
     expect(files.get(CsvFiles.long)).toContain('"Nodule ""A"", right","Lung, right upper lobe"');
     expect(files.get(CsvFiles.long)!.split('\r\n')).toHaveLength(8); // header + 6 rows + the empty tail after the last CRLF
   });
@@ -49,7 +54,8 @@ describe('csvExport', () => {
       'LUNGRADS',
       'SMA_L3',
     ]);
-    const row = (pseudonym: string, tp: string, label: string) => wide.find((r) => r.subject_pseudonym === pseudonym && r.time_point === tp && r.lesion_label === label);
+    const row = (pseudonym: string, tp: string, label: string) =>
+      wide.find((r) => r.subject_pseudonym === pseudonym && r.time_point === tp && r.lesion_label === label);
     expect(wide).toHaveLength(6);
     expect(row('EXP-001', 'BASELINE', 'Liver lesion 1')).toMatchObject({ LDIAM: '30', LPERP: '', SMA_L3: '', observer: 'reader:reader-1', repeat: '1' });
     expect(row('EXP-001', 'BASELINE', '')).toMatchObject({ SMA_L3: '152.5', observer: 'algorithm:alg-body-1' });

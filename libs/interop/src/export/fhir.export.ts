@@ -46,7 +46,9 @@ export async function* fhirBundles(dataset: ExportDataset, options: FhirExportOp
       bundle.entry?.forEach((e, i) => {
         const errors = options.validate!(e.resource!).filter((x) => x.severity === 'error' || x.severity === 'fatal');
         if (errors.length)
-          throw new Error(`FHIR export of ${s.pseudonym}: entry ${i} (${e.resource!.resourceType}) is invalid: ${errors.map((x) => `${x.expression?.[0] ?? ''} ${x.details?.text ?? ''}`).join('; ')}`);
+          throw new Error(
+            `FHIR export of ${s.pseudonym}: entry ${i} (${e.resource!.resourceType}) is invalid: ${errors.map((x) => `${x.expression?.[0] ?? ''} ${x.details?.text ?? ''}`).join('; ')}`,
+          );
       });
     }
     yield bundle;
@@ -90,10 +92,7 @@ function subjectBundle(dataset: ExportDataset, ctx: ExportContext, s: ExportSubj
     deviceUrls.set(a.algorithmVersionId, url);
     const device: Device = {
       resourceType: 'Device',
-      identifier: [
-        { system: 'urn:ietf:rfc:3986', value: a.uri },
-        ...(a.deviceUid ? [{ system: DICOM_UID_SYSTEM, value: `urn:oid:${a.deviceUid}` }] : []),
-      ],
+      identifier: [{ system: 'urn:ietf:rfc:3986', value: a.uri }, ...(a.deviceUid ? [{ system: DICOM_UID_SYSTEM, value: `urn:oid:${a.deviceUid}` }] : [])],
       manufacturer: a.manufacturer,
       deviceName: [{ name: a.name, type: 'user-friendly-name' }],
       version: [{ value: a.version }],
@@ -147,7 +146,13 @@ function subjectBundle(dataset: ExportDataset, ctx: ExportContext, s: ExportSubj
   };
 }
 
-function observation(ctx: ExportContext, m: ExportMeasurement, subject: Reference<Patient>, studies: Map<string, string>, devices: Map<string, string>): Observation {
+function observation(
+  ctx: ExportContext,
+  m: ExportMeasurement,
+  subject: Reference<Patient>,
+  studies: Map<string, string>,
+  devices: Map<string, string>,
+): Observation {
   const biomarker = ctx.biomarker(m.biomarkerId);
   const study = studies.get(m.studyInstanceUid);
   if (!study) throw new Error(`Measurement ${m.measurementId} is on study ${m.studyInstanceUid}, which is not among its subject's studies`);
@@ -176,7 +181,9 @@ function observation(ctx: ExportContext, m: ExportMeasurement, subject: Referenc
       : m.category !== null
         ? { valueString: m.category }
         : {}),
-    ...(m.lesionFindingSite ? { bodySite: { coding: [{ system: REGISTRY_CODE_SYSTEM, code: m.lesionFindingSite, display: m.lesionFindingSite }], text: m.lesionFindingSite } } : {}),
+    ...(m.lesionFindingSite
+      ? { bodySite: { coding: [{ system: REGISTRY_CODE_SYSTEM, code: m.lesionFindingSite, display: m.lesionFindingSite }], text: m.lesionFindingSite } }
+      : {}),
     ...(device ? { device: { reference: device } } : {}),
     ...(m.readerId ? { performer: [{ identifier: { system: READER_ID_SYSTEM, value: m.readerId } }] } : {}),
     derivedFrom: [{ reference: study }],

@@ -80,7 +80,16 @@ ALTER TABLE omop.image_feature ADD CONSTRAINT fpk_image_feature_image_occurrence
 `;
 
 /** Parent tables first, so each COPY's foreign keys are checked against rows already loaded. */
-const LOAD_ORDER: readonly OmopTable[] = ['person', 'observation_period', 'visit_occurrence', 'procedure_occurrence', 'image_occurrence', 'measurement', 'image_feature', 'death'];
+const LOAD_ORDER: readonly OmopTable[] = [
+  'person',
+  'observation_period',
+  'visit_occurrence',
+  'procedure_occurrence',
+  'image_occurrence',
+  'measurement',
+  'image_feature',
+  'death',
+];
 
 describe('omopExport into the official OMOP CDM 5.4 + MI-CDM PostgreSQL schema', () => {
   let db: TestDatabase;
@@ -123,7 +132,16 @@ describe('omopExport into the official OMOP CDM 5.4 + MI-CDM PostgreSQL schema',
     const counts: Record<string, number> = {};
     for (const table of LOAD_ORDER) counts[table] = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM omop.${table}`)).rows[0]!.n);
     // EXP-002 has no year of birth (erased): left out with its study and reading. EXP-001: 2 studies, 5 measurements.
-    expect(counts).toEqual({ person: 2, observation_period: 2, visit_occurrence: 2, procedure_occurrence: 2, image_occurrence: 2, measurement: 5, image_feature: 5, death: 1 });
+    expect(counts).toEqual({
+      person: 2,
+      observation_period: 2,
+      visit_occurrence: 2,
+      procedure_occurrence: 2,
+      image_occurrence: 2,
+      measurement: 5,
+      image_feature: 5,
+      death: 1,
+    });
     expect(summary).toEqual({ rows: counts, personsWithoutYearOfBirth: 1 });
 
     const person = await client.query(`SELECT person_id, gender_concept_id, year_of_birth, person_source_value FROM omop.person ORDER BY person_id`);
@@ -144,7 +162,9 @@ describe('omopExport into the official OMOP CDM 5.4 + MI-CDM PostgreSQL schema',
       ['LDIAM', 18, 8588, 'mm', 1, null],
       ['LPERP', 12, 8588, 'mm', 2, null],
     ]);
-    const period = await client.query(`SELECT observation_period_start_date::text AS s, observation_period_end_date::text AS e FROM omop.observation_period WHERE person_id = 1`);
+    const period = await client.query(
+      `SELECT observation_period_start_date::text AS s, observation_period_end_date::text AS e FROM omop.observation_period WHERE person_id = 1`,
+    );
     expect(period.rows).toEqual([{ s: '2025-12-20', e: '2026-06-01' }]);
   });
 

@@ -22,35 +22,114 @@ import { isoDate, type ExportChunk, type ExportDataset, type ExportSubject } fro
  */
 export const OMOP_TABLES = {
   person: [
-    'person_id', 'gender_concept_id', 'year_of_birth', 'month_of_birth', 'day_of_birth', 'birth_datetime', 'race_concept_id',
-    'ethnicity_concept_id', 'location_id', 'provider_id', 'care_site_id', 'person_source_value', 'gender_source_value',
-    'gender_source_concept_id', 'race_source_value', 'race_source_concept_id', 'ethnicity_source_value', 'ethnicity_source_concept_id',
+    'person_id',
+    'gender_concept_id',
+    'year_of_birth',
+    'month_of_birth',
+    'day_of_birth',
+    'birth_datetime',
+    'race_concept_id',
+    'ethnicity_concept_id',
+    'location_id',
+    'provider_id',
+    'care_site_id',
+    'person_source_value',
+    'gender_source_value',
+    'gender_source_concept_id',
+    'race_source_value',
+    'race_source_concept_id',
+    'ethnicity_source_value',
+    'ethnicity_source_concept_id',
   ],
   observation_period: ['observation_period_id', 'person_id', 'observation_period_start_date', 'observation_period_end_date', 'period_type_concept_id'],
   visit_occurrence: [
-    'visit_occurrence_id', 'person_id', 'visit_concept_id', 'visit_start_date', 'visit_start_datetime', 'visit_end_date', 'visit_end_datetime',
-    'visit_type_concept_id', 'provider_id', 'care_site_id', 'visit_source_value', 'visit_source_concept_id', 'admitted_from_concept_id',
-    'admitted_from_source_value', 'discharged_to_concept_id', 'discharged_to_source_value', 'preceding_visit_occurrence_id',
+    'visit_occurrence_id',
+    'person_id',
+    'visit_concept_id',
+    'visit_start_date',
+    'visit_start_datetime',
+    'visit_end_date',
+    'visit_end_datetime',
+    'visit_type_concept_id',
+    'provider_id',
+    'care_site_id',
+    'visit_source_value',
+    'visit_source_concept_id',
+    'admitted_from_concept_id',
+    'admitted_from_source_value',
+    'discharged_to_concept_id',
+    'discharged_to_source_value',
+    'preceding_visit_occurrence_id',
   ],
   procedure_occurrence: [
-    'procedure_occurrence_id', 'person_id', 'procedure_concept_id', 'procedure_date', 'procedure_datetime', 'procedure_end_date',
-    'procedure_end_datetime', 'procedure_type_concept_id', 'modifier_concept_id', 'quantity', 'provider_id', 'visit_occurrence_id',
-    'visit_detail_id', 'procedure_source_value', 'procedure_source_concept_id', 'modifier_source_value',
+    'procedure_occurrence_id',
+    'person_id',
+    'procedure_concept_id',
+    'procedure_date',
+    'procedure_datetime',
+    'procedure_end_date',
+    'procedure_end_datetime',
+    'procedure_type_concept_id',
+    'modifier_concept_id',
+    'quantity',
+    'provider_id',
+    'visit_occurrence_id',
+    'visit_detail_id',
+    'procedure_source_value',
+    'procedure_source_concept_id',
+    'modifier_source_value',
   ],
   image_occurrence: [
-    'image_occurrence_id', 'person_id', 'procedure_occurrence_id', 'visit_occurrence_id', 'anatomic_site_concept_id', 'wadors_uri',
-    'local_path', 'image_occurrence_date', 'image_study_uid', 'image_series_uid', 'modality_concept_id',
+    'image_occurrence_id',
+    'person_id',
+    'procedure_occurrence_id',
+    'visit_occurrence_id',
+    'anatomic_site_concept_id',
+    'wadors_uri',
+    'local_path',
+    'image_occurrence_date',
+    'image_study_uid',
+    'image_series_uid',
+    'modality_concept_id',
   ],
   measurement: [
-    'measurement_id', 'person_id', 'measurement_concept_id', 'measurement_date', 'measurement_datetime', 'measurement_time',
-    'measurement_type_concept_id', 'operator_concept_id', 'value_as_number', 'value_as_concept_id', 'unit_concept_id', 'range_low',
-    'range_high', 'provider_id', 'visit_occurrence_id', 'visit_detail_id', 'measurement_source_value', 'measurement_source_concept_id',
-    'unit_source_value', 'unit_source_concept_id', 'value_source_value', 'measurement_event_id', 'meas_event_field_concept_id',
+    'measurement_id',
+    'person_id',
+    'measurement_concept_id',
+    'measurement_date',
+    'measurement_datetime',
+    'measurement_time',
+    'measurement_type_concept_id',
+    'operator_concept_id',
+    'value_as_number',
+    'value_as_concept_id',
+    'unit_concept_id',
+    'range_low',
+    'range_high',
+    'provider_id',
+    'visit_occurrence_id',
+    'visit_detail_id',
+    'measurement_source_value',
+    'measurement_source_concept_id',
+    'unit_source_value',
+    'unit_source_concept_id',
+    'value_source_value',
+    'measurement_event_id',
+    'meas_event_field_concept_id',
   ],
   image_feature: [
-    'image_feature_id', 'person_id', 'image_occurrence_id', 'image_feature_event_field_concept_id', 'image_feature_event_id',
-    'image_feature_concept_id', 'image_feature_type_concept_id', 'image_finding_concept_id', 'image_finding_id', 'anatomic_site_concept_id',
-    'alg_system', 'alg_datetime',
+    'image_feature_id',
+    'person_id',
+    'image_occurrence_id',
+    'image_feature_event_field_concept_id',
+    'image_feature_event_id',
+    'image_feature_concept_id',
+    'image_feature_type_concept_id',
+    'image_finding_concept_id',
+    'image_finding_id',
+    'anatomic_site_concept_id',
+    'alg_system',
+    'alg_datetime',
   ],
   death: ['person_id', 'death_date', 'death_datetime', 'death_type_concept_id', 'cause_concept_id', 'cause_source_value', 'cause_source_concept_id'],
 } as const;
@@ -77,7 +156,11 @@ export interface OmopSummary {
 /** varchar(50) columns: longer source values are cut (the full value is in the registry and the other exports). */
 const v50 = (s: string | null): string | null => (s === null ? null : s.length > 50 ? s.slice(0, 50) : s);
 /** TIMESTAMP (without time zone) columns, written in UTC. */
-const ts = (iso: string): string => new Date(iso).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '');
+const ts = (iso: string): string =>
+  new Date(iso)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '');
 
 export async function* omopExport(dataset: ExportDataset): AsyncGenerator<ExportChunk, OmopSummary> {
   const ctx = exportContext(dataset);
@@ -126,8 +209,43 @@ export async function* omopExport(dataset: ExportDataset): AsyncGenerator<Export
       const id = ++next.visit;
       studyIds.set(study.studyInstanceUid, id);
       const date = isoDate(study.occurredAt);
-      add('visit_occurrence', [id, personId, OmopConcepts.outpatientVisit, date, ts(study.occurredAt), date, ts(study.occurredAt), OmopConcepts.registry, null, null, null, null, null, null, null, null, null]);
-      add('procedure_occurrence', [id, personId, 0, date, ts(study.occurredAt), null, null, OmopConcepts.registry, null, null, null, id, null, v50(study.modality), null, null]);
+      add('visit_occurrence', [
+        id,
+        personId,
+        OmopConcepts.outpatientVisit,
+        date,
+        ts(study.occurredAt),
+        date,
+        ts(study.occurredAt),
+        OmopConcepts.registry,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
+      add('procedure_occurrence', [
+        id,
+        personId,
+        0,
+        date,
+        ts(study.occurredAt),
+        null,
+        null,
+        OmopConcepts.registry,
+        null,
+        null,
+        null,
+        id,
+        null,
+        v50(study.modality),
+        null,
+        null,
+      ]);
       const series = study.seriesInstanceUids.length > 0 ? study.seriesInstanceUids : [''];
       for (const uid of series) {
         const imageId = ++next.image;
@@ -138,8 +256,12 @@ export async function* omopExport(dataset: ExportDataset): AsyncGenerator<Export
     const findings = new Map<string, number>();
     for (const m of s.measurements) {
       const visitId = studyIds.get(m.studyInstanceUid);
-      if (visitId === undefined) throw new Error(`Measurement ${m.measurementId} is on study ${m.studyInstanceUid}, which is not among subject ${s.subjectId}'s studies`);
-      const imageId = images.get(`${m.studyInstanceUid}|${m.seriesInstanceUid ?? ''}`) ?? images.get(`${m.studyInstanceUid}|`) ?? images.get(`${m.studyInstanceUid}|${firstSeries(s, m.studyInstanceUid)}`)!;
+      if (visitId === undefined)
+        throw new Error(`Measurement ${m.measurementId} is on study ${m.studyInstanceUid}, which is not among subject ${s.subjectId}'s studies`);
+      const imageId =
+        images.get(`${m.studyInstanceUid}|${m.seriesInstanceUid ?? ''}`) ??
+        images.get(`${m.studyInstanceUid}|`) ??
+        images.get(`${m.studyInstanceUid}|${firstSeries(s, m.studyInstanceUid)}`)!;
       const id = ++next.measurement;
       const quantitative = m.valueKind === 'quantitative';
       const original = m.originalValue === null ? null : `${m.originalValue}${m.originalUnit ? ` ${m.originalUnit}` : ''}`;
@@ -173,7 +295,20 @@ export async function* omopExport(dataset: ExportDataset): AsyncGenerator<Export
         finding = findings.get(m.lesionTrackingUid) ?? ++next.finding;
         findings.set(m.lesionTrackingUid, finding);
       }
-      add('image_feature', [id, personId, imageId, 0, id, 0, OmopConcepts.registry, 0, finding, 0, ctx.algorithm(m.algorithmVersionId)?.uri ?? null, m.algorithmVersionId === null ? null : ts(m.occurredAt)]);
+      add('image_feature', [
+        id,
+        personId,
+        imageId,
+        0,
+        id,
+        0,
+        OmopConcepts.registry,
+        0,
+        finding,
+        0,
+        ctx.algorithm(m.algorithmVersionId)?.uri ?? null,
+        m.algorithmVersionId === null ? null : ts(m.occurredAt),
+      ]);
     }
     const death = s.outcomes.find((o) => o.outcomeType === 'death');
     if (death) add('death', [personId, isoDate(death.occurredAt), ts(death.occurredAt), OmopConcepts.registry, null, null, null]);
@@ -188,7 +323,14 @@ function firstSeries(s: ExportSubject, studyUid: string): string {
 
 /** Every dated fact of the subject, as sorted calendar dates. */
 function datesOf(s: ExportSubject): string[] {
-  const all = [s.enrolledAt, s.randomisedAt, s.withdrawnAt, ...s.studies.map((x) => x.occurredAt), ...s.measurements.map((m) => m.occurredAt), ...s.outcomes.map((o) => o.occurredAt)];
+  const all = [
+    s.enrolledAt,
+    s.randomisedAt,
+    s.withdrawnAt,
+    ...s.studies.map((x) => x.occurredAt),
+    ...s.measurements.map((m) => m.occurredAt),
+    ...s.outcomes.map((o) => o.occurredAt),
+  ];
   return all
     .filter((t): t is string => t !== null)
     .map(isoDate)

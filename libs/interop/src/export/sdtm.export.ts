@@ -278,7 +278,10 @@ export function defineXml(dataset: ExportDataset, options: SdtmExportOptions): s
         ...(key >= 0 ? { KeySequence: String(key + 1) } : {}),
       });
     });
-    group.ele('def:leaf', { ID: `LF.${d}`, 'xlink:href': sdtmFile(d) }).ele('def:title').txt(sdtmFile(d));
+    group
+      .ele('def:leaf', { ID: `LF.${d}`, 'xlink:href': sdtmFile(d) })
+      .ele('def:title')
+      .txt(sdtmFile(d));
   }
   for (const d of SDTM_DOMAINS) {
     for (const x of SDTM_DATASETS[d].variables) {

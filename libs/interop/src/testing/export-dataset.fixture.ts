@@ -90,7 +90,11 @@ export const EXPORT_BIOMARKERS: readonly ExportBiomarker[] = [
 const UID = '1.2.826.0.1.3680043.10.543';
 type Row<T> = T & { readonly subjectId: string };
 
-const measurement = (subjectId: string, id: string, fields: Partial<ExportMeasurement> & Pick<ExportMeasurement, 'biomarkerId' | 'studyInstanceUid' | 'timePoint' | 'occurredAt'>): Row<ExportMeasurement> => {
+const measurement = (
+  subjectId: string,
+  id: string,
+  fields: Partial<ExportMeasurement> & Pick<ExportMeasurement, 'biomarkerId' | 'studyInstanceUid' | 'timePoint' | 'occurredAt'>,
+): Row<ExportMeasurement> => {
   const biomarker = EXPORT_BIOMARKERS.find((b) => b.biomarkerId === fields.biomarkerId)!;
   return {
     subjectId,
@@ -119,7 +123,14 @@ const measurement = (subjectId: string, id: string, fields: Partial<ExportMeasur
   };
 };
 
-const lesionMm = (subjectId: string, id: string, biomarkerId: string, lesion: { uid: string; label: string; site: string }, tp: 'BASELINE' | 'WEEK8', mm: number): Row<ExportMeasurement> =>
+const lesionMm = (
+  subjectId: string,
+  id: string,
+  biomarkerId: string,
+  lesion: { uid: string; label: string; site: string },
+  tp: 'BASELINE' | 'WEEK8',
+  mm: number,
+): Row<ExportMeasurement> =>
   measurement(subjectId, id, {
     biomarkerId,
     studyInstanceUid: tp === 'BASELINE' ? `${UID}.1.1` : `${UID}.1.2`,
@@ -182,8 +193,22 @@ export const EXPORT_SUBJECT_ROWS: readonly Omit<ExportSubject, 'studies' | 'meas
 ];
 
 export const EXPORT_STUDY_ROWS: readonly Row<ExportImagingStudy>[] = [
-  { subjectId: 'subj-001', studyInstanceUid: `${UID}.1.1`, modality: 'CT', occurredAt: '2026-01-05T09:00:00.000Z', siteId: 'SITE-1', seriesInstanceUids: [`${UID}.1.1.1`] },
-  { subjectId: 'subj-001', studyInstanceUid: `${UID}.1.2`, modality: 'CT', occurredAt: '2026-03-02T09:30:00.000Z', siteId: 'SITE-1', seriesInstanceUids: [`${UID}.1.2.1`] },
+  {
+    subjectId: 'subj-001',
+    studyInstanceUid: `${UID}.1.1`,
+    modality: 'CT',
+    occurredAt: '2026-01-05T09:00:00.000Z',
+    siteId: 'SITE-1',
+    seriesInstanceUids: [`${UID}.1.1.1`],
+  },
+  {
+    subjectId: 'subj-001',
+    studyInstanceUid: `${UID}.1.2`,
+    modality: 'CT',
+    occurredAt: '2026-03-02T09:30:00.000Z',
+    siteId: 'SITE-1',
+    seriesInstanceUids: [`${UID}.1.2.1`],
+  },
   { subjectId: 'subj-002', studyInstanceUid: `${UID}.2.1`, modality: 'CT', occurredAt: '2026-01-12T11:00:00.000Z', siteId: 'SITE-1', seriesInstanceUids: [] },
 ];
 
@@ -220,7 +245,16 @@ export const EXPORT_MEASUREMENT_ROWS: readonly Row<ExportMeasurement>[] = [
 ];
 
 export const EXPORT_OUTCOME_ROWS: readonly Row<ExportOutcome>[] = [
-  { subjectId: 'subj-001', outcomeId: 'o-1', outcomeType: 'death', occurredAt: '2026-06-01T00:00:00.000Z', source: 'investigator', recistResponse: null, timePoint: null, stage: null },
+  {
+    subjectId: 'subj-001',
+    outcomeId: 'o-1',
+    outcomeType: 'death',
+    occurredAt: '2026-06-01T00:00:00.000Z',
+    source: 'investigator',
+    recistResponse: null,
+    timePoint: null,
+    stage: null,
+  },
 ];
 
 /** RECIST input from a subject's target-lesion LDIAM / LPERP readings, as the API's mapping builds it. */
@@ -233,7 +267,12 @@ function assessAssessment(s: ExportSubject) {
   if (lesionRows.length === 0) return null;
   const lesions = new Map<string, RecistLesion>();
   for (const m of lesionRows)
-    lesions.set(m.lesionTrackingUid!, { id: m.lesionTrackingUid!, organ: m.lesionFindingSite ?? 'unknown', nodal: m.biomarkerCode === 'LPERP', role: 'TARGET' });
+    lesions.set(m.lesionTrackingUid!, {
+      id: m.lesionTrackingUid!,
+      organ: m.lesionFindingSite ?? 'unknown',
+      nodal: m.biomarkerCode === 'LPERP',
+      role: 'TARGET',
+    });
   const visits = [...new Set(lesionRows.map((m) => m.timePoint))];
   const input: RecistInput = {
     subjectId: s.pseudonym,
@@ -253,12 +292,25 @@ export function exportDataset(overrides: Partial<ExportDataset> = {}): ExportDat
     snapshot: { snapshotId: 'snap-1', contentHash: 'a'.repeat(64) },
     biomarkers: EXPORT_BIOMARKERS,
     algorithmVersions: [
-      { algorithmVersionId: 'alg-body-1', manufacturer: 'Acme AI', name: 'BodyComp', version: '3.1.0', uri: 'urn:registry:algorithm:alg-body-1', deviceUid: `${UID}.7.1` },
+      {
+        algorithmVersionId: 'alg-body-1',
+        manufacturer: 'Acme AI',
+        name: 'BodyComp',
+        version: '3.1.0',
+        uri: 'urn:registry:algorithm:alg-body-1',
+        deviceUid: `${UID}.7.1`,
+      },
     ],
     // A generator: every builder gets a fresh stream from the same rows.
     subjects: {
       [Symbol.asyncIterator]: () =>
-        subjectRecords({ subjects: EXPORT_SUBJECT_ROWS, studies: EXPORT_STUDY_ROWS, measurements: EXPORT_MEASUREMENT_ROWS, outcomes: EXPORT_OUTCOME_ROWS, recist: recistOf }),
+        subjectRecords({
+          subjects: EXPORT_SUBJECT_ROWS,
+          studies: EXPORT_STUDY_ROWS,
+          measurements: EXPORT_MEASUREMENT_ROWS,
+          outcomes: EXPORT_OUTCOME_ROWS,
+          recist: recistOf,
+        }),
     },
     ...overrides,
   };
