@@ -18,3 +18,4 @@ export * from './export/csv.export.js';
 export * from './export/omop.export.js';
 export * from './export/sdtm.export.js';
 export * from './export/fhir.export.js';
+export * from './export/parquet.export.js';

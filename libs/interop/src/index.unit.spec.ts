@@ -21,6 +21,7 @@ describe('#interop public entry', () => {
       'defineXml',
       'fhirExport',
       'fhirBundles',
+      'parquetExport',
     ] as const) {
       expect(typeof interop[name]).toBe('function');
     }

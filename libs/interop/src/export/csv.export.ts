@@ -15,17 +15,17 @@ export const CsvFiles = {
   dictionary: 'data_dictionary.csv',
 } as const;
 
-interface Column<Row> {
+export interface Column<Row> {
   readonly name: string;
   readonly type: 'text' | 'integer' | 'number' | 'date-time' | 'year';
   readonly description: string;
   readonly value: (row: Row) => CsvValue;
 }
 
-type SubjectRow = { readonly ctx: ExportContext; readonly s: ExportSubject };
-type LongRow = SubjectRow & { readonly m: ExportMeasurement };
+export type SubjectRow = { readonly ctx: ExportContext; readonly s: ExportSubject };
+export type LongRow = SubjectRow & { readonly m: ExportMeasurement };
 
-const SUBJECT_COLUMNS: readonly Column<SubjectRow>[] = [
+export const SUBJECT_COLUMNS: readonly Column<SubjectRow>[] = [
   { name: 'study_id', type: 'text', description: 'Trial or programme id', value: (r) => r.ctx.studyId },
   { name: 'subject_pseudonym', type: 'text', description: 'The subject by pseudonym (the registry holds no direct identifier)', value: (r) => r.s.pseudonym },
   { name: 'arm_code', type: 'text', description: 'Randomised arm', value: (r) => r.s.armCode },
@@ -45,7 +45,7 @@ const SUBJECT_COLUMNS: readonly Column<SubjectRow>[] = [
   },
 ];
 
-const LONG_COLUMNS: readonly Column<LongRow>[] = [
+export const LONG_COLUMNS: readonly Column<LongRow>[] = [
   { name: 'study_id', type: 'text', description: 'Trial or programme id', value: (r) => r.ctx.studyId },
   { name: 'subject_pseudonym', type: 'text', description: 'The subject by pseudonym', value: (r) => r.s.pseudonym },
   { name: 'arm_code', type: 'text', description: 'Randomised arm', value: (r) => r.s.armCode },
