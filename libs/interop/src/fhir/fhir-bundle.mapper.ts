@@ -190,7 +190,7 @@ export function operationOutcomesFor(entryCount: number, problems: readonly Inte
     const issue: OperationOutcomeIssue[] = own.length
       ? own.map((p) => ({
           severity: 'error',
-          code: issueType(p.code),
+          code: fhirIssueType(p.code),
           details: { coding: [{ code: p.code }], text: p.message },
           expression: [p.path],
         }))
@@ -205,7 +205,8 @@ export function operationOutcomesFor(entryCount: number, problems: readonly Inte
   });
 }
 
-function issueType(code: InteropProblemCode): OperationOutcomeIssue['code'] {
+/** The OperationOutcome issue type (FHIR value set issue-type) of a problem code. */
+export function fhirIssueType(code: InteropProblemCode): OperationOutcomeIssue['code'] {
   switch (code) {
     case InteropProblems.FHIR_INVALID_RESOURCE:
     case InteropProblems.MISSING_ELEMENT:
