@@ -455,6 +455,27 @@ describe('POST /fhir/Bundle (FHIR R4 imaging measurements)', () => {
     expect(await store.countEvents()).toBe(before);
   });
 
+  it('no 5xx for hostile Bundles: every element of a measurement, its group, device and study replaced by garbage is answered 4xx or recorded, never 500', async () => {
+    const garbage: unknown[] = [null, 5, 'x', [], {}, [5], { coding: [null] }, '__1e999__'];
+    const statuses = new Map<number, number>();
+    const prefix = (n: number) => `1.2.826.0.1.3680043.8.498.89${n}`;
+    let n = 0;
+    for (const e of [0, 1, 3, 4]) {
+      for (const key of Object.keys(lesionBundle().entry![e]!.resource!)) {
+        if (key === 'resourceType') continue;
+        for (const g of garbage) {
+          const b = lesionBundle('a', { obsPrefix: prefix(n++) }) as unknown as { entry: { resource: Record<string, unknown> }[] };
+          b.entry[e]!.resource[key] = g;
+          const res = await post('coordinator', JSON.stringify(b).replace('"__1e999__"', '1e999'), { contentType: n % 2 ? 'application/json' : undefined });
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          expect([200, 400, 409, 422]).toContain(res.status);
+          expect(res.json.resourceType).toBe(res.status === 200 ? 'Bundle' : 'OperationOutcome');
+        }
+      }
+    }
+    expect(statuses.get(400)).toBeGreaterThan(50);
+  }, 120_000);
+
   it('GET /fhir/metadata: a public CapabilityStatement (R4, JSON, Bundle create + transaction) valid per the R4 definitions', async () => {
     const res = await fetch(`${base}/fhir/metadata`);
     expect(res.status).toBe(200);
