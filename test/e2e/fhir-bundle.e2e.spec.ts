@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -7,7 +7,7 @@ import type { Bundle, BundleEntry, Observation, OperationOutcome, Resource } fro
 import pg from 'pg';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { loadFhirValidator, REGISTRY_CODE_SYSTEM, type FhirValidator } from '#interop';
-import { loadConfig, type AppConfig } from '#runtime';
+import { loadConfig, projectRoot, type AppConfig } from '#runtime';
 import { issueLocalToken, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -248,6 +248,37 @@ describe('POST /fhir/Bundle (FHIR R4 imaging measurements)', () => {
           scanner: { manufacturer: 'Siemens', model: 'Somatom' },
         });
     }
+    // The README's quick start: biomarker SMA_L3, algorithm Acme / NoduleAI CT / 2.1.0, subject PT-0001 with study 1.2.3.4.5.
+    await ok('admin', 'defineBiomarker', {
+      biomarkerId: 'sma-l3',
+      code: 'SMA_L3',
+      name: 'Skeletal muscle area at L3',
+      modality: 'CT',
+      bodySite: 'L3 vertebra',
+      valueType: { kind: 'QUANTITATIVE', unit: 'cm2', plausibleRange: { min: 20, max: 400 } },
+    });
+    await ok('admin', 'registerAlgorithmVersion', {
+      algorithmVersionId: 'readme-nodule',
+      manufacturer: 'Acme',
+      name: 'NoduleAI CT',
+      version: '2.1.0',
+      intendedUse: 'Body composition',
+      regulatory: { status: 'INVESTIGATIONAL' },
+      biomarkerIds: ['sma-l3'],
+    });
+    const readme = (
+      await ok('coordinator', 'enrolSubject', { trialId: T, siteId: 'S1', pseudonym: 'PT-0001', consentVersion: 'v1', consentDate: '2025-01-10' })
+    ).id;
+    await ok('coordinator', 'registerImagingStudy', {
+      studyInstanceUid: '1.2.3.4.5',
+      subjectId: readme,
+      modality: 'CT',
+      acquisitionDateTime: '2025-01-20',
+      siteId: 'S1',
+      scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+    });
+    await caughtUp(`SELECT count(*) AS n FROM read_model.imaging_studies WHERE study_instance_uid = '1.2.3.4.5'`, [], 1);
+    await caughtUp(`SELECT count(*) AS n FROM read_model.algorithm_versions WHERE algorithm_version_id = 'readme-nodule'`, [], 1);
     await caughtUp(`SELECT count(*) AS n FROM read_model.imaging_studies WHERE study_instance_uid LIKE '1.2.826.0.1.3680043.8.498.93%'`, [], 4);
     await caughtUp(`SELECT count(*) AS n FROM read_model.biomarkers WHERE code LIKE 'FH_%'`, [], 3);
     await caughtUp(`SELECT count(*) AS n FROM read_model.algorithm_versions WHERE algorithm_version_id = 'fh-nodule-2.1.0'`, [], 1);
@@ -444,6 +475,9 @@ describe('POST /fhir/Bundle (FHIR R4 imaging measurements)', () => {
     const huge = await post('coordinator', JSON.stringify({ ...lesionBundle(), padding: 'x'.repeat(9 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
     expect(huge.json).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'too-costly' }] });
+    const bigJson = await post('coordinator', JSON.stringify({ ...lesionBundle(), padding: 'x'.repeat(2 * 1024 * 1024) }), { contentType: 'application/json' });
+    expect(bigJson.status).toBe(413);
+    expect(bigJson.json).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'too-costly' }] });
     const notBundle = await post('coordinator', { resourceType: 'Patient' });
     expect(notBundle.status).toBe(400);
     expect(issuesOf(notBundle.json)).toContainEqual(['FHIR_INVALID_RESOURCE', 'Bundle', 'error']);
@@ -475,6 +509,15 @@ describe('POST /fhir/Bundle (FHIR R4 imaging measurements)', () => {
     }
     expect(statuses.get(400)).toBeGreaterThan(50);
   }, 120_000);
+
+  it("the README's quick-start Bundle is recorded as written there", async () => {
+    const text = await readFile(join(projectRoot(), 'README.md'), 'utf8');
+    const json = /cat > bundle\.json <<'JSON'\n([\s\S]*?)\nJSON\n/.exec(text)?.[1];
+    expect(json).toBeDefined();
+    const res = await post('coordinator', json!);
+    expect(res.status).toBe(200);
+    expect((res.json as unknown as Bundle).entry!.map((e) => e.response!.status)).toEqual(['200 OK', '200 OK', '201 Created']);
+  });
 
   it('GET /fhir/metadata: a public CapabilityStatement (R4, JSON, Bundle create + transaction) valid per the R4 definitions', async () => {
     const res = await fetch(`${base}/fhir/metadata`);
