@@ -9,6 +9,7 @@ export * from './dicom-sr/stow-rs.response.js';
 export * from './fhir/fhir-codes.js';
 export * from './fhir/fhir-validator.js';
 export * from './fhir/fhir-bundle.mapper.js';
+export * from './fhir/fhir-responses.js';
 export * from './rows/measurement-row.columns.js';
 export * from './rows/measurement-rows.parser.js';
 export * from './export/export-dataset.model.js';

@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { type AppConfig, assertPortFree, ConfigError, createLogger, loadConfig, prepareDatabase, type PreparedDatabase, redact } from '#runtime';
 import { HttpErrorFilter } from './hardening/http-error.filter.js';
 import { invalidTokenLimit } from './hardening/invalid-token-limit.js';
+import { fhirBodyErrors } from './interop/fhir-http.js';
 
 export interface RunningRegistry {
   readonly app: INestApplication;
@@ -45,6 +46,8 @@ export async function startRegistry(config: AppConfig = loadConfig()): Promise<R
     app.useLogger(app.get(Logger));
     // A full batch (recordMeasurements: 1,000 items of ≈ 300 bytes) must fit; Express's default is 100 kB.
     (app as NestExpressApplication).useBodyParser('json', { limit: '1mb' });
+    // Right after it: a FHIR client posting application/json that does not parse gets an OperationOutcome.
+    app.use('/fhir', fhirBodyErrors);
     // Before any module middleware, so a refused token is counted before authentication stops it.
     app.use(invalidTokenLimit(config.RATE_LIMIT_PER_MINUTE));
     // Express-level errors (body parser, unknown route) and plain routes answer in the API's one error body shape.

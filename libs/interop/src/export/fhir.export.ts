@@ -12,7 +12,7 @@ import { isoDateTime, type ExportChunk, type ExportDataset, type ExportMeasureme
  * - Patient with the pseudonym identifier only (no name, birth date or gender: those stay sealed);
  * - ImagingStudy per study (Study Instance UID as `urn:dicom:uid`, its series with their modality);
  * - Device per algorithm version (URI and DICOM UID identifiers, manufacturer, name, version);
- * - Observation per measurement: `code` = the catalogue code (system `urn:registry:code`) then the biomarker's coded
+ * - Observation per measurement: `code` = the catalogue code (system `urn:biomarker-registry:biomarker-code` (REGISTRY_CODE_SYSTEM)) then the biomarker's coded
  *   concepts, `valueQuantity` (UCUM) or `valueString` (category), `bodySite` (finding site), tracking identifier and
  *   UID in `identifier`, the time point as a DICOM 126070 component, `device` / `performer` (reader id), `derivedFrom`
  *   → the ImagingStudy; status `amended` after a correction;

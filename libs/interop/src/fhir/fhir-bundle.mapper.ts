@@ -42,6 +42,9 @@ import type { FhirValidator } from './fhir-validator.js';
  * The Bundle is one unit: every entry's problems are listed (see `operationOutcomesFor`) and nothing is accepted
  * unless all entries map.
  */
+/** Observation.status values of a result the registry records (R4 observation-status: final and its corrections). */
+export const RECORDABLE_STATUSES = ['final', 'amended', 'corrected'] as const;
+
 export interface FhirBundleOptions {
   /** Extra code system URI → DICOM Coding Scheme Designator mappings (private or local code systems of the catalogue). */
   readonly systems?: Readonly<Record<string, string>>;
@@ -64,65 +67,108 @@ export function mapFhirBundle(input: unknown, validate: FhirValidator, options: 
       message: `Bundle.type must be transaction or collection, not ${String(bundle.type)}`,
     });
   }
-  const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
-  const index = indexEntries(entries);
+  if (bundle.entry !== undefined && !Array.isArray(bundle.entry))
+    problems.add({ code: InteropProblems.FHIR_INVALID_RESOURCE, path: 'Bundle.entry', message: 'Bundle.entry must be an array of entries' });
+  const given: readonly unknown[] = Array.isArray(bundle.entry) ? bundle.entry : [];
+  // Entries that are not even objects are listed and left out; the rest keep their index (every path names it).
+  // Empty objects are dropped first: the validator reads `"identifier": {}` as an absent element, and so does the mapper.
+  const entries: BundleEntry[] = given.map((e) =>
+    isObject(e)
+      ? ({ ...e, ...(isObject((e as BundleEntry).resource) ? { resource: withoutEmptyObjects((e as BundleEntry).resource) } : {}) } as BundleEntry)
+      : {},
+  );
 
-  // Structure first: every entry validated on its own, so each gets its own OperationOutcome.
-  entries.forEach((entry, i) => {
-    const resource = entry.resource;
-    const at = `Bundle.entry[${i}].resource`;
-    if (!resource) {
-      problems.add({ code: InteropProblems.MISSING_ELEMENT, path: at, entry: i, message: 'Entry without a resource' });
-      return;
-    }
-    for (const issue of validate(resource)) {
+  // Structure first: every entry validated on its own, so each gets its own OperationOutcome. An entry that is not an
+  // object, or whose resource is not one, is refused and read no further.
+  given.forEach((raw, i) => {
+    const at = `Bundle.entry[${i}]`;
+    const refuse = (path: string, message: string, code: InteropProblemCode = InteropProblems.FHIR_INVALID_RESOURCE) =>
+      problems.add({ code, path, entry: i, message });
+    if (!isObject(raw)) return refuse(at, 'A Bundle entry must be an object');
+    const entry = raw as BundleEntry;
+    if (entry.fullUrl !== undefined && typeof entry.fullUrl !== 'string') refuse(`${at}.fullUrl`, 'Bundle.entry.fullUrl must be a string (uri)');
+    const resource = entries[i]!.resource as unknown;
+    if (resource === undefined || resource === null) return refuse(`${at}.resource`, 'Entry without a resource', InteropProblems.MISSING_ELEMENT);
+    if (!isObject(resource) || typeof (resource as { resourceType?: unknown }).resourceType !== 'string')
+      return refuse(`${at}.resource`, 'Bundle.entry.resource must be a FHIR resource (an object with a resourceType)');
+    const r = resource as Resource;
+    for (const issue of validate(r)) {
       if (issue.severity !== 'error' && issue.severity !== 'fatal') continue;
-      problems.add({
-        code: InteropProblems.FHIR_INVALID_RESOURCE,
-        path: (issue.expression?.[0] ?? resource.resourceType).replace(/^[A-Za-z]+/, at),
-        entry: i,
-        message: issue.details?.text ?? issue.diagnostics ?? 'invalid',
-      });
+      const expression = issue.expression?.[0];
+      refuse(
+        typeof expression === 'string' ? expression.replace(/^[A-Za-z]+/, `${at}.resource`) : `${at}.resource`,
+        issue.details?.text ?? issue.diagnostics ?? 'invalid',
+      );
     }
     // A DiagnosticReport (a RECIST assessment of an exported Bundle) is derived: the registry recomputes it, so it is skipped.
-    if (!['Observation', 'Device', 'ImagingStudy', 'Patient', 'Practitioner', 'DiagnosticReport'].includes(resource.resourceType)) {
-      problems.add({
-        code: InteropProblems.FHIR_UNSUPPORTED_RESOURCE,
-        path: at,
-        entry: i,
-        message: `${resource.resourceType} is not part of an imaging measurement bundle (Observation, Device, ImagingStudy, Patient, Practitioner)`,
-      });
+    if (!['Observation', 'Device', 'ImagingStudy', 'Patient', 'Practitioner', 'DiagnosticReport'].includes(r.resourceType)) {
+      refuse(
+        `${at}.resource`,
+        `${r.resourceType} is not part of an imaging measurement bundle (Observation, Device, ImagingStudy, Patient, Practitioner)`,
+        InteropProblems.FHIR_UNSUPPORTED_RESOURCE,
+      );
     }
   });
+  const index = indexEntries(entries);
+  // The mapping below reads the resources as R4 shapes; an entry the validator refused may not be one (a string where
+  // an array belongs). Its problems are listed already; should reading it still fail, the entry is refused, not the request.
+  const guarded = (i: number, read: () => void) => {
+    try {
+      read();
+    } catch {
+      problems.add({
+        code: InteropProblems.FHIR_INVALID_RESOURCE,
+        path: `Bundle.entry[${i}].resource`,
+        entry: i,
+        message: 'The entry (or a resource it references) is not shaped as an R4 resource and could not be read',
+      });
+    }
+  };
 
   // Groups: which measurement Observations belong to which group Observation.
   const groupOf = new Map<number, number>();
   entries.forEach((entry, i) => {
     const obs = entry.resource;
     if (obs?.resourceType !== 'Observation' || !obs.hasMember) return;
-    obs.hasMember.forEach((member, m) => {
-      const target = index.resolve(member);
-      if (target === undefined) {
-        problems.add({
-          code: InteropProblems.FHIR_UNRESOLVED_REFERENCE,
-          path: `Bundle.entry[${i}].resource.hasMember[${m}]`,
-          entry: i,
-          message: `hasMember ${member.reference ?? ''} is not in the Bundle`,
-        });
-      } else groupOf.set(target, i);
-    });
+    guarded(i, () =>
+      obs.hasMember!.forEach((member, m) => {
+        const target = index.resolve(member);
+        if (target === undefined) {
+          problems.add({
+            code: InteropProblems.FHIR_UNRESOLVED_REFERENCE,
+            path: `Bundle.entry[${i}].resource.hasMember[${m}]`,
+            entry: i,
+            message: `hasMember ${member.reference ?? ''} is not in the Bundle`,
+          });
+        } else groupOf.set(target, i);
+      }),
+    );
   });
 
   const items: MeasurementReportItem[] = [];
   entries.forEach((entry, i) => {
     const obs = entry.resource;
     if (obs?.resourceType !== 'Observation' || obs.hasMember) return;
+    guarded(i, () => mapMeasurement(obs, entry, i));
+  });
+  function mapMeasurement(obs: Observation, entry: BundleEntry, i: number): void {
     const at = (path: string) => `Bundle.entry[${i}].resource${path ? `.${path}` : ''}`;
     const add = (code: InteropProblemCode, path: string, message: string, concept?: CodedConcept) =>
       problems.add({ code, path: at(path), entry: i, message, ...(concept ? { concept } : {}) });
     const groupIndex = groupOf.get(i);
     const group = groupIndex === undefined ? undefined : (entries[groupIndex]!.resource as Observation);
 
+    // The validator does not check code bindings: a status outside the value set, or one that is not a result
+    // (registered, preliminary, cancelled, entered-in-error, unknown), refuses the Bundle. The item is still mapped,
+    // so that its other problems are listed too.
+    const statusOk = (RECORDABLE_STATUSES as readonly unknown[]).includes(obs.status);
+    if (!statusOk && obs.status !== undefined)
+      // (a missing status is the validator's problem: status is 1..1)
+      add(
+        InteropProblems.INVALID_VALUE,
+        'status',
+        `Observation.status must be ${RECORDABLE_STATUSES.join(', ')} for a measurement to be recorded, not ${JSON.stringify(obs.status ?? null)}`,
+      );
     const concept = conceptOf(obs.code);
     if (!concept) add(InteropProblems.MISSING_ELEMENT, 'code', 'Observation.code has no coding with a system and a code');
     const value = readValue(obs, add, conceptOf);
@@ -175,7 +221,7 @@ export function mapFhirBundle(input: unknown, validate: FhirValidator, options: 
       lesionRole: null,
       algorithm: null,
     });
-  });
+  }
   if (entries.length === 0) problems.add({ code: InteropProblems.MISSING_ELEMENT, path: 'Bundle.entry', message: 'The Bundle has no entries' });
   return { report: { ...empty, items }, problems: problems.problems };
 }
@@ -191,7 +237,7 @@ export function operationOutcomesFor(entryCount: number, problems: readonly Inte
     const issue: OperationOutcomeIssue[] = own.length
       ? own.map((p) => ({
           severity: 'error',
-          code: issueType(p.code),
+          code: fhirIssueType(p.code),
           details: { coding: [{ code: p.code }], text: p.message },
           expression: [p.path],
         }))
@@ -206,7 +252,8 @@ export function operationOutcomesFor(entryCount: number, problems: readonly Inte
   });
 }
 
-function issueType(code: InteropProblemCode): OperationOutcomeIssue['code'] {
+/** The OperationOutcome issue type (FHIR value set issue-type) of a problem code. */
+export function fhirIssueType(code: InteropProblemCode): OperationOutcomeIssue['code'] {
   switch (code) {
     case InteropProblems.FHIR_INVALID_RESOURCE:
     case InteropProblems.MISSING_ELEMENT:
@@ -249,17 +296,36 @@ interface EntryIndex {
   resolve(reference: Reference | undefined): number | undefined;
 }
 
+/** Every entry by fullUrl and by `<type>/<id>`, whatever its shape (invalid entries too: a reference to one is known). */
 function indexEntries(entries: readonly BundleEntry[]): EntryIndex {
   const byKey = new Map<string, number>();
   entries.forEach((e, i) => {
-    if (e.fullUrl) byKey.set(e.fullUrl, i);
-    const r = e.resource;
-    if (r?.id) {
+    const fullUrl = typeof e.fullUrl === 'string' ? e.fullUrl : undefined;
+    if (fullUrl) byKey.set(fullUrl, i);
+    const r = isObject(e.resource) ? (e.resource as { resourceType?: unknown; id?: unknown }) : undefined;
+    if (typeof r?.id === 'string' && typeof r.resourceType === 'string') {
       byKey.set(`${r.resourceType}/${r.id}`, i);
-      if (e.fullUrl?.endsWith(`/${r.resourceType}/${r.id}`)) byKey.set(e.fullUrl, i);
+      if (fullUrl?.endsWith(`/${r.resourceType}/${r.id}`)) byKey.set(fullUrl, i);
     }
   });
-  return { resolve: (ref) => (ref?.reference ? byKey.get(ref.reference) : undefined) };
+  return { resolve: (ref) => (isObject(ref) && typeof ref!.reference === 'string' ? byKey.get(ref!.reference) : undefined) };
+}
+
+/** A copy without properties whose value is an empty object (after the same pruning inside it); arrays keep their positions. */
+function withoutEmptyObjects<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => withoutEmptyObjects(v as unknown)) as T;
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const pruned = withoutEmptyObjects(v);
+    if (isObject(pruned) && Object.keys(pruned).length === 0) continue;
+    out[k] = pruned;
+  }
+  return out as T;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 type Add = (code: InteropProblemCode, path: string, message: string, concept?: CodedConcept) => void;

@@ -1,5 +1,13 @@
 import type { CodeableConcept, Coding } from '@medplum/fhirtypes';
 import type { CodedConcept } from '../model/measurement-report.model.js';
+import { REGISTRY_CODE_SCHEME } from '../rows/measurement-row.columns.js';
+
+/**
+ * The registry's own code system: `Observation.code` with this system and a catalogue biomarker's `code` names that
+ * biomarker (scheme REGISTRY, as a CSV row without biomarker_scheme), for AI tools configured against this registry
+ * rather than emitting DICOM / SNOMED / LOINC concepts.
+ */
+export const REGISTRY_CODE_SYSTEM = 'urn:biomarker-registry:biomarker-code';
 
 /**
  * FHIR code system URIs ↔ DICOM Coding Scheme Designators (PS3.16 Table 8-1), so a concept has one spelling in the
@@ -14,8 +22,7 @@ export const SYSTEM_TO_SCHEME: Readonly<Record<string, string>> = {
   'http://unitsofmeasure.org': 'UCUM',
   'http://terminology.hl7.org/CodeSystem/umls': 'UMLS',
   'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl': 'NCIt',
-  // The catalogue's own codes (scheme REGISTRY, as CSV rows name them), so an exported Bundle imports as it left.
-  'urn:registry:code': 'REGISTRY',
+  [REGISTRY_CODE_SYSTEM]: REGISTRY_CODE_SCHEME,
 };
 export const SCHEME_TO_SYSTEM: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(SYSTEM_TO_SCHEME)
@@ -24,8 +31,6 @@ export const SCHEME_TO_SYSTEM: Readonly<Record<string, string>> = Object.fromEnt
 );
 export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 export const DICOM_UID_SYSTEM = 'urn:dicom:uid';
-/** Code system of the catalogue's biomarker codes and free-text finding sites (scheme REGISTRY). */
-export const REGISTRY_CODE_SYSTEM = 'urn:registry:code';
 
 export function schemeOf(system: string | undefined, systems: Readonly<Record<string, string>> = SYSTEM_TO_SCHEME): string | null {
   if (!system) return null;

@@ -1,8 +1,6 @@
-import { Controller, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import { REFUSED_ROWS_CSV_HEADER, refusedRowCsvLine, type InteropProblem, type RowFormat } from '#interop';
-import { accessLogHashKey, recordAccess } from '../audit/access-log.writer.js';
 import { actorOf } from '../auth/authentication.middleware.js';
 import { ApiErrorHttpFilter } from '../auth/api-error.http-filter.js';
 import { Authorize } from '../auth/authorize.decorator.js';
@@ -10,7 +8,7 @@ import { expectedError, restStatusOf } from '../graphql/error-mapping.js';
 import { verifiedActor } from '../commands/command-origin.js';
 import { parseQueryParameters } from '../http/query-parameters.js';
 import { rolesFor } from '../subjects/subject-command.handler.js';
-import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
+import { correlationIdOf, InteropAccessLog } from './interop-access.log.js';
 import { MeasurementImportService, type ImportSummary } from './measurement-import.service.js';
 
 /** Largest file one request may send (bytes); bigger files are split, or loaded with `npm run import` in parts. */
@@ -62,15 +60,10 @@ function errorBody(code: string, message: string, field?: string, details?: unkn
 @Controller('import')
 @UseFilters(ApiErrorHttpFilter)
 export class ImportController {
-  private readonly hashKey: Buffer;
-
   constructor(
     private readonly imports: MeasurementImportService,
-    private readonly dataSource: DataSource,
-    @Inject(PRIVACY_MASTER_KEY) masterKey: MasterKey,
-  ) {
-    this.hashKey = accessLogHashKey(masterKey.key);
-  }
+    private readonly accessLog: InteropAccessLog,
+  ) {}
 
   @Post()
   @Authorize({ roles: rolesFor('RecordMeasurement'), scope: { inHandler: true } })
@@ -98,25 +91,9 @@ export class ImportController {
       return void res.status(413).json(errorBody('IMPORT_TOO_LARGE', `A file of at most ${MAX_IMPORT_BYTES} bytes per request: split it`, 'body'));
     }
     const body = limitedLines(req, MAX_IMPORT_BYTES);
-    const correlationId = typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'] : `import-${Date.now().toString(36)}`;
-    // One access-log row per import request, before a row is read (as for every GraphQL operation and export):
-    // who sent a file, in which format; the rows themselves are events with their own metadata.
-    await recordAccess(
-      (sql, params) => this.dataSource.query(sql, params),
-      {
-        actorId: actor.id,
-        actorRole: actor.role,
-        channel: 'http-import',
-        operationType: 'mutation',
-        operationName: 'import',
-        rootFields: ['import'],
-        trialIds: [],
-        programmeIds: [],
-        variables: { format, refused: refusedCsv ? 'csv' : 'json' },
-        correlationId,
-      },
-      this.hashKey,
-    );
+    const correlationId = correlationIdOf(req, 'import');
+    // One access-log row per import request, before a row is read.
+    await this.accessLog.record(actor, 'import', { format, refused: refusedCsv ? 'csv' : 'json' }, correlationId);
     let summary: ImportSummary;
     try {
       summary = await this.imports.import(body.source, format, actor, correlationId);

@@ -241,8 +241,8 @@ export class MeasurementImportService {
   }
 }
 
-/** The recorded measurement is this row's: same biomarker, study, lesion and reported value. */
-function sameMeasurement(state: SubjectState, command: RecordMeasurement): boolean {
+/** The recorded measurement is this command's (a row's, an Observation's): same biomarker, study, lesion and reported value. */
+export function sameMeasurement(state: SubjectState, command: RecordMeasurement): boolean {
   if (state.kind === 'none') return false;
   const m = lookup(state.measurements, command.measurementId);
   if (!m) return false;
