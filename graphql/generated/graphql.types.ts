@@ -43,7 +43,7 @@ export type AccessLogEntry = {
   actorId: Scalars['String']['output'];
   actorRole: Scalars['String']['output'];
   at: Scalars['DateTime']['output'];
-  /** graphql, http-export, http-import (POST /import) or cli-export. */
+  /** graphql, http-export, http-import (POST /import), http-dicomweb (POST /dicomweb/studies) or cli-export. */
   channel: Scalars['String']['output'];
   correlationId?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
