@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,6 +11,7 @@ import { buildTid1500Part10, type BuiltReport } from '../../libs/interop/src/tes
 import { baselineReport, Concepts, followUpReport, PSEUDONYM, Uids } from '../../libs/interop/src/testing/tid1500.fixtures.js';
 import { issueLocalToken, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
+import { uploadDicomSrFiles } from '../../services/registry-api/src/interop/dicom-sr-upload.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -121,15 +122,8 @@ describe('POST /dicomweb/studies (DICOM SR TID 1500)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-stow-'));
-    config = loadConfig({
-      DATABASE_URL: db.url,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATA_DIR: dataDir,
-      PROJECTOR: 'embedded',
-      RATE_LIMIT_PER_MINUTE: '100000',
-      AUDIT_SEAL_INTERVAL_SECONDS: '0',
-    });
+    // As the app login (a member of registry_app), in the separate event-store layout too when the run asks for it.
+    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PROJECTOR: 'embedded', RATE_LIMIT_PER_MINUTE: '100000' });
     registry = await startRegistry(config);
     base = registry.url.replace(/\/graphql$/, '');
     store = registry.app.get<EventStore>(EVENT_STORE);
@@ -435,5 +429,49 @@ describe('POST /dicomweb/studies (DICOM SR TID 1500)', () => {
     expect(anonymous.status).toBe(401);
     const regulator = await send(sr, 'application/dicom', 'regulator');
     expect(regulator.status).toBe(403);
+  });
+
+  it('npm run import:dicom-sr: posts every file of a folder tree (skipping what is not DICOM), with progress and a summary', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stow-cli-'));
+    try {
+      await mkdir(join(dir, 'week12', 'nested'), { recursive: true });
+      await writeFile(join(dir, 'baseline.dcm'), buildTid1500Part10(baselineReport()));
+      await writeFile(join(dir, 'week12', 'nested', 'IM0001'), buildTid1500Part10(followUpReport()));
+      await writeFile(join(dir, 'README.txt'), 'reports of LUNG-0042');
+      const r = baselineReport();
+      const unmapped: BuiltReport = {
+        ...r,
+        sopInstanceUid: '1.2.826.0.1.3680043.10.543.1.1.9.78',
+        groups: [
+          { ...r.groups[2]!, qualitative: [], measurements: [{ ...r.groups[2]!.measurements![0]!, concept: { scheme: 'LN', value: '0000-0', meaning: 'x' } }] },
+        ],
+      };
+      await writeFile(join(dir, 'week12', 'unmapped.dcm'), buildTid1500Part10(unmapped));
+      const before = await store.countEvents();
+      const lines: string[] = [];
+      const summary = await uploadDicomSrFiles([dir], { url: registry.url, token: tokens['coordinator']!, progress: (l) => lines.push(l) });
+      expect({ files: summary.files, stored: summary.stored, failed: summary.failed, skipped: summary.skipped }).toEqual({
+        files: 4,
+        stored: 2,
+        failed: 1,
+        skipped: 1,
+      });
+      expect(summary.outcomes.find((o) => o.outcome === 'failed')).toMatchObject({
+        file: join(dir, 'week12', 'unmapped.dcm'),
+        status: 409,
+        sopInstanceUid: '1.2.826.0.1.3680043.10.543.1.1.9.78',
+        problems: [expect.objectContaining({ code: 'UNMAPPED_CONCEPT', path: '1.10.1.1#concept' })],
+      });
+      expect(lines).toEqual([
+        `skipped ${join(dir, 'README.txt')}: not a DICOM Part 10 file`,
+        `[1/3] stored ${join(dir, 'baseline.dcm')} (${Uids.baselineSr})`,
+        `[2/3] stored ${join(dir, 'week12', 'nested', 'IM0001')} (${Uids.followUpSr})`,
+        `[3/3] failed ${join(dir, 'week12', 'unmapped.dcm')} (1.2.826.0.1.3680043.10.543.1.1.9.78): UNMAPPED_CONCEPT@1.10.1.1#concept`,
+      ]);
+      // Both stored reports were stored before: nothing new.
+      expect(await store.countEvents()).toBe(before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
