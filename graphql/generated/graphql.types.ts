@@ -43,7 +43,7 @@ export type AccessLogEntry = {
   actorId: Scalars['String']['output'];
   actorRole: Scalars['String']['output'];
   at: Scalars['DateTime']['output'];
-  /** graphql, http-export, http-import (POST /import) or cli-export. */
+  /** graphql, http-export, http-import (POST /import), http-dicomweb (POST /dicomweb/studies) or cli-export. */
   channel: Scalars['String']['output'];
   correlationId?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
@@ -342,6 +342,8 @@ export type Biomarker = {
   bodySite?: Maybe<Scalars['String']['output']>;
   categories?: Maybe<Array<Scalars['String']['output']>>;
   code: Scalars['String']['output'];
+  /** Coded concepts of the current version (DICOM SR / FHIR codes that map to this biomarker). */
+  codedConcepts: Array<CodedConcept>;
   definedAt: Scalars['DateTime']['output'];
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
@@ -454,6 +456,27 @@ export type CloseTrialSiteInput = {
   trialId: Scalars['ID']['input'];
 };
 
+/** A coded concept: DICOM Coding Scheme Designator (or FHIR system URI), code value and code meaning. */
+export type CodedConcept = {
+  __typename?: 'CodedConcept';
+  meaning: Scalars['String']['output'];
+  scheme: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+/**
+ * A concept of a standard vocabulary the biomarker is known by, as DICOM SR and FHIR code their measurements:
+ * `scheme` is the DICOM Coding Scheme Designator (DCM, SCT, LN, RADLEX, …; a FHIR system URI when it has none),
+ * `value` the code, `meaning` its display text. Scheme and value are case-sensitive; one (scheme, value) names at most
+ * one biomarker (a second one is refused with CODED_CONCEPT_IN_USE). Imports (`POST /dicomweb/studies`, `POST /import`
+ * with `biomarker_scheme`) map a measurement to the biomarker carrying its concept code.
+ */
+export type CodedConceptInput = {
+  meaning: Scalars['String']['input'];
+  scheme: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
 /** What every command returns. */
 export type CommandReceipt = {
   __typename?: 'CommandReceipt';
@@ -547,6 +570,8 @@ export type DefineBiomarkerInput = {
   bodySite?: InputMaybe<Scalars['String']['input']>;
   /** Stable short code, unique across the catalogue: upper case letters, digits and _ (e.g. SMA_L3, LESION_LD). */
   code: Scalars['String']['input'];
+  /** Coded concepts (at most 20, each scheme + value once), e.g. { scheme: "SCT", value: "103339001", meaning: "Long axis" }. */
+  codedConcepts?: InputMaybe<Array<CodedConceptInput>>;
   commandId: Scalars['ID']['input'];
   description?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -1066,7 +1091,7 @@ export type Mutation = {
   correctMeasurement: CommandReceipt;
   /** Corrects an outcome's date, source, RECIST category or stage, keeping the previous values. */
   correctOutcome: CommandReceipt;
-  /** Defines a biomarker (version 1). Duplicate codes are refused with DUPLICATE_BIOMARKER_CODE. */
+  /** Defines a biomarker (version 1). Duplicate codes are refused with DUPLICATE_BIOMARKER_CODE, coded concepts another biomarker carries with CODED_CONCEPT_IN_USE. */
   defineBiomarker: CommandReceipt;
   defineScreeningProgramme: CommandReceipt;
   /** Defining again replaces the schedule with a new version (reason required). */
@@ -2204,6 +2229,8 @@ export type RetractMeasurementInput = {
 export type ReviseBiomarkerInput = {
   biomarkerId: Scalars['ID']['input'];
   bodySite?: InputMaybe<Scalars['String']['input']>;
+  /** Omitted or null: the current version's coded concepts stay; a list (also empty) replaces them. */
+  codedConcepts?: InputMaybe<Array<CodedConceptInput>>;
   commandId: Scalars['ID']['input'];
   description?: InputMaybe<Scalars['String']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;

@@ -1,4 +1,4 @@
-import type { BiomarkerValueType } from './biomarker.events.js';
+import type { BiomarkerCodedConcept, BiomarkerValueType } from './biomarker.events.js';
 import type { ImagingModality } from '../study/imaging.vocabulary.js';
 
 export interface BiomarkerSpecInput {
@@ -8,6 +8,11 @@ export interface BiomarkerSpecInput {
   readonly bodySite?: string | null;
   readonly valueType: BiomarkerValueType;
   readonly repeatabilityWcv?: number | null;
+  /**
+   * Coded concepts (scheme, value, meaning) the biomarker is known by, at most 20, each (scheme, value) once. On a
+   * revision, absent (undefined / null) keeps the current version's concepts; an empty list removes them.
+   */
+  readonly codedConcepts?: readonly BiomarkerCodedConcept[] | null;
 }
 
 export interface DefineBiomarker extends BiomarkerSpecInput {

@@ -3,7 +3,7 @@ import { reject } from '../domain.errors.js';
 import { IMAGING_MODALITIES } from '../study/imaging.vocabulary.js';
 import type { BiomarkerCommand, BiomarkerSpecInput } from './biomarker.commands.js';
 import { BiomarkerErrors } from './biomarker.errors.js';
-import type { BiomarkerEvent, BiomarkerSpec, BiomarkerValueType } from './biomarker.events.js';
+import type { BiomarkerCodedConcept, BiomarkerEvent, BiomarkerSpec, BiomarkerValueType } from './biomarker.events.js';
 import { requireUcumUnit } from './biomarker.units.js';
 import {
   InputErrors,
@@ -78,7 +78,45 @@ function parseValueType(input: unknown): BiomarkerValueType {
   return { kind, categories };
 }
 
-function parseSpec(input: BiomarkerSpecInput): BiomarkerSpec {
+const MAX_CODED_CONCEPTS = 20;
+/** A DICOM Coding Scheme Designator (DCM, SCT, LN, RADLEX, 99LOCAL…) or a system URI: no spaces, no control characters. */
+const SCHEME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/#%~+-]*$/;
+/** The catalogue's own codes travel as scheme REGISTRY in the interop model; a coded concept may not claim it. */
+export const REGISTRY_CONCEPT_SCHEME = 'REGISTRY';
+
+/** The key one coded concept is unique by across the catalogue (scheme and value are case-sensitive, as in DICOM and FHIR). */
+export function codedConceptKey(concept: { readonly scheme: string; readonly value: string }): string {
+  return `${concept.scheme}|${concept.value}`;
+}
+
+function parseCodedConcepts(input: unknown): BiomarkerCodedConcept[] {
+  const list = requireArray(input, 'codedConcepts', 0, MAX_CODED_CONCEPTS);
+  const concepts = list.map((raw, i): BiomarkerCodedConcept => {
+    const c = requireObject(raw, `codedConcepts.${i}`);
+    const scheme = requireText(c['scheme'], `codedConcepts.${i}.scheme`, MaxLength.name);
+    if (!SCHEME_PATTERN.test(scheme))
+      reject(
+        BiomarkerErrors.INVALID_CODE_SCHEME,
+        `codedConcepts.${i}.scheme`,
+        'A coding scheme is a designator (DCM, SCT, LN, RADLEX) or a URI, without spaces',
+      );
+    if (scheme === REGISTRY_CONCEPT_SCHEME)
+      reject(
+        BiomarkerErrors.INVALID_CODE_SCHEME,
+        `codedConcepts.${i}.scheme`,
+        `${REGISTRY_CONCEPT_SCHEME} is the catalogue's own code (the biomarker's code), not a coded concept`,
+      );
+    return {
+      scheme,
+      value: requireText(c['value'], `codedConcepts.${i}.value`, MaxLength.name),
+      meaning: requireText(c['meaning'], `codedConcepts.${i}.meaning`, MaxLength.name),
+    };
+  });
+  requireUnique(concepts.map(codedConceptKey), 'codedConcepts', BiomarkerErrors.DUPLICATE_CODED_CONCEPT);
+  return concepts;
+}
+
+function parseSpec(input: BiomarkerSpecInput, current: readonly BiomarkerCodedConcept[] = []): BiomarkerSpec {
   const wcv = input.repeatabilityWcv;
   return {
     name: requireText(input.name, 'name', MaxLength.name),
@@ -88,6 +126,7 @@ function parseSpec(input: BiomarkerSpecInput): BiomarkerSpec {
     valueType: parseValueType(input.valueType),
     // A wCV is a fraction; above 1 (100 %) the "biomarker" carries no usable signal and the input is surely a percentage typo.
     repeatabilityWcv: wcv === undefined || wcv === null ? null : requireNumberInRange(wcv, 'repeatabilityWcv', 0, 1, true),
+    codedConcepts: input.codedConcepts === undefined || input.codedConcepts === null ? [...current] : parseCodedConcepts(input.codedConcepts),
   };
 }
 
@@ -110,7 +149,8 @@ function decide(command: BiomarkerCommand, state: BiomarkerState, context: Bioma
         reject(BiomarkerErrors.INVALID_VERSION_NUMBER, 'version', `The next version is ${state.currentVersion + 1}`, { currentVersion: state.currentVersion });
       }
       const reason = requireReason(command.reason);
-      return [{ type: 'BiomarkerRevised', data: { biomarkerId: state.biomarkerId, version, ...parseSpec(command), reason, revisedAt: at } }];
+      const currentConcepts = state.versions[state.currentVersion]?.codedConcepts ?? [];
+      return [{ type: 'BiomarkerRevised', data: { biomarkerId: state.biomarkerId, version, ...parseSpec(command, currentConcepts), reason, revisedAt: at } }];
     }
     case 'RetireBiomarker': {
       if (state.status === 'none') reject(BiomarkerErrors.BIOMARKER_NOT_FOUND, 'biomarkerId', 'No such biomarker');
@@ -125,7 +165,14 @@ function decide(command: BiomarkerCommand, state: BiomarkerState, context: Bioma
 
 function specOf(data: BiomarkerSpec): BiomarkerSpec {
   const { name, description, modality, bodySite, valueType, repeatabilityWcv } = data;
-  return { name, description, modality, bodySite, valueType, repeatabilityWcv };
+  // Events from before coded concepts existed carry none.
+  return { name, description, modality, bodySite, valueType, repeatabilityWcv, codedConcepts: data.codedConcepts ?? [] };
+}
+
+/** The coded concepts of a biomarker's current version (none for an undefined biomarker). */
+export function currentCodedConcepts(state: BiomarkerState): readonly BiomarkerCodedConcept[] {
+  if (state.status === 'none') return [];
+  return state.versions[state.currentVersion]?.codedConcepts ?? [];
 }
 
 function evolve(state: BiomarkerState, event: BiomarkerEvent): BiomarkerState {
@@ -146,6 +193,6 @@ function evolve(state: BiomarkerState, event: BiomarkerEvent): BiomarkerState {
 export const biomarkerDecider: Decider<BiomarkerCommand, BiomarkerEvent, BiomarkerState, BiomarkerDecisionContext> = {
   initialState: { status: 'none' },
   evolve,
-  foldVersion: 'biomarker/1',
+  foldVersion: 'biomarker/2',
   decide,
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
 import type { BiomarkerCommand, DefineBiomarker } from './biomarker.commands.js';
-import { biomarkerCodeStreamId, biomarkerDecider, biomarkerFacts } from './biomarker.decider.js';
+import { biomarkerCodeStreamId, biomarkerDecider, biomarkerFacts, currentCodedConcepts } from './biomarker.decider.js';
 import type { BiomarkerDefined, BiomarkerEvent } from './biomarker.events.js';
 import { convertUnit, isValidUcumUnit } from './biomarker.units.js';
 import { rejection } from '../testing/decider-testing.js';
@@ -31,9 +31,12 @@ const defined: BiomarkerDefined = {
     bodySite: 'L3 vertebra',
     valueType: { kind: 'quantitative', unit: 'cm2', plausibleRange: { min: 20, max: 400 } },
     repeatabilityWcv: 0.02,
+    codedConcepts: [],
     definedAt: '2025-06-01T10:00:00.000Z',
   },
 };
+const longAxis = { scheme: 'DCM', value: '103339001', meaning: 'Long axis' };
+const volume = { scheme: 'SCT', value: '118565006', meaning: 'Volume' };
 
 describe('biomarker decider', () => {
   it('defines a biomarker as plain JSON with nulls for absent fields', () => {
@@ -110,6 +113,47 @@ describe('biomarker decider', () => {
       code: 'BIOMARKER_RETIRED',
     });
     expect(biomarkerFacts(fold(biomarkerDecider, [defined, ...retired]))?.status).toBe('retired');
+  });
+
+  it('carries coded concepts on the definition, each (scheme, value) once', () => {
+    const [event] = run([], { ...define, codedConcepts: [longAxis, { ...volume, meaning: ' Volume ' }] });
+    expect(event).toMatchObject({ type: 'BiomarkerDefined', data: { codedConcepts: [longAxis, volume] } });
+    expect(currentCodedConcepts(fold(biomarkerDecider, [event!]))).toEqual([longAxis, volume]);
+    expect(rejection(() => run([], { ...define, codedConcepts: [longAxis, { ...longAxis, meaning: 'again' }] }))).toMatchObject({
+      code: 'DUPLICATE_CODED_CONCEPT',
+      field: 'codedConcepts.1',
+    });
+    // Case matters in DICOM and FHIR codes: (SCT, x) and (sct, x) are different concepts.
+    expect(run([], { ...define, codedConcepts: [volume, { ...volume, scheme: 'sct' }] })).toHaveLength(1);
+  });
+
+  it.each([
+    [{ scheme: 'REGISTRY', value: 'SMA_L3', meaning: 'x' }, 'INVALID_CODE_SCHEME', 'codedConcepts.0.scheme'],
+    [{ scheme: 'S C T', value: '1', meaning: 'x' }, 'INVALID_CODE_SCHEME', 'codedConcepts.0.scheme'],
+    [{ scheme: 'SCT', value: '', meaning: 'x' }, 'FIELD_REQUIRED', 'codedConcepts.0.value'],
+    [{ scheme: 'SCT', value: '1' }, 'FIELD_REQUIRED', 'codedConcepts.0.meaning'],
+    ['SCT 1', 'INVALID_TYPE', 'codedConcepts.0'],
+  ])('refuses the coded concept %j', (concept, code, field) => {
+    expect(rejection(() => run([], { ...define, codedConcepts: [concept as never] }))).toMatchObject({ code, field });
+  });
+
+  it('refuses more than 20 coded concepts', () => {
+    const many = Array.from({ length: 21 }, (_, i) => ({ scheme: 'LN', value: `${i}`, meaning: `m${i}` }));
+    expect(rejection(() => run([], { ...define, codedConcepts: many }))).toMatchObject({ code: 'TOO_MANY_ITEMS', field: 'codedConcepts' });
+  });
+
+  it('folds events written before coded concepts existed as carrying none, and a revision keeps or replaces them', () => {
+    const { codedConcepts: _none, ...oldData } = defined.data;
+    const old = { type: 'BiomarkerDefined' as const, data: oldData };
+    expect(currentCodedConcepts(fold(biomarkerDecider, [old]))).toEqual([]);
+    const withCodes = run([], { ...define, codedConcepts: [longAxis] });
+    const revise = { ...define, type: 'ReviseBiomarker' as const, version: 2, reason: 'new range' };
+    const kept = run(withCodes, revise);
+    expect(kept[0]!.data).toMatchObject({ codedConcepts: [longAxis] });
+    const replaced = run(withCodes, { ...revise, codedConcepts: [volume] });
+    expect(currentCodedConcepts(fold(biomarkerDecider, [...withCodes, ...replaced]))).toEqual([volume]);
+    expect(run(withCodes, { ...revise, codedConcepts: [] })[0]!.data).toMatchObject({ codedConcepts: [] });
+    expect(run([old], revise)[0]!.data).toMatchObject({ codedConcepts: [] });
   });
 
   it('normalises codes into a reservation stream id', () => {

@@ -11,5 +11,7 @@ export const BiomarkerErrors = {
   INVALID_PLAUSIBLE_RANGE: 'INVALID_PLAUSIBLE_RANGE',
   DUPLICATE_CATEGORY: 'DUPLICATE_CATEGORY',
   INVALID_VALUE_TYPE: 'INVALID_VALUE_TYPE',
+  DUPLICATE_CODED_CONCEPT: 'DUPLICATE_CODED_CONCEPT',
+  INVALID_CODE_SCHEME: 'INVALID_CODE_SCHEME',
 } as const;
 export type BiomarkerErrorCode = (typeof BiomarkerErrors)[keyof typeof BiomarkerErrors];

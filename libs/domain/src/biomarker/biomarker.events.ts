@@ -10,6 +10,17 @@ export type BiomarkerValueType =
     }
   | { readonly kind: 'categorical'; readonly categories: readonly string[] };
 
+/**
+ * A coded concept the biomarker is known by in a standard vocabulary (scheme = DICOM Coding Scheme Designator such as
+ * DCM, SCT, LN, RADLEX, or a FHIR system URI without a designator), so a DICOM SR or FHIR Observation that codes its
+ * measurement with it maps to this biomarker. One (scheme, value) names at most one biomarker across the catalogue.
+ */
+export interface BiomarkerCodedConcept {
+  readonly scheme: string;
+  readonly value: string;
+  readonly meaning: string;
+}
+
 /** The definition that one version of a biomarker fixes; measurements keep the version they were taken under. */
 export interface BiomarkerSpec {
   readonly name: string;
@@ -19,6 +30,11 @@ export interface BiomarkerSpec {
   readonly valueType: BiomarkerValueType;
   /** Within-subject coefficient of variation (fraction, e.g. 0.05) from test–retest data, where known. */
   readonly repeatabilityWcv: number | null;
+  /**
+   * Coded concepts of this version. Optional because events written before coded concepts existed do not carry it:
+   * those fold as none (`[]`); every new event carries the list.
+   */
+  readonly codedConcepts?: readonly BiomarkerCodedConcept[];
 }
 
 export type BiomarkerDefined = DomainEvent<

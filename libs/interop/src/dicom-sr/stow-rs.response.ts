@@ -16,15 +16,26 @@ export const StowFailureReason = {
 } as const;
 export type StowFailureReason = (typeof StowFailureReason)[keyof typeof StowFailureReason];
 
+/** A refusal as the response lists it: the mapper's and resolver's problems, and the write path's own codes. */
+export type StowProblem = Omit<InteropProblem, 'code'> & { readonly code: string };
+
 export interface StowInstanceResult {
   readonly sopClassUid: string | null;
   readonly sopInstanceUid: string | null;
   /** null when stored; else the problems that refused it. */
-  readonly problems: readonly InteropProblem[] | null;
+  readonly problems: readonly StowProblem[] | null;
   readonly retrieveUrl?: string | null;
 }
 
-export function stowFailureReasonFor(problems: readonly InteropProblem[]): StowFailureReason {
+/**
+ * Where the response puts the problem list, which the standard has no attribute for: a private block of the failed
+ * instance's item, (0009,0010) LO private creator "BIOMARKER REGISTRY 1" and (0009,1001) UT holding the problems as a
+ * JSON array ([{code, path, message, concept?}]). Clients that only know the standard ignore private elements.
+ */
+export const STOW_PROBLEMS_PRIVATE_CREATOR = 'BIOMARKER REGISTRY 1';
+export const STOW_PROBLEMS_TAG = '00091001';
+
+export function stowFailureReasonFor(problems: readonly { readonly code: string }[]): StowFailureReason {
   if (problems.some((p) => p.code === InteropProblems.NOT_DICOM)) return StowFailureReason.CANNOT_UNDERSTAND;
   if (problems.some((p) => p.code === InteropProblems.NOT_AN_SR)) return StowFailureReason.SOP_CLASS_NOT_SUPPORTED;
   return StowFailureReason.PROCESSING_FAILURE;
@@ -35,7 +46,11 @@ type DicomJsonObject = Record<string, DicomJsonValue>;
 
 const ui = (uid: string | null): DicomJsonValue => (uid ? { vr: 'UI', Value: [uid] } : { vr: 'UI' });
 
-export function stowRsResponse(results: readonly StowInstanceResult[], studyRetrieveUrl: string | null = null): DicomJsonObject {
+export function stowRsResponse(
+  results: readonly StowInstanceResult[],
+  studyRetrieveUrl: string | null = null,
+  options: { readonly includeProblems?: boolean } = {},
+): DicomJsonObject {
   const stored = results.filter((r) => r.problems === null);
   const failed = results.filter((r) => r.problems !== null);
   const response: DicomJsonObject = {};
@@ -47,6 +62,12 @@ export function stowRsResponse(results: readonly StowInstanceResult[], studyRetr
         '00081150': ui(r.sopClassUid),
         '00081155': ui(r.sopInstanceUid),
         '00081197': { vr: 'US', Value: [stowFailureReasonFor(r.problems!)] },
+        ...(options.includeProblems
+          ? {
+              '00090010': { vr: 'LO', Value: [STOW_PROBLEMS_PRIVATE_CREATOR] },
+              [STOW_PROBLEMS_TAG]: { vr: 'UT', Value: [JSON.stringify(r.problems)] },
+            }
+          : {}),
       })),
     };
   }

@@ -248,5 +248,11 @@ describe('DICOM SR TID 1500 → measurement report items', () => {
         ],
       },
     });
+    // With the problem list: a private block on each failed item, the standard attributes unchanged.
+    const withProblems = stowRsResponse([{ sopClassUid: junk.sopClassUid, sopInstanceUid: null, problems: junk.problems }], null, { includeProblems: true });
+    const failedItem = (withProblems['00081198']!.Value as Record<string, { vr: string; Value: unknown[] }>[])[0]!;
+    expect(failedItem['00090010']).toEqual({ vr: 'LO', Value: ['BIOMARKER REGISTRY 1'] });
+    expect(JSON.parse(failedItem['00091001']!.Value[0] as string)).toEqual([expect.objectContaining({ code: 'NOT_DICOM', path: '' })]);
+    expect(failedItem['00081197']).toEqual({ vr: 'US', Value: [StowFailureReason.CANNOT_UNDERSTAND] });
   });
 });

@@ -23,11 +23,21 @@ function specColumns(spec: BiomarkerSpec) {
     plausible_max: v.kind === 'quantitative' ? v.plausibleRange.max : null,
     categories: v.kind === 'categorical' ? [...v.categories] : null,
     repeatability_wcv: spec.repeatabilityWcv,
+    // Events from before coded concepts existed carry none (the column's default, so no rebuild is needed).
+    coded_concepts: (spec.codedConcepts ?? []).map(({ scheme, value, meaning }) => ({ scheme, value, meaning })),
   };
 }
 
 function specOf(d: BiomarkerSpec): BiomarkerSpec {
-  return { name: d.name, description: d.description, modality: d.modality, bodySite: d.bodySite, valueType: d.valueType, repeatabilityWcv: d.repeatabilityWcv };
+  return {
+    name: d.name,
+    description: d.description,
+    modality: d.modality,
+    bodySite: d.bodySite,
+    valueType: d.valueType,
+    repeatabilityWcv: d.repeatabilityWcv,
+    codedConcepts: d.codedConcepts ?? [],
+  };
 }
 
 const idOf = (streamId: string): string => streamId.slice(streamId.indexOf('-') + 1);

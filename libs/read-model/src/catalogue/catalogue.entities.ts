@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /** The current definition of each biomarker (the catalogue projection). */
 @Entity({ schema: 'read_model', name: 'biomarkers' })
 @Index('biomarkers_position', { synchronize: false })
+@Index('biomarkers_coded_concepts', { synchronize: false })
 export class BiomarkerRow {
   @PrimaryColumn('text', { name: 'biomarker_id' }) biomarkerId!: string;
   @Column('text') code!: string;
@@ -16,6 +17,8 @@ export class BiomarkerRow {
   @Column('double precision', { name: 'plausible_max', nullable: true }) plausibleMax!: number | null;
   @Column('text', { array: true, nullable: true }) categories!: string[] | null;
   @Column('double precision', { name: 'repeatability_wcv', nullable: true }) repeatabilityWcv!: number | null;
+  /** Coded concepts of the current version ({scheme, value, meaning}[]); GIN-indexed for `@>` lookups by scheme + value. */
+  @Column('jsonb', { name: 'coded_concepts', default: () => "'[]'" }) codedConcepts!: { scheme: string; value: string; meaning: string }[];
   @Column('int') version!: number;
   @Column('text') status!: string;
   @Column('text', { name: 'retired_reason', nullable: true }) retiredReason!: string | null;

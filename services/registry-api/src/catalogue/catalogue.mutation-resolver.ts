@@ -24,6 +24,7 @@ function spec(input: DefineBiomarkerInput | ReviseBiomarkerInput): BiomarkerSpec
     bodySite: input.bodySite,
     valueType: valueType(input.valueType),
     repeatabilityWcv: input.repeatabilityWcv,
+    codedConcepts: input.codedConcepts,
   };
 }
 

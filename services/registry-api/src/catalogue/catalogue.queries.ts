@@ -40,6 +40,7 @@ function toBiomarkerView(r: BiomarkerRecord) {
     plausibleMax: r.plausible_max,
     categories: r.categories,
     repeatabilityWcv: r.repeatability_wcv,
+    codedConcepts: r.coded_concepts,
     version: r.version,
     status: r.status,
     retiredReason: r.retired_reason,

@@ -8,6 +8,7 @@ import { inProcessActor, originFor } from '../commands/command-origin.js';
 import { CatalogueCommandsModule } from './catalogue-commands.module.js';
 import { ChangeBiomarkerCommand } from './change-biomarker.handler.js';
 import { DefineBiomarkerCommand, DUPLICATE_BIOMARKER_CODE } from './define-biomarker.handler.js';
+import { biomarkerConceptStreamId, CODED_CONCEPT_IN_USE } from './biomarker-concept.reservations.js';
 
 const admin = inProcessActor('admin-1', 'admin');
 const origin = (commandId = randomUUID(), extra: { expectedVersion?: number; reason?: string } = {}) =>
@@ -131,5 +132,61 @@ describe('biomarker catalogue handlers (PostgreSQL)', () => {
       new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: id, reason: 'x' }, origin(undefined, { expectedVersion: 5 }), admin),
     );
     await expect(stale).rejects.toMatchObject({ name: 'WrongExpectedVersionError', actualRevision: 0n });
+  });
+
+  describe('coded concepts', () => {
+    const ld = { scheme: 'SCT', value: '103339001', meaning: 'Long axis' };
+    const vol = { scheme: 'SCT', value: '118565006', meaning: 'Volume' };
+    const withConcepts = (id: string, code: string, codedConcepts: DefineBiomarker['codedConcepts']): DefineBiomarker => ({ ...sma(id, code), codedConcepts });
+    const revise = (id: string, code: string, version: number, codedConcepts?: DefineBiomarker['codedConcepts']) => {
+      const { type: _type, code: _code, ...rest } = sma(id, code);
+      return new ChangeBiomarkerCommand(
+        { ...rest, type: 'ReviseBiomarker', version, reason: 'concepts', codedConcepts },
+        origin(undefined, { reason: 'x' }),
+        admin,
+      );
+    };
+    const holder = async (concept: { scheme: string; value: string }) => {
+      let owner: unknown = null;
+      for (const e of await ctx.store.readStream(biomarkerConceptStreamId(concept)))
+        owner = e.type === 'ReservationClaimed' ? e.data['ownerId'] : e.type === 'ReservationReleased' ? null : owner;
+      return owner;
+    };
+
+    it('claims each concept for its biomarker and refuses it on a second biomarker (CODED_CONCEPT_IN_USE), writing nothing', async () => {
+      const a = randomUUID();
+      await ctx.bus.execute(new DefineBiomarkerCommand(withConcepts(a, 'CC_LD', [ld]), origin(), admin));
+      expect(await holder(ld)).toBe(a);
+      const before = await countAll();
+      const b = randomUUID();
+      const refused = ctx.bus.execute(new DefineBiomarkerCommand(withConcepts(b, 'CC_OTHER', [vol, ld]), origin(), admin));
+      await expect(refused).rejects.toMatchObject({ code: CODED_CONCEPT_IN_USE, field: 'codedConcepts.1' });
+      // The code and the first concept it claimed on the way were given back: a claim and a release each, nothing else.
+      expect(await holder(vol)).toBeNull();
+      expect(await ctx.store.readStream(`biomarker-${b}`)).toEqual([]);
+      expect(await countAll()).toBe(before + 4);
+      const ok = await ctx.bus.execute(new DefineBiomarkerCommand(withConcepts(b, 'CC_OTHER', [vol]), origin(), admin));
+      expect(ok.replayed).toBe(false);
+      expect(await holder(vol)).toBe(b);
+    });
+
+    it('a revision keeps, adds and drops concepts; a dropped or retired one is free for another biomarker', async () => {
+      const lesion = { scheme: 'LN', value: '21889-1', meaning: 'Size Tumor' };
+      const extra = { scheme: 'RADLEX', value: 'RID39123', meaning: 'diameter' };
+      const a = randomUUID();
+      await ctx.bus.execute(new DefineBiomarkerCommand(withConcepts(a, 'CC_REV', [lesion]), origin(), admin));
+      await ctx.bus.execute(revise(a, 'CC_REV', 2));
+      expect((await ctx.store.readStream(`biomarker-${a}`))[1]!.data['codedConcepts']).toEqual([lesion]);
+      await ctx.bus.execute(revise(a, 'CC_REV', 3, [extra]));
+      expect([await holder(lesion), await holder(extra)]).toEqual([null, a]);
+      const b = randomUUID();
+      await ctx.bus.execute(new DefineBiomarkerCommand(withConcepts(b, 'CC_REV_B', [lesion]), origin(), admin));
+      await expect(ctx.bus.execute(revise(b, 'CC_REV_B', 2, [lesion, extra]))).rejects.toMatchObject({ code: CODED_CONCEPT_IN_USE, field: 'codedConcepts.1' });
+      expect((await ctx.store.readStream(`biomarker-${b}`)).map((e) => e.type)).toEqual(['BiomarkerDefined']);
+      await ctx.bus.execute(new ChangeBiomarkerCommand({ type: 'RetireBiomarker', biomarkerId: a, reason: 'superseded' }, origin(), admin));
+      expect(await holder(extra)).toBeNull();
+      await ctx.bus.execute(revise(b, 'CC_REV_B', 2, [lesion, extra]));
+      expect(await holder(extra)).toBe(b);
+    });
   });
 });

@@ -13,7 +13,7 @@ import {
   algorithmAnswer,
   algorithmLookup,
   biomarkerAnswer,
-  codedConceptAnswer,
+  codedConceptLabel,
   imagingStudyAnswer,
   pseudonymAnswer,
   readerAnswer,
@@ -63,14 +63,19 @@ export class ReadModelRegistryResolver implements RegistryResolver {
   }
 
   resolveBiomarker(concept: CodedConcept): Promise<ResolverAnswer<BiomarkerMatch>> {
-    if (concept.scheme !== REGISTRY_CODE_SCHEME) return Promise.resolve(codedConceptAnswer(concept.scheme, concept.value));
-    return this.memo(`biomarker:${concept.value}`, async () =>
+    const columns = `biomarker_id, version, status, value_kind, unit, plausible_min, plausible_max, categories`;
+    if (concept.scheme === REGISTRY_CODE_SCHEME)
+      return this.memo(`biomarker:${concept.value}`, async () =>
+        biomarkerAnswer(concept.value, await this.query<BiomarkerRow>(`SELECT ${columns} FROM read_model.biomarkers WHERE code = $1`, [concept.value])),
+      );
+    // A standard vocabulary's code (DCM, SCT, LN, RADLEX, …): the biomarker whose current version carries it
+    // (biomarkers_coded_concepts, a GIN index on the jsonb list, serves the containment test).
+    return this.memo(`concept:${JSON.stringify([concept.scheme, concept.value])}`, async () =>
       biomarkerAnswer(
-        concept.value,
-        await this.query<BiomarkerRow>(
-          `SELECT biomarker_id, version, status, value_kind, unit, plausible_min, plausible_max, categories FROM read_model.biomarkers WHERE code = $1`,
-          [concept.value],
-        ),
+        codedConceptLabel(concept.scheme, concept.value),
+        await this.query<BiomarkerRow>(`SELECT ${columns} FROM read_model.biomarkers WHERE coded_concepts @> $1::jsonb ORDER BY biomarker_id`, [
+          JSON.stringify([{ scheme: concept.scheme, value: concept.value }]),
+        ]),
       ),
     );
   }

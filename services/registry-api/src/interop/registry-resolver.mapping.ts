@@ -21,7 +21,10 @@ export interface BiomarkerRow {
   readonly categories: readonly string[] | null;
 }
 
-/** The catalogue biomarker of a catalogue code (scheme REGISTRY): its current version, kind, canonical unit, categories and range. */
+/**
+ * The catalogue biomarker of a catalogue code (scheme REGISTRY) or of a coded concept (`codedConceptLabel`): its
+ * current version, kind, canonical unit, categories and range.
+ */
 export function biomarkerAnswer(code: string, rows: readonly BiomarkerRow[]): ResolverAnswer<BiomarkerMatch> {
   const live = rows.filter((r) => r.status !== 'retired');
   if (live.length === 0) return no(rows.length > 0 ? `biomarker ${code} is retired` : `no catalogue biomarker has the code ${code}`);
@@ -51,9 +54,9 @@ export function biomarkerAnswer(code: string, rows: readonly BiomarkerRow[]): Re
   }
 }
 
-/** Coded concepts (DCM, SCT, LN, RadLex…) are not on catalogue biomarkers yet: every other scheme is unmapped. */
-export function codedConceptAnswer(scheme: string, value: string): ResolverAnswer<never> {
-  return no(`no catalogue biomarker carries the coded concept ${scheme} ${value} (use the catalogue code without biomarker_scheme)`);
+/** How a coded concept is named in a refusal ("no catalogue biomarker has the code SCT 118565006"). */
+export function codedConceptLabel(scheme: string, value: string): string {
+  return `${scheme} ${value}`;
 }
 
 /** read_model.algorithm_versions columns the resolver reads. */

@@ -3,7 +3,7 @@ import {
   algorithmAnswer,
   algorithmLookup,
   biomarkerAnswer,
-  codedConceptAnswer,
+  codedConceptLabel,
   columnOf,
   imagingStudyAnswer,
   pseudonymAnswer,
@@ -43,7 +43,7 @@ describe('read-model resolver mapping', () => {
     });
     expect(biomarkerAnswer('LD', [{ ...quantitative, status: 'retired' }])).toEqual({ ok: false, reason: 'biomarker LD is retired' });
     expect(biomarkerAnswer('XX', [])).toMatchObject({ ok: false });
-    expect(codedConceptAnswer('SCT', '103339001')).toMatchObject({ ok: false });
+    expect(biomarkerAnswer(codedConceptLabel('SCT', '103339001'), [])).toEqual({ ok: false, reason: 'no catalogue biomarker has the code SCT 103339001' });
   });
 
   it('an algorithm version must be registered and active, and one device must name one version', () => {
