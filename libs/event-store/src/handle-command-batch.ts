@@ -80,6 +80,11 @@ export interface HandleCommandBatchInput<TCommand, TEvent extends { type: string
   /** Errors that refuse one item (stable code and field); anything else is a failure of the whole batch. */
   readonly isRejection: (err: unknown) => boolean;
   readonly retryBudgetMs?: number;
+  /**
+   * Folded states kept across commands (stream-state-cache.ts): each stream's state after this batch's append is kept
+   * there, folded from its events as stored (a JSON round trip), so the next command on it reads nothing it appended.
+   */
+  readonly cache?: StreamStateCache;
   /** Loads one stream for the batch; `loadBatchStream` by default (a state cache can take its place). */
   readonly load?: (
     store: EventStore,
@@ -195,6 +200,7 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
       loaded: LoadedBatchStream<TState>;
       append: StreamAppend;
       decided: { item: BatchItem<TCommand>; events: readonly TEvent[] }[];
+      state: TState;
     }[] = [];
     for (const [i, stream] of pending.entries()) {
       const l = loaded[i]!;
@@ -208,7 +214,9 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
       for (const item of stream.items) {
         try {
           const events = decider.decide(item.command, state, await contextFor(l, state, item));
-          for (const e of events) state = decider.evolve(state, e);
+          // A state that will be kept is folded as a later load would fold it: from the events as stored.
+          for (const e of events)
+            state = decider.evolve(state, input.cache ? ({ type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown } as TEvent) : e);
           decided.push({ item, events });
         } catch (err) {
           if (!input.isRejection(err)) throw err;
@@ -242,6 +250,7 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
         stream,
         loaded: l,
         decided,
+        state,
         append: {
           streamId: stream.streamId,
           expectedRevision: l.revision < 0n ? 'no_stream' : l.revision,
@@ -261,6 +270,12 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
     for (const [i, a] of appends.entries()) {
       const r = results[i]!;
       if (r.ok && !r.result.repeated) {
+        input.cache?.remember(a.stream.streamId, decider, {
+          state: a.state,
+          revision: r.result.nextExpectedRevision,
+          position: r.result.position,
+          lastEventId: a.append.events.at(-1)!.id,
+        });
         let revision = a.loaded.revision;
         for (const { item, events } of a.decided) {
           revision += BigInt(events.length);
@@ -271,6 +286,8 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
       // A concurrent send of this batch wrote the same events (answered as a replay on the next read), or a
       // concurrent writer moved the stream: load and decide again.
       if (r.ok || r.error instanceof WrongExpectedVersionError) {
+        // What is kept for a stream someone else moved is not to be trusted for the next attempt (as in handleCommand).
+        if (!r.ok) input.cache?.forget(a.stream.streamId);
         retry.push(a.stream);
         continue;
       }

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { StreamAppend } from './event-store.js';
 import { CommandIdempotencyConflictError, StreamBusyError } from './event-store.errors.js';
-import { handleCommandBatch, loadBatchStream, type BatchStream, type HandleCommandBatchInput } from './handle-command-batch.js';
+import { cachedBatchStreamLoader, handleCommandBatch, loadBatchStream, type BatchStream, type HandleCommandBatchInput } from './handle-command-batch.js';
 import { InMemoryEventStore } from './in-memory/in-memory-event-store.js';
+import { StreamStateCache } from './stream-state-cache.js';
 
 class Refused extends Error {
   constructor(readonly code: string) {
@@ -164,5 +165,36 @@ describe('handleCommandBatch', () => {
     expect(outcomes[0]).toMatchObject({ kind: 'rejected', index: 0 });
     expect(outcomes[0]!.kind === 'rejected' && outcomes[0]!.error).toBeInstanceOf(StreamBusyError);
     expect(outcomes[1]).toMatchObject({ kind: 'accepted', index: 1 });
+  });
+
+  it("keeps each stream's state after its append in the cache, equal to a fresh fold, so the next batch reads nothing it appended", async () => {
+    const store = new CountingStore();
+    const cache = new StreamStateCache();
+    const fold = { ...counter, foldVersion: 'counter/v1' };
+    const load = cachedBatchStreamLoader(cache);
+    const run = (n: number) =>
+      handleCommandBatch({
+        ...input(store, [
+          {
+            streamId: 'counter-h',
+            items: [
+              { index: 0, command: { n } },
+              { index: 1, command: { n: 1 } },
+            ],
+          },
+        ]),
+        decider: fold,
+        cache,
+        load,
+      });
+    await run(2);
+    const kept = await cache.load(store, 'counter-h', fold);
+    // A hit that found nothing after the kept revision: the appended events were not read back to be folded.
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 });
+    expect(kept).toMatchObject({ state: 3, revision: 1n });
+    expect(kept.state).toBe((await loadBatchStream(store, 'counter-h', fold, randomUUID())).state);
+    await run(4);
+    expect((await cache.load(store, 'counter-h', fold)).state).toBe(8);
+    expect((await store.readStream('counter-h')).map((e) => e.data['n'])).toEqual([2, 1, 4, 1]);
   });
 });

@@ -7,6 +7,7 @@ import {
   subjectDecider,
   subjectStreamId,
   type SubjectCommand,
+  type SubjectContextNeeds,
   type SubjectDecisionContext,
   type SubjectState,
 } from '#domain';
@@ -112,7 +113,9 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
     // deciding waits for no further round trip; a retry reads them afresh.
     let attempt = 0;
     let load = memoLoader(this.runner);
-    const prefetch = (needs: Parameters<SubjectCommandHandler['facts']>[0]) => void this.subjects.facts(needs, load).catch(() => undefined);
+    // Items with the same needs (a scan's features: one biomarker, one study) share one gathering of their facts.
+    let factsOf = memoFacts(this.subjects, load);
+    const prefetch = (needs: SubjectContextNeeds) => void factsOf(needs).catch(() => undefined);
     for (const s of streams.values()) for (const item of s.items) prefetch(subjectContextNeeds(item.command, subjectDecider.initialState));
 
     // The subjects' histories for the first attempt are read meanwhile too, but only used once access is granted: a
@@ -134,7 +137,13 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
       [...streams].map(async ([streamId, s]) => {
         const created = await this.runner.loadCreation(streamId, subjectDecider);
         if (created.kind === 'trial') prefetch({ trialId: created.trialId });
-        for (const item of s.items) this.subjects.authorizeScope(actor, item.command, created);
+        // Creating commands are refused above, so the scope check depends on the command's type alone: once per type.
+        const checked = new Set<SubjectCommand['type']>();
+        for (const item of s.items) {
+          if (checked.has(item.command.type)) continue;
+          this.subjects.authorizeScope(actor, item.command, created);
+          checked.add(item.command.type);
+        }
       }),
     );
 
@@ -161,6 +170,7 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
         // The decided items are hashed by handleCommandBatch; the rest (refused before deciding) are added here.
         fingerprint: { items: items.length, undecided: items.filter((i) => !decidedIndexes.has(i.index)).map((i) => [i.index, i.fingerprint]) },
         retryBudgetMs: this.runner.retryBudgetMs,
+        cache: this.runner.states,
         load: (store, streamId, decider, streamCommandId) => {
           const first = histories.get(streamId);
           histories.delete(streamId);
@@ -169,10 +179,12 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
         isRejection: (err) => err instanceof DomainError,
         prepare: async (loaded, now) => {
           // Every fact any item needs, each stream folded once for the whole batch, all loads in parallel.
-          if (attempt++ > 0) load = memoLoader(this.runner);
+          if (attempt++ > 0) {
+            load = memoLoader(this.runner);
+            factsOf = memoFacts(this.subjects, load);
+          }
           const facts = new Map<number, Promise<Facts>>();
-          for (const l of loaded)
-            for (const item of itemsOf.get(l.streamId) ?? []) facts.set(item.index, this.subjects.facts(subjectContextNeeds(item.command, l.state), load));
+          for (const l of loaded) for (const item of itemsOf.get(l.streamId) ?? []) facts.set(item.index, factsOf(subjectContextNeeds(item.command, l.state)));
           await Promise.all(facts.values());
           return async (l, state: SubjectState, item): Promise<SubjectDecisionContext> => {
             const f = await facts.get(item.index)!;
@@ -195,6 +207,21 @@ function memoLoader(runner: CommandRunner): FactLoader {
   return (streamId, decider) => {
     if (!folded.has(streamId)) folded.set(streamId, runner.load(streamId, decider));
     return folded.get(streamId) as Promise<never>;
+  };
+}
+
+/**
+ * Gathers each distinct set of needs once (SubjectCommandHandler.facts through `load`): the items of a batch mostly
+ * name the same few streams, and each gathering costs a promise per fact. Needs are strings or absent, so their JSON
+ * is an exact key.
+ */
+function memoFacts(subjects: SubjectCommandHandler, load: FactLoader): (needs: SubjectContextNeeds) => Promise<Facts> {
+  const gathered = new Map<string, Promise<Facts>>();
+  return (needs) => {
+    const key = JSON.stringify([needs.trialId, needs.programmeId, needs.biomarkerId, needs.algorithmVersionId, needs.studyInstanceUid]);
+    let facts = gathered.get(key);
+    if (!facts) gathered.set(key, (facts = subjects.facts(needs, load)));
+    return facts;
   };
 }
 
