@@ -4,7 +4,8 @@ import type { ExportChunk, ExportDataset, ExportMeasurement, ExportSubject } fro
 
 /**
  * CSV for R and Python: `subjects.csv` (one row per subject), `measurements_long.csv` (one row per measurement),
- * `measurements_wide.csv` (one row per subject × time point × lesion × observer, a column per catalogue biomarker)
+ * `measurements_wide.csv` (one row per subject × time point × lesion × observer, and a `repeat` number for repeat reads of
+ * one biomarker under that key; a column per catalogue biomarker)
  * and `data_dictionary.csv` (every column of the three, biomarker columns with their unit, categories and concepts).
  * RFC 4180, CRLF, UTF-8, header row; null is an empty field. Streamed: one chunk per file per subject.
  */

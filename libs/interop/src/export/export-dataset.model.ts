@@ -242,12 +242,24 @@ export async function* rowsOf<T>(source: ExportRows<T>): AsyncGenerator<T> {
   for await (const row of source) yield row;
 }
 
+/** `Date.toISOString()`'s shape, as read-model timestamps arrive: sliced directly instead of parsed (a hot path at 1M rows). */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** An ISO-8601 timestamp in `Date.toISOString()` form (UTC, milliseconds, Z); refuses what is not a timestamp. */
+export function canonicalTimestamp(timestamp: string): string {
+  if (timestamp.length === 24 && CANONICAL.test(timestamp)) return timestamp;
+  const t = new Date(timestamp);
+  if (Number.isNaN(t.getTime())) throw new Error(`Not an ISO-8601 timestamp: ${timestamp}`);
+  return t.toISOString();
+}
+
 /** The UTC calendar date of an ISO timestamp (SDTM --DTC dates, OMOP *_date). */
 export function isoDate(timestamp: string): string {
-  return new Date(timestamp).toISOString().slice(0, 10);
+  return canonicalTimestamp(timestamp).slice(0, 10);
 }
 
 /** The ISO timestamp without milliseconds when they are zero; always UTC with Z. */
 export function isoDateTime(timestamp: string): string {
-  return new Date(timestamp).toISOString().replace('.000Z', 'Z');
+  const t = canonicalTimestamp(timestamp);
+  return t.endsWith('.000Z') ? `${t.slice(0, 19)}Z` : t;
 }

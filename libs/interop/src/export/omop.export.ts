@@ -1,6 +1,6 @@
 import { csvRecord, type CsvValue } from './csv.writer.js';
 import { exportContext } from './export-context.js';
-import { isoDate, type ExportChunk, type ExportDataset, type ExportSubject } from './export-dataset.model.js';
+import { canonicalTimestamp, isoDate, type ExportChunk, type ExportDataset, type ExportSubject } from './export-dataset.model.js';
 
 /**
  * OMOP CDM 5.4 + the OHDSI Medical Imaging extension (MI-CDM) as `<table>.csv`, lower case, header row, in the column
@@ -155,12 +155,11 @@ export interface OmopSummary {
 
 /** varchar(50) columns: longer source values are cut (the full value is in the registry and the other exports). */
 const v50 = (s: string | null): string | null => (s === null ? null : s.length > 50 ? s.slice(0, 50) : s);
-/** TIMESTAMP (without time zone) columns, written in UTC. */
-const ts = (iso: string): string =>
-  new Date(iso)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d{3}Z$/, '');
+/** TIMESTAMP (without time zone) columns, written in UTC with milliseconds. */
+const ts = (iso: string): string => {
+  const t = canonicalTimestamp(iso);
+  return `${t.slice(0, 10)} ${t.slice(11, 23)}`;
+};
 
 export async function* omopExport(dataset: ExportDataset): AsyncGenerator<ExportChunk, OmopSummary> {
   const ctx = exportContext(dataset);

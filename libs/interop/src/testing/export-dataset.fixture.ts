@@ -6,6 +6,7 @@ import {
   type ExportImagingStudy,
   type ExportMeasurement,
   type ExportOutcome,
+  type ExportRecistAssessment,
   type ExportSubject,
   type ExportTrial,
 } from '../export/export-dataset.model.js';
@@ -258,11 +259,7 @@ export const EXPORT_OUTCOME_ROWS: readonly Row<ExportOutcome>[] = [
 ];
 
 /** RECIST input from a subject's target-lesion LDIAM / LPERP readings, as the API's mapping builds it. */
-export function recistOf(s: ExportSubject): ReturnType<typeof assessAssessment> {
-  return assessAssessment(s);
-}
-
-function assessAssessment(s: ExportSubject) {
+export function recistOf(s: ExportSubject): ExportRecistAssessment | null {
   const lesionRows = s.measurements.filter((m) => m.lesionTrackingUid !== null && (m.biomarkerCode === 'LDIAM' || m.biomarkerCode === 'LPERP'));
   if (lesionRows.length === 0) return null;
   const lesions = new Map<string, RecistLesion>();
