@@ -10,6 +10,7 @@ import { AuditStreamMembership1764420000000 } from './1764420000000-audit-stream
 import { AlgorithmScoreRange1764450000000 } from './1764450000000-algorithm-score-range.js';
 import { LeastPrivilege1764470000000 } from './1764470000000-least-privilege.js';
 import { ProgrammeQueryIndexes1765300000000 } from './1765300000000-programme-query-indexes.js';
+import { AnalysisSnapshots1765400000000 } from './1765400000000-analysis-snapshots.js';
 
 const byTimestamp = (a: { name: string }, b: { name: string }): number => Number(a.name.slice(-13)) - Number(b.name.slice(-13));
 
@@ -30,6 +31,7 @@ export const migrations = [
   AlgorithmScoreRange1764450000000,
   LeastPrivilege1764470000000,
   ProgrammeQueryIndexes1765300000000,
+  AnalysisSnapshots1765400000000,
 ].sort(byTimestamp);
 
 /** With EVENT_STORE_URL, the read-model database runs these and the event store's database the event store's steps. */
