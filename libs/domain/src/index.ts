@@ -41,3 +41,7 @@ export * from './access/access.errors.js';
 export * from './access/access.events.js';
 export * from './access/access.commands.js';
 export * from './access/access.decider.js';
+export * from './snapshot/snapshot.errors.js';
+export * from './snapshot/snapshot.events.js';
+export * from './snapshot/snapshot.commands.js';
+export * from './snapshot/snapshot.decider.js';

@@ -10,3 +10,5 @@ export * from './subscription/projection-runner.js';
 export * from './rebuild/projection-rebuilder.js';
 export * from './leadership/leadership.module.js';
 export * from './health/projector-health.module.js';
+export * from './snapshot/canonical-snapshot.js';
+export * from './snapshot/snapshot-replay.js';

@@ -1,0 +1,68 @@
+import { canonicalJson, type JsonObject } from '#event-store';
+import { digestSnapshot, type SnapshotDigest, type SnapshotTable } from '#projections';
+import type { DataSource } from 'typeorm';
+
+const CHUNK = 5000;
+
+/**
+ * Keeps a frozen snapshot's rows (read_model.analysis_snapshot_rows), once: a second writer of the same snapshot
+ * (a concurrent repeat of the command) finds them there and writes nothing. One transaction, so a snapshot's rows
+ * are all there or none are (none: the next read re-materialises them from the log, snapshots.queries.ts).
+ */
+export async function keepSnapshotRows(dataSource: DataSource, snapshotId: string, tables: readonly SnapshotTable[]): Promise<void> {
+  await dataSource.transaction(async (m) => {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('analysis-snapshot:' || $1, 0))`, [snapshotId]);
+    const [kept] = (await m.query(`SELECT EXISTS (SELECT 1 FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1) AS kept`, [snapshotId])) as {
+      kept: boolean;
+    }[];
+    if (kept!.kept) return;
+    for (const t of tables) {
+      for (let from = 0; from < t.rows.length; from += CHUNK) {
+        const chunk = t.rows.slice(from, from + CHUNK).map((r, i) => ({ ordinal: from + i, row_key: r.key, row: r.row }));
+        await m.query(
+          `INSERT INTO read_model.analysis_snapshot_rows (snapshot_id, table_name, ordinal, row_key, row)
+           SELECT $1, $2, x.ordinal, x.row_key, x.row FROM jsonb_to_recordset($3::jsonb) AS x(ordinal int, row_key text, row jsonb)`,
+          [snapshotId, t.table, JSON.stringify(chunk)],
+        );
+      }
+    }
+  });
+}
+
+export async function snapshotRowsKept(dataSource: DataSource, snapshotId: string): Promise<boolean> {
+  const [r] = (await dataSource.query(`SELECT EXISTS (SELECT 1 FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1) AS kept`, [snapshotId])) as {
+    kept: boolean;
+  }[];
+  return r!.kept;
+}
+
+export interface KeptRow {
+  readonly ordinal: number;
+  readonly key: string;
+  /** Canonical JSON of the row. */
+  readonly json: string;
+}
+
+/** A page of one table's kept rows in snapshot order, after the given ordinal. */
+export async function readSnapshotRows(dataSource: DataSource, snapshotId: string, table: string, after: number, first: number): Promise<KeptRow[]> {
+  const rows = (await dataSource.query(
+    `SELECT ordinal, row_key, row FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1 AND table_name = $2 AND ordinal > $3 ORDER BY ordinal LIMIT $4`,
+    [snapshotId, table, after, first],
+  )) as { ordinal: number; row_key: string; row: JsonObject }[];
+  return rows.map((r) => ({ ordinal: r.ordinal, key: r.row_key, json: canonicalJson(r.row) }));
+}
+
+/** The digest of the kept rows, computed as at freezing (tables with no kept row count as empty). */
+export async function digestKeptRows(dataSource: DataSource, snapshotId: string, tables: readonly string[]): Promise<SnapshotDigest> {
+  const rows = (await dataSource.query(
+    `SELECT table_name, row_key, row FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1 ORDER BY table_name, ordinal`,
+    [snapshotId],
+  )) as { table_name: string; row_key: string; row: JsonObject }[];
+  const byTable = new Map<string, { key: string; row: JsonObject }[]>(tables.map((t) => [t, []]));
+  for (const r of rows) {
+    let list = byTable.get(r.table_name);
+    if (!list) byTable.set(r.table_name, (list = []));
+    list.push({ key: r.row_key, row: r.row });
+  }
+  return digestSnapshot([...byTable].map(([table, list]) => ({ table, rows: list })));
+}
