@@ -10,7 +10,7 @@ import { AuditStreamMembership1764420000000 } from './1764420000000-audit-stream
 import { AlgorithmScoreRange1764450000000 } from './1764450000000-algorithm-score-range.js';
 import { LeastPrivilege1764470000000 } from './1764470000000-least-privilege.js';
 import { ProgrammeQueryIndexes1765300000000 } from './1765300000000-programme-query-indexes.js';
-import { BiomarkerCodedConcepts1765400000000 } from './1765400000000-biomarker-coded-concepts.js';
+import { BiomarkerCodedConcepts1765405000000 } from './1765405000000-biomarker-coded-concepts.js';
 import { AnalysisSnapshots1765410000000 } from './1765410000000-analysis-snapshots.js';
 
 const byTimestamp = (a: { name: string }, b: { name: string }): number => Number(a.name.slice(-13)) - Number(b.name.slice(-13));
@@ -32,7 +32,7 @@ export const migrations = [
   AlgorithmScoreRange1764450000000,
   LeastPrivilege1764470000000,
   ProgrammeQueryIndexes1765300000000,
-  BiomarkerCodedConcepts1765400000000,
+  BiomarkerCodedConcepts1765405000000,
   AnalysisSnapshots1765410000000,
 ].sort(byTimestamp);
 

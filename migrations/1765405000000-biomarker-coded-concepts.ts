@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * index (jsonb_path_ops) serves `coded_concepts @> '[{"scheme":…,"value":…}]'`. Events written before coded concepts
  * existed carry none, which is the column's default: a rebuild gives the same rows, so the projection needs none.
  */
-export class BiomarkerCodedConcepts1765400000000 implements MigrationInterface {
-  name = 'BiomarkerCodedConcepts1765400000000';
+export class BiomarkerCodedConcepts1765405000000 implements MigrationInterface {
+  name = 'BiomarkerCodedConcepts1765405000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE read_model.biomarkers ADD COLUMN coded_concepts jsonb NOT NULL DEFAULT '[]'`);
