@@ -17,7 +17,17 @@ describe('audit seals kept outside the database', () => {
   let store: PostgresEventStore;
   let ds: DataSource;
   let dir: string;
-  const ping = (stream: string, n: number) => store.appendToStream(stream, [{ id: randomUUID(), type: 'Pinged', data: { n } }], { expectedRevision: 'any' });
+  // A seal covers only the settled prefix of the log (gap-safe readAll): an event stays unsettled while any older
+  // transaction of the cluster is open (another test file's database, under CI's parallel workers). Each ping waits
+  // until it is settled, so that a seal right after it must cover it.
+  const ping = async (stream: string, n: number): Promise<void> => {
+    const id = randomUUID();
+    await store.appendToStream(stream, [{ id, type: 'Pinged', data: { n } }], { expectedRevision: 'any' });
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
+      if ((await store.readAll({ maxCount: 10_000 })).some((e) => e.id === id)) return;
+    }
+    throw new Error(`ping ${id} on ${stream} was not settled within 60 s`);
+  };
   const service = (anchorDir = dir) => new AuditSealService(store, undefined, new FileSealAnchor(anchorDir), ds);
 
   beforeAll(async () => {
