@@ -1,15 +1,13 @@
-import { Controller, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import { stowFailureReasonFor, stowRsResponse, StowFailureReason, type StowProblem } from '#interop';
-import { accessLogHashKey, recordAccess } from '../audit/access-log.writer.js';
 import { actorOf } from '../auth/authentication.middleware.js';
 import { ApiErrorHttpFilter } from '../auth/api-error.http-filter.js';
 import { Authorize } from '../auth/authorize.decorator.js';
 import { verifiedActor } from '../commands/command-origin.js';
 import { expectedError, restStatusOf } from '../graphql/error-mapping.js';
-import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
 import { rolesFor } from '../subjects/subject-command.handler.js';
+import { InteropAccessLog } from './interop-access.log.js';
 import { DicomSrImportService, type SrStoreResult } from './dicom-sr-import.service.js';
 import { MultipartError, parseMediaType, splitMultipart } from './multipart-related.parser.js';
 
@@ -92,15 +90,10 @@ export function stowStatus(results: readonly SrStoreResult[]): number {
 @Controller('dicomweb')
 @UseFilters(ApiErrorHttpFilter)
 export class DicomWebController {
-  private readonly hashKey: Buffer;
-
   constructor(
     private readonly reports: DicomSrImportService,
-    private readonly dataSource: DataSource,
-    @Inject(PRIVACY_MASTER_KEY) masterKey: MasterKey,
-  ) {
-    this.hashKey = accessLogHashKey(masterKey.key);
-  }
+    private readonly accessLog: InteropAccessLog,
+  ) {}
 
   @Post('studies')
   @Authorize({ roles: rolesFor('RecordMeasurement'), scope: { inHandler: true } })
@@ -124,22 +117,10 @@ export class DicomWebController {
     }
     const correlationId = typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'] : `stow-${Date.now().toString(36)}`;
     // One access-log row per request, before anything is recorded (as for /import and every GraphQL operation).
-    await recordAccess(
-      (sql, params) => this.dataSource.query(sql, params),
-      {
-        actorId: actor.id,
-        actorRole: actor.role,
-        channel: 'http-dicomweb',
-        operationType: 'mutation',
-        operationName: 'stowRs',
-        rootFields: ['dicomweb/studies'],
-        trialIds: [],
-        programmeIds: [],
-        variables: { bodyKind: kind.kind, instances: parts.length },
-        correlationId,
-      },
-      this.hashKey,
-    );
+    await this.accessLog.record(actor, 'stowRs', { bodyKind: kind.kind, instances: parts.length }, correlationId, {
+      channel: 'http-dicomweb',
+      rootField: 'dicomweb/studies',
+    });
     const resolver = this.reports.resolverFor(actor);
     const results: SrStoreResult[] = [];
     try {

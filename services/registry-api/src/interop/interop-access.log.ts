@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { accessLogHashKey, recordAccess } from '../audit/access-log.writer.js';
+import { accessLogHashKey, recordAccess, type AccessRecord } from '../audit/access-log.writer.js';
 import type { VerifiedActor } from '../auth/actor.js';
 import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
 
@@ -12,7 +12,7 @@ export function correlationIdOf(req: Request, prefix: string): string {
 }
 
 /**
- * The access-log row of an import request (POST /import, POST /fhir/Bundle): one row per request, committed before
+ * The access-log row of an import request (POST /import, POST /fhir/Bundle, POST /dicomweb/studies): one row per request, committed before
  * anything of the body is read, as for every GraphQL operation and export. Who sent a document and in which format;
  * what it records are events with their own metadata.
  */
@@ -27,16 +27,22 @@ export class InteropAccessLog {
     this.hashKey = accessLogHashKey(masterKey.key);
   }
 
-  record(actor: VerifiedActor, operationName: string, variables: Readonly<Record<string, unknown>>, correlationId: string): Promise<void> {
+  record(
+    actor: VerifiedActor,
+    operationName: string,
+    variables: Readonly<Record<string, unknown>>,
+    correlationId: string,
+    route: { readonly channel: AccessRecord['channel']; readonly rootField: string } = { channel: 'http-import', rootField: operationName },
+  ): Promise<void> {
     return recordAccess(
       (sql, params) => this.dataSource.query(sql, params),
       {
         actorId: actor.id,
         actorRole: actor.role,
-        channel: 'http-import',
+        channel: route.channel,
         operationType: 'mutation',
         operationName,
-        rootFields: [operationName],
+        rootFields: [route.rootField],
         trialIds: [],
         programmeIds: [],
         variables,
