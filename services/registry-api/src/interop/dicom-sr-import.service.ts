@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { sameMeasurement } from './same-measurement.js';
 import { Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { lookup, subjectDecider, subjectStreamId, type RecordMeasurement, type SubjectState } from '#domain';
+import { subjectDecider, subjectStreamId } from '#domain';
 import { mapDicomSrPart10, resolveMeasurementReport, type StowInstanceResult, type StowProblem } from '#interop';
 import type { VerifiedActor } from '../auth/actor.js';
 import { originFor } from '../commands/command-origin.js';
@@ -152,23 +153,4 @@ export class DicomSrImportService {
       })),
     );
   }
-}
-
-/**
- * The recorded measurement is this command's: same biomarker, study, lesion and reported value. The biomarker version
- * is left out on purpose: the same report sent again after a revision of its biomarker is still the same report.
- */
-function sameMeasurement(state: SubjectState, command: RecordMeasurement): boolean {
-  if (state.kind === 'none') return false;
-  const m = lookup(state.measurements, command.measurementId);
-  if (!m) return false;
-  const v = command.value as { value?: number; unit?: string; category?: string };
-  const valueSame =
-    m.result.kind === 'quantitative' ? m.result.originalValue === v.value && m.result.originalUnit === v.unit : m.result.category === v.category;
-  return (
-    m.biomarkerId === command.biomarkerId &&
-    m.studyInstanceUid === command.studyInstanceUid &&
-    m.lesionTrackingUid === (command.lesion?.trackingUid ?? null) &&
-    valueSame
-  );
 }

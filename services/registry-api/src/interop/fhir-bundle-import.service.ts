@@ -20,7 +20,7 @@ import { CommandRunner } from '../commands/command-runner.js';
 import { RequestRateLimiter } from '../hardening/rate-limit.middleware.js';
 import { MAX_BATCH_ITEMS, SubjectBatchCommand, type BatchInputItem, type BatchReceipt } from '../subjects/subject-batch.handler.js';
 import { SubjectCommandHandler } from '../subjects/subject-command.handler.js';
-import { sameMeasurement } from './measurement-import.service.js';
+import { sameMeasurement } from './same-measurement.js';
 import { ReadModelRegistryResolver, subjectAccess } from './read-model.registry-resolver.js';
 
 /** Most measurements one Bundle may record: one batch of the recordMeasurements path (a Bundle is one write). */

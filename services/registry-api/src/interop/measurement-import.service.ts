@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { sameMeasurement } from './same-measurement.js';
 import { Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { DomainError, subjectDecider, subjectStreamId, type RecordMeasurement, type SubjectState } from '#domain';
-import { lookup } from '#domain';
 import {
   parseMeasurementRows,
   resolveMeasurementReport,
@@ -239,21 +239,4 @@ export class MeasurementImportService {
       if (p.kind === 'command')
         refuse(p.row, [{ code: 'BUSY', column: '', message: 'Not recorded: its subject kept changing under the import; send the file again' }], p.fields);
   }
-}
-
-/** The recorded measurement is this command's (a row's, an Observation's): same biomarker, study, lesion and reported value. */
-export function sameMeasurement(state: SubjectState, command: RecordMeasurement): boolean {
-  if (state.kind === 'none') return false;
-  const m = lookup(state.measurements, command.measurementId);
-  if (!m) return false;
-  const v = command.value as { value?: number; unit?: string; category?: string };
-  const valueSame =
-    m.result.kind === 'quantitative' ? m.result.originalValue === v.value && m.result.originalUnit === v.unit : m.result.category === v.category;
-  return (
-    m.biomarkerId === command.biomarkerId &&
-    m.biomarkerVersion === command.biomarkerVersion &&
-    m.studyInstanceUid === command.studyInstanceUid &&
-    m.lesionTrackingUid === (command.lesion?.trackingUid ?? null) &&
-    valueSame
-  );
 }
