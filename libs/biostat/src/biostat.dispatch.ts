@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { blandAltman } from './bland-altman.js';
+import { calibration } from './calibration.js';
 import { BiostatError } from './biostat.errors.js';
 import { coxRegression } from './cox.js';
 import { intraclassCorrelation } from './icc.js';
 import { kaplanMeier } from './kaplan-meier.js';
+import { logisticWithAuc } from './logistic.js';
 import { logRank } from './log-rank.js';
+import { mcnemar } from './mcnemar.js';
+import { nestedCox } from './nested-cox.js';
 import { roc } from './roc.js';
 import { wilsonInterval } from './wilson.js';
 
@@ -13,11 +17,17 @@ import { wilsonInterval } from './wilson.js';
 // Objects are strict so that a misspelt key ("events") fails loudly instead of being ignored.
 
 const numbers = z.array(z.number());
+const covariates = z.record(z.string().min(1), numbers);
 
 const schemas = {
   km: z.strictObject({ time: numbers, event: numbers }),
   logrank: z.strictObject({ time: numbers, event: numbers, group: z.array(z.union([z.number(), z.string()])) }),
-  cox: z.strictObject({ time: numbers, event: numbers, covariates: z.record(z.string().min(1), numbers) }),
+  cox: z.strictObject({ time: numbers, event: numbers, covariates }),
+  lrt: z.strictObject({ time: numbers, event: numbers, covariates, base: z.array(z.string()) }),
+  'cindex-delta': z.strictObject({ time: numbers, event: numbers, covariates, base: z.array(z.string()) }),
+  logistic: z.strictObject({ outcome: numbers, covariates }),
+  calibration: z.strictObject({ outcome: numbers, predicted: numbers }),
+  mcnemar: z.strictObject({ a: numbers, b: numbers }),
   roc: z.strictObject({ score: numbers, label: numbers }),
   wilson: z.strictObject({ x: z.number(), n: z.number() }),
   'bland-altman': z.strictObject({ a: numbers, b: numbers }),
@@ -51,6 +61,29 @@ const handlers: { [M in BiostatMethod]: (input: z.infer<(typeof schemas)[M]>) =>
       terms: r.terms.map((t) => ({ name: t.name, coef: t.coef, hr: t.hr, se: t.se, lower: t.lower, upper: t.upper, p: t.p })),
       concordance: r.concordance,
     };
+  },
+  lrt: (input) => {
+    const r = nestedCox(input);
+    return { chisq: r.lrt.chisq, df: r.lrt.df, p: r.lrt.p };
+  },
+  'cindex-delta': (input) => {
+    const r = nestedCox(input);
+    return { full: r.cFull, base: r.cBase, delta: r.delta };
+  },
+  logistic: (input) => {
+    const r = logisticWithAuc(input);
+    return {
+      terms: r.terms.map((t) => ({ name: t.name, coef: t.coef, or: t.or, se: t.se, lower: t.lower, upper: t.upper, p: t.p })),
+      auc: r.auc,
+    };
+  },
+  calibration: (input) => {
+    const r = calibration(input);
+    return { intercept: r.intercept, slope: r.slope, brier: r.brier };
+  },
+  mcnemar: (input) => {
+    const r = mcnemar(input.a, input.b);
+    return { statistic: r.statistic, p: r.p };
   },
   roc: (input) => {
     const r = roc(input);

@@ -7,8 +7,21 @@ import { pefr, shroutFleiss } from './testing/published-datasets.js';
 const keys = (x: unknown) => Object.keys(x as object).sort();
 
 describe('CLI dispatch: the documented input and output shapes', () => {
-  it('lists the seven methods', () => {
-    expect(BIOSTAT_METHODS).toEqual(['km', 'logrank', 'cox', 'roc', 'wilson', 'bland-altman', 'icc']);
+  it('lists the twelve methods', () => {
+    expect(BIOSTAT_METHODS).toEqual([
+      'km',
+      'logrank',
+      'cox',
+      'lrt',
+      'cindex-delta',
+      'logistic',
+      'calibration',
+      'mcnemar',
+      'roc',
+      'wilson',
+      'bland-altman',
+      'icc',
+    ]);
   });
 
   it('km', () => {

@@ -14,6 +14,25 @@ export { kaplanMeier, survivalQuantile, type KaplanMeierOptions, type KaplanMeie
 export { logRank, type GroupLabel, type LogRankGroup, type LogRankInput, type LogRankResult } from './log-rank.js';
 /** Cox proportional hazards, Efron ties, Newton–Raphson (R coxph). */
 export { coxRegression, type ChiSquareTest, type CoxInput, type CoxOptions, type CoxResult, type CoxTerm } from './cox.js';
+/** Nested Cox models: likelihood-ratio test, ΔC-index and its bootstrap CI (R anova.coxph, concordance). */
+export { bootstrapCIndexDelta, nestedCox, type BootstrapDeltaResult, type BootstrapOptions, type NestedCoxInput, type NestedCoxResult } from './nested-cox.js';
+/** Cox predicted risk at a horizon (Breslow baseline), time-dependent AUC (R survfit.coxph, pROC). */
+export { coxRiskAt, statusAtHorizon, timeDependentAuc, type CoxPrediction, type HorizonStatus, type TimeDependentAuc } from './survival-prediction.js';
+/** Logistic regression by IRLS (R glm binomial), calibration slope / in-the-large / Brier, McNemar (R mcnemar.test). */
+export {
+  INTERCEPT,
+  expit,
+  logisticRegression,
+  logisticWithAuc,
+  logit,
+  type LogisticInput,
+  type LogisticOptions,
+  type LogisticResult,
+  type LogisticTerm,
+} from './logistic.js';
+export { calibration, type CalibrationInput, type CalibrationResult } from './calibration.js';
+export { mcnemar, type McNemarResult } from './mcnemar.js';
+export { seededUniform } from './random.js';
 /** Harrell's C (R concordance). */
 export { concordanceIndex, type ConcordanceOptions, type ConcordanceResult } from './concordance.js';
 /** ROC, AUC with DeLong CI, DeLong paired test, Youden threshold, performance at a threshold (pROC). */

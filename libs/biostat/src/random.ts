@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a small, fast, seedable PRNG. Statistics that resample (the bootstrap) take a seed so that the same
+ * input gives the same digits on every run and the result can be audited; it is not for anything secret.
+ */
+export function seededUniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
