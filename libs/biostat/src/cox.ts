@@ -49,6 +49,8 @@ export interface CoxResult {
   readonly logLik: number;
   readonly logLikNull: number;
   readonly likelihoodRatio: ChiSquareTest;
+  /** The global Wald test β′·I(β)·β (R: summary(fit)$waldtest). */
+  readonly wald: ChiSquareTest;
   /** The score test at β = 0; with one binary covariate and no ties it is the log-rank test. */
   readonly score: ChiSquareTest;
   readonly iterations: number;
@@ -158,6 +160,8 @@ export function coxRegression(input: CoxInput, options: CoxOptions = {}): CoxRes
   const pairs = concordanceCounts(input, linearPredictor, sorted.timeOrder, true);
   const concordance = pairs === null ? null : pairs.concordance;
   const lrt = Math.max(0, 2 * (fitted.logLik - logLikNull));
+  let wald = 0;
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) wald += (coef[i] as number) * ((fitted.information[i] as number[])[j] as number) * (coef[j] as number);
   return {
     terms,
     concordance,
@@ -166,6 +170,7 @@ export function coxRegression(input: CoxInput, options: CoxOptions = {}): CoxRes
     logLik: fitted.logLik,
     logLikNull,
     likelihoodRatio: { chisq: lrt, df: p, p: chiSquareUpperP(lrt, p) },
+    wald: { chisq: wald, df: p, p: chiSquareUpperP(wald, p) },
     score: { chisq: scoreChisq, df: p, p: chiSquareUpperP(scoreChisq, p) },
     iterations,
     ties,

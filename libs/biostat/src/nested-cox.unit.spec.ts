@@ -18,6 +18,8 @@ function expectNestedMatchesR(r: ReturnType<typeof nestedCox>, ref: Ref): void {
     for (const k of ['coef', 'hr', 'se', 'p', 'lower', 'upper'] as const) expectClose(t[k], e[k], TOL);
   });
   expect(r.lrt.df).toBe(ref.lrt.df);
+  expectClose(r.full.wald.chisq, ref.wald.chisq, TOL);
+  expectClose(r.full.wald.p, ref.wald.p, TOL);
   expectClose(r.lrt.chisq, ref.lrt.chisq, TOL);
   expectClose(r.lrt.p, ref.lrt.p, TOL);
   expectClose(r.cFull, ref.cindex.full, 1e-12);
