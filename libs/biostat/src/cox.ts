@@ -161,7 +161,8 @@ export function coxRegression(input: CoxInput, options: CoxOptions = {}): CoxRes
   const concordance = pairs === null ? null : pairs.concordance;
   const lrt = Math.max(0, 2 * (fitted.logLik - logLikNull));
   let wald = 0;
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) wald += (coef[i] as number) * ((fitted.information[i] as number[])[j] as number) * (coef[j] as number);
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j < p; j++) wald += (coef[i] as number) * ((fitted.information[i] as number[])[j] as number) * (coef[j] as number);
   return {
     terms,
     concordance,
