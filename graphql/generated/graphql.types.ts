@@ -417,6 +417,21 @@ export type BlandAltman = {
   upperCi: Interval;
 };
 
+export type BootstrapInterval = {
+  __typename?: 'BootstrapInterval';
+  /** Resamples whose fit failed (left out). */
+  failed: Scalars['Int']['output'];
+  /** 95 % percentile limits. */
+  lower: Scalars['Float']['output'];
+  /** Monte Carlo SE of each limit: se·√(q(1−q)/B)/φ(z_q). Another seed moves a limit by about this much. */
+  monteCarloError: Scalars['Float']['output'];
+  replicates: Scalars['Int']['output'];
+  /** SD over the resamples. */
+  se: Scalars['Float']['output'];
+  seed: Scalars['Int']['output'];
+  upper: Scalars['Float']['output'];
+};
+
 export type CancerType =
   | 'BREAST'
   | 'CERVICAL'
@@ -431,6 +446,21 @@ export type CeClass =
   | 'IIA'
   | 'IIB'
   | 'III';
+
+export type ChiSquareTest = {
+  __typename?: 'ChiSquareTest';
+  chisq: Scalars['Float']['output'];
+  df: Scalars['Int']['output'];
+  p: Scalars['Float']['output'];
+};
+
+export type ClinicalCovariate =
+  /** Years from the (sealed) year of birth to the index scan, mid-year birth assumed. */
+  | 'AGE'
+  /** 1 = male, 0 = female; other or unknown is missing. */
+  | 'SEX'
+  /** Ordinal stage group of the latest staged outcome at or before the index scan: 0/IS = 0, I = 1 … IV = 4; UNKNOWN is missing. */
+  | 'STAGE';
 
 export type CloseEnrolmentInput = {
   commandId: Scalars['ID']['input'];
@@ -495,6 +525,17 @@ export type CommandReceipt = {
   version: Scalars['Int']['output'];
 };
 
+export type CompleteCases = {
+  __typename?: 'CompleteCases';
+  /** Of those, subjects with every covariate: the n of the models. */
+  complete: Scalars['Int']['output'];
+  /** Subjects evaluable for the endpoint. */
+  eligible: Scalars['Int']['output'];
+  excluded: Scalars['Int']['output'];
+  /** Evaluable subjects lacking each covariate (one lacking two counts under both). */
+  missingByCovariate: Array<CovariateMissing>;
+};
+
 export type ContrastAgent =
   | 'IV'
   | 'IV_AND_ORAL'
@@ -523,6 +564,34 @@ export type CorrectOutcomeInput = {
   source?: InputMaybe<OutcomeSource>;
   stage?: InputMaybe<Scalars['String']['input']>;
   subjectId: Scalars['ID']['input'];
+};
+
+export type CovariateDescription = {
+  __typename?: 'CovariateDescription';
+  /** How the values are coded. */
+  coding: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+};
+
+/**
+ * One covariate: exactly one of `clinical` and `biomarkerId` (else BAD_USER_INPUT on the covariate). A biomarker covariate
+ * is that biomarker's measurement of each subject at `timePoint` (default: the index time point) by the rater `reading`
+ * (default: the index test's), with the same ambiguity rule (AMBIGUOUS_READING on `multivariable.covariates[i].reading`).
+ */
+export type CovariateInput = {
+  biomarkerId?: InputMaybe<Scalars['ID']['input']>;
+  biomarkerVersion?: InputMaybe<Scalars['Int']['input']>;
+  clinical?: InputMaybe<ClinicalCovariate>;
+  /** Term name in the models; default age / sex / stage or the biomarker id. Unique, and not "biomarker" (the index term). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  reading?: InputMaybe<ReadingSelectionInput>;
+  timePoint?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CovariateMissing = {
+  __typename?: 'CovariateMissing';
+  count: Scalars['Int']['output'];
+  covariate: Scalars['String']['output'];
 };
 
 export type CoxBiomarker = {
@@ -720,6 +789,20 @@ export type HazardRatio = {
   upper: Scalars['Float']['output'];
 };
 
+export type HorizonCalibration = {
+  __typename?: 'HorizonCalibration';
+  brier: Scalars['Float']['output'];
+  events: Scalars['Int']['output'];
+  excluded: Scalars['Int']['output'];
+  horizonDays: Scalars['Int']['output'];
+  /** Calibration-in-the-large of the predicted risk 1 − S₀(t)^exp(lp) (Breslow baseline): 0 when calibrated. */
+  intercept: Scalars['Float']['output'];
+  /** Subjects with known status at the horizon (the others were censored earlier and are left out). */
+  n: Scalars['Int']['output'];
+  /** Calibration slope: 1 when calibrated. */
+  slope: Scalars['Float']['output'];
+};
+
 export type HumanReadingInput = {
   readerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   result: ScreeningReadingResult;
@@ -770,6 +853,28 @@ export type ImagingStudy = {
   siteId: Scalars['String']['output'];
   sliceThicknessMm?: Maybe<Scalars['Float']['output']>;
   studyInstanceUid: Scalars['String']['output'];
+};
+
+export type IncrementalCox = {
+  __typename?: 'IncrementalCox';
+  baseConcordance: Scalars['Float']['output'];
+  bootstrap: BootstrapInterval;
+  /** Harrell's C of the full and the base model's linear predictors (base without covariates: 0.5). */
+  concordance: Scalars['Float']['output'];
+  delta: Scalars['Float']['output'];
+  /** Likelihood-ratio test of the full model against the one without the biomarker. */
+  lrt: ChiSquareTest;
+};
+
+export type IncrementalLogistic = {
+  __typename?: 'IncrementalLogistic';
+  /** AUC of the base model's fitted probabilities (without covariates: 0.5). */
+  baseAuc: Scalars['Float']['output'];
+  /** DeLong paired test of the two AUCs (null without covariates). */
+  deLongP?: Maybe<Scalars['Float']['output']>;
+  deltaAuc: Scalars['Float']['output'];
+  /** Likelihood-ratio test (deviance difference) of the full model against the one without the biomarker. */
+  lrt: ChiSquareTest;
 };
 
 export type Interval = {
@@ -971,6 +1076,14 @@ export type LogRankTest = {
   p: Scalars['Float']['output'];
 };
 
+export type LogisticCalibration = {
+  __typename?: 'LogisticCalibration';
+  brier: Scalars['Float']['output'];
+  /** Apparent: on the fitted data slope is 1 and intercept 0 by the score equations; the Brier score is informative. */
+  intercept: Scalars['Float']['output'];
+  slope: Scalars['Float']['output'];
+};
+
 export type MeasuredLesion = {
   __typename?: 'MeasuredLesion';
   findingSite?: Maybe<Scalars['String']['output']>;
@@ -1076,6 +1189,78 @@ export type Milestone = {
   detailsJson: Scalars['String']['output'];
   /** enrolled, randomised, withdrawn, invited, opted_out, interval_cancer, reading_accepted */
   type: Scalars['String']['output'];
+};
+
+export type ModelTerm = {
+  __typename?: 'ModelTerm';
+  coef: Scalars['Float']['output'];
+  /** 95 % Wald limits of the ratio. */
+  lower: Scalars['Float']['output'];
+  name: Scalars['String']['output'];
+  /** Wald p-value. */
+  p: Scalars['Float']['output'];
+  /** Hazard ratio (Cox) or odds ratio (logistic) per unit; for (Intercept) the baseline odds. */
+  ratio: Scalars['Float']['output'];
+  se: Scalars['Float']['output'];
+  upper: Scalars['Float']['output'];
+};
+
+export type MultivariableCox = {
+  __typename?: 'MultivariableCox';
+  /** Apparent calibration at calibrationHorizonDays (null without one). */
+  calibration?: Maybe<HorizonCalibration>;
+  events: Scalars['Int']['output'];
+  incremental: IncrementalCox;
+  /** Global tests of the full model against the null model. */
+  likelihoodRatio: ChiSquareTest;
+  n: Scalars['Int']['output'];
+  score: ChiSquareTest;
+  terms: Array<ModelTerm>;
+  timeDependentAuc: Array<TimeDependentAuc>;
+  wald: ChiSquareTest;
+};
+
+export type MultivariableInput = {
+  /** Bootstrap resamples of the ΔC-index, 20 … 2000; default 200. */
+  bootstrapReplicates?: InputMaybe<Scalars['Int']['input']>;
+  /** Seed of the bootstrap (mulberry32); default 20260101, so a rerun on the same data gives the same interval. */
+  bootstrapSeed?: InputMaybe<Scalars['Int']['input']>;
+  /** Horizon (days) of the Cox model's calibration; default endpoint.horizonDays. */
+  calibrationHorizonDays?: InputMaybe<Scalars['Int']['input']>;
+  /** At most 20; may be empty (the biomarker alone, against the null model). */
+  covariates: Array<CovariateInput>;
+  /** Horizons (days) of the time-dependent AUC; default [endpoint.horizonDays] when given. */
+  horizonsDays?: InputMaybe<Array<Scalars['Int']['input']>>;
+};
+
+export type MultivariableLogistic = {
+  __typename?: 'MultivariableLogistic';
+  /** AUC of the fitted probabilities. */
+  auc: Scalars['Float']['output'];
+  calibration: LogisticCalibration;
+  events: Scalars['Int']['output'];
+  incremental: IncrementalLogistic;
+  likelihoodRatio: ChiSquareTest;
+  n: Scalars['Int']['output'];
+  /** (Intercept) first. */
+  terms: Array<ModelTerm>;
+};
+
+/**
+ * The biomarker (term `biomarker`, per unit) beside the covariates, checked against R (libs/biostat/README.md).
+ * Complete-case analysis: a subject lacking any covariate is left out of the models and counted (never imputed).
+ * Age and sex are sealed personal fields: they are opened inside the computation only; no response carries a subject's
+ * value (rows do not show covariates). Cox statistics need a TIME_TO_EVENT endpoint, logistic ones a horizon.
+ */
+export type MultivariableValidation = {
+  __typename?: 'MultivariableValidation';
+  /** Complete cases of the binary analysis (null without a horizon). */
+  binaryCases?: Maybe<CompleteCases>;
+  covariates: Array<CovariateDescription>;
+  cox?: Maybe<MultivariableCox>;
+  logistic?: Maybe<MultivariableLogistic>;
+  /** Complete cases of the time-to-event analysis (null without a TIME_TO_EVENT endpoint). */
+  survivalCases?: Maybe<CompleteCases>;
 };
 
 export type Mutation = {
@@ -2645,6 +2830,20 @@ export type ThresholdSource =
   | 'GIVEN'
   | 'YOUDEN';
 
+export type TimeDependentAuc = {
+  __typename?: 'TimeDependentAuc';
+  /** Cumulative/dynamic AUC of the linear predictor: cases with the event by the horizon, controls event-free at it. */
+  auc: Scalars['Float']['output'];
+  cases: Scalars['Int']['output'];
+  controls: Scalars['Int']['output'];
+  /** Censored before the horizon: left out (no censoring weights). */
+  excluded: Scalars['Int']['output'];
+  horizonDays: Scalars['Int']['output'];
+  /** DeLong 95 % CI. */
+  lower: Scalars['Float']['output'];
+  upper: Scalars['Float']['output'];
+};
+
 export type TimePointInput = {
   /** Stable code measurements refer to (BASELINE, W8, EOT). */
   code: Scalars['String']['input'];
@@ -2830,6 +3029,8 @@ export type ValidationStudy = {
   kaplanMeier?: Maybe<KaplanMeierStrata>;
   /** KM plot by strata (the ROC plot is plotUrl). */
   kaplanMeierPlotUrl: Scalars['String']['output'];
+  /** Present when input.multivariable is given. */
+  multivariable?: Maybe<MultivariableValidation>;
   performance?: Maybe<DiagnosticPerformance>;
   plotUrl: Scalars['String']['output'];
   roc?: Maybe<RocResult>;
@@ -2845,6 +3046,8 @@ export type ValidationStudyInput = {
   higherIsPositive?: InputMaybe<Scalars['Boolean']['input']>;
   /** Whose reading is the index test. One reading per subject, else AMBIGUOUS_READING (field indexTest). */
   indexTest: ReadingSelectionInput;
+  /** Multivariable validation: the biomarker beside clinical covariates and other biomarkers (ValidationStudy.multivariable). */
+  multivariable?: InputMaybe<MultivariableInput>;
   population?: InputMaybe<PopulationInput>;
   strata?: InputMaybe<StrataInput>;
   /** Threshold for sensitivity/specificity; default: the Youden-optimal one. */

@@ -33,6 +33,8 @@ export {
 export { calibration, type CalibrationInput, type CalibrationResult } from './calibration.js';
 export { mcnemar, type McNemarResult } from './mcnemar.js';
 export { seededUniform } from './random.js';
+/** Upper tails and quantiles (jstat) under the names the library uses. */
+export { chiSquareUpperP, normalQuantile, normalTwoSidedP } from './distributions.js';
 /** Harrell's C (R concordance). */
 export { concordanceIndex, type ConcordanceOptions, type ConcordanceResult } from './concordance.js';
 /** ROC, AUC with DeLong CI, DeLong paired test, Youden threshold, performance at a threshold (pROC). */

@@ -4,13 +4,14 @@ import { AgreementResolver, RecistResolver, ScreeningKpiResolver, SurveillanceRe
 import { RecistService } from './recist.service.js';
 import { ScreeningKpiService } from './screening-kpis.service.js';
 import { SurveillanceService } from './surveillance.service.js';
+import { ValidationStudyCovariates } from './validation-study.covariates.js';
 import { ValidationStudyService } from './validation-study.service.js';
 
 const SERVICES = [ValidationStudyService, AgreementService, SurveillanceService, ScreeningKpiService, RecistService];
 
 /** Statistics served over GraphQL (graphql/analytics.graphql); the services are shared with the plot endpoint. */
 @Module({
-  providers: [...SERVICES, ValidationStudyResolver, AgreementResolver, SurveillanceResolver, ScreeningKpiResolver, RecistResolver],
+  providers: [...SERVICES, ValidationStudyCovariates, ValidationStudyResolver, AgreementResolver, SurveillanceResolver, ScreeningKpiResolver, RecistResolver],
   exports: SERVICES,
 })
 export class AnalyticsModule {}

@@ -10,6 +10,14 @@ import { kpiGroups, ScreeningKpiService, type ScreeningKpiInput } from './screen
 import { compareVersions, surveillanceReport, SurveillanceService, type SurveillanceInput } from './surveillance.service.js';
 import { rates, rollUp } from './surveillance.statistics.js';
 import { ValidationStudyService, type ValidationStudyDataset, type ValidationStudyInput } from './validation-study.service.js';
+import { parseMultivariable, ValidationStudyCovariates, type CovariateSpec } from './validation-study.covariates.js';
+import {
+  binaryCompleteCases,
+  multivariableCox,
+  multivariableLogistic,
+  survivalCompleteCases,
+  type MultivariableOptions,
+} from './validation-study.multivariable.js';
 import { coxSection, performanceSection, proportion, rocSection, survivalSection, type StudyOptions } from './validation-study.statistics.js';
 
 const STUDY_ROLES = ['biostatistician', 'regulator'] as const;
@@ -38,14 +46,27 @@ function kmSteps(km: KaplanMeierResult) {
 /** Thin: builds the input, asks a service for the dataset, leaves each statistic to its own field. */
 @Resolver('ValidationStudy')
 export class ValidationStudyResolver {
-  constructor(private readonly studies: ValidationStudyService) {}
+  constructor(
+    private readonly studies: ValidationStudyService,
+    private readonly covariates: ValidationStudyCovariates,
+  ) {}
 
   @Query('validationStudy')
   @Authorize({ roles: [...STUDY_ROLES], scope: { inHandler: true } })
   async validationStudy(@Args('input') input: ValidationStudyInput, @Context() ctx: GraphqlContext) {
+    // Checked before reading anything: a bad covariate list fails the whole query with its field.
+    const multivariable = input.multivariable
+      ? parseMultivariable(input.multivariable, {
+          timePoint: input.timePoint,
+          indexTest: input.indexTest,
+          horizonDays: input.endpoint.horizonDays ?? null,
+          survival: hasSurvival(input),
+        })
+      : null;
     const dataset = await this.studies.dataset(ctx.actor, input);
     return {
       dataset,
+      parsedMultivariable: multivariable,
       computedAtPosition: dataset.computedAtPosition,
       subjectCount: dataset.rows.length,
       includedCount: dataset.rows.filter((r) => r.included).length,
@@ -100,6 +121,24 @@ export class ValidationStudyResolver {
   cox(@Parent() parent: { dataset: ValidationStudyDataset }) {
     const { input, rows } = parent.dataset;
     return hasSurvival(input) ? coxSection(rows, options(input)) : null;
+  }
+
+  /** The models are functions so that each resolves (or fails with its own field) only when selected. */
+  @ResolveField('multivariable')
+  async multivariable(
+    @Parent() parent: { dataset: ValidationStudyDataset; parsedMultivariable: { specs: CovariateSpec[]; options: MultivariableOptions } | null },
+  ) {
+    const { input, rows } = parent.dataset;
+    if (!parent.parsedMultivariable) return null;
+    const { specs, options: mv } = parent.parsedMultivariable;
+    const columns = await this.covariates.columns(rows, specs);
+    return {
+      covariates: columns.map((c) => ({ name: c.name, coding: c.coding })),
+      survivalCases: hasSurvival(input) ? survivalCompleteCases(rows, columns) : null,
+      binaryCases: hasBinary(input) ? binaryCompleteCases(rows, columns) : null,
+      cox: () => (hasSurvival(input) ? multivariableCox(rows, columns, mv) : null),
+      logistic: () => (hasBinary(input) ? multivariableLogistic(rows, columns) : null),
+    };
   }
 }
 

@@ -13,6 +13,7 @@ import {
 } from './analytics.reading-selection.js';
 import { visibilityFor, visibilitySql, type PopulationInput } from './analytics.scope.js';
 import { assertKnownTimePoint } from './analytics.time-points.js';
+import type { MultivariableInput } from './validation-study.covariates.js';
 import { datasetRowOf, type DatasetRow, type EndpointInput } from './validation-study.dataset.js';
 import type { StrataSpec } from './validation-study.statistics.js';
 
@@ -27,6 +28,7 @@ export interface ValidationStudyInput {
   readonly threshold?: number | null;
   readonly higherIsPositive?: boolean | null;
   readonly strata?: StrataSpec | null;
+  readonly multivariable?: MultivariableInput | null;
 }
 
 export interface ValidationStudyDataset {

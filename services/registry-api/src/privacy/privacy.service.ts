@@ -218,6 +218,32 @@ export class PrivacyService {
   }
 
   /**
+   * The personal fields of many subjects, opened for an aggregate statistic only (the multivariable validation
+   * study's age and sex covariates): the caller has already confined the subjects to its grants, and must never
+   * return the values themselves (only model coefficients computed over them). `erased` for a crypto-shredded
+   * subject, absent when none was recorded. One stream read and one key unwrap per subject, a few at a time.
+   */
+  async openForAggregate(subjectIds: readonly string[]): Promise<Map<string, PersonalData | 'erased'>> {
+    const out = new Map<string, PersonalData | 'erased'>();
+    const open = async (id: string): Promise<void> => {
+      const events = await this.runner.store.readStream(subjectStreamId(id));
+      const latest = events.filter((e) => PERSONAL_EVENTS.has(e.type) && isPersonalDataEnvelope(e.data['personal'])).at(-1);
+      if (!latest) return;
+      const value = await this.vault.decrypt(latest.data['personal'] as unknown as PersonalDataEnvelope);
+      const erased = typeof value === 'object' && value !== null && (value as { erased?: unknown }).erased === true;
+      out.set(id, erased ? 'erased' : asPersonalData(value));
+    };
+    // Bounded concurrency: each open holds a pool connection briefly; a study must not starve the write side.
+    const queue = [...new Set(subjectIds)];
+    await Promise.all(
+      Array.from({ length: Math.min(4, queue.length) }, async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) await open(id);
+      }),
+    );
+    return out;
+  }
+
+  /**
    * Coordinators reach trial subjects of their trials and sites, screening managers participants of their
    * programmes; a missing subject and one out of scope give the same FORBIDDEN to a confined caller.
    */
