@@ -125,9 +125,12 @@ export function logisticRegression(input: LogisticInput, options: LogisticOption
     }
     devOld = dev;
   }
-  // glm warns "fitted probabilities numerically 0 or 1" and reports a huge coefficient; we refuse instead.
+  // Separation: glm warns "fitted probabilities numerically 0 or 1" and reports a huge coefficient; we refuse
+  // instead. A probability at the bounds that the offset alone already puts there (a predicted risk of 1 − 1e-17 in
+  // calibration-in-the-large) is not separation: the coefficients are finite.
   const eps = 10 * Number.EPSILON;
-  if (!converged || mu.some((m) => m < eps || m > 1 - eps)) {
+  const atBound = (m: number) => m < eps || m > 1 - eps;
+  if (!converged || mu.some((m, i) => atBound(m) && !atBound(expit(offset[i] as number)))) {
     throw new BiostatError('NOT_CONVERGED', 'the logistic model did not converge: fitted probabilities reach 0 or 1 (separation)', {
       terms: columns.map((c) => c.name),
     });

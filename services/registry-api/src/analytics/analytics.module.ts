@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AgreementService } from './agreement.service.js';
-import { AgreementResolver, RecistResolver, ScreeningKpiResolver, SurveillanceResolver, ValidationStudyResolver } from './analytics.resolver.js';
+import {
+  AgreementResolver,
+  MultivariableValidationResolver,
+  RecistResolver,
+  ScreeningKpiResolver,
+  SurveillanceResolver,
+  ValidationStudyResolver,
+} from './analytics.resolver.js';
 import { RecistService } from './recist.service.js';
 import { ScreeningKpiService } from './screening-kpis.service.js';
 import { SurveillanceService } from './surveillance.service.js';
@@ -11,7 +18,16 @@ const SERVICES = [ValidationStudyService, AgreementService, SurveillanceService,
 
 /** Statistics served over GraphQL (graphql/analytics.graphql); the services are shared with the plot endpoint. */
 @Module({
-  providers: [...SERVICES, ValidationStudyCovariates, ValidationStudyResolver, AgreementResolver, SurveillanceResolver, ScreeningKpiResolver, RecistResolver],
+  providers: [
+    ...SERVICES,
+    ValidationStudyCovariates,
+    ValidationStudyResolver,
+    MultivariableValidationResolver,
+    AgreementResolver,
+    SurveillanceResolver,
+    ScreeningKpiResolver,
+    RecistResolver,
+  ],
   exports: SERVICES,
 })
 export class AnalyticsModule {}

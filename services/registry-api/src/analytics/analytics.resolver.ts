@@ -16,6 +16,7 @@ import {
   multivariableCox,
   multivariableLogistic,
   survivalCompleteCases,
+  type CovariateColumn,
   type MultivariableOptions,
 } from './validation-study.multivariable.js';
 import { coxSection, performanceSection, proportion, rocSection, survivalSection, type StudyOptions } from './validation-study.statistics.js';
@@ -123,22 +124,47 @@ export class ValidationStudyResolver {
     return hasSurvival(input) ? coxSection(rows, options(input)) : null;
   }
 
-  /** The models are functions so that each resolves (or fails with its own field) only when selected. */
   @ResolveField('multivariable')
   async multivariable(
-    @Parent() parent: { dataset: ValidationStudyDataset; parsedMultivariable: { specs: CovariateSpec[]; options: MultivariableOptions } | null },
-  ) {
+    @Parent() parent: { dataset: ValidationStudyDataset; parsedMultivariable: ParsedMultivariable | null },
+  ): Promise<(MultivariableParent & Record<string, unknown>) | null> {
     const { input, rows } = parent.dataset;
     if (!parent.parsedMultivariable) return null;
     const { specs, options: mv } = parent.parsedMultivariable;
     const columns = await this.covariates.columns(rows, specs);
     return {
+      rows,
+      columns,
+      options: mv,
+      survival: hasSurvival(input),
+      binary: hasBinary(input),
       covariates: columns.map((c) => ({ name: c.name, coding: c.coding })),
       survivalCases: hasSurvival(input) ? survivalCompleteCases(rows, columns) : null,
       binaryCases: hasBinary(input) ? binaryCompleteCases(rows, columns) : null,
-      cox: () => (hasSurvival(input) ? multivariableCox(rows, columns, mv) : null),
-      logistic: () => (hasBinary(input) ? multivariableLogistic(rows, columns) : null),
     };
+  }
+}
+
+type ParsedMultivariable = { specs: CovariateSpec[]; options: MultivariableOptions };
+interface MultivariableParent {
+  readonly rows: ValidationStudyDataset['rows'];
+  readonly columns: CovariateColumn[];
+  readonly options: MultivariableOptions;
+  readonly survival: boolean;
+  readonly binary: boolean;
+}
+
+/** Each model is its own field: it is fitted only when selected, and one that cannot be fitted fails alone. */
+@Resolver('MultivariableValidation')
+export class MultivariableValidationResolver {
+  @ResolveField('cox')
+  cox(@Parent() p: MultivariableParent) {
+    return p.survival ? multivariableCox(p.rows, p.columns, p.options) : null;
+  }
+
+  @ResolveField('logistic')
+  logistic(@Parent() p: MultivariableParent) {
+    return p.binary ? multivariableLogistic(p.rows, p.columns) : null;
   }
 }
 

@@ -180,7 +180,10 @@ export function multivariableCox(rows: readonly StudyRow[], columns: readonly Co
 function horizonCalibration(survival: { time: number[]; event: number[] }, risk: readonly number[], horizon: number) {
   const status = statusAtHorizon(survival, horizon);
   const keep = status.label.flatMap((l, i) => (l === null ? [] : [i]));
-  const c = calibration({ outcome: keep.map((i) => status.label[i] as number), predicted: keep.map((i) => risk[i] as number) });
+  // A predicted risk that rounds to exactly 0 or 1 in double precision has an infinite logit (R's glm would fail on
+  // it too); it is held a hair inside the interval, which changes nothing but the digits beyond the 12th.
+  const inside = (r: number) => Math.min(1 - 1e-12, Math.max(1e-12, r));
+  const c = calibration({ outcome: keep.map((i) => status.label[i] as number), predicted: keep.map((i) => inside(risk[i] as number)) });
   return { horizonDays: horizon, n: c.n, events: c.events, excluded: status.excluded, intercept: c.intercept, slope: c.slope, brier: c.brier };
 }
 
