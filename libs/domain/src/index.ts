@@ -21,6 +21,8 @@ export * from './trial/trial.errors.js';
 export * from './trial/trial.events.js';
 export * from './trial/trial.commands.js';
 export * from './trial/trial.decider.js';
+export * from './trial/randomisation.js';
+export * from './trial/randomisation.decider.js';
 export * from './programme/programme.errors.js';
 export * from './programme/programme.events.js';
 export * from './programme/programme.commands.js';
