@@ -321,6 +321,21 @@ describe('validation study: multivariable (issue 20)', () => {
     expect(unknown.errors?.[0]).toMatchObject({ extensions: { code: 'BIOMARKER_NOT_FOUND', field: 'multivariable.covariates[0].biomarkerId' } });
   });
 
+  it('refuses age or sex as covariates over fewer than 10 subjects with personal data (coefficients would disclose them)', async () => {
+    // Index scans on the first 6 days: 6 subjects (one without personal data), too few to hide a subject's age.
+    const small = { ...study({ kind: 'TIME_TO_EVENT', outcomeTypes: ['death'] }, { covariates: [{ clinical: 'AGE' }] }) };
+    small.population = { trialIds: [T], to: new Date(Date.UTC(2024, 0, 7)).toISOString() } as typeof small.population;
+    const res = await gql(QUERY, { input: small });
+    expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'COHORT_TOO_SMALL', field: 'multivariable.covariates' } });
+    // The model is refused on its own field; the univariable study around it still answers.
+    expect(res.data.validationStudy.multivariable).toBeNull();
+    expect(res.data.validationStudy.subjectCount).toBe(6);
+    const stageOnly = await gql(`query($input: ValidationStudyInput!) { validationStudy(input: $input) { subjectCount } }`, {
+      input: { ...small, multivariable: { covariates: [{ clinical: 'STAGE' }] } },
+    });
+    expect(stageOnly.errors).toBeUndefined();
+  });
+
   it('never returns a subject’s age or sex: the response names the coding, not the values', async () => {
     const res = await gql(
       `query($input: ValidationStudyInput!) { validationStudy(input: $input) { subjectCount multivariable { covariates { name coding } cox { n } } } }`,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../graphql/error-mapping.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
+import type { PersonalData } from '../privacy/personal-data.js';
 import {
   describeSelection,
   readingSelection,
@@ -115,6 +116,9 @@ export function stageOrdinal(stage: string): number | null {
 
 const YEAR_MS = 365.25 * 86_400_000;
 
+/** The fewest subjects with opened personal data over which AGE or SEX may enter a model (a disclosure-control floor). */
+export const MIN_PERSONAL_COHORT = 10;
+
 /**
  * Reads each covariate's value per row of a validation study's dataset. The rows were already confined to the
  * caller's grants, so only those subjects are read. Clinical:
@@ -134,7 +138,19 @@ export class ValidationStudyCovariates {
   async columns(rows: readonly DatasetRow[], specs: readonly CovariateSpec[]): Promise<CovariateColumn[]> {
     const ids = rows.map((r) => r.subjectId);
     const needsPersonal = specs.some((s) => s.kind === 'clinical' && (s.clinical === 'AGE' || s.clinical === 'SEX'));
-    const personal = needsPersonal ? await this.privacy.openForAggregate(ids) : new Map();
+    const personal = needsPersonal ? await this.privacy.openForAggregate(ids) : new Map<string, PersonalData | 'erased'>();
+    if (needsPersonal) {
+      // Coefficients over a handful of subjects give their age or sex away (one subject's value solves out of a
+      // model fitted on five); a biostatistician who may not read personal data must not get it that way.
+      const opened = [...personal.values()].filter((p) => p !== 'erased').length;
+      if (opened < MIN_PERSONAL_COHORT) {
+        throw new ApiError(
+          'COHORT_TOO_SMALL',
+          `age and sex are used as covariates only over at least ${MIN_PERSONAL_COHORT} subjects with personal data; this study has ${opened}`,
+          'multivariable.covariates',
+        );
+      }
+    }
     const out: CovariateColumn[] = [];
     for (const spec of specs) {
       if (spec.kind === 'biomarker') {
