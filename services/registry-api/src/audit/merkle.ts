@@ -5,7 +5,7 @@ const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
 /** RFC 6962 leaf: binds the event's position, stream, revision, stored chain hash and recomputed content digest. */
-export function leafHash(e: RecordedEvent): Buffer {
+export function leafHash(e: Pick<RecordedEvent, 'position' | 'id' | 'streamId' | 'revision' | 'hash' | 'type' | 'data' | 'metadata'>): Buffer {
   return createHash('sha256')
     .update(LEAF)
     .update(`${e.position.prepare}:${e.id}:${e.streamId}:${e.revision}:${e.hash}:${contentDigest(e)}`)
