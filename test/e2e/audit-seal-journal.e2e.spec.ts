@@ -26,7 +26,13 @@ describe('signed seals and the seal journal over HTTP', () => {
   const gql = (bearer: string, query: string) => postGraphql(registry.url, bearer, query);
   const defineBiomarker = async (code: string) => {
     const res = await postGraphql(registry.url, admin, `mutation($input: DefineBiomarkerInput!) { defineBiomarker(input: $input) { globalPosition } }`, {
-      input: { commandId: randomUUID(), code, name: `Biomarker ${code}`, modality: 'CT', valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 400 } } },
+      input: {
+        commandId: randomUUID(),
+        code,
+        name: `Biomarker ${code}`,
+        modality: 'CT',
+        valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 400 } },
+      },
     });
     expect(res.errors).toBeUndefined();
   };

@@ -140,7 +140,11 @@ describe('signed audit seals and the seal journal against a database superuser',
     // Seal 1 did not cover the victim stream; seal 2 onwards differ. Every seal row recomputes and is validly signed.
     expect(forged[0]!.chain).toBe(original[0]!.chain);
     expect(forged[1]!.chain).not.toBe(original[1]!.chain);
-    const expected = { ok: false, sealsChecked: 3, firstFailure: { sequence: 2, reason: 'anchored_seal_mismatch', expected: original[1]!.chain, stored: forged[1]!.chain } };
+    const expected = {
+      ok: false,
+      sealsChecked: 3,
+      firstFailure: { sequence: 2, reason: 'anchored_seal_mismatch', expected: original[1]!.chain, stored: forged[1]!.chain },
+    };
     expect(await log.service().verify()).toMatchObject(expected);
     expect(await log.offline()).toMatchObject(expected);
   });

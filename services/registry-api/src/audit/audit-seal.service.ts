@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  EVENT_STORE,
-  formatPosition,
-  parsePosition,
-  START,
-  WrongExpectedVersionError,
-  type EventStore,
-  type Position,
-  type RecordedEvent,
-} from '#event-store';
+import { EVENT_STORE, formatPosition, parsePosition, START, WrongExpectedVersionError, type EventStore, type Position, type RecordedEvent } from '#event-store';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#runtime';
 import { leafHash, MerkleAccumulator, sealChain } from './merkle.js';
@@ -53,7 +44,8 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.signer) this.log.log(`audit seals signed with Ed25519 key ${this.signer.key.kid} (${this.signer.key.source}); ${this.signer.keys.size} key(s) accepted`);
+    if (this.signer)
+      this.log.log(`audit seals signed with Ed25519 key ${this.signer.key.kid} (${this.signer.key.source}); ${this.signer.keys.size} key(s) accepted`);
     const seconds = this.config?.AUDIT_SEAL_INTERVAL_SECONDS ?? 0;
     if (seconds > 0) {
       this.timer = setInterval(() => {
@@ -239,7 +231,9 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
       throw err;
     }
     this.head = { seal, eventsCovered: head.eventsCovered + seal.eventCount };
-    this.log.log(`audit seal ${sequence}: ${seal.eventCount} events up to ${seal.upToPosition}, merkle root ${merkleRoot}, chain ${seal.chain}, key ${seal.kid ?? 'none'}`);
+    this.log.log(
+      `audit seal ${sequence}: ${seal.eventCount} events up to ${seal.upToPosition}, merkle root ${merkleRoot}, chain ${seal.chain}, key ${seal.kid ?? 'none'}`,
+    );
     return seal;
   }
 

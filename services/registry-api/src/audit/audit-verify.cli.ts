@@ -23,7 +23,10 @@ async function main(): Promise<number> {
   const [exportText, journalText, keyText] = await Promise.all([readFile(exportPath, 'utf8'), readFile(journalPath, 'utf8'), readFile(keyPath, 'utf8')]);
   const keys = parseSealPublicKeys(keyText, keyPath);
   // Only complete lines: text after the journal's last newline is a write torn by a crash, never acknowledged.
-  const journalLines = journalText.slice(0, journalText.lastIndexOf('\n') + 1).split('\n').slice(0, -1);
+  const journalLines = journalText
+    .slice(0, journalText.lastIndexOf('\n') + 1)
+    .split('\n')
+    .slice(0, -1);
   const report = await verifyExport(exportText, journalLines, keys, journalPath);
   console.log(JSON.stringify(report, null, 2));
   return report.ok ? 0 : 1;

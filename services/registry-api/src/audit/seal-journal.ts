@@ -90,7 +90,10 @@ export class FileSealSink implements SealSink {
   async lines(): Promise<string[]> {
     const text = await readFile(this.location, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? '' : Promise.reject(err)));
     // Only complete lines: the text after the last newline is a torn write.
-    return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(0, -1);
+    return text
+      .slice(0, text.lastIndexOf('\n') + 1)
+      .split('\n')
+      .slice(0, -1);
   }
 
   private async size(): Promise<number> {

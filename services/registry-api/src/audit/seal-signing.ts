@@ -137,7 +137,10 @@ export interface SealKeyOptions {
 export function checkSealSigningKey(options: Pick<SealKeyOptions, 'NODE_ENV' | 'AUDIT_SEAL_SIGNING_KEY'>): void {
   if (options.AUDIT_SEAL_SIGNING_KEY) parseSealSigningKey(options.AUDIT_SEAL_SIGNING_KEY);
   else if (options.NODE_ENV === 'production')
-    throw new ConfigError('AUDIT_SEAL_SIGNING_KEY', 'is required in production: it signs the audit seals (an Ed25519 PKCS#8 PEM, openssl genpkey -algorithm ed25519)');
+    throw new ConfigError(
+      'AUDIT_SEAL_SIGNING_KEY',
+      'is required in production: it signs the audit seals (an Ed25519 PKCS#8 PEM, openssl genpkey -algorithm ed25519)',
+    );
 }
 
 /** The development key's file: created on first use (mode 0600), kept across restarts. */

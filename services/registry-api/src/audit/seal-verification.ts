@@ -201,16 +201,27 @@ export function verifyJournal(lines: readonly string[], keys: SealKeySet): Journ
   for (const [i, line] of lines.entries()) {
     const at = `line ${i + 1}`;
     const parsed = parseJournalLine(line);
-    if (!parsed) return fail({ sequence: (previous?.sequence ?? 0) + 1, reason: 'journal_line_unreadable', expected: `${at}: a seal`, stored: line.slice(0, 200) });
+    if (!parsed)
+      return fail({ sequence: (previous?.sequence ?? 0) + 1, reason: 'journal_line_unreadable', expected: `${at}: a seal`, stored: line.slice(0, 200) });
     const { seal } = parsed;
     if (parsed.prev !== prevHash)
       return fail({ sequence: seal.sequence, reason: 'journal_chain_broken', expected: `${at}: prev ${prevHash}`, stored: `prev ${parsed.prev}` });
     if (previous) {
       if (seal.sequence !== previous.sequence + 1)
-        return fail({ sequence: seal.sequence, reason: 'journal_sequence_gap', expected: `${at}: seal ${previous.sequence + 1}`, stored: `seal ${seal.sequence}` });
+        return fail({
+          sequence: seal.sequence,
+          reason: 'journal_sequence_gap',
+          expected: `${at}: seal ${previous.sequence + 1}`,
+          stored: `seal ${seal.sequence}`,
+        });
       const expectedChain = sealChain(previous.chain, seal.sequence, seal.upTo, seal.merkleRoot, seal.eventCount);
       if (expectedChain !== seal.chain || seal.eventsCovered !== previous.eventsCovered + seal.eventCount)
-        return fail({ sequence: seal.sequence, reason: 'journal_seal_chain_mismatch', expected: `${at}: chain ${expectedChain}`, stored: `chain ${seal.chain}` });
+        return fail({
+          sequence: seal.sequence,
+          reason: 'journal_seal_chain_mismatch',
+          expected: `${at}: chain ${expectedChain}`,
+          stored: `chain ${seal.chain}`,
+        });
     }
     const signature = checkSealSignature(seal, keys);
     if (signature !== 'valid')
@@ -269,11 +280,20 @@ export async function verifySealedLog(input: {
     keyIds,
     ...(journal ? { journalEntries: journal.entries.length } : {}),
     ...(newest
-      ? { anchored: { sequence: newest.sequence, upToPosition: newest.upToPosition, eventsCovered: newest.eventsCovered, location: input.journalLocation ?? '' } }
+      ? {
+          anchored: {
+            sequence: newest.sequence,
+            upToPosition: newest.upToPosition,
+            eventsCovered: newest.eventsCovered,
+            location: input.journalLocation ?? '',
+          },
+        }
       : {}),
   };
   if (!recomputed.ok) return base;
   const failure =
-    checkSealSignatures(input.seals, input.keys) ?? (journal && !journal.ok ? journal.failure : undefined) ?? compareWithJournal(input.seals, journal?.entries ?? []);
+    checkSealSignatures(input.seals, input.keys) ??
+    (journal && !journal.ok ? journal.failure : undefined) ??
+    compareWithJournal(input.seals, journal?.entries ?? []);
   return failure ? { ...base, ok: false, firstFailure: failure } : base;
 }

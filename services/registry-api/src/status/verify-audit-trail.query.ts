@@ -27,7 +27,13 @@ export class VerifyAuditTrailHandler implements IQueryHandler<VerifyAuditTrailQu
     return {
       ok: r.ok && (seals?.ok ?? true),
       seals: seals
-        ? { ...seals, anchored: seals.anchored ?? null, firstFailure: seals.firstFailure ?? null, journalEntries: seals.journalEntries ?? 0, keyIds: [...(seals.keyIds ?? [])] }
+        ? {
+            ...seals,
+            anchored: seals.anchored ?? null,
+            firstFailure: seals.firstFailure ?? null,
+            journalEntries: seals.journalEntries ?? 0,
+            keyIds: [...(seals.keyIds ?? [])],
+          }
         : null,
       eventsChecked: r.eventsChecked,
       streamsChecked: r.streamsChecked,
