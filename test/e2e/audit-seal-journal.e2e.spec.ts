@@ -7,7 +7,7 @@ import { type AppConfig, loadConfig } from '#runtime';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { verifyExport } from '../../services/registry-api/src/audit/audit-verify.js';
-import { parseSealPublicKeys, sealKeyId } from '../../services/registry-api/src/audit/seal-signing.js';
+import { parseSealPublicKeys, sealKeyId, sealKeysJwks } from '../../services/registry-api/src/audit/seal-signing.js';
 import { forgeSeals } from '../../services/registry-api/src/audit/testing/forge-seals.js';
 import { postGraphql } from '../support/graphql-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -91,8 +91,10 @@ describe('signed seals and the seal journal over HTTP', () => {
       [2, kid],
       [3, kid],
     ]);
-    const publicKey = await readFile(join(dataDir, 'audit', 'seal-signing-key.pem'), 'utf8'); // the private key file; its public half is what a regulator gets
-    const keys = parseSealPublicKeys(publicKey);
+    // What a regulator is given: the public half of the development key, as `npm run audit:public-key` prints it (JWKS).
+    const jwks = JSON.stringify(sealKeysJwks(parseSealPublicKeys(await readFile(join(dataDir, 'audit', 'seal-signing-key.pem'), 'utf8'))));
+    expect(jwks).not.toContain('"d"');
+    const keys = parseSealPublicKeys(jwks);
     expect([...keys.keys()]).toEqual([kid]);
     const journalLines = (await readFile(journalPath, 'utf8')).trim().split('\n');
     expect(await verifyExport(exported, journalLines, keys)).toMatchObject({ ok: true, sealsChecked: 3, journalEntries: 3 });
