@@ -214,6 +214,28 @@ describe('signed audit seals and the seal journal against a database superuser',
     expect(await log.service().verify()).toMatchObject({ ok: false, firstFailure: { sequence: 6, reason: 'unknown_key', stored: foreign.key.kid } });
   });
 
+  it('journals a seal only once its own event is readable in the log, so verify never finds the journal ahead of the log', async () => {
+    const log = await sealedLog();
+    await log.ping('ping-other', 400);
+    // An older transaction still open (anywhere in the cluster) keeps the seal event out of the gap-safe read order.
+    const open = new pg.Client({ connectionString: log.db.eventStoreAppUrl });
+    await open.connect();
+    try {
+      await open.query('BEGIN');
+      await open.query('SELECT pg_current_xact_id()');
+      expect((await log.service().seal(new Date(), { wait: false }))?.sequence).toBe(4);
+      expect(log.journalLines()).toHaveLength(3);
+      expect(await log.service().verify()).toMatchObject({ ok: true, sealsChecked: 3, journalEntries: 3 });
+    } finally {
+      await open.query('ROLLBACK');
+      await open.end();
+    }
+    // The next tick (nothing new to seal) journals it.
+    expect(await log.service().seal(new Date(), { wait: false })).toBeNull();
+    expect(log.journalLines()).toHaveLength(4);
+    expect(await log.service().verify()).toMatchObject({ ok: true, sealsChecked: 4, journalEntries: 4 });
+  });
+
   it('lets one sealer at a time seal (advisory lock): a timer tick skips while another instance seals', async () => {
     const log = await sealedLog();
     await log.ping('ping-other', 300);

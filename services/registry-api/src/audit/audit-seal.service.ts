@@ -11,6 +11,8 @@ import { GENESIS_CHAIN, verifySealedLog, type AnchoredSeal, type SealData, type 
 export const SEAL_CATEGORY = 'auditseal';
 export const SEAL_EVENT = 'AuditTrailSealed';
 const BATCH = 5_000;
+/** How long an on-demand seal waits for its own event to become readable before journaling it (else: next tick). */
+const SETTLE_WAIT_MS = 5_000;
 /** One sealer at a time across every API instance on the database (pg advisory lock key). */
 const SEALER_LOCK = "hashtextextended('registry:audit-sealer', 0)";
 
@@ -85,13 +87,13 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
    * under the same lock, so instances sharing it never fork its chain.
    */
   async seal(now: Date = new Date(), options: { wait?: boolean } = {}): Promise<SealData | null> {
+    const wait = options.wait ?? true;
     const locked = async () => {
       const seal = await this.sealLocked(now);
-      await this.journalNewest();
+      await this.journalNewest(wait ? SETTLE_WAIT_MS : 0);
       return seal;
     };
     if (!this.dataSource) return locked();
-    const wait = options.wait ?? true;
     return this.dataSource.transaction(async (m) => {
       if (wait) {
         await m.query(`SET LOCAL lock_timeout = '30s'`);
@@ -140,11 +142,15 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
    * journal line a crash lost). Copies a seal from the log only when it continues the journal's chain and carries a
    * valid signature, so a forged seal row never enters the journal.
    */
-  private async journalNewest(): Promise<void> {
+  private async journalNewest(settleWaitMs: number): Promise<void> {
     if (!this.journal) return;
     const { seal: newest, eventsCovered } = await this.newest();
     const latest = await this.journal.latest();
     if (!newest || (latest?.sequence ?? 0) >= newest.sequence) return;
+    // A seal event is readable (gap-safe) only once every older transaction of the cluster has ended. Journaled
+    // before that, `verify` would find the journal ahead of the log and cry "tail cut off"; so it waits (briefly,
+    // on demand) and otherwise leaves the line to the next tick.
+    if (!(await this.settled(newest, settleWaitMs))) return;
     // An empty journal starts at the newest seal (its chain commits to every seal before it); otherwise every seal
     // after the journal's newest, in order.
     const missing: { seal: SealData; eventsCovered: number }[] = [];
@@ -167,6 +173,19 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
       const entry: AnchoredSeal = { ...seal, eventsCovered: covered };
       await this.journal.record(entry);
       previous = entry;
+    }
+  }
+
+  /** Whether the seal's own event is in the log's gap-safe read order yet, polling up to `waitMs`. */
+  private async settled(seal: SealData, waitMs: number): Promise<boolean> {
+    for (const deadline = Date.now() + waitMs; ; await new Promise((r) => setTimeout(r, 25))) {
+      const after = await this.store.readAll({
+        after: parsePosition(seal.upTo),
+        maxCount: BATCH,
+        filter: { streamCategories: [SEAL_CATEGORY], eventTypes: [SEAL_EVENT] },
+      });
+      if (after.some((e) => (e.data as unknown as SealData).sequence === seal.sequence)) return true;
+      if (Date.now() >= deadline) return false;
     }
   }
 
