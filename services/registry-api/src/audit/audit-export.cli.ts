@@ -12,6 +12,8 @@ import { AuditQueries } from './audit.queries.js';
 const USAGE = `Usage: npm run -s audit:export -- [--trial id] [--programme id] [--actor id] [--role r] [--type EventType]… [--stream id]
                        [--from ISO] [--to ISO] [--out file.ndjson]
 Writes the audit trail as JSON lines (one event per line with hash and previousHash; see services/registry-api/src/audit/README.md).
+Without a filter it is the whole log, signed seals (AuditTrailSealed, with key id) included: check it offline with
+npm run -s audit:verify -- <file> <seal journal> <public keys>.
 Uses DATABASE_URL, else the embedded database of a running \`npm start\`, else starts it. The export is recorded in the access log.`;
 
 async function main(): Promise<void> {
