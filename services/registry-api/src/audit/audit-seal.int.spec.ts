@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { PostgresEventStore } from '#event-store';
+import { chainHash, contentDigest, PostgresEventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { cutLogTail } from '../../../../libs/event-store/src/testing/postgres-log-tampering.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { AuditSealService } from './audit-seal.service.js';
+import { withInclusionProofs } from './audit-proofs.js';
 import { verifyExport } from './audit-verify.js';
 import { AuditQueries } from './audit.queries.js';
 import { FileSealSink, SealJournal } from './seal-journal.js';
@@ -72,7 +73,7 @@ describe('signed audit seals and the seal journal against a database superuser',
     };
     const journalLines = () => readFileSync(journal.location, 'utf8').trim().split('\n');
     const offline = async () => verifyExport(await exportText(), await journal.lines(), signer.keys, journal.location);
-    return { db, store, journal, service, ping, exportText, journalLines, offline };
+    return { db, store, ds, journal, service, ping, exportText, journalLines, offline };
   };
 
   it('signs every seal with the key id, journals each one as a chained, fsynced 0600 line, and a clean log verifies online and offline', async () => {
@@ -147,6 +148,51 @@ describe('signed audit seals and the seal journal against a database superuser',
     };
     expect(await log.service().verify()).toMatchObject(expected);
     expect(await log.offline()).toMatchObject(expected);
+  });
+
+  it('verifies a filtered export by its inclusion proofs against the journal, and refuses an edited line or a re-sealed rewrite', async () => {
+    const log = await sealedLog();
+    await log.ping('ping-victim', 50); // after the newest seal: in the tail window, so without a proof
+    const provenExport = async () => {
+      let text = '';
+      const lines = new AuditQueries(log.ds, log.store).exportLines({ streamId: 'ping-victim' });
+      for await (const line of withInclusionProofs(lines, log.store, await log.service().seals())) text += `${JSON.stringify(line)}\n`;
+      return text;
+    };
+    const text = await provenExport();
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.revision, l.proof?.seal ?? null, l.proof?.treeSize ?? null])).toEqual([
+      ['0', 2, 4],
+      ['1', 2, 4],
+      ['2', 2, 4],
+      ['3', null, null],
+    ]);
+    const journal = await log.journal.lines();
+    expect(await verifyExport(text, journal, signer.keys)).toMatchObject({ ok: true, sealsChecked: 1, eventsCovered: 3, journalEntries: 3 });
+
+    // A line edited, with its hash and the hashes after it recomputed: the file's chain holds, the proof does not.
+    const rechained = lines.map((l, i) => (i === 1 ? { ...l, data: { n: 77 } } : { ...l }));
+    for (const [i, l] of rechained.entries()) {
+      if (i > 0) l.previousHash = rechained[i - 1].hash;
+      l.hash = chainHash(l.previousHash, l.streamId, BigInt(l.revision), contentDigest({ id: l.eventId, type: l.type, data: l.data, metadata: l.metadata }));
+    }
+    const withEdit = rechained.map((l) => JSON.stringify(l)).join('\n');
+    expect(await verifyExport(withEdit, journal, signer.keys)).toMatchObject({ ok: false, firstFailure: { sequence: 2, reason: 'inclusion_proof_invalid' } });
+    // A sealed line without its proof.
+    const { proof: _dropped, ...unproven } = lines[0];
+    const withoutProof = [unproven, ...lines.slice(1)].map((l) => JSON.stringify(l)).join('\n');
+    expect(await verifyExport(withoutProof, journal, signer.keys)).toMatchObject({ ok: false, firstFailure: { reason: 'inclusion_proof_missing' } });
+
+    // The superuser rewrites the stream and its chain and re-seals with the stolen key: the new proofs lead to roots the journal never signed.
+    await rewriteStream(log.db.eventStoreUrl, 'ping-victim', (data, revision) => (revision === 0n ? { ...data, n: -5 } : data));
+    await forgeSeals(log.db.eventStoreUrl, signer.key);
+    expect(await verifyExport(await provenExport(), journal, signer.keys)).toMatchObject({
+      ok: false,
+      firstFailure: { sequence: 2, reason: 'inclusion_proof_invalid' },
+    });
   });
 
   it('detects a journal with a line removed, a line edited, or its first line removed', async () => {

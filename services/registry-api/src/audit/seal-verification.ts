@@ -52,8 +52,11 @@ export type SealFailureReason =
   | 'journal_sequence_gap'
   | 'journal_seal_chain_mismatch'
   | 'journal_signature_invalid'
-  // The offline verifier: an export line whose hash or stream link does not hold.
-  | 'export_hash_mismatch';
+  // The offline verifier: an export line whose hash or stream link does not hold, or (filtered exports) whose
+  // inclusion proof does not lead to a journaled seal's root, or that lacks one although a seal covers it.
+  | 'export_hash_mismatch'
+  | 'inclusion_proof_invalid'
+  | 'inclusion_proof_missing';
 
 export interface SealFailure {
   readonly sequence: number;
