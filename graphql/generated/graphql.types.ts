@@ -1588,7 +1588,10 @@ export type Query = {
   algorithmVersions: AlgorithmVersionConnection;
   /**
    * Where to download the same selection as JSON lines (one event per line, with its hash and the previous hash
-   * of its stream so each line verifies offline). GET it with the same bearer token; the download is logged.
+   * of its stream so each line verifies offline). GET it with the same bearer token; the download is logged. Without a
+   * filter it is the whole log, signed seals included (`npm run audit:verify`). With `proofs`, each line also carries
+   * the inclusion proof of its event in the seal that covers it, so a filtered download verifies offline against the
+   * seal journal too (services/registry-api/src/audit/README.md).
    */
   auditExport: AuditExportLink;
   /** All events matching the filter in global order, a page at a time (pass `nextCursor` back as `after`). */
@@ -1690,6 +1693,7 @@ export type QueryAlgorithmVersionsArgs = {
 
 export type QueryAuditExportArgs = {
   filter?: InputMaybe<AuditLogFilter>;
+  proofs?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 

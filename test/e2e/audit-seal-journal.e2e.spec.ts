@@ -98,6 +98,26 @@ describe('signed seals and the seal journal over HTTP', () => {
     expect([...keys.keys()]).toEqual([kid]);
     const journalLines = (await readFile(journalPath, 'utf8')).trim().split('\n');
     expect(await verifyExport(exported, journalLines, keys)).toMatchObject({ ok: true, sealsChecked: 3, journalEntries: 3 });
+
+    // A filtered download with inclusion proofs verifies against the same journal without the rest of the log.
+    const stream = exported
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((l) => l.type === 'BiomarkerDefined' && l.data.code === 'SEAL_B').streamId as string;
+    const link = await postGraphql(registry.url, regulator, `query($f: AuditLogFilter) { auditExport(filter: $f, proofs: true) { url } }`, {
+      f: { streamId: stream },
+    });
+    expect(link.data.auditExport.url).toBe(`/audit/export?streamId=${encodeURIComponent(stream)}&proofs=true`);
+    const filtered = await (await fetch(new URL(link.data.auditExport.url, registry.url), { headers: { authorization: `Bearer ${regulator}` } })).text();
+    const filteredLines = filtered
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(filteredLines.map((l) => [l.streamId, l.proof.seal])).toEqual([[stream, 2]]);
+    expect(await verifyExport(filtered, journalLines, keys)).toMatchObject({ ok: true, sealsChecked: 1, eventsCovered: 1 });
+    const bad = await fetch(new URL('/audit/export?proofs=yes', registry.url), { headers: { authorization: `Bearer ${regulator}` } });
+    expect([bad.status, (await bad.json()).errors[0].extensions]).toEqual([400, { code: 'BAD_USER_INPUT', field: 'proofs' }]);
   });
 
   it('reports a journal line removed, then a seal row forged in the database, through verifyAuditSeals', async () => {

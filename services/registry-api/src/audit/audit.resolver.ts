@@ -30,8 +30,8 @@ export class AuditResolver {
 
   @Query('auditExport')
   @Authorize({ roles: AUDITORS })
-  auditExport(@Args('filter') filter?: AuditLogFilter) {
-    return { url: exportPath(filter), format: 'application/x-ndjson' };
+  auditExport(@Args('filter') filter?: AuditLogFilter, @Args('proofs') proofs?: boolean) {
+    return { url: exportPath(filter, proofs ?? false), format: 'application/x-ndjson' };
   }
 
   @Query('auditSeals')
