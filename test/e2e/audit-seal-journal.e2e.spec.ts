@@ -117,7 +117,10 @@ describe('signed seals and the seal journal over HTTP', () => {
     expect(filteredLines.map((l) => [l.streamId, l.proof.seal])).toEqual([[stream, 2]]);
     expect(await verifyExport(filtered, journalLines, keys)).toMatchObject({ ok: true, sealsChecked: 1, eventsCovered: 1 });
     const bad = await fetch(new URL('/audit/export?proofs=yes', registry.url), { headers: { authorization: `Bearer ${regulator}` } });
-    expect([bad.status, (await bad.json()).errors[0].extensions]).toEqual([400, { code: 'BAD_USER_INPUT', field: 'proofs' }]);
+    expect([bad.status, ((await bad.json()) as { errors: { extensions: unknown }[] }).errors[0]!.extensions]).toEqual([
+      400,
+      { code: 'BAD_USER_INPUT', field: 'proofs' },
+    ]);
   });
 
   it('reports a journal line removed, then a seal row forged in the database, through verifyAuditSeals', async () => {
