@@ -64,11 +64,6 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
     await this.running;
   }
 
-  /** The key ids seals are accepted from (the current key first). */
-  keyIds(): string[] {
-    return [...(this.signer?.keys.keys() ?? [])];
-  }
-
   async seals(): Promise<SealData[]> {
     const out: SealData[] = [];
     let after: Position = START;
