@@ -207,7 +207,7 @@ export type AnchoredSeal = {
   __typename?: 'AnchoredSeal';
   /** Events up to and including this seal's range. */
   eventsCovered: Scalars['Int']['output'];
-  /** Where it is kept (e.g. the anchor file's path). */
+  /** Where it is kept (the seal journal's path). */
   location: Scalars['String']['output'];
   sequence: Scalars['Int']['output'];
   upToPosition: Scalars['GlobalPosition']['output'];
@@ -290,10 +290,14 @@ export type AuditSeal = {
   chain: Scalars['String']['output'];
   /** Events covered by this seal (since the previous seal). */
   eventCount: Scalars['Int']['output'];
+  /** Id of the Ed25519 key that signed the seal (RFC 7638 thumbprint); null for seals made before seals were signed. */
+  keyId?: Maybe<Scalars['String']['output']>;
   /** RFC 6962 Merkle tree root over the covered events. */
   merkleRoot: Scalars['String']['output'];
   sealedAt: Scalars['DateTime']['output'];
   sequence: Scalars['Int']['output'];
+  /** Ed25519 signature (base64url) over the seal's fields and key id (services/registry-api/src/audit/README.md). */
+  signature?: Maybe<Scalars['String']['output']>;
   /** Global position of the last event the seal covers. */
   upToPosition: Scalars['GlobalPosition']['output'];
 };
@@ -1769,7 +1773,10 @@ export type Query = {
   algorithmVersions: AlgorithmVersionConnection;
   /**
    * Where to download the same selection as JSON lines (one event per line, with its hash and the previous hash
-   * of its stream so each line verifies offline). GET it with the same bearer token; the download is logged.
+   * of its stream so each line verifies offline). GET it with the same bearer token; the download is logged. Without a
+   * filter it is the whole log, signed seals included (`npm run audit:verify`). With `proofs`, each line also carries
+   * the inclusion proof of its event in the seal that covers it, so a filtered download verifies offline against the
+   * seal journal too (services/registry-api/src/audit/README.md).
    */
   auditExport: AuditExportLink;
   /** All events matching the filter in global order, a page at a time (pass `nextCursor` back as `after`). */
@@ -1829,8 +1836,10 @@ export type Query = {
   /** Does a biomarker predict an outcome? The analysis dataset (one row per subject) and its statistics. */
   validationStudy: ValidationStudy;
   /**
-   * Recomputes every seal from the stored events (detects a stream rewritten together with its hash chain) and
-   * compares the log with the newest seal kept outside the database (detects a cut-off or rewritten tail).
+   * Recomputes every seal from the stored events (detects a stream rewritten together with its hash chain), checks
+   * each seal's Ed25519 signature (detects seal rows forged or re-made without the key), checks the seal journal kept
+   * outside the database line by line (detects a removed or edited line) and compares the log's seals with the
+   * journal's (detects a cut-off or rewritten tail, even one re-sealed with a stolen key). docs/audit-threat-model.md.
    */
   verifyAuditSeals: SealVerificationReport;
   /**
@@ -1869,6 +1878,7 @@ export type QueryAlgorithmVersionsArgs = {
 
 export type QueryAuditExportArgs = {
   filter?: InputMaybe<AuditLogFilter>;
+  proofs?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -2645,8 +2655,11 @@ export type SealFailure = {
   expected: Scalars['String']['output'];
   /**
    * merkle_root_mismatch, event_count_mismatch, chain_mismatch, missing_seal, position_missing (the log disagrees
-   * with its own seals); anchored_seal_missing (the newest anchored seal is not in the log: its tail was cut off);
-   * anchored_seal_mismatch (the log's seal differs from the anchored one: rewritten).
+   * with its own seals); signature_invalid, unknown_key, signature_missing (a seal in the log is not signed by an
+   * accepted key); journal_line_unreadable, journal_chain_broken (a line removed, inserted or edited),
+   * journal_sequence_gap, journal_seal_chain_mismatch, journal_signature_invalid (the journal itself is damaged);
+   * anchored_seal_missing (a journaled seal is not in the log: its tail was cut off); anchored_seal_mismatch (the
+   * log's seal differs from the journaled one: rewritten).
    */
   reason: Scalars['String']['output'];
   sequence: Scalars['Int']['output'];
@@ -2655,10 +2668,14 @@ export type SealFailure = {
 
 export type SealVerificationReport = {
   __typename?: 'SealVerificationReport';
-  /** The newest seal kept outside the database that the log was compared with; null before the first seal. */
+  /** The newest seal of the journal kept outside the database that the log was compared with; null before the first seal. */
   anchored?: Maybe<AnchoredSeal>;
   eventsCovered: Scalars['Int']['output'];
   firstFailure?: Maybe<SealFailure>;
+  /** Lines of the seal journal checked (chained to the previous line's hash, signed, consecutive). */
+  journalEntries: Scalars['Int']['output'];
+  /** The key ids a seal signature is accepted from: the current signing key first, then retired ones. */
+  keyIds: Array<Scalars['String']['output']>;
   ok: Scalars['Boolean']['output'];
   sealsChecked: Scalars['Int']['output'];
 };

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -136,6 +136,8 @@ describe('no secret in any log line', () => {
     }
     for (const bad of [forged, 'not-a-jwt', `${roles.reader}x`]) await gql(bad, '{ registryStatus { eventCount } }');
     await gql(null, '{ trials { totalCount } }');
+    // A signed seal: its log line names the key by id only.
+    await gql(roles.admin, 'mutation { sealAuditTrail { sequence } }');
     await new Promise((r) => setTimeout(r, 1_000));
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -145,5 +147,10 @@ describe('no secret in any log line', () => {
     expect(leaks).toEqual([]);
     expect(output).not.toMatch(/"authorization":"Bearer/i);
     expect(output.includes(SECRET_COMMENT)).toBe(false);
+    // Neither the seal signing key's PEM body nor its raw private scalar (JWK `d`) is logged.
+    const sealKey = createPrivateKey(await readFile(join(dataDir, 'audit', 'seal-signing-key.pem'), 'utf8'));
+    const pemBody = sealKey.export({ type: 'pkcs8', format: 'pem' }).toString().split('\n')[1]!;
+    expect(output).toMatch(/audit seal \d+: .* key [A-Za-z0-9_-]{43}/);
+    expect([pemBody, String(sealKey.export({ format: 'jwk' }).d)].filter((secret) => output.includes(secret))).toEqual([]);
   }, 120_000);
 });

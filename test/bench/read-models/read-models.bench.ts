@@ -243,6 +243,7 @@ async function main(): Promise<void> {
       OIDC_AUDIENCE: 'registry-api',
       AUTH_PUBLIC_KEY: idp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       PRIVACY_MASTER_KEY: randomBytes(32).toString('hex'),
+      AUDIT_SEAL_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     };
     const urls: string[] = [];
     for (let i = 0; i < (ONLY === 'rebuild' ? 0 : API_REPLICAS); i++) {

@@ -124,6 +124,8 @@ export async function measureKpis(): Promise<KpisMeasurement> {
     const masterKeyFile = join(dir, 'privacy-master-key');
     if (!existsSync(masterKeyFile)) writeFileSync(masterKeyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
     const masterKey = readFileSync(masterKeyFile, 'utf8');
+    // Production refuses to start without a seal signing key (services/registry-api/src/audit/seal-signing.ts).
+    const sealKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     // As deployed: the API logs in as a member of registry_app (it refuses a superuser), migrations as the owner.
     const env = async (url: string, port: number, name: string): Promise<Record<string, string>> => {
       const logins = await ensureEmbeddedLogins(url, join(dir, 'logins'));
@@ -141,6 +143,7 @@ export async function measureKpis(): Promise<KpisMeasurement> {
         OIDC_AUDIENCE: 'registry-api',
         AUTH_PUBLIC_KEY: idp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
         PRIVACY_MASTER_KEY: masterKey,
+        AUDIT_SEAL_SIGNING_KEY: sealKey,
       };
     };
     const quiet = await startApi(await env(quietUrl, PORT, 'app-quiet'));

@@ -69,8 +69,13 @@ const schema = z.object({
   // Seals of the audit trail (services/registry-api/src/audit): a Merkle root over new events every N seconds; 0 = off.
   // Short, because events after the newest seal can be removed by a database superuser without trace.
   AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(5),
-  // Where the latest seals are also kept, outside the database (an append-only file); default DATA_DIR/audit-anchor.
+  // The seal journal's directory, outside the database (append-only, chained, fsynced lines); default DATA_DIR/audit-anchor.
   AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
+  // Signs every seal (Ed25519, PKCS#8 PEM; services/registry-api/src/audit/seal-signing.ts checks it at boot). Unset: a
+  // key file under DATA_DIR/audit in development; production refuses to start without it.
+  AUDIT_SEAL_SIGNING_KEY: z.string().min(1).optional(),
+  // Retired seal keys that still verify the seals they signed (rotation): SPKI PEM blocks or JWK / JWKS JSON.
+  AUDIT_SEAL_VERIFY_KEYS: z.string().min(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   // Slow clients (slowloris): a request's headers must arrive within HTTP_HEADERS_TIMEOUT_MS and the whole request
   // within HTTP_REQUEST_TIMEOUT_MS, or Node closes the connection (408). Node's defaults were 60 s and 300 s.

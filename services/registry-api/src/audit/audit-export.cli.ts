@@ -7,11 +7,16 @@ import { dataSourceOptions } from '../../../../migrations/data-source.js';
 import { ConfigError, connectForCli, eventStoreOptions, loadConfig } from '#runtime';
 import { loadMasterKey } from '../privacy/master-key.js';
 import { accessLogHashKey, recordAccess } from './access-log.writer.js';
+import { withInclusionProofs } from './audit-proofs.js';
+import { AuditSealService } from './audit-seal.service.js';
 import { AuditQueries } from './audit.queries.js';
 
 const USAGE = `Usage: npm run -s audit:export -- [--trial id] [--programme id] [--actor id] [--role r] [--type EventType]… [--stream id]
-                       [--from ISO] [--to ISO] [--out file.ndjson]
+                       [--from ISO] [--to ISO] [--proofs] [--out file.ndjson]
 Writes the audit trail as JSON lines (one event per line with hash and previousHash; see services/registry-api/src/audit/README.md).
+Without a filter it is the whole log, signed seals (AuditTrailSealed, with key id) included: check it offline with
+npm run -s audit:verify -- <file> <seal journal> <public keys>. With a filter, add --proofs: each line then carries the
+inclusion proof of its event in the seal that covers it, and the filtered file verifies offline against the journal.
 Uses DATABASE_URL, else the embedded database of a running \`npm start\`, else starts it. The export is recorded in the access log.`;
 
 async function main(): Promise<void> {
@@ -26,6 +31,7 @@ async function main(): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       out: { type: 'string' },
+      proofs: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -71,7 +77,9 @@ async function main(): Promise<void> {
     );
     const out: NodeJS.WritableStream = values.out ? createWriteStream(values.out) : process.stdout;
     let n = 0;
-    for await (const line of new AuditQueries(ds, store).exportLines(filter)) {
+    const lines = new AuditQueries(ds, store).exportLines(filter);
+    const proven = values.proofs ? withInclusionProofs(lines, store, await new AuditSealService(store).seals()) : lines;
+    for await (const line of proven) {
       if (!out.write(`${JSON.stringify(line)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
       n++;
     }

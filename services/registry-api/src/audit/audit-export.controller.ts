@@ -7,15 +7,18 @@ import { Authorize } from '../auth/authorize.decorator.js';
 import { ApiError } from '../graphql/error-mapping.js';
 import { parseQueryParameters, type QueryParameterArity } from '../http/query-parameters.js';
 import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
+import { EVENT_STORE, type EventStore } from '#event-store';
 import { accessLogHashKey, recordAccess } from './access-log.writer.js';
+import { withInclusionProofs } from './audit-proofs.js';
+import { AuditSealService } from './audit-seal.service.js';
 import { AuditQueries, validateAuditFilter, type AuditLogFilter } from './audit.queries.js';
 
 export const AUDITORS = ['regulator', 'admin'] as const;
 
 const FILTER_KEYS = ['actorId', 'actorRole', 'trialId', 'programmeId', 'streamId', 'from', 'to', 'eventTypes'] as const;
 
-/** Query-string form of an AuditLogFilter; `auditExport` builds the link with it. */
-export function exportPath(filter: AuditLogFilter | null | undefined): string {
+/** Query-string form of an AuditLogFilter (and of `proofs`); `auditExport` builds the link with it. */
+export function exportPath(filter: AuditLogFilter | null | undefined, proofs = false): string {
   const q = new URLSearchParams();
   for (const key of FILTER_KEYS) {
     const v = filter?.[key];
@@ -23,11 +26,15 @@ export function exportPath(filter: AuditLogFilter | null | undefined): string {
     if (Array.isArray(v)) v.forEach((x: string) => q.append(key, x));
     else q.set(key, v instanceof Date ? v.toISOString() : String(v));
   }
+  if (proofs) q.set('proofs', 'true');
   const s = q.toString();
   return `/audit/export${s ? `?${s}` : ''}`;
 }
 
-/** The export's query parameters: exactly the AuditLogFilter fields; anything else is refused (never dropped). */
+/**
+ * The export's query parameters: exactly the AuditLogFilter fields, and `proofs=true` for each line's inclusion
+ * proof in its seal (audit-proofs.ts); anything else is refused (never dropped).
+ */
 const EXPORT_PARAMETERS = {
   actorId: 'one',
   actorRole: 'one',
@@ -37,10 +44,11 @@ const EXPORT_PARAMETERS = {
   from: 'one',
   to: 'one',
   eventTypes: 'many',
-} as const satisfies Record<(typeof FILTER_KEYS)[number], QueryParameterArity>;
+  proofs: 'one',
+} as const satisfies Record<(typeof FILTER_KEYS)[number] | 'proofs', QueryParameterArity>;
 
 /** The filter a GET /audit/export URL asks for, and its parameters as sent (the raw query string, not Express's parse of it). */
-export function parseExportFilter(url: string): { filter: AuditLogFilter; parameters: Record<string, string | string[]> } {
+export function parseExportFilter(url: string): { filter: AuditLogFilter; proofs: boolean; parameters: Record<string, string | string[]> } {
   const q = parseQueryParameters(url, EXPORT_PARAMETERS);
   const date = (k: 'from' | 'to'): Date | undefined => {
     const v = q[k];
@@ -59,7 +67,8 @@ export function parseExportFilter(url: string): { filter: AuditLogFilter; parame
     to: date('to'),
     eventTypes: q.eventTypes,
   };
-  return { filter: validateAuditFilter(filter), parameters: q as Record<string, string | string[]> };
+  if (q.proofs !== undefined && q.proofs !== 'true' && q.proofs !== 'false') throw new ApiError('BAD_USER_INPUT', 'proofs must be true or false', 'proofs');
+  return { filter: validateAuditFilter(filter), proofs: q.proofs === 'true', parameters: q as Record<string, string | string[]> };
 }
 
 /** The auditor's download: JSON lines, one event each with its hash and its stream's previous hash. Logged. */
@@ -72,6 +81,8 @@ export class AuditExportController {
     private readonly queries: AuditQueries,
     private readonly dataSource: DataSource,
     @Inject(PRIVACY_MASTER_KEY) masterKey: MasterKey,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly seals: AuditSealService,
   ) {
     this.hashKey = accessLogHashKey(masterKey.key);
   }
@@ -80,7 +91,7 @@ export class AuditExportController {
   @Authorize({ roles: AUDITORS })
   async export(@Req() req: Request, @Res() res: Response): Promise<void> {
     // Thrown before anything is written: ApiErrorHttpFilter answers 400 with the code and the parameter as field.
-    const { filter, parameters } = parseExportFilter(req.originalUrl);
+    const { filter, proofs, parameters } = parseExportFilter(req.originalUrl);
     const actor = actorOf(req);
     await recordAccess(
       (sql, params) => this.dataSource.query(sql, params),
@@ -101,7 +112,8 @@ export class AuditExportController {
     res.status(200);
     res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="audit-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson"`);
-    for await (const line of this.queries.exportLines(filter)) {
+    const lines = this.queries.exportLines(filter);
+    for await (const line of proofs ? withInclusionProofs(lines, this.store, await this.seals.seals()) : lines) {
       if (!res.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => res.once('drain', r));
     }
     res.end();

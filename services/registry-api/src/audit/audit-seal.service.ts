@@ -1,72 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  comparePositions,
-  EVENT_STORE,
-  formatPosition,
-  parsePosition,
-  START,
-  WrongExpectedVersionError,
-  type EventStore,
-  type Position,
-  type RecordedEvent,
-} from '#event-store';
+import { EVENT_STORE, formatPosition, parsePosition, START, WrongExpectedVersionError, type EventStore, type Position, type RecordedEvent } from '#event-store';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#runtime';
 import { leafHash, MerkleAccumulator, sealChain } from './merkle.js';
-import { SEAL_ANCHOR, type AnchoredSeal, type SealAnchor } from './seal-anchor.js';
+import { SEAL_JOURNAL, type SealJournal } from './seal-journal.js';
+import { SEAL_SIGNER, checkSealSignature, signSeal, type SealSigner } from './seal-signing.js';
+import { GENESIS_CHAIN, verifySealedLog, type AnchoredSeal, type SealData, type SealReport } from './seal-verification.js';
 
 export const SEAL_CATEGORY = 'auditseal';
 export const SEAL_EVENT = 'AuditTrailSealed';
-const GENESIS_CHAIN = '0'.repeat(64);
 const BATCH = 5_000;
+/** How long an on-demand seal waits for its own event to become readable before journaling it (else: next tick). */
+const SETTLE_WAIT_MS = 5_000;
 /** One sealer at a time across every API instance on the database (pg advisory lock key). */
 const SEALER_LOCK = "hashtextextended('registry:audit-sealer', 0)";
 
-export interface SealData {
-  readonly sequence: number;
-  /** `commit.prepare`: the seal covers every event at or before this position in the log's read order. */
-  readonly upTo: string;
-  readonly upToPosition: string;
-  readonly eventCount: number;
-  readonly merkleRoot: string;
-  readonly chain: string;
-  readonly algorithm: 'rfc6962-sha256/v1';
-  readonly sealedAt: string;
-}
-
-export interface SealFailure {
-  readonly sequence: number;
-  readonly reason:
-    | 'merkle_root_mismatch'
-    | 'event_count_mismatch'
-    | 'chain_mismatch'
-    | 'missing_seal'
-    | 'position_missing'
-    // The newest seal kept outside the database is not in the log (the tail was cut off) or differs from it (rewritten).
-    | 'anchored_seal_missing'
-    | 'anchored_seal_mismatch';
-  readonly expected: string;
-  readonly stored: string;
-}
-
-export interface SealReport {
-  readonly ok: boolean;
-  readonly sealsChecked: number;
-  readonly eventsCovered: number;
-  /** The newest seal kept outside the database that the log was compared with. */
-  readonly anchored?: { readonly sequence: number; readonly upToPosition: string; readonly eventsCovered: number; readonly location: string };
-  readonly firstFailure?: SealFailure;
-}
+export type { SealData, SealFailure, SealReport } from './seal-verification.js';
 
 /**
  * Periodic seals of the whole log: an RFC 6962 Merkle root over the events since the previous seal, chained to
- * it, appended as an event to `auditseal-<n>`. Hash chains only prove each stream is self-consistent; a DB owner
- * can rewrite a stream *and* its chain. The seals then no longer match. A superuser can also cut the tail off (the
- * newest events and the seals over them): the log agrees with itself again, so each seal is also kept outside the
- * database (SealAnchor) and `verify` compares the log with the newest anchored seal. Only events after the newest
- * seal can go unnoticed, which is why the registry seals every few seconds. Seals follow the store's gap-safe read
- * order, so an event committing late can never land inside an already sealed range.
+ * it, signed with Ed25519 (the key outside the database, seal-signing.ts), appended as an event to `auditseal-<n>`
+ * and as a line to the seal journal outside the database (seal-journal.ts). Hash chains only prove each stream is
+ * self-consistent; a DB owner can rewrite a stream *and* its chain, and then the seals no longer match. If the owner
+ * recomputes the seal rows too, their signatures fail (no key); with a stolen key, the journal still holds the
+ * original seals. A cut-off tail (the newest events and the seals over them) leaves a log that agrees with itself,
+ * but not with the journal. Only events after the newest journaled seal can go unnoticed, which is why the
+ * registry seals every few seconds. Seals follow the store's gap-safe read order, so an event committing late can
+ * never land inside an already sealed range. docs/audit-threat-model.md says what remains.
  */
 @Injectable()
 export class AuditSealService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -79,16 +40,18 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
-    @Optional() @Inject(SEAL_ANCHOR) private readonly anchor?: SealAnchor,
+    @Optional() @Inject(SEAL_JOURNAL) private readonly journal?: SealJournal,
     @Optional() private readonly dataSource?: DataSource,
+    @Optional() @Inject(SEAL_SIGNER) private readonly signer?: SealSigner,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (this.signer)
+      this.log.log(`audit seals signed with Ed25519 key ${this.signer.key.kid} (${this.signer.key.source}); ${this.signer.keys.size} key(s) accepted`);
     const seconds = this.config?.AUDIT_SEAL_INTERVAL_SECONDS ?? 0;
     if (seconds > 0) {
       this.timer = setInterval(() => {
         this.running ??= this.seal(new Date(), { wait: false })
-          .then(() => this.anchorNewest())
           .catch((err: unknown) => this.log.error(`sealing failed: ${(err as Error).message}`))
           .finally(() => (this.running = undefined));
       }, seconds * 1000);
@@ -113,22 +76,28 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * Seals everything readable since the last seal, and anchors the seal outside the database; null when there is
+   * Seals everything readable since the last seal, and journals the seal outside the database; null when there is
    * nothing new (or another instance sealed first). One sealer at a time across instances: the timer skips a
-   * period while another instance holds the lock, an on-demand seal (`wait`) waits for it.
+   * period while another instance holds the lock, an on-demand seal (`wait`) waits for it. The journal is written
+   * under the same lock, so instances sharing it never fork its chain.
    */
   async seal(now: Date = new Date(), options: { wait?: boolean } = {}): Promise<SealData | null> {
-    if (!this.dataSource) return this.sealLocked(now);
     const wait = options.wait ?? true;
+    const locked = async () => {
+      const seal = await this.sealLocked(now);
+      await this.journalNewest(wait ? SETTLE_WAIT_MS : 0);
+      return seal;
+    };
+    if (!this.dataSource) return locked();
     return this.dataSource.transaction(async (m) => {
       if (wait) {
         await m.query(`SET LOCAL lock_timeout = '30s'`);
         await m.query(`SELECT pg_advisory_xact_lock(${SEALER_LOCK})`);
       } else {
-        const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK}) AS locked`)) as [{ locked: boolean }];
-        if (!locked) return null;
+        const [{ locked: got }] = (await m.query(`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK}) AS locked`)) as [{ locked: boolean }];
+        if (!got) return null;
       }
-      return this.sealLocked(now);
+      return locked();
     });
   }
 
@@ -163,11 +132,56 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
     return this.head;
   }
 
-  /** Records the log's newest seal in the anchor when the anchor lacks it (e.g. another instance made it). */
-  private async anchorNewest(): Promise<void> {
-    if (!this.anchor) return;
-    const { seal, eventsCovered } = await this.newest();
-    if (seal && ((await this.anchor.latest())?.sequence ?? 0) < seal.sequence) await this.anchor.record(anchored(seal, eventsCovered));
+  /**
+   * Brings the journal up to the log's newest seal (the seal just made, or ones another instance made, or one whose
+   * journal line a crash lost). Copies a seal from the log only when it continues the journal's chain and carries a
+   * valid signature, so a forged seal row never enters the journal.
+   */
+  private async journalNewest(settleWaitMs: number): Promise<void> {
+    if (!this.journal) return;
+    const { seal: newest, eventsCovered } = await this.newest();
+    const latest = await this.journal.latest();
+    if (!newest || (latest?.sequence ?? 0) >= newest.sequence) return;
+    // A seal event is readable (gap-safe) only once every older transaction of the cluster has ended. Journaled
+    // before that, `verify` would find the journal ahead of the log and cry "tail cut off"; so it waits (briefly,
+    // on demand) and otherwise leaves the line to the next tick.
+    if (!(await this.settled(newest, settleWaitMs))) return;
+    // An empty journal starts at the newest seal (its chain commits to every seal before it); otherwise every seal
+    // after the journal's newest, in order.
+    const missing: { seal: SealData; eventsCovered: number }[] = [];
+    if (!latest || latest.sequence === newest.sequence - 1) missing.push({ seal: newest, eventsCovered });
+    else {
+      let covered = 0;
+      for (const s of await this.seals()) {
+        covered += s.eventCount;
+        if (s.sequence > latest.sequence) missing.push({ seal: s, eventsCovered: covered });
+      }
+    }
+    let previous: AnchoredSeal | undefined = latest;
+    for (const { seal, eventsCovered: covered } of missing) {
+      const continues = !previous || sealChain(previous.chain, seal.sequence, seal.upTo, seal.merkleRoot, seal.eventCount) === seal.chain;
+      const signed = this.signer ? checkSealSignature(seal, this.signer.keys) === 'valid' : true;
+      if (!continues || !signed) {
+        this.log.warn(`audit seal ${seal.sequence} in the log does not continue the seal journal (${continues ? 'bad signature' : 'chain'}): not journaled`);
+        return;
+      }
+      const entry: AnchoredSeal = { ...seal, eventsCovered: covered };
+      await this.journal.record(entry);
+      previous = entry;
+    }
+  }
+
+  /** Whether the seal's own event is in the log's gap-safe read order yet, polling up to `waitMs`. */
+  private async settled(seal: SealData, waitMs: number): Promise<boolean> {
+    for (const deadline = Date.now() + waitMs; ; await new Promise((r) => setTimeout(r, 25))) {
+      const after = await this.store.readAll({
+        after: parsePosition(seal.upTo),
+        maxCount: BATCH,
+        filter: { streamCategories: [SEAL_CATEGORY], eventTypes: [SEAL_EVENT] },
+      });
+      if (after.some((e) => (e.data as unknown as SealData).sequence === seal.sequence)) return true;
+      if (Date.now() >= deadline) return false;
+    }
   }
 
   private async sealLocked(now: Date): Promise<SealData | null> {
@@ -192,7 +206,7 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
     const sequence = (previous?.sequence ?? 0) + 1;
     const upTo = formatPosition(last.position);
     const merkleRoot = acc.root();
-    const seal: SealData = {
+    const unsigned: SealData = {
       sequence,
       upTo,
       upToPosition: last.position.prepare.toString(),
@@ -202,6 +216,7 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
       algorithm: 'rfc6962-sha256/v1',
       sealedAt: now.toISOString(),
     };
+    const seal: SealData = this.signer ? signSeal(unsigned, this.signer.key) : unsigned;
     const commandId = randomUUID();
     try {
       await this.store.appendToStream(
@@ -230,89 +245,33 @@ export class AuditSealService implements OnApplicationBootstrap, OnApplicationSh
       throw err;
     }
     this.head = { seal, eventsCovered: head.eventsCovered + seal.eventCount };
-    await this.anchor?.record(anchored(seal, this.head.eventsCovered));
-    this.log.log(`audit seal ${sequence}: ${seal.eventCount} events up to ${seal.upToPosition}, merkle root ${merkleRoot}, chain ${seal.chain}`);
+    this.log.log(
+      `audit seal ${sequence}: ${seal.eventCount} events up to ${seal.upToPosition}, merkle root ${merkleRoot}, chain ${seal.chain}, key ${seal.kid ?? 'none'}`,
+    );
     return seal;
   }
 
-  /** Recomputes every seal from the stored events in one pass over the log, then compares with the anchored seal. */
+  /**
+   * Recomputes every seal from the stored events in one pass over the log, checks their signatures, checks the
+   * journal line by line, and compares the log's seals with the journal's.
+   */
   async verify(): Promise<SealReport> {
-    const [seals, latest] = await Promise.all([this.seals(), this.anchor?.latest()]);
-    const report = await this.recompute(seals);
-    if (!report.ok || !latest || !this.anchor) return report;
-    const anchoredView = { sequence: latest.sequence, upToPosition: latest.upToPosition, eventsCovered: latest.eventsCovered, location: this.anchor.location };
-    const inLog = seals.find((s) => s.sequence === latest.sequence);
-    if (!inLog) {
-      const newest = seals.at(-1);
-      return {
-        ...report,
-        ok: false,
-        anchored: anchoredView,
-        firstFailure: {
-          sequence: latest.sequence,
-          reason: 'anchored_seal_missing',
-          expected: `seal ${latest.sequence} over ${latest.eventsCovered} events up to position ${latest.upToPosition}`,
-          stored: newest ? `seal ${newest.sequence} over ${report.eventsCovered} events up to position ${newest.upToPosition}` : 'no seal',
-        },
-      };
-    }
-    if (inLog.chain !== latest.chain || inLog.merkleRoot !== latest.merkleRoot || inLog.upTo !== latest.upTo || inLog.eventCount !== latest.eventCount) {
-      return {
-        ...report,
-        ok: false,
-        anchored: anchoredView,
-        firstFailure: { sequence: latest.sequence, reason: 'anchored_seal_mismatch', expected: latest.chain, stored: inLog.chain },
-      };
-    }
-    return { ...report, anchored: anchoredView };
+    const [seals, journalLines] = await Promise.all([this.seals(), this.journal?.lines()]);
+    return verifySealedLog({
+      seals,
+      events: this.allEvents(),
+      journalLines,
+      ...(this.journal ? { journalLocation: this.journal.location } : {}),
+      keys: this.signer?.keys ?? new Map(),
+    });
   }
 
-  private async recompute(seals: readonly SealData[]): Promise<SealReport> {
-    let eventsCovered = 0;
-    let chain = GENESIS_CHAIN;
-    let index = 0;
-    let acc = new MerkleAccumulator();
-    let after: Position = START;
-    const fail = (f: SealFailure): SealReport => ({ ok: false, sealsChecked: index, eventsCovered, firstFailure: f });
-    const close = (seal: SealData): SealReport | undefined => {
-      if (acc.count !== seal.eventCount)
-        return fail({ sequence: seal.sequence, reason: 'event_count_mismatch', expected: String(acc.count), stored: String(seal.eventCount) });
-      const root = acc.root();
-      if (root !== seal.merkleRoot) return fail({ sequence: seal.sequence, reason: 'merkle_root_mismatch', expected: root, stored: seal.merkleRoot });
-      const expectedChain = sealChain(chain, seal.sequence, seal.upTo, seal.merkleRoot, seal.eventCount);
-      if (expectedChain !== seal.chain) return fail({ sequence: seal.sequence, reason: 'chain_mismatch', expected: expectedChain, stored: seal.chain });
-      chain = seal.chain;
-      eventsCovered += acc.count;
-      acc = new MerkleAccumulator();
-      index++;
-      return undefined;
-    };
-    for (const [i, seal] of seals.entries()) {
-      if (seal.sequence !== i + 1) return fail({ sequence: i + 1, reason: 'missing_seal', expected: String(i + 1), stored: String(seal.sequence) });
-    }
-    if (seals.length === 0) return { ok: true, sealsChecked: 0, eventsCovered: 0 };
-    outer: for (;;) {
+  private async *allEvents(): AsyncGenerator<RecordedEvent> {
+    for (let after: Position = START; ;) {
       const batch = await this.store.readAll({ after, maxCount: BATCH });
-      for (const e of batch) {
-        while (index < seals.length && comparePositions(e.position, parsePosition(seals[index]!.upTo)) > 0) {
-          const failure = close(seals[index]!);
-          if (failure) return failure;
-        }
-        if (index >= seals.length) break outer;
-        acc.add(leafHash(e));
-      }
-      if (batch.length < BATCH) break;
+      yield* batch;
+      if (batch.length < BATCH) return;
       after = batch.at(-1)!.position;
     }
-    while (index < seals.length) {
-      const failure = close(seals[index]!);
-      if (failure) return failure;
-    }
-    return { ok: true, sealsChecked: index, eventsCovered };
   }
-}
-
-function anchored(seal: SealData, eventsCovered: number): AnchoredSeal {
-  const { sequence, upTo, upToPosition, eventCount, merkleRoot, chain, sealedAt } = seal;
-  return { sequence, upTo, upToPosition, eventCount, eventsCovered, merkleRoot, chain, sealedAt };
 }

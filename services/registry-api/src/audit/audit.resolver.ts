@@ -5,7 +5,7 @@ import { AUDITORS, exportPath } from './audit-export.controller.js';
 import { AuditQueries, pageSize, type AuditLogFilter } from './audit.queries.js';
 import { AuditSealService, type SealData } from './audit-seal.service.js';
 
-const sealView = (s: SealData) => ({ ...s, upToPosition: s.upToPosition, sealedAt: s.sealedAt });
+const sealView = (s: SealData) => ({ ...s, keyId: s.kid ?? null, signature: s.signature ?? null });
 
 /** Regulators and admins read the audit trail; nothing here is tied to one trial, so no scope check applies. */
 @Resolver()
@@ -30,8 +30,8 @@ export class AuditResolver {
 
   @Query('auditExport')
   @Authorize({ roles: AUDITORS })
-  auditExport(@Args('filter') filter?: AuditLogFilter) {
-    return { url: exportPath(filter), format: 'application/x-ndjson' };
+  auditExport(@Args('filter') filter?: AuditLogFilter, @Args('proofs') proofs?: boolean) {
+    return { url: exportPath(filter, proofs ?? false), format: 'application/x-ndjson' };
   }
 
   @Query('auditSeals')
@@ -43,8 +43,9 @@ export class AuditResolver {
 
   @Query('verifyAuditSeals')
   @Authorize({ roles: AUDITORS })
-  verifyAuditSeals() {
-    return this.seals.verify();
+  async verifyAuditSeals() {
+    const r = await this.seals.verify();
+    return { ...r, journalEntries: r.journalEntries ?? 0, keyIds: r.keyIds ?? [] };
   }
 
   @Query('accessLog')

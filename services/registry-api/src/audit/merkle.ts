@@ -5,7 +5,7 @@ const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
 /** RFC 6962 leaf: binds the event's position, stream, revision, stored chain hash and recomputed content digest. */
-export function leafHash(e: RecordedEvent): Buffer {
+export function leafHash(e: Pick<RecordedEvent, 'position' | 'id' | 'streamId' | 'revision' | 'hash' | 'type' | 'data' | 'metadata'>): Buffer {
   return createHash('sha256')
     .update(LEAF)
     .update(`${e.position.prepare}:${e.id}:${e.streamId}:${e.revision}:${e.hash}:${contentDigest(e)}`)
@@ -46,4 +46,59 @@ export class MerkleAccumulator {
 /** The seal chain: each seal commits to the previous one, so the seals together commit to every event up to the last. */
 export function sealChain(previousChain: string, sequence: number, upTo: string, merkleRoot: string, eventCount: number): string {
   return createHash('sha256').update(`${previousChain}:${sequence}:${upTo}:${eventCount}:${merkleRoot}`).digest('hex');
+}
+
+/** RFC 6962 MTH over leaves[lo, hi). */
+function subtreeHash(leaves: readonly Buffer[], lo: number, hi: number): Buffer {
+  if (hi - lo === 1) return leaves[lo]!;
+  const k = largestPowerOfTwoBelow(hi - lo);
+  return node(subtreeHash(leaves, lo, lo + k), subtreeHash(leaves, lo + k, hi));
+}
+
+function largestPowerOfTwoBelow(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** RFC 6962 §2.1.1 audit path PATH(m, D[n]): the sibling hashes from leaf `index` up to the root, as hex. */
+export function inclusionPath(leaves: readonly Buffer[], index: number): string[] {
+  const out: Buffer[] = [];
+  const walk = (m: number, lo: number, hi: number): void => {
+    if (hi - lo <= 1) return;
+    const k = largestPowerOfTwoBelow(hi - lo);
+    if (m < k) {
+      walk(m, lo, lo + k);
+      out.push(subtreeHash(leaves, lo + k, hi));
+    } else {
+      walk(m - k, lo + k, hi);
+      out.push(subtreeHash(leaves, lo, lo + k));
+    }
+  };
+  walk(index, 0, leaves.length);
+  return out.map((b) => b.toString('hex'));
+}
+
+/** RFC 9162 §2.1.3.2: the root that leaf `index` of a tree of `size` leaves and its audit path lead to; undefined if the path does not fit. */
+export function rootFromInclusionPath(leaf: Buffer, index: number, size: number, path: readonly string[]): string | undefined {
+  if (!Number.isInteger(index) || !Number.isInteger(size) || index < 0 || index >= size) return undefined;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const hex of path) {
+    if (sn === 0) return undefined;
+    const p = Buffer.from(hex, 'hex');
+    if (fn % 2 === 1 || fn === sn) {
+      r = node(p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else r = node(r, p);
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r.toString('hex') : undefined;
 }

@@ -3,7 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, START, type EventStore, type Position } from '#event-store';
 import { DataSource } from 'typeorm';
 import type { ProjectionStatus, RegistryStatus, StatusFinding } from '../../../../graphql/generated/graphql.types.js';
-import { SEAL_ANCHOR, type SealAnchor } from '../audit/seal-anchor.js';
+import { SEAL_JOURNAL, type SealJournal } from '../audit/seal-journal.js';
 
 export class GetRegistryStatusQuery extends Query<RegistryStatus> {}
 
@@ -26,7 +26,7 @@ export class GetRegistryStatusHandler implements IQueryHandler<GetRegistryStatus
   constructor(
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Optional() @Inject(SEAL_ANCHOR) private readonly anchor?: SealAnchor,
+    @Optional() @Inject(SEAL_JOURNAL) private readonly anchor?: SealJournal,
   ) {}
 
   async execute(): Promise<RegistryStatus> {

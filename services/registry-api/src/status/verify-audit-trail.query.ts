@@ -26,7 +26,15 @@ export class VerifyAuditTrailHandler implements IQueryHandler<VerifyAuditTrailQu
     const f = r.firstFailure;
     return {
       ok: r.ok && (seals?.ok ?? true),
-      seals: seals ? { ...seals, anchored: seals.anchored ?? null, firstFailure: seals.firstFailure ?? null } : null,
+      seals: seals
+        ? {
+            ...seals,
+            anchored: seals.anchored ?? null,
+            firstFailure: seals.firstFailure ?? null,
+            journalEntries: seals.journalEntries ?? 0,
+            keyIds: [...(seals.keyIds ?? [])],
+          }
+        : null,
       eventsChecked: r.eventsChecked,
       streamsChecked: r.streamsChecked,
       firstFailure: f
