@@ -174,7 +174,10 @@ describe('subject decider — trial side', () => {
       field: 'trialId',
     });
     expect(rejection(() => run([], { ...enrol, siteId: 'site-9' }, trialCtx))).toMatchObject({ code: 'SITE_NOT_ACTIVE', field: 'siteId' });
-    expect(rejection(() => run([], enrol, { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } }))).toMatchObject({ code: 'TRIAL_LOCKED', field: 'trialId' });
+    expect(rejection(() => run([], enrol, { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } }))).toMatchObject({
+      code: 'TRIAL_LOCKED',
+      field: 'trialId',
+    });
     expect(rejection(() => run([], enrol, base))).toMatchObject({ code: 'TRIAL_NOT_FOUND', field: 'trialId' });
     expect(rejection(() => run(enrolled, enrol, trialCtx))).toMatchObject({ code: 'SUBJECT_ALREADY_EXISTS', field: 'subjectId' });
   });
@@ -243,7 +246,9 @@ describe('subject decider — trial side', () => {
       ...run(enrolled, { type: 'WithdrawSubject', subjectId: S, withdrawalDate: '2025-04-01', reason: 'Consent withdrawn' }, trialCtx),
     ];
     expect(rejection(() => run(withdrawn, randomise, trialCtx))).toMatchObject({ code: 'SUBJECT_WITHDRAWN' });
-    expect(rejection(() => run(enrolled, randomise, { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } }))).toMatchObject({ code: 'TRIAL_LOCKED' });
+    expect(rejection(() => run(enrolled, randomise, { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } }))).toMatchObject({
+      code: 'TRIAL_LOCKED',
+    });
   });
 
   it('withdraws once, with a reason, dated within consent..now', () => {
@@ -610,7 +615,13 @@ describe('subject decider — measurements', () => {
 
   it('given a soft lock of the subject, then new data is refused and corrections are accepted; a hard lock of its site refuses both', () => {
     const softSubject = { ...measureCtx, trial: { ...trial, locks: { ...NO_LOCKS, subjects: { [S]: 'soft' as const } } } };
-    const correction: SubjectCommand = { type: 'CorrectMeasurement', subjectId: S, measurementId: 'm-1', value: { value: 24, unit: 'mm' }, reason: 'Query answered' };
+    const correction: SubjectCommand = {
+      type: 'CorrectMeasurement',
+      subjectId: S,
+      measurementId: 'm-1',
+      value: { value: 24, unit: 'mm' },
+      reason: 'Query answered',
+    };
     expect(rejection(() => run(measured, { ...measure, measurementId: 'm-2' }, softSubject))).toMatchObject({ code: 'TRIAL_LOCKED' });
     expect(rejection(() => run(measured, outcome(), softSubject))).toMatchObject({ code: 'TRIAL_LOCKED' });
     expect(run(measured, correction, softSubject)).toHaveLength(1);

@@ -11,7 +11,14 @@ import { subjectPrivacyDecider, type SubjectPrivacyContext } from './subject.pri
 import { rejection } from '../testing/decider-testing.js';
 
 const NOW = new Date('2025-06-01T10:00:00Z');
-const trial: TrialFacts = { trialId: 'onco-01', locks: NO_LOCKS, enrolmentOpen: true, activeSiteIds: ['site-1'], armCodes: ['A'], timePointCodes: ['BASELINE'] };
+const trial: TrialFacts = {
+  trialId: 'onco-01',
+  locks: NO_LOCKS,
+  enrolmentOpen: true,
+  activeSiteIds: ['site-1'],
+  armCodes: ['A'],
+  timePointCodes: ['BASELINE'],
+};
 const programme: ProgrammeFacts = {
   programmeId: 'bcs-nl',
   cancerType: 'breast',
@@ -112,7 +119,13 @@ describe('subject privacy decider', () => {
 
   it('does not record personal data in a locked trial', () => {
     expect(
-      rejection(() => privacy(enrolled, { type: 'RecordPersonalData', subjectId: S, personal: envelope(S) }, { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } })),
+      rejection(() =>
+        privacy(
+          enrolled,
+          { type: 'RecordPersonalData', subjectId: S, personal: envelope(S) },
+          { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } },
+        ),
+      ),
     ).toMatchObject({ code: 'TRIAL_LOCKED' });
   });
 

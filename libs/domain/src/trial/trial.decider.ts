@@ -118,7 +118,8 @@ export function requireWritableTrial(facts: TrialFacts | undefined, trialId: str
   if (!facts) reject(TrialErrors.TRIAL_NOT_FOUND, field, `Trial ${trialId} is not registered`);
   if (facts.trialId !== trialId) throw new Error(`Context carries trial ${facts.trialId}, the subject belongs to ${trialId}`);
   const level = lockLevelAt(facts.locks, place);
-  if (level === 'hard') reject(TrialErrors.TRIAL_LOCKED, field, `Trial ${trialId} is hard-locked here; unlock it (with a reason and a signature) before writing`);
+  if (level === 'hard')
+    reject(TrialErrors.TRIAL_LOCKED, field, `Trial ${trialId} is hard-locked here; unlock it (with a reason and a signature) before writing`);
   if (level === 'soft' && !place.correction) {
     reject(TrialErrors.TRIAL_LOCKED, field, `Trial ${trialId} is soft-locked here: no new data entry (corrections with a reason are still accepted)`);
   }
@@ -315,7 +316,8 @@ function decide(command: TrialCommand, state: TrialState, context: TrialDecision
     case 'UnlockTrial': {
       const { scope, ids } = lockTargets(command, state);
       if (scope === 'trial' && state.locks.trial === null) reject(TrialErrors.TRIAL_NOT_LOCKED, 'trialId', 'The trial is not locked');
-      if (scope !== 'trial' && state.locks.trial === 'hard') reject(TrialErrors.TRIAL_LOCKED, 'scope', 'The whole trial is hard-locked; unlock the trial first');
+      if (scope !== 'trial' && state.locks.trial === 'hard')
+        reject(TrialErrors.TRIAL_LOCKED, 'scope', 'The whole trial is hard-locked; unlock the trial first');
       ids.forEach((id, i) => {
         if (levelOf(state.locks, scope, id) === null) reject(TrialErrors.TRIAL_NOT_LOCKED, `ids.${i}`, `${scope} ${id} is not locked`);
       });
@@ -323,8 +325,10 @@ function decide(command: TrialCommand, state: TrialState, context: TrialDecision
       // §11.10(e)/§11.50: lifting a lock changes what was frozen, so who did it is signed, not only recorded.
       const signature = command.signature;
       if (!signature) reject(TrialErrors.UNLOCK_SIGNATURE_REQUIRED, 'signature', 'An unlock needs the electronic signature of the person responsible');
-      if (signature.signerId !== context.actor.id) throw new Error('The unlock signature must be the actor\'s own');
-      return [{ type: 'TrialUnlocked', data: { trialId, reason, unlockedAt: at, scope, ids, signature } }];
+      if (signature.signerId !== context.actor.id) throw new Error("The unlock signature must be the actor's own");
+      const signerName = requireText(signature.signerName, 'signature.signerName', MaxLength.name);
+      // Signed when the unlock is recorded: the one server time of the command.
+      return [{ type: 'TrialUnlocked', data: { trialId, reason, unlockedAt: at, scope, ids, signature: { ...signature, signerName, signedAt: at } } }];
     }
     default:
       return reject(InputErrors.INVALID_ENUM_VALUE, 'type', `Unknown trial command ${(command as { type?: unknown }).type as string}`);

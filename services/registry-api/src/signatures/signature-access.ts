@@ -1,0 +1,47 @@
+import { reject, SubjectErrors, subjectDecider, subjectStreamId, type SignatureTarget } from '#domain';
+import type { VerifiedActor } from '../auth/actor.js';
+import { forbidden } from '../auth/auth.errors.js';
+import { assertInScope, requireInScope } from '../auth/scope.js';
+import type { CommandRunner } from '../commands/command-runner.js';
+
+/**
+ * The trial subject as it was created (its trial and site never change), checked against the actor's scope: a
+ * confined actor gets FORBIDDEN for a subject outside its grants and for one that does not exist alike; a screening
+ * participant is no trial subject, so nothing trial-bound (a signature, a lock) applies to it.
+ */
+export async function requireTrialSubjectInScope(
+  runner: CommandRunner,
+  actor: VerifiedActor,
+  subjectId: string,
+  field: string,
+  trialId?: string,
+): Promise<{ trialId: string; siteId: string }> {
+  const state = await runner.loadCreation(subjectStreamId(subjectId), subjectDecider);
+  const subject = requireInScope(
+    actor,
+    state.kind === 'none' ? undefined : state,
+    (s) => (s.kind === 'trial' ? { trial: s.trialId, site: s.siteId } : { trial: null }),
+    ['trial', 'site'],
+  );
+  if (!subject) reject(SubjectErrors.SUBJECT_NOT_FOUND, field, `Subject ${subjectId} is not registered`);
+  if (subject.kind !== 'trial') throw forbidden();
+  if (trialId !== undefined && subject.trialId !== trialId)
+    reject(SubjectErrors.SUBJECT_NOT_IN_TRIAL, field, `Subject ${subjectId} is not in trial ${trialId}`);
+  return { trialId: subject.trialId, siteId: subject.siteId };
+}
+
+/** Scope of a signature target, checked before anything about it is read or written (denied attempts write nothing). */
+export async function assertTargetInScope(runner: CommandRunner, actor: VerifiedActor, target: SignatureTarget): Promise<void> {
+  switch (target.kind) {
+    case 'trial':
+      return assertInScope(actor, { trial: target.trialId });
+    case 'subject':
+    case 'measurement':
+      await requireTrialSubjectInScope(runner, actor, target.subjectId, `target.${target.kind}.subjectId`);
+      return;
+    case 'lock':
+      assertInScope(actor, { trial: target.trialId, ...(target.scope === 'site' ? { site: target.scopeId } : {}) });
+      if (target.scope === 'subject') await requireTrialSubjectInScope(runner, actor, target.scopeId!, 'target.lock.scopeId', target.trialId);
+      return;
+  }
+}
