@@ -89,7 +89,7 @@ describe('electronic signatures and locks (21 CFR Part 11)', () => {
     };
     for (const [name, [c, options]] of Object.entries(claims)) tokens[name] = await issueLocalToken(config, c, options);
     for (const sub of ['ivy-inv', 'nina-noname', 'rob-reader', 'oscar-other', 'sam-site2', 'rita-regulator'])
-      await setLocalSigningPassword(dataDir, sub, PASSWORD);
+      await setLocalSigningPassword(dataDir, sub, PASSWORD, { cost: 2 ** 12 }); // a cheap hash for tests (default N = 2^17)
 
     await ok('admin', 'defineBiomarker', {
       biomarkerId: BIOMARKER,

@@ -22,6 +22,7 @@ import { CatalogueCommandsModule } from './catalogue/catalogue-commands.module.j
 import { AlgorithmsCommandsModule } from './catalogue/algorithms-commands.module.js';
 import { TrialsCommandsModule } from './trials/trials-commands.module.js';
 import { SignaturesModule } from './signatures/signatures.module.js';
+import { TrialsSigningModule } from './trials/trials-signing.module.js';
 import { ScreeningCommandsModule } from './screening/screening-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
 import { ReadModelQueriesModule } from './read-model-queries.module.js';
@@ -71,6 +72,7 @@ export class AppModule {
         AlgorithmsCommandsModule,
         TrialsCommandsModule,
         SignaturesModule,
+        TrialsSigningModule,
         ScreeningCommandsModule,
         ImagingCommandsModule,
         InteropModule,

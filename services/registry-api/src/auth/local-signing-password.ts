@@ -32,11 +32,23 @@ function passwordPath(dataDir: string, actorId: string): string {
 export class WeakSigningPasswordError extends Error {}
 
 /** Sets (or replaces) the actor's signing password: `npm run -s signing-password -- --sub <id>` reads it from stdin. */
-export async function setLocalSigningPassword(dataDir: string, actorId: string, password: string, now = new Date()): Promise<void> {
+export async function setLocalSigningPassword(
+  dataDir: string,
+  actorId: string,
+  password: string,
+  options: { now?: Date; /** scrypt N; tests lower it (the stored parameters are read back when verifying). */ cost?: number } = {},
+): Promise<void> {
   if (password.length < MIN_LENGTH) throw new WeakSigningPasswordError(`a signing password has at least ${MIN_LENGTH} characters`);
+  const params = { ...PARAMS, N: options.cost ?? PARAMS.N };
   const salt = randomBytes(16);
-  const hash = await scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...PARAMS, maxmem: 256 * 1024 * 1024 } as typeof PARAMS);
-  const stored: StoredPassword = { algorithm: 'scrypt', ...PARAMS, salt: salt.toString('base64'), hash: hash.toString('base64'), setAt: now.toISOString() };
+  const hash = await scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...params, maxmem: 256 * 1024 * 1024 } as typeof PARAMS);
+  const stored: StoredPassword = {
+    algorithm: 'scrypt',
+    ...params,
+    salt: salt.toString('base64'),
+    hash: hash.toString('base64'),
+    setAt: (options.now ?? new Date()).toISOString(),
+  };
   const path = passwordPath(dataDir, actorId);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
