@@ -203,6 +203,11 @@ export type AlgorithmVersionFilter = {
   status?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A frozen analysis snapshot; the signature binds to its manifest (content hash included). */
+export type AnalysisSnapshotSignatureTargetInput = {
+  snapshotId: Scalars['ID']['input'];
+};
+
 export type AnchoredSeal = {
   __typename?: 'AnchoredSeal';
   /** Events up to and including this seal's range. */
@@ -1234,7 +1239,7 @@ export type Mutation = {
    * nothing new.
    */
   sealAuditTrail?: Maybe<AuditSeal>;
-  /** Signs a trial, a subject's casebook, a measurement or a lock (§11.50, §11.70, §11.200). Returns the signature id as `id`. */
+  /** Signs a trial, a subject's casebook, a measurement, a lock or an analysis snapshot (§11.50, §11.70, §11.200). Returns the signature id as `id`. */
   signRecord: CommandReceipt;
   /** A suspended version records no measurements or readings until reinstated. */
   suspendAlgorithmVersion: CommandReceipt;
@@ -2583,8 +2588,9 @@ export type SignatureStatus =
   /** The signed content is as it was when signed. */
   | 'VALID';
 
-/** Exactly one of these (INVALID_SIGNATURE_TARGET otherwise). An analysis snapshot is not a target yet. */
+/** Exactly one of these (INVALID_SIGNATURE_TARGET otherwise). */
 export type SignatureTargetInput = {
+  analysisSnapshot?: InputMaybe<AnalysisSnapshotSignatureTargetInput>;
   lock?: InputMaybe<LockSignatureTargetInput>;
   measurement?: InputMaybe<MeasurementSignatureTargetInput>;
   subject?: InputMaybe<SubjectSignatureTargetInput>;

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { signatureStreamId, type SignatureTarget } from '#domain';
+import { signatureStreamId, snapshotDecider, snapshotStreamId, type SignatureTarget } from '#domain';
 import { issueLocalToken, type IssueOptions, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { setLocalSigningPassword } from '../../services/registry-api/src/auth/local-signing-password.js';
+import { originFor } from '../../services/registry-api/src/commands/command-origin.js';
+import { CommandRunner } from '../../services/registry-api/src/commands/command-runner.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { loadConfig, type AppConfig } from '#runtime';
 import { postGraphql } from '../support/graphql-client.js';
@@ -86,9 +88,11 @@ describe('electronic signatures and locks (21 CFR Part 11)', () => {
       outsider: [{ sub: 'oscar-other', role: 'coordinator', trials: ['T-OTHER'], sites: ['*'], name: 'Oscar Other' }],
       siteOnly: [{ sub: 'sam-site2', role: 'coordinator', trials: [T], sites: ['S2'], name: 'Sam Site' }],
       regulator: [{ sub: 'rita-regulator', role: 'regulator', name: 'Rita Regulator' }],
+      biostatistician: [{ sub: 'bea-biostat', role: 'biostatistician', trials: [T], name: 'Bea Biostat' }],
+      otherBiostatistician: [{ sub: 'ben-biostat', role: 'biostatistician', trials: ['T-OTHER'], name: 'Ben Biostat' }],
     };
     for (const [name, [c, options]] of Object.entries(claims)) tokens[name] = await issueLocalToken(config, c, options);
-    for (const sub of ['ivy-inv', 'nina-noname', 'rob-reader', 'oscar-other', 'sam-site2', 'rita-regulator'])
+    for (const sub of ['ivy-inv', 'nina-noname', 'rob-reader', 'oscar-other', 'sam-site2', 'rita-regulator', 'bea-biostat', 'ben-biostat'])
       await setLocalSigningPassword(dataDir, sub, PASSWORD, { cost: 2 ** 12 }); // a cheap hash for tests (default N = 2^17)
 
     await ok('admin', 'defineBiomarker', {
@@ -318,6 +322,37 @@ describe('electronic signatures and locks (21 CFR Part 11)', () => {
     );
     expect(audit.errors).toBeUndefined();
     expect(audit.data.auditLog.events.map((e: any) => e.type)).toEqual(['TrialLocked', 'TrialLocked', 'TrialUnlocked']);
+  });
+
+  it('a biostatistician approves an analysis snapshot of its trial; others may not; the signature binds to the manifest', async () => {
+    // Freezing is not on GraphQL yet (the snapshot lane wires it): freeze through the snapshot decider, as its handler does.
+    const snapshotId = `snap-${randomUUID()}`;
+    await registry.app.get(CommandRunner).run({
+      streamId: snapshotStreamId(snapshotId),
+      decider: snapshotDecider,
+      command: {
+        type: 'FreezeAnalysisSnapshot',
+        snapshotId,
+        scope: { kind: 'trial', trialId: T },
+        purpose: 'Primary analysis',
+        reason: 'Database locked',
+        asOf: null,
+        manifest: { position: '1', commitPosition: '1', readModels: [], rowCounts: [], contentHash: 'c'.repeat(64), hashAlgorithm: 'test' },
+      },
+      origin: originFor({ id: 'bea-biostat', role: 'biostatistician' }, { commandId: randomUUID() }, 'e2e'),
+    });
+    const target = { analysisSnapshot: { snapshotId } };
+    expect(code(await sign('coordinator', target, 'APPROVAL'))).toBe('FORBIDDEN');
+    expect(code(await sign('otherBiostatistician', target, 'APPROVAL'))).toBe('FORBIDDEN');
+    expect(code(await sign('biostatistician', { analysisSnapshot: { snapshotId: 'snap-missing' } }, 'APPROVAL'))).toBe('FORBIDDEN');
+    const approved = await sign('biostatistician', target, 'APPROVAL', { statement: 'I approve this snapshot for the primary analysis' });
+    expect(approved.errors).toBeUndefined();
+    const [event] = await signatureEvents({ kind: 'analysisSnapshot', snapshotId });
+    expect(event!.data).toMatchObject({
+      signerName: 'Bea Biostat',
+      meaning: 'APPROVAL',
+      content: { streamId: snapshotStreamId(snapshotId), revision: 0, eventCount: 1 },
+    });
   });
 
   it('locks a site, and a batch of subjects, through the API; other sites and subjects stay writable', async () => {

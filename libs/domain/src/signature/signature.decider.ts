@@ -34,6 +34,8 @@ export function signatureStreamId(target: SignatureTarget): string {
         return [target.subjectId, target.measurementId];
       case 'lock':
         return [target.trialId, target.scope, ...(target.scopeId === null ? [] : [target.scopeId])];
+      case 'analysisSnapshot':
+        return [target.snapshotId];
     }
   })();
   const head = parts.slice(0, -1).map((p) => `${p.length}.${p}.`);
@@ -59,8 +61,10 @@ export function requireSignatureTarget(input: unknown): SignatureTarget {
       const scopeId = scope === 'trial' ? null : requireId(t['scopeId'], 'target.lock.scopeId');
       return { kind: 'lock', trialId: requireId(t['trialId'], 'target.lock.trialId'), scope, scopeId };
     }
+    case 'analysisSnapshot':
+      return { kind: 'analysisSnapshot', snapshotId: requireId(t['snapshotId'], 'target.analysisSnapshot.snapshotId') };
     default:
-      return reject(SignatureErrors.INVALID_SIGNATURE_TARGET, 'target', 'Name exactly one of trial, subject, measurement or lock');
+      return reject(SignatureErrors.INVALID_SIGNATURE_TARGET, 'target', 'Name exactly one of trial, subject, measurement, lock or analysisSnapshot');
   }
 }
 

@@ -73,5 +73,6 @@ describe('signature decider', () => {
       scopeId: 'S1',
     });
     expect(rejection(() => requireSignatureTarget({ kind: 'nothing' }))).toMatchObject({ code: 'INVALID_SIGNATURE_TARGET' });
+    expect(signatureStreamId(requireSignatureTarget({ kind: 'analysisSnapshot', snapshotId: 'snap-1' }))).toBe('signatures-analysisSnapshot.snap-1');
   });
 });

@@ -4,8 +4,8 @@ import type { DomainEvent } from '../decider.js';
 export const SIGNATURE_MEANINGS = ['AUTHORSHIP', 'REVIEW', 'APPROVAL', 'RESPONSIBILITY', 'VERIFICATION'] as const;
 export type SignatureMeaning = (typeof SIGNATURE_MEANINGS)[number];
 
-/** What can be signed. An analysis snapshot is left for later (issue 18: the snapshot lane owns snapshots). */
-export const SIGNATURE_TARGET_KINDS = ['trial', 'subject', 'measurement', 'lock'] as const;
+/** What can be signed. */
+export const SIGNATURE_TARGET_KINDS = ['trial', 'subject', 'measurement', 'lock', 'analysisSnapshot'] as const;
 export type SignatureTargetKind = (typeof SIGNATURE_TARGET_KINDS)[number];
 
 /**
@@ -16,7 +16,9 @@ export type SignatureTarget =
   | { readonly kind: 'trial'; readonly trialId: string }
   | { readonly kind: 'subject'; readonly subjectId: string }
   | { readonly kind: 'measurement'; readonly subjectId: string; readonly measurementId: string }
-  | { readonly kind: 'lock'; readonly trialId: string; readonly scope: 'trial' | 'site' | 'subject'; readonly scopeId: string | null };
+  | { readonly kind: 'lock'; readonly trialId: string; readonly scope: 'trial' | 'site' | 'subject'; readonly scopeId: string | null }
+  /** A frozen analysis snapshot (`snapshot-<id>`): the signature binds to its manifest, content hash included. */
+  | { readonly kind: 'analysisSnapshot'; readonly snapshotId: string };
 
 /** §11.70: the signature is bound to exactly this content, so it cannot be copied onto another record. */
 export interface SignedContent {

@@ -8,7 +8,7 @@ import type { Role } from '../auth/actor.js';
  * - coordinator (investigator, data manager of its trials and sites): authors, reviews, verifies and approves subject
  *   casebooks and measurements, approves a trial's set-up, signs locks and takes responsibility for unlocking them;
  * - reader (image reader at its sites): authors and verifies the measurements it reads;
- * - biostatistician: reviews a trial's data (an analysis snapshot's APPROVAL comes with snapshot signatures, later);
+ * - biostatistician: reviews a trial's data, reviews and approves analysis snapshots of its trials and programmes;
  * - regulator, admin, screening_manager: sign nothing here (a regulator writes nothing; an admin is not a signatory of
  *   clinical records; screening records are not signature targets yet).
  */
@@ -20,7 +20,7 @@ export const SIGNING_POLICY: Readonly<Record<Role, Readonly<Partial<Record<Signa
     lock: ['APPROVAL', 'RESPONSIBILITY'],
   },
   reader: { measurement: ['AUTHORSHIP', 'VERIFICATION'] },
-  biostatistician: { trial: ['REVIEW'] },
+  biostatistician: { trial: ['REVIEW'], analysisSnapshot: ['REVIEW', 'APPROVAL'] },
   regulator: {},
   admin: {},
   screening_manager: {},

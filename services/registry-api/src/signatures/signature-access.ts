@@ -1,4 +1,4 @@
-import { reject, SubjectErrors, subjectDecider, subjectStreamId, type SignatureTarget } from '#domain';
+import { reject, SignatureErrors, snapshotDecider, snapshotStreamId, SubjectErrors, subjectDecider, subjectStreamId, type SignatureTarget } from '#domain';
 import type { VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
 import { assertInScope, requireInScope } from '../auth/scope.js';
@@ -43,5 +43,16 @@ export async function assertTargetInScope(runner: CommandRunner, actor: Verified
       assertInScope(actor, { trial: target.trialId, ...(target.scope === 'site' ? { site: target.scopeId } : {}) });
       if (target.scope === 'subject') await requireTrialSubjectInScope(runner, actor, target.scopeId!, 'target.lock.scopeId', target.trialId);
       return;
+    case 'analysisSnapshot': {
+      const state = await runner.loadCreation(snapshotStreamId(target.snapshotId), snapshotDecider);
+      const snapshot = requireInScope(
+        actor,
+        state.status === 'none' ? undefined : state,
+        (s) => (s.scope.kind === 'trial' ? { trial: s.scope.trialId } : { programme: s.scope.programmeId }),
+        ['trial', 'programme'],
+      );
+      if (!snapshot) reject(SignatureErrors.SIGNATURE_TARGET_NOT_FOUND, 'target.analysisSnapshot.snapshotId', `Snapshot ${target.snapshotId} is not frozen`);
+      return;
+    }
   }
 }

@@ -11,8 +11,9 @@ import { SignRecordCommand } from './sign-record.handler.js';
 
 /** The GraphQL target (one of four fields) → the domain's tagged target; the decider validates the ids. */
 function target(input: SignatureTargetInput): unknown {
-  const given = (['trial', 'subject', 'measurement', 'lock'] as const).filter((k) => input[k] !== undefined && input[k] !== null);
-  if (given.length !== 1) reject(SignatureErrors.INVALID_SIGNATURE_TARGET, 'target', 'Name exactly one of trial, subject, measurement or lock');
+  const given = (['trial', 'subject', 'measurement', 'lock', 'analysisSnapshot'] as const).filter((k) => input[k] !== undefined && input[k] !== null);
+  if (given.length !== 1)
+    reject(SignatureErrors.INVALID_SIGNATURE_TARGET, 'target', 'Name exactly one of trial, subject, measurement, lock or analysisSnapshot');
   const kind = given[0]!;
   if (kind === 'lock') {
     const lock = input.lock!;

@@ -5,6 +5,7 @@ import {
   SignatureErrors,
   signatureStatus,
   signatureStreamId,
+  snapshotStreamId,
   subjectStreamId,
   trialStreamId,
   type RecordSigned,
@@ -39,7 +40,8 @@ function lockCovers(e: RecordedEvent, target: Extract<SignatureTarget, { kind: '
  * - subject: every event of the subject's stream (its casebook: enrolment, measurements, outcomes, corrections);
  * - measurement: the subject's events about that measurement (recorded, corrected, retracted, adjudicated);
  * - lock: the lock events of that scope. Only an unlock of the scope changes it: a soft lock made hard keeps the
- *   signatures given in between (soft lock → signatures → hard lock).
+ *   signatures given in between (soft lock → signatures → hard lock);
+ * - analysisSnapshot: the snapshot's one frozen event (manifest with the snapshot's own SHA-256).
  */
 function contentRule(target: SignatureTarget): { streamId: string; covers: (e: RecordedEvent) => boolean; changes: (e: RecordedEvent) => boolean } {
   switch (target.kind) {
@@ -59,6 +61,9 @@ function contentRule(target: SignatureTarget): { streamId: string; covers: (e: R
         covers: (e) => lockCovers(e, target),
         changes: (e) => e.type === 'TrialUnlocked' && lockCovers(e, target),
       };
+    // A snapshot is one immutable event (its manifest and content hash); nothing appends to it, so it stays valid.
+    case 'analysisSnapshot':
+      return { streamId: snapshotStreamId(target.snapshotId), covers: () => true, changes: () => true };
   }
 }
 
