@@ -231,6 +231,20 @@ describe('electronic signatures and locks (21 CFR Part 11)', () => {
     );
     expect(list.errors).toBeUndefined();
     expect(list.data.measurements.nodes[0].signatures).toMatchObject([{ signerName: 'Rob Reader', meaning: 'VERIFICATION', status: 'VALID' }]);
+
+    // The signatures are part of the trial's audit trail (auditLog by trial, the regulator's export).
+    const signedInTrial = async () => {
+      const res = await gql('regulator', `query { auditLog(filter: { trialId: "${T}", eventTypes: ["RecordSigned"] }) { events { type actorId streamId } } }`);
+      expect(res.errors).toBeUndefined();
+      return res.data.auditLog.events as { actorId: string }[];
+    };
+    const deadline = Date.now() + 10_000;
+    let events = await signedInTrial();
+    while (events.length < 3 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      events = await signedInTrial();
+    }
+    expect(events.map((e) => e.actorId).sort()).toEqual(['ivy-inv', 'ivy-inv', 'rob-reader']);
   });
 
   it('soft lock → signature → hard lock: TRIAL_LOCKED on every write, also in a batch; unlock needs a reason and a signature', async () => {

@@ -14,6 +14,9 @@ export interface SignRecord {
   readonly content: SignedContent;
   readonly authenticationMethod: SigningAuthenticationMethod;
   readonly authenticatedAt: string;
+  /** The trial or programme the signed record belongs to, as the handler's scope check found it (for the audit trail). */
+  readonly trialId?: string | null;
+  readonly programmeId?: string | null;
 }
 
 export type SignatureCommand = SignRecord;

@@ -100,6 +100,9 @@ function decide(command: SignatureCommand, state: SignatureState, context: Comma
           data: {
             signatureId: requireId(command.signatureId, 'signatureId'),
             target: command.target,
+            ...(command.trialId ? { trialId: command.trialId } : {}),
+            ...(command.programmeId ? { programmeId: command.programmeId } : {}),
+            ...(command.target.kind === 'subject' || command.target.kind === 'measurement' ? { subjectId: command.target.subjectId } : {}),
             signerId,
             signerName,
             signerRole: context.actor.role,

@@ -18,6 +18,7 @@ const sign: SignRecord = {
   content,
   authenticationMethod: 'oidc_auth_time',
   authenticatedAt: '2026-01-05T09:28:00.000Z',
+  trialId: 'onco-01',
 };
 
 describe('signature decider', () => {
@@ -28,6 +29,8 @@ describe('signature decider', () => {
         data: {
           signatureId: 'sig-1',
           target: { kind: 'subject', subjectId: 'S1' },
+          trialId: 'onco-01',
+          subjectId: 'S1',
           signerId: 'ivy-investigator',
           signerName: 'Ivy Investigator',
           signerRole: 'coordinator',

@@ -41,6 +41,11 @@ export type RecordSigned = DomainEvent<
   {
     readonly signatureId: string;
     readonly target: SignatureTarget;
+    // Named at the top level so the audit-membership rules place the signature stream in the record's trial or
+    // programme (auditLog(filter: {trialId}), the regulator's export); subjectId ties it to the subject's stream.
+    readonly trialId?: string;
+    readonly programmeId?: string;
+    readonly subjectId?: string;
     /** The token subject: a signature by anyone else is impossible (the decider takes it from the command's actor). */
     readonly signerId: string;
     /** §11.50(a)(1): the signer's printed name, from the identity provider's `name` claim. */

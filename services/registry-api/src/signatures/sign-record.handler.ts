@@ -58,7 +58,7 @@ export class SignRecordHandler implements ICommandHandler<SignRecordCommand, Mut
     const meaning: SignatureMeaning = requireOneOf(request.meaning, SIGNATURE_MEANINGS, 'meaning');
     const statement = requireText(request.statement, 'statement', MaxLength.reason, { multiline: true });
     if (!maySign(actor.role, target.kind, meaning)) throw forbidden();
-    await assertTargetInScope(this.runner, actor, target);
+    const scope = await assertTargetInScope(this.runner, actor, target);
     const authentication = await this.authenticator.authenticate(actor, request.signingPassword, this.runner.now());
     const signatureId = recordId(origin.commandId, 'signature');
     const command: SignRecord = {
@@ -71,6 +71,7 @@ export class SignRecordHandler implements ICommandHandler<SignRecordCommand, Mut
       content: await this.content.current(target),
       authenticationMethod: authentication.method,
       authenticatedAt: authentication.authenticatedAt,
+      ...scope,
     };
     const receipt = await this.runner.run({
       streamId: signatureStreamId(target),

@@ -30,19 +30,28 @@ export async function requireTrialSubjectInScope(
   return { trialId: subject.trialId, siteId: subject.siteId };
 }
 
-/** Scope of a signature target, checked before anything about it is read or written (denied attempts write nothing). */
-export async function assertTargetInScope(runner: CommandRunner, actor: VerifiedActor, target: SignatureTarget): Promise<void> {
+/** The trial or programme a signed record belongs to. */
+export interface TargetScope {
+  readonly trialId?: string;
+  readonly programmeId?: string;
+}
+
+/**
+ * Scope of a signature target, checked before anything about it is read or written (denied attempts write nothing);
+ * returns the trial or programme it found, which the signature event names for the audit trail.
+ */
+export async function assertTargetInScope(runner: CommandRunner, actor: VerifiedActor, target: SignatureTarget): Promise<TargetScope> {
   switch (target.kind) {
     case 'trial':
-      return assertInScope(actor, { trial: target.trialId });
+      assertInScope(actor, { trial: target.trialId });
+      return { trialId: target.trialId };
     case 'subject':
     case 'measurement':
-      await requireTrialSubjectInScope(runner, actor, target.subjectId, `target.${target.kind}.subjectId`);
-      return;
+      return { trialId: (await requireTrialSubjectInScope(runner, actor, target.subjectId, `target.${target.kind}.subjectId`)).trialId };
     case 'lock':
       assertInScope(actor, { trial: target.trialId, ...(target.scope === 'site' ? { site: target.scopeId } : {}) });
       if (target.scope === 'subject') await requireTrialSubjectInScope(runner, actor, target.scopeId!, 'target.lock.scopeId', target.trialId);
-      return;
+      return { trialId: target.trialId };
     case 'analysisSnapshot': {
       const state = await runner.loadCreation(snapshotStreamId(target.snapshotId), snapshotDecider);
       const snapshot = requireInScope(
@@ -52,7 +61,7 @@ export async function assertTargetInScope(runner: CommandRunner, actor: Verified
         ['trial', 'programme'],
       );
       if (!snapshot) reject(SignatureErrors.SIGNATURE_TARGET_NOT_FOUND, 'target.analysisSnapshot.snapshotId', `Snapshot ${target.snapshotId} is not frozen`);
-      return;
+      return snapshot.scope.kind === 'trial' ? { trialId: snapshot.scope.trialId } : { programmeId: snapshot.scope.programmeId };
     }
   }
 }
