@@ -203,6 +203,11 @@ export type AlgorithmVersionFilter = {
   status?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A frozen analysis snapshot; the signature binds to its manifest (content hash included). */
+export type AnalysisSnapshotSignatureTargetInput = {
+  snapshotId: Scalars['ID']['input'];
+};
+
 export type AnchoredSeal = {
   __typename?: 'AnchoredSeal';
   /** Events up to and including this seal's range. */
@@ -1066,10 +1071,34 @@ export type LinkedPseudonymInput = {
   trialId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Soft: no new data entry (corrections with a reason still accepted). Hard: frozen, every write refused (TRIAL_LOCKED). */
+export type LockLevel =
+  | 'HARD'
+  | 'SOFT';
+
+export type LockScope =
+  | 'SITE'
+  | 'SUBJECT'
+  | 'TRIAL';
+
+/** A lock in force: of the whole trial, or of one site or one subject of it (`scopeId`). */
+export type LockSignatureTargetInput = {
+  scope?: InputMaybe<LockScope>;
+  /** The site or subject id; omitted for TRIAL. */
+  scopeId?: InputMaybe<Scalars['ID']['input']>;
+  trialId: Scalars['ID']['input'];
+};
+
 export type LockTrialInput = {
   commandId: Scalars['ID']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** HARD (the default, what lockTrial always did) or SOFT. A soft lock can be made hard; a hard one only unlocked. */
+  level?: InputMaybe<LockLevel>;
   reason: Scalars['String']['input'];
+  /** Lock these sites only (at most 1000). */
+  siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Lock these subjects only: a batch lock (at most 1000). Not together with siteIds. */
+  subjectIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   trialId: Scalars['ID']['input'];
 };
 
@@ -1123,6 +1152,8 @@ export type Measurement = {
   recordedAt: Scalars['DateTime']['output'];
   retracted: Scalars['Boolean']['output'];
   seriesInstanceUid?: Maybe<Scalars['String']['output']>;
+  /** Signatures of this measurement (as it reads now). */
+  signatures: Array<Signature>;
   /** The subject's site as it is now (a screening participant's is the site of their latest screening). */
   siteId?: Maybe<Scalars['String']['output']>;
   studyInstanceUid: Scalars['String']['output'];
@@ -1179,6 +1210,11 @@ export type MeasurementMethod =
   | 'AI'
   | 'MANUAL'
   | 'SEMI_AUTOMATIC';
+
+export type MeasurementSignatureTargetInput = {
+  measurementId: Scalars['ID']['input'];
+  subjectId: Scalars['ID']['input'];
+};
 
 /** Either `value` and `unit` (quantitative biomarkers; UCUM unit, converted to the biomarker's unit) or `category`. */
 export type MeasurementValueInput = {
@@ -1304,7 +1340,7 @@ export type Mutation = {
   grantRole: CommandReceipt;
   /** Invites a participant to an open round. A first invitation creates the participant (`createdIds`). */
   inviteParticipant: CommandReceipt;
-  /** Database lock: every later write to the trial and its subjects is refused until unlockTrial. */
+  /** Soft or hard lock of the trial, some of its sites or a batch of its subjects (one TrialLocked event). */
   lockTrial: CommandReceipt;
   /** Needs at least one arm and one active site. */
   openEnrolment: CommandReceipt;
@@ -1392,8 +1428,11 @@ export type Mutation = {
    * nothing new.
    */
   sealAuditTrail?: Maybe<AuditSeal>;
+  /** Signs a trial, a subject's casebook, a measurement, a lock or an analysis snapshot (§11.50, §11.70, §11.200). Returns the signature id as `id`. */
+  signRecord: CommandReceipt;
   /** A suspended version records no measurements or readings until reinstated. */
   suspendAlgorithmVersion: CommandReceipt;
+  /** Lifts a lock; needs a reason and an electronic signature (one TrialUnlocked event carrying the signature). */
   unlockTrial: CommandReceipt;
   /** Final: a withdrawn version never measures again. */
   withdrawAlgorithmVersion: CommandReceipt;
@@ -1605,6 +1644,11 @@ export type MutationReviseBiomarkerArgs = {
 
 export type MutationRevokeRoleArgs = {
   input: RevokeRoleInput;
+};
+
+
+export type MutationSignRecordArgs = {
+  input: SignRecordInput;
 };
 
 
@@ -2147,6 +2191,20 @@ export type RecordAssessmentOutcomeInput = {
   subjectId: Scalars['ID']['input'];
 };
 
+/** A lock in force (Trial.locks); every lock and unlock is an event of the trial's stream (history, auditLog). */
+export type RecordLock = {
+  __typename?: 'RecordLock';
+  level: LockLevel;
+  lockedAt: Scalars['DateTime']['output'];
+  lockedBy: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  scope: LockScope;
+  /** The site or subject id; null for a lock of the whole trial. */
+  scopeId?: Maybe<Scalars['ID']['output']>;
+  /** Signatures of this lock (signRecord with target.lock). */
+  signatures: Array<Signature>;
+};
+
 export type RecordMeasurementInput = {
   /** Required for method ai. */
   algorithmVersionId?: InputMaybe<Scalars['ID']['input']>;
@@ -2686,6 +2744,61 @@ export type Sex =
   | 'OTHER'
   | 'UNKNOWN';
 
+export type SignRecordInput = {
+  commandId: Scalars['ID']['input'];
+  meaning: SignatureMeaning;
+  /** Local mode only (AUTH_MODE=local): the signer's signing password (npm run signing-password). Never stored or logged. */
+  signingPassword?: InputMaybe<Scalars['String']['input']>;
+  /** What the signer agrees to, e.g. 'I approve this casebook as complete and correct.' Shown with the signature. */
+  statement: Scalars['String']['input'];
+  target: SignatureTargetInput;
+};
+
+export type Signature = {
+  __typename?: 'Signature';
+  authenticatedAt: Scalars['DateTime']['output'];
+  /** How the signer re-authenticated: oidc_auth_time or local_signing_password. */
+  authenticationMethod: Scalars['String']['output'];
+  contentRevision: Scalars['Int']['output'];
+  /** SHA-256 (hex) of the signed content: the canonical JSON of the target's events up to contentRevision. */
+  contentSha256: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** When the signed content first changed after signing; null while VALID. */
+  invalidatedAt?: Maybe<Scalars['DateTime']['output']>;
+  meaning: SignatureMeaning;
+  /** §11.50(a)(2): when it was signed (server clock, UTC). */
+  signedAt: Scalars['DateTime']['output'];
+  /** The token subject who signed. */
+  signerId: Scalars['ID']['output'];
+  /** §11.50(a)(1): the signer's printed name (the token's `name` claim). */
+  signerName: Scalars['String']['output'];
+  signerRole: Scalars['String']['output'];
+  statement: Scalars['String']['output'];
+  status: SignatureStatus;
+};
+
+export type SignatureMeaning =
+  | 'APPROVAL'
+  | 'AUTHORSHIP'
+  | 'RESPONSIBILITY'
+  | 'REVIEW'
+  | 'VERIFICATION';
+
+export type SignatureStatus =
+  /** The signed content changed after signing (an edit, a correction, an unlock): the signature no longer covers it. */
+  | 'INVALIDATED'
+  /** The signed content is as it was when signed. */
+  | 'VALID';
+
+/** Exactly one of these (INVALID_SIGNATURE_TARGET otherwise). */
+export type SignatureTargetInput = {
+  analysisSnapshot?: InputMaybe<AnalysisSnapshotSignatureTargetInput>;
+  lock?: InputMaybe<LockSignatureTargetInput>;
+  measurement?: InputMaybe<MeasurementSignatureTargetInput>;
+  subject?: InputMaybe<SubjectSignatureTargetInput>;
+  trial?: InputMaybe<TrialSignatureTargetInput>;
+};
+
 export type StatusFinding = {
   __typename?: 'StatusFinding';
   /**
@@ -2717,6 +2830,8 @@ export type Subject = {
   /** Keyed pseudonym, unique within its trial or programme (rules: `EnrolSubjectInput.pseudonym`); the registry keeps no direct identifiers. */
   pseudonym: Scalars['String']['output'];
   randomisedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Signatures of the subject's casebook (as it reads now; `asOf` does not apply). */
+  signatures: Array<Signature>;
   siteId?: Maybe<Scalars['String']['output']>;
   /** enrolled, randomised, withdrawn, invited, screened, recalled, assessed, opted_out */
   status: Scalars['String']['output'];
@@ -2768,6 +2883,10 @@ export type SubjectPersonalData = {
   sex?: Maybe<Sex>;
   subjectId: Scalars['ID']['output'];
   yearOfBirth?: Maybe<Scalars['Int']['output']>;
+};
+
+export type SubjectSignatureTargetInput = {
+  subjectId: Scalars['ID']['input'];
 };
 
 export type SurveillanceAlarm = {
@@ -2905,12 +3024,16 @@ export type Trial = {
   lockReason?: Maybe<Scalars['String']['output']>;
   locked: Scalars['Boolean']['output'];
   lockedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The locks in force now: of the trial, its sites and its subjects. */
+  locks: Array<RecordLock>;
   /** As registered: 0, I, I/II, II, II/III, III, IV or NOT_APPLICABLE. */
   phase: Scalars['String']['output'];
   primaryEndpoint: Scalars['String']['output'];
   registeredAt: Scalars['DateTime']['output'];
   schedule: Array<VisitTimePoint>;
   scheduleVersion?: Maybe<Scalars['Int']['output']>;
+  /** Signatures of the trial record (as it reads now; `asOf` does not apply). */
+  signatures: Array<Signature>;
   sites: Array<TrialSite>;
   sponsor: Scalars['String']['output'];
   status: TrialStatus;
@@ -3001,6 +3124,10 @@ export type TrialRegistryIdentifier = {
   value: Scalars['String']['output'];
 };
 
+export type TrialSignatureTargetInput = {
+  trialId: Scalars['ID']['input'];
+};
+
 export type TrialSite = {
   __typename?: 'TrialSite';
   activatedAt: Scalars['DateTime']['output'];
@@ -3027,10 +3154,24 @@ export type UnblindingScope =
   | 'SUBJECT'
   | 'TRIAL';
 
+/** The electronic signature an unlock carries (meaning defaults to RESPONSIBILITY). */
+export type UnlockSignatureInput = {
+  meaning?: InputMaybe<SignatureMeaning>;
+  /** Local mode only: the signer's signing password. */
+  signingPassword?: InputMaybe<Scalars['String']['input']>;
+  statement: Scalars['String']['input'];
+};
+
 export type UnlockTrialInput = {
   commandId: Scalars['ID']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   reason: Scalars['String']['input'];
+  /** Required (UNLOCK_SIGNATURE_REQUIRED): the electronic signature of who lifts the lock, with a fresh authentication. */
+  signature?: InputMaybe<UnlockSignatureInput>;
+  /** Unlock these sites only. */
+  siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Unlock these subjects only. */
+  subjectIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   trialId: Scalars['ID']['input'];
 };
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { issueLocalToken, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
+import { setLocalSigningPassword } from '../../services/registry-api/src/auth/local-signing-password.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { type AppConfig, loadConfig } from '#runtime';
 
@@ -26,13 +27,15 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
     store = registry.app.get<EventStore>(EVENT_STORE);
     const claims: Record<string, TokenClaims> = {
       admin: { sub: 'alice-admin', role: 'admin' },
-      coordinator: { sub: 'carl-coord', role: 'coordinator', trials: ['T-E2E'], sites: ['S1'] },
+      coordinator: { sub: 'carl-coord', role: 'coordinator', trials: ['T-E2E'], sites: ['S1'], name: 'Carl Coordinator' },
       otherCoordinator: { sub: 'olga-coord', role: 'coordinator', trials: ['T-OTHER'], sites: ['*'] },
       manager: { sub: 'mia-manager', role: 'screening_manager', programmes: ['P-E2E'] },
       reader: { sub: 'rob-reader', role: 'reader', sites: ['S1'] },
       regulator: { sub: 'rita-regulator', role: 'regulator' },
     };
     for (const [name, c] of Object.entries(claims)) tokens[name] = await issueLocalToken(config, c);
+    // An unlock is signed (issue 18): local mode's second component is the signer's signing password.
+    await setLocalSigningPassword(dataDir, 'carl-coord', 'coordinator signing password', { cost: 2 ** 12 });
   });
   afterAll(async () => {
     await registry?.stop();
@@ -141,7 +144,8 @@ describe('catalogue, algorithm, trial, programme and imaging mutations over Grap
     expect((await store.readStream('trial-T-E2E')).at(-1)!.metadata).toMatchObject({ reason: 'primary analysis', actorId: 'carl-coord' });
     expect(await code('coordinator', 'closeEnrolment', { trialId: 'T-E2E' })).toEqual({ code: 'TRIAL_LOCKED', field: 'trialId' });
     expect(await code('coordinator', 'unlockTrial', { trialId: 'T-E2E', reason: '   ' })).toEqual({ code: 'REASON_REQUIRED', field: 'reason' });
-    expect((await ok('coordinator', 'unlockTrial', { trialId: 'T-E2E', reason: 'query fix', expectedVersion: locked.version })).version).toBe(
+    const signature = { statement: 'I reopen the trial to fix a query', signingPassword: 'coordinator signing password' };
+    expect((await ok('coordinator', 'unlockTrial', { trialId: 'T-E2E', reason: 'query fix', expectedVersion: locked.version, signature })).version).toBe(
       locked.version + 1,
     );
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig, projectRoot } from '#runtime';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
+import { setLocalSigningPassword } from '../../services/registry-api/src/auth/local-signing-password.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -21,6 +22,8 @@ describe('no secret in any log line', () => {
   let url = '';
   const issued: string[] = [];
   const SECRET_COMMENT = `personal-comment-${randomUUID()}`;
+  const SIGNING_SECRET = `signing-secret-${randomUUID()}`;
+  const WRONG_SIGNING_SECRET = `wrong-signing-secret-${randomUUID()}`;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -134,6 +137,15 @@ describe('no secret in any log line', () => {
         .then((r) => r.text())
         .catch(() => '');
     }
+    // Electronic signatures: the signing password (right and wrong: a wrong one is logged as a warning) never appears.
+    const signer = await issueLocalToken(config, { sub: 'logs-signer', role: 'coordinator', ...all, name: 'Log Signer' });
+    issued.push(signer);
+    await setLocalSigningPassword(dataDir, 'logs-signer', SIGNING_SECRET, { cost: 2 ** 12 });
+    for (const signingPassword of [SIGNING_SECRET, WRONG_SIGNING_SECRET]) {
+      await gql(signer, 'mutation($i: SignRecordInput!) { signRecord(input: $i) { id } }', {
+        i: { commandId: randomUUID(), target: { trial: { trialId: 'log-t' } }, meaning: 'REVIEW', statement: 'Reviewed', signingPassword },
+      });
+    }
     for (const bad of [forged, 'not-a-jwt', `${roles.reader}x`]) await gql(bad, '{ registryStatus { eventCount } }');
     await gql(null, '{ trials { totalCount } }');
     // A signed seal: its log line names the key by id only.
@@ -152,5 +164,7 @@ describe('no secret in any log line', () => {
     const pemBody = sealKey.export({ type: 'pkcs8', format: 'pem' }).toString().split('\n')[1]!;
     expect(output).toMatch(/audit seal \d+: .* key [A-Za-z0-9_-]{43}/);
     expect([pemBody, String(sealKey.export({ format: 'jwk' }).d)].filter((secret) => output.includes(secret))).toEqual([]);
+    expect(output).toContain('wrong signing password');
+    expect([output.includes(SIGNING_SECRET), output.includes(WRONG_SIGNING_SECRET)]).toEqual([false, false]);
   }, 120_000);
 });

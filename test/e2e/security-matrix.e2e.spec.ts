@@ -269,6 +269,37 @@ const POLICY: readonly Row[] = [
   },
   { op: 'lockTrial', roles: ['coordinator'], scope: ['trial'], args: (i) => ({ input: { ...cid(), trialId: i.trial, reason: 'matrix' } }) },
   { op: 'unlockTrial', roles: ['coordinator'], scope: ['trial'], args: (i) => ({ input: { ...cid(), trialId: i.trial, reason: 'matrix' } }) },
+  // Electronic signatures (signatures/, access/signing-policy.ts: who may sign what with which meaning)
+  {
+    op: 'signRecord',
+    target: 'trial',
+    roles: ['coordinator', 'biostatistician'],
+    scope: ['trial'],
+    args: (i) => ({ input: { ...cid(), target: { trial: { trialId: i.trial } }, meaning: 'REVIEW', statement: 'matrix' } }),
+  },
+  {
+    op: 'signRecord',
+    target: 'subject',
+    roles: ['coordinator'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), target: { subject: { subjectId: i.subject } }, meaning: 'APPROVAL', statement: 'matrix' } }),
+  },
+  {
+    op: 'signRecord',
+    target: 'measurement',
+    roles: ['coordinator', 'reader'],
+    scope: ['trial', 'site'],
+    args: (i) => ({
+      input: { ...cid(), target: { measurement: { subjectId: i.subject, measurementId: i.measurement } }, meaning: 'VERIFICATION', statement: 'matrix' },
+    }),
+  },
+  {
+    op: 'signRecord',
+    target: 'lock',
+    roles: ['coordinator'],
+    scope: ['trial'],
+    args: (i) => ({ input: { ...cid(), target: { lock: { trialId: i.trial } }, meaning: 'APPROVAL', statement: 'matrix' } }),
+  },
   // Screening programmes
   { op: 'screeningProgrammes', roles: ['screening_manager', 'biostatistician', 'regulator', 'admin'], scope: 'filter', args: () => ({ first: 5 }) },
   { op: 'screeningProgramme', roles: ['screening_manager', 'biostatistician', 'regulator', 'admin'], scope: ['programme'], args: (i) => ({ id: i.programme }) },

@@ -47,3 +47,7 @@ export * from './snapshot/snapshot.errors.js';
 export * from './snapshot/snapshot.events.js';
 export * from './snapshot/snapshot.commands.js';
 export * from './snapshot/snapshot.decider.js';
+export * from './signature/signature.errors.js';
+export * from './signature/signature.events.js';
+export * from './signature/signature.commands.js';
+export * from './signature/signature.decider.js';

@@ -21,6 +21,8 @@ import { SubjectsCommandsModule } from './subjects/subjects-commands.module.js';
 import { CatalogueCommandsModule } from './catalogue/catalogue-commands.module.js';
 import { AlgorithmsCommandsModule } from './catalogue/algorithms-commands.module.js';
 import { TrialsCommandsModule } from './trials/trials-commands.module.js';
+import { SignaturesModule } from './signatures/signatures.module.js';
+import { TrialsSigningModule } from './trials/trials-signing.module.js';
 import { ScreeningCommandsModule } from './screening/screening-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
 import { ReadModelQueriesModule } from './read-model-queries.module.js';
@@ -69,6 +71,8 @@ export class AppModule {
         CatalogueCommandsModule,
         AlgorithmsCommandsModule,
         TrialsCommandsModule,
+        SignaturesModule,
+        TrialsSigningModule,
         ScreeningCommandsModule,
         ImagingCommandsModule,
         InteropModule,

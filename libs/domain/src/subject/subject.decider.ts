@@ -167,9 +167,14 @@ function requireScreeningSubject(state: SubjectState): ScreeningSubjectState {
   return s;
 }
 
-/** Every write to a trial subject is a write to the trial: refused while the trial is locked. */
-function guardTrial(s: ExistingSubject, context: SubjectDecisionContext): TrialFacts | undefined {
-  return s.kind === 'trial' ? requireWritableTrial(context.trial, s.trialId) : undefined;
+/**
+ * Every write to a trial subject is a write to the trial: refused while the trial, the subject's site or the subject
+ * is hard-locked; a soft lock refuses new data entry but lets corrections (`correction: true`) answer data queries.
+ */
+function guardTrial(s: ExistingSubject, context: SubjectDecisionContext, options: { correction?: boolean } = {}): TrialFacts | undefined {
+  return s.kind === 'trial'
+    ? requireWritableTrial(context.trial, s.trialId, 'trialId', { siteId: s.siteId, subjectId: s.subjectId, correction: options.correction === true })
+    : undefined;
 }
 
 /**
@@ -204,7 +209,7 @@ function enrol(c: EnrolSubject, state: SubjectState, ctx: SubjectDecisionContext
   const siteId = requireId(c.siteId, 'siteId');
   const consentVersion = requireText(c.consentVersion, 'consentVersion', MaxLength.code);
   const consentDate = requireNotInFuture(parseClinicalDate(c.consentDate, 'consentDate'), ctx.now, 'consentDate');
-  const trial = requireWritableTrial(ctx.trial, trialId);
+  const trial = requireWritableTrial(ctx.trial, trialId, 'trialId', { siteId, subjectId });
   if (!trial.enrolmentOpen) reject(TrialErrors.ENROLMENT_NOT_OPEN, 'trialId', `Enrolment in ${trialId} is not open`);
   if (!trial.activeSiteIds.includes(siteId)) reject(TrialErrors.SITE_NOT_ACTIVE, 'siteId', `Site ${siteId} is not active in ${trialId}`);
   const personal = optionalPersonalEnvelope(c.personal, subjectId);
@@ -558,7 +563,7 @@ function requireLiveMeasurement(s: ExistingSubject, measurementId: unknown, fiel
 
 function correctMeasurement(c: CorrectMeasurement, state: SubjectState, ctx: SubjectDecisionContext, subjectId: string): SubjectEvent[] {
   const s = requireSubject(state);
-  guardTrial(s, ctx);
+  guardTrial(s, ctx, { correction: true });
   const { id, m } = requireLiveMeasurement(s, c.measurementId);
   const reason = requireReason(c.reason);
   const override = optionalText(c.plausibilityOverrideReason, 'plausibilityOverrideReason', MaxLength.reason, { multiline: true });
@@ -584,7 +589,7 @@ function correctMeasurement(c: CorrectMeasurement, state: SubjectState, ctx: Sub
 
 function retractMeasurement(c: RetractMeasurement, state: SubjectState, ctx: SubjectDecisionContext, subjectId: string): SubjectEvent[] {
   const s = requireSubject(state);
-  guardTrial(s, ctx);
+  guardTrial(s, ctx, { correction: true });
   const { id } = requireLiveMeasurement(s, c.measurementId);
   const reason = requireReason(c.reason);
   return [{ type: 'MeasurementRetracted', data: { subjectId, measurementId: id, reason, retractedAt: ctx.now.toISOString() } }];
@@ -592,7 +597,7 @@ function retractMeasurement(c: RetractMeasurement, state: SubjectState, ctx: Sub
 
 function acceptReading(c: AcceptMeasurementReading, state: SubjectState, ctx: SubjectDecisionContext, subjectId: string): SubjectEvent[] {
   const s = requireSubject(state);
-  guardTrial(s, ctx);
+  guardTrial(s, ctx, { correction: true });
   const { id, m } = requireLiveMeasurement(s, c.measurementId);
   const alternatives = requireArray(c.alternativeMeasurementIds, 'alternativeMeasurementIds', 1, 20).map((a, i) =>
     requireId(a, `alternativeMeasurementIds.${i}`),
@@ -680,7 +685,7 @@ function recordOutcome(c: RecordOutcome, state: SubjectState, ctx: SubjectDecisi
 /** Corrections are allowed after a death (they fix the record rather than add to the history). */
 function correctOutcome(c: CorrectOutcome, state: SubjectState, ctx: SubjectDecisionContext, subjectId: string): SubjectEvent[] {
   const s = requireSubject(state);
-  guardTrial(s, ctx);
+  guardTrial(s, ctx, { correction: true });
   const outcomeId = requireId(c.outcomeId, 'outcomeId');
   const o = lookup(s.outcomes, outcomeId);
   if (!o) reject(SubjectErrors.OUTCOME_NOT_FOUND, 'outcomeId', `No outcome ${outcomeId}`);

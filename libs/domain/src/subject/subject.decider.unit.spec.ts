@@ -5,7 +5,7 @@ import type { BiomarkerFacts } from '../biomarker/biomarker.decider.js';
 import type { BiomarkerSpec } from '../biomarker/biomarker.events.js';
 import type { ProgrammeFacts } from '../programme/programme.decider.js';
 import type { StudyFacts } from '../study/study.decider.js';
-import { trialDecider, trialFacts, type TrialFacts } from '../trial/trial.decider.js';
+import { NO_LOCKS, trialDecider, trialFacts, type TrialFacts } from '../trial/trial.decider.js';
 import type { TrialCommand } from '../trial/trial.commands.js';
 import type { TrialEvent } from '../trial/trial.events.js';
 import type {
@@ -29,7 +29,7 @@ const LESION_UID = '1.2.826.0.1.3680043.8.498.9001';
 
 const trial: TrialFacts = {
   trialId: 'onco-01',
-  locked: false,
+  locks: NO_LOCKS,
   enrolmentOpen: true,
   activeSiteIds: ['site-1'],
   armCodes: ['A', 'B'],
@@ -174,7 +174,10 @@ describe('subject decider — trial side', () => {
       field: 'trialId',
     });
     expect(rejection(() => run([], { ...enrol, siteId: 'site-9' }, trialCtx))).toMatchObject({ code: 'SITE_NOT_ACTIVE', field: 'siteId' });
-    expect(rejection(() => run([], enrol, { ...base, trial: { ...trial, locked: true } }))).toMatchObject({ code: 'TRIAL_LOCKED', field: 'trialId' });
+    expect(rejection(() => run([], enrol, { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } }))).toMatchObject({
+      code: 'TRIAL_LOCKED',
+      field: 'trialId',
+    });
     expect(rejection(() => run([], enrol, base))).toMatchObject({ code: 'TRIAL_NOT_FOUND', field: 'trialId' });
     expect(rejection(() => run(enrolled, enrol, trialCtx))).toMatchObject({ code: 'SUBJECT_ALREADY_EXISTS', field: 'subjectId' });
   });
@@ -243,7 +246,9 @@ describe('subject decider — trial side', () => {
       ...run(enrolled, { type: 'WithdrawSubject', subjectId: S, withdrawalDate: '2025-04-01', reason: 'Consent withdrawn' }, trialCtx),
     ];
     expect(rejection(() => run(withdrawn, randomise, trialCtx))).toMatchObject({ code: 'SUBJECT_WITHDRAWN' });
-    expect(rejection(() => run(enrolled, randomise, { ...base, trial: { ...trial, locked: true } }))).toMatchObject({ code: 'TRIAL_LOCKED' });
+    expect(rejection(() => run(enrolled, randomise, { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } }))).toMatchObject({
+      code: 'TRIAL_LOCKED',
+    });
   });
 
   it('withdraws once, with a reason, dated within consent..now', () => {
@@ -597,7 +602,7 @@ describe('subject decider — measurements', () => {
   });
 
   it('rejects every clinical write while the trial is locked', () => {
-    const locked = { ...measureCtx, trial: { ...trial, locked: true } };
+    const locked = { ...measureCtx, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } };
     const writes: SubjectCommand[] = [
       measure,
       { type: 'CorrectMeasurement', subjectId: S, measurementId: 'm-1', value: { value: 24, unit: 'mm' }, reason: 'Re-read' },
@@ -606,6 +611,25 @@ describe('subject decider — measurements', () => {
       { type: 'WithdrawSubject', subjectId: S, withdrawalDate: '2025-04-01', reason: 'x' },
     ];
     for (const command of writes) expect(rejection(() => run(measured, command, locked))).toMatchObject({ code: 'TRIAL_LOCKED', field: 'trialId' });
+  });
+
+  it('given a soft lock of the subject, then new data is refused and corrections are accepted; a hard lock of its site refuses both', () => {
+    const softSubject = { ...measureCtx, trial: { ...trial, locks: { ...NO_LOCKS, subjects: { [S]: 'soft' as const } } } };
+    const correction: SubjectCommand = {
+      type: 'CorrectMeasurement',
+      subjectId: S,
+      measurementId: 'm-1',
+      value: { value: 24, unit: 'mm' },
+      reason: 'Query answered',
+    };
+    expect(rejection(() => run(measured, { ...measure, measurementId: 'm-2' }, softSubject))).toMatchObject({ code: 'TRIAL_LOCKED' });
+    expect(rejection(() => run(measured, outcome(), softSubject))).toMatchObject({ code: 'TRIAL_LOCKED' });
+    expect(run(measured, correction, softSubject)).toHaveLength(1);
+    const siteOf = fold(subjectDecider, measured);
+    const hardSite = { ...measureCtx, trial: { ...trial, locks: { ...NO_LOCKS, sites: { [(siteOf as { siteId: string }).siteId]: 'hard' as const } } } };
+    expect(rejection(() => run(measured, correction, hardSite))).toMatchObject({ code: 'TRIAL_LOCKED' });
+    const otherSubject = { ...measureCtx, trial: { ...trial, locks: { ...NO_LOCKS, subjects: { 'someone-else': 'hard' as const } } } };
+    expect(run(measured, correction, otherSubject)).toHaveLength(1);
   });
 
   describe('corrections, retractions and adjudication', () => {

@@ -29,7 +29,7 @@ function recordPersonalData(c: RecordPersonalData, state: SubjectState, ctx: Sub
   const s = requireSubject(state);
   if (s.erasedAt !== undefined)
     reject(SubjectErrors.SUBJECT_ERASED, 'subjectId', `The subject's personal data was erased on ${s.erasedAt}; none is recorded again`);
-  if (s.kind === 'trial') requireWritableTrial(ctx.trial, s.trialId);
+  if (s.kind === 'trial') requireWritableTrial(ctx.trial, s.trialId, 'trialId', { siteId: s.siteId, subjectId: s.subjectId });
   const personal = requirePersonalEnvelope(c.personal, subjectId);
   return [{ type: 'PersonalDataRecorded', data: { subjectId, personal, recordedAt: ctx.now.toISOString() } }];
 }

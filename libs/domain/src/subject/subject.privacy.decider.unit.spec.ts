@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
 import type { ProgrammeFacts } from '../programme/programme.decider.js';
-import type { TrialFacts } from '../trial/trial.decider.js';
+import { NO_LOCKS, type TrialFacts } from '../trial/trial.decider.js';
 import { pseudonymLinkageDecider, type RecordPseudonymLinkage } from './pseudonym-linkage.decider.js';
 import type { EnrolSubject, InviteParticipant, SubjectCommand, SubjectPrivacyCommand } from './subject.commands.js';
 import { subjectDecider, type SubjectDecisionContext } from './subject.decider.js';
@@ -11,7 +11,14 @@ import { subjectPrivacyDecider, type SubjectPrivacyContext } from './subject.pri
 import { rejection } from '../testing/decider-testing.js';
 
 const NOW = new Date('2025-06-01T10:00:00Z');
-const trial: TrialFacts = { trialId: 'onco-01', locked: false, enrolmentOpen: true, activeSiteIds: ['site-1'], armCodes: ['A'], timePointCodes: ['BASELINE'] };
+const trial: TrialFacts = {
+  trialId: 'onco-01',
+  locks: NO_LOCKS,
+  enrolmentOpen: true,
+  activeSiteIds: ['site-1'],
+  armCodes: ['A'],
+  timePointCodes: ['BASELINE'],
+};
 const programme: ProgrammeFacts = {
   programmeId: 'bcs-nl',
   cancerType: 'breast',
@@ -112,7 +119,13 @@ describe('subject privacy decider', () => {
 
   it('does not record personal data in a locked trial', () => {
     expect(
-      rejection(() => privacy(enrolled, { type: 'RecordPersonalData', subjectId: S, personal: envelope(S) }, { ...base, trial: { ...trial, locked: true } })),
+      rejection(() =>
+        privacy(
+          enrolled,
+          { type: 'RecordPersonalData', subjectId: S, personal: envelope(S) },
+          { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } },
+        ),
+      ),
     ).toMatchObject({ code: 'TRIAL_LOCKED' });
   });
 
@@ -123,7 +136,7 @@ describe('subject privacy decider', () => {
   });
 
   it('erases even while the trial is locked (a legal obligation), but never an unknown subject or without a reason', () => {
-    expect(privacy(enrolled, erase(), { ...base, trial: { ...trial, locked: true } })).toHaveLength(1);
+    expect(privacy(enrolled, erase(), { ...base, trial: { ...trial, locks: { ...NO_LOCKS, trial: 'hard' as const } } })).toHaveLength(1);
     expect(rejection(() => privacy([], erase()))).toMatchObject({ code: 'SUBJECT_NOT_FOUND' });
     expect(rejection(() => privacy(enrolled, erase(S, '  ')))).toMatchObject({ code: 'REASON_REQUIRED', field: 'reason' });
     expect(rejection(() => privacy(enrolled, { type: 'EraseSubject', subjectId: S } as SubjectPrivacyCommand))).toMatchObject({ code: 'REASON_REQUIRED' });

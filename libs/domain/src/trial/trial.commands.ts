@@ -1,4 +1,4 @@
-import type { ArmType, TimePoint, TrialIdentifierSystem, TrialPhase, UnblindingScope } from './trial.events.js';
+import type { ArmType, LockLevel, LockScope, TimePoint, TrialIdentifierSystem, TrialPhase, UnblindingScope, UnlockSignature } from './trial.events.js';
 
 export interface RegisterTrial {
   readonly type: 'RegisterTrial';
@@ -63,16 +63,28 @@ export interface RecordUnblinding {
   readonly occurredAt: string;
 }
 
+/** Locks the trial, some sites or a batch of subjects; `level` defaults to hard (what lockTrial always did). */
 export interface LockTrial {
   readonly type: 'LockTrial';
   readonly trialId: string;
   readonly reason: string;
+  readonly level?: LockLevel;
+  /** Default `trial`; `site` and `subject` name the ids (a batch lock names several). */
+  readonly scope?: LockScope;
+  readonly ids?: readonly string[];
 }
 
+/**
+ * Lifts the locks of the trial, of some sites or of a batch of subjects. Needs a reason and an electronic signature
+ * (the handler verifies the signer's fresh authentication before it builds `signature`).
+ */
 export interface UnlockTrial {
   readonly type: 'UnlockTrial';
   readonly trialId: string;
   readonly reason: string;
+  readonly scope?: LockScope;
+  readonly ids?: readonly string[];
+  readonly signature?: UnlockSignature | null;
 }
 
 export type TrialCommand =

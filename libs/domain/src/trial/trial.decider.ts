@@ -20,9 +20,13 @@ import { TrialErrors } from './trial.errors.js';
 import {
   ARM_TYPES,
   TRIAL_IDENTIFIER_SYSTEMS,
+  LOCK_LEVELS,
+  LOCK_SCOPES,
   TRIAL_PHASES,
   UNBLINDING_SCOPES,
   type ArmType,
+  type LockLevel,
+  type LockScope,
   type TimePoint,
   type TrialEvent,
   type TrialIdentifier,
@@ -31,13 +35,22 @@ import {
 
 export type EnrolmentStatus = 'not_opened' | 'open' | 'closed';
 
+/** The locks in force: of the trial as a whole, and of single sites and subjects (issue 18). */
+export interface TrialLocks {
+  readonly trial: LockLevel | null;
+  readonly sites: Readonly<Record<string, LockLevel>>;
+  readonly subjects: Readonly<Record<string, LockLevel>>;
+}
+
+export const NO_LOCKS: TrialLocks = Object.freeze({ trial: null, sites: Object.freeze({}), subjects: Object.freeze({}) });
+
 export type TrialState =
   | { readonly status: 'none' }
   | {
       readonly status: 'registered';
       readonly trialId: string;
       readonly identifiers: readonly TrialIdentifier[];
-      readonly locked: boolean;
+      readonly locks: TrialLocks;
       readonly enrolment: EnrolmentStatus;
       readonly arms: Readonly<Record<string, ArmType>>;
       readonly sites: Readonly<Record<string, 'active' | 'closed'>>;
@@ -51,7 +64,7 @@ export type TrialDecisionContext = CommandMeta;
 /** What subject decisions need to know about their trial; derive with `trialFacts(state)`. */
 export interface TrialFacts {
   readonly trialId: string;
-  readonly locked: boolean;
+  readonly locks: TrialLocks;
   readonly enrolmentOpen: boolean;
   readonly activeSiteIds: readonly string[];
   readonly armCodes: readonly string[];
@@ -63,7 +76,7 @@ export function trialFacts(state: TrialState): TrialFacts | undefined {
   if (state.status === 'none') return undefined;
   return {
     trialId: state.trialId,
-    locked: state.locked,
+    locks: state.locks,
     enrolmentOpen: state.enrolment === 'open',
     activeSiteIds: Object.keys(state.sites).filter((s) => state.sites[s] === 'active'),
     armCodes: Object.keys(state.arms),
@@ -75,11 +88,41 @@ export function trialStreamId(trialId: string): string {
   return `trial-${trialId}`;
 }
 
-/** Rejects TRIAL_NOT_FOUND / TRIAL_LOCKED: the guard every clinical write of a trial subject passes first. */
-export function requireWritableTrial(facts: TrialFacts | undefined, trialId: string, field = 'trialId'): TrialFacts {
+/** Where a write lands inside its trial, so that site and subject locks apply as well as the trial's. */
+export interface WritePlace {
+  readonly siteId?: string | null;
+  readonly subjectId?: string | null;
+  /**
+   * A correction or retraction of data already entered (how data queries are answered): still accepted under a soft
+   * lock. Everything else is new data entry, refused by a soft lock.
+   */
+  readonly correction?: boolean;
+}
+
+const LEVEL_RANK: Record<LockLevel, number> = { soft: 1, hard: 2 };
+const stronger = (a: LockLevel | null | undefined, b: LockLevel | null | undefined): LockLevel | null =>
+  !a ? (b ?? null) : !b ? a : LEVEL_RANK[a] >= LEVEL_RANK[b] ? a : b;
+
+/** The strongest lock that covers a place: the trial's, its site's or its subject's. */
+export function lockLevelAt(locks: TrialLocks, place: WritePlace = {}): LockLevel | null {
+  const site = place.siteId && Object.hasOwn(locks.sites, place.siteId) ? locks.sites[place.siteId] : null;
+  const subject = place.subjectId && Object.hasOwn(locks.subjects, place.subjectId) ? locks.subjects[place.subjectId] : null;
+  return stronger(stronger(locks.trial, site), subject);
+}
+
+/**
+ * Rejects TRIAL_NOT_FOUND / TRIAL_LOCKED: the guard every clinical write of a trial subject passes first. A hard lock
+ * (of the trial, the subject's site or the subject) refuses every write; a soft lock refuses new data entry only.
+ */
+export function requireWritableTrial(facts: TrialFacts | undefined, trialId: string, field = 'trialId', place: WritePlace = {}): TrialFacts {
   if (!facts) reject(TrialErrors.TRIAL_NOT_FOUND, field, `Trial ${trialId} is not registered`);
   if (facts.trialId !== trialId) throw new Error(`Context carries trial ${facts.trialId}, the subject belongs to ${trialId}`);
-  if (facts.locked) reject(TrialErrors.TRIAL_LOCKED, field, `Trial ${trialId} is locked; unlock it (with a reason) before writing`);
+  const level = lockLevelAt(facts.locks, place);
+  if (level === 'hard')
+    reject(TrialErrors.TRIAL_LOCKED, field, `Trial ${trialId} is hard-locked here; unlock it (with a reason and a signature) before writing`);
+  if (level === 'soft' && !place.correction) {
+    reject(TrialErrors.TRIAL_LOCKED, field, `Trial ${trialId} is soft-locked here: no new data entry (corrections with a reason are still accepted)`);
+  }
   return facts;
 }
 
@@ -179,8 +222,12 @@ function decide(command: TrialCommand, state: TrialState, context: TrialDecision
 
   if (state.status === 'none') reject(TrialErrors.TRIAL_NOT_FOUND, 'trialId', 'No such trial');
   const trialId = state.trialId;
-  // After database lock the trial's record is frozen; only an unlock (with a reason) reopens it.
-  if (state.locked && command.type !== 'UnlockTrial') reject(TrialErrors.TRIAL_LOCKED, 'trialId', `Trial ${trialId} is locked`);
+  // A lock of the whole trial freezes its set-up too (arms, sites, schedule, enrolment); a hard lock also refuses
+  // further locks, and only an unlock (with a reason and a signature) reopens it.
+  if (state.locks.trial === 'hard' && command.type !== 'UnlockTrial') reject(TrialErrors.TRIAL_LOCKED, 'trialId', `Trial ${trialId} is locked`);
+  if (state.locks.trial === 'soft' && command.type !== 'UnlockTrial' && command.type !== 'LockTrial') {
+    reject(TrialErrors.TRIAL_LOCKED, 'trialId', `Trial ${trialId} is soft-locked`);
+  }
 
   switch (command.type) {
     case 'AddTrialArm': {
@@ -254,15 +301,72 @@ function decide(command: TrialCommand, state: TrialState, context: TrialDecision
       const occurredAt = requireNotInFuture(parseClinicalDate(command.occurredAt, 'occurredAt', { allowDateTime: true }), context.now, 'occurredAt');
       return [{ type: 'UnblindingRecorded', data: { trialId, scope, subjectId: scope === 'trial' ? null : subjectId, reason, occurredAt: occurredAt.iso } }];
     }
-    case 'LockTrial':
-      return [{ type: 'TrialLocked', data: { trialId, reason: requireReason(command.reason), lockedAt: at } }];
+    case 'LockTrial': {
+      const level = command.level === undefined || command.level === null ? 'hard' : requireOneOf(command.level, LOCK_LEVELS, 'level');
+      const { scope, ids } = lockTargets(command, state);
+      const reason = requireReason(command.reason);
+      const current = scope === 'trial' ? [state.locks.trial] : ids.map((id) => levelOf(state.locks, scope, id));
+      current.forEach((c, i) => {
+        const field = scope === 'trial' ? 'trialId' : `ids.${i}`;
+        if (c === 'hard') reject(TrialErrors.TRIAL_LOCKED, field, 'Already hard-locked; unlock it (with a reason and a signature) first');
+        if (c === level) reject(TrialErrors.LOCK_ALREADY_APPLIED, field, `Already ${level}-locked`);
+      });
+      return [{ type: 'TrialLocked', data: { trialId, reason, lockedAt: at, level, scope, ids } }];
+    }
     case 'UnlockTrial': {
-      if (!state.locked) reject(TrialErrors.TRIAL_NOT_LOCKED, 'trialId', 'The trial is not locked');
-      return [{ type: 'TrialUnlocked', data: { trialId, reason: requireReason(command.reason), unlockedAt: at } }];
+      const { scope, ids } = lockTargets(command, state);
+      if (scope === 'trial' && state.locks.trial === null) reject(TrialErrors.TRIAL_NOT_LOCKED, 'trialId', 'The trial is not locked');
+      if (scope !== 'trial' && state.locks.trial === 'hard')
+        reject(TrialErrors.TRIAL_LOCKED, 'scope', 'The whole trial is hard-locked; unlock the trial first');
+      ids.forEach((id, i) => {
+        if (levelOf(state.locks, scope, id) === null) reject(TrialErrors.TRIAL_NOT_LOCKED, `ids.${i}`, `${scope} ${id} is not locked`);
+      });
+      const reason = requireReason(command.reason);
+      // §11.10(e)/§11.50: lifting a lock changes what was frozen, so who did it is signed, not only recorded.
+      const signature = command.signature;
+      if (!signature) reject(TrialErrors.UNLOCK_SIGNATURE_REQUIRED, 'signature', 'An unlock needs the electronic signature of the person responsible');
+      if (signature.signerId !== context.actor.id) throw new Error("The unlock signature must be the actor's own");
+      const signerName = requireText(signature.signerName, 'signature.signerName', MaxLength.name);
+      // Signed when the unlock is recorded: the one server time of the command.
+      return [{ type: 'TrialUnlocked', data: { trialId, reason, unlockedAt: at, scope, ids, signature: { ...signature, signerName, signedAt: at } } }];
     }
     default:
       return reject(InputErrors.INVALID_ENUM_VALUE, 'type', `Unknown trial command ${(command as { type?: unknown }).type as string}`);
   }
+}
+
+const MAX_LOCK_IDS = 1000;
+
+function levelOf(locks: TrialLocks, scope: Exclude<LockScope, 'trial'> | LockScope, id: string): LockLevel | null {
+  const map = scope === 'site' ? locks.sites : scope === 'subject' ? locks.subjects : null;
+  if (!map) return locks.trial;
+  return Object.hasOwn(map, id) ? map[id]! : null;
+}
+
+/** The scope and ids a lock or unlock names: the whole trial (no ids), known sites, or a batch of subjects. */
+function lockTargets(command: { scope?: unknown; ids?: unknown }, state: Extract<TrialState, { status: 'registered' }>): { scope: LockScope; ids: string[] } {
+  const scope = command.scope === undefined || command.scope === null ? 'trial' : requireOneOf(command.scope, LOCK_SCOPES, 'scope');
+  if (scope === 'trial') {
+    if (Array.isArray(command.ids) && command.ids.length > 0) reject(InputErrors.INVALID_ENUM_VALUE, 'ids', 'A lock of the whole trial names no ids');
+    return { scope, ids: [] };
+  }
+  const ids = requireArray(command.ids, 'ids', 1, MAX_LOCK_IDS).map((id, i) => requireId(id, `ids.${i}`));
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i) reject(TrialErrors.LOCK_ALREADY_APPLIED, `ids.${i}`, `${id} is listed twice`);
+    if (scope === 'site' && !Object.hasOwn(state.sites, id)) reject(TrialErrors.SITE_NOT_ACTIVE, `ids.${i}`, `Trial ${state.trialId} has no site ${id}`);
+  });
+  return { scope, ids };
+}
+
+function applyLock(locks: TrialLocks, scope: LockScope, ids: readonly string[], level: LockLevel | null): TrialLocks {
+  if (scope === 'trial') return { ...locks, trial: level };
+  const key = scope === 'site' ? 'sites' : 'subjects';
+  const next: Record<string, LockLevel> = { ...locks[key] };
+  for (const id of ids) {
+    if (level) next[id] = level;
+    else delete next[id];
+  }
+  return { ...locks, [key]: next };
 }
 
 function evolve(state: TrialState, event: TrialEvent): TrialState {
@@ -271,7 +375,7 @@ function evolve(state: TrialState, event: TrialEvent): TrialState {
       status: 'registered',
       trialId: event.data.trialId,
       identifiers: event.data.identifiers,
-      locked: false,
+      locks: NO_LOCKS,
       enrolment: 'not_opened',
       arms: {},
       sites: {},
@@ -297,9 +401,9 @@ function evolve(state: TrialState, event: TrialEvent): TrialState {
     case 'UnblindingRecorded':
       return event.data.scope === 'trial' ? { ...state, unblinded: true } : state;
     case 'TrialLocked':
-      return { ...state, locked: true };
+      return { ...state, locks: applyLock(state.locks, event.data.scope ?? 'trial', event.data.ids ?? [], event.data.level ?? 'hard') };
     case 'TrialUnlocked':
-      return { ...state, locked: false };
+      return { ...state, locks: applyLock(state.locks, event.data.scope ?? 'trial', event.data.ids ?? [], null) };
     default:
       return state;
   }
@@ -308,6 +412,6 @@ function evolve(state: TrialState, event: TrialEvent): TrialState {
 export const trialDecider: Decider<TrialCommand, TrialEvent, TrialState, TrialDecisionContext> = {
   initialState: { status: 'none' },
   evolve,
-  foldVersion: 'trial/1',
+  foldVersion: 'trial/2',
   decide,
 };

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
 import { DomainError } from '../domain.errors.js';
 import type { RegisterTrial, TrialCommand } from './trial.commands.js';
-import { normaliseTrialIdentifier, requireWritableTrial, trialDecider, trialFacts, trialIdentifierStreamId } from './trial.decider.js';
-import type { TrialEvent } from './trial.events.js';
+import { NO_LOCKS, lockLevelAt, normaliseTrialIdentifier, requireWritableTrial, trialDecider, trialFacts, trialIdentifierStreamId } from './trial.decider.js';
+import type { TrialEvent, UnlockSignature } from './trial.events.js';
 import { rejection } from '../testing/decider-testing.js';
 
 const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'coordinator' }, now: new Date('2025-06-01T10:00:00Z') };
@@ -37,6 +37,15 @@ const addArm = (armCode: string): TrialCommand => ({
 const site: TrialCommand = { type: 'ActivateTrialSite', trialId: T, siteId: 'site-1', name: 'Leiden', country: 'NL' };
 const open: TrialCommand = { type: 'OpenEnrolment', trialId: T };
 const lock: TrialCommand = { type: 'LockTrial', trialId: T, reason: 'Database lock for primary analysis' };
+const signature: UnlockSignature = {
+  signerId: 'u-1',
+  signerName: 'Una One',
+  meaning: 'RESPONSIBILITY',
+  statement: 'I am responsible for reopening these records',
+  signedAt: '2025-06-01T10:00:00.000Z',
+  authenticationMethod: 'local_signing_password',
+  authenticatedAt: '2025-06-01T10:00:00.000Z',
+};
 
 describe('trial decider', () => {
   it('registers a trial with normalised identifiers', () => {
@@ -109,7 +118,7 @@ describe('trial decider', () => {
     const opened = history(register, addArm('A'), site, open);
     expect(trialFacts(fold(trialDecider, opened))).toStrictEqual({
       trialId: T,
-      locked: false,
+      locks: NO_LOCKS,
       enrolmentOpen: true,
       activeSiteIds: ['site-1'],
       armCodes: ['A'],
@@ -173,11 +182,78 @@ describe('trial decider', () => {
       expect(rejection(() => run(locked, command))).toMatchObject({ code: 'TRIAL_LOCKED', field: 'trialId' });
     }
     expect(rejection(() => requireWritableTrial(trialFacts(fold(trialDecider, locked)), T))).toMatchObject({ code: 'TRIAL_LOCKED' });
-    expect(rejection(() => run(locked, { type: 'UnlockTrial', trialId: T, reason: '' }))).toMatchObject({ code: 'REASON_REQUIRED' });
-    const unlocked = [...locked, ...run(locked, { type: 'UnlockTrial', trialId: T, reason: 'Query on 3 CRFs' })];
+    expect(rejection(() => run(locked, { type: 'UnlockTrial', trialId: T, reason: '', signature }))).toMatchObject({ code: 'REASON_REQUIRED' });
+    const unlocked = [...locked, ...run(locked, { type: 'UnlockTrial', trialId: T, reason: 'Query on 3 CRFs', signature })];
     expect(run(unlocked, addArm('B'))).toHaveLength(1);
-    expect(rejection(() => run(unlocked, { type: 'UnlockTrial', trialId: T, reason: 'x' }))).toMatchObject({ code: 'TRIAL_NOT_LOCKED' });
+    expect(rejection(() => run(unlocked, { type: 'UnlockTrial', trialId: T, reason: 'x', signature }))).toMatchObject({ code: 'TRIAL_NOT_LOCKED' });
     expect(rejection(() => run(history(register), { ...lock, reason: ' ' }))).toMatchObject({ code: 'REASON_REQUIRED' });
+  });
+
+  describe('lock workflow (issue 18)', () => {
+    const set = history(register, addArm('A'), site, { type: 'ActivateTrialSite', trialId: T, siteId: 'site-2', name: 'Leeds', country: 'GB' });
+    const facts = (events: readonly TrialEvent[]) => trialFacts(fold(trialDecider, events))!;
+
+    it('given a soft lock of the trial, when new data is entered, then TRIAL_LOCKED; a correction is still accepted', () => {
+      const soft = [...set, ...run(set, { ...lock, level: 'soft' } as TrialCommand)];
+      expect(soft.at(-1)).toStrictEqual({
+        type: 'TrialLocked',
+        data: { trialId: T, reason: 'Database lock for primary analysis', lockedAt: '2025-06-01T10:00:00.000Z', level: 'soft', scope: 'trial', ids: [] },
+      });
+      expect(rejection(() => requireWritableTrial(facts(soft), T, 'trialId', { siteId: 'site-1' }))).toMatchObject({ code: 'TRIAL_LOCKED' });
+      expect(requireWritableTrial(facts(soft), T, 'trialId', { siteId: 'site-1', correction: true }).trialId).toBe(T);
+      expect(rejection(() => run(soft, addArm('B')))).toMatchObject({ code: 'TRIAL_LOCKED' });
+      expect(rejection(() => run(soft, { ...lock, level: 'soft' } as TrialCommand))).toMatchObject({ code: 'LOCK_ALREADY_APPLIED' });
+    });
+
+    it('given a soft lock, when hard-locked, then every write is refused, corrections too, and no further lock is taken', () => {
+      const soft = [...set, ...run(set, { ...lock, level: 'soft' } as TrialCommand)];
+      const hard = [...soft, ...run(soft, { ...lock, level: 'hard' } as TrialCommand)];
+      expect(lockLevelAt(facts(hard).locks)).toBe('hard');
+      expect(rejection(() => requireWritableTrial(facts(hard), T, 'trialId', { correction: true }))).toMatchObject({ code: 'TRIAL_LOCKED' });
+      expect(rejection(() => run(hard, { ...lock, level: 'soft' } as TrialCommand))).toMatchObject({ code: 'TRIAL_LOCKED' });
+    });
+
+    it('given a site lock, then only that site is locked; given a batch of subjects, then each of them is', () => {
+      const siteLocked = [...set, ...run(set, { type: 'LockTrial', trialId: T, reason: 'Site close-out', level: 'hard', scope: 'site', ids: ['site-1'] })];
+      expect(rejection(() => requireWritableTrial(facts(siteLocked), T, 'trialId', { siteId: 'site-1' }))).toMatchObject({ code: 'TRIAL_LOCKED' });
+      expect(requireWritableTrial(facts(siteLocked), T, 'trialId', { siteId: 'site-2' }).trialId).toBe(T);
+      // Trial set-up stays open while only a site is locked.
+      expect(run(siteLocked, addArm('B'))).toHaveLength(1);
+      const batch = run(set, { type: 'LockTrial', trialId: T, reason: 'Casebooks complete', level: 'soft', scope: 'subject', ids: ['s-1', 's-2'] });
+      expect(batch).toHaveLength(1);
+      const locks = facts([...set, ...batch]).locks;
+      expect([lockLevelAt(locks, { subjectId: 's-1' }), lockLevelAt(locks, { subjectId: 's-2' }), lockLevelAt(locks, { subjectId: 's-3' })]).toStrictEqual([
+        'soft',
+        'soft',
+        null,
+      ]);
+      expect(rejection(() => run(set, { type: 'LockTrial', trialId: T, reason: 'x', scope: 'site', ids: ['site-9'] }))).toMatchObject({
+        code: 'SITE_NOT_ACTIVE',
+        field: 'ids.0',
+      });
+      expect(rejection(() => run(set, { type: 'LockTrial', trialId: T, reason: 'x', scope: 'subject', ids: [] }))).toMatchObject({ field: 'ids' });
+    });
+
+    it('given a hard lock, when unlocked without a signature or a reason, then refused; with both, then the lock is lifted and the signature kept', () => {
+      const hard = [...set, ...run(set, lock)];
+      expect(rejection(() => run(hard, { type: 'UnlockTrial', trialId: T, reason: 'Query on 3 CRFs' }))).toMatchObject({
+        code: 'UNLOCK_SIGNATURE_REQUIRED',
+        field: 'signature',
+      });
+      expect(rejection(() => run(hard, { type: 'UnlockTrial', trialId: T, reason: '', signature }))).toMatchObject({ code: 'REASON_REQUIRED' });
+      const [unlocked] = run(hard, { type: 'UnlockTrial', trialId: T, reason: 'Query on 3 CRFs', signature });
+      expect(unlocked).toStrictEqual({
+        type: 'TrialUnlocked',
+        data: { trialId: T, reason: 'Query on 3 CRFs', unlockedAt: '2025-06-01T10:00:00.000Z', scope: 'trial', ids: [], signature },
+      });
+      expect(lockLevelAt(facts([...hard, unlocked!]).locks)).toBeNull();
+      expect(() => run(hard, { type: 'UnlockTrial', trialId: T, reason: 'x', signature: { ...signature, signerId: 'someone-else' } })).toThrow();
+    });
+
+    it('given a lock written before issue 18 (no level, no scope), then it is a hard lock of the whole trial', () => {
+      const old = [...set, { type: 'TrialLocked', data: { trialId: T, reason: 'old', lockedAt: '2024-01-01T00:00:00.000Z' } } as TrialEvent];
+      expect(facts(old).locks).toStrictEqual({ ...NO_LOCKS, trial: 'hard' });
+    });
   });
 
   it('rejects commands on a trial that does not exist', () => {

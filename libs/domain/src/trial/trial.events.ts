@@ -44,8 +44,36 @@ export type UnblindingRecorded = DomainEvent<
   'UnblindingRecorded',
   TrialData<{ scope: UnblindingScope; subjectId: string | null; reason: string; occurredAt: string }>
 >;
-export type TrialLocked = DomainEvent<'TrialLocked', TrialData<{ reason: string; lockedAt: string }>>;
-export type TrialUnlocked = DomainEvent<'TrialUnlocked', TrialData<{ reason: string; unlockedAt: string }>>;
+/**
+ * Soft lock: no new data entry (corrections that answer data queries are still accepted). Hard lock: frozen, every
+ * write refused. Events written before issue 18 carry neither `level` nor `scope`: they are hard locks of the trial.
+ */
+export const LOCK_LEVELS = ['soft', 'hard'] as const;
+export type LockLevel = (typeof LOCK_LEVELS)[number];
+/** What a lock covers: the whole trial, some of its sites, or some of its subjects (a batch lock names several). */
+export const LOCK_SCOPES = ['trial', 'site', 'subject'] as const;
+export type LockScope = (typeof LOCK_SCOPES)[number];
+
+/** The electronic signature an unlock carries (§11.50 manifestation; the signer is the command's actor). */
+export interface UnlockSignature {
+  readonly signerId: string;
+  readonly signerName: string;
+  readonly meaning: string;
+  readonly statement: string;
+  readonly signedAt: string;
+  /** How the signer re-authenticated (§11.200): `oidc_auth_time` or `local_signing_password`. */
+  readonly authenticationMethod: string;
+  readonly authenticatedAt: string;
+}
+
+export type TrialLocked = DomainEvent<
+  'TrialLocked',
+  TrialData<{ reason: string; lockedAt: string; level?: LockLevel; scope?: LockScope; ids?: readonly string[] }>
+>;
+export type TrialUnlocked = DomainEvent<
+  'TrialUnlocked',
+  TrialData<{ reason: string; unlockedAt: string; scope?: LockScope; ids?: readonly string[]; signature?: UnlockSignature }>
+>;
 
 export type TrialEvent =
   | TrialRegistered

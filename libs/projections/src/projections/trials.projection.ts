@@ -112,10 +112,14 @@ export class TrialsProjection implements Projection {
         case 'EnrolmentClosed':
           if (next) next = { ...next, status: 'enrolment_closed' };
           break;
+        // `locked` is the lock of the whole trial (soft or hard); locks of sites and subjects are read from the stream
+        // (the Trial type's `locks` field), so they leave these columns alone.
         case 'TrialLocked':
+          if ((ev.data.scope ?? 'trial') !== 'trial') break;
           if (next) next = { ...next, locked: true, lock_reason: ev.data.reason, locked_at: isoTime(ev.data.lockedAt) };
           break;
         case 'TrialUnlocked':
+          if ((ev.data.scope ?? 'trial') !== 'trial') break;
           if (next) next = { ...next, locked: false, lock_reason: ev.data.reason, locked_at: null };
           break;
         case 'UnblindingRecorded':

@@ -60,6 +60,9 @@ const schema = z.object({
   AUTH_GRANTS_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   // With AUTH_GRANTS=registry: token subjects whose admin role needs no grant (to grant the first roles), comma-separated.
   AUTH_BOOTSTRAP_ADMINS: z.string().optional(),
+  // Electronic signatures (21 CFR 11.200, docs/part11.md): the signer must have authenticated at the identity provider
+  // (token claim `auth_time`) at most this many seconds before signing; older logins must re-authenticate first.
+  SIGNING_MAX_AUTH_AGE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   // Wraps every per-subject and per-study key (services/registry-api/src/privacy/README.md). Unset: a key file under
   // DATA_DIR in development; production refuses to start without it (privacy/master-key.ts, at boot).
   PRIVACY_MASTER_KEY: z

@@ -36,6 +36,10 @@ export interface VerifiedActor {
   readonly scopes: ActorScopes;
   /** The token's issuer, kept for the access log. */
   readonly issuer: string;
+  /** The printed name (claim `name`), shown with the actor's electronic signatures (21 CFR 11.50). */
+  readonly name?: string;
+  /** When the identity provider last authenticated the user (claim `auth_time`, seconds since the epoch). */
+  readonly authTime?: number;
   readonly unauthenticated: false;
 }
 

@@ -37,6 +37,8 @@ export interface TokenClaims {
   readonly trials?: readonly string[];
   readonly programmes?: readonly string[];
   readonly sites?: readonly string[];
+  /** Printed name shown with electronic signatures (the `name` claim of an OIDC ID token). */
+  readonly name?: string;
 }
 
 export interface IssueOptions {
@@ -46,6 +48,11 @@ export interface IssueOptions {
   readonly audience?: string;
   readonly issuer?: string;
   readonly notBefore?: string | number;
+  /**
+   * `auth_time` (seconds since the epoch): when the person authenticated. Default: now, since `npm run token` is the
+   * local stand-in for a login. Tests pass an older time to get a token too stale to sign with.
+   */
+  readonly authTime?: number;
 }
 
 /** Signs a development token with the local key; only meaningful in AUTH_MODE=local. */
@@ -56,6 +63,8 @@ export async function issueLocalToken(config: Pick<AppConfig, 'DATA_DIR' | 'OIDC
     trials: [...(claims.trials ?? [])],
     programmes: [...(claims.programmes ?? [])],
     sites: [...(claims.sites ?? [])],
+    ...(claims.name ? { name: claims.name } : {}),
+    auth_time: options.authTime ?? Math.floor(Date.now() / 1000),
   })
     .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
     .setSubject(claims.sub)

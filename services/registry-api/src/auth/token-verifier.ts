@@ -35,11 +35,19 @@ export function actorFromClaims(payload: JWTPayload, issuer: string): VerifiedAc
   if (typeof payload.sub !== 'string' || !ID.test(payload.sub)) throw new TokenRejectedError('bad_claims', 'token has no usable subject (sub)');
   const role = payload['role'];
   if (!isRole(role)) throw new TokenRejectedError('bad_claims', 'token carries no registry role (claim "role")');
+  const name = payload['name'];
+  if (name !== undefined && (typeof name !== 'string' || name.length > 200)) throw new TokenRejectedError('bad_claims', 'token claim "name" must be a string');
+  const authTime = payload['auth_time'];
+  if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime))) {
+    throw new TokenRejectedError('bad_claims', 'token claim "auth_time" must be a number of seconds');
+  }
   return Object.freeze({
     id: payload.sub,
     role,
     scopes: Object.freeze({ trials: scopeList(payload, 'trials'), programmes: scopeList(payload, 'programmes'), sites: scopeList(payload, 'sites') }),
     issuer,
+    ...(typeof name === 'string' && name.trim() !== '' ? { name: name.trim() } : {}),
+    ...(typeof authTime === 'number' ? { authTime } : {}),
     unauthenticated: false as const,
   });
 }

@@ -37,8 +37,14 @@ describe('bearer token verification (AUTH_MODE=local)', () => {
       role: 'coordinator',
       scopes: { trials: ['T1'], programmes: [], sites: ['S1', 'S2'] },
       issuer: LOCAL_ISSUER,
+      // A local token stands for a login just now (the signing window of 21 CFR 11.200 starts here).
+      authTime: expect.any(Number),
       unauthenticated: false,
     });
+    expect(Math.abs(actor.authTime! - Date.now() / 1000)).toBeLessThan(60);
+    // The printed name shown with signatures comes from the `name` claim.
+    const named = await verifier.verify(await issueLocalToken(config, { sub: 'bob', role: 'reader', name: 'Bob Reader' }, { authTime: 1_700_000_000 }));
+    expect(named).toMatchObject({ id: 'bob', name: 'Bob Reader', authTime: 1_700_000_000 });
   });
 
   it('keeps one private key, readable only by its owner, across loads and concurrent creators', async () => {

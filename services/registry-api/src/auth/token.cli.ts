@@ -8,6 +8,7 @@ Prints a bearer token signed by the local development key under DATA_DIR (AUTH_M
 Ids may be repeated or comma-separated; "*" grants every trial, programme or site.
 --sub is the actor the audit trail records. Without it every token of a role has the same subject, dev-<role>,
 so two people given such tokens are one actor to the registry: give each person their own --sub.
+--name is the printed name shown with the actor's electronic signatures (needed to sign; see docs/part11.md).
 Use it as: curl -H "Authorization: Bearer $(npm run -s token -- --role regulator)" …`;
 
 function list(values: string[] | undefined): string[] {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
       programme: { type: 'string', multiple: true },
       site: { type: 'string', multiple: true },
       sub: { type: 'string' },
+      name: { type: 'string' },
       ttl: { type: 'string', default: '8h' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -44,7 +46,14 @@ async function main(): Promise<void> {
   }
   const token = await issueLocalToken(
     config,
-    { sub: values.sub ?? `dev-${values.role}`, role: values.role, trials: list(values.trial), programmes: list(values.programme), sites: list(values.site) },
+    {
+      sub: values.sub ?? `dev-${values.role}`,
+      role: values.role,
+      trials: list(values.trial),
+      programmes: list(values.programme),
+      sites: list(values.site),
+      ...(values.name ? { name: values.name } : {}),
+    },
     { expiresIn: /^\d+$/.test(values.ttl) ? Number(values.ttl) + Math.floor(Date.now() / 1000) : values.ttl },
   );
   process.stdout.write(`${token}\n`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { testUnlockSignature } from '../../../../libs/domain/src/testing/unlock-signature.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DomainError, type RegisterImagingStudy } from '#domain';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
@@ -192,7 +193,13 @@ describe('registerImagingStudy handler (PostgreSQL)', () => {
     try {
       expect(await codeOf(register(study({ subjectId: trialSubject }), coordinator))).toBe('TRIAL_LOCKED');
     } finally {
-      await ctx.bus.execute(new ChangeTrialCommand({ type: 'UnlockTrial', trialId: TRIAL, reason: 'unlock' }, origin(coordinator), coordinator));
+      await ctx.bus.execute(
+        new ChangeTrialCommand(
+          { type: 'UnlockTrial', trialId: TRIAL, reason: 'unlock', signature: testUnlockSignature(coordinator.id) },
+          origin(coordinator),
+          coordinator,
+        ),
+      );
     }
   });
 });

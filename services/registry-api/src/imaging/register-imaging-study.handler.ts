@@ -74,7 +74,10 @@ export class RegisterImagingStudyHandler implements ICommandHandler<RegisterImag
       origin,
       context: async (meta, current) => {
         if (current.status === 'none' && subject?.kind === 'trial') {
-          requireWritableTrial(trialFacts(await this.runner.load(trialStreamId(subject.trialId), trialDecider)), subject.trialId, 'subjectId');
+          requireWritableTrial(trialFacts(await this.runner.load(trialStreamId(subject.trialId), trialDecider)), subject.trialId, 'subjectId', {
+            siteId: subject.siteId,
+            subjectId: subject.subjectId,
+          });
         }
         return meta;
       },

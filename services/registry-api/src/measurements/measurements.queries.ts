@@ -91,6 +91,7 @@ const FIELD_COLUMNS: Record<string, readonly string[]> = {
   id: ['measurement_id'],
   version: ['version'],
   subjectId: [],
+  signatures: ['measurement_id'],
   trialId: ['trial_id'],
   programmeId: ['programme_id'],
   armCode: ['arm_code'],

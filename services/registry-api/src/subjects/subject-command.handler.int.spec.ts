@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { testUnlockSignature } from '../../../../libs/domain/src/testing/unlock-signature.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   algorithmDecider,
@@ -346,7 +347,9 @@ describe('SubjectCommandHandler on PostgreSQL', () => {
           expect(code(await rejected(() => send(coordinator, command)))).toBe('TRIAL_LOCKED');
         }
       } finally {
-        await seed(trialStreamId(T), trialDecider as never, [{ type: 'UnlockTrial', trialId: T, reason: 'Query resolution' }]);
+        await seed(trialStreamId(T), trialDecider as never, [
+          { type: 'UnlockTrial', trialId: T, reason: 'Query resolution', signature: testUnlockSignature('admin-1') },
+        ]);
       }
       await expect(send(coordinator, measure(s))).resolves.toMatchObject({ events: ['MeasurementRecorded'] });
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { testUnlockSignature } from '../../../../libs/domain/src/testing/unlock-signature.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DomainError, trialIdentifierStreamId, type RegisterTrial } from '#domain';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
@@ -128,7 +129,10 @@ describe('trial handlers (PostgreSQL)', () => {
     expect((await rejection(change({ type: 'CloseEnrolment', trialId }))).code).toBe('TRIAL_LOCKED');
     expect((await rejection(change({ type: 'UnlockTrial', trialId, reason: '' }))).code).toBe('REASON_REQUIRED');
     expect(await count()).toBe(before);
-    const unlocked = await change({ type: 'UnlockTrial', trialId, reason: 'query resolution' }, { reason: 'query resolution', expectedVersion: 5 });
+    const unlocked = await change(
+      { type: 'UnlockTrial', trialId, reason: 'query resolution', signature: testUnlockSignature('coord-1') },
+      { reason: 'query resolution', expectedVersion: 5 },
+    );
     expect(unlocked).toMatchObject({ version: 6, events: ['TrialUnlocked'] });
     const last = (await ctx.store.readStream(`trial-${trialId}`)).at(-1)!;
     expect(last.metadata).toMatchObject({ reason: 'query resolution', actorId: 'coord-1', actorRole: 'coordinator' });

@@ -1,6 +1,6 @@
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import type { ArmType, RegisterTrial, TrialPhase, UnblindingScope } from '#domain';
+import { InputErrors, reject, type ArmType, type LockLevel, type LockScope, type RegisterTrial, type TrialPhase, type UnblindingScope } from '#domain';
 import type {
   ActivateTrialSiteInput,
   AddTrialArmInput,
@@ -20,6 +20,7 @@ import { commandOrigin, verifiedActor } from '../commands/command-origin.js';
 import { recordId } from '../commands/record-id.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { ChangeTrialCommand } from './change-trial.handler.js';
+import { LockTrialCommand, UnlockTrialCommand } from './lock-trial.handler.js';
 import { RegisterTrialCommand } from './register-trial.handler.js';
 
 const PHASE: Record<TrialPhaseInput, TrialPhase> = {
@@ -40,6 +41,16 @@ const newTrialId = (input: Pick<RegisterTrialInput, 'trialId' | 'commandId'>): s
 type TrialArgs = { input: { trialId: string; siteId?: string } };
 const inTrial: AuthorizePolicy<TrialArgs> = { roles: ['coordinator'], scope: { trial: (args) => args.input.trialId } };
 const inTrialSite: AuthorizePolicy<TrialArgs> = { roles: ['coordinator'], scope: { trial: (args) => args.input.trialId, site: (args) => args.input.siteId } };
+
+/** siteIds / subjectIds → the decider's scope and ids; both given is refused by the decider's shape check below. */
+function lockScope(input: { siteIds?: readonly string[] | null; subjectIds?: readonly string[] | null }): { scope: LockScope; ids: readonly string[] } {
+  const sites = input.siteIds ?? [];
+  const subjects = input.subjectIds ?? [];
+  if (sites.length > 0 && subjects.length > 0) reject(InputErrors.INVALID_ENUM_VALUE, 'subjectIds', 'Lock sites or subjects, not both in one command');
+  if (input.siteIds) return { scope: 'site', ids: sites };
+  if (input.subjectIds) return { scope: 'subject', ids: subjects };
+  return { scope: 'trial', ids: [] };
+}
 
 @Resolver()
 export class TrialsMutationResolver {
@@ -118,13 +129,25 @@ export class TrialsMutationResolver {
   @Mutation('lockTrial')
   @Authorize(inTrial)
   lockTrial(@Args('input') input: LockTrialInput, @Context() ctx: GraphqlContext): Promise<MutationReceipt> {
-    return this.change({ type: 'LockTrial', trialId: input.trialId, reason: input.reason }, input, ctx, input.reason);
+    const { trialId, reason } = input;
+    const level = (input.level ?? 'HARD').toLowerCase() as LockLevel;
+    return this.commands.execute(
+      new LockTrialCommand({ type: 'LockTrial', trialId, reason, level, ...lockScope(input) }, commandOrigin(ctx, input, reason), verifiedActor(ctx)),
+    );
   }
 
   @Mutation('unlockTrial')
   @Authorize(inTrial)
   unlockTrial(@Args('input') input: UnlockTrialInput, @Context() ctx: GraphqlContext): Promise<MutationReceipt> {
-    return this.change({ type: 'UnlockTrial', trialId: input.trialId, reason: input.reason }, input, ctx, input.reason);
+    const { trialId, reason, signature } = input;
+    return this.commands.execute(
+      new UnlockTrialCommand(
+        { type: 'UnlockTrial', trialId, reason, ...lockScope(input) },
+        commandOrigin(ctx, input, reason),
+        verifiedActor(ctx),
+        signature ?? null,
+      ),
+    );
   }
 
   private change(
