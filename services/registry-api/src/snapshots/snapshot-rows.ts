@@ -1,5 +1,5 @@
 import { canonicalJson, type JsonObject } from '#event-store';
-import { digestSnapshot, type SnapshotComputation, type SnapshotDigest } from '#projections';
+import { compareTableNames, SnapshotDigester, type SnapshotComputation, type SnapshotDigest } from '#projections';
 import type { DataSource } from 'typeorm';
 
 class AlreadyKept extends Error {}
@@ -60,17 +60,27 @@ export async function readSnapshotRows(dataSource: DataSource, snapshotId: strin
   return rows.map((r) => ({ ordinal: r.ordinal, key: r.row_key, json: canonicalJson(r.row) }));
 }
 
-/** The digest of the kept rows, computed as at freezing (tables with no kept row count as empty). */
+/** The digest of the kept rows, computed as at freezing (tables with no kept row count as empty), a page at a time. */
 export async function digestKeptRows(dataSource: DataSource, snapshotId: string, tables: readonly string[]): Promise<SnapshotDigest> {
-  const rows = (await dataSource.query(
-    `SELECT table_name, row_key, row FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1 ORDER BY table_name, ordinal`,
-    [snapshotId],
-  )) as { table_name: string; row_key: string; row: JsonObject }[];
-  const byTable = new Map<string, { key: string; row: JsonObject }[]>(tables.map((t) => [t, []]));
-  for (const r of rows) {
-    let list = byTable.get(r.table_name);
-    if (!list) byTable.set(r.table_name, (list = []));
-    list.push({ key: r.row_key, row: r.row });
+  const digester = new SnapshotDigester();
+  const names = new Set(tables);
+  const kept = (await dataSource.query(`SELECT DISTINCT table_name FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1`, [snapshotId])) as {
+    table_name: string;
+  }[];
+  for (const k of kept) names.add(k.table_name);
+  for (const table of [...names].sort(compareTableNames)) {
+    digester.startTable(table);
+    for (let after = -1; ;) {
+      const page = (await dataSource.query(
+        `SELECT ordinal, row_key, row FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1 AND table_name = $2 AND ordinal > $3 ORDER BY ordinal LIMIT $4`,
+        [snapshotId, table, after, DIGEST_PAGE],
+      )) as { ordinal: number; row_key: string; row: JsonObject }[];
+      for (const r of page) digester.row(r.row_key, r.row);
+      if (page.length < DIGEST_PAGE) break;
+      after = page.at(-1)!.ordinal;
+    }
   }
-  return digestSnapshot([...byTable].map(([table, list]) => ({ table, rows: list })));
+  return digester.finish();
 }
+
+const DIGEST_PAGE = 5000;
