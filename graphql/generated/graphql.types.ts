@@ -3005,6 +3005,8 @@ export type ValidationStudy = {
   plotUrl: Scalars['String']['output'];
   roc?: Maybe<RocResult>;
   rows: Array<ValidationStudyRow>;
+  /** The snapshot the dataset was read from (input.snapshotId); computedAtPosition is then its data cut. */
+  snapshotId?: Maybe<Scalars['ID']['output']>;
   subjectCount: Scalars['Int']['output'];
 };
 
@@ -3017,6 +3019,12 @@ export type ValidationStudyInput = {
   /** Whose reading is the index test. One reading per subject, else AMBIGUOUS_READING (field indexTest). */
   indexTest: ReadingSelectionInput;
   population?: InputMaybe<PopulationInput>;
+  /**
+   * Compute over a frozen analysis snapshot (freezeAnalysisSnapshot) instead of the live read model: the rows as they
+   * were at its data cut, so a re-run gives the same result after any later write or correction. The caller must be
+   * allowed to read the snapshot (SNAPSHOT_NOT_FOUND, or FORBIDDEN); the population filters apply within it.
+   */
+  snapshotId?: InputMaybe<Scalars['ID']['input']>;
   strata?: InputMaybe<StrataInput>;
   /** Threshold for sensitivity/specificity; default: the Youden-optimal one. */
   threshold?: InputMaybe<Scalars['Float']['input']>;

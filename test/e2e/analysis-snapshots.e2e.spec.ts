@@ -116,6 +116,7 @@ describe('analysis snapshots (freeze, read, verify)', () => {
         studyInstanceUid: UID(i),
         timePoint: 'BASELINE',
         method: 'MANUAL',
+        readerId: 'snap-reader',
       });
       await ok('coordinator', 'recordOutcome', {
         subjectId: id,
@@ -135,6 +136,23 @@ describe('analysis snapshots (freeze, read, verify)', () => {
 
   let snapshotId = '';
   let frozen: any;
+  let studyOnSnapshot: any;
+
+  const STUDY = `query($input: ValidationStudyInput!) { validationStudy(input: $input) {
+    computedAtPosition snapshotId subjectCount includedCount
+    rows { subjectId measurementId value time event }
+    cox { n events concordance } } }`;
+  const study = (snapshot: string | null) =>
+    gql('biostatistician', STUDY, {
+      input: {
+        biomarkerId: BM,
+        timePoint: 'BASELINE',
+        indexTest: { readerId: 'snap-reader' },
+        population: { trialIds: [T] },
+        endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'] },
+        ...(snapshot ? { snapshotId: snapshot } : {}),
+      },
+    });
 
   it('freezes a trial snapshot, reads it back, and verifies it against the log', async () => {
     const res = await freeze('biostatistician', { trialId: T });
@@ -169,6 +187,18 @@ describe('analysis snapshots (freeze, read, verify)', () => {
       differingTables: [],
       storedRowsMatch: true,
     });
+    // The validation study over the snapshot is the live one while nothing has changed, and says where it came from.
+    const live = await study(null);
+    expect(live.errors).toBeUndefined();
+    const onSnapshot = await study(snapshotId);
+    expect(onSnapshot.errors).toBeUndefined();
+    studyOnSnapshot = onSnapshot.data!['validationStudy'];
+    expect(studyOnSnapshot).toMatchObject({ snapshotId, computedAtPosition: frozen.position, subjectCount: 6 });
+    expect(studyOnSnapshot.rows.filter((r: any) => r.event === 1)).toHaveLength(4);
+    const { computedAtPosition: _a, snapshotId: _b, ...liveRest } = live.data!['validationStudy'];
+    const { computedAtPosition: _c, snapshotId: _d, ...snapRest } = studyOnSnapshot;
+    expect(snapRest).toEqual(liveRest);
+
     const listed = await gql('biostatistician', `{ analysisSnapshots(trialId: "${T}") { id contentHash } }`);
     expect(listed.data!['analysisSnapshots']).toEqual([{ id: snapshotId, contentHash: frozen.contentHash }]);
   }, 60_000);
@@ -188,6 +218,18 @@ describe('analysis snapshots (freeze, read, verify)', () => {
 
     const again = await gql('biostatistician', SNAPSHOT, { id: snapshotId });
     expect(again.data!['analysisSnapshot']).toEqual(frozen);
+    // Another death recorded later too: the live study changes, the study over the snapshot is the same to the digit.
+    const died = await ok('coordinator', 'recordOutcome', {
+      subjectId: subjects[2]!.id,
+      outcomeType: 'DEATH',
+      occurredAt: '2025-06-20',
+      source: 'INVESTIGATOR',
+    });
+    await gql('admin', `query($at: GlobalPosition) { subject(id: "${subjects[2]!.id}", consistentWith: $at) { id } }`, { at: died.globalPosition });
+    const liveAfter = (await study(null)).data!['validationStudy'];
+    expect(liveAfter.rows.find((r: any) => r.subjectId === subjects[0]!.id).value).toBe(99);
+    expect(liveAfter.rows.filter((r: any) => r.event === 1)).toHaveLength(5);
+    expect((await study(snapshotId)).data!['validationStudy']).toEqual(studyOnSnapshot);
     const verified = await gql('biostatistician', VERIFY, { id: snapshotId });
     expect(verified.data!['verifyAnalysisSnapshot']).toMatchObject({ matches: true, differingTables: [], storedRowsMatch: true });
 
@@ -227,6 +269,15 @@ describe('analysis snapshots (freeze, read, verify)', () => {
     expect(missing.errors?.[0]?.message).toBe((await gql('otherBiostatistician', SNAPSHOT, { id: snapshotId })).errors?.[0]?.message);
     expect(codeOf(await gql('regulator', SNAPSHOT, { id: randomUUID() }))).toEqual(['SNAPSHOT_NOT_FOUND', 'id']);
     expect(codeOf(await gql('admin', `{ analysisSnapshots { id } }`))).toEqual(['SNAPSHOT_SCOPE_REQUIRED', 'trialId']);
+    // An analysis over a snapshot: the caller must be allowed to read the snapshot.
+    const input = {
+      biomarkerId: BM,
+      timePoint: 'BASELINE',
+      indexTest: { readerId: 'snap-reader' },
+      endpoint: { kind: 'TIME_TO_EVENT', outcomeTypes: ['death'] },
+    };
+    expect(codeOf(await gql('regulator', STUDY, { input: { ...input, snapshotId: randomUUID() } }))).toEqual(['SNAPSHOT_NOT_FOUND', 'id']);
+    expect(codeOf(await gql('otherBiostatistician', STUDY, { input: { ...input, snapshotId } }))[0]).toBe('FORBIDDEN');
     const badTable = await gql('admin', `query($id: ID!) { analysisSnapshot(id: $id) { rows(table: "nope") { endCursor } } }`, { id: snapshotId });
     expect(codeOf(badTable)).toEqual(['BAD_USER_INPUT', 'table']);
   }, 60_000);

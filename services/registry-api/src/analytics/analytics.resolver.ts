@@ -47,6 +47,7 @@ export class ValidationStudyResolver {
     return {
       dataset,
       computedAtPosition: dataset.computedAtPosition,
+      snapshotId: dataset.snapshotId,
       subjectCount: dataset.rows.length,
       includedCount: dataset.rows.filter((r) => r.included).length,
       fetchMs: dataset.fetchMs,
