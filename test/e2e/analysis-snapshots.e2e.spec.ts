@@ -1,11 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { unzipSync } from 'fflate';
 import pg from 'pg';
+import { PostgresEventStore } from '#event-store';
 import { loadConfig, type AppConfig } from '#runtime';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../migrations/data-source.js';
+import { exportSnapshotToFile } from '../../services/registry-api/src/snapshots/snapshot-export.writer.js';
 import { issueLocalToken, type TokenClaims } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { startRegistry, type RunningRegistry } from '../../services/registry-api/src/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -262,6 +266,20 @@ describe('analysis snapshots (freeze, read, verify)', () => {
     expect(verified.data!['verifyAnalysisSnapshot']).toMatchObject({ matches: true, differingTables: [], storedRowsMatch: true });
     // Every export of the snapshot is byte-identical to the one taken before the correction.
     for (const e of frozen.exports) expect([e.format, (await download('regulator', e.url)).body.equals(firstExports.get(e.format)!)]).toEqual([e.format, true]);
+    // npm run export's work gives the same files.
+    const ds = await new DataSource(dataSourceOptions(db.appUrl, { extra: { max: 2 } })).initialize();
+    const store = new PostgresEventStore({ connectionString: db.eventStoreAppUrl });
+    try {
+      for (const format of ['SAS_XPORT', 'CSV_WIDE', 'OMOP'] as const) {
+        const out = join(dataDir, `cli-${format}`);
+        const written = await exportSnapshotToFile(store, ds, { snapshotId, format, out, operator: 'os:test', hashKey: Buffer.alloc(32, 1) });
+        expect([format, (await readFile(out)).equals(firstExports.get(format)!)]).toEqual([format, true]);
+        expect(written.sha256).toBe(createHash('sha256').update(firstExports.get(format)!).digest('hex'));
+      }
+    } finally {
+      await store.close();
+      await ds.destroy();
+    }
 
     // A snapshot frozen now holds the correction: another hash, the measurement's new version.
     const later = await freeze('admin', { trialId: T });

@@ -8,7 +8,10 @@ import { csvExport, fhirExport, omopExport, parquetExport, sdtmExport, sdtmXport
 import type { SnapshotExportFormat } from '../../../../graphql/generated/graphql.types.js';
 import type { DataSource } from 'typeorm';
 import { withSnapshotDataset } from './snapshot-export.dataset.js';
-import type { FrozenSnapshot } from './snapshots.queries.js';
+import type { EventStore } from '#event-store';
+import { recordAccess } from '../audit/access-log.writer.js';
+import { inProcessActor } from '../commands/command-origin.js';
+import { SnapshotQueries, type FrozenSnapshot } from './snapshots.queries.js';
 
 export interface WrittenExport {
   readonly bytes: number;
@@ -126,4 +129,35 @@ export async function exportSnapshot(dataSource: DataSource, snapshot: FrozenSna
   const written = await sink.close();
   if (failure) throw failure;
   return written;
+}
+
+/**
+ * `npm run export`'s work, also used by its test: the snapshot by id, its rows made sure of, the access-log row
+ * (channel `cli-export`), then the file. The operator is an admin of the registry's database, so no scope applies.
+ */
+export async function exportSnapshotToFile(
+  store: EventStore,
+  dataSource: DataSource,
+  options: { readonly snapshotId: string; readonly format: SnapshotExportFormat; readonly out: string; readonly operator: string; readonly hashKey: Buffer },
+): Promise<WrittenExport & { readonly snapshot: FrozenSnapshot }> {
+  const queries = new SnapshotQueries(store, dataSource);
+  const snapshot = await queries.get(inProcessActor(options.operator, 'admin'), options.snapshotId);
+  await recordAccess(
+    (sql, params) => dataSource.query(sql, params),
+    {
+      actorId: options.operator,
+      actorRole: 'operator',
+      channel: 'cli-export',
+      operationType: 'export',
+      operationName: 'snapshotExport',
+      rootFields: ['snapshotExport'],
+      trialIds: snapshot.scope.kind === 'trial' ? [snapshot.scope.trialId] : [],
+      programmeIds: snapshot.scope.kind === 'programme' ? [snapshot.scope.programmeId] : [],
+      variables: { snapshotId: snapshot.id, format: options.format },
+      correlationId: null,
+    },
+    options.hashKey,
+  );
+  await queries.ensureRows(snapshot);
+  return { ...(await exportSnapshot(dataSource, snapshot, options.format, options.out)), snapshot };
 }
