@@ -2443,6 +2443,11 @@ export type ScreeningKpiInput = {
   bySite?: InputMaybe<Scalars['Boolean']['input']>;
   programmeId: Scalars['ID']['input'];
   siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /**
+   * Count over a frozen analysis snapshot of this programme (freezeAnalysisSnapshot with programmeId) instead of the live
+   * read model: the same KPIs after any later write. SNAPSHOT_SCOPE_MISMATCH when it is another scope's snapshot.
+   */
+  snapshotId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type ScreeningKpiTarget = {
@@ -2463,6 +2468,8 @@ export type ScreeningKpis = {
   plotUrl: Scalars['String']['output'];
   programmeId: Scalars['ID']['output'];
   programmeName: Scalars['String']['output'];
+  /** The snapshot the counts come from (input.snapshotId); computedAtPosition is then its data cut. */
+  snapshotId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type ScreeningProgramme = {

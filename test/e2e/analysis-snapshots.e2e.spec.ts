@@ -292,6 +292,68 @@ describe('analysis snapshots (freeze, read, verify)', () => {
     expect(atSnap.contentHash).toBe(frozen.contentHash);
   }, 60_000);
 
+  it('counts screening KPIs over a programme snapshot the same after later screenings', async () => {
+    const P = 'P-SNAP';
+    await ok('screeningManager', 'defineScreeningProgramme', {
+      programmeId: P,
+      name: 'Snapshot programme',
+      cancerType: 'BREAST',
+      targetPopulation: 'Women 50-75',
+      ageRange: { min: 50, max: 75 },
+      intervalMonths: 24,
+      kpiTargets: [],
+    });
+    await ok('screeningManager', 'openScreeningRound', { programmeId: P, roundId: 'R1', name: 'Round 1', opensOn: '2025-01-06' });
+    const screen = async (n: number) => {
+      const id = (await ok('screeningManager', 'inviteParticipant', { programmeId: P, roundId: 'R1', pseudonym: `SNAP-P-${n}`, invitedOn: '2025-01-15' })).id;
+      return ok('screeningManager', 'recordScreening', {
+        subjectId: id,
+        roundId: 'R1',
+        screenedOn: '2025-02-03',
+        siteId: 'S1',
+        modality: 'MG',
+        humanReading: { result: n % 2 === 0 ? 'POSITIVE' : 'NEGATIVE' },
+      });
+    };
+    for (let n = 0; n < 3; n++) await screen(n);
+    const frozenP = await freeze('screeningManager', { programmeId: P });
+    expect(frozenP.errors).toBeUndefined();
+    const id = frozenP.data!['freezeAnalysisSnapshot'].id;
+    const KPIS = `query($input: ScreeningKpiInput!) { screeningKpis(input: $input) { programmeId computedAtPosition snapshotId groups { roundType roundId siteId counts { screened } } } }`;
+    const kpis = async (snapshotId?: string) => {
+      const r = await gql('screeningManager', KPIS, { input: { programmeId: P, ...(snapshotId ? { snapshotId } : {}) } });
+      expect(r.errors).toBeUndefined();
+      return r.data!['screeningKpis'];
+    };
+    const onSnapshot = await kpis(id);
+    const screened = (k: any) => k.groups.find((g: any) => g.roundType === 'ALL' && g.siteId === null)?.counts.screened;
+    expect(onSnapshot.snapshotId).toBe(id);
+    expect(screened(onSnapshot)).toBe(3);
+    const later = await screen(3);
+    expect(later.globalPosition).toBeTruthy();
+    // The live KPIs follow the projector; wait (bounded) until it has the fourth screening.
+    let live = await kpis();
+    for (let i = 0; i < 100 && screened(live) !== 4; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      live = await kpis();
+    }
+    expect(screened(live)).toBe(4);
+    expect(await kpis(id)).toEqual(onSnapshot);
+    // A trial's snapshot is not this programme's.
+    const wrong = await gql('regulator', KPIS, { input: { programmeId: P, snapshotId } });
+    expect(codeOf(wrong)).toEqual(['SNAPSHOT_SCOPE_MISMATCH', 'snapshotId']);
+    // A programme snapshot has no SDTM or XPORT.
+    expect((await gql('admin', SNAPSHOT, { id })).data!['analysisSnapshot'].exports.map((e: any) => e.format)).toEqual([
+      'CSV_LONG',
+      'CSV_WIDE',
+      'DICTIONARY',
+      'PARQUET',
+      'OMOP',
+      'FHIR',
+    ]);
+    expect((await download('admin', `/exports/snapshots/${id}.sdtm`)).status).toBe(400);
+  }, 60_000);
+
   it('repeats a freeze by its commandId without a second snapshot', async () => {
     const commandId = randomUUID();
     const first = await freeze('biostatistician', { trialId: T, commandId });

@@ -200,6 +200,7 @@ export class ScreeningKpiResolver {
       programmeId: data.programme.programmeId,
       programmeName: data.programme.name,
       computedAtPosition: data.computedAtPosition,
+      snapshotId: data.snapshotId,
       groups: kpiGroups(data, input.bySite ?? false),
       fetchMs: data.fetchMs,
       plotUrl: plotUrl('kpi-trend', input),
