@@ -203,6 +203,50 @@ export type AlgorithmVersionFilter = {
   status?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type AnalysisSnapshot = {
+  __typename?: 'AnalysisSnapshot';
+  asOf?: Maybe<Scalars['DateTime']['output']>;
+  /** Hex SHA-256 over the canonical serialisation of every row (see `hashAlgorithm`). */
+  contentHash: Scalars['String']['output'];
+  /**
+   * Erasures (SubjectErased) recorded after the cut for subjects in the snapshot. Their personal fields were never in
+   * the rows (pseudonyms only) and stay unreadable: the crypto-shredding holds; the rows themselves are not changed.
+   */
+  erasuresSince: Array<SnapshotErasure>;
+  /**
+   * Where to download the snapshot in each export format (`GET /exports/snapshots/<id>.<ext>`, bearer token, the
+   * same roles and scopes; logged in the access log). Built from the kept rows only: the same snapshot gives the same
+   * bytes every time.
+   */
+  exports: Array<SnapshotExport>;
+  frozenAt: Scalars['DateTime']['output'];
+  frozenBy: Scalars['String']['output'];
+  /** The serialisation the hash is over: one line `table TAB key TAB canonical-JSON row` per row, tables and keys in order. */
+  hashAlgorithm: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The data cut: the global position of the last event the snapshot includes. */
+  position: Scalars['GlobalPosition']['output'];
+  programmeId?: Maybe<Scalars['ID']['output']>;
+  purpose: Scalars['String']['output'];
+  /** The read models (projections) and their versions the rows come from. */
+  readModels: Array<SnapshotReadModel>;
+  reason: Scalars['String']['output'];
+  /**
+   * The snapshot's rows of one table, as frozen (canonical JSON text, primary-key order), cursor-paginated. Served
+   * from the rows kept at freezing; identical after any later correction.
+   */
+  rows: SnapshotRowConnection;
+  tables: Array<SnapshotTable>;
+  trialId?: Maybe<Scalars['ID']['output']>;
+};
+
+
+export type AnalysisSnapshotRowsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  table: Scalars['String']['input'];
+};
+
 /** A frozen analysis snapshot; the signature binds to its manifest (content hash included). */
 export type AnalysisSnapshotSignatureTargetInput = {
   snapshotId: Scalars['ID']['input'];
@@ -774,6 +818,24 @@ export type FieldChange = {
   previous?: Maybe<Scalars['String']['output']>;
 };
 
+export type FreezeAnalysisSnapshotInput = {
+  /** The data cut as a time: the last event of the log recorded at or before it (the prefix of the log up to that time). */
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  commandId: Scalars['ID']['input'];
+  /**
+   * The data cut: every event up to and including this global position (a mutation's `globalPosition`). Default: the
+   * newest settled event. UNKNOWN_POSITION when no event is stored there; POSITION_NOT_SETTLED (retry shortly) while an
+   * earlier transaction may still commit before it. Not together with asOf (SNAPSHOT_CUT_AMBIGUOUS).
+   */
+  position?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  /** What the snapshot is for, e.g. 'Primary analysis, SAP v2.1'. */
+  purpose: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  /** Exactly one of trialId and programmeId (SNAPSHOT_SCOPE_REQUIRED otherwise). */
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type GrantRoleInput = {
   /** The token subject (`sub`) of the person or service. */
   actorId: Scalars['ID']['input'];
@@ -1336,6 +1398,12 @@ export type Mutation = {
    * the reason). The pseudonymised clinical record stays.
    */
   eraseSubject: CommandReceipt;
+  /**
+   * Freezes the dataset of a trial or programme at one position as an immutable `AnalysisSnapshotFrozen` event on
+   * stream `snapshot-<id>` (part of the trial's or programme's audit trail) with its manifest. The receipt's `id` is
+   * the snapshot id. Idempotent by commandId like every mutation.
+   */
+  freezeAnalysisSnapshot: CommandReceipt;
   /** Grants `role` to the actor within the given scopes (`*` = all). One active grant per role: revoke first to change it. Admins only. */
   grantRole: CommandReceipt;
   /** Invites a participant to an open round. A first invitation creates the participant (`createdIds`). */
@@ -1508,6 +1576,11 @@ export type MutationEnrolSubjectArgs = {
 
 export type MutationEraseSubjectArgs = {
   input: EraseSubjectInput;
+};
+
+
+export type MutationFreezeAnalysisSnapshotArgs = {
+  input: FreezeAnalysisSnapshotInput;
 };
 
 
@@ -1815,6 +1888,10 @@ export type Query = {
   algorithmSurveillance: AlgorithmSurveillance;
   /** Registered AI algorithm versions with their lineage, in the order they were registered. */
   algorithmVersions: AlgorithmVersionConnection;
+  /** A frozen snapshot's manifest and its rows, as frozen. SNAPSHOT_NOT_FOUND (or FORBIDDEN out of scope) otherwise. */
+  analysisSnapshot: AnalysisSnapshot;
+  /** The snapshots of a trial or of a programme (exactly one), oldest first. */
+  analysisSnapshots: Array<AnalysisSnapshot>;
   /**
    * Where to download the same selection as JSON lines (one event per line, with its hash and the previous hash
    * of its stream so each line verifies offline). GET it with the same bearer token; the download is logged. Without a
@@ -1880,6 +1957,11 @@ export type Query = {
   /** Does a biomarker predict an outcome? The analysis dataset (one row per subject) and its statistics. */
   validationStudy: ValidationStudy;
   /**
+   * Recomputes the snapshot from the events at its position (the same projection code as a rebuild, into scratch
+   * tables) and compares the hash with the frozen one, table by table.
+   */
+  verifyAnalysisSnapshot: SnapshotVerification;
+  /**
    * Recomputes every seal from the stored events (detects a stream rewritten together with its hash chain), checks
    * each seal's Ed25519 signature (detects seal rows forged or re-made without the key), checks the seal journal kept
    * outside the database line by line (detects a removed or edited line) and compares the log's seals with the
@@ -1917,6 +1999,17 @@ export type QueryAlgorithmVersionsArgs = {
   consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
   filter?: InputMaybe<AlgorithmVersionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAnalysisSnapshotArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAnalysisSnapshotsArgs = {
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -2039,6 +2132,11 @@ export type QueryTrialsArgs = {
 
 export type QueryValidationStudyArgs = {
   input: ValidationStudyInput;
+};
+
+
+export type QueryVerifyAnalysisSnapshotArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2598,6 +2696,11 @@ export type ScreeningKpiInput = {
   bySite?: InputMaybe<Scalars['Boolean']['input']>;
   programmeId: Scalars['ID']['input'];
   siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /**
+   * Count over a frozen analysis snapshot of this programme (freezeAnalysisSnapshot with programmeId) instead of the live
+   * read model: the same KPIs after any later write. SNAPSHOT_SCOPE_MISMATCH when it is another scope's snapshot.
+   */
+  snapshotId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type ScreeningKpiTarget = {
@@ -2618,6 +2721,8 @@ export type ScreeningKpis = {
   plotUrl: Scalars['String']['output'];
   programmeId: Scalars['ID']['output'];
   programmeName: Scalars['String']['output'];
+  /** The snapshot the counts come from (input.snapshotId); computedAtPosition is then its data cut. */
+  snapshotId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type ScreeningProgramme = {
@@ -2797,6 +2902,79 @@ export type SignatureTargetInput = {
   measurement?: InputMaybe<MeasurementSignatureTargetInput>;
   subject?: InputMaybe<SubjectSignatureTargetInput>;
   trial?: InputMaybe<TrialSignatureTargetInput>;
+};
+
+export type SnapshotErasure = {
+  __typename?: 'SnapshotErasure';
+  position: Scalars['GlobalPosition']['output'];
+  subjectId: Scalars['ID']['output'];
+};
+
+export type SnapshotExport = {
+  __typename?: 'SnapshotExport';
+  format: SnapshotExportFormat;
+  mediaType: Scalars['String']['output'];
+  /** Path of the download, relative to the API's origin; the file name carries the snapshot's content hash. */
+  url: Scalars['String']['output'];
+};
+
+export type SnapshotExportFormat =
+  /** One row per measurement (measurements_long.csv). */
+  | 'CSV_LONG'
+  /** One row per subject x time point x lesion x observer, a column per biomarker (measurements_wide.csv). */
+  | 'CSV_WIDE'
+  /** The data dictionary of the CSV files (data_dictionary.csv). */
+  | 'DICTIONARY'
+  /** FHIR R4: one collection Bundle per subject, NDJSON. */
+  | 'FHIR'
+  /** OMOP CDM 5.4 + Medical Imaging extension: one CSV per table, in a ZIP archive. */
+  | 'OMOP'
+  /** The long file as Apache Parquet (measurements_long.parquet). */
+  | 'PARQUET'
+  /** CDISC SDTM DM, TU, TR, RS as a SAS transport file (XPORT version 5), one member per domain (trials only). */
+  | 'SAS_XPORT'
+  /** CDISC SDTM DM, TU, TR, RS as CSV with define.xml, in a ZIP archive (trials only). */
+  | 'SDTM';
+
+export type SnapshotReadModel = {
+  __typename?: 'SnapshotReadModel';
+  name: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type SnapshotRow = {
+  __typename?: 'SnapshotRow';
+  /** Canonical JSON of the row. */
+  json: Scalars['String']['output'];
+  /** Canonical JSON of the row's primary-key values. */
+  key: Scalars['String']['output'];
+};
+
+export type SnapshotRowConnection = {
+  __typename?: 'SnapshotRowConnection';
+  /** Pass as `after` for the next page; null on the last. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  nodes: Array<SnapshotRow>;
+};
+
+export type SnapshotTable = {
+  __typename?: 'SnapshotTable';
+  /** Hex SHA-256 of this table's lines alone. */
+  hash: Scalars['String']['output'];
+  rows: Scalars['Int']['output'];
+  table: Scalars['String']['output'];
+};
+
+export type SnapshotVerification = {
+  __typename?: 'SnapshotVerification';
+  /** Tables whose recomputed rows differ from the frozen ones (row count or hash). */
+  differingTables: Array<Scalars['String']['output']>;
+  matches: Scalars['Boolean']['output'];
+  recomputedHash: Scalars['String']['output'];
+  snapshotId: Scalars['ID']['output'];
+  storedHash: Scalars['String']['output'];
+  /** Whether the kept rows still hash to the frozen hash (nothing changed them in the database). */
+  storedRowsMatch: Scalars['Boolean']['output'];
 };
 
 export type StatusFinding = {
@@ -3193,6 +3371,8 @@ export type ValidationStudy = {
   plotUrl: Scalars['String']['output'];
   roc?: Maybe<RocResult>;
   rows: Array<ValidationStudyRow>;
+  /** The snapshot the dataset was read from (input.snapshotId); computedAtPosition is then its data cut. */
+  snapshotId?: Maybe<Scalars['ID']['output']>;
   subjectCount: Scalars['Int']['output'];
 };
 
@@ -3207,6 +3387,12 @@ export type ValidationStudyInput = {
   /** Multivariable validation: the biomarker beside clinical covariates and other biomarkers (ValidationStudy.multivariable). */
   multivariable?: InputMaybe<MultivariableInput>;
   population?: InputMaybe<PopulationInput>;
+  /**
+   * Compute over a frozen analysis snapshot (freezeAnalysisSnapshot) instead of the live read model: the rows as they
+   * were at its data cut, so a re-run gives the same result after any later write or correction. The caller must be
+   * allowed to read the snapshot (SNAPSHOT_NOT_FOUND, or FORBIDDEN); the population filters apply within it.
+   */
+  snapshotId?: InputMaybe<Scalars['ID']['input']>;
   strata?: InputMaybe<StrataInput>;
   /** Threshold for sensitivity/specificity; default: the Youden-optimal one. */
   threshold?: InputMaybe<Scalars['Float']['input']>;

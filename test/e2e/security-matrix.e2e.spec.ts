@@ -46,6 +46,8 @@ interface Ids {
   algorithm: string;
   study: string;
   participantStudy: string;
+  snapshot: string;
+  programmeSnapshot: string;
 }
 const MISSING: Ids = {
   trial: 'mx-no-trial',
@@ -61,6 +63,8 @@ const MISSING: Ids = {
   algorithm: 'mx-no-algo',
   study: '1.2.826.0.1.3680043.8.498.89998',
   participantStudy: '1.2.826.0.1.3680043.8.498.89999',
+  snapshot: 'mx-no-snapshot',
+  programmeSnapshot: 'mx-no-programme-snapshot',
 };
 
 const ALL = ROLES;
@@ -633,6 +637,39 @@ const POLICY: readonly Row[] = [
   },
   { op: 'eraseSubject', roles: ['admin'], scope: 'global', args: (i) => ({ input: { ...cid(), subjectId: i.subject, reason: 'matrix' } }) },
   { op: 'pseudonymLinkages', roles: ['admin', 'regulator'], scope: 'global', args: () => ({ pseudonym: 'MX-A' }) },
+  // Analysis snapshots (snapshots/snapshots.*-resolver.ts): analysts of the trial or programme, admins; regulators read.
+  {
+    op: 'freezeAnalysisSnapshot',
+    target: 'trial',
+    roles: ['biostatistician', 'admin'],
+    scope: ['trial'],
+    args: (i) => ({ input: { ...cid(), trialId: i.trial, purpose: 'matrix', reason: 'matrix' } }),
+  },
+  {
+    op: 'freezeAnalysisSnapshot',
+    target: 'programme',
+    roles: ['biostatistician', 'screening_manager', 'admin'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), programmeId: i.programme, purpose: 'matrix', reason: 'matrix' } }),
+  },
+  ...(['analysisSnapshot', 'verifyAnalysisSnapshot'] as const).flatMap((op): Row[] => [
+    { op, target: 'trial', roles: ['biostatistician', 'admin', 'regulator'], scope: ['trial'], args: (i) => ({ id: i.snapshot }) },
+    {
+      op,
+      target: 'programme',
+      roles: ['biostatistician', 'screening_manager', 'admin', 'regulator'],
+      scope: ['programme'],
+      args: (i) => ({ id: i.programmeSnapshot }),
+    },
+  ]),
+  { op: 'analysisSnapshots', target: 'trial', roles: ['biostatistician', 'admin', 'regulator'], scope: ['trial'], args: (i) => ({ trialId: i.trial }) },
+  {
+    op: 'analysisSnapshots',
+    target: 'programme',
+    roles: ['biostatistician', 'screening_manager', 'admin', 'regulator'],
+    scope: ['programme'],
+    args: (i) => ({ programmeId: i.programme }),
+  },
   // Role grants (access/access.resolver.ts)
   {
     op: 'grantRole',
@@ -839,6 +876,8 @@ describe('security matrix: every operation × every role × in/out of scope', ()
       algorithm: ALGORITHM,
       study: STUDY_T,
       participantStudy: STUDY_P,
+      snapshot: (await mutate('admin', 'freezeAnalysisSnapshot', { trialId: T, purpose: 'matrix', reason: 'matrix' })).id,
+      programmeSnapshot: (await mutate('admin', 'freezeAnalysisSnapshot', { programmeId: P, purpose: 'matrix', reason: 'matrix' })).id,
     };
     // Read models that scope checks load (subjects, programmes) must have caught up before the matrix runs.
     const caught = await post(tokenFor('admin', 'in'), 'query($id: ID!, $at: GlobalPosition) { subject(id: $id, consistentWith: $at) { id } }', {

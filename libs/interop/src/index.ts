@@ -20,3 +20,5 @@ export * from './export/omop.export.js';
 export * from './export/sdtm.export.js';
 export * from './export/fhir.export.js';
 export * from './export/parquet.export.js';
+export * from './export/sas-xport.writer.js';
+export * from './export/sdtm-xport.export.js';

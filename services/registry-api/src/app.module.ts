@@ -27,6 +27,7 @@ import { ScreeningCommandsModule } from './screening/screening-commands.module.j
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
 import { ReadModelQueriesModule } from './read-model-queries.module.js';
 import { InteropModule } from './interop/interop.module.js';
+import { SnapshotsModule } from './snapshots/snapshots.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -76,6 +77,7 @@ export class AppModule {
         ScreeningCommandsModule,
         ImagingCommandsModule,
         InteropModule,
+        SnapshotsModule,
         ReadModelQueriesModule.forRoot({ timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
         ...(config.PROJECTOR === 'embedded'
           ? [

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
 
     ds = new DataSource(dataSourceOptions(url, { extra: { max: 4 } }));
     await ds.initialize();
-    const studies = new ValidationStudyService(ds);
+    const studies = new ValidationStudyService(ds, undefined as never);
     // The surveillance service's write side (alarms) is not exercised here.
     const surveillance = new SurveillanceService(ds, undefined as never, undefined as never);
     const study: ValidationStudyInput = {

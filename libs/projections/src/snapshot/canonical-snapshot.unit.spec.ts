@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { digestSnapshot, rowKeyOf, type SnapshotTable } from './canonical-snapshot.js';
+import { digestSnapshot, rowKeyOf, SnapshotDigester, type SnapshotTable } from './canonical-snapshot.js';
 
 const trials: SnapshotTable = { table: 'trials', rows: [{ key: '["T1"]', row: { trial_id: 'T1', title: 'A', position: '3' } }] };
 const measurements: SnapshotTable = {
@@ -51,5 +51,16 @@ describe('canonical snapshot hashing', () => {
 
   it('keys a row by its primary-key values in key order', () => {
     expect(rowKeyOf({ version: 2, measurement_id: 'm1', value: 1 }, ['measurement_id', 'version'])).toBe('["m1",2]');
+  });
+
+  it('streams to the same digest row by row, and refuses tables out of name order', () => {
+    const d = new SnapshotDigester();
+    d.startTable('measurements');
+    d.startTable('trials');
+    for (const r of trials.rows) d.row(r.key, r.row);
+    expect(d.finish()).toEqual(digestSnapshot([trials, { table: 'measurements', rows: [] }]));
+    const wrong = new SnapshotDigester();
+    wrong.startTable('trials');
+    expect(() => wrong.startTable('measurements')).toThrow(/name order/);
   });
 });

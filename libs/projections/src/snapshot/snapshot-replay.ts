@@ -1,11 +1,11 @@
 import { comparePositions, type EventStore, type JsonObject, type Position, type RecordedEvent } from '#event-store';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CatalogueProjection } from '../projections/catalogue.projection.js';
 import { matchesFilter, type Projection } from '../projections/projection.js';
 import { ScreeningProjection } from '../projections/screening.projection.js';
 import { SubjectsProjection } from '../projections/subjects.projection.js';
 import { TrialsProjection } from '../projections/trials.projection.js';
-import { digestSnapshot, rowKeyOf, type SnapshotDigest, type SnapshotTable } from './canonical-snapshot.js';
+import { compareTableNames, rowKeyOf, SnapshotDigester, type SnapshotDigest } from './canonical-snapshot.js';
 
 export type SnapshotScopeRef = { readonly kind: 'trial'; readonly trialId: string } | { readonly kind: 'programme'; readonly programmeId: string };
 
@@ -17,9 +17,24 @@ export interface ComputedSnapshot extends SnapshotDigest {
   /** The last event applied (the cut), or null when the log had no event at or before it. */
   readonly position: Position | null;
   readonly readModels: readonly { readonly name: string; readonly version: number }[];
-  readonly data: readonly SnapshotTable[];
   /** Whether the scope's own record (trial or programme row) exists at the cut. */
   readonly scopeFound: boolean;
+}
+
+/** One page of a table's rows in snapshot order; `ordinal` is the first row's 0-based place in its table. */
+export interface SnapshotRowPage {
+  readonly table: string;
+  readonly ordinal: number;
+  readonly rows: readonly { readonly key: string; readonly row: JsonObject }[];
+}
+
+/** A computed snapshot whose rows are still in the replay's scratch tables (until the `withSnapshot` callback returns). */
+export interface SnapshotComputation extends ComputedSnapshot {
+  /**
+   * Streams every row, tables in name order and rows in key order, in pages, to `write`, inside one transaction on the
+   * replay's connection (`manager`): what `write` inserts commits with it, all or nothing.
+   */
+  copyRows(write: (manager: EntityManager, page: SnapshotRowPage) => Promise<void>, pageSize?: number): Promise<void>;
 }
 
 /** Why a cut cannot be taken: the position is not in the log, or it is but has not settled (readAll does not hand it out yet). */
@@ -87,34 +102,49 @@ export function scopeTables(scope: SnapshotScopeRef): { readonly subjects: strin
 
 const scopeId = (scope: SnapshotScopeRef): string => (scope.kind === 'trial' ? scope.trialId : scope.programmeId);
 
+export interface ComputeOptions {
+  /** Events read from the log per page (one short transaction applies each page). */
+  readonly pageSize?: number;
+  /** Called between pages, outside any transaction, with the events the page applied (progress; tests). */
+  readonly onPage?: (applied: number) => Promise<void> | void;
+}
+
 /**
  * A snapshot's rows, computed from the log alone: the snapshot projections replay every event up to the cut into
- * temporary copies of their tables (one transaction, dropped at its end), with the same `apply` code as the live
- * projector and a rebuild, so a snapshot recomputed at any later time — after corrections, after a full rebuild of
- * the read models — is the same rows and the same hash by construction, never "the live tables filtered by
- * position" (which would need every table to be versioned). The live read models are not read or touched.
+ * temporary copies of their tables, with the same `apply` code as the live projector and a rebuild, so a snapshot
+ * recomputed at any later time — after corrections, after a full rebuild of the read models — is the same rows and
+ * the same hash by construction, never "the live tables filtered by position" (which would need every table to be
+ * versioned). The live read models are not read or touched.
  *
- * Cost: one pass over the log up to the cut (the categories these projections read), bounded in memory by the page
- * size and the scope's rows.
+ * Why one dedicated connection and many short transactions: readAll and the subscriptions hand out only events of
+ * transactions older than the oldest transaction id still running anywhere in the cluster (the gap-safe head). A
+ * replay inside one transaction would hold an id (writing even a temporary table takes one) for its whole run and
+ * stall every projector and reader of the log meanwhile. So the events are read in pages through the port with no
+ * transaction open, each page is applied to session-lived temporary tables in its own short transaction, the rows are
+ * hashed through a cursor in a read-only transaction (no id), and `copyRows` writes them out in one transaction at
+ * the end. Memory holds one page of events or rows, never the dataset. The temporary tables are dropped and the
+ * session reset before the connection goes back to the pool.
  */
-export async function computeSnapshot(
+export async function withSnapshot<T>(
   store: EventStore,
   dataSource: DataSource,
   scope: SnapshotScopeRef,
   cut: SnapshotCut,
-  options: { readonly pageSize?: number } = {},
-): Promise<ComputedSnapshot> {
+  options: ComputeOptions,
+  use: (computed: SnapshotComputation) => Promise<T>,
+): Promise<T> {
   const projections = snapshotProjections();
   const pageSize = options.pageSize ?? 5000;
   const categories = [...new Set(projections.flatMap((p) => p.filter?.streamCategories ?? []))];
-  let target: Position | null = null;
-  if (cut.kind === 'position') target = cut.position;
-  return dataSource.transaction(async (m) => {
+  const target: Position | null = cut.kind === 'position' ? cut.position : null;
+  const qr = dataSource.createQueryRunner();
+  await qr.connect();
+  try {
     // Timestamps as JSON in UTC whatever the server's zone: the text hashed must not depend on the session.
-    await m.query(`SET LOCAL TimeZone = 'UTC'`);
+    await qr.query(`SET TimeZone = 'UTC'`);
     for (const p of projections) {
       for (const t of p.tables) {
-        await m.query(`CREATE TEMP TABLE ${t} (LIKE read_model.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES) ON COMMIT DROP`);
+        await qr.query(`CREATE TEMP TABLE ${t} (LIKE read_model.${t} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
       }
     }
     let last: RecordedEvent | null = null;
@@ -122,18 +152,14 @@ export async function computeSnapshot(
     // Pages of the whole log (readAll is gap-safe: what it hands out, nothing can later be inserted before); the
     // cut's own event must be among them, so a position that has not settled yet is refused, not half-read.
     let after: Position | undefined;
-    outer: for (;;) {
+    for (;;) {
       const page = await store.readAll({ ...(after ? { after } : {}), maxCount: pageSize });
       if (page.length === 0) break;
       after = page.at(-1)!.position;
       let end = page.length;
       for (let i = 0; i < page.length; i++) {
         const e = page[i]!;
-        if (target && comparePositions(e.position, target) > 0) {
-          end = i;
-          break;
-        }
-        if (cut.kind === 'asOf' && e.recordedAt.getTime() > cut.asOf.getTime()) {
+        if ((target && comparePositions(e.position, target) > 0) || (cut.kind === 'asOf' && e.recordedAt.getTime() > cut.asOf.getTime())) {
           end = i;
           break;
         }
@@ -142,33 +168,114 @@ export async function computeSnapshot(
       if (taken.length > 0) {
         last = taken.at(-1)!;
         const relevant = taken.filter((e) => categories.length === 0 || matchesFilter({ streamCategories: categories }, e));
-        for (const p of projections) {
-          const mine = relevant.filter((e) => matchesFilter(p.filter, e));
-          if (mine.length > 0) await p.apply(mine, m, { schema: 'pg_temp' });
+        if (relevant.length > 0) {
+          await qr.startTransaction();
+          try {
+            for (const p of projections) {
+              const mine = relevant.filter((e) => matchesFilter(p.filter, e));
+              if (mine.length > 0) await p.apply(mine, qr.manager, { schema: 'pg_temp' });
+            }
+            await qr.commitTransaction();
+          } catch (err) {
+            await qr.rollbackTransaction();
+            throw err;
+          }
         }
       }
+      await options.onPage?.(taken.length);
       if (target && last && comparePositions(last.position, target) === 0) reached = true;
-      if (end < page.length || reached) break outer;
+      if (end < page.length || reached) break;
     }
     if (target && !reached) throw new SnapshotCutError('not_settled');
     if (!last && cut.kind !== 'position') throw new SnapshotCutError('empty_log');
     const spec = scopeTables(scope);
     const id = scopeId(scope);
-    await m.query(`CREATE TEMP TABLE snapshot_subjects ON COMMIT DROP AS ${spec.subjects}`, [id]);
-    const scopeFound = ((await m.query(spec.scopeRow, [id])) as unknown[]).length > 0;
-    const data: SnapshotTable[] = [];
-    for (const t of spec.tables) {
-      // Primary-key order in the C collation: byte order of the key text, the same on every server and locale.
-      // Integer key columns (versions, positions) sort as numbers.
-      const order = t.key.map((k) => (NUMERIC_KEYS.has(k) ? `t.${k}` : `t.${k} COLLATE "C"`));
-      const sql = `SELECT to_jsonb(t) AS row FROM pg_temp.${t.table} t ${t.where ? `WHERE ${t.where}` : ''} ORDER BY ${order.join(', ')}`;
-      const rows = (await m.query(sql, t.where?.includes('$1') ? [id] : [])) as { row: JsonObject }[];
-      data.push({ table: t.table, rows: rows.map((r) => ({ key: rowKeyOf(r.row, t.key), row: r.row })) });
+    await qr.query(`CREATE TEMP TABLE snapshot_subjects AS ${spec.subjects}`, [id]);
+    const scopeFound = ((await qr.query(spec.scopeRow, [id])) as unknown[]).length > 0;
+    const tables = [...spec.tables].sort((a, b) => compareTableNames(a.table, b.table));
+    const readModels = projections.map((p) => ({ name: p.name, version: p.version }));
+
+    const streamRows = async (rowPageSize: number, each: (page: SnapshotRowPage) => Promise<void>): Promise<void> => {
+      for (const t of tables) {
+        // Primary-key order in the C collation: byte order of the key text, the same on every server and locale.
+        // Integer key columns (versions, positions) sort as numbers.
+        const order = t.key.map((k) => (NUMERIC_KEYS.has(k) ? `t.${k}` : `t.${k} COLLATE "C"`));
+        const sql = `SELECT to_jsonb(t) AS row FROM pg_temp.${t.table} t ${t.where ? `WHERE ${t.where}` : ''} ORDER BY ${order.join(', ')}`;
+        await qr.query(`DECLARE snapshot_rows NO SCROLL CURSOR FOR ${sql}`, t.where?.includes('$1') ? [id] : []);
+        // Every table yields at least one page (perhaps empty): a table without rows still counts in the digest.
+        for (let ordinal = 0; ;) {
+          const rows = (await qr.query(`FETCH FORWARD ${rowPageSize} FROM snapshot_rows`)) as { row: JsonObject }[];
+          if (rows.length === 0 && ordinal > 0) break;
+          await each({ table: t.table, ordinal, rows: rows.map((r) => ({ key: rowKeyOf(r.row, t.key), row: r.row })) });
+          if (rows.length === 0) break;
+          ordinal += rows.length;
+        }
+        await qr.query(`CLOSE snapshot_rows`);
+      }
+    };
+
+    // The hash, streamed through a cursor in a read-only transaction: it reads temporary tables only, so it never
+    // takes a transaction id and holds back no reader of the log.
+    const digester = new SnapshotDigester();
+    await qr.startTransaction();
+    try {
+      await qr.query(`SET TRANSACTION READ ONLY`);
+      let current: string | null = null;
+      await streamRows(ROW_PAGE, async (page) => {
+        if (page.table !== current) digester.startTable((current = page.table));
+        for (const r of page.rows) digester.row(r.key, r.row);
+      });
+      await qr.commitTransaction();
+    } catch (err) {
+      await qr.rollbackTransaction();
+      throw err;
     }
-    const digest = digestSnapshot(data);
-    // Nothing of the replay stays: the temporary tables go with the transaction.
-    return { ...digest, position: last?.position ?? null, readModels: projections.map((p) => ({ name: p.name, version: p.version })), data, scopeFound };
-  });
+    const digest = digester.finish();
+    const computation: SnapshotComputation = {
+      ...digest,
+      position: last?.position ?? null,
+      readModels,
+      scopeFound,
+      copyRows: async (write, rowPageSize = ROW_PAGE) => {
+        await qr.startTransaction();
+        try {
+          await streamRows(rowPageSize, (page) => write(qr.manager, page));
+          await qr.commitTransaction();
+        } catch (err) {
+          await qr.rollbackTransaction();
+          throw err;
+        }
+      },
+    };
+    return await use(computation);
+  } finally {
+    // Back to the pool as it came: no scratch table, the server's time zone.
+    try {
+      if (qr.isTransactionActive) await qr.rollbackTransaction();
+      await qr.query(`DISCARD TEMP`);
+      await qr.query(`RESET TimeZone`);
+    } finally {
+      await qr.release();
+    }
+  }
 }
 
+/** The digest of a snapshot computed from the log (the rows themselves are dropped with the scratch tables). */
+export async function computeSnapshot(
+  store: EventStore,
+  dataSource: DataSource,
+  scope: SnapshotScopeRef,
+  cut: SnapshotCut,
+  options: ComputeOptions = {},
+): Promise<ComputedSnapshot> {
+  return withSnapshot(store, dataSource, scope, cut, options, async ({ contentHash, tables, position, readModels, scopeFound }) => ({
+    contentHash,
+    tables,
+    position,
+    readModels,
+    scopeFound,
+  }));
+}
+
+const ROW_PAGE = 2000;
 const NUMERIC_KEYS = new Set(['version', 'position']);

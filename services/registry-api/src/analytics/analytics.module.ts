@@ -13,11 +13,13 @@ import { ScreeningKpiService } from './screening-kpis.service.js';
 import { SurveillanceService } from './surveillance.service.js';
 import { ValidationStudyCovariates } from './validation-study.covariates.js';
 import { ValidationStudyService } from './validation-study.service.js';
+import { SnapshotsModule } from '../snapshots/snapshots.module.js';
 
 const SERVICES = [ValidationStudyService, AgreementService, SurveillanceService, ScreeningKpiService, RecistService];
 
 /** Statistics served over GraphQL (graphql/analytics.graphql); the services are shared with the plot endpoint. */
 @Module({
+  imports: [SnapshotsModule],
   providers: [
     ...SERVICES,
     ValidationStudyCovariates,

@@ -69,6 +69,7 @@ export class ValidationStudyResolver {
       dataset,
       parsedMultivariable: multivariable,
       computedAtPosition: dataset.computedAtPosition,
+      snapshotId: dataset.snapshotId,
       subjectCount: dataset.rows.length,
       includedCount: dataset.rows.filter((r) => r.included).length,
       fetchMs: dataset.fetchMs,
@@ -131,7 +132,7 @@ export class ValidationStudyResolver {
     const { input, rows } = parent.dataset;
     if (!parent.parsedMultivariable) return null;
     const { specs, options: mv } = parent.parsedMultivariable;
-    const columns = await this.covariates.columns(rows, specs);
+    const columns = await this.covariates.columns(rows, specs, input.snapshotId);
     return {
       rows,
       columns,
@@ -264,6 +265,7 @@ export class ScreeningKpiResolver {
       programmeId: data.programme.programmeId,
       programmeName: data.programme.name,
       computedAtPosition: data.computedAtPosition,
+      snapshotId: data.snapshotId,
       groups: kpiGroups(data, input.bySite ?? false),
       fetchMs: data.fetchMs,
       plotUrl: plotUrl('kpi-trend', input),

@@ -57,7 +57,7 @@ describe('screening KPIs of one programme', () => {
   let a: FillIds;
 
   it('are the same whether or not another programme has data', async () => {
-    const service = new ScreeningKpiService(database.ds);
+    const service = new ScreeningKpiService(database.ds, undefined as never);
     a = await fillAnalytics(query, { prefix: 'A', subjects: 300, readings: 4000, invitations: true, checkpoint: true, seed: 0.1 });
     const inputs = [
       { programmeId: a.programmeId, bySite: true },

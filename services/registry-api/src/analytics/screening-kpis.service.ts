@@ -5,11 +5,15 @@ import type { Actor } from '../auth/actor.js';
 import { ApiError } from '../graphql/error-mapping.js';
 import { visibilityFor } from './analytics.scope.js';
 import { add, kpis, ZERO, type KpiCounts, type RoundType } from './screening-kpis.statistics.js';
+import { snapshotQueryable } from '../snapshots/snapshot-source.js';
+import { SnapshotQueries } from '../snapshots/snapshots.queries.js';
 
 export interface ScreeningKpiInput {
   readonly programmeId: string;
   readonly siteIds?: readonly string[] | null;
   readonly bySite?: boolean | null;
+  /** Count over this frozen analysis snapshot (of this programme) instead of the live read model. */
+  readonly snapshotId?: string | null;
 }
 
 interface RoundInfo {
@@ -30,6 +34,8 @@ export interface KpiData {
   readonly invited: Map<string, number>;
   readonly cells: KpiCell[];
   readonly computedAtPosition: string | null;
+  /** The snapshot the counts come from, when the input named one (then computedAtPosition is its data cut). */
+  readonly snapshotId: string | null;
   readonly fetchMs: number;
 }
 
@@ -63,12 +69,22 @@ export const KPI_STATEMENTS = { invited: INVITED_SQL, cells: CELLS_SQL } as cons
 
 @Injectable()
 export class ScreeningKpiService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly snapshots: SnapshotQueries,
+  ) {}
 
   async data(actor: Actor, input: ScreeningKpiInput): Promise<KpiData> {
     visibilityFor(actor, { programmeIds: [input.programmeId], siteIds: input.siteIds });
+    // Over a snapshot: one of this programme, which the caller may read; the same statements over its kept rows.
+    const snapshot = input.snapshotId ? await this.snapshots.get(actor, input.snapshotId) : null;
+    if (snapshot && (snapshot.scope.kind !== 'programme' || snapshot.scope.programmeId !== input.programmeId)) {
+      throw new ApiError('SNAPSHOT_SCOPE_MISMATCH', `snapshot ${snapshot.id} is not a snapshot of programme ${input.programmeId}`, 'snapshotId');
+    }
+    if (snapshot) await this.snapshots.ensureRows(snapshot);
     const started = performance.now();
-    const result = await this.db.transaction('REPEATABLE READ', async (m) => {
+    const result = await this.db.transaction('REPEATABLE READ', async (live) => {
+      const m = snapshot ? snapshotQueryable(live, snapshot.id) : live;
       const programme = (await m.query(`SELECT programme_id, name, kpi_targets FROM read_model.screening_programmes WHERE programme_id = $1`, [
         input.programmeId,
       ])) as {
@@ -86,9 +102,11 @@ export class ScreeningKpiService {
       }[];
       const invited = (await m.query(INVITED_SQL, [input.programmeId])) as { round_id: string; invited: number }[];
       const cells = (await m.query(CELLS_SQL, [input.programmeId, input.siteIds ?? null])) as Record<string, string | number>[];
-      const checkpoint = (await m.query(
-        `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
-      )) as { p: string | null }[];
+      const checkpoint = snapshot
+        ? [{ p: snapshot.manifest.position }]
+        : ((await live.query(
+            `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
+          )) as { p: string | null }[]);
       return { programme, rounds, invited, cells, position: checkpoint[0]?.p ?? null };
     });
     const p = result.programme[0];
@@ -110,6 +128,7 @@ export class ScreeningKpiService {
         },
       })),
       computedAtPosition: result.position,
+      snapshotId: snapshot?.id ?? null,
       fetchMs: performance.now() - started,
     };
   }

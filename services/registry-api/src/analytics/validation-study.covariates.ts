@@ -3,6 +3,9 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '../graphql/error-mapping.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
 import type { PersonalData } from '../privacy/personal-data.js';
+import { snapshotQueryable } from '../snapshots/snapshot-source.js';
+
+type Queryable = Pick<DataSource, 'query'>;
 import {
   describeSelection,
   readingSelection,
@@ -135,7 +138,13 @@ export class ValidationStudyCovariates {
     private readonly privacy: PrivacyService,
   ) {}
 
-  async columns(rows: readonly DatasetRow[], specs: readonly CovariateSpec[]): Promise<CovariateColumn[]> {
+  /**
+   * With `snapshotId` the stage and biomarker covariates are read from the frozen snapshot's rows, as the dataset was,
+   * so a re-run after later writes fits the same model (age and sex come from the sealed personal data, which a
+   * snapshot does not copy: an erasure after the cut removes them, as erasure must).
+   */
+  async columns(rows: readonly DatasetRow[], specs: readonly CovariateSpec[], snapshotId?: string | null): Promise<CovariateColumn[]> {
+    const db: Queryable = snapshotId ? snapshotQueryable(this.db, snapshotId) : this.db;
     const ids = rows.map((r) => r.subjectId);
     const needsPersonal = specs.some((s) => s.kind === 'clinical' && (s.clinical === 'AGE' || s.clinical === 'SEX'));
     const personal = needsPersonal ? await this.privacy.openForAggregate(ids) : new Map<string, PersonalData | 'erased'>();
@@ -154,7 +163,7 @@ export class ValidationStudyCovariates {
     const out: CovariateColumn[] = [];
     for (const spec of specs) {
       if (spec.kind === 'biomarker') {
-        out.push(await this.biomarkerColumn(rows, spec));
+        out.push(await this.biomarkerColumn(db, rows, spec));
         continue;
       }
       switch (spec.clinical) {
@@ -180,15 +189,15 @@ export class ValidationStudyCovariates {
           });
           break;
         case 'STAGE':
-          out.push(await this.stageColumn(rows, spec.name));
+          out.push(await this.stageColumn(db, rows, spec.name));
           break;
       }
     }
     return out;
   }
 
-  private async stageColumn(rows: readonly DatasetRow[], name: string): Promise<CovariateColumn> {
-    const found = (await this.db.query(
+  private async stageColumn(db: Queryable, rows: readonly DatasetRow[], name: string): Promise<CovariateColumn> {
+    const found = (await db.query(
       `SELECT DISTINCT ON (o.subject_id) o.subject_id, o.stage
          FROM unnest($1::text[], $2::float8[]) AS i(subject_id, measured_ms)
          JOIN read_model.outcomes o ON o.subject_id = i.subject_id
@@ -205,11 +214,11 @@ export class ValidationStudyCovariates {
     };
   }
 
-  private async biomarkerColumn(rows: readonly DatasetRow[], spec: Extract<CovariateSpec, { kind: 'biomarker' }>): Promise<CovariateColumn> {
-    const known = (await this.db.query(`SELECT 1 FROM read_model.biomarkers WHERE biomarker_id = $1`, [spec.biomarkerId])) as unknown[];
+  private async biomarkerColumn(db: Queryable, rows: readonly DatasetRow[], spec: Extract<CovariateSpec, { kind: 'biomarker' }>): Promise<CovariateColumn> {
+    const known = (await db.query(`SELECT 1 FROM read_model.biomarkers WHERE biomarker_id = $1`, [spec.biomarkerId])) as unknown[];
     if (known.length === 0) throw new ApiError('BIOMARKER_NOT_FOUND', `no biomarker ${spec.biomarkerId}`, spec.field.replace(/\.reading$/, '.biomarkerId'));
     const reading = readingSql('m', spec.selection, 5);
-    const candidates = (await this.db.query(
+    const candidates = (await db.query(
       `SELECT m.subject_id, m.measurement_id, m.value, m.method, m.algorithm_version_id, m.reader_id, m.adjudication
          FROM read_model.measurements m
         WHERE m.subject_id = ANY($1::text[]) AND m.biomarker_id = $2 AND ($3::int IS NULL OR m.biomarker_version = $3::int)

@@ -16,6 +16,8 @@ import { assertKnownTimePoint } from './analytics.time-points.js';
 import type { MultivariableInput } from './validation-study.covariates.js';
 import { datasetRowOf, type DatasetRow, type EndpointInput } from './validation-study.dataset.js';
 import type { StrataSpec } from './validation-study.statistics.js';
+import { snapshotQueryable, snapshotSql } from '../snapshots/snapshot-source.js';
+import { SnapshotQueries } from '../snapshots/snapshots.queries.js';
 
 export interface ValidationStudyInput {
   readonly biomarkerId: string;
@@ -29,6 +31,8 @@ export interface ValidationStudyInput {
   readonly higherIsPositive?: boolean | null;
   readonly strata?: StrataSpec | null;
   readonly multivariable?: MultivariableInput | null;
+  /** Compute over this frozen analysis snapshot's rows instead of the live read model. */
+  readonly snapshotId?: string | null;
 }
 
 export interface ValidationStudyDataset {
@@ -36,6 +40,8 @@ export interface ValidationStudyDataset {
   readonly rows: DatasetRow[];
   /** Provenance: the subjects projection's checkpoint, read in the same snapshot as the rows. */
   readonly computedAtPosition: string | null;
+  /** The snapshot the rows come from, when the input named one (then computedAtPosition is its data cut). */
+  readonly snapshotId: string | null;
   readonly fetchMs: number;
 }
 
@@ -51,6 +57,8 @@ export interface ValidationStudyDataset {
  *   PostgreSQL goes through a decimal string per value, and parsing timestamptz into Dates on the client costs
  *   more than the query. Microseconds / 1000 in float64 is the same correctly rounded number the old
  *   `(extract(epoch …) * 1000)::float8` gave, to the bit.
+ * - The subject's columns are grouped by explicitly (not through the primary key's functional dependency) so that
+ *   the statement also runs over a snapshot's rows (snapshots/snapshot-source.ts), where subjects is a subquery.
  * - Rows come in subject order: floating-point sums depend on the order of their terms, so the same data gives the
  *   same digits whatever plan PostgreSQL picks (without ORDER BY the order followed the plan's hash tables).
  */
@@ -73,7 +81,7 @@ SELECT i.subject_id, s.trial_id, s.programme_id, s.arm_code, s.site_id, i.measur
    AND (($1::text[] IS NULL AND $2::text[] IS NULL) OR s.trial_id = ANY($1::text[]) OR s.programme_id = ANY($2::text[]))
    AND ($3::text[] IS NULL OR s.arm_code = ANY($3::text[]))
    AND ($4::text[] IS NULL OR s.site_id = ANY($4::text[]))
- GROUP BY s.subject_id, i.subject_id, i.measurement_id, i.value, i.unit, i.occurred_at, i.position, i.method, i.algorithm_version_id, i.reader_id, i.adjudication
+ GROUP BY s.subject_id, s.trial_id, s.programme_id, s.arm_code, s.site_id, i.subject_id, i.measurement_id, i.value, i.unit, i.occurred_at, i.position, i.method, i.algorithm_version_id, i.reader_id, i.adjudication
  ORDER BY i.subject_id COLLATE "C", i.measurement_id COLLATE "C"`;
 
 /** A row of DATASET_SQL as an array (pg rowMode 'array': no object with named keys per row). */
@@ -109,7 +117,10 @@ const datasetTypes = {
 
 @Injectable()
 export class ValidationStudyService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly snapshots: SnapshotQueries,
+  ) {}
 
   async dataset(actor: Actor, input: ValidationStudyInput): Promise<ValidationStudyDataset> {
     validateInput(input);
@@ -118,6 +129,9 @@ export class ValidationStudyService {
     const granted = visibilityFor(actor, population);
     const visibility = visibilitySql('s', granted, 11);
     const reading = readingSql('m', selection, 13);
+    // Over a snapshot: the caller must be allowed to read it, and its rows are made sure of before the query.
+    const snapshot = input.snapshotId ? await this.snapshots.get(actor, input.snapshotId) : null;
+    if (snapshot) await this.snapshots.ensureRows(snapshot);
     const started = performance.now();
     const params = [
       population.trialIds ?? null,
@@ -136,16 +150,19 @@ export class ValidationStudyService {
     const { rows, position } = await this.db.transaction('REPEATABLE READ', async (m) => {
       // Sorting and hashing 100k index rows in memory instead of on disk.
       await m.query(`SET LOCAL work_mem = '64MB'`);
-      await assertKnownTimePoint(m, input.timePoint, input.biomarkerId, granted, population);
-      const checkpoint = (await m.query(
-        `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
-      )) as { p: string | null }[];
+      await assertKnownTimePoint(snapshot ? snapshotQueryable(m, snapshot.id) : m, input.timePoint, input.biomarkerId, granted, population);
+      const checkpoint = snapshot
+        ? [{ p: snapshot.manifest.position }]
+        : ((await m.query(
+            `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
+          )) as { p: string | null }[]);
       // The driver's own client of this transaction, for rowMode 'array' (TypeORM's query() always builds objects).
       const client = (m.queryRunner as unknown as { databaseConnection?: pg.PoolClient } | undefined)?.databaseConnection;
       if (!client) throw new Error('validation study dataset: no PostgreSQL connection in the transaction');
+      const text = DATASET_SQL(visibility.sql, reading.sql);
       const result = await client.query<DatasetSqlRow>({
-        text: DATASET_SQL(visibility.sql, reading.sql),
-        values: params,
+        text: snapshot ? snapshotSql(text, params.length + 1) : text,
+        values: snapshot ? [...params, snapshot.id] : params,
         rowMode: 'array',
         types: datasetTypes,
       });
@@ -174,7 +191,7 @@ export class ValidationStudyService {
         reading: provenanceOf(c),
       });
     }
-    return { input, rows: out, computedAtPosition: position, fetchMs };
+    return { input, rows: out, computedAtPosition: position, snapshotId: snapshot?.id ?? null, fetchMs };
   }
 }
 

@@ -40,7 +40,13 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<string, { readonly status: num
 export function restStatusOf(code: string): number {
   return HTTP_STATUS_OF_CODE[code]?.status ?? REST_STATUS_OF_CODE[code] ?? 400;
 }
-const REST_STATUS_OF_CODE: Readonly<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, IDEMPOTENCY_CONFLICT: 409 };
+const REST_STATUS_OF_CODE: Readonly<Record<string, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SNAPSHOT_NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+};
 
 /** PostgreSQL SQLSTATEs that mean "the server cannot serve now", not "your statement is wrong" (appendix A). */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400|58030)/;

@@ -13,7 +13,7 @@ import { SNAPSHOT_HASH_ALGORITHM } from '#projections';
 import { DataSource } from 'typeorm';
 import { DomainCommandMessage, mutationReceipt, type MutationReceipt } from '../commands/command-message.js';
 import { CommandRunner } from '../commands/command-runner.js';
-import { computeScopeSnapshot, resolveCut } from './snapshot-compute.js';
+import { materialiseSnapshotRows, resolveCut, withScopeSnapshot } from './snapshot-compute.js';
 import { keepSnapshotRows, snapshotRowsKept } from './snapshot-rows.js';
 
 /** What the client asked for: the command's fingerprint (a repeat with other content is IDEMPOTENCY_CONFLICT). */
@@ -60,21 +60,7 @@ export class FreezeAnalysisSnapshotHandler implements ICommandHandler<FreezeAnal
       purpose: request.purpose,
       reason: request.reason,
     };
-    const [frozen] = (await this.store.readStream(streamId, { maxCount: 1 })) as unknown as { data: AnalysisSnapshotFrozen['data'] }[];
-    const computed = frozen
-      ? null
-      : await computeScopeSnapshot(this.store, this.dataSource, request.scope, await resolveCut(this.store, request.position, request.asOf));
-    const manifest: SnapshotManifest = frozen
-      ? manifestOf(frozen.data)
-      : {
-          position: computed!.position.prepare.toString(),
-          commitPosition: computed!.position.commit.toString(),
-          readModels: computed!.readModels,
-          rowCounts: computed!.tables.map((t) => ({ table: t.table, rows: t.rows, hash: t.hash })),
-          contentHash: computed!.contentHash,
-          hashAlgorithm: SNAPSHOT_HASH_ALGORITHM,
-        };
-    const command: FreezeAnalysisSnapshot = {
+    const command = (manifest: SnapshotManifest): FreezeAnalysisSnapshot => ({
       type: 'FreezeAnalysisSnapshot',
       snapshotId: request.snapshotId,
       scope: request.scope,
@@ -82,19 +68,32 @@ export class FreezeAnalysisSnapshotHandler implements ICommandHandler<FreezeAnal
       reason: request.reason,
       asOf: request.asOf?.toISOString() ?? null,
       manifest,
-    };
-    const receipt = await this.runner.run({ streamId, decider: snapshotDecider, command, origin: { ...origin, reason: request.reason }, fingerprint });
-    // Keep the rows when they are the frozen ones: a concurrent repeat with the default cut may have computed a later
-    // position than the writer that won; its rows are not this snapshot's.
+    });
+    const run = (manifest: SnapshotManifest) =>
+      this.runner.run({ streamId, decider: snapshotDecider, command: command(manifest), origin: { ...origin, reason: request.reason }, fingerprint });
+    const [frozen] = (await this.store.readStream(streamId, { maxCount: 1 })) as unknown as { data: AnalysisSnapshotFrozen['data'] }[];
+    const receipt = frozen
+      ? await run(manifestOf(frozen.data))
+      : await withScopeSnapshot(this.store, this.dataSource, request.scope, await resolveCut(this.store, request.position, request.asOf), async (computed) => {
+          const manifest: SnapshotManifest = {
+            position: computed.position.prepare.toString(),
+            commitPosition: computed.position.commit.toString(),
+            readModels: computed.readModels,
+            rowCounts: computed.tables.map((t) => ({ table: t.table, rows: t.rows, hash: t.hash })),
+            contentHash: computed.contentHash,
+            hashAlgorithm: SNAPSHOT_HASH_ALGORITHM,
+          };
+          const r = await run(manifest);
+          // Keep the rows when they are the frozen ones: a concurrent repeat with the default cut may have computed a
+          // later position than the writer that won; its rows are not this snapshot's.
+          if (r.state.status === 'frozen' && r.state.manifest.contentHash === computed.contentHash && r.state.manifest.position === manifest.position) {
+            await keepSnapshotRows(computed, request.snapshotId);
+          }
+          return r;
+        });
     const state = receipt.state;
-    if (computed && state.status === 'frozen' && state.manifest.contentHash === computed.contentHash && state.manifest.position === manifest.position) {
-      await keepSnapshotRows(this.dataSource, request.snapshotId, computed.data);
-    } else if (state.status === 'frozen' && !(await snapshotRowsKept(this.dataSource, request.snapshotId))) {
-      const again = await computeScopeSnapshot(this.store, this.dataSource, request.scope, {
-        kind: 'position',
-        position: { commit: BigInt(state.manifest.commitPosition), prepare: BigInt(state.manifest.position) },
-      });
-      if (again.contentHash === state.manifest.contentHash) await keepSnapshotRows(this.dataSource, request.snapshotId, again.data);
+    if (state.status === 'frozen' && !(await snapshotRowsKept(this.dataSource, request.snapshotId))) {
+      await materialiseSnapshotRows(this.store, this.dataSource, request.snapshotId, state.scope, state.manifest);
     }
     return mutationReceipt(receipt, request.snapshotId);
   }

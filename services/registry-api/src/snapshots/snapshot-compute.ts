@@ -1,7 +1,8 @@
-import { reject, SnapshotErrors, type SnapshotScope } from '#domain';
+import { reject, SnapshotErrors, type SnapshotManifest, type SnapshotScope } from '#domain';
 import { type EventStore, type Position } from '#event-store';
-import { computeSnapshot, SnapshotCutError, type ComputedSnapshot, type SnapshotCut } from '#projections';
+import { SnapshotCutError, withSnapshot, type SnapshotComputation, type SnapshotCut } from '#projections';
 import type { DataSource } from 'typeorm';
+import { keepSnapshotRows } from './snapshot-rows.js';
 
 /** The data cut a client asked for, as the replay takes it: a stored position, a time, or the newest settled event. */
 export async function resolveCut(store: EventStore, position: bigint | null, asOf: Date | null): Promise<SnapshotCut> {
@@ -13,16 +14,25 @@ export async function resolveCut(store: EventStore, position: bigint | null, asO
   return { kind: 'position', position: full };
 }
 
-/** The snapshot's rows at the cut, with the domain's errors for a cut or a scope that cannot be taken. */
-export async function computeScopeSnapshot(
+/**
+ * The snapshot at the cut, handed to `use` while its rows can still be copied (libs/projections withSnapshot), with the
+ * domain's errors for a cut or a scope that cannot be taken.
+ */
+export async function withScopeSnapshot<T>(
   store: EventStore,
   dataSource: DataSource,
   scope: SnapshotScope,
   cut: SnapshotCut,
-): Promise<ComputedSnapshot & { position: Position }> {
-  let computed: ComputedSnapshot;
+  use: (computed: SnapshotComputation & { position: Position }) => Promise<T>,
+): Promise<T> {
+  const field = scope.kind === 'trial' ? 'trialId' : 'programmeId';
   try {
-    computed = await computeSnapshot(store, dataSource, scope, cut);
+    return await withSnapshot(store, dataSource, scope, cut, {}, async (computed) => {
+      if (!computed.scopeFound || !computed.position) {
+        reject(SnapshotErrors.SNAPSHOT_SCOPE_NOT_FOUND, field, `The ${scope.kind} is not registered at the cut`);
+      }
+      return use(computed as SnapshotComputation & { position: Position });
+    });
   } catch (err) {
     if (!(err instanceof SnapshotCutError)) throw err;
     switch (err.reason) {
@@ -31,12 +41,31 @@ export async function computeScopeSnapshot(
       case 'unknown_position':
         return reject(SnapshotErrors.UNKNOWN_POSITION, 'position', 'No event is stored at this position');
       case 'empty_log':
-        return reject(SnapshotErrors.SNAPSHOT_SCOPE_NOT_FOUND, scope.kind === 'trial' ? 'trialId' : 'programmeId', 'Nothing is recorded at or before the cut');
+        return reject(SnapshotErrors.SNAPSHOT_SCOPE_NOT_FOUND, field, 'Nothing is recorded at or before the cut');
     }
   }
-  const field = scope.kind === 'trial' ? 'trialId' : 'programmeId';
-  if (!computed.scopeFound || !computed.position) {
-    reject(SnapshotErrors.SNAPSHOT_SCOPE_NOT_FOUND, field, `The ${scope.kind} is not registered at the cut`);
-  }
-  return computed as ComputedSnapshot & { position: Position };
+}
+
+/** The frozen cut as the replay takes it. */
+export const frozenCut = (manifest: SnapshotManifest): SnapshotCut => ({
+  kind: 'position',
+  position: { commit: BigInt(manifest.commitPosition), prepare: BigInt(manifest.position) },
+});
+
+/**
+ * Re-materialises a frozen snapshot's rows from the log (after a crash between the freeze event and the rows), kept
+ * only when they hash to the frozen hash. Returns whether rows are kept now.
+ */
+export async function materialiseSnapshotRows(
+  store: EventStore,
+  dataSource: DataSource,
+  snapshotId: string,
+  scope: SnapshotScope,
+  manifest: SnapshotManifest,
+): Promise<boolean> {
+  return withScopeSnapshot(store, dataSource, scope, frozenCut(manifest), async (again) => {
+    if (again.contentHash !== manifest.contentHash) return false;
+    await keepSnapshotRows(again, snapshotId);
+    return true;
+  });
 }

@@ -1,32 +1,40 @@
 import { canonicalJson, type JsonObject } from '#event-store';
-import { digestSnapshot, type SnapshotDigest, type SnapshotTable } from '#projections';
+import { compareTableNames, SnapshotDigester, type SnapshotComputation, type SnapshotDigest } from '#projections';
 import type { DataSource } from 'typeorm';
 
-const CHUNK = 5000;
+class AlreadyKept extends Error {}
 
 /**
  * Keeps a frozen snapshot's rows (read_model.analysis_snapshot_rows), once: a second writer of the same snapshot
  * (a concurrent repeat of the command) finds them there and writes nothing. One transaction, so a snapshot's rows
- * are all there or none are (none: the next read re-materialises them from the log, snapshots.queries.ts).
+ * are all there or none are (none: the next read re-materialises them from the log). The rows stream from the
+ * replay's scratch tables a page at a time.
  */
-export async function keepSnapshotRows(dataSource: DataSource, snapshotId: string, tables: readonly SnapshotTable[]): Promise<void> {
-  await dataSource.transaction(async (m) => {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('analysis-snapshot:' || $1, 0))`, [snapshotId]);
-    const [kept] = (await m.query(`SELECT EXISTS (SELECT 1 FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1) AS kept`, [snapshotId])) as {
-      kept: boolean;
-    }[];
-    if (kept!.kept) return;
-    for (const t of tables) {
-      for (let from = 0; from < t.rows.length; from += CHUNK) {
-        const chunk = t.rows.slice(from, from + CHUNK).map((r, i) => ({ ordinal: from + i, row_key: r.key, row: r.row }));
-        await m.query(
-          `INSERT INTO read_model.analysis_snapshot_rows (snapshot_id, table_name, ordinal, row_key, row)
-           SELECT $1, $2, x.ordinal, x.row_key, x.row FROM jsonb_to_recordset($3::jsonb) AS x(ordinal int, row_key text, row jsonb)`,
-          [snapshotId, t.table, JSON.stringify(chunk)],
-        );
+export async function keepSnapshotRows(computed: SnapshotComputation, snapshotId: string): Promise<boolean> {
+  let checked = false;
+  try {
+    await computed.copyRows(async (m, page) => {
+      if (!checked) {
+        checked = true;
+        await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('analysis-snapshot:' || $1, 0))`, [snapshotId]);
+        const [kept] = (await m.query(`SELECT EXISTS (SELECT 1 FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1) AS kept`, [snapshotId])) as {
+          kept: boolean;
+        }[];
+        if (kept!.kept) throw new AlreadyKept();
       }
-    }
-  });
+      if (page.rows.length === 0) return;
+      const chunk = page.rows.map((r, i) => ({ ordinal: page.ordinal + i, row_key: r.key, row: r.row }));
+      await m.query(
+        `INSERT INTO read_model.analysis_snapshot_rows (snapshot_id, table_name, ordinal, row_key, row)
+         SELECT $1, $2, x.ordinal, x.row_key, x.row FROM jsonb_to_recordset($3::jsonb) AS x(ordinal int, row_key text, row jsonb)`,
+        [snapshotId, page.table, JSON.stringify(chunk)],
+      );
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof AlreadyKept) return false;
+    throw err;
+  }
 }
 
 export async function snapshotRowsKept(dataSource: DataSource, snapshotId: string): Promise<boolean> {
@@ -52,17 +60,27 @@ export async function readSnapshotRows(dataSource: DataSource, snapshotId: strin
   return rows.map((r) => ({ ordinal: r.ordinal, key: r.row_key, json: canonicalJson(r.row) }));
 }
 
-/** The digest of the kept rows, computed as at freezing (tables with no kept row count as empty). */
+/** The digest of the kept rows, computed as at freezing (tables with no kept row count as empty), a page at a time. */
 export async function digestKeptRows(dataSource: DataSource, snapshotId: string, tables: readonly string[]): Promise<SnapshotDigest> {
-  const rows = (await dataSource.query(
-    `SELECT table_name, row_key, row FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1 ORDER BY table_name, ordinal`,
-    [snapshotId],
-  )) as { table_name: string; row_key: string; row: JsonObject }[];
-  const byTable = new Map<string, { key: string; row: JsonObject }[]>(tables.map((t) => [t, []]));
-  for (const r of rows) {
-    let list = byTable.get(r.table_name);
-    if (!list) byTable.set(r.table_name, (list = []));
-    list.push({ key: r.row_key, row: r.row });
+  const digester = new SnapshotDigester();
+  const names = new Set(tables);
+  const kept = (await dataSource.query(`SELECT DISTINCT table_name FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1`, [snapshotId])) as {
+    table_name: string;
+  }[];
+  for (const k of kept) names.add(k.table_name);
+  for (const table of [...names].sort(compareTableNames)) {
+    digester.startTable(table);
+    for (let after = -1; ;) {
+      const page = (await dataSource.query(
+        `SELECT ordinal, row_key, row FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1 AND table_name = $2 AND ordinal > $3 ORDER BY ordinal LIMIT $4`,
+        [snapshotId, table, after, DIGEST_PAGE],
+      )) as { ordinal: number; row_key: string; row: JsonObject }[];
+      for (const r of page) digester.row(r.row_key, r.row);
+      if (page.length < DIGEST_PAGE) break;
+      after = page.at(-1)!.ordinal;
+    }
   }
-  return digestSnapshot([...byTable].map(([table, list]) => ({ table, rows: list })));
+  return digester.finish();
 }
+
+const DIGEST_PAGE = 5000;
