@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type Position } from '#event-store';
 import { Counter, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -50,6 +50,7 @@ export class ReadYourWrites implements OnModuleInit, OnApplicationShutdown {
   private readonly pollMs: number;
   private readonly replica: DataSource | undefined;
   private readonly fallbacks: Counter<'reason'> | undefined;
+  private readonly log = new Logger('ReadYourWrites');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -95,9 +96,10 @@ export class ReadYourWrites implements OnModuleInit, OnApplicationShutdown {
       try {
         if (await this.until(this.replica, target, projections, replicaDeadline)) return this.replica;
         this.fallbacks?.inc({ reason: 'lag' });
-      } catch {
+      } catch (err) {
         // A replica going away (failover, restart) is no reason to fail a query the primary can answer.
         this.fallbacks?.inc({ reason: 'error' });
+        this.log.warn(`read replica failed; reading the primary instead: ${(err as Error).message}`);
       }
     }
     if (await this.until(this.dataSource, target, projections, deadline)) return this.dataSource;
