@@ -1,8 +1,8 @@
 /**
  * The registry on a three-node PostgreSQL HA cluster (Patroni + etcd + HAProxy, synchronous replication; infra/ha),
  * with no code path special to HA: DATABASE_URL is HAProxy's write port, READ_DATABASE_URL its read port. Under
- * 8 writers through HTTP, the PostgreSQL leader is killed (kill -9 of its postmaster), and in a second run its
- * Patroni is stopped; every acknowledged write must survive, only retryable errors may reach the clients, retries
+ * 8 writers through HTTP, the PostgreSQL leader is killed (kill -9 of its postmaster), in a second run its
+ * Patroni is stopped, in a third the whole leader node is lost (kill -9 of Patroni and PostgreSQL); every acknowledged write must survive, only retryable errors may reach the clients, retries
  * by commandId must not duplicate, the projector must lead again, and afterwards the read models equal a clean
  * rebuild and every hash chain verifies. Figures: one JSON line per scenario on stdout (infra/SCALING.md).
  */
@@ -20,7 +20,19 @@ import { snapshotReadModel, waitForCatchUp } from '../../libs/projections/src/te
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { RegistryProcess } from '../faults/support/registry-process.js';
 import { checkDurability, report, WriteLoad } from '../faults/support/write-load.js';
-import { ha, type ClusterConnection, leaderOf, members, missingTools, nodeUrl, patroniPid, postmasterPid, setMaintenance, untilHealthy, untilNewLeader } from './ha-cluster.js';
+import {
+  ha,
+  type ClusterConnection,
+  leaderOf,
+  members,
+  missingTools,
+  nodeUrl,
+  patroniPid,
+  postmasterPid,
+  setMaintenance,
+  untilHealthy,
+  untilNewLeader,
+} from './ha-cluster.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BASE_PORT = Number(process.env['HA_BASE_PORT'] ?? 56600);
@@ -137,19 +149,16 @@ describe('PostgreSQL HA cluster (Patroni + etcd + HAProxy): failover under load'
       for (const cl of clients) {
         for (let i = 0; (await cl.query(`SELECT pg_get_wal_replay_pause_state() AS s`)).rows[0].s !== 'paused' && i < 100; i++) await sleep(50);
       }
-      const written = await gql(
-        `mutation($input: RegisterTrialInput!) { registerTrial(input: $input) { id globalPosition } }`,
-        {
-          input: {
-            commandId: crypto.randomUUID(),
-            identifiers: [{ system: 'OTHER', value: `HA-RYW-${Date.now()}` }],
-            title: 'Read-your-writes across nodes',
-            phase: 'PHASE_II',
-            sponsor: 'HA suite',
-            primaryEndpoint: 'None',
-          },
+      const written = await gql(`mutation($input: RegisterTrialInput!) { registerTrial(input: $input) { id globalPosition } }`, {
+        input: {
+          commandId: crypto.randomUUID(),
+          identifiers: [{ system: 'OTHER', value: `HA-RYW-${Date.now()}` }],
+          title: 'Read-your-writes across nodes',
+          phase: 'PHASE_II',
+          sponsor: 'HA suite',
+          primaryEndpoint: 'None',
         },
-      );
+      });
       ({ id, globalPosition: position } = written.data.registerTrial);
       const query = `query($id: ID!, $p: GlobalPosition) { trial(id: $id, consistentWith: $p) { id } }`;
 
@@ -196,6 +205,19 @@ describe('PostgreSQL HA cluster (Patroni + etcd + HAProxy): failover under load'
     expect((await members(cluster)).map((m) => m.name)).toContain(stopped);
   }, 300_000);
 
+  it('loss of the leader node (kill -9 of its Patroni and its PostgreSQL) under 8 writers: the leader key expires, nothing acknowledged is lost', async () => {
+    let lost = '';
+    await failover('ha-leader-node-kill-9', async (leader) => {
+      lost = leader;
+      // Nobody releases the leader key: the standbys wait for it to expire (ttl) before one is promoted.
+      process.kill(patroniPid(cluster, leader), 'SIGKILL');
+      process.kill(postmasterPid(cluster, leader), 'SIGKILL');
+    });
+    await ha('up', haEnv);
+    await untilHealthy(cluster, 90_000);
+    expect((await members(cluster)).map((m) => m.name)).toContain(lost);
+  }, 300_000);
+
   it('after the failovers the read models equal a clean rebuild, row for row, and every hash chain verifies', async () => {
     await app.projectorCaughtUp(60_000);
     await app.stop(); // nothing writes any more
@@ -203,7 +225,12 @@ describe('PostgreSQL HA cluster (Patroni + etcd + HAProxy): failover under load'
     const ds = await new DataSource(dataSourceOptions(cluster.DATABASE_URL)).initialize();
     try {
       const all = projections();
-      await waitForCatchUp(ds, store, all.map((p) => p.name), 30_000);
+      await waitForCatchUp(
+        ds,
+        store,
+        all.map((p) => p.name),
+        30_000,
+      );
       const live = await snapshotReadModel(ds, all);
       expect(live['trials']!.length).toBeGreaterThan(80);
       await new ProjectionRebuilder(store, ds).rebuild(all);

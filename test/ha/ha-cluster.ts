@@ -33,7 +33,9 @@ export function ha(command: 'up' | 'down', env: Record<string, string>): Promise
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').at(-1) ?? '') : reject(new Error(`ha ${command} failed (${code}): ${err || out}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out.trim().split('\n').at(-1) ?? '') : reject(new Error(`ha ${command} failed (${code}): ${err || out}`)),
+    );
   });
 }
 
@@ -81,7 +83,8 @@ export async function untilHealthy(c: ClusterConnection, timeoutMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const m = await members(c);
-    if (m.some((x) => x.role === 'leader' && x.state === 'running') && m.some((x) => x.role === 'sync_standby' && ['running', 'streaming'].includes(x.state))) return m;
+    if (m.some((x) => x.role === 'leader' && x.state === 'running') && m.some((x) => x.role === 'sync_standby' && ['running', 'streaming'].includes(x.state)))
+      return m;
     if (Date.now() > deadline) throw new Error(`cluster not healthy within ${timeoutMs} ms: ${JSON.stringify(m)}`);
     await sleep(250);
   }
