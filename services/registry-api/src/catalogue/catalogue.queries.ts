@@ -88,9 +88,7 @@ async function page<R extends { position: string }, T>(
 
 @QueryHandler(ListBiomarkersQuery)
 export class ListBiomarkersHandler implements IQueryHandler<ListBiomarkersQuery, Connection<BiomarkerView>> {
-  constructor(
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListBiomarkersQuery): Promise<Connection<BiomarkerView>> {
     const db = await this.ryw.waitFor(q.consistentWith, READS.catalogue);
@@ -102,9 +100,7 @@ export class ListBiomarkersHandler implements IQueryHandler<ListBiomarkersQuery,
 
 @QueryHandler(ListAlgorithmVersionsQuery)
 export class ListAlgorithmVersionsHandler implements IQueryHandler<ListAlgorithmVersionsQuery, Connection<AlgorithmView>> {
-  constructor(
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListAlgorithmVersionsQuery): Promise<Connection<AlgorithmView>> {
     const db = await this.ryw.waitFor(q.consistentWith, READS.catalogue);

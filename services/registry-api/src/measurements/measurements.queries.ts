@@ -155,9 +155,7 @@ export class ListMeasurementsQuery extends Query<Connection<MeasurementView>> {
 
 @QueryHandler(ListMeasurementsQuery)
 export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQuery, Connection<MeasurementView>> {
-  constructor(
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListMeasurementsQuery): Promise<Connection<MeasurementView>> {
     const db = await this.ryw.waitFor(q.consistentWith, READS.measurements);

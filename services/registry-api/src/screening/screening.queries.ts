@@ -53,9 +53,7 @@ export class ListScreeningProgrammesQuery extends Query<Connection<ProgrammeView
 
 @QueryHandler(GetScreeningProgrammeQuery)
 export class GetScreeningProgrammeHandler implements IQueryHandler<GetScreeningProgrammeQuery, ProgrammeView | null> {
-  constructor(
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: GetScreeningProgrammeQuery): Promise<ProgrammeView | null> {
     const db = await this.ryw.waitFor(q.consistentWith, READS.screening);
@@ -66,9 +64,7 @@ export class GetScreeningProgrammeHandler implements IQueryHandler<GetScreeningP
 
 @QueryHandler(ListScreeningProgrammesQuery)
 export class ListScreeningProgrammesHandler implements IQueryHandler<ListScreeningProgrammesQuery, Connection<ProgrammeView>> {
-  constructor(
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListScreeningProgrammesQuery): Promise<Connection<ProgrammeView>> {
     const db = await this.ryw.waitFor(q.consistentWith, READS.screening);

@@ -182,9 +182,7 @@ export class GetSubjectHandler implements IQueryHandler<GetSubjectQuery, Subject
 
 @QueryHandler(ListSubjectsQuery)
 export class ListSubjectsHandler implements IQueryHandler<ListSubjectsQuery, Connection<SubjectView>> {
-  constructor(
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListSubjectsQuery): Promise<Connection<SubjectView>> {
     const db = await this.ryw.waitFor(q.consistentWith, READS.subjects);
@@ -199,10 +197,7 @@ export class ListSubjectsHandler implements IQueryHandler<ListSubjectsQuery, Con
     const countSql = `SELECT count(*)::int AS n FROM read_model.subjects s ${w.sql}`;
     const countParams = [...w.params];
     w.add('s.position > $?::bigint', decodeCursor(q.after));
-    const rows = (await db.query(
-      `SELECT * FROM read_model.subjects s ${w.sql} ORDER BY s.position LIMIT ${first + 1}`,
-      w.params,
-    )) as SubjectRecord[];
+    const rows = (await db.query(`SELECT * FROM read_model.subjects s ${w.sql} ORDER BY s.position LIMIT ${first + 1}`, w.params)) as SubjectRecord[];
     return toConnection(
       rows,
       first,

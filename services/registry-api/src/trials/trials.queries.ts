@@ -180,9 +180,7 @@ export class GetTrialQuery extends Query<TrialView | null> {
 
 @QueryHandler(ListTrialsQuery)
 export class ListTrialsHandler implements IQueryHandler<ListTrialsQuery, Connection<TrialView>> {
-  constructor(
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListTrialsQuery): Promise<Connection<TrialView>> {
     const db = await this.ryw.waitFor(q.consistentWith, READS.trials);
