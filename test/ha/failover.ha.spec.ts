@@ -92,6 +92,33 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
+/** What the primary holds for commands the gap-safe read did not show, and which transactions hold the read back. */
+async function diagnoseLost(commandIds: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: cluster.DATABASE_URL });
+  await client.connect();
+  try {
+    const q = async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows;
+    const info = {
+      members: await members(cluster),
+      snapshot: await q(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, (SELECT max(transaction_id)::text FROM event_store.events) AS newest`),
+      holding: await q(
+        `SELECT pid, application_name, state, backend_xid::text, backend_xmin::text, now() - xact_start AS age, left(query, 120) AS query
+           FROM pg_stat_activity WHERE backend_xid IS NOT NULL OR backend_xmin IS NOT NULL`,
+      ),
+      prepared: await q(`SELECT gid, transaction::text FROM pg_prepared_xacts`),
+      replication: await q(`SELECT application_name, state, sync_state FROM pg_stat_replication`),
+      settings: await q(`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_standby_names', 'synchronous_commit')`),
+      storedForAcked: (
+        await q(`SELECT count(DISTINCT metadata->>'commandId')::int AS n FROM event_store.events WHERE metadata->>'commandId' = ANY ($1)`, [commandIds])
+      )[0],
+      acked: new Set(commandIds).size,
+    };
+    process.stdout.write(`${JSON.stringify({ diagnosis: info })}\n`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** One failover under 8 writers: `fault` takes the leader away; the figures are printed and checked. */
 async function failover(scenario: string, fault: (leader: string) => Promise<void>): Promise<void> {
   await untilHealthy(cluster, 90_000);
@@ -105,6 +132,7 @@ async function failover(scenario: string, fault: (leader: string) => Promise<voi
   const recoveryMs = await load.untilRecovered(faultAt, 120_000);
   const figures = await load.stop();
   const durability = await checkDurability(cluster.DATABASE_URL, load.acks);
+  if (durability.lost > 0) await diagnoseLost(load.acks.map((a) => a.commandId));
   const projectorCatchUpMs = await app.projectorCaughtUp(120_000);
   const reacquired = (await metric('registry_projector_leadership_changes_total', 'change="acquired"')) - acquiredBefore;
   report(scenario, {
