@@ -182,6 +182,7 @@ export async function checkDurability(databaseUrl: string, acks: readonly Ack[],
   for (;;) {
     const result = await readDurability(databaseUrl, acks);
     if (result.lost === 0 || Date.now() >= deadline) return result;
+    process.stderr.write(`durability: ${result.lost} acknowledged command(s) not in the gap-safe read yet; reading again\n`);
     await sleep(200);
   }
 }
