@@ -78,7 +78,12 @@ export class AppModule {
         ImagingCommandsModule,
         InteropModule,
         SnapshotsModule,
-        ReadModelQueriesModule.forRoot({ timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
+        ReadModelQueriesModule.forRoot({
+          timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
+          readDatabaseUrl: config.READ_DATABASE_URL,
+          replicaWaitMs: config.READ_REPLICA_WAIT_MS,
+          poolSize: config.DB_POOL_SIZE,
+        }),
         ...(config.PROJECTOR === 'embedded'
           ? [
               ProjectorModule,

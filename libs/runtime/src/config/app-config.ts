@@ -32,6 +32,15 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
     .optional(),
+  // The read models on a streaming replica (a PostgreSQL HA cluster's read port, infra/ha): read-model queries read
+  // there; a query given consistentWith reads there only once the replica has applied the position, else the
+  // primary (services/registry-api/src/read-your-writes). Unset: every read goes to DATABASE_URL.
+  READ_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
+    .optional(),
+  // How long such a query waits for the replica before it reads the primary instead (within READ_YOUR_WRITES_TIMEOUT_MS).
+  READ_REPLICA_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   DATA_DIR: z.string().min(1).default('./.data'),
   EMBEDDED_PG_PORT: port.default(54329),
   EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
@@ -129,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (c.EVENT_STORE_URL && !c.DATABASE_URL) {
     throw new ConfigError('EVENT_STORE_URL', 'needs DATABASE_URL (the read models) beside it; the embedded default keeps both in one database');
+  }
+  if (c.READ_DATABASE_URL && !c.DATABASE_URL) {
+    throw new ConfigError('READ_DATABASE_URL', 'needs DATABASE_URL (the primary) beside it; the embedded default has no replica');
   }
   if (c.EVENT_STORE_URL && c.EVENT_STORE === 'eventstoredb') {
     throw new ConfigError('EVENT_STORE_URL', 'is the PostgreSQL event store; with EVENT_STORE=eventstoredb the events are on EVENTSTORE_CONNECTION_STRING');

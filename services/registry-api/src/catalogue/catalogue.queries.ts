@@ -1,6 +1,6 @@
 import type { AlgorithmRecord, BiomarkerRecord } from '#read-model';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
 
@@ -88,33 +88,27 @@ async function page<R extends { position: string }, T>(
 
 @QueryHandler(ListBiomarkersQuery)
 export class ListBiomarkersHandler implements IQueryHandler<ListBiomarkersQuery, Connection<BiomarkerView>> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListBiomarkersQuery): Promise<Connection<BiomarkerView>> {
-    await this.ryw.waitFor(q.consistentWith, READS.catalogue);
+    const db = await this.ryw.waitFor(q.consistentWith, READS.catalogue);
     const w = new Where();
     if (!q.includeRetired) w.raw(`t.status <> 'retired'`);
-    return page(this.dataSource, 'read_model.biomarkers', w, q.after, pageSize(q.first, 100), toBiomarkerView);
+    return page(db, 'read_model.biomarkers', w, q.after, pageSize(q.first, 100), toBiomarkerView);
   }
 }
 
 @QueryHandler(ListAlgorithmVersionsQuery)
 export class ListAlgorithmVersionsHandler implements IQueryHandler<ListAlgorithmVersionsQuery, Connection<AlgorithmView>> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListAlgorithmVersionsQuery): Promise<Connection<AlgorithmView>> {
-    await this.ryw.waitFor(q.consistentWith, READS.catalogue);
+    const db = await this.ryw.waitFor(q.consistentWith, READS.catalogue);
     const w = new Where()
       .add('t.manufacturer = $?', q.filter.manufacturer)
       .add('t.name = $?', q.filter.name)
       .add('t.status = $?', q.filter.status)
       .add('$? = ANY (t.biomarker_ids)', q.filter.biomarkerId);
-    return page(this.dataSource, 'read_model.algorithm_versions', w, q.after, pageSize(q.first, 100), toAlgorithmView);
+    return page(db, 'read_model.algorithm_versions', w, q.after, pageSize(q.first, 100), toAlgorithmView);
   }
 }

@@ -48,8 +48,12 @@ const REST_STATUS_OF_CODE: Readonly<Record<string, number>> = {
   IDEMPOTENCY_CONFLICT: 409,
 };
 
-/** PostgreSQL SQLSTATEs that mean "the server cannot serve now", not "your statement is wrong" (appendix A). */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400|58030)/;
+/**
+ * PostgreSQL SQLSTATEs that mean "the server cannot serve now", not "your statement is wrong" (appendix A).
+ * 25006 (read-only transaction): a session that reached a primary just as it was demoted to a standby during an
+ * HA failover; the registry itself never opens read-only transactions for writes, so nothing was done.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400|58030|25006)/;
 const UNAVAILABLE_ERRNO = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

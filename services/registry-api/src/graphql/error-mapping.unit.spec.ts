@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { coercionField, restStatusOf } from './error-mapping.js';
+import { coercionField, isDatabaseUnavailable, restStatusOf } from './error-mapping.js';
 
 describe('coercionField', () => {
   it.each([
@@ -28,5 +28,16 @@ describe('restStatusOf (the status of an expected error on a plain HTTP route)',
     expect(restStatusOf('IDEMPOTENCY_CONFLICT')).toBe(409);
     expect(restStatusOf('BAD_USER_INPUT')).toBe(400);
     expect(restStatusOf('IMPORT_INVALID_HEADER')).toBe(400);
+  });
+});
+
+describe('isDatabaseUnavailable (retryable: nothing was done)', () => {
+  it('counts a session on a primary demoted by an HA failover (25006) with the outage codes, and no statement error', () => {
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+    expect(isDatabaseUnavailable(pgError('25006', 'cannot execute INSERT in a read-only transaction'))).toBe(true);
+    expect(isDatabaseUnavailable(pgError('57P01', 'terminating connection due to administrator command'))).toBe(true);
+    expect(isDatabaseUnavailable(pgError('08006', 'connection failure'))).toBe(true);
+    expect(isDatabaseUnavailable(pgError('23505', 'duplicate key value violates unique constraint'))).toBe(false);
+    expect(isDatabaseUnavailable(pgError('42P01', 'relation does not exist'))).toBe(false);
   });
 });

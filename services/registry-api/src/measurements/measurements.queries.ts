@@ -1,6 +1,5 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { MeasurementRow, RowOf } from '#read-model';
-import { DataSource } from 'typeorm';
 import type { VerifiedActor } from '../auth/actor.js';
 import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
 import { readModelQuery } from '../read-side/read-model.sql.js';
@@ -157,13 +156,10 @@ export class ListMeasurementsQuery extends Query<Connection<MeasurementView>> {
 
 @QueryHandler(ListMeasurementsQuery)
 export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQuery, Connection<MeasurementView>> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListMeasurementsQuery): Promise<Connection<MeasurementView>> {
-    await this.ryw.waitFor(q.consistentWith, READS.measurements);
+    const db = await this.ryw.waitFor(q.consistentWith, READS.measurements);
     const first = pageSize(q.first, 100);
     const f = q.filter;
     const w = new Where();
@@ -207,11 +203,11 @@ export class ListMeasurementsHandler implements IQueryHandler<ListMeasurementsQu
             ? 'm.biomarker_id, '
             : '';
     const rows = await readModelQuery<MeasurementRecord>(
-      this.dataSource,
+      db,
       `SELECT ${measurementSelectList(q.columns, at)} FROM read_model.measurements m ${w.sql} ORDER BY ${leading}m.position LIMIT ${first + 1}`,
       w.params,
       { prepare: true },
     );
-    return toConnection(rows, first, toMeasurementView, async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
+    return toConnection(rows, first, toMeasurementView, async () => ((await db.query(countSql, countParams)) as { n: number }[])[0]!.n);
   }
 }

@@ -1,5 +1,4 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
 import { scopeFilter, type VerifiedActor } from '../auth/actor.js';
 import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
@@ -54,27 +53,21 @@ export class ListScreeningProgrammesQuery extends Query<Connection<ProgrammeView
 
 @QueryHandler(GetScreeningProgrammeQuery)
 export class GetScreeningProgrammeHandler implements IQueryHandler<GetScreeningProgrammeQuery, ProgrammeView | null> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: GetScreeningProgrammeQuery): Promise<ProgrammeView | null> {
-    await this.ryw.waitFor(q.consistentWith, READS.screening);
-    const [row] = (await this.dataSource.query(`SELECT * FROM read_model.screening_programmes WHERE programme_id = $1`, [q.id])) as ProgrammeRecord[];
+    const db = await this.ryw.waitFor(q.consistentWith, READS.screening);
+    const [row] = (await db.query(`SELECT * FROM read_model.screening_programmes WHERE programme_id = $1`, [q.id])) as ProgrammeRecord[];
     return row ? toProgrammeView(row) : null;
   }
 }
 
 @QueryHandler(ListScreeningProgrammesQuery)
 export class ListScreeningProgrammesHandler implements IQueryHandler<ListScreeningProgrammesQuery, Connection<ProgrammeView>> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListScreeningProgrammesQuery): Promise<Connection<ProgrammeView>> {
-    await this.ryw.waitFor(q.consistentWith, READS.screening);
+    const db = await this.ryw.waitFor(q.consistentWith, READS.screening);
     const first = pageSize(q.first, 50);
     const w = new Where();
     const programmes = scopeFilter(q.actor, 'programme');
@@ -82,10 +75,10 @@ export class ListScreeningProgrammesHandler implements IQueryHandler<ListScreeni
     const countSql = `SELECT count(*)::int AS n FROM read_model.screening_programmes t ${w.sql}`;
     const countParams = [...w.params];
     w.add('t.position > $?::bigint', decodeCursor(q.after));
-    const rows = (await this.dataSource.query(
+    const rows = (await db.query(
       `SELECT * FROM read_model.screening_programmes t ${w.sql} ORDER BY t.position LIMIT ${first + 1}`,
       w.params,
     )) as ProgrammeRecord[];
-    return toConnection(rows, first, toProgrammeView, async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n);
+    return toConnection(rows, first, toProgrammeView, async () => ((await db.query(countSql, countParams)) as { n: number }[])[0]!.n);
   }
 }

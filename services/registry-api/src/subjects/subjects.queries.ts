@@ -3,7 +3,6 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import type { RowOf, SubjectRow } from '#read-model';
-import { DataSource } from 'typeorm';
 import type { VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
 import { pageSize, toConnection, decodeCursor, iso, Where, type Connection } from '../read-side/connection.queries.js';
@@ -157,18 +156,17 @@ function subjectAsOf(
 @QueryHandler(GetSubjectQuery)
 export class GetSubjectHandler implements IQueryHandler<GetSubjectQuery, SubjectView | null> {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly ryw: ReadYourWrites,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute({ actor, id, consistentWith, asOf, withTimeline, timelineMeasurementColumns }: GetSubjectQuery): Promise<SubjectView | null> {
-    await this.ryw.waitFor(consistentWith, READS.subjects);
+    const db = await this.ryw.waitFor(consistentWith, READS.subjects);
     // With its timeline selected and no asOf, one round trip reads both (the timeline is kept only if the row is visible).
-    const prefetched = withTimeline && !asOf ? await loadSubjectWithTimeline(this.dataSource, id, timelineMeasurementColumns) : null;
+    const prefetched = withTimeline && !asOf ? await loadSubjectWithTimeline(db, id, timelineMeasurementColumns) : null;
     const row = prefetched
       ? (prefetched.row as SubjectRecord | undefined)
-      : ((await this.dataSource.query(`SELECT * FROM read_model.subjects WHERE subject_id = $1`, [id])) as SubjectRecord[])[0];
+      : ((await db.query(`SELECT * FROM read_model.subjects WHERE subject_id = $1`, [id])) as SubjectRecord[])[0];
     // Missing and out of scope look the same to a confined actor.
     if (!row) {
       if (isConfined(actor)) throw forbidden();
@@ -184,13 +182,10 @@ export class GetSubjectHandler implements IQueryHandler<GetSubjectQuery, Subject
 
 @QueryHandler(ListSubjectsQuery)
 export class ListSubjectsHandler implements IQueryHandler<ListSubjectsQuery, Connection<SubjectView>> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListSubjectsQuery): Promise<Connection<SubjectView>> {
-    await this.ryw.waitFor(q.consistentWith, READS.subjects);
+    const db = await this.ryw.waitFor(q.consistentWith, READS.subjects);
     const first = pageSize(q.first, 50);
     const w = new Where()
       .add('s.trial_id = $?', q.filter.trialId)
@@ -202,15 +197,12 @@ export class ListSubjectsHandler implements IQueryHandler<ListSubjectsQuery, Con
     const countSql = `SELECT count(*)::int AS n FROM read_model.subjects s ${w.sql}`;
     const countParams = [...w.params];
     w.add('s.position > $?::bigint', decodeCursor(q.after));
-    const rows = (await this.dataSource.query(
-      `SELECT * FROM read_model.subjects s ${w.sql} ORDER BY s.position LIMIT ${first + 1}`,
-      w.params,
-    )) as SubjectRecord[];
+    const rows = (await db.query(`SELECT * FROM read_model.subjects s ${w.sql} ORDER BY s.position LIMIT ${first + 1}`, w.params)) as SubjectRecord[];
     return toConnection(
       rows,
       first,
       (r) => toSubjectView(r),
-      async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n,
+      async () => ((await db.query(countSql, countParams)) as { n: number }[])[0]!.n,
     );
   }
 }

@@ -3,7 +3,6 @@ import type { TrialRecord } from '#read-model';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store';
-import { DataSource } from 'typeorm';
 import { scopeFilter, type VerifiedActor } from '../auth/actor.js';
 import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
@@ -181,13 +180,10 @@ export class GetTrialQuery extends Query<TrialView | null> {
 
 @QueryHandler(ListTrialsQuery)
 export class ListTrialsHandler implements IQueryHandler<ListTrialsQuery, Connection<TrialView>> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly ryw: ReadYourWrites,
-  ) {}
+  constructor(private readonly ryw: ReadYourWrites) {}
 
   async execute(q: ListTrialsQuery): Promise<Connection<TrialView>> {
-    await this.ryw.waitFor(q.consistentWith, READS.trials);
+    const db = await this.ryw.waitFor(q.consistentWith, READS.trials);
     const first = pageSize(q.first, 50);
     const f = q.filter;
     const w = new Where()
@@ -205,13 +201,13 @@ export class ListTrialsHandler implements IQueryHandler<ListTrialsQuery, Connect
     const countSql = `SELECT count(*)::int AS n FROM read_model.trials t ${w.sql}`;
     const countParams = [...w.params];
     w.add('t.position > $?::bigint', decodeCursor(q.after));
-    const rows = (await this.dataSource.query(`SELECT * FROM read_model.trials t ${w.sql} ORDER BY t.position LIMIT ${first + 1}`, w.params)) as TrialRecord[];
+    const rows = (await db.query(`SELECT * FROM read_model.trials t ${w.sql} ORDER BY t.position LIMIT ${first + 1}`, w.params)) as TrialRecord[];
     const sites = scopeFilter(q.actor, 'site');
     return toConnection(
       rows,
       first,
       (r) => toTrialView(r, sites),
-      async () => ((await this.dataSource.query(countSql, countParams)) as { n: number }[])[0]!.n,
+      async () => ((await db.query(countSql, countParams)) as { n: number }[])[0]!.n,
     );
   }
 }
@@ -219,16 +215,15 @@ export class ListTrialsHandler implements IQueryHandler<ListTrialsQuery, Connect
 @QueryHandler(GetTrialQuery)
 export class GetTrialHandler implements IQueryHandler<GetTrialQuery, TrialView | null> {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly ryw: ReadYourWrites,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute(q: GetTrialQuery): Promise<TrialView | null> {
-    await this.ryw.waitFor(q.consistentWith, READS.trials);
+    const db = await this.ryw.waitFor(q.consistentWith, READS.trials);
     const sites = scopeFilter(q.actor, 'site');
     if (q.asOf) return foldTrial(await this.store.readStream(`trial-${q.id}`), q.asOf, sites);
-    const [row] = (await this.dataSource.query(`SELECT * FROM read_model.trials WHERE trial_id = $1`, [q.id])) as TrialRecord[];
+    const [row] = (await db.query(`SELECT * FROM read_model.trials WHERE trial_id = $1`, [q.id])) as TrialRecord[];
     return row ? toTrialView(row, sites) : null;
   }
 }

@@ -1,0 +1,275 @@
+/**
+ * The registry on a three-node PostgreSQL HA cluster (Patroni + etcd + HAProxy, synchronous replication; infra/ha),
+ * with no code path special to HA: DATABASE_URL is HAProxy's write port, READ_DATABASE_URL its read port. Under
+ * 8 writers through HTTP, the PostgreSQL leader is killed (kill -9 of its postmaster), in a second run its
+ * Patroni is stopped, in a third the whole leader node is lost (kill -9 of Patroni and PostgreSQL); every acknowledged write must survive, only retryable errors may reach the clients, retries
+ * by commandId must not duplicate, the projector must lead again, and afterwards the read models equal a clean
+ * rebuild and every hash chain verifies. Figures: one JSON line per scenario on stdout (infra/SCALING.md).
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { PostgresEventStore } from '#event-store';
+import { ProjectionRebuilder, projections } from '#projections';
+import { loadConfig } from '#runtime';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../migrations/data-source.js';
+import { snapshotReadModel, waitForCatchUp } from '../../libs/projections/src/testing/read-model-snapshot.js';
+import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
+import { RegistryProcess } from '../faults/support/registry-process.js';
+import { checkDurability, report, WriteLoad } from '../faults/support/write-load.js';
+import {
+  ha,
+  type ClusterConnection,
+  leaderOf,
+  members,
+  missingTools,
+  nodeUrl,
+  patroniPid,
+  postmasterPid,
+  setMaintenance,
+  untilHealthy,
+  untilNewLeader,
+} from './ha-cluster.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const BASE_PORT = Number(process.env['HA_BASE_PORT'] ?? 56600);
+/** Stated in the README (Operations): with ttl 10 / loop_wait 2 / retry_timeout 4, writes succeed again within 30 s. */
+const WRITE_RECOVERY_LIMIT_MS = 30_000;
+const REPLICA_WAIT_MS = 1_000;
+
+let dir: string;
+let haEnv: Record<string, string>;
+let cluster: ClusterConnection;
+let app: RegistryProcess;
+let token: string;
+
+async function gql(query: string, variables: Record<string, unknown>): Promise<any> {
+  const res = await fetch(app.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return res.json();
+}
+
+async function metric(name: string, labelFilter = ''): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${app.port}/metrics`).then((r) => r.text());
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) && l.includes(labelFilter))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+beforeAll(async () => {
+  const missing = await missingTools();
+  if (missing.length) {
+    throw new Error(`npm run test:ha needs ${missing.join(', ')}: apt-get install patroni etcd-server etcd-client haproxy postgresql-15`);
+  }
+  dir = mkdtempSync(join(tmpdir(), 'registry-ha-suite-'));
+  chmodSync(dir, 0o755); // under root PostgreSQL, Patroni and etcd run as `postgres` and must enter it
+  haEnv = { HA_BASE_PORT: String(BASE_PORT), HA_DIR: join(dir, 'cluster') };
+  cluster = JSON.parse(await ha('up', haEnv)) as ClusterConnection;
+  app = new RegistryProcess(BASE_PORT + 50, {
+    DATABASE_URL: cluster.DATABASE_URL,
+    READ_DATABASE_URL: cluster.READ_DATABASE_URL,
+    READ_REPLICA_WAIT_MS: String(REPLICA_WAIT_MS),
+    DATA_DIR: join(dir, 'app'),
+    PROJECTOR: 'embedded',
+    PROJECTOR_LOCK_POLL_MS: '500',
+  });
+  await app.ready();
+  token = await issueLocalToken(loadConfig({ ...process.env, DATA_DIR: join(dir, 'app') }), { sub: 'ha-suite-admin', role: 'admin' });
+}, 240_000);
+
+afterEach(() => WriteLoad.abortAll());
+
+afterAll(async () => {
+  await app?.stop();
+  if (haEnv) await ha('down', haEnv).catch((err: Error) => process.stderr.write(`${err.message}\n`));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}, 120_000);
+
+/** What the primary holds for commands the gap-safe read did not show, and which transactions hold the read back. */
+async function diagnoseLost(commandIds: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: cluster.DATABASE_URL });
+  await client.connect();
+  try {
+    const q = async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows;
+    const info = {
+      members: await members(cluster),
+      snapshot: await q(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, (SELECT max(transaction_id)::text FROM event_store.events) AS newest`),
+      holding: await q(
+        `SELECT pid, application_name, state, backend_xid::text, backend_xmin::text, now() - xact_start AS age, left(query, 120) AS query
+           FROM pg_stat_activity WHERE backend_xid IS NOT NULL OR backend_xmin IS NOT NULL`,
+      ),
+      prepared: await q(`SELECT gid, transaction::text FROM pg_prepared_xacts`),
+      replication: await q(`SELECT application_name, state, sync_state FROM pg_stat_replication`),
+      settings: await q(`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_standby_names', 'synchronous_commit')`),
+      storedForAcked: (
+        await q(`SELECT count(DISTINCT metadata->>'commandId')::int AS n FROM event_store.events WHERE metadata->>'commandId' = ANY ($1)`, [commandIds])
+      )[0],
+      acked: new Set(commandIds).size,
+    };
+    process.stdout.write(`${JSON.stringify({ diagnosis: info })}\n`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One failover under 8 writers: `fault` takes the leader away; the figures are printed and checked. */
+async function failover(scenario: string, fault: (leader: string) => Promise<void>): Promise<void> {
+  await untilHealthy(cluster, 90_000);
+  const before = (await leaderOf(cluster))!;
+  const acquiredBefore = await metric('registry_projector_leadership_changes_total', 'change="acquired"');
+  const load = new WriteLoad(() => app.url, token);
+  await load.untilAcks(40);
+  const faultAt = Date.now();
+  await fault(before.name);
+  const { leader, at } = await untilNewLeader(cluster, before.name, 60_000);
+  const recoveryMs = await load.untilRecovered(faultAt, 120_000);
+  const figures = await load.stop();
+  const durability = await checkDurability(cluster.DATABASE_URL, load.acks);
+  if (durability.lost > 0) await diagnoseLost(load.acks.map((a) => a.commandId));
+  const projectorCatchUpMs = await app.projectorCaughtUp(120_000);
+  const reacquired = (await metric('registry_projector_leadership_changes_total', 'change="acquired"')) - acquiredBefore;
+  report(scenario, {
+    ...figures,
+    ...durability,
+    oldLeader: before.name,
+    newLeader: leader.name,
+    newLeaderAfterMs: at - faultAt,
+    recoveryMs,
+    projectorCatchUpMs,
+    projectionLocksReacquired: reacquired,
+    ttl: cluster.ttl,
+    loopWait: cluster.loopWait,
+    retryTimeout: cluster.retryTimeout,
+  });
+
+  expect(durability).toEqual({ lost: 0, duplicates: 0, doubleFirstReceipts: 0 });
+  expect(figures.failedAttempts).toBeGreaterThan(0); // the writers really did run into the failover
+  // What the clients saw in the gap: only the retryable answer (503 SERVICE_UNAVAILABLE), never another 5xx.
+  expect(Object.keys(figures.errorCodes).filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
+  expect(figures.http5xxOther).toBe(0);
+  expect(recoveryMs).toBeLessThan(WRITE_RECOVERY_LIMIT_MS);
+  expect(leader.name).not.toBe(before.name);
+  expect(reacquired).toBeGreaterThan(0); // the projector lost its locks with the old primary and took them again
+  expect(await app.health('ready')).toBe(200);
+}
+
+describe('PostgreSQL HA cluster (Patroni + etcd + HAProxy): failover under load', () => {
+  it('a replica read shows a write only once the replica has applied its position (read-your-writes across nodes)', async () => {
+    await untilHealthy(cluster, 60_000);
+    const replicas = (await members(cluster)).filter((m) => m.role !== 'leader');
+    expect(replicas.length).toBe(2);
+    // Replay paused on both replicas (the read port reaches only them): they receive and flush the WAL, so
+    // synchronous commits go on, but show nothing new. Patroni in maintenance mode, or it would resume replay.
+    const clients = replicas.map((m) => new pg.Client({ connectionString: nodeUrl(cluster, m.name) }));
+    await Promise.all(clients.map((cl) => cl.connect()));
+    let id: string;
+    let position: string;
+    await setMaintenance(cluster, true);
+    try {
+      await Promise.all(clients.map((cl) => cl.query('SELECT pg_wal_replay_pause()')));
+      for (const cl of clients) {
+        for (let i = 0; (await cl.query(`SELECT pg_get_wal_replay_pause_state() AS s`)).rows[0].s !== 'paused' && i < 100; i++) await sleep(50);
+      }
+      const written = await gql(`mutation($input: RegisterTrialInput!) { registerTrial(input: $input) { id globalPosition } }`, {
+        input: {
+          commandId: crypto.randomUUID(),
+          identifiers: [{ system: 'OTHER', value: `HA-RYW-${Date.now()}` }],
+          title: 'Read-your-writes across nodes',
+          phase: 'PHASE_II',
+          sponsor: 'HA suite',
+          primaryEndpoint: 'None',
+        },
+      });
+      ({ id, globalPosition: position } = written.data.registerTrial);
+      const query = `query($id: ID!, $p: GlobalPosition) { trial(id: $id, consistentWith: $p) { id } }`;
+
+      // Without consistentWith the query reads the replica, which has not applied the write.
+      expect((await gql(query, { id, p: null })).data.trial).toBeNull();
+      // With it, the replica is given READ_REPLICA_WAIT_MS; it does not get there, so the primary answers.
+      const fallbacks = await metric('registry_read_replica_fallbacks_total', 'reason="lag"');
+      const started = Date.now();
+      const fresh = await gql(query, { id, p: position });
+      const tookMs = Date.now() - started;
+      expect(fresh.data.trial).toEqual({ id });
+      expect(tookMs).toBeGreaterThanOrEqual(REPLICA_WAIT_MS);
+      expect(await metric('registry_read_replica_fallbacks_total', 'reason="lag"')).toBe(fallbacks + 1);
+      // Still not on the replica.
+      expect((await gql(query, { id, p: null })).data.trial).toBeNull();
+    } finally {
+      await Promise.all(clients.map((cl) => cl.query('SELECT pg_wal_replay_resume()').catch(() => undefined)));
+      await Promise.all(clients.map((cl) => cl.end()));
+      await setMaintenance(cluster, false);
+    }
+    // Replay resumed: the replica applies the position and answers itself, no detour to the primary.
+    const query = `query($id: ID!, $p: GlobalPosition) { trial(id: $id, consistentWith: $p) { id } }`;
+    const fallbacks = await metric('registry_read_replica_fallbacks_total');
+    expect((await gql(query, { id: id!, p: position! })).data.trial).toEqual({ id: id! });
+    expect(await metric('registry_read_replica_fallbacks_total')).toBe(fallbacks);
+    expect((await gql(query, { id: id!, p: null })).data.trial).toEqual({ id: id! });
+  }, 60_000);
+
+  it('kill -9 of the PostgreSQL leader under 8 writers: the synchronous standby takes over, nothing acknowledged is lost', async () => {
+    await failover('ha-leader-postgres-kill-9', async (leader) => {
+      process.kill(postmasterPid(cluster, leader), 'SIGKILL');
+    });
+  }, 300_000);
+
+  it('stop of the leader’s Patroni under 8 writers: it hands over, nothing acknowledged is lost', async () => {
+    let stopped = '';
+    await failover('ha-leader-patroni-stop', async (leader) => {
+      stopped = leader;
+      process.kill(patroniPid(cluster, leader), 'SIGTERM');
+    });
+    // Back to three nodes: `ha up` starts only what is not running and waits for a synchronous standby.
+    await ha('up', haEnv);
+    await untilHealthy(cluster, 90_000);
+    expect((await members(cluster)).map((m) => m.name)).toContain(stopped);
+  }, 300_000);
+
+  it('loss of the leader node (kill -9 of its Patroni and its PostgreSQL) under 8 writers: the leader key expires, nothing acknowledged is lost', async () => {
+    let lost = '';
+    await failover('ha-leader-node-kill-9', async (leader) => {
+      lost = leader;
+      // Nobody releases the leader key: the standbys wait for it to expire (ttl) before one is promoted.
+      process.kill(patroniPid(cluster, leader), 'SIGKILL');
+      process.kill(postmasterPid(cluster, leader), 'SIGKILL');
+    });
+    await ha('up', haEnv);
+    await untilHealthy(cluster, 90_000);
+    expect((await members(cluster)).map((m) => m.name)).toContain(lost);
+  }, 300_000);
+
+  it('after the failovers the read models equal a clean rebuild, row for row, and every hash chain verifies', async () => {
+    await app.projectorCaughtUp(60_000);
+    await app.stop(); // nothing writes any more
+    const store = new PostgresEventStore({ connectionString: cluster.DATABASE_URL, poolSize: 2 });
+    const ds = await new DataSource(dataSourceOptions(cluster.DATABASE_URL)).initialize();
+    try {
+      const all = projections();
+      await waitForCatchUp(
+        ds,
+        store,
+        all.map((p) => p.name),
+        30_000,
+      );
+      const live = await snapshotReadModel(ds, all);
+      expect(live['trials']!.length).toBeGreaterThan(80);
+      await new ProjectionRebuilder(store, ds).rebuild(all);
+      const clean = await snapshotReadModel(ds, all);
+      for (const table of Object.keys(clean)) expect({ table, rows: live[table] }).toEqual({ table, rows: clean[table] });
+      const verified = await store.verify();
+      expect(verified.ok).toBe(true);
+      expect(verified.eventsChecked).toBeGreaterThan(80);
+    } finally {
+      await ds.destroy();
+      await store.close();
+    }
+  }, 180_000);
+});
