@@ -25,6 +25,7 @@ import { ScreeningCommandsModule } from './screening/screening-commands.module.j
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
 import { ReadModelQueriesModule } from './read-model-queries.module.js';
 import { InteropModule } from './interop/interop.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -72,6 +73,7 @@ export class AppModule {
         ScreeningCommandsModule,
         ImagingCommandsModule,
         InteropModule,
+        ConsoleModule,
         ReadModelQueriesModule.forRoot({ timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
         ...(config.PROJECTOR === 'embedded'
           ? [
