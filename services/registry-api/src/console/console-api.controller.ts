@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Post, Req, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig, Public } from '#runtime';
@@ -50,7 +50,7 @@ export class ConsoleApiController {
   async devToken(@Req() req: Request, @Body() body: unknown) {
     if (this.config.authMode !== 'local') throw new NotFoundException('Development tokens exist only in AUTH_MODE=local');
     // Only a JSON body: a cross-site HTML form cannot send one without a CORS preflight, which this API does not grant.
-    if (!req.is('application/json')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the request as application/json', 'body');
+    if (!req.is('application/json')) throw new UnsupportedMediaTypeException('Send the request as application/json');
     const parsed = DevTokenRequest.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
