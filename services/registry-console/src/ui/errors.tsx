@@ -30,6 +30,7 @@ export function Denied({ errors }: { errors: readonly ApiError[] }) {
   return (
     <section className="denied" data-testid="denied">
       <h1>Access denied</h1>
+      <StatusLine />
       <p>The registry refused this page for your role and scopes. Sign in with a role that covers it.</p>
       <ErrorBanner errors={errors} />
     </section>
