@@ -54,66 +54,100 @@ describe('the web console in headless Chromium', () => {
     return res.data[name] as { id: string; globalPosition: string };
   };
 
-  beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'console', 'index.html'))) throw new Error('dist/console is missing: run `npm run test:console` (it builds the console)');
-    await mkdir(SHOTS, { recursive: true });
-    db = await createTestDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'registry-console-browser-'));
-    config = loadConfig({ ...db.appEnv, PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000', AUDIT_SEAL_INTERVAL_SECONDS: '0' });
-    registry = await startRegistry(config);
-    origin = registry.url.replace(/\/graphql$/, '');
-    const admin = await issueLocalToken(config, { sub: 'adele-admin', role: 'admin' });
-    const coordinator = await issueLocalToken(config, { sub: 'seed-coordinator', role: 'coordinator', trials: ['*'], sites: ['*'] });
-    await mutate(admin, 'defineBiomarker', {
-      biomarkerId: BIOMARKER,
-      code: 'CONSOLE_LESION_LD',
-      name: 'Lesion longest diameter',
-      modality: 'CT',
-      valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
-    });
-    for (const [id, title] of [
-      [T, 'Console trial of drug X versus placebo'],
-      [OTHER, 'A trial the coordinator is not given'],
-    ] as const) {
-      await mutate(coordinator, 'registerTrial', { trialId: id, identifiers: [{ system: 'NCT', value: id === T ? 'NCT07000001' : 'NCT07000002' }], title, phase: 'PHASE_III', sponsor: 'Acme Pharma', primaryEndpoint: 'PFS' });
-      await mutate(coordinator, 'addTrialArm', { trialId: id, armCode: 'A', name: 'Drug X', armType: 'EXPERIMENTAL', plannedSize: 100 });
-      await mutate(coordinator, 'addTrialArm', { trialId: id, armCode: 'B', name: 'Placebo', armType: 'PLACEBO', plannedSize: 100 });
-      await mutate(coordinator, 'activateTrialSite', { trialId: id, siteId: SITE, name: 'Amsterdam UMC', country: 'NL' });
-      await mutate(coordinator, 'defineVisitSchedule', {
-        trialId: id,
-        timePoints: [{ code: 'BASELINE', label: 'Baseline', targetDay: 1, windowBeforeDays: 28, windowAfterDays: 0 }],
+  beforeAll(
+    async () => {
+      if (!existsSync(join(ROOT, 'dist', 'console', 'index.html')))
+        throw new Error('dist/console is missing: run `npm run test:console` (it builds the console)');
+      await mkdir(SHOTS, { recursive: true });
+      db = await createTestDatabase();
+      dataDir = await mkdtemp(join(tmpdir(), 'registry-console-browser-'));
+      config = loadConfig({
+        ...db.appEnv,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: dataDir,
+        RATE_LIMIT_PER_MINUTE: '100000',
+        AUDIT_SEAL_INTERVAL_SECONDS: '0',
       });
-      await mutate(coordinator, 'openEnrolment', { trialId: id });
-    }
-    for (let i = 1; i <= 3; i++) {
-      const s = await mutate(coordinator, 'enrolSubject', { trialId: T, siteId: SITE, pseudonym: `CON-000${i}`, consentVersion: 'v1', consentDate: '2025-01-10' });
-      await mutate(coordinator, 'randomiseSubject', { subjectId: s.id, armCode: i % 2 ? 'A' : 'B', stratum: 'ECOG 0-1', randomisedAt: '2025-01-12' });
-      if (i === 1) subjectId = s.id;
-    }
-    await mutate(coordinator, 'registerImagingStudy', { studyInstanceUid: STUDY, subjectId, modality: 'CT', acquisitionDateTime: '2025-01-20', siteId: SITE, scanner: { manufacturer: 'Siemens', model: 'Somatom' }, sliceThicknessMm: 1, contrast: 'IV' });
-    // A large registry straight into the event store (the projector builds the read models), for the first paint.
-    const synthetic = await writeSyntheticRegistry(registry.app.get<EventStore>(EVENT_STORE), { subjects: LARGE, screeningShare: 0, seed: 21 });
-    largeTrialId = synthetic.trialIds[0]!;
-    const status = async () => (await postGraphql(registry.url, admin, '{ registryStatus { projections { lag } } }')).data.registryStatus.projections as { lag: number }[];
-    for (let waited = 0; (await status()).some((p) => p.lag > 0); waited += 500) {
-      if (waited > 150_000) throw new Error('projections did not catch up');
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
-  });
+      registry = await startRegistry(config);
+      origin = registry.url.replace(/\/graphql$/, '');
+      const admin = await issueLocalToken(config, { sub: 'adele-admin', role: 'admin' });
+      const coordinator = await issueLocalToken(config, { sub: 'seed-coordinator', role: 'coordinator', trials: ['*'], sites: ['*'] });
+      await mutate(admin, 'defineBiomarker', {
+        biomarkerId: BIOMARKER,
+        code: 'CONSOLE_LESION_LD',
+        name: 'Lesion longest diameter',
+        modality: 'CT',
+        valueType: { kind: 'QUANTITATIVE', unit: 'mm', plausibleRange: { min: 0, max: 500 } },
+      });
+      for (const [id, title] of [
+        [T, 'Console trial of drug X versus placebo'],
+        [OTHER, 'A trial the coordinator is not given'],
+      ] as const) {
+        await mutate(coordinator, 'registerTrial', {
+          trialId: id,
+          identifiers: [{ system: 'NCT', value: id === T ? 'NCT07000001' : 'NCT07000002' }],
+          title,
+          phase: 'PHASE_III',
+          sponsor: 'Acme Pharma',
+          primaryEndpoint: 'PFS',
+        });
+        await mutate(coordinator, 'addTrialArm', { trialId: id, armCode: 'A', name: 'Drug X', armType: 'EXPERIMENTAL', plannedSize: 100 });
+        await mutate(coordinator, 'addTrialArm', { trialId: id, armCode: 'B', name: 'Placebo', armType: 'PLACEBO', plannedSize: 100 });
+        await mutate(coordinator, 'activateTrialSite', { trialId: id, siteId: SITE, name: 'Amsterdam UMC', country: 'NL' });
+        await mutate(coordinator, 'defineVisitSchedule', {
+          trialId: id,
+          timePoints: [{ code: 'BASELINE', label: 'Baseline', targetDay: 1, windowBeforeDays: 28, windowAfterDays: 0 }],
+        });
+        await mutate(coordinator, 'openEnrolment', { trialId: id });
+      }
+      for (let i = 1; i <= 3; i++) {
+        const s = await mutate(coordinator, 'enrolSubject', {
+          trialId: T,
+          siteId: SITE,
+          pseudonym: `CON-000${i}`,
+          consentVersion: 'v1',
+          consentDate: '2025-01-10',
+        });
+        await mutate(coordinator, 'randomiseSubject', { subjectId: s.id, armCode: i % 2 ? 'A' : 'B', stratum: 'ECOG 0-1', randomisedAt: '2025-01-12' });
+        if (i === 1) subjectId = s.id;
+      }
+      await mutate(coordinator, 'registerImagingStudy', {
+        studyInstanceUid: STUDY,
+        subjectId,
+        modality: 'CT',
+        acquisitionDateTime: '2025-01-20',
+        siteId: SITE,
+        scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+        sliceThicknessMm: 1,
+        contrast: 'IV',
+      });
+      // A large registry straight into the event store (the projector builds the read models), for the first paint.
+      const synthetic = await writeSyntheticRegistry(registry.app.get<EventStore>(EVENT_STORE), { subjects: LARGE, screeningShare: 0, seed: 21 });
+      largeTrialId = synthetic.trialIds[0]!;
+      const status = async () =>
+        (await postGraphql(registry.url, admin, '{ registryStatus { projections { lag } } }')).data.registryStatus.projections as { lag: number }[];
+      for (let waited = 0; (await status()).some((p) => p.lag > 0); waited += 500) {
+        if (waited > Math.max(150_000, LARGE * 40)) throw new Error('projections did not catch up');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-dev-shm-usage',
+        ],
+      });
+    },
+    180_000 + LARGE * 60,
+  );
   afterAll(async () => {
     await browser?.close();
     await registry?.stop();
@@ -240,13 +274,14 @@ describe('the web console in headless Chromium', () => {
     expect(history!.split('MeasurementCorrected').length - 1).toBe(1);
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.locator('#audit-eventType').fill('MeasurementCorrected');
+    await page.locator('#audit-trialId').fill(T);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByTestId('audit-log').getByText('MeasurementCorrected').first().waitFor();
     const rows = await page.getByTestId('audit-log').locator('tbody tr').allTextContents();
     expect(rows.filter((r) => !r.includes('MeasurementCorrected'))).toEqual([]);
     expect(rows).toHaveLength(1);
     await page.getByTestId('audit-log').getByRole('button').first().click();
-    expect(await page.getByTestId('event-detail').textContent()).toMatch(/Predecessor's hash: [0-9a-f]{64}/);
+    await page.waitForFunction(`/Predecessor's hash: [0-9a-f]{64}/.test(document.querySelector('[data-testid="event-detail"]')?.textContent ?? '')`);
     await page.getByRole('button', { name: 'Verify the hash chains (verifyAuditTrail)' }).click();
     await page.waitForFunction(`/^(OK|FAILED)/.test(document.querySelector('[data-testid="verify-trail"]')?.textContent ?? '')`);
     expect(await page.getByTestId('verify-trail').textContent()).toMatch(/^OK: \d+ events/);
@@ -279,7 +314,9 @@ describe('the web console in headless Chromium', () => {
     const manager = await signIn('screening_manager', {}, { width: 768, height: 1024 });
     await manager.page.getByRole('link', { name: 'Screening' }).click();
     await manager.page.getByRole('heading', { name: 'Screening' }).waitFor();
-    await manager.page.waitForFunction(`document.querySelector('[data-testid="kpi-tiles"], select#programme, [role="alert"]') !== null || document.body.textContent.includes('No screening programme')`);
+    await manager.page.waitForFunction(
+      `document.querySelector('[data-testid="kpi-tiles"], select#programme, [role="alert"]') !== null || document.body.textContent.includes('No screening programme')`,
+    );
     await checkScreen(manager.page, 'screening');
     await manager.page.getByRole('link', { name: 'AI surveillance' }).click();
     await manager.page.getByRole('heading', { name: 'AI surveillance' }).waitFor();
@@ -289,7 +326,9 @@ describe('the web console in headless Chromium', () => {
 
   it('measures the first paint of the trial page of the large synthetic trial (reported, not asserted)', async () => {
     const { context, page } = await signIn('coordinator', { trials: '*', sites: '*', programmes: '' });
-    const total = (await postGraphql(registry.url, await issueLocalToken(config, { sub: 'x', role: 'admin' }), `{ trial(id: "${largeTrialId}") { enrolment { enrolled } } }`)).data.trial.enrolment.enrolled;
+    const total = (
+      await postGraphql(registry.url, await issueLocalToken(config, { sub: 'x', role: 'admin' }), `{ trial(id: "${largeTrialId}") { enrolment { enrolled } } }`)
+    ).data.trial.enrolment.enrolled;
     const runs: { fcpMs: number; subjectsShownMs: number }[] = [];
     for (let i = 0; i < 3; i++) {
       await page.goto(`/console/trials/${largeTrialId}`);

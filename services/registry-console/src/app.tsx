@@ -10,6 +10,7 @@ import { SurveillanceScreen } from './screens/surveillance';
 import { TrialScreen } from './screens/trial';
 import { TrialsScreen } from './screens/trials';
 import { ValidationScreen } from './screens/validation';
+import { ErrorBoundary } from './ui/error-boundary';
 import { clearSession, fetchConsoleConfig, loadSession, oidcManager, storeToken, type ConsoleConfig, type Session } from './session';
 
 const NAV: readonly { readonly to: string; readonly label: string }[] = [
@@ -95,7 +96,9 @@ export function App() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <Screen path={location.path} token={session.token} />
+        <ErrorBoundary resetKey={location.path}>
+          <Screen path={location.path} token={session.token} />
+        </ErrorBoundary>
       </main>
     </Provider>
   );

@@ -199,48 +199,54 @@ function TrialSubjects({ trialId, arms, sites }: { trialId: string; arms: string
     <>
       <h2>Subjects</h2>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label htmlFor="f-site">Site</label>
-        <select
-          id="f-site"
-          value={siteId}
-          onChange={(e) => {
-            setSiteId(e.target.value);
-            reset();
-          }}
-        >
-          <option value="">all</option>
-          {sites.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-        <label htmlFor="f-arm">Arm</label>
-        <select
-          id="f-arm"
-          value={armCode}
-          onChange={(e) => {
-            setArmCode(e.target.value);
-            reset();
-          }}
-        >
-          <option value="">all</option>
-          {arms.map((a) => (
-            <option key={a}>{a}</option>
-          ))}
-        </select>
-        <label htmlFor="f-status">Status</label>
-        <select
-          id="f-status"
-          value={status}
-          onChange={(e) => {
-            setStatus(e.target.value);
-            reset();
-          }}
-        >
-          <option value="">all</option>
-          {['enrolled', 'randomised', 'withdrawn'].map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
+        <div className="field">
+          <label htmlFor="f-site">Site</label>
+          <select
+            id="f-site"
+            value={siteId}
+            onChange={(e) => {
+              setSiteId(e.target.value);
+              reset();
+            }}
+          >
+            <option value="">all</option>
+            {sites.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-arm">Arm</label>
+          <select
+            id="f-arm"
+            value={armCode}
+            onChange={(e) => {
+              setArmCode(e.target.value);
+              reset();
+            }}
+          >
+            <option value="">all</option>
+            {arms.map((a) => (
+              <option key={a}>{a}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-status">Status</label>
+          <select
+            id="f-status"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value);
+              reset();
+            }}
+          >
+            <option value="">all</option>
+            {['enrolled', 'randomised', 'withdrawn'].map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </div>
       </form>
       <ErrorBanner errors={apiErrors(error)} />
       {page ? (

@@ -1,4 +1,5 @@
-import type { ApiError } from '../client.js';
+import type { ApiError } from '../client';
+import { StatusLine } from './status-line';
 
 /** Errors that name no field of the form, shown above it. */
 export function ErrorBanner({ errors }: { errors: readonly ApiError[] }) {
