@@ -283,14 +283,19 @@ describe('the web console in headless Chromium', () => {
     await page.getByTestId('audit-log').getByRole('button').first().click();
     await page.waitForFunction(`/Predecessor's hash: [0-9a-f]{64}/.test(document.querySelector('[data-testid="event-detail"]')?.textContent ?? '')`);
     await page.getByRole('button', { name: 'Verify the hash chains (verifyAuditTrail)' }).click();
-    await page.waitForFunction(`/^(OK|FAILED)/.test(document.querySelector('[data-testid="verify-trail"]')?.textContent ?? '')`);
+    // verifyAuditTrail walks every hash chain of the log: with the large synthetic registry that takes a while.
+    await page.waitForFunction(`/^(OK|FAILED)/.test(document.querySelector('[data-testid="verify-trail"]')?.textContent ?? '')`, undefined, {
+      timeout: 150_000,
+    });
     expect(await page.getByTestId('verify-trail').textContent()).toMatch(/^OK: \d+ events/);
     await page.getByRole('button', { name: 'Verify the seals (verifyAuditSeals)' }).click();
-    await page.waitForFunction(`/^(OK|FAILED|[A-Z_]+:)/.test(document.querySelector('[data-testid="verify-seals"]')?.textContent ?? '')`);
+    await page.waitForFunction(`/^(OK|FAILED|[A-Z_]+:)/.test(document.querySelector('[data-testid="verify-seals"]')?.textContent ?? '')`, undefined, {
+      timeout: 150_000,
+    });
     expect(await page.getByTestId('verify-seals').textContent()).toMatch(/^OK/);
     await checkScreen(page, 'audit');
     await context.close();
-  });
+  }, 400_000);
 
   it('a coordinator is refused the audit page; the regulator-only history says so on the subject page', async () => {
     const { context, page } = await signIn('coordinator', { trials: T, sites: SITE, programmes: '' });
