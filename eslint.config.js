@@ -3,13 +3,14 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier/flat';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'graphql/generated/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'graphql/generated/**', 'services/registry-console/src/gql/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
   {
-    files: ['**/*.ts'],
+    // The console's .tsx files are linted with its own tsconfig (services/registry-console/tsconfig.json).
+    files: ['**/*.ts', '**/*.tsx'],
     // Type-aware linting (for switch-exhaustiveness-check below): the project service finds each file's tsconfig.
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

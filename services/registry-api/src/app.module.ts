@@ -28,6 +28,7 @@ import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
 import { ReadModelQueriesModule } from './read-model-queries.module.js';
 import { InteropModule } from './interop/interop.module.js';
 import { SnapshotsModule } from './snapshots/snapshots.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -78,6 +79,7 @@ export class AppModule {
         ImagingCommandsModule,
         InteropModule,
         SnapshotsModule,
+        ConsoleModule,
         ReadModelQueriesModule.forRoot({
           timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
           readDatabaseUrl: config.READ_DATABASE_URL,

@@ -62,6 +62,12 @@ const schema = z.object({
   OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   AUTH_PUBLIC_KEY: z.string().min(1).optional(),
+  // The web console's OIDC client (authorization code + PKCE, services/registry-console): its client id at the
+  // issuer and the scopes it asks for. Unset with AUTH_MODE=oidc: the console says it is not configured.
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CONSOLE_OIDC_SCOPE: z.string().min(1).default('openid profile'),
+  // Where the console's built files are (vite build); unset: dist/console of this checkout.
+  CONSOLE_DIR: z.string().min(1).optional(),
   AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   // Where roles and scopes come from (services/registry-api/src/access/README.md): `token` trusts the token's claims;
   // `registry` accepts them only as far as an active RoleGranted event records them for the token's `sub`.
