@@ -23,6 +23,7 @@ import { AlgorithmsCommandsModule } from './catalogue/algorithms-commands.module
 import { TrialsCommandsModule } from './trials/trials-commands.module.js';
 import { ScreeningCommandsModule } from './screening/screening-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
+import { DataQualityCommandsModule } from './quality/data-quality-commands.module.js';
 import { ReadModelQueriesModule } from './read-model-queries.module.js';
 import { InteropModule } from './interop/interop.module.js';
 
@@ -71,6 +72,7 @@ export class AppModule {
         TrialsCommandsModule,
         ScreeningCommandsModule,
         ImagingCommandsModule,
+        DataQualityCommandsModule,
         InteropModule,
         ReadModelQueriesModule.forRoot({ timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
         ...(config.PROJECTOR === 'embedded'

@@ -54,13 +54,13 @@ export class DataQualityProjection implements Projection {
             status: 'active',
             defined_at: current?.defined_at ?? at,
             updated_at: at,
-            position,
+            position: current?.position ?? position,
             last_revision: e.revision.toString(),
           };
           break;
         }
         case 'DataQualityRuleRetired':
-          if (current) next = { ...current, status: 'retired', updated_at: isoTime(ev.data.retiredAt), position, last_revision: e.revision.toString() };
+          if (current) next = { ...current, status: 'retired', updated_at: isoTime(ev.data.retiredAt), last_revision: e.revision.toString() };
           break;
       }
       if (next) {
@@ -79,7 +79,8 @@ export class DataQualityProjection implements Projection {
       const ev = { type: e.type, data: e.data } as unknown as DataQueryEvent;
       const current = rows.get(ev.data.queryId);
       if (current && BigInt(current.last_revision) >= e.revision) continue;
-      const step = { position: e.position.prepare.toString(), last_revision: e.revision.toString() };
+      // `position` stays the creating event's: lists page in creation order.
+      const step = { last_revision: e.revision.toString() };
       let next: QueryRecord | undefined;
       switch (ev.type) {
         case 'DataQueryOpened': {
@@ -104,6 +105,7 @@ export class DataQualityProjection implements Projection {
             opened_at: at,
             updated_at: at,
             closed_at: null,
+            position: e.position.prepare.toString(),
             ...step,
           };
           break;

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { DataQueryCountsHandler, ListDataQualityRulesHandler, ListDataQueriesHandler, OpenDataQueryCountHandler } from './data-quality.queries.js';
+import { DataQualityQueryResolver } from './data-quality.query-resolver.js';
+
+@Module({ providers: [DataQualityQueryResolver, ListDataQualityRulesHandler, ListDataQueriesHandler, DataQueryCountsHandler, OpenDataQueryCountHandler] })
+export class DataQualityQueriesModule {}
