@@ -528,6 +528,16 @@ export type CommandReceipt = {
   version: Scalars['Int']['output'];
 };
 
+/** Subjects with a current value of the biomarker at the visit, of the subjects of the trial or programme. */
+export type CompletenessCell = {
+  __typename?: 'CompletenessCell';
+  biomarkerId: Scalars['ID']['output'];
+  ratio?: Maybe<Scalars['Float']['output']>;
+  subjectsExpected: Scalars['Int']['output'];
+  subjectsWithValue: Scalars['Int']['output'];
+  timePoint: Scalars['String']['output'];
+};
+
 export type ContrastAgent =
   | 'IV'
   | 'IV_AND_ORAL'
@@ -596,6 +606,36 @@ export type CusumSeries = {
   upper: Array<Scalars['Float']['output']>;
 };
 
+/** EHDS completeness: per biomarker measured in the dataset and per scheduled visit (a programme: per time point measured). */
+export type DataQualityCompleteness = {
+  __typename?: 'DataQualityCompleteness';
+  cells: Array<CompletenessCell>;
+  overall?: Maybe<Scalars['Float']['output']>;
+};
+
+/** EHDS consistency: a subject's biomarker measured with more than one method or algorithm version. */
+export type DataQualityConsistency = {
+  __typename?: 'DataQualityConsistency';
+  methodConsistencyQueries: Scalars['Int']['output'];
+  subjectBiomarkersWithMethodChange: Scalars['Int']['output'];
+};
+
+/** The technical-quality dimensions of the EHDS data quality and utility label, for one trial or programme. */
+export type DataQualityReport = {
+  __typename?: 'DataQualityReport';
+  completeness: DataQualityCompleteness;
+  consistency: DataQualityConsistency;
+  /** The label as JSON-LD: a dcat:Dataset with one dqv:QualityMeasurement per dimension. */
+  label: Scalars['String']['output'];
+  programmeId?: Maybe<Scalars['ID']['output']>;
+  queriesBySite: Array<DataQuerySiteCount>;
+  subjects: Scalars['Int']['output'];
+  timeliness: DataQualityTimeliness;
+  trialId?: Maybe<Scalars['ID']['output']>;
+  uniqueness: DataQualityUniqueness;
+  validity: DataQualityValidity;
+};
+
 export type DataQualityRule = {
   __typename?: 'DataQualityRule';
   definedAt: Scalars['DateTime']['output'];
@@ -630,6 +670,30 @@ export type DataQualityRuleKind =
   | 'REQUIRED_MEASUREMENT'
   /** A scan outside its visit's window (schedule target day ± window, plus toleranceDays; day 1 = randomisation, else enrolment). */
   | 'VISIT_WINDOW';
+
+/** EHDS timeliness: days from the scan (acquisition) to its record in the registry, over current measurements. */
+export type DataQualityTimeliness = {
+  __typename?: 'DataQualityTimeliness';
+  maxDaysScanToRecord?: Maybe<Scalars['Float']['output']>;
+  meanDaysScanToRecord?: Maybe<Scalars['Float']['output']>;
+  measurements: Scalars['Int']['output'];
+  medianDaysScanToRecord?: Maybe<Scalars['Float']['output']>;
+};
+
+/** EHDS uniqueness: groups of same-day, same-modality imaging studies of one subject. */
+export type DataQualityUniqueness = {
+  __typename?: 'DataQualityUniqueness';
+  duplicateStudyGroups: Scalars['Int']['output'];
+  studies: Scalars['Int']['output'];
+};
+
+/** EHDS validity: current measurements passing the rules (no open or answered data query on them). */
+export type DataQualityValidity = {
+  __typename?: 'DataQualityValidity';
+  measurements: Scalars['Int']['output'];
+  ratio?: Maybe<Scalars['Float']['output']>;
+  withOpenQuery: Scalars['Int']['output'];
+};
 
 export type DataQuery = {
   __typename?: 'DataQuery';
@@ -1794,6 +1858,8 @@ export type Query = {
   auditSeals: Array<AuditSeal>;
   /** The biomarker catalogue, in the order biomarkers were defined. */
   biomarkers: BiomarkerConnection;
+  /** The data quality and utility label of one trial or programme (exactly one of the two ids). */
+  dataQualityReport: DataQualityReport;
   /** Rules of one trial or programme (exactly one of the two ids). */
   dataQualityRules: Array<DataQualityRule>;
   /** Data queries, oldest first; a site-bound actor sees its sites' only. */
@@ -1913,6 +1979,13 @@ export type QueryBiomarkersArgs = {
   consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryDataQualityReportArgs = {
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 

@@ -82,7 +82,10 @@ describe('data quality over HTTP: rule → query → answer → close → reopen
     await mutate('coordinator', 'activateTrialSite', { trialId: T, siteId: S, name: 'Site' });
     await mutate('coordinator', 'defineVisitSchedule', {
       trialId: T,
-      timePoints: [{ code: 'BASELINE', label: 'Baseline', targetDay: 1, windowBeforeDays: 28, windowAfterDays: 0 }],
+      timePoints: [
+        { code: 'BASELINE', label: 'Baseline', targetDay: 1, windowBeforeDays: 28, windowAfterDays: 0 },
+        { code: 'W8', label: 'Week 8', targetDay: 57, windowBeforeDays: 7, windowAfterDays: 7 },
+      ],
     });
     await mutate('coordinator', 'openEnrolment', { trialId: T });
     const subject = (
@@ -90,6 +93,16 @@ describe('data quality over HTTP: rule → query → answer → close → reopen
     ).id;
     await mutate('coordinator', 'registerImagingStudy', {
       studyInstanceUid: STUDY,
+      subjectId: subject,
+      modality: 'CT',
+      acquisitionDateTime: '2025-01-20',
+      siteId: S,
+      scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+    });
+    // A second subject without data, and a second same-day CT of the first subject (a duplicate for uniqueness).
+    await mutate('coordinator', 'enrolSubject', { trialId: T, siteId: S, pseudonym: 'DQ-0002', consentVersion: 'v1', consentDate: '2025-01-11' });
+    await mutate('coordinator', 'registerImagingStudy', {
+      studyInstanceUid: '1.2.826.0.1.3680043.8.498.91002',
       subjectId: subject,
       modality: 'CT',
       acquisitionDateTime: '2025-01-20',
@@ -167,6 +180,38 @@ describe('data quality over HTTP: rule → query → answer → close → reopen
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'DATA_QUERY_INVALID_TRANSITION', field: 'queryId' });
     await mutate('data_manager', 'reopenDataQuery', { queryId, reason: 'Central reader measured 30 mm' });
     expect(await until('data_manager', 'OPEN')).toMatchObject({ lastReason: 'Central reader measured 30 mm', closedAt: null });
+    // The label while the query is open: the story's known numbers.
+    const REPORT = `query($t: ID!) { dataQualityReport(trialId: $t) { subjects completeness { overall cells { biomarkerId timePoint subjectsWithValue subjectsExpected ratio } }
+      timeliness { measurements medianDaysScanToRecord } validity { measurements withOpenQuery ratio } consistency { subjectBiomarkersWithMethodChange methodConsistencyQueries }
+      uniqueness { studies duplicateStudyGroups } queriesBySite { siteId open answered resolved closed } label } }`;
+    const open = (await gql('data_manager', REPORT, { t: T })).data.dataQualityReport;
+    expect(open).toMatchObject({
+      subjects: 2,
+      // 1 biomarker × 2 visits × 2 subjects = 4 expected values, 1 recorded
+      completeness: {
+        overall: 0.25,
+        cells: [
+          { biomarkerId: 'dq-ldiam', timePoint: 'BASELINE', subjectsWithValue: 1, subjectsExpected: 2, ratio: 0.5 },
+          { biomarkerId: 'dq-ldiam', timePoint: 'W8', subjectsWithValue: 0, subjectsExpected: 2, ratio: 0 },
+        ],
+      },
+      timeliness: { measurements: 1 },
+      validity: { measurements: 1, withOpenQuery: 1, ratio: 0 },
+      consistency: { subjectBiomarkersWithMethodChange: 0, methodConsistencyQueries: 0 },
+      uniqueness: { studies: 2, duplicateStudyGroups: 1 },
+      queriesBySite: [{ siteId: S, open: 1, answered: 0, resolved: 0, closed: 0 }],
+    });
+    // Scan on 2025-01-20, recorded during this test.
+    const days = (Date.now() - Date.parse('2025-01-20T00:00:00Z')) / 86_400_000;
+    expect(Math.abs(open.timeliness.medianDaysScanToRecord - days)).toBeLessThan(1);
+    const label = JSON.parse(open.label);
+    expect(label).toMatchObject({ '@id': `urn:registry:trial:${T}`, '@type': 'dcat:Dataset' });
+    expect(label['dqv:hasQualityMeasurement']).toContainEqual(
+      expect.objectContaining({ 'dqv:value': 0.25, 'dqv:isMeasurementOf': expect.objectContaining({ 'dqv:inDimension': { '@id': 'ehds:completeness' } }) }),
+    );
+    // A coordinator reads the queries but not the dataset-wide label.
+    expect((await gql('coordinator', REPORT, { t: T })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
     const lock = await gql('coordinator', 'query($t: ID!) { openDataQueryCount(trialId: $t) { trialId count } }', { t: T });
     expect(lock.data.openDataQueryCount).toEqual({ trialId: T, count: 1 });
 
@@ -181,5 +226,6 @@ describe('data quality over HTTP: rule → query → answer → close → reopen
     const counts = await gql('data_manager', 'query($t: ID!) { dataQueryCounts(trialId: $t) { siteId open answered resolved closed } }', { t: T });
     expect(counts.data.dataQueryCounts).toEqual([{ siteId: S, open: 0, answered: 0, resolved: 1, closed: 0 }]);
     expect((await gql('coordinator', 'query($t: ID!) { openDataQueryCount(trialId: $t) { count } }', { t: T })).data.openDataQueryCount.count).toBe(0);
+    expect((await gql('data_manager', REPORT, { t: T })).data.dataQualityReport.validity).toEqual({ measurements: 1, withOpenQuery: 0, ratio: 1 });
   }, 60_000);
 });

@@ -668,6 +668,20 @@ const POLICY: readonly Row[] = [
     scope: ['programme'],
     args: (i) => ({ programmeId: i.programme }),
   },
+  {
+    op: 'dataQualityReport',
+    target: 'trial',
+    roles: ['data_manager', 'biostatistician', 'regulator', 'admin'],
+    scope: ['trial'],
+    args: (i) => ({ trialId: i.trial }),
+  },
+  {
+    op: 'dataQualityReport',
+    target: 'programme',
+    roles: ['data_manager', 'biostatistician', 'regulator', 'admin'],
+    scope: ['programme'],
+    args: (i) => ({ programmeId: i.programme }),
+  },
   { op: 'openDataQueryCount', roles: ['data_manager', 'coordinator', 'regulator', 'admin'], scope: ['trial'], args: (i) => ({ trialId: i.trial }) },
   // Role grants (access/access.resolver.ts)
   {

@@ -7,6 +7,7 @@ import { forbidden } from '../auth/auth.errors.js';
 import { assertInScope } from '../auth/scope.js';
 import { decodeCursor, iso, pageSize, toConnection, Where, type Connection } from '../read-side/connection.queries.js';
 import { READS, ReadYourWrites } from '../read-your-writes/read-your-writes.queries.js';
+import { dataQualityReport, type DataQualityReportView } from './data-quality.report.js';
 
 type RuleRecord = RowOf<DataQualityRuleRow>;
 type QueryRecord = RowOf<DataQueryRow>;
@@ -252,5 +253,30 @@ export class OpenDataQueryCountHandler implements IQueryHandler<OpenDataQueryCou
     assertInScope(q.actor, { trial: q.trialId });
     await this.ryw.waitFor(q.consistentWith, READS.quality);
     return countOpenDataQueries(this.dataSource, q.trialId);
+  }
+}
+
+export class DataQualityReportQuery extends Query<DataQualityReportView> {
+  constructor(
+    readonly actor: VerifiedActor,
+    readonly target: DataQualityTarget,
+    readonly consistentWith: bigint | null,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(DataQualityReportQuery)
+export class DataQualityReportHandler implements IQueryHandler<DataQualityReportQuery, DataQualityReportView> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ryw: ReadYourWrites,
+  ) {}
+
+  async execute(q: DataQualityReportQuery): Promise<DataQualityReportView> {
+    // Dataset-wide numbers: site-bound roles are not listed for this query, so no site filter applies.
+    scoped(q.actor, q.target, new Where(), 'd', false);
+    await this.ryw.waitFor(q.consistentWith, [...READS.quality, ...READS.measurements, ...READS.trials]);
+    return dataQualityReport(this.dataSource, { trialId: q.target.trialId ?? null, programmeId: q.target.programmeId ?? null });
   }
 }

@@ -4,6 +4,7 @@ import { Authorize } from '../auth/authorize.decorator.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { verifiedActor } from '../read-side/request.loaders.js';
 import {
+  DataQualityReportQuery,
   DataQueryCountsQuery,
   ListDataQualityRulesQuery,
   ListDataQueriesQuery,
@@ -54,6 +55,17 @@ export class DataQualityQueryResolver {
     @Context() ctx: GraphqlContext,
   ) {
     return this.queries.execute(new DataQueryCountsQuery(verifiedActor(ctx), { trialId, programmeId }, consistentWith ?? null));
+  }
+
+  @Query('dataQualityReport')
+  @Authorize({ roles: ['data_manager', 'biostatistician', 'regulator', 'admin'], scope: { inHandler: true } })
+  dataQualityReport(
+    @Args('trialId') trialId: string | null,
+    @Args('programmeId') programmeId: string | null,
+    @Args('consistentWith') consistentWith: bigint | null,
+    @Context() ctx: GraphqlContext,
+  ) {
+    return this.queries.execute(new DataQualityReportQuery(verifiedActor(ctx), { trialId, programmeId }, consistentWith ?? null));
   }
 
   @Query('openDataQueryCount')
