@@ -338,9 +338,8 @@ export async function measureImport(options: { readonly rules?: number } = {}): 
 
     // ---- the data-quality monitor: how long after the last write it has evaluated everything (0 rules: follows the log only)
     const monitor = registry.app.get(DataQualityMonitorService).monitor;
-    const head = (await direct!.readHead())!;
     const m0 = performance.now();
-    while (monitor.processed.prepare < head.prepare) await new Promise((r) => setTimeout(r, 20));
+    while (!(await monitor.isIdle())) await new Promise((r) => setTimeout(r, 20));
     const monitorCatchUpSeconds = (performance.now() - m0) / 1000;
 
     // ---- afterwards: every measurement in its subject's stream

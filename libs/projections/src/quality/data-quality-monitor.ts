@@ -76,6 +76,12 @@ export class DataQualityMonitor {
     return this.caughtUp;
   }
 
+  /** True when the monitor has acted on every event of the streams it reads that is stored now (benches, tests). */
+  async isIdle(): Promise<boolean> {
+    if (!this.caughtUp) return false;
+    return (await this.store.readAll({ after: this.position, maxCount: 1, filter: { streamCategories: CATEGORIES } })).length === 0;
+  }
+
   private async run(): Promise<void> {
     // Catch-up: fold only, then reconcile every rule once over what the log holds now.
     for (;;) {
