@@ -53,8 +53,8 @@ module.exports = {
       from: { path: '^libs/domain/' },
       to: {
         // @jest/globals: for the domain's spec files and testing/ helpers (production-never-imports-dev-dependencies
-        // keeps it out of the rest).
-        pathNot: ['^libs/domain/', '^node_modules/@lhncbc/ucum-lhc/', '^node_modules/@jest/globals/'],
+        // keeps it out of the rest). json-logic-js: data-quality rule expressions (pure evaluation, no I/O, no clock).
+        pathNot: ['^libs/domain/', '^node_modules/@lhncbc/ucum-lhc/', '^node_modules/@jest/globals/', '^node_modules/json-logic-js/'],
       },
     },
     {

@@ -12,6 +12,7 @@ import { LeastPrivilege1764470000000 } from './1764470000000-least-privilege.js'
 import { ProgrammeQueryIndexes1765300000000 } from './1765300000000-programme-query-indexes.js';
 import { BiomarkerCodedConcepts1765405000000 } from './1765405000000-biomarker-coded-concepts.js';
 import { AnalysisSnapshots1765410000000 } from './1765410000000-analysis-snapshots.js';
+import { DataQuality1765540000000 } from './1765540000000-data-quality.js';
 
 const byTimestamp = (a: { name: string }, b: { name: string }): number => Number(a.name.slice(-13)) - Number(b.name.slice(-13));
 
@@ -34,6 +35,7 @@ export const migrations = [
   ProgrammeQueryIndexes1765300000000,
   BiomarkerCodedConcepts1765405000000,
   AnalysisSnapshots1765410000000,
+  DataQuality1765540000000,
 ].sort(byTimestamp);
 
 /** With EVENT_STORE_URL, the read-model database runs these and the event store's database the event store's steps. */

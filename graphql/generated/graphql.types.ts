@@ -262,6 +262,14 @@ export type AnchoredSeal = {
   upToPosition: Scalars['GlobalPosition']['output'];
 };
 
+export type AnswerDataQueryInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  queryId: Scalars['ID']['input'];
+  /** Why the data are right as they are (a correction of the data resolves the query by itself instead). */
+  reason: Scalars['String']['input'];
+};
+
 export type ArmSiteCount = {
   __typename?: 'ArmSiteCount';
   armCode?: Maybe<Scalars['String']['output']>;
@@ -500,6 +508,24 @@ export type CeClass =
   | 'IIB'
   | 'III';
 
+/** Replaces the rule's name and parameters (version + 1); its queries are re-evaluated: those whose finding is gone resolve. */
+export type ChangeDataQualityRuleInput = {
+  biomarkerId?: InputMaybe<Scalars['ID']['input']>;
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  expression?: InputMaybe<Scalars['String']['input']>;
+  kind: DataQualityRuleKind;
+  max?: InputMaybe<Scalars['Float']['input']>;
+  maxDaysWithoutFollowUp?: InputMaybe<Scalars['Int']['input']>;
+  maxRelativeDifference?: InputMaybe<Scalars['Float']['input']>;
+  min?: InputMaybe<Scalars['Float']['input']>;
+  name: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  ruleId: Scalars['ID']['input'];
+  timePoints?: InputMaybe<Array<Scalars['String']['input']>>;
+  toleranceDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type ChiSquareTest = {
   __typename?: 'ChiSquareTest';
   chisq: Scalars['Float']['output'];
@@ -514,6 +540,13 @@ export type ClinicalCovariate =
   | 'SEX'
   /** Ordinal stage group of the latest staged outcome at or before the index scan: 0/IS = 0, I = 1 … IV = 4; UNKNOWN is missing. */
   | 'STAGE';
+
+export type CloseDataQueryInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  queryId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
 
 export type CloseEnrolmentInput = {
   commandId: Scalars['ID']['input'];
@@ -587,6 +620,16 @@ export type CompleteCases = {
   excluded: Scalars['Int']['output'];
   /** Evaluable subjects lacking each covariate (one lacking two counts under both). */
   missingByCovariate: Array<CovariateMissing>;
+};
+
+/** Subjects with a current value of the biomarker at the visit, of the subjects of the trial or programme. */
+export type CompletenessCell = {
+  __typename?: 'CompletenessCell';
+  biomarkerId: Scalars['ID']['output'];
+  ratio?: Maybe<Scalars['Float']['output']>;
+  subjectsExpected: Scalars['Int']['output'];
+  subjectsWithValue: Scalars['Int']['output'];
+  timePoint: Scalars['String']['output'];
 };
 
 export type ContrastAgent =
@@ -685,6 +728,159 @@ export type CusumSeries = {
   upper: Array<Scalars['Float']['output']>;
 };
 
+/** EHDS completeness: per biomarker measured in the dataset and per scheduled visit (a programme: per time point measured). */
+export type DataQualityCompleteness = {
+  __typename?: 'DataQualityCompleteness';
+  cells: Array<CompletenessCell>;
+  overall?: Maybe<Scalars['Float']['output']>;
+};
+
+/** EHDS consistency: a subject's biomarker measured with more than one method or algorithm version. */
+export type DataQualityConsistency = {
+  __typename?: 'DataQualityConsistency';
+  methodConsistencyQueries: Scalars['Int']['output'];
+  subjectBiomarkersWithMethodChange: Scalars['Int']['output'];
+};
+
+/** The technical-quality dimensions of the EHDS data quality and utility label, for one trial or programme. */
+export type DataQualityReport = {
+  __typename?: 'DataQualityReport';
+  completeness: DataQualityCompleteness;
+  consistency: DataQualityConsistency;
+  /** The label as JSON-LD: a dcat:Dataset with one dqv:QualityMeasurement per dimension. */
+  label: Scalars['String']['output'];
+  programmeId?: Maybe<Scalars['ID']['output']>;
+  queriesBySite: Array<DataQuerySiteCount>;
+  subjects: Scalars['Int']['output'];
+  timeliness: DataQualityTimeliness;
+  trialId?: Maybe<Scalars['ID']['output']>;
+  uniqueness: DataQualityUniqueness;
+  validity: DataQualityValidity;
+};
+
+export type DataQualityRule = {
+  __typename?: 'DataQualityRule';
+  definedAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: DataQualityRuleKind;
+  name: Scalars['String']['output'];
+  /** The stored parameters as JSON text (what the kind reads, after checking). */
+  params: Scalars['String']['output'];
+  programmeId?: Maybe<Scalars['ID']['output']>;
+  retired: Scalars['Boolean']['output'];
+  trialId?: Maybe<Scalars['ID']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type DataQualityRuleKind =
+  /** More than one imaging study of one modality for a subject on the same day. */
+  | 'DUPLICATE_SCAN'
+  /** A json-logic expression (json-logic-js) over each measurement: a finding where it is not truthy. Variables: value, unit, category, biomarkerId, timePoint, occurredAt, studyDay, method, algorithmVersionId, readerId, studyInstanceUid, trackingUid, subject.siteId, subject.enrolledAt. */
+  | 'EXPRESSION'
+  /** The same biomarker measured with different methods or algorithm versions across a subject's time points. */
+  | 'METHOD_CONSISTENCY'
+  /** An active subject whose latest data is more than maxDaysWithoutFollowUp days older than the trial's or programme's latest data. */
+  | 'MISSING_FOLLOW_UP'
+  /** An outcome dated before the subject's enrolment. */
+  | 'OUTCOME_BEFORE_ENROLMENT'
+  /** Range and plausibility stricter than the catalogue's: min and/or max on the canonical value of biomarkerId. */
+  | 'RANGE'
+  /** Readings of one biomarker, visit and lesion by different readers differing by more than maxRelativeDifference (range / mean). */
+  | 'READER_DISAGREEMENT'
+  /** Required measurement per scheduled visit: a visit (timePoints, or every scheduled one) with data but without biomarkerId. */
+  | 'REQUIRED_MEASUREMENT'
+  /** A scan outside its visit's window (schedule target day ± window, plus toleranceDays; day 1 = randomisation, else enrolment). */
+  | 'VISIT_WINDOW';
+
+/** EHDS timeliness: days from the scan (acquisition) to its record in the registry, over current measurements. */
+export type DataQualityTimeliness = {
+  __typename?: 'DataQualityTimeliness';
+  maxDaysScanToRecord?: Maybe<Scalars['Float']['output']>;
+  meanDaysScanToRecord?: Maybe<Scalars['Float']['output']>;
+  measurements: Scalars['Int']['output'];
+  medianDaysScanToRecord?: Maybe<Scalars['Float']['output']>;
+};
+
+/** EHDS uniqueness: groups of same-day, same-modality imaging studies of one subject. */
+export type DataQualityUniqueness = {
+  __typename?: 'DataQualityUniqueness';
+  duplicateStudyGroups: Scalars['Int']['output'];
+  studies: Scalars['Int']['output'];
+};
+
+/** EHDS validity: current measurements passing the rules (no open or answered data query on them). */
+export type DataQualityValidity = {
+  __typename?: 'DataQualityValidity';
+  measurements: Scalars['Int']['output'];
+  ratio?: Maybe<Scalars['Float']['output']>;
+  withOpenQuery: Scalars['Int']['output'];
+};
+
+export type DataQuery = {
+  __typename?: 'DataQuery';
+  /** The site's latest answer. */
+  answer?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The input field the finding is about (value, occurredAt, algorithmVersionId, …). */
+  field: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Reason of the latest resolution, close or reopen. */
+  lastReason?: Maybe<Scalars['String']['output']>;
+  measurementId?: Maybe<Scalars['ID']['output']>;
+  message: Scalars['String']['output'];
+  openedAt: Scalars['DateTime']['output'];
+  programmeId?: Maybe<Scalars['ID']['output']>;
+  ruleId: Scalars['ID']['output'];
+  ruleKind: DataQualityRuleKind;
+  ruleVersion: Scalars['Int']['output'];
+  siteId?: Maybe<Scalars['ID']['output']>;
+  status: DataQueryStatus;
+  subjectId: Scalars['ID']['output'];
+  trialId?: Maybe<Scalars['ID']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type DataQueryConnection = {
+  __typename?: 'DataQueryConnection';
+  edges: Array<DataQueryEdge>;
+  nodes: Array<DataQuery>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DataQueryEdge = {
+  __typename?: 'DataQueryEdge';
+  cursor: Scalars['String']['output'];
+  node: DataQuery;
+};
+
+/** Exactly one of trialId and programmeId; the other criteria narrow the list. */
+export type DataQueryFilter = {
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  ruleId?: InputMaybe<Scalars['ID']['input']>;
+  siteId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<Array<DataQueryStatus>>;
+  subjectId?: InputMaybe<Scalars['ID']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Data queries of one site (null: subjects without a site) by status. */
+export type DataQuerySiteCount = {
+  __typename?: 'DataQuerySiteCount';
+  answered: Scalars['Int']['output'];
+  closed: Scalars['Int']['output'];
+  open: Scalars['Int']['output'];
+  resolved: Scalars['Int']['output'];
+  siteId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type DataQueryStatus =
+  | 'ANSWERED'
+  | 'CLOSED'
+  | 'OPEN'
+  | 'RESOLVED';
+
 export type DefineBiomarkerInput = {
   /** Optional; derived from commandId when omitted (the receipt's `id`). */
   biomarkerId?: InputMaybe<Scalars['ID']['input']>;
@@ -702,6 +898,27 @@ export type DefineBiomarkerInput = {
   /** Within-subject coefficient of variation as a fraction (0.05 = 5 %), where known from test–retest data. */
   repeatabilityWcv?: InputMaybe<Scalars['Float']['input']>;
   valueType: BiomarkerValueTypeInput;
+};
+
+/** A rule's parameters: each kind reads the ones its description names; the others are ignored (and not stored). */
+export type DefineDataQualityRuleInput = {
+  biomarkerId?: InputMaybe<Scalars['ID']['input']>;
+  commandId: Scalars['ID']['input'];
+  /** json-logic as JSON text, e.g. {"<": [{"var": "value"}, 40]}. */
+  expression?: InputMaybe<Scalars['String']['input']>;
+  kind: DataQualityRuleKind;
+  max?: InputMaybe<Scalars['Float']['input']>;
+  maxDaysWithoutFollowUp?: InputMaybe<Scalars['Int']['input']>;
+  maxRelativeDifference?: InputMaybe<Scalars['Float']['input']>;
+  min?: InputMaybe<Scalars['Float']['input']>;
+  name: Scalars['String']['input'];
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Defaults to an id derived from the commandId. */
+  ruleId?: InputMaybe<Scalars['ID']['input']>;
+  timePoints?: InputMaybe<Array<Scalars['String']['input']>>;
+  toleranceDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Exactly one of trialId and programmeId. */
+  trialId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type DefineScreeningProgrammeInput = {
@@ -844,7 +1061,7 @@ export type GrantRoleInput = {
   programmes?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Why: recorded with the grant. */
   reason: Scalars['String']['input'];
-  /** coordinator, reader, screening_manager, biostatistician, regulator or admin. */
+  /** coordinator, reader, screening_manager, biostatistician, regulator, admin or data_manager. */
   role: Scalars['String']['input'];
   sites?: InputMaybe<Array<Scalars['ID']['input']>>;
   trials?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -1371,6 +1588,11 @@ export type Mutation = {
   acceptMeasurementReading: CommandReceipt;
   activateTrialSite: CommandReceipt;
   addTrialArm: CommandReceipt;
+  /** The site (coordinator, or screening manager for a programme): why the flagged data are right. */
+  answerDataQuery: CommandReceipt;
+  changeDataQualityRule: CommandReceipt;
+  /** Data manager. */
+  closeDataQuery: CommandReceipt;
   closeEnrolment: CommandReceipt;
   closeScreeningRound: CommandReceipt;
   closeTrialSite: CommandReceipt;
@@ -1380,6 +1602,8 @@ export type Mutation = {
   correctOutcome: CommandReceipt;
   /** Defines a biomarker (version 1). Duplicate codes are refused with DUPLICATE_BIOMARKER_CODE, coded concepts another biomarker carries with CODED_CONCEPT_IN_USE. */
   defineBiomarker: CommandReceipt;
+  /** Data manager: a rule for a trial or programme; it is evaluated over the existing data at once, then on every change. */
+  defineDataQualityRule: CommandReceipt;
   defineScreeningProgramme: CommandReceipt;
   /** Defining again replaces the schedule with a new version (reason required). */
   defineVisitSchedule: CommandReceipt;
@@ -1481,10 +1705,14 @@ export type Mutation = {
   registerImagingStudy: CommandReceipt;
   registerTrial: CommandReceipt;
   reinstateAlgorithmVersion: CommandReceipt;
+  /** Data manager: a closed or resolved query is open again. */
+  reopenDataQuery: CommandReceipt;
   /** Reports a cancer diagnosed after a negative screening, before the next one (e.g. from cancer registry linkage). */
   reportIntervalCancer: CommandReceipt;
   /** A retired biomarker takes no new measurements; existing ones stay. */
   retireBiomarker: CommandReceipt;
+  /** Data manager: the rule stops; its open queries resolve. */
+  retireDataQualityRule: CommandReceipt;
   /** Retracts a measurement (it stays in the history). Readers may retract only measurements they recorded. */
   retractMeasurement: CommandReceipt;
   reviseBiomarker: CommandReceipt;
@@ -1524,6 +1752,21 @@ export type MutationAddTrialArmArgs = {
 };
 
 
+export type MutationAnswerDataQueryArgs = {
+  input: AnswerDataQueryInput;
+};
+
+
+export type MutationChangeDataQualityRuleArgs = {
+  input: ChangeDataQualityRuleInput;
+};
+
+
+export type MutationCloseDataQueryArgs = {
+  input: CloseDataQueryInput;
+};
+
+
 export type MutationCloseEnrolmentArgs = {
   input: CloseEnrolmentInput;
 };
@@ -1551,6 +1794,11 @@ export type MutationCorrectOutcomeArgs = {
 
 export type MutationDefineBiomarkerArgs = {
   input: DefineBiomarkerInput;
+};
+
+
+export type MutationDefineDataQualityRuleArgs = {
+  input: DefineDataQualityRuleInput;
 };
 
 
@@ -1695,6 +1943,11 @@ export type MutationReinstateAlgorithmVersionArgs = {
 };
 
 
+export type MutationReopenDataQueryArgs = {
+  input: ReopenDataQueryInput;
+};
+
+
 export type MutationReportIntervalCancerArgs = {
   input: ReportIntervalCancerInput;
 };
@@ -1702,6 +1955,11 @@ export type MutationReportIntervalCancerArgs = {
 
 export type MutationRetireBiomarkerArgs = {
   input: RetireBiomarkerInput;
+};
+
+
+export type MutationRetireDataQualityRuleArgs = {
+  input: RetireDataQualityRuleInput;
 };
 
 
@@ -1742,6 +2000,13 @@ export type MutationWithdrawAlgorithmVersionArgs = {
 
 export type MutationWithdrawSubjectArgs = {
   input: WithdrawSubjectInput;
+};
+
+/** What a hard lock of the trial waits for: queries still open or answered (not yet closed or resolved). */
+export type OpenDataQueryCount = {
+  __typename?: 'OpenDataQueryCount';
+  count: Scalars['Int']['output'];
+  trialId: Scalars['ID']['output'];
 };
 
 export type OpenEnrolmentInput = {
@@ -1906,6 +2171,14 @@ export type Query = {
   auditSeals: Array<AuditSeal>;
   /** The biomarker catalogue, in the order biomarkers were defined. */
   biomarkers: BiomarkerConnection;
+  /** The data quality and utility label of one trial or programme (exactly one of the two ids). */
+  dataQualityReport: DataQualityReport;
+  /** Rules of one trial or programme (exactly one of the two ids). */
+  dataQualityRules: Array<DataQualityRule>;
+  /** Data queries, oldest first; a site-bound actor sees its sites' only. */
+  dataQueries: DataQueryConnection;
+  /** Data queries per site and status, for one trial or programme. */
+  dataQueryCounts: Array<DataQuerySiteCount>;
   /**
    * Every event of one stream (e.g. `subject-…`, `trial-…`), oldest first, with who, in which role, why, when it
    * was recorded and when it happened. Corrections show the previous and the new values side by side. With
@@ -1917,6 +2190,8 @@ export type Query = {
    * order the measurements were recorded. Retracted measurements are left out unless includeRetracted.
    */
   measurements: MeasurementConnection;
+  /** Open and answered data queries of a trial: what a hard lock waits for. */
+  openDataQueryCount: OpenDataQueryCount;
   /** Recorded linkages that name this pseudonym (admin, regulator). */
   pseudonymLinkages: Array<PseudonymLinkage>;
   /**
@@ -2039,6 +2314,36 @@ export type QueryBiomarkersArgs = {
 };
 
 
+export type QueryDataQualityReportArgs = {
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryDataQualityRulesArgs = {
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  includeRetired?: InputMaybe<Scalars['Boolean']['input']>;
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryDataQueriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  filter: DataQueryFilter;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDataQueryCountsArgs = {
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type QueryHistoryArgs = {
   entityId?: InputMaybe<Scalars['String']['input']>;
   streamId: Scalars['String']['input'];
@@ -2052,6 +2357,12 @@ export type QueryMeasurementsArgs = {
   filter?: InputMaybe<MeasurementFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryOpenDataQueryCountArgs = {
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  trialId: Scalars['ID']['input'];
 };
 
 
@@ -2549,6 +2860,13 @@ export type ReinstateAlgorithmVersionInput = {
   reason: Scalars['String']['input'];
 };
 
+export type ReopenDataQueryInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  queryId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
 export type ReportIntervalCancerInput = {
   commandId: Scalars['ID']['input'];
   /** YYYY-MM-DD */
@@ -2566,6 +2884,13 @@ export type RetireBiomarkerInput = {
   commandId: Scalars['ID']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   reason: Scalars['String']['input'];
+};
+
+export type RetireDataQualityRuleInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
+  ruleId: Scalars['ID']['input'];
 };
 
 export type RetractMeasurementInput = {

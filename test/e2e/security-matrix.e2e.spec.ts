@@ -12,9 +12,10 @@ import { issueLocalToken } from '../../services/registry-api/src/auth/local-sign
 import { ROLE_SCOPE_DIMENSIONS, ROLES, type Role, type ScopeDimension } from '../../services/registry-api/src/auth/actor.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { countStoredEvents } from '../../libs/event-store/src/testing/postgres-log-tampering.js';
+import { dataQueryId } from '../../libs/projections/src/quality/data-quality-monitor.js';
 
 /**
- * Issue 5's role matrix: every root Query and Mutation field of the executable schema × the six roles × (in scope,
+ * Issue 5's role matrix: every root Query and Mutation field of the executable schema × every role × (in scope,
  * out of scope), plus no token. A denied call is FORBIDDEN with the one message whether its target exists or not,
  * returns no data and appends no event; an allowed call is anything but FORBIDDEN / UNAUTHENTICATED (business
  * errors are fine: this tests the gate, not the feature). A new operation without a row in POLICY fails the test.
@@ -48,6 +49,8 @@ interface Ids {
   participantStudy: string;
   snapshot: string;
   programmeSnapshot: string;
+  rule: string;
+  query: string;
 }
 const MISSING: Ids = {
   trial: 'mx-no-trial',
@@ -65,9 +68,13 @@ const MISSING: Ids = {
   participantStudy: '1.2.826.0.1.3680043.8.498.89999',
   snapshot: 'mx-no-snapshot',
   programmeSnapshot: 'mx-no-programme-snapshot',
+  rule: 'mx-no-rule',
+  query: 'mx-no-query',
 };
 
 const ALL = ROLES;
+/** Data managers read data queries and rules, not subject or measurement lists (yet). */
+const ALL_BUT_DATA_MANAGER = ROLES.filter((r) => r !== 'data_manager');
 const AUDITORS: Role[] = ['regulator', 'admin'];
 /**
  * 'global': nothing trial/programme/site-bound (out of scope = in scope). 'filter': a list that shows a confined
@@ -394,7 +401,7 @@ const POLICY: readonly Row[] = [
     args: (i) => ({ input: { ...cid(), subjectId: i.participant, optedOutOn: '2025-10-01' } }),
   },
   // Subjects (subjects/*.query-resolver.ts, *.mutation-resolver.ts): the target decides which side's roles apply.
-  { op: 'subjects', roles: ALL, scope: 'filter', args: () => ({ first: 5 }) },
+  { op: 'subjects', roles: ALL_BUT_DATA_MANAGER, scope: 'filter', args: () => ({ first: 5 }) },
   {
     op: 'subject',
     target: 'trial subject',
@@ -410,7 +417,7 @@ const POLICY: readonly Row[] = [
     scope: ['programme', 'site'],
     args: (i) => ({ id: i.participant }),
   },
-  { op: 'measurements', roles: ALL, scope: 'filter', args: () => ({ first: 5 }) },
+  { op: 'measurements', roles: ALL_BUT_DATA_MANAGER, scope: 'filter', args: () => ({ first: 5 }) },
   {
     op: 'enrolSubject',
     roles: ['coordinator'],
@@ -670,6 +677,80 @@ const POLICY: readonly Row[] = [
     scope: ['programme'],
     args: (i) => ({ programmeId: i.programme }),
   },
+  // Data quality (quality/data-quality.*-resolver.ts): rules by data managers, queries answered by the site
+  {
+    op: 'defineDataQualityRule',
+    roles: ['data_manager'],
+    scope: ['trial'],
+    args: (i) => ({ input: { ...cid(), trialId: i.trial, name: 'matrix', kind: 'RANGE', biomarkerId: i.biomarker, max: 400 } }),
+  },
+  {
+    op: 'changeDataQualityRule',
+    roles: ['data_manager'],
+    scope: ['trial'],
+    args: (i) => ({ input: { ...cid(), ruleId: i.rule, name: 'matrix', kind: 'RANGE', biomarkerId: i.biomarker, max: 5, reason: 'matrix' } }),
+  },
+  { op: 'retireDataQualityRule', roles: ['data_manager'], scope: ['trial'], args: (i) => ({ input: { ...cid(), ruleId: i.rule, reason: 'matrix' } }) },
+  { op: 'answerDataQuery', roles: ['coordinator'], scope: ['trial', 'site'], args: (i) => ({ input: { ...cid(), queryId: i.query, reason: 'matrix' } }) },
+  { op: 'closeDataQuery', roles: ['data_manager'], scope: ['trial'], args: (i) => ({ input: { ...cid(), queryId: i.query, reason: 'matrix' } }) },
+  { op: 'reopenDataQuery', roles: ['data_manager'], scope: ['trial'], args: (i) => ({ input: { ...cid(), queryId: i.query, reason: 'matrix' } }) },
+  {
+    op: 'dataQualityRules',
+    target: 'trial',
+    roles: ['data_manager', 'coordinator', 'biostatistician', 'regulator', 'admin'],
+    scope: ['trial'],
+    args: (i) => ({ trialId: i.trial }),
+  },
+  {
+    op: 'dataQualityRules',
+    target: 'programme',
+    roles: ['data_manager', 'screening_manager', 'biostatistician', 'regulator', 'admin'],
+    scope: ['programme'],
+    args: (i) => ({ programmeId: i.programme }),
+  },
+  {
+    op: 'dataQueries',
+    target: 'trial',
+    roles: ['data_manager', 'coordinator', 'biostatistician', 'regulator', 'admin'],
+    scope: ['trial'],
+    args: (i) => ({ filter: { trialId: i.trial }, first: 5 }),
+  },
+  {
+    op: 'dataQueries',
+    target: 'programme',
+    roles: ['data_manager', 'screening_manager', 'biostatistician', 'regulator', 'admin'],
+    scope: ['programme'],
+    args: (i) => ({ filter: { programmeId: i.programme }, first: 5 }),
+  },
+  {
+    op: 'dataQueryCounts',
+    target: 'trial',
+    roles: ['data_manager', 'coordinator', 'biostatistician', 'regulator', 'admin'],
+    scope: ['trial'],
+    args: (i) => ({ trialId: i.trial }),
+  },
+  {
+    op: 'dataQueryCounts',
+    target: 'programme',
+    roles: ['data_manager', 'screening_manager', 'biostatistician', 'regulator', 'admin'],
+    scope: ['programme'],
+    args: (i) => ({ programmeId: i.programme }),
+  },
+  {
+    op: 'dataQualityReport',
+    target: 'trial',
+    roles: ['data_manager', 'biostatistician', 'regulator', 'admin'],
+    scope: ['trial'],
+    args: (i) => ({ trialId: i.trial }),
+  },
+  {
+    op: 'dataQualityReport',
+    target: 'programme',
+    roles: ['data_manager', 'biostatistician', 'regulator', 'admin'],
+    scope: ['programme'],
+    args: (i) => ({ programmeId: i.programme }),
+  },
+  { op: 'openDataQueryCount', roles: ['data_manager', 'coordinator', 'regulator', 'admin'], scope: ['trial'], args: (i) => ({ trialId: i.trial }) },
   // Role grants (access/access.resolver.ts)
   {
     op: 'grantRole',
@@ -862,6 +943,16 @@ describe('security matrix: every operation × every role × in/out of scope', ()
       modality: 'MG',
       humanReading: { result: 'POSITIVE' },
     });
+    const rule = (await mutate('data_manager', 'defineDataQualityRule', { trialId: T, name: 'Matrix range', kind: 'RANGE', biomarkerId: BIOMARKER, max: 5 }))
+      .id;
+    // The monitor opens one query for the fixture measurement (10 mm > 5): wait for it, so that nothing is appended later.
+    const query = dataQueryId(rule, subject, measurement);
+    for (let i = 0; ; i++) {
+      const found = await post(tokenFor('admin', 'in'), 'query($t: ID!) { dataQueries(filter: { trialId: $t }) { nodes { id } } }', { t: T });
+      if ((found.data?.['dataQueries'] as { nodes: { id: string }[] } | undefined)?.nodes.some((n) => n.id === query)) break;
+      if (i > 200) throw new Error(`fixture data query not opened: ${JSON.stringify(found)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     fixtures = {
       trial: T,
       site: S,
@@ -878,6 +969,8 @@ describe('security matrix: every operation × every role × in/out of scope', ()
       participantStudy: STUDY_P,
       snapshot: (await mutate('admin', 'freezeAnalysisSnapshot', { trialId: T, purpose: 'matrix', reason: 'matrix' })).id,
       programmeSnapshot: (await mutate('admin', 'freezeAnalysisSnapshot', { programmeId: P, purpose: 'matrix', reason: 'matrix' })).id,
+      rule,
+      query,
     };
     // Read models that scope checks load (subjects, programmes) must have caught up before the matrix runs.
     const caught = await post(tokenFor('admin', 'in'), 'query($id: ID!, $at: GlobalPosition) { subject(id: $id, consistentWith: $at) { id } }', {

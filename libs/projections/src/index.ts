@@ -12,3 +12,7 @@ export * from './leadership/leadership.module.js';
 export * from './health/projector-health.module.js';
 export * from './snapshot/canonical-snapshot.js';
 export * from './snapshot/snapshot-replay.js';
+export * from './projections/data-quality.projection.js';
+export * from './quality/data-quality-facts.js';
+export * from './quality/data-quality-monitor.js';
+export * from './quality/data-quality-monitor.service.js';

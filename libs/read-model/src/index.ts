@@ -7,6 +7,7 @@ import { ImagingStudyRow, MeasurementRow, OutcomeRow, ScreeningRow, SubjectMiles
 import { TrialArmRow, TrialRow, TrialSiteRow } from './trials/trial.entities.js';
 import { AccessLogEntry } from './audit/access-log.entity.js';
 import { AuditStreamLink, AuditStreamMember } from './audit/audit-membership.entities.js';
+import { DataQualityRuleRow, DataQueryRow } from './quality/data-quality.entities.js';
 import { ErasedSubject, KeyRingState, PseudonymKey, SubjectKey } from './privacy/subject-key.entity.js';
 
 export * from './projection/projection-checkpoint.entity.js';
@@ -19,6 +20,7 @@ export * from './screening/screening.entities.js';
 export * from './audit/access-log.entity.js';
 export * from './audit/audit-membership.entities.js';
 export * from './privacy/subject-key.entity.js';
+export * from './quality/data-quality.entities.js';
 
 /** Every read-model entity; the DataSource and the entity/migration drift check use this list. */
 export const readModelEntities: (new () => object)[] = [
@@ -47,6 +49,8 @@ export const readModelEntities: (new () => object)[] = [
   AuditStreamMember,
   AuditStreamLink,
   KeyRingState,
+  DataQualityRuleRow,
+  DataQueryRow,
 ];
 export * from './sql/multi-statement.util.js';
 export * from './sql/iso-time.util.js';

@@ -25,6 +25,7 @@ import { SignaturesModule } from './signatures/signatures.module.js';
 import { TrialsSigningModule } from './trials/trials-signing.module.js';
 import { ScreeningCommandsModule } from './screening/screening-commands.module.js';
 import { ImagingCommandsModule } from './imaging/imaging-commands.module.js';
+import { DataQualityCommandsModule } from './quality/data-quality-commands.module.js';
 import { ReadModelQueriesModule } from './read-model-queries.module.js';
 import { InteropModule } from './interop/interop.module.js';
 import { SnapshotsModule } from './snapshots/snapshots.module.js';
@@ -77,6 +78,7 @@ export class AppModule {
         TrialsSigningModule,
         ScreeningCommandsModule,
         ImagingCommandsModule,
+        DataQualityCommandsModule,
         InteropModule,
         SnapshotsModule,
         ConsoleModule,

@@ -4,6 +4,7 @@ import { MeasurementsQueriesModule } from './measurements/measurements-queries.m
 import { ScreeningQueriesModule } from './screening/screening-queries.module.js';
 import { SubjectsQueriesModule } from './subjects/subjects-queries.module.js';
 import { TrialsQueriesModule } from './trials/trials-queries.module.js';
+import { DataQualityQueriesModule } from './quality/data-quality-queries.module.js';
 import { READ_YOUR_WRITES_OPTIONS, ReadYourWrites, type ReadYourWritesOptions } from './read-your-writes/read-your-writes.queries.js';
 
 @Global()
@@ -31,6 +32,7 @@ export class ReadModelQueriesModule {
         MeasurementsQueriesModule,
         CatalogueQueriesModule,
         ScreeningQueriesModule,
+        DataQualityQueriesModule,
       ],
     };
   }

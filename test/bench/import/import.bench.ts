@@ -28,6 +28,22 @@ import { SubjectCommandMessage } from '../../../services/registry-api/src/subjec
 import { ChangeTrialCommand } from '../../../services/registry-api/src/trials/change-trial.handler.js';
 import { RegisterTrialCommand } from '../../../services/registry-api/src/trials/register-trial.handler.js';
 import { round, summaryLine } from '../bench-harness.js';
+import { DataQualityMonitorService } from '#projections';
+import type { DataQualityRuleInput } from '#domain';
+import { DataQualityRuleCommandMessage } from '../../../services/registry-api/src/quality/data-quality.handlers.js';
+
+/** Up to ten rules of the kinds that read measurements and studies, with bounds the bench data keep. */
+function benchRules(count: number, run: string | number): DataQualityRuleInput[] {
+  const all: DataQualityRuleInput[] = [
+    ...CONCEPTS.map((c) => ({ kind: 'range' as const, name: `bench range ${c.id}`, biomarkerId: `bench-${c.id}-${run}`, min: -1e9, max: 1e9 })),
+    { kind: 'method_consistency', name: 'bench method' },
+    { kind: 'reader_disagreement', name: 'bench readers', maxRelativeDifference: 10 },
+    { kind: 'duplicate_scan', name: 'bench duplicates' },
+    { kind: 'outcome_before_enrolment', name: 'bench outcomes' },
+    { kind: 'expression', name: 'bench expression', expression: '{"!=": [{"var": "measurementId"}, null]}' },
+  ];
+  return all.slice(0, count);
+}
 
 const REPORTS = Number(process.env.BENCH_IMPORT_REPORTS ?? 400);
 const MEASUREMENTS_PER_REPORT = 50;
@@ -59,7 +75,9 @@ async function pool(steps: number, concurrency: number, step: (i: number) => Pro
   );
 }
 
-export async function measureImport(): Promise<Record<string, unknown>> {
+/** `rules`: data-quality rules active on the trial during the import (issue 19's mode: 0 = none). */
+export async function measureImport(options: { readonly rules?: number } = {}): Promise<Record<string, unknown>> {
+  const ruleCount = options.rules ?? 0;
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-import-'));
   await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as its own user when started as root
   const config = loadConfig({
@@ -146,6 +164,12 @@ export async function measureImport(): Promise<Record<string, unknown>> {
       { type: 'OpenEnrolment', trialId },
     ] as const) {
       await send(new ChangeTrialCommand(c, corigin(), coordinator));
+    }
+    // Issue 19: rules that read every measurement, none of which the bench data break (the cost is evaluation).
+    const dataManager = inProcessActor('bench-data-manager', 'data_manager');
+    for (const rule of benchRules(ruleCount, run)) {
+      const command = { type: 'DefineDataQualityRule' as const, ruleId: randomUUID(), trialId, programmeId: null, ...rule };
+      await send(new DataQualityRuleCommandMessage(command, originFor(dataManager, { commandId: randomUUID() }, 'bench-setup'), dataManager));
     }
     // One subject per report (its own study), and CSV subjects of their own.
     const csvSubjects = Math.ceil(CSV_ROWS / ROWS_PER_SUBJECT);
@@ -312,6 +336,12 @@ export async function measureImport(): Promise<Record<string, unknown>> {
       await directRound(Math.round(CSV_ROWS / ROUNDS));
     }
 
+    // ---- the data-quality monitor: how long after the last write it has evaluated everything (0 rules: follows the log only)
+    const monitor = registry.app.get(DataQualityMonitorService).monitor;
+    const m0 = performance.now();
+    while (!(await monitor.isIdle())) await new Promise((r) => setTimeout(r, 20));
+    const monitorCatchUpSeconds = (performance.now() - m0) / 1000;
+
     // ---- afterwards: every measurement in its subject's stream
     let inStreams = 0;
     await pool(subjects.length, 8, async (i) => {
@@ -342,6 +372,8 @@ export async function measureImport(): Promise<Record<string, unknown>> {
       concurrency: CONCURRENCY,
       rounds: ROUNDS,
       setupSeconds: round(setupSeconds, 1),
+      dataQualityRules: ruleCount,
+      monitorCatchUpSeconds: round(monitorCatchUpSeconds, 2),
     };
   } finally {
     await sql.end();

@@ -1,5 +1,5 @@
 /** The registry's six roles; libs/domain imports nothing outside itself, so services/registry-api auth/actor.ts ROLES repeats them (its unit spec checks they agree). */
-export const ACCESS_ROLES = ['coordinator', 'reader', 'screening_manager', 'biostatistician', 'regulator', 'admin'] as const;
+export const ACCESS_ROLES = ['coordinator', 'reader', 'screening_manager', 'biostatistician', 'regulator', 'admin', 'data_manager'] as const;
 export type AccessRole = (typeof ACCESS_ROLES)[number];
 
 export interface GrantScopes {

@@ -1,5 +1,5 @@
 /** The registry's roles (issue 5). What each may do is stated per operation with `@Authorize`. */
-export const ROLES = ['coordinator', 'reader', 'screening_manager', 'biostatistician', 'regulator', 'admin'] as const;
+export const ROLES = ['coordinator', 'reader', 'screening_manager', 'biostatistician', 'regulator', 'admin', 'data_manager'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: unknown): value is Role {
@@ -27,6 +27,8 @@ export const ROLE_SCOPE_DIMENSIONS: Readonly<Record<Role, readonly ScopeDimensio
   biostatistician: ['trial', 'programme'],
   regulator: [],
   admin: [],
+  // Defines data-quality rules and closes or reopens data queries of its trials and programmes (issue 19).
+  data_manager: ['trial', 'programme'],
 });
 
 /** Who is calling, as proven by a verified bearer token. */

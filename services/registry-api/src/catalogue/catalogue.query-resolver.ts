@@ -8,7 +8,7 @@ import { CatalogueLoaders } from './catalogue.loaders.js';
 import { ListAlgorithmVersionsQuery, ListBiomarkersQuery, type AlgorithmView, type BiomarkerView } from './catalogue.queries.js';
 
 /** The catalogue and the algorithm registry tie to no trial, programme or site: every role reads them. */
-const EVERYONE = ['coordinator', 'reader', 'screening_manager', 'biostatistician', 'regulator', 'admin'] as const;
+const EVERYONE = ['coordinator', 'reader', 'screening_manager', 'biostatistician', 'regulator', 'admin', 'data_manager'] as const;
 
 @Resolver('Biomarker')
 export class BiomarkersQueryResolver {

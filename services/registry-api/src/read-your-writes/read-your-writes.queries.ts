@@ -29,6 +29,7 @@ export const READS = {
   measurements: ['subjects'],
   catalogue: ['catalogue'],
   screening: ['screening'],
+  quality: ['data-quality'],
 } as const;
 
 /**

@@ -37,6 +37,14 @@ export type AuditLogFilter = {
   trialId?: string | null | undefined;
 };
 
+export type ClinicalCovariate =
+  /** Years from the (sealed) year of birth to the index scan, mid-year birth assumed. */
+  | 'AGE'
+  /** 1 = male, 0 = female; other or unknown is missing. */
+  | 'SEX'
+  /** Ordinal stage group of the latest staged outcome at or before the index scan: 0/IS = 0, I = 1 … IV = 4; UNKNOWN is missing. */
+  | 'STAGE';
+
 export type CorrectMeasurementInput = {
   commandId: string | number;
   expectedVersion?: number | null | undefined;
@@ -45,6 +53,21 @@ export type CorrectMeasurementInput = {
   reason: string;
   subjectId: string | number;
   value: MeasurementValueInput;
+};
+
+/**
+ * One covariate: exactly one of `clinical` and `biomarkerId` (else BAD_USER_INPUT on the covariate). A biomarker covariate
+ * is that biomarker's measurement of each subject at `timePoint` (default: the index time point) by the rater `reading`
+ * (default: the index test's), with the same ambiguity rule (AMBIGUOUS_READING on `multivariable.covariates[i].reading`).
+ */
+export type CovariateInput = {
+  biomarkerId?: string | number | null | undefined;
+  biomarkerVersion?: number | null | undefined;
+  clinical?: ClinicalCovariate | null | undefined;
+  /** Term name in the models; default age / sex / stage or the biomarker id. Unique, and not "biomarker" (the index term). */
+  name?: string | null | undefined;
+  reading?: ReadingSelectionInput | null | undefined;
+  timePoint?: string | null | undefined;
 };
 
 export type EndpointInput = {
@@ -103,6 +126,19 @@ export type MeasurementValueInput = {
   /** UCUM, case-sensitive: mm, cm2, mm3, [hnsf'U], {SUVbw}g/mL, 1 … */
   unit?: string | null | undefined;
   value?: number | null | undefined;
+};
+
+export type MultivariableInput = {
+  /** Bootstrap resamples of the ΔC-index, 20 … 2000; default 200. */
+  bootstrapReplicates?: number | null | undefined;
+  /** Seed of the bootstrap (mulberry32); default 20260101, so a rerun on the same data gives the same interval. */
+  bootstrapSeed?: number | null | undefined;
+  /** Horizon (days) of the Cox model's calibration; default endpoint.horizonDays. */
+  calibrationHorizonDays?: number | null | undefined;
+  /** At most 20; may be empty (the biomarker alone, against the null model). */
+  covariates: Array<CovariateInput>;
+  /** Horizons (days) of the time-dependent AUC; default [endpoint.horizonDays] when given. */
+  horizonsDays?: Array<number> | null | undefined;
 };
 
 export type OutcomeType =
@@ -253,7 +289,15 @@ export type ValidationStudyInput = {
   higherIsPositive?: boolean | null | undefined;
   /** Whose reading is the index test. One reading per subject, else AMBIGUOUS_READING (field indexTest). */
   indexTest: ReadingSelectionInput;
+  /** Multivariable validation: the biomarker beside clinical covariates and other biomarkers (ValidationStudy.multivariable). */
+  multivariable?: MultivariableInput | null | undefined;
   population?: PopulationInput | null | undefined;
+  /**
+   * Compute over a frozen analysis snapshot (freezeAnalysisSnapshot) instead of the live read model: the rows as they
+   * were at its data cut, so a re-run gives the same result after any later write or correction. The caller must be
+   * allowed to read the snapshot (SNAPSHOT_NOT_FOUND, or FORBIDDEN); the population filters apply within it.
+   */
+  snapshotId?: string | number | null | undefined;
   strata?: StrataInput | null | undefined;
   /** Threshold for sensitivity/specificity; default: the Youden-optimal one. */
   threshold?: number | null | undefined;
