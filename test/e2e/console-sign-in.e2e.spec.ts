@@ -56,7 +56,7 @@ describe('console routes in AUTH_MODE=local', () => {
     const res = await fetch(`${base(registry)}/console-api/config`);
     expect(await res.json()).toEqual({
       authMode: 'local',
-      roles: ['coordinator', 'reader', 'screening_manager', 'biostatistician', 'regulator', 'admin'],
+      roles: ['coordinator', 'reader', 'screening_manager', 'biostatistician', 'regulator', 'admin', 'data_manager'],
       oidc: null,
     });
   });
