@@ -214,6 +214,12 @@ describe('data quality over HTTP: rule → query → answer → close → reopen
 
     const lock = await gql('coordinator', 'query($t: ID!) { openDataQueryCount(trialId: $t) { trialId count } }', { t: T });
     expect(lock.data.openDataQueryCount).toEqual({ trialId: T, count: 1 });
+    // An open query holds a hard lock back (on its field, nothing written); a soft lock still lets the site answer.
+    const hard = await gql('coordinator', 'mutation($i: LockTrialInput!) { lockTrial(input: $i) { id } }', {
+      i: { commandId: randomUUID(), trialId: T, reason: 'Database lock', level: 'HARD' },
+    });
+    expect(hard.errors?.[0]?.extensions).toMatchObject({ code: 'OPEN_DATA_QUERIES', field: 'level' });
+    await mutate('coordinator', 'lockTrial', { trialId: T, reason: 'Last patient last visit', level: 'SOFT' });
 
     // The site corrects the value: the finding is gone and the query resolves without anyone closing it.
     await mutate('coordinator', 'correctMeasurement', {
@@ -227,5 +233,7 @@ describe('data quality over HTTP: rule → query → answer → close → reopen
     expect(counts.data.dataQueryCounts).toEqual([{ siteId: S, open: 0, answered: 0, resolved: 1, closed: 0 }]);
     expect((await gql('coordinator', 'query($t: ID!) { openDataQueryCount(trialId: $t) { count } }', { t: T })).data.openDataQueryCount.count).toBe(0);
     expect((await gql('data_manager', REPORT, { t: T })).data.dataQualityReport.validity).toEqual({ measurements: 1, withOpenQuery: 0, ratio: 1 });
+    // The correction was accepted under the soft lock; with no query open the hard lock goes through.
+    await mutate('coordinator', 'lockTrial', { trialId: T, reason: 'Database lock', level: 'HARD' });
   }, 60_000);
 });

@@ -130,6 +130,21 @@ export async function countOpenDataQueries(ds: DataSource, trialId: string): Pro
   return row!.n;
 }
 
+/**
+ * Open or answered data queries of a trial, or of some of its sites or subjects: what a hard lock of that scope must
+ * wait for (a query still being worked on would be frozen unanswered). Read from the monitor's read model, so a query
+ * the monitor has not opened yet does not count.
+ */
+export async function countOpenDataQueriesIn(ds: DataSource, trialId: string, scope: 'trial' | 'site' | 'subject', ids: readonly string[]): Promise<number> {
+  const column = scope === 'site' ? 'site_id' : scope === 'subject' ? 'subject_id' : null;
+  const [row] = (await ds.query(
+    `SELECT count(*)::int AS n FROM read_model.data_queries
+      WHERE trial_id = $1 AND status IN ('open', 'answered')${column ? ` AND ${column} = ANY($2::text[])` : ''}`,
+    column ? [trialId, ids] : [trialId],
+  )) as { n: number }[];
+  return row!.n;
+}
+
 export class ListDataQualityRulesQuery extends Query<DataQualityRuleView[]> {
   constructor(
     readonly actor: VerifiedActor,

@@ -8,11 +8,13 @@ import {
   requireText,
   SIGNATURE_MEANINGS,
   SignatureErrors,
+  TrialErrors,
   trialDecider,
   trialStreamId,
   type LockTrial,
   type UnlockTrial,
 } from '#domain';
+import { DataSource } from 'typeorm';
 import { maySign } from '../access/signing-policy.js';
 import type { VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
@@ -20,6 +22,7 @@ import { assertInScope } from '../auth/scope.js';
 import { SigningAuthenticator } from '../auth/signing-authentication.js';
 import { DomainCommandMessage, mutationReceipt, type MutationReceipt } from '../commands/command-message.js';
 import { CommandRunner, type CommandOrigin } from '../commands/command-runner.js';
+import { countOpenDataQueriesIn } from '../quality/data-quality.queries.js';
 import { requireTrialSubjectInScope } from '../signatures/signature-access.js';
 
 export class LockTrialCommand extends DomainCommandMessage<LockTrial> {}
@@ -57,11 +60,30 @@ async function assertLockScope(runner: CommandRunner, actor: VerifiedActor, comm
 /** lockTrial: the trial decider's lock workflow (soft → hard, trial, sites or a batch of subjects) on the trial stream. */
 @CommandHandler(LockTrialCommand)
 export class LockTrialHandler implements ICommandHandler<LockTrialCommand, MutationReceipt> {
-  constructor(private readonly runner: CommandRunner) {}
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly dataSource: DataSource,
+  ) {}
 
   async execute({ command, origin, actor }: LockTrialCommand): Promise<MutationReceipt> {
     const trialId = requireId(command.trialId, 'trialId');
     await assertLockScope(this.runner, actor, command);
+    // A hard lock freezes the scope: data queries still open or answered there must be closed (or resolved) first,
+    // or they could never be worked off. A soft lock leaves them answerable, so it is not held back.
+    if ((command.level ?? 'hard') === 'hard') {
+      const scope = command.scope ?? 'trial';
+      const open = await countOpenDataQueriesIn(this.dataSource, trialId, scope, Array.isArray(command.ids) ? command.ids : []);
+      if (open > 0) {
+        throw new DomainError(
+          TrialErrors.OPEN_DATA_QUERIES,
+          'level',
+          `${open} data quer${open === 1 ? 'y is' : 'ies are'} still open here; close them before a hard lock`,
+          {
+            openDataQueries: open,
+          },
+        );
+      }
+    }
     return mutationReceipt(await this.runner.run({ streamId: trialStreamId(trialId), decider: trialDecider, command, origin }), trialId);
   }
 }
