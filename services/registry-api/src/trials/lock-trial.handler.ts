@@ -1,3 +1,4 @@
+import { Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   DomainError,
@@ -62,7 +63,9 @@ async function assertLockScope(runner: CommandRunner, actor: VerifiedActor, comm
 export class LockTrialHandler implements ICommandHandler<LockTrialCommand, MutationReceipt> {
   constructor(
     private readonly runner: CommandRunner,
-    private readonly dataSource: DataSource,
+    // The read-model database: the API has it; an in-process command context (seeding, handler int tests) holds only
+    // the event store and no data queries, so there the hold-back below has nothing to count and is skipped.
+    @Optional() private readonly dataSource?: DataSource,
   ) {}
 
   async execute({ command, origin, actor }: LockTrialCommand): Promise<MutationReceipt> {
@@ -70,7 +73,7 @@ export class LockTrialHandler implements ICommandHandler<LockTrialCommand, Mutat
     await assertLockScope(this.runner, actor, command);
     // A hard lock freezes the scope: data queries still open or answered there must be closed (or resolved) first,
     // or they could never be worked off. A soft lock leaves them answerable, so it is not held back.
-    if ((command.level ?? 'hard') === 'hard') {
+    if (this.dataSource && (command.level ?? 'hard') === 'hard') {
       const scope = command.scope ?? 'trial';
       const open = await countOpenDataQueriesIn(this.dataSource, trialId, scope, Array.isArray(command.ids) ? command.ids : []);
       if (open > 0) {
