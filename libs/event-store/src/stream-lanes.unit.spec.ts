@@ -8,13 +8,24 @@ describe('StreamLanes', () => {
   it('runs the writers of one stream one after another, in arrival order, and other streams alongside', async () => {
     const lanes = new StreamLanes();
     const log: string[] = [];
-    const writer = (stream: string, name: string, ms: number) =>
-      lanes.run(stream, 1_000, async () => {
+    // 'a' holds stream s-1 until the writer of s-2 has finished (or 2 s pass): if other streams waited behind s-1,
+    // 'x' would end after 'a'. An event, not a timer race, so a loaded machine cannot reorder them.
+    let xDone!: () => void;
+    const xFinished = new Promise<void>((r) => (xDone = r));
+    const writer = (stream: string, name: string, hold: () => Promise<unknown>) =>
+      lanes.run(stream, 5_000, async () => {
         log.push(`${name}+`);
-        await sleep(ms);
+        await hold();
         log.push(`${name}-`);
+        if (name === 'x') xDone();
       });
-    await Promise.all([writer('s-1', 'a', 20), writer('s-1', 'b', 1), writer('s-2', 'x', 1), writer('s-1', 'c', 1)]);
+    const brief = () => sleep(1);
+    await Promise.all([
+      writer('s-1', 'a', () => Promise.race([xFinished, sleep(2_000)])),
+      writer('s-1', 'b', brief),
+      writer('s-2', 'x', brief),
+      writer('s-1', 'c', brief),
+    ]);
     expect(log.filter((l) => !l.startsWith('x'))).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
     expect(log.indexOf('x-')).toBeLessThan(log.indexOf('a-'));
     expect(lanes.size).toBe(0);
