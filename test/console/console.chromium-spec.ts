@@ -239,6 +239,8 @@ describe('the web console in headless Chromium', () => {
     await correct.getByTestId('receipt').waitFor();
     await page.getByTestId('new-value').waitFor();
     expect(await page.getByTestId('current-value').first().textContent()).toBe('22 mm');
+    // The old value comes from a second (asOf) query and shows "…" until it answers: wait for it, then check it.
+    await page.getByTestId('old-value').filter({ hasText: /\d/ }).waitFor();
     expect(await page.getByTestId('old-value').textContent()).toBe('20 mm');
     expect(await page.getByTestId('correction').textContent()).toContain('Corrected 1×');
     await checkScreen(page, 'subject');
