@@ -1171,6 +1171,26 @@ export type Interval = {
   upper: Scalars['Float']['output'];
 };
 
+export type IntervalCancer = {
+  __typename?: 'IntervalCancer';
+  /** Diagnosis date. */
+  diagnosedAt: Scalars['DateTime']['output'];
+  pseudonym: Scalars['String']['output'];
+  recordedAt: Scalars['DateTime']['output'];
+  reportId: Scalars['ID']['output'];
+  /** How it became known (cancer registry linkage, …). */
+  source: Scalars['String']['output'];
+  stage?: Maybe<Scalars['String']['output']>;
+  subjectId: Scalars['ID']['output'];
+};
+
+export type IntervalCancerConnection = {
+  __typename?: 'IntervalCancerConnection';
+  nodes: Array<IntervalCancer>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 export type IntervalCancerSource =
   | 'CANCER_REGISTRY_LINKAGE'
   | 'HOSPITAL_RECORD'
@@ -2185,6 +2205,8 @@ export type Query = {
    * `entityId`, only the events of that stream that concern it (e.g. one measurement of a subject).
    */
   history: Array<AuditEvent>;
+  /** Interval cancers reported after a negative screen in this round, in the order they were reported; cursor-paged. */
+  intervalCancers: IntervalCancerConnection;
   /**
    * The long analysis table: one row per measurement (its current value, or the value known at `asOf`), in the
    * order the measurements were recorded. Retracted measurements are left out unless includeRetracted.
@@ -2214,6 +2236,8 @@ export type Query = {
   /** A screening programme with its rounds and per-round counts; null when it does not exist. */
   screeningProgramme?: Maybe<ScreeningProgramme>;
   screeningProgrammes: ScreeningProgrammeConnection;
+  /** A round's recalled screenings (recall for assessment), in the order they were screened; cursor-paged. */
+  screeningRecalls: ScreeningRecallConnection;
   /** One subject (trial subject or screening participant) with its timeline; null when it does not exist. */
   subject?: Maybe<Subject>;
   /**
@@ -2350,6 +2374,15 @@ export type QueryHistoryArgs = {
 };
 
 
+export type QueryIntervalCancersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  programmeId: Scalars['ID']['input'];
+  roundId: Scalars['ID']['input'];
+};
+
+
 export type QueryMeasurementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
@@ -2398,6 +2431,15 @@ export type QueryScreeningProgrammesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryScreeningRecallsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  programmeId: Scalars['ID']['input'];
+  roundId: Scalars['ID']['input'];
 };
 
 
@@ -3083,6 +3125,30 @@ export type ScreeningReadingResult =
   | 'NEGATIVE'
   | 'POSITIVE';
 
+export type ScreeningRecall = {
+  __typename?: 'ScreeningRecall';
+  aiPositive?: Maybe<Scalars['Boolean']['output']>;
+  /** cancer, benign, no_abnormality, … once assessed; null while the assessment is outstanding. */
+  assessmentOutcome?: Maybe<Scalars['String']['output']>;
+  humanResult: Scalars['String']['output'];
+  /** The participant's pseudonym (no direct identifier is kept). */
+  pseudonym: Scalars['String']['output'];
+  recallReason?: Maybe<Scalars['String']['output']>;
+  recalledAt: Scalars['DateTime']['output'];
+  screenedAt: Scalars['DateTime']['output'];
+  screeningId: Scalars['ID']['output'];
+  siteId: Scalars['String']['output'];
+  stage?: Maybe<Scalars['String']['output']>;
+  subjectId: Scalars['ID']['output'];
+};
+
+export type ScreeningRecallConnection = {
+  __typename?: 'ScreeningRecallConnection';
+  nodes: Array<ScreeningRecall>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 export type ScreeningRound = {
   __typename?: 'ScreeningRound';
   closesOn?: Maybe<Scalars['String']['output']>;
@@ -3366,6 +3432,14 @@ export type SubjectEdge = {
 export type SubjectFilter = {
   armCode?: InputMaybe<Scalars['String']['input']>;
   programmeId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Free text (1–40 characters after trimming; blank = no search): subjects whose pseudonym, subject id or site id
+   * starts with it, case-insensitively (`con-00` finds CON-0001). A prefix match on indexed columns, never a scan of the
+   * registry; `%` and `_` are plain characters. Combined with the other fields and the caller's scopes as they are.
+   * Personal data is never searched: it is sealed and held outside the read models. Longer: BAD_USER_INPUT (field
+   * `filter.search`).
+   */
+  search?: InputMaybe<Scalars['String']['input']>;
   siteId?: InputMaybe<Scalars['String']['input']>;
   /** enrolled, randomised, withdrawn, invited, screened, recalled, assessed, opted_out */
   status?: InputMaybe<Scalars['String']['input']>;

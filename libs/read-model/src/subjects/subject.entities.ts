@@ -8,6 +8,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('subjects_trial', { synchronize: false })
 @Index('subjects_programme', { synchronize: false })
 @Index('subjects_position', { synchronize: false })
+@Index('subjects_search_pseudonym', { synchronize: false })
+@Index('subjects_search_id', { synchronize: false })
+@Index('subjects_search_site', { synchronize: false })
 export class SubjectRow {
   @PrimaryColumn('text', { name: 'subject_id' }) subjectId!: string;
   @Column('text') kind!: string;
@@ -130,6 +133,7 @@ export class OutcomeRow {
 @Index('screenings_subject', { synchronize: false })
 @Index('screenings_programme', { synchronize: false })
 @Index('screenings_algorithm', { synchronize: false })
+@Index('screenings_recalled', { synchronize: false })
 export class ScreeningRow {
   @PrimaryColumn('text', { name: 'screening_id' }) screeningId!: string;
   @Column('text', { name: 'subject_id' }) subjectId!: string;
@@ -159,6 +163,7 @@ export class ScreeningRow {
 @Index('subject_milestones_subject', { synchronize: false })
 @Index('subject_milestones_invited', { synchronize: false })
 @Index('subject_milestones_interval_cancer', { synchronize: false })
+@Index('subject_milestones_interval_cancer_round', { synchronize: false })
 export class SubjectMilestoneRow {
   @PrimaryColumn('bigint') position!: string;
   @Column('text', { name: 'subject_id' }) subjectId!: string;

@@ -232,6 +232,14 @@ export type StrataInput = {
 export type SubjectFilter = {
   armCode?: string | null | undefined;
   programmeId?: string | number | null | undefined;
+  /**
+   * Free text (1–40 characters after trimming; blank = no search): subjects whose pseudonym, subject id or site id
+   * starts with it, case-insensitively (`con-00` finds CON-0001). A prefix match on indexed columns, never a scan of the
+   * registry; `%` and `_` are plain characters. Combined with the other fields and the caller's scopes as they are.
+   * Personal data is never searched: it is sealed and held outside the read models. Longer: BAD_USER_INPUT (field
+   * `filter.search`).
+   */
+  search?: string | null | undefined;
   siteId?: string | null | undefined;
   /** enrolled, randomised, withdrawn, invited, screened, recalled, assessed, opted_out */
   status?: string | null | undefined;
