@@ -4,6 +4,7 @@ import { createClient } from './client';
 import { Link, match, useRouter } from './router';
 import { AuditScreen } from './screens/audit';
 import { ScreeningScreen } from './screens/screening';
+import { ProgrammeScreen, RoundScreen } from './screens/screening-programme';
 import { SignIn } from './screens/sign-in';
 import { SubjectScreen } from './screens/subject';
 import { SurveillanceScreen } from './screens/surveillance';
@@ -110,6 +111,11 @@ function Screen({ path, token }: { path: string; token: string }) {
   if ((params = match('/trials/:id', path))) return <TrialScreen key={params['id']} id={params['id']!} />;
   if ((params = match('/subjects/:id', path))) return <SubjectScreen key={params['id']} id={params['id']!} />;
   if (path === '/screening') return <ScreeningScreen token={token} />;
+  // ---- Data entry and screening pages (issue 21, lane console): programme and round pages, reached from Screening.
+  if ((params = match('/screening/programmes/:id', path))) return <ProgrammeScreen key={params['id']} id={params['id']!} />;
+  if ((params = match('/screening/programmes/:id/rounds/:round', path)))
+    return <RoundScreen key={path} programmeId={params['id']!} roundId={params['round']!} />;
+  // ---- end of the lane-console block
   if (path === '/validation') return <ValidationScreen token={token} />;
   if (path === '/surveillance') return <SurveillanceScreen token={token} />;
   if (path === '/audit') return <AuditScreen token={token} />;

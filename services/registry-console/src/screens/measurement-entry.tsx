@@ -63,30 +63,30 @@ const METHODS: readonly MeasurementMethod[] = ['MANUAL', 'SEMI_AUTOMATIC', 'AI']
  * click, a retry after a network error or a resend after BUSY is one command to the registry (commandId contract,
  * graphql/commands.graphql). A new id is drawn only after a receipt.
  */
-function useCommandId(): [string, () => void] {
+export function useCommandId(): [string, () => void] {
   const [id, setId] = useState(() => crypto.randomUUID());
   return [id, () => setId(crypto.randomUUID())];
 }
 
-const num = (s: string): number | null => (s.trim() === '' ? null : Number(s));
+export const num = (s: string): number | null => (s.trim() === '' ? null : Number(s));
 
-interface Receipt {
+export interface Receipt {
   readonly globalPosition?: string | null;
   readonly replayed: boolean;
   readonly version: number;
 }
 
-function ReceiptNote({ receipt }: { receipt: Receipt | null }) {
+export function ReceiptNote({ receipt, stream = 'subject' }: { receipt: Receipt | null; stream?: string }) {
   if (!receipt) return null;
   return (
     <p role="status" className="receipt" data-testid="receipt">
-      Recorded{receipt.replayed ? ' (already recorded before: nothing new appended)' : ''} · subject version {receipt.version} · log position{' '}
+      Recorded{receipt.replayed ? ' (already recorded before: nothing new appended)' : ''} · {stream} version {receipt.version} · log position{' '}
       {receipt.globalPosition}
     </p>
   );
 }
 
-function Field({ id, label, errors, field, children }: { id: string; label: string; errors: readonly ApiError[]; field: string; children: ReactNode }) {
+export function Field({ id, label, errors, field, children }: { id: string; label: string; errors: readonly ApiError[]; field: string; children: ReactNode }) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -97,7 +97,7 @@ function Field({ id, label, errors, field, children }: { id: string; label: stri
 }
 
 /** Errors no input of the form shows, so none is lost. */
-const unplaced = (errors: readonly ApiError[], fields: readonly string[]) =>
+export const unplaced = (errors: readonly ApiError[], fields: readonly string[]) =>
   errors.filter((e) => !e.field || !fields.some((f) => e.field === f || e.field!.endsWith(`.${f}`)));
 
 /** Data entry for coordinators and readers: record, correct (reason required by the API) and retract. */

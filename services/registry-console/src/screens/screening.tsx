@@ -3,6 +3,7 @@ import { useQuery } from 'urql';
 import { apiErrors, isDenied } from '../client';
 import { graphql } from '../gql';
 import type { ConsoleScreeningKpisQuery } from '../gql/graphql';
+import { Link } from '../router';
 import { AuthorizedImage } from '../ui/authorized-image';
 import { Denied, ErrorBanner } from '../ui/errors';
 import { StatusLine } from '../ui/status-line';
@@ -61,7 +62,7 @@ const KpisQuery = graphql(`
   }
 `);
 
-type Kpi = ConsoleScreeningKpisQuery['screeningKpis']['groups'][number]['kpis'][number];
+export type Kpi = ConsoleScreeningKpisQuery['screeningKpis']['groups'][number]['kpis'][number];
 
 /** Programme and round pages: per-round counts, KPI tiles against the programme's targets, and the trend plot. */
 export function ScreeningScreen({ token }: { token: string }) {
@@ -90,6 +91,10 @@ export function ScreeningScreen({ token }: { token: string }) {
       ) : null}
       {programme ? (
         <>
+          <p>
+            <Link to={`/screening/programmes/${encodeURIComponent(programme.id)}`}>Programme page of {programme.name}</Link> (per-round KPIs, trends, recall and
+            interval-cancer lists)
+          </p>
           <h2>Rounds</h2>
           <table>
             <thead>
@@ -145,11 +150,11 @@ function Kpis({ programmeId, token }: { programmeId: string; token: string }) {
   );
 }
 
-const fmt = (v: number | null | undefined, scale: number) =>
+export const fmt = (v: number | null | undefined, scale: number) =>
   v === null || v === undefined ? '—' : scale === 1000 ? `${v.toFixed(1)}‰` : `${(v * 100).toFixed(1)} %`;
 
 /** One KPI: estimate with its CI drawn over the acceptable and desirable bands (the API says which flag applies). */
-function KpiTile({ kpi }: { kpi: Kpi }) {
+export function KpiTile({ kpi }: { kpi: Kpi }) {
   const max = Math.max(kpi.upper ?? 0, kpi.desirable ?? 0, kpi.acceptable ?? 0, kpi.estimate ?? 0) * 1.2 || 1;
   const x = (v: number) => (v / max) * 200;
   const atLeast = kpi.direction === 'at_least';

@@ -5,6 +5,7 @@ import { graphql } from '../gql';
 import { Link } from '../router';
 import { Denied, ErrorBanner } from '../ui/errors';
 import { StatusLine } from '../ui/status-line';
+import { EnrolForm } from './subject-entry';
 import { Pager } from './trials';
 
 const TrialQuery = graphql(`
@@ -58,8 +59,8 @@ const TrialQuery = graphql(`
 `);
 
 const TrialSubjectsQuery = graphql(`
-  query ConsoleTrialSubjects($filter: SubjectFilter!, $first: Int!, $after: String) {
-    subjects(filter: $filter, first: $first, after: $after) {
+  query ConsoleTrialSubjects($filter: SubjectFilter!, $first: Int!, $after: String, $consistentWith: GlobalPosition) {
+    subjects(filter: $filter, first: $first, after: $after, consistentWith: $consistentWith) {
       totalCount
       pageInfo {
         hasNextPage
@@ -82,6 +83,8 @@ const PAGE = 50;
 /** One trial: arms, sites, schedule, lock state, and its subjects (filtered by site, arm and status; paged). */
 export function TrialScreen({ id }: { id: string }) {
   const [{ data, error, fetching }] = useQuery({ query: TrialQuery, variables: { id } });
+  // The last enrolment's global position: the subject list reads it back with consistentWith.
+  const [written, setWritten] = useState<string | null>(null);
   if (isDenied(error)) return <Denied errors={apiErrors(error)} />;
   if (fetching && !data) return <p>Loading…</p>;
   const trial = data?.trial;
@@ -180,25 +183,40 @@ export function TrialScreen({ id }: { id: string }) {
           ))}
         </ul>
       )}
-      <TrialSubjects trialId={trial.id} arms={trial.arms.map((a) => a.code)} sites={trial.sites.map((s) => s.id)} />
+      <TrialSubjects trialId={trial.id} arms={trial.arms.map((a) => a.code)} sites={trial.sites.map((s) => s.id)} consistentWith={written} />
+      <EnrolForm trialId={trial.id} sites={trial.sites.filter((s) => s.status === 'ACTIVE').map((s) => s.id)} onWritten={setWritten} />
     </section>
   );
 }
 
-function TrialSubjects({ trialId, arms, sites }: { trialId: string; arms: string[]; sites: string[] }) {
+function TrialSubjects({ trialId, arms, sites, consistentWith }: { trialId: string; arms: string[]; sites: string[]; consistentWith: string | null }) {
+  const [search, setSearch] = useState('');
   const [siteId, setSiteId] = useState('');
   const [armCode, setArmCode] = useState('');
   const [status, setStatus] = useState('');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const after = cursors[cursors.length - 1] ?? null;
-  const filter = { trialId, siteId: siteId || null, armCode: armCode || null, status: status || null };
-  const [{ data, error }] = useQuery({ query: TrialSubjectsQuery, variables: { filter, first: PAGE, after } });
+  const filter = { trialId, siteId: siteId || null, armCode: armCode || null, status: status || null, search: search.trim() || null };
+  const [{ data, error }] = useQuery({ query: TrialSubjectsQuery, variables: { filter, first: PAGE, after, consistentWith } });
   const reset = () => setCursors([null]);
   const page = data?.subjects;
   return (
     <>
       <h2>Subjects</h2>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor="f-search">Search (pseudonym, subject id or site, starts with)</label>
+          <input
+            id="f-search"
+            type="search"
+            value={search}
+            autoComplete="off"
+            onChange={(e) => {
+              setSearch(e.target.value);
+              reset();
+            }}
+          />
+        </div>
         <div className="field">
           <label htmlFor="f-site">Site</label>
           <select

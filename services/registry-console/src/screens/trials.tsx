@@ -113,9 +113,9 @@ export function TrialsScreen() {
   );
 }
 
-export function Pager(props: { hasPrevious: boolean; hasNext: boolean; onPrevious: () => void; onNext: () => void }) {
+export function Pager(props: { hasPrevious: boolean; hasNext: boolean; onPrevious: () => void; onNext: () => void; label?: string }) {
   return (
-    <nav className="pager" aria-label="Pages">
+    <nav className="pager" aria-label={props.label ?? 'Pages'}>
       <button type="button" disabled={!props.hasPrevious} onClick={props.onPrevious}>
         Previous page
       </button>
