@@ -56,7 +56,8 @@ describe('console data entry, subject search and screening pages in headless Chr
     ((await api(`query($s: String!) { history(streamId: $s) { type } }`, { s: `subject-${subjectId}` })).history as { type: string }[]).map((e) => e.type);
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'console', 'index.html'))) throw new Error('dist/console is missing: run `npm run test:console` (it builds the console)');
+    if (!existsSync(join(ROOT, 'dist', 'console', 'index.html')))
+      throw new Error('dist/console is missing: run `npm run test:console` (it builds the console)');
     await mkdir(SHOTS, { recursive: true });
     db = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'registry-console-entry-'));
@@ -129,6 +130,17 @@ describe('console data entry, subject search and screening pages in headless Chr
     expect(await page.getByTestId('log-position').first().textContent()).toMatch(/^\d+$/);
   }
 
+  /** Waits (10 s at most) until the element's text passes `test`: the page re-reads after a write or a keystroke. */
+  async function untilText(page: Page, testId: string, test: (text: string) => boolean): Promise<string> {
+    let text = '';
+    for (let i = 0; i < 100; i++) {
+      text = (await page.getByTestId(testId).first().textContent()) ?? '';
+      if (test(text)) return text;
+      await page.waitForTimeout(100);
+    }
+    throw new Error(`${testId} never passed its check; last text: ${text}`);
+  }
+
   let coordinator: { context: BrowserContext; page: Page };
   let enrolledId = '';
 
@@ -164,16 +176,16 @@ describe('console data entry, subject search and screening pages in headless Chr
     const { page } = coordinator;
     const count = page.getByTestId('subject-count');
     await page.locator('#f-search').fill('srch');
-    await page.waitForFunction(() => document.querySelector('[data-testid="subject-count"]')?.textContent?.startsWith('2 subjects'));
+    await untilText(page, 'subject-count', (t) => t.startsWith('2 subjects'));
     expect(await page.getByRole('link', { name: 'SRCH-0001' }).count()).toBe(1);
     expect(await page.getByRole('link', { name: 'ALT-0003' }).count()).toBe(0);
     await checkScreen(page, 'trial-search');
     await page.locator('#f-search').fill('ent-');
-    await page.waitForFunction(() => document.querySelector('[data-testid="subject-count"]')?.textContent?.startsWith('1 subjects'));
+    await untilText(page, 'subject-count', (t) => t.startsWith('1 subjects'));
     await page.locator('#f-search').fill('SITE-R');
-    await page.waitForFunction(() => document.querySelector('[data-testid="subject-count"]')?.textContent?.startsWith('4 subjects'));
+    await untilText(page, 'subject-count', (t) => t.startsWith('4 subjects'));
     await page.locator('#f-search').fill('nobody-');
-    await page.waitForFunction(() => document.querySelector('[data-testid="subject-count"]')?.textContent?.startsWith('0 subjects'));
+    await untilText(page, 'subject-count', (t) => t.startsWith('0 subjects'));
     expect(await count.textContent()).toMatch(/^0 subjects/);
     await page.locator('#f-search').fill('');
   });
@@ -189,7 +201,7 @@ describe('console data entry, subject search and screening pages in headless Chr
     await page.locator('#ran-date').fill('2025-03-03');
     await randomise.getByRole('button', { name: 'Randomise' }).dblclick();
     // Read back with consistentWith: the status turns randomised and the form (enrolled subjects only) goes away.
-    await page.waitForFunction(() => document.querySelector('[data-testid="subject-status"]')?.textContent === 'randomised');
+    await untilText(page, 'subject-status', (t) => t === 'randomised');
     await randomise.waitFor({ state: 'detached' });
     expect((await eventTypes(enrolledId)).filter((t) => t === 'SubjectRandomised')).toHaveLength(1);
     expect(await page.getByTestId('timeline').textContent()).toContain('randomised');
@@ -206,7 +218,7 @@ describe('console data entry, subject search and screening pages in headless Chr
     await page.locator('#stu-uid').fill(STUDY);
     await study.getByRole('button', { name: 'Register study' }).dblclick();
     await study.getByTestId('receipt').waitFor();
-    await page.waitForFunction((uid) => document.querySelector('[data-testid="timeline"]')?.textContent?.includes(`CT study ${uid}`), STUDY);
+    await untilText(page, 'timeline', (t) => t.includes(`CT study ${STUDY}`));
     expect(await study.locator('[role="alert"]').count()).toBe(0);
 
     const outcome = page.getByTestId('outcome-form');
@@ -220,7 +232,7 @@ describe('console data entry, subject search and screening pages in headless Chr
     await page.locator('#out-recist').selectOption('PR');
     await outcome.getByRole('button', { name: 'Record outcome' }).dblclick();
     await outcome.getByTestId('receipt').waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]')?.textContent?.includes('Outcome RESPONSE_ASSESSMENT'));
+    await untilText(page, 'timeline', (t) => t.includes('Outcome RESPONSE_ASSESSMENT'));
     expect(await page.getByTestId('timeline').textContent()).toMatch(/Outcome RESPONSE_ASSESSMENT \(\w+\) PR/);
     expect((await eventTypes(enrolledId)).filter((t) => t === 'OutcomeRecorded')).toHaveLength(1);
     await checkScreen(page, 'subject-after-entry');

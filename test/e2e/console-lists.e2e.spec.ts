@@ -73,8 +73,7 @@ describe('console lists: subject search, recall and interval-cancer lists', () =
     }
   }
 
-  const matches = (s: Subject, term: string) =>
-    [s.pseudonym, s.subject_id, s.site_id ?? ''].some((v) => v.toUpperCase().startsWith(term.trim().toUpperCase()));
+  const matches = (s: Subject, term: string) => [s.pseudonym, s.subject_id, s.site_id ?? ''].some((v) => v.toUpperCase().startsWith(term.trim().toUpperCase()));
 
   it('finds subjects by a case-insensitive prefix of pseudonym, subject id or site id, paged, within the trial', async () => {
     const admin = await token('admin');

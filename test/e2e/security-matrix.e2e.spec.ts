@@ -314,8 +314,18 @@ const POLICY: readonly Row[] = [
   // Screening programmes
   { op: 'screeningProgrammes', roles: ['screening_manager', 'biostatistician', 'regulator', 'admin'], scope: 'filter', args: () => ({ first: 5 }) },
   // The console's round lists (screening/screening-lists.query-resolver.ts)
-  { op: 'screeningRecalls', roles: ['biostatistician', 'screening_manager', 'regulator'], scope: ['programme'], args: (i) => ({ programmeId: i.programme, roundId: i.round }) },
-  { op: 'intervalCancers', roles: ['biostatistician', 'screening_manager', 'regulator'], scope: ['programme'], args: (i) => ({ programmeId: i.programme, roundId: i.round }) },
+  {
+    op: 'screeningRecalls',
+    roles: ['biostatistician', 'screening_manager', 'regulator'],
+    scope: ['programme'],
+    args: (i) => ({ programmeId: i.programme, roundId: i.round }),
+  },
+  {
+    op: 'intervalCancers',
+    roles: ['biostatistician', 'screening_manager', 'regulator'],
+    scope: ['programme'],
+    args: (i) => ({ programmeId: i.programme, roundId: i.round }),
+  },
   { op: 'screeningProgramme', roles: ['screening_manager', 'biostatistician', 'regulator', 'admin'], scope: ['programme'], args: (i) => ({ id: i.programme }) },
   {
     op: 'defineScreeningProgramme',

@@ -216,8 +216,7 @@ export class ListSubjectsHandler implements IQueryHandler<ListSubjectsQuery, Con
       .add('s.status = $?', q.filter.status);
     const prefix = searchPrefix(q.filter.search);
     // The three expression indexes of migration 1765710000000 (upper(…) text_pattern_ops) answer these as range scans.
-    if (prefix !== null)
-      w.add(`(upper(s.pseudonym) LIKE $? OR upper(s.subject_id) LIKE $? OR upper(s.site_id) LIKE $?)`, prefix);
+    if (prefix !== null) w.add(`(upper(s.pseudonym) LIKE $? OR upper(s.subject_id) LIKE $? OR upper(s.site_id) LIKE $?)`, prefix);
     subjectScopeSql(q.actor, w);
     const countSql = `SELECT count(*)::int AS n FROM read_model.subjects s ${w.sql}`;
     const countParams = [...w.params];

@@ -117,8 +117,7 @@ const IntervalCancersQuery = graphql(`
 
 const PAGE = 25;
 type Group = ConsoleProgrammeKpisQuery['screeningKpis']['groups'][number];
-const roundGroups = (groups: readonly Group[]) =>
-  groups.filter((g) => g.roundId && !g.siteId).sort((a, b) => (a.roundNumber ?? 0) - (b.roundNumber ?? 0));
+const roundGroups = (groups: readonly Group[]) => groups.filter((g) => g.roundId && !g.siteId).sort((a, b) => (a.roundNumber ?? 0) - (b.roundNumber ?? 0));
 const label = (k: string) => k.replace(/_/g, ' ').toLowerCase();
 const programmePath = (id: string) => `/screening/programmes/${encodeURIComponent(id)}`;
 
@@ -233,11 +232,7 @@ function ProgrammeKpis({ programmeId }: { programmeId: string }) {
               <th scope="row">{label(k.kpi)}</th>
               {rounds.map((g) => {
                 const v = g.kpis.find((x) => x.kpi === k.kpi);
-                return (
-                  <td key={g.roundId}>
-                    {v ? `${fmt(v.estimate, v.scale)} (${fmt(v.lower, v.scale)}–${fmt(v.upper, v.scale)}) ${label(v.flag)}` : '—'}
-                  </td>
-                );
+                return <td key={g.roundId}>{v ? `${fmt(v.estimate, v.scale)} (${fmt(v.lower, v.scale)}–${fmt(v.upper, v.scale)}) ${label(v.flag)}` : '—'}</td>;
               })}
             </tr>
           ))}

@@ -335,7 +335,17 @@ function StudyForm({ subject, onWritten }: { subject: SubjectData; onWritten: (p
         </select>
       </Field>
       <ErrorBanner
-        errors={unplaced(errors, ['studyInstanceUid', 'modality', 'acquisitionDateTime', 'siteId', 'manufacturer', 'model', 'sliceThicknessMm', 'kvp', 'contrast'])}
+        errors={unplaced(errors, [
+          'studyInstanceUid',
+          'modality',
+          'acquisitionDateTime',
+          'siteId',
+          'manufacturer',
+          'model',
+          'sliceThicknessMm',
+          'kvp',
+          'contrast',
+        ])}
       />
       <button type="submit" disabled={state.fetching}>
         Register study

@@ -205,11 +205,13 @@ function TrialSubjects({ trialId, arms, sites, consistentWith }: { trialId: stri
       <h2>Subjects</h2>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
-          <label htmlFor="f-search">Search (pseudonym, subject id or site, starts with)</label>
+          <label htmlFor="f-search">Search</label>
           <input
             id="f-search"
             type="search"
             value={search}
+            placeholder="pseudonym, id or site…"
+            title="Subjects whose pseudonym, subject id or site id starts with this (any case)"
             autoComplete="off"
             onChange={(e) => {
               setSearch(e.target.value);
