@@ -263,7 +263,15 @@ export class SurveillanceResolver {
       }
     });
     const driftAlarms = data.drift ? driftResult(data.drift.plan, data.drift.pairs, data.drift.personalOpened).alarms() : [];
-    const receipt = await this.surveillance.raise(ctx.actor, ctx.correlationId, commandId, input.algorithmVersionId, alarms, data.computedAtPosition, driftAlarms);
+    const receipt = await this.surveillance.raise(
+      ctx.actor,
+      ctx.correlationId,
+      commandId,
+      input.algorithmVersionId,
+      alarms,
+      data.computedAtPosition,
+      driftAlarms,
+    );
     return { ...receipt, alarms, driftAlarms };
   }
 

@@ -29,7 +29,13 @@ export async function readAcquisitionStrata(db: Queryable, studyInstanceUids: re
        FROM read_model.imaging_studies st
       WHERE st.study_instance_uid = ANY($1::text[])`,
     [[...new Set(studyInstanceUids)]],
-  )) as { study_instance_uid: string; scanner_model: string | null; reconstruction_kernel: string | null; slice_thickness_mm: number | null; contrast_phase: string | null }[];
+  )) as {
+    study_instance_uid: string;
+    scanner_model: string | null;
+    reconstruction_kernel: string | null;
+    slice_thickness_mm: number | null;
+    contrast_phase: string | null;
+  }[];
   return new Map(
     rows.map((r) => [
       r.study_instance_uid,

@@ -181,22 +181,20 @@ export async function readDriftPairs(
     site_id: string;
     is_ai: boolean;
   }[];
-  const candidates = rows.map(
-    (r): Candidate & { isAi: boolean } => ({
-      measurementId: r.measurement_id,
-      studyInstanceUid: r.study_instance_uid,
-      lesionTrackingUid: r.lesion_tracking_uid,
-      subjectId: r.subject_id,
-      siteId: r.site_id,
-      value: Number(r.value),
-      method: r.method,
-      algorithmVersionId: r.algorithm_version_id,
-      readerId: r.reader_id,
-      adjudication: r.adjudication,
-      occurredAt: new Date(r.occurred_at).toISOString(),
-      isAi: r.is_ai,
-    }),
-  );
+  const candidates = rows.map((r): Candidate & { isAi: boolean } => ({
+    measurementId: r.measurement_id,
+    studyInstanceUid: r.study_instance_uid,
+    lesionTrackingUid: r.lesion_tracking_uid,
+    subjectId: r.subject_id,
+    siteId: r.site_id,
+    value: Number(r.value),
+    method: r.method,
+    algorithmVersionId: r.algorithm_version_id,
+    readerId: r.reader_id,
+    adjudication: r.adjudication,
+    occurredAt: new Date(r.occurred_at).toISOString(),
+    isAi: r.is_ai,
+  }));
   const aiSide = resolveReadings(
     candidates.filter((c) => c.isAi),
     unitOf,

@@ -132,9 +132,16 @@ describe('drift surveillance by stratum', () => {
     await store?.close();
   });
 
-  const drift = async (extra: Record<string, unknown> = {}): Promise<{ result: DriftResult; snapshotId: string | null; position: string | null; asOf: string | null }> => {
+  const drift = async (
+    extra: Record<string, unknown> = {},
+  ): Promise<{ result: DriftResult; snapshotId: string | null; position: string | null; asOf: string | null }> => {
     const d = await service.data(regulator, { algorithmVersionId: ALG, drift: { biomarkerId: BM, shiftSd: 2 }, ...extra });
-    return { result: driftResult(d.drift!.plan, d.drift!.pairs, d.drift!.personalOpened), snapshotId: d.snapshotId, position: d.computedAtPosition, asOf: d.asOf };
+    return {
+      result: driftResult(d.drift!.plan, d.drift!.pairs, d.drift!.personalOpened),
+      snapshotId: d.snapshotId,
+      position: d.computedAtPosition,
+      asOf: d.asOf,
+    };
   };
   const stratum = (r: DriftResult, dimension: string, value: string) => {
     const s = r.strata.find((x) => !(x instanceof Error) && x.dimension === dimension && x.value === value);
@@ -154,7 +161,9 @@ describe('drift surveillance by stratum', () => {
     const within = Math.ceil(2 * s.cusumArlAtShift);
     expect(within).toBeLessThanOrEqual(7);
 
-    const siteA = stratum(result, 'SITE', 'SITE-A').alarms().filter((a) => a.chart === 'CUSUM' && a.direction === 'INCREASE');
+    const siteA = stratum(result, 'SITE', 'SITE-A')
+      .alarms()
+      .filter((a) => a.chart === 'CUSUM' && a.direction === 'INCREASE');
     expect(siteA.length).toBeGreaterThan(0);
     const first = siteA[0]!;
     expect(first.caseNumber).toBeGreaterThan(CHANGE);
@@ -167,7 +176,9 @@ describe('drift surveillance by stratum', () => {
     expect(stratum(result, 'RECONSTRUCTION_KERNEL', 'B30f').alarms()).toEqual([]);
     expect(stratum(result, 'SLICE_THICKNESS_BAND', '>1–2.5 mm').alarms()).toEqual([]);
     // The new scanner's stratum alarms from its first cases (held against the common in-control state, not its own).
-    const newScanner = stratum(result, 'SCANNER_MODEL', 'Vendor CT2').alarms().filter((a) => a.chart === 'CUSUM');
+    const newScanner = stratum(result, 'SCANNER_MODEL', 'Vendor CT2')
+      .alarms()
+      .filter((a) => a.chart === 'CUSUM');
     expect(newScanner[0]!.caseNumber).toBeLessThanOrEqual(within);
     // Bias per stratum: ≈ +9.5 % (10 % of the reference on the pair-mean scale) on the new scanner, ≈ 0 on the old.
     expect(stratum(result, 'SCANNER_MODEL', 'Vendor CT2').agreement().bias).toBeGreaterThan(8);
@@ -186,7 +197,9 @@ describe('drift surveillance by stratum', () => {
     expect(first.eventsAppended).toBeGreaterThan(0);
     expect(first.eventsAppended).toBe(first.alarmsFound);
     const events = await store.readStream(surveillanceStreamId(ALG));
-    expect(events.every((e) => e.type === 'SurveillanceDriftAlarmRaised' && (e.metadata as Record<string, unknown>)['actorId'] === SCHEDULE_ACTOR_ID)).toBe(true);
+    expect(events.every((e) => e.type === 'SurveillanceDriftAlarmRaised' && (e.metadata as Record<string, unknown>)['actorId'] === SCHEDULE_ACTOR_ID)).toBe(
+      true,
+    );
     const raised = await service.driftAlarms(ALG);
     expect(raised.some((a) => a.alarm.dimension === 'SITE' && a.alarm.stratum === 'SITE-A' && a.alarm.chart === 'CUSUM')).toBe(true);
     expect(raised.some((a) => a.alarm.stratum === 'SITE-B')).toBe(false);
@@ -242,7 +255,11 @@ describe('drift surveillance by stratum', () => {
     const snap = await drift({ snapshotId: 'snap-drift' });
     expect(snap).toMatchObject({ snapshotId: 'snap-drift', position: '4242', asOf: null });
     expect(snap.result.pairCount).toBe(data.filter((d) => d.at < new Date('2025-04-01')).length);
-    expect(stratum(snap.result, 'SITE', 'SITE-A').alarms().filter((a) => a.chart === 'CUSUM')).toEqual([]);
+    expect(
+      stratum(snap.result, 'SITE', 'SITE-A')
+        .alarms()
+        .filter((a) => a.chart === 'CUSUM'),
+    ).toEqual([]);
 
     // A correction recorded later (version 1 of one AI reading): as of before it, the first value is read.
     const before = await drift();

@@ -56,7 +56,8 @@ export function checkDriftSettings(s: DriftSettings): DriftSettings {
   if (!(Number.isFinite(s.L) && s.L > 0)) throw bad('L', 'must be > 0');
   if (s.expectedSd !== null && !(Number.isFinite(s.expectedSd) && s.expectedSd > 0)) throw bad('expectedSd', 'must be > 0');
   if (s.expectedBias !== null && !Number.isFinite(s.expectedBias)) throw bad('expectedBias', 'must be finite');
-  if (!(Number.isInteger(s.baselineCases) && s.baselineCases >= 2 && s.baselineCases <= 10_000)) throw bad('baselineCases', 'must be a whole number from 2 to 10000');
+  if (!(Number.isInteger(s.baselineCases) && s.baselineCases >= 2 && s.baselineCases <= 10_000))
+    throw bad('baselineCases', 'must be a whole number from 2 to 10000');
   if (!(Number.isFinite(s.shiftSd) && s.shiftSd > 0)) throw bad('shiftSd', 'must be > 0');
   return s;
 }

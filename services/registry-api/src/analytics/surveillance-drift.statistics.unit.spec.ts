@@ -15,6 +15,7 @@ import {
   sliceThicknessBand,
   type DriftPoint,
 } from './surveillance-drift.statistics.js';
+import { driftPlan, driftResult, type DriftPair } from './surveillance-drift.dataset.js';
 
 // Oracle: fixtures/generate-drift-reference.R (base R), committed with its output.
 const ref = JSON.parse(readFileSync(join(process.cwd(), 'services/registry-api/src/analytics/fixtures/drift-reference.json'), 'utf8')) as {
@@ -126,11 +127,56 @@ describe('drift statistics', () => {
   });
 
   it('refuses bad chart parameters with the field', () => {
-    expect(() => checkDriftSettings({ ...DEFAULT_DRIFT_SETTINGS, lambda: 0 })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'drift.lambda' }));
+    expect(() => checkDriftSettings({ ...DEFAULT_DRIFT_SETTINGS, lambda: 0 })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'drift.lambda' }),
+    );
     expect(() => checkDriftSettings({ ...DEFAULT_DRIFT_SETTINGS, h: -1 })).toThrow(expect.objectContaining({ field: 'drift.h' }));
     expect(() => checkDriftSettings({ ...DEFAULT_DRIFT_SETTINGS, baselineCases: 1 })).toThrow(expect.objectContaining({ field: 'drift.baselineCases' }));
     expect(checkDriftSettings(DEFAULT_DRIFT_SETTINGS)).toBe(DEFAULT_DRIFT_SETTINGS);
     // ewma alone, without a chart: a constant series on target never leaves its limits.
     expect(ewma([0, 0, 0], { target: 0, sd: 1, lambda: 0.2, L: 3 }).upperAlarms).toEqual([]);
+  });
+});
+
+describe('drift strata of personal data', () => {
+  const pair = (i: number, sex: string, difference: number): DriftPair => ({
+    aiMeasurementId: `ai-${String(i).padStart(3, '0')}`,
+    referenceMeasurementId: `ref-${i}`,
+    subjectId: `s-${i}`,
+    studyInstanceUid: `1.2.${i}`,
+    lesionTrackingUid: null,
+    occurredAt: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(),
+    month: new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 7),
+    ai: 10,
+    reference: 10,
+    difference,
+    strata: { SEX: sex, SITE: 'S1' },
+  });
+  const plan = driftPlan({ biomarkerId: 'b', strata: ['SITE', 'SEX'] });
+
+  it('shows a sex stratum only over at least 10 subjects, in the analysis and in the stratum (COHORT_TOO_SMALL otherwise)', () => {
+    // 12 female, 4 male subjects, all with opened personal data.
+    const pairs = [
+      ...Array.from({ length: 12 }, (_, i) => pair(i, 'female', (i % 3) - 1)),
+      ...Array.from({ length: 4 }, (_, i) => pair(20 + i, 'male', i % 2)),
+    ];
+    const r = driftResult(plan, pairs, 16);
+    const sex = r.strata.filter((s) => s instanceof Error || s.dimension === 'SEX');
+    expect(sex.map((s) => (s instanceof Error ? (s as unknown as { code: string }).code : `${s.value}:${s.pairCount}`))).toEqual([
+      'female:12',
+      'COHORT_TOO_SMALL',
+    ]);
+    // The site stratum is not personal data: shown whatever its size.
+    expect(r.strata.some((s) => !(s instanceof Error) && s.dimension === 'SITE' && s.pairCount === 16)).toBe(true);
+    // Fewer than 10 subjects with opened personal data in the whole analysis: no sex stratum at all.
+    const few = driftResult(plan, pairs, 9);
+    expect(few.strata.filter((s) => s instanceof Error).length).toBe(2);
+    expect(few.strata.filter((s) => !(s instanceof Error) && s.dimension === 'SEX')).toEqual([]);
+  });
+
+  it('refuses an AI reference and an unknown stratum before reading anything', () => {
+    expect(() => driftPlan({ biomarkerId: 'b', reference: { algorithmVersionId: 'x' } })).toThrow(expect.objectContaining({ field: 'drift.reference' }));
+    expect(() => driftPlan({ biomarkerId: 'b', strata: ['SITE', 'EYE_COLOUR' as never] })).toThrow(expect.objectContaining({ field: 'drift.strata[1]' }));
+    expect(driftPlan({ biomarkerId: 'b' }).dimensions).toEqual(['SITE', 'SCANNER_MODEL', 'RECONSTRUCTION_KERNEL', 'SLICE_THICKNESS_BAND', 'CONTRAST_PHASE']);
   });
 });

@@ -45,7 +45,15 @@ export class SurveillanceReportService {
     const [version] = (await this.db.query(
       `SELECT manufacturer, name, version, intended_use, status, predecessor_id, biomarker_ids FROM read_model.algorithm_versions WHERE algorithm_version_id = $1`,
       [algorithmVersionId],
-    )) as { manufacturer: string; name: string; version: string; intended_use: string; status: string; predecessor_id: string | null; biomarker_ids: string[] }[];
+    )) as {
+      manufacturer: string;
+      name: string;
+      version: string;
+      intended_use: string;
+      status: string;
+      predecessor_id: string | null;
+      biomarker_ids: string[];
+    }[];
     if (!version) throw new ApiError('NOT_FOUND', `no algorithm version ${algorithmVersionId}`, 'algorithmVersionId');
     const period = { algorithmVersionId, from: from.toISOString(), to: to.toISOString() };
     const data = await this.surveillance.data(actor, period);
@@ -97,4 +105,3 @@ export class SurveillanceReportService {
 }
 
 export type SurveillanceReport = Awaited<ReturnType<SurveillanceReportService['report']>>;
-

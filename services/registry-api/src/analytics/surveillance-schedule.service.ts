@@ -63,7 +63,8 @@ export class SurveillanceScheduleService implements OnApplicationBootstrap, OnAp
       this.running ??= this.runOnce()
         .then((r) => {
           if (r.ran) this.log.log(`scheduled surveillance: ${r.versions} version(s), ${r.alarmsFound} alarm(s), ${r.eventsAppended} new event(s)`);
-          for (const f of r.failures) this.log.warn(`scheduled surveillance of ${f.algorithmVersionId}${f.biomarkerId ? ` / ${f.biomarkerId}` : ''}: ${f.error}`);
+          for (const f of r.failures)
+            this.log.warn(`scheduled surveillance of ${f.algorithmVersionId}${f.biomarkerId ? ` / ${f.biomarkerId}` : ''}: ${f.error}`);
         })
         .catch((err: unknown) => this.log.error(`scheduled surveillance failed: ${(err as Error).message}`))
         .finally(() => (this.running = undefined));
@@ -119,7 +120,10 @@ export class SurveillanceScheduleService implements OnApplicationBootstrap, OnAp
           }
         }
         alarmsFound += binary.length + drift.length;
-        const known = new Set([...(await this.surveillance.alarms(id)).map((a) => a.alarmId), ...(await this.surveillance.driftAlarms(id)).map((a) => a.alarm.alarmId)]);
+        const known = new Set([
+          ...(await this.surveillance.alarms(id)).map((a) => a.alarmId),
+          ...(await this.surveillance.driftAlarms(id)).map((a) => a.alarm.alarmId),
+        ]);
         type Pending = { readonly alarmId: string; readonly binary: SurveillanceAlarm[]; readonly drift: DriftAlarm[] };
         const pending: Pending[] = [
           ...binary.map((a): Pending => ({ alarmId: a.alarmId, binary: [a], drift: [] })),

@@ -5,8 +5,7 @@ import { escapeXml } from './svg.js';
 
 const esc = (v: unknown): string => escapeXml(v === null || v === undefined ? '—' : String(v));
 const fixed = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined ? '—' : v.toFixed(digits));
-const pct = (p: Proportion | null): string =>
-  p ? `${(100 * p.estimate).toFixed(1)} % (${(100 * p.lower).toFixed(1)}–${(100 * p.upper).toFixed(1)})` : '—';
+const pct = (p: Proportion | null): string => (p ? `${(100 * p.estimate).toFixed(1)} % (${(100 * p.lower).toFixed(1)}–${(100 * p.upper).toFixed(1)})` : '—');
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   if (rows.length === 0) return '<p class="none">None.</p>';
@@ -122,7 +121,14 @@ export function surveillanceReportPage(r: SurveillanceReport): string {
     table(
       ['Window', 'Metric / stratum', 'Direction', 'Statistic', 'Raised at', 'Raised by'],
       [
-        ...r.alarms.map((x) => [esc(x.month), esc(`${x.metric} ${x.siteId ?? 'all sites'}`), esc(x.direction), fixed(x.statistic), esc(x.raisedAt), esc(x.raisedBy)]),
+        ...r.alarms.map((x) => [
+          esc(x.month),
+          esc(`${x.metric} ${x.siteId ?? 'all sites'}`),
+          esc(x.direction),
+          fixed(x.statistic),
+          esc(x.raisedAt),
+          esc(x.raisedBy),
+        ]),
         ...r.driftAlarms.map((x) => [
           esc(x.alarm.month),
           esc(`${x.alarm.biomarkerId} ${x.alarm.chart} ${x.alarm.dimension} = ${x.alarm.stratum}`),
