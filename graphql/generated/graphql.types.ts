@@ -2402,6 +2402,8 @@ export type Query = {
   subjects: SubjectConnection;
   /** Alarms raised (and audited) for an algorithm version, oldest first. */
   surveillanceAlarms: Array<RaisedSurveillanceAlarm>;
+  /** Drift alarms raised (and audited) for an algorithm version, by users or the scheduled run, oldest first. */
+  surveillanceDriftAlarms: Array<RaisedDriftAlarm>;
   /**
    * What an MDR periodic safety update report (PSUR, MDR Art. 86) needs for one algorithm version over [from, to):
    * use volume, performance per site with 95 % CIs, quantitative drift per stratum against the human reference for every
@@ -2606,6 +2608,11 @@ export type QuerySubjectsArgs = {
 
 
 export type QuerySurveillanceAlarmsArgs = {
+  algorithmVersionId: Scalars['ID']['input'];
+};
+
+
+export type QuerySurveillanceDriftAlarmsArgs = {
   algorithmVersionId: Scalars['ID']['input'];
 };
 

@@ -253,12 +253,12 @@ describe('post-market surveillance', () => {
     // No imaging study rows in this fixture: one "unknown" scanner stratum. No sealed personal data: the sex stratum
     // is withheld (COHORT_TOO_SMALL), the rest of the result still resolves.
     expect(d.strata.find((s: any) => s?.dimension === 'SCANNER_MODEL')).toMatchObject({ value: 'unknown', pairCount: rows[0].n });
-    const withheld = res.errors.filter((e: any) => e.extensions.code === 'COHORT_TOO_SMALL');
+    const withheld = (res.errors ?? []).filter((e: any) => e.extensions.code === 'COHORT_TOO_SMALL');
     expect(withheld.length).toBe(1);
     expect(withheld[0].extensions.field).toBe('drift.strata');
     expect(res.text).not.toMatch(/NaN/);
     const bad = await gql(regulator, DRIFT, { input: { ...input, drift: { ...input.drift, lambda: 2 } } });
-    expect(bad.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'drift.lambda' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'drift.lambda' });
 
     const REPORT = `query($id: ID!) { surveillanceReport(algorithmVersionId: $id, from: "2024-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") {
       use { screeningReadings aiMeasurements sites } total { readings } perSite { siteId readings } drift { biomarkerId pairCount } alarms { alarmId } actions htmlUrl } }`;
@@ -275,6 +275,14 @@ describe('post-market surveillance', () => {
     const html = await page.text();
     expect(html).toContain('<svg');
     expect(html).toContain('Post-market surveillance report');
+    // Drift alarms raised by the mutation are listed (audited), once.
+    const RAISE = `mutation($c: ID!, $input: SurveillanceInput!) { raiseSurveillanceAlarms(commandId: $c, input: $input) { raisedCount driftAlarms { alarmId } } }`;
+    const raise = { algorithmVersionId: ids.algorithmV2, drift: { biomarkerId: ids.biomarkerId, scale: 'ABSOLUTE', strata: ['SITE'] } };
+    const raised = (await gql({ sub: 'manager-1', role: 'admin' }, RAISE, { c: randomUUID(), input: raise })).data.raiseSurveillanceAlarms;
+    const listed = await gql(regulator, `query($id: ID!) { surveillanceDriftAlarms(algorithmVersionId: $id) { alarm { alarmId } raisedBy } }`, {
+      id: ids.algorithmV2,
+    });
+    expect(listed.data.surveillanceDriftAlarms.map((a: any) => a.alarm.alarmId)).toEqual(raised.driftAlarms.map((a: any) => a.alarmId));
     expect((await plot(r.htmlUrl, null)).status).toBe(401);
     expect((await plot(r.htmlUrl, { sub: 'c', role: 'coordinator', trials: ['x'], sites: ['y'] })).status).toBe(403);
     expect((await plot(`/plots/surveillance-report?algorithmVersionId=${ids.algorithmV2}&from=2025-01-01`, regulator)).status).toBe(400);

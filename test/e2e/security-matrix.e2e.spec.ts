@@ -133,6 +133,12 @@ const POLICY: readonly Row[] = [
     args: (i) => ({ algorithmVersionId: i.algorithm }),
   },
   {
+    op: 'surveillanceDriftAlarms',
+    roles: ['biostatistician', 'screening_manager', 'regulator'],
+    scope: 'global',
+    args: (i) => ({ algorithmVersionId: i.algorithm }),
+  },
+  {
     // Over the caller's own grants only (a product on the market, no trial or programme argument): like the alarms.
     op: 'surveillanceReport',
     roles: ['biostatistician', 'screening_manager', 'regulator'],

@@ -250,6 +250,12 @@ export class SurveillanceResolver {
     return this.surveillance.alarms(algorithmVersionId);
   }
 
+  @Query('surveillanceDriftAlarms')
+  @Authorize({ roles: [...SCREENING_ROLES], scope: 'global' })
+  surveillanceDriftAlarms(@Args('algorithmVersionId') algorithmVersionId: string) {
+    return this.surveillance.driftAlarms(algorithmVersionId);
+  }
+
   @Mutation('raiseSurveillanceAlarms')
   @Authorize({ roles: ['screening_manager', 'admin'], scope: { inHandler: true } })
   async raiseSurveillanceAlarms(@Args('commandId') commandId: string, @Args('input') input: SurveillanceInput, @Context() ctx: GraphqlContext) {
