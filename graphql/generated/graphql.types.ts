@@ -144,16 +144,23 @@ export type AlarmDirection =
 export type AlgorithmSurveillance = {
   __typename?: 'AlgorithmSurveillance';
   algorithmVersionId: Scalars['ID']['output'];
+  /** The time the result sees the registry as of (null: now). */
+  asOf?: Maybe<Scalars['DateTime']['output']>;
   /** Per site and month. */
   cells: Array<SurveillanceCell>;
   comparison?: Maybe<VersionComparison>;
+  /** The data cut: the read model's position, or the snapshot's position when snapshotId was given. */
   computedAtPosition?: Maybe<Scalars['GlobalPosition']['output']>;
   /** CUSUM over all sites first, then per site; a series that cannot be computed is null with an error. */
   cusum: Array<Maybe<CusumSeries>>;
+  /** When the input asked for drift; null with its error when it cannot be computed. */
+  drift?: Maybe<DriftSurveillance>;
   fetchMs: Scalars['Float']['output'];
   /** All sites, per month. */
   monthly: Array<SurveillanceCell>;
   plotUrl: Scalars['String']['output'];
+  /** The snapshot the result was computed on (null: the live read model). */
+  snapshotId?: Maybe<Scalars['ID']['output']>;
   total: SurveillanceCell;
 };
 
@@ -971,6 +978,176 @@ export type DiagnosticPerformance = {
   trueNegative: Scalars['Int']['output'];
   truePositive: Scalars['Int']['output'];
   youden?: Maybe<Scalars['Float']['output']>;
+};
+
+/**
+ * An out-of-control signal of one stratum's chart. Identified by biomarker, stratum, chart, direction, the window (the
+ * month of its first crossing) and the chart parameters: the same window raises the same alarm, once.
+ */
+export type DriftAlarm = {
+  __typename?: 'DriftAlarm';
+  L: Scalars['Float']['output'];
+  alarmId: Scalars['ID']['output'];
+  biomarkerId: Scalars['ID']['output'];
+  /** The stratum's n-th pair (scan-time order) crossed the threshold. */
+  caseNumber: Scalars['Int']['output'];
+  chart: DriftChartKind;
+  dimension: DriftStratumDimension;
+  direction: AlarmDirection;
+  expectedBias: Scalars['Float']['output'];
+  expectedSd: Scalars['Float']['output'];
+  h: Scalars['Float']['output'];
+  k: Scalars['Float']['output'];
+  lambda: Scalars['Float']['output'];
+  measurementId: Scalars['ID']['output'];
+  month: Scalars['String']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  scale: DriftScale;
+  statistic: Scalars['Float']['output'];
+  stratum: Scalars['String']['output'];
+  /** h for the CUSUM, the control limit at that case for the EWMA. */
+  threshold: Scalars['Float']['output'];
+};
+
+/** Case-by-case charts of one stratum, in scan-time order (index i = the stratum's (i+1)-th pair). */
+export type DriftChart = {
+  __typename?: 'DriftChart';
+  cusumLower: Array<Scalars['Float']['output']>;
+  cusumUpper: Array<Scalars['Float']['output']>;
+  differences: Array<Scalars['Float']['output']>;
+  ewma: Array<Scalars['Float']['output']>;
+  ewmaLower: Array<Scalars['Float']['output']>;
+  ewmaUpper: Array<Scalars['Float']['output']>;
+  months: Array<Scalars['String']['output']>;
+};
+
+export type DriftChartKind =
+  | 'CUSUM'
+  | 'EWMA';
+
+/** What drift is stratified by. SEX and AGE_BAND are personal data: see DriftStratum. */
+export type DriftDimension =
+  /** Ten-year bands of age at the scan: <40, 40–49, …, 80+. */
+  | 'AGE_BAND'
+  /** The study's contrast phase (else its registered contrast: none, iv, …). */
+  | 'CONTRAST_PHASE'
+  | 'RECONSTRUCTION_KERNEL'
+  /** Manufacturer and model of the scanner of the study. */
+  | 'SCANNER_MODEL'
+  | 'SEX'
+  | 'SITE'
+  /** ≤1 mm, >1–2.5 mm, >2.5–5 mm, >5 mm. */
+  | 'SLICE_THICKNESS_BAND';
+
+/**
+ * A pair is the version's AI reading and the human reference reading of the same biomarker on the same study (and
+ * lesion), paired as `agreement` pairs (AMBIGUOUS_READING when a side has two readings of a unit). Every stratum's
+ * CUSUM and EWMA run case by case in scan-time order and are standardised by one in-control bias and SD: stated
+ * (expectedBias + expectedSd) or estimated from the first baselineCases pairs of all strata together.
+ */
+export type DriftInput = {
+  /** EWMA control-limit width in SDs of the EWMA statistic (default 3). */
+  L?: InputMaybe<Scalars['Float']['input']>;
+  /** Pairs (in time order, all strata) the in-control bias and SD are estimated from (default 20). */
+  baselineCases?: InputMaybe<Scalars['Int']['input']>;
+  biomarkerId: Scalars['ID']['input'];
+  expectedBias?: InputMaybe<Scalars['Float']['input']>;
+  expectedSd?: InputMaybe<Scalars['Float']['input']>;
+  /** CUSUM decision interval in in-control SDs (default 4). */
+  h?: InputMaybe<Scalars['Float']['input']>;
+  /** CUSUM reference value in in-control SDs (default 0.5: tuned to a 1 SD shift). */
+  k?: InputMaybe<Scalars['Float']['input']>;
+  /** EWMA weight, 0 < lambda ≤ 1 (default 0.2). */
+  lambda?: InputMaybe<Scalars['Float']['input']>;
+  /** A human rater (readerId or accepted); default accepted: ACCEPTED_OR_ONLY among the human readings. */
+  reference?: InputMaybe<ReadingSelectionInput>;
+  /** Default PERCENT. */
+  scale?: InputMaybe<DriftScale>;
+  /** The shift, in SDs, whose expected detection delay is stated in settings.cusumArlAtShift (default 1). */
+  shiftSd?: InputMaybe<Scalars['Float']['input']>;
+  /** Default: every dimension that is not personal data (SITE, SCANNER_MODEL, RECONSTRUCTION_KERNEL, SLICE_THICKNESS_BAND, CONTRAST_PHASE). */
+  strata?: InputMaybe<Array<DriftDimension>>;
+  timePoint?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type DriftMonth = {
+  __typename?: 'DriftMonth';
+  /** null below 2 pairs. */
+  agreement?: Maybe<BlandAltman>;
+  month: Scalars['String']['output'];
+  n: Scalars['Int']['output'];
+};
+
+export type DriftScale =
+  /** AI − reference, in the biomarker's unit. */
+  | 'ABSOLUTE'
+  /** 100 × (AI − reference) / mean of the two: a proportional error (a scanner reading 10 % high) is a constant shift. */
+  | 'PERCENT';
+
+/** The alarm thresholds and how the in-control state was set, stated with every result. */
+export type DriftSettings = {
+  __typename?: 'DriftSettings';
+  L: Scalars['Float']['output'];
+  baselineCases: Scalars['Int']['output'];
+  baselineCasesUsed: Scalars['Int']['output'];
+  /** … and at a sustained shift of shiftSd: the expected number of cases until the alarm. */
+  cusumArlAtShift: Scalars['Float']['output'];
+  /** Siegmund's approximation of the one-sided CUSUM's average run length in control (cases between false alarms). */
+  cusumArlInControl: Scalars['Float']['output'];
+  /** The EWMA limits' asymptotic half-width in in-control SDs: L·√(λ/(2 − λ)). */
+  ewmaLimitAsymptote: Scalars['Float']['output'];
+  /** The in-control bias and SD of the difference; null when they cannot be estimated (then every chart is null with its error). */
+  expectedBias?: Maybe<Scalars['Float']['output']>;
+  expectedSd?: Maybe<Scalars['Float']['output']>;
+  h: Scalars['Float']['output'];
+  /** STATED or BASELINE_CASES. */
+  inControlSource?: Maybe<Scalars['String']['output']>;
+  k: Scalars['Float']['output'];
+  lambda: Scalars['Float']['output'];
+  scale: DriftScale;
+  shiftSd: Scalars['Float']['output'];
+};
+
+export type DriftStratum = {
+  __typename?: 'DriftStratum';
+  /** Bias (mean difference) and limits of agreement with 95 % CIs; null with an error below 2 pairs. */
+  agreement?: Maybe<BlandAltman>;
+  alarms?: Maybe<Array<DriftAlarm>>;
+  chart?: Maybe<DriftChart>;
+  dimension: DriftStratumDimension;
+  monthly: Array<DriftMonth>;
+  pairCount: Scalars['Int']['output'];
+  subjectCount: Scalars['Int']['output'];
+  /** The stratum's value ("unknown" when the study or subject does not record it; "all" for ALL). */
+  value: Scalars['String']['output'];
+};
+
+export type DriftStratumDimension =
+  | 'AGE_BAND'
+  /** The whole population of pairs. */
+  | 'ALL'
+  | 'CONTRAST_PHASE'
+  | 'RECONSTRUCTION_KERNEL'
+  | 'SCANNER_MODEL'
+  | 'SEX'
+  | 'SITE'
+  | 'SLICE_THICKNESS_BAND';
+
+/**
+ * SEX and AGE_BAND strata are shown only over at least 10 subjects with personal data in the analysis and in the
+ * stratum (the rule of validationStudy's AGE/SEX covariates); otherwise the stratum is null with COHORT_TOO_SMALL.
+ */
+export type DriftSurveillance = {
+  __typename?: 'DriftSurveillance';
+  /** Every alarm of the overall chart and of every stratum. */
+  alarms: Array<DriftAlarm>;
+  biomarkerId: Scalars['ID']['output'];
+  overall: DriftStratum;
+  pairCount: Scalars['Int']['output'];
+  /** Whose readings are the reference. */
+  reference: Scalars['String']['output'];
+  settings: DriftSettings;
+  strata: Array<Maybe<DriftStratum>>;
 };
 
 export type EndpointInput = {
@@ -2249,6 +2426,15 @@ export type Query = {
   subjects: SubjectConnection;
   /** Alarms raised (and audited) for an algorithm version, oldest first. */
   surveillanceAlarms: Array<RaisedSurveillanceAlarm>;
+  /** Drift alarms raised (and audited) for an algorithm version, by users or the scheduled run, oldest first. */
+  surveillanceDriftAlarms: Array<RaisedDriftAlarm>;
+  /**
+   * What an MDR periodic safety update report (PSUR, MDR Art. 86) needs for one algorithm version over [from, to):
+   * use volume, performance per site with 95 % CIs, quantitative drift per stratum against the human reference for every
+   * biomarker the version measures, the alarms of the period and what was done about them. `htmlUrl` serves it as an
+   * HTML page with plots (same bearer token); no PDF (print the page).
+   */
+  surveillanceReport: SurveillanceReport;
   /** One trial; null when it does not exist. With asOf: the trial as known at that moment. */
   trial?: Maybe<Trial>;
   /** Trials in the order they were registered. */
@@ -2468,6 +2654,18 @@ export type QuerySurveillanceAlarmsArgs = {
 };
 
 
+export type QuerySurveillanceDriftAlarmsArgs = {
+  algorithmVersionId: Scalars['ID']['input'];
+};
+
+
+export type QuerySurveillanceReportArgs = {
+  algorithmVersionId: Scalars['ID']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
 export type QueryTrialArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
@@ -2495,6 +2693,17 @@ export type QueryVerifyAnalysisSnapshotArgs = {
 
 export type QueryVerifyAuditTrailArgs = {
   streamId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RaisedDriftAlarm = {
+  __typename?: 'RaisedDriftAlarm';
+  alarm: DriftAlarm;
+  algorithmVersionId: Scalars['ID']['output'];
+  computedAtPosition?: Maybe<Scalars['GlobalPosition']['output']>;
+  globalPosition: Scalars['GlobalPosition']['output'];
+  raisedAt: Scalars['DateTime']['output'];
+  /** The actor that raised it: a user, or `registry:surveillance-schedule` for the scheduled run. */
+  raisedBy?: Maybe<Scalars['String']['output']>;
 };
 
 export type RaisedSurveillanceAlarm = {
@@ -3483,6 +3692,8 @@ export type SurveillanceAlarm = {
 export type SurveillanceAlarmReceipt = {
   __typename?: 'SurveillanceAlarmReceipt';
   alarms: Array<SurveillanceAlarm>;
+  /** Drift alarms of input.drift (appended as SurveillanceDriftAlarmRaised, once per alarm id). */
+  driftAlarms: Array<DriftAlarm>;
   globalPosition?: Maybe<Scalars['GlobalPosition']['output']>;
   /** Alarms appended by this command (already raised ones are not repeated). */
   raisedCount: Scalars['Int']['output'];
@@ -3518,12 +3729,24 @@ export type SurveillanceCell = {
  */
 export type SurveillanceInput = {
   algorithmVersionId: Scalars['ID']['input'];
+  /**
+   * Compute over what the registry knew at this time: reading versions recorded by then (a later correction is not seen),
+   * screening results and interval cancers recorded by then. Not together with snapshotId.
+   */
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   compareWithPredecessor?: InputMaybe<Scalars['Boolean']['input']>;
   cusum?: InputMaybe<CusumInput>;
+  /** Quantitative drift of one biomarker the version measures, against the human reference, per stratum. */
+  drift?: InputMaybe<DriftInput>;
   /** Readings acquired at or after / before. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
   programmeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /**
+   * Compute over a frozen analysis snapshot (freezeAnalysisSnapshot) instead of the live read model: the same result after
+   * any later write. The caller must be allowed to read the snapshot's trial or programme.
+   */
+  snapshotId?: InputMaybe<Scalars['ID']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
@@ -3531,6 +3754,58 @@ export type SurveillanceMetric =
   | 'AI_POSITIVE_RATE'
   | 'FALSE_NEGATIVE_RATE'
   | 'READER_DISAGREEMENT_RATE';
+
+export type SurveillanceReport = {
+  __typename?: 'SurveillanceReport';
+  /**
+   * What was done about the alarms. The registry has no acknowledgement or corrective-action record for surveillance
+   * alarms yet, so this states that none is recorded.
+   */
+  actions: Scalars['String']['output'];
+  /** Alarms whose window (month) lies in the period, as raised in the audited log (by users or the scheduled run). */
+  alarms: Array<RaisedSurveillanceAlarm>;
+  algorithm: SurveillanceReportAlgorithm;
+  algorithmVersionId: Scalars['ID']['output'];
+  computedAtPosition?: Maybe<Scalars['GlobalPosition']['output']>;
+  /** One drift section per biomarker the version measures (default settings, non-personal strata). */
+  drift: Array<Maybe<DriftSurveillance>>;
+  driftAlarms: Array<RaisedDriftAlarm>;
+  from: Scalars['DateTime']['output'];
+  generatedAt: Scalars['DateTime']['output'];
+  htmlUrl: Scalars['String']['output'];
+  perSite: Array<SurveillanceCell>;
+  to: Scalars['DateTime']['output'];
+  /** Screening performance (Wilson 95 % CIs): all sites, then per site. */
+  total: SurveillanceCell;
+  use: SurveillanceUse;
+};
+
+export type SurveillanceReportAlgorithm = {
+  __typename?: 'SurveillanceReportAlgorithm';
+  intendedUse: Scalars['String']['output'];
+  manufacturer: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  predecessorId?: Maybe<Scalars['ID']['output']>;
+  status: Scalars['String']['output'];
+  version: Scalars['String']['output'];
+};
+
+export type SurveillanceUse = {
+  __typename?: 'SurveillanceUse';
+  /** The version's quantitative outputs (AI measurements). */
+  aiMeasurements: Scalars['Int']['output'];
+  monthly: Array<SurveillanceUseMonth>;
+  /** Screenings read by the version. */
+  screeningReadings: Scalars['Int']['output'];
+  sites: Scalars['Int']['output'];
+};
+
+export type SurveillanceUseMonth = {
+  __typename?: 'SurveillanceUseMonth';
+  aiMeasurements: Scalars['Int']['output'];
+  month: Scalars['String']['output'];
+  screeningReadings: Scalars['Int']['output'];
+};
 
 export type SuspendAlgorithmVersionInput = {
   algorithmVersionId: Scalars['ID']['input'];

@@ -229,6 +229,64 @@ describe('post-market surveillance', () => {
     const biostat = await gql({ sub: 's', role: 'biostatistician', programmes: [ids.programmeId] }, RAISE, { c: randomUUID(), input: input() });
     expect(biostat.errors?.[0].extensions.code).toBe('FORBIDDEN');
   });
+
+  it('drift of the quantitative output against the human reference per stratum, over GraphQL and as the report page', async () => {
+    const DRIFT = `query($input: SurveillanceInput!) { algorithmSurveillance(input: $input) { snapshotId asOf computedAtPosition
+      drift { biomarkerId reference pairCount settings { scale k h lambda L expectedBias expectedSd inControlSource cusumArlInControl cusumArlAtShift }
+        overall { dimension value pairCount agreement { n bias lower upper biasCi { lower upper } } monthly { month n } chart { differences cusumUpper ewma } }
+        strata { dimension value pairCount alarms { alarmId } } alarms { alarmId } } } }`;
+    const regulator: Claims = { sub: 'reg', role: 'regulator' };
+    const input = { algorithmVersionId: ids.algorithmV2, drift: { biomarkerId: ids.biomarkerId, scale: 'ABSOLUTE', strata: ['SITE', 'SCANNER_MODEL', 'SEX'] } };
+    const res = await gql(regulator, DRIFT, { input });
+    const d = res.data.algorithmSurveillance.drift;
+    // Every odd subject's baseline scan has a reader's reading beside the AI's: those are the pairs.
+    const { rows } = await sql.query(
+      `SELECT count(*)::int AS n, avg(a.value - h.value) AS bias FROM read_model.measurements a JOIN read_model.measurements h USING (study_instance_uid)
+        WHERE a.method = 'ai' AND a.algorithm_version_id = $1 AND h.method = 'manual' AND a.biomarker_id = $2 AND h.biomarker_id = $2`,
+      [ids.algorithmV2, ids.biomarkerId],
+    );
+    expect(d.pairCount).toBe(rows[0].n);
+    expect(d.overall.agreement.bias).toBeCloseTo(Number(rows[0].bias), 9);
+    expect(d.settings).toMatchObject({ scale: 'ABSOLUTE', k: 0.5, h: 4, lambda: 0.2, L: 3, inControlSource: 'BASELINE_CASES' });
+    expect(d.overall.chart.differences).toHaveLength(rows[0].n);
+    expect(d.strata.filter((s: any) => s?.dimension === 'SITE').map((s: any) => s.value)).toEqual(['SITE-0', 'SITE-1', 'SITE-2', 'SITE-3', 'SITE-4']);
+    // No imaging study rows in this fixture: one "unknown" scanner stratum. No sealed personal data: the sex stratum
+    // is withheld (COHORT_TOO_SMALL), the rest of the result still resolves.
+    expect(d.strata.find((s: any) => s?.dimension === 'SCANNER_MODEL')).toMatchObject({ value: 'unknown', pairCount: rows[0].n });
+    const withheld = (res.errors ?? []).filter((e: any) => e.extensions.code === 'COHORT_TOO_SMALL');
+    expect(withheld.length).toBe(1);
+    expect(withheld[0].extensions.field).toBe('drift.strata');
+    expect(res.text).not.toMatch(/NaN/);
+    const bad = await gql(regulator, DRIFT, { input: { ...input, drift: { ...input.drift, lambda: 2 } } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'drift.lambda' });
+
+    const REPORT = `query($id: ID!) { surveillanceReport(algorithmVersionId: $id, from: "2024-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") {
+      use { screeningReadings aiMeasurements sites } total { readings } perSite { siteId readings } drift { biomarkerId pairCount } alarms { alarmId } actions htmlUrl } }`;
+    const report = await gql(regulator, REPORT, { id: ids.algorithmV2 });
+    expect(report.errors).toBeUndefined();
+    const r = report.data.surveillanceReport;
+    expect(r.use.screeningReadings).toBe(r.total.readings);
+    expect(r.perSite.reduce((n: number, c: any) => n + c.readings, 0)).toBe(r.total.readings);
+    expect(r.drift).toEqual([{ biomarkerId: ids.biomarkerId, pairCount: rows[0].n }]);
+    expect(r.actions).toMatch(/^None recorded/);
+    const page = await plot(r.htmlUrl, regulator);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('<svg');
+    expect(html).toContain('Post-market surveillance report');
+    // Drift alarms raised by the mutation are listed (audited), once.
+    const RAISE = `mutation($c: ID!, $input: SurveillanceInput!) { raiseSurveillanceAlarms(commandId: $c, input: $input) { raisedCount driftAlarms { alarmId } } }`;
+    const raise = { algorithmVersionId: ids.algorithmV2, drift: { biomarkerId: ids.biomarkerId, scale: 'ABSOLUTE', strata: ['SITE'] } };
+    const raised = (await gql({ sub: 'manager-1', role: 'admin' }, RAISE, { c: randomUUID(), input: raise })).data.raiseSurveillanceAlarms;
+    const listed = await gql(regulator, `query($id: ID!) { surveillanceDriftAlarms(algorithmVersionId: $id) { alarm { alarmId } raisedBy } }`, {
+      id: ids.algorithmV2,
+    });
+    expect(listed.data.surveillanceDriftAlarms.map((a: any) => a.alarm.alarmId)).toEqual(raised.driftAlarms.map((a: any) => a.alarmId));
+    expect((await plot(r.htmlUrl, null)).status).toBe(401);
+    expect((await plot(r.htmlUrl, { sub: 'c', role: 'coordinator', trials: ['x'], sites: ['y'] })).status).toBe(403);
+    expect((await plot(`/plots/surveillance-report?algorithmVersionId=${ids.algorithmV2}&from=2025-01-01`, regulator)).status).toBe(400);
+  });
 });
 
 describe('screening KPIs', () => {

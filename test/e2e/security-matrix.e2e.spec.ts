@@ -133,6 +133,19 @@ const POLICY: readonly Row[] = [
     args: (i) => ({ algorithmVersionId: i.algorithm }),
   },
   {
+    op: 'surveillanceDriftAlarms',
+    roles: ['biostatistician', 'screening_manager', 'regulator'],
+    scope: 'global',
+    args: (i) => ({ algorithmVersionId: i.algorithm }),
+  },
+  {
+    // Over the caller's own grants only (a product on the market, no trial or programme argument): like the alarms.
+    op: 'surveillanceReport',
+    roles: ['biostatistician', 'screening_manager', 'regulator'],
+    scope: 'global',
+    args: (i) => ({ algorithmVersionId: i.algorithm, from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }),
+  },
+  {
     op: 'screeningKpis',
     roles: ['biostatistician', 'screening_manager', 'regulator'],
     scope: ['programme'],

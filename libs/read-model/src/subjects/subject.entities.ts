@@ -52,6 +52,9 @@ export class ImagingStudyRow {
   @Column('text', { nullable: true }) contrast!: string | null;
   @Column('bigint') position!: string;
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
+  // Acquisition strata of drift surveillance (migration 1765740000000); null until the acquisition ingest fills them.
+  @Column('text', { name: 'reconstruction_kernel', nullable: true }) reconstructionKernel!: string | null;
+  @Column('text', { name: 'contrast_phase', nullable: true }) contrastPhase!: string | null;
 }
 
 /**

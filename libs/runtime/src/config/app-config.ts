@@ -87,6 +87,9 @@ const schema = z.object({
   // Seals of the audit trail (services/registry-api/src/audit): a Merkle root over new events every N seconds; 0 = off.
   // Short, because events after the newest seal can be removed by a database superuser without trace.
   AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(5),
+  // Post-market surveillance of AI algorithm versions (issue 19): the registry itself raises CUSUM / EWMA drift alarms
+  // as events every N seconds (default daily; 0 = off). One API instance runs it at a time (advisory lock).
+  SURVEILLANCE_SCHEDULE_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(86_400),
   // The seal journal's directory, outside the database (append-only, chained, fsynced lines); default DATA_DIR/audit-anchor.
   AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
   // Signs every seal (Ed25519, PKCS#8 PEM; services/registry-api/src/audit/seal-signing.ts checks it at boot). Unset: a

@@ -7,15 +7,19 @@ import {
   ScreeningKpiResolver,
   SurveillanceResolver,
   ValidationStudyResolver,
+  DriftStratumResolver,
+  DriftSurveillanceResolver,
 } from './analytics.resolver.js';
 import { RecistService } from './recist.service.js';
 import { ScreeningKpiService } from './screening-kpis.service.js';
+import { SurveillanceReportService } from './surveillance-report.service.js';
+import { SurveillanceScheduleService } from './surveillance-schedule.service.js';
 import { SurveillanceService } from './surveillance.service.js';
 import { ValidationStudyCovariates } from './validation-study.covariates.js';
 import { ValidationStudyService } from './validation-study.service.js';
 import { SnapshotsModule } from '../snapshots/snapshots.module.js';
 
-const SERVICES = [ValidationStudyService, AgreementService, SurveillanceService, ScreeningKpiService, RecistService];
+const SERVICES = [ValidationStudyService, AgreementService, SurveillanceService, SurveillanceReportService, ScreeningKpiService, RecistService];
 
 /** Statistics served over GraphQL (graphql/analytics.graphql); the services are shared with the plot endpoint. */
 @Module({
@@ -23,10 +27,13 @@ const SERVICES = [ValidationStudyService, AgreementService, SurveillanceService,
   providers: [
     ...SERVICES,
     ValidationStudyCovariates,
+    SurveillanceScheduleService,
     ValidationStudyResolver,
     MultivariableValidationResolver,
     AgreementResolver,
     SurveillanceResolver,
+    DriftStratumResolver,
+    DriftSurveillanceResolver,
     ScreeningKpiResolver,
     RecistResolver,
   ],

@@ -9,6 +9,8 @@ import { RecistService } from './recist.service.js';
 import { kpiGroups, ScreeningKpiService, type ScreeningKpiInput } from './screening-kpis.service.js';
 import { compareVersions, surveillanceReport, SurveillanceService, type SurveillanceInput } from './surveillance.service.js';
 import { rates, rollUp } from './surveillance.statistics.js';
+import { driftResult } from './surveillance-drift.dataset.js';
+import { SurveillanceReportService } from './surveillance-report.service.js';
 import { ValidationStudyService, type ValidationStudyDataset, type ValidationStudyInput } from './validation-study.service.js';
 import { parseMultivariable, ValidationStudyCovariates, type CovariateSpec } from './validation-study.covariates.js';
 import {
@@ -193,7 +195,10 @@ export class AgreementResolver {
 
 @Resolver('AlgorithmSurveillance')
 export class SurveillanceResolver {
-  constructor(private readonly surveillance: SurveillanceService) {}
+  constructor(
+    private readonly surveillance: SurveillanceService,
+    private readonly reports: SurveillanceReportService,
+  ) {}
 
   @Query('algorithmSurveillance')
   @Authorize({ roles: [...SCREENING_ROLES], scope: { inHandler: true } })
@@ -211,6 +216,10 @@ export class SurveillanceResolver {
     return {
       algorithmVersionId: input.algorithmVersionId,
       computedAtPosition: data.computedAtPosition,
+      snapshotId: data.snapshotId,
+      asOf: data.asOf,
+      // Its own field: a drift that cannot be computed is null with its error, the counts still resolve.
+      drift: data.drift ? () => driftResult(data.drift!.plan, data.drift!.pairs, data.drift!.personalOpened) : null,
       cells: report.cells,
       monthly: report.monthly,
       total: report.total,
@@ -229,11 +238,22 @@ export class SurveillanceResolver {
     };
   }
 
+  @ResolveField('drift')
+  drift(@Parent() p: { drift: (() => unknown) | null }) {
+    return p.drift ? p.drift() : null;
+  }
+
   @Query('surveillanceAlarms')
   @Authorize({ roles: [...SCREENING_ROLES], scope: 'global' })
   surveillanceAlarms(@Args('algorithmVersionId') algorithmVersionId: string) {
     // Alarms concern an algorithm version (a product on the market), not a trial or programme: global scope.
     return this.surveillance.alarms(algorithmVersionId);
+  }
+
+  @Query('surveillanceDriftAlarms')
+  @Authorize({ roles: [...SCREENING_ROLES], scope: 'global' })
+  surveillanceDriftAlarms(@Args('algorithmVersionId') algorithmVersionId: string) {
+    return this.surveillance.driftAlarms(algorithmVersionId);
   }
 
   @Mutation('raiseSurveillanceAlarms')
@@ -248,8 +268,63 @@ export class SurveillanceResolver {
         return [];
       }
     });
-    const receipt = await this.surveillance.raise(ctx.actor, ctx.correlationId, commandId, input.algorithmVersionId, alarms, data.computedAtPosition);
-    return { ...receipt, alarms };
+    const driftAlarms = data.drift ? driftResult(data.drift.plan, data.drift.pairs, data.drift.personalOpened).alarms() : [];
+    const receipt = await this.surveillance.raise(
+      ctx.actor,
+      ctx.correlationId,
+      commandId,
+      input.algorithmVersionId,
+      alarms,
+      data.computedAtPosition,
+      driftAlarms,
+    );
+    return { ...receipt, alarms, driftAlarms };
+  }
+
+  @Query('surveillanceReport')
+  @Authorize({ roles: [...SCREENING_ROLES], scope: { inHandler: true } })
+  surveillanceReport(
+    @Args('algorithmVersionId') algorithmVersionId: string,
+    @Args('from') from: Date | string,
+    @Args('to') to: Date | string,
+    @Context() ctx: GraphqlContext,
+  ) {
+    const iso = (v: Date | string) => (v instanceof Date ? v.toISOString() : v);
+    return this.reports.report(ctx.actor, algorithmVersionId, iso(from), iso(to));
+  }
+}
+
+type LazyStratum = { agreement(): unknown; monthly(): unknown; chart(): unknown; alarms(): unknown };
+
+/** Drift statistics are computed per selected field (lib functions on the parent): one that fails fails alone. */
+@Resolver('DriftStratum')
+export class DriftStratumResolver {
+  @ResolveField('agreement')
+  agreement(@Parent() p: LazyStratum) {
+    return p.agreement();
+  }
+
+  @ResolveField('monthly')
+  monthly(@Parent() p: LazyStratum) {
+    return p.monthly();
+  }
+
+  @ResolveField('chart')
+  chart(@Parent() p: LazyStratum) {
+    return p.chart();
+  }
+
+  @ResolveField('alarms')
+  alarms(@Parent() p: LazyStratum) {
+    return p.alarms();
+  }
+}
+
+@Resolver('DriftSurveillance')
+export class DriftSurveillanceResolver {
+  @ResolveField('alarms')
+  alarms(@Parent() p: { alarms(): unknown }) {
+    return p.alarms();
   }
 }
 

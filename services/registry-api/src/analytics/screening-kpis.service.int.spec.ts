@@ -97,7 +97,7 @@ describe('screening KPIs of one programme', () => {
         cells: await plan(m, KPI_STATEMENTS.cells, [a.programmeId, null]),
         cellsOfSites: await plan(m, KPI_STATEMENTS.cells, [a.programmeId, ['SITE-1']]),
         invited: await plan(m, KPI_STATEMENTS.invited, [a.programmeId]),
-        surveillance: await plan(m, SURVEILLANCE_CELLS_SQL, [a.algorithmV2, null, null, null, null, null]),
+        surveillance: await plan(m, SURVEILLANCE_CELLS_SQL, [a.algorithmV2, null, null, null, null, null, null]),
         corrections: await plan(m, SURVEILLANCE_CORRECTIONS_SQL(visibility.sql, readings.sql), [
           ...readings.params,
           null,
@@ -105,6 +105,7 @@ describe('screening KPIs of one programme', () => {
           null,
           null,
           ...visibility.params,
+          null,
         ]),
       };
       const ranges = /^(Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan using \w+ \(range\))/;

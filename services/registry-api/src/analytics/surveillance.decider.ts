@@ -1,4 +1,5 @@
 import { PersistentMap, type CommandMeta, type Decider, type DomainEvent } from '#domain';
+import type { DriftAlarm } from './surveillance-drift.statistics.js';
 import type { SurveillanceAlarm } from './surveillance.statistics.js';
 
 /**
@@ -10,12 +11,18 @@ export type SurveillanceAlarmRaised = DomainEvent<
   'SurveillanceAlarmRaised',
   SurveillanceAlarm & { readonly algorithmVersionId: string; readonly computedAtPosition: string | null; readonly raisedAt: string }
 >;
-export type SurveillanceEvent = SurveillanceAlarmRaised;
+/** A drift alarm of a quantitative output (surveillance-drift.statistics.ts), in the same stream, deduplicated alike. */
+export type SurveillanceDriftAlarmRaised = DomainEvent<
+  'SurveillanceDriftAlarmRaised',
+  DriftAlarm & { readonly algorithmVersionId: string; readonly computedAtPosition: string | null; readonly raisedAt: string }
+>;
+export type SurveillanceEvent = SurveillanceAlarmRaised | SurveillanceDriftAlarmRaised;
 
 export interface RaiseSurveillanceAlarms {
   readonly type: 'RaiseSurveillanceAlarms';
   readonly algorithmVersionId: string;
   readonly alarms: readonly SurveillanceAlarm[];
+  readonly driftAlarms?: readonly DriftAlarm[];
   readonly computedAtPosition: string | null;
 }
 
@@ -31,7 +38,7 @@ export const surveillanceDecider: Decider<RaiseSurveillanceAlarms, SurveillanceE
   evolve(state, event) {
     return { raised: state.raised.set(event.data.alarmId, true) };
   },
-  foldVersion: 'surveillance/2',
+  foldVersion: 'surveillance/3',
   decide(command, state, meta) {
     const seen = new Set<string>();
     const events: SurveillanceEvent[] = [];
@@ -40,6 +47,14 @@ export const surveillanceDecider: Decider<RaiseSurveillanceAlarms, SurveillanceE
       seen.add(alarm.alarmId);
       events.push({
         type: 'SurveillanceAlarmRaised',
+        data: { ...alarm, algorithmVersionId: command.algorithmVersionId, computedAtPosition: command.computedAtPosition, raisedAt: meta.now.toISOString() },
+      });
+    }
+    for (const alarm of command.driftAlarms ?? []) {
+      if (state.raised.has(alarm.alarmId) || seen.has(alarm.alarmId)) continue;
+      seen.add(alarm.alarmId);
+      events.push({
+        type: 'SurveillanceDriftAlarmRaised',
         data: { ...alarm, algorithmVersionId: command.algorithmVersionId, computedAtPosition: command.computedAtPosition, raisedAt: meta.now.toISOString() },
       });
     }

@@ -1,12 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { CommandRunner } from '../commands/command-runner.js';
 import { ApiError } from '../graphql/error-mapping.js';
+import { PrivacyService } from '../privacy/privacy.service.js';
+import { snapshotQueryable } from '../snapshots/snapshot-source.js';
+import { SnapshotQueries } from '../snapshots/snapshots.queries.js';
 import { readingSql } from './analytics.reading-selection.js';
+import { driftPlan, readAcquisitionStrata, readDriftPairs, stratify, type DriftInput, type DriftPair, type DriftPlan } from './surveillance-drift.dataset.js';
+import { PERSONAL_DIMENSIONS, type DriftAlarm } from './surveillance-drift.statistics.js';
 import { visibilityFor, visibilitySql } from './analytics.scope.js';
-import { surveillanceDecider, surveillanceStreamId, type SurveillanceAlarmRaised } from './surveillance.decider.js';
+import { surveillanceDecider, surveillanceStreamId, type SurveillanceAlarmRaised, type SurveillanceDriftAlarmRaised } from './surveillance.decider.js';
 import {
   cusumSeries,
   proportionDifference,
@@ -26,14 +31,23 @@ export interface SurveillanceInput {
   readonly to?: string | null;
   readonly cusum?: Partial<CusumSettings> | null;
   readonly compareWithPredecessor?: boolean | null;
+  /** Quantitative drift of one biomarker the version measures, against the human reference. */
+  readonly drift?: DriftInput | null;
+  /** Compute over this frozen analysis snapshot's rows instead of the live read model. */
+  readonly snapshotId?: string | null;
+  /** Compute over what the registry knew at this time (the versions of readings recorded by then). */
+  readonly asOf?: string | null;
 }
 
 export interface SurveillanceData {
   readonly cells: SurveillanceCounts[];
   readonly computedAtPosition: string | null;
+  readonly snapshotId: string | null;
+  readonly asOf: string | null;
+  /** The paired AI/reference readings with their strata, when the input asked for drift. */
+  readonly drift: { readonly plan: DriftPlan; readonly pairs: DriftPair[]; readonly personalOpened: number } | null;
   readonly fetchMs: number;
 }
-
 // Grouped by the truncated timestamp and formatted after aggregation: to_char on a million rows costs more than the scan.
 // A screening holds at most one AI reading, of one version: filtering on it never mixes versions; the human reading
 // is only the comparator of readerAgreementRate, never counted as the AI's.
@@ -42,11 +56,11 @@ export interface SurveillanceData {
 export const SURVEILLANCE_CELLS_SQL = `
 WITH ic AS (
   SELECT DISTINCT subject_id, round_id
-    FROM read_model.subject_milestones WHERE kind = 'interval_cancer'
+    FROM read_model.subject_milestones WHERE kind = 'interval_cancer' AND ($7::timestamptz IS NULL OR recorded_at <= $7)
 ), s AS (
   SELECT sc.site_id, date_trunc('month', sc.occurred_at AT TIME ZONE 'UTC') AS month, sc.ai_positive,
          sc.human_result = 'positive' AS human_positive,
-         (coalesce(sc.assessment_outcome = 'cancer', false) OR ic.subject_id IS NOT NULL) AS cancer
+         (coalesce(sc.assessment_outcome = 'cancer' AND ($7::timestamptz IS NULL OR sc.assessment_recorded_at <= $7), false) OR ic.subject_id IS NOT NULL) AS cancer
     FROM read_model.screenings sc
     LEFT JOIN ic ON ic.subject_id = sc.subject_id AND ic.round_id = sc.round_id
    WHERE sc.ai_algorithm_version_id = $1
@@ -54,6 +68,7 @@ WITH ic AS (
      AND ($3::text[] IS NULL OR sc.programme_id = ANY($3::text[]))
      AND ($4::text[] IS NULL OR sc.site_id = ANY($4::text[]))
      AND ($5::timestamptz IS NULL OR sc.occurred_at >= $5) AND ($6::timestamptz IS NULL OR sc.occurred_at < $6)
+     AND ($7::timestamptz IS NULL OR sc.recorded_at <= $7)
 )
 SELECT site_id, to_char(month, 'YYYY-MM') AS month, readings, ai_positive, cancers, true_positive, true_negative, reader_agreement
   FROM (SELECT site_id, month, count(*)::int AS readings,
@@ -67,12 +82,15 @@ SELECT site_id, to_char(month, 'YYYY-MM') AS month, readings, ai_positive, cance
 /**
  * The version's own AI outputs on measurements: the shared reading selection (analytics.reading-selection.ts) keeps
  * out semi-automatic readings that merely name the version as the tool a reader used, and every other version.
+ * `$8` is asOf: the measurement versions known then (and whether they had been corrected by then).
  */
 export const SURVEILLANCE_CORRECTIONS_SQL = (visibility: string, aiReadings: string) => `
 SELECT coalesce(s.site_id, 'unknown') AS site_id, to_char(date_trunc('month', m.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
        count(*)::int AS ai_measurements, count(*) FILTER (WHERE m.correction_count > 0 OR m.retracted)::int AS corrected
-  FROM read_model.measurements m JOIN read_model.subjects s USING (subject_id)
- WHERE ${aiReadings} AND m.superseded_at IS NULL AND ${visibility}
+  FROM read_model.measurements m JOIN read_model.subjects s ON s.subject_id = m.subject_id
+ WHERE ${aiReadings} AND ${visibility}
+   AND (($8::timestamptz IS NULL AND m.superseded_at IS NULL)
+        OR ($8::timestamptz IS NOT NULL AND m.version_recorded_at <= $8 AND (m.superseded_at IS NULL OR m.superseded_at > $8)))
    AND ($2::text[] IS NULL OR m.programme_id = ANY($2::text[]))
    AND ($3::text[] IS NULL OR s.site_id = ANY($3::text[]))
    AND ($4::timestamptz IS NULL OR m.occurred_at >= $4) AND ($5::timestamptz IS NULL OR m.occurred_at < $5)
@@ -85,20 +103,34 @@ export class SurveillanceService {
     private readonly db: DataSource,
     private readonly commands: CommandRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() private readonly snapshots?: SnapshotQueries,
+    @Optional() private readonly privacy?: PrivacyService,
   ) {}
 
   async data(actor: Actor, input: SurveillanceInput, algorithmVersionId = input.algorithmVersionId): Promise<SurveillanceData> {
     const visibility = visibilityFor(actor, { programmeIds: input.programmeIds, siteIds: input.siteIds });
+    // Checked before anything is read: a bad drift input fails the query with its field.
+    const plan = input.drift ? driftPlan(input.drift) : null;
+    if (input.snapshotId && input.asOf)
+      throw new ApiError('BAD_USER_INPUT', 'give snapshotId or asOf, not both: a snapshot is already fixed at its position', 'asOf');
+    const asOf = input.asOf ? new Date(input.asOf) : null;
+    if (asOf && Number.isNaN(asOf.getTime())) throw new ApiError('BAD_USER_INPUT', 'asOf is not a date-time', 'asOf');
+    const snapshot = input.snapshotId ? await this.requireSnapshots().get(actor, input.snapshotId) : null;
+    if (snapshot) await this.requireSnapshots().ensureRows(snapshot);
+    const asOfIso = asOf?.toISOString() ?? null;
     const granted = visibility.programmes === 'all' ? null : visibility.programmes === 'none' ? [] : [...visibility.programmes];
-    const params = [algorithmVersionId, granted, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null];
+    const params = [algorithmVersionId, granted, input.programmeIds ?? null, input.siteIds ?? null, input.from ?? null, input.to ?? null, asOfIso];
     // AI measurements of trial subjects count too, for whoever may read those trials.
     const measurementVisibility = visibilitySql('m', visibility, 6);
     const aiReadings = readingSql('m', { kind: 'algorithm', algorithmVersionId }, 1);
     const started = performance.now();
-    const { screening, corrections, position } = await this.db.transaction('REPEATABLE READ', async (m) => {
-      const checkpoint = (await m.query(
-        `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
-      )) as { p: string | null }[];
+    const { screening, corrections, position, drift } = await this.db.transaction('REPEATABLE READ', async (live) => {
+      const m = snapshot ? snapshotQueryable(live, snapshot.id) : live;
+      const checkpoint = snapshot
+        ? [{ p: snapshot.manifest.position }]
+        : ((await live.query(
+            `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
+          )) as { p: string | null }[]);
       const screening = (await m.query(SURVEILLANCE_CELLS_SQL, params)) as Record<string, string | number>[];
       const corrections = (await m.query(SURVEILLANCE_CORRECTIONS_SQL(measurementVisibility.sql, aiReadings.sql), [
         ...aiReadings.params,
@@ -107,8 +139,30 @@ export class SurveillanceService {
         input.from ?? null,
         input.to ?? null,
         ...measurementVisibility.params,
+        asOfIso,
       ])) as Record<string, string | number>[];
-      return { screening, corrections, position: checkpoint[0]?.p ?? null };
+      let drift: SurveillanceData['drift'] = null;
+      if (plan) {
+        const filter = {
+          algorithmVersionId,
+          programmeIds: input.programmeIds ?? null,
+          siteIds: input.siteIds ?? null,
+          from: input.from ?? null,
+          to: input.to ?? null,
+          asOf: asOfIso,
+        };
+        const { pairs, siteOf } = await readDriftPairs(m, plan, filter, visibility);
+        const acquisition = await readAcquisitionStrata(
+          m,
+          pairs.map((p) => p.studyInstanceUid),
+        );
+        const needsPersonal = plan.dimensions.some((d) => PERSONAL_DIMENSIONS.has(d));
+        // Sex and age are sealed personal fields, opened for the aggregate only (as validationStudy's covariates).
+        const personal = needsPersonal ? await this.requirePrivacy().openForAggregate([...new Set(pairs.map((p) => p.subjectId))]) : new Map();
+        const personalOpened = [...personal.values()].filter((v) => v !== 'erased').length;
+        drift = { plan, pairs: stratify(pairs, siteOf, acquisition, personal, plan.dimensions), personalOpened };
+      }
+      return { screening, corrections, position: checkpoint[0]?.p ?? null, drift };
     });
     const cells = new Map<string, SurveillanceCounts>();
     const key = (site: string, month: string) => `${site}\u0000${month}`;
@@ -147,7 +201,17 @@ export class SurveillanceService {
       cells.set(key(site, month), { ...base, aiMeasurements: r['ai_measurements'] as number, correctedMeasurements: r['corrected'] as number });
     }
     const sorted = [...cells.values()].sort((a, b) => (a.siteId ?? '').localeCompare(b.siteId ?? '') || a.month.localeCompare(b.month));
-    return { cells: sorted, computedAtPosition: position, fetchMs: performance.now() - started };
+    return { cells: sorted, computedAtPosition: position, snapshotId: snapshot?.id ?? null, asOf: asOfIso, drift, fetchMs: performance.now() - started };
+  }
+
+  private requireSnapshots(): SnapshotQueries {
+    if (!this.snapshots) throw new Error('SurveillanceService was built without SnapshotQueries');
+    return this.snapshots;
+  }
+
+  private requirePrivacy(): PrivacyService {
+    if (!this.privacy) throw new Error('SurveillanceService was built without PrivacyService');
+    return this.privacy;
   }
 
   async predecessorOf(algorithmVersionId: string): Promise<string | null> {
@@ -168,20 +232,44 @@ export class SurveillanceService {
       });
   }
 
+  async driftAlarms(algorithmVersionId: string) {
+    const events = await this.store.readStream(surveillanceStreamId(algorithmVersionId));
+    return events
+      .filter((e) => e.type === 'SurveillanceDriftAlarmRaised')
+      .map((e) => {
+        const d = e.data as unknown as SurveillanceDriftAlarmRaised['data'];
+        const meta = (e.metadata ?? {}) as Record<string, unknown>;
+        const { algorithmVersionId: version, computedAtPosition, raisedAt, ...alarm } = d;
+        return {
+          alarm: alarm as DriftAlarm,
+          algorithmVersionId: version,
+          computedAtPosition,
+          raisedAt,
+          raisedBy: (meta['actorId'] as string | undefined) ?? null,
+          globalPosition: e.position.prepare.toString(),
+        };
+      });
+  }
+
   async raise(
-    actor: Actor,
+    actor: { readonly id: string; readonly role: string; readonly unauthenticated: boolean },
     correlationId: string,
     commandId: string,
     algorithmVersionId: string,
     alarms: readonly SurveillanceAlarm[],
     computedAtPosition: string | null,
+    driftAlarms: readonly DriftAlarm[] = [],
+    reason = 'CUSUM decision interval exceeded',
+    /** Compared on a repeated commandId; the scheduled run gives the alarm id (its statistic may differ run to run). */
+    fingerprint?: unknown,
   ) {
     if (actor.unauthenticated) throw new ApiError('UNAUTHENTICATED', 'Authentication required');
     const receipt = await this.commands.run({
       streamId: surveillanceStreamId(algorithmVersionId),
       decider: surveillanceDecider,
-      command: { type: 'RaiseSurveillanceAlarms', algorithmVersionId, alarms, computedAtPosition },
-      origin: { commandId, actorId: actor.id, actorRole: actor.role, correlationId, reason: 'CUSUM decision interval exceeded' },
+      command: { type: 'RaiseSurveillanceAlarms', algorithmVersionId, alarms, driftAlarms, computedAtPosition },
+      origin: { commandId, actorId: actor.id, actorRole: actor.role, correlationId, reason },
+      ...(fingerprint === undefined ? {} : { fingerprint }),
     });
     return {
       streamId: receipt.streamId,

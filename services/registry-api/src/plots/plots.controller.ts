@@ -12,6 +12,7 @@ import { blandAltmanPlotInput, cusumPlotInput, kmPlotInput, kpiTrendPlotInput, r
 import { kpiGroups, ScreeningKpiService, type ScreeningKpiInput } from '../analytics/screening-kpis.service.js';
 import { KPI_NAMES, type KpiName } from '../analytics/screening-kpis.statistics.js';
 import { surveillanceReport, SurveillanceService, type SurveillanceInput } from '../analytics/surveillance.service.js';
+import { SurveillanceReportService } from '../analytics/surveillance-report.service.js';
 import { ValidationStudyService, type ValidationStudyInput } from '../analytics/validation-study.service.js';
 import { performanceSection, rocSection, survivalSection } from '../analytics/validation-study.statistics.js';
 import { ApiError } from '../graphql/error-mapping.js';
@@ -21,6 +22,7 @@ import { cusumPlot } from './cusum.plot.js';
 import { kaplanMeierPlot } from './kaplan-meier.plot.js';
 import { kpiTrendPlot } from './kpi-trend.plot.js';
 import { rocPlot } from './roc.plot.js';
+import { surveillanceReportPage } from './surveillance-report.page.js';
 
 const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 };
 
@@ -70,7 +72,31 @@ export class PlotsController {
     private readonly surveillance: SurveillanceService,
     private readonly kpis: ScreeningKpiService,
     private readonly schemaHost: GraphQLSchemaHost,
+    private readonly reports: SurveillanceReportService,
   ) {}
+
+  /**
+   * GET /plots/surveillance-report?algorithmVersionId=…&from=…&to=… → text/html: the surveillanceReport query as a
+   * printable page with its plots (the `htmlUrl` of the result). Same roles and checks as the query.
+   */
+  @Get('surveillance-report')
+  @Authorize({ roles: ['biostatistician', 'screening_manager', 'regulator'], scope: { inHandler: true } })
+  async surveillanceReport(@Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      const q = parseQueryParameters(req.originalUrl, { algorithmVersionId: 'one', from: 'one', to: 'one' });
+      for (const name of ['algorithmVersionId', 'from', 'to'] as const) {
+        if (typeof q[name] !== 'string' || q[name] === '') throw new ApiError('BAD_USER_INPUT', `${name} is required`, name);
+      }
+      const report = await this.reports.report(actorOf(req), q.algorithmVersionId as string, q.from as string, q.to as string);
+      res.status(200).type('text/html; charset=utf-8').setHeader('cache-control', 'private, no-store');
+      res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+      res.send(surveillanceReportPage(report));
+    } catch (err) {
+      if (!(err instanceof ApiError || err instanceof DomainError)) throw err;
+      const status = STATUS[err.code] ?? (err.code === 'INVALID_TEXT' ? 400 : 422);
+      res.status(status).json({ errors: [{ message: err.message, extensions: { code: err.code, field: err.field } }] });
+    }
+  }
 
   @Get(':kind')
   @Authorize({ roles: ['biostatistician', 'screening_manager', 'regulator'], scope: { inHandler: true } })
