@@ -84,6 +84,31 @@ export type EndpointKind =
   /** Days to the first qualifying outcome, censored at the last known alive date (latest outcome of any type). */
   | 'TIME_TO_EVENT';
 
+/** Each part optional. IBSI compliance needs the software (EXTRACTION_SOFTWARE_REQUIRED); an AI segmentation its algorithm and version (ALGORITHM_REQUIRED). */
+export type ExtractionMethodInput = {
+  harmonisation?: HarmonisationInput | null | undefined;
+  ibsiCompliant?: boolean | null | undefined;
+  segmentation?: SegmentationInput | null | undefined;
+  software?: ExtractionSoftwareInput | null | undefined;
+};
+
+export type ExtractionSoftwareInput = {
+  name: string;
+  version: string;
+};
+
+export type HarmonisationInput = {
+  method: HarmonisationMethod;
+  referenceBatch?: string | null | undefined;
+};
+
+/** ComBat (Johnson 2007; Fortin 2018) and its variants align feature distributions across batches to a reference batch. */
+export type HarmonisationMethod =
+  | 'COMBAT'
+  | 'LONGCOMBAT'
+  | 'NEUROCOMBAT'
+  | 'OTHER';
+
 export type KpiFlag =
   | 'ACCEPTABLE'
   | 'DESIRABLE'
@@ -191,6 +216,8 @@ export type RecordMeasurementInput = {
   biomarkerVersion: number;
   commandId: string | number;
   expectedVersion?: number | null | undefined;
+  /** How the value was extracted (software and version, IBSI compliance, segmentation, harmonisation), as far as known. */
+  extraction?: ExtractionMethodInput | null | undefined;
   lesion?: LesionInput | null | undefined;
   /** Optional: derived from commandId when absent. */
   measurementId?: string | number | null | undefined;
@@ -222,6 +249,17 @@ export type RoundType =
   | 'ALL'
   | 'FIRST'
   | 'SUBSEQUENT';
+
+export type SegmentationInput = {
+  algorithm?: string | null | undefined;
+  algorithmVersion?: string | null | undefined;
+  method: SegmentationMethod;
+};
+
+export type SegmentationMethod =
+  | 'AI'
+  | 'MANUAL'
+  | 'SEMI_AUTOMATIC';
 
 /** Kaplan–Meier strata of the biomarker: a threshold (below / at or above) or quantile groups; default: median split. */
 export type StrataInput = {
