@@ -104,7 +104,10 @@ describe('acquisition parameters on imaging studies', () => {
     const given = decide([], register, null);
     const correction = { ...register, type: 'CorrectAcquisitionParameters' as const, reason: 'DICOM header re-read', kvp: 100 };
     const [corrected] = decide(given, correction, null);
-    expect(corrected).toMatchObject({ type: 'AcquisitionParametersCorrected', data: { acquisition: { kvp: 100 }, reason: 'DICOM header re-read' } });
+    expect(corrected).toMatchObject({
+      type: 'AcquisitionParametersCorrected',
+      data: { kvp: 100, scanner: { model: 'SOMATOM Force' }, acquisition: { tubeCurrentMa: 250 }, reason: 'DICOM header re-read' },
+    });
     expect(studyAcquisition(fold(studyDecider, [...given, corrected!]))).toMatchObject({ kvp: 100, tubeCurrentMa: 250 });
     expect(rejection(() => decide([...given, corrected!], correction, null))).toMatchObject({ code: 'ACQUISITION_UNCHANGED' });
     expect(rejection(() => decide(given, { ...correction, reason: '' }, null))).toMatchObject({ code: 'REASON_REQUIRED', field: 'reason' });

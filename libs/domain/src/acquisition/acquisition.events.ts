@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../decider.js';
 import type { AcquisitionProtocol, ProtocolDeviation } from './acquisition-protocol.js';
-import type { AcquisitionParameters } from './acquisition.parameters.js';
+import type { AcquisitionDetails, AcquisitionParameters } from './acquisition.parameters.js';
 
 /** Where a protocol applies: exactly one trial or one screening programme (named at the top level for audit membership). */
 export type AcquisitionProtocolScope =
@@ -19,10 +19,20 @@ export type AcquisitionProtocolEvent = AcquisitionProtocolDeclared | Acquisition
 
 // ---- on the study stream --------------------------------------------------------------------------------------
 
-/** The whole acquisition record after a correction (replaces the registered one), with the reason. */
+/**
+ * The whole acquisition record after a correction (replaces the registered one), with the reason. Shaped as the
+ * registration's fields (scanner, sliceThicknessMm, kvp, contrast, acquisition), so the audit trail shows each
+ * changed field beside its earlier value.
+ */
 export type AcquisitionParametersCorrected = DomainEvent<
   'AcquisitionParametersCorrected',
-  { studyInstanceUid: string; subjectId: string | null; acquisition: AcquisitionParameters; reason: string; correctedAt: string }
+  Pick<AcquisitionParameters, 'scanner' | 'sliceThicknessMm' | 'kvp' | 'contrast'> & {
+    studyInstanceUid: string;
+    subjectId: string | null;
+    acquisition: AcquisitionDetails;
+    reason: string;
+    correctedAt: string;
+  }
 >;
 
 /**

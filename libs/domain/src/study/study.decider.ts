@@ -111,7 +111,20 @@ function correct(command: CorrectAcquisitionParameters, state: StudyState, conte
     reject(AcquisitionErrors.ACQUISITION_UNCHANGED, 'studyInstanceUid', 'The correction changes no parameter');
   const at = context.now.toISOString();
   const events: StudyEvent[] = [
-    { type: 'AcquisitionParametersCorrected', data: { studyInstanceUid, subjectId: state.subjectId, acquisition, reason, correctedAt: at } },
+    {
+      type: 'AcquisitionParametersCorrected',
+      data: {
+        studyInstanceUid,
+        subjectId: state.subjectId,
+        scanner: acquisition.scanner,
+        sliceThicknessMm: acquisition.sliceThicknessMm,
+        kvp: acquisition.kvp,
+        contrast: acquisition.contrast,
+        acquisition: acquisitionDetails(acquisition),
+        reason,
+        correctedAt: at,
+      },
+    },
   ];
   if (state.subjectId === null) return events;
   const facts = { studyInstanceUid, subjectId: state.subjectId, siteId: state.siteId, modality: state.modality, occurredAt: state.occurredAt };
@@ -155,9 +168,18 @@ function deviationFlag(
   };
 }
 
-/** Compared as stored (canonical JSON of the checked values): key order is fixed by acquisitionParameters. */
+/** Field by field, whatever order the keys were folded in (values are plain JSON). */
 function sameAcquisition(a: AcquisitionParameters, b: AcquisitionParameters): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const canonical = (v: unknown): string =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : Array.isArray(v)
+        ? `[${v.map(canonical).join(',')}]`
+        : JSON.stringify(v);
+  return canonical(a) === canonical(b);
 }
 
 function evolve(state: StudyState, event: StudyEvent): StudyState {
@@ -184,8 +206,11 @@ function evolve(state: StudyState, event: StudyEvent): StudyState {
         deviationOf: null,
       };
     }
-    case 'AcquisitionParametersCorrected':
-      return state.status === 'none' ? state : { ...state, acquisition: event.data.acquisition };
+    case 'AcquisitionParametersCorrected': {
+      const d = event.data;
+      if (state.status === 'none') return state;
+      return { ...state, acquisition: { scanner: d.scanner, sliceThicknessMm: d.sliceThicknessMm, kvp: d.kvp, contrast: d.contrast, ...d.acquisition } };
+    }
     case 'ProtocolDeviationFlagged':
       return state.status === 'none' ? state : { ...state, deviationOf: event.data.protocolVersion };
     case 'ProtocolDeviationResolved':

@@ -560,14 +560,14 @@ async function applyStudyEvents(events: readonly RecordedEvent[], manager: Entit
         continue;
       }
       case 'AcquisitionParametersCorrected': {
-        const a = ev.data.acquisition;
+        const a = ev.data;
         change = {
           scanner_manufacturer: a.scanner.manufacturer,
           scanner_model: a.scanner.model,
           slice_thickness_mm: a.sliceThicknessMm,
           kvp: a.kvp,
           contrast: a.contrast,
-          ...acquisitionColumns(a),
+          ...acquisitionColumns(a.acquisition),
           acquisition_correction_reason: ev.data.reason,
           // A correction is judged afresh: the flag that follows it (same append) sets the deviations again.
           protocol_deviations: null,
