@@ -12,7 +12,7 @@ import {
 } from '../biomarker/input.guards.js';
 import { AcquisitionErrors } from './acquisition.errors.js';
 import { requireDicomUid } from '../study/dicom-uid.js';
-import { CONTRAST_OPTIONS, type Contrast } from '../study/study.events.js';
+import { CONTRAST_OPTIONS, type Contrast } from '../study/imaging.vocabulary.js';
 
 /**
  * The phase of a contrast-enhanced acquisition (DICOM Contrast/Bolus timing as sites report it). Coded because

@@ -1,10 +1,7 @@
 import type { DomainEvent } from '../decider.js';
 import type { AcquisitionDetails } from '../acquisition/acquisition.parameters.js';
 import type { AcquisitionParametersCorrected, ProtocolDeviationFlagged, ProtocolDeviationResolved } from '../acquisition/acquisition.events.js';
-import type { ImagingModality } from './imaging.vocabulary.js';
-
-export const CONTRAST_OPTIONS = ['none', 'iv', 'oral', 'iv_and_oral', 'other'] as const;
-export type Contrast = (typeof CONTRAST_OPTIONS)[number];
+import type { Contrast, ImagingModality } from './imaging.vocabulary.js';
 
 export type ImagingStudyRegistered = DomainEvent<
   'ImagingStudyRegistered',
