@@ -14,7 +14,7 @@ import { BiomarkerCodedConcepts1765405000000 } from './1765405000000-biomarker-c
 import { AnalysisSnapshots1765410000000 } from './1765410000000-analysis-snapshots.js';
 import { DataQuality1765540000000 } from './1765540000000-data-quality.js';
 import { ConsoleLists1765710000000 } from './1765710000000-console-lists.js';
-import { ImagingAcquisitionStrata1765740000000 } from './1765740000000-imaging-acquisition-strata.js';
+import { AcquisitionMetadata1765730000000 } from './1765730000000-acquisition-metadata.js';
 
 const byTimestamp = (a: { name: string }, b: { name: string }): number => Number(a.name.slice(-13)) - Number(b.name.slice(-13));
 
@@ -39,7 +39,7 @@ export const migrations = [
   AnalysisSnapshots1765410000000,
   DataQuality1765540000000,
   ConsoleLists1765710000000,
-  ImagingAcquisitionStrata1765740000000,
+  AcquisitionMetadata1765730000000,
 ].sort(byTimestamp);
 
 /** With EVENT_STORE_URL, the read-model database runs these and the event store's database the event store's steps. */

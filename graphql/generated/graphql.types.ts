@@ -70,6 +70,20 @@ export type AccessLogPage = {
   nextCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** What the protocol allows for one modality; a parameter left out is not checked, one set but not recorded on a study is a deviation (NOT_RECORDED). */
+export type AcquisitionProtocolRuleInput = {
+  contrastPhases?: InputMaybe<Array<ContrastPhase>>;
+  fieldStrengthT?: InputMaybe<ParameterRangeInput>;
+  kvp?: InputMaybe<ParameterRangeInput>;
+  manufacturers?: InputMaybe<Array<Scalars['String']['input']>>;
+  modality: ImagingModality;
+  /** Checked on the coarser of the two spacings. */
+  pixelSpacingMm?: InputMaybe<ParameterRangeInput>;
+  reconstructionKernels?: InputMaybe<Array<Scalars['String']['input']>>;
+  sliceThicknessMm?: InputMaybe<ParameterRangeInput>;
+  tubeCurrentMa?: InputMaybe<ParameterRangeInput>;
+};
+
 export type ActivateTrialSiteInput = {
   commandId: Scalars['ID']['input'];
   country?: InputMaybe<Scalars['String']['input']>;
@@ -646,6 +660,32 @@ export type ContrastAgent =
   | 'ORAL'
   | 'OTHER';
 
+export type ContrastPhase =
+  | 'ARTERIAL'
+  | 'DELAYED'
+  | 'NONE'
+  | 'PORTAL_VENOUS'
+  | 'UNKNOWN';
+
+/** Replaces a study's acquisition record as a whole (what the source says now); a protocol deviation is judged again. */
+export type CorrectAcquisitionParametersInput = {
+  commandId: Scalars['ID']['input'];
+  contrast?: InputMaybe<ContrastAgent>;
+  contrastPhase?: InputMaybe<ContrastPhase>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  fieldStrengthT?: InputMaybe<Scalars['Float']['input']>;
+  kvp?: InputMaybe<Scalars['Float']['input']>;
+  pixelSpacingMm?: InputMaybe<Array<Scalars['Float']['input']>>;
+  protocolName?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+  reconstructionKernel?: InputMaybe<Scalars['String']['input']>;
+  scanner: ScannerInput;
+  series?: InputMaybe<Array<ImagingSeriesInput>>;
+  sliceThicknessMm?: InputMaybe<Scalars['Float']['input']>;
+  studyInstanceUid: Scalars['String']['input'];
+  tubeCurrentMa?: InputMaybe<Scalars['Float']['input']>;
+};
+
 export type CorrectMeasurementInput = {
   commandId: Scalars['ID']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -742,10 +782,14 @@ export type DataQualityCompleteness = {
   overall?: Maybe<Scalars['Float']['output']>;
 };
 
-/** EHDS consistency: a subject's biomarker measured with more than one method or algorithm version. */
+/** EHDS consistency: a subject's biomarker measured with more than one method or algorithm version; studies outside the acquisition protocol. */
 export type DataQualityConsistency = {
   __typename?: 'DataQualityConsistency';
   methodConsistencyQueries: Scalars['Int']['output'];
+  /** Parameter deviations of those studies (a study off in kVp and kernel counts two). */
+  protocolDeviations: Scalars['Int']['output'];
+  /** Studies whose protocol deviation still holds (not resolved by a correction). */
+  studiesWithProtocolDeviation: Scalars['Int']['output'];
   subjectBiomarkersWithMethodChange: Scalars['Int']['output'];
 };
 
@@ -887,6 +931,22 @@ export type DataQueryStatus =
   | 'CLOSED'
   | 'OPEN'
   | 'RESOLVED';
+
+/**
+ * Declares the acquisition protocol of one trial or programme (exactly one id), or replaces it: then `reason` is required.
+ * Studies of the trial's or programme's subjects registered (or corrected) later are checked against it; a study outside is
+ * flagged as a protocol deviation (ProtocolDeviationFlagged), not refused.
+ */
+export type DeclareAcquisitionProtocolInput = {
+  commandId: Scalars['ID']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  name: Scalars['String']['input'];
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** One rule per modality, 1 to 20. */
+  rules: Array<AcquisitionProtocolRuleInput>;
+  trialId?: InputMaybe<Scalars['ID']['input']>;
+};
 
 export type DefineBiomarkerInput = {
   /** Optional; derived from commandId when omitted (the receipt's `id`). */
@@ -1203,6 +1263,36 @@ export type EraseSubjectInput = {
   subjectId: Scalars['ID']['input'];
 };
 
+/** How a measurement was extracted: each part is null when not stated. */
+export type ExtractionMethod = {
+  __typename?: 'ExtractionMethod';
+  harmonisation?: Maybe<Harmonisation>;
+  /** Whether the software declares the feature's computation IBSI-compliant (Image Biomarker Standardisation Initiative). */
+  ibsiCompliant?: Maybe<Scalars['Boolean']['output']>;
+  segmentation?: Maybe<Segmentation>;
+  /** The software that computed the value (e.g. pyradiomics) and its version. */
+  software?: Maybe<ExtractionSoftware>;
+};
+
+/** Each part optional. IBSI compliance needs the software (EXTRACTION_SOFTWARE_REQUIRED); an AI segmentation its algorithm and version (ALGORITHM_REQUIRED). */
+export type ExtractionMethodInput = {
+  harmonisation?: InputMaybe<HarmonisationInput>;
+  ibsiCompliant?: InputMaybe<Scalars['Boolean']['input']>;
+  segmentation?: InputMaybe<SegmentationInput>;
+  software?: InputMaybe<ExtractionSoftwareInput>;
+};
+
+export type ExtractionSoftware = {
+  __typename?: 'ExtractionSoftware';
+  name: Scalars['String']['output'];
+  version: Scalars['String']['output'];
+};
+
+export type ExtractionSoftwareInput = {
+  name: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
 export type FieldChange = {
   __typename?: 'FieldChange';
   field: Scalars['String']['output'];
@@ -1243,6 +1333,25 @@ export type GrantRoleInput = {
   sites?: InputMaybe<Array<Scalars['ID']['input']>>;
   trials?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
+
+export type Harmonisation = {
+  __typename?: 'Harmonisation';
+  method: HarmonisationMethod;
+  /** The batch the values were aligned to (e.g. a scanner or site). */
+  referenceBatch?: Maybe<Scalars['String']['output']>;
+};
+
+export type HarmonisationInput = {
+  method: HarmonisationMethod;
+  referenceBatch?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** ComBat (Johnson 2007; Fortin 2018) and its variants align feature distributions across batches to a reference batch. */
+export type HarmonisationMethod =
+  | 'COMBAT'
+  | 'LONGCOMBAT'
+  | 'NEUROCOMBAT'
+  | 'OTHER';
 
 export type HazardRatio = {
   __typename?: 'HazardRatio';
@@ -1306,18 +1415,55 @@ export type ImagingModality =
   | 'US'
   | 'XA';
 
+export type ImagingSeries = {
+  __typename?: 'ImagingSeries';
+  contrastPhase?: Maybe<ContrastPhase>;
+  pixelSpacingMm?: Maybe<Array<Scalars['Float']['output']>>;
+  reconstructionKernel?: Maybe<Scalars['String']['output']>;
+  seriesDescription?: Maybe<Scalars['String']['output']>;
+  seriesInstanceUid: Scalars['String']['output'];
+  sliceThicknessMm?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Parameters that may differ per series of a study (thin and thick reconstructions, phases of a multiphase CT). */
+export type ImagingSeriesInput = {
+  contrastPhase?: InputMaybe<ContrastPhase>;
+  /** Row and column spacing (DICOM Pixel Spacing), each greater than 0 and at most 10. */
+  pixelSpacingMm?: InputMaybe<Array<Scalars['Float']['input']>>;
+  reconstructionKernel?: InputMaybe<Scalars['String']['input']>;
+  seriesDescription?: InputMaybe<Scalars['String']['input']>;
+  seriesInstanceUid: Scalars['String']['input'];
+  /** Greater than 0, at most 20. */
+  sliceThicknessMm?: InputMaybe<Scalars['Float']['input']>;
+};
+
 export type ImagingStudy = {
   __typename?: 'ImagingStudy';
   acquiredAt: Scalars['DateTime']['output'];
+  /** Reason of the last acquisition correction. */
+  acquisitionCorrectionReason?: Maybe<Scalars['String']['output']>;
   contrast?: Maybe<Scalars['String']['output']>;
+  contrastPhase?: Maybe<ContrastPhase>;
+  fieldStrengthT?: Maybe<Scalars['Float']['output']>;
   kvp?: Maybe<Scalars['Float']['output']>;
   modality: Scalars['String']['output'];
+  /** Row and column spacing, mm; null when not stated. */
+  pixelSpacingMm?: Maybe<Array<Scalars['Float']['output']>>;
+  /** The deviations from the acquisition protocol that hold now (empty: within protocol, or not checked). */
+  protocolDeviations: Array<ProtocolDeviation>;
+  protocolName?: Maybe<Scalars['String']['output']>;
+  /** The protocol version the deviations were found against. */
+  protocolVersion?: Maybe<Scalars['Int']['output']>;
+  reconstructionKernel?: Maybe<Scalars['String']['output']>;
   recordedAt: Scalars['DateTime']['output'];
   scannerManufacturer?: Maybe<Scalars['String']['output']>;
   scannerModel?: Maybe<Scalars['String']['output']>;
+  scannerSoftwareVersion?: Maybe<Scalars['String']['output']>;
+  series: Array<ImagingSeries>;
   siteId: Scalars['String']['output'];
   sliceThicknessMm?: Maybe<Scalars['Float']['output']>;
   studyInstanceUid: Scalars['String']['output'];
+  tubeCurrentMa?: Maybe<Scalars['Float']['output']>;
 };
 
 export type IncrementalCox = {
@@ -1614,6 +1760,8 @@ export type Measurement = {
   /** Reason of the last correction, retraction or adjudication. */
   changeReason?: Maybe<Scalars['String']['output']>;
   correctionCount: Scalars['Int']['output'];
+  /** How the value was extracted; null when the recording stated nothing about it. */
+  extraction?: Maybe<ExtractionMethod>;
   id: Scalars['ID']['output'];
   lesion?: Maybe<MeasuredLesion>;
   method: MeasurementMethod;
@@ -1703,7 +1851,7 @@ export type MeasurementValueInput = {
 export type Milestone = {
   __typename?: 'Milestone';
   detailsJson: Scalars['String']['output'];
-  /** enrolled, randomised, withdrawn, invited, opted_out, interval_cancer, reading_accepted */
+  /** enrolled, randomised, withdrawn, invited, opted_out, interval_cancer, reading_accepted, protocol_deviation */
   type: Scalars['String']['output'];
 };
 
@@ -1793,10 +1941,14 @@ export type Mutation = {
   closeEnrolment: CommandReceipt;
   closeScreeningRound: CommandReceipt;
   closeTrialSite: CommandReceipt;
+  /** Corrects a study's acquisition parameters with a reason (who may: as for registering a study at its site and of its subject). */
+  correctAcquisitionParameters: CommandReceipt;
   /** Corrects the value of a measurement, keeping the previous one. Readers may correct only measurements they recorded. */
   correctMeasurement: CommandReceipt;
   /** Corrects an outcome's date, source, RECIST category or stage, keeping the previous values. */
   correctOutcome: CommandReceipt;
+  /** Declares or changes the acquisition protocol of a trial (coordinator, data manager) or programme (screening manager, data manager). */
+  declareAcquisitionProtocol: CommandReceipt;
   /** Defines a biomarker (version 1). Duplicate codes are refused with DUPLICATE_BIOMARKER_CODE, coded concepts another biomarker carries with CODED_CONCEPT_IN_USE. */
   defineBiomarker: CommandReceipt;
   /** Data manager: a rule for a trial or programme; it is evaluated over the existing data at once, then on every change. */
@@ -1898,7 +2050,7 @@ export type Mutation = {
   recordScreenings: BatchReceipt;
   recordUnblinding: CommandReceipt;
   registerAlgorithmVersion: CommandReceipt;
-  /** Registers a study; the receipt's `id` is the Study Instance UID. */
+  /** Registers a study; the receipt's `id` is the Study Instance UID. A study outside its trial's or programme's acquisition protocol is registered and flagged. */
   registerImagingStudy: CommandReceipt;
   registerTrial: CommandReceipt;
   reinstateAlgorithmVersion: CommandReceipt;
@@ -1979,6 +2131,11 @@ export type MutationCloseTrialSiteArgs = {
 };
 
 
+export type MutationCorrectAcquisitionParametersArgs = {
+  input: CorrectAcquisitionParametersInput;
+};
+
+
 export type MutationCorrectMeasurementArgs = {
   input: CorrectMeasurementInput;
 };
@@ -1986,6 +2143,11 @@ export type MutationCorrectMeasurementArgs = {
 
 export type MutationCorrectOutcomeArgs = {
   input: CorrectOutcomeInput;
+};
+
+
+export type MutationDeclareAcquisitionProtocolArgs = {
+  input: DeclareAcquisitionProtocolInput;
 };
 
 
@@ -2266,6 +2428,11 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type ParameterRangeInput = {
+  max?: InputMaybe<Scalars['Float']['input']>;
+  min?: InputMaybe<Scalars['Float']['input']>;
+};
+
 /** Personal fields the registry may keep. At least one; a year of birth, never a date of birth. */
 export type PersonalDataInput = {
   /** Free text, at most 2000 characters. Never a name, address or other direct identifier. */
@@ -2330,6 +2497,24 @@ export type ProportionDifference = {
   lower: Scalars['Float']['output'];
   upper: Scalars['Float']['output'];
 };
+
+export type ProtocolDeviation = {
+  __typename?: 'ProtocolDeviation';
+  /** The study's value as text; null when not recorded. */
+  actual?: Maybe<Scalars['String']['output']>;
+  /** What the protocol allows, e.g. 100–120 or B30f, B31f. */
+  expected: Scalars['String']['output'];
+  kind: ProtocolDeviationKind;
+  /** kvp, tubeCurrentMa, sliceThicknessMm, pixelSpacingMm, fieldStrengthT, reconstructionKernel, contrastPhase, manufacturer */
+  parameter: Scalars['String']['output'];
+  /** The series the value comes from, for series parameters. */
+  seriesInstanceUid?: Maybe<Scalars['String']['output']>;
+};
+
+export type ProtocolDeviationKind =
+  | 'NOT_ALLOWED'
+  | 'NOT_RECORDED'
+  | 'OUT_OF_RANGE';
 
 export type PseudonymLinkage = {
   __typename?: 'PseudonymLinkage';
@@ -2872,6 +3057,8 @@ export type RecordMeasurementInput = {
   biomarkerVersion: Scalars['Int']['input'];
   commandId: Scalars['ID']['input'];
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** How the value was extracted (software and version, IBSI compliance, segmentation, harmonisation), as far as known. */
+  extraction?: InputMaybe<ExtractionMethodInput>;
   lesion?: InputMaybe<LesionInput>;
   /** Optional: derived from commandId when absent. */
   measurementId?: InputMaybe<Scalars['ID']['input']>;
@@ -2897,6 +3084,7 @@ export type RecordMeasurementItemInput = {
   algorithmVersionId?: InputMaybe<Scalars['ID']['input']>;
   biomarkerId: Scalars['ID']['input'];
   biomarkerVersion: Scalars['Int']['input'];
+  extraction?: InputMaybe<ExtractionMethodInput>;
   lesion?: InputMaybe<LesionInput>;
   /** Optional: derived from the batch's commandId and the item's index when absent. */
   measurementId?: InputMaybe<Scalars['ID']['input']>;
@@ -3047,16 +3235,30 @@ export type RegisterImagingStudyInput = {
   acquisitionDateTime: Scalars['String']['input'];
   commandId: Scalars['ID']['input'];
   contrast?: InputMaybe<ContrastAgent>;
+  contrastPhase?: InputMaybe<ContrastPhase>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** MR only (PARAMETER_NOT_FOR_MODALITY otherwise): greater than 0, at most 12. */
+  fieldStrengthT?: InputMaybe<Scalars['Float']['input']>;
+  /** 40 to 150. */
   kvp?: InputMaybe<Scalars['Float']['input']>;
   modality: ImagingModality;
+  /** Row and column spacing, mm (two values). */
+  pixelSpacingMm?: InputMaybe<Array<Scalars['Float']['input']>>;
+  /** The site's protocol name (DICOM Protocol Name 0018,1030). */
+  protocolName?: InputMaybe<Scalars['String']['input']>;
+  /** As the vendor names it (B30f, STANDARD, FC13 …); compared case-insensitively with a protocol. */
+  reconstructionKernel?: InputMaybe<Scalars['String']['input']>;
   scanner: ScannerInput;
+  series?: InputMaybe<Array<ImagingSeriesInput>>;
   siteId: Scalars['ID']['input'];
+  /** Greater than 0, at most 20 (the study's main reconstruction; per series in `series`). */
   sliceThicknessMm?: InputMaybe<Scalars['Float']['input']>;
   /** DICOM Study Instance UID (≤ 64 characters of digits and dots, no leading zeros); registered once (DUPLICATE_STUDY_UID). */
   studyInstanceUid: Scalars['String']['input'];
   /** The subject the study belongs to, when known: its trial or programme then bounds who may register. */
   subjectId?: InputMaybe<Scalars['ID']['input']>;
+  /** Tube current, mA: greater than 0, at most 2000. */
+  tubeCurrentMa?: InputMaybe<Scalars['Float']['input']>;
 };
 
 export type RegisterTrialInput = {
@@ -3219,6 +3421,8 @@ export type RoundType =
 export type ScannerInput = {
   manufacturer: Scalars['String']['input'];
   model: Scalars['String']['input'];
+  /** The scanner's software version (DICOM Software Versions 0018,1020). */
+  softwareVersion?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A declared closed range [min, max] of an algorithm output. */
@@ -3442,6 +3646,25 @@ export type SealVerificationReport = {
   ok: Scalars['Boolean']['output'];
   sealsChecked: Scalars['Int']['output'];
 };
+
+export type Segmentation = {
+  __typename?: 'Segmentation';
+  /** The segmentation algorithm and its version (required for AI). */
+  algorithm?: Maybe<Scalars['String']['output']>;
+  algorithmVersion?: Maybe<Scalars['String']['output']>;
+  method: SegmentationMethod;
+};
+
+export type SegmentationInput = {
+  algorithm?: InputMaybe<Scalars['String']['input']>;
+  algorithmVersion?: InputMaybe<Scalars['String']['input']>;
+  method: SegmentationMethod;
+};
+
+export type SegmentationMethod =
+  | 'AI'
+  | 'MANUAL'
+  | 'SEMI_AUTOMATIC';
 
 export type Sex =
   | 'FEMALE'

@@ -274,6 +274,27 @@ const CASES: readonly Case[] = [
     },
     fields: { studyInstanceUid: 'uid', modality: 'enum', acquisitionDateTime: 'clinicalDate', 'scanner.model': 'text', sliceThicknessMm: 'optFloat' },
   },
+  {
+    mutation: 'correctAcquisitionParameters',
+    who: 'coordinator',
+    input: { studyInstanceUid: UID(1), reason: 'Header re-read', scanner: { manufacturer: 'GE', model: 'X' }, kvp: 120 },
+    fields: {
+      studyInstanceUid: 'uid',
+      reason: 'reason',
+      'scanner.model': 'text',
+      'scanner.softwareVersion': 'optText',
+      kvp: 'optFloat',
+      reconstructionKernel: 'optText',
+      contrastPhase: 'enum',
+      'series.0.seriesInstanceUid': 'uid',
+    },
+  },
+  {
+    mutation: 'declareAcquisitionProtocol',
+    who: 'coordinator',
+    input: { trialId: T, name: 'Imaging manual', rules: [{ modality: 'CT', kvp: { min: 100, max: 120 } }] },
+    fields: { trialId: 'id', name: 'text', 'rules.0.modality': 'enum', 'rules.0.kvp.max': 'optFloat', 'rules.0.reconstructionKernels.0': 'text' },
+  },
   // subjects: trial side
   {
     mutation: 'enrolSubject',

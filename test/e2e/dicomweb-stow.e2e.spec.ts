@@ -106,13 +106,14 @@ describe('POST /dicomweb/studies (DICOM SR TID 1500)', () => {
     readerId: string | null;
     studyInstanceUid: string;
     lesion: { trackingUid: string; label: string; findingSite: string | null; role: string } | null;
+    extraction: { software: { name: string; version: string } | null; ibsiCompliant: boolean | null } | null;
   };
   async function measurements(filter: Record<string, unknown>): Promise<Row[]> {
     const res = await gql(
       'admin',
       `query($f: MeasurementFilter) { measurements(filter: $f, first: 100) { nodes {
         biomarkerId timePoint value unit originalValue originalUnit category method algorithmVersionId readerId studyInstanceUid
-        lesion { trackingUid label findingSite role } } } }`,
+        lesion { trackingUid label findingSite role } extraction { software { name version } ibsiCompliant } } } }`,
       { f: { subjectId, ...filter } },
     );
     expect(res.errors).toBeUndefined();
@@ -271,6 +272,10 @@ describe('POST /dicomweb/studies (DICOM SR TID 1500)', () => {
       new Set([JSON.stringify({ trackingUid: Uids.nodule1, label: 'Nodule #1 (RUL, 3/7)', findingSite: 'Lung', role: 'target' })]),
     );
     expect(new Set(nodule.map((r) => `${r.method}/${r.algorithmVersionId}/${r.readerId}`))).toEqual(new Set(['AI/noduleai-2.1.0/null']));
+    // The SR's device names the extraction software; it states no IBSI compliance.
+    expect(new Set(nodule.map((r) => JSON.stringify(r.extraction)))).toEqual(
+      new Set([JSON.stringify({ software: { name: 'NoduleAI CT', version: '2.1.0' }, ibsiCompliant: null })]),
+    );
 
     const lesion = await measurements({ lesionTrackingUid: Uids.lesion2 });
     expect(byTimePoint(lesion, 'lesion-ld')).toEqual([

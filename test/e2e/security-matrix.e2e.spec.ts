@@ -610,6 +610,36 @@ const POLICY: readonly Row[] = [
       },
     }),
   },
+  // Acquisition metadata (imaging/imaging.mutation-resolver.ts): corrections as registration, on the study as registered;
+  // a random kVp so that a repeated allowed call is a correction, not ACQUISITION_UNCHANGED (either would pass the gate)
+  {
+    op: 'correctAcquisitionParameters',
+    target: 'trial study',
+    roles: ['coordinator', 'reader'],
+    scope: ['trial', 'site'],
+    args: (i) => ({ input: { ...cid(), studyInstanceUid: i.study, reason: 'matrix', scanner, kvp: 100 + Math.floor(Math.random() * 40) } }),
+  },
+  {
+    op: 'correctAcquisitionParameters',
+    target: 'participant study',
+    roles: ['reader', 'screening_manager'],
+    scope: ['programme', 'site'],
+    args: (i) => ({ input: { ...cid(), studyInstanceUid: i.participantStudy, reason: 'matrix', scanner, kvp: 25 + Math.floor(Math.random() * 10) } }),
+  },
+  {
+    op: 'declareAcquisitionProtocol',
+    target: 'trial',
+    roles: ['coordinator', 'data_manager'],
+    scope: ['trial'],
+    args: (i) => ({ input: { ...cid(), trialId: i.trial, name: 'matrix', rules: [{ modality: 'CT', kvp: { min: 80, max: 140 } }], reason: 'matrix' } }),
+  },
+  {
+    op: 'declareAcquisitionProtocol',
+    target: 'programme',
+    roles: ['screening_manager', 'data_manager'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), programmeId: i.programme, name: 'matrix', rules: [{ modality: 'MG', kvp: { min: 24, max: 32 } }], reason: 'matrix' } }),
+  },
   // Privacy (privacy/privacy.resolver.ts)
   {
     op: 'derivePseudonym',

@@ -8,6 +8,7 @@ import { TrialArmRow, TrialRow, TrialSiteRow } from './trials/trial.entities.js'
 import { AccessLogEntry } from './audit/access-log.entity.js';
 import { AuditStreamLink, AuditStreamMember } from './audit/audit-membership.entities.js';
 import { DataQualityRuleRow, DataQueryRow } from './quality/data-quality.entities.js';
+import { AcquisitionProtocolRow } from './quality/acquisition-protocol.entity.js';
 import { ErasedSubject, KeyRingState, PseudonymKey, SubjectKey } from './privacy/subject-key.entity.js';
 
 export * from './projection/projection-checkpoint.entity.js';
@@ -21,6 +22,7 @@ export * from './audit/access-log.entity.js';
 export * from './audit/audit-membership.entities.js';
 export * from './privacy/subject-key.entity.js';
 export * from './quality/data-quality.entities.js';
+export * from './quality/acquisition-protocol.entity.js';
 
 /** Every read-model entity; the DataSource and the entity/migration drift check use this list. */
 export const readModelEntities: (new () => object)[] = [
@@ -51,6 +53,7 @@ export const readModelEntities: (new () => object)[] = [
   KeyRingState,
   DataQualityRuleRow,
   DataQueryRow,
+  AcquisitionProtocolRow,
 ];
 export * from './sql/multi-statement.util.js';
 export * from './sql/iso-time.util.js';

@@ -1,7 +1,8 @@
+import type { AcquisitionInput } from '../acquisition/acquisition.parameters.js';
+import type { CorrectAcquisitionParameters } from '../acquisition/acquisition.commands.js';
 import type { ImagingModality } from './imaging.vocabulary.js';
-import type { Contrast } from './study.events.js';
 
-export interface RegisterImagingStudy {
+export interface RegisterImagingStudy extends AcquisitionInput {
   readonly type: 'RegisterImagingStudy';
   readonly studyInstanceUid: string;
   readonly subjectId?: string | null;
@@ -9,10 +10,6 @@ export interface RegisterImagingStudy {
   /** `YYYY-MM-DD` or an ISO-8601 date-time with an offset (DICOM StudyDate/StudyTime plus the site's zone). */
   readonly acquisitionDateTime: string;
   readonly siteId: string;
-  readonly scanner: { readonly manufacturer: string; readonly model: string };
-  readonly sliceThicknessMm?: number | null;
-  readonly kvp?: number | null;
-  readonly contrast?: Contrast | null;
 }
 
-export type StudyCommand = RegisterImagingStudy;
+export type StudyCommand = RegisterImagingStudy | CorrectAcquisitionParameters;

@@ -5,6 +5,7 @@ import type { RegisterImagingStudy } from './study.commands.js';
 import { studyDecider, studyFacts, studyStreamId } from './study.decider.js';
 import type { StudyEvent } from './study.events.js';
 import { rejection } from '../testing/decider-testing.js';
+import { NO_ACQUISITION_DETAILS } from '../acquisition/acquisition.parameters.js';
 
 const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'coordinator' }, now: new Date('2025-06-01T10:00:00Z') };
 const run = (given: readonly StudyEvent[], command: RegisterImagingStudy) => studyDecider.decide(command, fold(studyDecider, given), ctx);
@@ -39,6 +40,7 @@ describe('imaging study decider', () => {
           sliceThicknessMm: 1,
           kvp: 120,
           contrast: 'iv',
+          acquisition: NO_ACQUISITION_DETAILS,
         },
       },
     ]);

@@ -1,8 +1,7 @@
 import type { DomainEvent } from '../decider.js';
-import type { ImagingModality } from './imaging.vocabulary.js';
-
-export const CONTRAST_OPTIONS = ['none', 'iv', 'oral', 'iv_and_oral', 'other'] as const;
-export type Contrast = (typeof CONTRAST_OPTIONS)[number];
+import type { AcquisitionDetails } from '../acquisition/acquisition.parameters.js';
+import type { AcquisitionParametersCorrected, ProtocolDeviationFlagged, ProtocolDeviationResolved } from '../acquisition/acquisition.events.js';
+import type { Contrast, ImagingModality } from './imaging.vocabulary.js';
 
 export type ImagingStudyRegistered = DomainEvent<
   'ImagingStudyRegistered',
@@ -18,7 +17,9 @@ export type ImagingStudyRegistered = DomainEvent<
     readonly sliceThicknessMm: number | null;
     readonly kvp: number | null;
     readonly contrast: Contrast | null;
+    /** The further acquisition parameters (software version, tube current, kernel, phase, spacing, series…); absent on older events. */
+    readonly acquisition?: AcquisitionDetails;
   }
 >;
 
-export type StudyEvent = ImagingStudyRegistered;
+export type StudyEvent = ImagingStudyRegistered | AcquisitionParametersCorrected | ProtocolDeviationFlagged | ProtocolDeviationResolved;

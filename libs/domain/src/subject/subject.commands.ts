@@ -1,3 +1,4 @@
+import type { ExtractionMethodInput } from './measurement-extraction.js';
 import type { ImagingModality } from '../study/imaging.vocabulary.js';
 import type {
   AssessmentOutcome,
@@ -116,6 +117,8 @@ export interface RecordMeasurement extends SubjectCommandBase {
   readonly readerId?: string | null;
   /** Accept a value outside the biomarker's plausible range, saying why. */
   readonly plausibilityOverrideReason?: string | null;
+  /** Software + version, IBSI compliance, segmentation and harmonisation, as far as known. */
+  readonly extraction?: ExtractionMethodInput | null;
 }
 
 export interface CorrectMeasurement extends SubjectCommandBase {

@@ -1,3 +1,4 @@
+import { extractionMethod } from './measurement-extraction.js';
 import type { CommandMeta, Decider } from '../decider.js';
 import { reject } from '../domain.errors.js';
 import { requireUsableAlgorithm, type AlgorithmFacts } from '../algorithm/algorithm.decider.js';
@@ -510,6 +511,7 @@ function recordMeasurement(c: RecordMeasurement, state: SubjectState, ctx: Subje
   if (method === 'ai' && algorithmVersionId === null)
     reject(SubjectErrors.ALGORITHM_REQUIRED, 'algorithmVersionId', 'An AI measurement names its algorithm version');
   const override = optionalText(c.plausibilityOverrideReason, 'plausibilityOverrideReason', MaxLength.reason, { multiline: true });
+  const extraction = extractionMethod(c.extraction);
 
   const spec = requireBiomarkerVersion(ctx, biomarkerId, biomarkerVersion, { allowRetired: false });
   // An AI output must lie in the biomarker's plausible range outright; a semi-automatic value is a reader's, who may vouch.
@@ -548,6 +550,8 @@ function recordMeasurement(c: RecordMeasurement, state: SubjectState, ctx: Subje
         readerId,
         plausibilityOverrideReason: overrideReason,
         occurredAt: occurredAt.iso,
+        // Only when stated: events without it read as "not stated", as those written before the field existed.
+        ...(extraction ? { extraction } : {}),
       },
     },
   ];

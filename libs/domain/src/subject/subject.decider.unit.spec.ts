@@ -848,3 +848,30 @@ describe('subject decider — hostile input and handler contract', () => {
     expect(subjectContextNeeds(screening(), fold(subjectDecider, invited))).toEqual({ algorithmVersionId: 'lungai-2.1.0' });
   });
 });
+
+describe('measurement extraction method', () => {
+  const extraction = {
+    software: { name: 'pyradiomics', version: '3.1.0' },
+    ibsiCompliant: true,
+    segmentation: { method: 'ai' as const, algorithm: 'TotalSegmentator', algorithmVersion: '2.4.0' },
+    harmonisation: { method: 'combat' as const, referenceBatch: 'Siemens SOMATOM Force' },
+  };
+
+  it('carries the stated extraction method on the event; a measurement without one carries none', () => {
+    const [recorded] = run(enrolled, { ...measure, extraction });
+    expect(recorded).toMatchObject({ type: 'MeasurementRecorded', data: { extraction } });
+    expect(run(enrolled, { ...measure, extraction: { software: null } })[0]!.data).not.toHaveProperty('extraction');
+    expect(run(enrolled, measure)[0]!.data).not.toHaveProperty('extraction');
+  });
+
+  it.each([
+    [{ ibsiCompliant: true }, 'EXTRACTION_SOFTWARE_REQUIRED', 'extraction.software'],
+    [{ segmentation: { method: 'ai' } }, 'ALGORITHM_REQUIRED', 'extraction.segmentation.algorithmVersion'],
+    [{ segmentation: { method: 'freehand' } }, 'INVALID_ENUM_VALUE', 'extraction.segmentation.method'],
+    [{ harmonisation: { method: 'zscore' } }, 'INVALID_ENUM_VALUE', 'extraction.harmonisation.method'],
+    [{ software: { name: 'pyradiomics' } }, 'FIELD_REQUIRED', 'extraction.software.version'],
+    [{ ibsiCompliant: 'yes', software: { name: 'a', version: '1' } }, 'INVALID_TYPE', 'extraction.ibsiCompliant'],
+  ])('refuses %j with %s on %s', (bad, code, field) => {
+    expect(rejection(() => run(enrolled, { ...measure, extraction: bad } as unknown as RecordMeasurement))).toMatchObject({ code, field });
+  });
+});

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../decider.js';
 import type { ImagingModality } from '../study/imaging.vocabulary.js';
+import type { ExtractionMethod } from './measurement-extraction.js';
 import type { PersonalDataEnvelope } from './subject.personal.js';
 
 export const MEASUREMENT_METHODS = ['manual', 'semi_automatic', 'ai'] as const;
@@ -137,6 +138,8 @@ export type MeasurementRecorded = DomainEvent<
     plausibilityOverrideReason: string | null;
     /** The acquisition time of the study: when the measured state existed. */
     occurredAt: string;
+    /** How the value was extracted (software, IBSI, segmentation, harmonisation); absent when not stated, and on older events. */
+    extraction?: ExtractionMethod;
   }>
 >;
 export type MeasurementCorrected = DomainEvent<

@@ -75,6 +75,11 @@ describe('DICOM SR TID 1500 → measurement report items', () => {
     expect(new Set(commands.map((c) => [c.subjectId, c.method, c.algorithmVersionId, c.timePoint].join()))).toEqual(
       new Set([`${SUBJECT_ID},ai,${ALGORITHM_VERSION_ID},BASELINE`]),
     );
+    // The extraction software is the device's (TID 1004 model name, Software Versions); TID 1500 states no IBSI flag,
+    // harmonisation or segmentation method, so those stay unstated.
+    expect(new Set(commands.map((c) => JSON.stringify(c.extraction)))).toEqual(
+      new Set([JSON.stringify({ software: { name: 'NoduleAI CT', version: '2.1.0' } })]),
+    );
     expect(commands.find((c) => c.biomarkerId === 'LESION_SA')).toMatchObject({
       value: { value: 1.5, unit: 'cm' },
       lesion: { trackingUid: Uids.lesion2, label: 'Liver lesion 2', findingSite: 'Liver', role: 'target' },

@@ -68,6 +68,8 @@ describe('FHIR R4 Bundle of imaging measurement Observations → measurement rep
       method: 'ai',
       algorithmVersionId: ALGORITHM_VERSION_ID,
       lesion: { trackingUid: Uids.lesion2, role: 'target' },
+      // Device.deviceName (model-name) + Device.version: the same extraction software as the SR's device.
+      extraction: { software: { name: 'NoduleAI CT', version: '2.1.0' } },
     });
   });
 

@@ -30,6 +30,20 @@ export type ResolvedReport =
   | { readonly ok: false; readonly documentKey: string; readonly problems: readonly InteropProblem[] };
 
 /**
+ * The extraction software as the source names it: TID 4019 Algorithm Identification on the measurement (111001 name,
+ * 111003 version), else the device observer's model name and version (TID 1004 with the SR's Software Versions
+ * 0018,1020; FHIR Device.deviceName + version). Stated only when both name and version are known. Neither an SR
+ * nor a FHIR Observation carries an IBSI compliance flag or the harmonisation applied, and the segmentation's method
+ * is not stated apart from the measurement's own: those stay unstated.
+ */
+export function extractionOf(item: MeasurementReportItem): Pick<RecordMeasurement, 'extraction'> {
+  const o = item.observer;
+  const name = item.algorithm?.name || (o.kind === 'device' ? (o.algorithmName ?? o.modelName ?? o.name) : null);
+  const version = item.algorithm?.version ?? (o.kind === 'device' ? o.softwareVersion : null);
+  return name && version ? { extraction: { software: { name, version } } } : {};
+}
+
+/**
  * All-or-nothing: resolves every item of the report and returns either one RecordMeasurement per item or every
  * problem found (mapping problems passed in first, then resolution problems: unmapped concept, unknown or inactive
  * algorithm, unknown reader/subject/study, unit that does not convert, value of the wrong kind or out of range).
@@ -195,6 +209,7 @@ export async function resolveMeasurementReport(
           method,
           algorithmVersionId,
           readerId,
+          ...extractionOf(item),
         },
       });
     }

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '#event-store';
-import type { DataQualityRuleEvent, DataQueryEvent } from '#domain';
-import { columnsOf, DataQualityRuleRow, DataQueryRow, type RowOf } from '#read-model';
+import type { AcquisitionProtocolEvent, DataQualityRuleEvent, DataQueryEvent } from '#domain';
+import { AcquisitionProtocolRow, columnsOf, DataQualityRuleRow, DataQueryRow, type RowOf } from '#read-model';
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
 import { isoTime, loadRows, upsertRows } from './sql.js';
@@ -9,6 +9,7 @@ type RuleRecord = RowOf<DataQualityRuleRow, string>;
 type QueryRecord = RowOf<DataQueryRow, string>;
 const RULE_COLUMNS = columnsOf(DataQualityRuleRow);
 const QUERY_COLUMNS = columnsOf(DataQueryRow);
+const PROTOCOL_COLUMNS = columnsOf(AcquisitionProtocolRow);
 
 /**
  * Data-quality rules and data queries as they stand (issue 19). The findings themselves are the monitor's
@@ -18,14 +19,48 @@ const QUERY_COLUMNS = columnsOf(DataQueryRow);
 export class DataQualityProjection implements Projection {
   readonly name = 'data-quality';
   readonly version = 1;
-  readonly filter = { streamCategories: ['dqrule', 'dataquery'] };
-  readonly tables = ['dq_rules', 'data_queries'];
+  readonly filter = { streamCategories: ['dqrule', 'dataquery', 'acqprotocol'] };
+  readonly tables = ['dq_rules', 'data_queries', 'acquisition_protocols'];
 
   async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema }: ProjectionTarget): Promise<void> {
     const ruleEvents = events.filter((e) => e.streamId.startsWith('dqrule-'));
     const queryEvents = events.filter((e) => e.streamId.startsWith('dataquery-'));
     if (ruleEvents.length > 0) await this.applyRules(ruleEvents, manager, schema);
     if (queryEvents.length > 0) await this.applyQueries(queryEvents, manager, schema);
+    const protocolEvents = events.filter((e) => e.streamId.startsWith('acqprotocol-'));
+    if (protocolEvents.length > 0) await this.applyProtocols(protocolEvents, manager, schema);
+  }
+
+  /** The latest version per scope; an older version arriving again (a replay) never overwrites a newer one. */
+  private async applyProtocols(events: readonly RecordedEvent[], manager: EntityManager, schema: string): Promise<void> {
+    const rows = new Map<string, Record<string, unknown>>();
+    for (const e of events) {
+      const ev = { type: e.type, data: e.data } as unknown as AcquisitionProtocolEvent;
+      const d = ev.data;
+      const scopeKind = d.trialId !== undefined ? 'trial' : 'programme';
+      const scopeId = d.trialId ?? d.programmeId!;
+      rows.set(`${scopeKind}\u0000${scopeId}`, {
+        scope_kind: scopeKind,
+        scope_id: scopeId,
+        protocol_version: d.protocolVersion,
+        name: d.protocol.name,
+        rules: d.protocol.rules,
+        change_reason: ev.type === 'AcquisitionProtocolChanged' ? ev.data.reason : null,
+        updated_at: isoTime(ev.type === 'AcquisitionProtocolChanged' ? ev.data.changedAt : ev.data.declaredAt),
+        position: e.position.prepare.toString(),
+      });
+    }
+    const list = [...rows.values()];
+    const cols = PROTOCOL_COLUMNS.join(', ');
+    await manager.query(
+      `INSERT INTO ${schema}.acquisition_protocols (${cols})
+       SELECT ${cols} FROM jsonb_populate_recordset(NULL::${schema}.acquisition_protocols, $1::jsonb)
+       ON CONFLICT (scope_kind, scope_id) DO UPDATE SET ${PROTOCOL_COLUMNS.filter((c) => c !== 'scope_kind' && c !== 'scope_id')
+         .map((c) => `${c} = excluded.${c}`)
+         .join(', ')}
+       WHERE ${schema}.acquisition_protocols.protocol_version < excluded.protocol_version`,
+      [JSON.stringify(list)],
+    );
   }
 
   private async applyRules(events: readonly RecordedEvent[], manager: EntityManager, schema: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '#event-store';
-import type { ImagingStudyRegistered, MeasurementResult, OutcomeDetails, SubjectEvent } from '#domain';
+import type { AcquisitionDetails, MeasurementResult, OutcomeDetails, StudyEvent, SubjectEvent } from '#domain';
 import type { EntityManager } from 'typeorm';
 import type { Projection, ProjectionTarget } from './projection.js';
 import { copyRows, isoTime, loadRowsTogether, upsertRows } from './sql.js';
@@ -123,31 +123,12 @@ export class SubjectsProjection implements Projection {
 
   async apply(events: readonly RecordedEvent[], manager: EntityManager, { schema, bulk }: ProjectionTarget): Promise<void> {
     const subjectEvents: RecordedEvent[] = [];
-    const studies: Row[] = [];
-    // A study stream's first event (revision 0, unique per stream in the store) is a row no rebuild has seen yet.
-    const firstRegistrations: Row[] = [];
+    const studyEvents: RecordedEvent[] = [];
     for (const e of events) {
       if (e.streamId.startsWith('subject-')) subjectEvents.push(e);
-      else if (e.type === 'ImagingStudyRegistered' && e.streamId.startsWith('study-')) {
-        const d = e.data as unknown as ImagingStudyRegistered['data'];
-        (bulk && e.revision === 0n ? firstRegistrations : studies).push({
-          study_instance_uid: d.studyInstanceUid,
-          subject_id: d.subjectId,
-          modality: d.modality,
-          occurred_at: isoTime(d.occurredAt),
-          site_id: d.siteId,
-          scanner_manufacturer: d.scanner.manufacturer,
-          scanner_model: d.scanner.model,
-          slice_thickness_mm: d.sliceThicknessMm,
-          kvp: d.kvp,
-          contrast: d.contrast,
-          position: e.position.prepare.toString(),
-          recorded_at: isoTime(e.recordedAt),
-        });
-      }
+      else if (e.streamId.startsWith('study-')) studyEvents.push(e);
     }
-    await copyRows(manager, `${schema}.imaging_studies`, firstRegistrations, ['study_instance_uid'], STUDY_COLUMNS);
-    await upsertRows(manager, `${schema}.imaging_studies`, studies, ['study_instance_uid'], STUDY_COLUMNS, 'nothing');
+    if (studyEvents.length > 0) await applyStudyEvents(studyEvents, manager, schema, bulk === true);
     if (subjectEvents.length === 0) return;
 
     // What the batch touches beyond its own new rows: one statement per table.
@@ -420,6 +401,14 @@ export class SubjectsProjection implements Projection {
             retracted: false,
             change_reason: null,
             adjudication: null,
+            extraction_software: d.extraction?.software?.name ?? null,
+            extraction_software_version: d.extraction?.software?.version ?? null,
+            ibsi_compliant: d.extraction?.ibsiCompliant ?? null,
+            segmentation_method: d.extraction?.segmentation?.method ?? null,
+            segmentation_algorithm: d.extraction?.segmentation?.algorithm ?? null,
+            segmentation_algorithm_version: d.extraction?.segmentation?.algorithmVersion ?? null,
+            harmonisation_method: d.extraction?.harmonisation?.method ?? null,
+            harmonisation_reference_batch: d.extraction?.harmonisation?.referenceBatch ?? null,
           });
           if (!studyOwners.has(d.studyInstanceUid)) studyOwners.set(d.studyInstanceUid, id);
           break;
@@ -511,4 +500,119 @@ export class SubjectsProjection implements Projection {
       );
     }
   }
+}
+
+/** The further acquisition columns of a study row (absent on events written before they existed: all null). */
+function acquisitionColumns(d: Partial<AcquisitionDetails> | undefined): Row {
+  return {
+    scanner_software_version: d?.softwareVersion ?? null,
+    tube_current_ma: d?.tubeCurrentMa ?? null,
+    reconstruction_kernel: d?.reconstructionKernel ?? null,
+    contrast_phase: d?.contrastPhase ?? null,
+    pixel_spacing_row_mm: d?.pixelSpacingMm?.[0] ?? null,
+    pixel_spacing_column_mm: d?.pixelSpacingMm?.[1] ?? null,
+    field_strength_t: d?.fieldStrengthT ?? null,
+    protocol_name: d?.protocolName ?? null,
+    series: d?.series ?? [],
+  };
+}
+
+/**
+ * Study streams: the registration makes the row; a correction replaces its acquisition columns, a deviation flag sets
+ * the deviations that hold (and adds a milestone to the subject's timeline), a resolution clears them. Later events of
+ * a study registered in the same batch fold into its new row; others update the stored row once (by `last_revision`).
+ */
+async function applyStudyEvents(events: readonly RecordedEvent[], manager: EntityManager, schema: string, bulk: boolean): Promise<void> {
+  // A study stream's first event (revision 0, unique per stream in the store) is a row no rebuild has seen yet.
+  const firstRegistrations: Row[] = [];
+  const registrations: Row[] = [];
+  const fresh = new Map<string, Row>();
+  const updates: { uid: string; revision: string; set: Row }[] = [];
+  const milestones: Row[] = [];
+  for (const e of events) {
+    const ev = { type: e.type, data: e.data } as unknown as StudyEvent;
+    const revision = e.revision.toString();
+    let change: Row;
+    switch (ev.type) {
+      case 'ImagingStudyRegistered': {
+        const d = ev.data;
+        const row: Row = {
+          study_instance_uid: d.studyInstanceUid,
+          subject_id: d.subjectId,
+          modality: d.modality,
+          occurred_at: isoTime(d.occurredAt),
+          site_id: d.siteId,
+          scanner_manufacturer: d.scanner.manufacturer,
+          scanner_model: d.scanner.model,
+          slice_thickness_mm: d.sliceThicknessMm,
+          kvp: d.kvp,
+          contrast: d.contrast,
+          position: e.position.prepare.toString(),
+          recorded_at: isoTime(e.recordedAt),
+          ...acquisitionColumns(d.acquisition),
+          protocol_deviations: null,
+          protocol_version: null,
+          acquisition_correction_reason: null,
+          last_revision: revision,
+        };
+        (bulk && e.revision === 0n ? firstRegistrations : registrations).push(row);
+        fresh.set(d.studyInstanceUid, row);
+        continue;
+      }
+      case 'AcquisitionParametersCorrected': {
+        const a = ev.data;
+        change = {
+          scanner_manufacturer: a.scanner.manufacturer,
+          scanner_model: a.scanner.model,
+          slice_thickness_mm: a.sliceThicknessMm,
+          kvp: a.kvp,
+          contrast: a.contrast,
+          ...acquisitionColumns(a.acquisition),
+          acquisition_correction_reason: ev.data.reason,
+          // A correction is judged afresh: the flag that follows it (same append) sets the deviations again.
+          protocol_deviations: null,
+          protocol_version: null,
+        };
+        break;
+      }
+      case 'ProtocolDeviationFlagged':
+        change = { protocol_deviations: ev.data.deviations, protocol_version: ev.data.protocolVersion };
+        milestones.push({
+          position: e.position.prepare.toString(),
+          subject_id: ev.data.subjectId,
+          kind: 'protocol_deviation',
+          occurred_at: isoTime(ev.data.occurredAt),
+          recorded_at: isoTime(e.recordedAt),
+          details: {
+            studyInstanceUid: ev.data.studyInstanceUid,
+            protocolName: ev.data.protocolName,
+            protocolVersion: ev.data.protocolVersion,
+            deviations: ev.data.deviations,
+          },
+          programme_id: ev.data.programmeId ?? null,
+          round_id: null,
+        });
+        break;
+      case 'ProtocolDeviationResolved':
+        change = { protocol_deviations: null, protocol_version: null };
+        break;
+    }
+    const pending = fresh.get(ev.data.studyInstanceUid);
+    if (pending) Object.assign(pending, change, { last_revision: revision });
+    else updates.push({ uid: ev.data.studyInstanceUid, revision, set: change });
+  }
+  await copyRows(manager, `${schema}.imaging_studies`, firstRegistrations, ['study_instance_uid'], STUDY_COLUMNS);
+  await upsertRows(manager, `${schema}.imaging_studies`, registrations, ['study_instance_uid'], STUDY_COLUMNS, 'nothing');
+  const jsonColumns = new Set(['series', 'protocol_deviations']);
+  for (const u of updates) {
+    const columns = Object.keys(u.set);
+    const values = columns.map((c) => (jsonColumns.has(c) && u.set[c] !== null ? JSON.stringify(u.set[c]) : u.set[c]));
+    await manager.query(
+      `UPDATE ${schema}.imaging_studies SET ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')}, last_revision = $2
+        WHERE study_instance_uid = $1 AND last_revision < $2`,
+      [u.uid, u.revision, ...values],
+    );
+  }
+  // One milestone per flag, keyed by its position: applying the batch again adds nothing.
+  await upsertRows(manager, `${schema}.subject_milestones`, milestones, ['position'], MILESTONE_COLUMNS, 'nothing');
 }

@@ -52,9 +52,25 @@ export class ImagingStudyRow {
   @Column('text', { nullable: true }) contrast!: string | null;
   @Column('bigint') position!: string;
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
-  // Acquisition strata of drift surveillance (migration 1765740000000); null until the acquisition ingest fills them.
+  // Acquisition parameters beyond the first ones (migration 1765730000000); null on studies registered without them.
+  @Column('text', { name: 'scanner_software_version', nullable: true }) scannerSoftwareVersion!: string | null;
+  @Column('double precision', { name: 'tube_current_ma', nullable: true }) tubeCurrentMa!: number | null;
   @Column('text', { name: 'reconstruction_kernel', nullable: true }) reconstructionKernel!: string | null;
+  /** none, arterial, portal_venous, delayed, unknown (CONTRAST_PHASES). */
   @Column('text', { name: 'contrast_phase', nullable: true }) contrastPhase!: string | null;
+  /** DICOM Pixel Spacing (0028,0030): row spacing then column spacing, mm. */
+  @Column('double precision', { name: 'pixel_spacing_row_mm', nullable: true }) pixelSpacingRowMm!: number | null;
+  @Column('double precision', { name: 'pixel_spacing_column_mm', nullable: true }) pixelSpacingColumnMm!: number | null;
+  @Column('double precision', { name: 'field_strength_t', nullable: true }) fieldStrengthT!: number | null;
+  @Column('text', { name: 'protocol_name', nullable: true }) protocolName!: string | null;
+  /** SeriesAcquisition[] as in the events (seriesInstanceUid, sliceThicknessMm, reconstructionKernel, contrastPhase, pixelSpacingMm). */
+  @Column('jsonb', { default: () => "'[]'" }) series!: unknown;
+  /** The deviations of the flag that holds (ProtocolDeviation[]); null when within protocol or not checked. */
+  @Column('jsonb', { name: 'protocol_deviations', nullable: true }) protocolDeviations!: unknown;
+  @Column('int', { name: 'protocol_version', nullable: true }) protocolVersion!: number | null;
+  @Column('text', { name: 'acquisition_correction_reason', nullable: true }) acquisitionCorrectionReason!: string | null;
+  /** The study stream's last applied revision: later events (corrections, flags) apply once. */
+  @Column('bigint', { name: 'last_revision', default: 0 }) lastRevision!: string;
 }
 
 /**
@@ -106,6 +122,16 @@ export class MeasurementRow {
   @Column('text', { name: 'arm_code', nullable: true }) armCode!: string | null;
   @Column('text', { name: 'subject_site_id', nullable: true }) subjectSiteId!: string | null;
   @Column('timestamptz', { name: 'randomised_recorded_at', nullable: true }) randomisedRecordedAt!: Date | null;
+  // Extraction method (migration 1765730000000); null on measurements recorded without it.
+  @Column('text', { name: 'extraction_software', nullable: true }) extractionSoftware!: string | null;
+  @Column('text', { name: 'extraction_software_version', nullable: true }) extractionSoftwareVersion!: string | null;
+  @Column('boolean', { name: 'ibsi_compliant', nullable: true }) ibsiCompliant!: boolean | null;
+  /** manual, semi_automatic, ai. */
+  @Column('text', { name: 'segmentation_method', nullable: true }) segmentationMethod!: string | null;
+  @Column('text', { name: 'segmentation_algorithm', nullable: true }) segmentationAlgorithm!: string | null;
+  @Column('text', { name: 'segmentation_algorithm_version', nullable: true }) segmentationAlgorithmVersion!: string | null;
+  @Column('text', { name: 'harmonisation_method', nullable: true }) harmonisationMethod!: string | null;
+  @Column('text', { name: 'harmonisation_reference_batch', nullable: true }) harmonisationReferenceBatch!: string | null;
 }
 
 /** Outcomes, versioned like measurements. */

@@ -18,6 +18,7 @@ import { outOfScope, ROLE_SCOPE_DIMENSIONS, type VerifiedActor } from '../auth/a
 import { forbidden } from '../auth/auth.errors.js';
 import { DomainCommandMessage, mutationReceipt, type MutationReceipt } from '../commands/command-message.js';
 import { CommandRunner } from '../commands/command-runner.js';
+import { protocolForSubject } from './acquisition-protocol.context.js';
 
 export class RegisterImagingStudyCommand extends DomainCommandMessage<RegisterImagingStudy> {}
 
@@ -72,14 +73,17 @@ export class RegisterImagingStudyHandler implements ICommandHandler<RegisterImag
       decider: studyDecider,
       command,
       origin,
+      // The protocol is read here and judged in the decider, so the deviation flag is appended with the registration
+      // (one atomic append, no second writer): a study is never registered without its verdict.
       context: async (meta, current) => {
-        if (current.status === 'none' && subject?.kind === 'trial') {
+        if (current.status !== 'none') return meta;
+        if (subject?.kind === 'trial') {
           requireWritableTrial(trialFacts(await this.runner.load(trialStreamId(subject.trialId), trialDecider)), subject.trialId, 'subjectId', {
             siteId: subject.siteId,
             subjectId: subject.subjectId,
           });
         }
-        return meta;
+        return { ...meta, protocol: await protocolForSubject(this.runner, subject) };
       },
     });
     return mutationReceipt(receipt, uid);

@@ -76,6 +76,7 @@ export function toMeasurementView(r: MeasurementRecord) {
       : null,
     studyInstanceUid: r.study_instance_uid,
     seriesInstanceUid: r.series_instance_uid,
+    extraction: extractionView(r),
     occurredAt: iso(r.occurred_at)!,
     recordedAt: iso(r.recorded_at)!,
     versionRecordedAt: iso(r.version_recorded_at)!,
@@ -84,6 +85,17 @@ export function toMeasurementView(r: MeasurementRecord) {
 }
 
 export type MeasurementView = ReturnType<typeof toMeasurementView>;
+
+/** The extraction method of a row; null when the recording stated none (or the page did not read those columns). */
+function extractionView(r: MeasurementRecord) {
+  const software = r.extraction_software ? { name: r.extraction_software, version: r.extraction_software_version ?? '' } : null;
+  const segmentation = r.segmentation_method
+    ? { method: r.segmentation_method.toUpperCase(), algorithm: r.segmentation_algorithm, algorithmVersion: r.segmentation_algorithm_version }
+    : null;
+  const harmonisation = r.harmonisation_method ? { method: r.harmonisation_method.toUpperCase(), referenceBatch: r.harmonisation_reference_batch } : null;
+  const ibsiCompliant = r.ibsi_compliant ?? null;
+  return software || segmentation || harmonisation || ibsiCompliant !== null ? { software, ibsiCompliant, segmentation, harmonisation } : null;
+}
 
 /** The columns behind each field of Measurement (position and subject_id are always read). */
 const FIELD_COLUMNS: Record<string, readonly string[]> = {
@@ -114,6 +126,16 @@ const FIELD_COLUMNS: Record<string, readonly string[]> = {
   lesion: ['lesion_tracking_uid', 'lesion_label', 'lesion_finding_site', 'lesion_role'],
   studyInstanceUid: ['study_instance_uid'],
   seriesInstanceUid: ['series_instance_uid'],
+  extraction: [
+    'extraction_software',
+    'extraction_software_version',
+    'ibsi_compliant',
+    'segmentation_method',
+    'segmentation_algorithm',
+    'segmentation_algorithm_version',
+    'harmonisation_method',
+    'harmonisation_reference_batch',
+  ],
   occurredAt: ['occurred_at'],
   recordedAt: ['recorded_at'],
   versionRecordedAt: ['version_recorded_at'],

@@ -15,7 +15,12 @@ export interface DataQualityReportView {
   completeness: { overall: number | null; cells: CompletenessCell[] };
   timeliness: { measurements: number; medianDaysScanToRecord: number | null; meanDaysScanToRecord: number | null; maxDaysScanToRecord: number | null };
   validity: { measurements: number; withOpenQuery: number; ratio: number | null };
-  consistency: { subjectBiomarkersWithMethodChange: number; methodConsistencyQueries: number };
+  consistency: {
+    subjectBiomarkersWithMethodChange: number;
+    methodConsistencyQueries: number;
+    studiesWithProtocolDeviation: number;
+    protocolDeviations: number;
+  };
   uniqueness: { studies: number; duplicateStudyGroups: number };
   queriesBySite: { siteId: string | null; open: number; answered: number; resolved: number; closed: number }[];
   label: string;
@@ -27,14 +32,14 @@ const ratio = (n: number, d: number): number | null => (d === 0 ? null : Math.ro
  * The EHDS data quality and utility label's technical-quality dimensions for one trial or programme, from the read
  * models: completeness (per biomarker and visit: subjects with a current value / subjects expected), timeliness (days
  * from scan to record), validity (current measurements without an open or answered data query), consistency
- * (method or algorithm changes within a subject's biomarker), uniqueness (same-day same-modality studies of a subject)
+ * (method or algorithm changes within a subject's biomarker; studies outside the acquisition protocol), uniqueness (same-day same-modality studies of a subject)
  * and data queries per site. For a trial the visits are its schedule; for a programme the time points measured.
  */
 export async function dataQualityReport(ds: DataSource, target: { trialId: string | null; programmeId: string | null }): Promise<DataQualityReportView> {
   const column = target.trialId !== null ? 'trial_id' : 'programme_id';
   const id = target.trialId ?? target.programmeId!;
   const current = `FROM read_model.measurements m WHERE m.${column} = $1 AND m.superseded_at IS NULL AND NOT m.retracted`;
-  const [[subjects], schedule, cells, [timely], [valid], [changes], [consistencyQueries], [studies], bySite] = (await Promise.all([
+  const [[subjects], schedule, cells, [timely], [valid], [changes], [consistencyQueries], [studies], bySite, [deviations]] = (await Promise.all([
     ds.query(`SELECT count(*)::int AS n FROM read_model.subjects WHERE ${column} = $1`, [id]),
     target.trialId !== null ? ds.query(`SELECT schedule FROM read_model.trials WHERE trial_id = $1`, [id]) : Promise.resolve([]),
     ds.query(`SELECT m.biomarker_id AS "biomarkerId", m.time_point AS "timePoint", count(DISTINCT m.subject_id)::int AS n ${current} GROUP BY 1, 2`, [id]),
@@ -70,6 +75,13 @@ export async function dataQualityReport(ds: DataSource, target: { trialId: strin
          FROM read_model.data_queries WHERE ${column} = $1 GROUP BY site_id ORDER BY site_id NULLS LAST`,
       [id],
     ),
+    // Deviations that still hold (a correction back within protocol clears them), of the scope's subjects' studies.
+    ds.query(
+      `SELECT count(*)::int AS studies, coalesce(sum(jsonb_array_length(st.protocol_deviations)), 0)::int AS n
+         FROM read_model.imaging_studies st JOIN read_model.subjects s ON s.subject_id = st.subject_id
+        WHERE s.${column} = $1 AND st.protocol_deviations IS NOT NULL`,
+      [id],
+    ),
   ])) as [
     { n: number }[],
     { schedule: { code: string }[] }[],
@@ -80,6 +92,7 @@ export async function dataQualityReport(ds: DataSource, target: { trialId: strin
     { n: number }[],
     { studies: number; duplicates: number }[],
     DataQualityReportView['queriesBySite'],
+    { studies: number; n: number }[],
   ];
   const expected = subjects!.n;
   const biomarkers = [...new Set(cells.map((c) => c.biomarkerId))].sort();
@@ -105,7 +118,12 @@ export async function dataQualityReport(ds: DataSource, target: { trialId: strin
       maxDaysScanToRecord: num(timely!.max),
     },
     validity: { measurements: valid!.n, withOpenQuery: valid!.flagged, ratio: ratio(valid!.n - valid!.flagged, valid!.n) },
-    consistency: { subjectBiomarkersWithMethodChange: changes!.n, methodConsistencyQueries: consistencyQueries!.n },
+    consistency: {
+      subjectBiomarkersWithMethodChange: changes!.n,
+      methodConsistencyQueries: consistencyQueries!.n,
+      studiesWithProtocolDeviation: deviations!.studies,
+      protocolDeviations: deviations!.n,
+    },
     uniqueness: { studies: studies!.studies, duplicateStudyGroups: studies!.duplicates },
     queriesBySite: bySite,
   };
@@ -139,6 +157,7 @@ function qualityLabel(r: Omit<DataQualityReportView, 'label'>): Record<string, u
       measure('timeliness', 'medianDaysScanToRecord', r.timeliness.medianDaysScanToRecord),
       measure('validity', 'shareWithoutOpenQuery', r.validity.ratio),
       measure('consistency', 'subjectBiomarkersWithMethodChange', r.consistency.subjectBiomarkersWithMethodChange),
+      measure('consistency', 'studiesWithProtocolDeviation', r.consistency.studiesWithProtocolDeviation),
       measure('uniqueness', 'duplicateStudyGroups', r.uniqueness.duplicateStudyGroups),
       measure(
         'validity',

@@ -98,6 +98,7 @@ export function assembleTimelines(subjectIds: readonly string[], results: readon
         sliceThicknessMm: r['slice_thickness_mm'],
         kvp: r['kvp'],
         contrast: r['contrast'],
+        ...acquisitionView(r),
         acquiredAt: iso(r.occurred_at),
         recordedAt: iso(r.recorded_at),
       },
@@ -161,6 +162,35 @@ export function assembleTimelines(subjectIds: readonly string[], results: readon
     );
   }
   return out;
+}
+
+type SeriesJson = {
+  seriesInstanceUid: string;
+  seriesDescription: string | null;
+  sliceThicknessMm: number | null;
+  reconstructionKernel: string | null;
+  contrastPhase: string | null;
+  pixelSpacingMm: number[] | null;
+};
+
+/** The further acquisition fields of a study row (read model columns of migration 1765730000000), coded values as the SDL's enums. */
+function acquisitionView(r: Record<string, unknown>): Record<string, unknown> {
+  const upper = (v: unknown): string | null => (typeof v === 'string' ? v.toUpperCase() : null);
+  const row = r['pixel_spacing_row_mm'] as number | null;
+  const column = r['pixel_spacing_column_mm'] as number | null;
+  return {
+    scannerSoftwareVersion: r['scanner_software_version'],
+    tubeCurrentMa: r['tube_current_ma'],
+    reconstructionKernel: r['reconstruction_kernel'],
+    contrastPhase: upper(r['contrast_phase']),
+    pixelSpacingMm: row === null || column === null ? null : [row, column],
+    fieldStrengthT: r['field_strength_t'],
+    protocolName: r['protocol_name'],
+    series: ((r['series'] as SeriesJson[] | null) ?? []).map((s) => ({ ...s, contrastPhase: upper(s.contrastPhase) })),
+    acquisitionCorrectionReason: r['acquisition_correction_reason'],
+    protocolDeviations: ((r['protocol_deviations'] as { kind: string }[] | null) ?? []).map((d) => ({ ...d, kind: d.kind.toUpperCase() })),
+    protocolVersion: r['protocol_version'],
+  };
 }
 
 /** Positions are decimal strings without leading zeros: the shorter is smaller, else the text order is the number order. */

@@ -73,6 +73,14 @@ function recordMeasurementCommand(input: MeasurementFields, readerId: string | u
     algorithmVersionId: opt(input.algorithmVersionId),
     readerId,
     plausibilityOverrideReason: opt(input.plausibilityOverrideReason),
+    extraction: input.extraction
+      ? {
+          software: input.extraction.software,
+          ibsiCompliant: input.extraction.ibsiCompliant,
+          segmentation: input.extraction.segmentation && { ...input.extraction.segmentation, method: lower(input.extraction.segmentation.method) },
+          harmonisation: input.extraction.harmonisation && { ...input.extraction.harmonisation, method: lower(input.extraction.harmonisation.method) },
+        }
+      : undefined,
   };
 }
 

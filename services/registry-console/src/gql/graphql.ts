@@ -52,6 +52,13 @@ export type ContrastAgent =
   | 'ORAL'
   | 'OTHER';
 
+export type ContrastPhase =
+  | 'ARTERIAL'
+  | 'DELAYED'
+  | 'NONE'
+  | 'PORTAL_VENOUS'
+  | 'UNKNOWN';
+
 export type CorrectMeasurementInput = {
   commandId: string | number;
   expectedVersion?: number | null | undefined;
@@ -122,6 +129,31 @@ export type EnrolSubjectInput = {
   trialId: string | number;
 };
 
+/** Each part optional. IBSI compliance needs the software (EXTRACTION_SOFTWARE_REQUIRED); an AI segmentation its algorithm and version (ALGORITHM_REQUIRED). */
+export type ExtractionMethodInput = {
+  harmonisation?: HarmonisationInput | null | undefined;
+  ibsiCompliant?: boolean | null | undefined;
+  segmentation?: SegmentationInput | null | undefined;
+  software?: ExtractionSoftwareInput | null | undefined;
+};
+
+export type ExtractionSoftwareInput = {
+  name: string;
+  version: string;
+};
+
+export type HarmonisationInput = {
+  method: HarmonisationMethod;
+  referenceBatch?: string | null | undefined;
+};
+
+/** ComBat (Johnson 2007; Fortin 2018) and its variants align feature distributions across batches to a reference batch. */
+export type HarmonisationMethod =
+  | 'COMBAT'
+  | 'LONGCOMBAT'
+  | 'NEUROCOMBAT'
+  | 'OTHER';
+
 /** Imaging modalities as users name them (PET rather than DICOM's PT). */
 export type ImagingModality =
   | 'CR'
@@ -136,6 +168,18 @@ export type ImagingModality =
   | 'SPECT'
   | 'US'
   | 'XA';
+
+/** Parameters that may differ per series of a study (thin and thick reconstructions, phases of a multiphase CT). */
+export type ImagingSeriesInput = {
+  contrastPhase?: ContrastPhase | null | undefined;
+  /** Row and column spacing (DICOM Pixel Spacing), each greater than 0 and at most 10. */
+  pixelSpacingMm?: Array<number> | null | undefined;
+  reconstructionKernel?: string | null | undefined;
+  seriesDescription?: string | null | undefined;
+  seriesInstanceUid: string;
+  /** Greater than 0, at most 20. */
+  sliceThicknessMm?: number | null | undefined;
+};
 
 export type KpiFlag =
   | 'ACCEPTABLE'
@@ -272,6 +316,8 @@ export type RecordMeasurementInput = {
   biomarkerVersion: number;
   commandId: string | number;
   expectedVersion?: number | null | undefined;
+  /** How the value was extracted (software and version, IBSI compliance, segmentation, harmonisation), as far as known. */
+  extraction?: ExtractionMethodInput | null | undefined;
   lesion?: LesionInput | null | undefined;
   /** Optional: derived from commandId when absent. */
   measurementId?: string | number | null | undefined;
@@ -314,16 +360,30 @@ export type RegisterImagingStudyInput = {
   acquisitionDateTime: string;
   commandId: string | number;
   contrast?: ContrastAgent | null | undefined;
+  contrastPhase?: ContrastPhase | null | undefined;
   expectedVersion?: number | null | undefined;
+  /** MR only (PARAMETER_NOT_FOR_MODALITY otherwise): greater than 0, at most 12. */
+  fieldStrengthT?: number | null | undefined;
+  /** 40 to 150. */
   kvp?: number | null | undefined;
   modality: ImagingModality;
+  /** Row and column spacing, mm (two values). */
+  pixelSpacingMm?: Array<number> | null | undefined;
+  /** The site's protocol name (DICOM Protocol Name 0018,1030). */
+  protocolName?: string | null | undefined;
+  /** As the vendor names it (B30f, STANDARD, FC13 …); compared case-insensitively with a protocol. */
+  reconstructionKernel?: string | null | undefined;
   scanner: ScannerInput;
+  series?: Array<ImagingSeriesInput> | null | undefined;
   siteId: string | number;
+  /** Greater than 0, at most 20 (the study's main reconstruction; per series in `series`). */
   sliceThicknessMm?: number | null | undefined;
   /** DICOM Study Instance UID (≤ 64 characters of digits and dots, no leading zeros); registered once (DUPLICATE_STUDY_UID). */
   studyInstanceUid: string;
   /** The subject the study belongs to, when known: its trial or programme then bounds who may register. */
   subjectId?: string | number | null | undefined;
+  /** Tube current, mA: greater than 0, at most 2000. */
+  tubeCurrentMa?: number | null | undefined;
 };
 
 export type RetractMeasurementInput = {
@@ -342,7 +402,20 @@ export type RoundType =
 export type ScannerInput = {
   manufacturer: string;
   model: string;
+  /** The scanner's software version (DICOM Software Versions 0018,1020). */
+  softwareVersion?: string | null | undefined;
 };
+
+export type SegmentationInput = {
+  algorithm?: string | null | undefined;
+  algorithmVersion?: string | null | undefined;
+  method: SegmentationMethod;
+};
+
+export type SegmentationMethod =
+  | 'AI'
+  | 'MANUAL'
+  | 'SEMI_AUTOMATIC';
 
 export type Sex =
   | 'FEMALE'
