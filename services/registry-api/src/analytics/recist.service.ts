@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assessRecist, biomarkerStreamId, subjectStreamId, toSdtm, type SubjectEvent } from '#domain';
+import { assessRecist, biomarkerStreamId, recistSource, recistTestCode, subjectStreamId, toSdtm, type RecistTestCode, type SubjectEvent } from '#domain';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import type { Actor } from '../auth/actor.js';
 import { requireInScope } from '../auth/scope.js';
 import { readingSelection, type ReadingSelectionInput } from './analytics.reading-selection.js';
-import { recistSource, recistTestCode, type RecistTestCode } from './recist.mapping.js';
+
 
 /**
  * RECIST from the subject's own stream (the record regulators audit), folded on request: a subject has tens of
