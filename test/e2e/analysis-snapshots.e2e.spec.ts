@@ -404,7 +404,12 @@ describe('analysis snapshots (freeze, read, verify)', () => {
   }, 60_000);
   it('fills personal fields and RECIST in the exports; an erasure after freezing leaves no personal value, and the analyses take snapshotId / asOf', async () => {
     const TR = 'T-SNAP-RECIST';
-    tokens['recistCoordinator'] = await issueLocalToken(config, { sub: 'snap-recist-coordinator', role: 'coordinator', trials: [TR], sites: ['*'] } as TokenClaims);
+    tokens['recistCoordinator'] = await issueLocalToken(config, {
+      sub: 'snap-recist-coordinator',
+      role: 'coordinator',
+      trials: [TR],
+      sites: ['*'],
+    } as TokenClaims);
     tokens['snap-reader-2'] = await issueLocalToken(config, { sub: 'snap-reader-2', role: 'reader', sites: ['*'] } as TokenClaims);
     await ok('recistCoordinator', 'registerTrial', {
       trialId: TR,
@@ -477,7 +482,16 @@ describe('analysis snapshots (freeze, read, verify)', () => {
         // Rows come in subject id order (random ids); sorted by the pseudonym column so the expectations can name them in order.
         return parsed.sort((a, b) => (a[key]! < b[key]! ? -1 : a[key]! > b[key]! ? 1 : 0));
       };
-      return { sdtm, omop, fhir, dm: table(sdtm, 'dm.csv'), tr: table(sdtm, 'tr.csv'), rs: table(sdtm, 'rs.csv'), tu: table(sdtm, 'tu.csv'), person: table(omop, 'person.csv', 'person_source_value') };
+      return {
+        sdtm,
+        omop,
+        fhir,
+        dm: table(sdtm, 'dm.csv'),
+        tr: table(sdtm, 'tr.csv'),
+        rs: table(sdtm, 'rs.csv'),
+        tu: table(sdtm, 'tu.csv'),
+        person: table(omop, 'person.csv', 'person_source_value'),
+      };
     };
     const before = await files();
     expect(before.person.map((p) => [p['person_source_value'], p['year_of_birth'], p['gender_concept_id'], p['gender_source_value']])).toEqual([
@@ -494,7 +508,11 @@ describe('analysis snapshots (freeze, read, verify)', () => {
       [LESION, 'WEEK8', '2', '20'],
     ]);
     expect(before.rs.filter((r) => r['RSTESTCD'] === 'OVRLRESP').map((r) => [r['VISIT'], r['RSSTRESC']])).toEqual([['WEEK8', 'PR']]);
-    const reports = before.fhir.split('\n').filter(Boolean).flatMap((b) => (JSON.parse(b).entry as any[]).map((e) => e.resource)).filter((r) => r.resourceType === 'DiagnosticReport');
+    const reports = before.fhir
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((b) => (JSON.parse(b).entry as any[]).map((e) => e.resource))
+      .filter((r) => r.resourceType === 'DiagnosticReport');
     expect(reports.map((r) => r.conclusionCode[0].coding[0].code)).toEqual(['PR']);
 
     // The analyses over the snapshot, and at a time, say what they were computed on.
@@ -510,14 +528,25 @@ describe('analysis snapshots (freeze, read, verify)', () => {
     expect(recistOnSnapshot.errors).toBeUndefined();
     expect(recistOnSnapshot.data!['recist']).toMatchObject({ snapshotId: id, asOf: null, computedAtPosition: snap.position });
     expect(overall(recistOnSnapshot)).toEqual([null, 'PR']);
-    expect((await agreement({ snapshotId: id })).data!['agreement']).toEqual({ snapshotId: id, asOf: null, computedAtPosition: snap.position, pairCount: 1, pairs: [{ a: 30, b: 33 }] });
+    expect((await agreement({ snapshotId: id })).data!['agreement']).toEqual({
+      snapshotId: id,
+      asOf: null,
+      computedAtPosition: snap.position,
+      pairCount: 1,
+      pairs: [{ a: 30, b: 33 }],
+    });
 
     // Corrections after the cut: live answers change, the snapshot's and the one as of before them do not.
     await new Promise((r) => setTimeout(r, 20));
     const beforeCorrections = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
     await ok('reader', 'correctMeasurement', { subjectId: x, measurementId: week8.createdIds[0], value: { value: 80, unit: 'mm' }, reason: 'misread' });
-    const fixed = await ok('snap-reader-2', 'correctMeasurement', { subjectId: y, measurementId: second.createdIds[0], value: { value: 40, unit: 'mm' }, reason: 'misread' });
+    const fixed = await ok('snap-reader-2', 'correctMeasurement', {
+      subjectId: y,
+      measurementId: second.createdIds[0],
+      value: { value: 40, unit: 'mm' },
+      reason: 'misread',
+    });
     await gql('admin', `query($at: GlobalPosition) { subject(id: "${y}", consistentWith: $at) { id } }`, { at: fixed.globalPosition });
     expect(overall(await gql('regulator', RECIST, { id: x }))).toEqual([null, 'PD']);
     expect(overall(await gql('regulator', RECIST, { id: x, snapshotId: id }))).toEqual([null, 'PR']);
@@ -541,7 +570,8 @@ describe('analysis snapshots (freeze, read, verify)', () => {
       ['SNAP-RX-1', 'U', ''],
       ['SNAP-RY-2', 'M', '1957'],
     ]);
-    for (const zip of [after.sdtm, after.omop]) for (const [name, bytes] of Object.entries(zip)) expect([name, Buffer.from(bytes).includes('1961')]).toEqual([name, false]);
+    for (const zip of [after.sdtm, after.omop])
+      for (const [name, bytes] of Object.entries(zip)) expect([name, Buffer.from(bytes).includes('1961')]).toEqual([name, false]);
     // The clinical record (pseudonymous) stays, frozen: RECIST of x is still in the export as it was.
     expect(after.rs).toEqual(before.rs);
     expect((await gql('admin', VERIFY, { id })).data!['verifyAnalysisSnapshot']).toMatchObject({ matches: true, storedRowsMatch: true });

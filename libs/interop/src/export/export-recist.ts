@@ -41,19 +41,24 @@ export function lesionReadingOf(m: ExportMeasurement): LesionReading | null {
 /**
  * The RECIST 1.1 assessment of one subject of an export (libs/domain `recistFromReadings` + `assessRecist`, the same
  * mapping and engine as the `recist` query), from the subject's current measurements; `biomarkers` name the RECIST
- * test codes (catalogue code LDIAM / LPERP / TUMSTATE). Null when the subject has no RECIST readings, or when the
+ * test codes (catalogue code LDIAM / LPERP / TUMSTATE). Null when no lesion reading of the subject is one of them, or when the
  * readings cannot be assessed (ambiguous raters, an incomplete baseline, too many targets…): the domain refusal is
  * a property of the data, and an export carries the subject's other data without a made-up response.
  */
-export function exportRecistAssessment(subject: Pick<ExportSubject, 'subjectId' | 'measurements'>, biomarkers: ReadonlyMap<string, ExportBiomarker>): ExportRecistAssessment | null {
+export function exportRecistAssessment(
+  subject: Pick<ExportSubject, 'subjectId' | 'measurements'>,
+  biomarkers: ReadonlyMap<string, ExportBiomarker>,
+): ExportRecistAssessment | null {
   const readings = subject.measurements.map(lesionReadingOf).filter((r): r is LesionReading => r !== null);
   if (readings.length === 0) return null;
   try {
-    const { input } = recistFromReadings(subject.subjectId, readings, {
+    const { input, readings: used } = recistFromReadings(subject.subjectId, readings, {
       selection: EXPORT_RECIST_SELECTION,
       testCodeOf: (id) => recistTestCode(biomarkers.get(id)?.code),
     });
-    if (input === null || input.timePoints.length === 0) return null;
+    // Lesions tracked only by other biomarkers (a Lung-RADS category, a volume) are not a RECIST assessment: the
+    // query would answer every lesion not evaluated; an export leaves TU/TR/RS to subjects RECIST actually read.
+    if (input === null || input.timePoints.length === 0 || used.length === 0) return null;
     return { input, result: assessRecist(input), evaluator: null };
   } catch (err) {
     if (err instanceof DomainError) return null;

@@ -73,4 +73,3 @@ export function readingSql(alias: string, selection: ReadingSelection, firstPara
         : { sql: `(${alias}.adjudication IS DISTINCT FROM ${p})`, params: ['not_accepted'] };
   }
 }
-

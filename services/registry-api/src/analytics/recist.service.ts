@@ -20,7 +20,6 @@ import { SnapshotQueries } from '../snapshots/snapshots.queries.js';
 import { SNAPSHOT_READERS } from '../snapshots/snapshots.scope.js';
 import { readingSelection, type ReadingSelectionInput } from './analytics.reading-selection.js';
 
-
 /**
  * RECIST from the subject's own stream (the record regulators audit), folded on request: a subject has tens of
  * lesion measurements, so this is cheap and always equals the event log. Which biomarker is which RECIST test code
@@ -59,7 +58,8 @@ export class RecistService {
     if (!subject) return null;
     if (snapshot) {
       const inSnapshot = snapshot.scope.kind === 'trial' ? subject.trialId === snapshot.scope.trialId : subject.programmeId === snapshot.scope.programmeId;
-      if (!inSnapshot) throw new ApiError('SNAPSHOT_SCOPE_MISMATCH', `subject ${subjectId} is not in the trial or programme of snapshot ${snapshot.id}`, 'snapshotId');
+      if (!inSnapshot)
+        throw new ApiError('SNAPSHOT_SCOPE_MISMATCH', `subject ${subjectId} is not in the trial or programme of snapshot ${snapshot.id}`, 'snapshotId');
     }
     const codes = await this.testCodes(events);
     const source = recistSource(subjectId, events, { selection, testCodeOf: (id) => codes.get(id) ?? null, field: 'reading' });

@@ -258,12 +258,19 @@ export class PrivacyService {
     const ids = [...new Set(subjectIds)];
     for (let i = 0; i < ids.length; i += AT_CUT_STREAMS) {
       const streamIds = ids.slice(i, i + AT_CUT_STREAMS).map(subjectStreamId);
-      for (let after: Position | undefined; ; ) {
-        const page = await this.runner.store.searchEvents({ streamIds, eventTypes: [...PERSONAL_EVENTS], upTo, maxCount: AT_CUT_PAGE, ...(after ? { after } : {}) });
+      for (let after: Position | undefined; ;) {
+        const page = await this.runner.store.searchEvents({
+          streamIds,
+          eventTypes: [...PERSONAL_EVENTS],
+          upTo,
+          maxCount: AT_CUT_PAGE,
+          ...(after ? { after } : {}),
+        });
         for (const e of page) {
           const subjectId = e.data['subjectId'];
           // readAll order: a later envelope of the subject replaces the earlier one (latest wins, as everywhere).
-          if (typeof subjectId === 'string' && isPersonalDataEnvelope(e.data['personal'])) latest.set(subjectId, e.data['personal'] as unknown as PersonalDataEnvelope);
+          if (typeof subjectId === 'string' && isPersonalDataEnvelope(e.data['personal']))
+            latest.set(subjectId, e.data['personal'] as unknown as PersonalDataEnvelope);
         }
         if (page.length < AT_CUT_PAGE) break;
         after = page.at(-1)!.position;

@@ -260,15 +260,20 @@ export async function withSnapshotDataset<T>(
       }),
     );
     // The series of a study are the ones its measurements name (the read model keeps no series list).
-    const withSeries = map(subjectRecords({ subjects, studies, measurements, outcomes, recist: (s) => exportRecistAssessment(s, byBiomarker) }), (s): ExportSubject => ({
-      ...s,
-      studies: s.studies.map((st) => ({
-        ...st,
-        seriesInstanceUids: [
-          ...new Set(s.measurements.filter((m) => m.studyInstanceUid === st.studyInstanceUid && m.seriesInstanceUid !== null).map((m) => m.seriesInstanceUid!)),
-        ].sort(),
-      })),
-    }));
+    const withSeries = map(
+      subjectRecords({ subjects, studies, measurements, outcomes, recist: (s) => exportRecistAssessment(s, byBiomarker) }),
+      (s): ExportSubject => ({
+        ...s,
+        studies: s.studies.map((st) => ({
+          ...st,
+          seriesInstanceUids: [
+            ...new Set(
+              s.measurements.filter((m) => m.studyInstanceUid === st.studyInstanceUid && m.seriesInstanceUid !== null).map((m) => m.seriesInstanceUid!),
+            ),
+          ].sort(),
+        })),
+      }),
+    );
     const dataset: ExportDataset = {
       scope,
       position: snapshot.manifest.position,
