@@ -18,7 +18,7 @@ import {
 import { visibilityFor, visibilitySql, type PopulationInput } from './analytics.scope.js';
 import { assertKnownTimePoint } from './analytics.time-points.js';
 import { statistic } from './statistics-errors.js';
-import { snapshotQueryable, snapshotSql } from '../snapshots/snapshot-source.js';
+import { snapshotQueryable } from '../snapshots/snapshot-source.js';
 import { SnapshotQueries } from '../snapshots/snapshots.queries.js';
 
 export interface AgreementInput {
