@@ -226,7 +226,7 @@ export type AnalysisSnapshot = {
   /** Hex SHA-256 over the canonical serialisation of every row (see `hashAlgorithm`). */
   contentHash: Scalars['String']['output'];
   /**
-   * Erasures (SubjectErased) recorded after the cut for subjects in the snapshot. Personal fields (year of birth, sex)
+   * Erasures (SubjectErased) after the cut of subjects in the snapshot, as recorded on the snapshot. Personal fields (year of birth, sex)
    * are never in the rows or the content hash: exports open them from the sealed envelopes in the log at the cut, so
    * after an erasure every export of the snapshot shows none for that subject (the crypto-shredding holds), while the
    * rows, the hash and verifyAnalysisSnapshot are unchanged.
@@ -3263,7 +3263,14 @@ export type SignatureTargetInput = {
 
 export type SnapshotErasure = {
   __typename?: 'SnapshotErasure';
+  /** Global position of the SubjectErased event. */
   position: Scalars['GlobalPosition']['output'];
+  /**
+   * When eraseSubject recorded the erasure on the snapshot (AnalysisSnapshotErasureRecorded on its stream, part of the
+   * snapshot's manifest from then on). Null for an erasure found only in the log: its recording did not complete, and
+   * repeating the same eraseSubject command completes it.
+   */
+  recordedAt?: Maybe<Scalars['DateTime']['output']>;
   subjectId: Scalars['ID']['output'];
 };
 

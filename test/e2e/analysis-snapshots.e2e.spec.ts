@@ -52,7 +52,7 @@ describe('analysis snapshots (freeze, read, verify)', () => {
 
   const SNAPSHOT = `query($id: ID!) { analysisSnapshot(id: $id) {
     id trialId programmeId position purpose reason frozenBy contentHash hashAlgorithm
-    readModels { name version } tables { table rows hash } erasuresSince { subjectId }
+    readModels { name version } tables { table rows hash } erasuresSince { subjectId recordedAt }
     measurements: rows(table: "measurements", first: 100) { nodes { key json } endCursor }
     exports { format url mediaType } } }`;
   const VERIFY = `query($id: ID!) { verifyAnalysisSnapshot(id: $id) { snapshotId matches storedHash recomputedHash differingTables storedRowsMatch } }`;
@@ -560,9 +560,14 @@ describe('analysis snapshots (freeze, read, verify)', () => {
     expect(codeOf(await gql('recistCoordinator', RECIST, { id: x, snapshotId: id }))[0]).toBe('FORBIDDEN');
 
     // Erasure after freezing: the snapshot records it, its exports carry no personal value of x, it still verifies.
-    await ok('admin', 'eraseSubject', { subjectId: x, reason: 'data subject request' });
+    // The same erasure command twice (a client's retry): recorded on the snapshot once.
+    const erasure = { commandId: randomUUID(), subjectId: x, reason: 'data subject request' };
+    for (let i = 0; i < 2; i++) {
+      const erased = await gql('admin', `mutation($input: EraseSubjectInput!) { eraseSubject(input: $input) { id } }`, { input: erasure });
+      expect(erased.errors).toBeUndefined();
+    }
     const afterErasure = (await gql('admin', SNAPSHOT, { id })).data!['analysisSnapshot'];
-    expect(afterErasure.erasuresSince).toEqual([{ subjectId: x }]);
+    expect(afterErasure.erasuresSince).toEqual([{ subjectId: x, recordedAt: expect.stringMatching(/^\d{4}-/) }]);
     expect(afterErasure.contentHash).toBe(snap.contentHash);
     const after = await files();
     expect(after.person.map((p) => [p['person_source_value'], p['year_of_birth']])).toEqual([['SNAP-RY-2', '1957']]);

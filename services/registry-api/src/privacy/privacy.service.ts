@@ -9,6 +9,8 @@ import {
   requireArray,
   requireId,
   requireText,
+  snapshotDecider,
+  snapshotStreamId,
   subjectPrivacyDecider,
   subjectStreamId,
   trialDecider,
@@ -20,7 +22,7 @@ import {
   type SubjectPrivacyContext,
   type SubjectState,
 } from '#domain';
-import type { Position } from '#event-store';
+import { comparePositions, type JsonObject, type Position } from '#event-store';
 import type { Role, VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
 import { assertInScope, requireInScope } from '../auth/scope.js';
@@ -71,6 +73,7 @@ const LINKAGE_PAGE = 500;
 const PERSONAL_EVENTS = new Set(['SubjectEnrolled', 'ParticipantInvited', 'PersonalDataRecorded']);
 const AT_CUT_STREAMS = 500;
 const AT_CUT_PAGE = 1000;
+const SNAPSHOT_PAGE = 500;
 
 export function scopeOf(ref: StudyRef, field: string): PseudonymScope {
   const trial = ref.trialId ?? null;
@@ -141,7 +144,45 @@ export class PrivacyService {
       await this.runner.preview(input);
       await this.vault.erase(id);
     }
-    return mutationReceipt(await this.runner.run(input), id);
+    const receipt = await this.runner.run(input);
+    // Also on a repeat: completes the records of an erasure whose first run stopped between its events.
+    await this.recordOnSnapshots(origin, id, receipt.state, receipt.globalPosition);
+    return mutationReceipt(receipt, id);
+  }
+
+  /**
+   * Records the erasure on every frozen snapshot that holds the subject (`AnalysisSnapshotErasureRecorded` on the
+   * snapshot's stream, shown by analysisSnapshot.erasuresSince): the snapshot's rows and hash stay as frozen (they
+   * never held personal fields), but its exports no longer carry the subject's, and its manifest says so. A snapshot
+   * holds the subject when the subject's first event is at or before its cut. One command per snapshot, its commandId
+   * derived from the erasure's, so repeating the erasure records nothing twice.
+   */
+  private async recordOnSnapshots(origin: CommandOrigin, subjectId: string, state: SubjectState, erasedAt: string | null): Promise<void> {
+    if (state.kind === 'none' || erasedAt === null) return;
+    const [first] = await this.runner.store.readStream(subjectStreamId(subjectId), { maxCount: 1 });
+    if (!first) return;
+    const dataContains: JsonObject = state.kind === 'trial' ? { trialId: state.trialId } : { programmeId: state.programmeId };
+    for (let after: Position | undefined; ;) {
+      const page = await this.runner.store.searchEvents({
+        eventTypes: ['AnalysisSnapshotFrozen'],
+        dataContains,
+        maxCount: SNAPSHOT_PAGE,
+        ...(after ? { after } : {}),
+      });
+      for (const e of page) {
+        const snapshotId = String(e.data['snapshotId']);
+        const cut: Position = { commit: BigInt(String(e.data['commitPosition'])), prepare: BigInt(String(e.data['position'])) };
+        if (comparePositions(first.position, cut) > 0) continue;
+        await this.runner.run({
+          streamId: snapshotStreamId(snapshotId),
+          decider: snapshotDecider,
+          command: { type: 'RecordSnapshotErasure', snapshotId, subjectId, erasurePosition: erasedAt },
+          origin: { ...origin, commandId: recordId(origin.commandId, `snapshot-erasure:${snapshotId}`), causationId: origin.commandId },
+        });
+      }
+      if (page.length < SNAPSHOT_PAGE) return;
+      after = page.at(-1)!.position;
+    }
   }
 
   async recordPseudonymLinkage(
