@@ -32,6 +32,7 @@ import { recordId } from '../commands/record-id.js';
 import { ApiError } from '../graphql/error-mapping.js';
 import { asPersonalData, validatePersonalData, type PersonalData, type PersonalDataInput } from './personal-data.js';
 import { PersonalDataVault } from './personal-data-vault.js';
+import { openPersonalAtCut } from './personal-data-at-cut.js';
 import { PseudonymService } from './pseudonym.service.js';
 
 /** Exactly one of trialId / programmeId names a pseudonym scope. */
@@ -71,8 +72,6 @@ const SIDES: Readonly<Partial<Record<Role, readonly ('trial' | 'screening')[]>>>
 const LINKAGE_PAGE = 500;
 
 const PERSONAL_EVENTS = new Set(['SubjectEnrolled', 'ParticipantInvited', 'PersonalDataRecorded']);
-const AT_CUT_STREAMS = 500;
-const AT_CUT_PAGE = 1000;
 const SNAPSHOT_PAGE = 500;
 
 export function scopeOf(ref: StudyRef, field: string): PseudonymScope {
@@ -286,49 +285,9 @@ export class PrivacyService {
     return out;
   }
 
-  /**
-   * The personal fields of a frozen snapshot's subjects as recorded up to its cut (the latest sealed envelope at or
-   * before `upTo`), opened for an export of that snapshot: `'erased'` for a crypto-shredded subject (its key is gone,
-   * whenever the erasure came), absent when none was recorded by the cut. Read from the log, not from a copy: the
-   * envelopes stay where they are (events), so an erasure after freezing makes them unreadable in every later export,
-   * and nothing of them enters the snapshot's rows or hash. The caller has checked the snapshot's scope and role.
-   * One search per 500 subjects, then one key unwrap per subject that has fields, a few at a time.
-   */
+  /** The personal fields of a frozen snapshot's subjects at its cut, for its exports (personal-data-at-cut.ts). */
   async openAtCut(subjectIds: readonly string[], upTo: Position): Promise<Map<string, PersonalData | 'erased'>> {
-    const latest = new Map<string, PersonalDataEnvelope>();
-    const ids = [...new Set(subjectIds)];
-    for (let i = 0; i < ids.length; i += AT_CUT_STREAMS) {
-      const streamIds = ids.slice(i, i + AT_CUT_STREAMS).map(subjectStreamId);
-      for (let after: Position | undefined; ;) {
-        const page = await this.runner.store.searchEvents({
-          streamIds,
-          eventTypes: [...PERSONAL_EVENTS],
-          upTo,
-          maxCount: AT_CUT_PAGE,
-          ...(after ? { after } : {}),
-        });
-        for (const e of page) {
-          const subjectId = e.data['subjectId'];
-          // readAll order: a later envelope of the subject replaces the earlier one (latest wins, as everywhere).
-          if (typeof subjectId === 'string' && isPersonalDataEnvelope(e.data['personal']))
-            latest.set(subjectId, e.data['personal'] as unknown as PersonalDataEnvelope);
-        }
-        if (page.length < AT_CUT_PAGE) break;
-        after = page.at(-1)!.position;
-      }
-    }
-    const out = new Map<string, PersonalData | 'erased'>();
-    const queue = [...latest.entries()];
-    await Promise.all(
-      Array.from({ length: Math.min(4, queue.length) }, async () => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-          const value = await this.vault.decrypt(next[1]);
-          const erased = typeof value === 'object' && value !== null && (value as { erased?: unknown }).erased === true;
-          out.set(next[0], erased ? 'erased' : asPersonalData(value));
-        }
-      }),
-    );
-    return out;
+    return openPersonalAtCut(this.runner.store, this.vault, subjectIds, upTo);
   }
 
   /**
