@@ -560,6 +560,8 @@ describe('analysis snapshots (freeze, read, verify)', () => {
     expect(codeOf(await gql('recistCoordinator', RECIST, { id: x, snapshotId: id }))[0]).toBe('FORBIDDEN');
 
     // Erasure after freezing: the snapshot records it, its exports carry no personal value of x, it still verifies.
+    // Personal fields recorded after the cut are not the snapshot's: its exports keep the ones at the cut.
+    await ok('recistCoordinator', 'recordPersonalData', { subjectId: y, personal: { yearOfBirth: 1958, sex: 'MALE' } });
     // The same erasure command twice (a client's retry): recorded on the snapshot once.
     const erasure = { commandId: randomUUID(), subjectId: x, reason: 'data subject request' };
     for (let i = 0; i < 2; i++) {
