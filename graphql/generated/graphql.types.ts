@@ -110,12 +110,18 @@ export type AgeRangeInput = {
 
 export type Agreement = {
   __typename?: 'Agreement';
+  /** input.asOf, when given. */
+  asOf?: Maybe<Scalars['DateTime']['output']>;
   blandAltman?: Maybe<BlandAltman>;
+  /** Global event position the rows were read at: the snapshot's data cut, else the subjects projection's checkpoint. */
+  computedAtPosition?: Maybe<Scalars['GlobalPosition']['output']>;
   fetchMs: Scalars['Float']['output'];
   icc?: Maybe<Icc>;
   pairCount: Scalars['Int']['output'];
   pairs: Array<AgreementPair>;
   plotUrl: Scalars['String']['output'];
+  /** The snapshot the pairs come from (input.snapshotId); computedAtPosition is then its data cut. */
+  snapshotId?: Maybe<Scalars['ID']['output']>;
 };
 
 /**
@@ -124,10 +130,21 @@ export type Agreement = {
  * raterA / raterB); both sides selecting the same measurement is SAME_READING_ON_BOTH_SIDES (field raterB).
  */
 export type AgreementInput = {
+  /**
+   * Pair the measurement versions the registry knew at this time (later corrections and retractions undone). Adjudication
+   * is read as it stands now. Not together with snapshotId (SNAPSHOT_CUT_AMBIGUOUS on asOf).
+   */
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   biomarkerId: Scalars['ID']['input'];
   population?: InputMaybe<PopulationInput>;
   raterA: ReadingSelectionInput;
   raterB: ReadingSelectionInput;
+  /**
+   * Pair the readings of a frozen analysis snapshot (freezeAnalysisSnapshot) instead of the live read model: the same
+   * pairs after any later write or correction. The caller must be allowed to read the snapshot (SNAPSHOT_NOT_FOUND, or
+   * FORBIDDEN); the population filters apply within it.
+   */
+  snapshotId?: InputMaybe<Scalars['ID']['input']>;
   /** Optional; when given, as in ValidationStudyInput (unknown: UNKNOWN_TIME_POINT). */
   timePoint?: InputMaybe<Scalars['String']['input']>;
 };
@@ -230,8 +247,10 @@ export type AnalysisSnapshot = {
   /** Hex SHA-256 over the canonical serialisation of every row (see `hashAlgorithm`). */
   contentHash: Scalars['String']['output'];
   /**
-   * Erasures (SubjectErased) recorded after the cut for subjects in the snapshot. Their personal fields were never in
-   * the rows (pseudonyms only) and stay unreadable: the crypto-shredding holds; the rows themselves are not changed.
+   * Erasures (SubjectErased) after the cut of subjects in the snapshot, as recorded on the snapshot. Personal fields (year of birth, sex)
+   * are never in the rows or the content hash: exports open them from the sealed envelopes in the log at the cut, so
+   * after an erasure every export of the snapshot shows none for that subject (the crypto-shredding holds), while the
+   * rows, the hash and verifyAnalysisSnapshot are unchanged.
    */
   erasuresSince: Array<SnapshotErasure>;
   /**
@@ -2587,6 +2606,11 @@ export type Query = {
    * ignored, and a target without an LDIAM/LPERP reading at a time point is not evaluated there (target response NE;
    * at baseline the assessment is refused with BASELINE_INCOMPLETE). Nodal = the lesion's finding site names a lymph
    * node. `reading` chooses whose readings are assessed; `readings` lists every one used.
+   * `snapshotId`: assess the subject as of a frozen analysis snapshot (its events up to the snapshot's data cut: the
+   * same answer after any later correction); the caller must be allowed to read the snapshot (SNAPSHOT_NOT_FOUND, or
+   * FORBIDDEN; coordinators do not read snapshots), and the subject must be in its trial or programme
+   * (SNAPSHOT_SCOPE_MISMATCH on snapshotId). `asOf`: what was recorded at or before that time. Not both
+   * (SNAPSHOT_CUT_AMBIGUOUS on asOf).
    */
   recist?: Maybe<RecistAssessment>;
   /** Health of the registry: the event log and every projection's progress. */
@@ -2776,7 +2800,9 @@ export type QueryPseudonymLinkagesArgs = {
 
 
 export type QueryRecistArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   reading: ReadingSelectionInput;
+  snapshotId?: InputMaybe<Scalars['ID']['input']>;
   studyId?: InputMaybe<Scalars['String']['input']>;
   subjectId: Scalars['ID']['input'];
 };
@@ -2960,11 +2986,17 @@ export type ReadingSelectionInput = {
 
 export type RecistAssessment = {
   __typename?: 'RecistAssessment';
+  /** The asOf argument, when given. */
+  asOf?: Maybe<Scalars['DateTime']['output']>;
   bestOverallResponse: Scalars['String']['output'];
+  /** The snapshot's data cut, else the global position of the newest of the subject's events the assessment folded. */
+  computedAtPosition?: Maybe<Scalars['GlobalPosition']['output']>;
   lesions: Array<RecistLesion>;
   /** Every reading the assessment used, by time point and lesion. */
   readings: Array<RecistReading>;
   rs: Array<SdtmRsRow>;
+  /** The snapshot the assessment was computed on (the snapshotId argument); computedAtPosition is then its data cut. */
+  snapshotId?: Maybe<Scalars['ID']['output']>;
   subjectId: Scalars['ID']['output'];
   timePoints: Array<RecistTimePointResult>;
   tr: Array<SdtmTrRow>;
@@ -3729,7 +3761,14 @@ export type SignatureTargetInput = {
 
 export type SnapshotErasure = {
   __typename?: 'SnapshotErasure';
+  /** Global position of the SubjectErased event. */
   position: Scalars['GlobalPosition']['output'];
+  /**
+   * When eraseSubject recorded the erasure on the snapshot (AnalysisSnapshotErasureRecorded on its stream, part of the
+   * snapshot's manifest from then on). Null for an erasure found only in the log: its recording did not complete, and
+   * repeating the same eraseSubject command completes it.
+   */
+  recordedAt?: Maybe<Scalars['DateTime']['output']>;
   subjectId: Scalars['ID']['output'];
 };
 

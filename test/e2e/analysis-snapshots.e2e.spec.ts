@@ -52,7 +52,7 @@ describe('analysis snapshots (freeze, read, verify)', () => {
 
   const SNAPSHOT = `query($id: ID!) { analysisSnapshot(id: $id) {
     id trialId programmeId position purpose reason frozenBy contentHash hashAlgorithm
-    readModels { name version } tables { table rows hash } erasuresSince { subjectId }
+    readModels { name version } tables { table rows hash } erasuresSince { subjectId recordedAt }
     measurements: rows(table: "measurements", first: 100) { nodes { key json } endCursor }
     exports { format url mediaType } } }`;
   const VERIFY = `query($id: ID!) { verifyAnalysisSnapshot(id: $id) { snapshotId matches storedHash recomputedHash differingTables storedRowsMatch } }`;
@@ -402,4 +402,185 @@ describe('analysis snapshots (freeze, read, verify)', () => {
     const badTable = await gql('admin', `query($id: ID!) { analysisSnapshot(id: $id) { rows(table: "nope") { endCursor } } }`, { id: snapshotId });
     expect(codeOf(badTable)).toEqual(['BAD_USER_INPUT', 'table']);
   }, 60_000);
+  it('fills personal fields and RECIST in the exports; an erasure after freezing leaves no personal value, and the analyses take snapshotId / asOf', async () => {
+    const TR = 'T-SNAP-RECIST';
+    tokens['recistCoordinator'] = await issueLocalToken(config, {
+      sub: 'snap-recist-coordinator',
+      role: 'coordinator',
+      trials: [TR],
+      sites: ['*'],
+    } as TokenClaims);
+    tokens['snap-reader-2'] = await issueLocalToken(config, { sub: 'snap-reader-2', role: 'reader', sites: ['*'] } as TokenClaims);
+    await ok('recistCoordinator', 'registerTrial', {
+      trialId: TR,
+      identifiers: [{ system: 'NCT', value: 'NCT07000019' }],
+      title: 'Snapshot RECIST trial',
+      phase: 'PHASE_II',
+      sponsor: 'Acme',
+      primaryEndpoint: 'ORR',
+    });
+    await ok('recistCoordinator', 'addTrialArm', { trialId: TR, armCode: 'A', name: 'Drug', armType: 'EXPERIMENTAL', plannedSize: 10 });
+    await ok('recistCoordinator', 'activateTrialSite', { trialId: TR, siteId: 'S1', name: 'Site 1' });
+    await ok('recistCoordinator', 'defineVisitSchedule', {
+      trialId: TR,
+      timePoints: [
+        { code: 'BASELINE', label: 'Baseline', targetDay: 1, windowBeforeDays: 28, windowAfterDays: 0 },
+        { code: 'WEEK8', label: 'Week 8', targetDay: 57, windowBeforeDays: 7, windowAfterDays: 7 },
+      ],
+    });
+    await ok('recistCoordinator', 'openEnrolment', { trialId: TR });
+    const enrol = async (pseudonym: string, yearOfBirth: number, sex: string) => {
+      const id = (await ok('recistCoordinator', 'enrolSubject', { trialId: TR, siteId: 'S1', pseudonym, consentVersion: 'v1', consentDate: '2025-01-10' })).id;
+      await ok('recistCoordinator', 'recordPersonalData', { subjectId: id, personal: { yearOfBirth, sex } });
+      return id;
+    };
+    const x = await enrol('SNAP-RX-1', 1961, 'FEMALE');
+    const y = await enrol('SNAP-RY-2', 1957, 'MALE');
+    const study = async (subjectId: string, n: number, date: string) =>
+      ok('recistCoordinator', 'registerImagingStudy', {
+        studyInstanceUid: UID(n),
+        subjectId,
+        modality: 'CT',
+        acquisitionDateTime: date,
+        siteId: 'S1',
+        scanner: { manufacturer: 'Siemens', model: 'Somatom' },
+      });
+    const LESION = '1.2.826.0.1.3680043.8.498.7799';
+    const measure = (subjectId: string, n: number, timePoint: string, mm: number, readerId = 'snap-reader', lesion = true) =>
+      ok(readerId === 'snap-reader' ? 'reader' : readerId, 'recordMeasurement', {
+        subjectId,
+        biomarkerId: BM,
+        biomarkerVersion: 1,
+        value: { value: mm, unit: 'mm' },
+        studyInstanceUid: UID(n),
+        timePoint,
+        method: 'MANUAL',
+        readerId,
+        ...(lesion ? { lesion: { trackingUid: LESION, label: 'Liver 1', findingSite: 'liver', role: 'TARGET' } } : {}),
+      });
+    await study(x, 100, '2025-01-20');
+    await study(x, 101, '2025-03-17');
+    await measure(x, 100, 'BASELINE', 50);
+    const week8 = await measure(x, 101, 'WEEK8', 20);
+    // Two readers of one study of y (no lesion: RECIST does not read it): the pair an agreement compares.
+    await study(y, 102, '2025-01-21');
+    await measure(y, 102, 'BASELINE', 30, 'snap-reader', false);
+    const second = await measure(y, 102, 'BASELINE', 33, 'snap-reader-2', false);
+
+    const frozenR = await freeze('admin', { trialId: TR });
+    expect(frozenR.errors).toBeUndefined();
+    const id = frozenR.data!['freezeAnalysisSnapshot'].id as string;
+    const snap = (await gql('admin', SNAPSHOT, { id })).data!['analysisSnapshot'];
+    const files = async () => {
+      const sdtm = unzipSync((await download('admin', `/exports/snapshots/${id}.sdtm`)).body);
+      const omop = unzipSync((await download('admin', `/exports/snapshots/${id}.omop`)).body);
+      const fhir = (await download('admin', `/exports/snapshots/${id}.fhir`)).body.toString('utf8');
+      const table = (zip: Record<string, Uint8Array>, name: string, key = 'USUBJID') => {
+        const [head, ...rows] = Buffer.from(zip[name]!).toString('utf8').trimEnd().split('\r\n');
+        const cols = head!.split(',');
+        const parsed = rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i]!, v.replace(/^"|"$/g, '')])));
+        // Rows come in subject id order (random ids); sorted by the pseudonym column so the expectations can name them in order.
+        return parsed.sort((a, b) => (a[key]! < b[key]! ? -1 : a[key]! > b[key]! ? 1 : 0));
+      };
+      return {
+        sdtm,
+        omop,
+        fhir,
+        dm: table(sdtm, 'dm.csv'),
+        tr: table(sdtm, 'tr.csv'),
+        rs: table(sdtm, 'rs.csv'),
+        tu: table(sdtm, 'tu.csv'),
+        person: table(omop, 'person.csv', 'person_source_value'),
+      };
+    };
+    const before = await files();
+    expect(before.person.map((p) => [p['person_source_value'], p['year_of_birth'], p['gender_concept_id'], p['gender_source_value']])).toEqual([
+      ['SNAP-RX-1', '1961', '8532', 'female'],
+      ['SNAP-RY-2', '1957', '8507', 'male'],
+    ]);
+    expect(before.dm.map((d) => [d['SUBJID'], d['SEX'], d['BRTHDTC']])).toEqual([
+      ['SNAP-RX-1', 'F', '1961'],
+      ['SNAP-RY-2', 'M', '1957'],
+    ]);
+    expect(before.tu.map((t) => [t['TULNKID'], t['TUORRES'], t['VISIT']])).toEqual([[LESION, 'TARGET', 'BASELINE']]);
+    expect(before.tr.filter((t) => t['TRTESTCD'] === 'LDIAM').map((t) => [t['TRLNKID'], t['VISIT'], t['VISITNUM'], t['TRSTRESN']])).toEqual([
+      [LESION, 'BASELINE', '1', '50'],
+      [LESION, 'WEEK8', '2', '20'],
+    ]);
+    expect(before.rs.filter((r) => r['RSTESTCD'] === 'OVRLRESP').map((r) => [r['VISIT'], r['RSSTRESC']])).toEqual([['WEEK8', 'PR']]);
+    const reports = before.fhir
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((b) => (JSON.parse(b).entry as any[]).map((e) => e.resource))
+      .filter((r) => r.resourceType === 'DiagnosticReport');
+    expect(reports.map((r) => r.conclusionCode[0].coding[0].code)).toEqual(['PR']);
+
+    // The analyses over the snapshot, and at a time, say what they were computed on.
+    const RECIST = `query($id: ID!, $snapshotId: ID, $asOf: DateTime) { recist(subjectId: $id, reading: { readerId: "snap-reader" }, snapshotId: $snapshotId, asOf: $asOf) {
+      snapshotId asOf computedAtPosition timePoints { visit overallResponse } } }`;
+    const AGREEMENT = `query($input: AgreementInput!) { agreement(input: $input) { snapshotId asOf computedAtPosition pairCount pairs { a b } } }`;
+    const agreement = (extra: Record<string, unknown>) =>
+      gql('regulator', AGREEMENT, {
+        input: { biomarkerId: BM, population: { trialIds: [TR] }, raterA: { readerId: 'snap-reader' }, raterB: { readerId: 'snap-reader-2' }, ...extra },
+      });
+    const overall = (r: Gql) => r.data!['recist'].timePoints.map((t: any) => t.overallResponse);
+    const recistOnSnapshot = await gql('regulator', RECIST, { id: x, snapshotId: id });
+    expect(recistOnSnapshot.errors).toBeUndefined();
+    expect(recistOnSnapshot.data!['recist']).toMatchObject({ snapshotId: id, asOf: null, computedAtPosition: snap.position });
+    expect(overall(recistOnSnapshot)).toEqual([null, 'PR']);
+    expect((await agreement({ snapshotId: id })).data!['agreement']).toEqual({
+      snapshotId: id,
+      asOf: null,
+      computedAtPosition: snap.position,
+      pairCount: 1,
+      pairs: [{ a: 30, b: 33 }],
+    });
+
+    // Corrections after the cut: live answers change, the snapshot's and the one as of before them do not.
+    await new Promise((r) => setTimeout(r, 20));
+    const beforeCorrections = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
+    await ok('reader', 'correctMeasurement', { subjectId: x, measurementId: week8.createdIds[0], value: { value: 80, unit: 'mm' }, reason: 'misread' });
+    const fixed = await ok('snap-reader-2', 'correctMeasurement', {
+      subjectId: y,
+      measurementId: second.createdIds[0],
+      value: { value: 40, unit: 'mm' },
+      reason: 'misread',
+    });
+    await gql('admin', `query($at: GlobalPosition) { subject(id: "${y}", consistentWith: $at) { id } }`, { at: fixed.globalPosition });
+    expect(overall(await gql('regulator', RECIST, { id: x }))).toEqual([null, 'PD']);
+    expect(overall(await gql('regulator', RECIST, { id: x, snapshotId: id }))).toEqual([null, 'PR']);
+    const asOfRecist = await gql('regulator', RECIST, { id: x, asOf: beforeCorrections });
+    expect([asOfRecist.data!['recist'].asOf, overall(asOfRecist)]).toEqual([beforeCorrections, [null, 'PR']]);
+    expect((await agreement({})).data!['agreement'].pairs).toEqual([{ a: 30, b: 40 }]);
+    expect((await agreement({ snapshotId: id })).data!['agreement'].pairs).toEqual([{ a: 30, b: 33 }]);
+    expect((await agreement({ asOf: beforeCorrections })).data!['agreement']).toMatchObject({ asOf: beforeCorrections, pairs: [{ a: 30, b: 33 }] });
+    expect(codeOf(await agreement({ snapshotId: id, asOf: beforeCorrections }))).toEqual(['SNAPSHOT_CUT_AMBIGUOUS', 'asOf']);
+    expect(codeOf(await gql('regulator', RECIST, { id: subjects[0]!.id, snapshotId: id }))).toEqual(['SNAPSHOT_SCOPE_MISMATCH', 'snapshotId']);
+    expect(codeOf(await gql('recistCoordinator', RECIST, { id: x, snapshotId: id }))[0]).toBe('FORBIDDEN');
+
+    // Erasure after freezing: the snapshot records it, its exports carry no personal value of x, it still verifies.
+    // Personal fields recorded after the cut are not the snapshot's: its exports keep the ones at the cut.
+    await ok('recistCoordinator', 'recordPersonalData', { subjectId: y, personal: { yearOfBirth: 1958, sex: 'MALE' } });
+    // The same erasure command twice (a client's retry): recorded on the snapshot once.
+    const erasure = { commandId: randomUUID(), subjectId: x, reason: 'data subject request' };
+    for (let i = 0; i < 2; i++) {
+      const erased = await gql('admin', `mutation($input: EraseSubjectInput!) { eraseSubject(input: $input) { id } }`, { input: erasure });
+      expect(erased.errors).toBeUndefined();
+    }
+    const afterErasure = (await gql('admin', SNAPSHOT, { id })).data!['analysisSnapshot'];
+    expect(afterErasure.erasuresSince).toEqual([{ subjectId: x, recordedAt: expect.stringMatching(/^\d{4}-/) }]);
+    expect(afterErasure.contentHash).toBe(snap.contentHash);
+    const after = await files();
+    expect(after.person.map((p) => [p['person_source_value'], p['year_of_birth']])).toEqual([['SNAP-RY-2', '1957']]);
+    expect(after.dm.map((d) => [d['SUBJID'], d['SEX'], d['BRTHDTC']])).toEqual([
+      ['SNAP-RX-1', 'U', ''],
+      ['SNAP-RY-2', 'M', '1957'],
+    ]);
+    for (const zip of [after.sdtm, after.omop])
+      for (const [name, bytes] of Object.entries(zip)) expect([name, Buffer.from(bytes).includes('1961')]).toEqual([name, false]);
+    // The clinical record (pseudonymous) stays, frozen: RECIST of x is still in the export as it was.
+    expect(after.rs).toEqual(before.rs);
+    expect((await gql('admin', VERIFY, { id })).data!['verifyAnalysisSnapshot']).toMatchObject({ matches: true, storedRowsMatch: true });
+  }, 90_000);
 });

@@ -106,7 +106,7 @@ export async function seedRegistry(bus: CommandBus, options: SeedOptions): Promi
   const biomarkers = {
     SMA_L3: { name: 'Skeletal muscle area at L3', unit: 'cm2', min: 40, max: 350, wcv: 0.02, bodySite: 'L3 vertebral level' },
     VFA_L3: { name: 'Visceral fat area at L3', unit: 'cm2', min: 0, max: 700, wcv: 0.04, bodySite: 'L3 vertebral level' },
-    // Codes LDIAM / LPERP are the SDTM TR test codes RECIST reads (analytics/recist.mapping.ts).
+    // Codes LDIAM / LPERP are the SDTM TR test codes RECIST reads (libs/domain/src/recist/recist.mapping.ts).
     LDIAM: { name: 'Lesion longest diameter', unit: 'mm', min: 0, max: 300, wcv: 0.08, bodySite: null },
     LPERP: { name: 'Lymph node short axis (longest perpendicular)', unit: 'mm', min: 0, max: 300, wcv: 0.08, bodySite: null },
     MAMMO_AI_SCORE: { name: 'AI malignancy score (mammography)', unit: '1', min: 0, max: 1, wcv: null, bodySite: 'breast' },

@@ -14,6 +14,7 @@ export * from './rows/measurement-row.columns.js';
 export * from './rows/measurement-rows.parser.js';
 export * from './export/export-dataset.model.js';
 export * from './export/export-context.js';
+export * from './export/export-recist.js';
 export * from './export/csv.writer.js';
 export * from './export/csv.export.js';
 export * from './export/omop.export.js';

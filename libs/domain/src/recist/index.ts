@@ -16,3 +16,16 @@ export {
   type TargetResponse,
 } from './recist.engine.js';
 export { toSdtm, type RsRow, type SdtmOptions, type TrRow } from './recist.sdtm.js';
+export * from './reading-selection.js';
+export {
+  RECIST_TEST_CODES,
+  recistFromReadings,
+  recistSource,
+  recistTestCode,
+  type LesionReading,
+  type RecistAssessmentInput,
+  type RecistMappingOptions,
+  type RecistReadingUsed,
+  type RecistSource,
+  type RecistTestCode,
+} from './recist.mapping.js';

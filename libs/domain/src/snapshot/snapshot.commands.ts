@@ -14,4 +14,12 @@ export interface FreezeAnalysisSnapshot {
   readonly manifest: SnapshotManifest;
 }
 
-export type SnapshotCommand = FreezeAnalysisSnapshot;
+/** Record on a frozen snapshot that one of its subjects was erased after its cut (the privacy service sends it). */
+export interface RecordSnapshotErasure {
+  readonly type: 'RecordSnapshotErasure';
+  readonly snapshotId: string;
+  readonly subjectId: string;
+  readonly erasurePosition: string;
+}
+
+export type SnapshotCommand = FreezeAnalysisSnapshot | RecordSnapshotErasure;

@@ -6,9 +6,17 @@ import { SnapshotErrors } from './snapshot.errors.js';
 import type { SnapshotEvent, SnapshotManifest, SnapshotScope } from './snapshot.events.js';
 
 export type SnapshotState =
-  { readonly status: 'none' } | { readonly status: 'frozen'; readonly snapshotId: string; readonly scope: SnapshotScope; readonly manifest: SnapshotManifest };
+  | { readonly status: 'none' }
+  | {
+      readonly status: 'frozen';
+      readonly snapshotId: string;
+      readonly scope: SnapshotScope;
+      readonly manifest: SnapshotManifest;
+      /** Subjects recorded as erased after the cut (AnalysisSnapshotErasureRecorded), each once. */
+      readonly erasedSubjects: readonly string[];
+    };
 
-/** One stream per snapshot: `snapshot-<id>`, holding exactly one event. */
+/** One stream per snapshot: `snapshot-<id>`: its freeze, then the erasures of its subjects recorded after the cut. */
 export function snapshotStreamId(snapshotId: string): string {
   return `snapshot-${snapshotId}`;
 }
@@ -44,6 +52,20 @@ function decide(command: SnapshotCommand, state: SnapshotState, meta: CommandMet
         { type: 'AnalysisSnapshotFrozen', data: { snapshotId, ...scope, purpose, reason, asOf: command.asOf, frozenAt: meta.now.toISOString(), ...manifest } },
       ];
     }
+    case 'RecordSnapshotErasure': {
+      if (state.status !== 'frozen') reject(SnapshotErrors.SNAPSHOT_NOT_FOUND, 'snapshotId', `No analysis snapshot ${command.snapshotId}`);
+      const subjectId = requireId(command.subjectId, 'subjectId');
+      if (!INTEGER.test(command.erasurePosition)) reject(InputErrors.INVALID_TYPE, 'erasurePosition', 'erasurePosition must be a non-negative integer');
+      // Once per subject: a repeated erasure command (completing one that crashed) records nothing new.
+      if (state.erasedSubjects.includes(subjectId)) return [];
+      const scope = state.scope.kind === 'trial' ? { trialId: state.scope.trialId } : { programmeId: state.scope.programmeId };
+      return [
+        {
+          type: 'AnalysisSnapshotErasureRecorded',
+          data: { snapshotId: state.snapshotId, ...scope, subjectId, erasurePosition: command.erasurePosition, recordedAt: meta.now.toISOString() },
+        },
+      ];
+    }
   }
 }
 
@@ -52,15 +74,23 @@ function evolve(state: SnapshotState, event: SnapshotEvent): SnapshotState {
     case 'AnalysisSnapshotFrozen': {
       const { snapshotId, trialId, programmeId, position, commitPosition, readModels, rowCounts, contentHash, hashAlgorithm } = event.data;
       const scope: SnapshotScope = trialId !== undefined ? { kind: 'trial', trialId } : { kind: 'programme', programmeId: programmeId! };
-      return { status: 'frozen', snapshotId, scope, manifest: { position, commitPosition, readModels, rowCounts, contentHash, hashAlgorithm } };
+      return {
+        status: 'frozen',
+        snapshotId,
+        scope,
+        manifest: { position, commitPosition, readModels, rowCounts, contentHash, hashAlgorithm },
+        erasedSubjects: [],
+      };
     }
+    case 'AnalysisSnapshotErasureRecorded':
+      return state.status === 'frozen' ? { ...state, erasedSubjects: [...state.erasedSubjects, event.data.subjectId] } : state;
   }
 }
 
-/** Snapshots are immutable facts: a stream takes one freeze and nothing else. */
+/** Snapshots are immutable facts: a stream takes one freeze; later only the erasures that touched its subjects. */
 export const snapshotDecider: Decider<SnapshotCommand, SnapshotEvent, SnapshotState> = {
   initialState: { status: 'none' },
-  foldVersion: 'snapshot/1',
+  foldVersion: 'snapshot/2',
   evolve,
   decide,
 };

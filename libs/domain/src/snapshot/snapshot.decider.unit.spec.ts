@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { fold } from '../decider.js';
-import type { FreezeAnalysisSnapshot } from './snapshot.commands.js';
+import type { FreezeAnalysisSnapshot, SnapshotCommand } from './snapshot.commands.js';
 import { snapshotDecider, snapshotStreamId } from './snapshot.decider.js';
 import type { SnapshotEvent } from './snapshot.events.js';
 import { rejection } from '../testing/decider-testing.js';
 
 const ctx = { commandId: 'c-1', actor: { id: 'u-1', role: 'biostatistician' }, now: new Date('2026-12-01T10:00:00Z') };
-const run = (given: readonly SnapshotEvent[], command: FreezeAnalysisSnapshot) => snapshotDecider.decide(command, fold(snapshotDecider, given), ctx);
+const run = (given: readonly SnapshotEvent[], command: SnapshotCommand) => snapshotDecider.decide(command, fold(snapshotDecider, given), ctx);
 const HASH = 'a'.repeat(64);
 const freeze: FreezeAnalysisSnapshot = {
   type: 'FreezeAnalysisSnapshot',
@@ -66,5 +66,21 @@ describe('snapshot decider', () => {
     expect(rejection(() => run([], { ...freeze, manifest: { ...freeze.manifest, position: '-1' } }))).toMatchObject({ field: 'position' });
     const unordered = [...freeze.manifest.rowCounts].reverse();
     expect(rejection(() => run([], { ...freeze, manifest: { ...freeze.manifest, rowCounts: unordered } }))).toMatchObject({ field: 'manifest.rowCounts' });
+  });
+
+  it('records an erasure of one of its subjects after the cut once, naming the scope at the top level; none before a freeze', () => {
+    const frozen = run([], freeze);
+    const erase = { type: 'RecordSnapshotErasure', snapshotId: 'snap-1', subjectId: 'S-7', erasurePosition: '99' } as const;
+    const recorded = run(frozen, erase);
+    expect(recorded).toEqual([
+      {
+        type: 'AnalysisSnapshotErasureRecorded',
+        data: { snapshotId: 'snap-1', trialId: 'T1', subjectId: 'S-7', erasurePosition: '99', recordedAt: '2026-12-01T10:00:00.000Z' },
+      },
+    ]);
+    expect(run([...frozen, ...recorded], erase)).toEqual([]);
+    expect(fold(snapshotDecider, [...frozen, ...recorded])).toMatchObject({ status: 'frozen', manifest: freeze.manifest, erasedSubjects: ['S-7'] });
+    expect(rejection(() => run([], erase))).toMatchObject({ code: 'SNAPSHOT_NOT_FOUND', field: 'snapshotId' });
+    expect(rejection(() => run(frozen, { ...erase, erasurePosition: 'x' }))).toMatchObject({ field: 'erasurePosition' });
   });
 });

@@ -40,4 +40,21 @@ export type AnalysisSnapshotFrozen = DomainEvent<
   } & SnapshotManifest
 >;
 
-export type SnapshotEvent = AnalysisSnapshotFrozen;
+/**
+ * A subject the snapshot holds was erased after the cut: recorded on the snapshot's own stream, so its manifest tells
+ * that its exports no longer carry that subject's personal fields (they were never in the rows or the hash).
+ */
+export type AnalysisSnapshotErasureRecorded = DomainEvent<
+  'AnalysisSnapshotErasureRecorded',
+  {
+    readonly snapshotId: string;
+    readonly trialId?: string;
+    readonly programmeId?: string;
+    readonly subjectId: string;
+    /** Global position of the SubjectErased event. */
+    readonly erasurePosition: string;
+    readonly recordedAt: string;
+  }
+>;
+
+export type SnapshotEvent = AnalysisSnapshotFrozen | AnalysisSnapshotErasureRecorded;

@@ -132,6 +132,8 @@ export interface ExportMeasurement {
   readonly method: 'manual' | 'semi_automatic' | 'ai';
   readonly readerId: string | null;
   readonly algorithmVersionId: string | null;
+  /** acceptMeasurementReading: 'accepted' / 'not_accepted', null (or absent) when never adjudicated; RECIST reads it. */
+  readonly adjudication?: string | null;
   readonly occurredAt: string;
   readonly recordedAt: string;
   readonly correctionCount: number;

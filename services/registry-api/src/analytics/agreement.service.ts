@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { blandAltman, intraclassCorrelation, type IccEstimate } from '#biostat';
+import { reject, SnapshotErrors } from '#domain';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { ApiError } from '../graphql/error-mapping.js';
@@ -17,6 +18,8 @@ import {
 import { visibilityFor, visibilitySql, type PopulationInput } from './analytics.scope.js';
 import { assertKnownTimePoint } from './analytics.time-points.js';
 import { statistic } from './statistics-errors.js';
+import { snapshotQueryable } from '../snapshots/snapshot-source.js';
+import { SnapshotQueries } from '../snapshots/snapshots.queries.js';
 
 export interface AgreementInput {
   readonly biomarkerId: string;
@@ -25,6 +28,10 @@ export interface AgreementInput {
   /** Each side is one rater, or the adjudicated reading (analytics.reading-selection.ts). */
   readonly raterA: ReadingSelectionInput;
   readonly raterB: ReadingSelectionInput;
+  /** Over a frozen analysis snapshot's rows instead of the live read model. */
+  readonly snapshotId?: string | null;
+  /** The measurement versions the registry knew at this time (corrections and retractions recorded later undone). */
+  readonly asOf?: Date | string | null;
 }
 
 export interface AgreementPair {
@@ -54,26 +61,55 @@ const unitOf = (c: AgreementCandidate) => `study ${c.studyInstanceUid}${c.lesion
  * to at most one reading per unit or the analysis is refused (AMBIGUOUS_READING on raterA / raterB); a unit where
  * both sides resolve to the same measurement would compare a reading with itself and is refused too.
  */
+export interface AgreementData {
+  readonly pairs: AgreementPair[];
+  readonly fetchMs: number;
+  readonly snapshotId: string | null;
+  readonly asOf: string | null;
+  /** The snapshot's data cut, else the measurements projection's position the rows were read at. */
+  readonly computedAtPosition: string | null;
+}
+
 @Injectable()
 export class AgreementService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly snapshots: SnapshotQueries,
+  ) {}
 
-  async pairs(actor: Actor, input: AgreementInput): Promise<{ pairs: AgreementPair[]; fetchMs: number }> {
+  /**
+   * At a cut: `snapshotId` runs the same statement over the snapshot's kept rows (snapshots/snapshot-source.ts), so the
+   * pairs are the snapshot's after any later write; `asOf` reads the measurement versions recorded by then (the
+   * table keeps every version with its validity). Adjudication (acceptMeasurementReading) is kept as its current
+   * state only, so under `accepted` an `asOf` reads today's adjudication of the versions known then.
+   */
+  async pairs(actor: Actor, input: AgreementInput): Promise<AgreementData> {
     const sideA = readingSelection(input.raterA, 'raterA');
     const sideB = readingSelection(input.raterB, 'raterB');
+    if (input.snapshotId != null && input.asOf != null) reject(SnapshotErrors.SNAPSHOT_CUT_AMBIGUOUS, 'asOf', 'Give snapshotId or asOf, not both');
+    const snapshot = input.snapshotId != null ? await this.snapshots.get(actor, input.snapshotId) : null;
+    if (snapshot) await this.snapshots.ensureRows(snapshot);
+    const asOf = input.asOf != null ? new Date(input.asOf) : null;
     const granted = visibilityFor(actor, input.population);
     const visibility = visibilitySql('m', granted, 3);
     const ra = readingSql('m', sideA, 5);
     const rb = readingSql('m', sideB, 6);
     const p = input.population ?? {};
     const started = performance.now();
+    const db = snapshot ? snapshotQueryable(this.db, snapshot.id) : this.db;
     if (input.timePoint !== undefined && input.timePoint !== null)
-      await assertKnownTimePoint(this.db, input.timePoint, input.biomarkerId, granted, input.population);
-    const rows = (await this.db.query(
+      await assertKnownTimePoint(db, input.timePoint, input.biomarkerId, granted, input.population);
+    const version = `(($13::timestamptz IS NULL AND m.superseded_at IS NULL) OR (m.version_recorded_at <= $13 AND (m.superseded_at IS NULL OR m.superseded_at > $13)))`;
+    const [checkpoint] = snapshot
+      ? [{ p: snapshot.manifest.position }]
+      : ((await this.db.query(
+          `SELECT prepare_position::text AS p FROM read_model.projection_checkpoints WHERE name = 'subjects' AND live ORDER BY version DESC LIMIT 1`,
+        )) as { p: string | null }[]);
+    const rows = (await db.query(
       `SELECT m.measurement_id, m.study_instance_uid, m.lesion_tracking_uid, m.subject_id, m.value, m.method, m.algorithm_version_id, m.reader_id, m.adjudication,
               ${ra.sql} AS side_a, ${rb.sql} AS side_b
          FROM read_model.measurements m
-        WHERE m.biomarker_id = $1 AND ($2::text IS NULL OR m.time_point = $2) AND m.superseded_at IS NULL AND NOT m.retracted AND m.value IS NOT NULL
+        WHERE m.biomarker_id = $1 AND ($2::text IS NULL OR m.time_point = $2) AND ${version} AND NOT m.retracted AND m.value IS NOT NULL
           AND ${visibility.sql} AND (${ra.sql} OR ${rb.sql})
           AND (($7::text[] IS NULL AND $8::text[] IS NULL) OR m.trial_id = ANY($7::text[]) OR m.programme_id = ANY($8::text[]))
           AND ($9::timestamptz IS NULL OR m.occurred_at >= $9) AND ($10::timestamptz IS NULL OR m.occurred_at < $10)
@@ -91,6 +127,7 @@ export class AgreementService {
         p.to ?? null,
         p.armCodes ?? null,
         p.siteIds ?? null,
+        asOf,
       ],
     )) as {
       measurement_id: string;
@@ -118,7 +155,13 @@ export class AgreementService {
       sideA: r.side_a,
       sideB: r.side_b,
     }));
-    return { pairs: pairReadings(candidates, sideA, sideB), fetchMs: performance.now() - started };
+    return {
+      pairs: pairReadings(candidates, sideA, sideB),
+      fetchMs: performance.now() - started,
+      snapshotId: snapshot?.id ?? null,
+      asOf: asOf?.toISOString() ?? null,
+      computedAtPosition: checkpoint?.p ?? null,
+    };
   }
 }
 

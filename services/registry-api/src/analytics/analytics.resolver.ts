@@ -178,8 +178,8 @@ export class AgreementResolver {
   @Query('agreement')
   @Authorize({ roles: [...STUDY_ROLES], scope: { inHandler: true } })
   async agreementQuery(@Args('input') input: AgreementInput, @Context() ctx: GraphqlContext) {
-    const { pairs, fetchMs } = await this.agreement.pairs(ctx.actor, input);
-    return { pairs, pairCount: pairs.length, fetchMs, plotUrl: plotUrl('bland-altman', input) };
+    const { pairs, fetchMs, snapshotId, asOf, computedAtPosition } = await this.agreement.pairs(ctx.actor, input);
+    return { pairs, pairCount: pairs.length, fetchMs, snapshotId, asOf, computedAtPosition, plotUrl: plotUrl('bland-altman', input) };
   }
 
   @ResolveField('blandAltman')
@@ -358,8 +358,10 @@ export class RecistResolver {
     @Args('subjectId') subjectId: string,
     @Args('studyId') studyId: string | undefined,
     @Args('reading') reading: ReadingSelectionInput,
+    @Args('snapshotId') snapshotId: string | undefined,
+    @Args('asOf') asOf: Date | undefined,
     @Context() ctx: GraphqlContext,
   ) {
-    return this.recist.assess(ctx.actor, subjectId, studyId, reading);
+    return this.recist.assess(ctx.actor, subjectId, studyId, reading, { snapshotId, asOf });
   }
 }

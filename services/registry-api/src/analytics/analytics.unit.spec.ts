@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { assessRecist, type KpiTarget, type SubjectEvent } from '#domain';
+import { assessRecist, recistSource, recistTestCode, type KpiTarget, type SubjectEvent } from '#domain';
 import { aml, aSAH, lung } from '../../../../libs/biostat/src/testing/r-datasets.js';
 import { ApiError } from '../graphql/error-mapping.js';
-import { recistSource, recistTestCode } from './recist.mapping.js';
 import { flagFor, kpis, type KpiCounts } from './screening-kpis.statistics.js';
 import { assertFinite, statistic } from './statistics-errors.js';
 import { surveillanceDecider } from './surveillance.decider.js';

@@ -9,6 +9,8 @@ import {
   requireArray,
   requireId,
   requireText,
+  snapshotDecider,
+  snapshotStreamId,
   subjectPrivacyDecider,
   subjectStreamId,
   trialDecider,
@@ -20,7 +22,7 @@ import {
   type SubjectPrivacyContext,
   type SubjectState,
 } from '#domain';
-import type { Position } from '#event-store';
+import { comparePositions, type JsonObject, type Position } from '#event-store';
 import type { Role, VerifiedActor } from '../auth/actor.js';
 import { forbidden } from '../auth/auth.errors.js';
 import { assertInScope, requireInScope } from '../auth/scope.js';
@@ -30,6 +32,7 @@ import { recordId } from '../commands/record-id.js';
 import { ApiError } from '../graphql/error-mapping.js';
 import { asPersonalData, validatePersonalData, type PersonalData, type PersonalDataInput } from './personal-data.js';
 import { PersonalDataVault } from './personal-data-vault.js';
+import { openPersonalAtCut } from './personal-data-at-cut.js';
 import { PseudonymService } from './pseudonym.service.js';
 
 /** Exactly one of trialId / programmeId names a pseudonym scope. */
@@ -69,6 +72,7 @@ const SIDES: Readonly<Partial<Record<Role, readonly ('trial' | 'screening')[]>>>
 const LINKAGE_PAGE = 500;
 
 const PERSONAL_EVENTS = new Set(['SubjectEnrolled', 'ParticipantInvited', 'PersonalDataRecorded']);
+const SNAPSHOT_PAGE = 500;
 
 export function scopeOf(ref: StudyRef, field: string): PseudonymScope {
   const trial = ref.trialId ?? null;
@@ -139,7 +143,45 @@ export class PrivacyService {
       await this.runner.preview(input);
       await this.vault.erase(id);
     }
-    return mutationReceipt(await this.runner.run(input), id);
+    const receipt = await this.runner.run(input);
+    // Also on a repeat: completes the records of an erasure whose first run stopped between its events.
+    await this.recordOnSnapshots(origin, id, receipt.state, receipt.globalPosition);
+    return mutationReceipt(receipt, id);
+  }
+
+  /**
+   * Records the erasure on every frozen snapshot that holds the subject (`AnalysisSnapshotErasureRecorded` on the
+   * snapshot's stream, shown by analysisSnapshot.erasuresSince): the snapshot's rows and hash stay as frozen (they
+   * never held personal fields), but its exports no longer carry the subject's, and its manifest says so. A snapshot
+   * holds the subject when the subject's first event is at or before its cut. One command per snapshot, its commandId
+   * derived from the erasure's, so repeating the erasure records nothing twice.
+   */
+  private async recordOnSnapshots(origin: CommandOrigin, subjectId: string, state: SubjectState, erasedAt: string | null): Promise<void> {
+    if (state.kind === 'none' || erasedAt === null) return;
+    const [first] = await this.runner.store.readStream(subjectStreamId(subjectId), { maxCount: 1 });
+    if (!first) return;
+    const dataContains: JsonObject = state.kind === 'trial' ? { trialId: state.trialId } : { programmeId: state.programmeId };
+    for (let after: Position | undefined; ;) {
+      const page = await this.runner.store.searchEvents({
+        eventTypes: ['AnalysisSnapshotFrozen'],
+        dataContains,
+        maxCount: SNAPSHOT_PAGE,
+        ...(after ? { after } : {}),
+      });
+      for (const e of page) {
+        const snapshotId = String(e.data['snapshotId']);
+        const cut: Position = { commit: BigInt(String(e.data['commitPosition'])), prepare: BigInt(String(e.data['position'])) };
+        if (comparePositions(first.position, cut) > 0) continue;
+        await this.runner.run({
+          streamId: snapshotStreamId(snapshotId),
+          decider: snapshotDecider,
+          command: { type: 'RecordSnapshotErasure', snapshotId, subjectId, erasurePosition: erasedAt },
+          origin: { ...origin, commandId: recordId(origin.commandId, `snapshot-erasure:${snapshotId}`), causationId: origin.commandId },
+        });
+      }
+      if (page.length < SNAPSHOT_PAGE) return;
+      after = page.at(-1)!.position;
+    }
   }
 
   async recordPseudonymLinkage(
@@ -241,6 +283,11 @@ export class PrivacyService {
       }),
     );
     return out;
+  }
+
+  /** The personal fields of a frozen snapshot's subjects at its cut, for its exports (personal-data-at-cut.ts). */
+  async openAtCut(subjectIds: readonly string[], upTo: Position): Promise<Map<string, PersonalData | 'erased'>> {
+    return openPersonalAtCut(this.runner.store, this.vault, subjectIds, upTo);
   }
 
   /**

@@ -14,6 +14,7 @@ import { accessLogHashKey, recordAccess } from '../audit/access-log.writer.js';
 import { verifiedActor } from '../commands/command-origin.js';
 import { ApiError } from '../graphql/error-mapping.js';
 import { PRIVACY_MASTER_KEY, type MasterKey } from '../privacy/master-key.js';
+import { PrivacyService } from '../privacy/privacy.service.js';
 import { EXPORT_FORMATS, exportFileName, formatOfSlug } from './snapshot-export.formats.js';
 import { exportSnapshot } from './snapshot-export.writer.js';
 import { SnapshotQueries } from './snapshots.queries.js';
@@ -34,6 +35,7 @@ export class SnapshotExportController {
     private readonly snapshots: SnapshotQueries,
     private readonly dataSource: DataSource,
     @Inject(PRIVACY_MASTER_KEY) masterKey: MasterKey,
+    private readonly privacy: PrivacyService,
   ) {
     this.hashKey = accessLogHashKey(masterKey.key);
   }
@@ -80,7 +82,7 @@ export class SnapshotExportController {
     const dir = await mkdtemp(join(tmpdir(), 'registry-export-'));
     try {
       const path = join(dir, 'export');
-      const written = await exportSnapshot(this.dataSource, snapshot, format, path);
+      const written = await exportSnapshot(this.dataSource, snapshot, format, path, (ids, upTo) => this.privacy.openAtCut(ids, upTo));
       res.status(200);
       res.setHeader('content-type', EXPORT_FORMATS[format].mediaType);
       res.setHeader('content-length', String(written.bytes));

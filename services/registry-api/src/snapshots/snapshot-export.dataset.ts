@@ -1,4 +1,5 @@
 import {
+  exportRecistAssessment,
   subjectRecords,
   type ExportAlgorithmVersion,
   type ExportBiomarker,
@@ -10,7 +11,7 @@ import {
   type ExportSubject,
 } from '#interop';
 import type { OutcomeType } from '#domain';
-import type { JsonObject } from '#event-store';
+import type { JsonObject, Position } from '#event-store';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { FrozenSnapshot } from './snapshots.queries.js';
 
@@ -43,14 +44,69 @@ async function* map<A, B>(rows: AsyncIterable<A>, f: (a: A) => B): AsyncGenerato
   for await (const r of rows) yield f(r);
 }
 
+/** What an export may show of a subject's sealed personal fields (privacy/personal-data.ts), opened at the cut. */
+export interface OpenedPersonalFields {
+  readonly yearOfBirth?: number;
+  readonly sex?: 'female' | 'male' | 'other' | 'unknown';
+}
+
+/**
+ * Opens the personal fields of these subjects as recorded up to the cut (PrivacyService.openAtCut): `'erased'` for a
+ * crypto-shredded subject, absent when none was recorded.
+ */
+export type PersonalFieldsAtCut = (subjectIds: readonly string[], upTo: Position) => Promise<ReadonlyMap<string, OpenedPersonalFields | 'erased'>>;
+
+const PERSONAL_BATCH = 200;
+
+/** The subject rows with their personal fields opened, a batch of subjects at a time (memory stays bounded). */
+async function* withPersonal<S extends { subjectId: string; yearOfBirth: number | null; sex: ExportSubject['sex']; erased: boolean }>(
+  rows: AsyncIterable<S>,
+  open: PersonalFieldsAtCut | null,
+  upTo: Position,
+): AsyncGenerator<S> {
+  if (open === null) return yield* rows;
+  let batch: S[] = [];
+  const flush = async function* (): AsyncGenerator<S> {
+    const opened = await open(
+      batch.map((s) => s.subjectId),
+      upTo,
+    );
+    for (const s of batch) {
+      const p = opened.get(s.subjectId);
+      if (p === undefined) yield s;
+      else if (p === 'erased') yield { ...s, yearOfBirth: null, sex: null, erased: true };
+      else yield { ...s, yearOfBirth: p.yearOfBirth ?? null, sex: p.sex ?? null };
+    }
+    batch = [];
+  };
+  for await (const s of rows) {
+    batch.push(s);
+    if (batch.length >= PERSONAL_BATCH) yield* flush();
+  }
+  if (batch.length > 0) yield* flush();
+}
+
 /**
  * A frozen snapshot as the export builders' input (libs/interop ExportDataset), read from its kept rows only: the
  * same snapshot gives the same dataset, whatever was recorded since. Small tables (trial, catalogue) are read whole,
  * the subjects' rows through four cursors in subject order (one read-only transaction: no transaction id, nothing
- * held back). Personal fields (year of birth, sex) are not in snapshot rows: they stay null here (OMOP PERSON
- * therefore leaves such subjects out and counts them; see libs/interop README).
+ * held back).
+ *
+ * Personal fields (year of birth, sex) are deliberately not snapshot rows: they are opened at export time by
+ * `personal` from the sealed envelopes in the log at the snapshot's cut (PrivacyService.openAtCut). A copy in the
+ * rows — in clear or re-sealed — would be a second place the crypto-shredding has to reach (and the privacy e2e
+ * proves no read-model table holds one); read from the log, an erasure after freezing leaves every later export of
+ * the snapshot without the subject's fields, with nothing to rewrite, and the content hash (which never covered
+ * them) stays valid, so verifyAnalysisSnapshot still matches. Without `personal` they stay null (OMOP PERSON then
+ * leaves such subjects out and counts them; see libs/interop README). RECIST assessments are computed per subject
+ * from its kept measurements (libs/interop exportRecistAssessment): derived, like every export row.
  */
-export async function withSnapshotDataset<T>(dataSource: DataSource, snapshot: FrozenSnapshot, use: (dataset: ExportDataset) => Promise<T>): Promise<T> {
+export async function withSnapshotDataset<T>(
+  dataSource: DataSource,
+  snapshot: FrozenSnapshot,
+  use: (dataset: ExportDataset) => Promise<T>,
+  personal: PersonalFieldsAtCut | null = null,
+): Promise<T> {
   const qr = dataSource.createQueryRunner();
   await qr.connect();
   try {
@@ -121,7 +177,8 @@ export async function withSnapshotDataset<T>(dataSource: DataSource, snapshot: F
     }
     const bySubject = (extra: string, order: string) =>
       `${KEPT} AND k.row->>'subject_id' IS NOT NULL ${extra} ORDER BY k.row->>'subject_id' COLLATE "C", ${order}`;
-    const subjects = map(cursorRows(qr, 'export_subjects', `${KEPT} ORDER BY k.ordinal`, [snapshot.id, 'subjects']), (s) => ({
+    const cut: Position = { commit: BigInt(snapshot.manifest.commitPosition), prepare: BigInt(snapshot.manifest.position) };
+    const subjectRows = map(cursorRows(qr, 'export_subjects', `${KEPT} ORDER BY k.ordinal`, [snapshot.id, 'subjects']), (s) => ({
       subjectId: str(s, 'subject_id'),
       pseudonym: str(s, 'pseudonym'),
       armCode: strOrNull(s, 'arm_code'),
@@ -130,10 +187,11 @@ export async function withSnapshotDataset<T>(dataSource: DataSource, snapshot: F
       enrolledAt: isoOrNull(s, 'enrolled_at'),
       randomisedAt: isoOrNull(s, 'randomised_at'),
       withdrawnAt: isoOrNull(s, 'withdrawn_at'),
-      yearOfBirth: null,
-      sex: null,
+      yearOfBirth: null as number | null,
+      sex: null as ExportSubject['sex'],
       erased: str(s, 'status') === 'erased',
     }));
+    const subjects = withPersonal(subjectRows, personal, cut);
     const studies = map(
       cursorRows(qr, 'export_studies', bySubject('', `k.row->>'occurred_at', k.row->>'study_instance_uid' COLLATE "C"`), [snapshot.id, 'imaging_studies']),
       (s): ExportImagingStudy & { subjectId: string } => ({
@@ -178,6 +236,7 @@ export async function withSnapshotDataset<T>(dataSource: DataSource, snapshot: F
           method: str(m, 'method') as ExportMeasurement['method'],
           readerId: strOrNull(m, 'reader_id'),
           algorithmVersionId: strOrNull(m, 'algorithm_version_id'),
+          adjudication: strOrNull(m, 'adjudication'),
           occurredAt: iso(m, 'occurred_at'),
           recordedAt: iso(m, 'recorded_at'),
           correctionCount: Number(m['correction_count']),
@@ -201,15 +260,20 @@ export async function withSnapshotDataset<T>(dataSource: DataSource, snapshot: F
       }),
     );
     // The series of a study are the ones its measurements name (the read model keeps no series list).
-    const withSeries = map(subjectRecords({ subjects, studies, measurements, outcomes }), (s): ExportSubject => ({
-      ...s,
-      studies: s.studies.map((st) => ({
-        ...st,
-        seriesInstanceUids: [
-          ...new Set(s.measurements.filter((m) => m.studyInstanceUid === st.studyInstanceUid && m.seriesInstanceUid !== null).map((m) => m.seriesInstanceUid!)),
-        ].sort(),
-      })),
-    }));
+    const withSeries = map(
+      subjectRecords({ subjects, studies, measurements, outcomes, recist: (s) => exportRecistAssessment(s, byBiomarker) }),
+      (s): ExportSubject => ({
+        ...s,
+        studies: s.studies.map((st) => ({
+          ...st,
+          seriesInstanceUids: [
+            ...new Set(
+              s.measurements.filter((m) => m.studyInstanceUid === st.studyInstanceUid && m.seriesInstanceUid !== null).map((m) => m.seriesInstanceUid!),
+            ),
+          ].sort(),
+        })),
+      }),
+    );
     const dataset: ExportDataset = {
       scope,
       position: snapshot.manifest.position,

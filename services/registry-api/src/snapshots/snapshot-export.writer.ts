@@ -7,7 +7,7 @@ import { Zip, ZipDeflate } from 'fflate';
 import { csvExport, fhirExport, omopExport, parquetExport, sdtmExport, sdtmXport, type ExportChunk, type ExportDataset } from '#interop';
 import type { SnapshotExportFormat } from '../../../../graphql/generated/graphql.types.js';
 import type { DataSource } from 'typeorm';
-import { withSnapshotDataset } from './snapshot-export.dataset.js';
+import { withSnapshotDataset, type PersonalFieldsAtCut } from './snapshot-export.dataset.js';
 import type { EventStore } from '#event-store';
 import { recordAccess } from '../audit/access-log.writer.js';
 import { inProcessActor } from '../commands/command-origin.js';
@@ -116,13 +116,20 @@ export async function writeExport(dataset: ExportDataset, format: SnapshotExport
 /**
  * The export of a frozen snapshot in one format, written to `path`: built from the snapshot's kept rows only, with the
  * snapshot's own freezing time wherever a format wants a creation time, so the same snapshot gives byte-identical
- * files whenever it is exported.
+ * files whenever it is exported — until an erasure: `personal` opens the sealed personal fields at the cut
+ * (snapshot-export.dataset.ts), and an erased subject's are gone from every later export.
  */
-export async function exportSnapshot(dataSource: DataSource, snapshot: FrozenSnapshot, format: SnapshotExportFormat, path: string): Promise<WrittenExport> {
+export async function exportSnapshot(
+  dataSource: DataSource,
+  snapshot: FrozenSnapshot,
+  format: SnapshotExportFormat,
+  path: string,
+  personal: PersonalFieldsAtCut | null = null,
+): Promise<WrittenExport> {
   const sink = new Sink(path);
   let failure: unknown = null;
   try {
-    await withSnapshotDataset(dataSource, snapshot, (dataset) => writeExport(dataset, format, sink, snapshot.frozenAt));
+    await withSnapshotDataset(dataSource, snapshot, (dataset) => writeExport(dataset, format, sink, snapshot.frozenAt), personal);
   } catch (err) {
     failure = err;
   }
@@ -138,7 +145,15 @@ export async function exportSnapshot(dataSource: DataSource, snapshot: FrozenSna
 export async function exportSnapshotToFile(
   store: EventStore,
   dataSource: DataSource,
-  options: { readonly snapshotId: string; readonly format: SnapshotExportFormat; readonly out: string; readonly operator: string; readonly hashKey: Buffer },
+  options: {
+    readonly snapshotId: string;
+    readonly format: SnapshotExportFormat;
+    readonly out: string;
+    readonly operator: string;
+    readonly hashKey: Buffer;
+    /** Opens the personal fields at the cut; without it they are left empty. */
+    readonly personal?: PersonalFieldsAtCut;
+  },
 ): Promise<WrittenExport & { readonly snapshot: FrozenSnapshot }> {
   const queries = new SnapshotQueries(store, dataSource);
   const snapshot = await queries.get(inProcessActor(options.operator, 'admin'), options.snapshotId);
@@ -159,5 +174,5 @@ export async function exportSnapshotToFile(
     options.hashKey,
   );
   await queries.ensureRows(snapshot);
-  return { ...(await exportSnapshot(dataSource, snapshot, options.format, options.out)), snapshot };
+  return { ...(await exportSnapshot(dataSource, snapshot, options.format, options.out, options.personal ?? null)), snapshot };
 }

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { reject, SnapshotErrors, snapshotStreamId, type AnalysisSnapshotFrozen, type SnapshotManifest, type SnapshotScope } from '#domain';
+import {
+  reject,
+  SnapshotErrors,
+  snapshotStreamId,
+  type AnalysisSnapshotErasureRecorded,
+  type AnalysisSnapshotFrozen,
+  type SnapshotManifest,
+  type SnapshotScope,
+} from '#domain';
 import { EVENT_STORE, type EventStore, type JsonObject, type RecordedEvent } from '#event-store';
 import { computeSnapshot } from '#projections';
 import { DataSource } from 'typeorm';
@@ -115,26 +123,37 @@ export class SnapshotQueries {
     return { nodes: nodes.map((r) => ({ key: r.key, json: r.json })), endCursor };
   }
 
-  /** Erasures recorded after the cut for subjects the snapshot holds. */
-  async erasuresSince(snapshot: FrozenSnapshot): Promise<{ subjectId: string; position: string }[]> {
+  /**
+   * Erasures after the cut of subjects the snapshot holds: the ones recorded on its stream
+   * (AnalysisSnapshotErasureRecorded, written by eraseSubject), then any SubjectErased in the log not recorded there
+   * (an erasure whose recording stopped half-way; repeating eraseSubject completes it), with recordedAt null.
+   */
+  async erasuresSince(snapshot: FrozenSnapshot): Promise<{ subjectId: string; position: string; recordedAt: string | null }[]> {
+    const recorded = (await this.store.readStream(snapshotStreamId(snapshot.id)))
+      .filter((e) => e.type === 'AnalysisSnapshotErasureRecorded')
+      .map((e) => {
+        const d = e.data as unknown as AnalysisSnapshotErasureRecorded['data'];
+        return { subjectId: d.subjectId, position: d.erasurePosition, recordedAt: d.recordedAt };
+      });
     const after = { commit: BigInt(snapshot.manifest.commitPosition), prepare: BigInt(snapshot.manifest.position) };
     const erased: { subjectId: string; position: string }[] = [];
     for (let from = after; ;) {
       const page = await this.store.searchEvents({ eventTypes: ['SubjectErased'], after: from, maxCount: 500 });
       for (const e of page) {
         const subjectId = e.data['subjectId'];
-        if (typeof subjectId === 'string') erased.push({ subjectId, position: e.position.prepare.toString() });
+        if (typeof subjectId === 'string' && !recorded.some((r) => r.subjectId === subjectId))
+          erased.push({ subjectId, position: e.position.prepare.toString() });
       }
       if (page.length < 500) break;
       from = page.at(-1)!.position;
     }
-    if (erased.length === 0) return [];
+    if (erased.length === 0) return recorded;
     const held = (await this.dataSource.query(
       `SELECT row->>'subject_id' AS subject_id FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1 AND table_name = 'subjects' AND row->>'subject_id' = ANY($2::text[])`,
       [snapshot.id, erased.map((e) => e.subjectId)],
     )) as { subject_id: string }[];
     const inSnapshot = new Set(held.map((h) => h.subject_id));
-    return erased.filter((e) => inSnapshot.has(e.subjectId));
+    return [...recorded, ...erased.filter((e) => inSnapshot.has(e.subjectId)).map((e) => ({ ...e, recordedAt: null }))];
   }
 
   /** Recomputes the snapshot from the log at its position and compares, table by table; also re-hashes the kept rows. */

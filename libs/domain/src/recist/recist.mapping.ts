@@ -1,21 +1,7 @@
-import {
-  convertUnit,
-  type MeasurementResult,
-  type NewLesionRecord,
-  type NonTargetStatus,
-  type RecistInput,
-  type RecistLesion,
-  type RecistTimePoint,
-  type SubjectEvent,
-} from '#domain';
-import {
-  isCandidate,
-  provenanceOf,
-  resolveReadings,
-  type ReadingCandidate,
-  type ReadingProvenance,
-  type ReadingSelection,
-} from './analytics.reading-selection.js';
+import { convertUnit } from '../biomarker/biomarker.units.js';
+import type { MeasurementResult, SubjectEvent } from '../subject/subject.events.js';
+import type { NewLesionRecord, NonTargetStatus, RecistInput, RecistLesion, RecistTimePoint } from './recist.engine.js';
+import { isCandidate, provenanceOf, resolveReadings, type ReadingCandidate, type ReadingProvenance, type ReadingSelection } from './reading-selection.js';
 
 const NON_TARGET_STATES: readonly NonTargetStatus[] = ['PRESENT', 'ABSENT', 'UNEQUIVOCAL_PROGRESSION', 'NOT_EVALUATED'];
 const NODAL = /lymph|node|nodal/i;
@@ -33,13 +19,23 @@ export function recistTestCode(biomarkerCode: string | null | undefined): Recist
   return RECIST_TEST_CODES.find((c) => c === biomarkerCode) ?? null;
 }
 
-interface LesionMeasurement extends ReadingCandidate {
+/**
+ * The current value of one lesion measurement, as RECIST reads it: from a subject's events (`lesionReadingsOfEvents`)
+ * or from read-model / snapshot rows (`measurements` with `superseded_at IS NULL`, not retracted), so the analytics
+ * query and the exports assess the same readings the same way.
+ */
+export interface LesionReading extends ReadingCandidate {
   readonly timePoint: string;
+  /** The scan's calendar date (YYYY-MM-DD, UTC). */
   readonly date: string;
   readonly trackingUid: string;
   readonly findingSite: string | null;
   readonly role: 'target' | 'non_target' | 'new';
   readonly biomarkerId: string;
+  readonly result: MeasurementResult;
+}
+
+interface LesionMeasurement extends Omit<LesionReading, 'result' | 'adjudication'> {
   result: MeasurementResult;
   retracted: boolean;
   adjudication: string | null;
@@ -59,11 +55,15 @@ export interface RecistReadingUsed {
 }
 
 /** A subject's trial facts and its lesion measurements (current values) as the RECIST engine wants them. */
-export interface RecistSource {
+export interface RecistSource extends RecistAssessmentInput {
   readonly subjectId: string;
   readonly trialId: string | null;
   readonly siteId: string | null;
   readonly programmeId: string | null;
+}
+
+/** The engine's input built from a subject's lesion readings, and every reading it used. */
+export interface RecistAssessmentInput {
   readonly input: RecistInput | null;
   readonly readings: readonly RecistReadingUsed[];
 }
@@ -87,7 +87,7 @@ function millimetres(r: MeasurementResult): number | null {
 /**
  * Folds a subject's events into the engine's input.
  * - Current values only: corrections applied, retractions dropped, adjudication (acceptMeasurementReading) kept.
- * - Only the selected rater's readings count (analytics.reading-selection.ts); per lesion, time point and test code
+ * - Only the selected rater's readings count (reading-selection.ts); per lesion, time point and test code
  *   there must be at most one, else AMBIGUOUS_READING.
  * - Time points (date order, the first is the baseline) and lesions (from their baseline role: target / non_target
  *   → TARGET / NON_TARGET; `new` lesions are new-lesion records where they appear) come from the rater's lesion
@@ -167,8 +167,17 @@ export function recistSource(subjectId: string, events: readonly SubjectEvent[],
         break;
     }
   }
-  const none = { subjectId, trialId, siteId, programmeId, input: null, readings: [] };
-  const selected = [...byId.values()].filter((m) => !m.retracted && isCandidate(options.selection, m));
+  const readings: LesionReading[] = [...byId.values()].filter((m) => !m.retracted).map(({ retracted: _r, ...m }) => m);
+  return { subjectId, trialId, siteId, programmeId, ...recistFromReadings(subjectId, readings, options) };
+}
+
+/**
+ * The engine's input from a subject's current lesion readings (see `recistSource` for the rules); `readings` may hold
+ * every rater's: only the selection's are assessed.
+ */
+export function recistFromReadings(subjectId: string, readings: readonly LesionReading[], options: RecistMappingOptions): RecistAssessmentInput {
+  const none = { input: null, readings: [] };
+  const selected = readings.filter((m) => isCandidate(options.selection, m));
   if (selected.length === 0) return none;
 
   // One reading per lesion × time point × test code; the rest of the lesion's measurements are not RECIST's.
@@ -232,7 +241,7 @@ export function recistSource(subjectId: string, events: readonly SubjectEvent[],
     }
     return { visit, date, targets, nonTargets, newLesions: [...newLesions.values()] };
   });
-  return { subjectId, trialId, siteId, programmeId, input: { subjectId, lesions: [...lesions.values()], timePoints }, readings: used };
+  return { input: { subjectId, lesions: [...lesions.values()], timePoints }, readings: used };
 }
 
 function nonTargetStatus(state: MeasurementResult | undefined, diameter: MeasurementResult | undefined, nodal: boolean): NonTargetStatus | null {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { assessRecist, type SubjectEvent } from '#domain';
-import type { ReadingSelection } from './analytics.reading-selection.js';
+import type { SubjectEvent } from '../subject/subject.events.js';
+import { assessRecist } from './recist.engine.js';
+import type { ReadingSelection } from './reading-selection.js';
 import { recistSource, recistTestCode } from './recist.mapping.js';
 
 // Biomarker ids → catalogue codes, as the service reads them from each BiomarkerDefined event.
