@@ -19,8 +19,9 @@ import { dataSourceOptions } from '../../migrations/data-source.js';
 import { snapshotReadModel, waitForCatchUp } from '../../libs/projections/src/testing/read-model-snapshot.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { RegistryProcess } from '../faults/support/registry-process.js';
-import { checkDurability, report, WriteLoad } from '../faults/support/write-load.js';
+import { type Ack, readDurability, report, WriteLoad } from '../faults/support/write-load.js';
 import {
+  ClusterTimeline,
   ha,
   type ClusterConnection,
   leaderOf,
@@ -92,31 +93,42 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-/** What the primary holds for commands the gap-safe read did not show, and which transactions hold the read back. */
-async function diagnoseLost(commandIds: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: cluster.DATABASE_URL });
-  await client.connect();
-  try {
-    const q = async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows;
-    const info = {
-      members: await members(cluster),
-      snapshot: await q(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, (SELECT max(transaction_id)::text FROM event_store.events) AS newest`),
-      holding: await q(
-        `SELECT pid, application_name, state, backend_xid::text, backend_xmin::text, now() - xact_start AS age, left(query, 120) AS query
-           FROM pg_stat_activity WHERE backend_xid IS NOT NULL OR backend_xmin IS NOT NULL`,
-      ),
-      prepared: await q(`SELECT gid, transaction::text FROM pg_prepared_xacts`),
-      replication: await q(`SELECT application_name, state, sync_state FROM pg_stat_replication`),
-      settings: await q(`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_standby_names', 'synchronous_commit')`),
-      storedForAcked: (
-        await q(`SELECT count(DISTINCT metadata->>'commandId')::int AS n FROM event_store.events WHERE metadata->>'commandId' = ANY ($1)`, [commandIds])
-      )[0],
-      acked: new Set(commandIds).size,
-    };
-    process.stdout.write(`${JSON.stringify({ diagnosis: info })}\n`);
-  } finally {
-    await client.end();
+/**
+ * Only when the committed read of the primary lacks acknowledged commands: where each of them is (a committed read
+ * of every node that answers, primary or standby), when it was acknowledged and which node Patroni showed as the
+ * leader then, and the failover's timeline — enough to tell a write acknowledged by the old primary alone from one
+ * lost after the new primary took it.
+ */
+async function diagnoseLost(missing: readonly Ack[], timeline: ClusterTimeline, faultAt: number): Promise<void> {
+  const ids = missing.map((a) => a.commandId);
+  const perNode: Record<string, unknown> = {};
+  for (const n of cluster.nodes) {
+    const client = new pg.Client({ connectionString: nodeUrl(cluster, n.name), connectionTimeoutMillis: 2_000 });
+    try {
+      await client.connect();
+      const standby = (await client.query<{ s: boolean }>('SELECT pg_is_in_recovery() AS s')).rows[0]!.s;
+      const { rows } = await client.query<{ command: string; n: number }>(
+        `SELECT metadata->>'commandId' AS command, count(*)::int AS n FROM event_store.events WHERE metadata->>'commandId' = ANY ($1::text[]) GROUP BY 1`,
+        [ids],
+      );
+      const replication = standby ? [] : (await client.query(`SELECT application_name, state, sync_state FROM pg_stat_replication`)).rows;
+      perNode[n.name] = { standby, holds: rows.length, of: ids.length, replication };
+    } catch (err) {
+      perNode[n.name] = { unreachable: (err as Error).message };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
+  const acks = missing.map((a) => ({
+    commandId: a.commandId,
+    attempts: a.attempts,
+    replayed: a.replayed,
+    sentMs: a.attemptStartedAt - faultAt,
+    ackedMs: a.ackedAt - faultAt,
+    leaderThen: timeline.leaderAt(a.ackedAt),
+  }));
+  const failover = timeline.entries.map((e) => ({ ...e, at: e.at - faultAt }));
+  process.stdout.write(`${JSON.stringify({ diagnosis: { lost: ids.length, acks, perNode, failover } })}\n`);
 }
 
 /** One failover under 8 writers: `fault` takes the leader away; the figures are printed and checked. */
@@ -124,6 +136,7 @@ async function failover(scenario: string, fault: (leader: string) => Promise<voi
   await untilHealthy(cluster, 90_000);
   const before = (await leaderOf(cluster))!;
   const acquiredBefore = await metric('registry_projector_leadership_changes_total', 'change="acquired"');
+  const timeline = new ClusterTimeline(cluster);
   const load = new WriteLoad(() => app.url, token);
   await load.untilAcks(40);
   const faultAt = Date.now();
@@ -131,13 +144,18 @@ async function failover(scenario: string, fault: (leader: string) => Promise<voi
   const { leader, at } = await untilNewLeader(cluster, before.name, 60_000);
   const recoveryMs = await load.untilRecovered(faultAt, 120_000);
   const figures = await load.stop();
-  const durability = await checkDurability(cluster.DATABASE_URL, load.acks);
-  if (durability.lost > 0) await diagnoseLost(load.acks.map((a) => a.commandId));
+  await timeline.stop();
+  // Straight to the node that is the primary now (not through HAProxy), a committed read of every acknowledged
+  // command's events: decisive, where a gap-safe read could be held back by a transaction still open.
+  const primary = (await leaderOf(cluster))!;
+  const { durability, missing } = await readDurability(nodeUrl(cluster, primary.name), load.acks);
+  if (missing.length > 0) await diagnoseLost(missing, timeline, faultAt);
   const projectorCatchUpMs = await app.projectorCaughtUp(120_000);
   const reacquired = (await metric('registry_projector_leadership_changes_total', 'change="acquired"')) - acquiredBefore;
   report(scenario, {
     ...figures,
     ...durability,
+    durabilityReadOn: primary.name,
     oldLeader: before.name,
     newLeader: leader.name,
     newLeaderAfterMs: at - faultAt,

@@ -126,3 +126,63 @@ export async function setMaintenance(c: ClusterConnection, pause: boolean, timeo
     await sleep(200);
   }
 }
+
+/** One change of Patroni's view of the cluster, as the suite saw it (ms since epoch). */
+export interface TimelineEntry {
+  readonly at: number;
+  readonly leader: string | null;
+  readonly syncStandby: string | null;
+  readonly timeline: number | null;
+  readonly members: string;
+}
+
+/**
+ * Polls Patroni's member list every `everyMs` while a scenario runs and keeps each change (leader, synchronous
+ * standby, timeline, member states): the failover's timeline, to tell which node was the primary when a given
+ * write was acknowledged.
+ */
+export class ClusterTimeline {
+  readonly entries: TimelineEntry[] = [];
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly c: ClusterConnection,
+    everyMs = 200,
+  ) {
+    this.loop = (async () => {
+      while (this.running) {
+        const m = await members(this.c);
+        const leader = m.find((x) => x.role === 'leader' && x.state === 'running');
+        const entry = {
+          at: Date.now(),
+          leader: leader?.name ?? null,
+          syncStandby: m.find((x) => x.role === 'sync_standby')?.name ?? null,
+          timeline: leader?.timeline ?? null,
+          members: m.map((x) => `${x.name}:${x.role}/${x.state}`).join(' '),
+        };
+        const last = this.entries.at(-1);
+        if (
+          !last ||
+          last.leader !== entry.leader ||
+          last.syncStandby !== entry.syncStandby ||
+          last.timeline !== entry.timeline ||
+          last.members !== entry.members
+        )
+          this.entries.push(entry);
+        await sleep(everyMs);
+      }
+    })();
+  }
+
+  async stop(): Promise<TimelineEntry[]> {
+    this.running = false;
+    await this.loop;
+    return this.entries;
+  }
+
+  /** The leader Patroni showed last at or before `at` (null: none running then). */
+  leaderAt(at: number): string | null {
+    return this.entries.filter((e) => e.at <= at).at(-1)?.leader ?? null;
+  }
+}

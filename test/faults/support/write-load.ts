@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, START, type RecordedEvent } from '#event-store';
+import pg from 'pg';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -171,59 +171,56 @@ export interface Durability {
   readonly doubleFirstReceipts: number;
 }
 
-/**
- * Reads the event log itself (through the port, not the API) and checks every receipt against it. The read is
- * gap-safe: a transaction still open anywhere in the cluster (the projector's batch, an audit seal) holds back the
- * events committed after it began, so the newest acknowledged events can be missing from one read for a few
- * milliseconds. A missing event is therefore read again for up to `settleMs`; one truly lost never appears.
- */
-export async function checkDurability(databaseUrl: string, acks: readonly Ack[], settleMs = 5_000): Promise<Durability> {
-  const deadline = Date.now() + settleMs;
-  for (;;) {
-    const result = await readDurability(databaseUrl, acks);
-    if (result.lost === 0 || Date.now() >= deadline) return result;
-    process.stderr.write(`durability: ${result.lost} acknowledged command(s) not in the gap-safe read yet; reading again\n`);
-    await sleep(200);
-  }
+/** What one committed read of the primary found for the acknowledged commands, and which of them it lacks. */
+export interface DurabilityReading {
+  readonly durability: Durability;
+  /** The acknowledgements whose events (all of them, in the acknowledged stream) the primary does not hold. */
+  readonly missing: readonly Ack[];
 }
 
-async function readDurability(databaseUrl: string, acks: readonly Ack[]): Promise<Durability> {
-  const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: 1 });
+/**
+ * Reads the event log itself (SQL on the primary, not the API) and checks every receipt against it. The read is a
+ * plain committed read of the events carrying the acknowledged commandIds — not the port's gap-safe readAll, which
+ * holds back every event committed after the oldest transaction still open anywhere in the cluster (the projector's
+ * batch, an audit seal) and so could miss the newest acknowledged events for as long as that transaction lasts.
+ * Called after the load has stopped: every acknowledgement came back before the statement began, and a commit is
+ * visible to every later statement on the primary before its client hears of it, so one read is decisive — an
+ * event it does not find is not on the primary. Refuses to read a standby (it could lag).
+ */
+export async function readDurability(databaseUrl: string, acks: readonly Ack[]): Promise<DurabilityReading> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  await client.connect();
   try {
-    const ids = new Set(acks.map((a) => a.commandId));
-    const counted = new Map<string, { command: string; stream: string; type: string; n: number }>();
-    // After the load has stopped, so the gap-safe read holds every acknowledged event.
-    for (let after = START, page: RecordedEvent[] = []; ; after = page.at(-1)!.position) {
-      page = await store.readAll({ after, maxCount: 5000 });
-      for (const e of page) {
-        const command = e.metadata['commandId'];
-        if (typeof command !== 'string' || !ids.has(command)) continue;
-        const key = `${command} ${e.streamId} ${e.type}`;
-        const entry = counted.get(key) ?? { command, stream: e.streamId, type: e.type, n: 0 };
-        entry.n++;
-        counted.set(key, entry);
-      }
-      if (page.length < 5000) break;
-    }
-    const found = new Map<string, { stream: string; type: string; n: number }[]>();
+    const { rows: role } = await client.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+    if (role[0]!.standby) throw new Error('durability: the read must go to the primary, this is a standby');
+    const { rows } = await client.query<{ command: string; stream: string; type: string; n: number }>(
+      `SELECT metadata->>'commandId' AS command, stream_id AS stream, event_type AS type, count(*)::int AS n
+         FROM event_store.events WHERE metadata->>'commandId' = ANY ($1::text[])
+        GROUP BY 1, 2, 3`,
+      [[...new Set(acks.map((a) => a.commandId))]],
+    );
+    const found = new Map<string, { stream: string; type: string }[]>();
     let duplicates = 0;
-    for (const r of counted.values()) {
+    for (const r of rows) {
       if (r.n > 1) duplicates += r.n - 1;
-      found.set(r.command, [...(found.get(r.command) ?? []), { stream: r.stream, type: r.type, n: r.n }]);
+      found.set(r.command, [...(found.get(r.command) ?? []), { stream: r.stream, type: r.type }]);
     }
-    let lost = 0;
-    for (const a of acks) {
-      const present = found.get(a.commandId) ?? [];
-      const inStream = present.filter((p) => p.stream === a.streamId);
-      if (!a.events.every((type) => inStream.some((p) => p.type === type))) lost++;
-    }
+    const missing = acks.filter((a) => {
+      const inStream = (found.get(a.commandId) ?? []).filter((p) => p.stream === a.streamId);
+      return !a.events.every((type) => inStream.some((p) => p.type === type));
+    });
     const firsts = new Map<string, number>();
     for (const a of acks) if (!a.replayed) firsts.set(a.commandId, (firsts.get(a.commandId) ?? 0) + 1);
     const doubleFirstReceipts = [...firsts.values()].filter((n) => n > 1).length;
-    return { lost, duplicates, doubleFirstReceipts };
+    return { durability: { lost: new Set(missing.map((a) => a.commandId)).size, duplicates, doubleFirstReceipts }, missing };
   } finally {
-    await store.close();
+    await client.end();
   }
+}
+
+/** `readDurability`'s figures alone (lost, duplicates, double first receipts). */
+export async function checkDurability(databaseUrl: string, acks: readonly Ack[]): Promise<Durability> {
+  return (await readDurability(databaseUrl, acks)).durability;
 }
 
 /** One JSON line per scenario on stdout (the figures the issue asks for), also returned for the assertions. */
