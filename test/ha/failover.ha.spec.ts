@@ -19,7 +19,7 @@ import { dataSourceOptions } from '../../migrations/data-source.js';
 import { snapshotReadModel, waitForCatchUp } from '../../libs/projections/src/testing/read-model-snapshot.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { RegistryProcess } from '../faults/support/registry-process.js';
-import { type Ack, readDurability, report, WriteLoad } from '../faults/support/write-load.js';
+import { type Ack, gapSafeReadMissing, readDurability, report, WriteLoad } from '../faults/support/write-load.js';
 import {
   ClusterTimeline,
   ha,
@@ -147,7 +147,10 @@ async function failover(scenario: string, fault: (leader: string) => Promise<voi
   await timeline.stop();
   // Straight to the node that is the primary now (not through HAProxy), a committed read of every acknowledged
   // command's events: decisive, where a gap-safe read could be held back by a transaction still open.
+  // First, for the record, what the gap-safe read the check used before shows at this moment (the projector is
+  // catching up then, in open transactions): the committed read after it is the verdict.
   const primary = (await leaderOf(cluster))!;
+  const gapSafeMissing = await gapSafeReadMissing(nodeUrl(cluster, primary.name), load.acks);
   const { durability, missing } = await readDurability(nodeUrl(cluster, primary.name), load.acks);
   if (missing.length > 0) await diagnoseLost(missing, timeline, faultAt);
   const projectorCatchUpMs = await app.projectorCaughtUp(120_000);
@@ -156,6 +159,7 @@ async function failover(scenario: string, fault: (leader: string) => Promise<voi
     ...figures,
     ...durability,
     durabilityReadOn: primary.name,
+    gapSafeMissing,
     oldLeader: before.name,
     newLeader: leader.name,
     newLeaderAfterMs: at - faultAt,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PostgresEventStore, START, type RecordedEvent } from '#event-store';
 import pg from 'pg';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -221,6 +222,26 @@ export async function readDurability(databaseUrl: string, acks: readonly Ack[]):
 /** `readDurability`'s figures alone (lost, duplicates, double first receipts). */
 export async function checkDurability(databaseUrl: string, acks: readonly Ack[]): Promise<Durability> {
   return (await readDurability(databaseUrl, acks)).durability;
+}
+
+/**
+ * How many acknowledged commands one gap-safe read of the log (the port's readAll, as the projector reads) does not
+ * show yet: a figure for comparing with `readDurability`, never a verdict — a transaction open anywhere in the
+ * cluster holds back every event committed after it began, so this can miss events that are stored.
+ */
+export async function gapSafeReadMissing(databaseUrl: string, acks: readonly Ack[]): Promise<number> {
+  const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: 1 });
+  try {
+    const seen = new Set<string>();
+    for (let after = START, page: RecordedEvent[] = []; ; after = page.at(-1)!.position) {
+      page = await store.readAll({ after, maxCount: 5000 });
+      for (const e of page) if (typeof e.metadata['commandId'] === 'string') seen.add(`${e.metadata['commandId']} ${e.streamId}`);
+      if (page.length < 5000) break;
+    }
+    return new Set(acks.filter((a) => !seen.has(`${a.commandId} ${a.streamId}`)).map((a) => a.commandId)).size;
+  } finally {
+    await store.close();
+  }
 }
 
 /** One JSON line per scenario on stdout (the figures the issue asks for), also returned for the assertions. */
