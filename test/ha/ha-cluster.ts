@@ -186,3 +186,14 @@ export class ClusterTimeline {
     return this.entries.filter((e) => e.at <= at).at(-1)?.leader ?? null;
   }
 }
+
+/** Waits until `name` is listed among Patroni's members again (a restarted node registers within a loop_wait or so). */
+export async function untilMember(c: ClusterConnection, name: string, timeoutMs: number): Promise<Member[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await members(c);
+    if (m.some((x) => x.name === name)) return m;
+    if (Date.now() > deadline) throw new Error(`${name} not back among the members within ${timeoutMs} ms: ${JSON.stringify(m)}`);
+    await sleep(250);
+  }
+}
