@@ -22,6 +22,7 @@ import { RegistryProcess } from '../faults/support/registry-process.js';
 import { type Ack, gapSafeReadMissing, readDurability, report, WriteLoad } from '../faults/support/write-load.js';
 import {
   ClusterTimeline,
+  etcdPid,
   ha,
   type ClusterConnection,
   leaderOf,
@@ -32,8 +33,10 @@ import {
   postmasterPid,
   setMaintenance,
   untilHealthy,
+  untilLeader,
   untilMember,
   untilNewLeader,
+  WriterSampler,
 } from './ha-cluster.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,19 +136,36 @@ async function diagnoseLost(missing: readonly Ack[], timeline: ClusterTimeline, 
 }
 
 /** One failover under 8 writers: `fault` takes the leader away; the figures are printed and checked. */
-async function failover(scenario: string, fault: (leader: string) => Promise<void>): Promise<void> {
+interface FailoverOptions {
+  /** The leader may come back as the leader (a partition that heals): no other node need take over. */
+  readonly sameLeaderAllowed?: boolean;
+  readonly recoveryLimitMs?: number;
+}
+
+/**
+ * One failover under 8 writers: `fault` takes the leader away; the figures are printed and checked. Throughout,
+ * every node is sampled directly: never may two of them be able to acknowledge a write (split brain).
+ */
+async function failover(
+  scenario: string,
+  fault: (leader: string, writers: WriterSampler) => Promise<Record<string, unknown> | void>,
+  options: FailoverOptions = {},
+): Promise<void> {
   await untilHealthy(cluster, 90_000);
   const before = (await leaderOf(cluster))!;
   const acquiredBefore = await metric('registry_projector_leadership_changes_total', 'change="acquired"');
   const timeline = new ClusterTimeline(cluster);
+  const writers = new WriterSampler(cluster);
   const load = new WriteLoad(() => app.url, token);
   await load.untilAcks(40);
   const faultAt = Date.now();
-  await fault(before.name);
-  const { leader, at } = await untilNewLeader(cluster, before.name, 60_000);
+  const faultFigures = (await fault(before.name, writers)) ?? {};
+  const { leader, at } = options.sameLeaderAllowed ? await untilLeader(cluster, 60_000) : await untilNewLeader(cluster, before.name, 60_000);
   const recoveryMs = await load.untilRecovered(faultAt, 120_000);
   const figures = await load.stop();
   await timeline.stop();
+  const samples = await writers.stop();
+  const mostWriters = Math.max(...samples.map((x) => x.writers.length));
   // Straight to the node that is the primary now (not through HAProxy), a committed read of every acknowledged
   // command's events: decisive, where a gap-safe read could be held back by a transaction still open.
   // First, for the record, what the gap-safe read the check used before shows at this moment (the projector is
@@ -167,18 +187,23 @@ async function failover(scenario: string, fault: (leader: string) => Promise<voi
     recoveryMs,
     projectorCatchUpMs,
     projectionLocksReacquired: reacquired,
+    writerSamples: samples.length,
+    mostWritersAtOnce: mostWriters,
+    ...faultFigures,
     ttl: cluster.ttl,
     loopWait: cluster.loopWait,
     retryTimeout: cluster.retryTimeout,
   });
 
   expect(durability).toEqual({ lost: 0, duplicates: 0, doubleFirstReceipts: 0 });
+  // No split brain: at no sample could two nodes acknowledge a write.
+  expect(samples.filter((x) => x.writers.length > 1)).toEqual([]);
   expect(figures.failedAttempts).toBeGreaterThan(0); // the writers really did run into the failover
   // What the clients saw in the gap: only the retryable answer (503 SERVICE_UNAVAILABLE), never another 5xx.
   expect(Object.keys(figures.errorCodes).filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
   expect(figures.http5xxOther).toBe(0);
-  expect(recoveryMs).toBeLessThan(WRITE_RECOVERY_LIMIT_MS);
-  expect(leader.name).not.toBe(before.name);
+  expect(recoveryMs).toBeLessThan(options.recoveryLimitMs ?? WRITE_RECOVERY_LIMIT_MS);
+  if (!options.sameLeaderAllowed) expect(leader.name).not.toBe(before.name);
   expect(reacquired).toBeGreaterThan(0); // the projector lost its locks with the old primary and took them again
   expect(await app.health('ready')).toBe(200);
 }
@@ -269,6 +294,34 @@ describe('PostgreSQL HA cluster (Patroni + etcd + HAProxy): failover under load'
     await ha('up', haEnv);
     expect((await untilMember(cluster, lost, 60_000)).map((m) => m.name)).toContain(lost);
     await untilHealthy(cluster, 90_000);
+  }, 300_000);
+
+  it('the leader cut off from etcd (every etcd member frozen by SIGSTOP) under 8 writers: it demotes itself, never two writers, nothing acknowledged is lost', async () => {
+    const pids = [1, 2, 3].map((i) => etcdPid(cluster, i));
+    try {
+      await failover(
+        'ha-leader-cut-from-etcd',
+        async (_leader, writers) => {
+          const stoppedAt = Date.now();
+          for (const pid of pids) process.kill(pid, 'SIGSTOP');
+          // Without its DCS the leader cannot renew its key: after retry_timeout it demotes itself (Patroni:
+          // "demoting self because DCS is not accessible"), so no node acknowledges writes until etcd is back.
+          const deadline = stoppedAt + 30_000;
+          while (!writers.samples.some((x) => x.at > stoppedAt && x.writers.length === 0) && Date.now() < deadline) await sleep(100);
+          const demotedAfterMs = (writers.samples.find((x) => x.at > stoppedAt && x.writers.length === 0)?.at ?? NaN) - stoppedAt;
+          // Held past the leader key's ttl, as a real partition outlasting it would be.
+          await sleep(Math.max(0, stoppedAt + cluster.ttl * 1_000 + 1_000 - Date.now()));
+          for (const pid of pids) process.kill(pid, 'SIGCONT');
+          expect(demotedAfterMs).toBeGreaterThan(0); // NaN when no sample showed the demotion
+          expect(demotedAfterMs).toBeLessThan(cluster.ttl * 1_000);
+          return { demotedAfterMs, etcdFrozenMs: Date.now() - stoppedAt };
+        },
+        // The outage lasts as long as the partition (ttl + 1 s here), then one election.
+        { sameLeaderAllowed: true, recoveryLimitMs: cluster.ttl * 1_000 + WRITE_RECOVERY_LIMIT_MS },
+      );
+    } finally {
+      for (const pid of pids) process.kill(pid, 'SIGCONT');
+    }
   }, 300_000);
 
   it('after the failovers the read models equal a clean rebuild, row for row, and every hash chain verifies', async () => {

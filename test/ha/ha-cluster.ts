@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -195,5 +196,72 @@ export async function untilMember(c: ClusterConnection, name: string, timeoutMs:
     if (m.some((x) => x.name === name)) return m;
     if (Date.now() > deadline) throw new Error(`${name} not back among the members within ${timeoutMs} ms: ${JSON.stringify(m)}`);
     await sleep(250);
+  }
+}
+
+export const etcdPid = (c: ClusterConnection, member: number): number => Number(readFileSync(join(c.dir, 'pids', `etcd${member}.pid`), 'utf8').trim());
+
+/** One sample of every node: which of them could acknowledge a write at that moment. */
+export interface WriterSample {
+  readonly at: number;
+  readonly writers: readonly string[];
+}
+
+/**
+ * Samples every node directly (not through HAProxy) every `everyMs`: a node can acknowledge a write when it is
+ * not in recovery and either has no synchronous standby configured (it commits alone) or has one streaming in
+ * sync state. Split brain would be two such nodes in one sample; a demotion shows as a sample with none.
+ */
+export class WriterSampler {
+  readonly samples: WriterSample[] = [];
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly c: ClusterConnection,
+    everyMs = 200,
+  ) {
+    this.loop = (async () => {
+      while (this.running) {
+        const at = Date.now();
+        const states = await Promise.all(this.c.nodes.map((n) => this.canAcknowledge(n.name)));
+        this.samples.push({ at, writers: this.c.nodes.filter((_, i) => states[i]).map((n) => n.name) });
+        await sleep(everyMs);
+      }
+    })();
+  }
+
+  private async canAcknowledge(node: string): Promise<boolean> {
+    const client = new pg.Client({ connectionString: nodeUrl(this.c, node, 'postgres'), connectionTimeoutMillis: 500, statement_timeout: 500 });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ standby: boolean; names: string; sync: number }>(
+        `SELECT pg_is_in_recovery() AS standby, current_setting('synchronous_standby_names') AS names,
+                (SELECT count(*)::int FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum') AND state = 'streaming') AS sync`,
+      );
+      const r = rows[0]!;
+      return !r.standby && (r.names === '' || r.sync > 0);
+    } catch {
+      return false; // unreachable, starting, stopping: it acknowledges nothing
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async stop(): Promise<WriterSample[]> {
+    this.running = false;
+    await this.loop;
+    return this.samples;
+  }
+}
+
+/** Waits until some leader runs (whichever node); returns it and when Patroni first showed it. */
+export async function untilLeader(c: ClusterConnection, timeoutMs: number): Promise<{ leader: Member; at: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const leader = await leaderOf(c);
+    if (leader) return { leader, at: Date.now() };
+    if (Date.now() > deadline) throw new Error(`no leader within ${timeoutMs} ms: ${JSON.stringify(await members(c))}`);
+    await sleep(100);
   }
 }
