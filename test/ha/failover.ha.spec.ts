@@ -2,9 +2,11 @@
  * The registry on a three-node PostgreSQL HA cluster (Patroni + etcd + HAProxy, synchronous replication; infra/ha),
  * with no code path special to HA: DATABASE_URL is HAProxy's write port, READ_DATABASE_URL its read port. Under
  * 8 writers through HTTP, the PostgreSQL leader is killed (kill -9 of its postmaster), in a second run its
- * Patroni is stopped, in a third the whole leader node is lost (kill -9 of Patroni and PostgreSQL); every acknowledged write must survive, only retryable errors may reach the clients, retries
- * by commandId must not duplicate, the projector must lead again, and afterwards the read models equal a clean
- * rebuild and every hash chain verifies. Figures: one JSON line per scenario on stdout (infra/SCALING.md).
+ * Patroni is stopped, in a third the whole leader node is lost (kill -9 of Patroni and PostgreSQL), in a fourth the
+ * leader is cut off from etcd (every member frozen past ttl); every acknowledged write must survive (one committed
+ * read of the primary decides), only retryable errors may reach the clients, retries by commandId must not
+ * duplicate, never may two nodes be able to acknowledge a write, the projector must lead again, and afterwards the
+ * read models equal a clean rebuild and every hash chain verifies. Figures: one JSON line per scenario on stdout (infra/SCALING.md).
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -189,6 +191,8 @@ async function failover(
     projectionLocksReacquired: reacquired,
     writerSamples: samples.length,
     mostWritersAtOnce: mostWriters,
+    // How long (in samples of 200 ms) the primary committed with no synchronous standby after the fault.
+    primaryAloneSamples: samples.filter((x) => x.at >= faultAt && x.alone.length > 0).length,
     ...faultFigures,
     ttl: cluster.ttl,
     loopWait: cluster.loopWait,

@@ -201,10 +201,14 @@ export async function untilMember(c: ClusterConnection, name: string, timeoutMs:
 
 export const etcdPid = (c: ClusterConnection, member: number): number => Number(readFileSync(join(c.dir, 'pids', `etcd${member}.pid`), 'utf8').trim());
 
+type WriterState = 'no' | 'synchronous' | 'alone';
+
 /** One sample of every node: which of them could acknowledge a write at that moment. */
 export interface WriterSample {
   readonly at: number;
   readonly writers: readonly string[];
+  /** Of those, the ones committing without any synchronous standby (synchronous_mode_strict off): one copy only. */
+  readonly alone: readonly string[];
 }
 
 /**
@@ -225,13 +229,14 @@ export class WriterSampler {
       while (this.running) {
         const at = Date.now();
         const states = await Promise.all(this.c.nodes.map((n) => this.canAcknowledge(n.name)));
-        this.samples.push({ at, writers: this.c.nodes.filter((_, i) => states[i]).map((n) => n.name) });
+        const named = (want: (s: WriterState) => boolean) => this.c.nodes.filter((_, i) => want(states[i]!)).map((n) => n.name);
+        this.samples.push({ at, writers: named((x) => x !== 'no'), alone: named((x) => x === 'alone') });
         await sleep(everyMs);
       }
     })();
   }
 
-  private async canAcknowledge(node: string): Promise<boolean> {
+  private async canAcknowledge(node: string): Promise<WriterState> {
     const client = new pg.Client({ connectionString: nodeUrl(this.c, node, 'postgres'), connectionTimeoutMillis: 500, statement_timeout: 500 });
     try {
       await client.connect();
@@ -240,9 +245,9 @@ export class WriterSampler {
                 (SELECT count(*)::int FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum') AND state = 'streaming') AS sync`,
       );
       const r = rows[0]!;
-      return !r.standby && (r.names === '' || r.sync > 0);
+      return r.standby ? 'no' : r.names === '' ? 'alone' : r.sync > 0 ? 'synchronous' : 'no';
     } catch {
-      return false; // unreachable, starting, stopping: it acknowledges nothing
+      return 'no'; // unreachable, starting, stopping: it acknowledges nothing
     } finally {
       await client.end().catch(() => undefined);
     }
