@@ -238,6 +238,8 @@ export class WriterSampler {
 
   private async canAcknowledge(node: string): Promise<WriterState> {
     const client = new pg.Client({ connectionString: nodeUrl(this.c, node, 'postgres'), connectionTimeoutMillis: 500, statement_timeout: 500 });
+    // A node that dies or demotes mid-query ends the session with an error event: nothing to report but 'no'.
+    client.on('error', () => undefined);
     try {
       await client.connect();
       const { rows } = await client.query<{ standby: boolean; names: string; sync: number }>(
@@ -257,6 +259,14 @@ export class WriterSampler {
     this.running = false;
     await this.loop;
     return this.samples;
+  }
+
+  /**
+   * Split brain: two or more nodes able to acknowledge writes in two samples in a row. One sample alone is not
+   * counted: the nodes of a sample are read a few milliseconds apart, and a handover's instant falls between them.
+   */
+  splitBrain(): WriterSample[] {
+    return this.samples.filter((x, i) => x.writers.length > 1 && (this.samples[i + 1]?.writers.length ?? 0) > 1);
   }
 }
 
