@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, START, type RecordedEvent } from '#event-store';
+import { type Position, PostgresEventStore, type RecordedEvent, type SearchedEvent, START } from '#event-store';
 import pg from 'pg';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -180,12 +180,12 @@ export interface DurabilityReading {
 }
 
 /**
- * Reads the event log itself (SQL on the primary, not the API) and checks every receipt against it. The read is a
- * plain committed read of the events carrying the acknowledged commandIds — not the port's gap-safe readAll, which
+ * Reads the event log itself (on the primary, not through the API) and checks every receipt against it. The read is
+ * the port's searchEvents: every event committed before each statement began — not readAll's gap-safe read, which
  * holds back every event committed after the oldest transaction still open anywhere in the cluster (the projector's
  * batch, an audit seal) and so could miss the newest acknowledged events for as long as that transaction lasts.
- * Called after the load has stopped: every acknowledgement came back before the statement began, and a commit is
- * visible to every later statement on the primary before its client hears of it, so one read is decisive — an
+ * Called after the load has stopped: every acknowledgement came back before the reading began, and a commit is
+ * visible to every later statement on the primary before its client hears of it, so one pass is decisive — an
  * event it does not find is not on the primary. Refuses to read a standby (it could lag).
  */
 export async function readDurability(databaseUrl: string, acks: readonly Ack[]): Promise<DurabilityReading> {
@@ -194,15 +194,28 @@ export async function readDurability(databaseUrl: string, acks: readonly Ack[]):
   try {
     const { rows: role } = await client.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
     if (role[0]!.standby) throw new Error('durability: the read must go to the primary, this is a standby');
-    const { rows } = await client.query<{ command: string; stream: string; type: string; n: number }>(
-      `SELECT metadata->>'commandId' AS command, stream_id AS stream, event_type AS type, count(*)::int AS n
-         FROM event_store.events WHERE metadata->>'commandId' = ANY ($1::text[])
-        GROUP BY 1, 2, 3`,
-      [[...new Set(acks.map((a) => a.commandId))]],
-    );
+  } finally {
+    await client.end();
+  }
+  const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: 1 });
+  try {
+    const ids = new Set(acks.map((a) => a.commandId));
+    const counted = new Map<string, { command: string; stream: string; type: string; n: number }>();
+    for (let after: Position | undefined, page: SearchedEvent[] = []; ; after = page.at(-1)!.position) {
+      page = await store.searchEvents({ after, maxCount: 5000 });
+      for (const e of page) {
+        const command = e.metadata['commandId'];
+        if (typeof command !== 'string' || !ids.has(command)) continue;
+        const key = `${command} ${e.streamId} ${e.type}`;
+        const entry = counted.get(key) ?? { command, stream: e.streamId, type: e.type, n: 0 };
+        entry.n++;
+        counted.set(key, entry);
+      }
+      if (page.length < 5000) break;
+    }
     const found = new Map<string, { stream: string; type: string }[]>();
     let duplicates = 0;
-    for (const r of rows) {
+    for (const r of counted.values()) {
       if (r.n > 1) duplicates += r.n - 1;
       found.set(r.command, [...(found.get(r.command) ?? []), { stream: r.stream, type: r.type }]);
     }
@@ -215,7 +228,7 @@ export async function readDurability(databaseUrl: string, acks: readonly Ack[]):
     const doubleFirstReceipts = [...firsts.values()].filter((n) => n > 1).length;
     return { durability: { lost: new Set(missing.map((a) => a.commandId)).size, duplicates, doubleFirstReceipts }, missing };
   } finally {
-    await client.end();
+    await store.close();
   }
 }
 
