@@ -2,9 +2,11 @@
  * The registry on a three-node PostgreSQL HA cluster (Patroni + etcd + HAProxy, synchronous replication; infra/ha),
  * with no code path special to HA: DATABASE_URL is HAProxy's write port, READ_DATABASE_URL its read port. Under
  * 8 writers through HTTP, the PostgreSQL leader is killed (kill -9 of its postmaster), in a second run its
- * Patroni is stopped, in a third the whole leader node is lost (kill -9 of Patroni and PostgreSQL); every acknowledged write must survive, only retryable errors may reach the clients, retries
- * by commandId must not duplicate, the projector must lead again, and afterwards the read models equal a clean
- * rebuild and every hash chain verifies. Figures: one JSON line per scenario on stdout (infra/SCALING.md).
+ * Patroni is stopped, in a third the whole leader node is lost (kill -9 of Patroni and PostgreSQL), in a fourth the
+ * leader is cut off from etcd (every member frozen past ttl); every acknowledged write must survive (one committed
+ * read of the primary decides), only retryable errors may reach the clients, retries by commandId must not
+ * duplicate, never may two nodes be able to acknowledge a write, the projector must lead again, and afterwards the
+ * read models equal a clean rebuild and every hash chain verifies. Figures: one JSON line per scenario on stdout (infra/SCALING.md).
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,8 +21,10 @@ import { dataSourceOptions } from '../../migrations/data-source.js';
 import { snapshotReadModel, waitForCatchUp } from '../../libs/projections/src/testing/read-model-snapshot.js';
 import { issueLocalToken } from '../../services/registry-api/src/auth/local-signing-key.js';
 import { RegistryProcess } from '../faults/support/registry-process.js';
-import { checkDurability, report, WriteLoad } from '../faults/support/write-load.js';
+import { type Ack, gapSafeReadMissing, readDurability, report, WriteLoad } from '../faults/support/write-load.js';
 import {
+  ClusterTimeline,
+  etcdPid,
   ha,
   type ClusterConnection,
   leaderOf,
@@ -31,7 +35,10 @@ import {
   postmasterPid,
   setMaintenance,
   untilHealthy,
+  untilLeader,
+  untilMember,
   untilNewLeader,
+  WriterSampler,
 } from './ha-cluster.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,70 +99,115 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-/** What the primary holds for commands the gap-safe read did not show, and which transactions hold the read back. */
-async function diagnoseLost(commandIds: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: cluster.DATABASE_URL });
-  await client.connect();
-  try {
-    const q = async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows;
-    const info = {
-      members: await members(cluster),
-      snapshot: await q(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, (SELECT max(transaction_id)::text FROM event_store.events) AS newest`),
-      holding: await q(
-        `SELECT pid, application_name, state, backend_xid::text, backend_xmin::text, now() - xact_start AS age, left(query, 120) AS query
-           FROM pg_stat_activity WHERE backend_xid IS NOT NULL OR backend_xmin IS NOT NULL`,
-      ),
-      prepared: await q(`SELECT gid, transaction::text FROM pg_prepared_xacts`),
-      replication: await q(`SELECT application_name, state, sync_state FROM pg_stat_replication`),
-      settings: await q(`SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_standby_names', 'synchronous_commit')`),
-      storedForAcked: (
-        await q(`SELECT count(DISTINCT metadata->>'commandId')::int AS n FROM event_store.events WHERE metadata->>'commandId' = ANY ($1)`, [commandIds])
-      )[0],
-      acked: new Set(commandIds).size,
-    };
-    process.stdout.write(`${JSON.stringify({ diagnosis: info })}\n`);
-  } finally {
-    await client.end();
+/**
+ * Only when the committed read of the primary lacks acknowledged commands: where each of them is (a committed read
+ * of every node that answers, primary or standby), when it was acknowledged and which node Patroni showed as the
+ * leader then, and the failover's timeline — enough to tell a write acknowledged by the old primary alone from one
+ * lost after the new primary took it.
+ */
+async function diagnoseLost(missing: readonly Ack[], timeline: ClusterTimeline, faultAt: number): Promise<void> {
+  const ids = missing.map((a) => a.commandId);
+  const perNode: Record<string, unknown> = {};
+  for (const n of cluster.nodes) {
+    const client = new pg.Client({ connectionString: nodeUrl(cluster, n.name), connectionTimeoutMillis: 2_000 });
+    try {
+      await client.connect();
+      const standby = (await client.query<{ s: boolean }>('SELECT pg_is_in_recovery() AS s')).rows[0]!.s;
+      const { rows } = await client.query<{ command: string; n: number }>(
+        `SELECT metadata->>'commandId' AS command, count(*)::int AS n FROM event_store.events WHERE metadata->>'commandId' = ANY ($1::text[]) GROUP BY 1`,
+        [ids],
+      );
+      const replication = standby ? [] : (await client.query(`SELECT application_name, state, sync_state FROM pg_stat_replication`)).rows;
+      perNode[n.name] = { standby, holds: rows.length, of: ids.length, replication };
+    } catch (err) {
+      perNode[n.name] = { unreachable: (err as Error).message };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
+  const acks = missing.map((a) => ({
+    commandId: a.commandId,
+    attempts: a.attempts,
+    replayed: a.replayed,
+    sentMs: a.attemptStartedAt - faultAt,
+    ackedMs: a.ackedAt - faultAt,
+    leaderThen: timeline.leaderAt(a.ackedAt),
+  }));
+  const failover = timeline.entries.map((e) => ({ ...e, at: e.at - faultAt }));
+  process.stdout.write(`${JSON.stringify({ diagnosis: { lost: ids.length, acks, perNode, failover } })}\n`);
 }
 
 /** One failover under 8 writers: `fault` takes the leader away; the figures are printed and checked. */
-async function failover(scenario: string, fault: (leader: string) => Promise<void>): Promise<void> {
+interface FailoverOptions {
+  /** The leader may come back as the leader (a partition that heals): no other node need take over. */
+  readonly sameLeaderAllowed?: boolean;
+  readonly recoveryLimitMs?: number;
+}
+
+/**
+ * One failover under 8 writers: `fault` takes the leader away; the figures are printed and checked. Throughout,
+ * every node is sampled directly: never may two of them be able to acknowledge a write (split brain).
+ */
+async function failover(
+  scenario: string,
+  fault: (leader: string, writers: WriterSampler) => Promise<Record<string, unknown> | void>,
+  options: FailoverOptions = {},
+): Promise<void> {
   await untilHealthy(cluster, 90_000);
   const before = (await leaderOf(cluster))!;
   const acquiredBefore = await metric('registry_projector_leadership_changes_total', 'change="acquired"');
+  const timeline = new ClusterTimeline(cluster);
+  const writers = new WriterSampler(cluster);
   const load = new WriteLoad(() => app.url, token);
   await load.untilAcks(40);
   const faultAt = Date.now();
-  await fault(before.name);
-  const { leader, at } = await untilNewLeader(cluster, before.name, 60_000);
+  const faultFigures = (await fault(before.name, writers)) ?? {};
+  const { leader, at } = options.sameLeaderAllowed ? await untilLeader(cluster, 60_000) : await untilNewLeader(cluster, before.name, 60_000);
   const recoveryMs = await load.untilRecovered(faultAt, 120_000);
   const figures = await load.stop();
-  const durability = await checkDurability(cluster.DATABASE_URL, load.acks);
-  if (durability.lost > 0) await diagnoseLost(load.acks.map((a) => a.commandId));
+  await timeline.stop();
+  const samples = await writers.stop();
+  const mostWriters = Math.max(...samples.map((x) => x.writers.length));
+  // Straight to the node that is the primary now (not through HAProxy), a committed read of every acknowledged
+  // command's events: decisive, where a gap-safe read could be held back by a transaction still open.
+  // First, for the record, what the gap-safe read the check used before shows at this moment (the projector is
+  // catching up then, in open transactions): the committed read after it is the verdict.
+  const primary = (await leaderOf(cluster))!;
+  const gapSafeMissing = await gapSafeReadMissing(nodeUrl(cluster, primary.name), load.acks);
+  const { durability, missing } = await readDurability(nodeUrl(cluster, primary.name), load.acks);
+  if (missing.length > 0) await diagnoseLost(missing, timeline, faultAt);
   const projectorCatchUpMs = await app.projectorCaughtUp(120_000);
   const reacquired = (await metric('registry_projector_leadership_changes_total', 'change="acquired"')) - acquiredBefore;
   report(scenario, {
     ...figures,
     ...durability,
+    durabilityReadOn: primary.name,
+    gapSafeMissing,
     oldLeader: before.name,
     newLeader: leader.name,
     newLeaderAfterMs: at - faultAt,
     recoveryMs,
     projectorCatchUpMs,
     projectionLocksReacquired: reacquired,
+    writerSamples: samples.length,
+    mostWritersAtOnce: mostWriters,
+    // How long (in samples of 200 ms) the primary committed with no synchronous standby after the fault.
+    primaryAloneSamples: samples.filter((x) => x.at >= faultAt && x.alone.length > 0).length,
+    ...faultFigures,
     ttl: cluster.ttl,
     loopWait: cluster.loopWait,
     retryTimeout: cluster.retryTimeout,
   });
 
   expect(durability).toEqual({ lost: 0, duplicates: 0, doubleFirstReceipts: 0 });
+  // No split brain: never (in two samples in a row) could two nodes acknowledge a write.
+  expect(writers.splitBrain()).toEqual([]);
   expect(figures.failedAttempts).toBeGreaterThan(0); // the writers really did run into the failover
   // What the clients saw in the gap: only the retryable answer (503 SERVICE_UNAVAILABLE), never another 5xx.
   expect(Object.keys(figures.errorCodes).filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
   expect(figures.http5xxOther).toBe(0);
-  expect(recoveryMs).toBeLessThan(WRITE_RECOVERY_LIMIT_MS);
-  expect(leader.name).not.toBe(before.name);
+  expect(recoveryMs).toBeLessThan(options.recoveryLimitMs ?? WRITE_RECOVERY_LIMIT_MS);
+  if (!options.sameLeaderAllowed) expect(leader.name).not.toBe(before.name);
   expect(reacquired).toBeGreaterThan(0); // the projector lost its locks with the old primary and took them again
   expect(await app.health('ready')).toBe(200);
 }
@@ -229,8 +281,10 @@ describe('PostgreSQL HA cluster (Patroni + etcd + HAProxy): failover under load'
     });
     // Back to three nodes: `ha up` starts only what is not running and waits for a synchronous standby.
     await ha('up', haEnv);
+    // `ha up` returns once a leader and a synchronous standby exist, which the two others already are: the restarted
+    // member registers a moment later (a run failed on asking too early).
+    expect((await untilMember(cluster, stopped, 60_000)).map((m) => m.name)).toContain(stopped);
     await untilHealthy(cluster, 90_000);
-    expect((await members(cluster)).map((m) => m.name)).toContain(stopped);
   }, 300_000);
 
   it('loss of the leader node (kill -9 of its Patroni and its PostgreSQL) under 8 writers: the leader key expires, nothing acknowledged is lost', async () => {
@@ -242,8 +296,58 @@ describe('PostgreSQL HA cluster (Patroni + etcd + HAProxy): failover under load'
       process.kill(postmasterPid(cluster, leader), 'SIGKILL');
     });
     await ha('up', haEnv);
+    expect((await untilMember(cluster, lost, 60_000)).map((m) => m.name)).toContain(lost);
     await untilHealthy(cluster, 90_000);
-    expect((await members(cluster)).map((m) => m.name)).toContain(lost);
+  }, 300_000);
+
+  it('the leader cut off from etcd (every etcd member frozen by SIGSTOP) under 8 writers: it demotes itself, never two writers, nothing acknowledged is lost', async () => {
+    const pids = [1, 2, 3].map((i) => etcdPid(cluster, i));
+    try {
+      await failover(
+        'ha-leader-cut-from-etcd',
+        async (_leader, writers) => {
+          const stoppedAt = Date.now();
+          for (const pid of pids) process.kill(pid, 'SIGSTOP');
+          // Without its DCS the leader cannot renew its key: after retry_timeout it demotes itself (Patroni:
+          // "demoting self because DCS is not accessible"), so no node acknowledges writes until etcd is back.
+          const deadline = stoppedAt + 30_000;
+          while (!writers.samples.some((x) => x.at > stoppedAt && x.writers.length === 0) && Date.now() < deadline) await sleep(100);
+          const demotedAfterMs = (writers.samples.find((x) => x.at > stoppedAt && x.writers.length === 0)?.at ?? NaN) - stoppedAt;
+          // Held past the leader key's ttl, as a real partition outlasting it would be.
+          await sleep(Math.max(0, stoppedAt + cluster.ttl * 1_000 + 1_000 - Date.now()));
+          for (const pid of pids) process.kill(pid, 'SIGCONT');
+          // Demoted while etcd was frozen (NaN: no sample showed it). Not asserted below ttl: measured 9.0–12.5 s
+          // on the loaded 2-core VM, past the ttl of 10 s (infra/SCALING.md, section 3).
+          expect(demotedAfterMs).toBeGreaterThan(0);
+          return { demotedAfterMs, etcdFrozenMs: Date.now() - stoppedAt };
+        },
+        // The outage lasts as long as the partition (ttl + 1 s here), then one election.
+        { sameLeaderAllowed: true, recoveryLimitMs: cluster.ttl * 1_000 + WRITE_RECOVERY_LIMIT_MS },
+      );
+    } finally {
+      for (const pid of pids) process.kill(pid, 'SIGCONT');
+    }
+  }, 300_000);
+
+  it('the leader’s Patroni frozen (SIGSTOP) under 8 writers while its PostgreSQL runs on: the standby takes over, the old primary acknowledges nothing, no split brain', async () => {
+    let frozen = 0;
+    let node = '';
+    try {
+      await failover('ha-leader-patroni-frozen', async (leader) => {
+        node = leader;
+        frozen = patroniPid(cluster, leader);
+        // The old primary keeps running as a primary and keeps its sessions: only its Patroni stops (a hung
+        // process, a paused VM's agent). Its leader key expires; the synchronous standby is promoted and stops
+        // confirming the old primary's commits, so the old primary can acknowledge none (the sampler checks it).
+        process.kill(frozen, 'SIGSTOP');
+      });
+    } finally {
+      if (frozen) process.kill(frozen, 'SIGCONT');
+    }
+    // Woken up, it finds the key gone and rejoins as a replica (pg_rewind).
+    expect((await untilMember(cluster, node, 60_000)).map((m) => m.name)).toContain(node);
+    await untilHealthy(cluster, 120_000);
+    expect((await members(cluster)).find((m) => m.name === node)?.role).not.toBe('leader');
   }, 300_000);
 
   it('after the failovers the read models equal a clean rebuild, row for row, and every hash chain verifies', async () => {

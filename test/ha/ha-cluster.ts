@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,5 +125,158 @@ export async function setMaintenance(c: ClusterConnection, pause: boolean, timeo
     if (states.every((s) => s === pause)) return;
     if (Date.now() > deadline) throw new Error(`maintenance mode ${pause} not taken up within ${timeoutMs} ms`);
     await sleep(200);
+  }
+}
+
+/** One change of Patroni's view of the cluster, as the suite saw it (ms since epoch). */
+export interface TimelineEntry {
+  readonly at: number;
+  readonly leader: string | null;
+  readonly syncStandby: string | null;
+  readonly timeline: number | null;
+  readonly members: string;
+}
+
+/**
+ * Polls Patroni's member list every `everyMs` while a scenario runs and keeps each change (leader, synchronous
+ * standby, timeline, member states): the failover's timeline, to tell which node was the primary when a given
+ * write was acknowledged.
+ */
+export class ClusterTimeline {
+  readonly entries: TimelineEntry[] = [];
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly c: ClusterConnection,
+    everyMs = 200,
+  ) {
+    this.loop = (async () => {
+      while (this.running) {
+        const m = await members(this.c);
+        const leader = m.find((x) => x.role === 'leader' && x.state === 'running');
+        const entry = {
+          at: Date.now(),
+          leader: leader?.name ?? null,
+          syncStandby: m.find((x) => x.role === 'sync_standby')?.name ?? null,
+          timeline: leader?.timeline ?? null,
+          members: m.map((x) => `${x.name}:${x.role}/${x.state}`).join(' '),
+        };
+        const last = this.entries.at(-1);
+        if (
+          !last ||
+          last.leader !== entry.leader ||
+          last.syncStandby !== entry.syncStandby ||
+          last.timeline !== entry.timeline ||
+          last.members !== entry.members
+        )
+          this.entries.push(entry);
+        await sleep(everyMs);
+      }
+    })();
+  }
+
+  async stop(): Promise<TimelineEntry[]> {
+    this.running = false;
+    await this.loop;
+    return this.entries;
+  }
+
+  /** The leader Patroni showed last at or before `at` (null: none running then). */
+  leaderAt(at: number): string | null {
+    return this.entries.filter((e) => e.at <= at).at(-1)?.leader ?? null;
+  }
+}
+
+/** Waits until `name` is listed among Patroni's members again (a restarted node registers within a loop_wait or so). */
+export async function untilMember(c: ClusterConnection, name: string, timeoutMs: number): Promise<Member[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await members(c);
+    if (m.some((x) => x.name === name)) return m;
+    if (Date.now() > deadline) throw new Error(`${name} not back among the members within ${timeoutMs} ms: ${JSON.stringify(m)}`);
+    await sleep(250);
+  }
+}
+
+export const etcdPid = (c: ClusterConnection, member: number): number => Number(readFileSync(join(c.dir, 'pids', `etcd${member}.pid`), 'utf8').trim());
+
+type WriterState = 'no' | 'synchronous' | 'alone';
+
+/** One sample of every node: which of them could acknowledge a write at that moment. */
+export interface WriterSample {
+  readonly at: number;
+  readonly writers: readonly string[];
+  /** Of those, the ones committing without any synchronous standby (synchronous_mode_strict off): one copy only. */
+  readonly alone: readonly string[];
+}
+
+/**
+ * Samples every node directly (not through HAProxy) every `everyMs`: a node can acknowledge a write when it is
+ * not in recovery and either has no synchronous standby configured (it commits alone) or has one streaming in
+ * sync state. Split brain would be two such nodes in one sample; a demotion shows as a sample with none.
+ */
+export class WriterSampler {
+  readonly samples: WriterSample[] = [];
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly c: ClusterConnection,
+    everyMs = 200,
+  ) {
+    this.loop = (async () => {
+      while (this.running) {
+        const at = Date.now();
+        const states = await Promise.all(this.c.nodes.map((n) => this.canAcknowledge(n.name)));
+        const named = (want: (s: WriterState) => boolean) => this.c.nodes.filter((_, i) => want(states[i]!)).map((n) => n.name);
+        this.samples.push({ at, writers: named((x) => x !== 'no'), alone: named((x) => x === 'alone') });
+        await sleep(everyMs);
+      }
+    })();
+  }
+
+  private async canAcknowledge(node: string): Promise<WriterState> {
+    const client = new pg.Client({ connectionString: nodeUrl(this.c, node, 'postgres'), connectionTimeoutMillis: 500, statement_timeout: 500 });
+    // A node that dies or demotes mid-query ends the session with an error event: nothing to report but 'no'.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ standby: boolean; names: string; sync: number }>(
+        `SELECT pg_is_in_recovery() AS standby, current_setting('synchronous_standby_names') AS names,
+                (SELECT count(*)::int FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum') AND state = 'streaming') AS sync`,
+      );
+      const r = rows[0]!;
+      return r.standby ? 'no' : r.names === '' ? 'alone' : r.sync > 0 ? 'synchronous' : 'no';
+    } catch {
+      return 'no'; // unreachable, starting, stopping: it acknowledges nothing
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async stop(): Promise<WriterSample[]> {
+    this.running = false;
+    await this.loop;
+    return this.samples;
+  }
+
+  /**
+   * Split brain: two or more nodes able to acknowledge writes in two samples in a row. One sample alone is not
+   * counted: the nodes of a sample are read a few milliseconds apart, and a handover's instant falls between them.
+   */
+  splitBrain(): WriterSample[] {
+    return this.samples.filter((x, i) => x.writers.length > 1 && (this.samples[i + 1]?.writers.length ?? 0) > 1);
+  }
+}
+
+/** Waits until some leader runs (whichever node); returns it and when Patroni first showed it. */
+export async function untilLeader(c: ClusterConnection, timeoutMs: number): Promise<{ leader: Member; at: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const leader = await leaderOf(c);
+    if (leader) return { leader, at: Date.now() };
+    if (Date.now() > deadline) throw new Error(`no leader within ${timeoutMs} ms: ${JSON.stringify(await members(c))}`);
+    await sleep(100);
   }
 }

@@ -61,13 +61,25 @@ describe('infra/ha templates', () => {
       expect(section('listen registry_primary')).toContain(`server pg${i + 1} ${host}:${56620 + i} check port ${56630 + i}`);
   });
 
-  it('render the same Patroni settings with the Kubernetes DCS instead of etcd', () => {
-    const { dir, status } = render({}, '--kubernetes');
-    expect(status).toBe(0);
-    const p = yamlOf(dir, 'pg1/patroni.yml');
-    expect(p.etcd3).toBeUndefined();
-    expect(p.kubernetes).toMatchObject({ use_endpoints: true });
-    expect(p.bootstrap.dcs).toMatchObject({ ttl: 10, loop_wait: 2, retry_timeout: 4, synchronous_mode: true });
+  it('render the same Patroni settings with the Kubernetes DCS instead of etcd: timing, synchronous mode, parameters, pg_hba, tags', () => {
+    const k8s = render({}, '--kubernetes');
+    const local = render({});
+    expect([k8s.status, local.status]).toEqual([0, 0]);
+    const k = yamlOf(k8s.dir, 'kubernetes/patroni.yml');
+    const l = yamlOf(local.dir, 'pg1/patroni.yml');
+    expect(k.etcd3).toBeUndefined();
+    expect(k.kubernetes).toMatchObject({ use_endpoints: true, scope_label: 'cluster-name', role_label: 'role' });
+    // The whole DCS bootstrap block is the same object: ttl, loop_wait, retry_timeout, primary_start_timeout,
+    // synchronous_mode(_strict), synchronous_node_count, maximum_lag_on_failover, every PostgreSQL parameter.
+    expect(k.bootstrap.dcs).toEqual(l.bootstrap.dcs);
+    expect(k.bootstrap.dcs).toMatchObject({ ttl: 10, loop_wait: 2, retry_timeout: 4, synchronous_mode: true, synchronous_node_count: 1 });
+    expect(k.bootstrap.initdb).toEqual(l.bootstrap.initdb);
+    expect(k.tags).toEqual(l.tags);
+    expect(Object.keys(k.postgresql.parameters)).toEqual(Object.keys(l.postgresql.parameters));
+    expect(k.postgresql.authentication.superuser.username).toBe(l.postgresql.authentication.superuser.username);
+    expect(k.postgresql.authentication.replication.username).toBe(l.postgresql.authentication.replication.username);
+    // pg_hba differs only in the client range (pods: any address, narrowed by the NetworkPolicy).
+    expect(k.postgresql.pg_hba).toEqual(l.postgresql.pg_hba.map((line: string) => line.replace('127.0.0.1/32', '0.0.0.0/0')));
   });
 
   it('refuse a timing Patroni would refuse (loop_wait + 2 × retry_timeout over ttl)', () => {

@@ -1,7 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 /*
  * Offline validation of infra/k8s: every object against the Kubernetes OpenAPI schema shipped by the
@@ -69,6 +71,10 @@ const CONTAINER_FIELDS = new Set([
   'workingDir',
 ]);
 
+/** The patroni.yml the StatefulSet mounts (ConfigMap registry-postgres-patroni). */
+const patroniConfig = (): any => parse(named('ConfigMap', 'registry-postgres-patroni').data['patroni.yml']);
+const envOf = (c: { env?: { name: string; value?: string; valueFrom?: any }[] }) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
+
 describe('Kubernetes manifests (infra/k8s)', () => {
   it('parses every file and finds the objects the deployment needs', () => {
     expect(objects.length).toBeGreaterThanOrEqual(15);
@@ -128,9 +134,16 @@ describe('Kubernetes manifests (infra/k8s)', () => {
   });
 
   it('selects its own pods: workload selectors, Services, PDBs and NetworkPolicies all match real pod labels', () => {
-    const pods = workloads().map(podLabels);
+    // Patroni adds its role label (replica / master) to its pods at run time.
+    const role = patroniConfig().kubernetes.role_label as string;
+    const patroniPods = ['replica', 'master'].map((r) => ({ ...podLabels(named('StatefulSet', 'registry-postgres')), [role]: r }));
+    const pods = [...workloads().map(podLabels), ...patroniPods];
     for (const w of [...of('Deployment'), ...of('StatefulSet')]) expect(selects(w.spec.selector.matchLabels, podLabels(w))).toBe(true);
-    for (const s of of('Service')) expect([s.metadata.name, pods.some((p) => selects(s.spec.selector, p))]).toEqual([s.metadata.name, true]);
+    // Patroni's leader Service and its `-config` Service have no selector: Patroni keeps their Endpoints (test below).
+    const patroniManaged = [patroniConfig().scope, `${patroniConfig().scope}-config`];
+    for (const s of of('Service').filter((x) => !patroniManaged.includes(x.metadata.name)))
+      expect([s.metadata.name, pods.some((p) => selects(s.spec.selector, p))]).toEqual([s.metadata.name, true]);
+    for (const name of patroniManaged) expect(named('Service', name).spec.selector).toBeUndefined();
     for (const b of of('PodDisruptionBudget'))
       expect([b.metadata.name, pods.some((p) => selects(b.spec.selector.matchLabels, p))]).toEqual([b.metadata.name, true]);
     for (const n of of('NetworkPolicy')) {
@@ -212,6 +225,114 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     for (const secret of of('Secret')) expect(Object.values(secret['stringData'] as Record<string, string>).every((v) => v.includes('CHANGE_ME'))).toBe(true);
     for (const { file, obj } of objects.filter((o) => o.obj.kind !== 'Secret'))
       expect([file, JSON.stringify(obj).includes('CHANGE_ME')]).toEqual([file, false]);
+  });
+
+  it('ships the Patroni ConfigMap exactly as `ha.mjs render --kubernetes` makes it from the one template', () => {
+    const out = mkdtempSync(join(tmpdir(), 'registry-k8s-render-'));
+    try {
+      const r = spawnSync(process.execPath, ['infra/ha/ha.mjs', 'render', out, '--kubernetes'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(readFileSync(join(dir, 'postgres-patroni-config.yaml'), 'utf8')).toBe(readFileSync(join(out, 'kubernetes/postgres-patroni-config.yaml'), 'utf8'));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('runs PostgreSQL as three Patroni pods in Kubernetes mode, with the RBAC, Services and per-pod settings it needs', () => {
+    const p = patroniConfig();
+    const sts = named('StatefulSet', 'registry-postgres');
+    expect(sts.spec.replicas).toBe(3);
+    const pod = sts.spec.template.spec;
+    const labels = podLabels(sts);
+    // Patroni finds its members by its labels plus the scope label, and labels each pod with its role.
+    for (const [k, v] of Object.entries(p.kubernetes.labels as Record<string, string>)) expect(labels[k]).toBe(v);
+    expect(labels[p.kubernetes.scope_label]).toBe(p.scope);
+    expect(p.kubernetes.use_endpoints).toBe(true);
+    // The config mounted where the command reads it.
+    const [c] = pod.containers;
+    const mount = c.volumeMounts.find(
+      (m: { name: string }) => pod.volumes.find((v: any) => v.name === m.name)?.configMap?.name === 'registry-postgres-patroni',
+    );
+    expect(c.command).toEqual(['patroni', `${mount.mountPath}/patroni.yml`]);
+    expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain(p.postgresql.data_dir.split('/').slice(0, -1).join('/'));
+    expect(sts.spec.volumeClaimTemplates[0].spec.accessModes).toEqual(['ReadWriteOnce']);
+    // What differs per pod comes from Patroni's environment, never the shared file.
+    const env = envOf(c);
+    expect(env['PATRONI_NAME']!.valueFrom.fieldRef.fieldPath).toBe('metadata.name');
+    expect(env['PATRONI_KUBERNETES_NAMESPACE']!.valueFrom.fieldRef.fieldPath).toBe('metadata.namespace');
+    expect(env['POD_IP']!.valueFrom.fieldRef.fieldPath).toBe('status.podIP');
+    expect(env['PATRONI_KUBERNETES_POD_IP']!.value).toBe('$(POD_IP)');
+    expect(env['PATRONI_RESTAPI_CONNECT_ADDRESS']!.value).toBe(`$(POD_IP):${p.restapi.listen.split(':')[1]}`);
+    expect(env['PATRONI_POSTGRESQL_CONNECT_ADDRESS']!.value).toBe(`$(POD_IP):${p.postgresql.listen.split(':')[1]}`);
+    const pgSecret = named('Secret', 'registry-postgres-secrets').stringData as Record<string, string>;
+    for (const v of ['PATRONI_SUPERUSER_PASSWORD', 'PATRONI_REPLICATION_PASSWORD']) expect(Object.keys(pgSecret)).toContain(env[v]!.valueFrom.secretKeyRef.key);
+    expect(JSON.stringify(p)).not.toMatch(
+      /set-per-pod-by-(?!PATRONI_(NAME|RESTAPI_CONNECT_ADDRESS|POSTGRESQL_CONNECT_ADDRESS|SUPERUSER_PASSWORD|REPLICATION_PASSWORD))/,
+    );
+    // Patroni's Kubernetes DCS: Endpoints (leader lock, config), its pod's role label, the -config Service.
+    expect(pod.serviceAccountName).toBe('registry-postgres');
+    const binding = of('RoleBinding').find((b) =>
+      b.subjects.some((s: { kind: string; name: string }) => s.kind === 'ServiceAccount' && s.name === pod.serviceAccountName),
+    )!;
+    const rules = named('Role', binding.roleRef.name).rules as { resources: string[]; verbs: string[] }[];
+    const may = (resource: string, verb: string) => rules.some((r) => r.resources.includes(resource) && r.verbs.includes(verb));
+    for (const verb of ['get', 'list', 'watch', 'create', 'patch', 'update']) {
+      expect([verb, may('endpoints', verb), may('configmaps', verb)]).toEqual([verb, true, true]);
+    }
+    for (const verb of ['get', 'list', 'watch', 'patch']) expect(['pods', verb, may('pods', verb)]).toEqual(['pods', verb, true]);
+    expect(may('services', 'create')).toBe(true);
+    // Write Service = the scope (Patroni writes the leader into its Endpoints); read Service = role=replica.
+    expect(named('Service', p.scope).spec.ports[0].port).toBe(5432);
+    const replicas = named('Service', 'registry-postgres-replicas');
+    expect(replicas.spec.selector).toMatchObject({ [p.kubernetes.scope_label]: p.scope, [p.kubernetes.role_label]: 'replica' });
+    expect(sts.spec.serviceName).toBe(`${p.scope}-config`);
+    expect(named('Service', `${p.scope}-config`).spec.clusterIP).toBe('None');
+    expect(named('PodDisruptionBudget', 'registry-postgres').spec.maxUnavailable).toBe(1);
+  });
+
+  it('points the registry at the Patroni Services: writes and migrations at the leader, reads at the replicas', () => {
+    const p = patroniConfig();
+    const host = (service: string) => `${service}.biomarker-registry.svc.cluster.local`;
+    const app = named('Secret', 'registry-secrets').stringData as Record<string, string>;
+    expect(new URL(app['DATABASE_URL']!).host).toBe(`${host(p.scope)}:5432`);
+    expect(new URL(app['READ_DATABASE_URL']!).host).toBe(`${host('registry-postgres-replicas')}:5432`);
+    expect(new URL((named('Secret', 'registry-migration-secrets').stringData as Record<string, string>)['MIGRATION_DATABASE_URL']!).host).toBe(
+      `${host(p.scope)}:5432`,
+    );
+    // Only the registry's workloads reach PostgreSQL (besides the members themselves).
+    const policy = named('NetworkPolicy', 'registry-postgres-ingress');
+    const clientLabel = policy.spec.ingress[0].from[0].podSelector.matchLabels;
+    expect(
+      workloads()
+        .filter((w) => selects(clientLabel, podLabels(w)))
+        .map((w) => w.metadata.name)
+        .sort(),
+    ).toEqual(['registry-api', 'registry-migrate', 'registry-projector']);
+    expect(policy.spec.ingress[1].ports.map((x: { port: number }) => x.port).sort()).toEqual([5432, 8008]);
+  });
+
+  it('keeps DATA_DIR and AUDIT_ANCHOR_DIR on shared volumes and takes the production keys from the Secret', () => {
+    const config = named('ConfigMap', 'registry-config').data as Record<string, string>;
+    const claims = new Map(of('PersistentVolumeClaim').map((c) => [c.metadata.name, c]));
+    const mountedOn = (w: Obj, path: string): string | undefined => {
+      const pod = w.spec.template.spec;
+      const m = pod.containers[0].volumeMounts.find((x: { mountPath: string }) => x.mountPath === path);
+      return pod.volumes.find((v: any) => v.name === m?.name)?.persistentVolumeClaim?.claimName;
+    };
+    const api = named('Deployment', 'registry-api');
+    for (const [variable, claim] of [
+      ['DATA_DIR', 'registry-data'],
+      ['AUDIT_ANCHOR_DIR', 'registry-audit-anchor'],
+    ] as const) {
+      expect([variable, mountedOn(api, config[variable]!)]).toEqual([variable, claim]);
+      // Every API pod sees the same files (the key ring, the one seal journal).
+      expect(claims.get(claim)!.spec.accessModes).toEqual(['ReadWriteMany']);
+    }
+    expect(mountedOn(named('Deployment', 'registry-projector'), config['DATA_DIR']!)).toBe('registry-data');
+    expect(api.spec.template.spec.securityContext.fsGroup).toBe(api.spec.template.spec.securityContext.runAsUser);
+    // NODE_ENV=production (the image) refuses to start without these.
+    const app = named('Secret', 'registry-secrets').stringData as Record<string, string>;
+    for (const key of ['PRIVACY_MASTER_KEY', 'AUDIT_SEAL_SIGNING_KEY']) expect([key, typeof app[key]]).toEqual([key, 'string']);
   });
 
   it('lists every manifest except the secret template in the kustomization', () => {

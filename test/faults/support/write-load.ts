@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, START, type RecordedEvent } from '#event-store';
+import { type Position, PostgresEventStore, type RecordedEvent, type SearchedEvent, START } from '#event-store';
+import pg from 'pg';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -171,30 +172,37 @@ export interface Durability {
   readonly doubleFirstReceipts: number;
 }
 
-/**
- * Reads the event log itself (through the port, not the API) and checks every receipt against it. The read is
- * gap-safe: a transaction still open anywhere in the cluster (the projector's batch, an audit seal) holds back the
- * events committed after it began, so the newest acknowledged events can be missing from one read for a few
- * milliseconds. A missing event is therefore read again for up to `settleMs`; one truly lost never appears.
- */
-export async function checkDurability(databaseUrl: string, acks: readonly Ack[], settleMs = 5_000): Promise<Durability> {
-  const deadline = Date.now() + settleMs;
-  for (;;) {
-    const result = await readDurability(databaseUrl, acks);
-    if (result.lost === 0 || Date.now() >= deadline) return result;
-    process.stderr.write(`durability: ${result.lost} acknowledged command(s) not in the gap-safe read yet; reading again\n`);
-    await sleep(200);
-  }
+/** What one committed read of the primary found for the acknowledged commands, and which of them it lacks. */
+export interface DurabilityReading {
+  readonly durability: Durability;
+  /** The acknowledgements whose events (all of them, in the acknowledged stream) the primary does not hold. */
+  readonly missing: readonly Ack[];
 }
 
-async function readDurability(databaseUrl: string, acks: readonly Ack[]): Promise<Durability> {
+/**
+ * Reads the event log itself (on the primary, not through the API) and checks every receipt against it. The read is
+ * the port's searchEvents: every event committed before each statement began — not readAll's gap-safe read, which
+ * holds back every event committed after the oldest transaction still open anywhere in the cluster (the projector's
+ * batch, an audit seal) and so could miss the newest acknowledged events for as long as that transaction lasts.
+ * Called after the load has stopped: every acknowledgement came back before the reading began, and a commit is
+ * visible to every later statement on the primary before its client hears of it, so one pass is decisive — an
+ * event it does not find is not on the primary. Refuses to read a standby (it could lag).
+ */
+export async function readDurability(databaseUrl: string, acks: readonly Ack[]): Promise<DurabilityReading> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const { rows: role } = await client.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+    if (role[0]!.standby) throw new Error('durability: the read must go to the primary, this is a standby');
+  } finally {
+    await client.end();
+  }
   const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: 1 });
   try {
     const ids = new Set(acks.map((a) => a.commandId));
     const counted = new Map<string, { command: string; stream: string; type: string; n: number }>();
-    // After the load has stopped, so the gap-safe read holds every acknowledged event.
-    for (let after = START, page: RecordedEvent[] = []; ; after = page.at(-1)!.position) {
-      page = await store.readAll({ after, maxCount: 5000 });
+    for (let after: Position | undefined, page: SearchedEvent[] = []; ; after = page.at(-1)!.position) {
+      page = await store.searchEvents({ after, maxCount: 5000 });
       for (const e of page) {
         const command = e.metadata['commandId'];
         if (typeof command !== 'string' || !ids.has(command)) continue;
@@ -205,22 +213,45 @@ async function readDurability(databaseUrl: string, acks: readonly Ack[]): Promis
       }
       if (page.length < 5000) break;
     }
-    const found = new Map<string, { stream: string; type: string; n: number }[]>();
+    const found = new Map<string, { stream: string; type: string }[]>();
     let duplicates = 0;
     for (const r of counted.values()) {
       if (r.n > 1) duplicates += r.n - 1;
-      found.set(r.command, [...(found.get(r.command) ?? []), { stream: r.stream, type: r.type, n: r.n }]);
+      found.set(r.command, [...(found.get(r.command) ?? []), { stream: r.stream, type: r.type }]);
     }
-    let lost = 0;
-    for (const a of acks) {
-      const present = found.get(a.commandId) ?? [];
-      const inStream = present.filter((p) => p.stream === a.streamId);
-      if (!a.events.every((type) => inStream.some((p) => p.type === type))) lost++;
-    }
+    const missing = acks.filter((a) => {
+      const inStream = (found.get(a.commandId) ?? []).filter((p) => p.stream === a.streamId);
+      return !a.events.every((type) => inStream.some((p) => p.type === type));
+    });
     const firsts = new Map<string, number>();
     for (const a of acks) if (!a.replayed) firsts.set(a.commandId, (firsts.get(a.commandId) ?? 0) + 1);
     const doubleFirstReceipts = [...firsts.values()].filter((n) => n > 1).length;
-    return { lost, duplicates, doubleFirstReceipts };
+    return { durability: { lost: new Set(missing.map((a) => a.commandId)).size, duplicates, doubleFirstReceipts }, missing };
+  } finally {
+    await store.close();
+  }
+}
+
+/** `readDurability`'s figures alone (lost, duplicates, double first receipts). */
+export async function checkDurability(databaseUrl: string, acks: readonly Ack[]): Promise<Durability> {
+  return (await readDurability(databaseUrl, acks)).durability;
+}
+
+/**
+ * How many acknowledged commands one gap-safe read of the log (the port's readAll, as the projector reads) does not
+ * show yet: a figure for comparing with `readDurability`, never a verdict — a transaction open anywhere in the
+ * cluster holds back every event committed after it began, so this can miss events that are stored.
+ */
+export async function gapSafeReadMissing(databaseUrl: string, acks: readonly Ack[]): Promise<number> {
+  const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: 1 });
+  try {
+    const seen = new Set<string>();
+    for (let after = START, page: RecordedEvent[] = []; ; after = page.at(-1)!.position) {
+      page = await store.readAll({ after, maxCount: 5000 });
+      for (const e of page) if (typeof e.metadata['commandId'] === 'string') seen.add(`${e.metadata['commandId']} ${e.streamId}`);
+      if (page.length < 5000) break;
+    }
+    return new Set(acks.filter((a) => !seen.has(`${a.commandId} ${a.streamId}`)).map((a) => a.commandId)).size;
   } finally {
     await store.close();
   }
