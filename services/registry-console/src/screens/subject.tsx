@@ -7,6 +7,7 @@ import { Link } from '../router';
 import { Denied, ErrorBanner } from '../ui/errors';
 import { StatusLine } from '../ui/status-line';
 import { MeasurementEntry } from './measurement-entry';
+import { SubjectSignatures } from './subject-signatures';
 
 const SubjectQuery = graphql(`
   query ConsoleSubject($id: ID!, $asOf: DateTime, $consistentWith: GlobalPosition) {
@@ -196,6 +197,7 @@ export function SubjectScreen({ id }: { id: string }) {
       {subject ? <SubjectFacts subject={subject} /> : <p>Loading…</p>}
       {subject ? <Timeline subject={subject} subjectId={id} historical={asOf !== null} /> : null}
       {asOf === null ? <MeasurementEntry subject={subjectNow} onWritten={(position) => setConsistentWith(position)} /> : null}
+      {asOf === null ? <SubjectSignatures subjectId={id} written={consistentWith} /> : null}
       <History subjectId={id} />
     </section>
   );

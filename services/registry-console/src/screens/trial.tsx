@@ -6,6 +6,7 @@ import { Link } from '../router';
 import { Denied, ErrorBanner } from '../ui/errors';
 import { StatusLine } from '../ui/status-line';
 import { Pager } from './trials';
+import { TrialGovernance } from './trial-governance';
 
 const TrialQuery = graphql(`
   query ConsoleTrial($id: ID!) {
@@ -81,7 +82,7 @@ const PAGE = 50;
 
 /** One trial: arms, sites, schedule, lock state, and its subjects (filtered by site, arm and status; paged). */
 export function TrialScreen({ id }: { id: string }) {
-  const [{ data, error, fetching }] = useQuery({ query: TrialQuery, variables: { id } });
+  const [{ data, error, fetching }, refresh] = useQuery({ query: TrialQuery, variables: { id } });
   if (isDenied(error)) return <Denied errors={apiErrors(error)} />;
   if (fetching && !data) return <p>Loading…</p>;
   const trial = data?.trial;
@@ -180,6 +181,7 @@ export function TrialScreen({ id }: { id: string }) {
           ))}
         </ul>
       )}
+      <TrialGovernance trialId={trial.id} onChanged={() => refresh({ requestPolicy: 'network-only' })} />
       <TrialSubjects trialId={trial.id} arms={trial.arms.map((a) => a.code)} sites={trial.sites.map((s) => s.id)} />
     </section>
   );
