@@ -48,9 +48,10 @@ const SubjectSignaturesQuery = graphql(`
   }
 `);
 
+// A subject's measurements (100: the API's query-cost limit refuses 1000 rows with their signatures).
 const MeasurementSignaturesQuery = graphql(`
   query ConsoleMeasurementSignatures($subjectId: ID!, $consistentWith: GlobalPosition) {
-    measurements(filter: { subjectId: $subjectId }, first: 1000, consistentWith: $consistentWith) {
+    measurements(filter: { subjectId: $subjectId }, first: 100, consistentWith: $consistentWith) {
       nodes {
         id
         signatures {
