@@ -259,7 +259,7 @@ describe('the console governance screens in headless Chromium', () => {
       { sub: CORA.sub, role: 'coordinator', trials: [T], programmes: ['*'], sites: ['*'], name: CORA.name },
       { authTime: Math.floor(Date.now() / 1000) - 600 },
     );
-    await page.evaluate((t) => sessionStorage.setItem('registry-console.token', t), stale);
+    await page.evaluate(`sessionStorage.setItem('registry-console.token', ${JSON.stringify(stale)})`);
     await page.goto(`/console/subjects/${subjectId}`);
     const sign = page.getByTestId('sign-subject-form');
     await sign.waitFor();
