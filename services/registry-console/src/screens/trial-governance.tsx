@@ -63,16 +63,18 @@ const ids = (text: string): string[] =>
  */
 export function TrialGovernance({ trialId, onChanged }: { trialId: string; onChanged: () => void }) {
   const [consistentWith, setConsistentWith] = useState<string | null>(null);
-  const [{ data, error }] = useQuery({ query: TrialGovernanceQuery, variables: { id: trialId, consistentWith } });
+  const [{ data, error, fetching, operation }] = useQuery({ query: TrialGovernanceQuery, variables: { id: trialId, consistentWith } });
   const [signLock, setSignLock] = useState<string | null>(null);
-  // Once per write, when the read at the write's position has answered (not on every render of the page).
+  // Once per write, when the read at the write's position has answered (urql keeps the previous data while the new
+  // variables are fetched, so the answer must be the one for this consistentWith), not on every render of the page.
   const notified = useRef<string | null>(null);
+  const answered = !fetching && data !== undefined && operation?.variables.consistentWith === consistentWith;
   useEffect(() => {
-    if (consistentWith !== null && data !== undefined && notified.current !== consistentWith) {
+    if (consistentWith !== null && answered && notified.current !== consistentWith) {
       notified.current = consistentWith;
       onChanged();
     }
-  }, [consistentWith, data, onChanged]);
+  }, [consistentWith, answered, onChanged]);
   const trial = data?.trial;
   const written = (p: string) => setConsistentWith(p);
   return (
