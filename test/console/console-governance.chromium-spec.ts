@@ -208,6 +208,8 @@ describe('the console governance screens in headless Chromium', () => {
   it('a coordinator signs the trial (wrong password refused on the password), soft-locks it, signs the lock and lifts it with a signed unlock', async () => {
     const { context, page } = await signIn('coordinator', { sub: CORA.sub, name: CORA.name, trials: T });
     await page.goto(`/console/trials/${T}`);
+    await page.locator('summary', { hasText: 'Sign the trial record' }).click();
+    await page.locator('summary', { hasText: 'Lock or unlock' }).click();
     const sign = page.getByTestId('sign-trial-form');
     await sign.waitFor();
     expect(await text(page, 'sign-trial-name')).toBe(CORA.name);

@@ -125,13 +125,20 @@ export function TrialGovernance({ trialId, onChanged }: { trialId: string; onCha
           </tbody>
         </table>
       ) : null}
-      <div className="gov-forms">
-        <LockForm trialId={trialId} onWritten={written} />
-        <UnlockForm trialId={trialId} onWritten={written} />
-      </div>
+      {/* Folded: the forms are for the few who lock and sign, the page is read by everyone. */}
+      <details>
+        <summary>Lock or unlock</summary>
+        <div className="gov-forms">
+          <LockForm trialId={trialId} onWritten={written} />
+          <UnlockForm trialId={trialId} onWritten={written} />
+        </div>
+      </details>
       <h3>Signatures of the trial record</h3>
       {trial ? <SignatureList signatures={trial.signatures} label="the trial" /> : null}
-      <SignForm target={{ trial: { trialId } }} label="the trial record" idPrefix="sign-trial" onSigned={written} />
+      <details>
+        <summary>Sign the trial record</summary>
+        <SignForm target={{ trial: { trialId } }} label="the trial record" idPrefix="sign-trial" onSigned={written} />
+      </details>
     </section>
   );
 }

@@ -181,8 +181,8 @@ export function TrialScreen({ id }: { id: string }) {
           ))}
         </ul>
       )}
-      <TrialGovernance trialId={trial.id} onChanged={() => refresh({ requestPolicy: 'network-only' })} />
       <TrialSubjects trialId={trial.id} arms={trial.arms.map((a) => a.code)} sites={trial.sites.map((s) => s.id)} />
+      <TrialGovernance trialId={trial.id} onChanged={() => refresh({ requestPolicy: 'network-only' })} />
     </section>
   );
 }
