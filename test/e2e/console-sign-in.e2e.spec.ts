@@ -73,6 +73,18 @@ describe('console routes in AUTH_MODE=local', () => {
     expect(audit.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('carries the printed name a signature needs and a fresh auth_time on each request (the local "log in again")', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const named = (await (await devToken(registry, { role: 'coordinator', sub: 'ivy', name: '  Ivy Investigator ' })).json()) as { token: string };
+    const claims = JSON.parse(Buffer.from(named.token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims['name']).toBe('Ivy Investigator');
+    expect(claims['auth_time']).toBeGreaterThanOrEqual(before);
+    const nameless = (await (await devToken(registry, { role: 'coordinator', sub: 'nina' })).json()) as { token: string };
+    expect(JSON.parse(Buffer.from(nameless.token.split('.')[1]!, 'base64url').toString())).not.toHaveProperty('name');
+    const blank = await devToken(registry, { role: 'coordinator', name: '   ' });
+    expect(((await blank.json()) as any).errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+  });
+
   it('refuses a bad request with the offending field, and a body that is not JSON', async () => {
     const badRole = await devToken(registry, { role: 'superuser' });
     expect(badRole.status).toBe(400);

@@ -12,7 +12,10 @@ import { TrialScreen } from './screens/trial';
 import { TrialsScreen } from './screens/trials';
 import { ValidationScreen } from './screens/validation';
 import { ErrorBoundary } from './ui/error-boundary';
-import { clearSession, fetchConsoleConfig, loadSession, oidcManager, storeToken, type ConsoleConfig, type Session } from './session';
+import { clearSession, fetchConsoleConfig, loadSession, oidcManager, reauthenticate, storeToken, type ConsoleConfig, type Session } from './session';
+import { SessionContext } from './ui/session-context';
+// Governance screens (signatures, data queries, snapshots): their nav entries and routes live in one module.
+import { GOVERNANCE_NAV, GovernanceScreen } from './screens/governance-routes';
 
 const NAV: readonly { readonly to: string; readonly label: string }[] = [
   { to: '/trials', label: 'Trials' },
@@ -20,6 +23,7 @@ const NAV: readonly { readonly to: string; readonly label: string }[] = [
   { to: '/validation', label: 'Validation study' },
   { to: '/surveillance', label: 'AI surveillance' },
   { to: '/audit', label: 'Audit' },
+  ...GOVERNANCE_NAV,
 ];
 
 export function App() {
@@ -71,37 +75,47 @@ export function App() {
     setSession(null);
     navigate('/', { replace: true });
   };
+  const sessionValue = {
+    session,
+    config,
+    reauthenticate: async () => {
+      const fresh = await reauthenticate(config, session);
+      if (fresh) setSession(fresh);
+    },
+  };
   return (
-    <Provider value={client}>
-      <a className="skip" href="#main">
-        Skip to content
-      </a>
-      <header className="top">
-        <span className="brand">Biomarker Registry</span>
-        <nav aria-label="Screens">
-          <ul>
-            {NAV.map((n) => (
-              <li key={n.to}>
-                <Link to={n.to} aria-current={location.path.startsWith(n.to) ? 'page' : undefined}>
-                  {n.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <span className="who" data-testid="who">
-          {session.sub} · {session.role}
-        </span>
-        <button type="button" onClick={signOut}>
-          Sign out
-        </button>
-      </header>
-      <main id="main" tabIndex={-1}>
-        <ErrorBoundary resetKey={location.path}>
-          <Screen path={location.path} token={session.token} />
-        </ErrorBoundary>
-      </main>
-    </Provider>
+    <SessionContext.Provider value={sessionValue}>
+      <Provider value={client}>
+        <a className="skip" href="#main">
+          Skip to content
+        </a>
+        <header className="top">
+          <span className="brand">Biomarker Registry</span>
+          <nav aria-label="Screens">
+            <ul>
+              {NAV.map((n) => (
+                <li key={n.to}>
+                  <Link to={n.to} aria-current={location.path.startsWith(n.to) ? 'page' : undefined}>
+                    {n.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <span className="who" data-testid="who">
+            {session.sub} · {session.role}
+          </span>
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </header>
+        <main id="main" tabIndex={-1}>
+          <ErrorBoundary resetKey={location.path}>
+            <Screen path={location.path} token={session.token} />
+          </ErrorBoundary>
+        </main>
+      </Provider>
+    </SessionContext.Provider>
   );
 }
 
@@ -119,6 +133,8 @@ function Screen({ path, token }: { path: string; token: string }) {
   if (path === '/validation') return <ValidationScreen token={token} />;
   if (path === '/surveillance') return <SurveillanceScreen token={token} />;
   if (path === '/audit') return <AuditScreen token={token} />;
+  const governance = GovernanceScreen({ path, token });
+  if (governance) return governance;
   return (
     <section>
       <h1>Not found</h1>

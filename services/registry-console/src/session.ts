@@ -12,6 +12,8 @@ export interface Session {
   readonly token: string;
   readonly sub: string;
   readonly role: string;
+  /** The printed name (claim `name`) an electronic signature shows; null when the token carries none. */
+  readonly name: string | null;
   readonly trials: readonly string[];
   readonly programmes: readonly string[];
   readonly sites: readonly string[];
@@ -28,6 +30,7 @@ function decode(token: string): Session | null {
       token,
       sub: String(payload['sub'] ?? ''),
       role: String(payload['role'] ?? ''),
+      name: typeof payload['name'] === 'string' ? payload['name'] : null,
       trials: list(payload['trials']),
       programmes: list(payload['programmes']),
       sites: list(payload['sites']),
@@ -67,6 +70,7 @@ export async function fetchConsoleConfig(): Promise<ConsoleConfig> {
 export interface DevTokenRequest {
   readonly role: string;
   readonly sub?: string;
+  readonly name?: string;
   readonly trials: readonly string[];
   readonly programmes: readonly string[];
   readonly sites: readonly string[];
@@ -101,4 +105,25 @@ export function oidcManager(config: NonNullable<ConsoleConfig['oidc']>): UserMan
     scope: config.scope,
     userStore: new WebStorageStateStore({ store: window.sessionStorage }),
   });
+}
+
+/**
+ * A fresh authentication for an electronic signature (§11.200): in local mode a new development token for the same
+ * person and scopes (its auth_time is now); with OIDC a new login at the identity provider (prompt=login), which
+ * comes back through /console/callback.
+ */
+export async function reauthenticate(config: ConsoleConfig, session: Session): Promise<Session | null> {
+  if (config.authMode === 'oidc') {
+    if (config.oidc) await oidcManager(config.oidc).signinRedirect({ prompt: 'login' });
+    return null;
+  }
+  const token = await requestDevToken({
+    role: session.role,
+    sub: session.sub,
+    ...(session.name ? { name: session.name } : {}),
+    trials: session.trials,
+    programmes: session.programmes,
+    sites: session.sites,
+  });
+  return storeToken(token);
 }

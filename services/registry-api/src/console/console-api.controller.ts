@@ -17,6 +17,8 @@ const DevTokenRequest = z.object({
     .max(200)
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only')
     .optional(),
+  // The printed name an electronic signature shows (21 CFR 11.50; the `name` claim an identity provider sets).
+  name: z.string().trim().min(1).max(200).optional(),
   trials: ids,
   programmes: ids,
   sites: ids,
@@ -56,8 +58,13 @@ export class ConsoleApiController {
       const issue = parsed.error.issues[0]!;
       throw new ApiError('BAD_USER_INPUT', issue.message, issue.path.join('.') || 'body');
     }
-    const { role, sub, trials, programmes, sites } = parsed.data;
-    const token = await issueLocalToken(this.config, { sub: sub ?? `dev-${role}`, role, trials, programmes, sites }, { expiresIn: DEV_TOKEN_TTL });
+    const { role, sub, name, trials, programmes, sites } = parsed.data;
+    // auth_time is now: asking again is local mode's "log in again" before signing (a fresh authentication, §11.200).
+    const token = await issueLocalToken(
+      this.config,
+      { sub: sub ?? `dev-${role}`, role, trials, programmes, sites, ...(name ? { name } : {}) },
+      { expiresIn: DEV_TOKEN_TTL },
+    );
     return { token, expiresIn: DEV_TOKEN_TTL };
   }
 }

@@ -6,6 +6,7 @@ import type { AuditLogFilter } from '../gql/graphql';
 import { Denied, ErrorBanner } from '../ui/errors';
 import { StatusLine } from '../ui/status-line';
 import { downloadWithToken } from '../ui/authorized-image';
+import { RoleGrants } from './role-grants';
 
 const AuditLogQuery = graphql(`
   query ConsoleAuditLog($filter: AuditLogFilter, $first: Int!, $after: String) {
@@ -194,6 +195,7 @@ export function AuditScreen({ token }: { token: string }) {
         </button>
       </nav>
       <AccessLog />
+      <RoleGrants />
     </section>
   );
 }

@@ -14,6 +14,7 @@ const list = (text: string): string[] =>
 export function SignIn({ config, onSignedIn }: { config: ConsoleConfig; onSignedIn: (s: Session) => void }) {
   const [role, setRole] = useState(config.roles[0] ?? 'coordinator');
   const [sub, setSub] = useState('');
+  const [name, setName] = useState('');
   const [trials, setTrials] = useState('*');
   const [programmes, setProgrammes] = useState('*');
   const [sites, setSites] = useState('*');
@@ -46,7 +47,14 @@ export function SignIn({ config, onSignedIn }: { config: ConsoleConfig; onSigned
     setBusy(true);
     setError(null);
     try {
-      const token = await requestDevToken({ role, sub: sub.trim() || undefined, trials: list(trials), programmes: list(programmes), sites: list(sites) });
+      const token = await requestDevToken({
+        role,
+        sub: sub.trim() || undefined,
+        name: name.trim() || undefined,
+        trials: list(trials),
+        programmes: list(programmes),
+        sites: list(sites),
+      });
       const session = storeToken(token);
       if (session) onSignedIn(session);
     } catch (err) {
@@ -74,6 +82,8 @@ export function SignIn({ config, onSignedIn }: { config: ConsoleConfig; onSigned
         </select>
         <label htmlFor="sub">Your id (recorded as the actor; default dev-&lt;role&gt;)</label>
         <input id="sub" value={sub} onChange={(e) => setSub(e.target.value)} autoComplete="username" />
+        <label htmlFor="name">Your printed name (shown with your electronic signatures; optional)</label>
+        <input id="name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
         <label htmlFor="trials">Trials (comma-separated, * = all)</label>
         <input id="trials" value={trials} onChange={(e) => setTrials(e.target.value)} />
         <label htmlFor="programmes">Programmes</label>

@@ -8,6 +8,7 @@ import { Denied, ErrorBanner } from '../ui/errors';
 import { StatusLine } from '../ui/status-line';
 import { MeasurementEntry } from './measurement-entry';
 import { SubjectEntry } from './subject-entry';
+import { SubjectSignatures } from './subject-signatures';
 
 const SubjectQuery = graphql(`
   query ConsoleSubject($id: ID!, $asOf: DateTime, $consistentWith: GlobalPosition) {
@@ -198,6 +199,7 @@ export function SubjectScreen({ id }: { id: string }) {
       {subject ? <Timeline subject={subject} subjectId={id} historical={asOf !== null} /> : null}
       {asOf === null ? <MeasurementEntry subject={subjectNow} onWritten={(position) => setConsistentWith(position)} /> : null}
       {asOf === null ? <SubjectEntry subject={subjectNow} onWritten={(position) => setConsistentWith(position)} /> : null}
+      {asOf === null ? <SubjectSignatures subjectId={id} written={consistentWith} /> : null}
       <History subjectId={id} />
     </section>
   );

@@ -7,6 +7,7 @@ import { Denied, ErrorBanner } from '../ui/errors';
 import { StatusLine } from '../ui/status-line';
 import { EnrolForm } from './subject-entry';
 import { Pager } from './trials';
+import { TrialGovernance } from './trial-governance';
 
 const TrialQuery = graphql(`
   query ConsoleTrial($id: ID!) {
@@ -82,7 +83,7 @@ const PAGE = 50;
 
 /** One trial: arms, sites, schedule, lock state, and its subjects (filtered by site, arm and status; paged). */
 export function TrialScreen({ id }: { id: string }) {
-  const [{ data, error, fetching }] = useQuery({ query: TrialQuery, variables: { id } });
+  const [{ data, error, fetching }, refresh] = useQuery({ query: TrialQuery, variables: { id } });
   // The last enrolment's global position: the subject list reads it back with consistentWith.
   const [written, setWritten] = useState<string | null>(null);
   if (isDenied(error)) return <Denied errors={apiErrors(error)} />;
@@ -185,6 +186,7 @@ export function TrialScreen({ id }: { id: string }) {
       )}
       <TrialSubjects trialId={trial.id} arms={trial.arms.map((a) => a.code)} sites={trial.sites.map((s) => s.id)} consistentWith={written} />
       <EnrolForm trialId={trial.id} sites={trial.sites.filter((s) => s.status === 'ACTIVE').map((s) => s.id)} onWritten={setWritten} />
+      <TrialGovernance trialId={trial.id} onChanged={() => refresh({ requestPolicy: 'network-only' })} />
     </section>
   );
 }

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from 'urql';
 import { apiErrors } from '../client';
 import { graphql } from '../gql';
-import type { EndpointKind, ValidationStudyInput } from '../gql/graphql';
+import type { AcceptedReadingPolicy, EndpointKind, ReadingSelectionInput, ValidationStudyInput } from '../gql/graphql';
+import { Link } from '../router';
 import { AuthorizedImage } from '../ui/authorized-image';
 import { ErrorBanner, FieldError } from '../ui/errors';
 import { StatusLine } from '../ui/status-line';
@@ -18,10 +19,24 @@ const BiomarkersQuery = graphql(`
   }
 `);
 
+const AlgorithmVersionsQuery = graphql(`
+  query ConsoleValidationAlgorithms {
+    algorithmVersions(first: 200) {
+      nodes {
+        id
+        manufacturer
+        name
+        version
+      }
+    }
+  }
+`);
+
 const ValidationQuery = graphql(`
   query ConsoleValidationStudy($input: ValidationStudyInput!) {
     validationStudy(input: $input) {
       computedAtPosition
+      snapshotId
       subjectCount
       includedCount
       plotUrl
@@ -51,21 +66,94 @@ const ValidationQuery = graphql(`
         events
         concordance
       }
+      kaplanMeier {
+        strata {
+          label
+          n
+          events
+          median
+        }
+        logRank {
+          p
+        }
+      }
       rows {
         subjectId
         trialId
+        programmeId
         armCode
         siteId
         measurementId
         value
+        unit
+        measuredAt
+        time
+        event
+        label
+        included
+        exclusionReason
+        position
+        reading {
+          raterKind
+          method
+          readerId
+          algorithmVersionId
+          adjudication
+        }
       }
     }
   }
 `);
 
-/** Biostatistics: choose biomarker, reading, endpoint and time point; the API computes and draws everything. */
+type ReadingChoice = 'ACCEPTED_OR_ONLY' | 'ACCEPTED' | 'ALGORITHM' | 'READER';
+type StrataChoice = 'MEDIAN' | 'THRESHOLD' | 'QUANTILES';
+
+/** The API's ReadingSelectionInput: exactly one rater, or the adjudicated reading under a stated policy. */
+function readingInput(choice: ReadingChoice, raterId: string): ReadingSelectionInput {
+  switch (choice) {
+    case 'ACCEPTED':
+    case 'ACCEPTED_OR_ONLY':
+      return { accepted: choice as AcceptedReadingPolicy };
+    case 'ALGORITHM':
+      return { algorithmVersionId: raterId };
+    case 'READER':
+      return { readerId: raterId };
+  }
+}
+
+const CSV_COLUMNS = [
+  'subjectId',
+  'trialId',
+  'programmeId',
+  'armCode',
+  'siteId',
+  'measurementId',
+  'value',
+  'unit',
+  'measuredAt',
+  'time',
+  'event',
+  'label',
+  'included',
+  'exclusionReason',
+  'position',
+  'raterKind',
+  'method',
+  'readerId',
+  'algorithmVersionId',
+  'adjudication',
+] as const;
+
+/** RFC 4180: quote a field holding a comma, quote or line break. */
+const csvField = (v: unknown): string => {
+  const t = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+};
+
+/** Biostatistics: choose biomarker, reading, strata, endpoint and time point; the API computes and draws everything. */
 export function ValidationScreen({ token }: { token: string }) {
   const [{ data: catalogue }] = useQuery({ query: BiomarkersQuery });
+  const [{ data: algorithms }] = useQuery({ query: AlgorithmVersionsQuery });
   const [form, setForm] = useState({
     biomarkerId: '',
     timePoint: 'BASELINE',
@@ -73,17 +161,26 @@ export function ValidationScreen({ token }: { token: string }) {
     kind: 'TIME_TO_EVENT' as EndpointKind,
     outcomeTypes: 'death',
     horizonDays: '365',
+    reading: 'ACCEPTED_OR_ONLY' as ReadingChoice,
+    algorithmVersionId: '',
+    readerId: '',
+    strata: 'MEDIAN' as StrataChoice,
+    threshold: '',
+    quantiles: '4',
+    snapshotId: '',
   });
   const [input, setInput] = useState<ValidationStudyInput | null>(null);
   const [{ data, error, fetching }] = useQuery({ query: ValidationQuery, variables: { input: input! }, pause: !input });
   const biomarkers = catalogue?.biomarkers.nodes ?? [];
+  const versions = algorithms?.algorithmVersions.nodes ?? [];
   const errors = apiErrors(error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const rater = form.reading === 'ALGORITHM' ? form.algorithmVersionId || versions[0]?.id || '' : form.readerId.trim();
     setInput({
       biomarkerId: form.biomarkerId || biomarkers[0]?.id || '',
       timePoint: form.timePoint,
-      indexTest: { accepted: 'ACCEPTED_OR_ONLY' },
+      indexTest: readingInput(form.reading, rater),
       population: form.trialId ? { trialIds: [form.trialId] } : null,
       endpoint: {
         kind: form.kind,
@@ -93,15 +190,49 @@ export function ValidationScreen({ token }: { token: string }) {
           .filter(Boolean),
         horizonDays: form.horizonDays ? Number(form.horizonDays) : null,
       },
+      strata:
+        form.strata === 'THRESHOLD'
+          ? { threshold: form.threshold.trim() === '' ? null : Number(form.threshold) }
+          : form.strata === 'QUANTILES'
+            ? { quantiles: Number(form.quantiles) }
+            : null,
+      snapshotId: form.snapshotId.trim() || null,
     });
   };
   const study = data?.validationStudy;
+  // The dataset rows exactly as the API answered them (one per subject, with the reading each value came from).
   const csv = study
     ? [
-        'subjectId,trialId,armCode,siteId,measurementId,value',
-        ...study.rows.map((r) => [r.subjectId, r.trialId ?? '', r.armCode ?? '', r.siteId ?? '', r.measurementId, r.value].join(',')),
-      ].join('\n')
+        CSV_COLUMNS.join(','),
+        ...study.rows.map((r) =>
+          [
+            r.subjectId,
+            r.trialId,
+            r.programmeId,
+            r.armCode,
+            r.siteId,
+            r.measurementId,
+            r.value,
+            r.unit,
+            r.measuredAt,
+            r.time,
+            r.event,
+            r.label,
+            r.included,
+            r.exclusionReason,
+            r.position,
+            r.reading.raterKind,
+            r.reading.method,
+            r.reading.readerId,
+            r.reading.algorithmVersionId,
+            r.reading.adjudication,
+          ]
+            .map(csvField)
+            .join(','),
+        ),
+      ].join('\r\n')
     : '';
+  const placed = ['biomarkerId', 'timePoint', 'outcomeTypes', 'horizonDays', 'indexTest', 'strata', 'threshold', 'quantiles', 'snapshotId'];
   return (
     <section>
       <h1>Validation study</h1>
@@ -124,6 +255,36 @@ export function ValidationScreen({ token }: { token: string }) {
           <FieldError errors={errors} field="timePoint" id="vs-timepoint-error" />
         </div>
         <div className="field">
+          <label htmlFor="vs-reading">Reading (index test)</label>
+          <select id="vs-reading" value={form.reading} onChange={(e) => setForm({ ...form, reading: e.target.value as ReadingChoice })}>
+            <option value="ACCEPTED_OR_ONLY">adjudicated, else the only reading</option>
+            <option value="ACCEPTED">adjudicated readings only</option>
+            <option value="ALGORITHM">one AI algorithm version</option>
+            <option value="READER">one human reader</option>
+          </select>
+          <FieldError errors={errors} field="indexTest" id="vs-reading-error" />
+        </div>
+        {form.reading === 'ALGORITHM' ? (
+          <div className="field">
+            <label htmlFor="vs-algorithm">Algorithm version</label>
+            <select id="vs-algorithm" value={form.algorithmVersionId} onChange={(e) => setForm({ ...form, algorithmVersionId: e.target.value })}>
+              {versions.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.manufacturer} {v.name} {v.version}
+                </option>
+              ))}
+            </select>
+            <FieldError errors={errors} field="algorithmVersionId" id="vs-algorithm-error" />
+          </div>
+        ) : null}
+        {form.reading === 'READER' ? (
+          <div className="field">
+            <label htmlFor="vs-reader">Reader id</label>
+            <input id="vs-reader" value={form.readerId} onChange={(e) => setForm({ ...form, readerId: e.target.value })} />
+            <FieldError errors={errors} field="readerId" id="vs-reader-error" />
+          </div>
+        ) : null}
+        <div className="field">
           <label htmlFor="vs-trial">Trial (empty: all you may see)</label>
           <input id="vs-trial" value={form.trialId} onChange={(e) => setForm({ ...form, trialId: e.target.value })} />
         </div>
@@ -144,9 +305,37 @@ export function ValidationScreen({ token }: { token: string }) {
           <input id="vs-horizon" inputMode="numeric" value={form.horizonDays} onChange={(e) => setForm({ ...form, horizonDays: e.target.value })} />
           <FieldError errors={errors} field="horizonDays" id="vs-horizon-error" />
         </div>
+        <div className="field">
+          <label htmlFor="vs-strata">Kaplan–Meier strata</label>
+          <select id="vs-strata" value={form.strata} onChange={(e) => setForm({ ...form, strata: e.target.value as StrataChoice })}>
+            <option value="MEDIAN">median split</option>
+            <option value="THRESHOLD">below / at or above a threshold</option>
+            <option value="QUANTILES">quantile groups</option>
+          </select>
+          <FieldError errors={errors} field="strata" id="vs-strata-error" />
+        </div>
+        {form.strata === 'THRESHOLD' ? (
+          <div className="field">
+            <label htmlFor="vs-threshold">Strata threshold</label>
+            <input id="vs-threshold" inputMode="decimal" value={form.threshold} onChange={(e) => setForm({ ...form, threshold: e.target.value })} />
+            <FieldError errors={errors} field="threshold" id="vs-threshold-error" />
+          </div>
+        ) : null}
+        {form.strata === 'QUANTILES' ? (
+          <div className="field">
+            <label htmlFor="vs-quantiles">Quantile groups</label>
+            <input id="vs-quantiles" inputMode="numeric" value={form.quantiles} onChange={(e) => setForm({ ...form, quantiles: e.target.value })} />
+            <FieldError errors={errors} field="quantiles" id="vs-quantiles-error" />
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor="vs-snapshot">Frozen snapshot id (empty: live data)</label>
+          <input id="vs-snapshot" value={form.snapshotId} onChange={(e) => setForm({ ...form, snapshotId: e.target.value })} />
+          <FieldError errors={errors} field="snapshotId" id="vs-snapshot-error" />
+        </div>
         <button type="submit">Compute</button>
       </form>
-      <ErrorBanner errors={errors.filter((e) => !['biomarkerId', 'timePoint', 'outcomeTypes', 'horizonDays'].some((f) => e.field?.endsWith(f)))} />
+      <ErrorBanner errors={errors.filter((e) => !placed.some((f) => e.field === f || e.field?.endsWith(`.${f}`) || e.field?.startsWith(`${f}.`)))} />
       {fetching ? <p>Computing…</p> : null}
       {study ? (
         <div data-testid="validation-result">
@@ -154,10 +343,42 @@ export function ValidationScreen({ token }: { token: string }) {
             {study.includedCount} of {study.subjectCount} subjects included
             {study.roc ? ` · AUC ${study.roc.auc.toFixed(3)} (95 % CI ${study.roc.lower.toFixed(3)}–${study.roc.upper.toFixed(3)})` : ''}
             {study.cox ? ` · Harrell's C ${study.cox.concordance.toFixed(3)}, ${study.cox.events} events` : ''}
+            {study.snapshotId ? ` · from snapshot ${study.snapshotId}` : ''}
           </p>
-          <a href={`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`} download="validation-study.csv">
-            Download the dataset (CSV, {study.rows.length} rows)
-          </a>
+          {study.kaplanMeier ? (
+            <table data-testid="km-strata">
+              <caption>Kaplan–Meier strata{study.kaplanMeier.logRank ? ` (log-rank p = ${study.kaplanMeier.logRank.p.toPrecision(3)})` : ''}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Stratum</th>
+                  <th scope="col">Subjects</th>
+                  <th scope="col">Events</th>
+                  <th scope="col">Median time (days)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {study.kaplanMeier.strata.map((k) => (
+                  <tr key={k.label}>
+                    <td>{k.label}</td>
+                    <td>{k.n}</td>
+                    <td>{k.events}</td>
+                    <td>{k.median ?? 'not reached'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          <p>
+            <a href={`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`} download="validation-study.csv" data-testid="validation-csv">
+              Download the dataset (CSV, {study.rows.length} rows, with the reading of each value)
+            </a>
+            {study.snapshotId ? (
+              <>
+                {' '}
+                · the frozen snapshot&apos;s own CSV exports (with their SHA-256) are on <Link to="/snapshots">Snapshots</Link>
+              </>
+            ) : null}
+          </p>
           <div className="plots">
             <AuthorizedImage src={study.plotUrl} token={token} alt="ROC curve of the biomarker" />
             <AuthorizedImage src={study.kaplanMeierPlotUrl} token={token} alt="Kaplan–Meier curves by biomarker strata" />
