@@ -15,6 +15,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { createEventStore, type EventData, type EventStore } from '#event-store';
 import { startRegistry } from '../../../services/registry-api/src/bootstrap.js';
@@ -38,6 +40,8 @@ const CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 4);
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 2);
 const DIRECT_BATCH = 100;
 const PORT = process.env.BENCH_PORT ?? '4201';
+/** A file to write a V8 CPU profile of the HTTP rounds to (client and API share this process): what a batch item costs. */
+const CPU_PROFILE = process.env.BENCH_BATCH_CPU_PROFILE;
 
 const MUTATION = `mutation($input: RecordMeasurementsInput!) { recordMeasurements(input: $input) { accepted rejected items { index error { code field } } } }`;
 
@@ -179,8 +183,15 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
     let httpItems = 0;
     let httpSeconds = 0;
     const refusals: Record<string, number> = {};
+    const profiler = CPU_PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    }
     const httpRound = async (from: number, to: number): Promise<void> => {
       const bodies = Array.from({ length: to - from }, (_, i) => batchBody(from + i));
+      await profiler?.post('Profiler.start');
       const t0 = performance.now();
       await pool(bodies.length, CONCURRENCY, async (i) => {
         const res = await fetch(registry.url, {
@@ -197,6 +208,10 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
         for (const r of body.data!.recordMeasurements.items) if (r.error) refusals[r.error.code] = (refusals[r.error.code] ?? 0) + 1;
       });
       httpSeconds += (performance.now() - t0) / 1000;
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        await writeFile(`${CPU_PROFILE}.${from}.cpuprofile`, JSON.stringify(profile));
+      }
     };
 
     // ---- the direct side: the same events (a recorded one as template), 100 per append, fresh streams, same concurrency
