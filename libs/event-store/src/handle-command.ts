@@ -354,8 +354,13 @@ function storesAsIs(value: unknown, depth: number): boolean {
       for (const k of keys) if (k === '__proto__' || !storesAsIs(record[k], depth + 1)) return false;
       return true;
     }
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+      // Dropped, nulled or refused by JSON.
+      return false;
     default:
-      // undefined, functions, symbols and bigints: dropped, nulled or refused by JSON.
       return false;
   }
 }
