@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   if (only.has('batch')) {
     // A port of its own (the long-stream part's server may still be releasing its port): the next one when a port was given.
     process.env.EMBEDDED_PG_PORT = String(given ? given + 1 : await freePort());
-    const { itemsPerSecond, rawBatchEventsPerSecond, ratio } = await measureBatch();
-    out['batch'] = { itemsPerSecond, rawBatchEventsPerSecond, ratio };
+    const { itemsPerSecond, rawBatchEventsPerSecond, ratio, concurrency, apiInstances } = await measureBatch();
+    out['batch'] = { itemsPerSecond, rawBatchEventsPerSecond, ratio, concurrency, apiInstances };
     console.error(`batch: ${JSON.stringify(out['batch'])}`);
   }
   if (only.has('kpis')) {
