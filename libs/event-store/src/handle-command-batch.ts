@@ -7,7 +7,7 @@ import {
   WrongExpectedVersionError,
   type EventStoreError,
 } from './event-store.errors.js';
-import { commandHash, DEFAULT_RETRY_BUDGET_MS, deriveEventId, eventMetadata, type DeciderLike } from './handle-command.js';
+import { asStored, commandHash, DEFAULT_RETRY_BUDGET_MS, deriveEventId, EVENT_SCHEMA_VERSION, type DeciderLike } from './handle-command.js';
 import type { FoldLike, StreamStateCache } from './stream-state-cache.js';
 
 /** Namespace of the per-stream command ids derived from a batch's commandId (UUIDv5), distinct from event ids. */
@@ -213,10 +213,11 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
       const refused: { item: BatchItem<TCommand>; error: unknown }[] = [];
       for (const item of stream.items) {
         try {
-          const events = decider.decide(item.command, state, await contextFor(l, state, item));
+          // Awaited only when pending: a microtask per item is a measurable share of a large batch.
+          const context = contextFor(l, state, item);
+          const events = decider.decide(item.command, state, context instanceof Promise ? await context : context);
           // A state that will be kept is folded as a later load would fold it: from the events as stored.
-          for (const e of events)
-            state = decider.evolve(state, input.cache ? ({ type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown } as TEvent) : e);
+          for (const e of events) state = decider.evolve(state, input.cache ? ({ type: e.type, data: asStored(e.data) } as TEvent) : e);
           decided.push({ item, events });
         } catch (err) {
           if (!input.isRejection(err)) throw err;
@@ -233,6 +234,7 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
         undefined,
       );
       const events = decided.flatMap(({ item, events: itemEvents }) => itemEvents.map((e) => ({ item, e })));
+      const metadataOf = batchEventMetadata(metadata, now, streamCommandId, hash, batchHash);
       if (events.length === 0) {
         for (const { item } of decided)
           outcomes.push({
@@ -258,7 +260,7 @@ export async function handleCommandBatch<TCommand, TEvent extends { type: string
             id: deriveEventId(streamCommandId, stream.streamId, n),
             type: e.type,
             data: e.data as JsonObject,
-            metadata: batchEventMetadata(metadata, now, streamCommandId, hash, batchHash, item.index, e.data),
+            metadata: metadataOf(item.index, e.data),
           })),
         },
       });
@@ -352,12 +354,53 @@ function refusedStream<TCommand>(
   ];
 }
 
-/** handle-command.ts's event metadata, plus where the event came from in the batch (its commandId, hash and item). */
-function batchEventMetadata(m: BatchMetadata, now: Date, commandId: string, hash: string, batchHash: string, item: number, data: unknown): JsonObject {
-  const single = eventMetadata(
-    { commandId, actorId: m.actorId, actorRole: m.actorRole, correlationId: m.correlationId, causationId: m.batchCommandId, recordedAt: now },
-    hash,
-    data,
-  );
-  return { ...single, batchCommandId: m.batchCommandId, batchHash, batchItem: item };
+/**
+ * handle-command.ts's event metadata, plus where the event came from in the batch (its commandId, hash and item), for
+ * the events of one stream's part: what they share (actor, ids, hashes, the attempt's time as text) is worked out
+ * once per part, not once per event. The keys are written in sorted order, so the store's canonical JSON finds them in
+ * order and does not sort them per event; the content is `{ ...eventMetadata(…), batchCommandId, batchHash, batchItem }`
+ * exactly (a unit test compares the two).
+ */
+export function batchEventMetadata(
+  m: BatchMetadata,
+  now: Date,
+  commandId: string,
+  hash: string,
+  batchHash: string,
+): (item: number, data: unknown) => JsonObject {
+  const { actorId, actorRole, correlationId, batchCommandId } = m;
+  const causationId = m.batchCommandId;
+  const recordedAt = now.toISOString();
+  return (batchItem, data): JsonObject => {
+    const occurredAt = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['occurredAt'] : undefined;
+    // Two literal shapes (with and without occurredAt) rather than one built up key by key.
+    if (typeof occurredAt === 'string')
+      return {
+        actorId,
+        actorRole,
+        batchCommandId,
+        batchHash,
+        batchItem,
+        causationId,
+        commandHash: hash,
+        commandId,
+        correlationId,
+        occurredAt,
+        recordedAt,
+        schemaVersion: EVENT_SCHEMA_VERSION,
+      };
+    return {
+      actorId,
+      actorRole,
+      batchCommandId,
+      batchHash,
+      batchItem,
+      causationId,
+      commandHash: hash,
+      commandId,
+      correlationId,
+      recordedAt,
+      schemaVersion: EVENT_SCHEMA_VERSION,
+    };
+  };
 }

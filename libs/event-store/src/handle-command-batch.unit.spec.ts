@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { StreamAppend } from './event-store.js';
 import { CommandIdempotencyConflictError, StreamBusyError } from './event-store.errors.js';
-import { cachedBatchStreamLoader, handleCommandBatch, loadBatchStream, type BatchStream, type HandleCommandBatchInput } from './handle-command-batch.js';
+import {
+  batchEventMetadata,
+  cachedBatchStreamLoader,
+  handleCommandBatch,
+  loadBatchStream,
+  type BatchStream,
+  type HandleCommandBatchInput,
+} from './handle-command-batch.js';
+import { canonicalJson } from './hash-chain.js';
+import { eventMetadata } from './handle-command.js';
 import { InMemoryEventStore } from './in-memory/in-memory-event-store.js';
 import { StreamStateCache } from './stream-state-cache.js';
 
@@ -196,5 +205,22 @@ describe('handleCommandBatch', () => {
     await run(4);
     expect((await cache.load(store, 'counter-h', fold)).state).toBe(8);
     expect((await store.readStream('counter-h')).map((e) => e.data['n'])).toEqual([2, 1, 4, 1]);
+  });
+
+  it("stamps each event with a single command's metadata plus its batch keys, keys already in canonical order", () => {
+    const m = { batchCommandId: randomUUID(), actorId: 'tester', actorRole: 'admin', correlationId: 'c-1', now: () => new Date(0) };
+    const now = new Date('2026-02-03T04:05:06.789Z');
+    const metadataOf = batchEventMetadata(m, now, 'stream-command', 'h-1', 'b-1');
+    for (const data of [{ n: 1 }, { n: 1, occurredAt: '2025-01-20' }, { occurredAt: 7 }]) {
+      const single = eventMetadata(
+        { commandId: 'stream-command', actorId: 'tester', actorRole: 'admin', correlationId: 'c-1', causationId: m.batchCommandId, recordedAt: now },
+        'h-1',
+        data,
+      );
+      const stamped = metadataOf(3, data);
+      expect(stamped).toStrictEqual({ ...single, batchCommandId: m.batchCommandId, batchHash: 'b-1', batchItem: 3 });
+      expect(Object.keys(stamped)).toEqual(Object.keys(stamped).sort());
+      expect(canonicalJson(stamped)).toBe(JSON.stringify(stamped));
+    }
   });
 });

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { uuidV5 as uuidv5 } from './uuid-v5.js';
 import type { AppendResult, EventStore, JsonObject, JsonValue, Position, RecordedEvent } from './event-store.js';
 import { CommandIdempotencyConflictError, IdempotencyConflictError, StreamBusyError, WrongExpectedVersionError } from './event-store.errors.js';
-import { canonicalJson } from './hash-chain.js';
+import { canonicalJson, keyText } from './hash-chain.js';
 import { loadStreamState, type StreamStateCache } from './stream-state-cache.js';
 
 /** Namespace for event ids derived from command ids (UUIDv5), so a repeated command repeats its ids. */
@@ -149,7 +149,7 @@ function commandText(value: unknown, depth: number): string | undefined {
       for (const k of keys) {
         const v = commandText(record[k], depth + 1);
         if (v === undefined) continue;
-        out += (first ? '' : ',') + JSON.stringify(k) + ':' + v;
+        out += (first ? '' : ',') + keyText(k) + v;
         first = false;
       }
       return out + '}';
@@ -307,7 +307,7 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
     }
     // Folded as stored (JSON), so the state kept for the next command is exactly what a fresh fold would give.
     let state = loaded.state;
-    for (const e of events) state = decider.evolve(state, { type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown } as TEvent);
+    for (const e of events) state = decider.evolve(state, { type: e.type, data: asStored(e.data) } as TEvent);
     cache?.remember(streamId, decider, { state, revision: result.nextExpectedRevision, position: result.position, lastEventId: ids.at(-1)! });
     return {
       streamId,
@@ -317,6 +317,51 @@ export async function handleCommand<TCommand, TEvent extends { type: string; dat
       replayed: false,
       state,
     };
+  }
+}
+
+/**
+ * An event's data as a later read of the stored event gives it back: a JSON round trip (undefined members dropped,
+ * -0 as 0, dates as strings, class instances as plain objects, …). Data that would come back equal (plain objects and
+ * arrays of strings, booleans, null and finite numbers) is returned as it is, without the round trip: a state folded
+ * from it and kept in the cache is the same as one folded from the stored event, and a batch folds each of its events.
+ */
+export function asStored(data: unknown): unknown {
+  return storesAsIs(data, 0) ? data : (JSON.parse(JSON.stringify(data)) as unknown);
+}
+
+function storesAsIs(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > 32) return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+        // A hole comes back as null.
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !storesAsIs(value[i], depth + 1)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype || Object.getOwnPropertySymbols(value).length > 0) return false;
+      const record = value as Record<string, unknown>;
+      // Non-enumerable own members are left out by JSON (and by Object.keys): then only the round trip is exact.
+      const keys = Object.keys(record);
+      if (Object.getOwnPropertyNames(record).length !== keys.length) return false;
+      for (const k of keys) if (k === '__proto__' || !storesAsIs(record[k], depth + 1)) return false;
+      return true;
+    }
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+      // Dropped, nulled or refused by JSON.
+      return false;
+    default:
+      return false;
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { CommandIdempotencyConflictError, IdempotencyConflictError, StreamBusyError, WrongExpectedVersionError } from './event-store.errors.js';
-import { handleCommand, type CommandMetadata } from './handle-command.js';
+import { asStored, handleCommand, type CommandMetadata } from './handle-command.js';
 import { InMemoryEventStore } from './in-memory/in-memory-event-store.js';
 
 type Added = { type: 'Added'; data: { n: number } };
@@ -190,5 +190,33 @@ describe('handleCommand', () => {
     );
     expect(results.map((r) => r.replayed).sort()).toEqual([false, true]);
     expect(await store.readStream('counter-10')).toHaveLength(1);
+  });
+});
+
+describe('asStored', () => {
+  const roundTrip = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+  it('is the JSON round trip of what the store keeps, returning clean data itself', () => {
+    const clean = { a: 'x', n: 1.5, z: 0, b: true, nil: null, list: [1, 'two', { deep: [null] }], nested: { k: -3 } };
+    expect(asStored(clean)).toBe(clean);
+    const changed: unknown[] = [
+      { a: undefined, b: 1 },
+      { list: [undefined, 1] },
+      { n: -0 },
+      { n: Number.NaN },
+      { at: new Date('2025-01-06T10:00:00Z') },
+      { nested: { toJSON: () => 'x' } },
+      { map: new Map([[1, 2]]) },
+      // eslint-disable-next-line no-sparse-arrays
+      { sparse: [1, , 3] },
+      Object.defineProperty({ a: 1 }, 'hidden', { value: 2, enumerable: false }),
+      { [Symbol('s')]: 1, a: 1 },
+      Object.assign(Object.create(null) as object, { a: 1 }),
+      JSON.parse('{"__proto__": {"a": 1}}'),
+    ];
+    for (const data of changed) {
+      const stored = asStored(data);
+      expect(stored).not.toBe(data);
+      expect(stored).toStrictEqual(roundTrip(data));
+    }
   });
 });

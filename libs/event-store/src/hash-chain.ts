@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { JsonValue } from './event-store.js';
 
 /** The hash of "no previous event": the chain of every stream starts here. */
@@ -7,11 +7,14 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Thrown by `canonicalJson` for values JSON cannot hold exactly; validation reports the precise field instead. */
 export class NotJsonError extends TypeError {}
 
-/** `"key":` of the field names events keep using (a few hundred), so each is escaped once, not once per event. */
+/**
+ * `"key":` of the field names events and commands keep using (a few hundred), so each is escaped once, not once per
+ * event (canonicalJson) or per command item (handle-command.ts commandHash).
+ */
 const keyTexts = new Map<string, string>();
 const MAX_KEY_TEXTS = 10_000;
 
-function keyText(key: string): string {
+export function keyText(key: string): string {
   let text = keyTexts.get(key);
   if (text === undefined) {
     text = `${JSON.stringify(key)}:`;
@@ -81,7 +84,8 @@ export function contentDigest(e: { id: string; type: string; data: JsonValue; me
 
 /** `contentDigest` from data and metadata already in canonical form (see `canonicalJson`). */
 export function canonicalContentDigest(id: string, type: string, canonicalData: string, canonicalMetadata: string): string {
-  return createHash('sha256').update(`${id}\n${type}\n${canonicalData}\n${canonicalMetadata}`).digest('hex');
+  // One-shot: no Hash object per event (every append and every seal computes one per event).
+  return hash('sha256', `${id}\n${type}\n${canonicalData}\n${canonicalMetadata}`, 'hex');
 }
 
 /**

@@ -2,6 +2,13 @@ import { hash } from 'node:crypto';
 
 const namespaces = new Map<string, Buffer>();
 
+/** A hex digit (by char code) with its top two bits set to the RFC 9562 variant 10: 0-3 → 8-b, 4-7 → 8-b, … */
+const VARIANT_DIGIT: readonly string[] = (() => {
+  const digits: string[] = [];
+  for (let v = 0; v < 16; v++) digits[v.toString(16).charCodeAt(0)] = ((v & 0x3) | 0x8).toString(16);
+  return digits;
+})();
+
 function namespaceBytes(namespace: string): Buffer {
   let bytes = namespaces.get(namespace);
   if (!bytes) {
@@ -22,10 +29,8 @@ export function uuidV5(name: string, namespace: string): string {
   const input = Buffer.allocUnsafe(16 + Buffer.byteLength(name, 'utf8'));
   ns.copy(input);
   input.write(name, 16, 'utf8');
-  // One-shot hash: no Hash object per id.
-  const h = hash('sha1', input, 'buffer');
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const hex = h.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  // One-shot hash straight to hex: no Hash object, no digest buffer to patch and format per id.
+  const h = hash('sha1', input, 'hex');
+  // Version 5 in the 13th digit; the variant (10xx) in the top bits of the 17th.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${VARIANT_DIGIT[h.charCodeAt(16)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

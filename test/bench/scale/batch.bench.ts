@@ -10,11 +10,14 @@
  * generation the API gets in production (infra/docker-entrypoint.sh: --max-semi-space-size=64), since the API runs
  * in this process (with node's default, garbage collection took about a fifth of its CPU in a --cpu-prof of this bench).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { createEventStore, type EventData, type EventStore } from '#event-store';
 import { startRegistry } from '../../../services/registry-api/src/bootstrap.js';
@@ -38,6 +41,14 @@ const CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 4);
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 2);
 const DIRECT_BATCH = 100;
 const PORT = process.env.BENCH_PORT ?? '4201';
+/**
+ * API processes the HTTP side sends to, round robin (a deployment runs replicas; node runs a process's JavaScript on
+ * one core). The first runs in this process with the projector; each further one is `node dist/…/main.js` on the same
+ * database and DATA_DIR (same token key), without a projector, listening on BENCH_PORT + 2 + k.
+ */
+const API_INSTANCES = Math.max(1, Number(process.env.BENCH_BATCH_API_INSTANCES ?? 1));
+/** A file to write a V8 CPU profile of the HTTP rounds to (client and API share this process): what a batch item costs. */
+const CPU_PROFILE = process.env.BENCH_BATCH_CPU_PROFILE;
 
 const MUTATION = `mutation($input: RecordMeasurementsInput!) { recordMeasurements(input: $input) { accepted rejected items { index error { code field } } } }`;
 
@@ -57,6 +68,38 @@ async function pool(steps: number, concurrency: number, step: (i: number) => Pro
   );
 }
 
+/** One more API process on the registry's database (see API_INSTANCES); resolves once it answers GraphQL. */
+async function startReplica(port: number, databaseUrl: string, dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
+  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  const proc = spawn(process.execPath, ['--max-semi-space-size=64', join(root, 'dist/services/registry-api/src/main.js')], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      PROJECTOR: 'off',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = `http://127.0.0.1:${port}/graphql`;
+  for (let i = 0; i < 600; i++) {
+    if (proc.exitCode !== null) throw new Error(`API replica exited: ${err.slice(0, 500)}`);
+    try {
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' });
+      return { proc, url };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  proc.kill('SIGTERM');
+  throw new Error(`API replica did not start: ${err.slice(0, 500)}`);
+}
+
 export async function measureBatch(): Promise<BatchBenchResult & Record<string, unknown>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-batch-'));
   // The embedded PostgreSQL runs as its own user when started as root: it must be able to enter the directory.
@@ -72,6 +115,7 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
   });
   const registry = await startRegistry(config);
   let direct: EventStore | undefined;
+  const replicas: ChildProcess[] = [];
   try {
     // ---- setup through the command bus: a biomarker, a trial, the subjects with one study each
     const bus = registry.app.get(CommandBus);
@@ -154,6 +198,12 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
     });
     const setupSeconds = (performance.now() - setupStarted) / 1000;
     const token = await issueLocalToken(config, { sub: 'bench-reader', role: 'reader', sites: ['*'] });
+    const apiUrls = [registry.url];
+    for (let k = 1; k < API_INSTANCES; k++) {
+      const replica = await startReplica(Number(PORT) + 2 + k, registry.database.url, config.DATA_DIR);
+      replicas.push(replica.proc);
+      apiUrls.push(replica.url);
+    }
 
     // ---- the HTTP side: batches of BATCH_ITEMS, ITEMS_PER_SUBJECT consecutive items per subject
     const batches = Math.ceil(TOTAL_ITEMS / BATCH_ITEMS);
@@ -179,11 +229,18 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
     let httpItems = 0;
     let httpSeconds = 0;
     const refusals: Record<string, number> = {};
+    const profiler = CPU_PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    }
     const httpRound = async (from: number, to: number): Promise<void> => {
       const bodies = Array.from({ length: to - from }, (_, i) => batchBody(from + i));
+      await profiler?.post('Profiler.start');
       const t0 = performance.now();
       await pool(bodies.length, CONCURRENCY, async (i) => {
-        const res = await fetch(registry.url, {
+        const res = await fetch(apiUrls[(from + i) % apiUrls.length]!, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: bodies[i]!,
@@ -197,6 +254,10 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
         for (const r of body.data!.recordMeasurements.items) if (r.error) refusals[r.error.code] = (refusals[r.error.code] ?? 0) + 1;
       });
       httpSeconds += (performance.now() - t0) / 1000;
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        await writeFile(`${CPU_PROFILE}.${from}.cpuprofile`, JSON.stringify(profile));
+      }
     };
 
     // ---- the direct side: the same events (a recorded one as template), 100 per append, fresh streams, same concurrency
@@ -283,6 +344,7 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
       batchItems: BATCH_ITEMS,
       itemsPerSubject: ITEMS_PER_SUBJECT,
       concurrency: CONCURRENCY,
+      apiInstances: API_INSTANCES,
       rounds: ROUNDS,
       httpSeconds: round(httpSeconds, 2),
       directSeconds: round(directSeconds, 2),
@@ -292,6 +354,16 @@ export async function measureBatch(): Promise<BatchBenchResult & Record<string, 
       readModelCatchUpSeconds: round(catchUpSeconds, 2),
     };
   } finally {
+    await Promise.all(
+      replicas.map(
+        (proc) =>
+          new Promise<void>((resolve) => {
+            if (proc.exitCode !== null) return resolve();
+            proc.once('exit', () => resolve());
+            proc.kill('SIGTERM');
+          }),
+      ),
+    );
     await direct?.close();
     await registry.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -109,7 +109,11 @@ export async function measureKpis(): Promise<KpisMeasurement> {
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777); // under root the server runs as an unprivileged user that must reach its data directory
   const reuse = KEEP_DIR !== undefined && existsSync(join(dir, 'data', 'PG_VERSION'));
-  const server = await startEmbeddedDatabase({ dataDir: join(dir, 'data'), persistent: KEEP_DIR !== undefined });
+  const server = await startEmbeddedDatabase({
+    dataDir: join(dir, 'data'),
+    persistent: KEEP_DIR !== undefined,
+    ...(process.env['EMBEDDED_PG_PORT'] ? { port: Number(process.env['EMBEDDED_PG_PORT']) } : {}),
+  });
   const apis: ChildProcess[] = [];
   try {
     const quietUrl = await ensureDatabase(server.url, 'kpis_quiet');

@@ -26,7 +26,9 @@ const freePort = () =>
 
 async function main(): Promise<void> {
   const only = new Set((process.env.BENCH_SCALE_ONLY ?? 'longStream,batch,kpis').split(','));
-  // The parts that start an embedded registry must not meet a `npm start` on the default port.
+  // The parts that start an embedded registry must not meet a `npm start` on the default port. A given
+  // EMBEDDED_PG_PORT is the first of three consecutive ports (long stream, batch, kpis), for a shared machine's port ranges.
+  const given = process.env.EMBEDDED_PG_PORT ? Number(process.env.EMBEDDED_PG_PORT) : undefined;
   process.env.EMBEDDED_PG_PORT ??= String(await freePort());
   const out: Record<string, unknown> = { bench: 'scale' };
   if (only.has('longStream')) {
@@ -35,12 +37,14 @@ async function main(): Promise<void> {
     console.error(`longStream: ${JSON.stringify(out['longStream'])}`);
   }
   if (only.has('batch')) {
-    process.env.EMBEDDED_PG_PORT = String(await freePort());
-    const { itemsPerSecond, rawBatchEventsPerSecond, ratio } = await measureBatch();
-    out['batch'] = { itemsPerSecond, rawBatchEventsPerSecond, ratio };
+    // A port of its own (the long-stream part's server may still be releasing its port): the next one when a port was given.
+    process.env.EMBEDDED_PG_PORT = String(given ? given + 1 : await freePort());
+    const { itemsPerSecond, rawBatchEventsPerSecond, ratio, concurrency, apiInstances } = await measureBatch();
+    out['batch'] = { itemsPerSecond, rawBatchEventsPerSecond, ratio, concurrency, apiInstances };
     console.error(`batch: ${JSON.stringify(out['batch'])}`);
   }
   if (only.has('kpis')) {
+    if (given) process.env.EMBEDDED_PG_PORT = String(given + 2);
     const { msAlone, msWithNoise, ratio } = await measureKpis();
     out['kpis'] = { msAlone, msWithNoise, ratio };
     console.error(`kpis: ${JSON.stringify(out['kpis'])}`);

@@ -33,6 +33,15 @@ import { SharedPages } from './shared-pages.js';
 const NOTIFY_CHANNEL = 'event_store_appended';
 /** Events the subscriptions of one store keep for each other (shared-pages.ts), per filter. */
 const SHARED_EVENTS = 10_000;
+/**
+ * A PostgreSQL array literal of values validateAppend has checked (stream ids, event types, UUIDs, hex digests): none
+ * holds a quote, backslash, comma, brace or space, so each is simply quoted (quoted, "NULL" stays a string). node-pg
+ * would escape every element of a JS array one by one, a cost per event of every append.
+ */
+function arrayLiteral(values: readonly string[]): string {
+  return values.length === 0 ? '{}' : `{"${values.join('","')}"}`;
+}
+
 /** Event ids are UUIDs (validateAppend refuses others): anything else cannot be stored, and must not reach a uuid cast. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // The commit position gets its own output name: an alias equal to the column would make `ORDER BY transaction_id`
@@ -122,12 +131,12 @@ export class PostgresEventStore implements EventStore {
         values: [
           streamId,
           expected.toString(),
-          events.map((e) => e.id),
-          events.map((e) => e.type),
+          arrayLiteral(events.map((e) => e.id)),
+          arrayLiteral(events.map((e) => e.type)),
           // One JSON array each: cheaper to send and parse than a jsonb[] array literal.
           `[${serialised.map((e) => e.data).join(',')}]`,
           `[${serialised.map((e) => e.metadata).join(',')}]`,
-          serialised.map((e) => e.digest),
+          arrayLiteral(serialised.map((e) => e.digest)),
         ],
       });
       const row = rows[0]!;
@@ -177,14 +186,14 @@ export class PostgresEventStore implements EventStore {
           name: 'event_store_append_many_v1',
           text: 'SELECT * FROM event_store.append_many($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::jsonb, $7::jsonb, $8::text[])',
           values: [
-            parts.map((p) => p.append.streamId),
-            parts.map((p) => p.expected.toString()),
-            parts.map((p) => p.append.events.length),
-            parts.flatMap((p) => p.append.events.map((e) => e.id)),
-            parts.flatMap((p) => p.append.events.map((e) => e.type)),
+            arrayLiteral(parts.map((p) => p.append.streamId)),
+            `{${parts.map((p) => p.expected.toString()).join(',')}}`,
+            `{${parts.map((p) => p.append.events.length).join(',')}}`,
+            arrayLiteral(parts.flatMap((p) => p.append.events.map((e) => e.id))),
+            arrayLiteral(parts.flatMap((p) => p.append.events.map((e) => e.type))),
             `[${parts.flatMap((p) => p.serialised.map((e) => e.data)).join(',')}]`,
             `[${parts.flatMap((p) => p.serialised.map((e) => e.metadata)).join(',')}]`,
-            parts.flatMap((p) => p.serialised.map((e) => e.digest)),
+            arrayLiteral(parts.flatMap((p) => p.serialised.map((e) => e.digest))),
           ],
         }));
       } catch (err) {

@@ -127,6 +127,8 @@ export function scopeIdsOf(document: DocumentNode | undefined, variables: unknow
   const trials = new Set<string>();
   const programmes = new Set<string>();
   const add = (key: string, value: unknown): void => {
+    // Most keys name no scope: leave before building anything (a batch's variables hold hundreds of items).
+    if (!TRIAL_KEYS.has(key) && !PROGRAMME_KEYS.has(key) && key !== 'streamId') return;
     const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').slice(0, 100);
     for (const v of values) {
       if (TRIAL_KEYS.has(key)) trials.add(v);

@@ -183,13 +183,25 @@ export class SubjectBatchHandler implements ICommandHandler<SubjectBatchCommand,
             load = memoLoader(this.runner);
             factsOf = memoFacts(this.subjects, load);
           }
-          const facts = new Map<number, Promise<Facts>>();
-          for (const l of loaded) for (const item of itemsOf.get(l.streamId) ?? []) facts.set(item.index, factsOf(subjectContextNeeds(item.command, l.state)));
-          await Promise.all(facts.values());
-          return async (l, state: SubjectState, item): Promise<SubjectDecisionContext> => {
-            const f = await facts.get(item.index)!;
-            await this.subjects.authorize(actor, item.command, state, f, l.streamId);
-            return { commandId: streamCommandIds.get(l.streamId)!, actor: { id: origin.actorId, role: origin.actorRole }, now, ...f };
+          const pending = new Map<number, Promise<Facts>>();
+          for (const l of loaded)
+            for (const item of itemsOf.get(l.streamId) ?? []) pending.set(item.index, factsOf(subjectContextNeeds(item.command, l.state)));
+          const gathered = await Promise.all(pending.values());
+          const facts = new Map<number, Facts>();
+          let n = 0;
+          for (const index of pending.keys()) facts.set(index, gathered[n++]!);
+          // Items of one subject with the same facts (one gathering, see memoFacts) share one context: deciders only read it.
+          const contexts = new Map<string, Map<Facts, SubjectDecisionContext>>();
+          const actorRef = { id: origin.actorId, role: origin.actorRole };
+          return (l, state: SubjectState, item): SubjectDecisionContext | Promise<SubjectDecisionContext> => {
+            const f = facts.get(item.index)!;
+            const checking = this.subjects.authorize(actor, item.command, state, f, l.streamId);
+            let ofStream = contexts.get(l.streamId);
+            if (!ofStream) contexts.set(l.streamId, (ofStream = new Map()));
+            let context = ofStream.get(f);
+            if (!context) ofStream.set(f, (context = { commandId: streamCommandIds.get(l.streamId)!, actor: actorRef, now, ...f }));
+            const decided = context;
+            return checking ? checking.then(() => decided) : decided;
           };
         },
       })),

@@ -201,16 +201,20 @@ export class SubjectCommandHandler implements ICommandHandler<SubjectCommandMess
    * FORBIDDEN unless the actor's role may send this command on this side and the subject lies in its grants.
    * Every denial is the same error, whether the subject exists or not (auth/README.md "Denials reveal nothing").
    * Runs before the stream is loaded (on the subject as created: its side, trial, site and programme never change)
-   * and again on the folded state with the checks that need its history.
+   * and again on the folded state with the checks that need its history. Throws, or returns the pending check.
    */
-  async authorize(actor: VerifiedActor, command: SubjectCommand, state: SubjectState, facts: Facts, streamId: string): Promise<void> {
+  authorize(actor: VerifiedActor, command: SubjectCommand, state: SubjectState, facts: Facts, streamId: string): Promise<void> | undefined {
     this.authorizeScope(actor, command, state);
-    if (state.kind === 'none') return;
+    if (state.kind === 'none') return undefined;
     // A participant has no site of its own: a reader is confined by the site that acquired the measured study.
-    if (state.kind === 'screening' && actor.role === 'reader') inScope(actor, { site: await this.measuredStudySite(command, state, facts) });
-    if (actor.role === 'reader' && (command.type === 'CorrectMeasurement' || command.type === 'RetractMeasurement')) {
-      await this.requireOwnMeasurement(actor, streamId, command.measurementId);
-    }
+    const bySite = state.kind === 'screening' && actor.role === 'reader';
+    const ownOnly = actor.role === 'reader' && (command.type === 'CorrectMeasurement' || command.type === 'RetractMeasurement');
+    // Synchronous unless a check must read another stream: a batch authorizes each of its items, and most need no read.
+    if (!bySite && !ownOnly) return undefined;
+    return (async () => {
+      if (bySite) inScope(actor, { site: await this.measuredStudySite(command, state, facts) });
+      if (ownOnly) await this.requireOwnMeasurement(actor, streamId, command.measurementId);
+    })();
   }
 
   /** The part of `authorize` that needs only the subject's creating event: role, side, trial, site, programme. */
