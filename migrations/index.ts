@@ -13,6 +13,7 @@ import { ProgrammeQueryIndexes1765300000000 } from './1765300000000-programme-qu
 import { BiomarkerCodedConcepts1765405000000 } from './1765405000000-biomarker-coded-concepts.js';
 import { AnalysisSnapshots1765410000000 } from './1765410000000-analysis-snapshots.js';
 import { DataQuality1765540000000 } from './1765540000000-data-quality.js';
+import { ExportJobs1765760000000 } from './1765760000000-export-jobs.js';
 
 const byTimestamp = (a: { name: string }, b: { name: string }): number => Number(a.name.slice(-13)) - Number(b.name.slice(-13));
 
@@ -36,6 +37,7 @@ export const migrations = [
   BiomarkerCodedConcepts1765405000000,
   AnalysisSnapshots1765410000000,
   DataQuality1765540000000,
+  ExportJobs1765760000000,
 ].sort(byTimestamp);
 
 /** With EVENT_STORE_URL, the read-model database runs these and the event store's database the event store's steps. */

@@ -38,6 +38,8 @@ export interface SyntheticOptions {
   readonly seed?: number;
   /** Parallel appends. */
   readonly concurrency?: number;
+  /** Readers who each measure the target lesion at every visit (default 2): more readers, more measurements per subject. */
+  readonly lesionReaders?: number;
   readonly onProgress?: (events: number) => void;
 }
 
@@ -362,7 +364,8 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
         } satisfies MeasurementRecorded);
       }
       ld = Math.max(1, ld * (0.8 + r() * 0.35));
-      for (const reader of ['reader-1', 'reader-2']) {
+      for (let ri = 1; ri <= (o.lesionReaders ?? 2); ri++) {
+        const reader = `reader-${ri}`;
         const mm = Math.round((ld + (r() - 0.5) * 2) * 10) / 10;
         const measurementId = randomUUID();
         recorded.push(measurementId);

@@ -113,16 +113,33 @@ export async function writeExport(dataset: ExportDataset, format: SnapshotExport
   }
 }
 
+/** The subjects as the builder takes them, counted as it takes them (an export job's progress). */
+async function* counted<T>(subjects: AsyncIterable<T> | Iterable<T>, onSubject: (subjectsDone: number) => void): AsyncGenerator<T> {
+  let n = 0;
+  for await (const s of subjects) {
+    yield s;
+    onSubject(++n);
+  }
+}
+
 /**
  * The export of a frozen snapshot in one format, written to `path`: built from the snapshot's kept rows only, with the
  * snapshot's own freezing time wherever a format wants a creation time, so the same snapshot gives byte-identical
  * files whenever it is exported.
  */
-export async function exportSnapshot(dataSource: DataSource, snapshot: FrozenSnapshot, format: SnapshotExportFormat, path: string): Promise<WrittenExport> {
+export async function exportSnapshot(
+  dataSource: DataSource,
+  snapshot: FrozenSnapshot,
+  format: SnapshotExportFormat,
+  path: string,
+  onSubject?: (subjectsDone: number) => void,
+): Promise<WrittenExport> {
   const sink = new Sink(path);
   let failure: unknown = null;
   try {
-    await withSnapshotDataset(dataSource, snapshot, (dataset) => writeExport(dataset, format, sink, snapshot.frozenAt));
+    await withSnapshotDataset(dataSource, snapshot, (dataset) =>
+      writeExport(onSubject ? { ...dataset, subjects: counted(dataset.subjects, onSubject) } : dataset, format, sink, snapshot.frozenAt),
+    );
   } catch (err) {
     failure = err;
   }
