@@ -178,12 +178,13 @@ export class ExportJobs implements OnApplicationShutdown {
         return viewOf(created);
       }
       case 'restart': {
-        const [restarted] = (await this.dataSource.query(
+        // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+        const [[restarted]] = (await this.dataSource.query(
           `UPDATE read_model.export_jobs SET state = 'QUEUED', attempt = attempt + 1, rows_done = 0, files = '[]'::jsonb, error_code = NULL,
              error_message = NULL, heartbeat_at = now(), finished_at = NULL
-           WHERE job_id = $1 AND attempt = $2 AND (state = 'FAILED' OR heartbeat_at < now() - make_interval(secs => $3)) RETURNING *`,
+           WHERE job_id = $1 AND attempt = $2 AND (state = 'FAILED' OR heartbeat_at < now() - make_interval(secs => $3::double precision)) RETURNING *`,
           [jobId, existing!.attempt, EXPORT_JOB_STALE_MS / 1000],
-        )) as JobRow[];
+        )) as [JobRow[], number];
         if (!restarted) return viewOf((await this.row(jobId))!);
         this.launch(restarted, actor, correlationId);
         return viewOf(restarted);
