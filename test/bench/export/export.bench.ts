@@ -8,7 +8,7 @@
  * `pipeline`: measurements / (freeze + csv-long + omop seconds) against the COPY rate (target ≥ 0.3); every stage
  * is reported too, so where the time goes is in the line. Peak RSS is sampled every 50 ms (target < 512 MB).
  *
- * `npm run bench:export`; sizes by env: BENCH_EXPORT_SUBJECTS (3000), BENCH_EXPORT_MEASUREMENTS (about 20 per subject
+ * `npm run bench:export`; sizes by env (one trial holds every subject): BENCH_EXPORT_SUBJECTS (3000), BENCH_EXPORT_MEASUREMENTS (about 20 per subject
  * by default; more adds lesion readers per visit), BENCH_EXPORT_ROUNDS (2), BENCH_EXPORT_FORMATS (comma-separated
  * slugs, default every format; `json` adds the JSON-lines baseline, on by default), EMBEDDED_PG_PORT. The last line is
  * `{"bench":"export","measurements":…,"copyRowsPerSecond":…,"pipeline":{"seconds":…,"rowsPerSecond":…,"vsCopy":…},…}`.
@@ -67,7 +67,14 @@ async function main(): Promise<void> {
     await runMigrations(url);
     const store = new PostgresEventStore({ connectionString: url, poolSize: 8 });
     const ds = await new DataSource(dataSourceOptions(url, { extra: { max: 4 } })).initialize();
-    const reg = await writeSyntheticRegistry(store, { subjects: SUBJECTS, seed: 17, concurrency: 8, screeningShare: 0, lesionReaders: LESION_READERS });
+    const reg = await writeSyntheticRegistry(store, {
+      subjects: SUBJECTS,
+      seed: 17,
+      concurrency: 8,
+      screeningShare: 0,
+      lesionReaders: LESION_READERS,
+      trials: 1,
+    });
     log(`${reg.events} events for ${SUBJECTS} subjects`);
     const scope = { kind: 'trial' as const, trialId: reg.trialIds[0]! };
     const freeze = async (snapshotId: string): Promise<FrozenSnapshot> =>

@@ -40,6 +40,8 @@ export interface SyntheticOptions {
   readonly concurrency?: number;
   /** Readers who each measure the target lesion at every visit (default 2): more readers, more measurements per subject. */
   readonly lesionReaders?: number;
+  /** Trials the trial subjects are spread over, in turn (default 2). */
+  readonly trials?: number;
   readonly onProgress?: (events: number) => void;
 }
 
@@ -142,7 +144,12 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
     algorithms.push(id);
     yield { stream: `algorithm-${id}`, events: [e] };
   }
-  const trials = [0, 1].map((i) => ({ id: randomUUID(), sites: [0, 1, 2].map((s) => `SITE-${i}${s}`), arms: ['A', 'B'], i }));
+  const trials = Array.from({ length: o.trials ?? 2 }, (_, i) => i).map((i) => ({
+    id: randomUUID(),
+    sites: [0, 1, 2].map((s) => `SITE-${i}${s}`),
+    arms: ['A', 'B'],
+    i,
+  }));
   for (const t of trials) {
     out.trialIds.push(t.id);
     const events: Domain[] = [
