@@ -15,6 +15,7 @@ import { AnalysisSnapshots1765410000000 } from './1765410000000-analysis-snapsho
 import { DataQuality1765540000000 } from './1765540000000-data-quality.js';
 import { ConsoleLists1765710000000 } from './1765710000000-console-lists.js';
 import { AcquisitionMetadata1765730000000 } from './1765730000000-acquisition-metadata.js';
+import { ExportJobs1765760000000 } from './1765760000000-export-jobs.js';
 
 const byTimestamp = (a: { name: string }, b: { name: string }): number => Number(a.name.slice(-13)) - Number(b.name.slice(-13));
 
@@ -40,6 +41,7 @@ export const migrations = [
   DataQuality1765540000000,
   ConsoleLists1765710000000,
   AcquisitionMetadata1765730000000,
+  ExportJobs1765760000000,
 ].sort(byTimestamp);
 
 /** With EVENT_STORE_URL, the read-model database runs these and the event store's database the event store's steps. */

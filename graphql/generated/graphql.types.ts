@@ -1282,6 +1282,52 @@ export type EraseSubjectInput = {
   subjectId: Scalars['ID']['input'];
 };
 
+export type ExportJob = {
+  __typename?: 'ExportJob';
+  /** 1 for the first run, one more for each restart after a failure. */
+  attempt: Scalars['Int']['output'];
+  commandId: Scalars['ID']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Why it failed: a stable code (EXPORT_INTERRUPTED when its process stopped, else the error's code) and a message. */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  errorMessage?: Maybe<Scalars['String']['output']>;
+  /** The files written: one per job, its name carrying the snapshot's content hash. Empty until SUCCEEDED. */
+  files: Array<ExportJobFile>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  format: SnapshotExportFormat;
+  id: Scalars['ID']['output'];
+  programmeId?: Maybe<Scalars['ID']['output']>;
+  /** Subjects written so far, of rowsTotal (the snapshot's subjects; null until the snapshot is known). */
+  rowsDone: Scalars['Int']['output'];
+  rowsTotal?: Maybe<Scalars['Int']['output']>;
+  snapshotContentHash?: Maybe<Scalars['String']['output']>;
+  /** The snapshot exported (null while it is being frozen). */
+  snapshotId?: Maybe<Scalars['ID']['output']>;
+  startedBy: Scalars['String']['output'];
+  state: ExportJobState;
+  trialId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type ExportJobFile = {
+  __typename?: 'ExportJobFile';
+  bytes: Scalars['Int']['output'];
+  mediaType: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** Hex SHA-256 of the file: the download's `x-content-sha256` header says the same. */
+  sha256: Scalars['String']['output'];
+  /** Path of the download, relative to the API's origin. */
+  url: Scalars['String']['output'];
+};
+
+export type ExportJobState =
+  /** Writing the file; rowsDone of rowsTotal subjects. */
+  | 'EXPORTING'
+  | 'FAILED'
+  /** Freezing the snapshot (no snapshotId was given). */
+  | 'FREEZING'
+  | 'QUEUED'
+  | 'SUCCEEDED';
+
 /** How a measurement was extracted: each part is null when not stated. */
 export type ExtractionMethod = {
   __typename?: 'ExtractionMethod';
@@ -2094,6 +2140,8 @@ export type Mutation = {
   sealAuditTrail?: Maybe<AuditSeal>;
   /** Signs a trial, a subject's casebook, a measurement, a lock or an analysis snapshot (§11.50, §11.70, §11.200). Returns the signature id as `id`. */
   signRecord: CommandReceipt;
+  /** Starts an export of a snapshot (or of one frozen now) as a job; answers at once with the job (see ExportJob). */
+  startExport: ExportJob;
   /** A suspended version records no measurements or readings until reinstated. */
   suspendAlgorithmVersion: CommandReceipt;
   /** Lifts a lock; needs a reason and an electronic signature (one TrialUnlocked event carrying the signature). */
@@ -2361,6 +2409,11 @@ export type MutationSignRecordArgs = {
 };
 
 
+export type MutationStartExportArgs = {
+  input: StartExportInput;
+};
+
+
 export type MutationSuspendAlgorithmVersionArgs = {
   input: SuspendAlgorithmVersionInput;
 };
@@ -2580,6 +2633,8 @@ export type Query = {
   dataQueries: DataQueryConnection;
   /** Data queries per site and status, for one trial or programme. */
   dataQueryCounts: Array<DataQuerySiteCount>;
+  /** An export job and its progress. EXPORT_JOB_NOT_FOUND (or FORBIDDEN out of scope) otherwise. */
+  exportJob: ExportJob;
   /**
    * Every event of one stream (e.g. `subject-…`, `trial-…`), oldest first, with who, in which role, why, when it
    * was recorded and when it happened. Corrections show the previous and the new values side by side. With
@@ -2760,6 +2815,11 @@ export type QueryDataQueryCountsArgs = {
   consistentWith?: InputMaybe<Scalars['GlobalPosition']['input']>;
   programmeId?: InputMaybe<Scalars['ID']['input']>;
   trialId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryExportJobArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -3837,6 +3897,21 @@ export type SnapshotVerification = {
   storedHash: Scalars['String']['output'];
   /** Whether the kept rows still hash to the frozen hash (nothing changed them in the database). */
   storedRowsMatch: Scalars['Boolean']['output'];
+};
+
+export type StartExportInput = {
+  /**
+   * Idempotent: the same commandId answers the same job (IDEMPOTENCY_CONFLICT with other content). A job that FAILED
+   * (also one whose process stopped: shown FAILED with code EXPORT_INTERRUPTED) is started again by sending the same
+   * input with the same commandId: same job id, `attempt` one higher, the same snapshot when one was frozen.
+   */
+  commandId: Scalars['ID']['input'];
+  format: SnapshotExportFormat;
+  programmeId?: InputMaybe<Scalars['ID']['input']>;
+  /** An existing snapshot of the scope; without it the job freezes one now (purpose 'export', commandId-derived id). */
+  snapshotId?: InputMaybe<Scalars['ID']['input']>;
+  /** Exactly one of trialId and programmeId (SNAPSHOT_SCOPE_REQUIRED otherwise). */
+  trialId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type StatusFinding = {

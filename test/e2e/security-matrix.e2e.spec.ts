@@ -49,6 +49,7 @@ interface Ids {
   participantStudy: string;
   snapshot: string;
   programmeSnapshot: string;
+  exportJob: string;
   rule: string;
   query: string;
 }
@@ -68,6 +69,7 @@ const MISSING: Ids = {
   participantStudy: '1.2.826.0.1.3680043.8.498.89999',
   snapshot: 'mx-no-snapshot',
   programmeSnapshot: 'mx-no-programme-snapshot',
+  exportJob: 'mx-no-export-job',
   rule: 'mx-no-rule',
   query: 'mx-no-query',
 };
@@ -733,6 +735,23 @@ const POLICY: readonly Row[] = [
     scope: ['programme'],
     args: (i) => ({ programmeId: i.programme }),
   },
+  // Export jobs (export-jobs/export-jobs.resolver.ts): the snapshot readers, and coordinators whose token is not confined
+  // to sites (the matrix's coordinator is confined to one site, so denied). With a snapshot given: nothing is frozen.
+  {
+    op: 'startExport',
+    target: 'trial',
+    roles: ['biostatistician', 'admin', 'regulator'],
+    scope: ['trial'],
+    args: (i) => ({ input: { ...cid(), trialId: i.trial, snapshotId: i.snapshot, format: 'CSV_LONG' } }),
+  },
+  {
+    op: 'startExport',
+    target: 'programme',
+    roles: ['biostatistician', 'screening_manager', 'admin', 'regulator'],
+    scope: ['programme'],
+    args: (i) => ({ input: { ...cid(), programmeId: i.programme, snapshotId: i.programmeSnapshot, format: 'CSV_LONG' } }),
+  },
+  { op: 'exportJob', roles: ['biostatistician', 'admin', 'regulator'], scope: ['trial'], args: (i) => ({ id: i.exportJob }) },
   // Data quality (quality/data-quality.*-resolver.ts): rules by data managers, queries answered by the site
   {
     op: 'defineDataQualityRule',
@@ -1025,9 +1044,15 @@ describe('security matrix: every operation × every role × in/out of scope', ()
       participantStudy: STUDY_P,
       snapshot: (await mutate('admin', 'freezeAnalysisSnapshot', { trialId: T, purpose: 'matrix', reason: 'matrix' })).id,
       programmeSnapshot: (await mutate('admin', 'freezeAnalysisSnapshot', { programmeId: P, purpose: 'matrix', reason: 'matrix' })).id,
+      exportJob: '',
       rule,
       query,
     };
+    const job = await post(tokenFor('admin', 'in'), 'mutation($i: StartExportInput!) { startExport(input: $i) { id } }', {
+      i: { commandId: randomUUID(), trialId: T, snapshotId: fixtures.snapshot, format: 'CSV_LONG' },
+    });
+    if (job.errors) throw new Error(`fixture startExport: ${JSON.stringify(job.errors)}`);
+    fixtures = { ...fixtures, exportJob: (job.data!['startExport'] as { id: string }).id };
     // Read models that scope checks load (subjects, programmes) must have caught up before the matrix runs.
     const caught = await post(tokenFor('admin', 'in'), 'query($id: ID!, $at: GlobalPosition) { subject(id: $id, consistentWith: $at) { id } }', {
       id: participant,

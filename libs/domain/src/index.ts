@@ -64,3 +64,4 @@ export * from './quality/quality.commands.js';
 export * from './quality/quality-rule.decider.js';
 export * from './quality/data-query.decider.js';
 export * from './quality/quality.evaluate.js';
+export * from './export-job/export-job.decider.js';

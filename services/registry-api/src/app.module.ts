@@ -29,6 +29,7 @@ import { DataQualityCommandsModule } from './quality/data-quality-commands.modul
 import { ReadModelQueriesModule } from './read-model-queries.module.js';
 import { InteropModule } from './interop/interop.module.js';
 import { SnapshotsModule } from './snapshots/snapshots.module.js';
+import { ExportJobsModule } from './export-jobs/export-jobs.module.js';
 import { ConsoleModule } from './console/console.module.js';
 
 export interface AppModuleOptions {
@@ -81,6 +82,7 @@ export class AppModule {
         DataQualityCommandsModule,
         InteropModule,
         SnapshotsModule,
+        ExportJobsModule,
         ConsoleModule,
         ReadModelQueriesModule.forRoot({
           timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,

@@ -38,6 +38,10 @@ export interface SyntheticOptions {
   readonly seed?: number;
   /** Parallel appends. */
   readonly concurrency?: number;
+  /** Readers who each measure the target lesion at every visit (default 2): more readers, more measurements per subject. */
+  readonly lesionReaders?: number;
+  /** Trials the trial subjects are spread over, in turn (default 2). */
+  readonly trials?: number;
   readonly onProgress?: (events: number) => void;
 }
 
@@ -140,7 +144,12 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
     algorithms.push(id);
     yield { stream: `algorithm-${id}`, events: [e] };
   }
-  const trials = [0, 1].map((i) => ({ id: randomUUID(), sites: [0, 1, 2].map((s) => `SITE-${i}${s}`), arms: ['A', 'B'], i }));
+  const trials = Array.from({ length: o.trials ?? 2 }, (_, i) => i).map((i) => ({
+    id: randomUUID(),
+    sites: [0, 1, 2].map((s) => `SITE-${i}${s}`),
+    arms: ['A', 'B'],
+    i,
+  }));
   for (const t of trials) {
     out.trialIds.push(t.id);
     const events: Domain[] = [
@@ -362,7 +371,8 @@ function* plan(o: SyntheticOptions, out: { trialIds: string[]; subjectIds: strin
         } satisfies MeasurementRecorded);
       }
       ld = Math.max(1, ld * (0.8 + r() * 0.35));
-      for (const reader of ['reader-1', 'reader-2']) {
+      for (let ri = 1; ri <= (o.lesionReaders ?? 2); ri++) {
+        const reader = `reader-${ri}`;
         const mm = Math.round((ld + (r() - 0.5) * 2) * 10) / 10;
         const measurementId = randomUUID();
         recorded.push(measurementId);

@@ -7,7 +7,7 @@ export type Query = (sql: string, params?: unknown[]) => Promise<unknown>;
 export interface AccessRecord {
   readonly actorId: string;
   readonly actorRole: string;
-  readonly channel: 'graphql' | 'http-export' | 'cli-export' | 'http-import' | 'http-dicomweb';
+  readonly channel: 'graphql' | 'http-export' | 'cli-export' | 'export-job' | 'http-import' | 'http-dicomweb';
   readonly operationType: string;
   readonly operationName: string | null;
   readonly rootFields: readonly string[];

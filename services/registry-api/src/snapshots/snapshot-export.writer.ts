@@ -113,6 +113,15 @@ export async function writeExport(dataset: ExportDataset, format: SnapshotExport
   }
 }
 
+/** The subjects as the builder takes them, counted as it takes them (an export job's progress). */
+async function* counted<T>(subjects: AsyncIterable<T> | Iterable<T>, onSubject: (subjectsDone: number) => void): AsyncGenerator<T> {
+  let n = 0;
+  for await (const s of subjects) {
+    yield s;
+    onSubject(++n);
+  }
+}
+
 /**
  * The export of a frozen snapshot in one format, written to `path`: built from the snapshot's kept rows only, with the
  * snapshot's own freezing time wherever a format wants a creation time, so the same snapshot gives byte-identical
@@ -125,11 +134,17 @@ export async function exportSnapshot(
   format: SnapshotExportFormat,
   path: string,
   personal: PersonalFieldsAtCut | null = null,
+  onSubject?: (subjectsDone: number) => void,
 ): Promise<WrittenExport> {
   const sink = new Sink(path);
   let failure: unknown = null;
   try {
-    await withSnapshotDataset(dataSource, snapshot, (dataset) => writeExport(dataset, format, sink, snapshot.frozenAt), personal);
+    await withSnapshotDataset(
+      dataSource,
+      snapshot,
+      (dataset) => writeExport(onSubject ? { ...dataset, subjects: counted(dataset.subjects, onSubject) } : dataset, format, sink, snapshot.frozenAt),
+      personal,
+    );
   } catch (err) {
     failure = err;
   }

@@ -2,39 +2,31 @@ import { canonicalJson, type JsonObject } from '#event-store';
 import { compareTableNames, SnapshotDigester, type SnapshotComputation, type SnapshotDigest } from '#projections';
 import type { DataSource } from 'typeorm';
 
-class AlreadyKept extends Error {}
-
 /**
  * Keeps a frozen snapshot's rows (read_model.analysis_snapshot_rows), once: a second writer of the same snapshot
  * (a concurrent repeat of the command) finds them there and writes nothing. One transaction, so a snapshot's rows
- * are all there or none are (none: the next read re-materialises them from the log). The rows stream from the
- * replay's scratch tables a page at a time.
+ * are all there or none are (none: the next read re-materialises them from the log). The rows go from the replay's
+ * scratch tables straight into the kept table (`INSERT … SELECT` in the replay's session): no row travels through
+ * the client and back, which was most of a freeze's time after the replay.
  */
 export async function keepSnapshotRows(computed: SnapshotComputation, snapshotId: string): Promise<boolean> {
-  let checked = false;
-  try {
-    await computed.copyRows(async (m, page) => {
-      if (!checked) {
-        checked = true;
-        await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('analysis-snapshot:' || $1, 0))`, [snapshotId]);
-        const [kept] = (await m.query(`SELECT EXISTS (SELECT 1 FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1) AS kept`, [snapshotId])) as {
-          kept: boolean;
-        }[];
-        if (kept!.kept) throw new AlreadyKept();
-      }
-      if (page.rows.length === 0) return;
-      const chunk = page.rows.map((r, i) => ({ ordinal: page.ordinal + i, row_key: r.key, row: r.row }));
+  return computed.insertRows(
+    async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('analysis-snapshot:' || $1, 0))`, [snapshotId]);
+      const [kept] = (await m.query(`SELECT EXISTS (SELECT 1 FROM read_model.analysis_snapshot_rows WHERE snapshot_id = $1) AS kept`, [snapshotId])) as {
+        kept: boolean;
+      }[];
+      return !kept!.kept;
+    },
+    async (m, table, select, params) => {
+      const n = params.length;
       await m.query(
         `INSERT INTO read_model.analysis_snapshot_rows (snapshot_id, table_name, ordinal, row_key, row)
-         SELECT $1, $2, x.ordinal, x.row_key, x.row FROM jsonb_to_recordset($3::jsonb) AS x(ordinal int, row_key text, row jsonb)`,
-        [snapshotId, page.table, JSON.stringify(chunk)],
+         SELECT $${n + 1}, $${n + 2}, x.ordinal, x.row_key, x.row FROM (${select}) AS x`,
+        [...params, snapshotId, table],
       );
-    });
-    return true;
-  } catch (err) {
-    if (err instanceof AlreadyKept) return false;
-    throw err;
-  }
+    },
+  );
 }
 
 export async function snapshotRowsKept(dataSource: DataSource, snapshotId: string): Promise<boolean> {
