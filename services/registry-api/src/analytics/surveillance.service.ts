@@ -115,6 +115,20 @@ export class SurveillanceService {
       throw new ApiError('BAD_USER_INPUT', 'give snapshotId or asOf, not both: a snapshot is already fixed at its position', 'asOf');
     const asOf = input.asOf ? new Date(input.asOf) : null;
     if (asOf && Number.isNaN(asOf.getTime())) throw new ApiError('BAD_USER_INPUT', 'asOf is not a date-time', 'asOf');
+    // Drift is of a biomarker the version measures: another id is the caller's mistake, not an empty result, and is
+    // refused with its field before anything is computed or, for raiseSurveillanceAlarms, appended.
+    if (plan) {
+      const measures = (await this.db.query(`SELECT 1 FROM read_model.algorithm_versions WHERE algorithm_version_id = $1 AND $2 = ANY(biomarker_ids)`, [
+        algorithmVersionId,
+        plan.input.biomarkerId,
+      ])) as unknown[];
+      if (measures.length === 0)
+        throw new ApiError(
+          'BAD_USER_INPUT',
+          `algorithm version ${algorithmVersionId.slice(0, 80)} does not measure biomarker ${plan.input.biomarkerId.slice(0, 80)}`,
+          'drift.biomarkerId',
+        );
+    }
     const snapshot = input.snapshotId ? await this.requireSnapshots().get(actor, input.snapshotId) : null;
     if (snapshot) await this.requireSnapshots().ensureRows(snapshot);
     const asOfIso = asOf?.toISOString() ?? null;

@@ -139,6 +139,17 @@ export class ExportJobs implements OnApplicationShutdown {
     if (request.scope.kind === 'programme' && !EXPORT_FORMATS[request.format].programmes) {
       throw new ApiError('BAD_USER_INPUT', `${EXPORT_FORMATS[request.format].slug} describes a trial; a programme snapshot has no such export`, 'format');
     }
+    // An unknown trial or programme is refused now, with its field, rather than as a job that fails later.
+    const known = (await this.dataSource.query(
+      request.scope.kind === 'trial'
+        ? `SELECT 1 FROM read_model.trials WHERE trial_id = $1`
+        : `SELECT 1 FROM read_model.screening_programmes WHERE programme_id = $1`,
+      [request.scope.kind === 'trial' ? request.scope.trialId : request.scope.programmeId],
+    )) as unknown[];
+    if (known.length === 0) {
+      const field = request.scope.kind === 'trial' ? 'trialId' : 'programmeId';
+      throw new ApiError('NOT_FOUND', `no ${request.scope.kind} with that id in the registry`, field);
+    }
     if (request.snapshotId != null) {
       const snapshot = await this.snapshots.get(actor, request.snapshotId);
       if (canonicalJson(snapshot.scope as never) !== canonicalJson(request.scope as never)) {
