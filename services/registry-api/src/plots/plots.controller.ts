@@ -143,7 +143,8 @@ export class PlotsController {
       case 'forest': {
         // The multivariable Cox model of validationStudy (its `multivariable.cox.terms`), one row per term.
         const input = decode<ValidationStudyInput>(query['q'], this.schemaHost.schema, 'ValidationStudyInput');
-        if (!input.multivariable) throw new ApiError('BAD_USER_INPUT', 'the forest plot draws the multivariable Cox model: give q.multivariable', 'q.multivariable');
+        if (!input.multivariable)
+          throw new ApiError('BAD_USER_INPUT', 'the forest plot draws the multivariable Cox model: give q.multivariable', 'q.multivariable');
         if (input.endpoint.kind !== 'TIME_TO_EVENT')
           throw new ApiError('BAD_USER_INPUT', 'the forest plot draws hazard ratios: the endpoint must be TIME_TO_EVENT', 'q.endpoint.kind');
         // Checked before reading anything, as the query does: a bad covariate list fails with its field.
