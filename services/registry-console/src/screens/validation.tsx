@@ -411,9 +411,9 @@ export function ValidationScreen({ token }: { token: string }) {
           <FieldError errors={errors} field="snapshotId" id="vs-snapshot-error" />
         </div>
         <fieldset className="field">
-          <legend>Covariates (forest plot of the Cox model)</legend>
+          <legend>Covariates (forest plot)</legend>
           {CLINICAL.map((c) => (
-            <label key={c.value}>
+            <label key={c.value} className="inline">
               <input
                 type="checkbox"
                 checked={form.clinical.includes(c.value)}
@@ -422,6 +422,9 @@ export function ValidationScreen({ token }: { token: string }) {
               {c.label}
             </label>
           ))}
+          <FieldError errors={errors} field="multivariable.covariates" id="vs-covariates-error" />
+        </fieldset>
+        <div className="field">
           <label htmlFor="vs-covariate-biomarker">Biomarker covariate</label>
           <select id="vs-covariate-biomarker" value={form.covariateBiomarkerId} onChange={(e) => setForm({ ...form, covariateBiomarkerId: e.target.value })}>
             <option value="">none</option>
@@ -431,8 +434,7 @@ export function ValidationScreen({ token }: { token: string }) {
               </option>
             ))}
           </select>
-          <FieldError errors={errors} field="multivariable.covariates" id="vs-covariates-error" />
-        </fieldset>
+        </div>
         <div className="field">
           <label htmlFor="vs-second">Second reading (Bland–Altman against the index test)</label>
           <select id="vs-second" value={form.second} onChange={(e) => setForm({ ...form, second: e.target.value as SecondReading })}>
