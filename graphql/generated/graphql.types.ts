@@ -4371,6 +4371,8 @@ export type ValidationStudy = {
   cox?: Maybe<CoxBiomarker>;
   /** Milliseconds spent reading the dataset from the read models. */
   fetchMs: Scalars['Float']['output'];
+  /** Forest plot of multivariable.cox's hazard ratios; null without input.multivariable or a TIME_TO_EVENT endpoint. */
+  forestPlotUrl?: Maybe<Scalars['String']['output']>;
   /** Subjects in the statistics (binary: with an evaluable label). */
   includedCount: Scalars['Int']['output'];
   kaplanMeier?: Maybe<KaplanMeierStrata>;

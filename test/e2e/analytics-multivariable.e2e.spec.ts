@@ -287,6 +287,32 @@ describe('validation study: multivariable (issue 20)', () => {
     expect(a.data.validationStudy.multivariable.cox).toMatchObject({ calibration: null, timeDependentAuc: [] });
   });
 
+  it('serves the Cox hazard ratios as a forest plot (forestPlotUrl), one row per term; refuses a q without multivariable with 400', async () => {
+    const input = study({ kind: 'TIME_TO_EVENT', outcomeTypes: ['death'] }, { covariates, bootstrapReplicates: 20 });
+    const q = `query($input: ValidationStudyInput!) { validationStudy(input: $input) { forestPlotUrl multivariable { cox { terms { name ratio } } } } }`;
+    const res = await gql(q, { input });
+    expect(res.errors).toBeUndefined();
+    const url: string = res.data.validationStudy.forestPlotUrl;
+    expect(url).toMatch(/^\/plots\/forest\?q=/);
+    const get = async (path: string, bearer: string | null) =>
+      fetch(new URL(path, registry.url), { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+    const svg = await get(url, await biostat());
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    const body = await svg.text();
+    const names = [...body.matchAll(/class="term-label"[^>]*>([^<]+)</g)].map((m) => m[1]);
+    expect(names).toEqual(res.data.validationStudy.multivariable.cox.terms.map((t: any) => t.name));
+    expect((await get(url, null)).status).toBe(401);
+    // Without covariates there is no model to draw: no URL in the result, 400 on the route with the field.
+    const plain = await gql(`query($input: ValidationStudyInput!) { validationStudy(input: $input) { forestPlotUrl } }`, {
+      input: { ...input, multivariable: undefined },
+    });
+    expect(plain.data.validationStudy.forestPlotUrl).toBeNull();
+    const bad = await get(`/plots/forest?q=${Buffer.from(JSON.stringify({ ...input, multivariable: undefined })).toString('base64url')}`, await biostat());
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT', field: 'q.multivariable' } }] });
+  });
+
   it('fits the logistic model for a binary endpoint: odds ratios, AUC, incremental LRT as glm on the complete cases', async () => {
     const res = await gql(QUERY, { input: study({ kind: 'BINARY', outcomeTypes: ['death'], horizonDays: 365 }, { covariates }) });
     expect(res.errors).toBeUndefined();

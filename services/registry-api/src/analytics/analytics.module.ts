@@ -37,6 +37,7 @@ const SERVICES = [ValidationStudyService, AgreementService, SurveillanceService,
     ScreeningKpiResolver,
     RecistResolver,
   ],
-  exports: SERVICES,
+  // The covariates too: the forest plot fits the same multivariable model as the query.
+  exports: [...SERVICES, ValidationStudyCovariates],
 })
 export class AnalyticsModule {}

@@ -77,6 +77,7 @@ export class ValidationStudyResolver {
       fetchMs: dataset.fetchMs,
       plotUrl: plotUrl('roc', input),
       kaplanMeierPlotUrl: plotUrl('kaplan-meier', input),
+      forestPlotUrl: multivariable && hasSurvival(input) ? plotUrl('forest', input) : null,
     };
   }
 

@@ -14,11 +14,14 @@ import { KPI_NAMES, type KpiName } from '../analytics/screening-kpis.statistics.
 import { surveillanceReport, SurveillanceService, type SurveillanceInput } from '../analytics/surveillance.service.js';
 import { SurveillanceReportService } from '../analytics/surveillance-report.service.js';
 import { ValidationStudyService, type ValidationStudyInput } from '../analytics/validation-study.service.js';
+import { parseMultivariable, ValidationStudyCovariates } from '../analytics/validation-study.covariates.js';
+import { multivariableCox } from '../analytics/validation-study.multivariable.js';
 import { performanceSection, rocSection, survivalSection } from '../analytics/validation-study.statistics.js';
 import { ApiError } from '../graphql/error-mapping.js';
 import { parseQueryParameters } from '../http/query-parameters.js';
 import { blandAltmanPlot } from './bland-altman.plot.js';
 import { cusumPlot } from './cusum.plot.js';
+import { forestPlot } from './forest.plot.js';
 import { kaplanMeierPlot } from './kaplan-meier.plot.js';
 import { kpiTrendPlot } from './kpi-trend.plot.js';
 import { rocPlot } from './roc.plot.js';
@@ -31,6 +34,7 @@ const PLOT_PARAMETERS: Readonly<Record<string, Readonly<Record<string, 'one'>>>>
   roc: { q: 'one' },
   'kaplan-meier': { q: 'one' },
   'bland-altman': { q: 'one' },
+  forest: { q: 'one' },
   cusum: { q: 'one', siteId: 'one' },
   'kpi-trend': { q: 'one', kpi: 'one' },
 };
@@ -73,6 +77,7 @@ export class PlotsController {
     private readonly kpis: ScreeningKpiService,
     private readonly schemaHost: GraphQLSchemaHost,
     private readonly reports: SurveillanceReportService,
+    private readonly covariates: ValidationStudyCovariates,
   ) {}
 
   /**
@@ -135,6 +140,31 @@ export class PlotsController {
         const { pairs } = await this.agreement.pairs(actor, input);
         return blandAltmanPlot(blandAltmanPlotInput(`${input.biomarkerId}: agreement`, blandAltmanSection(pairs), null));
       }
+      case 'forest': {
+        // The multivariable Cox model of validationStudy (its `multivariable.cox.terms`), one row per term.
+        const input = decode<ValidationStudyInput>(query['q'], this.schemaHost.schema, 'ValidationStudyInput');
+        if (!input.multivariable)
+          throw new ApiError('BAD_USER_INPUT', 'the forest plot draws the multivariable Cox model: give q.multivariable', 'q.multivariable');
+        if (input.endpoint.kind !== 'TIME_TO_EVENT')
+          throw new ApiError('BAD_USER_INPUT', 'the forest plot draws hazard ratios: the endpoint must be TIME_TO_EVENT', 'q.endpoint.kind');
+        // Checked before reading anything, as the query does: a bad covariate list fails with its field.
+        const { specs, options } = parseMultivariable(input.multivariable, {
+          timePoint: input.timePoint,
+          indexTest: input.indexTest,
+          horizonDays: input.endpoint.horizonDays ?? null,
+          survival: true,
+        });
+        if (actor.role === 'screening_manager') throw new ApiError('FORBIDDEN', 'You are not allowed to do this, or it does not exist');
+        const { rows } = await this.studies.dataset(actor, input);
+        const columns = await this.covariates.columns(rows, specs, input.snapshotId);
+        const cox = multivariableCox(rows, columns, options);
+        return forestPlot({
+          title: `${input.biomarkerId} at ${input.timePoint}: multivariable Cox model`,
+          ratioLabel: 'Hazard ratio per unit (95 % CI, log scale)',
+          terms: cox.terms,
+          note: `n = ${cox.n}, ${cox.events} events`,
+        });
+      }
       case 'cusum': {
         const input = decode<SurveillanceInput>(query['q'], this.schemaHost.schema, 'SurveillanceInput');
         const report = surveillanceReport(await this.surveillance.data(actor, input), input);
@@ -154,7 +184,7 @@ export class PlotsController {
         return kpiTrendPlot(kpiTrendPlotInput(`${data.programme.name}: ${kpi.replace(/_/g, ' ').toLowerCase()}`, kpiGroups(data, input.bySite ?? false), kpi));
       }
       default:
-        throw new ApiError('NOT_FOUND', `no plot called ${kind}; try roc, kaplan-meier, bland-altman, cusum or kpi-trend`, 'kind');
+        throw new ApiError('NOT_FOUND', `no plot called ${kind}; try roc, kaplan-meier, bland-altman, forest, cusum or kpi-trend`, 'kind');
     }
   }
 }

@@ -5,6 +5,7 @@ import { aml, aSAH } from '../../../../libs/biostat/src/testing/r-datasets.js';
 import { pefr } from '../../../../libs/biostat/src/testing/published-datasets.js';
 import { blandAltmanPlot } from './bland-altman.plot.js';
 import { cusumPlot } from './cusum.plot.js';
+import { forestPlot } from './forest.plot.js';
 import { atRiskAt, kaplanMeierPlot, thinIndices } from './kaplan-meier.plot.js';
 import { kpiTrendPlot } from './kpi-trend.plot.js';
 import { rocPlot } from './roc.plot.js';
@@ -130,6 +131,39 @@ describe('Bland–Altman plot', () => {
     expect(byClass(doc, 'loa')).toHaveLength(2);
     expect(byClass(doc, 'loa-ci')).toHaveLength(2);
     expect(svg).toContain('bias -2.118');
+  });
+});
+
+describe('forest plot', () => {
+  const terms = [
+    { name: 'biomarker', ratio: 1.8, lower: 1.2, upper: 2.7, p: 0.004 },
+    { name: 'age', ratio: 1.02, lower: 0.99, upper: 1.05, p: 0.21 },
+    { name: 'sex', ratio: 0.6, lower: 0.35, upper: 1.03, p: 0.064 },
+  ];
+  const svg = forestPlot({ title: 'Cox hazard ratios', ratioLabel: 'Hazard ratio (95 % CI, log scale)', terms, note: 'n = 80, 31 events' });
+  const doc = parse(svg);
+  const nullX = Number(byClass(doc, 'null-line')[0]!.getAttribute('x1'));
+  it('draws one square and one whisker per term, labelled, and the null line at 1', () => {
+    expect(byClass(doc, 'term')).toHaveLength(3);
+    expect(byClass(doc, 'estimate')).toHaveLength(3);
+    expect(byClass(doc, 'ci')).toHaveLength(3);
+    expect(byClass(doc, 'term-label').map((e) => e.textContent)).toEqual(['biomarker', 'age', 'sex']);
+    expect(svg).toContain('1.8 (1.2–2.7), p = 0.004');
+    const oneTick = byClass(doc, 'tick-label').find((e) => e.textContent === '1')!;
+    expect(Number(oneTick.getAttribute('x'))).toBeCloseTo(nullX, 2);
+  });
+  it('puts a protective ratio left of the null and a harmful one right, its whisker from lower to upper on a log axis', () => {
+    const centre = (i: number) => Number(byClass(doc, 'estimate')[i]!.getAttribute('x')) + 5;
+    expect(centre(0)).toBeGreaterThan(nullX);
+    expect(centre(2)).toBeLessThan(nullX);
+    const ci = byClass(doc, 'ci')[0]!;
+    const [x1, x2] = [Number(ci.getAttribute('x1')), Number(ci.getAttribute('x2'))];
+    // Log scale: the square sits where log(1.8) falls between log(1.2) and log(2.7).
+    const frac = (Math.log(1.8) - Math.log(1.2)) / (Math.log(2.7) - Math.log(1.2));
+    expect(centre(0)).toBeCloseTo(x1 + frac * (x2 - x1), 1);
+  });
+  it('refuses a ratio that cannot sit on a log axis instead of drawing it somewhere', () => {
+    expect(() => forestPlot({ title: 't', ratioLabel: 'r', terms: [{ name: 'x', ratio: 0, lower: 0, upper: 1, p: 1 }] })).toThrow(/positive/);
   });
 });
 

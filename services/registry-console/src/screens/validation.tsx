@@ -2,7 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from 'urql';
 import { apiErrors } from '../client';
 import { graphql } from '../gql';
-import type { AcceptedReadingPolicy, EndpointKind, ReadingSelectionInput, ValidationStudyInput } from '../gql/graphql';
+import type {
+  AcceptedReadingPolicy,
+  AgreementInput,
+  ClinicalCovariate,
+  CovariateInput,
+  EndpointKind,
+  ReadingSelectionInput,
+  ValidationStudyInput,
+} from '../gql/graphql';
 import { Link } from '../router';
 import { AuthorizedImage } from '../ui/authorized-image';
 import { ErrorBanner, FieldError } from '../ui/errors';
@@ -41,6 +49,17 @@ const ValidationQuery = graphql(`
       includedCount
       plotUrl
       kaplanMeierPlotUrl
+      forestPlotUrl
+      multivariable {
+        survivalCases {
+          eligible
+          complete
+        }
+        cox {
+          n
+          events
+        }
+      }
       roc {
         auc
         lower
@@ -105,8 +124,30 @@ const ValidationQuery = graphql(`
   }
 `);
 
+const AgreementQuery = graphql(`
+  query ConsoleValidationAgreement($input: AgreementInput!) {
+    agreement(input: $input) {
+      pairCount
+      plotUrl
+      blandAltman {
+        n
+        bias
+        lower
+        upper
+      }
+    }
+  }
+`);
+
 type ReadingChoice = 'ACCEPTED_OR_ONLY' | 'ACCEPTED' | 'ALGORITHM' | 'READER';
 type StrataChoice = 'MEDIAN' | 'THRESHOLD' | 'QUANTILES';
+/** The second reading a Bland–Altman plot compares the index test with: none (no plot), an AI version or a reader. */
+type SecondReading = 'NONE' | 'ALGORITHM' | 'READER';
+const CLINICAL: readonly { value: ClinicalCovariate; label: string }[] = [
+  { value: 'AGE', label: 'age' },
+  { value: 'SEX', label: 'sex' },
+  { value: 'STAGE', label: 'stage' },
+];
 
 /** The API's ReadingSelectionInput: exactly one rater, or the adjudicated reading under a stated policy. */
 function readingInput(choice: ReadingChoice, raterId: string): ReadingSelectionInput {
@@ -168,20 +209,44 @@ export function ValidationScreen({ token }: { token: string }) {
     threshold: '',
     quantiles: '4',
     snapshotId: '',
+    clinical: [] as ClinicalCovariate[],
+    covariateBiomarkerId: '',
+    second: 'NONE' as SecondReading,
+    secondAlgorithmVersionId: '',
+    secondReaderId: '',
   });
   const [input, setInput] = useState<ValidationStudyInput | null>(null);
+  const [agreementInput, setAgreementInput] = useState<AgreementInput | null>(null);
   const [{ data, error, fetching }] = useQuery({ query: ValidationQuery, variables: { input: input! }, pause: !input });
+  const [agreementResult] = useQuery({ query: AgreementQuery, variables: { input: agreementInput! }, pause: !agreementInput });
   const biomarkers = catalogue?.biomarkers.nodes ?? [];
   const versions = algorithms?.algorithmVersions.nodes ?? [];
   const errors = apiErrors(error);
+  const agreementErrors = apiErrors(agreementResult.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const rater = form.reading === 'ALGORITHM' ? form.algorithmVersionId || versions[0]?.id || '' : form.readerId.trim();
+    const biomarkerId = form.biomarkerId || biomarkers[0]?.id || '';
+    const indexTest = readingInput(form.reading, rater);
+    const population = form.trialId ? { trialIds: [form.trialId] } : null;
+    const snapshotId = form.snapshotId.trim() || null;
+    // Covariates make the API fit the multivariable models; the forest plot draws the Cox one's hazard ratios.
+    const covariates: CovariateInput[] = [
+      ...form.clinical.map((clinical) => ({ clinical })),
+      ...(form.covariateBiomarkerId ? [{ biomarkerId: form.covariateBiomarkerId }] : []),
+    ];
+    // Bland–Altman: the index test's readings against a second rater's of the same biomarker (the agreement query).
+    const second = form.second === 'ALGORITHM' ? form.secondAlgorithmVersionId || versions[0]?.id || '' : form.secondReaderId.trim();
+    setAgreementInput(
+      form.second === 'NONE'
+        ? null
+        : { biomarkerId, timePoint: form.timePoint, population, raterA: indexTest, raterB: readingInput(form.second, second), snapshotId },
+    );
     setInput({
-      biomarkerId: form.biomarkerId || biomarkers[0]?.id || '',
+      biomarkerId,
       timePoint: form.timePoint,
-      indexTest: readingInput(form.reading, rater),
-      population: form.trialId ? { trialIds: [form.trialId] } : null,
+      indexTest,
+      population,
       endpoint: {
         kind: form.kind,
         outcomeTypes: form.outcomeTypes
@@ -196,7 +261,8 @@ export function ValidationScreen({ token }: { token: string }) {
           : form.strata === 'QUANTILES'
             ? { quantiles: Number(form.quantiles) }
             : null,
-      snapshotId: form.snapshotId.trim() || null,
+      multivariable: covariates.length > 0 ? { covariates } : null,
+      snapshotId,
     });
   };
   const study = data?.validationStudy;
@@ -232,7 +298,18 @@ export function ValidationScreen({ token }: { token: string }) {
         ),
       ].join('\r\n')
     : '';
-  const placed = ['biomarkerId', 'timePoint', 'outcomeTypes', 'horizonDays', 'indexTest', 'strata', 'threshold', 'quantiles', 'snapshotId'];
+  const placed = [
+    'multivariable.covariates',
+    'biomarkerId',
+    'timePoint',
+    'outcomeTypes',
+    'horizonDays',
+    'indexTest',
+    'strata',
+    'threshold',
+    'quantiles',
+    'snapshotId',
+  ];
   return (
     <section>
       <h1>Validation study</h1>
@@ -333,6 +410,62 @@ export function ValidationScreen({ token }: { token: string }) {
           <input id="vs-snapshot" value={form.snapshotId} onChange={(e) => setForm({ ...form, snapshotId: e.target.value })} />
           <FieldError errors={errors} field="snapshotId" id="vs-snapshot-error" />
         </div>
+        <fieldset className="field">
+          <legend>Covariates (forest plot)</legend>
+          {CLINICAL.map((c) => (
+            <label key={c.value} className="inline">
+              <input
+                type="checkbox"
+                checked={form.clinical.includes(c.value)}
+                onChange={(e) => setForm({ ...form, clinical: e.target.checked ? [...form.clinical, c.value] : form.clinical.filter((v) => v !== c.value) })}
+              />{' '}
+              {c.label}
+            </label>
+          ))}
+          <FieldError errors={errors} field="multivariable.covariates" id="vs-covariates-error" />
+        </fieldset>
+        <div className="field">
+          <label htmlFor="vs-covariate-biomarker">Biomarker covariate</label>
+          <select id="vs-covariate-biomarker" value={form.covariateBiomarkerId} onChange={(e) => setForm({ ...form, covariateBiomarkerId: e.target.value })}>
+            <option value="">none</option>
+            {biomarkers.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="vs-second">Second reading (Bland–Altman against the index test)</label>
+          <select id="vs-second" value={form.second} onChange={(e) => setForm({ ...form, second: e.target.value as SecondReading })}>
+            <option value="NONE">none</option>
+            <option value="ALGORITHM">one AI algorithm version</option>
+            <option value="READER">one human reader</option>
+          </select>
+          <FieldError errors={agreementErrors} field="raterB" id="vs-second-error" />
+        </div>
+        {form.second === 'ALGORITHM' ? (
+          <div className="field">
+            <label htmlFor="vs-second-algorithm">Second algorithm version</label>
+            <select
+              id="vs-second-algorithm"
+              value={form.secondAlgorithmVersionId}
+              onChange={(e) => setForm({ ...form, secondAlgorithmVersionId: e.target.value })}
+            >
+              {versions.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.manufacturer} {v.name} {v.version}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {form.second === 'READER' ? (
+          <div className="field">
+            <label htmlFor="vs-second-reader">Second reader id</label>
+            <input id="vs-second-reader" value={form.secondReaderId} onChange={(e) => setForm({ ...form, secondReaderId: e.target.value })} />
+          </div>
+        ) : null}
         <button type="submit">Compute</button>
       </form>
       <ErrorBanner errors={errors.filter((e) => !placed.some((f) => e.field === f || e.field?.endsWith(`.${f}`) || e.field?.startsWith(`${f}.`)))} />
@@ -383,7 +516,40 @@ export function ValidationScreen({ token }: { token: string }) {
             <AuthorizedImage src={study.plotUrl} token={token} alt="ROC curve of the biomarker" />
             <AuthorizedImage src={study.kaplanMeierPlotUrl} token={token} alt="Kaplan–Meier curves by biomarker strata" />
           </div>
+          {study.forestPlotUrl ? (
+            <section data-testid="forest">
+              <h2>Multivariable Cox model</h2>
+              {study.multivariable?.survivalCases ? (
+                <p>
+                  {study.multivariable.survivalCases.complete} of {study.multivariable.survivalCases.eligible} evaluable subjects have every covariate
+                  {study.multivariable.cox ? ` · ${study.multivariable.cox.events} events` : ''}
+                </p>
+              ) : null}
+              <AuthorizedImage src={study.forestPlotUrl} token={token} alt="Forest plot of the hazard ratios of the biomarker and the covariates" />
+            </section>
+          ) : null}
         </div>
+      ) : null}
+      {agreementInput ? (
+        <section data-testid="agreement">
+          <h2>Agreement with the second reading</h2>
+          <ErrorBanner errors={agreementErrors.filter((e) => e.field !== 'raterB' && !e.field?.startsWith('raterB.'))} />
+          {agreementResult.data ? (
+            <>
+              <p>
+                {agreementResult.data.agreement.pairCount} pairs
+                {agreementResult.data.agreement.blandAltman
+                  ? ` · bias ${agreementResult.data.agreement.blandAltman.bias.toPrecision(3)}, limits of agreement ${agreementResult.data.agreement.blandAltman.lower.toPrecision(3)} to ${agreementResult.data.agreement.blandAltman.upper.toPrecision(3)}`
+                  : ''}
+              </p>
+              <AuthorizedImage
+                src={agreementResult.data.agreement.plotUrl}
+                token={token}
+                alt="Bland–Altman plot: difference against mean of the index test and the second reading"
+              />
+            </>
+          ) : null}
+        </section>
       ) : null}
     </section>
   );
