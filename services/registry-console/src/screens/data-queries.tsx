@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { apiErrors, isDenied } from '../client';
 import { graphql } from '../gql';
-import type { DataQueryFilter, DataQueryStatus } from '../gql/graphql';
+import type { ConsoleDataQueriesQuery, DataQueryFilter, DataQueryStatus } from '../gql/graphql';
 import { Field, Receipt, unplaced, useCommandId } from '../ui/command-form';
 import { Denied, ErrorBanner } from '../ui/errors';
 import { StatusLine } from '../ui/status-line';
@@ -133,6 +133,9 @@ export function DataQueriesScreen() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [consistentWith, setConsistentWith] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // The chosen query as last listed: closing (or answering) it can take it out of the filter's page once the list
+  // reads the write back, and its forms, with the receipt that says the command was taken, must not vanish then.
+  const lastChosen = useRef<ConsoleDataQueriesQuery['dataQueries']['nodes'][number] | null>(null);
   const str = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
   const scope = { trialId: str(filter?.trialId), programmeId: str(filter?.programmeId) };
   const [{ data, error, fetching }] = useQuery({
@@ -161,7 +164,9 @@ export function DataQueriesScreen() {
     </div>
   );
   const page = data?.dataQueries;
-  const chosen = page?.nodes.find((q) => q.id === open) ?? null;
+  const listed = page?.nodes.find((q) => q.id === open) ?? null;
+  if (listed) lastChosen.current = listed;
+  const chosen = listed ?? (open !== null && lastChosen.current?.id === open ? lastChosen.current : null);
   return (
     <section>
       <h1>Data queries</h1>
